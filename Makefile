@@ -1,0 +1,39 @@
+# CapaCityMetro toolkit. `make demo` runs the main job, `make test` runs every test;
+# both install what is missing first (Debian packages, venv, pinned pip packages).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+AREA ?= trento
+ENV := source scripts/env.sh &&
+
+.PHONY: setup test test-unit test-qgis demo bench lint package clean translations
+
+setup:
+	@bash scripts/setup.sh
+
+test: setup
+	@$(ENV) $(PY) -m pytest tests
+
+test-unit: setup
+	@$(ENV) $(PY) -m pytest tests/unit
+
+test-qgis: setup
+	@$(ENV) $(PY) -m pytest tests/qgis tests/realdata
+
+demo: setup
+	@$(ENV) $(PY) -m capacitymetro_plugin run --area $(AREA) --out out/$(AREA)
+
+bench: setup
+	@$(ENV) $(PY) bench/run_benchmarks.py
+
+lint: setup
+	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+translations: setup
+	@bash scripts/build_translations.sh
+
+package: setup
+	@bash scripts/package.sh
+
+clean:
+	rm -rf out dist build .pytest_cache

@@ -1,0 +1,1 @@
+"""The CapaCityMetro Processing provider and its algorithms."""

@@ -1,0 +1,1 @@
+"""One module per algorithm family; each lists its classes in ``ALGORITHMS``."""

@@ -1,0 +1,220 @@
+"""One small base class for every CapaCityMetro Processing algorithm.
+
+Subclasses set ``NAME``/``GROUP`` and implement ``initAlgorithm`` and :meth:`run`; the base maps
+core errors to ``QgsProcessingException`` (in the user's language), turns ``feedback`` into a core
+:class:`~capacitymetro_plugin.core.progress.Progress`, reads vector inputs into GeoDataFrames and
+writes GeoDataFrames to GeoPackage outputs with a style from ``styles/``. No state is kept on the
+instance between runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingLayerPostProcessorInterface,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterString,
+    QgsSettings,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+
+from ..core.errors import CapaCityMetroError
+from ..core.progress import Progress
+
+PLUGIN_DIR = Path(__file__).resolve().parent.parent
+STYLES_DIR = PLUGIN_DIR / "styles"
+ICON_PATH = PLUGIN_DIR / "icon.svg"
+
+
+def tr(text: str) -> str:
+    """Translate ``text`` in the plugin's context (``i18n/capacitymetro_it.ts``)."""
+    return QCoreApplication.translate("CapaCityMetro", text)
+
+
+def user_language() -> str:
+    """Return the two-letter language of the QGIS user interface ("en" when unknown)."""
+    locale = QgsSettings().value("locale/userLocale", "en") or "en"
+    return str(locale)[:2].lower()
+
+
+def progress_from_feedback(feedback: QgsProcessingFeedback | None) -> Progress:
+    """Return a core Progress that drives ``feedback``'s bar, log and cancel button."""
+    if feedback is None:
+        return Progress()
+
+    def _report(percent: float, message: str) -> None:
+        feedback.setProgress(percent)
+        if message:
+            feedback.setProgressText(message)
+
+    return Progress(_report, feedback.isCanceled, feedback.pushInfo)
+
+
+class _StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
+    """Apply a QML style to an output layer when Processing loads it into the project."""
+
+    _alive: list[_StyleOnLoad] = []  # QGIS does not own the post-processor: keep it referenced
+
+    def __init__(self, qml: Path, name: str | None) -> None:
+        super().__init__()
+        self.qml = qml
+        self.name = name
+        _StyleOnLoad._alive.append(self)
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 - QGIS API
+        if layer is None:
+            return
+        if self.qml.exists():
+            layer.loadNamedStyle(str(self.qml))
+            layer.triggerRepaint()
+
+
+class CapaCityMetroAlgorithm(QgsProcessingAlgorithm):
+    """Base class: naming, translation, error mapping, progress, GeoDataFrame in/out."""
+
+    NAME = ""
+    DISPLAY_NAME = ""
+    GROUP = ""  # one of the GROUP_* constants below
+    SHORT_HELP = ""
+
+    GROUP_REGISTRY = "registry"
+    GROUP_NETWORK = "network"
+    GROUP_POPULATION = "population"
+    GROUP_COVERAGE = "coverage"
+    GROUP_MAPS = "maps"
+    _GROUP_NAMES = {
+        "registry": "Service registry",
+        "network": "Network accessibility",
+        "population": "Population",
+        "coverage": "Coverage and indices",
+        "maps": "Maps and reports",
+    }
+
+    # --- identity -----------------------------------------------------------------------------
+    def tr(self, text: str) -> str:
+        return tr(text)
+
+    def createInstance(self):  # noqa: N802
+        return type(self)()
+
+    def name(self) -> str:
+        return self.NAME
+
+    def displayName(self) -> str:  # noqa: N802
+        return self.tr(self.DISPLAY_NAME)
+
+    def group(self) -> str:
+        return self.tr(self._GROUP_NAMES[self.GROUP])
+
+    def groupId(self) -> str:  # noqa: N802
+        return self.GROUP
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return self.tr(self.SHORT_HELP)
+
+    def icon(self) -> QIcon:
+        return QIcon(str(ICON_PATH))
+
+    # --- running --------------------------------------------------------------------------------
+    def processAlgorithm(  # noqa: N802
+        self,
+        parameters: dict[str, Any],
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback,
+    ) -> dict[str, Any]:
+        try:
+            return self.run(parameters, context, feedback, progress_from_feedback(feedback))
+        except CapaCityMetroError as exc:
+            raise QgsProcessingException(exc.localized(user_language())) from exc
+
+    def run(
+        self,
+        parameters: dict[str, Any],
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback,
+        progress: Progress,
+    ) -> dict[str, Any]:
+        """Read parameters, call the core, write outputs; return the outputs dict."""
+        raise NotImplementedError
+
+    # --- parameter factories --------------------------------------------------------------------
+    def add_enum(self, key: str, label: str, options: list[str], default: int = 0, **kw) -> None:
+        """Add an enum parameter whose option labels are translated."""
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                key, self.tr(label), options=[self.tr(o) for o in options], defaultValue=default, **kw
+            )
+        )
+
+    def add_number_list(self, key: str, label: str, default: str, optional: bool = False) -> None:
+        """Add a comma-separated list of numbers (e.g. thresholds "5,10,15,20,30")."""
+        self.addParameter(
+            QgsProcessingParameterString(key, self.tr(label), defaultValue=default, optional=optional)
+        )
+
+    def parameter_as_number_list(
+        self, parameters: dict[str, Any], key: str, context: QgsProcessingContext
+    ) -> list[float]:
+        """Parse a comma/semicolon/space-separated list of numbers, or raise a clear error."""
+        raw = self.parameterAsString(parameters, key, context) or ""
+        parts = [p for p in raw.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
+        try:
+            return [float(p) for p in parts]
+        except ValueError as exc:
+            raise QgsProcessingException(
+                self.tr("Parameter {}: '{}' is not a list of numbers. Write e.g. 5,10,15.").format(
+                    key, raw
+                )
+            ) from exc
+
+    # --- vector in/out via GeoPackage -------------------------------------------------------------
+    def read_vector(
+        self,
+        parameters: dict[str, Any],
+        key: str,
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback | None = None,
+    ):
+        """Return the vector input ``key`` as a GeoDataFrame (selections and memory layers too)."""
+        from ..core import gio
+
+        if parameters.get(key) is None:
+            return None
+        path, layer_name = self.parameterAsCompatibleSourceLayerPathAndLayerName(
+            parameters, key, context, ["gpkg", "shp", "geojson"], "gpkg", feedback
+        )
+        if not path:
+            return None
+        return gio.read_vector(path, layer=layer_name or None)
+
+    def write_vector(
+        self,
+        gdf,
+        parameters: dict[str, Any],
+        key: str,
+        context: QgsProcessingContext,
+        *,
+        style: str | None = None,
+        layer_name: str | None = None,
+    ) -> str:
+        """Write ``gdf`` to the vector destination ``key`` (GeoPackage) and style it on load.
+
+        Returns the path Processing should report for ``key``.
+        """
+        from ..core import gio
+
+        path = self.parameterAsOutputLayer(parameters, key, context)
+        if not path.lower().endswith(".gpkg"):
+            path = str(Path(path).with_suffix(".gpkg"))
+        gio.write_vector(gdf, path, layer=layer_name or Path(path).stem)
+        if style and context.willLoadLayerOnCompletion(path):
+            details = context.layerToLoadOnCompletionDetails(path)
+            details.setPostProcessor(_StyleOnLoad(STYLES_DIR / style, layer_name))
+        return path

@@ -1,0 +1,58 @@
+"""The "CapaCityMetro" Processing provider.
+
+Algorithms are discovered from the modules of :mod:`.algorithms`: each module lists its
+algorithm classes in ``ALGORITHMS``. Adding an algorithm family means adding one module there.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+from qgis.core import QgsMessageLog, QgsProcessingProvider
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+
+from . import algorithms
+
+ICON_PATH = Path(__file__).resolve().parent.parent / "icon.svg"
+
+
+def algorithm_classes() -> list[type]:
+    """Return every algorithm class listed in an ``ALGORITHMS`` of a module in ``algorithms``."""
+    classes: list[type] = []
+    for info in sorted(pkgutil.iter_modules(algorithms.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{algorithms.__name__}.{info.name}")
+        classes.extend(getattr(module, "ALGORITHMS", []))
+    return classes
+
+
+class CapaCityMetroProvider(QgsProcessingProvider):
+    """Processing provider "CapaCityMetro" (id ``capacitymetro``)."""
+
+    def id(self) -> str:  # noqa: A003 - QGIS API name
+        return "capacitymetro"
+
+    def name(self) -> str:
+        return "CapaCityMetro"
+
+    def longName(self) -> str:  # noqa: N802
+        from ..__about__ import __version__
+
+        return f"CapaCityMetro {__version__}"
+
+    def icon(self) -> QIcon:
+        return QIcon(str(ICON_PATH))
+
+    def loadAlgorithms(self) -> None:  # noqa: N802
+        for cls in algorithm_classes():
+            try:
+                self.addAlgorithm(cls())
+            except Exception as exc:  # one broken algorithm must not hide the others
+                QgsMessageLog.logMessage(
+                    QCoreApplication.translate("CapaCityMetro", "Cannot load {}: {}").format(
+                        cls.__name__, exc
+                    ),
+                    "CapaCityMetro",
+                )

@@ -1,0 +1,80 @@
+"""Fixtures for tests on real QGIS (pytest-qgis starts QgsApplication offscreen)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+QGIS_PROCESS = "/usr/bin/qgis_process.bin"
+
+
+@pytest.fixture(scope="session")
+def processing_provider(qgis_app):
+    """Initialise QGIS Processing and register the CapaCityMetro provider once per session."""
+    from processing.core.Processing import Processing
+    from qgis.core import QgsApplication
+
+    from capacitymetro_plugin.provider.provider import CapaCityMetroProvider
+
+    Processing.initialize()
+    registry = QgsApplication.processingRegistry()
+    provider = registry.providerById("capacitymetro")
+    if provider is None:
+        provider = CapaCityMetroProvider()
+        assert registry.addProvider(provider)
+    return provider
+
+
+@pytest.fixture(scope="session")
+def qgis_process_env(tmp_path_factory) -> dict[str, str]:
+    """Environment for ``qgis_process`` with the plugin installed and enabled in a throwaway HOME."""
+    home = tmp_path_factory.mktemp("qgis-home")
+    plugins = tmp_path_factory.mktemp("qgis-plugins")
+    (plugins / "capacitymetro_plugin").symlink_to(REPO / "capacitymetro_plugin")
+    runtime = tmp_path_factory.mktemp("xdg-runtime")
+    runtime.chmod(0o700)
+    env = dict(os.environ)
+    env.update(
+        HOME=str(home),
+        QT_QPA_PLATFORM="offscreen",
+        XDG_RUNTIME_DIR=str(runtime),
+        QGIS_PLUGINPATH=str(plugins),
+        PYTHONPATH=os.pathsep.join(
+            [sysconfig.get_paths()["purelib"], str(REPO), env.get("PYTHONPATH", "")]
+        ).rstrip(os.pathsep),
+    )
+    # Python of the venv first, so qgis_process's embedded Python finds our pinned packages.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    enable = subprocess.run(
+        [QGIS_PROCESS, "plugins", "enable", "capacitymetro_plugin"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    # qgis_process exits 1 when the plugin is already enabled (it may be, by default)
+    output = enable.stdout + enable.stderr
+    assert enable.returncode == 0 or "already enabled" in output, output
+    return env
+
+
+@pytest.fixture(scope="session")
+def qgis_process(qgis_process_env):
+    """Run ``qgis_process`` with the plugin enabled; returns a function(args) -> CompletedProcess."""
+
+    def _run(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [QGIS_PROCESS, *args],
+            env=qgis_process_env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    return _run
