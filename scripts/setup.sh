@@ -41,10 +41,12 @@ for dist in ["numpy", "pandas", "scipy", "networkx", "pyproj", "rasterio", "fion
     except md.PackageNotFoundError:
         pass
 PY
+# (grep drops pip's warnings about index folders absent on this machine; pip's status is kept)
+quiet() { { grep -v "is neither a file nor a directory" || true; }; }
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
-  -r requirements.txt -c "$VENV/constraints.txt"
+  -r requirements.txt -c "$VENV/constraints.txt" 2>&1 | quiet
 # The toolkit itself, editable: gives the `capacitymetro` command and `python -m capacitymetro_plugin`.
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . 2>&1 | quiet
 site=$("$VENV/bin/python" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
 # QGIS's own Python plugins (Processing) are not on sys.path by default.
 echo "/usr/share/qgis/python/plugins" > "$site/qgis_plugins.pth"
