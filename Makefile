@@ -14,8 +14,9 @@ setup:
 test: setup
 	@$(ENV) $(PY) -m pytest tests
 
+# The core tier runs without QGIS at all (pytest-qgis not loaded).
 test-unit: setup
-	@$(ENV) $(PY) -m pytest tests/unit
+	@$(ENV) $(PY) -m pytest -p no:pytest_qgis -W ignore::pytest.PytestConfigWarning tests/unit
 
 test-qgis: setup
 	@$(ENV) $(PY) -m pytest tests/qgis tests/realdata
