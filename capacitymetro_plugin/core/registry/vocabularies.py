@@ -45,7 +45,9 @@ OPERATOR_TYPES: tuple[Term, ...] = (
     Term("public", "Pubblico", "Public"),
     Term("private", "Privato", "Private"),
     Term("third_sector", "Terzo settore", "Third sector"),
-    Term("mixed_public_third_sector", "Misto pubblico / terzo settore", "Mixed public / third sector"),
+    Term(
+        "mixed_public_third_sector", "Misto pubblico / terzo settore", "Mixed public / third sector"
+    ),
 )
 
 STATUSES: tuple[Term, ...] = (
@@ -65,3 +67,49 @@ def term(vocabulary: tuple[Term, ...], code: str) -> Term:
         if t.code == code:
             return t
     raise KeyError(code)
+
+
+TARGET_GROUPS: tuple[Term, ...] = (
+    Term("adults", "Adulti", "Adults"),
+    Term("women", "Donne", "Women"),
+    Term("minors", "Minori", "Minors"),
+    Term("unaccompanied_minors", "Minori stranieri non accompagnati", "Unaccompanied minors"),
+    Term("families", "Famiglie", "Families"),
+    Term("asylum_seekers", "Richiedenti asilo", "Asylum seekers"),
+    Term("refugees", "Rifugiati e titolari di protezione", "Refugees and protection holders"),
+    Term("trafficking_victims", "Vittime di tratta", "Trafficking victims"),
+    Term("homeless", "Persone senza dimora", "Homeless people"),
+    Term("workers", "Lavoratori", "Workers"),
+    Term("students", "Studenti", "Students"),
+    Term("all", "Tutti", "Everyone"),
+)
+TARGET_GROUP_CODES: frozenset[str] = frozenset(t.code for t in TARGET_GROUPS)
+
+
+def _load_languages() -> tuple[Term, ...]:
+    """Read the ISO 639-1 table shipped in ``core/data/iso639_1.csv`` (from Debian iso-codes)."""
+    import csv
+    from pathlib import Path
+
+    table = Path(__file__).resolve().parent.parent / "data" / "iso639_1.csv"
+    with open(table, encoding="utf-8", newline="") as fh:
+        return tuple(Term(r["code"], r["it"], r["en"]) for r in csv.DictReader(fh))
+
+
+LANGUAGES: tuple[Term, ...] = _load_languages()
+LANGUAGE_CODES: frozenset[str] = frozenset(t.code for t in LANGUAGES)
+
+
+def split_codes(value: object) -> list[str]:
+    """Split a ``;``-separated code list ("it; en;fr") into clean codes, dropping empties."""
+    if value is None:
+        return []
+    text = str(value)
+    if text.lower() in ("nan", "none"):
+        return []
+    return [p.strip() for p in text.replace(",", ";").split(";") if p.strip()]
+
+
+def join_codes(codes: list[str] | tuple[str, ...]) -> str:
+    """Join codes with ``;`` (the stored form)."""
+    return ";".join(codes)

@@ -1,0 +1,94 @@
+"""The registry's records: services, organizations and good-practice sheets.
+
+Field names and types follow the GeoPackage contract in ``docs/registry.md`` (layers ``services``,
+``organizations``, ``practices``). Lists (sectors, languages, target groups, themes) are Python
+lists here and ``;``-separated text in the GeoPackage.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+
+
+def new_id() -> str:
+    """Return a new uuid4 string (the identifier of every record)."""
+    return str(uuid.uuid4())
+
+
+def now_iso() -> str:
+    """Return the current UTC time as ISO 8601 with seconds (``2026-11-21T20:00:00Z``)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(kw_only=True)
+class Service:
+    """One service for migrants at one place (a point in EPSG:4326, or none yet)."""
+
+    name: str
+    service_id: str = field(default_factory=new_id)
+    description: str | None = None
+    organization_id: str | None = None
+    operator_type: str | None = None
+    sectors: list[str] = field(default_factory=list)
+    target_groups: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    opening_hours: str | None = None
+    capacity: int | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    address: str | None = None
+    postcode: str | None = None
+    comune_istat: str | None = None
+    comune_name: str | None = None
+    metro_area: str | None = None
+    status: str = "active"
+    last_verified: str | None = None
+    contact_name: str | None = None
+    internal_notes: str | None = None
+    source_url: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    lon: float | None = None
+    lat: float | None = None
+
+
+@dataclass(kw_only=True)
+class Organization:
+    """An organization running one or more services."""
+
+    name: str
+    organization_id: str = field(default_factory=new_id)
+    operator_type: str | None = None
+    description: str | None = None
+    website: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(kw_only=True)
+class Practice:
+    """A good-practice sheet, located at comune level."""
+
+    title: str
+    practice_id: str = field(default_factory=new_id)
+    summary: str | None = None
+    themes: list[str] = field(default_factory=list)
+    place: str | None = None
+    comune_istat: str | None = None
+    source: str | None = None
+    link: str | None = None
+    attachment: str | None = None
+    lon: float | None = None
+    lat: float | None = None
+
+
+LIST_FIELDS = {"sectors", "target_groups", "languages", "themes"}
+PUBLIC_EXCLUDED = ("contact_name", "internal_notes")
+
+
+def field_names(cls: type) -> list[str]:
+    """Return the dataclass field names of ``cls`` in order."""
+    return [f.name for f in fields(cls)]

@@ -1,0 +1,327 @@
+"""The registry API: create, read, update, delete and search services, organizations, practices.
+
+Every public write method is one transaction: the whole GeoPackage is rewritten on a temporary
+copy and moved into place, so a failure leaves the file exactly as it was. Several changes can be
+grouped in one transaction with :meth:`Registry.transaction`.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from capacitymetro_plugin.core.errors import InputError
+
+from .model import Organization, Practice, Service, new_id, now_iso
+from .storage import RegistryState, read_state, write_state
+
+
+def to_wgs84(x: float, y: float, crs: str | int | None) -> tuple[float, float]:
+    """Return ``(lon, lat)`` in EPSG:4326 of the point ``(x, y)`` given in ``crs``."""
+    if crs is None:
+        return float(x), float(y)
+    from pyproj import CRS, Transformer
+
+    source = CRS.from_user_input(crs)
+    if source.to_epsg() == 4326:
+        return float(x), float(y)
+    transformer = Transformer.from_crs(source, "EPSG:4326", always_xy=True)
+    lon, lat = transformer.transform(float(x), float(y))
+    return float(lon), float(lat)
+
+
+def _not_found(kind: str, key: str, path: Path) -> InputError:
+    return InputError(
+        f"No {kind} with id {key!r} in registry {path}.",
+        fix="Check the identifier (search the registry first).",
+        it=f"Nessun elemento '{kind}' con id {key!r} nel registro {path}.",
+        fix_it="Controlla l'identificativo (cerca prima nel registro).",
+    )
+
+
+class Registry:
+    """A service registry stored in one GeoPackage (see ``docs/registry.md`` for the schema).
+
+    Use :meth:`create` for a new file and :meth:`open` for an existing one.
+    """
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+
+    # --- opening ---------------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | os.PathLike, *, overwrite: bool = False) -> Registry:
+        """Create an empty registry GeoPackage at ``path``."""
+        path = Path(path)
+        if path.exists() and not overwrite:
+            raise InputError(
+                f"Registry {path} already exists.",
+                fix="Open it with Registry.open, or pass overwrite=True to replace it.",
+                it=f"Il registro {path} esiste già.",
+                fix_it="Aprilo con Registry.open, oppure usa overwrite=True per sostituirlo.",
+            )
+        write_state(RegistryState(), path)
+        return cls(path)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike) -> Registry:  # noqa: A003 - mirrors create/open
+        """Open an existing registry (checks that every layer is there)."""
+        reg = cls(path)
+        read_state(reg.path)
+        return reg
+
+    # --- transactions ------------------------------------------------------------------------
+    def load(self) -> RegistryState:
+        """Return the whole registry content in memory."""
+        return read_state(self.path)
+
+    @contextmanager
+    def transaction(self) -> Iterator[RegistryState]:
+        """Yield the registry state to change; write it all at the end, or nothing on error."""
+        state = self.load()
+        yield state
+        write_state(state, self.path)
+
+    # --- services ----------------------------------------------------------------------------
+    def services(self) -> list[Service]:
+        """Return every service."""
+        return list(self.load().services.values())
+
+    def get_service(self, service_id: str) -> Service:
+        """Return the service ``service_id``."""
+        try:
+            return self.load().services[service_id]
+        except KeyError:
+            raise _not_found("service", service_id, self.path) from None
+
+    def add_service(self, service: Service, *, crs: str | int | None = None) -> Service:
+        """Add ``service`` (its lon/lat are x/y in ``crs`` when given) and return it as stored."""
+        return self.add_services([service], crs=crs)[0]
+
+    def add_services(
+        self, services: list[Service], *, crs: str | int | None = None
+    ) -> list[Service]:
+        """Add several services in one transaction."""
+        with self.transaction() as state:
+            stored = [_prepare_new(s, state, crs) for s in services]
+        return stored
+
+    def update_service(
+        self, service_id: str, *, crs: str | int | None = None, **changes
+    ) -> Service:
+        """Change fields of a service (``update_service(sid, status="closed")``)."""
+        with self.transaction() as state:
+            if service_id not in state.services:
+                raise _not_found("service", service_id, self.path)
+            old = state.services[service_id]
+            unknown = set(changes) - set(old.__dataclass_fields__)
+            if unknown or "service_id" in changes:
+                raise InputError(
+                    f"Cannot change field(s) {sorted(unknown | {'service_id'} & set(changes))} of a service.",
+                    fix="Use the field names of the services layer (docs/registry.md).",
+                    it=f"Impossibile modificare i campi {sorted(unknown | {'service_id'} & set(changes))} di un servizio.",
+                    fix_it="Usa i nomi dei campi del layer services (docs/registry.md).",
+                )
+            new = replace(old, **changes)
+            if crs is not None and new.lon is not None and new.lat is not None:
+                new.lon, new.lat = to_wgs84(new.lon, new.lat, crs)
+            _check_name(new.name, "name", service_id)
+            new.updated_at = now_iso()
+            state.services[service_id] = new
+        return new
+
+    def delete_service(self, service_id: str) -> None:
+        """Delete a service and its practice links."""
+        with self.transaction() as state:
+            if state.services.pop(service_id, None) is None:
+                raise _not_found("service", service_id, self.path)
+            state.links = [(s, p) for s, p in state.links if s != service_id]
+
+    def search(
+        self,
+        *,
+        text: str | None = None,
+        sector: str | None = None,
+        operator_type: str | None = None,
+        language: str | None = None,
+        comune: str | None = None,
+        status: str | None = None,
+        stale_since: str | date | None = None,
+    ) -> list[Service]:
+        """Return the services matching every given filter.
+
+        Parameters
+        ----------
+        text
+            Case-insensitive substring of name, description, address or comune name.
+        sector, language
+            A code that must be among the service's sectors / languages.
+        operator_type, status
+            Exact code.
+        comune
+            A 6-digit ISTAT code or a comune name (case-insensitive).
+        stale_since
+            Keep services never verified or last verified before this date.
+        """
+        found = []
+        needle = text.lower() if text else None
+        cut = str(stale_since)[:10] if stale_since else None
+        for s in self.load().services.values():
+            if needle:
+                hay = " ".join(
+                    str(v) for v in (s.name, s.description, s.address, s.comune_name) if v
+                )
+                if needle not in hay.lower():
+                    continue
+            if sector and sector not in s.sectors:
+                continue
+            if language and language not in s.languages:
+                continue
+            if operator_type and s.operator_type != operator_type:
+                continue
+            if status and s.status != status:
+                continue
+            if (
+                comune
+                and comune != s.comune_istat
+                and comune.lower() != (s.comune_name or "").lower()
+            ):
+                continue
+            if cut and s.last_verified and s.last_verified >= cut:
+                continue
+            found.append(s)
+        return found
+
+    # --- organizations -----------------------------------------------------------------------
+    def organizations(self) -> list[Organization]:
+        """Return every organization."""
+        return list(self.load().organizations.values())
+
+    def add_organization(self, organization: Organization) -> Organization:
+        """Add an organization."""
+        with self.transaction() as state:
+            _check_name(organization.name, "name", organization.organization_id)
+            if organization.organization_id in state.organizations:
+                raise _duplicate("organization", organization.organization_id)
+            state.organizations[organization.organization_id] = organization
+        return organization
+
+    def update_organization(self, organization_id: str, **changes) -> Organization:
+        """Change fields of an organization."""
+        with self.transaction() as state:
+            if organization_id not in state.organizations:
+                raise _not_found("organization", organization_id, self.path)
+            new = replace(state.organizations[organization_id], **changes)
+            state.organizations[organization_id] = new
+        return new
+
+    def delete_organization(self, organization_id: str) -> None:
+        """Delete an organization; its services keep running but lose the link."""
+        with self.transaction() as state:
+            if state.organizations.pop(organization_id, None) is None:
+                raise _not_found("organization", organization_id, self.path)
+            for s in state.services.values():
+                if s.organization_id == organization_id:
+                    s.organization_id = None
+
+    # --- practices and links -----------------------------------------------------------------
+    def practices(self) -> list[Practice]:
+        """Return every good-practice sheet."""
+        return list(self.load().practices.values())
+
+    def add_practice(self, practice: Practice, *, crs: str | int | None = None) -> Practice:
+        """Add a good-practice sheet."""
+        with self.transaction() as state:
+            p = copy.deepcopy(practice)
+            _check_name(p.title, "title", p.practice_id)
+            if p.practice_id in state.practices:
+                raise _duplicate("practice", p.practice_id)
+            if crs is not None and p.lon is not None and p.lat is not None:
+                p.lon, p.lat = to_wgs84(p.lon, p.lat, crs)
+            state.practices[p.practice_id] = p
+        return p
+
+    def update_practice(self, practice_id: str, **changes) -> Practice:
+        """Change fields of a practice."""
+        with self.transaction() as state:
+            if practice_id not in state.practices:
+                raise _not_found("practice", practice_id, self.path)
+            new = replace(state.practices[practice_id], **changes)
+            state.practices[practice_id] = new
+        return new
+
+    def delete_practice(self, practice_id: str) -> None:
+        """Delete a practice and its links."""
+        with self.transaction() as state:
+            if state.practices.pop(practice_id, None) is None:
+                raise _not_found("practice", practice_id, self.path)
+            state.links = [(s, p) for s, p in state.links if p != practice_id]
+
+    def link(self, service_id: str, practice_id: str) -> None:
+        """Link a service to a practice (idempotent)."""
+        with self.transaction() as state:
+            if service_id not in state.services:
+                raise _not_found("service", service_id, self.path)
+            if practice_id not in state.practices:
+                raise _not_found("practice", practice_id, self.path)
+            if (service_id, practice_id) not in state.links:
+                state.links.append((service_id, practice_id))
+
+    def unlink(self, service_id: str, practice_id: str) -> None:
+        """Remove a service–practice link."""
+        with self.transaction() as state:
+            state.links = [(s, p) for s, p in state.links if (s, p) != (service_id, practice_id)]
+
+    def practices_of(self, service_id: str) -> list[Practice]:
+        """Return the practices linked to a service."""
+        state = self.load()
+        return [
+            state.practices[p] for s, p in state.links if s == service_id and p in state.practices
+        ]
+
+    def services_of(self, practice_id: str) -> list[Service]:
+        """Return the services linked to a practice."""
+        state = self.load()
+        return [
+            state.services[s] for s, p in state.links if p == practice_id and s in state.services
+        ]
+
+
+def _check_name(value, field: str, key: str) -> None:
+    if value is None or not str(value).strip():
+        raise InputError(
+            f"Record {key}: the required field {field!r} is empty.",
+            fix=f"Give a {field}.",
+            it=f"Record {key}: il campo obbligatorio {field!r} è vuoto.",
+            fix_it=f"Indica il campo {field}.",
+        )
+
+
+def _duplicate(kind: str, key: str) -> InputError:
+    return InputError(
+        f"A {kind} with id {key!r} is already in the registry.",
+        fix="Use update instead of add, or a new identifier.",
+        it=f"Un elemento '{kind}' con id {key!r} è già nel registro.",
+        fix_it="Usa la modifica invece dell'aggiunta, o un nuovo identificativo.",
+    )
+
+
+def _prepare_new(service: Service, state: RegistryState, crs) -> Service:
+    s = copy.deepcopy(service)
+    if not s.service_id:
+        s.service_id = new_id()
+    _check_name(s.name, "name", s.service_id)
+    if s.service_id in state.services:
+        raise _duplicate("service", s.service_id)
+    if crs is not None and s.lon is not None and s.lat is not None:
+        s.lon, s.lat = to_wgs84(s.lon, s.lat, crs)
+    stamp = now_iso()
+    s.created_at = s.created_at or stamp
+    s.updated_at = s.updated_at or stamp
+    state.services[s.service_id] = s
+    return s

@@ -1,0 +1,252 @@
+"""GeoPackage storage of a registry, written all-or-nothing.
+
+Every write builds the complete new GeoPackage in a temporary file beside the target and moves it
+into place with :func:`os.replace`; a failure at any point (bad data, full disk, a crash) leaves
+the user's file byte-for-byte as it was. The layers are plain GeoPackage tables written by GDAL
+(fiona) so QGIS opens and edits them as normal layers.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+
+from capacitymetro_plugin.core import gio
+from capacitymetro_plugin.core.errors import InputError
+
+from .model import Organization, Practice, Service
+
+SCHEMA_VERSION = "1"
+CRS = "EPSG:4326"
+
+SERVICE_FIELDS: dict[str, str] = {
+    "service_id": "str",
+    "name": "str",
+    "description": "str",
+    "organization_id": "str",
+    "operator_type": "str",
+    "sectors": "str",
+    "target_groups": "str",
+    "languages": "str",
+    "opening_hours": "str",
+    "capacity": "int",
+    "phone": "str",
+    "email": "str",
+    "website": "str",
+    "address": "str",
+    "postcode": "str",
+    "comune_istat": "str",
+    "comune_name": "str",
+    "metro_area": "str",
+    "status": "str",
+    "last_verified": "date",
+    "contact_name": "str",
+    "internal_notes": "str",
+    "source_url": "str",
+    "created_at": "str",
+    "updated_at": "str",
+}
+ORGANIZATION_FIELDS: dict[str, str] = {
+    k: "str"
+    for k in (
+        "organization_id",
+        "name",
+        "operator_type",
+        "description",
+        "website",
+        "email",
+        "phone",
+    )
+}
+PRACTICE_FIELDS: dict[str, str] = {
+    k: "str"
+    for k in (
+        "practice_id",
+        "title",
+        "summary",
+        "themes",
+        "place",
+        "comune_istat",
+        "source",
+        "link",
+        "attachment",
+    )
+}
+LINK_FIELDS: dict[str, str] = {"service_id": "str", "practice_id": "str"}
+META_FIELDS: dict[str, str] = {"key": "str", "value": "str"}
+
+LAYERS: dict[str, tuple[str | None, dict[str, str]]] = {
+    "services": ("Point", SERVICE_FIELDS),
+    "organizations": (None, ORGANIZATION_FIELDS),
+    "practices": ("Point", PRACTICE_FIELDS),
+    "service_practices": (None, LINK_FIELDS),
+    "registry_meta": (None, META_FIELDS),
+}
+_LIST_COLUMNS = {"sectors", "target_groups", "languages", "themes"}
+
+
+def _clean(value):
+    """Turn pandas/numpy missing values and timestamps into None/str."""
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalar
+        return _clean(value.item())
+    if str(value) in ("NaT", "nan"):
+        return None
+    return value
+
+
+def _split(value) -> list[str]:
+    from .vocabularies import split_codes
+
+    return split_codes(value)
+
+
+def record_to_properties(obj, fields_: dict[str, str]) -> dict:
+    """Return the GeoPackage attribute dict of a Service/Organization/Practice."""
+    props = {}
+    for name, kind in fields_.items():
+        value = getattr(obj, name, None)
+        if name in _LIST_COLUMNS:
+            value = ";".join(value) if value else None
+        elif kind == "int" and value is not None:
+            value = int(value)
+        elif value is not None and kind == "str":
+            value = str(value)
+        elif kind == "date" and value:
+            value = str(value)[:10]
+        props[name] = value if value != "" else None
+    return props
+
+
+def _point(obj) -> dict | None:
+    if obj.lon is None or obj.lat is None:
+        return None
+    return {"type": "Point", "coordinates": (float(obj.lon), float(obj.lat))}
+
+
+def _from_row(cls, row: dict, fields_: dict[str, str], geometry=None):
+    kwargs = {}
+    for name, kind in fields_.items():
+        value = _clean(row.get(name))
+        if name in _LIST_COLUMNS:
+            value = _split(value)
+        elif kind == "int" and value is not None:
+            value = int(value)
+        elif kind == "date" and value is not None:
+            value = str(value)[:10]
+        kwargs[name] = value
+    if cls is Service and kwargs.get("status") is None:
+        kwargs["status"] = "active"
+    if geometry is not None and not geometry.is_empty:
+        kwargs["lon"], kwargs["lat"] = float(geometry.x), float(geometry.y)
+    if cls is Service and kwargs.get("name") is None:
+        kwargs["name"] = ""
+    if cls is Practice and kwargs.get("title") is None:
+        kwargs["title"] = ""
+    if cls is Organization and kwargs.get("name") is None:
+        kwargs["name"] = ""
+    return cls(**kwargs)
+
+
+class RegistryState:
+    """The whole content of a registry in memory (small: thousands of rows at most)."""
+
+    def __init__(self) -> None:
+        self.services: dict[str, Service] = {}
+        self.organizations: dict[str, Organization] = {}
+        self.practices: dict[str, Practice] = {}
+        self.links: list[tuple[str, str]] = []
+        self.meta: dict[str, str] = {"schema_version": SCHEMA_VERSION}
+
+
+def read_state(path: str | os.PathLike) -> RegistryState:
+    """Read every layer of registry ``path``."""
+    path = Path(path)
+    layers = set(gio.list_layers(path)) if path.exists() else set()
+    missing = [name for name in LAYERS if name not in layers]
+    if missing:
+        raise InputError(
+            f"{path} is not a CapaCityMetro registry: layers {', '.join(missing)} are missing.",
+            fix="Create a registry with Registry.create or the 'Import services' algorithm.",
+            it=f"{path} non è un registro CapaCityMetro: mancano i layer {', '.join(missing)}.",
+            fix_it="Crea un registro con Registry.create o con l'algoritmo 'Importa servizi'.",
+        )
+    state = RegistryState()
+    for row, geom in _rows(path, "services"):
+        s = _from_row(Service, row, SERVICE_FIELDS, geom)
+        state.services[s.service_id] = s
+    for row, _ in _rows(path, "organizations"):
+        o = _from_row(Organization, row, ORGANIZATION_FIELDS)
+        state.organizations[o.organization_id] = o
+    for row, geom in _rows(path, "practices"):
+        p = _from_row(Practice, row, PRACTICE_FIELDS, geom)
+        state.practices[p.practice_id] = p
+    state.links = [
+        (str(r["service_id"]), str(r["practice_id"]))
+        for r, _ in _rows(path, "service_practices")
+        if _clean(r.get("service_id")) and _clean(r.get("practice_id"))
+    ]
+    state.meta = {
+        str(r["key"]): str(_clean(r.get("value")) or "") for r, _ in _rows(path, "registry_meta")
+    }
+    return state
+
+
+def _rows(path: Path, layer: str):
+    frame = gio.read_vector(path, layer=layer)
+    has_geom = "geometry" in frame.columns
+    for rec in frame.to_dict("records"):
+        geom = rec.pop("geometry", None) if has_geom else None
+        yield rec, geom
+
+
+def write_state(state: RegistryState, path: str | os.PathLike) -> Path:
+    """Write ``state`` as registry ``path`` atomically (all layers or nothing)."""
+    import fiona
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(suffix=".gpkg", dir=path.parent, prefix=f".{path.stem}-")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    content = {
+        "services": [
+            (record_to_properties(s, SERVICE_FIELDS), _point(s)) for s in state.services.values()
+        ],
+        "organizations": [
+            (record_to_properties(o, ORGANIZATION_FIELDS), None)
+            for o in state.organizations.values()
+        ],
+        "practices": [
+            (record_to_properties(p, PRACTICE_FIELDS), _point(p)) for p in state.practices.values()
+        ],
+        "service_practices": [({"service_id": s, "practice_id": p}, None) for s, p in state.links],
+        "registry_meta": [({"key": k, "value": v}, None) for k, v in state.meta.items()],
+    }
+    try:
+        for layer, (geom_type, fields_) in LAYERS.items():
+            _write_layer(fiona, tmp, layer, geom_type, fields_, content[layer])
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def _write_layer(fiona, tmp: Path, layer: str, geom_type, fields_, rows) -> None:
+    schema = {"geometry": geom_type or "None", "properties": dict(fields_)}
+    with fiona.open(
+        tmp, "w", driver="GPKG", layer=layer, schema=schema, crs=CRS if geom_type else None
+    ) as dst:
+        dst.writerecords({"geometry": geom, "properties": props} for props, geom in rows)

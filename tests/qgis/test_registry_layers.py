@@ -1,0 +1,49 @@
+"""A registry GeoPackage opens in real QGIS as normal, editable layers."""
+
+from __future__ import annotations
+
+from capacitymetro_plugin.core.registry.model import Organization, Service
+from capacitymetro_plugin.core.registry.registry import Registry
+
+
+def test_services_layer_is_editable_in_qgis(qgis_app, tmp_path):
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
+
+    reg = Registry.create(tmp_path / "registry.gpkg")
+    reg.add_organization(Organization(name="Comune di Bari"))
+    s = reg.add_service(
+        Service(name="Casa delle Culture", sectors=["information"], lon=16.87, lat=41.11)
+    )
+
+    layer = QgsVectorLayer(f"{reg.path}|layername=services", "services", "ogr")
+    assert layer.isValid()
+    assert layer.crs().authid() == "EPSG:4326"
+    assert layer.featureCount() == 1
+    for name in ("organizations", "practices", "service_practices", "registry_meta"):
+        assert QgsVectorLayer(f"{reg.path}|layername={name}", name, "ogr").isValid(), name
+
+    assert layer.startEditing()
+    idx = layer.fields().indexOf("status")
+    feat = next(layer.getFeatures())
+    assert feat["service_id"] == s.service_id
+    assert layer.changeAttributeValue(feat.id(), idx, "suspended")
+    # a service added in QGIS, placed on the map there
+    new = QgsFeature(layer.fields())
+    new["service_id"] = "8f0b8a36-3f55-4a1e-9d59-5e1e9c3a1f00"
+    new["name"] = "Sportello placed in QGIS"
+    new["sectors"] = "health;mediation"
+    new["capacity"] = 12
+    new.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(16.86, 41.12)))
+    assert layer.addFeature(new)
+    assert layer.commitChanges(), layer.commitErrors()
+    del layer
+
+    again = Registry.open(reg.path)
+    assert again.get_service(s.service_id).status == "suspended"
+    placed = again.get_service("8f0b8a36-3f55-4a1e-9d59-5e1e9c3a1f00")
+    assert placed.sectors == ["health", "mediation"]
+    assert placed.capacity == 12
+    assert (round(placed.lon, 6), round(placed.lat, 6)) == (16.86, 41.12)
+    # and the core can still write after QGIS did
+    again.update_service(s.service_id, status="active")
+    assert Registry.open(reg.path).get_service(s.service_id).status == "active"
