@@ -1,0 +1,24 @@
+"""Population inputs: ISTAT readers, embedded resident population, zones, dasymetric grid."""
+
+from .estimate import estimate_comuni_from_provinces, largest_remainder
+from .grid import PopulationGrid, dasymetric_grid, residential_streets
+from .istat import IstatTable, download_strasa, read_citizenship, read_strasa, strasa_url
+from .residents import comuni_boundaries, resident_population
+from .zones import metric_crs, validate_zones
+
+__all__ = [
+    "IstatTable",
+    "PopulationGrid",
+    "comuni_boundaries",
+    "dasymetric_grid",
+    "download_strasa",
+    "estimate_comuni_from_provinces",
+    "largest_remainder",
+    "metric_crs",
+    "read_citizenship",
+    "read_strasa",
+    "residential_streets",
+    "resident_population",
+    "strasa_url",
+    "validate_zones",
+]
