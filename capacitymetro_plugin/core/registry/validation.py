@@ -1,0 +1,533 @@
+"""Validation of registry services, with a report of every problem (EN + IT).
+
+Each :class:`Issue` names the row (1-based position, or the CSV line for imports), the service,
+the field, a stable ``code``, a message in English and Italian, and a severity (``error``:
+the record is wrong; ``warning``: it needs attention, e.g. a service to place on the map).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+
+from . import schedule
+from .model import Organization, Service
+from .vocabularies import (
+    LANGUAGE_CODES,
+    OPERATOR_TYPE_CODES,
+    SECTOR_CODES,
+    STATUS_CODES,
+    TARGET_GROUP_CODES,
+)
+
+ERROR = "error"
+WARNING = "warning"
+
+_EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
+_URL_RE = re.compile(r"^https?://[A-Za-z0-9.\-]+\.[A-Za-z]{2,}(:\d+)?(/\S*)?$")
+_PHONE_RE = re.compile(r"^\+?[\d\s()./\-]+$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+REPORT_COLUMNS = ["row", "service_id", "name", "field", "code", "severity", "message", "message_it"]
+
+
+@dataclass
+class Issue:
+    """One problem of one record."""
+
+    row: int | None
+    service_id: str | None
+    field: str
+    code: str
+    message: str
+    message_it: str
+    severity: str = ERROR
+    name: str | None = None
+
+
+class ValidationReport:
+    """A list of issues with helpers for counts and tables."""
+
+    def __init__(self, issues: Iterable[Issue] = (), *, checked: int = 0) -> None:
+        self.issues: list[Issue] = list(issues)
+        self.checked = checked
+
+    def __iter__(self):
+        return iter(self.issues)
+
+    def __len__(self) -> int:
+        return len(self.issues)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of issues per code."""
+        out: dict[str, int] = {}
+        for i in self.issues:
+            out[i.code] = out.get(i.code, 0) + 1
+        return dict(sorted(out.items()))
+
+    def bad_rows(self) -> set[int]:
+        """Return the rows that have at least one error."""
+        return {i.row for i in self.errors if i.row is not None}
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the issues as a table (columns ``REPORT_COLUMNS``)."""
+        return pd.DataFrame([asdict(i) for i in self.issues], columns=REPORT_COLUMNS)
+
+    def extend(self, other: ValidationReport) -> None:
+        self.issues.extend(other.issues)
+
+    def summary(self) -> str:
+        """Return a one-line English summary."""
+        return (
+            f"{self.checked} records checked: {len(self.errors)} errors, "
+            f"{len(self.warnings)} warnings ({self.counts()})"
+        )
+
+
+def normalize_name(name: str | None) -> str:
+    """Lowercase, strip accents and punctuation, collapse spaces (for duplicate detection)."""
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(text.split())
+
+
+def _months_between(earlier: date, later: date) -> int:
+    return (
+        (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
+    )
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
+
+    def add(self, row, s: Service, field, code, en, it, severity=ERROR):
+        self.issues.append(Issue(row, s.service_id, field, code, en, it, severity, s.name))
+
+
+def validate_services(
+    services: list[Service],
+    *,
+    organizations: list[Organization] | None = None,
+    comuni: gpd.GeoDataFrame | None = None,
+    stale_months: int = 12,
+    today: date | None = None,
+    duplicate_distance_m: float = 150.0,
+    duplicate_similarity: float = 0.9,
+    boundary_tolerance_m: float = 50.0,
+    rows: list[int] | None = None,
+    check_ids: bool = True,
+) -> ValidationReport:
+    """Check services and return a :class:`ValidationReport`.
+
+    Parameters
+    ----------
+    services
+        The records to check.
+    organizations
+        When given, ``organization_id`` must refer to one of them.
+    comuni
+        Boundaries from :func:`~.boundaries.load_comuni`; when given, points must fall inside
+        their declared comune and metropolitan area (province), within ``boundary_tolerance_m``.
+    stale_months
+        Services not verified for more than this many months get a ``stale`` warning.
+    today
+        Reference date for staleness (default: today).
+    duplicate_distance_m, duplicate_similarity
+        Two services whose normalized names are at least this similar (0–1) and that lie within
+        this distance are reported as ``probable_duplicate``.
+    rows
+        Row numbers to report (default 1..n).
+    check_ids
+        Check that ``service_id`` is present and unique.
+    """
+    today = today or date.today()
+    rows = rows or list(range(1, len(services) + 1))
+    c = _Collector()
+    org_ids = {o.organization_id for o in organizations} if organizations is not None else None
+    seen_ids: set[str] = set()
+    for row, s in zip(rows, services, strict=True):
+        _check_one(c, row, s, org_ids, stale_months, today)
+        if check_ids:
+            if not s.service_id:
+                c.add(
+                    row,
+                    s,
+                    "service_id",
+                    "missing_required",
+                    "service_id is empty.",
+                    "service_id è vuoto.",
+                )
+            elif s.service_id in seen_ids:
+                c.add(
+                    row,
+                    s,
+                    "service_id",
+                    "duplicate_id",
+                    f"service_id {s.service_id} is used twice.",
+                    f"service_id {s.service_id} è usato due volte.",
+                )
+            seen_ids.add(s.service_id)
+    if comuni is not None:
+        _check_places(c, rows, services, comuni, boundary_tolerance_m)
+    _check_duplicates(c, rows, services, duplicate_distance_m, duplicate_similarity)
+    return ValidationReport(c.issues, checked=len(services))
+
+
+def _check_one(
+    c: _Collector, row: int, s: Service, org_ids, stale_months: int, today: date
+) -> None:
+    if not (s.name or "").strip():
+        c.add(row, s, "name", "missing_required", "The name is empty.", "Il nome è vuoto.")
+    if not s.sectors:
+        c.add(
+            row,
+            s,
+            "sectors",
+            "missing_required",
+            "No sector: give at least one sector code.",
+            "Nessun settore: indica almeno un codice di settore.",
+        )
+    for code in s.sectors:
+        if code not in SECTOR_CODES:
+            c.add(
+                row,
+                s,
+                "sectors",
+                "unknown_sector",
+                f"Unknown sector {code!r}; use one of {', '.join(sorted(SECTOR_CODES))}.",
+                f"Settore sconosciuto {code!r}; usa uno di {', '.join(sorted(SECTOR_CODES))}.",
+            )
+    if not s.operator_type:
+        c.add(
+            row,
+            s,
+            "operator_type",
+            "missing_operator_type",
+            "The operator type is not given.",
+            "Il tipo di gestore non è indicato.",
+            WARNING,
+        )
+    elif s.operator_type not in OPERATOR_TYPE_CODES:
+        c.add(
+            row,
+            s,
+            "operator_type",
+            "unknown_operator_type",
+            f"Unknown operator type {s.operator_type!r}; use one of {', '.join(sorted(OPERATOR_TYPE_CODES))}.",
+            f"Tipo di gestore sconosciuto {s.operator_type!r}; usa uno di {', '.join(sorted(OPERATOR_TYPE_CODES))}.",
+        )
+    for code in s.languages:
+        if code not in LANGUAGE_CODES:
+            c.add(
+                row,
+                s,
+                "languages",
+                "unknown_language",
+                f"{code!r} is not an ISO 639-1 language code (e.g. it, en, fr, ar).",
+                f"{code!r} non è un codice lingua ISO 639-1 (es. it, en, fr, ar).",
+            )
+    for code in s.target_groups:
+        if code not in TARGET_GROUP_CODES:
+            c.add(
+                row,
+                s,
+                "target_groups",
+                "unknown_target_group",
+                f"Target group {code!r} is not in the vocabulary.",
+                f"Il gruppo destinatario {code!r} non è nel vocabolario.",
+                WARNING,
+            )
+    if s.status not in STATUS_CODES:
+        c.add(
+            row,
+            s,
+            "status",
+            "unknown_status",
+            f"Unknown status {s.status!r}; use active, suspended or closed.",
+            f"Stato sconosciuto {s.status!r}; usa active, suspended o closed.",
+        )
+    # geometry
+    if s.lon is None or s.lat is None:
+        c.add(
+            row,
+            s,
+            "geometry",
+            "missing_geometry",
+            "No location: place the service on the map.",
+            "Nessuna posizione: colloca il servizio sulla mappa.",
+            WARNING,
+        )
+    elif not (-180 <= s.lon <= 180 and -90 <= s.lat <= 90) or s.lon != s.lon or s.lat != s.lat:
+        c.add(
+            row,
+            s,
+            "geometry",
+            "invalid_geometry",
+            f"Coordinates ({s.lon}, {s.lat}) are not valid longitude/latitude.",
+            f"Le coordinate ({s.lon}, {s.lat}) non sono longitudine/latitudine valide.",
+        )
+    if s.comune_istat and not re.fullmatch(r"\d{6}", s.comune_istat):
+        c.add(
+            row,
+            s,
+            "comune_istat",
+            "invalid_comune_code",
+            f"ISTAT comune code {s.comune_istat!r} must have 6 digits.",
+            f"Il codice ISTAT del comune {s.comune_istat!r} deve avere 6 cifre.",
+        )
+    if s.metro_area and not re.fullmatch(r"\d{3}", s.metro_area):
+        c.add(
+            row,
+            s,
+            "metro_area",
+            "invalid_metro_code",
+            f"Metropolitan area code {s.metro_area!r} must have 3 digits (ISTAT province).",
+            f"Il codice dell'area metropolitana {s.metro_area!r} deve avere 3 cifre (provincia ISTAT).",
+        )
+    if s.capacity is not None and s.capacity < 0:
+        c.add(
+            row,
+            s,
+            "capacity",
+            "invalid_capacity",
+            "Capacity is negative.",
+            "La capacità è negativa.",
+        )
+    if org_ids is not None and s.organization_id and s.organization_id not in org_ids:
+        c.add(
+            row,
+            s,
+            "organization_id",
+            "unknown_organization",
+            f"Organization {s.organization_id} is not in the registry.",
+            f"L'organizzazione {s.organization_id} non è nel registro.",
+        )
+    # verification date
+    if not s.last_verified:
+        c.add(
+            row,
+            s,
+            "last_verified",
+            "never_verified",
+            "The service has never been verified.",
+            "Il servizio non è mai stato verificato.",
+            WARNING,
+        )
+    elif not _DATE_RE.match(s.last_verified):
+        c.add(
+            row,
+            s,
+            "last_verified",
+            "invalid_date",
+            f"last_verified {s.last_verified!r} is not a date YYYY-MM-DD.",
+            f"last_verified {s.last_verified!r} non è una data AAAA-MM-GG.",
+        )
+    else:
+        try:
+            when = date.fromisoformat(s.last_verified)
+        except ValueError:
+            c.add(
+                row,
+                s,
+                "last_verified",
+                "invalid_date",
+                f"last_verified {s.last_verified!r} is not a real date.",
+                f"last_verified {s.last_verified!r} non è una data reale.",
+            )
+        else:
+            months = _months_between(when, today)
+            if months >= stale_months:
+                c.add(
+                    row,
+                    s,
+                    "last_verified",
+                    "stale",
+                    f"Not verified for {months} months (limit {stale_months}).",
+                    f"Non verificato da {months} mesi (limite {stale_months}).",
+                    WARNING,
+                )
+    for code, detail in schedule.problems(s.opening_hours):
+        texts = {
+            "schedule_unparseable": (
+                f"Opening hours {s.opening_hours!r} cannot be read: {detail}. Write e.g. 'Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30'.",
+                f"Orari {s.opening_hours!r} non leggibili: {detail}. Scrivi ad es. 'Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30'.",
+            ),
+            "schedule_closes_before_opens": (
+                f"Opening hours close before they open: {detail}.",
+                f"Gli orari chiudono prima di aprire: {detail}.",
+            ),
+            "schedule_overlap": (
+                f"Opening hours overlap: {detail}.",
+                f"Gli orari si sovrappongono: {detail}.",
+            ),
+        }[code]
+        c.add(row, s, "opening_hours", code, *texts)
+    # contacts
+    if s.email and not _EMAIL_RE.match(s.email.strip()):
+        c.add(
+            row,
+            s,
+            "email",
+            "invalid_email",
+            f"{s.email!r} is not an e-mail address.",
+            f"{s.email!r} non è un indirizzo e-mail.",
+        )
+    if s.website and not _URL_RE.match(s.website.strip()):
+        c.add(
+            row,
+            s,
+            "website",
+            "invalid_url",
+            f"{s.website!r} is not a web address starting with http:// or https://.",
+            f"{s.website!r} non è un indirizzo web che inizia con http:// o https://.",
+        )
+    if s.source_url and not _URL_RE.match(s.source_url.strip()):
+        c.add(
+            row,
+            s,
+            "source_url",
+            "invalid_url",
+            f"{s.source_url!r} is not a web address.",
+            f"{s.source_url!r} non è un indirizzo web.",
+        )
+    if s.phone:
+        digits = re.sub(r"\D", "", s.phone)
+        if not _PHONE_RE.match(s.phone.strip()) or not 6 <= len(digits) <= 15:
+            c.add(
+                row,
+                s,
+                "phone",
+                "invalid_phone",
+                f"{s.phone!r} is not one phone number (digits, spaces, +, 6-15 digits).",
+                f"{s.phone!r} non è un numero di telefono (cifre, spazi, +, 6-15 cifre).",
+            )
+
+
+def _metric(services_gs: gpd.GeoSeries) -> gpd.GeoSeries:
+    lon = float(services_gs.x.mean())
+    return services_gs.to_crs(32632 if lon < 12 else 32633)
+
+
+def _check_places(c: _Collector, rows, services, comuni, tolerance_m: float) -> None:
+    from shapely.geometry import Point
+
+    by_code = comuni.set_index("comune_istat")
+    provinces = None
+    for row, s in zip(rows, services, strict=True):
+        if s.lon is None or s.lat is None or not (-180 <= s.lon <= 180 and -90 <= s.lat <= 90):
+            continue
+        pt = gpd.GeoSeries([Point(s.lon, s.lat)], crs=4326)
+        if s.comune_istat and s.comune_istat in by_code.index:
+            poly = gpd.GeoSeries([by_code.geometry.loc[s.comune_istat]], crs=4326)
+            crs = 32632 if s.lon < 12 else 32633
+            d = float(poly.to_crs(crs).distance(pt.to_crs(crs)).iloc[0])
+            if d > tolerance_m:
+                c.add(
+                    row,
+                    s,
+                    "geometry",
+                    "outside_comune",
+                    f"The point is {d:.0f} m outside its declared comune {s.comune_istat} ({by_code.loc[s.comune_istat, 'comune_name']}).",
+                    f"Il punto è a {d:.0f} m fuori dal comune dichiarato {s.comune_istat} ({by_code.loc[s.comune_istat, 'comune_name']}).",
+                )
+        elif s.comune_istat and re.fullmatch(r"\d{6}", s.comune_istat):
+            c.add(
+                row,
+                s,
+                "comune_istat",
+                "unknown_comune",
+                f"Comune {s.comune_istat} is not in the boundaries used.",
+                f"Il comune {s.comune_istat} non è nei confini usati.",
+                WARNING,
+            )
+        if s.metro_area:
+            if provinces is None:
+                provinces = comuni.dissolve(by="province_code")
+            if s.metro_area in provinces.index:
+                poly = gpd.GeoSeries([provinces.geometry.loc[s.metro_area]], crs=4326)
+                crs = 32632 if s.lon < 12 else 32633
+                d = float(poly.to_crs(crs).distance(pt.to_crs(crs)).iloc[0])
+                if d > tolerance_m:
+                    c.add(
+                        row,
+                        s,
+                        "geometry",
+                        "outside_metro_area",
+                        f"The point is {d:.0f} m outside its metropolitan area {s.metro_area}.",
+                        f"Il punto è a {d:.0f} m fuori dall'area metropolitana {s.metro_area}.",
+                    )
+
+
+def _check_duplicates(c: _Collector, rows, services, distance_m: float, similarity: float) -> None:
+    from shapely.geometry import Point
+
+    placed = [
+        (row, s)
+        for row, s in zip(rows, services, strict=True)
+        if s.lon is not None and s.lat is not None and -180 <= s.lon <= 180 and -90 <= s.lat <= 90
+    ]
+    if len(placed) < 2:
+        return
+    pts = _metric(gpd.GeoSeries([Point(s.lon, s.lat) for _, s in placed], crs=4326))
+    names = [normalize_name(s.name) for _, s in placed]
+    xs, ys = pts.x.to_numpy(), pts.y.to_numpy()
+    for j in range(len(placed)):
+        for i in range(j):
+            if ((xs[i] - xs[j]) ** 2 + (ys[i] - ys[j]) ** 2) ** 0.5 > distance_m:
+                continue
+            ratio = difflib.SequenceMatcher(None, names[i], names[j]).ratio()
+            if ratio >= similarity:
+                row, s = placed[j]
+                other = placed[i][1]
+                c.add(
+                    row,
+                    s,
+                    "name",
+                    "probable_duplicate",
+                    f"Probable duplicate of {other.name!r} (row {placed[i][0]}, id {other.service_id}): similar name within {distance_m:.0f} m.",
+                    f"Probabile duplicato di {other.name!r} (riga {placed[i][0]}, id {other.service_id}): nome simile entro {distance_m:.0f} m.",
+                    WARNING,
+                )
+                break
+
+
+def validate(
+    registry,
+    *,
+    comuni: gpd.GeoDataFrame | None = None,
+    stale_months: int = 12,
+    today: date | None = None,
+    **kwargs,
+) -> ValidationReport:
+    """Validate every service of a :class:`~.registry.Registry` (see :func:`validate_services`)."""
+    state = registry.load()
+    return validate_services(
+        list(state.services.values()),
+        organizations=list(state.organizations.values()),
+        comuni=comuni,
+        stale_months=stale_months,
+        today=today,
+        **kwargs,
+    )
