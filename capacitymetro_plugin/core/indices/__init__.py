@@ -1,0 +1,29 @@
+"""Accessibility indices: 2SFCA/E2SFCA, language access, bivariate classes."""
+
+from .bivariate import bivariate_classes, classify3, tertile_breaks
+from .fca import DEFAULT_STEPS, decay_weights, fca, gaussian_weights, stepped_weights
+from .language import (
+    citizenship_languages,
+    language_access,
+    languages_of,
+    languages_within,
+    parse_languages,
+    unserved_by_language,
+)
+
+__all__ = [
+    "DEFAULT_STEPS",
+    "bivariate_classes",
+    "citizenship_languages",
+    "classify3",
+    "decay_weights",
+    "fca",
+    "gaussian_weights",
+    "language_access",
+    "languages_of",
+    "languages_within",
+    "parse_languages",
+    "stepped_weights",
+    "tertile_breaks",
+    "unserved_by_language",
+]

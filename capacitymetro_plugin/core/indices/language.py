@@ -1,0 +1,174 @@
+"""Language access: are foreign residents within reach of a service in a language they speak?
+
+A person counts as *served* when at least one service within the threshold offers one of the main
+languages of their citizenship (table ``core/data/citizenship_languages.csv``: ISO 3166 code,
+Italian and English country names, ISO 639-1 languages, and the source of each row). Residents
+whose citizenship is not in the table (or is "other") are reported as *unknown*, never as served.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from capacitymetro_plugin.core.errors import InputError
+
+TABLE = Path(__file__).resolve().parent.parent / "data" / "citizenship_languages.csv"
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return " ".join(text.lower().replace("-", " ").replace("'", " ").split())
+
+
+@lru_cache(maxsize=1)
+def citizenship_languages() -> pd.DataFrame:
+    """Return the shipped citizenship → languages table (``languages`` as tuples)."""
+    df = pd.read_csv(TABLE, dtype=str, keep_default_na=False)
+    df["languages"] = df["languages"].map(lambda s: tuple(x for x in s.split(";") if x))
+    return df
+
+
+@lru_cache(maxsize=1)
+def _lookup() -> dict[str, tuple[str, tuple[str, ...]]]:
+    table: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for row in citizenship_languages().itertuples():
+        for key in (row.iso2, row.name_it, row.name_en):
+            table[_norm(key)] = (row.iso2, row.languages)
+    return table
+
+
+def languages_of(citizenship: str) -> tuple[str, ...]:
+    """Return the main languages (ISO 639-1) of a citizenship given by name (it/en) or ISO code.
+
+    Returns an empty tuple for a citizenship not in the table.
+    """
+    return _lookup().get(_norm(citizenship), ("", ()))[1]
+
+
+def parse_languages(value) -> frozenset[str]:
+    """Parse a registry ``languages`` value (``"it;en;ar"``) into a set of codes."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return frozenset()
+    return frozenset(
+        x.strip().lower() for x in str(value).replace(",", ";").split(";") if x.strip()
+    )
+
+
+def languages_within(
+    times: np.ndarray,
+    service_languages: Sequence[Iterable[str]],
+    *,
+    threshold: float,
+) -> list[frozenset[str]]:
+    """Return, for each zone, the languages offered by services within ``threshold``.
+
+    Parameters
+    ----------
+    times
+        (n_zones, n_services) travel times (minutes); inf/NaN where unreachable.
+    service_languages
+        Languages of each service (sets or ``"it;en"`` strings).
+    threshold
+        Minutes; a time equal to the threshold is within reach.
+    """
+    times = np.asarray(times, dtype=float)
+    langs = [
+        parse_languages(s) if isinstance(s, str) or s is None else frozenset(s)
+        for s in service_languages
+    ]
+    if times.shape[1] != len(langs):
+        raise InputError(
+            f"{times.shape[1]} columns of travel times but {len(langs)} services.",
+            fix="Give one column per service.",
+            it=f"{times.shape[1]} colonne di tempi di viaggio ma {len(langs)} servizi.",
+            fix_it="Indica una colonna per servizio.",
+        )
+    reach = np.nan_to_num(times, nan=np.inf) <= threshold
+    return [frozenset().union(*(langs[j] for j in np.nonzero(row)[0])) for row in reach]
+
+
+def language_access(
+    residents: pd.DataFrame,
+    available: Mapping[str, Iterable[str]],
+    *,
+    zone_field: str = "zone",
+    citizenship_field: str = "citizenship",
+    count_field: str = "count",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Share of foreign residents who can reach a service in one of their languages.
+
+    Parameters
+    ----------
+    residents
+        One row per zone × citizenship with a count (e.g. comune citizenship tables, or cells).
+    available
+        ``{zone: languages offered by services within the threshold}``
+        (see :func:`languages_within`). Zones missing here have no service within reach.
+
+    Returns
+    -------
+    (per_zone, groups)
+        ``per_zone``: ``zone``, ``foreign``, ``served``, ``unserved``, ``unknown``
+        (citizenship not in the table), ``share_served`` = served / (served + unserved).
+        ``groups``: one row per zone × citizenship not served, with ``languages`` and
+        ``unserved``, largest first — the largest unserved language groups of each area.
+    """
+    for col in (zone_field, citizenship_field, count_field):
+        if col not in residents.columns:
+            raise InputError(
+                f"The residents table has no column {col!r}.",
+                fix=f"Give columns {zone_field!r}, {citizenship_field!r} and {count_field!r}.",
+                it=f"La tabella dei residenti non ha la colonna {col!r}.",
+                fix_it=f"Indica le colonne {zone_field!r}, {citizenship_field!r} e {count_field!r}.",
+            )
+    df = residents[[zone_field, citizenship_field, count_field]].copy()
+    df.columns = ["zone", "citizenship", "count"]
+    df["count"] = pd.to_numeric(df["count"], errors="coerce")
+    if df["count"].isna().any() or (df["count"] < 0).any():
+        raise InputError(
+            "Some citizenship counts are missing or negative.",
+            fix="Give every count as a number ≥ 0.",
+            it="Alcuni conteggi per cittadinanza mancano o sono negativi.",
+            fix_it="Indica ogni conteggio come numero ≥ 0.",
+        )
+    avail = {
+        str(k): frozenset(parse_languages(v) if isinstance(v, str) else v)
+        for k, v in available.items()
+    }
+    df["languages"] = df["citizenship"].map(languages_of)
+    df["known"] = df["languages"].map(bool)
+    df["served"] = [
+        known and bool(set(langs) & avail.get(str(zone), frozenset()))
+        for zone, langs, known in zip(df["zone"], df["languages"], df["known"], strict=True)
+    ]
+    df["served_n"] = np.where(df["served"], df["count"], 0.0)
+    df["unserved_n"] = np.where(df["known"] & ~df["served"], df["count"], 0.0)
+    df["unknown_n"] = np.where(~df["known"], df["count"], 0.0)
+    per_zone = df.groupby("zone", as_index=False, sort=False).agg(
+        foreign=("count", "sum"),
+        served=("served_n", "sum"),
+        unserved=("unserved_n", "sum"),
+        unknown=("unknown_n", "sum"),
+    )
+    denom = per_zone["served"] + per_zone["unserved"]
+    per_zone["share_served"] = np.where(
+        denom > 0, per_zone["served"] / denom.where(denom > 0, 1), np.nan
+    )
+    groups = df[df["unserved_n"] > 0][["zone", "citizenship", "languages", "unserved_n"]]
+    groups = groups.rename(columns={"unserved_n": "unserved"})
+    groups["languages"] = groups["languages"].map(";".join)
+    groups = groups.sort_values(["zone", "unserved"], ascending=[True, False], kind="stable")
+    return per_zone, groups.reset_index(drop=True)
+
+
+def unserved_by_language(groups: pd.DataFrame) -> pd.DataFrame:
+    """Sum unserved residents per zone and main (first-listed) language, largest first."""
+    g = groups.assign(language=groups["languages"].str.split(";").str[0])
+    out = g.groupby(["zone", "language"], as_index=False)["unserved"].sum()
+    return out.sort_values(["zone", "unserved"], ascending=[True, False]).reset_index(drop=True)
