@@ -1,0 +1,125 @@
+"""Field checks the service form runs as the user types.
+
+Each check takes the text of one field and returns ``""`` when it is fine, else a short message
+(translated) saying what is wrong and how to write it. The rules follow the registry schema
+(``services`` layer); the vocabularies come from :mod:`capacitymetro_plugin.core.registry.vocabularies`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from capacitymetro_plugin.core.registry import schedule
+from capacitymetro_plugin.core.registry import vocabularies as voc
+
+from .common import tr
+
+_EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[A-Za-z]{2,}$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.IGNORECASE)
+_ISTAT = re.compile(r"^\d{6}$")
+
+
+def split_codes(text: str | None) -> list[str]:
+    """Split a ``;``-separated list into clean items ("it; en" -> ["it", "en"])."""
+    if text is None:
+        return []
+    return [p.strip() for p in str(text).split(";") if p.strip()]
+
+
+def language_codes() -> frozenset[str]:
+    """Return the ISO 639-1 codes the registry accepts."""
+    codes = getattr(voc, "LANGUAGE_CODES", None)
+    if codes:
+        return frozenset(codes)
+    return frozenset()  # empty: fall back on the two-letter shape only
+
+
+def check_name(text: str) -> str:
+    if not text.strip():
+        return tr("Required: write the name of the service.")
+    return ""
+
+
+def check_sectors(codes: list[str]) -> str:
+    if not codes:
+        return tr("Choose at least one sector.")
+    unknown = [c for c in codes if c not in voc.SECTOR_CODES]
+    if unknown:
+        return tr("Unknown sector code(s): {}.").format(", ".join(unknown))
+    return ""
+
+
+def check_languages(text: str) -> str:
+    known = language_codes()
+    bad = []
+    for code in split_codes(text):
+        if not re.fullmatch(r"[a-z]{2}", code) or (known and code not in known):
+            bad.append(code)
+    if bad:
+        return tr(
+            "Not ISO 639-1 language codes: {}. Write two letters separated by ';', e.g. it;en;ar."
+        ).format(", ".join(bad))
+    return ""
+
+
+def check_opening_hours(text: str) -> str:
+    """Check a weekly schedule with the core's parser (the same rules the registry validates)."""
+    if not text.strip():
+        return ""
+    found = schedule.problems(text)
+    if not found:
+        return ""
+    code, detail = found[0]
+    if code == "schedule_closes_before_opens":
+        return tr("Closes before it opens: {}.").format(detail)
+    if code == "schedule_overlap":
+        return tr("Overlapping times: {}.").format(detail)
+    return tr("Schedule not understood. Write e.g. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30.")
+
+
+def check_email(text: str) -> str:
+    if text.strip() and not _EMAIL.match(text.strip()):
+        return tr("Not an e-mail address: write it like name@example.org.")
+    return ""
+
+
+def check_url(text: str) -> str:
+    if text.strip() and not _URL.match(text.strip()):
+        return tr("Not a web address: write it with http:// or https://.")
+    return ""
+
+
+def check_capacity(text: str) -> str:
+    if text.strip() and not re.fullmatch(r"\d+", text.strip()):
+        return tr("Capacity must be a whole number of people per week (or empty).")
+    return ""
+
+
+def check_istat(text: str) -> str:
+    if text.strip() and not _ISTAT.match(text.strip()):
+        return tr("The ISTAT code of a comune has 6 digits, e.g. 072006.")
+    return ""
+
+
+def check_date(text: str) -> str:
+    if not text.strip():
+        return ""
+    try:
+        dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return tr("Write the date as YYYY-MM-DD, e.g. 2026-11-21.")
+    return ""
+
+
+def check_coordinate(x_text: str, y_text: str) -> str:
+    """Both empty (no location yet) or both numbers."""
+    x, y = x_text.strip(), y_text.strip()
+    if not x and not y:
+        return ""
+    try:
+        float(x.replace(",", "."))
+        float(y.replace(",", "."))
+    except ValueError:
+        return tr("Write both coordinates as numbers, or click on the map.")
+    return ""

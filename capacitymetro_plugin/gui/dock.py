@@ -1,0 +1,944 @@
+"""The registry dock: browse, filter, add, edit, locate and delete services of a registry layer.
+
+Every change goes through the layer's edit buffer, one edit command per user action (so the
+undo stack and QGIS's own "Undo" work); "Save changes" commits, "Discard changes" rolls back.
+Nothing is written to the GeoPackage/PostGIS table before "Save changes".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import uuid
+from pathlib import Path
+
+from qgis.core import (
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsGeometry,
+    QgsPointXY,
+    QgsProject,
+    QgsRectangle,
+    QgsVectorLayer,
+)
+from qgis.gui import QgsDockWidget, QgsMapCanvas
+from qgis.PyQt.QtCore import Qt, QUrl
+from qgis.PyQt.QtGui import QBrush, QColor, QDesktopServices, QFont
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from capacitymetro_plugin.core.registry import vocabularies as voc
+from capacitymetro_plugin.core.registry.model import now_iso
+
+from . import checks
+from .common import Translatable, user_language
+from .map_tool import PickPointTool
+from .registry_layers import (
+    Practice,
+    linked_practices,
+    parse_date,
+    registry_path,
+    services_layers,
+    to_python,
+    to_qgis,
+)
+from .service_form import ServiceForm
+
+ALL = "__all__"
+
+
+def months_ago(today: dt.date, months: int) -> dt.date:
+    """Return the date ``months`` calendar months before ``today`` (day clamped to the month)."""
+    year, month = divmod(today.year * 12 + (today.month - 1) - months, 12)
+    month += 1
+    for day in (today.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+class RegistryDock(Translatable, QgsDockWidget):
+    """Dock widget over the ``services`` layer of a registry in the current project."""
+
+    MODE_BROWSE, MODE_ADD, MODE_EDIT, MODE_LOCATE = "browse", "add", "edit", "locate"
+
+    def __init__(
+        self,
+        canvas: QgsMapCanvas | None = None,
+        parent: QWidget | None = None,
+        project: QgsProject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("CapaCityMetroRegistryDock")
+        self.setWindowTitle(self.tr("CapaCityMetro service registry"))
+        self.canvas = canvas
+        self.project = project or QgsProject.instance()
+        self.language = user_language()
+        self.layer: QgsVectorLayer | None = None
+        self.mode = self.MODE_BROWSE
+        self.editing_fid: int | None = None
+        self.today = dt.date.today()
+        self._previous_tool = None
+        self._practices: list[Practice] = []
+        self._build()
+        self.pick_tool = (
+            PickPointTool(canvas, self.handle_map_click, self.cancel_pick) if canvas else None
+        )
+        self.project.layersAdded.connect(self.refresh_layers)
+        self.project.layersRemoved.connect(self.refresh_layers)
+        self.refresh_layers()
+
+    # ================================================================ building
+    def _build(self) -> None:
+        self.stack = QStackedWidget()
+        self.setWidget(self.stack)
+        browse = QWidget()
+        layout = QVBoxLayout(browse)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Registry layer")))
+        self.layer_combo = QComboBox()
+        self.layer_combo.currentIndexChanged.connect(self._on_layer_combo)
+        top.addWidget(self.layer_combo, 1)
+        layout.addLayout(top)
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(self.tr("Search name, address, comune, description…"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self.refresh_list)
+        layout.addWidget(self.search_edit)
+
+        grid = QGridLayout()
+        self.sector_combo = QComboBox()
+        self.operator_combo = QComboBox()
+        self.language_combo = QComboBox()
+        self.comune_combo = QComboBox()
+        self.status_combo = QComboBox()
+        self.sector_combo.addItem(self.tr("All sectors"), ALL)
+        for t in voc.SECTORS:
+            self.sector_combo.addItem(t.label(self.language), t.code)
+        self.operator_combo.addItem(self.tr("All operators"), ALL)
+        for t in voc.OPERATOR_TYPES:
+            self.operator_combo.addItem(t.label(self.language), t.code)
+        self.status_combo.addItem(self.tr("Any status"), ALL)
+        for t in voc.STATUSES:
+            self.status_combo.addItem(t.label(self.language), t.code)
+        self.language_combo.addItem(self.tr("All languages"), ALL)
+        self.comune_combo.addItem(self.tr("All comuni"), ALL)
+        self.stale_check = QCheckBox(self.tr("Not verified for"))
+        self.stale_months = QSpinBox()
+        self.stale_months.setRange(1, 120)
+        self.stale_months.setValue(12)
+        self.stale_months.setSuffix(self.tr(" months"))
+        grid.addWidget(self.sector_combo, 0, 0)
+        grid.addWidget(self.operator_combo, 0, 1)
+        grid.addWidget(self.language_combo, 1, 0)
+        grid.addWidget(self.comune_combo, 1, 1)
+        grid.addWidget(self.status_combo, 2, 0)
+        stale = QHBoxLayout()
+        stale.addWidget(self.stale_check)
+        stale.addWidget(self.stale_months, 1)
+        grid.addLayout(stale, 2, 1)
+        for combo in (
+            self.sector_combo,
+            self.operator_combo,
+            self.language_combo,
+            self.comune_combo,
+            self.status_combo,
+        ):
+            combo.currentIndexChanged.connect(self.refresh_list)
+        self.stale_check.toggled.connect(self.refresh_list)
+        self.stale_months.valueChanged.connect(self.refresh_list)
+        layout.addLayout(grid)
+
+        splitter = QSplitter(Qt.Vertical)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Name"), self.tr("Comune"), self.tr("Sectors"), self.tr("Verified")]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
+        self.table.itemSelectionChanged.connect(self._on_selection)
+        self.table.itemDoubleClicked.connect(lambda *_: self.start_edit())
+        splitter.addWidget(self.table)
+
+        details = QWidget()
+        dl = QVBoxLayout(details)
+        dl.setContentsMargins(0, 0, 0, 0)
+        self.details = QTextBrowser()
+        self.details.setOpenExternalLinks(True)
+        dl.addWidget(self.details, 3)
+        dl.addWidget(QLabel(self.tr("Good-practice sheets")))
+        self.practice_list = QListWidget()
+        self.practice_list.setMaximumHeight(80)
+        self.practice_list.itemSelectionChanged.connect(self._update_buttons)
+        self.practice_list.itemDoubleClicked.connect(lambda *_: self.open_sheet())
+        dl.addWidget(self.practice_list)
+        self.open_sheet_button = QPushButton(self.tr("Open sheet"))
+        self.open_sheet_button.clicked.connect(lambda: self.open_sheet())
+        dl.addWidget(self.open_sheet_button)
+        splitter.addWidget(details)
+        splitter.setSizes([300, 250])
+        layout.addWidget(splitter, 1)
+
+        self.count_label = QLabel()
+        layout.addWidget(self.count_label)
+
+        edit_row = QHBoxLayout()
+        self.add_button = QPushButton(self.tr("Add"))
+        self.add_button.setToolTip(self.tr("Add a service: fill the form and click on the map"))
+        self.edit_button = QPushButton(self.tr("Edit"))
+        self.locate_button = QPushButton(self.tr("Set location"))
+        self.locate_button.setToolTip(self.tr("Click on the map to place the selected service"))
+        self.delete_button = QPushButton(self.tr("Delete"))
+        for b, slot in (
+            (self.add_button, self.start_add),
+            (self.edit_button, self.start_edit),
+            (self.locate_button, self.start_set_location),
+            (self.delete_button, self.delete_selected),
+        ):
+            b.clicked.connect(lambda _=False, s=slot: s())
+            edit_row.addWidget(b)
+        layout.addLayout(edit_row)
+
+        save_row = QHBoxLayout()
+        self.undo_button = QPushButton(self.tr("Undo"))
+        self.save_button = QPushButton(self.tr("Save changes"))
+        self.discard_button = QPushButton(self.tr("Discard changes"))
+        self.undo_button.clicked.connect(lambda: self.undo())
+        self.save_button.clicked.connect(lambda: self.save_changes())
+        self.discard_button.clicked.connect(lambda: self.discard_changes())
+        for b in (self.undo_button, self.save_button, self.discard_button):
+            save_row.addWidget(b)
+        layout.addLayout(save_row)
+
+        io_row = QHBoxLayout()
+        self.import_button = QPushButton(self.tr("Import…"))
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.import_button.clicked.connect(lambda: self.import_dialog())
+        self.export_button.clicked.connect(lambda: self.export_dialog())
+        io_row.addWidget(self.import_button)
+        io_row.addWidget(self.export_button)
+        layout.addLayout(io_row)
+
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        layout.addWidget(self.status_label)
+        self.stack.addWidget(browse)
+
+        self.form = ServiceForm()
+        self.form.saved.connect(lambda: self.apply_form())
+        self.form.canceled.connect(self.close_form)
+        self.stack.addWidget(self.form)
+
+    # ================================================================ layers
+    def refresh_layers(self, *_args) -> None:
+        """Fill the layer combo with the project's services layers, keeping the current one."""
+        current = self.layer.id() if self.layer is not None and self._alive(self.layer) else None
+        layers = services_layers(self.project)
+        self.layer_combo.blockSignals(True)
+        self.layer_combo.clear()
+        for lyr in layers:
+            self.layer_combo.addItem(lyr.name(), lyr.id())
+        index = self.layer_combo.findData(current) if current else (0 if layers else -1)
+        self.layer_combo.setCurrentIndex(max(index, 0) if layers else -1)
+        self.layer_combo.blockSignals(False)
+        chosen = self.project.mapLayer(self.layer_combo.currentData()) if layers else None
+        if chosen is not self.layer or chosen is None:
+            self.set_layer(chosen)
+
+    @staticmethod
+    def _alive(layer) -> bool:
+        try:
+            layer.id()
+            return True
+        except RuntimeError:  # the C++ layer was deleted
+            return False
+
+    def _on_layer_combo(self, _index: int) -> None:
+        self.set_layer(self.project.mapLayer(self.layer_combo.currentData()))
+
+    def set_layer(self, layer: QgsVectorLayer | None) -> None:
+        """Work on ``layer`` (a services layer), or on nothing."""
+        if self.layer is not None and self._alive(self.layer):
+            for signal in (
+                self.layer.layerModified,
+                self.layer.editingStarted,
+                self.layer.editingStopped,
+                self.layer.afterRollBack,
+            ):
+                try:
+                    signal.disconnect(self._on_layer_changed)
+                except TypeError:
+                    pass
+        self.layer = layer
+        if layer is not None:
+            for signal in (
+                layer.layerModified,
+                layer.editingStarted,
+                layer.editingStopped,
+                layer.afterRollBack,
+            ):
+                signal.connect(self._on_layer_changed)
+            self.form.layer_crs = layer.crs()
+            index = self.layer_combo.findData(layer.id())
+            if index >= 0 and index != self.layer_combo.currentIndex():
+                self.layer_combo.blockSignals(True)
+                self.layer_combo.setCurrentIndex(index)
+                self.layer_combo.blockSignals(False)
+        self.close_form()
+        self._on_layer_changed()
+
+    def _on_layer_changed(self, *_args) -> None:
+        self.refresh_filter_values()
+        self.refresh_list()
+
+    # ================================================================ list and filters
+    def _features(self):
+        if self.layer is None:
+            return []
+        return list(self.layer.getFeatures())
+
+    def refresh_filter_values(self) -> None:
+        """Offer the languages and comuni present in the layer."""
+        languages, comuni = set(), set()
+        for f in self._features():
+            languages.update(
+                checks.split_codes(
+                    to_python(f["languages"]) if "languages" in f.fields().names() else ""
+                )
+            )
+            if "comune_name" in f.fields().names() and to_python(f["comune_name"]):
+                comuni.add(str(to_python(f["comune_name"])))
+        names = {t.code: t.label(self.language) for t in getattr(voc, "LANGUAGES", ())}
+        self._refill(
+            self.language_combo,
+            [(names.get(c, c) + f" ({c})" if c in names else c, c) for c in sorted(languages)],
+        )
+        self._refill(self.comune_combo, [(c, c) for c in sorted(comuni, key=str.lower)])
+
+    @staticmethod
+    def _refill(combo: QComboBox, items: list[tuple[str, str]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for label, data in items:
+            combo.addItem(label, data)
+        combo.setCurrentIndex(max(combo.findData(current), 0))
+        combo.blockSignals(False)
+
+    def set_filter(
+        self,
+        *,
+        search: str | None = None,
+        sector: str | None = None,
+        operator_type: str | None = None,
+        language: str | None = None,
+        comune: str | None = None,
+        status: str | None = None,
+        stale_months: int | None = None,
+    ) -> None:
+        """Set filters by code (None leaves a filter as it is; "" clears it), as the widgets do."""
+        for value, combo in (
+            (sector, self.sector_combo),
+            (operator_type, self.operator_combo),
+            (language, self.language_combo),
+            (comune, self.comune_combo),
+            (status, self.status_combo),
+        ):
+            if value is not None:
+                index = combo.findData(value or ALL)
+                if index < 0:
+                    raise ValueError(f"unknown filter value {value!r}")
+                combo.setCurrentIndex(index)
+        if search is not None:
+            self.search_edit.setText(search)
+        if stale_months is not None:
+            self.stale_check.setChecked(stale_months > 0)
+            if stale_months > 0:
+                self.stale_months.setValue(stale_months)
+
+    def matches(self, feature: QgsFeature) -> bool:
+        """Return True when ``feature`` passes the search text and every filter."""
+        names = feature.fields().names()
+
+        def get(field: str) -> str:
+            return str(to_python(feature[field]) or "") if field in names else ""
+
+        text = self.search_edit.text().strip().lower()
+        if text:
+            haystack = " ".join(
+                get(f)
+                for f in (
+                    "name",
+                    "description",
+                    "address",
+                    "comune_name",
+                    "target_groups",
+                    "phone",
+                    "email",
+                )
+            ).lower()
+            if not all(word in haystack for word in text.split()):
+                return False
+        for combo, field in ((self.sector_combo, "sectors"), (self.language_combo, "languages")):
+            code = combo.currentData()
+            if code not in (ALL, None) and code not in checks.split_codes(get(field)):
+                return False
+        for combo, field in (
+            (self.operator_combo, "operator_type"),
+            (self.comune_combo, "comune_name"),
+            (self.status_combo, "status"),
+        ):
+            code = combo.currentData()
+            if code not in (ALL, None) and get(field) != code:
+                return False
+        if self.stale_check.isChecked():
+            verified = parse_date(feature["last_verified"]) if "last_verified" in names else None
+            cutoff = months_ago(self.today, self.stale_months.value())
+            if verified is not None and verified >= cutoff:
+                return False
+        return True
+
+    def filtered_features(self) -> list[QgsFeature]:
+        feats = [f for f in self._features() if self.matches(f)]
+        feats.sort(key=lambda f: str(to_python(f["name"]) or "").lower())
+        return feats
+
+    def visible_fids(self) -> list[int]:
+        """Return the feature ids listed in the table, in table order."""
+        return [self.table.item(r, 0).data(Qt.UserRole) for r in range(self.table.rowCount())]
+
+    def visible_service_ids(self) -> list[str]:
+        """Return the ``service_id`` of each listed service, in table order."""
+        return [self.table.item(r, 0).data(Qt.UserRole + 1) for r in range(self.table.rowCount())]
+
+    def refresh_list(self, *_args) -> None:
+        """Rebuild the table from the layer (edit buffer included) and the filters."""
+        selected = self.selected_fid()
+        feats = self.filtered_features()
+        self.table.blockSignals(True)
+        self.table.setSortingEnabled(False)
+        self.table.setRowCount(len(feats))
+        grey = QBrush(QColor("#666666"))
+        for row, f in enumerate(feats):
+            sectors = checks.split_codes(to_python(f["sectors"]))
+            labels = []
+            for code in sectors:
+                try:
+                    labels.append(voc.term(voc.SECTORS, code).label(self.language))
+                except KeyError:
+                    labels.append(code)
+            verified = (
+                to_python(f["last_verified"]) if "last_verified" in f.fields().names() else None
+            )
+            comune = to_python(f["comune_name"]) if "comune_name" in f.fields().names() else None
+            cells = [
+                str(to_python(f["name"]) or ""),
+                str(comune or ""),
+                ", ".join(labels),
+                str(verified or "—"),
+            ]
+            unplaced = not f.hasGeometry() or f.geometry().isEmpty()
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col == 0:
+                    item.setData(Qt.UserRole, f.id())
+                    item.setData(Qt.UserRole + 1, to_python(f["service_id"]))
+                if unplaced:
+                    font = QFont()
+                    font.setItalic(True)
+                    item.setFont(font)
+                    item.setForeground(grey)
+                    item.setToolTip(self.tr('No location yet: select it and click "Set location".'))
+                elif col == 2:
+                    item.setToolTip(text)
+                self.table.setItem(row, col, item)
+        self.table.blockSignals(False)
+        total = self.layer.featureCount() if self.layer is not None else 0
+        unplaced_count = sum(1 for f in feats if not f.hasGeometry() or f.geometry().isEmpty())
+        text = self.tr("{} of {} services").format(len(feats), total)
+        if unplaced_count:
+            text += " · " + self.tr("{} without location").format(unplaced_count)
+        self.count_label.setText(text)
+        if selected is not None and selected in self.visible_fids():
+            self.select_fid(selected, zoom=False)
+        else:
+            self.show_details(None)
+        self._update_buttons()
+
+    # ================================================================ selection and details
+    def selected_fid(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        item = self.table.item(rows[0].row(), 0)
+        return item.data(Qt.UserRole) if item is not None else None
+
+    def select_fid(self, fid: int, *, zoom: bool = True) -> None:
+        """Select service ``fid`` in the table, show its details and (optionally) zoom to it."""
+        fids = self.visible_fids()
+        if fid not in fids:
+            raise ValueError(f"feature {fid} is not in the list (filtered out?)")
+        self.table.blockSignals(True)
+        self.table.selectRow(fids.index(fid))
+        self.table.blockSignals(False)
+        self.show_details(fid)
+        if zoom:
+            self.zoom_to(fid)
+        self._update_buttons()
+
+    def _on_selection(self) -> None:
+        fid = self.selected_fid()
+        self.show_details(fid)
+        if fid is not None:
+            self.zoom_to(fid)
+        self._update_buttons()
+
+    def zoom_to(self, fid: int) -> bool:
+        """Centre the canvas on service ``fid`` (about 1 km across) and select it on the layer."""
+        if self.layer is None:
+            return False
+        self.layer.selectByIds([fid])
+        feature = self.layer.getFeature(fid)
+        if self.canvas is None or not feature.hasGeometry() or feature.geometry().isEmpty():
+            return False
+        point = feature.geometry().asPoint()
+        dest = self.canvas.mapSettings().destinationCrs()
+        if dest.isValid() and dest != self.layer.crs():
+            point = QgsCoordinateTransform(self.layer.crs(), dest, self.project).transform(point)
+        half = 0.005 if (not dest.isValid() or dest.isGeographic()) else 500.0
+        self.canvas.setExtent(
+            QgsRectangle(point.x() - half, point.y() - half, point.x() + half, point.y() + half)
+        )
+        self.canvas.refresh()
+        return True
+
+    def show_details(self, fid: int | None) -> None:
+        """Show the fields and the good-practice sheets of service ``fid``."""
+        self.practice_list.clear()
+        self._practices = []
+        if fid is None or self.layer is None:
+            self.details.setHtml(
+                f"<i>{html.escape(self.tr('Select a service to see its details.'))}</i>"
+            )
+            return
+        f = self.layer.getFeature(fid)
+        names = f.fields().names()
+
+        def get(field: str) -> str:
+            return str(to_python(f[field]) or "") if field in names else ""
+
+        def label_of(vocabulary, code: str) -> str:
+            try:
+                return voc.term(vocabulary, code).label(self.language)
+            except KeyError:
+                return code
+
+        rows = [
+            (
+                self.tr("Sectors"),
+                ", ".join(label_of(voc.SECTORS, c) for c in checks.split_codes(get("sectors"))),
+            ),
+            (
+                self.tr("Operator type"),
+                label_of(voc.OPERATOR_TYPES, get("operator_type")) if get("operator_type") else "",
+            ),
+            (self.tr("Target groups"), get("target_groups").replace(";", ", ")),
+            (self.tr("Languages"), get("languages").replace(";", ", ")),
+            (self.tr("Opening hours"), get("opening_hours")),
+            (self.tr("Capacity (people/week)"), get("capacity")),
+            (self.tr("Address"), " ".join(p for p in (get("address"), get("postcode")) if p)),
+            (
+                self.tr("Comune"),
+                " ".join(
+                    p
+                    for p in (
+                        get("comune_name"),
+                        f"({get('comune_istat')})" if get("comune_istat") else "",
+                    )
+                    if p
+                ),
+            ),
+            (self.tr("Phone"), get("phone")),
+            (self.tr("E-mail"), get("email")),
+            (self.tr("Website"), get("website")),
+            (self.tr("Status"), label_of(voc.STATUSES, get("status")) if get("status") else ""),
+            (self.tr("Last verified"), get("last_verified")),
+            (self.tr("Source URL"), get("source_url")),
+        ]
+        parts = [f"<h3>{html.escape(get('name'))}</h3>"]
+        if get("description"):
+            parts.append(f"<p>{html.escape(get('description'))}</p>")
+        if not f.hasGeometry() or f.geometry().isEmpty():
+            message = self.tr('No location yet: click "Set location" and then on the map.')
+            parts.append(f"<p style='color:#b2182b'>{html.escape(message)}</p>")
+        verified = parse_date(f["last_verified"]) if "last_verified" in names else None
+        if verified is None or verified < months_ago(self.today, self.stale_months.value()):
+            message = self.tr("Not verified in the last {} months.").format(
+                self.stale_months.value()
+            )
+            parts.append(f"<p style='color:#b2182b'>{html.escape(message)}</p>")
+        parts.append("<table>")
+        for label, value in rows:
+            if not value:
+                continue
+            shown = html.escape(value)
+            if value.startswith(("http://", "https://")):
+                shown = f"<a href='{html.escape(value)}'>{shown}</a>"
+            elif "@" in value and label == self.tr("E-mail"):
+                shown = f"<a href='mailto:{html.escape(value)}'>{shown}</a>"
+            parts.append(f"<tr><td><b>{html.escape(label)}</b>&nbsp;</td><td>{shown}</td></tr>")
+        parts.append("</table>")
+        self.details.setHtml("".join(parts))
+        self._practices = linked_practices(self.layer, get("service_id"))
+        for p in self._practices:
+            item = QListWidgetItem(p.title + (f" — {p.place}" if p.place else ""))
+            item.setToolTip(p.summary)
+            self.practice_list.addItem(item)
+        if self._practices:
+            self.practice_list.setCurrentRow(0)
+
+    def sheet_url(self, index: int | None = None) -> QUrl | None:
+        """Return the URL of a linked sheet: its link, else its attachment file."""
+        if index is None:
+            index = self.practice_list.currentRow()
+        if index is None or not 0 <= index < len(self._practices):
+            return None
+        practice = self._practices[index]
+        if practice.link:
+            return QUrl(practice.link)
+        if practice.attachment:
+            path = Path(practice.attachment)
+            base = registry_path(self.layer) if self.layer is not None else None
+            if not path.is_absolute() and base is not None:
+                path = base.parent / path
+            return QUrl.fromLocalFile(str(path))
+        return None
+
+    def open_sheet(self, index: int | None = None) -> bool:
+        """Open the selected good-practice sheet in the browser or the system viewer."""
+        url = self.sheet_url(index)
+        return bool(url is not None and QDesktopServices.openUrl(url))
+
+    def _update_buttons(self) -> None:
+        has_layer = self.layer is not None
+        selected = self.selected_fid() is not None
+        editable = has_layer and bool(
+            self.layer.dataProvider().capabilities() & self.layer.dataProvider().AddFeatures
+        )
+        self.add_button.setEnabled(editable)
+        for b in (self.edit_button, self.locate_button, self.delete_button):
+            b.setEnabled(editable and selected)
+        modified = has_layer and self.layer.isEditable() and self.layer.isModified()
+        self.save_button.setEnabled(bool(modified))
+        self.discard_button.setEnabled(bool(has_layer and self.layer.isEditable()))
+        self.undo_button.setEnabled(
+            bool(has_layer and self.layer.isEditable() and self.layer.undoStack().canUndo())
+        )
+        self.open_sheet_button.setEnabled(self.sheet_url() is not None)
+        self.import_button.setEnabled(has_layer)
+        self.export_button.setEnabled(has_layer)
+        if not has_layer:
+            self.status_label.setText(
+                self.tr(
+                    "No registry layer in the project: add the services layer of a registry GeoPackage."
+                )
+            )
+        elif modified:
+            self.status_label.setText(
+                self.tr(
+                    'Unsaved changes: "Save changes" writes them, "Discard changes" drops them.'
+                )
+            )
+        else:
+            self.status_label.setText("")
+
+    # ================================================================ editing
+    def _service_values(self, fid: int) -> dict:
+        f = self.layer.getFeature(fid)
+        return {name: to_python(f[name]) for name in f.fields().names()}
+
+    def _show_form(self, title: str) -> None:
+        self.form.title_label.setText(title)
+        self.stack.setCurrentWidget(self.form)
+        self._activate_pick_tool()
+
+    def start_add(self) -> None:
+        """Open an empty form for a new service; a map click sets its location."""
+        if self.layer is None:
+            return
+        self.mode, self.editing_fid = self.MODE_ADD, None
+        self.form.layer_crs = self.layer.crs()
+        self.form.clear()
+        self._show_form(self.tr("New service"))
+
+    def start_edit(self, fid: int | None = None) -> None:
+        """Open the form on service ``fid`` (default: the selected one)."""
+        fid = self.selected_fid() if fid is None else fid
+        if self.layer is None or fid is None:
+            return
+        self.mode, self.editing_fid = self.MODE_EDIT, fid
+        self.form.layer_crs = self.layer.crs()
+        f = self.layer.getFeature(fid)
+        point = f.geometry().asPoint() if f.hasGeometry() and not f.geometry().isEmpty() else None
+        self.form.set_values(self._service_values(fid), QgsPointXY(point) if point else None)
+        self._show_form(self.tr("Edit service"))
+
+    def start_set_location(self, fid: int | None = None) -> None:
+        """Wait for a map click that places service ``fid`` (default: the selected one)."""
+        fid = self.selected_fid() if fid is None else fid
+        if self.layer is None or fid is None:
+            return
+        self.mode, self.editing_fid = self.MODE_LOCATE, fid
+        self.status_label.setText(
+            self.tr("Click on the map where the service is (right click to cancel).")
+        )
+        self._activate_pick_tool()
+
+    def _activate_pick_tool(self) -> None:
+        if self.canvas is not None and self.pick_tool is not None:
+            if self.canvas.mapTool() is not self.pick_tool:
+                self._previous_tool = self.canvas.mapTool()
+            self.canvas.setMapTool(self.pick_tool)
+
+    def _release_pick_tool(self) -> None:
+        if (
+            self.canvas is not None
+            and self.pick_tool is not None
+            and self.canvas.mapTool() is self.pick_tool
+        ):
+            if self._previous_tool is not None:
+                self.canvas.setMapTool(self._previous_tool)
+            else:
+                self.canvas.unsetMapTool(self.pick_tool)
+        self._previous_tool = None
+
+    def cancel_pick(self) -> None:
+        if self.mode == self.MODE_LOCATE:
+            self.mode, self.editing_fid = self.MODE_BROWSE, None
+            self._release_pick_tool()
+            self._update_buttons()
+
+    def canvas_to_layer(self, point: QgsPointXY) -> QgsPointXY:
+        """Transform a point from the canvas CRS to the layer CRS."""
+        if self.canvas is None or self.layer is None:
+            return QgsPointXY(point)
+        src = self.canvas.mapSettings().destinationCrs()
+        if not src.isValid() or src == self.layer.crs():
+            return QgsPointXY(point)
+        return QgsCoordinateTransform(src, self.layer.crs(), self.project).transform(point)
+
+    def handle_map_click(self, point: QgsPointXY) -> None:
+        """A click on the map (``point`` in the canvas CRS): fill the form or place a service."""
+        if self.layer is None:
+            return
+        layer_point = self.canvas_to_layer(point)
+        if self.mode in (self.MODE_ADD, self.MODE_EDIT):
+            self.form.set_location(layer_point, self.layer.crs())
+        elif self.mode == self.MODE_LOCATE and self.editing_fid is not None:
+            fid = self.editing_fid
+            self.mode, self.editing_fid = self.MODE_BROWSE, None
+            self._release_pick_tool()
+            self.set_location(fid, layer_point)
+
+    def _begin(self, text: str) -> None:
+        if not self.layer.isEditable() and not self.layer.startEditing():
+            raise RuntimeError(self.tr("The layer cannot be edited (read-only source?)."))
+        self.layer.beginEditCommand(text)
+
+    def _run_command(self, text: str, action) -> object:
+        """Run ``action`` as one edit command; any failure drops the whole command."""
+        self._begin(text)
+        try:
+            result = action()
+        except Exception:
+            self.layer.destroyEditCommand()
+            raise
+        self.layer.endEditCommand()
+        return result
+
+    @staticmethod
+    def _now() -> str:
+        return now_iso()
+
+    def add_service(self, values: dict, location: QgsPointXY | None) -> int:
+        """Add a service to the edit buffer; ``location`` in the layer CRS. Return its (temporary) id."""
+        fields = self.layer.fields()
+        feature = QgsFeature(fields)
+        values = dict(values)
+        values.setdefault("service_id", None)
+        values["service_id"] = values["service_id"] or str(uuid.uuid4())
+        values["created_at"] = values["updated_at"] = self._now()
+        for name, value in values.items():
+            index = fields.indexFromName(name)
+            if index >= 0:
+                feature.setAttribute(index, to_qgis(value, fields.at(index).type()))
+        if location is not None:
+            feature.setGeometry(QgsGeometry.fromPointXY(location))
+
+        def action():
+            if not self.layer.addFeature(feature):
+                raise RuntimeError(self.tr("The layer refused the new service."))
+            return feature.id()
+
+        return self._run_command(self.tr("Add service"), action)
+
+    def update_service(
+        self, fid: int, values: dict, location: QgsPointXY | None, *, move: bool = True
+    ) -> None:
+        """Change the attributes (and, with ``move``, the location) of ``fid`` in one edit command."""
+        fields = self.layer.fields()
+        old = self.layer.getFeature(fid)
+
+        def action():
+            changed = False
+            for name, value in values.items():
+                index = fields.indexFromName(name)
+                if index < 0 or name in ("fid", "service_id", "created_at", "updated_at"):
+                    continue
+                new = to_qgis(value, fields.at(index).type())
+                if to_python(old[index]) != to_python(new):
+                    self.layer.changeAttributeValue(fid, index, new, old[index])
+                    changed = True
+            if move:
+                had = old.hasGeometry() and not old.geometry().isEmpty()
+                if location is not None and (
+                    not had or QgsPointXY(old.geometry().asPoint()) != location
+                ):
+                    self.layer.changeGeometry(fid, QgsGeometry.fromPointXY(location))
+                    changed = True
+                elif location is None and had:
+                    self.layer.changeGeometry(fid, QgsGeometry())
+                    changed = True
+            index = fields.indexFromName("updated_at")
+            if changed and index >= 0:
+                self.layer.changeAttributeValue(
+                    fid, index, to_qgis(self._now(), fields.at(index).type()), old[index]
+                )
+
+        self._run_command(self.tr("Edit service"), action)
+
+    def set_location(self, fid: int, location: QgsPointXY) -> None:
+        """Place service ``fid`` at ``location`` (layer CRS), as one undoable command."""
+        self.update_service(fid, {}, location)
+        self.refresh_list()
+
+    def delete_service(self, fid: int) -> None:
+        """Delete service ``fid`` from the edit buffer."""
+
+        def action():
+            if not self.layer.deleteFeature(fid):
+                raise RuntimeError(self.tr("The layer refused to delete the service."))
+
+        self._run_command(self.tr("Delete service"), action)
+
+    def delete_selected(self, *, confirm: bool = True) -> bool:
+        fid = self.selected_fid()
+        if self.layer is None or fid is None:
+            return False
+        name = to_python(self.layer.getFeature(fid)["name"])
+        if (
+            confirm
+            and QMessageBox.question(
+                self,
+                self.tr("Delete service"),
+                self.tr(
+                    'Delete "{}"? You can still undo or discard the change before saving.'
+                ).format(name),
+            )
+            != QMessageBox.Yes
+        ):
+            return False
+        self.delete_service(fid)
+        return True
+
+    def apply_form(self) -> int | None:
+        """Put a valid form into the edit buffer (add or edit) and go back to the list."""
+        if self.layer is None or not self.form.validate():
+            return None
+        values, location = self.form.values(), self.form.location()
+        if self.mode == self.MODE_ADD:
+            fid = self.add_service(values, location)
+        elif self.mode == self.MODE_EDIT and self.editing_fid is not None:
+            fid = self.editing_fid
+            self.update_service(fid, values, location)
+        else:
+            return None
+        self.close_form()
+        if fid in self.visible_fids():
+            self.select_fid(fid, zoom=False)
+        return fid
+
+    def close_form(self) -> None:
+        self.mode, self.editing_fid = self.MODE_BROWSE, None
+        self._release_pick_tool()
+        self.stack.setCurrentIndex(0)
+        self._update_buttons()
+
+    def undo(self) -> None:
+        if self.layer is not None and self.layer.isEditable():
+            self.layer.undoStack().undo()
+            self.refresh_list()
+
+    def save_changes(self) -> bool:
+        """Commit the edit buffer to the data source; on failure keep the edits and say why."""
+        if self.layer is None or not self.layer.isEditable():
+            return True
+        ok = self.layer.commitChanges()
+        if not ok:
+            errors = "\n".join(self.layer.commitErrors())
+            QMessageBox.warning(
+                self,
+                self.tr("Save changes"),
+                self.tr("The changes could not be saved:") + "\n" + errors,
+            )
+        self.refresh_list()
+        return ok
+
+    def discard_changes(self) -> None:
+        """Drop every unsaved change (roll back the edit buffer)."""
+        if self.layer is not None and self.layer.isEditable():
+            self.layer.rollBack()
+        self.close_form()
+        self.refresh_list()
+
+    # ================================================================ import / export
+    def import_dialog(self) -> None:
+        from .exchange import import_dialog
+
+        import_dialog(self)
+
+    def export_dialog(self) -> None:
+        from .exchange import export_dialog
+
+        export_dialog(self)

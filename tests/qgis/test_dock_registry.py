@@ -1,0 +1,429 @@
+"""The registry dock on a real registry GeoPackage built from the real migrant-services table.
+
+Add (map click), edit, undo, set location, delete, filter, save and discard, checked against the
+file re-read with fiona and against counts computed independently with pandas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.realdata
+
+SERVICES_CSV = "servizi_migranti_da_pagine_web.csv"
+
+
+def _clean(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def build_registry(path, shared_data) -> pd.DataFrame:
+    """Write a registry GeoPackage holding all 59 services of the web-pages table (with the core)."""
+    from capacitymetro_plugin.core.registry.model import Practice, Service
+    from capacitymetro_plugin.core.registry.registry import Registry
+
+    table = pd.read_csv(shared_data / SERVICES_CSV, dtype=str)
+    # page_date is sometimes only a year or a month: only a full date counts as "verified on"
+    full = table["page_date"].fillna("").str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    table["verified"] = table["page_date"].where(full, None)
+    reg = Registry.create(path)
+    services = []
+    for row in table.itertuples():
+        services.append(
+            Service(
+                service_id=str(uuid.uuid5(uuid.NAMESPACE_URL, row.service_id)),
+                name=_clean(row.name),
+                operator_type=_clean(row.operator_type),
+                sectors=[s.strip() for s in (_clean(row.sectors) or "").split(";") if s.strip()],
+                address=_clean(row.address),
+                phone=_clean(row.phone),
+                email=_clean(row.email),
+                website=_clean(row.website),
+                opening_hours=_clean(row.opening_hours),
+                comune_istat=_clean(row.com_istat_code),
+                comune_name=_clean(row.comune),
+                status="active",
+                last_verified=_clean(row.verified),
+                source_url=_clean(row.source_url),
+                lon=float(row.lon) if _clean(row.lon) else None,
+                lat=float(row.lat) if _clean(row.lat) else None,
+            )
+        )
+    reg.add_services(services)
+    # one good-practice sheet linked to the Casa delle Culture of Bari (row S037 in the table)
+    casa = table[table["name"].str.startswith("Casa delle Culture")].iloc[0]
+    sheet = reg.add_practice(
+        Practice(
+            title="Casa delle Culture: one-stop multi-service centre",
+            summary="Reception, legal desk, language classes and health under one roof.",
+            themes=["reception", "information"],
+            place="Bari",
+            comune_istat="072006",
+            source="servizi_migranti_da_pagine_web.csv",
+            link=_clean(casa.source_url),
+            lon=16.87,
+            lat=41.12,
+        )
+    )
+    reg.link(str(uuid.uuid5(uuid.NAMESPACE_URL, casa.service_id)), sheet.practice_id)
+    table["uuid"] = [str(uuid.uuid5(uuid.NAMESPACE_URL, s)) for s in table.service_id]
+    return table
+
+
+def read_services(path):
+    import fiona
+
+    with fiona.open(path, layer="services") as src:
+        rows = []
+        for f in src:
+            props = dict(f["properties"])
+            geom = f["geometry"]
+            props["xy"] = tuple(geom["coordinates"]) if geom else None
+            rows.append(props)
+    return {r["service_id"]: r for r in rows}
+
+
+def snapshot(path) -> dict:
+    """Every row of every registry layer (bytes are no use: QGIS switches the file to WAL mode)."""
+    import fiona
+
+    out = {}
+    for name in fiona.listlayers(path):
+        with fiona.open(path, layer=name) as src:
+            out[name] = sorted(
+                repr(
+                    (
+                        sorted(dict(f["properties"]).items()),
+                        tuple(f["geometry"]["coordinates"]) if f["geometry"] else None,
+                    )
+                )
+                for f in src
+            )
+    return out
+
+
+@pytest.fixture()
+def registry(tmp_path, shared_data):
+    path = tmp_path / "registry.gpkg"
+    table = build_registry(path, shared_data)
+    return path, table
+
+
+@pytest.fixture()
+def dock(qgis_app, qgis_iface, registry):
+    from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsVectorLayer
+
+    from capacitymetro_plugin.gui.dock import RegistryDock
+
+    path, _ = registry
+    layer = QgsVectorLayer(f"{path}|layername=services", "services", "ogr")
+    assert layer.isValid()
+    canvas = qgis_iface.mapCanvas()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+    QgsProject.instance().addMapLayer(layer)
+    widget = RegistryDock(canvas)
+    yield widget
+    if layer.isEditable():
+        layer.rollBack()
+    widget.set_layer(None)
+    QgsProject.instance().removeMapLayer(layer.id())
+    widget.deleteLater()
+
+
+def to_3857(lon, lat):
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsCoordinateTransform,
+        QgsPointXY,
+        QgsProject,
+    )
+
+    t = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:4326"),
+        QgsCoordinateReferenceSystem("EPSG:3857"),
+        QgsProject.instance(),
+    )
+    return t.transform(QgsPointXY(lon, lat))
+
+
+def fid_of(dock, service_id):
+    for f in dock.layer.getFeatures():
+        if f["service_id"] == service_id:
+            return f.id()
+    raise KeyError(service_id)
+
+
+# ----------------------------------------------------------------------------- listing, filters
+def test_dock_picks_the_registry_layer_and_lists_every_service(dock, registry):
+    _, table = registry
+    assert dock.layer is not None and dock.layer.name() == "services"
+    assert dock.layer_combo.count() == 1
+    assert sorted(dock.visible_service_ids()) == sorted(table["uuid"])
+    placed = int(table["lon"].notna().sum())
+    assert placed == 9  # README: coordinates only where a service matched an OSM POI
+    assert dock.count_label.text() == f"59 of 59 services · {59 - placed} without location"
+
+
+def _has(codes, code):
+    return isinstance(codes, str) and code in [c.strip() for c in codes.split(";")]
+
+
+def test_filters_agree_with_pandas(dock, registry):
+    _, table = registry
+
+    def shown():
+        return set(dock.visible_service_ids())
+
+    dock.set_filter(sector="reception")
+    expect = set(table[table["sectors"].apply(_has, code="reception")]["uuid"])
+    assert shown() == expect and len(expect) > 5
+
+    dock.set_filter(sector="", comune="Bari")
+    assert shown() == set(table[table["comune"] == "Bari"]["uuid"]) and len(shown()) == 14
+
+    dock.set_filter(sector="reception")  # combined: Bari AND reception
+    both = table[(table["comune"] == "Bari") & table["sectors"].apply(_has, code="reception")]
+    assert shown() == set(both["uuid"]) and 0 < len(both) < 14
+
+    dock.set_filter(sector="", comune="", operator_type="third_sector")
+    assert shown() == set(table[table["operator_type"] == "third_sector"]["uuid"])
+
+    dock.set_filter(operator_type="", search="caritas")
+    hay = table[["name", "address", "comune"]].fillna("").agg(" ".join, axis=1).str.lower()
+    assert shown() == set(table[hay.str.contains("caritas")]["uuid"]) and shown()
+
+    # stale: not verified in the last 60 months, or never (no full page date)
+    dock.today = dt.date(2026, 11, 21)
+    dock.set_filter(search="", stale_months=60)
+    dates = pd.to_datetime(table["verified"], errors="coerce")
+    stale = table[dates.isna() | (dates < pd.Timestamp("2021-11-21"))]
+    assert shown() == set(stale["uuid"]) and len(stale) == 59 - 7  # 7 pages dated 2022
+
+    dock.set_filter(stale_months=0, status="suspended")
+    assert shown() == set()
+    dock.set_filter(status="")
+    assert len(shown()) == 59
+
+
+def test_selecting_a_service_zooms_and_shows_details_and_sheets(dock, registry):
+    _, table = registry
+    cinformi = table[table["name"].str.startswith("Cinformi")].iloc[0]
+    fid = fid_of(dock, cinformi.uuid)
+    dock.select_fid(fid)
+    extent = dock.canvas.extent()
+    centre = to_3857(float(cinformi.lon), float(cinformi.lat))
+    assert abs(extent.center().x() - centre.x()) < 1 and abs(extent.center().y() - centre.y()) < 1
+    # about 1 km across (the canvas widget's aspect ratio widens one side), not the whole layer
+    assert (
+        999 < min(extent.width(), extent.height()) < 1001
+        and max(extent.width(), extent.height()) < 5000
+    )
+    assert dock.layer.selectedFeatureIds() == [fid]
+    assert "Cinformi" in dock.details.toPlainText()
+    assert dock.practice_list.count() == 0
+
+    casa = table[table["name"].str.startswith("Casa delle Culture")].iloc[0]
+    dock.set_filter(comune="Bari")
+    dock.select_fid(fid_of(dock, casa.uuid))
+    assert "No location yet" in dock.details.toPlainText()
+    assert dock.practice_list.count() == 1
+    assert dock.practice_list.item(0).text().startswith("Casa delle Culture: one-stop")
+    assert dock.sheet_url().toString() == casa.source_url
+    assert dock.open_sheet_button.isEnabled()
+
+
+# ----------------------------------------------------------------------------- editing
+def test_add_by_map_click_validates_as_you_type_and_saves(dock, registry):
+    from qgis.PyQt.QtCore import Qt
+
+    path, _ = registry
+    before = snapshot(path)
+    dock.start_add()
+    form = dock.form
+    assert dock.stack.currentWidget() is form
+    assert dock.canvas.mapTool() is dock.pick_tool
+    assert not form.save_button.isEnabled()  # name and sector missing
+    assert form.error_labels["name"].text() and form.error_labels["sectors"].text()
+
+    form.widgets["name"].setText("Sportello stranieri Municipio I")
+    assert not form.save_button.isEnabled()
+    sectors = form.widgets["sectors"]
+    for i in range(sectors.count()):
+        if sectors.item(i).data(Qt.UserRole) in ("information", "mediation"):
+            sectors.item(i).setCheckState(Qt.Checked)
+    assert form.save_button.isEnabled() and form.errors() == {}
+
+    form.widgets["languages"].setText("it;en;xx")
+    assert not form.save_button.isEnabled() and "xx" in form.error_labels["languages"].text()
+    form.widgets["languages"].setText("it; en ;ar")
+    form.widgets["opening_hours"].setText("Mo-Fr 09:00-13:00; Tu 17:30-14:30")
+    assert not form.save_button.isEnabled() and form.error_labels["opening_hours"].isVisibleTo(form)
+    form.widgets["opening_hours"].setText("Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30")
+    form.widgets["email"].setText("not-an-address")
+    assert not form.save_button.isEnabled()
+    form.widgets["email"].setText("stranieri@comune.bari.it")
+    form.widgets["capacity"].setText("40")
+    assert form.save_button.isEnabled()
+
+    lon, lat = 16.8719, 41.1253  # Bari, Murat
+    dock.handle_map_click(to_3857(lon, lat))  # the map tool gives canvas (EPSG:3857) points
+    assert (
+        abs(float(form.x_edit.text()) - lon) < 1e-6 and abs(float(form.y_edit.text()) - lat) < 1e-6
+    )
+
+    form.save_button.click()
+    assert dock.stack.currentIndex() == 0 and dock.canvas.mapTool() is not dock.pick_tool
+    assert dock.layer.isEditable() and dock.layer.featureCount() == 60
+    assert snapshot(path) == before  # only the edit buffer changed
+    assert dock.save_changes()
+    assert not dock.layer.isEditable()
+
+    rows = read_services(path)
+    assert len(rows) == 60
+    new = [r for r in rows.values() if r["name"] == "Sportello stranieri Municipio I"]
+    assert len(new) == 1
+    new = new[0]
+    assert uuid.UUID(new["service_id"]).version == 4
+    assert new["sectors"] == "information;mediation"
+    assert new["languages"] == "it;en;ar"
+    assert new["opening_hours"] == "Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30"
+    assert new["capacity"] == 40 and new["status"] == "active"
+    assert str(new["last_verified"])[:10] == dt.date.today().isoformat()
+    assert abs(new["xy"][0] - lon) < 1e-7 and abs(new["xy"][1] - lat) < 1e-7
+    assert new["created_at"] and new["updated_at"]
+
+
+def test_edit_undo_delete_and_save(dock, registry):
+    path, table = registry
+    questura = table[table["name"].str.startswith("Questura di Bari")].iloc[0]
+    porta = table[table["name"].str.startswith("Porta Futuro")].iloc[0]
+    amaranta = table[table["name"].str.startswith("Amaranta")].iloc[0]
+
+    fid = fid_of(dock, questura.uuid)
+    dock.select_fid(fid, zoom=False)
+    dock.start_edit()
+    form = dock.form
+    assert form.widgets["name"].text() == questura["name"]
+    form.widgets["status"].setCurrentIndex(form.widgets["status"].findData("suspended"))
+    form.widgets["phone"].setText("080 529 1111")
+    assert form.save_button.isEnabled(), form.errors()
+    form.save_button.click()
+    assert dock.layer.getFeature(fid)["status"] == "suspended"
+
+    # a second edit, then undo it: the first stays
+    dock.start_edit(fid_of(dock, porta.uuid))
+    form.widgets["capacity"].setText("250")
+    form.save_button.click()
+    assert dock.layer.getFeature(fid_of(dock, porta.uuid))["capacity"] == 250
+    dock.undo()
+    capacity = dock.layer.getFeature(fid_of(dock, porta.uuid))["capacity"]
+    assert capacity is None or str(capacity) == "NULL"
+    assert dock.layer.getFeature(fid)["status"] == "suspended"
+
+    dock.select_fid(fid_of(dock, amaranta.uuid), zoom=False)
+    assert dock.delete_selected(confirm=False)
+    assert amaranta.uuid not in dock.visible_service_ids()
+    assert dock.layer.featureCount() == 58
+    assert dock.save_changes()
+
+    rows = read_services(path)
+    assert len(rows) == 58 and amaranta.uuid not in rows
+    assert rows[questura.uuid]["status"] == "suspended"
+    assert rows[questura.uuid]["phone"] == "080 529 1111"
+    assert (
+        rows[questura.uuid]["updated_at"] > rows[questura.uuid]["created_at"]
+        or rows[questura.uuid]["updated_at"]
+    )
+    assert rows[porta.uuid]["capacity"] is None
+    assert rows[porta.uuid]["status"] == "active"
+
+
+def test_set_location_places_a_bari_service_by_clicking(dock, registry):
+    path, table = registry
+    questura = table[table["name"].str.startswith("Questura di Bari")].iloc[0]
+    fid = fid_of(dock, questura.uuid)
+    dock.set_filter(comune="Bari")
+    assert dock.count_label.text() == "14 of 59 services · 14 without location"
+    dock.select_fid(fid, zoom=False)
+    dock.start_set_location()
+    assert dock.canvas.mapTool() is dock.pick_tool
+    lon, lat = 16.8644, 41.1170
+    dock.handle_map_click(to_3857(lon, lat))
+    assert dock.canvas.mapTool() is not dock.pick_tool
+    assert dock.count_label.text() == "14 of 59 services · 13 without location"
+    point = dock.layer.getFeature(fid).geometry().asPoint()
+    assert abs(point.x() - lon) < 1e-7 and abs(point.y() - lat) < 1e-7
+    dock.undo()
+    assert dock.layer.getFeature(fid).geometry().isEmpty()
+    dock.select_fid(fid, zoom=False)
+    dock.start_set_location()
+    dock.handle_map_click(to_3857(lon, lat))
+    assert dock.save_changes()
+    xy = read_services(path)[questura.uuid]["xy"]
+    assert abs(xy[0] - lon) < 1e-7 and abs(xy[1] - lat) < 1e-7
+
+
+def test_discard_leaves_the_file_unchanged(dock, registry):
+    path, table = registry
+    before = snapshot(path)
+    dock.start_add()
+    dock.form.widgets["name"].setText("Temporary")
+    dock.form.widgets["sectors"].item(0).setCheckState(2)
+    dock.handle_map_click(to_3857(11.12, 46.07))
+    dock.apply_form()
+    first = dock.visible_fids()[0]
+    dock.select_fid(first, zoom=False)
+    dock.delete_selected(confirm=False)
+    assert dock.layer.featureCount() == 59  # one added, one deleted, in the buffer
+    dock.discard_changes()
+    assert not dock.layer.isEditable()
+    assert dock.layer.featureCount() == 59
+    assert snapshot(path) == before
+    assert len(before["services"]) == 59
+    assert "Temporary" not in dock.details.toPlainText()
+
+
+def test_typed_coordinates_in_another_crs(dock):
+    from pyproj import Transformer
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    dock.start_add()
+    form = dock.form
+    form.crs_widget.setCrs(QgsCoordinateReferenceSystem("EPSG:32633"))
+    form.x_edit.setText("656000")
+    form.y_edit.setText("4555000")
+    point = form.location()
+    lon, lat = Transformer.from_crs(32633, 4326, always_xy=True).transform(656000, 4555000)
+    assert abs(point.x() - lon) < 1e-7 and abs(point.y() - lat) < 1e-7
+    form.y_edit.setText("north")
+    assert form.error_labels["location"].text() and not form.save_button.isEnabled()
+    form.cancel_button.click()
+    assert dock.stack.currentIndex() == 0 and not dock.layer.isEditable()
+
+
+def test_plugin_menu_action_toggles_the_dock(qgis_app, qgis_iface):
+    import capacitymetro_plugin
+    from capacitymetro_plugin.gui.dock import RegistryDock
+
+    plugin = capacitymetro_plugin.classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        assert isinstance(plugin.dock, RegistryDock)
+        action = plugin.actions[0]
+        assert action.isCheckable() and plugin.dock.isHidden()
+        assert action in plugin.iface.mainWindow().findChildren(type(action))
+        action.trigger()
+        assert not plugin.dock.isHidden() and action.isChecked()
+        action.trigger()
+        assert plugin.dock.isHidden() and not action.isChecked()
+    finally:
+        plugin.unload()
+    assert plugin.dock is None and plugin.actions == []
