@@ -32,6 +32,8 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from capacitymetro_plugin.core.registry import vocabularies as voc
+from capacitymetro_plugin.core.registry.model import Service
+from capacitymetro_plugin.core.registry.validation import validate_services
 
 from . import checks
 from .common import Translatable, user_language
@@ -300,7 +302,33 @@ class ServiceForm(Translatable, QWidget):
             "last_verified": checks.check_date(v["last_verified"] or ""),
             "location": checks.check_coordinate(self.x_edit.text(), self.y_edit.text()),
         }
-        return {k: m for k, m in found.items() if m}
+        found = {k: m for k, m in found.items() if m}
+        # the core's record validation has the last word (the same rules as imports and reports)
+        for field, message in self._core_errors(v, found).items():
+            found.setdefault(field, message)
+        return found
+
+    def _core_errors(self, v: dict, found: dict[str, str]) -> dict[str, str]:
+        lists = {k: checks.split_codes(v[k]) for k in ("sectors", "target_groups", "languages")}
+        service = Service(
+            name=v["name"] or "",
+            **lists,
+            capacity=int(v["capacity"]) if v["capacity"] and "capacity" not in found else None,
+            **{
+                k: v[k]
+                for k in TEXT_FIELDS
+                if k not in lists and k not in ("name", "capacity") and k in v
+            },
+        )
+        if not service.status:
+            service.status = "active"
+        report = validate_services([service], check_ids=False)
+        it = self.language == "it"
+        return {
+            i.field: (i.message_it if it else i.message)
+            for i in report.errors
+            if i.field in self.error_labels
+        }
 
     def is_valid(self) -> bool:
         return not self.errors()

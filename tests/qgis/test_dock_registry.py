@@ -270,6 +270,9 @@ def test_add_by_map_click_validates_as_you_type_and_saves(dock, registry):
     form.widgets["email"].setText("not-an-address")
     assert not form.save_button.isEnabled()
     form.widgets["email"].setText("stranieri@comune.bari.it")
+    form.widgets["phone"].setText("ask at the desk")  # checked by the core's validate_services
+    assert not form.save_button.isEnabled() and form.error_labels["phone"].text()
+    form.widgets["phone"].setText("+39 080 577 1111")
     form.widgets["capacity"].setText("40")
     assert form.save_button.isEnabled()
 
@@ -296,6 +299,7 @@ def test_add_by_map_click_validates_as_you_type_and_saves(dock, registry):
     assert new["languages"] == "it;en;ar"
     assert new["opening_hours"] == "Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30"
     assert new["capacity"] == 40 and new["status"] == "active"
+    assert new["phone"] == "+39 080 577 1111"
     assert str(new["last_verified"])[:10] == dt.date.today().isoformat()
     assert abs(new["xy"][0] - lon) < 1e-7 and abs(new["xy"][1] - lat) < 1e-7
     assert new["created_at"] and new["updated_at"]
