@@ -1,0 +1,25 @@
+"""Coverage of the (foreign) population by services: times, per-area tables, gaps, what-if."""
+
+from .coverage import (
+    DEFAULT_THRESHOLDS,
+    ServiceTimes,
+    coverage_by_area,
+    gap_polygons,
+    select_services,
+    service_times,
+    split_codes,
+    weighted_median,
+    what_if,
+)
+
+__all__ = [
+    "DEFAULT_THRESHOLDS",
+    "ServiceTimes",
+    "coverage_by_area",
+    "gap_polygons",
+    "select_services",
+    "service_times",
+    "split_codes",
+    "weighted_median",
+    "what_if",
+]
