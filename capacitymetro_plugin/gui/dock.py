@@ -548,9 +548,8 @@ class RegistryDock(Translatable, QgsDockWidget):
         self.practice_list.clear()
         self._practices = []
         if fid is None or self.layer is None:
-            self.details.setHtml(
-                f"<i>{html.escape(self.tr('Select a service to see its details.'))}</i>"
-            )
+            hint = self.tr("Select a service to see its details.")
+            self.details.setHtml(f"<i>{html.escape(hint)}</i>")
             return
         f = self.layer.getFeature(fid)
         names = f.fields().names()
