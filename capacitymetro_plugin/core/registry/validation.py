@@ -383,7 +383,8 @@ def _check_one(
                 f"Gli orari si sovrappongono: {detail}.",
             ),
         }[code]
-        c.add(row, s, "opening_hours", code, *texts)
+        severity = WARNING if code == "schedule_unparseable" else ERROR  # free text is kept
+        c.add(row, s, "opening_hours", code, *texts, severity)
     # contacts
     if s.email and not _EMAIL_RE.match(s.email.strip()):
         c.add(

@@ -1,0 +1,912 @@
+"""Open Referral HSDS 3.0 exchange: JSON documents and the tabular CSV datapackage.
+
+Mapping (documented in ``docs/registry.md``):
+
+- ``service_id`` → ``service.id``; ``name``, ``description``, ``email``; ``website`` → ``url``;
+  ``status`` active/suspended/closed → ``active``/``temporarily closed``/``defunct``;
+  ``last_verified`` → ``assured_date``; ``updated_at`` → ``last_modified``;
+  ``organization_id`` → ``organization_id`` (+ the ``organization`` object).
+- ``phone`` → ``phones[0].number``; ``languages`` → ``languages[].code`` (ISO 639-1, ``name`` in
+  English); ``opening_hours`` → ``schedules[]`` (one per rule: ``freq=WEEKLY``, ``byday``,
+  ``opens_at``, ``closes_at``; the original text in every schedule's ``description``).
+- point, ``address``, ``postcode``, ``comune_istat`` → ``service_at_locations[0].location``
+  (``latitude``/``longitude``, ``addresses[0].address_1``/``postal_code``,
+  ``external_identifier`` with type ``ISTAT comune code``).
+- ``sectors``, ``target_groups``, ``operator_type`` → ``attributes`` linking to terms of the
+  taxonomies "CapaCityMetro sectors/target groups/operator types" (term ``name`` English label,
+  ``description`` Italian label).
+- ``capacity``, ``comune_istat``, ``comune_name``, ``metro_area``, ``source_url``, ``created_at``
+  → ``attributes`` with ``link_type`` = the field name and the value in ``value``.
+- Private fields, only in non-public exports: ``contact_name`` → ``contacts[0].name``,
+  ``internal_notes`` → an attribute ``internal_notes``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import uuid
+from pathlib import Path
+
+from capacitymetro_plugin.core.errors import InputError
+
+from . import schedule
+from .exchange import ParsedRows
+from .model import Organization, Service
+from .registry import Registry
+from .validation import ERROR, Issue, ValidationReport
+from .vocabularies import LANGUAGES, OPERATOR_TYPES, SECTORS, TARGET_GROUPS, Term
+
+HSDS_VERSION = "3.0"
+_NS = uuid.UUID("7b6c0f5e-4a51-4f8e-9d0a-6a3c1c2f9b10")  # namespace of ids derived here
+STATUS_TO_HSDS = {"active": "active", "suspended": "temporarily closed", "closed": "defunct"}
+STATUS_FROM_HSDS = {
+    "active": "active",
+    "temporarily closed": "suspended",
+    "inactive": "suspended",
+    "defunct": "closed",
+}
+VALUE_FIELDS = ("capacity", "comune_istat", "comune_name", "metro_area", "source_url", "created_at")
+PRIVATE_VALUE_FIELDS = ("internal_notes",)
+ISTAT_ID_TYPE = "ISTAT comune code"
+
+# name, description, terms of each taxonomy we publish
+TAXONOMIES: dict[str, tuple[str, str, tuple[Term, ...]]] = {
+    "sector": (
+        "CapaCityMetro sectors",
+        "Sectors of services for migrants / Settori dei servizi per migranti (CapaCityMetro)",
+        SECTORS,
+    ),
+    "target_group": (
+        "CapaCityMetro target groups",
+        "Target groups / Gruppi destinatari (CapaCityMetro)",
+        TARGET_GROUPS,
+    ),
+    "operator_type": (
+        "CapaCityMetro operator types",
+        "Operator types / Tipi di gestore (CapaCityMetro)",
+        OPERATOR_TYPES,
+    ),
+    "field": (
+        "CapaCityMetro registry fields",
+        "Registry fields carried as attribute values / Campi del registro riportati come valori",
+        tuple(Term(f, f, f) for f in (*VALUE_FIELDS, *PRIVATE_VALUE_FIELDS)),
+    ),
+}
+_LANG_NAMES = {t.code: t.en for t in LANGUAGES}
+
+# the tables we write and their fields, in the order of the official datapackage.json
+TABLE_FIELDS: dict[str, list[str]] = {
+    "organizations": [
+        "id",
+        "name",
+        "alternate_name",
+        "description",
+        "email",
+        "website",
+        "tax_status",
+        "tax_id",
+        "year_incorporated",
+        "legal_status",
+        "logo",
+        "uri",
+        "parent_organization_id",
+    ],
+    "services": [
+        "id",
+        "organization_id",
+        "program_id",
+        "name",
+        "alternate_name",
+        "description",
+        "url",
+        "email",
+        "status",
+        "interpretation_services",
+        "application_process",
+        "fees_description",
+        "wait_time",
+        "fees",
+        "accreditations",
+        "eligibility_description",
+        "minimum_age",
+        "maximum_age",
+        "assured_date",
+        "assurer_email",
+        "licenses",
+        "alert",
+        "last_modified",
+    ],
+    "attributes": ["id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"],
+    "service_at_location": ["id", "service_id", "location_id", "description"],
+    "locations": [
+        "id",
+        "location_type",
+        "url",
+        "organization_id",
+        "name",
+        "alternate_name",
+        "description",
+        "transportation",
+        "latitude",
+        "longitude",
+        "external_identifier",
+        "external_identifier_type",
+    ],
+    "phones": [
+        "id",
+        "location_id",
+        "service_id",
+        "organization_id",
+        "contact_id",
+        "service_at_location_id",
+        "number",
+        "extension",
+        "type",
+        "description",
+    ],
+    "contacts": [
+        "id",
+        "organization_id",
+        "service_id",
+        "service_at_location_id",
+        "location_id",
+        "name",
+        "title",
+        "department",
+        "email",
+    ],
+    "addresses": [
+        "id",
+        "location_id",
+        "attention",
+        "address_1",
+        "address_2",
+        "city",
+        "region",
+        "state_province",
+        "postal_code",
+        "country",
+        "address_type",
+    ],
+    "schedules": [
+        "id",
+        "service_id",
+        "location_id",
+        "service_at_location_id",
+        "valid_from",
+        "valid_to",
+        "dtstart",
+        "timezone",
+        "until",
+        "count",
+        "wkst",
+        "freq",
+        "interval",
+        "byday",
+        "byweekno",
+        "bymonthday",
+        "byyearday",
+        "description",
+        "opens_at",
+        "closes_at",
+        "schedule_link",
+        "attending_type",
+        "notes",
+    ],
+    "languages": ["id", "service_id", "location_id", "phone_id", "name", "code", "note"],
+    "taxonomy_terms": [
+        "id",
+        "code",
+        "name",
+        "description",
+        "parent_id",
+        "taxonomy",
+        "language",
+        "taxonomy_id",
+        "term_uri",
+    ],
+    "taxonomies": ["id", "name", "description", "uri", "version"],
+}
+# HSDS resource name of each table file (file name = key + ".csv")
+RESOURCE_NAMES = {
+    "organizations": "organization",
+    "services": "service",
+    "attributes": "attribute",
+    "service_at_location": "service_at_location",
+    "locations": "location",
+    "phones": "phone",
+    "contacts": "contact",
+    "addresses": "address",
+    "schedules": "schedule",
+    "languages": "language",
+    "taxonomy_terms": "taxonomy_term",
+    "taxonomies": "taxonomy",
+}
+FIELD_TYPES = {
+    "year_incorporated": "number",
+    "minimum_age": "number",
+    "maximum_age": "number",
+    "assured_date": "date",
+    "last_modified": "datetime",
+    "latitude": "number",
+    "longitude": "number",
+    "extension": "number",
+    "valid_from": "date",
+    "valid_to": "date",
+    "dtstart": "date",
+    "timezone": "number",
+    "until": "date",
+    "count": "number",
+    "interval": "number",
+    "opens_at": "time",
+    "closes_at": "time",
+}
+
+
+def _uid(*parts: str) -> str:
+    return str(uuid.uuid5(_NS, "/".join(parts)))
+
+
+def taxonomy_id(kind: str) -> str:
+    """Return the stable id of our taxonomy ``kind`` (sector, target_group, ...)."""
+    return _uid("taxonomy", kind)
+
+
+def term_object(kind: str, code: str) -> dict:
+    """Return the HSDS taxonomy_term for ``code`` of vocabulary ``kind`` (unknown codes too)."""
+    name, _, terms = TAXONOMIES[kind]
+    t = next((t for t in terms if t.code == code), None)
+    return {
+        "id": _uid("term", kind, code),
+        "code": code,
+        "name": t.en if t else code,
+        "description": t.it if t else code,
+        "taxonomy": name,
+        "language": "en",
+        "taxonomy_id": taxonomy_id(kind),
+    }
+
+
+def taxonomies() -> list[dict]:
+    """Return the HSDS taxonomy objects of our vocabularies."""
+    return [
+        {"id": taxonomy_id(k), "name": n, "description": d, "version": "1"}
+        for k, (n, d, _) in TAXONOMIES.items()
+    ]
+
+
+# --- registry → HSDS -----------------------------------------------------------------------------
+def _attribute(
+    sid: str,
+    kind: str,
+    code: str,
+    link_type: str,
+    value: str | None = None,
+    entity: str = "service",
+) -> dict:
+    term = term_object(kind, code)
+    attr = {
+        "id": _uid(sid, "attribute", link_type, code),
+        "link_id": sid,
+        "taxonomy_term_id": term["id"],
+        "link_type": link_type,
+        "link_entity": entity,
+        "taxonomy_term": term,
+    }
+    if value is not None:
+        attr["value"] = value
+    return attr
+
+
+def organization_to_hsds(org: Organization) -> dict:
+    """Return the HSDS organization object of ``org``."""
+    doc = {"id": org.organization_id, "name": org.name, "description": org.description or ""}
+    if org.email:
+        doc["email"] = org.email
+    if org.website:
+        doc["website"] = org.website
+    if org.phone:
+        doc["phones"] = [
+            {
+                "id": _uid(org.organization_id, "phone"),
+                "organization_id": org.organization_id,
+                "number": org.phone,
+            }
+        ]
+    if org.operator_type:
+        doc["attributes"] = [
+            _attribute(
+                org.organization_id,
+                "operator_type",
+                org.operator_type,
+                "operator_type",
+                entity="organization",
+            )
+        ]
+    return doc
+
+
+def service_to_hsds(s: Service, org: Organization | None = None, *, public: bool = True) -> dict:
+    """Return the full HSDS service object of ``s`` (public: without private fields)."""
+    sid = s.service_id
+    doc: dict = {"id": sid, "name": s.name, "status": STATUS_TO_HSDS.get(s.status, s.status)}
+    for key, value in (
+        ("organization_id", s.organization_id),
+        ("description", s.description),
+        ("url", s.website),
+        ("email", s.email),
+        ("assured_date", s.last_verified),
+        ("last_modified", s.updated_at),
+    ):
+        if value:
+            doc[key] = value
+    if org is not None:
+        doc["organization"] = organization_to_hsds(org)
+    if s.phone:
+        doc["phones"] = [{"id": _uid(sid, "phone"), "service_id": sid, "number": s.phone}]
+    if s.opening_hours:
+        doc["schedules"] = schedules_of(sid, s.opening_hours)
+    if s.languages:
+        doc["languages"] = [
+            {
+                "id": _uid(sid, "language", c),
+                "service_id": sid,
+                "code": c,
+                "name": _LANG_NAMES.get(c, c),
+            }
+            for c in s.languages
+        ]
+    location = location_of(s)
+    if location is not None:
+        doc["service_at_locations"] = [
+            {
+                "id": _uid(sid, "service_at_location"),
+                "service_id": sid,
+                "location_id": location["id"],
+                "location": location,
+            }
+        ]
+    attrs = [_attribute(sid, "sector", c, "sector") for c in s.sectors]
+    attrs += [_attribute(sid, "target_group", c, "target_group") for c in s.target_groups]
+    if s.operator_type:
+        attrs.append(_attribute(sid, "operator_type", s.operator_type, "operator_type"))
+    fields_ = VALUE_FIELDS if public else (*VALUE_FIELDS, *PRIVATE_VALUE_FIELDS)
+    for f in fields_:
+        value = getattr(s, f)
+        if value is not None and value != "":
+            attrs.append(_attribute(sid, "field", f, f, str(value)))
+    if attrs:
+        doc["attributes"] = attrs
+    if not public and s.contact_name:
+        doc["contacts"] = [{"id": _uid(sid, "contact"), "service_id": sid, "name": s.contact_name}]
+    return doc
+
+
+def schedules_of(sid: str, text: str) -> list[dict]:
+    """Return HSDS schedules for an opening-hours text (a description-only one if unreadable)."""
+    try:
+        rules = schedule.parse(text)
+    except schedule.ScheduleSyntaxError:
+        return [{"id": _uid(sid, "schedule", "0"), "service_id": sid, "description": text}]
+    return [
+        {
+            "id": _uid(sid, "schedule", str(i)),
+            "service_id": sid,
+            "freq": "WEEKLY",
+            "wkst": "MO",
+            "byday": ",".join(d.upper() for d in r.days),
+            "opens_at": r.opens,
+            "closes_at": r.closes,
+            "description": text,
+        }
+        for i, r in enumerate(rules)
+    ]
+
+
+def location_of(s: Service) -> dict | None:
+    """Return the HSDS location of a service (None without point, address or postcode)."""
+    if s.lon is None and not s.address and not s.postcode and not s.comune_istat:
+        return None
+    lid = _uid(s.service_id, "location")
+    loc: dict = {"id": lid, "location_type": "physical", "name": s.name}
+    if s.lon is not None and s.lat is not None:
+        loc["latitude"] = round(float(s.lat), 7)
+        loc["longitude"] = round(float(s.lon), 7)
+    if s.comune_istat:
+        loc["external_identifier"] = s.comune_istat
+        loc["external_identifier_type"] = ISTAT_ID_TYPE
+    if s.address or s.postcode:
+        loc["addresses"] = [
+            {
+                "id": _uid(s.service_id, "address"),
+                "location_id": lid,
+                "address_1": s.address or "",
+                "city": s.comune_name or "",
+                "state_province": s.metro_area or "",
+                "postal_code": s.postcode or "",
+                "country": "IT",
+                "address_type": "physical",
+            }
+        ]
+    return loc
+
+
+def registry_to_hsds(registry: Registry, *, public: bool = True) -> dict:
+    """Return an HSDS document: ``services`` (full objects), ``organizations``, ``locations``,
+    ``taxonomies`` and ``taxonomy_terms``."""
+    state = registry.load()
+    services = [
+        service_to_hsds(s, state.organizations.get(s.organization_id or ""), public=public)
+        for s in state.services.values()
+    ]
+    locations = [sal["location"] for d in services for sal in d.get("service_at_locations", [])]
+    terms: dict[str, dict] = {}
+    for d in services + [organization_to_hsds(o) for o in state.organizations.values()]:
+        for a in d.get("attributes", []):
+            terms[a["taxonomy_term"]["id"]] = a["taxonomy_term"]
+    return {
+        "hsds_version": HSDS_VERSION,
+        "services": services,
+        "organizations": [organization_to_hsds(o) for o in state.organizations.values()],
+        "locations": locations,
+        "taxonomies": taxonomies(),
+        "taxonomy_terms": sorted(terms.values(), key=lambda t: (t["taxonomy"], t["code"])),
+    }
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def export_hsds_json(registry: Registry, path: str | os.PathLike, *, public: bool = True) -> Path:
+    """Write the registry as one HSDS 3.0 JSON document (see :func:`registry_to_hsds`)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write_text(
+        path, json.dumps(registry_to_hsds(registry, public=public), ensure_ascii=False, indent=1)
+    )
+    return path
+
+
+def hsds_tables(doc: dict) -> dict[str, list[dict]]:
+    """Flatten an HSDS document into the rows of the tabular datapackage."""
+    tables: dict[str, list[dict]] = {k: [] for k in TABLE_FIELDS}
+    for org in doc["organizations"]:
+        tables["organizations"].append(org)
+        tables["phones"].extend(org.get("phones", []))
+        tables["attributes"].extend(org.get("attributes", []))
+    for s in doc["services"]:
+        tables["services"].append(s)
+        for key, table in (
+            ("phones", "phones"),
+            ("schedules", "schedules"),
+            ("languages", "languages"),
+            ("attributes", "attributes"),
+            ("contacts", "contacts"),
+        ):
+            tables[table].extend(s.get(key, []))
+        for sal in s.get("service_at_locations", []):
+            tables["service_at_location"].append(sal)
+            loc = sal["location"]
+            tables["locations"].append(loc)
+            tables["addresses"].extend(loc.get("addresses", []))
+    tables["taxonomy_terms"] = list(doc["taxonomy_terms"])
+    tables["taxonomies"] = list(doc["taxonomies"])
+    return tables
+
+
+def export_hsds_datapackage(
+    registry: Registry, folder: str | os.PathLike, *, public: bool = True
+) -> Path:
+    """Write the registry as an HSDS 3.0 tabular datapackage (CSV files + ``datapackage.json``).
+
+    The folder is written next to its final place and swapped in at the end.
+    """
+    import shutil
+    import tempfile
+
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tables = hsds_tables(registry_to_hsds(registry, public=public))
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-"))
+    try:
+        resources = []
+        for table, fields_ in TABLE_FIELDS.items():
+            rows = tables[table]
+            if table == "contacts" and not rows:
+                continue
+            with open(tmp / f"{table}.csv", "w", encoding="utf-8", newline="") as fh:
+                writer = csv.DictWriter(fh, fieldnames=fields_, extrasaction="ignore")
+                writer.writeheader()
+                for row in rows:
+                    writer.writerow(
+                        {k: ("" if row.get(k) is None else row.get(k)) for k in fields_}
+                    )
+            resources.append(
+                {
+                    "name": RESOURCE_NAMES[table],
+                    "path": f"{table}.csv",
+                    "profile": "tabular-data-resource",
+                    "format": "csv",
+                    "mediatype": "text/csv",
+                    "encoding": "utf-8",
+                    "schema": {
+                        "primaryKey": "id",
+                        "fields": [
+                            {"name": f, "type": FIELD_TYPES.get(f, "string")} for f in fields_
+                        ],
+                    },
+                }
+            )
+        package = {
+            "name": "capacitymetro-registry",
+            "title": "CapaCityMetro service registry (HSDS 3.0)",
+            "profile": "tabular-data-package",
+            "version": "3.0.0",
+            "homepage": "http://docs.openreferral.org",
+            "resources": resources,
+        }
+        (tmp / "datapackage.json").write_text(json.dumps(package, indent=1), encoding="utf-8")
+        if folder.exists():
+            old = folder.with_name(f".{folder.name}-old")
+            if old.exists():
+                shutil.rmtree(old)
+            os.replace(folder, old)
+            os.replace(tmp, folder)
+            shutil.rmtree(old)
+        else:
+            os.replace(tmp, folder)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    return folder
+
+
+# --- HSDS → registry -----------------------------------------------------------------------------
+_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+
+
+def read_hsds_json(path: str | os.PathLike) -> dict:
+    """Read an HSDS JSON file: our document, a bare array of services, or one service object."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(
+            f"Cannot read HSDS JSON {path}: {exc}.",
+            fix="Give a JSON file with HSDS 3.0 services.",
+            it=f"Impossibile leggere il JSON HSDS {path}: {exc}.",
+            fix_it="Indica un file JSON con servizi HSDS 3.0.",
+        ) from exc
+    if isinstance(data, list):
+        return {"services": data, "organizations": []}
+    if isinstance(data, dict) and "services" in data:
+        data.setdefault("organizations", [])
+        return data
+    if isinstance(data, dict) and "id" in data and "name" in data:
+        return {"services": [data], "organizations": []}
+    if isinstance(data, dict) and isinstance(data.get("contents"), list):  # paginated API answer
+        return {"services": data["contents"], "organizations": []}
+    raise InputError(
+        f"{path} holds no HSDS services.",
+        fix="Give an array of service objects or a document with a 'services' list.",
+        it=f"{path} non contiene servizi HSDS.",
+        fix_it="Indica un array di servizi o un documento con una lista 'services'.",
+    )
+
+
+def read_hsds_datapackage(folder: str | os.PathLike) -> dict:
+    """Read an HSDS tabular datapackage back into a document of nested service objects."""
+    folder = Path(folder)
+    package_file = folder / "datapackage.json" if folder.is_dir() else folder
+    folder = package_file.parent
+    if not package_file.exists():
+        raise InputError(
+            f"{folder} has no datapackage.json.",
+            fix="Give the folder of an HSDS tabular datapackage.",
+            it=f"{folder} non ha un datapackage.json.",
+            fix_it="Indica la cartella di un datapackage tabellare HSDS.",
+        )
+    text = package_file.read_text(encoding="utf-8").strip()
+    if not text.startswith("{"):  # a pointer file (as in the HSDS examples) naming the real one
+        text = (folder / text).read_text(encoding="utf-8")
+    package = json.loads(text)
+    tables: dict[str, list[dict]] = {}
+    for res in package.get("resources", []):
+        path = folder / res["path"]
+        if not path.exists():
+            continue
+        types = {
+            f["name"]: f.get("type", "string") for f in res.get("schema", {}).get("fields", [])
+        }
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = []
+            for rec in csv.DictReader(fh):
+                row = {}
+                for k, v in rec.items():
+                    if v is None or v == "":
+                        continue
+                    if types.get(k) in ("number", "integer"):
+                        try:
+                            v = float(v)
+                        except ValueError:
+                            pass
+                    row[k] = v
+                rows.append(row)
+        tables[res["name"]] = rows
+    terms = {t["id"]: t for t in tables.get("taxonomy_term", [])}
+
+    def attrs_of(link_id: str) -> list[dict]:
+        out = []
+        for a in tables.get("attribute", []):
+            if a.get("link_id") == link_id:
+                a = dict(a)
+                if a.get("taxonomy_term_id") in terms:
+                    a["taxonomy_term"] = terms[a["taxonomy_term_id"]]
+                out.append(a)
+        return out
+
+    def by(table: str, key: str, value: str) -> list[dict]:
+        return [dict(r) for r in tables.get(table, []) if r.get(key) == value]
+
+    locations = {r["id"]: dict(r) for r in tables.get("location", [])}
+    for lid, loc in locations.items():
+        addresses = by("address", "location_id", lid)
+        if addresses:
+            loc["addresses"] = addresses
+    orgs = []
+    for o in tables.get("organization", []):
+        o = dict(o)
+        o["attributes"] = attrs_of(o["id"])
+        phones = by("phone", "organization_id", o["id"])
+        if phones:
+            o["phones"] = phones
+        orgs.append(o)
+    services = []
+    for s in tables.get("service", []):
+        s = dict(s)
+        sid = s["id"]
+        s["phones"] = by("phone", "service_id", sid)
+        s["schedules"] = by("schedule", "service_id", sid)
+        s["languages"] = by("language", "service_id", sid)
+        s["contacts"] = by("contact", "service_id", sid)
+        s["attributes"] = attrs_of(sid)
+        sals = by("service_at_location", "service_id", sid)
+        for sal in sals:
+            if sal.get("location_id") in locations:
+                sal["location"] = locations[sal["location_id"]]
+        s["service_at_locations"] = sals
+        services.append(s)
+    return {"services": services, "organizations": orgs}
+
+
+def _opening_hours(schedules: list[dict]) -> str | None:
+    if not schedules:
+        return None
+    descriptions = {s.get("description") for s in schedules}
+    if len(descriptions) == 1 and next(iter(descriptions)):
+        return next(iter(descriptions))
+    parts = []
+    for s in schedules:
+        if s.get("byday") and s.get("opens_at") and s.get("closes_at"):
+            days = ",".join(d.strip()[-2:].capitalize() for d in str(s["byday"]).split(","))
+            parts.append(f"{days} {str(s['opens_at'])[:5]}-{str(s['closes_at'])[:5]}")
+        elif s.get("description"):
+            parts.append(str(s["description"]))
+    return "; ".join(parts) or None
+
+
+def _term_code(attr: dict) -> str | None:
+    term = attr.get("taxonomy_term") or {}
+    return term.get("code") or term.get("name")
+
+
+def organization_from_hsds(doc: dict) -> Organization:
+    """Return the Organization of an HSDS organization object."""
+    op = next(
+        (_term_code(a) for a in doc.get("attributes", []) if a.get("link_type") == "operator_type"),
+        None,
+    )
+    phones = doc.get("phones") or []
+    return Organization(
+        organization_id=str(doc["id"]),
+        name=str(doc.get("name") or ""),
+        description=doc.get("description") or None,
+        email=doc.get("email") or None,
+        website=doc.get("website") or None,
+        phone=phones[0].get("number") if phones else None,
+        operator_type=op,
+    )
+
+
+def service_from_hsds(doc: dict) -> tuple[Service, list[tuple[str, str, str, str]]]:
+    """Return a Service from a full HSDS service object, and ``(field, code, en, it)`` problems."""
+    problems: list[tuple[str, str, str, str]] = []
+    sid = str(doc.get("id") or "")
+    kw: dict = {
+        "service_id": sid if _UUID_RE.match(sid) else str(uuid.uuid4()),
+        "name": str(doc.get("name") or ""),
+        "description": doc.get("description") or None,
+        "website": doc.get("url") or None,
+        "email": doc.get("email") or None,
+        "last_verified": (str(doc["assured_date"])[:10] if doc.get("assured_date") else None),
+        "updated_at": doc.get("last_modified") or None,
+        "organization_id": doc.get("organization_id") or (doc.get("organization") or {}).get("id"),
+    }
+    status = doc.get("status") or "active"
+    kw["status"] = STATUS_FROM_HSDS.get(status, status)
+    phones = doc.get("phones") or []
+    if phones:
+        kw["phone"] = phones[0].get("number")
+    kw["languages"] = [
+        str(lang["code"]).lower() for lang in doc.get("languages") or [] if lang.get("code")
+    ]
+    kw["opening_hours"] = _opening_hours(doc.get("schedules") or [])
+    sectors, groups = [], []
+    for a in doc.get("attributes") or []:
+        link_type = a.get("link_type")
+        if link_type == "sector":
+            sectors.append(_term_code(a))
+        elif link_type == "target_group":
+            groups.append(_term_code(a))
+        elif link_type == "operator_type":
+            kw["operator_type"] = _term_code(a)
+        elif link_type in VALUE_FIELDS or link_type in PRIVATE_VALUE_FIELDS:
+            value = a.get("value")
+            if link_type == "capacity" and value not in (None, ""):
+                try:
+                    value = int(float(value))
+                except ValueError:
+                    problems.append(
+                        (
+                            "capacity",
+                            "invalid_capacity",
+                            f"Capacity {value!r} is not a whole number.",
+                            f"La capacità {value!r} non è un numero intero.",
+                        )
+                    )
+                    value = None
+            kw[link_type] = value if value != "" else None
+    kw["sectors"] = [c for c in sectors if c]
+    kw["target_groups"] = [c for c in groups if c]
+    contacts = doc.get("contacts") or []
+    if contacts and contacts[0].get("name"):
+        kw["contact_name"] = contacts[0]["name"]
+    sals = doc.get("service_at_locations") or []
+    loc = (sals[0].get("location") if sals else None) or {}
+    if loc:
+        try:
+            if loc.get("latitude") is not None and loc.get("longitude") is not None:
+                kw["lat"], kw["lon"] = float(loc["latitude"]), float(loc["longitude"])
+                if not (-90 <= kw["lat"] <= 90 and -180 <= kw["lon"] <= 180):
+                    raise ValueError(f"({kw['lon']}, {kw['lat']}) is out of range")
+        except (TypeError, ValueError) as exc:
+            problems.append(
+                (
+                    "geometry",
+                    "invalid_geometry",
+                    f"Cannot read the location: {exc}.",
+                    f"Impossibile leggere la posizione: {exc}.",
+                )
+            )
+            kw["lat"] = kw["lon"] = None
+        if loc.get("external_identifier_type") == ISTAT_ID_TYPE and not kw.get("comune_istat"):
+            kw["comune_istat"] = loc.get("external_identifier")
+        addresses = loc.get("addresses") or []
+        if addresses:
+            a = addresses[0]
+            kw["address"] = a.get("address_1") or None
+            kw["postcode"] = a.get("postal_code") or None
+            kw.setdefault("comune_name", a.get("city") or None)
+    return Service(**kw), problems
+
+
+def parse_hsds(doc: dict) -> ParsedRows:
+    """Turn an HSDS document into services and organizations to import (rows numbered from 1)."""
+    out = ParsedRows()
+    orgs = {o["id"]: organization_from_hsds(o) for o in doc.get("organizations", []) if o.get("id")}
+    issues: list[Issue] = []
+    for i, sdoc in enumerate(doc.get("services", []), start=1):
+        nested = sdoc.get("organization")
+        if nested and nested.get("id") and nested["id"] not in orgs:
+            orgs[nested["id"]] = organization_from_hsds(nested)
+        s, problems = service_from_hsds(sdoc)
+        for f, code, en, it in problems:
+            issues.append(Issue(i, s.service_id, f, code, en, it, ERROR, s.name))
+        out.services.append(s)
+        out.rows.append(i)
+    out.organizations = list(orgs.values())
+    out.report = ValidationReport(issues, checked=len(out.services))
+    return out
+
+
+def import_hsds(
+    registry: Registry | str | os.PathLike,
+    source: str | os.PathLike,
+    *,
+    accept_partial: bool = False,
+    comuni=None,
+):
+    """Import an HSDS JSON file or tabular datapackage folder into a registry."""
+    from .exchange import import_services
+
+    source = Path(source)
+    doc = (
+        read_hsds_datapackage(source)
+        if source.is_dir() or source.name == "datapackage.json"
+        else read_hsds_json(source)
+    )
+    parsed = parse_hsds(doc)
+    if not isinstance(registry, Registry):
+        p = Path(registry)
+        registry = Registry.open(p) if p.exists() else Registry.create(p)
+    known = {o.organization_id for o in registry.organizations()}
+    parsed.organizations = [o for o in parsed.organizations if o.organization_id not in known]
+    return import_services(registry, parsed, accept_partial=accept_partial, comuni=comuni)
+
+
+# --- validation against the official JSON schemas ---------------------------------------------------
+def schema_validator(schema_dir: str | os.PathLike, name: str):
+    """Return a jsonschema validator for HSDS object ``name`` (e.g. "service"), refs resolved
+    from the files of ``schema_dir`` (no network)."""
+    from jsonschema import Draft202012Validator, FormatChecker
+    from referencing import Registry as RefRegistry
+    from referencing import Resource
+    from referencing.jsonschema import DRAFT202012
+
+    base = "https://hsds.invalid/schema/"
+    resources = []
+    for path in Path(schema_dir).glob("*.json"):
+        contents = json.loads(path.read_text(encoding="utf-8"))
+        resources.append(
+            (base + path.name, Resource.from_contents(contents, default_specification=DRAFT202012))
+        )
+    registry = RefRegistry().with_resources(resources)
+    return Draft202012Validator(
+        {"$ref": base + f"{name}.json"}, registry=registry, format_checker=FormatChecker()
+    )
+
+
+def validate_hsds_document(doc: dict, schema_dir: str | os.PathLike) -> list[str]:
+    """Validate every service, organization and location of ``doc``; return error messages."""
+    errors: list[str] = []
+    for key, name in (
+        ("services", "service"),
+        ("organizations", "organization"),
+        ("locations", "location"),
+        ("taxonomy_terms", "taxonomy_term"),
+        ("taxonomies", "taxonomy"),
+    ):
+        validator = schema_validator(schema_dir, name)
+        for i, obj in enumerate(doc.get(key, [])):
+            for err in validator.iter_errors(obj):
+                errors.append(f"{key}[{i}] {'/'.join(map(str, err.absolute_path))}: {err.message}")
+    return errors
+
+
+def validate_hsds_datapackage(
+    folder: str | os.PathLike, schema_dir: str | os.PathLike
+) -> list[str]:
+    """Validate each row of each CSV of a datapackage against its HSDS table schema."""
+    folder = Path(folder)
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    errors: list[str] = []
+    for res in package["resources"]:
+        validator = schema_validator(schema_dir, res["name"])
+        types = {f["name"]: f["type"] for f in res["schema"]["fields"]}
+        with open(folder / res["path"], encoding="utf-8", newline="") as fh:
+            for line, rec in enumerate(csv.DictReader(fh), start=2):
+                row = {}
+                for k, v in rec.items():
+                    if v == "":
+                        continue
+                    row[k] = float(v) if types.get(k) == "number" else v
+                for err in validator.iter_errors(row):
+                    errors.append(
+                        f"{res['path']}:{line} {'/'.join(map(str, err.absolute_path))}: {err.message}"
+                    )
+    return errors
