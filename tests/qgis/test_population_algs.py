@@ -1,0 +1,101 @@
+"""Population algorithms through QGIS Processing (and one through qgis_process)."""
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import rasterio
+from shapely.geometry import LineString, box
+
+
+@pytest.fixture()
+def zones_path(tmp_path):
+    zones = gpd.GeoDataFrame(
+        {"pop": [1000.0, 300.0], "foreign": [100.0, 30.0]},
+        geometry=[box(0, 0, 400, 400), box(400, 0, 800, 400)],
+        crs="EPSG:32632",
+    )
+    path = tmp_path / "zones.gpkg"
+    zones.to_file(path, layer="zones", engine="fiona")
+    streets = gpd.GeoDataFrame(
+        {"highway": ["residential", "motorway"]},
+        geometry=[LineString([(0, 50), (200, 50)]), LineString([(450, 350), (450, 0)])],
+        crs="EPSG:32632",
+    )
+    streets.to_file(tmp_path / "streets.gpkg", layer="streets", engine="fiona")
+    return path
+
+
+def test_population_grid_processing(processing_provider, zones_path, tmp_path):
+    import processing
+
+    out = tmp_path / "grid.tif"
+    res = processing.run(
+        "capacitymetro:populationgrid",
+        {
+            "INPUT": str(zones_path),
+            "FIELDS": ["pop", "foreign"],
+            "CELL_SIZE": 100,
+            "STREETS": str(tmp_path / "streets.gpkg"),
+            "OUTPUT": str(out),
+        },
+    )
+    with rasterio.open(res["OUTPUT"]) as src:
+        pop = src.read(1)
+        assert src.count == 2 and src.descriptions == ("pop", "foreign")
+    assert pop.sum() == pytest.approx(1300, abs=0.01)
+    # zone 1: 200 m of residential street in two bottom cells; zone 2: motorway is no weight → even
+    assert pop[3, 0] == pytest.approx(500) and pop[3, 1] == pytest.approx(500)
+    assert np.allclose(pop[:, 4:], 300 / 16)
+
+
+def test_population_grid_missing_field_is_clear(processing_provider, zones_path, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    import processing
+
+    with pytest.raises(QgsProcessingException):
+        processing.run(
+            "capacitymetro:populationgrid",
+            {
+                "INPUT": str(zones_path),
+                "FIELDS": ["nope"],
+                "OUTPUT": str(tmp_path / "g.tif"),
+            },
+        )
+
+
+def test_foreign_estimate_processing(processing_provider, shared_data, tmp_path):
+    import processing
+
+    out = tmp_path / "comuni.gpkg"
+    processing.run(
+        "capacitymetro:foreignresidentsestimate",
+        {
+            "PROVINCES": "022",
+            "YEAR": 1,
+            "STRASA": str(shared_data / "istat_stranieri_eta_sesso_province_2022.csv"),
+            "OUTPUT": str(out),
+        },
+    )
+    gdf = gpd.read_file(out, engine="fiona")
+    assert gdf["foreign"].sum() == 45797 and gdf["is_estimate"].all()
+    trento = gdf.set_index("com_istat_code").loc["022205"]
+    # largest-remainder split: Trento gets its population share of 45,797, within one person
+    assert abs(trento["foreign"] - 45797 * trento["pop_total"] / gdf["pop_total"].sum()) < 1
+    assert trento["foreign_share"] == pytest.approx(trento["foreign"] / trento["pop_total"])
+
+
+def test_population_grid_qgis_process(qgis_process, zones_path, tmp_path):
+    out = tmp_path / "cli.tif"
+    result = qgis_process(
+        "run",
+        "capacitymetro:populationgrid",
+        "--",
+        f"INPUT={zones_path}",
+        "FIELDS=pop",
+        "CELL_SIZE=200",
+        f"OUTPUT={out}",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    with rasterio.open(out) as src:
+        assert src.read(1).sum() == pytest.approx(1300, abs=0.01) and src.res == (200.0, 200.0)
