@@ -23,6 +23,7 @@ __all__ = [
     "languages_of",
     "languages_within",
     "parse_languages",
+    "quantile_class",
     "stepped_weights",
     "tertile_breaks",
     "unserved_by_language",

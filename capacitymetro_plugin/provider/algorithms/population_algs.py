@@ -17,8 +17,8 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
-from ...core.errors import InputError
-from ..base import STYLES_DIR, CapaCityMetroAlgorithm, _StyleOnLoad
+from capacitymetro_plugin.core.errors import InputError
+from capacitymetro_plugin.provider.base import STYLES_DIR, CapaCityMetroAlgorithm, _StyleOnLoad
 
 YEARS = ["2023", "2022"]
 
@@ -65,7 +65,7 @@ class ForeignResidentsEstimate(CapaCityMetroAlgorithm):
         )
 
     def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
-        from ...core.population import (
+        from capacitymetro_plugin.core.population import (
             comuni_boundaries,
             estimate_comuni_from_provinces,
             read_strasa,
@@ -177,7 +177,7 @@ class PopulationGrid(CapaCityMetroAlgorithm):
         )
 
     def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
-        from ...core.population import dasymetric_grid, residential_streets
+        from capacitymetro_plugin.core.population import dasymetric_grid, residential_streets
 
         zones = self.read_vector(parameters, self.INPUT, context, feedback)
         fields = self.parameterAsFields(parameters, self.FIELDS, context)
