@@ -1,0 +1,545 @@
+"""Coverage and indices: coverage per comune with gap polygons, E2SFCA, language access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorDestination,
+)
+
+from capacitymetro_plugin.core.errors import InputError
+from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm
+
+DECAYS = ["stepped", "gaussian", "binary"]
+
+
+class _CoverageBase(CapaCityMetroAlgorithm):
+    """Shared inputs: network (prepared file or street layer), population zones, services."""
+
+    GROUP = CapaCityMetroAlgorithm.GROUP_COVERAGE
+    NETWORK = "NETWORK"
+    STREETS = "STREETS"
+    POPULATION = "POPULATION"
+    POP_FIELD = "POP_FIELD"
+    FOREIGN_FIELD = "FOREIGN_FIELD"
+    CELL_SIZE = "CELL_SIZE"
+    SERVICES = "SERVICES"
+    SECTOR = "SECTOR"
+    MAX_SNAP = "MAX_SNAP"
+
+    def add_network_inputs(self) -> None:
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.NETWORK, self.tr("Prepared network (.npz)"), extension="npz", optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.STREETS,
+                self.tr(
+                    "Street lines (walking network when no prepared network; also grid weights)"
+                ),
+                [QgsProcessing.TypeVectorLine],
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MAX_SNAP,
+                self.tr("Maximum distance from the network (m)"),
+                QgsProcessingParameterNumber.Double,
+                defaultValue=250.0,
+                minValue=1.0,
+            )
+        )
+
+    def add_population_inputs(self) -> None:
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.POPULATION,
+                self.tr("Population zones (comuni, sections, ...)"),
+                [QgsProcessing.TypeVectorPolygon],
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.POP_FIELD,
+                self.tr("Residents field"),
+                parentLayerParameterName=self.POPULATION,
+                type=QgsProcessingParameterField.Numeric,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.FOREIGN_FIELD,
+                self.tr("Foreign residents field"),
+                parentLayerParameterName=self.POPULATION,
+                type=QgsProcessingParameterField.Numeric,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.CELL_SIZE,
+                self.tr("Grid cell size (m)"),
+                QgsProcessingParameterNumber.Double,
+                defaultValue=100.0,
+                minValue=1.0,
+            )
+        )
+
+    def add_service_inputs(self, sector: bool = True) -> None:
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.SERVICES, self.tr("Services"), [QgsProcessing.TypeVectorPoint]
+            )
+        )
+        if sector:
+            self.addParameter(
+                QgsProcessingParameterString(
+                    self.SECTOR, self.tr("Sector code (empty: all services)"), optional=True
+                )
+            )
+
+    # --- shared steps ----------------------------------------------------------------------------
+    def network(self, parameters, context, feedback, progress):
+        from capacitymetro_plugin.core.network import Network, network_from_lines
+
+        path = self.parameterAsFile(parameters, self.NETWORK, context)
+        if path:
+            return Network.load(path)
+        streets = self.read_vector(parameters, self.STREETS, context, feedback)
+        if streets is None or len(streets) == 0:
+            raise InputError(
+                "No network: give a prepared network file or a street line layer.",
+                fix="Run 'Prepare network' first, or choose a street layer.",
+                it="Nessuna rete: indica un file di rete preparata o un layer di strade.",
+                fix_it="Esegui prima 'Prepara rete' o scegli un layer di strade.",
+            )
+        return network_from_lines(streets, mode="walk", progress=progress)
+
+    def services(self, parameters, context, feedback):
+        from capacitymetro_plugin.core.coverage import select_services
+
+        services = self.read_vector(parameters, self.SERVICES, context, feedback)
+        sector = (self.parameterAsString(parameters, self.SECTOR, context) or "").strip()
+        return select_services(services, sector=sector or None)
+
+    def cells(self, parameters, context, feedback, progress):
+        """Population grid cells (polygons) with ``pop_total`` and ``foreign``, metric CRS."""
+        from capacitymetro_plugin.core.population import dasymetric_grid, residential_streets
+
+        zones = self.read_vector(parameters, self.POPULATION, context, feedback)
+        pop_f = self.parameterAsFields(parameters, self.POP_FIELD, context)[0]
+        for_f = self.parameterAsFields(parameters, self.FOREIGN_FIELD, context)[0]
+        zones = zones.rename(columns={pop_f: "pop_total", for_f: "foreign"})
+        if pop_f == for_f:
+            zones["foreign"] = zones["pop_total"]
+        streets = self.read_vector(parameters, self.STREETS, context, feedback)
+        grid = dasymetric_grid(
+            zones,
+            ["pop_total", "foreign"],
+            cell_size=self.parameterAsDouble(parameters, self.CELL_SIZE, context),
+            weight_lines=residential_streets(streets) if streets is not None else None,
+            progress=progress,
+        )
+        return grid.to_polygons()
+
+
+class CoveragePerComune(_CoverageBase):
+    """Served share, unserved people and median time per comune; ranked gap polygons."""
+
+    NAME = "coveragepercomune"
+    DISPLAY_NAME = "Coverage per comune and gap areas"
+    SHORT_HELP = (
+        "Spreads residents and foreign residents onto a grid, computes the travel time from every "
+        "populated cell to the nearest service (of a sector) on the network, and summarises per "
+        "comune and for the whole area: people within each threshold, served %, unserved people, "
+        "median time. Gap areas: touching cells beyond the threshold with foreign residents, "
+        "dissolved and ranked by unserved foreign residents."
+    )
+    AREAS = "AREAS"
+    AREA_FIELD = "AREA_FIELD"
+    THRESHOLDS = "THRESHOLDS"
+    THRESHOLD = "THRESHOLD"
+    MIN_FOREIGN = "MIN_FOREIGN"
+    OUTPUT = "OUTPUT"
+    GAPS = "GAPS"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_network_inputs()
+        self.add_population_inputs()
+        self.add_service_inputs()
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.AREAS,
+                self.tr("Comuni (areas to summarise by)"),
+                [QgsProcessing.TypeVectorPolygon],
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.AREA_FIELD,
+                self.tr("Comune code field"),
+                parentLayerParameterName=self.AREAS,
+                defaultValue="com_istat_code",
+            )
+        )
+        self.add_number_list(self.THRESHOLDS, "Thresholds (minutes)", "10,15,20,30")
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.THRESHOLD,
+                self.tr("Service standard (minutes)"),
+                QgsProcessingParameterNumber.Double,
+                defaultValue=15.0,
+                minValue=0.1,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MIN_FOREIGN,
+                self.tr("Minimum foreign residents in a gap cell"),
+                QgsProcessingParameterNumber.Double,
+                defaultValue=1.0,
+                minValue=0.0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorDestination(
+                self.OUTPUT, self.tr("Coverage per comune"), QgsProcessing.TypeVectorPolygon
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorDestination(
+                self.GAPS, self.tr("Gap areas"), QgsProcessing.TypeVectorPolygon
+            )
+        )
+
+    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+        import geopandas as gpd
+
+        from capacitymetro_plugin.core.coverage import coverage_by_area, gap_polygons, service_times
+
+        thresholds = self.parameter_as_number_list(parameters, self.THRESHOLDS, context)
+        std = self.parameterAsDouble(parameters, self.THRESHOLD, context)
+        net = self.network(parameters, context, feedback, progress.step(0, 0.2))
+        services = self.services(parameters, context, feedback)
+        cells = self.cells(parameters, context, feedback, progress.step(0.2, 0.4))
+        areas = self.read_vector(parameters, self.AREAS, context, feedback)
+        field = self.parameterAsFields(parameters, self.AREA_FIELD, context)[0]
+        areas = areas.to_crs(cells.crs)
+        centres = cells.assign(geometry=cells.centroid)
+        joined = gpd.sjoin(centres, areas[[field, "geometry"]], how="left", predicate="within")
+        joined = joined[~joined.index.duplicated()]
+        cells["area"] = joined[field].astype(str).where(joined[field].notna(), "outside").to_numpy()
+        centres["area"] = cells["area"]
+        times = service_times(
+            net,
+            centres,
+            services,
+            cutoff_min=max([*thresholds, std]) * 2,
+            max_snap_m=self.parameterAsDouble(parameters, self.MAX_SNAP, context),
+            progress=progress.step(0.4, 0.9),
+        )
+        minutes, _ = times.nearest()
+        table = coverage_by_area(
+            cells, minutes, area_field="area", thresholds=thresholds, threshold=std
+        )
+        keep = [field, *[c for c in ("name", "comune_name") if c in areas.columns], "geometry"]
+        areas = areas[keep].assign(**{field: areas[field].astype(str)})
+        out = areas.merge(table.rename(columns={"area": field}), on=field, how="inner")
+        total = table[table["area"] == "ALL"].iloc[0]
+        progress.info(
+            f"Foreign residents within {std:g} min: {total['foreign_served_pct']:.1f}% "
+            f"({total['foreign_unserved']:,.0f} unserved of {total['foreign']:,.0f})."
+        )
+        out = out.replace([np.inf, -np.inf], np.nan)
+        gaps = gap_polygons(
+            cells,
+            minutes,
+            threshold=std,
+            count_field="foreign",
+            min_count=self.parameterAsDouble(parameters, self.MIN_FOREIGN, context),
+        )
+        gaps = gaps.replace([np.inf, -np.inf], np.nan)
+        res = {
+            self.OUTPUT: self.write_vector(
+                out, parameters, self.OUTPUT, context, style="coverage_comuni.qml"
+            ),
+            self.GAPS: self.write_vector(gaps, parameters, self.GAPS, context, style="gaps.qml"),
+        }
+        progress.report(1.0, "")
+        return res
+
+
+def _parse_steps(text: str) -> list[tuple[float, float]]:
+    steps = []
+    for part in text.replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        try:
+            bound, weight = part.split(":")
+            steps.append((float(bound), float(weight)))
+        except ValueError as exc:
+            raise InputError(
+                f"Decay steps {text!r} are not in the form minutes:weight.",
+                fix="Write e.g. 10:1,20:0.68,30:0.22.",
+                it=f"Le soglie di decadimento {text!r} non sono nella forma minuti:peso.",
+                fix_it="Scrivi ad es. 10:1,20:0.68,30:0.22.",
+            ) from exc
+    return steps
+
+
+class E2sfcaAccessibility(_CoverageBase):
+    """E2SFCA / 2SFCA accessibility per population cell, with a bivariate class."""
+
+    NAME = "e2sfca"
+    DISPLAY_NAME = "E2SFCA accessibility (capacity per foreign resident)"
+    SHORT_HELP = (
+        "Enhanced two-step floating catchment area (Luo & Qi 2009): service capacity as supply, "
+        "foreign residents of each grid cell as demand, network travel time with stepped decay "
+        "(default 10/20/30 min, weights 1/0.68/0.22), Gaussian decay, or binary 2SFCA "
+        "(Luo & Wang 2003). Adds foreign_share and a 3×3 bivariate class (share × access)."
+    )
+    CAPACITY_FIELD = "CAPACITY_FIELD"
+    DECAY = "DECAY"
+    STEPS = "STEPS"
+    THRESHOLD = "THRESHOLD"
+    OUTPUT = "OUTPUT"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_network_inputs()
+        self.add_population_inputs()
+        self.add_service_inputs()
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.CAPACITY_FIELD,
+                self.tr("Capacity field (people per week; empty: 1 each)"),
+                parentLayerParameterName=self.SERVICES,
+                type=QgsProcessingParameterField.Numeric,
+                optional=True,
+            )
+        )
+        self.add_enum(self.DECAY, "Distance decay", DECAYS, default=0)
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.STEPS, self.tr("Steps minutes:weight"), defaultValue="10:1,20:0.68,30:0.22"
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.THRESHOLD,
+                self.tr("Catchment (minutes, Gaussian and binary)"),
+                QgsProcessingParameterNumber.Double,
+                defaultValue=30.0,
+                minValue=0.1,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorDestination(
+                self.OUTPUT, self.tr("E2SFCA accessibility"), QgsProcessing.TypeVectorPolygon
+            )
+        )
+
+    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+        import pandas as pd
+
+        from capacitymetro_plugin.core.coverage import service_times
+        from capacitymetro_plugin.core.indices import bivariate_classes, fca, quantile_class
+
+        decay = DECAYS[self.parameterAsEnum(parameters, self.DECAY, context)]
+        steps = _parse_steps(self.parameterAsString(parameters, self.STEPS, context))
+        threshold = self.parameterAsDouble(parameters, self.THRESHOLD, context)
+        net = self.network(parameters, context, feedback, progress.step(0, 0.2))
+        services = self.services(parameters, context, feedback)
+        cap_fields = self.parameterAsFields(parameters, self.CAPACITY_FIELD, context)
+        if cap_fields:
+            capacity = pd.to_numeric(services[cap_fields[0]], errors="coerce")
+            if capacity.isna().any():
+                progress.info(
+                    f"Warning: {int(capacity.isna().sum())} services have no capacity; "
+                    "they count as 0."
+                )
+            supply = capacity.fillna(0).to_numpy(float)
+        else:
+            supply = np.ones(len(services))
+        cells = self.cells(parameters, context, feedback, progress.step(0.2, 0.4))
+        reach = max(threshold, max(b for b, _ in steps)) if steps else threshold
+        times = service_times(
+            net,
+            cells.assign(geometry=cells.centroid),
+            services,
+            cutoff_min=reach,
+            max_snap_m=self.parameterAsDouble(parameters, self.MAX_SNAP, context),
+            progress=progress.step(0.4, 0.9),
+        )
+        access, _ = fca(
+            times.minutes.T.astype(float),
+            supply,
+            cells["foreign"].to_numpy(float),
+            decay=decay,
+            threshold=threshold if decay != "stepped" else None,
+            steps=steps,
+        )
+        cells["access"] = access
+        cells["access_per_1000"] = access * 1000
+        cells["access_quintile"] = quantile_class(access)
+        cells["foreign_share"] = (cells["foreign"] / cells["pop_total"]).where(
+            cells["pop_total"] > 0
+        )
+        cls, code = bivariate_classes(cells["foreign_share"].to_numpy(float), access)
+        cells["bivariate"] = cls
+        cells["bivariate_code"] = code
+        out = self.write_vector(cells, parameters, self.OUTPUT, context, style="e2sfca.qml")
+        progress.report(1.0, "")
+        return {self.OUTPUT: out}
+
+
+class LanguageAccess(_CoverageBase):
+    """Share of foreign residents with a service in one of their languages within reach."""
+
+    NAME = "languageaccess"
+    DISPLAY_NAME = "Language access"
+    SHORT_HELP = (
+        "For each area (comune) and its foreign residents by citizenship, the share who can reach "
+        "a service offering one of the main languages of their citizenship within the threshold "
+        "(citizenship → languages table shipped with sources). Also writes the largest unserved "
+        "citizenship groups per area to a CSV."
+    )
+    AREAS = "AREAS"
+    AREA_FIELD = "AREA_FIELD"
+    CITIZENSHIP = "CITIZENSHIP"
+    LANGUAGE_FIELD = "LANGUAGE_FIELD"
+    THRESHOLD = "THRESHOLD"
+    OUTPUT = "OUTPUT"
+    GROUPS = "GROUPS"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_network_inputs()
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.AREAS, self.tr("Areas (comuni)"), [QgsProcessing.TypeVectorPolygon]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.AREA_FIELD,
+                self.tr("Area code field"),
+                parentLayerParameterName=self.AREAS,
+                defaultValue="com_istat_code",
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.CITIZENSHIP,
+                self.tr(
+                    "Foreign residents by citizenship (ISTAT CSV: area code, citizenship, counts)"
+                ),
+                extension="csv",
+            )
+        )
+        self.add_service_inputs()
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.LANGUAGE_FIELD,
+                self.tr("Languages field of the services"),
+                parentLayerParameterName=self.SERVICES,
+                defaultValue="languages",
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.THRESHOLD,
+                self.tr("Threshold (minutes)"),
+                QgsProcessingParameterNumber.Double,
+                defaultValue=20.0,
+                minValue=0.1,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorDestination(
+                self.OUTPUT, self.tr("Language access per area"), QgsProcessing.TypeVectorPolygon
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.GROUPS, self.tr("Unserved citizenship groups"), "CSV files (*.csv)"
+            )
+        )
+
+    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+        from capacitymetro_plugin.core.coverage import service_times
+        from capacitymetro_plugin.core.indices import language_access, languages_within
+        from capacitymetro_plugin.core.population import read_citizenship
+
+        threshold = self.parameterAsDouble(parameters, self.THRESHOLD, context)
+        net = self.network(parameters, context, feedback, progress.step(0, 0.2))
+        services = self.services(parameters, context, feedback)
+        lang_field = self.parameterAsFields(parameters, self.LANGUAGE_FIELD, context)[0]
+        areas = self.read_vector(parameters, self.AREAS, context, feedback)
+        field = self.parameterAsFields(parameters, self.AREA_FIELD, context)[0]
+        table = read_citizenship(self.parameterAsFile(parameters, self.CITIZENSHIP, context)).data
+        codes = set(areas[field].astype(str))
+        unknown = sorted(set(table["code"]) - codes)
+        if unknown:
+            progress.info(
+                f"Warning: {len(unknown)} area codes of the citizenship table are not among the "
+                f"areas (e.g. {unknown[:3]})."
+            )
+        table = table[table["code"].isin(codes)]
+        if table.empty:
+            raise InputError(
+                "No area of the citizenship table matches the areas layer.",
+                fix="Check the area code field (6-digit ISTAT codes).",
+                it="Nessuna area della tabella delle cittadinanze corrisponde al layer delle aree.",
+                fix_it="Controlla il campo del codice (codici ISTAT a 6 cifre).",
+            )
+        points = areas.assign(geometry=areas.geometry.representative_point())
+        times = service_times(
+            net,
+            points,
+            services,
+            cutoff_min=threshold,
+            max_snap_m=self.parameterAsDouble(parameters, self.MAX_SNAP, context),
+            progress=progress.step(0.2, 0.8),
+        )
+        avail = languages_within(times.minutes.T, list(services[lang_field]), threshold=threshold)
+        per_zone, groups = language_access(
+            table,
+            dict(zip(areas[field].astype(str), avail, strict=True)),
+            zone_field="code",
+            count_field="total",
+        )
+        keep = [field, *[c for c in ("name", "comune_name") if c in areas.columns], "geometry"]
+        out = (
+            areas[keep]
+            .assign(**{field: areas[field].astype(str)})
+            .merge(per_zone.rename(columns={"zone": field}), on=field, how="inner")
+        )
+        out["languages_in_reach"] = [
+            ";".join(sorted(a))
+            for a in (
+                dict(zip(areas[field].astype(str), avail, strict=True))[c] for c in out[field]
+            )
+        ]
+        csv = self.parameterAsFileOutput(parameters, self.GROUPS, context)
+        groups.rename(columns={"zone": field}).to_csv(csv, index=False)
+        res = {
+            self.OUTPUT: self.write_vector(
+                out, parameters, self.OUTPUT, context, style="language_access.qml"
+            ),
+            self.GROUPS: csv,
+        }
+        progress.report(1.0, "")
+        return res
+
+
+ALGORITHMS = [CoveragePerComune, E2sfcaAccessibility, LanguageAccess]

@@ -1,0 +1,201 @@
+"""Coverage, E2SFCA and language access through QGIS Processing on a piece of the Bari street
+graph (real), with two population zones and four real AMTAB stops as stand-in services.
+Numbers are checked against the core functions called directly and against hand counts."""
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from capacitymetro_plugin.core.coverage import coverage_by_area, service_times
+from capacitymetro_plugin.core.indices import fca
+from capacitymetro_plugin.core.network import network_from_lines
+from capacitymetro_plugin.core.population import dasymetric_grid
+
+CRS = 32633
+
+
+@pytest.fixture(scope="module")
+def bari_inputs(shared_data, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("bari")
+    edges = gpd.read_file(shared_data / "bari_stradario_grafo_2026.gpkg", layer="edges")
+    c = gpd.GeoSeries.from_xy([16.8719], [41.1253], crs=4326).to_crs(CRS).iloc[0]
+    area = box(c.x - 800, c.y - 800, c.x + 800, c.y + 800)
+    streets = edges[edges.intersects(area)][["edge_id", "geometry"]]
+    streets.to_file(tmp / "streets.gpkg", layer="streets", engine="fiona")
+    zones = gpd.GeoDataFrame(
+        {
+            "com_istat_code": ["900001", "900002"],
+            "pop": [6000.0, 4000.0],
+            "foreign": [600.0, 150.0],
+        },
+        geometry=[
+            box(c.x - 800, c.y - 800, c.x, c.y + 800),
+            box(c.x, c.y - 800, c.x + 800, c.y + 800),
+        ],
+        crs=CRS,
+    )
+    zones.to_file(tmp / "zones.gpkg", layer="zones", engine="fiona")
+    stops = gpd.read_file(shared_data / "amtab_bari_gtfs_stops_lines_2022.gpkg", layer="stops")
+    stops = stops.to_crs(CRS)
+    stops = stops[stops.within(area.buffer(-200))].sort_values("stop_id").iloc[[0, 7, 14, 21]]
+    stops = stops[["stop_id", "geometry"]].reset_index(drop=True)
+    stops["sectors"] = ["health;reception", "health", "italian_language", "health"]
+    stops["languages"] = ["it;ar", "it;en", "it;es", "it;ro"]
+    stops["capacity"] = [100, 50, 80, 20]
+    stops["status"] = ["active", "active", "active", "closed"]
+    stops.to_file(tmp / "services.gpkg", layer="services", engine="fiona")
+    return tmp, streets, zones, stops
+
+
+def _core_cells(streets, zones):
+    z = zones.rename(columns={"pop": "pop_total"})
+    grid = dasymetric_grid(z, ["pop_total", "foreign"], cell_size=100, weight_lines=streets)
+    return grid.to_polygons()
+
+
+def test_coverage_per_comune(processing_provider, bari_inputs):
+    import processing
+
+    tmp, streets, zones, stops = bari_inputs
+    res = processing.run(
+        "capacitymetro:coveragepercomune",
+        {
+            "STREETS": str(tmp / "streets.gpkg"),
+            "POPULATION": str(tmp / "zones.gpkg"),
+            "POP_FIELD": "pop",
+            "FOREIGN_FIELD": "foreign",
+            "CELL_SIZE": 100,
+            "SERVICES": str(tmp / "services.gpkg"),
+            "SECTOR": "health",
+            "AREAS": str(tmp / "zones.gpkg"),
+            "AREA_FIELD": "com_istat_code",
+            "THRESHOLDS": "5,10,15",
+            "THRESHOLD": 10,
+            "MIN_FOREIGN": 0,
+            "OUTPUT": str(tmp / "cov.gpkg"),
+            "GAPS": str(tmp / "gaps.gpkg"),
+        },
+    )
+    out = gpd.read_file(res["OUTPUT"], engine="fiona").set_index("com_istat_code")
+    # the same chain called directly on the core (health, active: stops 0 and 1)
+    net = network_from_lines(streets, mode="walk")
+    cells = _core_cells(streets, zones)
+    centres = cells.assign(geometry=cells.centroid)
+    cells["area"] = np.where(
+        centres.geometry.x < zones.geometry.iloc[0].bounds[2], "900001", "900002"
+    )
+    minutes, _ = service_times(net, centres, stops.iloc[[0, 1]], cutoff_min=30).nearest()
+    table = coverage_by_area(
+        cells, minutes, area_field="area", thresholds=(5, 10, 15), threshold=10
+    ).set_index("area")
+    for code in ("900001", "900002"):
+        assert out.loc[code, "foreign"] == pytest.approx(
+            zones.set_index("com_istat_code").loc[code, "foreign"]
+        )
+        for col in ("foreign_within_5", "foreign_within_15", "pop_total_served_pct"):
+            assert out.loc[code, col] == pytest.approx(table.loc[code, col], rel=1e-6)
+    gaps = gpd.read_file(res["GAPS"], engine="fiona")
+    assert gaps["foreign_unserved"].sum() == pytest.approx(
+        table.loc["ALL", "foreign_unserved"], rel=1e-6
+    )
+
+
+def test_no_service_of_sector_fails_clearly(processing_provider, bari_inputs):
+    from qgis.core import QgsProcessingException
+
+    import processing
+
+    tmp, *_ = bari_inputs
+    with pytest.raises(QgsProcessingException):
+        processing.run(
+            "capacitymetro:coveragepercomune",
+            {
+                "STREETS": str(tmp / "streets.gpkg"),
+                "POPULATION": str(tmp / "zones.gpkg"),
+                "POP_FIELD": "pop",
+                "FOREIGN_FIELD": "foreign",
+                "SERVICES": str(tmp / "services.gpkg"),
+                "SECTOR": "housing",
+                "AREAS": str(tmp / "zones.gpkg"),
+                "AREA_FIELD": "com_istat_code",
+                "OUTPUT": str(tmp / "x.gpkg"),
+                "GAPS": str(tmp / "y.gpkg"),
+            },
+        )
+
+
+def test_e2sfca(processing_provider, bari_inputs):
+    import processing
+
+    tmp, streets, zones, stops = bari_inputs
+    res = processing.run(
+        "capacitymetro:e2sfca",
+        {
+            "STREETS": str(tmp / "streets.gpkg"),
+            "POPULATION": str(tmp / "zones.gpkg"),
+            "POP_FIELD": "pop",
+            "FOREIGN_FIELD": "foreign",
+            "CELL_SIZE": 100,
+            "SERVICES": str(tmp / "services.gpkg"),
+            "CAPACITY_FIELD": "capacity",
+            "DECAY": 0,
+            "STEPS": "5:1,10:0.68,15:0.22",
+            "OUTPUT": str(tmp / "e2.gpkg"),
+        },
+    )
+    got = gpd.read_file(res["OUTPUT"], engine="fiona")
+    net = network_from_lines(streets, mode="walk")
+    cells = _core_cells(streets, zones)
+    active = stops.iloc[[0, 1, 2]]
+    st = service_times(net, cells.assign(geometry=cells.centroid), active, cutoff_min=30)
+    access, ratio = fca(
+        st.minutes.T.astype(float),
+        np.array([100.0, 50, 80]),
+        cells["foreign"].to_numpy(),
+        steps=[(5, 1), (10, 0.68), (15, 0.22)],
+    )
+    assert np.allclose(got["access"].to_numpy(), access)
+    # all capacity with demand in reach is handed out: sum(A_i * P_i) = sum of reached S_j
+    assert (got["access"] * got["foreign"]).sum() == pytest.approx(
+        np.array([100.0, 50, 80])[ratio > 0].sum()
+    )
+    assert set(got["bivariate"]) <= set(range(0, 10)) and got["access_quintile"].max() == 5
+
+
+def test_language_access(processing_provider, bari_inputs):
+    import processing
+
+    tmp, *_ = bari_inputs
+    csv = tmp / "citizenship.csv"
+    csv.write_text(
+        '"Stranieri residenti al 1° gennaio 2023 per cittadinanza"\n'
+        '"Codice comune","Comune","Paese di cittadinanza","Maschi","Femmine","Totale"\n'
+        '"900001","West","Marocco",100,100,200\n'
+        '"900001","West","Romania",50,50,100\n'
+        '"900001","West","Perù",20,30,50\n'
+        '"900002","East","Albania",10,10,20\n'
+        '"900002","East","Nigeria",15,15,30\n',
+        encoding="utf-8",
+    )
+    res = processing.run(
+        "capacitymetro:languageaccess",
+        {
+            "STREETS": str(tmp / "streets.gpkg"),
+            "AREAS": str(tmp / "zones.gpkg"),
+            "AREA_FIELD": "com_istat_code",
+            "CITIZENSHIP": str(csv),
+            "SERVICES": str(tmp / "services.gpkg"),
+            "LANGUAGE_FIELD": "languages",
+            "THRESHOLD": 60,
+            "OUTPUT": str(tmp / "lang.gpkg"),
+            "GROUPS": str(tmp / "groups.csv"),
+        },
+    )
+    out = gpd.read_file(res["OUTPUT"], engine="fiona").set_index("com_istat_code")
+    # within 60 min every active service is reachable: it, ar, en, es (the Romanian one is closed)
+    assert out.loc["900001", "served"] == 250 and out.loc["900001", "unserved"] == 100
+    assert out.loc["900002", "served"] == 30 and out.loc["900002", "unserved"] == 20
+    groups = pd.read_csv(res["GROUPS"], dtype={"com_istat_code": str})
+    assert list(groups["citizenship"]) == ["Romania", "Albania"]
