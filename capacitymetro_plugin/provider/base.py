@@ -130,18 +130,38 @@ class CapaCityMetroAlgorithm(QgsProcessingAlgorithm):
         feedback: QgsProcessingFeedback,
     ) -> dict[str, Any]:
         try:
-            return self.run(parameters, context, feedback, progress_from_feedback(feedback))
+            return self._run_algorithm(
+                parameters, context, feedback, progress_from_feedback(feedback)
+            )
         except CapaCityMetroError as exc:
             raise QgsProcessingException(exc.localized(user_language())) from exc
 
-    def run(
+    def __init_subclass__(cls, **kwargs):
+        # processing.run() calls QgsProcessingAlgorithm.run(parameters, context, feedback,
+        # configuration, catchExceptions); a subclass's run() (our contract) would hide it, so it
+        # is moved to _run_algorithm and run() below dispatches on the signature.
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("run")
+        if own is not None:
+            cls._run_algorithm = own
+            delattr(cls, "run")
+
+    def run(self, *args, **kwargs):
+        """Read parameters, call the core, write outputs; return the outputs dict.
+
+        Subclasses implement ``run(self, parameters, context, feedback, progress)``.
+        """
+        if len(args) == 4 and isinstance(args[3], Progress):
+            return self._run_algorithm(*args)
+        return QgsProcessingAlgorithm.run(self, *args, **kwargs)
+
+    def _run_algorithm(
         self,
         parameters: dict[str, Any],
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
         progress: Progress,
     ) -> dict[str, Any]:
-        """Read parameters, call the core, write outputs; return the outputs dict."""
         raise NotImplementedError
 
     # --- parameter factories --------------------------------------------------------------------

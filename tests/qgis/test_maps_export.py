@@ -1,0 +1,238 @@
+"""Printed coverage maps on real QGIS: export real Trento/Venezia maps, then read the PDF back.
+
+The PDF is turned into text with ``pdftotext`` and into pixels with ``pdftoppm -png -r 50``; the
+pixels are read with QImage to check the map frame is not blank and the sector colours are drawn.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+MM_PER_INCH = 25.4
+
+
+def pdf_text(pdf: Path, page: int | None = None) -> str:
+    args = ["pdftotext", "-layout"]
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    return subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_info(pdf: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
+
+
+def pdf_to_png(pdf: Path, dpi: int = 50) -> list[Path]:
+    prefix = pdf.with_suffix("")
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(prefix)], check=True)
+    return sorted(pdf.parent.glob(prefix.name + "-*.png"))
+
+
+def region_stats(png: Path, box_mm: tuple[float, float, float, float], dpi: int = 50):
+    """Return (share of non-white pixels, set of colours) inside a box given in mm."""
+    from qgis.PyQt.QtGui import QColor, QImage
+
+    image = QImage(str(png))
+    assert not image.isNull(), png
+    x0, y0, w, h = (round(v / MM_PER_INCH * dpi) for v in box_mm)
+    inked = 0
+    total = 0
+    colours = set()
+    for y in range(y0 + 2, min(y0 + h - 2, image.height())):
+        for x in range(x0 + 2, min(x0 + w - 2, image.width())):
+            c = QColor(image.pixel(x, y))
+            total += 1
+            if min(c.red(), c.green(), c.blue()) < 235:
+                inked += 1
+            colours.add((c.red(), c.green(), c.blue()))
+    return inked / total, colours
+
+
+def has_colour_near(colours, hex_colour: str, tolerance: int = 40) -> bool:
+    from qgis.PyQt.QtGui import QColor
+
+    ref = QColor(hex_colour)
+    return any(
+        abs(r - ref.red()) + abs(g - ref.green()) + abs(b - ref.blue()) <= tolerance
+        for r, g, b in colours
+    )
+
+
+@pytest.fixture(scope="module")
+def trento_registry(shared_data, tmp_path_factory) -> Path:
+    """A registry ``services`` layer from the real Trento rows with coordinates (8 services)."""
+    table = pd.read_csv(shared_data / "servizi_migranti_da_pagine_web.csv", dtype=str)
+    rows = table[(table["city"] == "Trento") & table["lon"].notna()].copy()
+    assert len(rows) == 8
+    gdf = gpd.GeoDataFrame(
+        rows[["service_id", "name", "sectors", "comune", "address"]],
+        geometry=gpd.points_from_xy(rows["lon"].astype(float), rows["lat"].astype(float)),
+        crs="EPSG:4326",
+    )
+    gdf["sectors"] = gdf["sectors"].str.replace(" ", "")
+    path = tmp_path_factory.mktemp("registry") / "registry.gpkg"
+    from capacitymetro_plugin.core import gio
+
+    gio.write_vector(gdf, path, layer="services")
+    return path
+
+
+def test_export_real_trento_map_to_pdf(processing_provider, trento_registry, shared_data, tmp_path):
+    from qgis.core import QgsMarkerSymbol, QgsProject, QgsSingleSymbolRenderer, QgsVectorLayer
+    from qgis.PyQt.QtGui import QColor
+
+    import processing
+
+    roads = QgsVectorLayer(
+        f"{shared_data / 'osm_trento_2023-02_tnst.osm.pbf'}|layername=lines", "Streets (OSM)", "ogr"
+    )
+    roads.setSubsetString("highway IS NOT NULL")
+    assert roads.isValid()
+    roads.renderer().symbol().setColor(QColor("#9e9e9e"))
+    roads.renderer().symbol().setWidth(0.15)
+    pois = QgsVectorLayer(
+        f"{shared_data / 'osm_servizi_trento_2023.gpkg'}|layername=pois",
+        "Service POIs (OSM)",
+        "ogr",
+    )
+    assert pois.isValid() and pois.featureCount() == 339
+    pois.setRenderer(
+        QgsSingleSymbolRenderer(
+            QgsMarkerSymbol.createSimple({"color": "#666666", "size": "1.2", "outline_style": "no"})
+        )
+    )
+    services = QgsVectorLayer(f"{trento_registry}|layername=services", "services", "ogr")
+    assert services.isValid() and services.featureCount() == 8
+    project = QgsProject.instance()
+    project.addMapLayers([roads, pois], False)  # project layers keep their own style
+
+    out = tmp_path / "trento_map.pdf"
+    e = pois.extent()
+    try:
+        result = processing.run(
+            "capacitymetro:exportcoveragemap",
+            {
+                "LAYERS": [services, pois, roads],
+                "TITLE": "Servizi per migranti — Trento",
+                "AREA_NAME": "Comune di Trento",
+                "DATE": "2026-11-21",
+                "PAPER": 0,
+                # the service POIs, not the long roads out of town
+                "EXTENT": f"{e.xMinimum()},{e.xMaximum()},{e.yMinimum()},{e.yMaximum()} [EPSG:4326]",
+                "OUTPUT": str(out),
+            },
+        )
+    finally:
+        project.removeMapLayers([roads.id(), pois.id()])
+    assert result["OUTPUT"] == str(out) and result["PAGES"] == 1
+    info = pdf_info(out)
+    assert info["Pages"] == "1"
+    assert "842 x 595" in info["Page size"] or "841.89 x 595.276" in info["Page size"], info
+
+    text = pdf_text(out)
+    for expected in (
+        "Servizi per migranti — Trento",
+        "Comune di Trento — 2026-11-21",
+        "Legend | Legenda",
+        "Information and one-stop shops Informazione e sportelli unici",  # Cinformi's 1st sector
+        "Documents and legal aid Documenti e tutela legale",  # the Questura
+        "© OpenStreetMap contributors (ODbL)",
+        "ISTAT (CC-BY 4.0)",
+        "km",
+    ):
+        assert expected in " ".join(text.split()), (expected, text)
+
+    [png] = pdf_to_png(out)
+    # map frame of the A4 template: x 10-210 mm, y 27-200 mm
+    inked, colours = region_stats(png, (10, 27, 200, 173))
+    assert 0.05 < inked < 0.9, inked  # streets and points drawn, not a blank (or black) box
+    assert has_colour_near(colours, "#009E73"), "documents_legal (green) services missing"
+    assert has_colour_near(colours, "#E69F00"), "reception (orange) services missing"
+    # legend box (x 215-287, y 27-145) has ink too
+    legend_inked, _ = region_stats(png, (215, 27, 72, 118))
+    assert legend_inked > 0.01
+
+
+def test_atlas_one_page_per_comune(processing_provider, shared_data, tmp_path):
+    import processing
+
+    comuni = f"{shared_data / 'istat_comuni_target_2023.gpkg'}|layername=comuni"
+    pois = f"{shared_data / 'osm_servizi_venezia_cs_2009.gpkg'}|layername=pois"
+    out = tmp_path / "venezia_atlas.pdf"
+    result = processing.run(
+        "capacitymetro:exportcoveragemap",
+        {
+            "LAYERS": [pois],
+            "TITLE": "Atlas test",
+            "AREA_NAME": "Città metropolitana di Venezia",
+            "DATE": "2026-11-21",
+            "PAPER": 1,
+            "ATLAS_LAYER": comuni,
+            "ATLAS_NAME_FIELD": "name",
+            "ATLAS_FILTER": "\"com_istat_code\" IN ('027042', '027033', '027038')",
+            "OUTPUT": str(out),
+        },
+    )
+    assert result["PAGES"] == 3
+    info = pdf_info(out)
+    assert info["Pages"] == "3"
+    assert "842 x 1191" in info["Page size"] or "841.89 x 1190.55" in info["Page size"], info
+    # sorted by name: Marcon (027020?) — check by reading the names back
+    names = []
+    for page in (1, 2, 3):
+        text = " ".join(pdf_text(out, page).split())
+        assert "Atlas test" in text and "OpenStreetMap" in text
+        names.append(text)
+    import fiona
+
+    with fiona.open(str(shared_data / "istat_comuni_target_2023.gpkg"), layer="comuni") as src:
+        expected = sorted(
+            f["properties"]["name"]
+            for f in src
+            if f["properties"]["com_istat_code"] in ("027042", "027033", "027038")
+        )
+    for page_text, name in zip(names, expected, strict=False):
+        assert f"Città metropolitana di Venezia — {name} — 2026-11-21" in page_text, page_text
+    pngs = pdf_to_png(out)
+    assert len(pngs) == 3
+    for png in pngs:  # each page's map frame shows its comune (filled polygon), not blank
+        inked, _ = region_stats(png, (12, 33, 273, 292))
+        assert inked > 0.2, (png, inked)
+
+
+def test_bad_atlas_filter_is_a_clear_error(processing_provider, shared_data, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    import processing
+
+    comuni = f"{shared_data / 'istat_comuni_target_2023.gpkg'}|layername=comuni"
+    with pytest.raises(QgsProcessingException) as err:
+        processing.run(
+            "capacitymetro:exportcoveragemap",
+            {
+                "LAYERS": [comuni],
+                "ATLAS_LAYER": comuni,
+                "ATLAS_FILTER": "\"name\" = 'x' AND",
+                "OUTPUT": str(tmp_path / "x.pdf"),
+            },
+        )
+    assert "Atlas filter" in str(err.value) or "filtro" in str(err.value)
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_templates_load_with_every_item(qgis_app):
+    from qgis.core import QgsProject
+
+    from capacitymetro_plugin.maps.layout import PAPERS, load_template
+
+    for paper in PAPERS:
+        layout = load_template(QgsProject.instance(), paper)
+        for item_id in ("title", "subtitle", "map", "legend", "scalebar", "north_arrow", "sources"):
+            assert layout.itemById(item_id) is not None, (paper, item_id)
+        assert "OpenStreetMap contributors (ODbL)" in layout.itemById("sources").text()
