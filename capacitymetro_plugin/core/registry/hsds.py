@@ -10,13 +10,14 @@ Mapping (documented in ``docs/registry.md``):
   English); ``opening_hours`` → ``schedules[]`` (one per rule: ``freq=WEEKLY``, ``byday``,
   ``opens_at``, ``closes_at``; the original text in every schedule's ``description``).
 - point, ``address``, ``postcode``, ``comune_istat`` → ``service_at_locations[0].location``
-  (``latitude``/``longitude``, ``addresses[0].address_1``/``postal_code``,
-  ``external_identifier`` with type ``ISTAT comune code``).
+  (``latitude``/``longitude``, ``description`` = address, ``external_identifier`` with type
+  ``ISTAT comune code``; ``addresses[0]`` only when address, postcode, comune and metro area are
+  all known, since HSDS requires every part).
 - ``sectors``, ``target_groups``, ``operator_type`` → ``attributes`` linking to terms of the
   taxonomies "CapaCityMetro sectors/target groups/operator types" (term ``name`` English label,
   ``description`` Italian label).
-- ``capacity``, ``comune_istat``, ``comune_name``, ``metro_area``, ``source_url``, ``created_at``
-  → ``attributes`` with ``link_type`` = the field name and the value in ``value``.
+- ``capacity``, ``address``, ``postcode``, ``comune_istat``, ``comune_name``, ``metro_area``,
+  ``source_url``, ``created_at`` → ``attributes`` with ``link_type`` = the field name and the value in ``value``.
 - Private fields, only in non-public exports: ``contact_name`` → ``contacts[0].name``,
   ``internal_notes`` → an attribute ``internal_notes``.
 """
@@ -48,7 +49,16 @@ STATUS_FROM_HSDS = {
     "inactive": "suspended",
     "defunct": "closed",
 }
-VALUE_FIELDS = ("capacity", "comune_istat", "comune_name", "metro_area", "source_url", "created_at")
+VALUE_FIELDS = (
+    "capacity",
+    "address",
+    "postcode",
+    "comune_istat",
+    "comune_name",
+    "metro_area",
+    "source_url",
+    "created_at",
+)
 PRIVATE_VALUE_FIELDS = ("internal_notes",)
 ISTAT_ID_TYPE = "ISTAT comune code"
 
@@ -303,7 +313,8 @@ def _attribute(
 
 def organization_to_hsds(org: Organization) -> dict:
     """Return the HSDS organization object of ``org``."""
-    doc = {"id": org.organization_id, "name": org.name, "description": org.description or ""}
+    # HSDS requires a description (non-empty in the tabular form): the name stands in for it
+    doc = {"id": org.organization_id, "name": org.name, "description": org.description or org.name}
     if org.email:
         doc["email"] = org.email
     if org.website:
@@ -418,7 +429,11 @@ def location_of(s: Service) -> dict | None:
     if s.comune_istat:
         loc["external_identifier"] = s.comune_istat
         loc["external_identifier_type"] = ISTAT_ID_TYPE
-    if s.address or s.postcode:
+    if s.address:
+        loc["description"] = s.address
+    # HSDS addresses need every part (the tabular form has no empty required cells); the
+    # address and postcode always travel as attributes too
+    if s.address and s.postcode and s.comune_name and s.metro_area:
         loc["addresses"] = [
             {
                 "id": _uid(s.service_id, "address"),
@@ -715,7 +730,9 @@ def organization_from_hsds(doc: dict) -> Organization:
     return Organization(
         organization_id=str(doc["id"]),
         name=str(doc.get("name") or ""),
-        description=doc.get("description") or None,
+        description=(doc.get("description") or None)
+        if doc.get("description") != doc.get("name")
+        else None,
         email=doc.get("email") or None,
         website=doc.get("website") or None,
         phone=phones[0].get("number") if phones else None,
@@ -799,9 +816,13 @@ def service_from_hsds(doc: dict) -> tuple[Service, list[tuple[str, str, str, str
         addresses = loc.get("addresses") or []
         if addresses:
             a = addresses[0]
-            kw["address"] = a.get("address_1") or None
-            kw["postcode"] = a.get("postal_code") or None
-            kw.setdefault("comune_name", a.get("city") or None)
+            for key, value in (
+                ("address", a.get("address_1")),
+                ("postcode", a.get("postal_code")),
+                ("comune_name", a.get("city")),
+            ):
+                if not kw.get(key):
+                    kw[key] = value or None
     return Service(**kw), problems
 
 
