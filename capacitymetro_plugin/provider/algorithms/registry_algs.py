@@ -1,0 +1,431 @@
+"""Service registry algorithms: import services, validate a registry, export HSDS 3.0, sample.
+
+Each algorithm reads its parameters, calls :mod:`capacitymetro_plugin.core.registry` and writes
+the outputs; validation reports go to a table (one row per issue, English and Italian message).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsFeature,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterCrs,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from capacitymetro_plugin.core.errors import ValidationError
+from capacitymetro_plugin.core.registry.validation import ValidationReport
+from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm
+
+
+class _RegistryAlgorithm(CapaCityMetroAlgorithm):
+    GROUP = CapaCityMetroAlgorithm.GROUP_REGISTRY
+    REGISTRY = "REGISTRY"
+    OUTPUT = "OUTPUT"
+
+    def add_report_sink(self) -> None:
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT, self.tr("Validation report"), QgsProcessing.TypeVector
+            )
+        )
+
+    def write_report(self, report: ValidationReport, parameters, context) -> str:
+        """Write the issues as a table (no geometry) to the ``OUTPUT`` sink; return its id."""
+        fields = QgsFields()
+        fields.append(QgsField("row", QVariant.Int))
+        for name in ("service_id", "name", "field", "code", "severity", "message", "message_it"):
+            fields.append(QgsField(name, QVariant.String))
+        sink, dest_id = self.parameterAsSink(
+            parameters, self.OUTPUT, context, fields, QgsWkbTypes.NoGeometry
+        )
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        for issue in report:
+            feat = QgsFeature(fields)
+            feat.setAttributes(
+                [
+                    issue.row,
+                    issue.service_id,
+                    issue.name,
+                    issue.field,
+                    issue.code,
+                    issue.severity,
+                    issue.message,
+                    issue.message_it,
+                ]
+            )
+            sink.addFeature(feat, QgsFeatureSink.FastInsert)
+        return dest_id
+
+    def registry_path(self, parameters, context) -> str:
+        path = self.parameterAsFile(parameters, self.REGISTRY, context) or self.parameterAsString(
+            parameters, self.REGISTRY, context
+        )
+        if not path:
+            raise QgsProcessingException(self.tr("Choose a registry GeoPackage."))
+        return path
+
+
+class ImportServicesAlgorithm(_RegistryAlgorithm):
+    """Import services from a point layer or a CSV file into a registry GeoPackage."""
+
+    NAME = "import_services"
+    DISPLAY_NAME = "Import services"
+    SHORT_HELP = (
+        "Imports services from a point layer or a CSV file (lat/lon or WKT columns, ';' or ',' "
+        "separated, UTF-8 or Latin-1) into a new or existing registry GeoPackage. Columns are "
+        "named like the registry fields (name, sectors, operator_type, languages, ...). Rows with "
+        "errors are listed in the report; unless 'Accept partial import' is checked, nothing is "
+        "written when any row has an error."
+    )
+    INPUT = "INPUT"
+    CSV = "CSV"
+    CRS = "CRS"
+    LON_FIELD = "LON_FIELD"
+    LAT_FIELD = "LAT_FIELD"
+    WKT_FIELD = "WKT_FIELD"
+    ACCEPT_PARTIAL = "ACCEPT_PARTIAL"
+    IMPORTED = "IMPORTED"
+    REJECTED = "REJECTED"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.INPUT,
+                self.tr("Services layer (points)"),
+                [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVector],
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.CSV,
+                self.tr("Or a CSV file of services"),
+                extension="csv",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterCrs(
+                self.CRS,
+                self.tr("CRS of the CSV coordinates (default EPSG:4326)"),
+                defaultValue="EPSG:4326",
+                optional=True,
+            )
+        )
+        for key, label in (
+            (self.LON_FIELD, "CSV longitude / x column (default: lon, longitude, x)"),
+            (self.LAT_FIELD, "CSV latitude / y column (default: lat, latitude, y)"),
+            (self.WKT_FIELD, "CSV WKT column (default: wkt)"),
+        ):
+            self.addParameter(QgsProcessingParameterString(key, self.tr(label), optional=True))
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.ACCEPT_PARTIAL,
+                self.tr("Accept partial import (import the good rows only)"),
+                defaultValue=False,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.REGISTRY,
+                self.tr("Registry GeoPackage (created if missing, else added to)"),
+                fileFilter="GeoPackage (*.gpkg)",
+            )
+        )
+        self.add_report_sink()
+        self.addOutput(QgsProcessingOutputNumber(self.IMPORTED, self.tr("Services imported")))
+        self.addOutput(QgsProcessingOutputNumber(self.REJECTED, self.tr("Rows rejected")))
+
+    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+        from capacitymetro_plugin.core.registry import exchange
+        from capacitymetro_plugin.core.registry.registry import Registry
+
+        path = Path(self.registry_path(parameters, context))
+        registry = Registry.open(path) if path.exists() else Registry.create(path)
+        csv_path = self.parameterAsFile(parameters, self.CSV, context)
+        read = progress.step(0.0, 0.6)
+        if csv_path:
+            crs = self.parameterAsCrs(parameters, self.CRS, context)
+            parsed = exchange.read_services_file(
+                csv_path,
+                crs=crs.toWkt() if crs.isValid() else 4326,
+                lon_column=self.parameterAsString(parameters, self.LON_FIELD, context) or None,
+                lat_column=self.parameterAsString(parameters, self.LAT_FIELD, context) or None,
+                wkt_column=self.parameterAsString(parameters, self.WKT_FIELD, context) or None,
+                organizations=registry.organizations(),
+                progress=read,
+            )
+        else:
+            gdf = self.read_vector(parameters, self.INPUT, context, feedback)
+            if gdf is None:
+                raise QgsProcessingException(self.tr("Give a services layer or a CSV file."))
+            parsed = exchange.parse_layer(
+                gdf, organizations=registry.organizations(), progress=read
+            )
+        accept = self.parameterAsBoolean(parameters, self.ACCEPT_PARTIAL, context)
+        progress.report(0.7, self.tr("Validating and writing"))
+        try:
+            result = exchange.import_services(registry, parsed, accept_partial=accept)
+            report, imported, rejected = (
+                result.report,
+                len(result.imported),
+                len(result.rejected_rows),
+            )
+        except ValidationError as exc:
+            report, imported, rejected = exc.report, 0, len(exc.report.bad_rows())
+            feedback.reportError(exc.localized(_language()), fatalError=False)
+        feedback.pushInfo(
+            self.tr("{} services imported, {} rows rejected, {} issues reported.").format(
+                imported, rejected, len(report)
+            )
+        )
+        dest = self.write_report(report, parameters, context)
+        progress.report(1.0)
+        return {
+            self.REGISTRY: str(path),
+            self.OUTPUT: dest,
+            self.IMPORTED: imported,
+            self.REJECTED: rejected,
+        }
+
+
+class ValidateRegistryAlgorithm(_RegistryAlgorithm):
+    """Validate every service of a registry and write the report table."""
+
+    NAME = "validate_registry"
+    DISPLAY_NAME = "Validate registry"
+    SHORT_HELP = (
+        "Checks every service of a registry: required fields, sectors, operator types, ISO 639-1 "
+        "languages, missing or invalid locations, points outside their declared comune or "
+        "metropolitan area (ISTAT boundaries), probable duplicates, entries not verified for N "
+        "months, opening-hours errors, e-mails, web addresses and phone numbers."
+    )
+    BOUNDARIES = "BOUNDARIES"
+    STALE_MONTHS = "STALE_MONTHS"
+    DUPLICATE_DISTANCE = "DUPLICATE_DISTANCE"
+    CHECKED = "CHECKED"
+    ERRORS = "ERRORS"
+    WARNINGS = "WARNINGS"
+    TO_PLACE = "TO_PLACE"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.REGISTRY, self.tr("Registry GeoPackage"), extension="gpkg"
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.BOUNDARIES,
+                self.tr(
+                    "Comune boundaries GeoPackage (layer 'comuni'; default: all of Italy, ISTAT 2023)"
+                ),
+                extension="gpkg",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.STALE_MONTHS,
+                self.tr("Stale after (months without verification)"),
+                QgsProcessingParameterNumber.Integer,
+                defaultValue=12,
+                minValue=1,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.DUPLICATE_DISTANCE,
+                self.tr("Probable duplicates: similar names within (m)"),
+                QgsProcessingParameterNumber.Double,
+                defaultValue=150.0,
+                minValue=0.0,
+            )
+        )
+        self.add_report_sink()
+        for key, label in (
+            (self.CHECKED, "Services checked"),
+            (self.ERRORS, "Errors"),
+            (self.WARNINGS, "Warnings"),
+            (self.TO_PLACE, "Services to place on the map"),
+        ):
+            self.addOutput(QgsProcessingOutputNumber(key, self.tr(label)))
+
+    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+        from capacitymetro_plugin.core.registry.boundaries import load_comuni
+        from capacitymetro_plugin.core.registry.registry import Registry
+        from capacitymetro_plugin.core.registry.validation import validate
+
+        registry = Registry.open(self.registry_path(parameters, context))
+        progress.report(0.1, self.tr("Loading comune boundaries"))
+        boundaries = self.parameterAsFile(parameters, self.BOUNDARIES, context)
+        comuni = load_comuni(boundaries or None)
+        progress.report(0.4, self.tr("Checking services"))
+        report = validate(
+            registry,
+            comuni=comuni,
+            stale_months=self.parameterAsInt(parameters, self.STALE_MONTHS, context),
+            duplicate_distance_m=self.parameterAsDouble(
+                parameters, self.DUPLICATE_DISTANCE, context
+            ),
+        )
+        feedback.pushInfo(report.summary())
+        dest = self.write_report(report, parameters, context)
+        progress.report(1.0)
+        return {
+            self.OUTPUT: dest,
+            self.CHECKED: report.checked,
+            self.ERRORS: len(report.errors),
+            self.WARNINGS: len(report.warnings),
+            self.TO_PLACE: sum(1 for i in report if i.code == "missing_geometry"),
+        }
+
+
+class ExportHsdsAlgorithm(_RegistryAlgorithm):
+    """Export a registry as Open Referral HSDS 3.0 (JSON file or tabular CSV datapackage)."""
+
+    NAME = "export_hsds"
+    DISPLAY_NAME = "Export HSDS 3.0"
+    SHORT_HELP = (
+        "Exports the services and organizations of a registry in the Open Referral Human "
+        "Services Data Specification 3.0: one JSON file (full service objects) and/or a tabular "
+        "CSV datapackage folder. A public export (the default) leaves out internal notes and "
+        "contact names."
+    )
+    PUBLIC = "PUBLIC"
+    OUTPUT_JSON = "OUTPUT_JSON"
+    OUTPUT_FOLDER = "OUTPUT_FOLDER"
+    SERVICES = "SERVICES"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.REGISTRY, self.tr("Registry GeoPackage"), extension="gpkg"
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.PUBLIC,
+                self.tr("Public export (without internal notes and contact names)"),
+                defaultValue=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT_JSON,
+                self.tr("HSDS JSON file"),
+                fileFilter="JSON (*.json)",
+                optional=True,
+                createByDefault=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFolderDestination(
+                self.OUTPUT_FOLDER,
+                self.tr("HSDS tabular datapackage folder (CSV)"),
+                optional=True,
+                createByDefault=False,
+            )
+        )
+        self.addOutput(QgsProcessingOutputNumber(self.SERVICES, self.tr("Services exported")))
+
+    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+        from capacitymetro_plugin.core.registry import hsds
+        from capacitymetro_plugin.core.registry.registry import Registry
+
+        registry = Registry.open(self.registry_path(parameters, context))
+        public = self.parameterAsBoolean(parameters, self.PUBLIC, context)
+        json_path = self.parameterAsFileOutput(parameters, self.OUTPUT_JSON, context)
+        folder = (
+            self.parameterAsFileOutput(parameters, self.OUTPUT_FOLDER, context)
+            if parameters.get(self.OUTPUT_FOLDER)
+            else ""
+        )
+        if not json_path and not folder:
+            raise QgsProcessingException(
+                self.tr("Choose an HSDS JSON file and/or a datapackage folder to write.")
+            )
+        out: dict[str, Any] = {}
+        if json_path:
+            progress.report(0.2, self.tr("Writing HSDS JSON"))
+            out[self.OUTPUT_JSON] = str(hsds.export_hsds_json(registry, json_path, public=public))
+        if folder:
+            progress.report(0.6, self.tr("Writing HSDS datapackage"))
+            out[self.OUTPUT_FOLDER] = str(
+                hsds.export_hsds_datapackage(registry, folder, public=public)
+            )
+        out[self.SERVICES] = len(registry.services())
+        progress.report(1.0)
+        return out
+
+
+class BuildSampleRegistryAlgorithm(_RegistryAlgorithm):
+    """Build the real sample registry from the project's open-data folder."""
+
+    NAME = "build_sample_registry"
+    DISPLAY_NAME = "Build sample registry"
+    SHORT_HELP = (
+        "Builds a registry GeoPackage from servizi_migranti_da_pagine_web.csv (59 services in "
+        "Trento, Venezia, Bari and Pioltello, transcribed from web pages) plus six good-practice "
+        "sheets from Italian integration projects, placed at comune level."
+    )
+    DATA_DIR = "DATA_DIR"
+    SERVICES_COUNT = "SERVICES"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.DATA_DIR,
+                self.tr("Data folder (holding servizi_migranti_da_pagine_web.csv)"),
+                behavior=QgsProcessingParameterFile.Folder,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.REGISTRY,
+                self.tr("Sample registry GeoPackage"),
+                fileFilter="GeoPackage (*.gpkg)",
+            )
+        )
+        self.addOutput(QgsProcessingOutputNumber(self.SERVICES_COUNT, self.tr("Services")))
+
+    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+        from capacitymetro_plugin.core.registry.sample import build_sample_registry
+
+        data_dir = self.parameterAsFile(parameters, self.DATA_DIR, context)
+        path = self.parameterAsFileOutput(parameters, self.REGISTRY, context)
+        registry = build_sample_registry(data_dir, path, progress=progress)
+        return {self.REGISTRY: str(registry.path), self.SERVICES_COUNT: len(registry.services())}
+
+
+def _language() -> str:
+    from capacitymetro_plugin.provider.base import user_language
+
+    return user_language()
+
+
+ALGORITHMS = [
+    ImportServicesAlgorithm,
+    ValidateRegistryAlgorithm,
+    ExportHsdsAlgorithm,
+    BuildSampleRegistryAlgorithm,
+]

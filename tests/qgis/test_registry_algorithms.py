@@ -1,0 +1,179 @@
+"""Registry algorithms on real QGIS Processing (processing.run) and the qgis_process CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+import pytest
+
+from capacitymetro_plugin.core.registry import hsds
+from capacitymetro_plugin.core.registry.boundaries import load_comuni
+from capacitymetro_plugin.core.registry.registry import Registry
+from capacitymetro_plugin.core.registry.sample import build_sample_registry
+from capacitymetro_plugin.core.registry.validation import validate
+
+BROKEN = (
+    "name;sectors;operator_type;lat;lon;com_istat_code;languages\n"
+    "Sportello Città Aperta;information;public;41.1171;16.8719;072006;it\n"
+    "Caritas;reception;third_sector;abc;16.87;072006;it\n"
+    "Mensa;food;third_sector;41.12;16.87;072006;it\n"
+    "Scuola di italiano perché sì;italian_language;third_sector;;;072006;it,ar\n"
+)
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _rows(layer_id, context=None):
+    from qgis.core import QgsProcessingUtils, QgsVectorLayer
+
+    layer = QgsProcessingUtils.mapLayerFromString(layer_id, context) if context else None
+    if layer is None:
+        layer = QgsVectorLayer(layer_id, "report", "ogr")
+    assert layer.isValid()
+    return [f.attributes() for f in layer.getFeatures()], [f.name() for f in layer.fields()]
+
+
+@pytest.fixture()
+def broken_csv(tmp_path):
+    path = tmp_path / "servizi.csv"
+    path.write_bytes(BROKEN.encode("latin-1"))
+    return path
+
+
+def test_algorithms_are_registered(processing_provider):
+    ids = {a.id() for a in processing_provider.algorithms()}
+    assert {
+        "capacitymetro:import_services",
+        "capacitymetro:validate_registry",
+        "capacitymetro:export_hsds",
+        "capacitymetro:build_sample_registry",
+    } <= ids
+
+
+def test_import_csv_all_or_nothing_then_partial(processing_provider, tmp_path, broken_csv):
+    import processing
+
+    reg = Registry.create(tmp_path / "registry.gpkg")
+    before = _digest(reg.path)
+    report_path = str(tmp_path / "report.gpkg")
+    result = processing.run(
+        "capacitymetro:import_services",
+        {"CSV": str(broken_csv), "REGISTRY": str(reg.path), "OUTPUT": report_path},
+    )
+    assert result["IMPORTED"] == 0 and result["REJECTED"] == 2
+    assert _digest(reg.path) == before
+    rows, names = _rows(result["OUTPUT"])
+    errors = sorted(
+        (r[names.index("row")], r[names.index("code")])
+        for r in rows
+        if r[names.index("severity")] == "error"
+    )
+    assert errors == [(3, "invalid_geometry"), (4, "unknown_sector")]
+    assert all(r[names.index("message_it")] for r in rows)
+
+    result = processing.run(
+        "capacitymetro:import_services",
+        {
+            "CSV": str(broken_csv),
+            "REGISTRY": str(reg.path),
+            "ACCEPT_PARTIAL": True,
+            "OUTPUT": str(tmp_path / "r2.gpkg"),
+        },
+    )
+    assert result["IMPORTED"] == 2 and result["REJECTED"] == 2
+    assert sorted(s.name for s in Registry.open(reg.path).services()) == [
+        "Scuola di italiano perché sì",
+        "Sportello Città Aperta",
+    ]
+
+
+def test_import_from_a_projected_layer_into_a_new_registry(processing_provider, tmp_path):
+    from pyproj import Transformer
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
+
+    import processing
+
+    layer = QgsVectorLayer(
+        "Point?crs=EPSG:32633&field=name:string&field=sectors:string&field=operator_type:string&field=capacity:integer",
+        "services",
+        "memory",
+    )
+    x, y = Transformer.from_crs(4326, 32633, always_xy=True).transform(16.8719, 41.1171)
+    feat = QgsFeature(layer.fields())
+    feat.setAttributes(["Casa delle Culture", "information;mediation", "public", 40])
+    feat.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
+    layer.dataProvider().addFeatures([feat])
+    target = tmp_path / "new.gpkg"
+    result = processing.run(
+        "capacitymetro:import_services",
+        {"INPUT": layer, "REGISTRY": str(target), "OUTPUT": "TEMPORARY_OUTPUT"},
+    )
+    assert result["IMPORTED"] == 1
+    s = Registry.open(target).services()[0]
+    assert s.sectors == ["information", "mediation"] and s.capacity == 40
+    assert (s.lon, s.lat) == pytest.approx((16.8719, 41.1171), abs=1e-6)
+
+
+@pytest.fixture(scope="module")
+def sample(shared_data, tmp_path_factory):
+    return build_sample_registry(shared_data, tmp_path_factory.mktemp("s") / "registry.gpkg")
+
+
+def test_validate_the_real_sample(processing_provider, sample, tmp_path):
+    import processing
+
+    result = processing.run(
+        "capacitymetro:validate_registry",
+        {"REGISTRY": str(sample.path), "OUTPUT": str(tmp_path / "report.gpkg")},
+    )
+    expected = validate(sample, comuni=load_comuni(), today=date.today())
+    assert result["CHECKED"] == 59
+    assert result["ERRORS"] == len(expected.errors) == 0
+    assert result["WARNINGS"] == len(expected.warnings)
+    assert result["TO_PLACE"] == 50
+    rows, names = _rows(result["OUTPUT"])
+    assert len(rows) == len(expected)
+    placed = {r[names.index("name")] for r in rows if r[names.index("code")] == "missing_geometry"}
+    assert "Casa delle Culture - centro polifunzionale" in placed
+
+
+def test_export_hsds_json_and_datapackage(processing_provider, sample, tmp_path, shared_data):
+    import processing
+
+    schema = shared_data.parent / "hsds-3.0" / "schema"
+    result = processing.run(
+        "capacitymetro:export_hsds",
+        {
+            "REGISTRY": str(sample.path),
+            "OUTPUT_JSON": str(tmp_path / "hsds.json"),
+            "OUTPUT_FOLDER": str(tmp_path / "hsds_csv"),
+        },
+    )
+    assert result["SERVICES"] == 59
+    doc = json.loads((tmp_path / "hsds.json").read_text(encoding="utf-8"))
+    assert len(doc["services"]) == 59
+    assert hsds.validate_hsds_document(doc, schema) == []
+    assert hsds.validate_hsds_datapackage(tmp_path / "hsds_csv", schema) == []
+    assert "internal_notes" not in (tmp_path / "hsds.json").read_text(encoding="utf-8")
+
+
+def test_qgis_process_exports_hsds(qgis_process, sample, tmp_path, shared_data):
+    out = tmp_path / "cli.json"
+    done = qgis_process(
+        "run",
+        "capacitymetro:export_hsds",
+        "--",
+        f"REGISTRY={sample.path}",
+        f"OUTPUT_JSON={out}",
+        "PUBLIC=false",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert len(doc["services"]) == 59
+    assert hsds.validate_hsds_document(doc, shared_data.parent / "hsds-3.0" / "schema") == []
+    assert "internal_notes" in out.read_text(encoding="utf-8")  # PUBLIC=false keeps them
+    assert "SERVICES:\t59" in done.stdout or "SERVICES: 59" in done.stdout
