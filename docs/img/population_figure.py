@@ -32,8 +32,8 @@ from capacitymetro_plugin.core.population import (  # noqa: E402
     dasymetric_grid,
     estimate_comuni_from_provinces,
     read_strasa,
-    residential_streets,
     resident_population,
+    residential_streets,
 )
 
 DATA = Path(
