@@ -442,3 +442,64 @@ def gap_polygons(
         "geometry",
     ]
     return dissolved.reset_index(drop=True)[order]
+
+
+def coverage_by_sector(
+    times: ServiceTimes,
+    services: pd.DataFrame,
+    origins: pd.DataFrame,
+    *,
+    sectors: Sequence[str] | None = None,
+    sector_field: str = "sectors",
+    **table_options,
+) -> pd.DataFrame:
+    """Coverage tables for several sectors from one travel-time computation.
+
+    Parameters
+    ----------
+    times
+        :func:`service_times` for ``services`` (same rows, same order) and ``origins``.
+    services
+        The services with ``sector_field`` (``;``-separated codes).
+    sectors
+        Sectors to report (default: every sector present). ``"*"`` means all services.
+    table_options
+        Passed to :func:`coverage_by_area` (``fields``, ``area_field``, ``thresholds``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The :func:`coverage_by_area` rows with a leading ``sector`` column; sectors without any
+        service are left out.
+    """
+    if len(services) != times.minutes.shape[0]:
+        raise InputError(
+            f"{len(services)} services but travel times for {times.minutes.shape[0]}.",
+            fix="Pass the same services used to compute the times.",
+            it=f"{len(services)} servizi ma tempi di viaggio per {times.minutes.shape[0]}.",
+            fix_it="Passa gli stessi servizi usati per calcolare i tempi.",
+        )
+    codes = [split_codes(v) for v in services[sector_field]] if sector_field in services else []
+    if sectors is None:
+        sectors = ["*", *sorted({c for cs in codes for c in cs})]
+    tables = []
+    for sector in sectors:
+        rows = (
+            np.arange(len(services))
+            if sector == "*"
+            else np.array([i for i, cs in enumerate(codes) if sector in cs], dtype=int)
+        )
+        if rows.size == 0:
+            continue
+        minutes = times.minutes[rows].min(axis=0).astype(float)
+        table = coverage_by_area(origins, minutes, **table_options)
+        table.insert(0, "sector", sector)
+        tables.append(table)
+    if not tables:
+        raise InputError(
+            f"No service of sectors {list(sectors)}.",
+            fix="Choose sectors present in the services layer.",
+            it=f"Nessun servizio dei settori {list(sectors)}.",
+            fix_it="Scegli settori presenti nel layer dei servizi.",
+        )
+    return pd.concat(tables, ignore_index=True)

@@ -92,3 +92,28 @@ def test_gaps_dissolve_touching_cells_and_rank():
     assert gaps["min_minutes"].iloc[0] == 40 and gaps["pop_total"].iloc[0] == 120
     none = gap_polygons(cells, np.zeros(5), threshold=30)
     assert len(none) == 0 and "foreign_unserved" in none.columns
+
+
+def test_coverage_by_sector_reuses_one_matrix():
+    from capacitymetro_plugin.core.coverage import ServiceTimes, coverage_by_sector
+
+    times = ServiceTimes(
+        minutes=np.array([[5, 30, np.inf], [20, 8, 12]], dtype=np.float32),
+        service_ids=[0, 1],
+        origin_node=np.zeros(3, int),
+        origin_connector_min=np.zeros(3),
+        cutoff_min=None,
+    )
+    svc = pd.DataFrame({"sectors": ["health", "health;housing"]})
+    origins = pd.DataFrame({"foreign": [10.0, 20.0, 30.0]})
+    t = coverage_by_sector(
+        times, svc, origins, fields=("foreign",), area_field=None, thresholds=(10, 15)
+    ).set_index("sector")
+    assert t.loc["*", "foreign_within_10"] == 30 and t.loc["*", "foreign_within_15"] == 60
+    assert (
+        t.loc["housing", "foreign_within_10"] == 20 and t.loc["housing", "foreign_within_15"] == 50
+    )
+    with pytest.raises(InputError, match="legal"):
+        coverage_by_sector(
+            times, svc, origins, sectors=["legal"], fields=("foreign",), area_field=None
+        )
