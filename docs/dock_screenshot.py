@@ -1,10 +1,11 @@
-"""Screenshot of the registry dock over a real map (docs/img/dock.png, docs/img/dock_form.png).
+"""Screenshot of the registry dock over a real map (docs/img/dock*.png).
 
 Run under a virtual display from the repository root:
     source scripts/env.sh && QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" \
         .venv/bin/python docs/dock_screenshot.py
-The registry is the real migrant-services table (../shared/data) imported with the core; the map
-shows Trento's OpenStreetMap streets and service POIs and the ISTAT comuni boundaries.
+The registry is the real sample registry built by the core from ../shared/data (59 services from
+web pages, good-practice sheets); the maps show Trento (OpenStreetMap streets and service POIs) and
+Bari (street graph, AMTAB stops, services still to place) over the ISTAT comuni boundaries.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ OUT = REPO / "docs" / "img"
 from qgis.core import (  # noqa: E402
     QgsApplication,
     QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
     QgsFillSymbol,
     QgsLineSymbol,
     QgsMarkerSymbol,
+    QgsPointXY,
     QgsProject,
     QgsRectangle,
     QgsSingleSymbolRenderer,
@@ -41,16 +44,14 @@ def main() -> None:
     from qgis.PyQt.QtGui import QColor
     from qgis.PyQt.QtWidgets import QDockWidget, QMainWindow
 
-    from capacitymetro_plugin.core.registry.exchange import import_file
+    from capacitymetro_plugin.core.registry.boundaries import load_comuni
+    from capacitymetro_plugin.core.registry.sample import build_sample_registry
     from capacitymetro_plugin.gui.dock import RegistryDock
 
     work = Path(tempfile.mkdtemp())
-    result = import_file(
-        work / "registry.gpkg", DATA / "servizi_migranti_da_pagine_web.csv", accept_partial=True
-    )
-    print(
-        f"registry: {len(result.imported)} services imported, rows rejected {result.rejected_rows}"
-    )
+    comuni_gpkg = DATA / "istat_comuni_target_2023.gpkg"
+    registry = build_sample_registry(DATA, work / "registry.gpkg", comuni=load_comuni(comuni_gpkg))
+    print(f"registry: {len(registry.services())} services, {len(registry.practices())} practices")
 
     project = QgsProject.instance()
     project.setCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
@@ -92,7 +93,7 @@ def main() -> None:
             )
         )
     )
-    services = QgsVectorLayer(f"{result.registry.path}|layername=services", "services", "ogr")
+    services = QgsVectorLayer(f"{registry.path}|layername=services", "services", "ogr")
     style = REPO / "styles" / "registry_services.qml"
     if style.exists():
         services.loadNamedStyle(str(style))
@@ -104,12 +105,13 @@ def main() -> None:
     window.resize(1600, 1000)
     canvas = QgsMapCanvas()
     canvas.setDestinationCrs(project.crs())
-    canvas.setCanvasColor(Qt.white)
+    canvas.setCanvasColor(Qt.white)  # Trento is not among the target comuni polygons
     canvas.setSelectionColor(QColor(231, 41, 138))  # magenta: not one of the sector colours
     canvas.setLayers([services, pois, streets, comuni])
     window.setCentralWidget(canvas)
     legend = QgsLayerTreeView()
     legend_model = QgsLayerTreeModel(project.layerTreeRoot(), legend)  # parented: not collected
+    legend_model.setFlag(QgsLayerTreeModel.AllowNodeChangeVisibility)
     legend.setModel(legend_model)
     legend_dock = QDockWidget("Layers")
     legend_dock.setWidget(legend)
@@ -138,7 +140,53 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(OUT / "dock.png"))
 
-    # the form, half filled in, with its errors (Bari: a service placed by clicking)
+    # Bari: services without coordinates yet, one with its good-practice sheet
+    bari_streets = QgsVectorLayer(
+        f"{DATA / 'bari_stradario_grafo_2026.gpkg'}|layername=edges", "Bari streets", "ogr"
+    )
+    bari_streets.setRenderer(
+        QgsSingleSymbolRenderer(
+            QgsLineSymbol.createSimple({"color": "190,190,190,255", "width": "0.3"})
+        )
+    )
+    stops = QgsVectorLayer(
+        f"{DATA / 'amtab_bari_gtfs_stops_lines_2022.gpkg'}|layername=stops",
+        "AMTAB bus stops",
+        "ogr",
+    )
+    stops.setRenderer(
+        QgsSingleSymbolRenderer(
+            QgsMarkerSymbol.createSimple(
+                {"name": "square", "color": "120,120,120,255", "outline_style": "no", "size": "1.2"}
+            )
+        )
+    )
+    for layer in (bari_streets, stops):
+        assert layer.isValid(), layer.name()
+        project.addMapLayer(layer)
+    project.layerTreeRoot().findLayer(streets.id()).setItemVisibilityChecked(False)
+    project.layerTreeRoot().findLayer(pois.id()).setItemVisibilityChecked(False)
+    canvas.setLayers([services, stops, bari_streets, comuni])
+    canvas.setCanvasColor(QColor(222, 233, 240))  # the sea, around Bari's comune polygon
+    dock.set_filter(comune="Bari")
+    casa = next(
+        f for f in services.getFeatures() if str(f["name"]).startswith("Casa delle Culture")
+    )
+    dock.select_fid(casa.id())
+    # central Bari, south of the railway station (16.866 E, 41.106 N)
+    to_map = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:4326"), project.crs(), project
+    )
+    centre = to_map.transform(QgsPointXY(16.866, 41.106))
+    canvas.setExtent(
+        QgsRectangle(centre.x() - 4000, centre.y() - 4000, centre.x() + 4000, centre.y() + 4000)
+    )
+    canvas.refresh()
+    canvas.waitWhileRendering()
+    app.processEvents()
+    window.grab().save(str(OUT / "dock_bari.png"))
+
+    # the form, half filled in, with its errors
     dock.set_filter(comune="")
     dock.start_add()
     form = dock.form
@@ -148,7 +196,7 @@ def main() -> None:
     form.widgets["email"].setText("stranieri@comune")
     app.processEvents()
     window.grab().save(str(OUT / "dock_form.png"))
-    print("written", OUT / "dock.png", OUT / "dock_form.png")
+    print("written", *(OUT / n for n in ("dock.png", "dock_bari.png", "dock_form.png")))
     if services.isEditable():
         services.rollBack()
     os._exit(0)  # skip Qt/QGIS teardown (it can crash at exit; the images are written)

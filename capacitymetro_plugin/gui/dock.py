@@ -649,10 +649,47 @@ class RegistryDock(Translatable, QgsDockWidget):
             return QUrl.fromLocalFile(str(path))
         return None
 
-    def open_sheet(self, index: int | None = None) -> bool:
-        """Open the selected good-practice sheet in the browser or the system viewer."""
+    def sheet_text(self, index: int | None = None) -> str:
+        """Return the sheet itself as HTML (title, place, themes, summary, source)."""
+        if index is None:
+            index = self.practice_list.currentRow()
+        if index is None or not 0 <= index < len(self._practices):
+            return ""
+        p = self._practices[index]
+        themes = []
+        for code in checks.split_codes(p.themes):
+            try:
+                themes.append(voc.term(voc.SECTORS, code).label(self.language))
+            except KeyError:
+                themes.append(code)
+        rows = [
+            (self.tr("Place"), p.place),
+            (self.tr("Themes"), ", ".join(themes)),
+            (self.tr("Source"), p.source),
+        ]
+        parts = [f"<h3>{html.escape(p.title)}</h3>"]
+        if p.summary:
+            parts.append(f"<p>{html.escape(p.summary)}</p>")
+        parts += [f"<p><b>{html.escape(k)}</b>: {html.escape(v)}</p>" for k, v in rows if v]
+        return "".join(parts)
+
+    def open_sheet(self, index: int | None = None, *, show: bool = True) -> bool:
+        """Open the selected good-practice sheet: its link or attachment, else the sheet's text."""
         url = self.sheet_url(index)
-        return bool(url is not None and QDesktopServices.openUrl(url))
+        if url is not None:
+            return bool(QDesktopServices.openUrl(url))
+        text = self.sheet_text(index)
+        if text and show:
+            box = QMessageBox(
+                QMessageBox.Information,
+                self.tr("Good-practice sheet"),
+                text,
+                QMessageBox.Close,
+                self,
+            )
+            box.setTextFormat(Qt.RichText)
+            box.exec_()
+        return bool(text)
 
     def _update_buttons(self) -> None:
         has_layer = self.layer is not None
@@ -669,7 +706,7 @@ class RegistryDock(Translatable, QgsDockWidget):
         self.undo_button.setEnabled(
             bool(has_layer and self.layer.isEditable() and self.layer.undoStack().canUndo())
         )
-        self.open_sheet_button.setEnabled(self.sheet_url() is not None)
+        self.open_sheet_button.setEnabled(bool(self.sheet_text()))
         self.import_button.setEnabled(has_layer)
         self.export_button.setEnabled(has_layer)
         if not has_layer:

@@ -131,6 +131,7 @@ class Practice:
     practice_id: str
     title: str
     summary: str
+    themes: str
     place: str
     source: str
     link: str
@@ -168,6 +169,7 @@ def linked_practices(layer: QgsVectorLayer, service_id: str) -> list[Practice]:
                 get("practice_id"),
                 get("title"),
                 get("summary"),
+                get("themes"),
                 get("place"),
                 get("source"),
                 get("link"),

@@ -129,239 +129,259 @@
         <translation>Verificato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="199"/>
+        <location filename="../gui/dock.py" line="204"/>
         <source>Good-practice sheets</source>
         <translation>Schede di buone pratiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="205"/>
+        <location filename="../gui/dock.py" line="210"/>
         <source>Open sheet</source>
         <translation>Apri scheda</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="216"/>
+        <location filename="../gui/dock.py" line="221"/>
         <source>Add</source>
         <translation>Aggiungi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="217"/>
+        <location filename="../gui/dock.py" line="222"/>
         <source>Add a service: fill the form and click on the map</source>
         <translation>Aggiungi un servizio: compila il modulo e clicca sulla mappa</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="218"/>
+        <location filename="../gui/dock.py" line="223"/>
         <source>Edit</source>
         <translation>Modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="219"/>
+        <location filename="../gui/dock.py" line="224"/>
         <source>Set location</source>
         <translation>Posiziona</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="220"/>
+        <location filename="../gui/dock.py" line="225"/>
         <source>Click on the map to place the selected service</source>
         <translation>Clicca sulla mappa per posizionare il servizio selezionato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="221"/>
+        <location filename="../gui/dock.py" line="226"/>
         <source>Delete</source>
         <translation>Elimina</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="233"/>
+        <location filename="../gui/dock.py" line="238"/>
         <source>Undo</source>
         <translation>Annulla ultima modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="235"/>
+        <location filename="../gui/dock.py" line="240"/>
         <source>Discard changes</source>
         <translation>Scarta modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="244"/>
+        <location filename="../gui/dock.py" line="249"/>
         <source>Import…</source>
         <translation>Importa…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="245"/>
+        <location filename="../gui/dock.py" line="250"/>
         <source>Export…</source>
         <translation>Esporta…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="482"/>
+        <location filename="../gui/dock.py" line="487"/>
         <source>No location yet: select it and click "Set location".</source>
         <translation>Ancora senza posizione: selezionalo e clicca "Posiziona".</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="489"/>
+        <location filename="../gui/dock.py" line="494"/>
         <source>{} of {} services</source>
         <translation>{} servizi su {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="491"/>
+        <location filename="../gui/dock.py" line="496"/>
         <source>{} without location</source>
         <translation>{} senza posizione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="551"/>
+        <location filename="../gui/dock.py" line="556"/>
         <source>Select a service to see its details.</source>
         <translation>Seleziona un servizio per vederne i dettagli.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="567"/>
+        <location filename="../gui/dock.py" line="572"/>
         <source>Sectors</source>
         <translation>Settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="571"/>
+        <location filename="../gui/dock.py" line="576"/>
         <location filename="../gui/service_form.py" line="88"/>
         <source>Operator type</source>
         <translation>Tipo di operatore</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="575"/>
+        <location filename="../gui/dock.py" line="580"/>
         <location filename="../gui/service_form.py" line="90"/>
         <source>Target groups</source>
         <translation>Destinatari</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="576"/>
+        <location filename="../gui/dock.py" line="581"/>
         <source>Languages</source>
         <translation>Lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="577"/>
+        <location filename="../gui/dock.py" line="582"/>
         <location filename="../gui/service_form.py" line="92"/>
         <source>Opening hours</source>
         <translation>Orari di apertura</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="578"/>
+        <location filename="../gui/dock.py" line="583"/>
         <location filename="../gui/service_form.py" line="93"/>
         <source>Capacity (people/week)</source>
         <translation>Capacità (persone/settimana)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="579"/>
+        <location filename="../gui/dock.py" line="584"/>
         <location filename="../gui/service_form.py" line="97"/>
         <source>Address</source>
         <translation>Indirizzo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="580"/>
+        <location filename="../gui/dock.py" line="585"/>
         <location filename="../gui/service_form.py" line="100"/>
         <source>Comune</source>
         <translation>Comune</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="591"/>
+        <location filename="../gui/dock.py" line="596"/>
         <location filename="../gui/service_form.py" line="94"/>
         <source>Phone</source>
         <translation>Telefono</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="593"/>
+        <location filename="../gui/dock.py" line="598"/>
         <location filename="../gui/service_form.py" line="96"/>
         <source>Website</source>
         <translation>Sito web</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="594"/>
+        <location filename="../gui/dock.py" line="599"/>
         <location filename="../gui/service_form.py" line="101"/>
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="595"/>
+        <location filename="../gui/dock.py" line="600"/>
         <location filename="../gui/service_form.py" line="102"/>
         <source>Last verified</source>
         <translation>Ultima verifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="596"/>
+        <location filename="../gui/dock.py" line="601"/>
         <location filename="../gui/service_form.py" line="105"/>
         <source>Source URL</source>
         <translation>URL della fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="602"/>
+        <location filename="../gui/dock.py" line="607"/>
         <source>No location yet: click "Set location" and then on the map.</source>
         <translation>Ancora senza posizione: clicca "Posiziona" e poi sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="606"/>
+        <location filename="../gui/dock.py" line="611"/>
         <source>Not verified in the last {} months.</source>
         <translation>Non verificato negli ultimi {} mesi.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="617"/>
+        <location filename="../gui/dock.py" line="622"/>
         <location filename="../gui/service_form.py" line="95"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="671"/>
+        <location filename="../gui/dock.py" line="666"/>
+        <source>Place</source>
+        <translation>Luogo</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="667"/>
+        <source>Themes</source>
+        <translation>Temi</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="668"/>
+        <source>Source</source>
+        <translation>Fonte</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="683"/>
+        <source>Good-practice sheet</source>
+        <translation>Scheda di buona pratica</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="713"/>
         <source>No registry layer in the project: add the services layer of a registry GeoPackage.</source>
         <translation>Nessun layer del registro nel progetto: aggiungi il layer services di un GeoPackage del registro.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="677"/>
+        <location filename="../gui/dock.py" line="719"/>
         <source>Unsaved changes: "Save changes" writes them, "Discard changes" drops them.</source>
         <translation>Modifiche non salvate: "Salva modifiche" le scrive, "Scarta modifiche" le elimina.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="702"/>
+        <location filename="../gui/dock.py" line="744"/>
         <source>New service</source>
         <translation>Nuovo servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="722"/>
+        <location filename="../gui/dock.py" line="764"/>
         <source>Click on the map where the service is (right click to cancel).</source>
         <translation>Clicca sulla mappa dove si trova il servizio (tasto destro per annullare).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="775"/>
+        <location filename="../gui/dock.py" line="817"/>
         <source>The layer cannot be edited (read-only source?).</source>
         <translation>Il layer non è modificabile (sorgente in sola lettura?).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="810"/>
+        <location filename="../gui/dock.py" line="852"/>
         <source>The layer refused the new service.</source>
         <translation>Il layer ha rifiutato il nuovo servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="813"/>
+        <location filename="../gui/dock.py" line="855"/>
         <source>Add service</source>
         <translation>Aggiungi servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="848"/>
+        <location filename="../gui/dock.py" line="890"/>
         <source>Edit service</source>
         <translation>Modifica servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="860"/>
+        <location filename="../gui/dock.py" line="902"/>
         <source>The layer refused to delete the service.</source>
         <translation>Il layer ha rifiutato l'eliminazione del servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="869"/>
+        <location filename="../gui/dock.py" line="911"/>
         <source>Delete "{}"? You can still undo or discard the change before saving.</source>
         <translation>Eliminare "{}"? Puoi ancora annullare o scartare la modifica prima di salvare.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="869"/>
+        <location filename="../gui/dock.py" line="911"/>
         <source>Delete service</source>
         <translation>Elimina servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="919"/>
+        <location filename="../gui/dock.py" line="961"/>
         <source>Save changes</source>
         <translation>Salva modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="919"/>
+        <location filename="../gui/dock.py" line="961"/>
         <source>The changes could not be saved:</source>
         <translation>Non è stato possibile salvare le modifiche:</translation>
     </message>
@@ -382,6 +402,7 @@
     </message>
     <message>
         <location filename="../gui/exchange.py" line="229"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="91"/>
         <source>Import services</source>
         <translation>Importa servizi</translation>
     </message>
@@ -517,162 +538,157 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="53"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="55"/>
         <source>Maximum distance from the network (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="61"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="66"/>
         <source>Population zones (comuni, sections, ...)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="67"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="73"/>
         <source>Residents field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="73"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="81"/>
         <source>Foreign residents field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="79"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="89"/>
         <source>Grid cell size (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="87"/>
-        <source>Services</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="93"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="106"/>
         <source>Sector code (empty: all services)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="147"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="161"/>
         <source>Coverage per comune and gap areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="148"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="162"/>
         <source>Spreads residents and foreign residents onto a grid, computes the travel time from every populated cell to the nearest service (of a sector) on the network, and summarises per comune and for the whole area: people within each threshold, served %, unserved people, median time. Gap areas: touching cells beyond the threshold with foreign residents, dissolved and ranked by unserved foreign residents.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="167"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="181"/>
         <source>Comuni (areas to summarise by)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="173"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="188"/>
         <source>Comune code field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="179"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="196"/>
         <source>Thresholds (minutes)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="180"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="197"/>
         <source>Service standard (minutes)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="186"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="206"/>
         <source>Minimum foreign residents in a gap cell</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="192"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="215"/>
         <source>Coverage per comune</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="197"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="220"/>
         <source>Gap areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="270"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="305"/>
         <source>E2SFCA accessibility (capacity per foreign resident)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="271"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="306"/>
         <source>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): service capacity as supply, foreign residents of each grid cell as demand, network travel time with stepped decay (default 10/20/30 min, weights 1/0.68/0.22), Gaussian decay, or binary 2SFCA (Luo &amp; Wang 2003). Adds foreign_share and a 3×3 bivariate class (share × access).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="287"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="322"/>
         <source>Capacity field (people per week; empty: 1 each)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="294"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="331"/>
         <source>Distance decay</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="295"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="332"/>
         <source>Steps minutes:weight</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="300"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="337"/>
         <source>Catchment (minutes, Gaussian and binary)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="306"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="346"/>
         <source>E2SFCA accessibility</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="360"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="410"/>
         <source>Language access</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="361"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="411"/>
         <source>For each area (comune) and its foreign residents by citizenship, the share who can reach a service offering one of the main languages of their citizenship within the threshold (citizenship → languages table shipped with sources). Also writes the largest unserved citizenship groups per area to a CSV.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="377"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="427"/>
         <source>Areas (comuni)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="382"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="432"/>
         <source>Area code field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="388"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="440"/>
         <source>Foreign residents by citizenship (ISTAT CSV: area code, citizenship, counts)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="396"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="450"/>
         <source>Languages field of the services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="402"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="458"/>
         <source>Threshold (minutes)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="408"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="467"/>
         <source>Language access per area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="413"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="472"/>
         <source>Unserved citizenship groups</source>
         <translation type="unfinished"></translation>
     </message>
@@ -702,12 +718,12 @@
         <translation>Titolo</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="76"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="78"/>
         <source>Area name</source>
         <translation>Nome dell'area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="79"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="81"/>
         <source>Date (empty: today)</source>
         <translation>Data (vuoto: oggi)</translation>
     </message>
@@ -777,17 +793,17 @@
         <translation>Pagine esportate</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="175"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="178"/>
         <source>Building the layout</source>
         <translation>Preparazione del layout</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="192"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="195"/>
         <source>Exporting</source>
         <translation>Esportazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="196"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="199"/>
         <source>Map exported</source>
         <translation>Mappa esportata</translation>
     </message>
@@ -832,43 +848,220 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="119"/>
+        <location filename="../provider/algorithms/population_algs.py" line="122"/>
         <source>Population grid (dasymetric)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="121"/>
+        <location filename="../provider/algorithms/population_algs.py" line="124"/>
         <source>Spreads the people of each zone (comuni, census sections, islands: any polygon layer with count fields) over a grid of cells (default 100 m) in proportion to the length of residential streets in each cell, or to a weight raster, evenly where a zone has no weight. Every zone keeps exactly its total. Output: a GeoTIFF with one band per field.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="136"/>
+        <location filename="../provider/algorithms/population_algs.py" line="139"/>
         <source>Population zones</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="141"/>
+        <location filename="../provider/algorithms/population_algs.py" line="144"/>
         <source>Count fields (one band each)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="147"/>
+        <location filename="../provider/algorithms/population_algs.py" line="153"/>
         <source>Cell size (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="153"/>
+        <location filename="../provider/algorithms/population_algs.py" line="162"/>
         <source>Residential streets (weight by length)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="159"/>
+        <location filename="../provider/algorithms/population_algs.py" line="170"/>
         <source>Weight raster (used when no streets)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="164"/>
+        <location filename="../provider/algorithms/population_algs.py" line="175"/>
         <source>Population grid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="44"/>
+        <source>Validation report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="83"/>
+        <source>Choose a registry GeoPackage.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="92"/>
+        <source>Imports services from a point layer or a CSV file (lat/lon or WKT columns, ';' or ',' separated, UTF-8 or Latin-1) into a new or existing registry GeoPackage. Columns are named like the registry fields (name, sectors, operator_type, languages, ...). Rows with errors are listed in the report; unless 'Accept partial import' is checked, nothing is written when any row has an error.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="110"/>
+        <source>Services layer (points)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="118"/>
+        <source>Or a CSV file of services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="126"/>
+        <source>CRS of the CSV coordinates (default EPSG:4326)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="140"/>
+        <source>Accept partial import (import the good rows only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="147"/>
+        <source>Registry GeoPackage (created if missing, else added to)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="155"/>
+        <source>Services imported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="156"/>
+        <source>Rows rejected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="180"/>
+        <source>Give a services layer or a CSV file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="185"/>
+        <source>Validating and writing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="196"/>
+        <source>{} services imported, {} rows rejected, {} issues reported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="215"/>
+        <source>Validate registry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="216"/>
+        <source>Checks every service of a registry: required fields, sectors, operator types, ISO 639-1 languages, missing or invalid locations, points outside their declared comune or metropolitan area (ISTAT boundaries), probable duplicates, entries not verified for N months, opening-hours errors, e-mails, web addresses and phone numbers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="236"/>
+        <source>Comune boundaries GeoPackage (layer 'comuni'; default: all of Italy, ISTAT 2023)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="246"/>
+        <source>Stale after (months without verification)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="255"/>
+        <source>Probable duplicates: similar names within (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="279"/>
+        <source>Loading comune boundaries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="282"/>
+        <source>Checking services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="307"/>
+        <source>Export HSDS 3.0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="308"/>
+        <source>Exports the services and organizations of a registry in the Open Referral Human Services Data Specification 3.0: one JSON file (full service objects) and/or a tabular CSV datapackage folder. A public export (the default) leaves out internal notes and contact names.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="320"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="231"/>
+        <source>Registry GeoPackage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="325"/>
+        <source>Public export (without internal notes and contact names)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="332"/>
+        <source>HSDS JSON file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="341"/>
+        <source>HSDS tabular datapackage folder (CSV)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="349"/>
+        <source>Services exported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="364"/>
+        <source>Choose an HSDS JSON file and/or a datapackage folder to write.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="369"/>
+        <source>Writing HSDS JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="372"/>
+        <source>Writing HSDS datapackage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="385"/>
+        <source>Build sample registry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="386"/>
+        <source>Builds a registry GeoPackage from servizi_migranti_da_pagine_web.csv (59 services in Trento, Venezia, Bari and Pioltello, transcribed from web pages) plus six good-practice sheets from Italian integration projects, placed at comune level.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="395"/>
+        <source>Data folder (holding servizi_migranti_da_pagine_web.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="402"/>
+        <source>Sample registry GeoPackage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="409"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="100"/>
+        <source>Services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -74,6 +74,16 @@ def build_registry(path, shared_data) -> pd.DataFrame:
         )
     )
     reg.link(str(uuid.uuid5(uuid.NAMESPACE_URL, casa.service_id)), sheet.practice_id)
+    plain = reg.add_practice(
+        Practice(
+            title="Welcome desk in the neighbourhood",
+            summary="A sheet with no link.",
+            themes=["information"],
+            place="Bari",
+            source="test seed",
+        )
+    )
+    reg.link(str(uuid.uuid5(uuid.NAMESPACE_URL, casa.service_id)), plain.practice_id)
     table["uuid"] = [str(uuid.uuid5(uuid.NAMESPACE_URL, s)) for s in table.service_id]
     return table
 
@@ -234,10 +244,16 @@ def test_selecting_a_service_zooms_and_shows_details_and_sheets(dock, registry):
     dock.set_filter(comune="Bari")
     dock.select_fid(fid_of(dock, casa.uuid))
     assert "No location yet" in dock.details.toPlainText()
-    assert dock.practice_list.count() == 1
+    assert dock.practice_list.count() == 2
     assert dock.practice_list.item(0).text().startswith("Casa delle Culture: one-stop")
     assert dock.sheet_url().toString() == casa.source_url
     assert dock.open_sheet_button.isEnabled()
+    dock.practice_list.setCurrentRow(1)  # no link, no attachment: the sheet's own text
+    assert dock.sheet_url() is None and dock.open_sheet_button.isEnabled()
+    text = dock.sheet_text()
+    assert "Welcome desk" in text and "A sheet with no link." in text
+    assert "Information and one-stop shops" in text and "test seed" in text
+    assert dock.open_sheet(show=False)
 
 
 # ----------------------------------------------------------------------------- editing
