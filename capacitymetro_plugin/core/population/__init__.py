@@ -2,12 +2,22 @@
 
 from .estimate import estimate_comuni_from_provinces, largest_remainder
 from .grid import PopulationGrid, dasymetric_grid, residential_streets
-from .istat import IstatTable, download_strasa, read_citizenship, read_strasa, strasa_url
+from .istat import (
+    IstatTable,
+    download_cached,
+    download_strasa,
+    rcs_citizenship_url,
+    read_citizenship,
+    read_strasa,
+    strasa_url,
+)
 from .residents import comuni_boundaries, resident_population
 from .zones import metric_crs, validate_zones
 
 __all__ = [
     "IstatTable",
+    "download_cached",
+    "rcs_citizenship_url",
     "PopulationGrid",
     "comuni_boundaries",
     "dasymetric_grid",

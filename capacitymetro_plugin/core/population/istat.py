@@ -54,10 +54,12 @@ _ALIASES = {
 }
 
 STRASA_URL = "https://demo.istat.it/data/strasa/STRASA_{year}_{lang}_{level}.zip"
+# foreign residents by comune and citizenship (RCS: "Rilevazione ... cittadinanza")
+RCS_CITIZENSHIP_URL = "https://demo.istat.it/data/rcs/Dati_RCS_cittadinanza_{year}.zip"
 _LEVEL_NAMES = {
     ("it", "comuni"): "Comuni",
     ("it", "province"): "Province",
-    ("en", "comuni"): "Municipalities",
+    ("it", "regioni"): "Regioni",
     ("en", "province"): "Provinces",
 }
 
@@ -268,6 +270,11 @@ def strasa_url(year: int, *, level: str = "comuni", lang: str = "it") -> str:
     return STRASA_URL.format(year=year, lang=lang, level=_LEVEL_NAMES[key])
 
 
+def rcs_citizenship_url(year: int) -> str:
+    """Return the demo.istat.it URL of the foreign residents by comune and citizenship ZIP."""
+    return RCS_CITIZENSHIP_URL.format(year=year)
+
+
 def download_strasa(
     year: int,
     *,
@@ -290,7 +297,17 @@ def download_strasa(
     timeout
         Seconds before the download gives up.
     """
-    url = url or strasa_url(year, level=level, lang=lang)
+    return download_cached(
+        url or strasa_url(year, level=level, lang=lang), cache_dir=cache_dir, timeout=timeout
+    )
+
+
+def download_cached(url: str, *, cache_dir: str | os.PathLike, timeout: float = 60.0) -> Path:
+    """Return ``cache_dir``/<file name of ``url``>, downloading it only when not cached.
+
+    The download goes to a ``.part`` file renamed at the end, so an interrupted download never
+    leaves a truncated file in the cache.
+    """
     cache = Path(cache_dir)
     target = cache / Path(urllib.request.urlparse(url).path).name
     if target.exists() and target.stat().st_size > 0:

@@ -7,6 +7,7 @@ import pytest
 from capacitymetro_plugin.core.errors import DataUnavailableError, InputError
 from capacitymetro_plugin.core.population import (
     download_strasa,
+    rcs_citizenship_url,
     read_citizenship,
     read_strasa,
     strasa_url,
@@ -78,6 +79,8 @@ def test_download_uses_cache_and_local_url(tmp_path):
     with zipfile.ZipFile(zpath, "w") as zf:
         zf.writestr("STRASA_2023_it_Comuni.csv", COMUNI_IT.encode("cp1252", errors="replace"))
     assert strasa_url(2023) == "https://demo.istat.it/data/strasa/STRASA_2023_it_Comuni.zip"
+    assert strasa_url(2022, level="province", lang="en").endswith("STRASA_2022_en_Provinces.zip")
+    assert rcs_citizenship_url(2025).endswith("/data/rcs/Dati_RCS_cittadinanza_2025.zip")
     cache = tmp_path / "cache"
     got = download_strasa(2023, cache_dir=cache, url=zpath.as_uri())
     assert got == cache / "STRASA_2023_it_Comuni.zip"
