@@ -40,6 +40,8 @@ def qgis_process_env(tmp_path_factory) -> dict[str, str]:
     runtime = tmp_path_factory.mktemp("xdg-runtime")
     runtime.chmod(0o700)
     env = dict(os.environ)
+    # pytest-qgis points QGIS at a profile inside the repo; qgis_process gets its own fresh one.
+    env.pop("QGIS_CUSTOM_CONFIG_PATH", None)
     env.update(
         HOME=str(home),
         QT_QPA_PLATFORM="offscreen",
