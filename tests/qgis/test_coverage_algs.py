@@ -199,3 +199,57 @@ def test_language_access(processing_provider, bari_inputs):
     assert out.loc["900002", "served"] == 30 and out.loc["900002", "unserved"] == 20
     groups = pd.read_csv(res["GROUPS"], dtype={"com_istat_code": str})
     assert list(groups["citizenship"]) == ["Romania", "Albania"]
+
+
+def test_coverage_what_if(processing_provider, bari_inputs):
+    import processing
+
+    tmp, streets, zones, stops = bari_inputs
+    c = zones.geometry.iloc[1].centroid
+    new = gpd.GeoDataFrame({"stop_id": ["new"]}, geometry=[c], crs=CRS)
+    new.to_file(tmp / "new.gpkg", layer="new", engine="fiona")
+    closed = str(stops["stop_id"].iloc[0])
+    res = processing.run(
+        "capacitymetro:coveragepercomune",
+        {
+            "STREETS": str(tmp / "streets.gpkg"),
+            "POPULATION": str(tmp / "zones.gpkg"),
+            "POP_FIELD": "pop",
+            "FOREIGN_FIELD": "foreign",
+            "CELL_SIZE": 100,
+            "SERVICES": str(tmp / "services.gpkg"),
+            "SECTOR": "health",
+            "AREAS": str(tmp / "zones.gpkg"),
+            "AREA_FIELD": "com_istat_code",
+            "THRESHOLDS": "5,10,15",
+            "THRESHOLD": 10,
+            "ADD": str(tmp / "new.gpkg"),
+            "CLOSE": closed,
+            "ID_FIELD": "stop_id",
+            "OUTPUT": str(tmp / "wi.gpkg"),
+            "GAPS": str(tmp / "wig.gpkg"),
+        },
+    )
+    out = gpd.read_file(res["OUTPUT"], engine="fiona").set_index("com_istat_code")
+    # expected: full recomputation with the new set of health services (stop 1 + the new one)
+    net = network_from_lines(streets, mode="walk")
+    cells = _core_cells(streets, zones)
+    centres = cells.assign(geometry=cells.centroid)
+    cells["area"] = np.where(
+        centres.geometry.x < zones.geometry.iloc[0].bounds[2], "900001", "900002"
+    )
+    new_set = pd.concat([stops.iloc[[1]][["geometry"]], new[["geometry"]]], ignore_index=True)
+    minutes, _ = service_times(
+        net, centres, gpd.GeoDataFrame(new_set, crs=CRS), cutoff_min=30
+    ).nearest()
+    table = coverage_by_area(
+        cells, minutes, area_field="area", thresholds=(5, 10, 15), threshold=10
+    ).set_index("area")
+    for code in ("900001", "900002"):
+        assert out.loc[code, "foreign_served_pct_after"] == pytest.approx(
+            table.loc[code, "foreign_served_pct"], rel=1e-6
+        )
+        assert out.loc[code, "foreign_served_pct_change"] == pytest.approx(
+            out.loc[code, "foreign_served_pct_after"] - out.loc[code, "foreign_served_pct"]
+        )
+    assert (out["foreign_served_pct_change"].abs() > 0.1).any()

@@ -171,6 +171,9 @@ class CoveragePerComune(_CoverageBase):
     THRESHOLDS = "THRESHOLDS"
     THRESHOLD = "THRESHOLD"
     MIN_FOREIGN = "MIN_FOREIGN"
+    ADD = "ADD"
+    CLOSE = "CLOSE"
+    ID_FIELD = "ID_FIELD"
     OUTPUT = "OUTPUT"
     GAPS = "GAPS"
 
@@ -213,6 +216,30 @@ class CoveragePerComune(_CoverageBase):
             )
         )
         self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.ADD,
+                self.tr("What-if: services to add"),
+                [QgsProcessing.TypeVectorPoint],
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.CLOSE,
+                self.tr("What-if: identifiers of services to close (comma-separated)"),
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.ID_FIELD,
+                self.tr("Service identifier field"),
+                parentLayerParameterName=self.SERVICES,
+                defaultValue="service_id",
+                optional=True,
+            )
+        )
+        self.addParameter(
             QgsProcessingParameterVectorDestination(
                 self.OUTPUT, self.tr("Coverage per comune"), QgsProcessing.TypeVectorPolygon
             )
@@ -226,7 +253,12 @@ class CoveragePerComune(_CoverageBase):
     def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
         import geopandas as gpd
 
-        from capacitymetro_plugin.core.coverage import coverage_by_area, gap_polygons, service_times
+        from capacitymetro_plugin.core.coverage import (
+            coverage_by_area,
+            gap_polygons,
+            service_times,
+            what_if,
+        )
 
         thresholds = self.parameter_as_number_list(parameters, self.THRESHOLDS, context)
         std = self.parameterAsDouble(parameters, self.THRESHOLD, context)
@@ -253,6 +285,32 @@ class CoveragePerComune(_CoverageBase):
         table = coverage_by_area(
             cells, minutes, area_field="area", thresholds=thresholds, threshold=std
         )
+        added = self.read_vector(parameters, self.ADD, context, feedback)
+        raw_close = self.parameterAsString(parameters, self.CLOSE, context) or ""
+        close = [c.strip() for c in raw_close.replace(";", ",").split(",") if c.strip()]
+        if (added is not None and len(added)) or close:
+            # what-if: the times already computed are reused; only added services are searched
+            id_fields = self.parameterAsFields(parameters, self.ID_FIELD, context)
+            if close and not id_fields:
+                raise InputError(
+                    "Services to close are given but no identifier field.",
+                    fix="Choose the service identifier field (e.g. service_id).",
+                    it="Servizi da chiudere indicati ma nessun campo identificativo.",
+                    fix_it="Scegli il campo identificativo dei servizi (es. service_id).",
+                )
+            times.service_ids = (
+                [str(v) for v in services[id_fields[0]]] if id_fields else times.service_ids
+            )
+            changed = what_if(net, centres, times, close=close, add=added, progress=progress)
+            after, _ = changed.nearest()
+            table_after = coverage_by_area(
+                cells, after, area_field="area", thresholds=thresholds, threshold=std
+            ).set_index("area")
+            for col in ("foreign_served_pct", "foreign_unserved", "pop_total_served_pct"):
+                table[f"{col}_after"] = table["area"].map(table_after[col])
+            table["foreign_served_pct_change"] = (
+                table["foreign_served_pct_after"] - table["foreign_served_pct"]
+            )
         keep = [field, *[c for c in ("name", "comune_name") if c in areas.columns], "geometry"]
         areas = areas[keep].assign(**{field: areas[field].astype(str)})
         out = areas.merge(table.rename(columns={"area": field}), on=field, how="inner")
