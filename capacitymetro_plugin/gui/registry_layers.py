@@ -68,7 +68,7 @@ def sibling_layer(layer: QgsVectorLayer, table: str) -> QgsVectorLayer | None:
         uri = f"{path}|layername={table}"
     elif provider == "postgres":
         ds = QgsDataSourceUri(layer.source())
-        ds.setDataSource(ds.schema(), table, None)
+        ds.setDataSource(ds.schema(), table, "")
         uri = ds.uri(False)
     else:
         return None
