@@ -49,3 +49,23 @@ def test_estimate_for_venezia_metro_area(shared_data):
     # Venezia's share of the metro population applied to the metro total (rounded)
     share = venezia["pop_total"] / pop["pop_total"].sum()
     assert abs(venezia["foreign_est"] - 86667 * share) < 1
+
+
+def test_napoli_per_comune_percentages(shared_data):
+    from capacitymetro_plugin.core.errors import InputError
+    from capacitymetro_plugin.core.population import foreign_from_table
+
+    table = pd.read_csv(
+        shared_data / "stranieri_pct_comuni_napoli_urbistat.csv", dtype={"com_istat_code": str}
+    )
+    pop = resident_population(year=2023, provinces=["063"])
+    out = foreign_from_table(table, pop, pct_field="pct_foreign").set_index("com_istat_code")
+    assert out["foreign"].notna().sum() == 86 and out["is_estimate"].all()
+    # the file's own estimate column (pct × 2023 population, computed by the data curator)
+    expected = table.set_index("com_istat_code")["foreign_est"]
+    assert (out.loc[expected.index, "foreign"] - expected).abs().max() <= 1
+    assert out["foreign"].sum() == pytest.approx(130828, abs=86)
+    with pytest.raises(InputError, match="999999"):
+        foreign_from_table(
+            pd.DataFrame({"com_istat_code": ["999999"], "n": [1]}), pop, count_field="n"
+        )

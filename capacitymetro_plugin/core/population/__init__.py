@@ -1,6 +1,6 @@
 """Population inputs: ISTAT readers, embedded resident population, zones, dasymetric grid."""
 
-from .estimate import estimate_comuni_from_provinces, largest_remainder
+from .estimate import estimate_comuni_from_provinces, foreign_from_table, largest_remainder
 from .grid import PopulationGrid, dasymetric_grid, residential_streets
 from .istat import (
     IstatTable,
@@ -23,6 +23,7 @@ __all__ = [
     "dasymetric_grid",
     "download_strasa",
     "estimate_comuni_from_provinces",
+    "foreign_from_table",
     "largest_remainder",
     "metric_crs",
     "read_citizenship",

@@ -104,3 +104,75 @@ def estimate_comuni_from_provinces(
     df["is_estimate"] = True
     df["method"] = METHOD
     return df
+
+
+def foreign_from_table(
+    table: pd.DataFrame,
+    comuni_population: pd.DataFrame,
+    *,
+    code_field: str = "com_istat_code",
+    count_field: str | None = None,
+    pct_field: str | None = None,
+) -> pd.DataFrame:
+    """Join a per-comune table of foreign residents (counts, or % of population) to comuni.
+
+    Parameters
+    ----------
+    table
+        One row per comune with ``code_field`` (6-digit ISTAT) and either ``count_field``
+        (people) or ``pct_field`` (percent of residents, e.g. the urbistat rankings).
+    comuni_population
+        :func:`resident_population` rows (``com_istat_code``, ``pop_total``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``comuni_population`` plus ``foreign`` (NaN where the table has no row), ``is_estimate``
+        (True when computed from a percentage) and ``method``.
+    """
+    if (count_field is None) == (pct_field is None):
+        raise InputError(
+            "Give either a count field or a percentage field.",
+            fix="Choose the field with foreign residents or the one with their % of population.",
+            it="Indica un campo di conteggio oppure un campo percentuale.",
+            fix_it="Scegli il campo degli stranieri residenti o quello della loro % sulla popolazione.",
+        )
+    field = count_field or pct_field
+    for col in (code_field, field):
+        if col not in table.columns:
+            raise InputError(
+                f"The foreign-resident table has no column {col!r}.",
+                fix=f"Columns available: {', '.join(map(str, table.columns))}.",
+                it=f"La tabella degli stranieri residenti non ha la colonna {col!r}.",
+                fix_it=f"Colonne disponibili: {', '.join(map(str, table.columns))}.",
+            )
+    t = table[[code_field, field]].copy()
+    t[code_field] = t[code_field].astype(str).str.strip().str.zfill(6)
+    values = pd.to_numeric(t[field], errors="coerce")
+    if values.isna().any() or (values < 0).any() or (pct_field and (values > 100).any()):
+        raise InputError(
+            f"Column {field!r} has missing, negative or out-of-range values.",
+            fix="Counts must be ≥ 0 and percentages between 0 and 100.",
+            it=f"La colonna {field!r} ha valori mancanti, negativi o fuori intervallo.",
+            fix_it="I conteggi devono essere ≥ 0 e le percentuali tra 0 e 100.",
+        )
+    unknown = sorted(set(t[code_field]) - set(comuni_population["com_istat_code"].astype(str)))
+    if unknown:
+        raise InputError(
+            f"Unknown ISTAT comune codes in the foreign-resident table: {', '.join(unknown[:10])}.",
+            fix="Use 6-digit ISTAT codes of the same year as the population.",
+            it=f"Codici ISTAT di comune sconosciuti nella tabella: {', '.join(unknown[:10])}.",
+            fix_it="Usa codici ISTAT a 6 cifre dello stesso anno della popolazione.",
+        )
+    mapping = dict(zip(t[code_field], values, strict=True))
+    out = comuni_population.copy()
+    got = out["com_istat_code"].astype(str).map(mapping)
+    if pct_field:
+        out["foreign"] = (got / 100.0 * out["pop_total"]).round()
+        out["is_estimate"] = True
+        out["method"] = "percentage of foreign residents × resident population"
+    else:
+        out["foreign"] = got
+        out["is_estimate"] = False
+        out["method"] = "count from table"
+    return out
