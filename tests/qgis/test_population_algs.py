@@ -99,3 +99,24 @@ def test_population_grid_qgis_process(qgis_process, zones_path, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     with rasterio.open(out) as src:
         assert src.read(1).sum() == pytest.approx(1300, abs=0.01) and src.res == (200.0, 200.0)
+
+
+def test_foreign_from_napoli_percentages(processing_provider, shared_data, tmp_path):
+    import processing
+
+    out = tmp_path / "napoli.gpkg"
+    processing.run(
+        "capacitymetro:foreignresidentsestimate",
+        {
+            "PROVINCES": "063",
+            "YEAR": 0,
+            "TABLE": str(shared_data / "stranieri_pct_comuni_napoli_urbistat.csv"),
+            "TABLE_FIELD": "pct_foreign",
+            "TABLE_IS_PCT": True,
+            "OUTPUT": str(out),
+        },
+    )
+    gdf = gpd.read_file(out, engine="fiona").set_index("com_istat_code")
+    assert len(gdf) == 92 and gdf["foreign"].notna().sum() == 86
+    # San Giuseppe Vesuviano: 18.7% of 30,120 residents (2023) = 5,632 (the file's own figure)
+    assert gdf.loc["063068", "foreign"] == 5632

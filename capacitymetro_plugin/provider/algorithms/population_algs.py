@@ -7,6 +7,7 @@ from typing import Any
 
 from qgis.core import (
     QgsProcessing,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
@@ -39,6 +40,9 @@ class ForeignResidentsEstimate(CapaCityMetroAlgorithm):
     PROVINCES = "PROVINCES"
     YEAR = "YEAR"
     STRASA = "STRASA"
+    TABLE = "TABLE"
+    TABLE_FIELD = "TABLE_FIELD"
+    TABLE_IS_PCT = "TABLE_IS_PCT"
     OUTPUT = "OUTPUT"
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -59,6 +63,29 @@ class ForeignResidentsEstimate(CapaCityMetroAlgorithm):
             )
         )
         self.addParameter(
+            QgsProcessingParameterFile(
+                self.TABLE,
+                self.tr("Or: CSV of foreign residents per comune (column com_istat_code)"),
+                extension="csv",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.TABLE_FIELD,
+                self.tr("Column of that CSV with the foreign residents"),
+                defaultValue="foreign",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.TABLE_IS_PCT,
+                self.tr("That column is a percentage of residents"),
+                defaultValue=False,
+            )
+        )
+        self.addParameter(
             QgsProcessingParameterVectorDestination(
                 self.OUTPUT, self.tr("Comuni with population"), QgsProcessing.TypeVectorPolygon
             )
@@ -68,6 +95,7 @@ class ForeignResidentsEstimate(CapaCityMetroAlgorithm):
         from capacitymetro_plugin.core.population import (
             comuni_boundaries,
             estimate_comuni_from_provinces,
+            foreign_from_table,
             read_strasa,
         )
 
@@ -84,7 +112,26 @@ class ForeignResidentsEstimate(CapaCityMetroAlgorithm):
         progress.report(0.1, self.tr("Comuni and population"))
         gdf = comuni_boundaries(year=year, provinces=provinces)
         path = self.parameterAsFile(parameters, self.STRASA, context)
-        if path:
+        table_path = self.parameterAsFile(parameters, self.TABLE, context)
+        if table_path:
+            import pandas as pd
+
+            column = self.parameterAsString(parameters, self.TABLE_FIELD, context) or "foreign"
+            is_pct = self.parameterAsBoolean(parameters, self.TABLE_IS_PCT, context)
+            table = pd.read_csv(table_path, dtype={"com_istat_code": str})
+            joined = foreign_from_table(
+                table,
+                gdf.drop(columns="geometry"),
+                count_field=None if is_pct else column,
+                pct_field=column if is_pct else None,
+            )
+            for col in ("foreign", "is_estimate", "method"):
+                gdf[col] = joined[col].to_numpy()
+            missing = int(gdf["foreign"].isna().sum())
+            if missing:
+                progress.info(f"Warning: {missing} comuni have no row in the table (left empty).")
+            gdf["foreign_share"] = (gdf["foreign"] / gdf["pop_total"]).where(gdf["pop_total"] > 0)
+        elif path:
             table = read_strasa(path)
             progress.report(0.5, self.tr("Foreign residents"))
             if table.level == "comune":
