@@ -14,7 +14,13 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 PLUGIN = REPO / "capacitymetro_plugin"
 TS = PLUGIN / "i18n" / "capacitymetro_it.ts"
-SAME_IN_ITALIAN = {"E-mail", "Comune", "CSV (*.csv)", "GeoJSON (*.geojson)", "HSDS 3.0 JSON (*.json)"}
+SAME_IN_ITALIAN = {
+    "E-mail",
+    "Comune",
+    "CSV (*.csv)",
+    "GeoJSON (*.geojson)",
+    "HSDS 3.0 JSON (*.json)",
+}
 
 
 def gui_tr_strings() -> dict[str, str]:
@@ -152,3 +158,19 @@ def test_without_translator_the_dock_is_english(qgis_iface):
         assert dock.windowTitle() == "CapaCityMetro service registry"
     finally:
         dock.deleteLater()
+
+
+def test_processing_algorithms_come_out_italian(italian, processing_provider):
+    """The provider translates in the same context the build script writes (runtime check)."""
+    messages = ts_messages(TS)
+    checked = 0
+    for alg in processing_provider.algorithms():
+        english = type(alg).DISPLAY_NAME
+        text, kind, _ = messages.get(english, ("", "unfinished", ""))
+        if kind is None and text:
+            assert alg.displayName() == text
+            assert (
+                alg.group() != "" and alg.group() == messages[type(alg)._GROUP_NAMES[alg.GROUP]][0]
+            )
+            checked += 1
+    assert checked >= 5
