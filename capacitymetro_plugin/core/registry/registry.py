@@ -325,3 +325,15 @@ def _prepare_new(service: Service, state: RegistryState, crs) -> Service:
     s.updated_at = s.updated_at or stamp
     state.services[s.service_id] = s
     return s
+
+
+def copy_registry(source: Registry, target: Registry) -> Registry:
+    """Replace the content of ``target`` with that of ``source`` (e.g. GeoPackage → PostGIS)."""
+    content = source.load()
+    with target.transaction() as state:
+        state.services = copy.deepcopy(content.services)
+        state.organizations = copy.deepcopy(content.organizations)
+        state.practices = copy.deepcopy(content.practices)
+        state.links = list(content.links)
+        state.meta = dict(content.meta)
+    return target

@@ -1,0 +1,260 @@
+"""PostGIS storage of a registry: the same tables and fields as the GeoPackage.
+
+Tables ``services``, ``organizations``, ``practices``, ``service_practices``, ``registry_meta`` in
+one schema, geometry column ``geom`` (Point, EPSG:4326) and an ``ogc_fid`` serial key (the layout
+``ogr2ogr`` gives a copied GeoPackage, so QGIS edits them as normal PostGIS layers). Every write
+is one SQL transaction: the changed rows are updated, new ones inserted, removed ones deleted, and
+any error rolls everything back. Needs ``psycopg2`` (Debian ``python3-psycopg2``).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from capacitymetro_plugin.core.errors import DataUnavailableError, InputError
+
+from .model import Organization, Practice, Service
+from .registry import Registry
+from .storage import (
+    LAYERS,
+    ORGANIZATION_FIELDS,
+    PRACTICE_FIELDS,
+    SERVICE_FIELDS,
+    RegistryState,
+    _from_row,
+    record_to_properties,
+)
+
+_SQL_TYPES = {"str": "text", "int": "integer", "date": "date"}
+_KEYS = {"services": "service_id", "organizations": "organization_id", "practices": "practice_id"}
+
+
+def _psycopg2():
+    try:
+        import psycopg2
+    except ImportError as exc:  # pragma: no cover - Debian python3-psycopg2 is installed
+        raise DataUnavailableError(
+            "PostGIS registries need the psycopg2 package.",
+            fix="Install python3-psycopg2 (make setup).",
+            it="I registri PostGIS richiedono il pacchetto psycopg2.",
+            fix_it="Installa python3-psycopg2 (make setup).",
+        ) from exc
+    return psycopg2
+
+
+def _ident(name: str) -> str:
+    if not name.replace("_", "").isalnum():
+        raise InputError(
+            f"Invalid PostgreSQL schema name {name!r}.",
+            fix="Use letters, digits and underscores.",
+            it=f"Nome di schema PostgreSQL non valido {name!r}.",
+            fix_it="Usa lettere, cifre e trattini bassi.",
+        )
+    return f'"{name}"'
+
+
+class PostgisRegistry(Registry):
+    """A registry stored in PostGIS; same API as :class:`~.registry.Registry`.
+
+    Parameters
+    ----------
+    dsn
+        libpq connection string, e.g. ``"host=127.0.0.1 port=55432 dbname=registry user=me"``.
+    schema
+        The PostgreSQL schema holding the tables.
+    """
+
+    def __init__(self, dsn: str, *, schema: str = "public") -> None:
+        self.dsn = dsn
+        self.schema = schema
+        safe = " ".join(p for p in dsn.split() if not p.startswith("password="))
+        self.path = f"PostGIS({safe}, schema={schema})"  # used in messages only
+
+    def _connect(self):
+        try:
+            return _psycopg2().connect(self.dsn)
+        except Exception as exc:
+            raise InputError(
+                f"Cannot connect to the PostGIS registry {self.path}: {exc}".strip(),
+                fix="Check that the server runs and the connection string is right.",
+                it=f"Impossibile connettersi al registro PostGIS {self.path}: {exc}".strip(),
+                fix_it="Controlla che il server sia attivo e la stringa di connessione corretta.",
+            ) from exc
+
+    def _table(self, name: str) -> str:
+        return f"{_ident(self.schema)}.{_ident(name)}"
+
+    # --- opening ---------------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls, dsn: str, *, schema: str = "public", overwrite: bool = False
+    ) -> PostgisRegistry:  # type: ignore[override]
+        """Create the registry tables (and the postgis extension if missing) in ``schema``."""
+        reg = cls(dsn, schema=schema)
+        conn = reg._connect()
+        try:
+            with conn, conn.cursor() as cur:
+                cur.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+                cur.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(schema)}")
+                existing = reg._existing_tables(cur)
+                if existing and not overwrite:
+                    raise InputError(
+                        f"{reg.path} already holds registry tables ({', '.join(sorted(existing))}).",
+                        fix="Open it with PostgisRegistry.open, or pass overwrite=True.",
+                        it=f"{reg.path} contiene già le tabelle del registro ({', '.join(sorted(existing))}).",
+                        fix_it="Aprilo con PostgisRegistry.open, oppure usa overwrite=True.",
+                    )
+                for name, (geom_type, fields_) in LAYERS.items():
+                    cur.execute(f"DROP TABLE IF EXISTS {reg._table(name)}")
+                    cols = ["ogc_fid serial PRIMARY KEY"]
+                    for f, kind in fields_.items():
+                        unique = " UNIQUE" if _KEYS.get(name) == f else ""
+                        cols.append(f"{_ident(f)} {_SQL_TYPES[kind]}{unique}")
+                    if geom_type:
+                        cols.append("geom geometry(Point, 4326)")
+                    cur.execute(f"CREATE TABLE {reg._table(name)} ({', '.join(cols)})")
+                    if geom_type:
+                        cur.execute(f"CREATE INDEX ON {reg._table(name)} USING gist (geom)")
+                cur.execute(
+                    f"INSERT INTO {reg._table('registry_meta')} (key, value) VALUES ('schema_version', '1')"
+                )
+        finally:
+            conn.close()
+        return reg
+
+    @classmethod
+    def open(cls, dsn: str, *, schema: str = "public") -> PostgisRegistry:  # type: ignore[override]
+        """Open an existing PostGIS registry (checks that every table is there)."""
+        reg = cls(dsn, schema=schema)
+        conn = reg._connect()
+        try:
+            with conn, conn.cursor() as cur:
+                missing = set(LAYERS) - reg._existing_tables(cur)
+        finally:
+            conn.close()
+        if missing:
+            raise InputError(
+                f"{reg.path} is not a CapaCityMetro registry: tables {', '.join(sorted(missing))} are missing.",
+                fix="Create it with PostgisRegistry.create.",
+                it=f"{reg.path} non è un registro CapaCityMetro: mancano le tabelle {', '.join(sorted(missing))}.",
+                fix_it="Crealo con PostgisRegistry.create.",
+            )
+        return reg
+
+    def _existing_tables(self, cur) -> set[str]:
+        cur.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+            (self.schema,),
+        )
+        return {r[0] for r in cur.fetchall()} & set(LAYERS)
+
+    # --- reading ---------------------------------------------------------------------------
+    def load(self) -> RegistryState:
+        conn = self._connect()
+        try:
+            with conn, conn.cursor() as cur:
+                return self._read(cur)
+        finally:
+            conn.close()
+
+    def _read(self, cur) -> RegistryState:
+        from shapely.geometry import Point
+
+        state = RegistryState()
+        for name, cls, fields_ in (
+            ("services", Service, SERVICE_FIELDS),
+            ("organizations", Organization, ORGANIZATION_FIELDS),
+            ("practices", Practice, PRACTICE_FIELDS),
+        ):
+            geom = LAYERS[name][0] is not None
+            cols = ", ".join(_ident(f) for f in fields_)
+            extra = ", ST_X(geom), ST_Y(geom)" if geom else ""
+            cur.execute(f"SELECT {cols}{extra} FROM {self._table(name)} ORDER BY ogc_fid")
+            for rec in cur.fetchall():
+                row = dict(zip(fields_, rec, strict=False))
+                point = Point(rec[-2], rec[-1]) if geom and rec[-1] is not None else None
+                obj = _from_row(cls, row, fields_, point)
+                getattr(state, name)[getattr(obj, _KEYS[name])] = obj
+        cur.execute(
+            f"SELECT service_id, practice_id FROM {self._table('service_practices')} ORDER BY ogc_fid"
+        )
+        state.links = [(s, p) for s, p in cur.fetchall() if s and p]
+        cur.execute(f"SELECT key, value FROM {self._table('registry_meta')} ORDER BY ogc_fid")
+        state.meta = {k: v or "" for k, v in cur.fetchall()}
+        return state
+
+    # --- writing ---------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[RegistryState]:
+        """Yield the state to change; write the differences in one SQL transaction."""
+        conn = self._connect()
+        try:
+            with conn, conn.cursor() as cur:  # commits at the end, rolls back on any error
+                tables = ", ".join(self._table(n) for n in LAYERS)
+                cur.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+                before = self._read(cur)
+                state = copy.deepcopy(before)
+                yield state
+                self._write_diff(cur, before, state)
+        finally:
+            conn.close()
+
+    def _write_diff(self, cur, before: RegistryState, after: RegistryState) -> None:
+        for name, fields_ in (
+            ("services", SERVICE_FIELDS),
+            ("organizations", ORGANIZATION_FIELDS),
+            ("practices", PRACTICE_FIELDS),
+        ):
+            self._write_table(cur, name, fields_, getattr(before, name), getattr(after, name))
+        if before.links != after.links:
+            cur.execute(f"DELETE FROM {self._table('service_practices')}")
+            cur.executemany(
+                f"INSERT INTO {self._table('service_practices')} (service_id, practice_id) VALUES (%s, %s)",
+                after.links,
+            )
+        if before.meta != after.meta:
+            cur.execute(f"DELETE FROM {self._table('registry_meta')}")
+            cur.executemany(
+                f"INSERT INTO {self._table('registry_meta')} (key, value) VALUES (%s, %s)",
+                list(after.meta.items()),
+            )
+
+    def _write_table(self, cur, name: str, fields_: dict[str, str], old: dict, new: dict) -> None:
+        key = _KEYS[name]
+        table = self._table(name)
+        geom = LAYERS[name][0] is not None
+        removed = [k for k in old if k not in new]
+        if removed:
+            cur.execute(f"DELETE FROM {table} WHERE {_ident(key)} = ANY(%s)", (removed,))
+        cols = list(fields_)
+        geom_sql = (
+            "CASE WHEN %s::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(%s, %s), 4326) END"
+        )
+        for k, obj in new.items():
+            if k in old and old[k] == obj:
+                continue
+            props = record_to_properties(obj, fields_)
+            values = [props[c] for c in cols]
+            if geom:
+                lon, lat = (
+                    (obj.lon, obj.lat)
+                    if obj.lon is not None and obj.lat is not None
+                    else (None, None)
+                )
+                values += [lat, lon, lat]
+            if k in old:
+                sets = ", ".join(f"{_ident(c)} = %s" for c in cols)
+                if geom:
+                    sets += f", geom = {geom_sql}"
+                self._before_row_write(name, k)
+                cur.execute(f"UPDATE {table} SET {sets} WHERE {_ident(key)} = %s", [*values, k])
+            else:
+                names = ", ".join(_ident(c) for c in cols) + (", geom" if geom else "")
+                marks = ", ".join(["%s"] * len(cols)) + (f", {geom_sql}" if geom else "")
+                self._before_row_write(name, k)
+                cur.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+
+    def _before_row_write(self, table: str, key: str) -> None:
+        """Hook called before each row write (tests use it to force a failure mid-write)."""
