@@ -222,7 +222,9 @@ def _parse(path: str | os.PathLike, *, kind: str) -> IstatTable:
         df["citizenship"] = df["citizenship"].str.strip()
         df = df[~df["citizenship"].str.lower().isin({"totale", "total"})]
         cols = ["code", "name", "citizenship", "males", "females", "total"]
-    return IstatTable(df[cols].reset_index(drop=True), _year_from_title(title), level)
+    # the year comes from the title line, else from the published file name (STRASA_2024_...)
+    year = _year_from_title(title) or _year_from_title(Path(path).name)
+    return IstatTable(df[cols].reset_index(drop=True), year, level)
 
 
 def read_strasa(path: str | os.PathLike) -> IstatTable:

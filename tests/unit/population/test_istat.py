@@ -90,3 +90,16 @@ def test_download_uses_cache_and_local_url(tmp_path):
     assert read_strasa(got).totals()["total"].sum() == 624
     with pytest.raises(DataUnavailableError):
         download_strasa(2022, cache_dir=cache, url=(src / "missing.zip").as_uri())
+
+
+def test_comune_strasa_without_title_or_total_column(tmp_path):
+    # newer demo.istat.it files (e.g. STRASA_2024_it_Comuni.csv) start with the header
+    path = tmp_path / "STRASA_2024_it_Comuni.csv"
+    path.write_text(
+        "Codice comune;Comune;Età;Maschi;Femmine\n"
+        "1001;Agliè;0;3;2\n1001;Agliè;1;1;0\n1001;Agliè;999;4;2\n",
+        encoding="utf-8",
+    )
+    table = read_strasa(path)
+    assert table.year == 2024 and table.level == "comune"  # year from the file name
+    assert table.totals().iloc[0][["code", "total"]].tolist() == ["001001", 6]
