@@ -8,6 +8,7 @@ from .language import (
     languages_of,
     languages_within,
     parse_languages,
+    spread_citizenships,
     unserved_by_language,
 )
 
@@ -23,6 +24,7 @@ __all__ = [
     "languages_of",
     "languages_within",
     "parse_languages",
+    "spread_citizenships",
     "quantile_class",
     "stepped_weights",
     "tertile_breaks",

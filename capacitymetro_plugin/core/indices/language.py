@@ -172,3 +172,55 @@ def unserved_by_language(groups: pd.DataFrame) -> pd.DataFrame:
     g = groups.assign(language=groups["languages"].str.split(";").str[0])
     out = g.groupby(["zone", "language"], as_index=False)["unserved"].sum()
     return out.sort_values(["zone", "unserved"], ascending=[True, False]).reset_index(drop=True)
+
+
+def spread_citizenships(
+    cells: pd.DataFrame,
+    citizenships: pd.DataFrame,
+    *,
+    area_field: str = "com_istat_code",
+    count_field: str = "foreign",
+    citizenship_field: str = "citizenship",
+    citizenship_count_field: str = "count",
+) -> pd.DataFrame:
+    """Give each cell its area's citizenship mix, for language access per cell.
+
+    Each cell's foreign residents are split by the shares of citizenships in its area (comune):
+    the only assumption available when citizenship is published per comune only.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zone`` (the cell's index label), ``citizenship``, ``count``: the input of
+        :func:`language_access`. Cells of areas without a citizenship table are left out.
+    """
+    for col, frame, name in (
+        (area_field, cells, "cells"),
+        (count_field, cells, "cells"),
+        (area_field, citizenships, "citizenship table"),
+        (citizenship_field, citizenships, "citizenship table"),
+        (citizenship_count_field, citizenships, "citizenship table"),
+    ):
+        if col not in frame.columns:
+            raise InputError(
+                f"The {name} have no column {col!r}.",
+                fix="Check the field names.",
+                it=f"La tabella ({name}) non ha la colonna {col!r}.",
+                fix_it="Controlla i nomi dei campi.",
+            )
+    c = citizenships[[area_field, citizenship_field, citizenship_count_field]].copy()
+    c[area_field] = c[area_field].astype(str)
+    totals = c.groupby(area_field)[citizenship_count_field].transform("sum")
+    c["share"] = np.where(totals > 0, c[citizenship_count_field] / totals.where(totals > 0, 1), 0.0)
+    cl = pd.DataFrame(
+        {
+            "zone": cells.index,
+            area_field: cells[area_field].astype(str).to_numpy(),
+            "foreign": cells[count_field].to_numpy(dtype=float),
+        }
+    )
+    merged = cl.merge(c[[area_field, citizenship_field, "share"]], on=area_field, how="inner")
+    merged["count"] = merged["foreign"] * merged["share"]
+    return merged.rename(columns={citizenship_field: "citizenship"})[
+        ["zone", "citizenship", "count"]
+    ]

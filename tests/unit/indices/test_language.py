@@ -48,3 +48,24 @@ def test_unknown_citizenship_is_never_served_and_bad_counts_fail():
         language_access(residents.assign(count=[-1, 2]), {})
     with pytest.raises(InputError, match="'people'"):
         language_access(residents, {}, count_field="people")
+
+
+def test_language_access_per_cell_with_the_comune_mix():
+    from capacitymetro_plugin.core.indices import spread_citizenships
+
+    cells = pd.DataFrame(
+        {"com_istat_code": ["A", "A", "B"], "foreign": [100.0, 50.0, 10.0]}, index=[10, 11, 12]
+    )
+    mix = pd.DataFrame(
+        {"com_istat_code": ["A", "A"], "citizenship": ["Egitto", "Romania"], "count": [30, 10]}
+    )
+    residents = spread_citizenships(cells, mix)
+    assert residents.set_index(["zone", "citizenship"])["count"].to_dict() == {
+        (10, "Egitto"): 75.0,
+        (10, "Romania"): 25.0,
+        (11, "Egitto"): 37.5,
+        (11, "Romania"): 12.5,
+    }
+    per_cell, _ = language_access(residents, {10: {"ar"}, 11: {"ro"}})
+    per_cell = per_cell.set_index("zone")
+    assert per_cell.loc[10, "share_served"] == 0.75 and per_cell.loc[11, "served"] == 12.5
