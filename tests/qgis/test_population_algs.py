@@ -120,3 +120,30 @@ def test_foreign_from_napoli_percentages(processing_provider, shared_data, tmp_p
     assert len(gdf) == 92 and gdf["foreign"].notna().sum() == 86
     # San Giuseppe Vesuviano: 18.7% of 30,120 residents (2023) = 5,632 (the file's own figure)
     assert gdf.loc["063068", "foreign"] == 5632
+
+
+def test_foreign_from_comune_strasa(processing_provider, tmp_path):
+    import processing
+
+    strasa = tmp_path / "STRASA_2023_it_Comuni.csv"
+    strasa.write_text(
+        '"Cittadini stranieri residenti al 1° gennaio 2023 per età e sesso"\n'
+        '"Codice comune";"Comune";"Età";"Maschi";"Femmine";"Totale"\n'
+        '"22205";"Trento";0;100;90;190\n"22205";"Trento";1;80;85;165\n'
+        '"22001";"Ala";0;5;4;9\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "c.gpkg"
+    processing.run(
+        "capacitymetro:foreignresidentsestimate",
+        {
+            "PROVINCES": "022",
+            "YEAR": 0,
+            "STRASA": str(strasa),
+            "OUTPUT": str(out),
+        },
+    )
+    gdf = gpd.read_file(out, engine="fiona").set_index("com_istat_code")
+    assert gdf.loc["022205", "foreign"] == 355 and gdf.loc["022001", "foreign"] == 9
+    assert not gdf["is_estimate"].any() and gdf["foreign"].isna().sum() == len(gdf) - 2
+    assert (gdf["foreign_year"] == 2023).all()

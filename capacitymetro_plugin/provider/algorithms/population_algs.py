@@ -141,8 +141,9 @@ class ForeignResidentsEstimate(CapaCityMetroAlgorithm):
                 gdf = gdf.merge(totals, on="com_istat_code", how="left")
                 missing = int(gdf["foreign"].isna().sum())
                 if missing:
-                    progress.info(f"Warning: {missing} comuni are not in the STRASA file.")
-                gdf["foreign"] = gdf["foreign"].fillna(0)
+                    progress.info(
+                        f"Warning: {missing} comuni are not in the STRASA file (left empty)."
+                    )
                 gdf["is_estimate"] = False
             else:
                 est = estimate_comuni_from_provinces(
