@@ -102,10 +102,15 @@ class RegistryDock(Translatable, QgsDockWidget):
         self.today = dt.date.today()
         self._previous_tool = None
         self._practices: list[Practice] = []
+        self._in_command = False
         self._build()
         self.pick_tool = (
             PickPointTool(canvas, self.handle_map_click, self.cancel_pick) if canvas else None
         )
+        if self.pick_tool is not None:
+            # owned by the dock: deleting the dock deletes the tool, which unsets itself
+            # from the canvas (no dangling map tool after the plugin is unloaded)
+            self.pick_tool.setParent(self)
         self.project.layersAdded.connect(self.refresh_layers)
         self.project.layersRemoved.connect(self.refresh_layers)
         self.refresh_layers()
@@ -323,6 +328,8 @@ class RegistryDock(Translatable, QgsDockWidget):
         self._on_layer_changed()
 
     def _on_layer_changed(self, *_args) -> None:
+        if self._in_command:
+            return
         self.refresh_filter_values()
         self.refresh_list()
 
@@ -820,12 +827,17 @@ class RegistryDock(Translatable, QgsDockWidget):
     def _run_command(self, text: str, action) -> object:
         """Run ``action`` as one edit command; any failure drops the whole command."""
         self._begin(text)
+        self._in_command = True  # one list refresh at the end, not one per feature
         try:
             result = action()
         except Exception:
             self.layer.destroyEditCommand()
             raise
-        self.layer.endEditCommand()
+        else:
+            self.layer.endEditCommand()
+        finally:
+            self._in_command = False
+            self._on_layer_changed()
         return result
 
     @staticmethod

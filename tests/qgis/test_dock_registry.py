@@ -140,11 +140,13 @@ def dock(qgis_app, qgis_iface, registry):
     canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
     QgsProject.instance().addMapLayer(layer)
     widget = RegistryDock(canvas)
+    layer_id = layer.id()
     yield widget
-    if layer.isEditable():
-        layer.rollBack()
-    widget.set_layer(None)
-    QgsProject.instance().removeMapLayer(layer.id())
+    if QgsProject.instance().mapLayer(layer_id) is not None:  # a test may have removed it
+        if layer.isEditable():
+            layer.rollBack()
+        widget.set_layer(None)
+        QgsProject.instance().removeMapLayer(layer_id)
     widget.deleteLater()
 
 
@@ -444,6 +446,26 @@ def test_plugin_menu_action_toggles_the_dock(qgis_app, qgis_iface):
         assert not plugin.dock.isHidden() and action.isChecked()
         action.trigger()
         assert plugin.dock.isHidden() and not action.isChecked()
+        plugin.dock._activate_pick_tool()  # unloading while a map pick is pending
+        assert qgis_iface.mapCanvas().mapTool() is plugin.dock.pick_tool
     finally:
         plugin.unload()
     assert plugin.dock is None and plugin.actions == []
+    from qgis.PyQt.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)  # run the dock's deleteLater
+    assert qgis_iface.mapCanvas().mapTool() is None  # the tool left the canvas with the dock
+
+
+def test_removing_the_layer_from_the_project_empties_the_dock(dock):
+    from qgis.core import QgsProject
+
+    layer = dock.layer
+    dock.start_set_location(dock.visible_fids()[0])
+    assert dock.canvas.mapTool() is dock.pick_tool
+    QgsProject.instance().removeMapLayer(layer.id())
+    assert dock.layer is None
+    assert dock.table.rowCount() == 0 and dock.layer_combo.count() == 0
+    assert dock.status_label.text().startswith("No registry layer")
+    assert dock.canvas.mapTool() is not dock.pick_tool
+    assert not dock.add_button.isEnabled()
