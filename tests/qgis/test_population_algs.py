@@ -93,12 +93,14 @@ def test_population_grid_qgis_process(qgis_process, zones_path, tmp_path):
         "--",
         f"INPUT={zones_path}",
         "FIELDS=pop",
+        "FIELDS=foreign",
         "CELL_SIZE=200",
         f"OUTPUT={out}",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     with rasterio.open(out) as src:
         assert src.read(1).sum() == pytest.approx(1300, abs=0.01) and src.res == (200.0, 200.0)
+        assert src.count == 2 and src.read(2).sum() == pytest.approx(130, abs=0.01)
 
 
 def test_foreign_from_napoli_percentages(processing_provider, shared_data, tmp_path):
