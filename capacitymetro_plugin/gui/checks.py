@@ -64,18 +64,22 @@ def check_languages(text: str) -> str:
 
 
 def check_opening_hours(text: str) -> str:
-    """Check a weekly schedule with the core's parser (the same rules the registry validates)."""
-    if not text.strip():
-        return ""
-    found = schedule.problems(text)
-    if not found:
-        return ""
-    code, detail = found[0]
-    if code == "schedule_closes_before_opens":
-        return tr("Closes before it opens: {}.").format(detail)
-    if code == "schedule_overlap":
-        return tr("Overlapping times: {}.").format(detail)
-    return tr("Schedule not understood. Write e.g. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30.")
+    """Errors of a weekly schedule (the core's parser): closes before it opens, overlaps."""
+    for code, detail in schedule.problems(text):
+        if code == "schedule_closes_before_opens":
+            return tr("Closes before it opens: {}.").format(detail)
+        if code == "schedule_overlap":
+            return tr("Overlapping times: {}.").format(detail)
+    return ""
+
+
+def warn_opening_hours(text: str) -> str:
+    """A schedule outside the weekly syntax is kept as written (as the core does), with a warning."""
+    if any(code == "schedule_unparseable" for code, _ in schedule.problems(text)):
+        return tr(
+            "Kept as written, but analyses cannot read it. Write e.g. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30."
+        )
+    return ""
 
 
 def check_email(text: str) -> str:

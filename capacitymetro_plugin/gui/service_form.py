@@ -39,6 +39,7 @@ from . import checks
 from .common import Translatable, user_language
 
 ERROR_STYLE = "color: #b2182b;"  # dark red, readable on light and in greyscale
+WARNING_STYLE = "color: #8c510a;"  # dark brown: needs attention, does not block Save
 
 # (field, kind) in the order shown; labels are in _labels() so pylupdate5 sees literal strings.
 TEXT_FIELDS = (
@@ -222,14 +223,31 @@ class ServiceForm(Translatable, QWidget):
             text = "" if value is None else str(value)
             widget.blockSignals(True)
             if field == "sectors":
-                chosen = set(checks.split_codes(text))
+                codes = checks.split_codes(text)
+                # codes outside the vocabulary are kept (checked, by their code) so an edit never
+                # drops them silently; the validation flags them until the user unchecks them
+                while widget.count() > len(voc.SECTORS):
+                    widget.takeItem(widget.count() - 1)
+                known = {t.code for t in voc.SECTORS}
+                for code in codes:
+                    if code not in known:
+                        item = QListWidgetItem(code)
+                        item.setData(Qt.UserRole, code)
+                        item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+                        widget.addItem(item)
                 for i in range(widget.count()):
                     item = widget.item(i)
                     item.setCheckState(
-                        Qt.Checked if item.data(Qt.UserRole) in chosen else Qt.Unchecked
+                        Qt.Checked if item.data(Qt.UserRole) in codes else Qt.Unchecked
                     )
             elif isinstance(widget, QComboBox):
+                base = len(voc.STATUSES) if field == "status" else len(voc.OPERATOR_TYPES) + 1
+                while widget.count() > base:
+                    widget.removeItem(widget.count() - 1)
                 index = widget.findData(text)
+                if index < 0 and text:  # a value outside the vocabulary: shown, kept, flagged
+                    widget.addItem(text, text)
+                    index = widget.count() - 1
                 widget.setCurrentIndex(max(index, 0))
             elif isinstance(widget, QPlainTextEdit):
                 widget.setPlainText(text)
@@ -286,8 +304,8 @@ class ServiceForm(Translatable, QWidget):
         return point
 
     # ---------------------------------------------------------------- validation
-    def errors(self) -> dict[str, str]:
-        """Return field -> message for every invalid field (empty when the form is valid)."""
+    def check(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Return (errors, warnings), each field -> message. Errors block Save; warnings don't."""
         v = self.values()
         found = {
             "name": checks.check_name(v["name"] or ""),
@@ -302,13 +320,29 @@ class ServiceForm(Translatable, QWidget):
             "last_verified": checks.check_date(v["last_verified"] or ""),
             "location": checks.check_coordinate(self.x_edit.text(), self.y_edit.text()),
         }
-        found = {k: m for k, m in found.items() if m}
+        errors = {k: m for k, m in found.items() if m}
+        warnings = {}
+        hours = checks.warn_opening_hours(v["opening_hours"] or "")
+        if hours:
+            warnings["opening_hours"] = hours
         # the core's record validation has the last word (the same rules as imports and reports)
-        for field, message in self._core_errors(v, found).items():
-            found.setdefault(field, message)
-        return found
+        core_errors, core_warnings = self._core_check(v, errors)
+        for field, message in core_errors.items():
+            errors.setdefault(field, message)
+        for field, message in core_warnings.items():
+            if field not in errors:
+                warnings.setdefault(field, message)
+        return errors, warnings
 
-    def _core_errors(self, v: dict, found: dict[str, str]) -> dict[str, str]:
+    def errors(self) -> dict[str, str]:
+        """Return field -> message for every invalid field (empty when the form is valid)."""
+        return self.check()[0]
+
+    def warnings(self) -> dict[str, str]:
+        """Return field -> message for fields that need attention but do not block Save."""
+        return self.check()[1]
+
+    def _core_check(self, v: dict, found: dict[str, str]) -> tuple[dict, dict]:
         lists = {k: checks.split_codes(v[k]) for k in ("sectors", "target_groups", "languages")}
         service = Service(
             name=v["name"] or "",
@@ -322,22 +356,36 @@ class ServiceForm(Translatable, QWidget):
         )
         if not service.status:
             service.status = "active"
+        point = self.location()
+        if point is not None:
+            wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+            if self.layer_crs != wgs84:
+                point = QgsCoordinateTransform(
+                    self.layer_crs, wgs84, QgsProject.instance()
+                ).transform(point)
+            service.lon, service.lat = point.x(), point.y()
         report = validate_services([service], check_ids=False)
         it = self.language == "it"
-        return {
-            i.field: (i.message_it if it else i.message)
-            for i in report.errors
-            if i.field in self.error_labels
-        }
+
+        def by_field(issues):
+            out = {}
+            for i in issues:
+                field = "location" if i.field == "geometry" else i.field
+                if field in self.error_labels:
+                    out.setdefault(field, i.message_it if it else i.message)
+            return out
+
+        return by_field(report.errors), by_field(report.warnings)
 
     def is_valid(self) -> bool:
         return not self.errors()
 
     def validate(self, *_args) -> bool:
-        """Show each field's error next to it; enable Save only when everything is valid."""
-        errors = self.errors()
+        """Show each field's error (red) or warning (brown) next to it; Save only when valid."""
+        errors, warnings = self.check()
         for field, label in self.error_labels.items():
-            message = errors.get(field, "")
+            message = errors.get(field) or warnings.get(field, "")
+            label.setStyleSheet(ERROR_STYLE if field in errors else WARNING_STYLE)
             label.setText(message)
             label.setVisible(bool(message))
         self.save_button.setEnabled(not errors)

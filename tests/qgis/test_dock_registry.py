@@ -284,7 +284,12 @@ def test_add_by_map_click_validates_as_you_type_and_saves(dock, registry):
     form.widgets["languages"].setText("it; en ;ar")
     form.widgets["opening_hours"].setText("Mo-Fr 09:00-13:00; Tu 17:30-14:30")
     assert not form.save_button.isEnabled() and form.error_labels["opening_hours"].isVisibleTo(form)
+    form.widgets["opening_hours"].setText("mornings, call first")  # free text: kept, warned
+    assert form.save_button.isEnabled() and "opening_hours" in form.warnings()
+    assert form.error_labels["opening_hours"].text().startswith("Kept as written")
+    assert "location" in form.warnings()  # no point yet: the core's missing_geometry warning
     form.widgets["opening_hours"].setText("Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30")
+    assert "opening_hours" not in form.warnings()
     form.widgets["email"].setText("not-an-address")
     assert not form.save_button.isEnabled()
     form.widgets["email"].setText("stranieri@comune.bari.it")
@@ -299,6 +304,7 @@ def test_add_by_map_click_validates_as_you_type_and_saves(dock, registry):
     assert (
         abs(float(form.x_edit.text()) - lon) < 1e-6 and abs(float(form.y_edit.text()) - lat) < 1e-6
     )
+    assert "location" not in form.warnings()
 
     form.save_button.click()
     assert dock.stack.currentIndex() == 0 and dock.canvas.mapTool() is not dock.pick_tool
@@ -469,3 +475,31 @@ def test_removing_the_layer_from_the_project_empties_the_dock(dock):
     assert dock.status_label.text().startswith("No registry layer")
     assert dock.canvas.mapTool() is not dock.pick_tool
     assert not dock.add_button.isEnabled()
+
+
+def test_values_outside_the_vocabularies_are_kept_and_flagged(dock):
+    from qgis.PyQt.QtCore import Qt
+
+    fid = dock.visible_fids()[0]
+    layer = dock.layer
+    layer.startEditing()
+    layer.changeAttributeValue(fid, layer.fields().indexOf("sectors"), "health;food_aid")
+    layer.changeAttributeValue(fid, layer.fields().indexOf("status"), "temporarily_closed")
+    dock.start_edit(fid)
+    form = dock.form
+    assert form.values()["sectors"] == "health;food_aid"  # not dropped by the checkboxes
+    assert form.values()["status"] == "temporarily_closed"
+    assert "food_aid" in form.error_labels["sectors"].text()
+    assert form.error_labels["status"].text() and not form.save_button.isEnabled()
+    sectors = form.widgets["sectors"]
+    for i in range(sectors.count()):
+        if sectors.item(i).data(Qt.UserRole) == "food_aid":
+            sectors.item(i).setCheckState(Qt.Unchecked)
+    form.widgets["status"].setCurrentIndex(form.widgets["status"].findData("suspended"))
+    assert form.save_button.isEnabled(), form.errors()
+    form.save_button.click()
+    f = layer.getFeature(fid)
+    assert (f["sectors"], f["status"]) == ("health", "suspended")
+    # the next form starts from the vocabulary again
+    dock.start_add()
+    assert form.widgets["sectors"].count() == 12 and form.widgets["status"].count() == 3
