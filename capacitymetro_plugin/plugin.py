@@ -33,9 +33,13 @@ class CapaCityMetroPlugin:
     def initProcessing(self) -> None:  # noqa: N802 - QGIS API
         from .provider.provider import CapaCityMetroProvider
 
-        if self.provider is None:
-            self.provider = CapaCityMetroProvider()
-            QgsApplication.processingRegistry().addProvider(self.provider)
+        registry = QgsApplication.processingRegistry()
+        # Another instance (a second plugin load, a script) may own the provider already; the
+        # registry would reject and delete a duplicate, so only register and own a new one.
+        if self.provider is None and registry.providerById("capacitymetro") is None:
+            provider = CapaCityMetroProvider()
+            if registry.addProvider(provider):
+                self.provider = provider
 
     def initGui(self) -> None:  # noqa: N802 - QGIS API
         self.initProcessing()

@@ -1,29 +1,61 @@
 """The plugin loads in real QGIS and registers the CapaCityMetro Processing provider."""
 
+import json
 import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 
+# A fresh QGIS process, as QGIS itself does it: classFactory(iface) → initGui() → unload().
+_LOAD_SCRIPT = r"""
+import json, sys
+from qgis.core import QgsApplication
+app = QgsApplication([], False)
+app.initQgis()
+from processing.core.Processing import Processing
+Processing.initialize()
+import capacitymetro_plugin
+registry = QgsApplication.processingRegistry()
+before = registry.providerById("capacitymetro") is not None
+plugin = capacitymetro_plugin.classFactory(None)
+plugin.initGui()
+provider = registry.providerById("capacitymetro")
+loaded = {
+    "before": before,
+    "name": provider.name() if provider else None,
+    "algorithms": sorted(a.id() for a in provider.algorithms()) if provider else [],
+    "groups_ok": all(a.displayName() and a.group() for a in provider.algorithms()) if provider else False,
+}
+second = capacitymetro_plugin.classFactory(None)   # a second load must not break the first
+second.initProcessing()
+second.unload()
+loaded["after_second_unload"] = registry.providerById("capacitymetro") is not None
+plugin.unload()
+loaded["after_unload"] = registry.providerById("capacitymetro") is not None
+print("RESULT " + json.dumps(loaded))
+app.exitQgis()
+"""
 
-def test_plugin_loads_through_classfactory(qgis_app, qgis_iface):
-    from qgis.core import QgsApplication
 
-    import capacitymetro_plugin
-
-    plugin = capacitymetro_plugin.classFactory(qgis_iface)
-    plugin.initGui()
-    try:
-        provider = QgsApplication.processingRegistry().providerById("capacitymetro")
-        assert provider is not None
-        assert provider.name() == "CapaCityMetro"
-        assert len(provider.algorithms()) >= 1
-        for alg in provider.algorithms():
-            assert alg.id().startswith("capacitymetro:")
-            assert alg.displayName() and alg.group()
-    finally:
-        plugin.unload()
-    assert QgsApplication.processingRegistry().providerById("capacitymetro") is None
+def test_plugin_loads_and_unloads_in_a_fresh_qgis(tmp_path):
+    env_script = tmp_path / "load_plugin.py"
+    env_script.write_text(_LOAD_SCRIPT)
+    result = subprocess.run(
+        [sys.executable, str(env_script)], capture_output=True, text=True, timeout=300,
+        cwd=tmp_path,
+    )
+    lines = [ln for ln in result.stdout.splitlines() if ln.startswith("RESULT ")]
+    assert result.returncode == 0 and lines, result.stdout + result.stderr
+    loaded = json.loads(lines[0][len("RESULT "):])
+    assert loaded["before"] is False
+    assert loaded["name"] == "CapaCityMetro"
+    assert len(loaded["algorithms"]) >= 5
+    assert all(a.startswith("capacitymetro:") for a in loaded["algorithms"])
+    assert loaded["groups_ok"]
+    assert loaded["after_second_unload"] is True  # the second instance did not take it away
+    assert loaded["after_unload"] is False
 
 
 def test_qgis_process_lists_our_algorithms(qgis_process, processing_provider):
@@ -41,12 +73,11 @@ def test_package_zip_contains_an_installable_plugin(tmp_path):
         capture_output=True, text=True, cwd=REPO,
     )
     assert result.returncode == 0, result.stderr
-    import zipfile
-
     zips = list(tmp_path.glob("capacitymetro_plugin-*.zip"))
     assert len(zips) == 1
     names = zipfile.ZipFile(zips[0]).namelist()
     assert "capacitymetro_plugin/metadata.txt" in names
     assert "capacitymetro_plugin/__init__.py" in names
     assert any(n.startswith("capacitymetro_plugin/core/") for n in names)
+    assert any(n.startswith("capacitymetro_plugin/styles/") and n.endswith(".qml") for n in names)
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
