@@ -47,3 +47,26 @@ def test_services_layer_is_editable_in_qgis(qgis_app, tmp_path):
     # and the core can still write after QGIS did
     again.update_service(s.service_id, status="active")
     assert Registry.open(reg.path).get_service(s.service_id).status == "active"
+
+
+def test_core_writes_reach_a_layer_open_in_qgis(qgis_app, tmp_path):
+    """The engine writes in place (one SQLite transaction), so an open layer keeps working."""
+    from qgis.core import QgsVectorLayer
+
+    reg = Registry.create(tmp_path / "registry.gpkg")
+    first = reg.add_service(Service(name="Primo", sectors=["health"], lon=16.87, lat=41.11))
+    layer = QgsVectorLayer(f"{reg.path}|layername=services", "services", "ogr")
+    assert layer.isValid() and layer.featureCount() == 1
+    second = reg.add_service(Service(name="Secondo", sectors=["housing"], lon=16.88, lat=41.12))
+    reg.update_service(first.service_id, status="suspended")
+    layer.dataProvider().reloadData()
+    layer.reload()
+    got = {f["service_id"]: f["status"] for f in layer.getFeatures()}
+    assert got == {first.service_id: "suspended", second.service_id: "active"}
+    # and an edit made in QGIS afterwards lands in the same file the engine reads
+    assert layer.startEditing()
+    fid = next(f.id() for f in layer.getFeatures() if f["service_id"] == second.service_id)
+    assert layer.changeAttributeValue(fid, layer.fields().indexOf("status"), "closed")
+    assert layer.commitChanges(), layer.commitErrors()
+    assert reg.get_service(second.service_id).status == "closed"
+    assert reg.get_service(first.service_id).status == "suspended"

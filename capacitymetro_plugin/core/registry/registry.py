@@ -1,7 +1,7 @@
 """The registry API: create, read, update, delete and search services, organizations, practices.
 
-Every public write method is one transaction: the whole GeoPackage is rewritten on a temporary
-copy and moved into place, so a failure leaves the file exactly as it was. Several changes can be
+Every public write method is one transaction (a SQLite transaction on the GeoPackage, see
+:mod:`.storage`), so a failure leaves the file exactly as it was. Several changes can be
 grouped in one transaction with :meth:`Registry.transaction`.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from capacitymetro_plugin.core.errors import InputError
 
 from .model import Organization, Practice, Service, new_id, now_iso
-from .storage import RegistryState, read_state, write_state
+from .storage import RegistryState, apply_changes, read_state, write_state
 
 
 def to_wgs84(x: float, y: float, crs: str | int | None) -> tuple[float, float]:
@@ -83,9 +83,10 @@ class Registry:
     @contextmanager
     def transaction(self) -> Iterator[RegistryState]:
         """Yield the registry state to change; write it all at the end, or nothing on error."""
-        state = self.load()
+        before = self.load()
+        state = copy.deepcopy(before)
         yield state
-        write_state(state, self.path)
+        apply_changes(self.path, before, state)
 
     # --- services ----------------------------------------------------------------------------
     def services(self) -> list[Service]:

@@ -1,9 +1,11 @@
 """GeoPackage storage of a registry, written all-or-nothing.
 
-Every write builds the complete new GeoPackage in a temporary file beside the target and moves it
-into place with :func:`os.replace`; a failure at any point (bad data, full disk, a crash) leaves
-the user's file byte-for-byte as it was. The layers are plain GeoPackage tables written by GDAL
-(fiona) so QGIS opens and edits them as normal layers.
+A new registry is written complete in a temporary file beside the target and moved into place
+with :func:`os.replace`. Changes to an existing registry are applied in place in ONE SQLite
+transaction through GDAL/OGR (:func:`apply_changes`): only the changed rows are updated, inserted
+or deleted, so feature ids stay stable and a layer open in QGIS sees the change; any failure rolls
+the transaction back and leaves the file byte-for-byte as it was. The layers are plain GeoPackage
+tables written by GDAL so QGIS opens and edits them as normal layers.
 """
 
 from __future__ import annotations
@@ -250,3 +252,115 @@ def _write_layer(fiona, tmp: Path, layer: str, geom_type, fields_, rows) -> None
         tmp, "w", driver="GPKG", layer=layer, schema=schema, crs=CRS if geom_type else None
     ) as dst:
         dst.writerecords({"geometry": geom, "properties": props} for props, geom in rows)
+
+
+_KEYS = {"services": "service_id", "organizations": "organization_id", "practices": "practice_id"}
+
+
+def apply_changes(path: str | os.PathLike, before: RegistryState, after: RegistryState) -> None:
+    """Write the differences between ``before`` and ``after`` into registry ``path`` in one
+    transaction (rolled back entirely on any error)."""
+    from osgeo import ogr
+
+    ogr.UseExceptions()
+    ds = ogr.Open(str(path), 1)
+    if ds is None:  # pragma: no cover - ogr raises with UseExceptions
+        raise InputError(f"Cannot open registry {path} for writing.")
+    try:
+        ds.StartTransaction()
+        try:
+            for name, fields_ in (
+                ("services", SERVICE_FIELDS),
+                ("organizations", ORGANIZATION_FIELDS),
+                ("practices", PRACTICE_FIELDS),
+            ):
+                _apply_table(ds, name, fields_, getattr(before, name), getattr(after, name))
+            if before.links != after.links:
+                _replace_rows(
+                    ds,
+                    "service_practices",
+                    [{"service_id": s, "practice_id": p} for s, p in after.links],
+                )
+            if before.meta != after.meta:
+                _replace_rows(
+                    ds, "registry_meta", [{"key": k, "value": v} for k, v in after.meta.items()]
+                )
+        except BaseException:
+            ds.RollbackTransaction()
+            raise
+        ds.CommitTransaction()
+    finally:
+        ds = None  # closes the file
+
+
+def _set_fields(feat, props: dict, fields_: dict[str, str]) -> None:
+    for name, kind in fields_.items():
+        value = props.get(name)
+        if value is None:
+            feat.SetFieldNull(name)
+        elif kind == "int":
+            feat.SetField(name, int(value))
+        else:
+            feat.SetField(name, str(value))
+
+
+def _ogr_point(obj):
+    from osgeo import ogr
+
+    if getattr(obj, "lon", None) is None or getattr(obj, "lat", None) is None:
+        return None
+    g = ogr.Geometry(ogr.wkbPoint)
+    g.AddPoint_2D(float(obj.lon), float(obj.lat))
+    return g
+
+
+def _apply_table(ds, name: str, fields_: dict[str, str], old: dict, new: dict) -> None:
+    layer = ds.GetLayerByName(name)
+    key = _KEYS[name]
+    fids: dict[str, int] = {}
+    layer.ResetReading()
+    for feat in layer:
+        fids.setdefault(feat.GetField(key), feat.GetFID())
+    for k in old:
+        if k not in new and k in fids:
+            _before_row_write(name, k)
+            layer.DeleteFeature(fids[k])
+    has_geom = LAYERS[name][0] is not None
+    for k, obj in new.items():
+        if k in old and old[k] == obj and k in fids:
+            continue
+        _before_row_write(name, k)
+        props = record_to_properties(obj, fields_)
+        if k in fids:
+            feat = layer.GetFeature(fids[k])
+            _set_fields(feat, props, fields_)
+            if has_geom:
+                feat.SetGeometry(_ogr_point(obj))
+            layer.SetFeature(feat)
+        else:
+            from osgeo import ogr
+
+            feat = ogr.Feature(layer.GetLayerDefn())
+            _set_fields(feat, props, fields_)
+            if has_geom:
+                feat.SetGeometry(_ogr_point(obj))
+            layer.CreateFeature(feat)
+
+
+def _replace_rows(ds, name: str, rows: list[dict]) -> None:
+    from osgeo import ogr
+
+    layer = ds.GetLayerByName(name)
+    layer.ResetReading()
+    for fid in [f.GetFID() for f in layer]:
+        layer.DeleteFeature(fid)
+    fields_ = LAYERS[name][1]
+    for row in rows:
+        _before_row_write(name, "")
+        feat = ogr.Feature(layer.GetLayerDefn())
+        _set_fields(feat, row, fields_)
+        layer.CreateFeature(feat)
+
+
+def _before_row_write(table: str, key: str) -> None:
+    """Hook called before each row write (tests use it to force a failure mid-write)."""

@@ -156,23 +156,51 @@ def test_input_crs_is_transformed_to_wgs84(tmp_path):
 
 def test_failed_write_leaves_file_byte_for_byte(reg, monkeypatch):
     before = _digest(reg.path)
-    real = storage._write_layer
     calls = []
 
+    def failing(table, key):
+        calls.append(table)
+        if len(calls) == 3:  # two rows already written inside the transaction
+            raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(storage, "_before_row_write", failing)
+    with pytest.raises(OSError):
+        with reg.transaction() as state:
+            state.services.clear()
+            state.organizations.clear()
+    assert len(calls) == 3
+    assert _digest(reg.path) == before
+    assert sorted(p.name for p in reg.path.parent.iterdir()) == ["registry.gpkg"]  # no journal left
+    monkeypatch.undo()
+    assert len(reg.services()) == 3 and len(reg.organizations()) == 1
+
+
+def test_failed_new_file_write_leaves_nothing(tmp_path, monkeypatch):
+    real = storage._write_layer
+
     def failing(fiona_mod, tmp, layer, *args):
-        calls.append(layer)
-        if layer == "practices":  # services and organizations already written to the copy
+        if layer == "practices":
             raise OSError("disk full (simulated)")
         return real(fiona_mod, tmp, layer, *args)
 
     monkeypatch.setattr(storage, "_write_layer", failing)
     with pytest.raises(OSError):
-        reg.add_service(Service(name="New one", sectors=["health"]))
-    assert calls == ["services", "organizations", "practices"]
-    assert _digest(reg.path) == before
-    assert sorted(p.name for p in reg.path.parent.iterdir()) == ["registry.gpkg"]  # no temp left
-    monkeypatch.setattr(storage, "_write_layer", real)
-    assert len(reg.services()) == 3
+        Registry.create(tmp_path / "r.gpkg")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_updates_keep_feature_ids(reg):
+    def fids():
+        with fiona.open(reg.path, layer="services") as src:
+            return {f["properties"]["service_id"]: f.id for f in src}
+
+    first = fids()
+    target = reg.search(text="Questura")[0]
+    reg.update_service(target.service_id, status="closed")
+    reg.add_service(Service(name="Nuovo", sectors=["health"]))
+    after = fids()
+    assert {k: v for k, v in after.items() if k in first} == first
+    assert len(after) == 4
 
 
 def test_error_inside_transaction_writes_nothing(reg):
