@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from qgis.core import (
     QgsCoordinateTransform,
     QgsFeature,
+    QgsFeatureRequest,
     QgsGeometry,
     QgsPointXY,
     QgsProject,
@@ -22,7 +24,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.gui import QgsDockWidget, QgsMapCanvas
-from qgis.PyQt.QtCore import Qt, QUrl
+from qgis.PyQt.QtCore import Qt, QTimer, QUrl
 from qgis.PyQt.QtGui import QBrush, QColor, QDesktopServices, QFont
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -65,6 +67,43 @@ from .registry_layers import (
 from .service_form import ServiceForm
 
 ALL = "__all__"
+LIST_FIELDS = (
+    "service_id",
+    "name",
+    "description",
+    "address",
+    "comune_name",
+    "target_groups",
+    "phone",
+    "email",
+    "sectors",
+    "languages",
+    "operator_type",
+    "status",
+    "last_verified",
+)
+SEARCH_FIELDS = (
+    "name",
+    "description",
+    "address",
+    "comune_name",
+    "target_groups",
+    "phone",
+    "email",
+)
+
+
+@dataclass
+class _Row:
+    """One service as the list needs it (read once per layer change, not per keystroke)."""
+
+    fid: int
+    values: dict[str, str]
+    placed: bool
+    haystack: str
+    sectors: list[str]
+    languages: list[str]
+    verified: dt.date | None
 
 
 def months_ago(today: dt.date, months: int) -> dt.date:
@@ -103,6 +142,7 @@ class RegistryDock(Translatable, QgsDockWidget):
         self._previous_tool = None
         self._practices: list[Practice] = []
         self._in_command = False
+        self._rows: list[_Row] = []
         self._build()
         self.pick_tool = (
             PickPointTool(canvas, self.handle_map_click, self.cancel_pick) if canvas else None
@@ -132,7 +172,12 @@ class RegistryDock(Translatable, QgsDockWidget):
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(self.tr("Search name, address, comune, description…"))
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.textChanged.connect(self.refresh_list)
+        # typing waits for a pause before filtering (a registry can hold thousands of services)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)
+        self._search_timer.timeout.connect(self.refresh_list)
+        self.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
         layout.addWidget(self.search_edit)
 
         grid = QGridLayout()
@@ -330,26 +375,43 @@ class RegistryDock(Translatable, QgsDockWidget):
     def _on_layer_changed(self, *_args) -> None:
         if self._in_command:
             return
+        self._reload()
         self.refresh_filter_values()
         self.refresh_list()
 
     # ================================================================ list and filters
-    def _features(self):
+    def _reload(self) -> None:
+        """Read the layer once (edit buffer included) into plain rows for filtering and listing."""
+        self._rows = []
         if self.layer is None:
-            return []
-        return list(self.layer.getFeatures())
+            return
+        names = set(self.layer.fields().names())
+        wanted = [f for f in LIST_FIELDS if f in names]
+        request = QgsFeatureRequest().setSubsetOfAttributes(wanted, self.layer.fields())
+        for f in self.layer.getFeatures(request):
+            values = {k: "" for k in LIST_FIELDS}
+            for k in wanted:
+                value = to_python(f[k])
+                values[k] = "" if value is None else str(value)
+            self._rows.append(
+                _Row(
+                    fid=f.id(),
+                    values=values,
+                    placed=f.hasGeometry() and not f.geometry().isEmpty(),
+                    haystack=" ".join(values[k] for k in SEARCH_FIELDS).lower(),
+                    sectors=checks.split_codes(values["sectors"]),
+                    languages=checks.split_codes(values["languages"]),
+                    verified=parse_date(values["last_verified"]),
+                )
+            )
 
     def refresh_filter_values(self) -> None:
         """Offer the languages and comuni present in the layer."""
         languages, comuni = set(), set()
-        for f in self._features():
-            languages.update(
-                checks.split_codes(
-                    to_python(f["languages"]) if "languages" in f.fields().names() else ""
-                )
-            )
-            if "comune_name" in f.fields().names() and to_python(f["comune_name"]):
-                comuni.add(str(to_python(f["comune_name"])))
+        for row in self._rows:
+            languages.update(row.languages)
+            if row.values["comune_name"]:
+                comuni.add(row.values["comune_name"])
         names = {t.code: t.label(self.language) for t in getattr(voc, "LANGUAGES", ())}
         self._refill(
             self.language_combo,
@@ -394,37 +456,24 @@ class RegistryDock(Translatable, QgsDockWidget):
                 combo.setCurrentIndex(index)
         if search is not None:
             self.search_edit.setText(search)
+            self._search_timer.stop()
+            self.refresh_list()
         if stale_months is not None:
             self.stale_check.setChecked(stale_months > 0)
             if stale_months > 0:
                 self.stale_months.setValue(stale_months)
 
-    def matches(self, feature: QgsFeature) -> bool:
-        """Return True when ``feature`` passes the search text and every filter."""
-        names = feature.fields().names()
-
-        def get(field: str) -> str:
-            return str(to_python(feature[field]) or "") if field in names else ""
-
-        text = self.search_edit.text().strip().lower()
-        if text:
-            haystack = " ".join(
-                get(f)
-                for f in (
-                    "name",
-                    "description",
-                    "address",
-                    "comune_name",
-                    "target_groups",
-                    "phone",
-                    "email",
-                )
-            ).lower()
-            if not all(word in haystack for word in text.split()):
-                return False
-        for combo, field in ((self.sector_combo, "sectors"), (self.language_combo, "languages")):
+    def matches(self, row: _Row) -> bool:
+        """Return True when ``row`` passes the search text and every filter."""
+        words = self.search_edit.text().strip().lower().split()
+        if words and not all(word in row.haystack for word in words):
+            return False
+        for combo, codes in (
+            (self.sector_combo, row.sectors),
+            (self.language_combo, row.languages),
+        ):
             code = combo.currentData()
-            if code not in (ALL, None) and code not in checks.split_codes(get(field)):
+            if code not in (ALL, None) and code not in codes:
                 return False
         for combo, field in (
             (self.operator_combo, "operator_type"),
@@ -432,19 +481,19 @@ class RegistryDock(Translatable, QgsDockWidget):
             (self.status_combo, "status"),
         ):
             code = combo.currentData()
-            if code not in (ALL, None) and get(field) != code:
+            if code not in (ALL, None) and row.values[field] != code:
                 return False
         if self.stale_check.isChecked():
-            verified = parse_date(feature["last_verified"]) if "last_verified" in names else None
             cutoff = months_ago(self.today, self.stale_months.value())
-            if verified is not None and verified >= cutoff:
+            if row.verified is not None and row.verified >= cutoff:
                 return False
         return True
 
-    def filtered_features(self) -> list[QgsFeature]:
-        feats = [f for f in self._features() if self.matches(f)]
-        feats.sort(key=lambda f: str(to_python(f["name"]) or "").lower())
-        return feats
+    def filtered_rows(self) -> list[_Row]:
+        """Return the rows passing the filters, sorted by name."""
+        rows = [r for r in self._rows if self.matches(r)]
+        rows.sort(key=lambda r: r.values["name"].lower())
+        return rows
 
     def visible_fids(self) -> list[int]:
         """Return the feature ids listed in the table, in table order."""
@@ -455,50 +504,43 @@ class RegistryDock(Translatable, QgsDockWidget):
         return [self.table.item(r, 0).data(Qt.UserRole + 1) for r in range(self.table.rowCount())]
 
     def refresh_list(self, *_args) -> None:
-        """Rebuild the table from the layer (edit buffer included) and the filters."""
+        """Rebuild the table from the rows read from the layer and the filters."""
         selected = self.selected_fid()
-        feats = self.filtered_features()
+        rows = self.filtered_rows()
         self.table.blockSignals(True)
+        self.table.setUpdatesEnabled(False)
         self.table.setSortingEnabled(False)
-        self.table.setRowCount(len(feats))
+        self.table.clearContents()
+        self.table.setRowCount(len(rows))
         grey = QBrush(QColor("#666666"))
-        for row, f in enumerate(feats):
-            sectors = checks.split_codes(to_python(f["sectors"]))
-            labels = []
-            for code in sectors:
-                try:
-                    labels.append(voc.term(voc.SECTORS, code).label(self.language))
-                except KeyError:
-                    labels.append(code)
-            verified = (
-                to_python(f["last_verified"]) if "last_verified" in f.fields().names() else None
+        italic = QFont()
+        italic.setItalic(True)
+        unplaced_tip = self.tr('No location yet: select it and click "Set location".')
+        labels = {t.code: t.label(self.language) for t in voc.SECTORS}
+        for i, row in enumerate(rows):
+            sectors = ", ".join(labels.get(code, code) for code in row.sectors)
+            cells = (
+                row.values["name"],
+                row.values["comune_name"],
+                sectors,
+                row.values["last_verified"][:10] or "—",
             )
-            comune = to_python(f["comune_name"]) if "comune_name" in f.fields().names() else None
-            cells = [
-                str(to_python(f["name"]) or ""),
-                str(comune or ""),
-                ", ".join(labels),
-                str(verified or "—"),
-            ]
-            unplaced = not f.hasGeometry() or f.geometry().isEmpty()
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col == 0:
-                    item.setData(Qt.UserRole, f.id())
-                    item.setData(Qt.UserRole + 1, to_python(f["service_id"]))
-                if unplaced:
-                    font = QFont()
-                    font.setItalic(True)
-                    item.setFont(font)
+                    item.setData(Qt.UserRole, row.fid)
+                    item.setData(Qt.UserRole + 1, row.values["service_id"])
+                if not row.placed:
+                    item.setFont(italic)
                     item.setForeground(grey)
-                    item.setToolTip(self.tr('No location yet: select it and click "Set location".'))
+                    item.setToolTip(unplaced_tip)
                 elif col == 2:
                     item.setToolTip(text)
-                self.table.setItem(row, col, item)
+                self.table.setItem(i, col, item)
+        self.table.setUpdatesEnabled(True)
         self.table.blockSignals(False)
-        total = self.layer.featureCount() if self.layer is not None else 0
-        unplaced_count = sum(1 for f in feats if not f.hasGeometry() or f.geometry().isEmpty())
-        text = self.tr("{} of {} services").format(len(feats), total)
+        unplaced_count = sum(1 for r in rows if not r.placed)
+        text = self.tr("{} of {} services").format(len(rows), len(self._rows))
         if unplaced_count:
             text += " · " + self.tr("{} without location").format(unplaced_count)
         self.count_label.setText(text)

@@ -212,6 +212,15 @@ def test_filters_agree_with_pandas(dock, registry):
     hay = table[["name", "address", "comune"]].fillna("").agg(" ".join, axis=1).str.lower()
     assert shown() == set(table[hay.str.contains("caritas")]["uuid"]) and shown()
 
+    # typing in the search box filters after a short pause, not on every keystroke
+    from qgis.PyQt.QtTest import QTest
+
+    dock.set_filter(search="")
+    dock.search_edit.setText("questura")
+    assert len(shown()) == 59  # not yet
+    QTest.qWait(600)
+    assert shown() == set(table[table["name"].str.lower().str.contains("questura")]["uuid"])
+
     # stale: not verified in the last 60 months, or never (no full page date)
     dock.today = dt.date(2026, 11, 21)
     dock.set_filter(search="", stale_months=60)
