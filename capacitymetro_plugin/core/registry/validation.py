@@ -17,6 +17,8 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
+from capacitymetro_plugin.core.progress import Progress, ensure
+
 from . import schedule
 from .model import Organization, Service
 from .vocabularies import (
@@ -138,6 +140,7 @@ def validate_services(
     boundary_tolerance_m: float = 50.0,
     rows: list[int] | None = None,
     check_ids: bool = True,
+    progress: Progress | None = None,
 ) -> ValidationReport:
     """Check services and return a :class:`ValidationReport`.
 
@@ -161,13 +164,19 @@ def validate_services(
         Row numbers to report (default 1..n).
     check_ids
         Check that ``service_id`` is present and unique.
+    progress
+        Reports the share of services checked; raises ``Canceled`` when the user stops.
     """
     today = today or date.today()
     rows = rows or list(range(1, len(services) + 1))
     c = _Collector()
     org_ids = {o.organization_id for o in organizations} if organizations is not None else None
     seen_ids: set[str] = set()
-    for row, s in zip(rows, services, strict=True):
+    progress = ensure(progress)
+    n = max(len(services), 1)
+    for i, (row, s) in enumerate(zip(rows, services, strict=True)):
+        if i % 50 == 0:
+            progress.report(0.5 * i / n, "Checking fields")
         _check_one(c, row, s, org_ids, stale_months, today)
         if check_ids:
             if not s.service_id:
@@ -190,8 +199,11 @@ def validate_services(
                 )
             seen_ids.add(s.service_id)
     if comuni is not None:
+        progress.report(0.5, "Checking locations against the boundaries")
         _check_places(c, rows, services, comuni, boundary_tolerance_m)
+    progress.report(0.8, "Looking for duplicates")
     _check_duplicates(c, rows, services, duplicate_distance_m, duplicate_similarity)
+    progress.report(1.0, "")
     return ValidationReport(c.issues, checked=len(services))
 
 

@@ -287,6 +287,7 @@ class ValidateRegistryAlgorithm(_RegistryAlgorithm):
             duplicate_distance_m=self.parameterAsDouble(
                 parameters, self.DUPLICATE_DISTANCE, context
             ),
+            progress=progress.step(0.4, 0.9),
         )
         feedback.pushInfo(report.summary())
         dest = self.write_report(report, parameters, context)

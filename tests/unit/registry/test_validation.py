@@ -174,3 +174,16 @@ def test_schedule_parser():
 
 def test_normalize_name():
     assert normalize_name("  Caritas — Città di Bari ") == "caritas citta di bari"
+
+
+def test_progress_and_cancel():
+    from capacitymetro_plugin.core.errors import Canceled
+    from capacitymetro_plugin.core.progress import Progress
+
+    seen = []
+    validate_services(
+        [good(), good(name="Altro")], today=TODAY, progress=Progress(lambda p, m: seen.append(p))
+    )
+    assert seen[0] == 0 and seen[-1] == 100
+    with pytest.raises(Canceled):
+        validate_services([good()], today=TODAY, progress=Progress(is_canceled=lambda: True))
