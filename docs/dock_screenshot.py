@@ -2,7 +2,7 @@
 
 Run under a virtual display from the repository root:
     source scripts/env.sh && QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" \
-        .venv/bin/python docs/dock_screenshot.py
+        .venv/bin/python docs/dock_screenshot.py        # add --it for docs/img/dock_bari_it.png
 The registry is the real sample registry built by the core from ../shared/data (59 services from
 web pages, good-practice sheets); the maps show Trento (OpenStreetMap streets and service POIs) and
 Bari (street graph, AMTAB stops, services still to place) over the ISTAT comuni boundaries.
@@ -35,9 +35,31 @@ from qgis.core import (  # noqa: E402
 )
 
 
+def install_italian() -> None:
+    """Compile the Italian .ts, install it and set the interface language to Italian."""
+    import shutil
+    import subprocess
+
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+
+    qm = Path(tempfile.mkdtemp()) / "capacitymetro_it.qm"
+    lrelease = shutil.which("lrelease") or "/usr/lib/qt5/bin/lrelease"
+    ts = REPO / "capacitymetro_plugin" / "i18n" / "capacitymetro_it.ts"
+    subprocess.run([lrelease, "-silent", str(ts), "-qm", str(qm)], check=True)
+    QgsSettings().setValue("locale/userLocale", "it_IT")
+    translator = QTranslator(QCoreApplication.instance())
+    assert translator.load(str(qm))
+    QCoreApplication.installTranslator(translator)
+
+
 def main() -> None:
-    app = QgsApplication([], True)
+    italian = "--it" in sys.argv
+    # a throwaway profile: the screenshots never touch the user's QGIS settings
+    app = QgsApplication([], True, tempfile.mkdtemp(prefix="capacitymetro-qgis-profile-"))
     app.initQgis()
+    if italian:
+        install_italian()
     from qgis.core import QgsLayerTreeModel
     from qgis.gui import QgsLayerTreeView, QgsMapCanvas
     from qgis.PyQt.QtCore import Qt
@@ -138,7 +160,8 @@ def main() -> None:
     canvas.waitWhileRendering()
     app.processEvents()
     OUT.mkdir(parents=True, exist_ok=True)
-    window.grab().save(str(OUT / "dock.png"))
+    if not italian:
+        window.grab().save(str(OUT / "dock.png"))
 
     # Bari: services without coordinates yet, one with its good-practice sheet
     bari_streets = QgsVectorLayer(
@@ -184,7 +207,7 @@ def main() -> None:
     canvas.refresh()
     canvas.waitWhileRendering()
     app.processEvents()
-    window.grab().save(str(OUT / "dock_bari.png"))
+    window.grab().save(str(OUT / ("dock_bari_it.png" if italian else "dock_bari.png")))
 
     # the form, half filled in, with its errors
     dock.set_filter(comune="")
@@ -195,6 +218,9 @@ def main() -> None:
     form.widgets["opening_hours"].setText("Mo-Fr 09:00-13:00; Tu 17:30-14:30")
     form.widgets["email"].setText("stranieri@comune")
     app.processEvents()
+    if italian:
+        print("written", OUT / "dock_bari_it.png")
+        os._exit(0)
     window.grab().save(str(OUT / "dock_form.png"))
     print("written", *(OUT / n for n in ("dock.png", "dock_bari.png", "dock_form.png")))
     if services.isEditable():
