@@ -168,3 +168,31 @@ def test_public_hsds_export_of_the_sample(sample, tmp_path, shared_data):
         ):
             assert getattr(s, f) == getattr(t, f), (s.name, f)
         assert t.internal_notes is None
+
+
+def test_generic_csv_import_of_the_raw_file_rejects_the_free_text_contacts(
+    shared_data, tmp_path, rows
+):
+    """The raw CSV through the generic importer: rows with free-text contacts are rejected."""
+    import re
+
+    from capacitymetro_plugin.core.registry import exchange
+
+    def free_text(r) -> bool:
+        phone = r["phone"].strip()
+        digits = re.sub(r"\D", "", phone)
+        return bool(
+            r["website"].strip()  # every website on the pages lacks http(s)://
+            or r["languages"].strip()  # languages are described in words, not ISO codes
+            or (r["email"].strip() and " " in r["email"].strip())
+            or (phone and (re.search(r"[^\d +()./-]", phone) or not 6 <= len(digits) <= 15))
+        )
+
+    expected = sorted(i + 2 for i, r in enumerate(rows) if free_text(r))
+    reg = Registry.create(tmp_path / "raw.gpkg")
+    result = exchange.import_file(
+        reg, shared_data / "servizi_migranti_da_pagine_web.csv", accept_partial=True
+    )
+    assert result.rejected_rows == expected
+    assert len(expected) == 11 and len(result.imported) == 48
+    assert len(reg.services()) == 48
