@@ -1,0 +1,227 @@
+"""Street pieces reached within a time, cut exactly where the time runs out (vectorised)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from capacitymetro_plugin.core.network.graph import Network
+
+
+def substrings(network: Network, segs: np.ndarray, f0: np.ndarray, f1: np.ndarray) -> np.ndarray:
+    """Return the parts of segments ``segs`` between fractions ``f0`` and ``f1`` of their length.
+
+    Fractions run along the stored direction of each segment (0 = first vertex). All inputs
+    have the same length; the result is an array of shapely LineStrings.
+    """
+    import shapely
+
+    segs = np.asarray(segs, dtype=np.int64)
+    k = segs.size
+    if k == 0:
+        return np.empty(0, dtype=object)
+    f0 = np.clip(np.asarray(f0, dtype=np.float64), 0.0, 1.0)
+    f1 = np.clip(np.asarray(f1, dtype=np.float64), 0.0, 1.0)
+    starts = network.offsets[segs]
+    counts = network.offsets[segs + 1] - starts
+    idx = np.repeat(starts - np.cumsum(np.r_[0, counts[:-1]]), counts) + np.arange(counts.sum())
+    part = np.repeat(np.arange(k), counts)
+    xy = network.coords[idx]
+    step = np.zeros(xy.shape[0])
+    step[1:] = np.hypot(*(xy[1:] - xy[:-1]).T)
+    first_vertex = np.r_[0, np.cumsum(counts)[:-1]]
+    step[first_vertex] = 0.0
+    cum = np.cumsum(step)
+    cum -= np.repeat(cum[first_vertex], counts)
+    total = cum[np.cumsum(counts) - 1]
+    a = f0 * total
+    b = f1 * total
+    lines = shapely.linestrings(xy, indices=part)
+    pa = shapely.get_coordinates(shapely.line_interpolate_point(lines, a))
+    pb = shapely.get_coordinates(shapely.line_interpolate_point(lines, b))
+    inner = (cum > a[part]) & (cum < b[part])
+    all_xy = np.vstack([pa, xy[inner], pb])
+    all_part = np.r_[np.arange(k), part[inner], np.arange(k)]
+    all_key = np.r_[a, cum[inner], b]
+    tie = np.r_[np.zeros(k), np.ones(int(inner.sum())), np.full(k, 2.0)]
+    order = np.lexsort((tie, all_key, all_part))
+    return shapely.linestrings(all_xy[order], indices=all_part[order])
+
+
+def reached_lines(network: Network, dist: np.ndarray, limit_s: float) -> np.ndarray:
+    """Return the street pieces reachable within ``limit_s`` seconds given node times ``dist``.
+
+    A street fully inside the limit is kept whole; a street on the edge of the area is cut at
+    the point where the remaining time runs out (from each end that was reached).
+    """
+    tail_t = dist[network.tail]
+    ok = tail_t < limit_s
+    if not ok.any():
+        return np.empty(0, dtype=object)
+    e = np.flatnonzero(ok)
+    t = network.time_s[e]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(t > 0, (limit_s - tail_t[e]) / t, 1.0)
+    frac = np.minimum(frac, 1.0)
+    segs = network.seg[e]
+    full = frac >= 1.0
+    rev = network.seg_reversed[e]
+    full_segs = np.unique(segs[full])
+    p = ~full
+    f0 = np.where(rev[p], 1.0 - frac[p], 0.0)
+    f1 = np.where(rev[p], 1.0, frac[p])
+    whole = network.segment_lines(full_segs)
+    # A partial edge whose segment is reached whole from the other end adds nothing.
+    partial_keep = ~np.isin(segs[p], full_segs)
+    cut = substrings(network, segs[p][partial_keep], f0[partial_keep], f1[partial_keep])
+    return np.concatenate([whole, cut])
+
+
+def segment_samples(
+    network: Network, spacing_m: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return points every ``spacing_m`` along every segment, cached on the network.
+
+    Returns ``(ptr, xy, frac)``: segment ``s`` owns samples ``ptr[s]:ptr[s+1]``, at positions
+    ``xy`` and at fractions ``frac`` (0–1) of the segment's length in its stored direction.
+    """
+    import shapely
+
+    key = f"_samples_{spacing_m:.6g}"
+    cached = network.__dict__.get(key)
+    if cached is not None:
+        return cached
+    lines = shapely.segmentize(network.segment_lines(), spacing_m)
+    xy, part = shapely.get_coordinates(lines, return_index=True)
+    counts = np.bincount(part, minlength=network.n_segments)
+    step = np.zeros(xy.shape[0])
+    step[1:] = np.hypot(*(xy[1:] - xy[:-1]).T)
+    first_vertex = np.r_[0, np.cumsum(counts)[:-1]]
+    step[first_vertex] = 0.0
+    cum = np.cumsum(step)
+    cum -= np.repeat(cum[first_vertex], counts)
+    total = cum[np.cumsum(counts) - 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(total[part] > 0, cum / total[part], 0.0)
+    ptr = np.r_[0, np.cumsum(counts)].astype(np.int64)
+    out = (ptr, xy, frac.astype(np.float32))
+    network.__dict__[key] = out
+    return out
+
+
+def oriented_samples(
+    network: Network, dist: np.ndarray, limit_s: float, spacing_m: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return points every ``spacing_m`` along reached streets and their travel times.
+
+    Each directed edge whose tail is reached within ``limit_s`` is sampled from its tail; a
+    sample's time is the tail's time plus the share of the edge's time up to it. Samples beyond
+    ``limit_s`` are dropped, so partial streets end where the time runs out (to ``spacing_m``).
+    """
+    ptr, sxy, sfrac = segment_samples(network, spacing_m)
+    tail_t = dist[network.tail]
+    e = np.flatnonzero(tail_t < limit_s)
+    if e.size == 0:
+        return np.empty((0, 2)), np.empty(0)
+    segs = network.seg[e]
+    starts = ptr[segs]
+    counts = ptr[segs + 1] - starts
+    idx = np.repeat(starts - np.cumsum(np.r_[0, counts[:-1]]), counts) + np.arange(counts.sum())
+    part = np.repeat(np.arange(e.size), counts)
+    frac = sfrac[idx]
+    rev = network.seg_reversed[e][part]
+    frac = np.where(rev, 1.0 - frac, frac)
+    times = tail_t[e][part] + frac * network.time_s[e][part]
+    keep = times <= limit_s
+    return sxy[idx[keep]], times[keep]
+
+
+def band_polygons(
+    network: Network,
+    dist: np.ndarray,
+    limits_s: list[float],
+    *,
+    buffer_m: float,
+    cell_m: float,
+    want_rings: bool = True,
+) -> tuple[list, list]:
+    """Return (nested, rings) polygons for sorted time limits, from one time raster.
+
+    The reached streets are sampled with their times onto a grid of ``cell_m``; a minimum
+    filter over a disc of ``buffer_m`` spreads each street's time to the cells around it
+    (a buffer of the streets); the cells are classed by limit and turned into polygons in one
+    pass. ``nested[i]`` holds everything within ``limits_s[i]``; ``rings[i]`` the part between
+    the previous limit and this one. Entries are None where nothing is reached.
+    """
+    import shapely
+    from affine import Affine
+    from rasterio.features import shapes
+    from scipy import ndimage
+
+    k = len(limits_s)
+    xy, times = oriented_samples(network, dist, limits_s[-1], cell_m / 2.0)
+    if times.size == 0:
+        return [None] * k, [None] * k
+    pad = buffer_m + 2 * cell_m
+    x0, y0 = xy.min(axis=0) - pad
+    x1, y1 = xy.max(axis=0) + pad
+    nx = int(np.ceil((x1 - x0) / cell_m))
+    ny = int(np.ceil((y1 - y0) / cell_m))
+    ix = ((xy[:, 0] - x0) / cell_m).astype(np.int64)
+    iy = ((y1 - xy[:, 1]) / cell_m).astype(np.int64)
+    grid = np.full((ny, nx), np.inf, dtype=np.float32)
+    order = np.argsort(-times)  # the smallest time written last wins
+    grid[iy[order], ix[order]] = times[order]
+    # Cells whose centre lies within ``buffer_m`` of a sampled cell's centre: the band is at
+    # least ``buffer_m`` wide on each side and at most ``buffer_m + cell_m * sqrt(2)``.
+    r = max(buffer_m / cell_m, 1.0)
+    rr = int(np.ceil(r))
+    yy, xx = np.mgrid[-rr : rr + 1, -rr : rr + 1]
+    footprint = (xx * xx + yy * yy) <= r * r + 1e-9
+    spread = ndimage.minimum_filter(grid, footprint=footprint, mode="constant", cval=np.inf)
+    band = np.searchsorted(np.asarray(limits_s, dtype=np.float32), spread, side="left").astype(
+        np.uint8
+    )
+    transform = Affine(cell_m, 0.0, x0, 0.0, -cell_m, y1)
+
+    def polygonize(mask_values: np.ndarray, mask: np.ndarray, origin_col: int, origin_row: int):
+        tr = transform * Affine.translation(origin_col, origin_row)
+        rings: list[np.ndarray] = []
+        ring_poly: list[int] = []
+        poly_value: list[int] = []
+        for geom, value in shapes(mask_values, mask=mask, transform=tr, connectivity=8):
+            for ring in geom["coordinates"]:
+                rings.append(np.asarray(ring, dtype=np.float64))
+                ring_poly.append(len(poly_value))
+            poly_value.append(int(value))
+        out: list[list] = [[] for _ in range(k)]
+        if not rings:
+            return out
+        sizes = np.fromiter((len(r) for r in rings), dtype=np.int64, count=len(rings))
+        lr = shapely.linearrings(np.vstack(rings), indices=np.repeat(np.arange(len(rings)), sizes))
+        polys = shapely.polygons(lr, indices=np.asarray(ring_poly))
+        for poly, value in zip(polys, poly_value, strict=True):
+            out[value].append(poly)
+        return out
+
+    def merged(polys: list):
+        if not polys:
+            return None
+        return polys[0] if len(polys) == 1 else shapely.multipolygons(polys)
+
+    nested: list = []
+    rings: list = []
+    if want_rings:
+        parts = polygonize(band, band < k, 0, 0)
+        rings = [merged(p) for p in parts]
+    for i in range(k):
+        inside = band <= i
+        rows = np.flatnonzero(inside.any(axis=1))
+        if rows.size == 0:
+            nested.append(None)
+            continue
+        cols = np.flatnonzero(inside.any(axis=0))
+        r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+        sub = inside[r0:r1, c0:c1]
+        parts = polygonize(np.zeros(sub.shape, dtype=np.uint8), sub, c0, r0)
+        nested.append(merged(parts[0]))
+    return nested, rings

@@ -1,0 +1,272 @@
+"""Shortest travel times from many origins at once, on the network's CSR array graph.
+
+Every search is one call into scipy's compiled Dijkstra (``scipy.sparse.csgraph.dijkstra``)
+over all origins, with the cut-off passed as ``limit`` so searches stop early. There is no
+per-origin Python loop; large origin sets are processed in chunks to bound memory.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from capacitymetro_plugin.core.errors import InputError
+from capacitymetro_plugin.core.network.graph import Network
+from capacitymetro_plugin.core.progress import Progress, ensure
+
+# Dense distance blocks are at most this many float64 values (~160 MB).
+MAX_BLOCK_VALUES = 20_000_000
+
+
+@dataclass
+class NearestTimes:
+    """Per-node travel time to the nearest source.
+
+    Attributes
+    ----------
+    time_s
+        Seconds from the nearest source (its extra delay included); ``inf`` when unreached.
+    source
+        Position (in the ``source_nodes`` given) of the nearest source; -1 when unreached.
+    """
+
+    time_s: np.ndarray
+    source: np.ndarray
+
+    @property
+    def reached(self) -> np.ndarray:
+        """True for nodes reached within the cut-off."""
+        return np.isfinite(self.time_s)
+
+
+def check_cutoff(cutoff_s: float | None) -> float:
+    """Return the cut-off as a positive number of seconds (``inf`` for None)."""
+    if cutoff_s is None:
+        return math.inf
+    try:
+        value = float(cutoff_s)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not value > 0:
+        raise InputError(
+            f"Cut-off {cutoff_s!r} s must be a positive number of seconds.",
+            fix="Give a positive time, or none for no limit.",
+            it=f"Il limite {cutoff_s!r} s deve essere un numero positivo di secondi.",
+            fix_it="Indica un tempo positivo, o nessuno per non porre limiti.",
+        )
+    return value
+
+
+def check_nodes(network: Network, nodes: Sequence[int] | np.ndarray, *, what: str) -> np.ndarray:
+    """Return ``nodes`` as an int array, checking it is non-empty and in range."""
+    arr = np.asarray(nodes, dtype=np.int64).ravel()
+    if arr.size == 0:
+        raise InputError(
+            f"No {what} to compute travel times from.",
+            fix=f"Give at least one {what} on the network.",
+            it=f"Nessun punto ({what}) da cui calcolare i tempi.",
+            fix_it="Indica almeno un punto sulla rete.",
+        )
+    bad = (arr < 0) | (arr >= network.n_nodes)
+    if bad.any():
+        raise InputError(
+            f"{int(bad.sum())} {what} node indices are outside the network (0–{network.n_nodes - 1}).",
+            fix="Snap the points to this network first (snap()).",
+            it=f"{int(bad.sum())} indici di nodo ({what}) sono fuori dalla rete.",
+            fix_it="Aggancia prima i punti a questa rete (snap()).",
+        )
+    return arr
+
+
+def _limit(cutoff: float) -> float:
+    return np.inf if math.isinf(cutoff) else cutoff
+
+
+def nearest_times(
+    network: Network,
+    source_nodes: Sequence[int] | np.ndarray,
+    *,
+    cutoff_s: float | None = None,
+    extra_delay_s: Sequence[float] | np.ndarray | None = None,
+    progress: Progress | None = None,
+) -> NearestTimes:
+    """Return every node's travel time to its nearest source (multi-source Dijkstra).
+
+    Parameters
+    ----------
+    network
+        The prepared network.
+    source_nodes
+        Node index of each source (e.g. ``snap(...).node``); repeats are allowed.
+    cutoff_s
+        Stop at this many seconds; farther nodes get ``inf`` and source -1.
+    extra_delay_s
+        Optional per-source delay added to its times (e.g. waiting time), seconds ≥ 0. Done with
+        a virtual super-source joined to each source by an edge of its delay.
+
+    Returns
+    -------
+    NearestTimes
+        ``time_s`` and ``source`` (position in ``source_nodes``) per node.
+    """
+    from scipy.sparse.csgraph import dijkstra
+
+    progress = ensure(progress)
+    src = check_nodes(network, source_nodes, what="source")
+    cutoff = check_cutoff(cutoff_s)
+    n = network.n_nodes
+    progress.report(0.0, "Shortest travel times")
+    if extra_delay_s is None:
+        uniq, first = np.unique(src, return_index=True)
+        dist, _, owner_node = dijkstra(
+            network.csr,
+            directed=True,
+            indices=uniq,
+            min_only=True,
+            return_predecessors=True,
+            limit=_limit(cutoff),
+        )
+        pos_of_node = np.full(n, -1, dtype=np.int64)
+        pos_of_node[uniq] = first
+        source = np.where(owner_node >= 0, pos_of_node[np.maximum(owner_node, 0)], -1)
+    else:
+        delay = np.asarray(extra_delay_s, dtype=np.float64).ravel()
+        if delay.shape != src.shape:
+            raise InputError(
+                f"{delay.size} delays given for {src.size} sources.",
+                fix="Give one delay per source.",
+                it=f"{delay.size} ritardi per {src.size} sorgenti.",
+                fix_it="Indica un ritardo per ogni sorgente.",
+            )
+        if not np.isfinite(delay).all() or (delay < 0).any():
+            raise InputError(
+                "Extra delays must be finite and zero or more seconds.",
+                fix="Fix the delay field (empty or negative values).",
+                it="I ritardi aggiuntivi devono essere finiti e maggiori o uguali a zero.",
+                fix_it="Correggi il campo del ritardo (valori vuoti o negativi).",
+            )
+        dist, source = _with_super_source(network, src, delay, cutoff)
+    dist = np.asarray(dist, dtype=np.float64)
+    source = np.where(np.isfinite(dist), source, -1)
+    progress.report(1.0, "Shortest travel times")
+    return NearestTimes(time_s=dist, source=source.astype(np.int64))
+
+
+def _with_super_source(
+    network: Network, src: np.ndarray, delay: np.ndarray, cutoff: float
+) -> tuple[np.ndarray, np.ndarray]:
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import dijkstra
+
+    n = network.n_nodes
+    # The fastest of several sources on the same node wins (first listed on ties).
+    order = np.lexsort((np.arange(src.size), delay, src))
+    s_sorted, d_sorted, p_sorted = src[order], delay[order], order
+    keep = np.r_[True, s_sorted[1:] != s_sorted[:-1]]
+    s_nodes, s_delay, s_pos = s_sorted[keep], d_sorted[keep], p_sorted[keep]
+    csr = network.csr
+    # Append one row (the super-source n) with an edge to each source node.
+    indptr = np.r_[csr.indptr, csr.indptr[-1] + s_nodes.size]
+    indices = np.r_[csr.indices, s_nodes].astype(np.int32)
+    data = np.r_[csr.data, s_delay]
+    big = sp.csr_matrix((data, indices, indptr), shape=(n + 1, n + 1))
+    dist, pred = dijkstra(
+        big, directed=True, indices=n, return_predecessors=True, limit=_limit(cutoff)
+    )
+    dist, pred = dist[:n], pred[:n]
+    # Follow predecessors to the first node after the super-source (pointer jumping).
+    root = np.where(pred == n, np.arange(n), pred)
+    root = np.where(root < 0, -1, root)
+    for _ in range(64):
+        nxt = np.where(root >= 0, root[np.maximum(root, 0)], -1)
+        if np.array_equal(nxt, root):
+            break
+        root = nxt
+    pos_of_node = np.full(n, -1, dtype=np.int64)
+    pos_of_node[s_nodes] = s_pos
+    source = np.where(root >= 0, pos_of_node[np.maximum(root, 0)], -1)
+    return dist, source
+
+
+def times_from_each(
+    network: Network,
+    source_nodes: Sequence[int] | np.ndarray,
+    *,
+    cutoff_s: float | None = None,
+    columns: np.ndarray | None = None,
+    progress: Progress | None = None,
+):
+    """Yield ``(rows, block)`` of travel times from each source, a chunk of sources at a time.
+
+    ``rows`` are positions in ``source_nodes``; ``block`` has one row per position and one
+    column per node (or per entry of ``columns``), ``inf`` beyond the cut-off.
+    """
+    from scipy.sparse.csgraph import dijkstra
+
+    progress = ensure(progress)
+    src = check_nodes(network, source_nodes, what="source")
+    cutoff = check_cutoff(cutoff_s)
+    chunk = max(1, MAX_BLOCK_VALUES // max(network.n_nodes, 1))
+    csr = network.csr
+    for start in range(0, src.size, chunk):
+        progress.report(start / src.size, "Travel times")
+        rows = np.arange(start, min(start + chunk, src.size))
+        uniq, inv = np.unique(src[rows], return_inverse=True)
+        block = dijkstra(csr, directed=True, indices=uniq, limit=_limit(cutoff))
+        block = np.atleast_2d(block)
+        if columns is not None:
+            block = block[:, columns]
+        yield rows, block[inv]
+    progress.report(1.0, "Travel times")
+
+
+def od_matrix(
+    network: Network,
+    origin_nodes: Sequence[int] | np.ndarray,
+    dest_nodes: Sequence[int] | np.ndarray,
+    *,
+    cutoff_s: float | None = None,
+    sparse: bool = False,
+    progress: Progress | None = None,
+):
+    """Return the origin × destination travel times in seconds.
+
+    Parameters
+    ----------
+    origin_nodes, dest_nodes
+        Node indices (e.g. services and population points after :func:`snap`).
+    cutoff_s
+        Times beyond it are ``inf`` (dense) or absent (sparse).
+    sparse
+        Return a ``scipy.sparse.csr_matrix`` holding only the reached pairs (a reached pair at
+        0 s is stored as an explicit zero).
+
+    Returns
+    -------
+    numpy.ndarray or scipy.sparse.csr_matrix
+        Shape ``(len(origin_nodes), len(dest_nodes))``.
+    """
+    import scipy.sparse as sp
+
+    dest = check_nodes(network, dest_nodes, what="destination")
+    origins = check_nodes(network, origin_nodes, what="origin")
+    if not sparse:
+        out = np.full((origins.size, dest.size), np.inf)
+        for rows, block in times_from_each(
+            network, origins, cutoff_s=cutoff_s, columns=dest, progress=progress
+        ):
+            out[rows] = block
+        return out
+    r_all, c_all, v_all = [], [], []
+    for rows, block in times_from_each(
+        network, origins, cutoff_s=cutoff_s, columns=dest, progress=progress
+    ):
+        r, c = np.nonzero(np.isfinite(block))
+        r_all.append(rows[r])
+        c_all.append(c)
+        v_all.append(block[r, c])
+    r, c, v = (np.concatenate(a) for a in (r_all, c_all, v_all))
+    return sp.csr_matrix((v, (r, c)), shape=(origins.size, dest.size))

@@ -1,0 +1,6 @@
+"""Share the synthetic street builders of tests/unit/network with the access tests."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "network"))

@@ -1,0 +1,121 @@
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from netfixtures import CRS, X0, Y0, grid_lines, points
+from shapely.geometry import LineString, Point
+
+from capacitymetro_plugin.core.access import isochrones
+from capacitymetro_plugin.core.errors import InputError, NetworkError
+from capacitymetro_plugin.core.network import network_from_lines
+from capacitymetro_plugin.core.progress import Progress
+
+WALK = 4.5 / 3.6
+
+
+@pytest.fixture(scope="module")
+def net():
+    return network_from_lines(grid_lines(10))
+
+
+@pytest.mark.parametrize("method", ["raster", "vector"])
+def test_nested_bands_grow_and_stay_within_reach(net, method):
+    svc = points([(X0 + 300, Y0 + 400)], service_id=["A"])
+    iso = isochrones(net, svc, thresholds_min=(1, 2, 4), method=method)
+    assert iso["threshold_min"].tolist() == [1.0, 2.0, 4.0]
+    assert (iso["service_id"] == "A").all() and (iso["from_min"] == 0).all()
+    geoms = iso.geometry.values
+    assert all(g.is_valid for g in geoms)
+    areas = shapely.area(geoms)
+    assert areas[0] < areas[1] < areas[2]
+    for small, big in zip(geoms[:-1], geoms[1:], strict=False):
+        assert small.difference(big).area < 1e-6 * small.area
+    # No vertex farther from the service than the walk can go, plus the band and one cell.
+    for t, g in zip((1, 2, 4), geoms, strict=False):
+        reach = WALK * 60 * t + 20 + 10 * np.sqrt(2) + 0.01
+        xy = shapely.get_coordinates(g)
+        assert np.hypot(xy[:, 0] - (X0 + 300), xy[:, 1] - (Y0 + 400)).max() <= reach
+
+
+def test_partial_streets_are_cut_at_the_remaining_time(net):
+    # 1 minute = 75 m: no junction is reached (they are 100 m apart) but the streets are.
+    iso = isochrones(net, points([(X0 + 300, Y0 + 400)]), thresholds_min=[1])
+    g = iso.geometry.iloc[0]
+    assert g.contains(Point(X0 + 300 + 60, Y0 + 400))
+    assert g.contains(Point(X0 + 300, Y0 + 400 - 60))
+    assert not g.contains(Point(X0 + 300 + 75 + 20 + 15, Y0 + 400))
+    assert not g.contains(Point(X0 + 350, Y0 + 450))  # inside the block, 50 m from any street
+
+
+def test_disjoint_bands_do_not_overlap_and_sum_to_nested(net):
+    svc = points([(X0 + 300, Y0 + 400), (X0 + 800, Y0 + 100)], service_id=["A", "B"])
+    rings = isochrones(net, svc, thresholds_min=(2, 4, 6), bands="disjoint")
+    nested = isochrones(net, svc, thresholds_min=(2, 4, 6), bands="nested")
+    for sid in ("A", "B"):
+        r = rings[rings.service_id == sid]
+        n = nested[nested.service_id == sid]
+        assert r["from_min"].tolist() == [0.0, 2.0, 4.0]
+        g = r.geometry.values
+        for i in range(len(g)):
+            for j in range(i + 1, len(g)):
+                assert g[i].intersection(g[j]).area < 1e-6
+        assert r["area_km2"].sum() == pytest.approx(n["area_km2"].iloc[-1], rel=1e-9)
+
+
+def test_raster_and_vector_methods_agree_roughly(net):
+    svc = points([(X0 + 450, Y0 + 450)])
+    a = isochrones(net, svc, thresholds_min=[5], method="raster").area.iloc[0]
+    b = isochrones(net, svc, thresholds_min=[5], method="vector").area.iloc[0]
+    # The raster band is buffer_m to buffer_m + one cell wide on each side: on this grid,
+    # whose streets run along cell edges, it is the full extra cell (25 % wider).
+    assert b <= a <= b * 1.3
+
+
+def test_shapes_do_not_jump_a_river_without_bridge():
+    # Two streets 60 m apart (a river between), joined by a bridge 1.5 km away.
+    south = LineString([(X0, Y0), (X0 + 1500, Y0)])
+    north = LineString([(X0, Y0 + 60), (X0 + 1500, Y0 + 60)])
+    bridge = LineString([(X0 + 1500, Y0), (X0 + 1500, Y0 + 60)])
+    net = network_from_lines(gpd.GeoDataFrame(geometry=[south, north, bridge], crs=CRS))
+    iso = isochrones(net, points([(X0, Y0)]), thresholds_min=[5])
+    g = iso.geometry.iloc[0]
+    assert g.contains(Point(X0 + 300, Y0))
+    assert not g.intersects(Point(X0 + 100, Y0 + 60))  # 60 m away in a straight line
+    disc = Point(X0, Y0).buffer(WALK * 300)
+    assert disc.contains(Point(X0 + 100, Y0 + 60))
+
+
+def test_one_polygon_set_for_all_services(net):
+    svc = points([(X0, Y0), (X0 + 900, Y0 + 900)])
+    iso = isochrones(net, svc, thresholds_min=[2], per_service=False)
+    assert iso["service_id"].tolist() == ["all"]
+    assert iso.geometry.iloc[0].geom_type == "MultiPolygon"
+
+
+def test_off_network_services_are_reported(net):
+    svc = points([(X0, Y0), (X0 + 9000, Y0)], service_id=["near", "far"])
+    msgs = []
+    iso = isochrones(net, svc, thresholds_min=[2], progress=Progress(log=msgs.append))
+    assert iso["service_id"].tolist() == ["near"]
+    assert any("far" in m for m in msgs)
+    with pytest.raises(NetworkError, match="from the network"):
+        isochrones(net, svc.iloc[[1]], thresholds_min=[2])
+
+
+@pytest.mark.parametrize("bad", [[0], [-5], [500], ["abc"], []])
+def test_thresholds_out_of_range(net, bad):
+    with pytest.raises(InputError) as err:
+        isochrones(net, points([(X0, Y0)]), thresholds_min=bad)
+    assert err.value.message_it != err.value.message
+
+
+def test_other_bad_options(net):
+    svc = points([(X0, Y0)])
+    with pytest.raises(InputError, match="band"):
+        isochrones(net, svc, bands="rings")
+    with pytest.raises(InputError, match="method"):
+        isochrones(net, svc, method="hull")
+    with pytest.raises(InputError, match="field"):
+        isochrones(net, svc, id_field="nope")
+    with pytest.raises(InputError, match="empty"):
+        isochrones(net, svc.iloc[:0])

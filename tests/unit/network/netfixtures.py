@@ -1,0 +1,47 @@
+"""Small synthetic street layers for the network and access unit tests."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+from shapely.geometry import LineString
+
+CRS = "EPSG:32632"
+X0, Y0 = 660_000.0, 5_100_000.0
+
+
+def grid_lines(n: int = 6, spacing: float = 100.0, *, bend: bool = True) -> gpd.GeoDataFrame:
+    """An n×n street grid noded at every junction; some streets have a middle vertex."""
+    rows = []
+    for i in range(n):
+        for j in range(n):
+            x, y = X0 + i * spacing, Y0 + j * spacing
+            if i + 1 < n:
+                mid = (x + spacing / 2, y + (7.0 if bend and (i + j) % 3 == 0 else 0.0))
+                rows.append(LineString([(x, y), mid, (x + spacing, y)]))
+            if j + 1 < n:
+                rows.append(LineString([(x, y), (x, y + spacing)]))
+    return gpd.GeoDataFrame({"name": [f"s{k}" for k in range(len(rows))]}, geometry=rows, crs=CRS)
+
+
+def nx_from_lines(gdf: gpd.GeoDataFrame, speed_kmh: float, tol: float = 0.1) -> nx.Graph:
+    """An undirected networkx graph keyed by rounded end coordinates (independent of our code)."""
+    G = nx.Graph()
+    for geom in gdf.geometry:
+        a = tuple(np.round(np.asarray(geom.coords[0]) / tol).astype(int))
+        b = tuple(np.round(np.asarray(geom.coords[-1]) / tol).astype(int))
+        w = geom.length / (speed_kmh / 3.6)
+        if G.has_edge(a, b):
+            w = min(w, G[a][b]["weight"])
+        G.add_edge(a, b, weight=w)
+    return G
+
+
+def key_of(x: float, y: float, tol: float = 0.1) -> tuple[int, int]:
+    return tuple(np.round(np.array([x, y]) / tol).astype(int))
+
+
+def points(xy, crs: str = CRS, **cols) -> gpd.GeoDataFrame:
+    xy = np.asarray(xy, dtype=float)
+    return gpd.GeoDataFrame(cols, geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=crs)
