@@ -1,0 +1,117 @@
+"""Builders from OSM XML, GraphML and a (cached) place, on tiny files written by the tests."""
+
+import networkx as nx
+import numpy as np
+import osmnx as ox
+import pytest
+
+from capacitymetro_plugin.core.errors import DataUnavailableError, InputError, NetworkError
+from capacitymetro_plugin.core.network import (
+    network_from_graphml,
+    network_from_osm,
+    network_from_place,
+)
+
+# A plus-shaped junction in Trento: a residential street W–E (one-way eastwards),
+# a footway N–S, and a motorway spur going east from the E end.
+NODES = {
+    1: (11.1200, 46.0700),  # W
+    2: (11.1210, 46.0700),  # centre
+    3: (11.1220, 46.0700),  # E
+    4: (11.1210, 46.0710),  # N
+    5: (11.1210, 46.0690),  # S
+    6: (11.1240, 46.0700),  # motorway end
+}
+WAYS = [
+    (10, [1, 2, 3], {"highway": "residential", "oneway": "yes", "maxspeed": "30"}),
+    (11, [4, 2, 5], {"highway": "footway"}),
+    (12, [3, 6], {"highway": "motorway"}),
+    (13, [1, 4], {"building": "yes"}),  # not a street
+]
+
+
+def write_osm(path):
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="test">']
+    for nid, (lon, lat) in NODES.items():
+        lines.append(f'<node id="{nid}" version="1" lat="{lat}" lon="{lon}"/>')
+    for wid, refs, tags in WAYS:
+        lines.append(f'<way id="{wid}" version="1">')
+        lines += [f'<nd ref="{r}"/>' for r in refs]
+        lines += [f'<tag k="{k}" v="{v}"/>' for k, v in tags.items()]
+        lines.append("</way>")
+    lines.append("</osm>")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_walk_from_osm_excludes_motorway_and_ignores_oneway(tmp_path):
+    net = network_from_osm(write_osm(tmp_path / "plus.osm"), mode="walk")
+    assert net.crs == 32632
+    assert net.n_nodes == 5  # the motorway end is gone, the building too
+    assert set(net.node_id.tolist()) == {1, 2, 3, 4, 5}
+    # Every street both ways, at 4.5 km/h.
+    assert net.n_edges == 2 * 4
+    assert np.allclose(net.time_s, net.length_m / 1.25)
+    assert net.length_m.sum() / 2 == pytest.approx(77.2 * 2 + 111.2 * 2, rel=0.01)
+
+
+def test_car_from_osm_respects_oneway_and_maxspeed(tmp_path):
+    net = network_from_osm(write_osm(tmp_path / "plus.osm"), mode="car", keep_largest=False)
+    ids = net.node_id
+    pairs = {(int(ids[t]), int(ids[h])) for t, h in zip(net.tail, net.head, strict=True)}
+    # Without the footway, node 2 is a mere bend: the street is simplified to 1 → 3.
+    assert pairs == {(1, 3), (3, 6), (6, 3)}  # one-way eastwards; the motorway both ways
+    res = np.flatnonzero((ids[net.tail] == 1) & (ids[net.head] == 3))[0]
+    assert net.time_s[res] == pytest.approx(net.length_m[res] / (30 / 3.6))
+
+
+def test_osm_errors(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        network_from_osm(tmp_path / "none.osm.pbf")
+    bad = tmp_path / "bad.osm"
+    bad.write_text("this is not xml")
+    with pytest.raises(InputError):
+        network_from_osm(bad)
+    only_motorway = tmp_path / "m.osm"
+    only_motorway.write_text(
+        '<?xml version="1.0"?><osm version="0.6">'
+        '<node id="1" lat="46.07" lon="11.12"/><node id="2" lat="46.07" lon="11.13"/>'
+        '<way id="3"><nd ref="1"/><nd ref="2"/><tag k="highway" v="motorway"/></way></osm>'
+    )
+    with pytest.raises(NetworkError, match="walk"):
+        network_from_osm(only_motorway, mode="walk")
+
+
+def small_graph():
+    G = nx.MultiDiGraph(crs="EPSG:4326")
+    for nid, (lon, lat) in NODES.items():
+        G.add_node(nid, x=lon, y=lat)
+    G.add_edge(1, 2, length=77.2, highway="residential", oneway=True)
+    G.add_edge(2, 3, length=77.2, highway="residential", oneway=True)
+    for a, b in ((4, 2), (2, 5)):
+        G.add_edge(a, b, length=111.2, highway="footway", oneway=False)
+        G.add_edge(b, a, length=111.2, highway="footway", oneway=False)
+    return G
+
+
+def test_graphml_and_cached_place(tmp_path, monkeypatch):
+    path = tmp_path / "g.graphml"
+    ox.save_graphml(small_graph(), path)
+    net = network_from_graphml(path, mode="walk")
+    assert net.n_nodes == 5 and net.n_edges == 8
+    assert net.length_m.sum() == pytest.approx(2 * (2 * 77.2 + 2 * 111.2))
+
+    # A cached download is read back without any network access.
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    ox.save_graphml(small_graph(), cache / "trento_italy_walk.graphml")
+
+    def offline(*args, **kwargs):
+        raise ConnectionError("no internet here")
+
+    monkeypatch.setattr(ox, "graph_from_place", offline)
+    net2 = network_from_place("Trento, Italy", mode="walk", cache_dir=cache)
+    assert net2.n_nodes == 5
+    with pytest.raises(DataUnavailableError, match="Cannot download") as err:
+        network_from_place("Rovereto, Italy", mode="walk", cache_dir=cache)
+    assert "Impossibile scaricare" in err.value.localized("it")
