@@ -69,319 +69,319 @@
         <translation>Scrivi entrambe le coordinate come numeri, oppure clicca sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="95"/>
+        <location filename="../gui/dock.py" line="134"/>
         <source>CapaCityMetro service registry</source>
         <translation>CapaCityMetro - registro dei servizi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="126"/>
+        <location filename="../gui/dock.py" line="166"/>
         <source>Registry layer</source>
         <translation>Layer del registro</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="133"/>
+        <location filename="../gui/dock.py" line="173"/>
         <source>Search name, address, comune, description…</source>
         <translation>Cerca nome, indirizzo, comune, descrizione…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="144"/>
+        <location filename="../gui/dock.py" line="189"/>
         <source>All sectors</source>
         <translation>Tutti i settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="147"/>
+        <location filename="../gui/dock.py" line="192"/>
         <source>All operators</source>
         <translation>Tutti gli operatori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="150"/>
+        <location filename="../gui/dock.py" line="195"/>
         <source>Any status</source>
         <translation>Qualsiasi stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="153"/>
+        <location filename="../gui/dock.py" line="198"/>
         <source>All languages</source>
         <translation>Tutte le lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="154"/>
+        <location filename="../gui/dock.py" line="199"/>
         <source>All comuni</source>
         <translation>Tutti i comuni</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="155"/>
+        <location filename="../gui/dock.py" line="200"/>
         <source>Not verified for</source>
         <translation>Non verificati da</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="159"/>
+        <location filename="../gui/dock.py" line="204"/>
         <source> months</source>
         <translation> mesi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="183"/>
+        <location filename="../gui/dock.py" line="228"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="183"/>
+        <location filename="../gui/dock.py" line="228"/>
         <source>Verified</source>
         <translation>Verificato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="209"/>
+        <location filename="../gui/dock.py" line="254"/>
         <source>Good-practice sheets</source>
         <translation>Schede di buone pratiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="215"/>
+        <location filename="../gui/dock.py" line="260"/>
         <source>Open sheet</source>
         <translation>Apri scheda</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="226"/>
+        <location filename="../gui/dock.py" line="271"/>
         <source>Add</source>
         <translation>Aggiungi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="227"/>
+        <location filename="../gui/dock.py" line="272"/>
         <source>Add a service: fill the form and click on the map</source>
         <translation>Aggiungi un servizio: compila il modulo e clicca sulla mappa</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="228"/>
+        <location filename="../gui/dock.py" line="273"/>
         <source>Edit</source>
         <translation>Modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="229"/>
+        <location filename="../gui/dock.py" line="274"/>
         <source>Set location</source>
         <translation>Posiziona</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="230"/>
+        <location filename="../gui/dock.py" line="275"/>
         <source>Click on the map to place the selected service</source>
         <translation>Clicca sulla mappa per posizionare il servizio selezionato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="231"/>
+        <location filename="../gui/dock.py" line="276"/>
         <source>Delete</source>
         <translation>Elimina</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="243"/>
+        <location filename="../gui/dock.py" line="288"/>
         <source>Undo</source>
         <translation>Annulla ultima modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="245"/>
+        <location filename="../gui/dock.py" line="290"/>
         <source>Discard changes</source>
         <translation>Scarta modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="254"/>
+        <location filename="../gui/dock.py" line="299"/>
         <source>Import…</source>
         <translation>Importa…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="255"/>
+        <location filename="../gui/dock.py" line="300"/>
         <source>Export…</source>
         <translation>Esporta…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="494"/>
+        <location filename="../gui/dock.py" line="518"/>
         <source>No location yet: select it and click "Set location".</source>
         <translation>Ancora senza posizione: selezionalo e clicca "Posiziona".</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="501"/>
+        <location filename="../gui/dock.py" line="543"/>
         <source>{} of {} services</source>
         <translation>{} servizi su {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="503"/>
+        <location filename="../gui/dock.py" line="545"/>
         <source>{} without location</source>
         <translation>{} senza posizione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="563"/>
+        <location filename="../gui/dock.py" line="605"/>
         <source>Select a service to see its details.</source>
         <translation>Seleziona un servizio per vederne i dettagli.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="579"/>
+        <location filename="../gui/dock.py" line="621"/>
         <source>Sectors</source>
         <translation>Settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="583"/>
+        <location filename="../gui/dock.py" line="625"/>
         <location filename="../gui/service_form.py" line="89"/>
         <source>Operator type</source>
         <translation>Tipo di operatore</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="587"/>
+        <location filename="../gui/dock.py" line="629"/>
         <location filename="../gui/service_form.py" line="91"/>
         <source>Target groups</source>
         <translation>Destinatari</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="588"/>
+        <location filename="../gui/dock.py" line="630"/>
         <source>Languages</source>
         <translation>Lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="589"/>
+        <location filename="../gui/dock.py" line="631"/>
         <location filename="../gui/service_form.py" line="93"/>
         <source>Opening hours</source>
         <translation>Orari di apertura</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="590"/>
+        <location filename="../gui/dock.py" line="632"/>
         <location filename="../gui/service_form.py" line="94"/>
         <source>Capacity (people/week)</source>
         <translation>Capacità (persone/settimana)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="591"/>
+        <location filename="../gui/dock.py" line="633"/>
         <location filename="../gui/service_form.py" line="98"/>
         <source>Address</source>
         <translation>Indirizzo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="592"/>
+        <location filename="../gui/dock.py" line="634"/>
         <location filename="../gui/service_form.py" line="101"/>
         <source>Comune</source>
         <translation>Comune</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="603"/>
+        <location filename="../gui/dock.py" line="645"/>
         <location filename="../gui/service_form.py" line="95"/>
         <source>Phone</source>
         <translation>Telefono</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="605"/>
+        <location filename="../gui/dock.py" line="647"/>
         <location filename="../gui/service_form.py" line="97"/>
         <source>Website</source>
         <translation>Sito web</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="606"/>
+        <location filename="../gui/dock.py" line="648"/>
         <location filename="../gui/service_form.py" line="102"/>
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="607"/>
+        <location filename="../gui/dock.py" line="649"/>
         <location filename="../gui/service_form.py" line="103"/>
         <source>Last verified</source>
         <translation>Ultima verifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="608"/>
+        <location filename="../gui/dock.py" line="650"/>
         <location filename="../gui/service_form.py" line="106"/>
         <source>Source URL</source>
         <translation>URL della fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="614"/>
+        <location filename="../gui/dock.py" line="656"/>
         <source>No location yet: click "Set location" and then on the map.</source>
         <translation>Ancora senza posizione: clicca "Posiziona" e poi sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="618"/>
+        <location filename="../gui/dock.py" line="660"/>
         <source>Not verified in the last {} months.</source>
         <translation>Non verificato negli ultimi {} mesi.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="629"/>
+        <location filename="../gui/dock.py" line="671"/>
         <location filename="../gui/service_form.py" line="96"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="673"/>
+        <location filename="../gui/dock.py" line="715"/>
         <source>Place</source>
         <translation>Luogo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="674"/>
+        <location filename="../gui/dock.py" line="716"/>
         <source>Themes</source>
         <translation>Temi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="675"/>
+        <location filename="../gui/dock.py" line="717"/>
         <source>Source</source>
         <translation>Fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="690"/>
+        <location filename="../gui/dock.py" line="732"/>
         <source>Good-practice sheet</source>
         <translation>Scheda di buona pratica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="720"/>
+        <location filename="../gui/dock.py" line="762"/>
         <source>No registry layer in the project: add the services layer of a registry GeoPackage.</source>
         <translation>Nessun layer del registro nel progetto: aggiungi il layer services di un GeoPackage del registro.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="726"/>
+        <location filename="../gui/dock.py" line="768"/>
         <source>Unsaved changes: "Save changes" writes them, "Discard changes" drops them.</source>
         <translation>Modifiche non salvate: "Salva modifiche" le scrive, "Scarta modifiche" le elimina.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="751"/>
+        <location filename="../gui/dock.py" line="793"/>
         <source>New service</source>
         <translation>Nuovo servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="771"/>
+        <location filename="../gui/dock.py" line="813"/>
         <source>Click on the map where the service is (right click to cancel).</source>
         <translation>Clicca sulla mappa dove si trova il servizio (tasto destro per annullare).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="824"/>
+        <location filename="../gui/dock.py" line="866"/>
         <source>The layer cannot be edited (read-only source?).</source>
         <translation>Il layer non è modificabile (sorgente in sola lettura?).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="864"/>
+        <location filename="../gui/dock.py" line="906"/>
         <source>The layer refused the new service.</source>
         <translation>Il layer ha rifiutato il nuovo servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="867"/>
+        <location filename="../gui/dock.py" line="909"/>
         <source>Add service</source>
         <translation>Aggiungi servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="902"/>
+        <location filename="../gui/dock.py" line="944"/>
         <source>Edit service</source>
         <translation>Modifica servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="914"/>
+        <location filename="../gui/dock.py" line="956"/>
         <source>The layer refused to delete the service.</source>
         <translation>Il layer ha rifiutato l'eliminazione del servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="923"/>
+        <location filename="../gui/dock.py" line="965"/>
         <source>Delete "{}"? You can still undo or discard the change before saving.</source>
         <translation>Eliminare "{}"? Puoi ancora annullare o scartare la modifica prima di salvare.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="923"/>
+        <location filename="../gui/dock.py" line="965"/>
         <source>Delete service</source>
         <translation>Elimina servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="973"/>
+        <location filename="../gui/dock.py" line="1015"/>
         <source>Save changes</source>
         <translation>Salva modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="973"/>
+        <location filename="../gui/dock.py" line="1015"/>
         <source>The changes could not be saved:</source>
         <translation>Non è stato possibile salvare le modifiche:</translation>
     </message>
@@ -1018,78 +1018,78 @@
         <translation>Controllo dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="307"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="308"/>
         <source>Export HSDS 3.0</source>
         <translation>Esporta HSDS 3.0</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="308"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="309"/>
         <source>Exports the services and organizations of a registry in the Open Referral Human Services Data Specification 3.0: one JSON file (full service objects) and/or a tabular CSV datapackage folder. A public export (the default) leaves out internal notes and contact names.</source>
         <translation>Esporta i servizi e le organizzazioni di un registro secondo la Human Services Data Specification 3.0 di Open Referral: un file JSON (oggetti servizio completi) e/o una cartella datapackage tabellare in CSV. Un'esportazione pubblica (predefinita) esclude le note interne e i nomi dei contatti.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="320"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="321"/>
         <location filename="../provider/algorithms/registry_algs.py" line="231"/>
         <source>Registry GeoPackage</source>
         <translation>GeoPackage del registro</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="325"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="326"/>
         <source>Public export (without internal notes and contact names)</source>
         <translation>Esportazione pubblica (senza note interne e nomi dei contatti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="332"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="333"/>
         <source>HSDS JSON file</source>
         <translation>File JSON HSDS</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="341"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="342"/>
         <source>HSDS tabular datapackage folder (CSV)</source>
         <translation>Cartella datapackage tabellare HSDS (CSV)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="349"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="350"/>
         <source>Services exported</source>
         <translation>Servizi esportati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="364"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="365"/>
         <source>Choose an HSDS JSON file and/or a datapackage folder to write.</source>
         <translation>Scegli un file JSON HSDS e/o una cartella datapackage da scrivere.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="369"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="370"/>
         <source>Writing HSDS JSON</source>
         <translation>Scrittura del JSON HSDS</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="372"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="373"/>
         <source>Writing HSDS datapackage</source>
         <translation>Scrittura del datapackage HSDS</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="385"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="386"/>
         <source>Build sample registry</source>
         <translation>Crea il registro di esempio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="386"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="387"/>
         <source>Builds a registry GeoPackage from servizi_migranti_da_pagine_web.csv (59 services in Trento, Venezia, Bari and Pioltello, transcribed from web pages) plus six good-practice sheets from Italian integration projects, placed at comune level.</source>
         <translation>Crea un GeoPackage del registro da servizi_migranti_da_pagine_web.csv (59 servizi a Trento, Venezia, Bari e Pioltello, trascritti da pagine web) più sei schede di buone pratiche da progetti italiani di integrazione, collocate a livello comunale.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="395"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="396"/>
         <source>Data folder (holding servizi_migranti_da_pagine_web.csv)</source>
         <translation>Cartella dei dati (contenente servizi_migranti_da_pagine_web.csv)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="402"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="403"/>
         <source>Sample registry GeoPackage</source>
         <translation>GeoPackage del registro di esempio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="409"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="410"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="100"/>
         <source>Services</source>
         <translation>Servizi</translation>
