@@ -1,20 +1,157 @@
-"""The ``capacitymetro`` command line (placeholder until the batch pipeline lands)."""
+"""The ``capacitymetro`` command line: run a whole analysis for an area with one command.
+
+Examples::
+
+    capacitymetro run --area trento --out out/trento
+    capacitymetro run --config config/bari.toml --data ../shared/data --out out/bari
+    python -m capacitymetro_plugin run --area venezia --out out/venezia --no-pdf
+    capacitymetro areas
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+
+def _progress_for(enabled: bool):
+    """Return ``factory(step) -> Progress`` driving one tqdm bar per step."""
+    from capacitymetro_plugin.core.progress import Progress
+
+    bars = {}
+
+    def factory(name: str) -> Progress:
+        if not enabled:
+            return Progress(log=lambda m: print(f"    {m}", file=sys.stderr))
+        from tqdm import tqdm
+
+        bar = tqdm(
+            total=100,
+            desc=f"{name:<11}",
+            unit="%",
+            leave=False,
+            file=sys.stderr,
+            bar_format="{desc} {bar} {n:.0f}% {postfix}",
+        )
+        bars[name] = bar
+
+        def report(pct: float, message: str) -> None:
+            bar.n = min(pct, 100.0)
+            if message:
+                bar.set_postfix_str(message[:40], refresh=False)
+            bar.refresh()
+
+        def log(message: str) -> None:
+            bar.write(f"    {message}", file=sys.stderr)
+
+        return Progress(report, None, log)
+
+    factory.bars = bars  # type: ignore[attr-defined]
+    return factory
+
+
+def cmd_run(args) -> int:
+    from capacitymetro_plugin.batch.config import config_for_area, load_config
+    from capacitymetro_plugin.batch.data import check_data, data_dir
+    from capacitymetro_plugin.batch.pipeline import run_pipeline
+
+    config = load_config(args.config) if args.config else config_for_area(args.area)
+    if args.no_pdf:
+        config.pdf = False
+    folder = data_dir(args.data)
+    if folder is not None and not folder.is_dir():
+        folder = None
+    out = Path(args.out or f"out/{config.key}")
+    print(f"CapaCityMetro: {config.name} -> {out}  (data: {folder or 'none, will download'})")
+    check_data(config, folder, download=not args.offline)
+    progress_for = _progress_for(not args.quiet and sys.stderr.isatty() or args.progress)
+
+    def log(line: str) -> None:
+        for bar in getattr(progress_for, "bars", {}).values():
+            bar.close()
+        print(line)
+
+    summary = run_pipeline(config, out_dir=out, folder=folder, progress_for=progress_for, log=log)
+    if config.pdf:
+        try:
+            from capacitymetro_plugin.maps.batch_maps import export_summary_maps
+
+            pdfs = export_summary_maps(summary)
+            summary.files.extend(pdfs)
+            summary.step("pdf_maps", "done", ", ".join(p.name for p in pdfs))
+            print(f"[done] pdf maps: {', '.join(p.name for p in pdfs)}")
+        except ImportError as exc:
+            summary.step("pdf_maps", "skipped", f"QGIS is not available ({exc})")
+            print(f"[skipped] pdf maps: QGIS is not available ({exc})")
+        from capacitymetro_plugin.batch.report import write_reports
+
+        write_reports(summary)
+    skipped = [s for s in summary.steps if s.status != "done"]
+    print(
+        f"Summary: {out / 'summary.html'}  ({len(summary.steps) - len(skipped)} steps done, "
+        f"{len(skipped)} skipped)"
+    )
+    for key in sorted(k for k in summary.numbers if k.startswith("served_pct_")):
+        sector = key.removeprefix("served_pct_")
+        print(
+            f"  foreign residents within {config.standard_min:g} min of a service ({sector}): "
+            f"{summary.numbers[key]}%"
+        )
+    return 0
+
+
+def cmd_areas(args) -> int:
+    from capacitymetro_plugin.batch.config import CONFIG_DIR, load_config
+
+    for path in sorted(CONFIG_DIR.glob("*.toml")):
+        c = load_config(path)
+        print(f"{c.key:<10} {c.name}  ({path})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from capacitymetro_plugin.__about__ import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="capacitymetro",
+        description="Accessibility of services for migrants in Italian metropolitan areas.",
+    )
+    parser.add_argument("--version", action="version", version=f"capacitymetro {__version__}")
+    sub = parser.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="run a whole analysis for an area")
+    which = run.add_mutually_exclusive_group(required=True)
+    which.add_argument("--area", help="a shipped area: trento, bari, venezia (config/<area>.toml)")
+    which.add_argument("--config", help="a TOML configuration file")
+    run.add_argument("--out", help="output folder (default out/<area>)")
+    run.add_argument("--data", help="data folder (default $CAPACITYMETRO_DATA or ../shared/data)")
+    run.add_argument("--offline", action="store_true", help="never download missing data")
+    run.add_argument("--no-pdf", action="store_true", help="skip the PDF maps (no QGIS needed)")
+    run.add_argument("--quiet", action="store_true", help="no progress bars")
+    run.add_argument("--progress", action="store_true", help="progress bars even when not a tty")
+    run.set_defaults(func=cmd_run)
+    areas = sub.add_parser("areas", help="list the shipped area configurations")
+    areas.set_defaults(func=cmd_areas)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
-    from .__about__ import __version__
+    """Run the command line; return the exit code (2: a problem with the input or the data)."""
+    from capacitymetro_plugin.core.errors import CapaCityMetroError
 
-    parser = argparse.ArgumentParser(prog="capacitymetro", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"capacitymetro {__version__}")
-    parser.parse_args(argv)
-    parser.print_help()
-    return 0
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return args.func(args)
+    except CapaCityMetroError as exc:
+        import os
+
+        lang = os.environ.get("LANG", "en")[:2]
+        print(f"capacitymetro: error: {exc.localized(lang)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -57,3 +57,49 @@ def style_atlas_coverage(layer) -> None:
     root.appendChild(rule_current)
     layer.setRenderer(QgsRuleBasedRenderer(root))
     layer.triggerRepaint()
+
+
+CIVIDIS = ("#00204d", "#414d6b", "#7c7b78", "#bcaf6f", "#ffea46")  # dark -> light, greyscale-safe
+
+
+def style_isochrones(layer, field: str = "threshold_min") -> None:
+    """Graduated isochrone bands: near = dark (cividis), far = light, semi-transparent."""
+    from qgis.core import QgsFillSymbol, QgsGraduatedSymbolRenderer, QgsRendererRange
+
+    values = sorted({f[field] for f in layer.getFeatures() if f[field] is not None})
+    ranges = []
+    lower = 0.0
+    for i, value in enumerate(values):
+        colour = CIVIDIS[min(i * len(CIVIDIS) // max(len(values), 1), len(CIVIDIS) - 1)]
+        symbol = QgsFillSymbol.createSimple(
+            {"color": colour, "outline_color": "#ffffff", "outline_width": "0.1"}
+        )
+        symbol.setOpacity(0.55)
+        ranges.append(
+            QgsRendererRange(lower, float(value), symbol, f"{lower:g}–{float(value):g} min")
+        )
+        lower = float(value)
+    layer.setRenderer(QgsGraduatedSymbolRenderer(field, ranges))
+    layer.triggerRepaint()
+
+
+def style_lines(layer, colour: str = "#9e9e9e", width: float = 0.15) -> None:
+    """Thin single-colour lines (streets as a background)."""
+    from qgis.core import QgsLineSymbol, QgsSingleSymbolRenderer
+
+    layer.setRenderer(
+        QgsSingleSymbolRenderer(QgsLineSymbol.createSimple({"color": colour, "width": str(width)}))
+    )
+
+
+def style_points(layer, colour: str = "#666666", size: float = 1.2) -> None:
+    """Small plain points (context POIs, stops)."""
+    from qgis.core import QgsMarkerSymbol, QgsSingleSymbolRenderer
+
+    layer.setRenderer(
+        QgsSingleSymbolRenderer(
+            QgsMarkerSymbol.createSimple(
+                {"color": colour, "size": str(size), "outline_style": "no"}
+            )
+        )
+    )

@@ -1,0 +1,483 @@
+"""The whole analysis of one area, from data files to outputs, without QGIS.
+
+Steps (each reported through ``progress`` and recorded in the :class:`Summary`):
+
+1. registry — build the sample registry (or open the given one); keep the area's services with
+   coordinates (the others are listed "to place on the map");
+2. network — build the walking (bike/car) network from an OSM extract, a street layer, or a
+   download; saved as ``network_<mode>.npz``;
+3. isochrones and nearest-service territories of all services;
+4. population — ISTAT residents per comune (or the given zones), foreign residents estimated
+   from the province total, spread on a grid (GeoTIFF) along residential streets;
+5. coverage per sector — people within each threshold, served %, unserved, median minutes per
+   zone, ranked gap areas;
+6. E2SFCA accessibility (capacity per foreign resident; capacity 1 where unknown);
+7. summary — CSV and HTML; PDF maps (QGIS, only when asked) come from :mod:`capacitymetro_plugin.maps.batch_maps`.
+
+A step whose inputs are missing is skipped with the reason written in the summary, never faked.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from capacitymetro_plugin.core import gio
+from capacitymetro_plugin.core.errors import CapaCityMetroError, InputError
+from capacitymetro_plugin.core.progress import Progress, ensure
+
+from .config import Config
+from .data import resolve
+
+OUTPUT_GPKG = "capacitymetro.gpkg"
+
+# OSM service_category (osm_servizi_*.gpkg) -> registry sector, for POIs used as services
+POI_SECTORS = {
+    "health": "health",
+    "school": "school",
+    "public_office": "documents_legal",
+    "registry_office": "documents_legal",
+    "police_immigration_office": "documents_legal",
+    "migrant_services": "information",
+    "work": "work_training",
+    "third_sector": "community",
+    "social": "reception",
+    "community": "community",
+    "community_worship": "community",
+}
+
+
+@dataclass
+class Step:
+    """What one step did: ``done`` or ``skipped`` with a reason, and numbers worth reporting."""
+
+    name: str
+    status: str
+    detail: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class Summary:
+    """The record of a run: steps, key numbers, coverage table, written files."""
+
+    config: Config
+    out_dir: Path
+    steps: list[Step] = field(default_factory=list)
+    numbers: dict[str, object] = field(default_factory=dict)
+    coverage: pd.DataFrame | None = None
+    files: list[Path] = field(default_factory=list)
+    layers: list[str] = field(default_factory=list)  # layers of OUTPUT_GPKG, for maps
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def gpkg(self) -> Path:
+        return self.out_dir / OUTPUT_GPKG
+
+    def step(self, name: str, status: str, detail: str = "", seconds: float = 0.0) -> None:
+        self.steps.append(Step(name, status, detail, round(seconds, 1)))
+
+    def done(self, name: str) -> bool:
+        return any(s.name == name and s.status == "done" for s in self.steps)
+
+
+def _write(summary: Summary, gdf, layer: str) -> None:
+    gio.write_vector(gdf, summary.gpkg, layer=layer)
+    if layer not in summary.layers:
+        summary.layers.append(layer)
+    if summary.gpkg not in summary.files:
+        summary.files.append(summary.gpkg)
+
+
+def _read_osm_lines(path: Path):
+    import fiona
+    import geopandas as gpd
+
+    fiona.drvsupport.supported_drivers["OSM"] = "r"
+    lines = gpd.read_file(path, layer="lines", engine="fiona")
+    return lines[lines["highway"].notna()] if "highway" in lines.columns else lines
+
+
+def _read_lines(path: Path, layer: str | None):
+    if path.suffix.lower() in (".pbf", ".osm"):
+        return _read_osm_lines(path)
+    return gio.read_vector(path, layer=layer)
+
+
+# --- steps -----------------------------------------------------------------------------------
+def step_registry(config: Config, folder: Path | None, summary: Summary, progress: Progress):
+    """Build/open the registry; return the area's services with coordinates (GeoDataFrame)."""
+    import geopandas as gpd
+
+    from capacitymetro_plugin.core.registry.sample import build_sample_registry
+
+    reg_path = summary.out_dir / "registry.gpkg"
+    if config.registry:
+        reg_path = resolve(config, folder, config.registry)
+    else:
+        csv = resolve(config, folder, config.services_csv)
+        build_sample_registry(csv.parent, reg_path, progress=progress)
+        summary.files.append(reg_path)
+    services = gio.read_vector(reg_path, layer="services")
+    codes = set(config.comuni)
+    in_area = services[services["comune_istat"].astype(str).isin(codes)]
+    placed = in_area[in_area.geometry.notna() & ~in_area.geometry.is_empty].copy()
+    summary.numbers["registry_services_total"] = len(services)
+    summary.numbers["services_in_area"] = len(in_area)
+    summary.numbers["services_with_coordinates"] = len(placed)
+    to_place = in_area[in_area.geometry.isna() | in_area.geometry.is_empty]
+    if len(to_place):
+        summary.notes.append(
+            f"{len(to_place)} services of the area have no coordinates yet (to place on the map "
+            "in the registry dock): " + "; ".join(to_place["name"].astype(str).head(20))
+        )
+    placed["origin"] = "registry"
+    if config.extra_services:
+        pois = gio.read_vector(resolve(config, folder, config.extra_services))
+        pois = pois[pois.geometry.notna()].to_crs(4326)
+        extra = gpd.GeoDataFrame(
+            {
+                "service_id": "osm:" + pois["osm_ref"].astype(str),
+                "name": pois["name"].fillna(pois["osm_ref"]).astype(str),
+                "sectors": pois["service_category"].map(POI_SECTORS).fillna(""),
+                "origin": "osm",
+            },
+            geometry=pois.geometry.values,
+            crs=4326,
+        )
+        extra = extra[extra["sectors"] != ""]
+        summary.numbers["osm_pois_as_services"] = len(extra)
+        placed = pd.concat([placed, extra], ignore_index=True)
+        placed = gpd.GeoDataFrame(placed, geometry="geometry", crs=4326)
+    if "sectors" in placed.columns:
+        placed["sectors"] = placed["sectors"].fillna("").astype(str).str.replace(" ", "")
+    placed = placed.reset_index(drop=True)
+    if len(placed):
+        _write(summary, placed, "services")
+    return placed
+
+
+def step_network(config: Config, folder: Path | None, summary: Summary, progress: Progress):
+    from capacitymetro_plugin.core.network import (
+        network_from_lines,
+        network_from_osm,
+        network_from_place,
+    )
+
+    from .data import cache_dir
+
+    if config.network_source == "osm":
+        net = network_from_osm(
+            resolve(config, folder, config.network_file), mode=config.mode, progress=progress
+        )
+    elif config.network_source == "lines":
+        lines = gio.read_vector(
+            resolve(config, folder, config.network_file), layer=config.network_layer
+        )
+        net = network_from_lines(lines, mode=config.mode, progress=progress)
+    else:
+        net = network_from_place(
+            config.place, mode=config.mode, cache_dir=cache_dir(config.key), progress=progress
+        )
+    path = net.save(summary.out_dir / f"network_{config.mode}.npz")
+    summary.files.append(Path(path))
+    summary.numbers["network_nodes"] = net.n_nodes
+    summary.numbers["network_edges"] = net.n_edges
+    summary.numbers["network_crs"] = f"EPSG:{net.crs}"
+    return net
+
+
+def step_isochrones(config: Config, net, services, summary: Summary, progress: Progress) -> None:
+    from capacitymetro_plugin.core.access import isochrones, territories
+
+    iso = isochrones(
+        net,
+        services,
+        thresholds_min=config.thresholds_min,
+        bands="disjoint",
+        per_service=False,
+        progress=progress.step(0, 0.6),
+    )
+    _write(summary, iso, "isochrones")
+    for _, row in iso.iterrows():
+        summary.numbers[f"isochrone_{row['threshold_min']:g}min_km2"] = round(
+            float(row["area_km2"]), 2
+        )
+    terr = territories(
+        net,
+        services,
+        cutoff_s=max(config.thresholds_min) * 60,
+        output="edges",  # street pieces: fast; polygons take minutes on a city network
+        progress=progress.step(0.6, 1.0),
+    )
+    _write(summary, terr, "territories")
+
+
+def _foreign_by_comune(config: Config, folder: Path | None, summary: Summary, progress: Progress):
+    """Residents and estimated foreign residents of every comune of the province."""
+    from capacitymetro_plugin.core.population import (
+        estimate_comuni_from_provinces,
+        read_strasa,
+        resident_population,
+    )
+
+    pop = resident_population(year=config.year, provinces=[config.province])
+    strasa = read_strasa(resolve(config, folder, config.foreign_province_totals))
+    est = estimate_comuni_from_provinces(
+        strasa.totals(),
+        pop,
+        totals_year=strasa.year,
+        population_year=config.year,
+        progress=progress,
+    )
+    summary.numbers["foreign_residents_province"] = int(est["foreign_est"].sum())
+    summary.numbers["foreign_totals_year"] = strasa.year
+    return est
+
+
+def step_population(config: Config, folder: Path | None, summary: Summary, progress: Progress):
+    """Return grid cells (polygons, metric CRS) with ``pop_total``, ``foreign`` and ``zone``."""
+    import geopandas as gpd
+
+    from capacitymetro_plugin.core.population import (
+        comuni_boundaries,
+        dasymetric_grid,
+        residential_streets,
+    )
+
+    est = _foreign_by_comune(config, folder, summary, progress.step(0, 0.2))
+    est = est[est["com_istat_code"].isin(config.comuni)]
+    if config.zones:
+        zones = gio.read_vector(resolve(config, folder, config.zones), layer=config.zones_layer)
+        zones = zones.rename(columns={config.zones_pop_field: "pop_total"})
+        zones["pop_total"] = pd.to_numeric(zones["pop_total"], errors="coerce").fillna(0)
+        share = float(est["foreign_est"].sum()) / float(est["pop_total"].sum())
+        zones["foreign"] = zones["pop_total"] * share
+        name_field = next((c for c in ("Nome_Isola", "name", "nome") if c in zones.columns), None)
+        zones["zone"] = zones[name_field].astype(str) if name_field else zones.index.astype(str)
+        summary.notes.append(
+            f"Foreign residents per zone are an estimate: the comune's estimated share "
+            f"({share:.1%}) applied to each zone's residents."
+        )
+    else:
+        zones = comuni_boundaries(year=config.year, comuni=config.comuni)
+        zones = zones.merge(est[["com_istat_code", "foreign_est"]], on="com_istat_code")
+        zones = zones.rename(columns={"foreign_est": "foreign"})
+        zones["zone"] = zones["com_istat_code"]
+        summary.notes.append(
+            "Foreign residents per comune are an estimate: the ISTAT province total shared in "
+            "proportion to residents."
+        )
+    zones = gpd.GeoDataFrame(zones, geometry="geometry", crs=zones.crs)
+    weights = None
+    if config.streets_for_weights:
+        lines = _read_lines(
+            resolve(config, folder, config.streets_for_weights), config.streets_layer
+        )
+        weights = residential_streets(lines)
+    grid = dasymetric_grid(
+        zones[["zone", "pop_total", "foreign", "geometry"]],
+        ["pop_total", "foreign"],
+        cell_size=config.cell_size_m,
+        weight_lines=weights,
+        is_estimate=True,
+        progress=progress.step(0.3, 0.9),
+    )
+    tif = grid.write_geotiff(summary.out_dir / "population_grid.tif")
+    summary.files.append(Path(tif))
+    totals = grid.totals()
+    summary.numbers["residents"] = round(float(totals["pop_total"]))
+    summary.numbers["foreign_residents_est"] = round(float(totals["foreign"]))
+    cells = grid.to_polygons(min_value=0.0)
+    cells = cells[(cells["pop_total"] > 0) | (cells["foreign"] > 0)].reset_index(drop=True)
+    centres = cells.geometry.centroid
+    joined = gpd.sjoin(
+        gpd.GeoDataFrame(geometry=centres, crs=cells.crs),
+        zones.to_crs(cells.crs)[["zone", "geometry"]],
+        how="left",
+        predicate="within",
+    )
+    joined = joined[~joined.index.duplicated()]
+    cells["zone"] = joined["zone"].fillna("outside").astype(str).to_numpy()
+    summary.numbers["population_cells"] = len(cells)
+    zones_out = zones.to_crs(cells.crs)
+    return cells, zones_out
+
+
+def step_coverage(config: Config, net, services, cells, zones, summary: Summary, progress):
+    """Coverage per sector; return the ServiceTimes (all services) for E2SFCA."""
+    import geopandas as gpd
+
+    from capacitymetro_plugin.core.coverage import (
+        coverage_by_area,
+        gap_polygons,
+        select_services,
+        service_times,
+    )
+
+    times = service_times(
+        net,
+        cells.assign(geometry=cells.centroid),
+        services,
+        id_field="service_id",
+        cutoff_min=max([*config.thresholds_min, config.standard_min]) * 2,
+        progress=progress.step(0, 0.7),
+    )
+    tables, zone_layers, gap_layers = [], [], []
+    for sector in config.sectors:
+        code = None if sector == "all" else sector
+        try:
+            chosen = select_services(services, sector=code)
+        except InputError as exc:
+            summary.notes.append(f"Coverage for sector {sector!r} skipped: {exc.message}")
+            continue
+        rows = np.flatnonzero(services["service_id"].isin(chosen["service_id"]).to_numpy())
+        minutes = times.minutes[rows].min(axis=0).astype(float)
+        table = coverage_by_area(
+            cells,
+            minutes,
+            area_field="zone",
+            thresholds=config.thresholds_min,
+            threshold=config.standard_min,
+        )
+        table.insert(0, "sector", sector)
+        table.insert(1, "services", len(rows))
+        tables.append(table)
+        z = zones[["zone", "geometry"]].merge(
+            table.rename(columns={"area": "zone"}), on="zone", how="inner"
+        )
+        zone_layers.append(z)
+        gaps = gap_polygons(cells, minutes, threshold=config.standard_min, min_count=1.0)
+        gaps.insert(0, "sector", sector)
+        gap_layers.append(gaps)
+        total = table[table["area"] == "ALL"].iloc[0]
+        summary.numbers[f"served_pct_{sector}"] = round(float(total["foreign_served_pct"]), 1)
+        summary.numbers[f"unserved_foreign_{sector}"] = round(float(total["foreign_unserved"]))
+    if not tables:
+        raise InputError("No sector has services with coordinates in the area.")
+    summary.coverage = pd.concat(tables, ignore_index=True)
+    crs = cells.crs
+    cov = gpd.GeoDataFrame(pd.concat(zone_layers, ignore_index=True), geometry="geometry", crs=crs)
+    _write(summary, cov.replace([np.inf, -np.inf], np.nan), "coverage_zones")
+    gaps = gpd.GeoDataFrame(pd.concat(gap_layers, ignore_index=True), geometry="geometry", crs=crs)
+    gaps = gaps.replace([np.inf, -np.inf], np.nan)
+    if len(gaps):
+        _write(summary, gaps, "gaps")
+    summary.numbers["gap_areas_all"] = int((gaps["sector"] == config.sectors[0]).sum())
+    return times
+
+
+def step_e2sfca(config: Config, services, cells, times, summary: Summary) -> None:
+    from capacitymetro_plugin.core.indices import bivariate_classes, fca, quantile_class
+
+    capacity = pd.to_numeric(services.get("capacity"), errors="coerce")
+    if capacity is None or capacity.isna().all():
+        supply = np.ones(len(services))
+        summary.notes.append("E2SFCA: no service gives a capacity; each counts as 1.")
+    else:
+        supply = capacity.fillna(1).to_numpy(float)
+    access, _ = fca(times.minutes.T.astype(float), supply, cells["foreign"].to_numpy(float))
+    out = cells.copy()
+    minutes, _ = times.nearest()
+    out["minutes_nearest"] = minutes  # to the nearest service of any sector (inf: none in reach)
+    out["access"] = access
+    out["access_per_1000"] = access * 1000
+    out["access_quintile"] = quantile_class(access)
+    out["foreign_share"] = (out["foreign"] / out["pop_total"]).where(out["pop_total"] > 0)
+    cls, code = bivariate_classes(out["foreign_share"].to_numpy(float), access)
+    out["bivariate"] = cls
+    out["bivariate_code"] = code
+    _write(summary, out.replace([np.inf, -np.inf], np.nan), "e2sfca")
+
+
+def step_context(config: Config, folder: Path | None, summary: Summary) -> None:
+    """Copy context layers (OSM POIs, stops) into the output GeoPackage for the maps."""
+    if config.context_pois:
+        pois = gio.read_vector(resolve(config, folder, config.context_pois))
+        keep = [c for c in ("osm_ref", "name", "service_category", "amenity") if c in pois.columns]
+        _write(summary, pois[[*keep, "geometry"]], "context_pois")
+    for item in config.context_layers:
+        file, layer = item[0], item[1] if len(item) > 1 else None
+        gdf = gio.read_vector(resolve(config, folder, file), layer=layer)
+        _write(summary, gdf, f"context_{layer or Path(file).stem}")
+
+
+# --- the run ---------------------------------------------------------------------------------
+def run_pipeline(
+    config: Config,
+    *,
+    out_dir: str | Path,
+    folder: Path | None,
+    progress_for=None,
+    log=print,
+) -> Summary:
+    """Run every step of ``config``; return the :class:`Summary` (files are written as it goes).
+
+    Parameters
+    ----------
+    progress_for
+        ``progress_for(step_name) -> Progress`` (a tqdm bar in the CLI); default silent.
+    log
+        Called with one line per finished or skipped step.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = Summary(config=config, out_dir=out)
+    if summary.gpkg.exists():
+        summary.gpkg.unlink()  # a fresh run: no layers left from an older one
+
+    def progress(name: str) -> Progress:
+        return ensure(progress_for(name) if progress_for else None)
+
+    def run(name: str, fn, *args, needs: tuple[str, ...] = ()):
+        for n in needs:
+            if not summary.done(n):
+                summary.step(name, "skipped", f"needs step '{n}'")
+                log(f"[skipped] {name}: needs step '{n}'")
+                return None
+        start = time.perf_counter()
+        try:
+            result = fn(*args, summary, progress(name))
+        except CapaCityMetroError as exc:
+            summary.step(name, "skipped", exc.message, time.perf_counter() - start)
+            log(f"[skipped] {name}: {exc.message}")
+            return None
+        summary.step(name, "done", "", time.perf_counter() - start)
+        log(f"[done] {name} ({time.perf_counter() - start:.1f} s)")
+        return result
+
+    services = run("registry", step_registry, config, folder)
+    if services is not None and len(services) == 0:
+        summary.steps[-1].detail = "no service of the area has coordinates"
+    net = run("network", step_network, config, folder)
+    have_services = services is not None and len(services) > 0
+    if have_services and net is not None:
+        run("isochrones", lambda s, p: step_isochrones(config, net, services, s, p))
+    else:
+        summary.step("isochrones", "skipped", "needs services with coordinates and a network")
+    pop = run("population", step_population, config, folder)
+    times = None
+    if have_services and net is not None and pop is not None:
+        cells, zones = pop
+        times = run(
+            "coverage",
+            lambda s, p: step_coverage(config, net, services, cells, zones, s, p),
+        )
+        if times is not None:
+            run("e2sfca", lambda s, p: step_e2sfca(config, services, cells, times, s))
+    else:
+        summary.step(
+            "coverage", "skipped", "needs services with coordinates, a network and population"
+        )
+        if pop is not None:
+            cells, _zones = pop
+            _write(summary, cells, "population_cells")
+    run("context", lambda s, p: step_context(config, folder, s))
+    from .report import write_reports
+
+    write_reports(summary)
+    return summary

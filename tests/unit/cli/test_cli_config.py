@@ -1,0 +1,123 @@
+"""The command line's configuration, data lookup and error messages (no QGIS, no real run)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from capacitymetro_plugin.batch.config import config_for_area, config_from_dict, load_config
+from capacitymetro_plugin.batch.data import check_data, missing_files
+from capacitymetro_plugin.cli import main
+from capacitymetro_plugin.core.errors import DataUnavailableError, InputError
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+@pytest.mark.parametrize("area", ["trento", "bari", "venezia"])
+def test_shipped_configs_load(area):
+    c = config_for_area(area)
+    assert c.key == area
+    assert all(len(code) == 6 and code.isdigit() for code in c.comuni)
+    assert c.province == c.comuni[0][:3]
+    assert c.standard_min in c.thresholds_min or c.standard_min > 0
+    assert c.network_file and c.network_source in ("osm", "lines")
+
+
+def test_unknown_area_lists_the_known_ones():
+    with pytest.raises(InputError) as err:
+        config_for_area("atlantide")
+    text = err.value.localized("en")
+    assert "atlantide" in text and "trento" in text and "bari" in text
+    assert "Nessuna configurazione" in err.value.localized("it")
+
+
+def test_bad_toml_names_the_file(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[area]\nkey = trento\n")
+    with pytest.raises(InputError) as err:
+        load_config(bad)
+    assert str(bad) in err.value.message and "TOML" in err.value.message
+
+
+def test_config_checks_thresholds_and_source():
+    base = {"area": {"key": "x", "comuni": ["22205"]}}
+    c = config_from_dict(base)
+    assert c.comuni == ["022205"] and c.province == "022"
+    with pytest.raises(InputError, match="thresholds_min"):
+        config_from_dict({**base, "analysis": {"thresholds_min": [0, 10]}})
+    with pytest.raises(InputError, match="source"):
+        config_from_dict({**base, "network": {"source": "ftp"}})
+
+
+def test_empty_data_dir_offline_says_how_to_get_the_data(tmp_path, monkeypatch):
+    monkeypatch.setenv("CAPACITYMETRO_CACHE", str(tmp_path / "cache"))
+    c = config_for_area("trento")
+    empty = tmp_path / "data"
+    empty.mkdir()
+    assert [name for name, _ in missing_files(c, empty)] == [
+        "osm_trento_2023-02_tnst.osm.pbf",
+        "servizi_migranti_da_pagine_web.csv",
+        "istat_stranieri_eta_sesso_province_2022.csv",
+    ]
+    with pytest.raises(DataUnavailableError) as err:
+        check_data(c, empty, download=False)
+    text = err.value.localized("en")
+    assert "osm_trento_2023-02_tnst.osm.pbf" in text and "--data" in text
+    assert "CAPACITYMETRO_DATA" in text and "OpenStreetMap" in text
+
+
+def test_empty_data_dir_without_network_tries_the_download_then_fails_clearly(
+    tmp_path, monkeypatch
+):
+    """No internet here: the real osmnx download is attempted and its failure reported."""
+    monkeypatch.setenv("CAPACITYMETRO_CACHE", str(tmp_path / "cache"))
+    c = config_for_area("trento")
+    empty = tmp_path / "data"
+    empty.mkdir()
+    with pytest.raises(DataUnavailableError) as err:
+        check_data(c, empty, download=True)
+    text = err.value.localized("en")
+    assert "download from OpenStreetMap failed" in text
+    assert "servizi_migranti_da_pagine_web.csv" in text and "cannot be downloaded" in text
+    assert "Dati per l'area 'trento'" in err.value.localized("it")
+
+
+def test_cli_exit_code_and_message_for_missing_data(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CAPACITYMETRO_CACHE", str(tmp_path / "cache"))
+    code = main(
+        [
+            "run",
+            "--area",
+            "trento",
+            "--data",
+            str(tmp_path),
+            "--offline",
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("capacitymetro: error: Data for area 'trento' not found")
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_lists_areas(capsys):
+    assert main(["areas"]) == 0
+    out = capsys.readouterr().out
+    assert "trento" in out and "bari" in out and "venezia" in out
+
+
+def test_batch_and_cli_do_not_import_qgis():
+    code = (
+        "import sys, capacitymetro_plugin.cli, capacitymetro_plugin.batch.pipeline, "
+        "capacitymetro_plugin.batch.report, capacitymetro_plugin.batch.data; "
+        "capacitymetro_plugin.cli.build_parser(); "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('qgis', 'PyQt5', 'processing')]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
