@@ -177,3 +177,21 @@ def test_qgis_process_exports_hsds(qgis_process, sample, tmp_path, shared_data):
     assert hsds.validate_hsds_document(doc, shared_data.parent / "hsds-3.0" / "schema") == []
     assert "internal_notes" in out.read_text(encoding="utf-8")  # PUBLIC=false keeps them
     assert "SERVICES:\t59" in done.stdout or "SERVICES: 59" in done.stdout
+
+
+def test_build_sample_registry_algorithm(processing_provider, shared_data, tmp_path):
+    import processing
+
+    target = tmp_path / "sample.gpkg"
+    result = processing.run(
+        "capacitymetro:build_sample_registry",
+        {"DATA_DIR": str(shared_data), "REGISTRY": str(target)},
+    )
+    assert result["SERVICES"] == 59 and result["REGISTRY"] == str(target)
+    state = Registry.open(target).load()
+    assert (
+        len(state.services),
+        len(state.organizations),
+        len(state.practices),
+        len(state.links),
+    ) == (59, 54, 6, 5)
