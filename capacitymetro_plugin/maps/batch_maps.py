@@ -45,13 +45,23 @@ LAYER_TITLES = {
 }
 
 
-def load_run_layers(gpkg: Path, layers: list[str], *, sector: str = "all") -> dict:
+def load_run_layers(
+    gpkg: Path, layers: list[str], *, sector: str = "all", titles: dict | None = None
+) -> dict:
     """Load the run's layers from ``gpkg`` with CapaCityMetro styles; returns {name: layer}."""
-    from .styling import apply_style, style_isochrones, style_lines, style_points
+    from .styling import (
+        apply_style,
+        style_graduated_cells,
+        style_isochrones,
+        style_lines,
+        style_points,
+    )
 
+    titles = titles or {}
     out = {}
     for name in layers:
-        layer = QgsVectorLayer(f"{gpkg}|layername={name}", LAYER_TITLES.get(name, name), "ogr")
+        title = LAYER_TITLES.get(name) or titles.get(name) or name.replace("_", " ")
+        layer = QgsVectorLayer(f"{gpkg}|layername={name}", title, "ogr")
         if not layer.isValid():
             continue
         if name in ("gaps", "coverage_zones") and "sector" in layer.fields().names():
@@ -74,6 +84,8 @@ def load_run_layers(gpkg: Path, layers: list[str], *, sector: str = "all") -> di
             apply_style(layer, "e2sfca")
         elif name == "gaps":
             apply_style(layer, "gaps")
+        elif name == "population_cells":
+            style_graduated_cells(layer, "pop_total")
         out[name] = layer
     return out
 
@@ -89,7 +101,12 @@ def export_summary_maps(summary) -> list[Path]:
     gpkg = summary.gpkg
     project = QgsProject()
     project.setCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
-    layers = load_run_layers(gpkg, summary.layers)
+    titles = {
+        f"context_{item[1] if len(item) > 1 else Path(item[0]).stem}": item[2]
+        for item in config.context_layers
+        if len(item) > 2
+    }
+    layers = load_run_layers(gpkg, summary.layers, titles=titles)
     project.addMapLayers(list(layers.values()))
     maps_dir = summary.out_dir / "maps"
     date = summary.numbers.get("run_date") or None

@@ -103,3 +103,25 @@ def style_points(layer, colour: str = "#666666", size: float = 1.2) -> None:
             )
         )
     )
+
+
+def style_graduated_cells(layer, field: str = "pop_total", classes: int = 5) -> None:
+    """Quantile classes of a count on grid cells, light (few) to dark (many), no outlines."""
+    from qgis.core import (
+        QgsClassificationQuantile,
+        QgsFillSymbol,
+        QgsGradientColorRamp,
+        QgsGraduatedSymbolRenderer,
+    )
+    from qgis.PyQt.QtGui import QColor
+
+    symbol = QgsFillSymbol.createSimple({"color": "#cccccc", "outline_style": "no"})
+    renderer = QgsGraduatedSymbolRenderer(field)
+    renderer.setSourceSymbol(symbol)
+    method = QgsClassificationQuantile()
+    method.setLabelPrecision(0)
+    renderer.setClassificationMethod(method)
+    renderer.updateClasses(layer, classes)
+    renderer.updateColorRamp(QgsGradientColorRamp(QColor(CIVIDIS[-1]), QColor(CIVIDIS[0])))
+    layer.setRenderer(renderer)
+    layer.triggerRepaint()
