@@ -1,0 +1,189 @@
+"""The four network algorithms through QGIS Processing (and once through qgis_process), on a
+synthetic 100 m street grid where travel times are known by hand (Manhattan distance / speed)."""
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from qgis.core import QgsProcessingException
+from shapely.geometry import LineString
+
+from capacitymetro_plugin.core.network import Network
+
+CRS = "EPSG:32632"
+X0, Y0 = 660_000.0, 5_100_000.0
+N = 8
+WALK = 4.5 / 3.6
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("netgrid")
+    lines = []
+    for i in range(N):
+        for j in range(N):
+            x, y = X0 + 100 * i, Y0 + 100 * j
+            if i + 1 < N:
+                lines.append(LineString([(x, y), (x + 100, y)]))
+            if j + 1 < N:
+                lines.append(LineString([(x, y), (x, y + 100)]))
+    streets = gpd.GeoDataFrame({"sid": range(len(lines))}, geometry=lines, crs=CRS)
+    streets.to_file(tmp / "streets.gpkg", layer="streets", engine="fiona")
+    services = gpd.GeoDataFrame(
+        {
+            "service_id": ["A", "B", "C"],
+            "sectors": ["health", "health;information", "school"],
+            "wait_min": [0.0, 2.0, 0.0],
+        },
+        geometry=gpd.points_from_xy([X0 + 3, X0 + 700, X0 + 400], [Y0 + 2, Y0 + 700, Y0]),
+        crs=CRS,
+    ).to_crs(4326)  # in degrees on purpose: the algorithms reproject
+    services.to_file(tmp / "services.gpkg", layer="services", engine="fiona")
+    return tmp
+
+
+@pytest.fixture(scope="module")
+def prepared(processing_provider, inputs):
+    import processing
+
+    out = processing.run(
+        "capacitymetro:preparenetwork",
+        {
+            "STREETS": str(inputs / "streets.gpkg") + "|layername=streets",
+            "MODE": 0,
+            "OUTPUT": str(inputs / "grid_walk.npz"),
+            "OUTPUT_EDGES": str(inputs / "grid_edges.gpkg"),
+        },
+    )
+    return out
+
+
+def test_prepare_network(prepared, inputs):
+    net = Network.load(prepared["OUTPUT"])
+    assert net.n_nodes == N * N and prepared["NODES"] == N * N
+    assert net.n_edges == 2 * 2 * N * (N - 1)
+    edges = gpd.read_file(prepared["OUTPUT_EDGES"])
+    assert len(edges) == 2 * N * (N - 1)
+    assert np.allclose(edges["time_s"], 100 / WALK)
+
+
+def test_service_isochrones(prepared, inputs):
+    import processing
+
+    out = processing.run(
+        "capacitymetro:serviceisochrones",
+        {
+            "NETWORK": prepared["OUTPUT"],
+            "SERVICES": str(inputs / "services.gpkg") + "|layername=services",
+            "ID_FIELD": "service_id",
+            "THRESHOLDS": "2, 4, 6",
+            "BANDS": 0,
+            "OUTPUT": str(inputs / "iso.gpkg"),
+        },
+    )
+    iso = gpd.read_file(out["OUTPUT"])
+    assert out["COUNT"] == 9 and len(iso) == 9
+    assert sorted(set(iso["service_id"])) == ["A", "B", "C"]
+    a = iso[iso.service_id == "A"].sort_values("threshold_min")
+    assert a["area_km2"].is_monotonic_increasing
+    # 6 minutes from the corner: 450 m along streets, so (X0+400, Y0) is in, (X0+600, Y0) out.
+    g = a.geometry.iloc[-1]
+    assert g.contains(gpd.points_from_xy([X0 + 400], [Y0])[0])
+    assert not g.contains(gpd.points_from_xy([X0 + 600], [Y0])[0])
+
+
+def test_bad_thresholds_are_a_processing_error(prepared, inputs):
+    import processing
+
+    with pytest.raises(QgsProcessingException, match="out of range"):
+        processing.run(
+            "capacitymetro:serviceisochrones",
+            {
+                "NETWORK": prepared["OUTPUT"],
+                "SERVICES": str(inputs / "services.gpkg") + "|layername=services",
+                "THRESHOLDS": "0, 500",
+                "OUTPUT": "TEMPORARY_OUTPUT",
+            },
+        )
+
+
+def test_territories_with_sector_and_delay(prepared, inputs):
+    import processing
+
+    out = processing.run(
+        "capacitymetro:territories",
+        {
+            "NETWORK": prepared["OUTPUT"],
+            "SERVICES": str(inputs / "services.gpkg") + "|layername=services",
+            "ID_FIELD": "service_id",
+            "SECTOR": "health",
+            "SECTOR_FIELD": "sectors",
+            "DELAY_FIELD": "wait_min",
+            "OUTPUT_TYPE": 0,
+            "OUTPUT": str(inputs / "terr.gpkg"),
+        },
+    )
+    terr = gpd.read_file(out["OUTPUT"])
+    assert set(terr["service_id"]) == {"A", "B"}
+    total = 2 * N * (N - 1) * 100
+    assert terr["length_m"].sum() == pytest.approx(total, rel=1e-6)
+    # By hand: a street point at Manhattan distance dA from A and dB from B goes to A when
+    # dA / v < dB / v + 120 s. Check every piece's midpoint.
+    mid = terr.geometry.interpolate(0.5, normalized=True)
+    da = (np.abs(mid.x - X0) + np.abs(mid.y - Y0)) / WALK
+    db = (np.abs(mid.x - X0 - 700) + np.abs(mid.y - Y0 - 700)) / WALK + 120
+    expect = np.where(da < db, "A", "B")
+    clear = np.abs(da - db) > 1  # ignore pieces touching the border
+    assert (terr["service_id"].to_numpy()[clear] == expect[clear]).all()
+
+
+def test_od_matrix_lines(prepared, inputs):
+    import processing
+
+    out = processing.run(
+        "capacitymetro:odmatrix",
+        {
+            "NETWORK": prepared["OUTPUT"],
+            "ORIGINS": str(inputs / "services.gpkg") + "|layername=services",
+            "ORIGIN_ID": "service_id",
+            "DESTINATIONS": str(inputs / "services.gpkg") + "|layername=services",
+            "DEST_ID": "service_id",
+            "CUTOFF": 0,
+            "OUTPUT": str(inputs / "od.gpkg"),
+        },
+    )
+    od = gpd.read_file(out["OUTPUT"])
+    assert len(od) == 9
+    t = {(r.origin_id, r.dest_id): r.time_min for r in od.itertuples()}
+    assert t[("A", "A")] == 0
+    assert t[("A", "B")] == pytest.approx(1400 / WALK / 60, abs=1e-6)
+    assert t[("A", "C")] == pytest.approx(400 / WALK / 60, abs=1e-6)
+    assert t[("C", "B")] == pytest.approx(1000 / WALK / 60, abs=1e-6)
+
+
+def test_prepare_and_isochrones_through_qgis_process(qgis_process, inputs, tmp_path):
+    npz = tmp_path / "cli.npz"
+    res = qgis_process(
+        "run",
+        "capacitymetro:preparenetwork",
+        "--",
+        f"STREETS={inputs / 'streets.gpkg'}|layername=streets",
+        "MODE=1",
+        f"OUTPUT={npz}",
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
+    net = Network.load(npz)
+    assert net.mode == "bike" and np.allclose(net.time_s, 100 / (15 / 3.6))
+    iso = tmp_path / "iso.gpkg"
+    res = qgis_process(
+        "run",
+        "capacitymetro:serviceisochrones",
+        "--",
+        f"NETWORK={npz}",
+        f"SERVICES={inputs / 'services.gpkg'}|layername=services",
+        "THRESHOLDS=1,2",
+        "BANDS=1",
+        f"OUTPUT={iso}",
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
+    got = gpd.read_file(iso)
+    assert len(got) == 6 and set(got["from_min"]) == {0.0, 1.0}
