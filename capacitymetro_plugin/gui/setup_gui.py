@@ -16,8 +16,9 @@ def add_gui(plugin) -> None:
     """Create the dock (hidden) and a checkable action that toggles it."""
     iface = plugin.iface
     dock = RegistryDock(iface.mapCanvas(), iface.mainWindow())
-    dock.setVisible(False)
     iface.addDockWidget(Qt.RightDockWidgetArea, dock)
+    # QGIS shows a dock when it is added: start hidden (QGIS restores it if the user left it open)
+    dock.hide()
     action = QAction(QIcon(str(ICON_PATH)), tr("Service registry"), iface.mainWindow())
     action.setObjectName("CapaCityMetroRegistryAction")
     action.setToolTip(tr("Show or hide the CapaCityMetro service registry"))
