@@ -512,3 +512,40 @@ def test_values_outside_the_vocabularies_are_kept_and_flagged(dock):
     # the next form starts from the vocabulary again
     dock.start_add()
     assert form.widgets["sectors"].count() == 12 and form.widgets["status"].count() == 3
+
+
+def test_a_real_mouse_click_on_the_canvas_places_the_service(dock, registry):
+    """The map tool path itself: a mouse press/release on the canvas widget, not a direct call."""
+    from qgis.core import QgsRectangle
+    from qgis.PyQt.QtCore import QPoint, Qt
+    from qgis.PyQt.QtTest import QTest
+
+    _, table = registry
+    canvas = dock.canvas
+    canvas.resize(400, 300)
+    canvas.show()
+    centre = to_3857(16.8690, 41.1177)  # central Bari
+    canvas.setExtent(
+        QgsRectangle(centre.x() - 800, centre.y() - 600, centre.x() + 800, centre.y() + 600)
+    )
+    canvas.refresh()
+    questura = table[table["name"].str.startswith("Questura di Bari")].iloc[0]
+    fid = fid_of(dock, questura.uuid)
+    dock.set_filter(comune="Bari")
+    dock.select_fid(fid, zoom=False)
+    dock.start_set_location()
+    pixel = QPoint(100, 200)
+    expected = canvas.getCoordinateTransform().toMapCoordinates(pixel.x(), pixel.y())
+    QTest.mouseClick(canvas.viewport(), Qt.LeftButton, Qt.NoModifier, pixel)
+    assert canvas.mapTool() is not dock.pick_tool  # done, the previous tool is back
+    placed = dock.layer.getFeature(fid).geometry().asPoint()
+    back = to_3857(placed.x(), placed.y())
+    assert abs(back.x() - expected.x()) < 0.01 and abs(back.y() - expected.y()) < 0.01
+    # a right click cancels: nothing placed
+    other = fid_of(dock, table[table["name"].str.startswith("Porta Futuro")].iloc[0].uuid)
+    dock.select_fid(other, zoom=False)
+    dock.start_set_location()
+    QTest.mouseClick(canvas.viewport(), Qt.RightButton, Qt.NoModifier, pixel)
+    assert canvas.mapTool() is not dock.pick_tool and dock.mode == dock.MODE_BROWSE
+    assert dock.layer.getFeature(other).geometry().isEmpty()
+    canvas.hide()
