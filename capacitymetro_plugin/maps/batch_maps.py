@@ -11,7 +11,6 @@ from pathlib import Path
 
 from qgis.core import (
     QgsApplication,
-    QgsFeatureRequest,
     QgsProject,
     QgsRasterLayer,
     QgsVectorLayer,
@@ -61,15 +60,14 @@ def load_run_layers(
     out = {}
     for name in layers:
         title = LAYER_TITLES.get(name) or titles.get(name) or name.replace("_", " ")
-        layer = QgsVectorLayer(f"{gpkg}|layername={name}", title, "ogr")
+        uri = f"{gpkg}|layername={name}"
+        if name in ("gaps", "coverage_zones"):
+            # the subset in the URI, not setSubsetString() afterwards: re-opening the layer
+            # that way makes GDAL fail on the file's other layers ("unable to open database")
+            uri += f"|subset=\"sector\" = '{sector}'"
+        layer = QgsVectorLayer(uri, title, "ogr")
         if not layer.isValid():
             continue
-        if name in ("gaps", "coverage_zones") and "sector" in layer.fields().names():
-            # a memory copy, not a subset string: GDAL's GeoPackage driver then fails to open
-            # the same file for the other layers ("unable to open database file")
-            request = QgsFeatureRequest().setFilterExpression(f"\"sector\" = '{sector}'")
-            layer = layer.materialize(request)
-            layer.setName(LAYER_TITLES.get(name, name))
         if name == "services":
             apply_style(layer, "services")
         elif name == "isochrones":

@@ -1,0 +1,88 @@
+"""Sample projects: build the Trento and Bari .qgz from the real data, reopen them in QGIS."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.realdata, pytest.mark.slow]
+
+
+def _builder():
+    spec = importlib.util.spec_from_file_location(
+        "build_sample_project", REPO / "sample_projects" / "build_sample_project.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _reopen(path: Path):
+    from qgis.core import QgsProject
+
+    project = QgsProject()
+    assert project.read(str(path)), project.error()
+    return project
+
+
+def test_trento_project_opens_with_valid_layers_and_layout(qgis_app, shared_data, tmp_path):
+    out = tmp_path / "sample_trento"
+    path = _builder().build_project("trento", shared_data, out)
+    assert path == out / "capacitymetro_trento.qgz" and path.exists()
+    with zipfile.ZipFile(path) as z:
+        qgs = z.read(next(n for n in z.namelist() if n.endswith(".qgs"))).decode()
+    assert "./registry.gpkg" in qgs and "./capacitymetro.gpkg" in qgs  # relative paths
+
+    project = _reopen(path)
+    layers = {lyr.name(): lyr for lyr in project.mapLayers().values()}
+    assert all(lyr.isValid() for lyr in layers.values()), [
+        n for n, v in layers.items() if not v.isValid()
+    ]
+    services = layers["Services / Servizi"]
+    assert services.featureCount() == 59  # the whole sample registry (four cities)
+    assert services.renderer().type() == "categorizedSymbol"  # registry_services.qml
+    assert services.renderer().classAttribute().startswith("trim(regexp_substr")
+    assert layers["Good practices / Buone pratiche"].featureCount() >= 1
+    iso = layers["Travel time to the nearest service / Tempo al servizio più vicino"]
+    assert iso.featureCount() == 5 and iso.renderer().type() == "graduatedSymbol"
+    gaps = layers["Gap areas: unserved foreign residents / Aree scoperte: stranieri non serviti"]
+    assert gaps.subsetString() == "\"sector\" = 'all'" and gaps.featureCount() > 0
+    assert "Residents per cell / Residenti per cella" in layers
+
+    [layout] = project.layoutManager().layouts()
+    for item_id in ("title", "subtitle", "map", "legend", "scalebar", "north_arrow", "sources"):
+        assert layout.itemById(item_id) is not None, item_id
+    assert len(layout.itemById("map").layers()) >= 3
+
+    from capacitymetro_plugin.maps.layout import export_layout
+
+    pdf = tmp_path / "trento_from_project.pdf"
+    export_layout(layout, pdf, dpi=100)
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert "Services for migrants: walking access" in text and "Comune di Trento" in text
+    assert "0–5 min" in text and "Reception Accoglienza" in text
+    assert "OpenStreetMap contributors (ODbL)" in text
+
+
+def test_bari_project_has_services_to_place(qgis_app, shared_data, tmp_path):
+    path = _builder().build_project("bari", shared_data, tmp_path / "sample_bari")
+    project = _reopen(path)
+    layers = {lyr.name(): lyr for lyr in project.mapLayers().values()}
+    assert all(lyr.isValid() for lyr in layers.values())
+    services = layers["Services / Servizi"]
+    bari = [f for f in services.getFeatures() if f["comune_istat"] == "072006"]
+    assert len(bari) == 14 and all(f.geometry().isNull() for f in bari)  # to place in the dock
+    assert layers["Bus stops (AMTAB 2022)"].featureCount() == 1122
+    assert layers["Population grid / Griglia della popolazione"].featureCount() > 1000
+    assert len(project.layoutManager().layouts()) == 1
+    summary = (tmp_path / "sample_bari" / "summary.html").read_text()
+    assert "14 services of the area have no coordinates yet" in summary
