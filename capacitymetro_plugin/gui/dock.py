@@ -61,6 +61,7 @@ from .registry_layers import (
     parse_date,
     registry_path,
     services_layers,
+    sibling_layer,
     to_python,
     to_qgis,
 )
@@ -143,6 +144,7 @@ class RegistryDock(Translatable, QgsDockWidget):
         self._practices: list[Practice] = []
         self._in_command = False
         self._rows: list[_Row] = []
+        self._organizations: dict[str, str] = {}
         self._build()
         self.pick_tool = (
             PickPointTool(canvas, self.handle_map_click, self.cancel_pick) if canvas else None
@@ -383,8 +385,15 @@ class RegistryDock(Translatable, QgsDockWidget):
     def _reload(self) -> None:
         """Read the layer once (edit buffer included) into plain rows for filtering and listing."""
         self._rows = []
+        self._organizations = {}
         if self.layer is None:
             return
+        orgs = sibling_layer(self.layer, "organizations")
+        if orgs is not None and {"organization_id", "name"} <= set(orgs.fields().names()):
+            for f in orgs.getFeatures():
+                key = to_python(f["organization_id"])
+                if key:
+                    self._organizations[str(key)] = str(to_python(f["name"]) or "")
         names = set(self.layer.fields().names())
         wanted = [f for f in LIST_FIELDS if f in names]
         request = QgsFeatureRequest().setSubsetOfAttributes(wanted, self.layer.fields())
@@ -618,6 +627,7 @@ class RegistryDock(Translatable, QgsDockWidget):
                 return code
 
         rows = [
+            (self.tr("Organization"), self._organizations.get(get("organization_id"), "")),
             (
                 self.tr("Sectors"),
                 ", ".join(label_of(voc.SECTORS, c) for c in checks.split_codes(get("sectors"))),

@@ -69,319 +69,324 @@
         <translation>Scrivi entrambe le coordinate come numeri, oppure clicca sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="134"/>
+        <location filename="../gui/dock.py" line="135"/>
         <source>CapaCityMetro service registry</source>
         <translation>CapaCityMetro - registro dei servizi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="166"/>
+        <location filename="../gui/dock.py" line="168"/>
         <source>Registry layer</source>
         <translation>Layer del registro</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="173"/>
+        <location filename="../gui/dock.py" line="175"/>
         <source>Search name, address, comune, description…</source>
         <translation>Cerca nome, indirizzo, comune, descrizione…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="189"/>
+        <location filename="../gui/dock.py" line="191"/>
         <source>All sectors</source>
         <translation>Tutti i settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="192"/>
+        <location filename="../gui/dock.py" line="194"/>
         <source>All operators</source>
         <translation>Tutti gli operatori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="195"/>
+        <location filename="../gui/dock.py" line="197"/>
         <source>Any status</source>
         <translation>Qualsiasi stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="198"/>
+        <location filename="../gui/dock.py" line="200"/>
         <source>All languages</source>
         <translation>Tutte le lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="199"/>
+        <location filename="../gui/dock.py" line="201"/>
         <source>All comuni</source>
         <translation>Tutti i comuni</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="200"/>
+        <location filename="../gui/dock.py" line="202"/>
         <source>Not verified for</source>
         <translation>Non verificati da</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="204"/>
+        <location filename="../gui/dock.py" line="206"/>
         <source> months</source>
         <translation> mesi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="228"/>
+        <location filename="../gui/dock.py" line="230"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="228"/>
+        <location filename="../gui/dock.py" line="230"/>
         <source>Verified</source>
         <translation>Verificato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="254"/>
+        <location filename="../gui/dock.py" line="256"/>
         <source>Good-practice sheets</source>
         <translation>Schede di buone pratiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="260"/>
+        <location filename="../gui/dock.py" line="262"/>
         <source>Open sheet</source>
         <translation>Apri scheda</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="271"/>
+        <location filename="../gui/dock.py" line="273"/>
         <source>Add</source>
         <translation>Aggiungi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="272"/>
+        <location filename="../gui/dock.py" line="274"/>
         <source>Add a service: fill the form and click on the map</source>
         <translation>Aggiungi un servizio: compila il modulo e clicca sulla mappa</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="273"/>
+        <location filename="../gui/dock.py" line="275"/>
         <source>Edit</source>
         <translation>Modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="274"/>
+        <location filename="../gui/dock.py" line="276"/>
         <source>Set location</source>
         <translation>Posiziona</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="275"/>
+        <location filename="../gui/dock.py" line="277"/>
         <source>Click on the map to place the selected service</source>
         <translation>Clicca sulla mappa per posizionare il servizio selezionato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="276"/>
+        <location filename="../gui/dock.py" line="278"/>
         <source>Delete</source>
         <translation>Elimina</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="288"/>
+        <location filename="../gui/dock.py" line="290"/>
         <source>Undo</source>
         <translation>Annulla ultima modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="290"/>
+        <location filename="../gui/dock.py" line="292"/>
         <source>Discard changes</source>
         <translation>Scarta modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="299"/>
+        <location filename="../gui/dock.py" line="301"/>
         <source>Import…</source>
         <translation>Importa…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="300"/>
+        <location filename="../gui/dock.py" line="302"/>
         <source>Export…</source>
         <translation>Esporta…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="518"/>
+        <location filename="../gui/dock.py" line="527"/>
         <source>No location yet: select it and click "Set location".</source>
         <translation>Ancora senza posizione: selezionalo e clicca "Posiziona".</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="543"/>
+        <location filename="../gui/dock.py" line="552"/>
         <source>{} of {} services</source>
         <translation>{} servizi su {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="545"/>
+        <location filename="../gui/dock.py" line="554"/>
         <source>{} without location</source>
         <translation>{} senza posizione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="605"/>
+        <location filename="../gui/dock.py" line="614"/>
         <source>Select a service to see its details.</source>
         <translation>Seleziona un servizio per vederne i dettagli.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="621"/>
+        <location filename="../gui/dock.py" line="630"/>
+        <source>Organization</source>
+        <translation>Organizzazione</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="631"/>
         <source>Sectors</source>
         <translation>Settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="625"/>
+        <location filename="../gui/dock.py" line="635"/>
         <location filename="../gui/service_form.py" line="89"/>
         <source>Operator type</source>
         <translation>Tipo di operatore</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="629"/>
+        <location filename="../gui/dock.py" line="639"/>
         <location filename="../gui/service_form.py" line="91"/>
         <source>Target groups</source>
         <translation>Destinatari</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="630"/>
+        <location filename="../gui/dock.py" line="640"/>
         <source>Languages</source>
         <translation>Lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="631"/>
+        <location filename="../gui/dock.py" line="641"/>
         <location filename="../gui/service_form.py" line="93"/>
         <source>Opening hours</source>
         <translation>Orari di apertura</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="632"/>
+        <location filename="../gui/dock.py" line="642"/>
         <location filename="../gui/service_form.py" line="94"/>
         <source>Capacity (people/week)</source>
         <translation>Capacità (persone/settimana)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="633"/>
+        <location filename="../gui/dock.py" line="643"/>
         <location filename="../gui/service_form.py" line="98"/>
         <source>Address</source>
         <translation>Indirizzo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="634"/>
+        <location filename="../gui/dock.py" line="644"/>
         <location filename="../gui/service_form.py" line="101"/>
         <source>Comune</source>
         <translation>Comune</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="645"/>
+        <location filename="../gui/dock.py" line="655"/>
         <location filename="../gui/service_form.py" line="95"/>
         <source>Phone</source>
         <translation>Telefono</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="647"/>
+        <location filename="../gui/dock.py" line="657"/>
         <location filename="../gui/service_form.py" line="97"/>
         <source>Website</source>
         <translation>Sito web</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="648"/>
+        <location filename="../gui/dock.py" line="658"/>
         <location filename="../gui/service_form.py" line="102"/>
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="649"/>
+        <location filename="../gui/dock.py" line="659"/>
         <location filename="../gui/service_form.py" line="103"/>
         <source>Last verified</source>
         <translation>Ultima verifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="650"/>
+        <location filename="../gui/dock.py" line="660"/>
         <location filename="../gui/service_form.py" line="106"/>
         <source>Source URL</source>
         <translation>URL della fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="656"/>
+        <location filename="../gui/dock.py" line="666"/>
         <source>No location yet: click "Set location" and then on the map.</source>
         <translation>Ancora senza posizione: clicca "Posiziona" e poi sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="660"/>
+        <location filename="../gui/dock.py" line="670"/>
         <source>Not verified in the last {} months.</source>
         <translation>Non verificato negli ultimi {} mesi.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="671"/>
+        <location filename="../gui/dock.py" line="681"/>
         <location filename="../gui/service_form.py" line="96"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="715"/>
+        <location filename="../gui/dock.py" line="725"/>
         <source>Place</source>
         <translation>Luogo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="716"/>
+        <location filename="../gui/dock.py" line="726"/>
         <source>Themes</source>
         <translation>Temi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="717"/>
+        <location filename="../gui/dock.py" line="727"/>
         <source>Source</source>
         <translation>Fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="732"/>
+        <location filename="../gui/dock.py" line="742"/>
         <source>Good-practice sheet</source>
         <translation>Scheda di buona pratica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="762"/>
+        <location filename="../gui/dock.py" line="772"/>
         <source>No registry layer in the project: add the services layer of a registry GeoPackage.</source>
         <translation>Nessun layer del registro nel progetto: aggiungi il layer services di un GeoPackage del registro.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="768"/>
+        <location filename="../gui/dock.py" line="778"/>
         <source>Unsaved changes: "Save changes" writes them, "Discard changes" drops them.</source>
         <translation>Modifiche non salvate: "Salva modifiche" le scrive, "Scarta modifiche" le elimina.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="793"/>
+        <location filename="../gui/dock.py" line="803"/>
         <source>New service</source>
         <translation>Nuovo servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="813"/>
+        <location filename="../gui/dock.py" line="823"/>
         <source>Click on the map where the service is (right click to cancel).</source>
         <translation>Clicca sulla mappa dove si trova il servizio (tasto destro per annullare).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="866"/>
+        <location filename="../gui/dock.py" line="876"/>
         <source>The layer cannot be edited (read-only source?).</source>
         <translation>Il layer non è modificabile (sorgente in sola lettura?).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="906"/>
+        <location filename="../gui/dock.py" line="916"/>
         <source>The layer refused the new service.</source>
         <translation>Il layer ha rifiutato il nuovo servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="909"/>
+        <location filename="../gui/dock.py" line="919"/>
         <source>Add service</source>
         <translation>Aggiungi servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="944"/>
+        <location filename="../gui/dock.py" line="954"/>
         <source>Edit service</source>
         <translation>Modifica servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="956"/>
+        <location filename="../gui/dock.py" line="966"/>
         <source>The layer refused to delete the service.</source>
         <translation>Il layer ha rifiutato l'eliminazione del servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="965"/>
+        <location filename="../gui/dock.py" line="975"/>
         <source>Delete "{}"? You can still undo or discard the change before saving.</source>
         <translation>Eliminare "{}"? Puoi ancora annullare o scartare la modifica prima di salvare.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="965"/>
+        <location filename="../gui/dock.py" line="975"/>
         <source>Delete service</source>
         <translation>Elimina servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1015"/>
+        <location filename="../gui/dock.py" line="1025"/>
         <source>Save changes</source>
         <translation>Salva modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1015"/>
+        <location filename="../gui/dock.py" line="1025"/>
         <source>The changes could not be saved:</source>
         <translation>Non è stato possibile salvare le modifiche:</translation>
     </message>
@@ -517,13 +522,13 @@
         <translation>Annulla</translation>
     </message>
     <message>
-        <location filename="../gui/setup_gui.py" line="21"/>
+        <location filename="../gui/setup_gui.py" line="22"/>
         <location filename="../provider/base.py" line="93"/>
         <source>Service registry</source>
         <translation>Registro dei servizi</translation>
     </message>
     <message>
-        <location filename="../gui/setup_gui.py" line="23"/>
+        <location filename="../gui/setup_gui.py" line="24"/>
         <source>Show or hide the CapaCityMetro service registry</source>
         <translation>Mostra o nascondi il registro dei servizi CapaCityMetro</translation>
     </message>
@@ -539,6 +544,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="55"/>
+        <location filename="../provider/algorithms/network_algs.py" line="65"/>
         <source>Maximum distance from the network (m)</source>
         <translation>Distanza massima dalla rete (m)</translation>
     </message>
@@ -563,11 +569,6 @@
         <translation>Dimensione della cella della griglia (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="106"/>
-        <source>Sector code (empty: all services)</source>
-        <translation>Codice del settore (vuoto: tutti i servizi)</translation>
-    </message>
-    <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="161"/>
         <source>Coverage per comune and gap areas</source>
         <translation>Copertura per comune e aree scoperte</translation>
@@ -589,6 +590,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="199"/>
+        <location filename="../provider/algorithms/network_algs.py" line="238"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
@@ -821,6 +823,163 @@
         <location filename="../provider/algorithms/maps_algs.py" line="199"/>
         <source>Map exported</source>
         <translation>Mappa esportata</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="38"/>
+        <source>Prepared network (.npz from Prepare network)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="55"/>
+        <source>Identifier field (empty: service_id, id or row number)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="106"/>
+        <source>Prepare network</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="107"/>
+        <source>Builds a walk, bike or car network from an OpenStreetMap extract (.osm/.osm.pbf), an osmnx GraphML or a street-centreline layer noded at junctions, and saves it as one .npz file for the other network tools. Walk 4.5 km/h, bike 15 km/h, car by maxspeed or road class; one-way streets only for car. The largest connected part is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="122"/>
+        <source>OpenStreetMap extract (.osm or .osm.pbf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="129"/>
+        <source>osmnx GraphML file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="134"/>
+        <source>Street centrelines (noded at junctions)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="142"/>
+        <source>Travel mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="143"/>
+        <source>Speed on every street (km/h; 0 = defaults per mode)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="152"/>
+        <source>Join line ends closer than (m, street layer only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="161"/>
+        <source>Network (*.npz)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="161"/>
+        <source>Prepared network</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="166"/>
+        <source>Network streets (to look at)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="207"/>
+        <source>Network: {} nodes, {} edges, EPSG:{}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="222"/>
+        <source>Service isochrones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="223"/>
+        <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge. Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="239"/>
+        <source>Bands</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="240"/>
+        <source>One set of polygons per service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="245"/>
+        <source>Band around reached streets (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="255"/>
+        <source>Isochrones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="283"/>
+        <source>Nearest-service territories</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="284"/>
+        <source>Gives every street to the service reached first (a network Voronoi), with the travel time. Streets between two services are cut where the times meet. Optionally only the services of one sector, an extra delay per service (minutes, e.g. waiting time) and a maximum time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="300"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="106"/>
+        <source>Sector code (empty: all services)</source>
+        <translation>Codice del settore (vuoto: tutti i servizi)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="305"/>
+        <source>Sectors field (codes separated by ;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="314"/>
+        <source>Extra delay field (minutes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="323"/>
+        <location filename="../provider/algorithms/network_algs.py" line="384"/>
+        <source>Maximum travel time (minutes; 0 = no limit)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="332"/>
+        <source>Output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="334"/>
+        <source>Territories</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="366"/>
+        <source>OD matrix</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="367"/>
+        <source>Travel times from every origin to every destination on the network, as straight origin–destination lines with the time in minutes (only pairs within the maximum time). Points farther than the maximum snap distance from the network are reported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="394"/>
+        <source>OD lines</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="31"/>

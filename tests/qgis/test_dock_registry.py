@@ -27,7 +27,7 @@ def _clean(value):
 
 def build_registry(path, shared_data) -> pd.DataFrame:
     """Write a registry GeoPackage holding all 59 services of the web-pages table (with the core)."""
-    from capacitymetro_plugin.core.registry.model import Practice, Service
+    from capacitymetro_plugin.core.registry.model import Organization, Practice, Service
     from capacitymetro_plugin.core.registry.registry import Registry
 
     table = pd.read_csv(shared_data / SERVICES_CSV, dtype=str)
@@ -57,6 +57,12 @@ def build_registry(path, shared_data) -> pd.DataFrame:
                 lat=float(row.lat) if _clean(row.lat) else None,
             )
         )
+    # the organization of the Cinformi row, as the table names it
+    position = int(table.index[table["name"].str.startswith("Cinformi")][0])
+    org = reg.add_organization(
+        Organization(name=table["organization"].iloc[position], operator_type="public")
+    )
+    services[position].organization_id = org.organization_id
     reg.add_services(services)
     # one good-practice sheet linked to the Casa delle Culture of Bari (row S037 in the table)
     casa = table[table["name"].str.startswith("Casa delle Culture")].iloc[0]
@@ -249,6 +255,7 @@ def test_selecting_a_service_zooms_and_shows_details_and_sheets(dock, registry):
     )
     assert dock.layer.selectedFeatureIds() == [fid]
     assert "Cinformi" in dock.details.toPlainText()
+    assert "Provincia autonoma di Trento" in dock.details.toPlainText()  # its organization
     assert dock.practice_list.count() == 0
 
     casa = table[table["name"].str.startswith("Casa delle Culture")].iloc[0]
