@@ -827,112 +827,112 @@
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="38"/>
         <source>Prepared network (.npz from Prepare network)</source>
-        <translation type="unfinished"></translation>
+        <translation>Rete preparata (.npz da Prepara rete)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="55"/>
         <source>Identifier field (empty: service_id, id or row number)</source>
-        <translation type="unfinished"></translation>
+        <translation>Campo identificativo (vuoto: service_id, id o numero di riga)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="106"/>
         <source>Prepare network</source>
-        <translation type="unfinished"></translation>
+        <translation>Prepara rete</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="107"/>
         <source>Builds a walk, bike or car network from an OpenStreetMap extract (.osm/.osm.pbf), an osmnx GraphML or a street-centreline layer noded at junctions, and saves it as one .npz file for the other network tools. Walk 4.5 km/h, bike 15 km/h, car by maxspeed or road class; one-way streets only for car. The largest connected part is kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>Costruisce una rete pedonale, ciclabile o automobilistica da un estratto OpenStreetMap (.osm/.osm.pbf), da un GraphML di osmnx o da un layer di assi stradali spezzati agli incroci, e la salva in un unico file .npz per gli altri strumenti di rete. A piedi 4,5 km/h, in bici 15 km/h, in auto secondo maxspeed o la classe della strada; sensi unici solo per l'auto. Si tiene la parte connessa più grande.</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="122"/>
         <source>OpenStreetMap extract (.osm or .osm.pbf)</source>
-        <translation type="unfinished"></translation>
+        <translation>Estratto OpenStreetMap (.osm o .osm.pbf)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="129"/>
         <source>osmnx GraphML file</source>
-        <translation type="unfinished"></translation>
+        <translation>File GraphML di osmnx</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="134"/>
         <source>Street centrelines (noded at junctions)</source>
-        <translation type="unfinished"></translation>
+        <translation>Assi stradali (spezzati agli incroci)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="142"/>
         <source>Travel mode</source>
-        <translation type="unfinished"></translation>
+        <translation>Modo di spostamento</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="143"/>
         <source>Speed on every street (km/h; 0 = defaults per mode)</source>
-        <translation type="unfinished"></translation>
+        <translation>Velocità su ogni strada (km/h; 0 = valori predefiniti per modo)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="152"/>
         <source>Join line ends closer than (m, street layer only)</source>
-        <translation type="unfinished"></translation>
+        <translation>Unisci estremi di linea più vicini di (m, solo layer stradale)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="161"/>
         <source>Network (*.npz)</source>
-        <translation type="unfinished"></translation>
+        <translation>Rete (*.npz)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="161"/>
         <source>Prepared network</source>
-        <translation type="unfinished"></translation>
+        <translation>Rete preparata</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="166"/>
         <source>Network streets (to look at)</source>
-        <translation type="unfinished"></translation>
+        <translation>Strade della rete (da visualizzare)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="207"/>
         <source>Network: {} nodes, {} edges, EPSG:{}</source>
-        <translation type="unfinished"></translation>
+        <translation>Rete: {} nodi, {} archi, EPSG:{}</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="222"/>
         <source>Service isochrones</source>
-        <translation type="unfinished"></translation>
+        <translation>Isocrone dei servizi</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="223"/>
         <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge. Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Poligoni isocroni per ogni servizio a più soglie di tempo di viaggio, costruiti dalle strade raggiunte (le strade al margine tagliate dove il tempo finisce), così le forme seguono le strade e non attraversano fiumi o canali senza un ponte. Le fasce annidate contengono tutti i luoghi entro la soglia; le fasce disgiunte solo l'anello dalla precedente.</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="239"/>
         <source>Bands</source>
-        <translation type="unfinished"></translation>
+        <translation>Fasce</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="240"/>
         <source>One set of polygons per service</source>
-        <translation type="unfinished"></translation>
+        <translation>Un insieme di poligoni per servizio</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="245"/>
         <source>Band around reached streets (m)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fascia attorno alle strade raggiunte (m)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="255"/>
         <source>Isochrones</source>
-        <translation type="unfinished"></translation>
+        <translation>Isocrone</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="283"/>
         <source>Nearest-service territories</source>
-        <translation type="unfinished"></translation>
+        <translation>Territori del servizio più vicino</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="284"/>
         <source>Gives every street to the service reached first (a network Voronoi), with the travel time. Streets between two services are cut where the times meet. Optionally only the services of one sector, an extra delay per service (minutes, e.g. waiting time) and a maximum time.</source>
-        <translation type="unfinished"></translation>
+        <translation>Assegna ogni strada al servizio raggiunto per primo (un Voronoi su rete), con il tempo di viaggio. Le strade tra due servizi sono tagliate dove i tempi si incontrano. A scelta solo i servizi di un settore, un ritardo aggiuntivo per servizio (minuti, ad es. tempo di attesa) e un tempo massimo.</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="300"/>
@@ -943,43 +943,43 @@
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="305"/>
         <source>Sectors field (codes separated by ;)</source>
-        <translation type="unfinished"></translation>
+        <translation>Campo dei settori (codici separati da ;)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="314"/>
         <source>Extra delay field (minutes)</source>
-        <translation type="unfinished"></translation>
+        <translation>Campo del ritardo aggiuntivo (minuti)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="323"/>
         <location filename="../provider/algorithms/network_algs.py" line="384"/>
         <source>Maximum travel time (minutes; 0 = no limit)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tempo di viaggio massimo (minuti; 0 = nessun limite)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="332"/>
         <source>Output</source>
-        <translation type="unfinished"></translation>
+        <translation>Risultato</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="334"/>
         <source>Territories</source>
-        <translation type="unfinished"></translation>
+        <translation>Territori</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="366"/>
         <source>OD matrix</source>
-        <translation type="unfinished"></translation>
+        <translation>Matrice OD</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="367"/>
         <source>Travel times from every origin to every destination on the network, as straight origin–destination lines with the time in minutes (only pairs within the maximum time). Points farther than the maximum snap distance from the network are reported.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tempi di viaggio su rete da ogni origine a ogni destinazione, come linee rette origine–destinazione con il tempo in minuti (solo le coppie entro il tempo massimo). Sono segnalati i punti più lontani dalla rete della distanza massima di aggancio.</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="394"/>
         <source>OD lines</source>
-        <translation type="unfinished"></translation>
+        <translation>Linee OD</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="31"/>
