@@ -1,0 +1,248 @@
+"""The network engine on real networks: Trento (OSM 2023), Bari (Comune street graph) and the
+Venice historic centre (OSM 2009). Travel times are checked against networkx Dijkstra, polygons
+for sanity, and Venice isochrones against the Grand Canal (sestieri of the 2011 insulae).
+
+Each network is built once per session (about 30 s in total) in a temporary folder.
+"""
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from capacitymetro_plugin.core.access import isochrones, nearest_times, od_matrix, territories
+from capacitymetro_plugin.core.network import Network, network_from_lines, network_from_osm, snap
+
+pytestmark = pytest.mark.realdata
+WALK = 4.5 / 3.6
+
+
+@pytest.fixture(scope="session")
+def net_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("networks")
+
+
+def _cached(cache, name, build):
+    path = cache / f"{name}.npz"
+    if path.exists():
+        return Network.load(path)
+    net = build()
+    net.save(path)
+    return net
+
+
+@pytest.fixture(scope="session")
+def trento(shared_data, net_cache):
+    return _cached(
+        net_cache,
+        "trento_walk",
+        lambda: network_from_osm(shared_data / "osm_trento_2023-02_tnst.osm.pbf", mode="walk"),
+    )
+
+
+@pytest.fixture(scope="session")
+def trento_services(shared_data):
+    pois = gpd.read_file(shared_data / "osm_servizi_trento_2023.gpkg", layer="pois")
+    return pois.sort_values("osm_ref").reset_index(drop=True)
+
+
+@pytest.fixture(scope="session")
+def bari_edges(shared_data):
+    return gpd.read_file(shared_data / "bari_stradario_grafo_2026.gpkg", layer="edges")
+
+
+@pytest.fixture(scope="session")
+def bari(bari_edges, net_cache):
+    return _cached(net_cache, "bari_walk", lambda: network_from_lines(bari_edges, mode="walk"))
+
+
+@pytest.fixture(scope="session")
+def venice(shared_data, net_cache):
+    path = shared_data / "osm_venezia_centro_storico_2009_synthinel.osm.pbf"
+    return _cached(net_cache, "venice_walk", lambda: network_from_osm(path, mode="walk"))
+
+
+def nx_from_arrays(net):
+    """A networkx DiGraph from the directed edges, fastest of parallel edges."""
+    G = nx.DiGraph()
+    G.add_nodes_from(range(net.n_nodes))
+    for t, h, w in zip(net.tail.tolist(), net.head.tolist(), net.time_s.tolist(), strict=True):
+        if t != h and (not G.has_edge(t, h) or G[t][h]["weight"] > w):
+            G.add_edge(t, h, weight=w)
+    return G
+
+
+# --- Trento ---------------------------------------------------------------------------------------
+def test_trento_network_size(trento):
+    assert trento.crs == 32632 and trento.mode == "walk"
+    assert 12_000 < trento.n_nodes < 20_000
+    # All highway ways of the extract measure 1,516 km (osmnx, undirected); motorways and
+    # trunk roads (~95 km) are not walkable and small detached parts are dropped.
+    assert 1_250 < trento.length_m.sum() / 2 / 1000 < 1_516
+
+
+def test_trento_times_equal_networkx(trento, trento_services):
+    s = snap(trento, trento_services, max_distance_m=250)
+    assert not s.off_network.any()
+    sources = s.node[::20]  # 17 services
+    delay = np.linspace(0, 600, sources.size)
+    G = nx_from_arrays(trento)
+    ours = nearest_times(trento, sources)
+    ref = nx.multi_source_dijkstra_path_length(G, set(sources.tolist()), weight="weight")
+    expected = np.array([ref.get(v, np.inf) for v in range(trento.n_nodes)])
+    assert np.isfinite(expected).all()
+    assert np.max(np.abs(ours.time_s - expected)) < 1e-6
+    # With per-service delays: networkx through an explicit super-source.
+    H = G.copy()
+    for node, d in zip(sources.tolist(), delay.tolist(), strict=True):
+        if not H.has_edge("S", node) or H["S"][node]["weight"] > d:
+            H.add_edge("S", node, weight=d)
+    ref_d = nx.single_source_dijkstra_path_length(H, "S", weight="weight")
+    got = nearest_times(trento, sources, extra_delay_s=delay)
+    assert np.max(np.abs(got.time_s - np.array([ref_d[v] for v in range(trento.n_nodes)]))) < 1e-6
+    # The named source is the one that achieves the time.
+    some = np.arange(0, trento.n_nodes, 997)
+    for v in some:
+        k = got.source[v]
+        t = nx.dijkstra_path_length(G, int(sources[k]), int(v), weight="weight") + delay[k]
+        assert t == pytest.approx(got.time_s[v], abs=1e-6)
+
+
+def test_trento_od_matrix_equals_networkx(trento, trento_services):
+    s = snap(trento, trento_services)
+    o, d = s.node[:5], s.node[100:140]
+    od = od_matrix(trento, o, d, cutoff_s=1200)
+    G = nx_from_arrays(trento)
+    for i, a in enumerate(o.tolist()):
+        ref = nx.single_source_dijkstra_path_length(G, a, cutoff=1200, weight="weight")
+        exp = np.array([ref.get(b, np.inf) for b in d.tolist()])
+        assert np.array_equal(np.isfinite(od[i]), np.isfinite(exp))
+        fin = np.isfinite(exp)
+        assert np.max(np.abs(od[i][fin] - exp[fin]), initial=0) < 1e-6
+
+
+def test_trento_isochrones_sane(trento, trento_services):
+    svc = trento_services.iloc[::17].reset_index(drop=True)  # 20 services
+    iso = isochrones(trento, svc, thresholds_min=(5, 10, 15, 20, 30), id_field="osm_ref")
+    assert iso.geometry.is_valid.all()
+    s = snap(trento, svc)
+    node_of = dict(zip(svc["osm_ref"], s.node, strict=True))
+    for sid, group in iso.groupby("service_id"):
+        group = group.sort_values("threshold_min")
+        assert group["area_km2"].is_monotonic_increasing
+        geoms = group.geometry.values
+        for small, big in zip(geoms[:-1], geoms[1:], strict=True):
+            assert small.difference(big).area <= 1e-6 * small.area
+        n = node_of[sid]
+        for t, g in zip(group["threshold_min"], geoms, strict=True):
+            xy = shapely.get_coordinates(g)
+            far = np.hypot(xy[:, 0] - trento.x[n], xy[:, 1] - trento.y[n]).max()
+            # Walking reach (+0.5 %: OSM lengths are geodesic, the plane is UTM) + band + cell.
+            assert far <= WALK * 60 * t * 1.005 + 20 + 10 * np.sqrt(2)
+    # Street-following shapes are much smaller than the crow-flies disc.
+    big = iso[iso.threshold_min == 30]["area_km2"]
+    assert big.median() < 0.6 * np.pi * (WALK * 1800 / 1000) ** 2
+
+
+def test_trento_territories_are_a_network_voronoi(trento, trento_services):
+    svc = trento_services.iloc[::10].reset_index(drop=True)
+    terr = territories(trento, svc, id_field="osm_ref")
+    # Every street is shared out exactly once (lengths of the projected street lines).
+    planar = shapely.length(trento.segment_lines()).sum()
+    assert terr["length_m"].sum() == pytest.approx(planar, rel=1e-9)
+    s = snap(trento, svc)
+    G = nx_from_arrays(trento)
+    lengths = [nx.single_source_dijkstra_path_length(G, int(n), weight="weight") for n in s.node]
+    per = np.array([[lg.get(v, np.inf) for v in range(trento.n_nodes)] for lg in lengths])
+    best = per.min(axis=0)
+    nt = nearest_times(trento, s.node)
+    assert np.max(np.abs(nt.time_s - best)) < 1e-6
+    assert np.allclose(per[nt.source, np.arange(trento.n_nodes)], best)
+    # Each piece's time_from_s is its owner's time at the piece's end that is a junction
+    # (the earlier one when both are): pieces start at junctions and end at borders.
+    from scipy.spatial import cKDTree
+
+    owner_rows = pd.Series(range(len(svc)), index=svc["osm_ref"])
+    rows = owner_rows[terr["service_id"]].to_numpy()
+    tree = cKDTree(np.column_stack([trento.x, trento.y]))
+    ends = []
+    for k in (0, -1):
+        d, idx = tree.query(shapely.get_coordinates(shapely.get_point(terr.geometry.values, k)))
+        t = per[rows, idx]
+        ends.append(np.where(d < 1e-6, t, np.inf))
+    expected = np.minimum(*ends)
+    ok = np.isfinite(expected)
+    assert ok.mean() > 0.99
+    assert np.allclose(terr["time_from_s"].to_numpy()[ok], expected[ok], atol=1e-6)
+
+
+# --- Bari ----------------------------------------------------------------------------------------
+def test_bari_times_equal_networkx_on_the_original_graph(bari, bari_edges):
+    # An independent graph: the published u/v topology of the largest component, with the
+    # geometry lengths (the published length_m is rounded to the centimetre).
+    main = bari_edges[bari_edges["component"] == 0]
+    G = nx.Graph()
+    assert np.allclose(main["length_m"], main.geometry.length, atol=0.006)
+    for u, v, length in zip(main["u"], main["v"], main.geometry.length, strict=True):
+        if u != v and (not G.has_edge(u, v) or G[u][v]["weight"] > length / WALK):
+            G.add_edge(u, v, weight=length / WALK)
+    start = main.geometry.iloc[0].coords[0]
+    u0 = main["u"].iloc[0]
+    ref = nx.single_source_dijkstra_path_length(G, u0, cutoff=1200, weight="weight")
+    node0 = int(np.argmin(np.hypot(bari.x - start[0], bari.y - start[1])))
+    ours = nearest_times(bari, [node0], cutoff_s=1200).time_s
+    assert np.isfinite(ours).sum() == len(ref)
+    # Match nodes by position (both graphs snap segment ends to 0.1 m).
+    ends = {}
+    for u, v, geom in zip(main["u"], main["v"], main.geometry, strict=True):
+        ends.setdefault(u, geom.coords[0])
+        ends.setdefault(v, geom.coords[-1])
+    from scipy.spatial import cKDTree
+
+    tree = cKDTree(np.column_stack([bari.x, bari.y]))
+    ids = list(ref)
+    d, idx = tree.query(np.array([ends[k] for k in ids]))
+    assert d.max() < 0.2
+    assert np.max(np.abs(ours[idx] - np.array([ref[k] for k in ids]))) < 1e-6
+
+
+def test_bari_isochrones_from_piazza_liberta(bari):
+    p = gpd.GeoDataFrame(
+        {"service_id": ["piazza"]}, geometry=gpd.points_from_xy([16.8719], [41.1253]), crs=4326
+    )
+    iso = isochrones(bari, p, thresholds_min=(5, 10, 15))
+    assert iso["area_km2"].is_monotonic_increasing
+    assert 0.05 < iso["area_km2"].iloc[0] < np.pi * (WALK * 300 / 1000) ** 2
+
+
+# --- Venice --------------------------------------------------------------------------------------
+def test_venice_isochrones_do_not_cross_the_grand_canal(venice, shared_data):
+    insulae = gpd.read_file(
+        shared_data / "venezia_isole_popolazione_2011_vpc.gpkg", layer="isole_centro_storico"
+    ).to_crs(venice.crs)
+    ne = insulae[insulae["Codice_Ses"].isin(["CN", "CS", "SM"])].union_all()
+    sw = insulae[insulae["Codice_Ses"].isin(["SP", "SC", "DD"])].union_all()
+    in_ne = shapely.contains_xy(ne, venice.x, venice.y)
+    in_sw = shapely.contains_xy(sw, venice.x, venice.y)
+    assert in_ne.sum() > 500 and in_sw.sum() > 300
+    pois = gpd.read_file(shared_data / "osm_servizi_venezia_cs_2009.gpkg", layer="pois")
+    frari = pois[pois["name"] == "Basilica dei Frari"].reset_index(drop=True)
+    node = snap(venice, frari).node[0]
+    assert in_sw[node]
+    t = nearest_times(venice, [node]).time_s
+    cross = t[in_ne].min()  # the first place across the canal (over a bridge)
+    assert cross > 180
+    minutes = (cross - 30) / 60  # stop 30 s before any bridge is crossed
+    iso = isochrones(venice, frari, thresholds_min=[minutes])
+    g = iso.geometry.iloc[0]
+    disc = shapely.Point(venice.x[node], venice.y[node]).buffer(WALK * 60 * minutes)
+    # A crow-flies disc reaches well into the other bank; the street isochrone does not.
+    assert disc.intersection(ne).area > 0.05 * disc.area
+    assert g.intersection(ne).area < 0.002 * g.area
+    covered = shapely.contains_xy(g, venice.x, venice.y)
+    assert not (covered & in_ne).any()
+    # Ten minutes later the walk has crossed: the NE bank is reached only by its streets.
+    later = isochrones(venice, frari, thresholds_min=[minutes + 10]).geometry.iloc[0]
+    assert later.intersection(ne).area > 0.05 * later.area
