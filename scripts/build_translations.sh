@@ -57,6 +57,13 @@ for filename in files:
         tree = ast.parse(open(filename, encoding="utf-8").read())
     except SyntaxError:
         continue
+    # module-level lists of strings, for add_enum(KEY, "label", OPTIONS) with a named list
+    constants = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.List | ast.Tuple):
+            for t in node.targets:
+                if isinstance(t, ast.Name):
+                    constants[t.id] = node.value
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -73,9 +80,14 @@ for filename in files:
                 if index >= len(node.args):
                     continue
                 arg = node.args[index]
+                if isinstance(arg, ast.Name) and arg.id in constants:
+                    arg = constants[arg.id]
                 items = arg.elts if isinstance(arg, ast.List | ast.Tuple) else [arg]
                 for item in items:
-                    if isinstance(item, ast.Constant) and isinstance(item.value, str):
+                    # option labels with letters only: "2023" needs no translation
+                    if isinstance(item, ast.Constant) and isinstance(item.value, str) and any(
+                        ch.isalpha() for ch in item.value
+                    ):
                         add(item.value, filename, item.lineno)
 
 old = {}

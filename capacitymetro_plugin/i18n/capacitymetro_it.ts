@@ -533,6 +533,21 @@
         <translation>Mostra o nascondi il registro dei servizi CapaCityMetro</translation>
     </message>
     <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="22"/>
+        <source>binary</source>
+        <translation>binario</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="22"/>
+        <source>gaussian</source>
+        <translation>gaussiano</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="22"/>
+        <source>stepped</source>
+        <translation>a gradini</translation>
+    </message>
+    <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="40"/>
         <source>Prepared network (.npz)</source>
         <translation>Rete preparata (.npz)</translation>
@@ -823,6 +838,41 @@
         <location filename="../provider/algorithms/maps_algs.py" line="199"/>
         <source>Map exported</source>
         <translation>Mappa esportata</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="22"/>
+        <source>bike</source>
+        <translation>bicicletta</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="22"/>
+        <source>car</source>
+        <translation>auto</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="22"/>
+        <source>walk</source>
+        <translation>a piedi</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="23"/>
+        <source>disjoint</source>
+        <translation>disgiunte</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="23"/>
+        <source>nested</source>
+        <translation>annidate</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="24"/>
+        <source>edges</source>
+        <translation>archi (strade)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="24"/>
+        <source>polygons</source>
+        <translation>poligoni</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="38"/>
