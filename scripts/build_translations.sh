@@ -2,22 +2,26 @@
 # Refresh the Italian translation file from every tr() string of the plugin, keeping the
 # translations already made, then compile it to .qm (ignored by git; scripts/package.sh compiles
 # it again for the zip).
-# Usage: scripts/build_translations.sh [TS_FILE]   (default: capacitymetro_plugin/i18n/capacitymetro_it.ts)
+# Usage: scripts/build_translations.sh [TS_FILE [PLUGIN_DIR]]
+#        (defaults: capacitymetro_plugin/i18n/capacitymetro_it.ts, capacitymetro_plugin)
 #
 # pylupdate5 finds self.tr("...")/tr("...") literals; it files each under its Python class, but the
 # plugin translates everything in ONE context, "CapaCityMetro" (gui/common.py, provider/base.py),
-# so the merge step below puts every message there. It also collects the strings the Processing
-# base class translates from class attributes (DISPLAY_NAME, SHORT_HELP, _GROUP_NAMES) and from
-# add_enum/add_number_list arguments, which pylupdate5 cannot see.
+# so the merge step below puts every message there. It also finds, with Python's parser, strings
+# that reach tr() indirectly and that pylupdate5 cannot see: class attributes (DISPLAY_NAME,
+# SHORT_HELP, _GROUP_NAMES), arguments of helpers that translate a parameter (add_enum labels and
+# option lists, add_services_input(label=...), their defaults), and literal tuples looped over
+# ("for key, label in ((K, "label"), ...): self.tr(label)").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ts=$(realpath -m "${1:-capacitymetro_plugin/i18n/capacitymetro_it.ts}")
+src=${2:-capacitymetro_plugin}
 pylupdate=$(command -v pylupdate5 || true)
 [ -n "$pylupdate" ] || { echo "build_translations: pylupdate5 missing (apt-get install pyqt5-dev-tools)" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # core/ never uses Qt, so it has no tr() strings
-mapfile -t files < <(find capacitymetro_plugin -name '*.py' -not -path '*/core/*' -not -path '*/__pycache__/*' | sort)
+mapfile -t files < <(find "$src" -name '*.py' -not -path '*/core/*' -not -path '*/__pycache__/*' | sort)
 "$pylupdate" -noobsolete "${files[@]}" -ts "$tmp/extracted.ts" 2> "$tmp/pylupdate.log" || { cat "$tmp/pylupdate.log" >&2; exit 1; }
 /usr/bin/python3 - "$tmp/extracted.ts" "$ts" "${files[@]}" <<'PY'
 import ast
@@ -51,14 +55,64 @@ for context in ET.parse(extracted).getroot().iter("context"):
             add(source, path, int(loc.get("line", 0)))
 
 ATTRS = {"DISPLAY_NAME", "SHORT_HELP"}
-CALLS = {"add_enum": (1, 2), "add_number_list": (1,)}
+
+
+def is_tr(node):
+    if not isinstance(node, ast.Call):
+        return False
+    f = node.func
+    return (isinstance(f, ast.Name) and f.id == "tr") or (
+        isinstance(f, ast.Attribute) and f.attr == "tr"
+    )
+
+
+def strings_of(node, constants):
+    """String constants of a literal (a string, or a list/tuple of them, or a named module list)."""
+    if isinstance(node, ast.Name) and node.id in constants:
+        node = constants[node.id]
+    items = node.elts if isinstance(node, ast.List | ast.Tuple) else [node]
+    return [
+        i for i in items
+        if isinstance(i, ast.Constant) and isinstance(i.value, str) and any(c.isalpha() for c in i.value)
+    ]
+
+
+trees = {}
 for filename in files:
     try:
-        tree = ast.parse(open(filename, encoding="utf-8").read())
+        trees[filename] = ast.parse(open(filename, encoding="utf-8").read())
     except SyntaxError:
         continue
-    # module-level lists of strings, for add_enum(KEY, "label", OPTIONS) with a named list
-    constants = {}
+
+# helpers that translate one of their parameters: tr(label), or tr(o) for o in options
+translated_params = {}  # method name -> {param name: positional index (self excluded)}
+for filename, tree in trees.items():
+    for fn in ast.walk(tree):
+        if not isinstance(fn, ast.FunctionDef):
+            continue
+        params = [a.arg for a in fn.args.args]
+        offset = 1 if params and params[0] == "self" else 0
+        loop_vars = {}
+        for node in ast.walk(fn):
+            if isinstance(node, ast.comprehension | ast.For) and isinstance(node.iter, ast.Name):
+                if isinstance(node.target, ast.Name):
+                    loop_vars[node.target.id] = node.iter.id
+        for node in ast.walk(fn):
+            if is_tr(node) and node.args and isinstance(node.args[0], ast.Name):
+                name = loop_vars.get(node.args[0].id, node.args[0].id)
+                if name in params[offset:]:
+                    translated_params.setdefault(fn.name, {})[name] = params.index(name) - offset
+        # defaults of those parameters ("Services")
+        for name, index in translated_params.get(fn.name, {}).items():
+            defaults = fn.args.defaults
+            first = len(params) - len(defaults)
+            position = params.index(name)
+            if position >= first:
+                for item in strings_of(defaults[position - first], {}):
+                    add(item.value, filename, item.lineno)
+
+for filename, tree in trees.items():
+    constants = {}  # module-level lists of strings (add_enum(KEY, "label", OPTIONS))
     for node in tree.body:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.List | ast.Tuple):
             for t in node.targets:
@@ -75,20 +129,30 @@ for filename in files:
                 for v in value.values:
                     if isinstance(v, ast.Constant) and isinstance(v.value, str):
                         add(v.value, filename, v.lineno)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            for index in CALLS.get(node.func.attr, ()):
-                if index >= len(node.args):
-                    continue
-                arg = node.args[index]
-                if isinstance(arg, ast.Name) and arg.id in constants:
-                    arg = constants[arg.id]
-                items = arg.elts if isinstance(arg, ast.List | ast.Tuple) else [arg]
-                for item in items:
-                    # option labels with letters only: "2023" needs no translation
-                    if isinstance(item, ast.Constant) and isinstance(item.value, str) and any(
-                        ch.isalpha() for ch in item.value
-                    ):
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+            for param, index in translated_params.get(name, {}).items():
+                args = [node.args[index]] if index < len(node.args) else []
+                args += [k.value for k in node.keywords if k.arg == param]
+                for arg in args:
+                    for item in strings_of(arg, constants):
                         add(item.value, filename, item.lineno)
+        elif isinstance(node, ast.For) and isinstance(node.target, ast.Tuple):
+            # for key, label in ((K, "label"), ...): ... tr(label)
+            names = [t.id if isinstance(t, ast.Name) else None for t in node.target.elts]
+            used = {
+                n.args[0].id
+                for body in node.body
+                for n in ast.walk(body)
+                if is_tr(n) and n.args and isinstance(n.args[0], ast.Name)
+            }
+            if isinstance(node.iter, ast.List | ast.Tuple):
+                for index, var in enumerate(names):
+                    if var in used:
+                        for element in node.iter.elts:
+                            if isinstance(element, ast.Tuple | ast.List) and index < len(element.elts):
+                                for item in strings_of(element.elts[index], constants):
+                                    add(item.value, filename, item.lineno)
 
 old = {}
 if os.path.exists(target):

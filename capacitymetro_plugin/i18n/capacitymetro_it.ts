@@ -20,6 +20,7 @@
     </message>
     <message>
         <location filename="../gui/checks.py" line="60"/>
+        <location filename="../gui/checks.py" line="61"/>
         <source>Not ISO 639-1 language codes: {}. Write two letters separated by ';', e.g. it;en;ar.</source>
         <translation>Non sono codici di lingua ISO 639-1: {}. Scrivi due lettere separate da ';', ad es. it;en;ar.</translation>
     </message>
@@ -35,6 +36,7 @@
     </message>
     <message>
         <location filename="../gui/checks.py" line="79"/>
+        <location filename="../gui/checks.py" line="80"/>
         <source>Kept as written, but analyses cannot read it. Write e.g. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30.</source>
         <translation>Conservato così com'è, ma le analisi non possono leggerlo. Scrivi ad es. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30 (giorni in inglese: Mo Tu We Th Fr Sa Su).</translation>
     </message>
@@ -120,11 +122,13 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="230"/>
+        <location filename="../gui/dock.py" line="231"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="230"/>
+        <location filename="../gui/dock.py" line="231"/>
         <source>Verified</source>
         <translation>Verificato</translation>
     </message>
@@ -215,12 +219,15 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="631"/>
+        <location filename="../gui/dock.py" line="231"/>
+        <location filename="../gui/dock.py" line="632"/>
         <source>Sectors</source>
         <translation>Settori</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="635"/>
         <location filename="../gui/service_form.py" line="89"/>
+        <location filename="../gui/dock.py" line="636"/>
         <source>Operator type</source>
         <translation>Tipo di operatore</translation>
     </message>
@@ -256,6 +263,8 @@
     <message>
         <location filename="../gui/dock.py" line="644"/>
         <location filename="../gui/service_form.py" line="101"/>
+        <location filename="../gui/dock.py" line="231"/>
+        <location filename="../gui/dock.py" line="645"/>
         <source>Comune</source>
         <translation>Comune</translation>
     </message>
@@ -302,6 +311,7 @@
     <message>
         <location filename="../gui/dock.py" line="681"/>
         <location filename="../gui/service_form.py" line="96"/>
+        <location filename="../gui/dock.py" line="656"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
@@ -322,16 +332,19 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="742"/>
+        <location filename="../gui/dock.py" line="744"/>
         <source>Good-practice sheet</source>
         <translation>Scheda di buona pratica</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="772"/>
+        <location filename="../gui/dock.py" line="774"/>
         <source>No registry layer in the project: add the services layer of a registry GeoPackage.</source>
         <translation>Nessun layer del registro nel progetto: aggiungi il layer services di un GeoPackage del registro.</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="778"/>
+        <location filename="../gui/dock.py" line="780"/>
         <source>Unsaved changes: "Save changes" writes them, "Discard changes" drops them.</source>
         <translation>Modifiche non salvate: "Salva modifiche" le scrive, "Scarta modifiche" le elimina.</translation>
     </message>
@@ -342,6 +355,7 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="823"/>
+        <location filename="../gui/dock.py" line="824"/>
         <source>Click on the map where the service is (right click to cancel).</source>
         <translation>Clicca sulla mappa dove si trova il servizio (tasto destro per annullare).</translation>
     </message>
@@ -362,6 +376,7 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="954"/>
+        <location filename="../gui/dock.py" line="815"/>
         <source>Edit service</source>
         <translation>Modifica servizio</translation>
     </message>
@@ -372,21 +387,27 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="975"/>
+        <location filename="../gui/dock.py" line="981"/>
         <source>Delete "{}"? You can still undo or discard the change before saving.</source>
         <translation>Eliminare "{}"? Puoi ancora annullare o scartare la modifica prima di salvare.</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="975"/>
+        <location filename="../gui/dock.py" line="968"/>
+        <location filename="../gui/dock.py" line="979"/>
         <source>Delete service</source>
         <translation>Elimina servizio</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="1025"/>
+        <location filename="../gui/dock.py" line="291"/>
+        <location filename="../gui/dock.py" line="1027"/>
         <source>Save changes</source>
         <translation>Salva modifiche</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="1025"/>
+        <location filename="../gui/dock.py" line="1028"/>
         <source>The changes could not be saved:</source>
         <translation>Non è stato possibile salvare le modifiche:</translation>
     </message>
@@ -397,22 +418,32 @@
     </message>
     <message>
         <location filename="../gui/exchange.py" line="200"/>
+        <location filename="../gui/exchange.py" line="204"/>
         <source>Services (*.csv *.geojson *.json *.gpkg);;HSDS 3.0 JSON (*.json);;All files (*)</source>
         <translation>Servizi (*.csv *.geojson *.json *.gpkg);;HSDS 3.0 JSON (*.json);;Tutti i file (*)</translation>
     </message>
     <message>
         <location filename="../gui/exchange.py" line="213"/>
+        <location filename="../gui/exchange.py" line="216"/>
         <source>Import only the {} good rows?</source>
         <translation>Importare solo le {} righe valide?</translation>
     </message>
     <message>
         <location filename="../gui/exchange.py" line="229"/>
+        <location filename="../gui/exchange.py" line="202"/>
+        <location filename="../gui/exchange.py" line="231"/>
+        <location filename="../gui/exchange.py" line="136"/>
+        <location filename="../gui/exchange.py" line="212"/>
+        <location filename="../gui/exchange.py" line="227"/>
+        <location filename="../gui/exchange.py" line="216"/>
+        <location filename="../gui/exchange.py" line="224"/>
         <location filename="../provider/algorithms/registry_algs.py" line="91"/>
         <source>Import services</source>
         <translation>Importa servizi</translation>
     </message>
     <message>
         <location filename="../gui/exchange.py" line="229"/>
+        <location filename="../gui/exchange.py" line="232"/>
         <source>{} services added to the edit buffer: check them, then "Save changes".</source>
         <translation>{} servizi aggiunti al buffer di modifica: controllali, poi "Salva modifiche".</translation>
     </message>
@@ -433,6 +464,8 @@
     </message>
     <message>
         <location filename="../gui/exchange.py" line="253"/>
+        <location filename="../gui/exchange.py" line="244"/>
+        <location filename="../gui/exchange.py" line="251"/>
         <source>Export services</source>
         <translation>Esporta servizi</translation>
     </message>
@@ -513,6 +546,7 @@
     </message>
     <message>
         <location filename="../gui/service_form.py" line="188"/>
+        <location filename="../gui/service_form.py" line="189"/>
         <source>Put the changes in the layer's edit buffer (undoable)</source>
         <translation>Inserisce le modifiche nel buffer di modifica del layer (annullabili)</translation>
     </message>
@@ -549,37 +583,45 @@
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="40"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="42"/>
         <source>Prepared network (.npz)</source>
         <translation>Rete preparata (.npz)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="45"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="49"/>
         <source>Street lines (walking network when no prepared network; also grid weights)</source>
         <translation>Linee stradali (rete pedonale se manca una rete preparata; anche pesi della griglia)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="55"/>
         <location filename="../provider/algorithms/network_algs.py" line="65"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="58"/>
+        <location filename="../provider/algorithms/network_algs.py" line="68"/>
         <source>Maximum distance from the network (m)</source>
         <translation>Distanza massima dalla rete (m)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="66"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="69"/>
         <source>Population zones (comuni, sections, ...)</source>
         <translation>Zone di popolazione (comuni, sezioni, ...)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="73"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="76"/>
         <source>Residents field</source>
         <translation>Campo dei residenti</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="81"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="84"/>
         <source>Foreign residents field</source>
         <translation>Campo dei residenti stranieri</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="89"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="92"/>
         <source>Grid cell size (m)</source>
         <translation>Dimensione della cella della griglia (m)</translation>
     </message>
@@ -595,11 +637,13 @@
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="184"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="187"/>
         <source>Comuni (areas to summarise by)</source>
         <translation>Comuni (aree su cui riassumere)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="191"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="194"/>
         <source>Comune code field</source>
         <translation>Campo del codice del comune</translation>
     </message>
@@ -611,36 +655,43 @@
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="200"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="203"/>
         <source>Service standard (minutes)</source>
         <translation>Standard di servizio (minuti)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="209"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="212"/>
         <source>Minimum foreign residents in a gap cell</source>
         <translation>Minimo di residenti stranieri in una cella scoperta</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="218"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="221"/>
         <source>What-if: services to add</source>
         <translation>Scenario: servizi da aggiungere</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="226"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="229"/>
         <source>What-if: identifiers of services to close (comma-separated)</source>
         <translation>Scenario: identificativi dei servizi da chiudere (separati da virgola)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="233"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="236"/>
         <source>Service identifier field</source>
         <translation>Campo identificativo del servizio</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="242"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="244"/>
         <source>Coverage per comune</source>
         <translation>Copertura per comune</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="247"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="249"/>
         <source>Gap areas</source>
         <translation>Aree scoperte</translation>
     </message>
@@ -656,6 +707,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="380"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="383"/>
         <source>Capacity field (people per week; empty: 1 each)</source>
         <translation>Campo della capacità (persone a settimana; vuoto: 1 ciascuno)</translation>
     </message>
@@ -666,16 +718,19 @@
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="390"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="392"/>
         <source>Steps minutes:weight</source>
         <translation>Gradini minuti:peso</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="395"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="398"/>
         <source>Catchment (minutes, Gaussian and binary)</source>
         <translation>Bacino (minuti, gaussiano e binario)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="404"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="406"/>
         <source>E2SFCA accessibility</source>
         <translation>Accessibilità E2SFCA</translation>
     </message>
@@ -691,36 +746,43 @@
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="485"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="487"/>
         <source>Areas (comuni)</source>
         <translation>Aree (comuni)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="490"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="493"/>
         <source>Area code field</source>
         <translation>Campo del codice dell'area</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="498"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="502"/>
         <source>Foreign residents by citizenship (ISTAT CSV: area code, citizenship, counts)</source>
         <translation>Residenti stranieri per cittadinanza (CSV ISTAT: codice area, cittadinanza, conteggi)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="508"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="511"/>
         <source>Languages field of the services</source>
         <translation>Campo delle lingue dei servizi</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="516"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="519"/>
         <source>Threshold (minutes)</source>
         <translation>Soglia (minuti)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="525"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="527"/>
         <source>Language access per area</source>
         <translation>Accesso linguistico per area</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="530"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="532"/>
         <source>Unserved citizenship groups</source>
         <translation>Gruppi di cittadinanza non serviti</translation>
     </message>
@@ -736,26 +798,31 @@
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="63"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="66"/>
         <source>Layers on the map, top first (empty: visible layers of the project)</source>
         <translation>Layer sulla mappa, dal più alto (vuoto: layer visibili del progetto)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="71"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="75"/>
         <source>Services for migrants: coverage</source>
         <translation>Servizi per i migranti: copertura</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="71"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="74"/>
         <source>Title</source>
         <translation>Titolo</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="78"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="79"/>
         <source>Area name</source>
         <translation>Nome dell'area</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="81"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="82"/>
         <source>Date (empty: today)</source>
         <translation>Data (vuoto: oggi)</translation>
     </message>
@@ -776,46 +843,55 @@
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="85"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="87"/>
         <source>Map extent (empty: all layers)</source>
         <translation>Estensione della mappa (vuoto: tutti i layer)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="90"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="93"/>
         <source>Atlas: one page per feature of (e.g. comuni)</source>
         <translation>Atlante: una pagina per ogni elemento di (ad es. comuni)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="98"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="101"/>
         <source>Atlas page name field</source>
         <translation>Campo del nome della pagina dell'atlante</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="106"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="109"/>
         <source>Atlas filter (only features matching this expression)</source>
         <translation>Filtro dell'atlante (solo gli elementi che soddisfano questa espressione)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="114"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="117"/>
         <source>Data sources and licences text (empty: OSM ODbL, ISTAT CC-BY, registry)</source>
         <translation>Testo di fonti dei dati e licenze (vuoto: OSM ODbL, ISTAT CC-BY, registro)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="122"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="125"/>
         <source>Apply CapaCityMetro styles to layers not already in the project</source>
         <translation>Applica gli stili CapaCityMetro ai layer non ancora nel progetto</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="129"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="131"/>
         <source>Resolution (dpi)</source>
         <translation>Risoluzione (dpi)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="134"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="136"/>
         <source>Map file</source>
         <translation>File della mappa</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="134"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="136"/>
         <source>PDF (*.pdf);;PNG (*.png)</source>
         <translation>PDF (*.pdf);;PNG (*.png)</translation>
     </message>
@@ -876,11 +952,13 @@
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="38"/>
+        <location filename="../provider/algorithms/network_algs.py" line="41"/>
         <source>Prepared network (.npz from Prepare network)</source>
         <translation>Rete preparata (.npz da Prepara rete)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="55"/>
+        <location filename="../provider/algorithms/network_algs.py" line="58"/>
         <source>Identifier field (empty: service_id, id or row number)</source>
         <translation>Campo identificativo (vuoto: service_id, id o numero di riga)</translation>
     </message>
@@ -896,16 +974,19 @@
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="122"/>
+        <location filename="../provider/algorithms/network_algs.py" line="125"/>
         <source>OpenStreetMap extract (.osm or .osm.pbf)</source>
         <translation>Estratto OpenStreetMap (.osm o .osm.pbf)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="129"/>
+        <location filename="../provider/algorithms/network_algs.py" line="131"/>
         <source>osmnx GraphML file</source>
         <translation>File GraphML di osmnx</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="134"/>
+        <location filename="../provider/algorithms/network_algs.py" line="137"/>
         <source>Street centrelines (noded at junctions)</source>
         <translation>Assi stradali (spezzati agli incroci)</translation>
     </message>
@@ -916,31 +997,37 @@
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="143"/>
+        <location filename="../provider/algorithms/network_algs.py" line="146"/>
         <source>Speed on every street (km/h; 0 = defaults per mode)</source>
         <translation>Velocità su ogni strada (km/h; 0 = valori predefiniti per modo)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="152"/>
+        <location filename="../provider/algorithms/network_algs.py" line="155"/>
         <source>Join line ends closer than (m, street layer only)</source>
         <translation>Unisci estremi di linea più vicini di (m, solo layer stradale)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="161"/>
+        <location filename="../provider/algorithms/network_algs.py" line="163"/>
         <source>Network (*.npz)</source>
         <translation>Rete (*.npz)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="161"/>
+        <location filename="../provider/algorithms/network_algs.py" line="163"/>
         <source>Prepared network</source>
         <translation>Rete preparata</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="166"/>
+        <location filename="../provider/algorithms/network_algs.py" line="169"/>
         <source>Network streets (to look at)</source>
         <translation>Strade della rete (da visualizzare)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="207"/>
+        <location filename="../provider/algorithms/network_algs.py" line="208"/>
         <source>Network: {} nodes, {} edges, EPSG:{}</source>
         <translation>Rete: {} nodi, {} archi, EPSG:{}</translation>
     </message>
@@ -961,16 +1048,19 @@
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="240"/>
+        <location filename="../provider/algorithms/network_algs.py" line="242"/>
         <source>One set of polygons per service</source>
         <translation>Un insieme di poligoni per servizio</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="245"/>
+        <location filename="../provider/algorithms/network_algs.py" line="248"/>
         <source>Band around reached streets (m)</source>
         <translation>Fascia attorno alle strade raggiunte (m)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="255"/>
+        <location filename="../provider/algorithms/network_algs.py" line="257"/>
         <source>Isochrones</source>
         <translation>Isocrone</translation>
     </message>
@@ -987,22 +1077,28 @@
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="300"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="106"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="108"/>
+        <location filename="../provider/algorithms/network_algs.py" line="302"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="305"/>
+        <location filename="../provider/algorithms/network_algs.py" line="308"/>
         <source>Sectors field (codes separated by ;)</source>
         <translation>Campo dei settori (codici separati da ;)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="314"/>
+        <location filename="../provider/algorithms/network_algs.py" line="317"/>
         <source>Extra delay field (minutes)</source>
         <translation>Campo del ritardo aggiuntivo (minuti)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="323"/>
         <location filename="../provider/algorithms/network_algs.py" line="384"/>
+        <location filename="../provider/algorithms/network_algs.py" line="326"/>
+        <location filename="../provider/algorithms/network_algs.py" line="387"/>
         <source>Maximum travel time (minutes; 0 = no limit)</source>
         <translation>Tempo di viaggio massimo (minuti; 0 = nessun limite)</translation>
     </message>
@@ -1013,6 +1109,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="334"/>
+        <location filename="../provider/algorithms/network_algs.py" line="336"/>
         <source>Territories</source>
         <translation>Territori</translation>
     </message>
@@ -1027,7 +1124,18 @@
         <translation>Tempi di viaggio su rete da ogni origine a ogni destinazione, come linee rette origine–destinazione con il tempo in minuti (solo le coppie entro il tempo massimo). Sono segnalati i punti più lontani dalla rete della distanza massima di aggancio.</translation>
     </message>
     <message>
+        <location filename="../provider/algorithms/network_algs.py" line="380"/>
+        <source>Origins</source>
+        <translation>Origini</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="382"/>
+        <source>Destinations</source>
+        <translation>Destinazioni</translation>
+    </message>
+    <message>
         <location filename="../provider/algorithms/network_algs.py" line="394"/>
+        <location filename="../provider/algorithms/network_algs.py" line="396"/>
         <source>OD lines</source>
         <translation>Linee OD</translation>
     </message>
@@ -1043,6 +1151,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="49"/>
+        <location filename="../provider/algorithms/population_algs.py" line="52"/>
         <source>ISTAT province codes, comma-separated (e.g. 027 or 022)</source>
         <translation>Codici ISTAT delle province, separati da virgola (ad es. 027 o 022)</translation>
     </message>
@@ -1053,26 +1162,31 @@
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="57"/>
+        <location filename="../provider/algorithms/population_algs.py" line="60"/>
         <source>ISTAT STRASA file of foreign residents (CSV or ZIP)</source>
         <translation>File STRASA ISTAT dei residenti stranieri (CSV o ZIP)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="65"/>
+        <location filename="../provider/algorithms/population_algs.py" line="68"/>
         <source>Or: CSV of foreign residents per comune (column com_istat_code)</source>
         <translation>Oppure: CSV dei residenti stranieri per comune (colonna com_istat_code)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="73"/>
+        <location filename="../provider/algorithms/population_algs.py" line="76"/>
         <source>Column of that CSV with the foreign residents</source>
         <translation>Colonna di quel CSV con i residenti stranieri</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="81"/>
+        <location filename="../provider/algorithms/population_algs.py" line="84"/>
         <source>That column is a percentage of residents</source>
         <translation>Quella colonna è una percentuale dei residenti</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="88"/>
+        <location filename="../provider/algorithms/population_algs.py" line="90"/>
         <source>Comuni with population</source>
         <translation>Comuni con popolazione</translation>
     </message>
@@ -1098,36 +1212,43 @@
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="187"/>
+        <location filename="../provider/algorithms/population_algs.py" line="189"/>
         <source>Population zones</source>
         <translation>Zone di popolazione</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="192"/>
+        <location filename="../provider/algorithms/population_algs.py" line="195"/>
         <source>Count fields (one band each)</source>
         <translation>Campi di conteggio (una banda ciascuno)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="201"/>
+        <location filename="../provider/algorithms/population_algs.py" line="204"/>
         <source>Cell size (m)</source>
         <translation>Dimensione della cella (m)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="210"/>
+        <location filename="../provider/algorithms/population_algs.py" line="213"/>
         <source>Residential streets (weight by length)</source>
         <translation>Strade residenziali (peso per lunghezza)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="218"/>
+        <location filename="../provider/algorithms/population_algs.py" line="220"/>
         <source>Weight raster (used when no streets)</source>
         <translation>Raster dei pesi (usato se mancano le strade)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="223"/>
+        <location filename="../provider/algorithms/population_algs.py" line="224"/>
         <source>Population grid</source>
         <translation>Griglia di popolazione</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="44"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="46"/>
         <source>Validation report</source>
         <translation>Rapporto di validazione</translation>
     </message>
@@ -1143,26 +1264,46 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="110"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="113"/>
         <source>Services layer (points)</source>
         <translation>Layer dei servizi (punti)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="118"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="121"/>
         <source>Or a CSV file of services</source>
         <translation>Oppure un file CSV di servizi</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="126"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="129"/>
         <source>CRS of the CSV coordinates (default EPSG:4326)</source>
         <translation>SR delle coordinate del CSV (predefinito EPSG:4326)</translation>
     </message>
     <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="135"/>
+        <source>CSV longitude / x column (default: lon, longitude, x)</source>
+        <translation>Colonna longitudine / x del CSV (predefinito: lon, longitude, x)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="136"/>
+        <source>CSV latitude / y column (default: lat, latitude, y)</source>
+        <translation>Colonna latitudine / y del CSV (predefinito: lat, latitude, y)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="137"/>
+        <source>CSV WKT column (default: wkt)</source>
+        <translation>Colonna WKT del CSV (predefinito: wkt)</translation>
+    </message>
+    <message>
         <location filename="../provider/algorithms/registry_algs.py" line="140"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="143"/>
         <source>Accept partial import (import the good rows only)</source>
         <translation>Accetta importazione parziale (importa solo le righe valide)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="147"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="150"/>
         <source>Registry GeoPackage (created if missing, else added to)</source>
         <translation>GeoPackage del registro (creato se manca, altrimenti integrato)</translation>
     </message>
@@ -1188,6 +1329,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="196"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="197"/>
         <source>{} services imported, {} rows rejected, {} issues reported.</source>
         <translation>{} servizi importati, {} righe rifiutate, {} problemi segnalati.</translation>
     </message>
@@ -1203,18 +1345,41 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="236"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="240"/>
         <source>Comune boundaries GeoPackage (layer 'comuni'; default: all of Italy, ISTAT 2023)</source>
         <translation>GeoPackage dei confini comunali (layer 'comuni'; predefinito: tutta Italia, ISTAT 2023)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="246"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="249"/>
         <source>Stale after (months without verification)</source>
         <translation>Da riverificare dopo (mesi senza verifica)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="255"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="258"/>
         <source>Probable duplicates: similar names within (m)</source>
         <translation>Probabili duplicati: nomi simili entro (m)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="266"/>
+        <source>Services checked</source>
+        <translation>Servizi controllati</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="267"/>
+        <source>Errors</source>
+        <translation>Errori</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="268"/>
+        <source>Warnings</source>
+        <translation>Avvisi</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="269"/>
+        <source>Services to place on the map</source>
+        <translation>Servizi da posizionare sulla mappa</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="279"/>
@@ -1239,21 +1404,26 @@
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="321"/>
         <location filename="../provider/algorithms/registry_algs.py" line="231"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="233"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="323"/>
         <source>Registry GeoPackage</source>
         <translation>GeoPackage del registro</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="326"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="329"/>
         <source>Public export (without internal notes and contact names)</source>
         <translation>Esportazione pubblica (senza note interne e nomi dei contatti)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="333"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="336"/>
         <source>HSDS JSON file</source>
         <translation>File JSON HSDS</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="342"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="345"/>
         <source>HSDS tabular datapackage folder (CSV)</source>
         <translation>Cartella datapackage tabellare HSDS (CSV)</translation>
     </message>
@@ -1264,6 +1434,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="365"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="366"/>
         <source>Choose an HSDS JSON file and/or a datapackage folder to write.</source>
         <translation>Scegli un file JSON HSDS e/o una cartella datapackage da scrivere.</translation>
     </message>
@@ -1289,17 +1460,21 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="396"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="399"/>
         <source>Data folder (holding servizi_migranti_da_pagine_web.csv)</source>
         <translation>Cartella dei dati (contenente servizi_migranti_da_pagine_web.csv)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="403"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="406"/>
         <source>Sample registry GeoPackage</source>
         <translation>GeoPackage del registro di esempio</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="410"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="100"/>
+        <location filename="../provider/algorithms/network_algs.py" line="46"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="102"/>
         <source>Services</source>
         <translation>Servizi</translation>
     </message>
@@ -1325,6 +1500,7 @@
     </message>
     <message>
         <location filename="../provider/base.py" line="191"/>
+        <location filename="../provider/base.py" line="192"/>
         <source>Parameter {}: '{}' is not a list of numbers. Write e.g. 5,10,15.</source>
         <translation>Parametro {}: '{}' non è un elenco di numeri. Scrivi ad es. 5,10,15.</translation>
     </message>

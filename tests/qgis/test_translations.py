@@ -174,3 +174,71 @@ def test_processing_algorithms_come_out_italian(italian, processing_provider):
             )
             checked += 1
     assert checked >= 5
+
+
+def test_build_script_finds_strings_that_reach_tr_indirectly(tmp_path):
+    """Each pattern the Processing code uses, in a small synthetic plugin folder."""
+    src = tmp_path / "plugin"
+    src.mkdir()
+    (src / "algs.py").write_text(
+        """
+OPTIONS = ["walk", "bike", "2023"]
+
+
+def tr(text):
+    return text
+
+
+class Base:
+    def tr(self, text):
+        return tr(text)
+
+    def add_enum(self, key, label, options, default=0):
+        return [self.tr(label)] + [self.tr(o) for o in options]
+
+    def add_input(self, key=None, label="Default input label"):
+        return self.tr(label)
+
+
+class Alg(Base):
+    DISPLAY_NAME = "Display name of the algorithm"
+    SHORT_HELP = "Short help of the algorithm"
+    _GROUP_NAMES = {"g": "Group name"}
+
+    def init(self):
+        self.add_enum("MODE", "Mode label", OPTIONS)
+        self.add_input("X", label="Keyword label")
+        self.add_input("Y", "Positional label")
+        for key, label in (("A", "Looped label A"), ("B", "Looped label B")):
+            self.tr(label)
+        return self.tr("Plain literal")
+""",
+        encoding="utf-8",
+    )
+    ts = tmp_path / "out.ts"
+    result = subprocess.run(
+        ["bash", str(REPO / "scripts" / "build_translations.sh"), str(ts), str(src)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    found = set(ts_messages(ts))
+    expected = {
+        "walk",
+        "bike",
+        "Default input label",
+        "Display name of the algorithm",
+        "Short help of the algorithm",
+        "Group name",
+        "Mode label",
+        "Keyword label",
+        "Positional label",
+        "Looped label A",
+        "Looped label B",
+        "Plain literal",
+    }
+    assert expected <= found, expected - found
+    assert "2023" not in found  # numbers need no translation
+    assert {ctx for _, _, ctx in ts_messages(ts).values()} == {"CapaCityMetro"}
