@@ -556,3 +556,30 @@ def test_a_real_mouse_click_on_the_canvas_places_the_service(dock, registry):
     assert canvas.mapTool() is not dock.pick_tool and dock.mode == dock.MODE_BROWSE
     assert dock.layer.getFeature(other).geometry().isEmpty()
     canvas.hide()
+
+
+def test_a_second_registry_layer_appears_in_the_combo(dock, registry, tmp_path):
+    import shutil
+
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    path, _ = registry
+    copy = tmp_path / "copy.gpkg"
+    shutil.copy(path, copy)
+    first = dock.layer
+    other = QgsVectorLayer(f"{copy}|layername=services", "services (copy)", "ogr")
+    roads = QgsVectorLayer("LineString?crs=EPSG:4326&field=name:string", "roads", "memory")
+    QgsProject.instance().addMapLayers([other, roads])  # roads: not a registry, not offered
+    try:
+        assert [dock.layer_combo.itemText(i) for i in range(dock.layer_combo.count())] == [
+            "services",
+            "services (copy)",
+        ]
+        assert dock.layer is first  # adding a layer does not switch
+        dock.layer_combo.setCurrentIndex(1)
+        assert dock.layer is other and len(dock.visible_fids()) == 59
+        dock.layer_combo.setCurrentIndex(0)
+        assert dock.layer is first
+    finally:
+        QgsProject.instance().removeMapLayers([other.id(), roads.id()])
+    assert dock.layer is first and dock.layer_combo.count() == 1
