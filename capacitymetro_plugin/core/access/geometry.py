@@ -76,36 +76,43 @@ def reached_lines(network: Network, dist: np.ndarray, limit_s: float) -> np.ndar
     return np.concatenate([whole, cut])
 
 
-def segment_samples(
-    network: Network, spacing_m: float
+def densify(
+    network: Network, segs: np.ndarray, spacing_m: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return points every ``spacing_m`` along every segment, cached on the network.
+    """Return points at most ``spacing_m`` apart along segments ``segs`` (pure numpy).
 
-    Returns ``(ptr, xy, frac)``: segment ``s`` owns samples ``ptr[s]:ptr[s+1]``, at positions
-    ``xy`` and at fractions ``frac`` (0–1) of the segment's length in its stored direction.
+    Returns ``(xy, part, frac)``: sample positions, the position in ``segs`` each belongs to,
+    and its fraction (0–1) of that segment's length in stored direction. Every vertex is kept.
     """
-    import shapely
-
-    key = f"_samples_{spacing_m:.6g}"
-    cached = network.__dict__.get(key)
-    if cached is not None:
-        return cached
-    lines = shapely.segmentize(network.segment_lines(), spacing_m)
-    xy, part = shapely.get_coordinates(lines, return_index=True)
-    counts = np.bincount(part, minlength=network.n_segments)
-    step = np.zeros(xy.shape[0])
-    step[1:] = np.hypot(*(xy[1:] - xy[:-1]).T)
+    segs = np.asarray(segs, dtype=np.int64)
+    starts = network.offsets[segs]
+    counts = network.offsets[segs + 1] - starts
+    idx = np.repeat(starts - np.cumsum(np.r_[0, counts[:-1]]), counts) + np.arange(counts.sum())
+    part = np.repeat(np.arange(segs.size), counts)
+    xy = network.coords[idx]
+    if xy.shape[0] == 0:
+        return xy, part, np.empty(0)
+    a, b = xy[:-1], xy[1:]
+    valid = part[:-1] == part[1:]
+    length = np.where(valid, np.hypot(*(b - a).T), 0.0)
     first_vertex = np.r_[0, np.cumsum(counts)[:-1]]
-    step[first_vertex] = 0.0
-    cum = np.cumsum(step)
-    cum -= np.repeat(cum[first_vertex], counts)
-    total = cum[np.cumsum(counts) - 1]
+    cum_v = np.cumsum(np.r_[0.0, length])
+    cum_v -= np.repeat(cum_v[first_vertex], counts)
+    total = cum_v[np.cumsum(counts) - 1]
+    n = np.where(valid, np.maximum(1, np.ceil(length / spacing_m)).astype(np.int64), 0)
+    step = np.repeat(np.arange(n.size), n)
+    j = np.arange(step.size) - np.repeat(np.cumsum(n) - n, n)
+    t = j / n[step]
+    pts = a[step] + (b[step] - a[step]) * t[:, None]
+    dist = cum_v[:-1][step] + length[step] * t
+    owner = part[:-1][step]
+    last = np.cumsum(counts) - 1
+    pts = np.vstack([pts, xy[last]])
+    owner = np.r_[owner, part[last]]
+    dist = np.r_[dist, total]
     with np.errstate(divide="ignore", invalid="ignore"):
-        frac = np.where(total[part] > 0, cum / total[part], 0.0)
-    ptr = np.r_[0, np.cumsum(counts)].astype(np.int64)
-    out = (ptr, xy, frac.astype(np.float32))
-    network.__dict__[key] = out
-    return out
+        frac = np.where(total[owner] > 0, dist / total[owner], 0.0)
+    return pts, owner, frac
 
 
 def oriented_samples(
@@ -117,22 +124,31 @@ def oriented_samples(
     sample's time is the tail's time plus the share of the edge's time up to it. Samples beyond
     ``limit_s`` are dropped, so partial streets end where the time runs out (to ``spacing_m``).
     """
-    ptr, sxy, sfrac = segment_samples(network, spacing_m)
     tail_t = dist[network.tail]
     e = np.flatnonzero(tail_t < limit_s)
     if e.size == 0:
         return np.empty((0, 2)), np.empty(0)
-    segs = network.seg[e]
-    starts = ptr[segs]
-    counts = ptr[segs + 1] - starts
-    idx = np.repeat(starts - np.cumsum(np.r_[0, counts[:-1]]), counts) + np.arange(counts.sum())
-    part = np.repeat(np.arange(e.size), counts)
-    frac = sfrac[idx]
-    rev = network.seg_reversed[e][part]
-    frac = np.where(rev, 1.0 - frac, frac)
-    times = tail_t[e][part] + frac * network.time_s[e][part]
+    # Sample each reached segment once; a two-way street reached from both ends keeps, per
+    # sample, the earlier of its two times.
+    segs, inverse = np.unique(network.seg[e], return_inverse=True)
+    xy, part, frac = densify(network, segs, spacing_m)
+    times = np.full(xy.shape[0], np.inf)
+    for which in (0, 1):
+        first = np.full(segs.size, -1, dtype=np.int64)
+        order = np.argsort(inverse, kind="stable")
+        inv_sorted = inverse[order]
+        boundary = np.r_[True, inv_sorted[1:] != inv_sorted[:-1]]
+        if which == 0:
+            first[inv_sorted[boundary]] = order[boundary]
+        else:
+            last = np.r_[boundary[1:], True]
+            first[inv_sorted[last]] = order[last]
+        has = first[part] >= 0
+        edge = e[first[part[has]]]
+        f = np.where(network.seg_reversed[edge], 1.0 - frac[has], frac[has])
+        times[has] = np.minimum(times[has], tail_t[edge] + f * network.time_s[edge])
     keep = times <= limit_s
-    return sxy[idx[keep]], times[keep]
+    return xy[keep], times[keep]
 
 
 def band_polygons(
