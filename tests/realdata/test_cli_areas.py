@@ -1,0 +1,85 @@
+"""`capacitymetro run` for Bari (services not yet placed) and Venezia (islands), real data."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.realdata
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _run(area: str, shared_data: Path, out: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, CAPACITYMETRO_DATA=str(shared_data), QT_QPA_PLATFORM="offscreen")
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "capacitymetro_plugin",
+            "run",
+            "--area",
+            area,
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=600,
+    )
+
+
+def test_bari_runs_and_says_services_must_be_placed(shared_data, tmp_path):
+    import rasterio
+
+    out = tmp_path / "bari"
+    result = _run("bari", shared_data, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = pd.read_csv(out / "summary.csv").set_index("key")["value"]
+    assert summary["services_in_area"] == "14" and summary["services_with_coordinates"] == "0"
+    assert summary["step_isochrones"].startswith("skipped needs services with coordinates")
+    assert summary["step_coverage"].startswith("skipped")
+    assert summary["step_network"] == "done" and summary["step_population"] == "done"
+    html = (out / "summary.html").read_text()
+    assert "14 services of the area have no coordinates yet" in html
+    istat = pd.read_csv(
+        shared_data / "istat_popolazione_comuni_italia_2023.csv.gz", dtype={"com_istat_code": str}
+    )
+    bari = istat.loc[istat["com_istat_code"] == "072006", "pop_total"].iloc[0]
+    with rasterio.open(out / "population_grid.tif") as src:
+        assert src.read(1).astype(float).sum() == pytest.approx(bari, abs=0.5)
+    assert (out / "maps" / "population.pdf").stat().st_size > 10_000
+
+
+def test_venezia_islands_coverage(shared_data, tmp_path):
+    out = tmp_path / "venezia"
+    result = _run("venezia", shared_data, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    islands = gpd.read_file(
+        shared_data / "venezia_isole_popolazione_2011_vpc.gpkg", layer="isole_centro_storico"
+    )
+    pois = gpd.read_file(shared_data / "osm_servizi_venezia_cs_2009.gpkg", layer="pois")
+    services = gpd.read_file(out / "capacitymetro.gpkg", layer="services")
+    # 1 migrant service with coordinates + the OSM POIs whose category maps to a sector
+    # (worship -> community, health, public offices -> documents; not universities, post offices)
+    mapped = pois["service_category"].isin(["community_worship", "health", "public_office"])
+    assert len(services) == 1 + mapped.sum() == 19
+    assert services["sectors"].str.split(";").apply(lambda s: "health" in s).sum() == 1 + 4
+    table = pd.read_csv(out / "coverage.csv")
+    total = table[(table["sector"] == "all") & (table["area"] == "ALL")].iloc[0]
+    assert total["pop_total"] == pytest.approx(islands["sum_pop_11"].sum(), abs=1)  # 60,746
+    assert 0 < total["foreign_served_pct"] <= 100
+    health = table[(table["sector"] == "health") & (table["area"] == "ALL")].iloc[0]
+    assert health["foreign_served_pct"] <= total["foreign_served_pct"]  # fewer services
+    assert {p.name for p in (out / "maps").glob("*.pdf")} >= {
+        "services_isochrones.pdf",
+        "coverage_zones.pdf",
+    }
