@@ -235,7 +235,7 @@ def _foreign_by_comune(config: Config, folder: Path | None, summary: Summary, pr
         progress=progress,
     )
     summary.numbers["foreign_residents_province"] = int(est["foreign_est"].sum())
-    summary.numbers["foreign_totals_year"] = strasa.year
+    summary.numbers["foreign_totals_year"] = str(strasa.year)
     return est
 
 

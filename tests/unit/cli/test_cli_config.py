@@ -121,3 +121,14 @@ def test_batch_and_cli_do_not_import_qgis():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_console_script_is_installed():
+    """`make setup` installs the toolkit editable: the `capacitymetro` command runs."""
+    exe = Path(sys.executable).parent / "capacitymetro"
+    assert exe.exists(), "run make setup (pip install -e .)"
+    result = subprocess.run([str(exe), "areas"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Comune di Trento" in result.stdout
+    result = subprocess.run([str(exe), "run"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "--area" in result.stderr  # argparse: one is required
