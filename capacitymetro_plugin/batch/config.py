@@ -40,6 +40,7 @@ class Config:
     zones_layer: str | None = None
     zones_pop_field: str = "pop_total"
     foreign_province_totals: str = "istat_stranieri_eta_sesso_province_2022.csv"
+    citizenship: str = ""  # top citizenships per comune (stranieri_residenti_target_... .csv)
     streets_for_weights: str = ""
     streets_layer: str | None = None
     cell_size_m: float = 100.0
@@ -126,6 +127,7 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         zones_layer=pop.get("zones_layer"),
         zones_pop_field=str(pop.get("zones_pop_field", "pop_total")),
         foreign_province_totals=str(pop.get("foreign_province_totals", "")),
+        citizenship=str(pop.get("citizenship", "")),
         streets_for_weights=str(pop.get("streets_for_weights", "")),
         streets_layer=pop.get("streets_layer"),
         cell_size_m=float(pop.get("cell_size_m", 100)),

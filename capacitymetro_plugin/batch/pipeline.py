@@ -12,7 +12,9 @@ Steps (each reported through ``progress`` and recorded in the :class:`Summary`):
 5. coverage per sector — people within each threshold, served %, unserved, median minutes per
    zone, ranked gap areas;
 6. E2SFCA accessibility (capacity per foreign resident; capacity 1 where unknown);
-7. summary — CSV and HTML; PDF maps (QGIS, only when asked) come from :mod:`capacitymetro_plugin.maps.batch_maps`.
+7. language access (when a citizenship table is configured): share of foreign residents who can
+   reach a service in one of their languages;
+8. summary — CSV and HTML; PDF maps (QGIS, only when asked) come from :mod:`capacitymetro_plugin.maps.batch_maps`.
 
 A step whose inputs are missing is skipped with the reason written in the summary, never faked.
 """
@@ -136,6 +138,8 @@ def step_registry(config: Config, folder: Path | None, summary: Summary, progres
             "in the registry dock): " + "; ".join(to_place["name"].astype(str).head(20))
         )
     placed["origin"] = "registry"
+    # personal and internal fields stay in the registry, never in analysis outputs
+    placed = placed.drop(columns=[c for c in ("contact_name", "internal_notes") if c in placed])
     if config.extra_services:
         pois = gio.read_vector(resolve(config, folder, config.extra_services))
         pois = pois[pois.geometry.notna()].to_crs(4326)
@@ -394,6 +398,71 @@ def step_e2sfca(config: Config, services, cells, times, summary: Summary) -> Non
     _write(summary, out.replace([np.inf, -np.inf], np.nan), "e2sfca")
 
 
+def step_language(
+    config: Config, folder: Path | None, services, cells, zones, times, summary: Summary
+) -> None:
+    """Share of foreign residents with a service in one of their languages within the standard.
+
+    The comune's citizenship mix (``[population] citizenship``: the top citizenships with their
+    share of foreign residents) is applied to every cell's foreign residents; citizenships
+    beyond the listed ones count as "unknown".
+    """
+    from capacitymetro_plugin.core.indices import language_access, languages_within
+
+    if not config.citizenship:
+        raise InputError("no citizenship table in the configuration ([population] citizenship)")
+    table = pd.read_csv(resolve(config, folder, config.citizenship), dtype={"istat_code": str})
+    table = table[
+        (table["level"] == "comune")
+        & table["istat_code"].isin(config.comuni)
+        & table["citizenship"].notna()
+        & table["citizenship_count"].notna()
+    ]
+    if table.empty:
+        raise InputError("the citizenship table has no rows for the area's comuni")
+    ref = table["ref_date"].max()  # the latest complete breakdown
+    table = table[table["ref_date"] == ref]
+    share = table.groupby("citizenship")["citizenship_count"].sum() / float(
+        table.drop_duplicates("istat_code")["total_foreign"].sum()
+    )
+    rows = []
+    for cell, foreign in enumerate(cells["foreign"].to_numpy(float)):
+        for citizenship, pct in share.items():
+            rows.append((cell, citizenship, foreign * pct))
+        rows.append((cell, "(other citizenships)", foreign * max(0.0, 1 - share.sum())))
+    residents = pd.DataFrame(rows, columns=["zone", "citizenship", "count"])
+    langs = (
+        services["languages"].fillna("").astype(str).tolist()
+        if "languages" in services
+        else [""] * len(services)
+    )
+    avail = languages_within(times.minutes.T, langs, threshold=config.standard_min)
+    per_cell, groups = language_access(residents, dict(enumerate(avail)))
+    served, unserved = per_cell["served"].sum(), per_cell["unserved"].sum()
+    summary.numbers["language_served_pct"] = round(100 * served / (served + unserved), 1)
+    summary.numbers["language_citizenship_ref"] = f"{ref} ({len(share)} citizenships)"
+    by_group = groups.groupby(["citizenship", "languages"], as_index=False)["unserved"].sum()
+    by_group = by_group.sort_values("unserved", ascending=False)
+    path = summary.out_dir / "language_unserved_groups.csv"
+    by_group.to_csv(path, index=False)
+    summary.files.append(path)
+    top = ", ".join(
+        f"{r.citizenship} ({r.languages}): {r.unserved:,.0f}" for r in by_group.head(3).itertuples()
+    )
+    summary.notes.append(
+        f"Language access: {summary.numbers['language_served_pct']}% of the foreign residents "
+        f"of known citizenship can reach within {config.standard_min:g} min a service in one of "
+        f"their languages (citizenship mix of {ref}, applied to every cell). Largest unserved "
+        f"groups: {top}."
+    )
+    out = cells[["zone", "foreign", "geometry"]].copy()
+    out["share_served"] = (
+        per_cell.set_index("zone").reindex(range(len(cells)))["share_served"].to_numpy()
+    )
+    out["languages_in_reach"] = [";".join(sorted(a)) for a in avail]
+    _write(summary, out, "language_access")
+
+
 def step_context(config: Config, folder: Path | None, summary: Summary) -> None:
     """Copy context layers (OSM POIs, stops) into the output GeoPackage for the maps."""
     if config.context_pois:
@@ -469,6 +538,11 @@ def run_pipeline(
         )
         if times is not None:
             run("e2sfca", lambda s, p: step_e2sfca(config, services, cells, times, s))
+            if config.citizenship:
+                run(
+                    "language",
+                    lambda s, p: step_language(config, folder, services, cells, zones, times, s),
+                )
     else:
         summary.step(
             "coverage", "skipped", "needs services with coordinates, a network and population"

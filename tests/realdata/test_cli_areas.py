@@ -83,3 +83,22 @@ def test_venezia_islands_coverage(shared_data, tmp_path):
         "services_isochrones.pdf",
         "coverage_zones.pdf",
     }
+
+
+def test_venezia_language_access_from_the_citizenship_table(shared_data, tmp_path):
+    """No geolocated Venice service states its languages: every known group is unserved."""
+    out = tmp_path / "venezia"
+    result = _run("venezia", shared_data, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = pd.read_csv(out / "summary.csv").set_index("key")["value"]
+    assert summary["step_language"] == "done"
+    assert float(summary["language_served_pct"]) == 0.0
+    groups = pd.read_csv(out / "language_unserved_groups.csv")
+    cit = pd.read_csv(shared_data / "stranieri_residenti_target_da_pagine_web.csv", dtype=str)
+    venice = cit[(cit["istat_code"] == "027042") & (cit["ref_date"] == "2018-12-31")]
+    assert list(groups["citizenship"]) == list(venice["citizenship"])  # ranked by count
+    cells = gpd.read_file(out / "capacitymetro.gpkg", layer="e2sfca")
+    bangladesh = float(venice.iloc[0]["citizenship_count"]) / float(venice.iloc[0]["total_foreign"])
+    assert groups.iloc[0]["unserved"] == pytest.approx(
+        bangladesh * cells["foreign"].sum(), rel=1e-6
+    )
