@@ -236,3 +236,31 @@ def test_templates_load_with_every_item(qgis_app):
         for item_id in ("title", "subtitle", "map", "legend", "scalebar", "north_arrow", "sources"):
             assert layout.itemById(item_id) is not None, (paper, item_id)
         assert "OpenStreetMap contributors (ODbL)" in layout.itemById("sources").text()
+
+
+def test_atlas_to_png_writes_one_image_per_comune(processing_provider, shared_data, tmp_path):
+    from qgis.PyQt.QtGui import QImage
+
+    import processing
+
+    comuni = f"{shared_data / 'istat_comuni_target_2023.gpkg'}|layername=comuni"
+    result = processing.run(
+        "capacitymetro:exportcoveragemap",
+        {
+            "LAYERS": [comuni],
+            "TITLE": "PNG atlas",
+            "ATLAS_LAYER": comuni,
+            "ATLAS_FILTER": "\"com_istat_code\" IN ('072006', '072004')",
+            "DPI": 60,
+            "OUTPUT": str(tmp_path / "bari.png"),
+        },
+    )
+    assert result["PAGES"] == 2
+    files = sorted(Path(f).name for f in result["FILES"])
+    assert files == ["bari_Altamura.png", "bari_Bari.png"], files
+    for name in files:
+        image = QImage(str(tmp_path / name))
+        # A4 landscape at 60 dpi: 701.6 x 496.1 px (QGIS truncates or rounds: allow 1 px)
+        assert (
+            abs(image.width() - 297 / 25.4 * 60) <= 1 and abs(image.height() - 210 / 25.4 * 60) <= 1
+        )

@@ -86,3 +86,14 @@ def test_bari_project_has_services_to_place(qgis_app, shared_data, tmp_path):
     assert len(project.layoutManager().layouts()) == 1
     summary = (tmp_path / "sample_bari" / "summary.html").read_text()
     assert "14 services of the area have no coordinates yet" in summary
+
+
+def test_venezia_project_has_osm_services_and_islands(qgis_app, shared_data, tmp_path):
+    path = _builder().build_project("venezia", shared_data, tmp_path / "sample_venezia")
+    project = _reopen(path)
+    layers = {lyr.name(): lyr for lyr in project.mapLayers().values()}
+    assert all(lyr.isValid() for lyr in layers.values())
+    assert layers["OSM POIs used as services"].featureCount() == 18
+    zones = layers["Foreign residents served (%) / Stranieri serviti (%)"]
+    assert zones.featureCount() > 100  # one row per island with residents
+    assert zones.renderer().classAttribute() == "foreign_served_pct"
