@@ -55,7 +55,9 @@ class Config:
         files = []
         if self.network_source != "place" and self.network_file:
             files.append((self.network_file, "street network"))
-        if not self.registry and self.services_csv:
+        if self.registry:
+            files.append((self.registry, "service registry GeoPackage"))
+        elif self.services_csv:
             files.append((self.services_csv, "migrant services (registry)"))
         if self.foreign_province_totals:
             files.append((self.foreign_province_totals, "ISTAT foreign residents per province"))

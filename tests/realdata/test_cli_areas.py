@@ -102,3 +102,52 @@ def test_venezia_language_access_from_the_citizenship_table(shared_data, tmp_pat
     assert groups.iloc[0]["unserved"] == pytest.approx(
         bangladesh * cells["foreign"].sum(), rel=1e-6
     )
+
+
+def test_bari_after_placing_services_runs_coverage(shared_data, tmp_path):
+    """The Bari workflow: place services in the registry, then run with `registry = ...`."""
+    from capacitymetro_plugin.core.registry.registry import Registry
+    from capacitymetro_plugin.core.registry.sample import build_sample_registry
+
+    registry_path = tmp_path / "bari_registry.gpkg"
+    build_sample_registry(shared_data, registry_path)
+    registry = Registry(registry_path)
+    bari = [s for s in registry.services() if s.comune_istat == "072006"]
+    assert len(bari) == 14 and all(s.lon is None for s in bari)
+    # place three of them at real AMTAB stops in the city (as a user would click on the map)
+    stops = gpd.read_file(shared_data / "amtab_bari_gtfs_stops_lines_2022.gpkg", layer="stops")
+    spots = stops.iloc[[0, 300, 600]].geometry
+    for service, point in zip(bari[:3], spots, strict=True):
+        registry.update_service(service.service_id, lon=point.x, lat=point.y)
+    text = (REPO / "config" / "bari.toml").read_text()
+    text = text.replace(
+        'services_csv = "servizi_migranti_da_pagine_web.csv"', f'registry = "{registry_path}"'
+    )
+    config = tmp_path / "bari_placed.toml"
+    config.write_text(text)
+    env = dict(os.environ, CAPACITYMETRO_DATA=str(shared_data), QT_QPA_PLATFORM="offscreen")
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "capacitymetro_plugin",
+            "run",
+            "--config",
+            str(config),
+            "--out",
+            str(out),
+            "--quiet",
+            "--no-pdf",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = pd.read_csv(out / "summary.csv").set_index("key")["value"]
+    assert summary["services_with_coordinates"] == "3"
+    assert summary["step_coverage"] == "done" and summary["step_isochrones"] == "done"
+    assert 0 < float(summary["served_pct_all"]) < 100
