@@ -264,3 +264,31 @@ def test_atlas_to_png_writes_one_image_per_comune(processing_provider, shared_da
         assert (
             abs(image.width() - 297 / 25.4 * 60) <= 1 and abs(image.height() - 210 / 25.4 * 60) <= 1
         )
+
+
+def test_default_layers_are_the_visible_project_layers(processing_provider, shared_data, tmp_path):
+    from qgis.core import QgsProcessingException, QgsProject, QgsVectorLayer
+
+    import processing
+
+    project = QgsProject.instance()
+    with pytest.raises(QgsProcessingException, match="No layers for the map"):
+        processing.run("capacitymetro:exportcoveragemap", {"OUTPUT": str(tmp_path / "none.pdf")})
+    shown = QgsVectorLayer(
+        f"{shared_data / 'osm_servizi_venezia_cs_2009.gpkg'}|layername=pois", "Shown POIs", "ogr"
+    )
+    hidden = QgsVectorLayer(
+        f"{shared_data / 'amtab_bari_gtfs_stops_lines_2022.gpkg'}|layername=stops",
+        "Hidden stops",
+        "ogr",
+    )
+    project.addMapLayers([shown, hidden])
+    project.layerTreeRoot().findLayer(hidden.id()).setItemVisibilityChecked(False)
+    try:
+        result = processing.run(
+            "capacitymetro:exportcoveragemap", {"OUTPUT": str(tmp_path / "project.pdf")}
+        )
+    finally:
+        project.removeMapLayers([shown.id(), hidden.id()])
+    text = " ".join(pdf_text(Path(result["OUTPUT"])).split())
+    assert "Shown POIs" in text and "Hidden stops" not in text
