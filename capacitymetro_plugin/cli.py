@@ -68,8 +68,13 @@ def cmd_run(args) -> int:
     progress_for = _progress_for(not args.quiet and sys.stderr.isatty() or args.progress)
 
     def log(line: str) -> None:
-        for bar in getattr(progress_for, "bars", {}).values():
+        bars = getattr(progress_for, "bars", {})
+        for bar in bars.values():
+            if line.startswith("[done]"):
+                bar.n = bar.total
+                bar.refresh()
             bar.close()
+        bars.clear()
         print(line)
 
     summary = run_pipeline(config, out_dir=out, folder=folder, progress_for=progress_for, log=log)

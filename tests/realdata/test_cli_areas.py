@@ -137,7 +137,7 @@ def test_bari_after_placing_services_runs_coverage(shared_data, tmp_path):
             str(config),
             "--out",
             str(out),
-            "--quiet",
+            "--progress",
             "--no-pdf",
         ],
         capture_output=True,
@@ -151,3 +151,4 @@ def test_bari_after_placing_services_runs_coverage(shared_data, tmp_path):
     assert summary["services_with_coordinates"] == "3"
     assert summary["step_coverage"] == "done" and summary["step_isochrones"] == "done"
     assert 0 < float(summary["served_pct_all"]) < 100
+    assert "coverage" in result.stderr and "100%" in result.stderr  # tqdm bars, one per step
