@@ -46,7 +46,16 @@ from qgis.PyQt.QtXml import QDomDocument
 from capacitymetro_plugin.core.errors import InputError
 
 LAYOUTS_DIR = Path(__file__).resolve().parent.parent / "layouts"
-NORTH_ARROW_SVG = "/usr/share/qgis/svg/arrows/NorthArrow_02.svg"
+NORTH_ARROW_SVG = "arrows/NorthArrow_02.svg"  # in QGIS's own SVG library, on every platform
+
+
+def north_arrow_path() -> str:
+    """Return the full path of the north arrow SVG in this QGIS installation."""
+    from qgis.core import QgsPathResolver, QgsSymbolLayerUtils
+
+    return QgsSymbolLayerUtils.svgSymbolNameToPath(NORTH_ARROW_SVG, QgsPathResolver())
+
+
 FONT_FAMILY = "DejaVu Sans"
 
 #: paper key -> (template file, width mm, height mm)
@@ -167,7 +176,7 @@ def make_template_layout(project: QgsProject, paper: str = "a4_landscape") -> Qg
 
     arrow = QgsLayoutItemPicture(layout)
     arrow.setId("north_arrow")
-    arrow.setPicturePath(NORTH_ARROW_SVG)
+    arrow.setPicturePath(north_arrow_path())
     arrow.setLinkedMap(map_item)
     arrow.setNorthMode(QgsLayoutItemPicture.GridNorth)
     layout.addLayoutItem(arrow)
@@ -351,6 +360,9 @@ def build_layout(
         item = layout.itemById(item_id)
         if item is not None:
             item.setLinkedMap(map_item)
+    arrow = layout.itemById("north_arrow")
+    if arrow is not None and not Path(arrow.picturePath()).exists():
+        arrow.setPicturePath(north_arrow_path())  # a template made on another system
     layout.itemById("scalebar").update()
 
     if atlas_layer is not None:
