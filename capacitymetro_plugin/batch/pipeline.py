@@ -496,8 +496,11 @@ def run_pipeline(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     summary = Summary(config=config, out_dir=out)
-    if summary.gpkg.exists():
-        summary.gpkg.unlink()  # a fresh run: no layers left from an older one
+    # a fresh run: no layers, maps or tables left from an older one
+    stale = [summary.gpkg, out / "language_unserved_groups.csv", out / "coverage.csv"]
+    for path in [*stale, *(out / "maps").glob("*.pdf")]:
+        if path.exists():
+            path.unlink()
 
     def progress(name: str) -> Progress:
         return ensure(progress_for(name) if progress_for else None)
