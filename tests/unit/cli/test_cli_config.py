@@ -132,3 +132,12 @@ def test_console_script_is_installed():
     assert "Comune di Trento" in result.stdout
     result = subprocess.run([str(exe), "run"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "--area" in result.stderr  # argparse: one is required
+
+
+def test_cli_error_in_italian_with_an_italian_locale(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CAPACITYMETRO_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("LANG", "it_IT.UTF-8")
+    code = main(["run", "--area", "bari", "--data", str(tmp_path), "--offline"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Dati per l'area 'bari' non trovati" in err and "--data CARTELLA" in err
