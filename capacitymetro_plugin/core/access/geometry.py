@@ -116,18 +116,21 @@ def densify(
 
 
 def oriented_samples(
-    network: Network, dist: np.ndarray, limit_s: float, spacing_m: float
-) -> tuple[np.ndarray, np.ndarray]:
+    network: Network, dist: np.ndarray, limit_s: float, spacing_m: float, *, keep_all: bool = False
+):
     """Return points every ``spacing_m`` along reached streets and their travel times.
 
     Each directed edge whose tail is reached within ``limit_s`` is sampled from its tail; a
     sample's time is the tail's time plus the share of the edge's time up to it. Samples beyond
     ``limit_s`` are dropped, so partial streets end where the time runs out (to ``spacing_m``).
+    With ``keep_all`` they are kept and ``(xy, times, part)`` is returned, ``part`` numbering
+    the reached segments (consecutive samples of one part are neighbours along a street).
     """
     tail_t = dist[network.tail]
     e = np.flatnonzero(tail_t < limit_s)
     if e.size == 0:
-        return np.empty((0, 2)), np.empty(0)
+        empty = (np.empty((0, 2)), np.empty(0))
+        return (*empty, np.empty(0, dtype=np.int64)) if keep_all else empty
     # Sample each reached segment once; a two-way street reached from both ends keeps, per
     # sample, the earlier of its two times.
     segs, inverse = np.unique(network.seg[e], return_inverse=True)
@@ -147,6 +150,8 @@ def oriented_samples(
         edge = e[first[part[has]]]
         f = np.where(network.seg_reversed[edge], 1.0 - frac[has], frac[has])
         times[has] = np.minimum(times[has], tail_t[edge] + f * network.time_s[edge])
+    if keep_all:
+        return xy, times, part
     keep = times <= limit_s
     return xy[keep], times[keep]
 

@@ -16,11 +16,12 @@ from capacitymetro_plugin.core.network.graph import Network
 from capacitymetro_plugin.core.network.snapping import SnapResult, snap
 from capacitymetro_plugin.core.progress import Progress, ensure
 
-from .geometry import band_polygons, reached_lines
+from .geometry import band_polygons, oriented_samples, reached_lines
 from .times import nearest_times, times_from_each
 
 MAX_THRESHOLD_MIN = 240.0
 BANDS = ("nested", "disjoint")
+METHODS = ("raster", "vector", "hull")
 
 
 def check_thresholds(thresholds_min: Sequence[float]) -> list[float]:
@@ -106,6 +107,41 @@ def polygon_from_times(
     return shapely.union_all(shapely.buffer(lines, buffer_m, quad_segs=4))
 
 
+def hull_polygons(
+    network: Network, dist: np.ndarray, limits_s: list[float], *, buffer_m: float, cell_m: float
+) -> list:
+    """Return, per sorted limit, the convex hull of the reached streets widened by ``buffer_m``.
+
+    Only street vertices can be hull corners, plus the points where each limit cuts a
+    street (found by interpolating the time between neighbouring vertices); ``cell_m`` is not
+    used. Streets are read once for all limits.
+    """
+    import shapely
+    from scipy.spatial import ConvexHull, QhullError
+
+    xy, times, part = oriented_samples(network, dist, limits_s[-1], 1e12, keep_all=True)
+    same = part[1:] == part[:-1]
+    out = []
+    for limit in limits_s:
+        inside = times <= limit
+        cross = np.flatnonzero(same & (inside[1:] != inside[:-1]))
+        t0, t1 = times[cross], times[cross + 1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f = np.where(t1 != t0, (limit - t0) / (t1 - t0), 0.0)
+        cut = xy[cross] + (xy[cross + 1] - xy[cross]) * np.clip(f, 0.0, 1.0)[:, None]
+        pts = np.vstack([xy[inside], cut])
+        if pts.shape[0] == 0:
+            out.append(None)
+            continue
+        try:
+            ring = pts[ConvexHull(pts).vertices]
+            hull = shapely.polygons(ring)
+        except (QhullError, ValueError):  # fewer than 3 points, or all on one line
+            hull = shapely.convex_hull(shapely.multipoints(np.unique(pts, axis=0)))
+        out.append(shapely.buffer(hull, buffer_m, quad_segs=4))
+    return out
+
+
 def isochrones(
     network: Network,
     services_gdf,
@@ -146,7 +182,9 @@ def isochrones(
         ``"raster"`` (default, fast): reached streets are sampled with their times on a grid of
         ``cell_m`` metres (default ``buffer_m / 2``), spread by ``buffer_m`` and polygonised,
         all thresholds at once; edges are stepped at the cell size. ``"vector"``: the exact
-        union of buffered street pieces (smooth, much slower).
+        union of buffered street pieces (smooth, much slower). ``"hull"``: the convex hull of
+        the reached street pieces, widened by ``buffer_m`` (a quick look, the classic shape of
+        other tools; it does cross rivers).
 
     Returns
     -------
@@ -173,12 +211,12 @@ def isochrones(
             it=f"Il buffer di {buffer_m} m deve essere maggiore di zero.",
             fix_it="Usa qualche metro, ad es. 25.",
         )
-    if method not in ("raster", "vector"):
+    if method not in METHODS:
         raise InputError(
             f"Unknown isochrone method {method!r}.",
-            fix="Use 'raster' or 'vector'.",
+            fix="Use 'raster', 'vector' or 'hull'.",
             it=f"Metodo di isocrona sconosciuto {method!r}.",
-            fix_it="Usa 'raster' o 'vector'.",
+            fix_it="Usa 'raster', 'vector' o 'hull'.",
         )
     cell = float(cell_m) if cell_m else buffer_m / 2.0
     if not (cell > 0):
@@ -209,10 +247,15 @@ def isochrones(
                 want_rings=bands == "disjoint",
             )
         else:
-            nested = [polygon_from_times(network, dist, lim, buffer_m=buffer_m) for lim in limits]
+            if method == "hull":
+                nested = hull_polygons(network, dist, limits, buffer_m=buffer_m, cell_m=cell)
+            else:
+                nested = [
+                    polygon_from_times(network, dist, lim, buffer_m=buffer_m) for lim in limits
+                ]
             rings = [
                 nested[i]
-                if i == 0 or nested[i] is None or nested[i - 1] is None
+                if bands == "nested" or i == 0 or nested[i] is None or nested[i - 1] is None
                 else shapely.difference(nested[i], nested[i - 1])
                 for i in range(len(limits))
             ]

@@ -17,8 +17,8 @@ from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.core.network.graph import Network
 from capacitymetro_plugin.core.progress import Progress, ensure
 
-# Dense distance blocks are at most this many float64 values (~160 MB).
-MAX_BLOCK_VALUES = 20_000_000
+# Dense distance blocks are at most this many float64 values (~40 MB each).
+MAX_BLOCK_VALUES = 5_000_000
 
 
 @dataclass

@@ -71,6 +71,15 @@ def test_raster_and_vector_methods_agree_roughly(net):
     assert b <= a <= b * 1.3
 
 
+def test_hull_method_contains_the_street_shape(net):
+    svc = points([(X0 + 300, Y0 + 400)])
+    streets = isochrones(net, svc, thresholds_min=(2, 4), method="raster").geometry.values
+    hull = isochrones(net, svc, thresholds_min=(2, 4), method="hull").geometry.values
+    for s, h in zip(streets, hull, strict=True):
+        assert h.is_valid and h.area >= s.area * 0.9
+    assert hull[0].within(hull[1])
+
+
 def test_shapes_do_not_jump_a_river_without_bridge():
     # Two streets 60 m apart (a river between), joined by a bridge 1.5 km away.
     south = LineString([(X0, Y0), (X0 + 1500, Y0)])
@@ -114,7 +123,7 @@ def test_other_bad_options(net):
     with pytest.raises(InputError, match="band"):
         isochrones(net, svc, bands="rings")
     with pytest.raises(InputError, match="method"):
-        isochrones(net, svc, method="hull")
+        isochrones(net, svc, method="alpha")
     with pytest.raises(InputError, match="field"):
         isochrones(net, svc, id_field="nope")
     with pytest.raises(InputError, match="empty"):

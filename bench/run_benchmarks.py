@@ -1,0 +1,412 @@
+"""Benchmark: our isochrones vs QGIS service area (+ hull) vs the osmnx/networkx ego_graph recipe.
+
+Run with ``make bench`` (or ``source scripts/env.sh && .venv/bin/python bench/run_benchmarks.py``).
+Every measurement runs in its own subprocess so that peak memory (``ru_maxrss``) belongs to one
+method on one network. Prepared networks are cached in ``$CAPACITYMETRO_BENCH_CACHE``
+(default ``/tmp/capacitymetro-bench``), never in the repository. Results are printed and written
+to ``docs/benchmarks.md``.
+
+This is not a test; it asserts only that our travel times equal networkx's to 1e-6 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+DATA = Path(os.environ.get("CAPACITYMETRO_DATA", REPO.parent / "shared" / "data"))
+CACHE = Path(os.environ.get("CAPACITYMETRO_BENCH_CACHE", "/tmp/capacitymetro-bench"))
+THRESHOLDS = (5, 10, 15, 20, 30)
+N_SERVICES = 200
+WALK = 4.5 / 3.6
+
+# name: (description, services for the hull baselines, thresholds for QGIS,
+#        services for the street-shape baselines)
+CASES = {
+    "trento": ("Trento walk (OSM 2023 extract)", 20, THRESHOLDS, 3),
+    "bari": ("Bari walk (Comune street graph)", 20, THRESHOLDS, 3),
+    "venice": ("Venice historic centre walk (OSM 2009)", 20, THRESHOLDS, 3),
+    "tiled": ("36 tiles of Trento joined at the borders", 10, (15,), 2),
+}
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+# --- preparation (cached) -------------------------------------------------------------------------
+def prepare(case: str) -> dict:
+    import geopandas as gpd
+
+    from capacitymetro_plugin.core.network import (
+        Network,
+        network_from_lines,
+        network_from_osm,
+        snap,
+    )
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    npz, svc_path = CACHE / f"{case}.npz", CACHE / f"{case}_services.gpkg"
+    t0 = time.perf_counter()
+    if npz.exists() and svc_path.exists():
+        net = Network.load(npz)
+        return {"nodes": net.n_nodes, "edges": net.n_edges, "build_s": None}
+    rng = np.random.default_rng(42)
+    if case == "trento":
+        net = network_from_osm(DATA / "osm_trento_2023-02_tnst.osm.pbf", mode="walk")
+        pts = gpd.read_file(DATA / "osm_servizi_trento_2023.gpkg", layer="pois", engine="fiona")
+        pts = pts.sort_values("osm_ref").rename(columns={"osm_ref": "service_id"})
+    elif case == "bari":
+        edges = gpd.read_file(
+            DATA / "bari_stradario_grafo_2026.gpkg", layer="edges", engine="fiona"
+        )
+        net = network_from_lines(edges, mode="walk")
+        pts = gpd.read_file(
+            DATA / "amtab_bari_gtfs_stops_lines_2022.gpkg", layer="stops", engine="fiona"
+        )
+        pts = pts.sort_values("stop_id").rename(columns={"stop_id": "service_id"})
+    elif case == "venice":
+        net = network_from_osm(
+            DATA / "osm_venezia_centro_storico_2009_synthinel.osm.pbf", mode="walk"
+        )
+        pts = None
+    elif case == "tiled":
+        from tiling import tile_network
+
+        base = prepare("trento") and Network.load(CACHE / "trento.npz")
+        net = tile_network(base, 6, 6)
+        pts = None
+    else:
+        raise SystemExit(f"unknown case {case}")
+    build_s = time.perf_counter() - t0
+    if pts is not None:
+        pts = pts.to_crs(net.crs)
+        s = snap(net, pts, max_distance_m=100)
+        pts = pts[s.on_network].iloc[:N_SERVICES][["service_id", "geometry"]]
+    else:  # random street nodes as service places
+        nodes = rng.choice(net.n_nodes, size=N_SERVICES, replace=False)
+        pts = gpd.GeoDataFrame(
+            {"service_id": [f"n{k}" for k in nodes]},
+            geometry=gpd.points_from_xy(net.x[nodes], net.y[nodes]),
+            crs=net.crs,
+        )
+    pts.to_file(svc_path, layer="services", driver="GPKG", engine="fiona")
+    net.save(npz)
+    return {"nodes": net.n_nodes, "edges": net.n_edges, "build_s": build_s}
+
+
+def load(case: str):
+    import geopandas as gpd
+
+    from capacitymetro_plugin.core.network import Network
+
+    net = Network.load(CACHE / f"{case}.npz")
+    svc = gpd.read_file(CACHE / f"{case}_services.gpkg", layer="services", engine="fiona")
+    return net, svc
+
+
+# --- our engine -----------------------------------------------------------------------------------
+def run_ours(case: str) -> dict:
+    from capacitymetro_plugin.core.access import isochrones, nearest_times
+    from capacitymetro_plugin.core.network import snap
+
+    net, svc = load(case)
+    t0 = time.perf_counter()
+    s = snap(net, svc)
+    nt = nearest_times(net, s.node)
+    t_nearest = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    hull = isochrones(net, svc, thresholds_min=THRESHOLDS, id_field="service_id", method="hull")
+    t_hull = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    iso = isochrones(net, svc, thresholds_min=THRESHOLDS, id_field="service_id")
+    t_iso = time.perf_counter() - t0
+    return {
+        "services": len(svc),
+        "polygons": len(iso),
+        "hull_polygons": len(hull),
+        "hull_s": t_hull,
+        "iso_s": t_iso,
+        "nearest_s": t_nearest,
+        "reached": int(np.isfinite(nt.time_s).sum()),
+        "peak_mb": peak_mb(),
+    }
+
+
+# --- networkx / osmnx recipe ----------------------------------------------------------------------
+def run_nx(case: str, k: int, k_streets: int) -> dict:
+    import networkx as nx
+    import shapely
+
+    from capacitymetro_plugin.core.access import nearest_times
+    from capacitymetro_plugin.core.network import snap
+
+    net, svc = load(case)
+    t0 = time.perf_counter()
+    G = nx.DiGraph()
+    G.add_nodes_from(
+        (i, {"x": x, "y": y}) for i, (x, y) in enumerate(zip(net.x, net.y, strict=True))
+    )
+    for t, h, w in zip(net.tail.tolist(), net.head.tolist(), net.time_s.tolist(), strict=True):
+        if t != h and (not G.has_edge(t, h) or G[t][h]["time"] > w):
+            G.add_edge(t, h, time=w)
+    seg_of = {}
+    for e_idx, (t, h) in enumerate(zip(net.tail.tolist(), net.head.tolist(), strict=True)):
+        seg_of.setdefault((t, h), e_idx)
+    t_graph = time.perf_counter() - t0
+    nodes = snap(net, svc).node
+    # Travel times: ours vs networkx multi-source Dijkstra, all nodes.
+    t0 = time.perf_counter()
+    ref = nx.multi_source_dijkstra_path_length(G, set(nodes.tolist()), weight="time")
+    t_nx_nearest = time.perf_counter() - t0
+    ours = nearest_times(net, nodes).time_s
+    expected = np.array([ref.get(v, np.inf) for v in range(net.n_nodes)])
+    diff = float(np.max(np.abs(ours - expected)))
+    assert np.array_equal(np.isfinite(ours), np.isfinite(expected)) and diff < 1e-6, diff
+    # The osmnx-examples isochrone recipe: ego_graph per service and trip time, convex hull.
+    t0 = time.perf_counter()
+    for node in nodes[:k].tolist():
+        for trip in sorted(THRESHOLDS, reverse=True):
+            sub = nx.ego_graph(G, node, radius=trip * 60, distance="time")
+            pts = shapely.points([(d["x"], d["y"]) for _, d in sub.nodes(data=True)])
+            shapely.convex_hull(shapely.multipoints(pts))
+    t_recipe = time.perf_counter() - t0
+    # The same recipe with street-following shapes (osmnx-examples make_iso_polys, edge_buff
+    # 20 m like our band, no node buffer): reached edges buffered and unioned.
+    lines = net.segment_lines(net.seg)
+    t0 = time.perf_counter()
+    for node in nodes[:k_streets].tolist():
+        for trip in sorted(THRESHOLDS, reverse=True):
+            sub = nx.ego_graph(G, node, radius=trip * 60, distance="time")
+            edge_lines = [lines[seg_of[e]] for e in sub.edges()]
+            if edge_lines:
+                shapely.union_all(shapely.buffer(np.array(edge_lines), 20.0))
+    t_streets = time.perf_counter() - t0
+    return {
+        "services": k,
+        "recipe_s": t_recipe,
+        "streets_services": k_streets,
+        "streets_s": t_streets,
+        "graph_s": t_graph,
+        "nx_nearest_s": t_nx_nearest,
+        "max_abs_diff_s": diff,
+        "peak_mb": peak_mb(),
+    }
+
+
+# --- QGIS service area ----------------------------------------------------------------------------
+def run_qgis(case: str, k: int, thresholds: tuple[int, ...], k_streets: int) -> dict:
+    from qgis.core import QgsApplication
+
+    app = QgsApplication([], False)
+    app.initQgis()
+    sys.path.append("/usr/share/qgis/python/plugins")
+    import processing
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    net, svc = load(case)
+    edges_path = CACHE / f"{case}_edges.gpkg"
+    if not edges_path.exists():
+        net.edges_gdf().to_file(edges_path, layer="edges", driver="GPKG", engine="fiona")
+    starts = CACHE / f"{case}_starts_{k}.gpkg"
+    svc.to_crs(net.crs).iloc[:k].to_file(starts, layer="starts", driver="GPKG", engine="fiona")
+    t0 = time.perf_counter()
+    for trip in thresholds:
+        # Walk at one speed: the shortest-distance strategy with distance = speed × time.
+        res = processing.run(
+            "native:serviceareafromlayer",
+            {
+                "INPUT": f"{edges_path}|layername=edges",
+                "STRATEGY": 0,
+                "DEFAULT_DIRECTION": 2,
+                "TOLERANCE": 0.1,
+                "START_POINTS": f"{starts}|layername=starts",
+                "TRAVEL_COST2": WALK * 60 * trip,
+                "INCLUDE_BOUNDS": False,
+                "OUTPUT_LINES": "TEMPORARY_OUTPUT",
+            },
+        )
+        hull = processing.run(
+            "native:convexhull", {"INPUT": res["OUTPUT_LINES"], "OUTPUT": "TEMPORARY_OUTPUT"}
+        )
+        assert hull["OUTPUT"].featureCount() == k
+    t = time.perf_counter() - t0
+    out = {"services": k, "thresholds": list(thresholds), "qgis_s": t}
+    if k_streets:
+        # Street-following polygons the QGIS way: service-area lines buffered by 20 m.
+        starts2 = CACHE / f"{case}_starts_{k_streets}.gpkg"
+        svc.to_crs(net.crs).iloc[:k_streets].to_file(
+            starts2, layer="starts", driver="GPKG", engine="fiona"
+        )
+        t0 = time.perf_counter()
+        for trip in THRESHOLDS:
+            res = processing.run(
+                "native:serviceareafromlayer",
+                {
+                    "INPUT": f"{edges_path}|layername=edges",
+                    "STRATEGY": 0,
+                    "DEFAULT_DIRECTION": 2,
+                    "TOLERANCE": 0.1,
+                    "START_POINTS": f"{starts2}|layername=starts",
+                    "TRAVEL_COST2": WALK * 60 * trip,
+                    "INCLUDE_BOUNDS": False,
+                    "OUTPUT_LINES": "TEMPORARY_OUTPUT",
+                },
+            )
+            buf = processing.run(
+                "native:buffer",
+                {
+                    "INPUT": res["OUTPUT_LINES"],
+                    "DISTANCE": 20.0,
+                    "SEGMENTS": 4,
+                    "DISSOLVE": False,
+                    "OUTPUT": "TEMPORARY_OUTPUT",
+                },
+            )
+            assert buf["OUTPUT"].featureCount() == k_streets
+        out.update(streets_services=k_streets, streets_s=time.perf_counter() - t0)
+    out["peak_mb"] = peak_mb()
+    return out
+
+
+# --- driver ---------------------------------------------------------------------------------------
+def child(*args: str, timeout: int = 900) -> dict:
+    cmd = [sys.executable, __file__, "--child", *args]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if out.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def fmt(x, nd=1):
+    return "–" if x is None else f"{x:,.{nd}f}"
+
+
+def write_report(rows: list[dict], command: str, seconds: float) -> str:
+    lines = [
+        "# Benchmarks: network isochrones",
+        "",
+        "Generated by `bench/run_benchmarks.py` (not a test). Exact command:",
+        "",
+        "```",
+        command,
+        "```",
+        "",
+        f"Machine: {platform.platform()}, {os.cpu_count()} CPU cores (shared), Python "
+        f"{platform.python_version()}. Whole run: {seconds / 60:.1f} min.",
+        "",
+        "Same network and same service points for every method, walking at 4.5 km/h.",
+        f"Ours: {N_SERVICES} services, thresholds {', '.join(map(str, THRESHOLDS))} min, nested "
+        "street-following polygons (reached streets, partial streets cut, 20 m band, 10 m cells).",
+        "networkx: the osmnx-examples recipe (`nx.ego_graph(G, node, radius=t, distance='time')` "
+        "then the convex hull of the reached nodes) for the first services listed, every "
+        "threshold; the graph is built beforehand (not timed).",
+        "QGIS 3.22: `native:serviceareafromlayer` (shortest distance = 4.5 km/h × time, both "
+        "directions) once per threshold for the first services listed, then `native:convexhull` "
+        "to get polygons. QGIS rebuilds its graph at each call, which is part of its cost.",
+        "Ratios compare the time **per service** (each method's total / its number of services) "
+        "for the same set of thresholds; for the tiled network QGIS ran one threshold only, so its "
+        "per-service time is compared with ours for all five thresholds (an underestimate of "
+        "the ratio).",
+        "",
+        "| network | nodes | directed edges | ours: 200 services (s) | ours per service (ms) "
+        "| ours peak RSS (MB) | networkx recipe per service (ms) | × faster than networkx "
+        "| QGIS per service (ms) | × faster than QGIS | times = networkx (max abs diff, s) "
+        "| multi-source times: ours / networkx (s) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        o, n, q = r["ours"], r["nx"], r["qgis"]
+        ours_ps = o["iso_s"] / o["services"]
+        nx_ps = n["recipe_s"] / n["services"] if n else None
+        q_ps = q["qgis_s"] / q["services"] if q else None
+        lines.append(
+            f"| {r['label']} | {r['nodes']:,} | {r['edges']:,} | {fmt(o['iso_s'])} "
+            f"| {fmt(ours_ps * 1000)} | {fmt(o['peak_mb'], 0)} "
+            f"| {fmt(nx_ps * 1000 if nx_ps else None)} | {fmt(nx_ps / ours_ps if nx_ps else None)} "
+            f"| {fmt(q_ps * 1000 if q_ps else None)} | {fmt(q_ps / ours_ps if q_ps else None)} "
+            f"| {n['max_abs_diff_s']:.1e} | {o['nearest_s']:.3f} / {n['nx_nearest_s']:.2f} |"
+        )
+    lines += [
+        "",
+        "Details (JSON per network):",
+        "",
+        "```json",
+        json.dumps(rows, indent=1),
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--child", nargs="+")
+    ap.add_argument("--cases", default=",".join(CASES))
+    ap.add_argument("--no-report", action="store_true")
+    args = ap.parse_args()
+    if args.child:
+        kind, case, *rest = args.child
+        if kind == "prepare":
+            result = prepare(case)
+        elif kind == "ours":
+            result = run_ours(case)
+        elif kind == "nx":
+            result = run_nx(case, int(rest[0]), int(rest[1]))
+        elif kind == "qgis":
+            thresholds = tuple(int(t) for t in rest[1].split(","))
+            result = run_qgis(case, int(rest[0]), thresholds, int(rest[2]))
+        else:
+            raise SystemExit(kind)
+        print(json.dumps(result))
+        return
+    start = time.perf_counter()
+    rows = []
+    for case in args.cases.split(","):
+        label, k, q_thresholds, k_streets = CASES[case]
+        print(f"== {label}", flush=True)
+        info = child("prepare", case)
+        print(f"   network: {info}", flush=True)
+        ours = child("ours", case)
+        print(f"   ours: {ours}", flush=True)
+        nxr = child("nx", case, str(k), str(k_streets))
+        print(f"   networkx: {nxr}", flush=True)
+        try:
+            q = child(
+                "qgis",
+                case,
+                str(k),
+                ",".join(map(str, q_thresholds)),
+                str(k_streets if q_thresholds == THRESHOLDS else 0),
+            )
+        except RuntimeError as exc:  # report, do not hide
+            print(f"   QGIS failed: {exc}", flush=True)
+            q = None
+        print(f"   QGIS: {q}", flush=True)
+        if q and tuple(q["thresholds"]) != THRESHOLDS:
+            q["note"] = "QGIS timed for fewer thresholds than ours"
+        rows.append({"case": case, "label": label, **info, "ours": ours, "nx": nxr, "qgis": q})
+    seconds = time.perf_counter() - start
+    command = "make bench   # = source scripts/env.sh && .venv/bin/python bench/run_benchmarks.py"
+    report = write_report(rows, command, seconds)
+    print(report)
+    if not args.no_report:
+        (REPO / "docs" / "benchmarks.md").write_text(report, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
