@@ -128,3 +128,19 @@ def test_other_bad_options(net):
         isochrones(net, svc, id_field="nope")
     with pytest.raises(InputError, match="empty"):
         isochrones(net, svc.iloc[:0])
+
+
+def test_cancel_stops_the_work(net):
+    from capacitymetro_plugin.core.errors import Canceled
+
+    svc = points([(X0, Y0), (X0 + 500, Y0 + 500)])
+    seen = []
+    with pytest.raises(Canceled):
+        isochrones(
+            net,
+            svc,
+            thresholds_min=[2],
+            progress=Progress(
+                callback=lambda p, m: seen.append(p), is_canceled=lambda: len(seen) > 1
+            ),
+        )

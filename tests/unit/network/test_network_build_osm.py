@@ -115,3 +115,11 @@ def test_graphml_and_cached_place(tmp_path, monkeypatch):
     with pytest.raises(DataUnavailableError, match="Cannot download") as err:
         network_from_place("Rovereto, Italy", mode="walk", cache_dir=cache)
     assert "Impossibile scaricare" in err.value.localized("it")
+
+
+def test_polygon_keeps_only_nodes_inside(tmp_path):
+    from shapely.geometry import box
+
+    west_half = box(11.1195, 46.0685, 11.1215, 46.0715)  # W, centre, N, S; not E
+    net = network_from_osm(write_osm(tmp_path / "plus.osm"), mode="walk", polygon=west_half)
+    assert set(net.node_id.tolist()) == {1, 2, 4, 5}
