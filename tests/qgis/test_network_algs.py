@@ -89,6 +89,20 @@ def test_service_isochrones(prepared, inputs):
     g = a.geometry.iloc[-1]
     assert g.contains(gpd.points_from_xy([X0 + 400], [Y0])[0])
     assert not g.contains(gpd.points_from_xy([X0 + 600], [Y0])[0])
+    hull = processing.run(
+        "capacitymetro:serviceisochrones",
+        {
+            "NETWORK": prepared["OUTPUT"],
+            "SERVICES": str(inputs / "services.gpkg") + "|layername=services",
+            "ID_FIELD": "service_id",
+            "THRESHOLDS": "6",
+            "METHOD": 2,
+            "OUTPUT": str(inputs / "iso_hull.gpkg"),
+        },
+    )
+    h = gpd.read_file(hull["OUTPUT"])
+    assert len(h) == 3
+    assert h[h.service_id == "A"].geometry.iloc[0].area > 0.9 * g.area
 
 
 def test_bad_thresholds_are_a_processing_error(prepared, inputs):

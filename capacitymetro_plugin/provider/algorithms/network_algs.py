@@ -21,6 +21,12 @@ from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm
 
 MODES = ["walk", "bike", "car"]
 BANDS = ["nested", "disjoint"]
+METHODS = ["raster", "vector", "hull"]
+METHOD_LABELS = [
+    "Streets, raster (fast)",
+    "Streets, exact vector (slow)",
+    "Convex hull (quick look; crosses rivers)",
+]
 TERRITORY_OUTPUTS = ["edges", "polygons"]
 
 
@@ -230,6 +236,7 @@ class ServiceIsochrones(_NetworkBase):
     BANDS = "BANDS"
     PER_SERVICE = "PER_SERVICE"
     BUFFER = "BUFFER"
+    METHOD = "METHOD"
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_network_input()
@@ -251,6 +258,7 @@ class ServiceIsochrones(_NetworkBase):
                 minValue=1.0,
             )
         )
+        self.add_enum(self.METHOD, "Shape", METHOD_LABELS, default=0)
         self.add_max_snap()
         self.addParameter(
             QgsProcessingParameterVectorDestination(
@@ -272,6 +280,7 @@ class ServiceIsochrones(_NetworkBase):
             id_field=self.optional_field(parameters, self.ID_FIELD, context),
             max_snap_m=self.parameterAsDouble(parameters, self.MAX_SNAP, context),
             buffer_m=self.parameterAsDouble(parameters, self.BUFFER, context),
+            method=METHODS[self.parameterAsEnum(parameters, self.METHOD, context)],
             progress=progress,
         )
         path = self.write_vector(gdf, parameters, self.OUTPUT, context, style="isochrones.qml")
