@@ -164,6 +164,7 @@ def band_polygons(
     buffer_m: float,
     cell_m: float,
     want_rings: bool = True,
+    fill_holes: bool = False,
 ) -> tuple[list, list]:
     """Return (nested, rings) polygons for sorted time limits, from one time raster.
 
@@ -171,8 +172,12 @@ def band_polygons(
     filter over a disc of ``buffer_m`` spreads each street's time to the cells around it
     (a buffer of the streets); the cells are classed by limit and turned into polygons in one
     pass. ``nested[i]`` holds everything within ``limits_s[i]``; ``rings[i]`` the part between
-    the previous limit and this one. Entries are None where nothing is reached.
+    the previous limit and this one. Entries are None where nothing is reached. With
+    ``fill_holes`` the places enclosed on every side by reached streets (blocks, courtyards)
+    count as reached, as in osmnx's ``infill``; this never joins across unbridged water,
+    since a hole is surrounded by the reached area.
     """
+    import rasterio
     import shapely
     from affine import Affine
     from rasterio.features import shapes
@@ -202,6 +207,12 @@ def band_polygons(
     band = np.searchsorted(np.asarray(limits_s, dtype=np.float32), spread, side="left").astype(
         np.uint8
     )
+    if fill_holes:
+        # Nested masks stay nested once filled; the class of a cell is the first mask it is in.
+        filled = np.zeros(band.shape, dtype=np.uint8)
+        for i in range(k):
+            filled += ndimage.binary_fill_holes(band <= i).astype(np.uint8)
+        band = (k - filled).astype(np.uint8)
     transform = Affine(cell_m, 0.0, x0, 0.0, -cell_m, y1)
 
     def polygonize(mask_values: np.ndarray, mask: np.ndarray, origin_col: int, origin_row: int):
@@ -231,9 +242,20 @@ def band_polygons(
 
     nested: list = []
     rings: list = []
-    if want_rings:
-        parts = polygonize(band, band < k, 0, 0)
-        rings = [merged(p) for p in parts]
+    env = rasterio.Env()  # one GDAL environment for all the polygonising
+    env.__enter__()
+    try:
+        if want_rings:
+            parts = polygonize(band, band < k, 0, 0)
+            rings = [merged(p) for p in parts]
+        nested = _nested_polygons(band, k, polygonize, merged)
+    finally:
+        env.__exit__(None, None, None)
+    return nested, rings
+
+
+def _nested_polygons(band: np.ndarray, k: int, polygonize, merged) -> list:
+    nested: list = []
     for i in range(k):
         inside = band <= i
         rows = np.flatnonzero(inside.any(axis=1))
@@ -245,4 +267,4 @@ def band_polygons(
         sub = inside[r0:r1, c0:c1]
         parts = polygonize(np.zeros(sub.shape, dtype=np.uint8), sub, c0, r0)
         nested.append(merged(parts[0]))
-    return nested, rings
+    return nested

@@ -154,6 +154,7 @@ def isochrones(
     buffer_m: float = 20.0,
     method: str = "raster",
     cell_m: float | None = None,
+    fill_holes: bool = False,
     progress: Progress | None = None,
 ):
     """Return isochrone polygons for the services at each threshold.
@@ -185,6 +186,10 @@ def isochrones(
         union of buffered street pieces (smooth, much slower). ``"hull"``: the convex hull of
         the reached street pieces, widened by ``buffer_m`` (a quick look, the classic shape of
         other tools; it does cross rivers).
+    fill_holes
+        (raster) Count places enclosed on every side by reached streets (blocks,
+        courtyards) as reached. A hole is surrounded by the reached area, so this never joins
+        across unbridged water.
 
     Returns
     -------
@@ -245,6 +250,7 @@ def isochrones(
                 buffer_m=buffer_m,
                 cell_m=cell,
                 want_rings=bands == "disjoint",
+                fill_holes=fill_holes,
             )
         else:
             if method == "hull":

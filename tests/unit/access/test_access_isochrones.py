@@ -144,3 +144,15 @@ def test_cancel_stops_the_work(net):
                 callback=lambda p, m: seen.append(p), is_canceled=lambda: len(seen) > 1
             ),
         )
+
+
+def test_fill_holes_fills_blocks_but_keeps_nesting(net):
+    svc = points([(X0 + 450, Y0 + 450)])
+    plain = isochrones(net, svc, thresholds_min=(3, 6))
+    filled = isochrones(net, svc, thresholds_min=(3, 6), fill_holes=True)
+    block_centre = Point(X0 + 550, Y0 + 550)  # about 50 m from every street around it
+    assert not plain.geometry.iloc[1].contains(block_centre)
+    assert filled.geometry.iloc[1].contains(block_centre)
+    assert (filled.area.values >= plain.area.values).all()
+    small, big = filled.geometry.values
+    assert small.difference(big).area < 1e-6 * small.area
