@@ -220,7 +220,7 @@ def band_polygons(
         rings: list[np.ndarray] = []
         ring_poly: list[int] = []
         poly_value: list[int] = []
-        for geom, value in shapes(mask_values, mask=mask, transform=tr, connectivity=8):
+        for geom, value in shapes(mask_values, mask=mask, transform=tr, connectivity=4):
             for ring in geom["coordinates"]:
                 rings.append(np.asarray(ring, dtype=np.float64))
                 ring_poly.append(len(poly_value))

@@ -65,7 +65,9 @@ def territories(
     cutoff_s
         Streets farther than this many seconds from every service get no territory.
     output
-        ``"edges"`` (street pieces) or ``"polygons"`` (pieces buffered and merged per service).
+        ``"edges"`` (street pieces) or ``"polygons"``: the area within ``buffer_m`` of each
+        service's pieces, split between services by nearest piece (one raster of
+        ``buffer_m / 2`` cells for the whole area, so it is fast on a city).
 
     Returns
     -------
@@ -143,28 +145,62 @@ def territories(
     )
     progress.report(0.8, "Territories")
     if output == "polygons":
-        grouped = gdf.groupby("service_id", sort=True)
-        polys = []
-        for sid, part in grouped:
-            progress.check()
-            polys.append(
-                {
-                    "service_id": sid,
-                    "time_from_s": float(part["time_from_s"].min()),
-                    "time_to_s": float(part["time_to_s"].max()),
-                    "length_m": float(part["length_m"].sum()),
-                    "geometry": shapely.buffer(
-                        shapely.multilinestrings(part.geometry.values), buffer_m, quad_segs=4
-                    ),
-                }
-            )
+        shapes_by_owner = _territory_polygons(
+            gdf.geometry.values, owner, ids.size, buffer_m=buffer_m, cell_m=buffer_m / 2.0
+        )
+        progress.check()
+        stats = gdf.groupby("service_id", sort=True).agg(
+            time_from_s=("time_from_s", "min"),
+            time_to_s=("time_to_s", "max"),
+            length_m=("length_m", "sum"),
+        )
+        geom_of = {str(ids[i]): g for i, g in enumerate(shapes_by_owner) if g is not None}
+        stats = stats[stats.index.isin(list(geom_of))]
         gdf = gpd.GeoDataFrame(
-            polys or {"service_id": [], "time_from_s": [], "time_to_s": [], "length_m": []},
-            geometry="geometry" if polys else [],
+            stats.reset_index(),
+            geometry=[geom_of[sid] for sid in stats.index],
             crs=f"EPSG:{network.crs}",
         )
     progress.report(1.0, "Territories")
     return gdf
+
+
+def _territory_polygons(lines, owner: np.ndarray, n_owners: int, *, buffer_m: float, cell_m: float):
+    """Return one polygon per owner: the cells within ``buffer_m`` of its street pieces that
+    are nearer to them than to any other service's pieces (one raster for the whole area)."""
+    import rasterio
+    import shapely
+    from affine import Affine
+    from rasterio.features import shapes
+    from scipy import ndimage
+
+    out: list = [None] * n_owners
+    if len(lines) == 0:
+        return out
+    dense = shapely.segmentize(lines, cell_m / 2.0)
+    xy, part = shapely.get_coordinates(dense, return_index=True)
+    who = owner[part]
+    pad = buffer_m + 2 * cell_m
+    x0, y0 = xy.min(axis=0) - pad
+    x1, y1 = xy.max(axis=0) + pad
+    nx = int(np.ceil((x1 - x0) / cell_m))
+    ny = int(np.ceil((y1 - y0) / cell_m))
+    grid = np.full((ny, nx), -1, dtype=np.int32)
+    grid[
+        ((y1 - xy[:, 1]) / cell_m).astype(np.int64), ((xy[:, 0] - x0) / cell_m).astype(np.int64)
+    ] = who
+    dist, (iy, ix) = ndimage.distance_transform_edt(grid < 0, return_indices=True)
+    labels = np.where(dist * cell_m <= buffer_m, grid[iy, ix], -1).astype(np.int32)
+    del dist, iy, ix
+    transform = Affine(cell_m, 0.0, x0, 0.0, -cell_m, y1)
+    polys: list[list] = [[] for _ in range(n_owners)]
+    with rasterio.Env():
+        for geom, value in shapes(labels, mask=labels >= 0, transform=transform, connectivity=4):
+            polys[int(value)].append(shapely.geometry.shape(geom))
+    for i, p in enumerate(polys):
+        if p:
+            out[i] = p[0] if len(p) == 1 else shapely.multipolygons(p)
+    return out
 
 
 def _split_segments(network: Network, dist: np.ndarray, owner: np.ndarray, cutoff: float):

@@ -2,7 +2,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 from netfixtures import CRS, X0, Y0, grid_lines, points
-from shapely.geometry import LineString
+from shapely.geometry import LineString, Point
 
 from capacitymetro_plugin.core.access import territories
 from capacitymetro_plugin.core.errors import InputError
@@ -59,6 +59,11 @@ def test_sector_filter_and_polygons():
     polys = territories(net, svc, output="polygons")
     assert set(polys.service_id) == {"h1", "h2", "s1"}
     assert polys.geometry.is_valid.all()
+    g = polys.geometry.values
+    assert all(g[i].intersection(g[j]).area < 1e-6 for i in range(3) for j in range(i + 1, 3))
+    # Each territory holds its own service's place and the streets around it.
+    for sid, (x, y) in {"h1": (X0, Y0), "h2": (X0 + 500, Y0 + 500), "s1": (X0 + 500, Y0)}.items():
+        assert polys[polys.service_id == sid].geometry.iloc[0].contains(Point(x, y))
     with pytest.raises(InputError, match="No service lists sector"):
         territories(net, svc, sector="housing")
     with pytest.raises(InputError, match="no field"):
