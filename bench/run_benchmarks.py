@@ -407,7 +407,7 @@ def write_report(rows: list[dict], command: str, seconds: float) -> str:
             return (
                 "not measured"
                 if x is None
-                else f"{x:,.0f}× ({'met' if x >= target else 'NOT met'})"
+                else f"{x:,.1f}× ({'met' if x >= target else 'NOT met'})"
             )
 
         head.append(
