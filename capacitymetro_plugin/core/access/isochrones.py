@@ -122,6 +122,8 @@ def hull_polygons(
     xy, times, part = oriented_samples(network, dist, limits_s[-1], 1e12, keep_all=True)
     same = part[1:] == part[:-1]
     out = []
+    corners = np.empty((0, 2))  # hull corners of the previous limit
+    previous = -np.inf
     for limit in limits_s:
         inside = times <= limit
         cross = np.flatnonzero(same & (inside[1:] != inside[:-1]))
@@ -129,15 +131,20 @@ def hull_polygons(
         with np.errstate(divide="ignore", invalid="ignore"):
             f = np.where(t1 != t0, (limit - t0) / (t1 - t0), 0.0)
         cut = xy[cross] + (xy[cross + 1] - xy[cross]) * np.clip(f, 0.0, 1.0)[:, None]
-        pts = np.vstack([xy[inside], cut])
+        # The previous hull's corners stand for everything reached before (its cut points lie
+        # between points reached now), so only new points need to join them.
+        new = inside & (times > previous)
+        pts = np.vstack([corners, xy[new], cut])
+        previous = limit
         if pts.shape[0] == 0:
             out.append(None)
             continue
         try:
-            ring = pts[ConvexHull(pts).vertices]
-            hull = shapely.polygons(ring)
+            corners = pts[ConvexHull(pts).vertices]
+            hull = shapely.polygons(corners)
         except (QhullError, ValueError):  # fewer than 3 points, or all on one line
-            hull = shapely.convex_hull(shapely.multipoints(np.unique(pts, axis=0)))
+            corners = np.unique(pts, axis=0)
+            hull = shapely.convex_hull(shapely.multipoints(corners))
         out.append(shapely.buffer(hull, buffer_m, quad_segs=4))
     return out
 
