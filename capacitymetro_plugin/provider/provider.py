@@ -10,7 +10,7 @@ import importlib
 import pkgutil
 from pathlib import Path
 
-from qgis.core import QgsMessageLog, QgsProcessingProvider
+from qgis.core import Qgis, QgsMessageLog, QgsProcessingProvider
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
@@ -19,11 +19,27 @@ from . import algorithms
 ICON_PATH = Path(__file__).resolve().parent.parent / "icon.svg"
 
 
-def algorithm_classes() -> list[type]:
-    """Return every algorithm class listed in an ``ALGORITHMS`` of a module in ``algorithms``."""
+def algorithm_classes(errors: list[str] | None = None) -> list[type]:
+    """Return every algorithm class listed in an ``ALGORITHMS`` of a module in ``algorithms``.
+
+    A family whose Python dependencies are missing (e.g. geopandas in a bare QGIS) is left out
+    and its reason appended to ``errors``, so the other families still load.
+    """
     classes: list[type] = []
     for info in sorted(pkgutil.iter_modules(algorithms.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{algorithms.__name__}.{info.name}")
+        try:
+            module = importlib.import_module(f"{algorithms.__name__}.{info.name}")
+        except ImportError as exc:
+            if errors is None:
+                raise
+            errors.append(
+                QCoreApplication.translate(
+                    "CapaCityMetro",
+                    "CapaCityMetro: the algorithms of {} need the Python package '{}', which QGIS's "
+                    "Python cannot import ({}). Install it (see the plugin's README) and restart QGIS.",
+                ).format(info.name, exc.name or "?", exc)
+            )
+            continue
         classes.extend(getattr(module, "ALGORITHMS", []))
     return classes
 
@@ -46,7 +62,11 @@ class CapaCityMetroProvider(QgsProcessingProvider):
         return QIcon(str(ICON_PATH))
 
     def loadAlgorithms(self) -> None:  # noqa: N802
-        for cls in algorithm_classes():
+        errors: list[str] = []
+        classes = algorithm_classes(errors)
+        for message in errors:
+            QgsMessageLog.logMessage(message, "CapaCityMetro", Qgis.Critical)
+        for cls in classes:
             try:
                 self.addAlgorithm(cls())
             except Exception as exc:  # one broken algorithm must not hide the others

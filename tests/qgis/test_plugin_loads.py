@@ -81,3 +81,32 @@ def test_package_zip_contains_an_installable_plugin(tmp_path):
     assert any(n.startswith("capacitymetro_plugin/core/") for n in names)
     assert any(n.startswith("capacitymetro_plugin/styles/") and n.endswith(".qml") for n in names)
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
+
+
+_NO_GEOPANDAS_SCRIPT = r"""
+import sys
+sys.modules["geopandas"] = None          # as in a QGIS whose Python lacks geopandas
+from qgis.core import QgsApplication
+app = QgsApplication([], False)
+app.initQgis()
+messages = []
+QgsApplication.messageLog().messageReceived.connect(lambda m, tag, level: messages.append(m))
+from capacitymetro_plugin.provider.provider import CapaCityMetroProvider
+provider = CapaCityMetroProvider()
+assert QgsApplication.processingRegistry().addProvider(provider)
+print("ALGS", len(provider.algorithms()))
+print("MSG", " | ".join(m for m in messages if "geopandas" in m))
+app.exitQgis()
+"""
+
+
+def test_missing_python_package_is_named_not_a_crash(tmp_path):
+    script = tmp_path / "no_geopandas.py"
+    script.write_text(_NO_GEOPANDAS_SCRIPT)
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    msg = next(ln for ln in result.stdout.splitlines() if ln.startswith("MSG "))
+    assert "need the Python package 'geopandas'" in msg
+    assert "Install it" in msg
