@@ -423,9 +423,12 @@ def write_report(rows: list[dict], command: str, seconds: float) -> str:
         )
     head += [
         "",
-        "Where a hull target is not met, the networkx/QGIS hull baselines do almost no geometry "
-        "work (a hull of node points) on small networks, while ours also cuts partial streets; "
-        "the per-service fixed cost of our polygon step (a few ms) then dominates.",
+        "Where a networkx target is not met, the baseline does little work per service: a hull "
+        "of node points (B), or few streets to buffer (A, Bari: the first 200 AMTAB stops by id "
+        "lie mostly outside the dense centre, and a median service reaches only 442 of 9,716 "
+        "nodes in 30 min, against 4,786 of 14,960 in Trento). Ours also cuts partial streets "
+        "and has a fixed cost of a few ms per service for its polygon step, which then "
+        "dominates. Multi-source travel times (first table) are 5–10× faster than networkx.",
         "",
         "For the tiled network QGIS ran one threshold (15 min) only, because each call takes "
         "about two minutes there; its per-service time is compared with ours for all five "
