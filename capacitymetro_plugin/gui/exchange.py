@@ -21,14 +21,9 @@ from qgis.core import (
 from qgis.PyQt.QtWidgets import QFileDialog, QMessageBox
 
 from capacitymetro_plugin.core.errors import CapaCityMetroError, InputError, ValidationError
-from capacitymetro_plugin.core.registry.exchange import ParsedRows, read_services_file
+from capacitymetro_plugin.core.registry.exchange import ParsedRows, check_import, read_services_file
 from capacitymetro_plugin.core.registry.storage import SERVICE_FIELDS, record_to_properties
-from capacitymetro_plugin.core.registry.validation import (
-    ERROR,
-    Issue,
-    ValidationReport,
-    validate_services,
-)
+from capacitymetro_plugin.core.registry.validation import ValidationReport
 
 from .common import tr, user_language
 from .registry_layers import registry_path, to_python, to_qgis
@@ -71,35 +66,13 @@ def import_into_layer(dock, path: str | Path, *, accept_partial: bool = False) -
         )
     path = Path(path)
     parsed = _read(path)
-    report = ValidationReport(list(parsed.report.issues), checked=len(parsed.services))
-    report.extend(validate_services(parsed.services, rows=parsed.rows, check_ids=False))
-    existing = {to_python(f["service_id"]) for f in layer.getFeatures()}
-    for row, s in zip(parsed.rows, parsed.services, strict=True):
-        if s.service_id in existing:
-            report.issues.append(
-                Issue(
-                    row,
-                    s.service_id,
-                    "service_id",
-                    "duplicate_id",
-                    f"service_id {s.service_id} is already in the registry.",
-                    f"service_id {s.service_id} è già nel registro.",
-                    ERROR,
-                    s.name,
-                )
-            )
-        existing.add(s.service_id)
-    bad = report.bad_rows() | set(parsed.rows_rejected_unread)
-    total = len(parsed.services) + len(parsed.rows_rejected_unread)
-    if bad and not accept_partial:
-        raise ValidationError(
-            f"{len(bad)} of {total} rows of {path.name} cannot be imported; nothing was added.",
-            report=report,
-            fix="Correct the rows listed in the report, or import only the good rows.",
-            it=f"{len(bad)} righe su {total} di {path.name} non possono essere importate; non è stato aggiunto nulla.",
-            fix_it="Correggi le righe elencate nel rapporto, oppure importa solo le righe valide.",
-        )
-    good = [s for row, s in zip(parsed.rows, parsed.services, strict=True) if row not in bad]
+    check = check_import(
+        parsed,
+        existing_ids={to_python(f["service_id"]) for f in layer.getFeatures()},
+        accept_partial=accept_partial,
+        source_name=path.name,
+    )
+    report, bad, good = check.report, check.bad_rows, check.good
     org_ids = _organization_ids(layer)
     fields = layer.fields()
     wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
@@ -136,7 +109,7 @@ def import_into_layer(dock, path: str | Path, *, accept_partial: bool = False) -
     fids = dock._run_command(tr("Import services"), action) if features else []
     dock.refresh_filter_values()
     dock.refresh_list()
-    return ImportOutcome(fids, sorted(bad), report)
+    return ImportOutcome(fids, bad, report)
 
 
 def _organization_ids(layer) -> set[str] | None:

@@ -373,6 +373,76 @@ def parse_layer(
 
 
 # --- import into a registry -----------------------------------------------------------------------
+@dataclass
+class ImportCheck:
+    """Rows of a file checked for import: the report, the rejected rows and the good services."""
+
+    report: ValidationReport
+    bad_rows: list[int]
+    good: list[Service]
+
+
+def check_import(
+    parsed: ParsedRows,
+    *,
+    existing_ids,
+    accept_partial: bool = False,
+    organizations: list[Organization] | None = None,
+    comuni: gpd.GeoDataFrame | None = None,
+    stale_months: int = 12,
+    source_name: str | None = None,
+) -> ImportCheck:
+    """Validate parsed rows for import into a registry that already holds ``existing_ids``.
+
+    Shared by every importer (core, dock, Processing) so a file is accepted or rejected by the
+    same rules whatever the door. Raises :class:`ValidationError` (``.report``) when rows have
+    errors and ``accept_partial`` is False: the caller must then write nothing.
+    """
+    report = ValidationReport(list(parsed.report.issues), checked=len(parsed.services))
+    report.extend(
+        validate_services(
+            parsed.services,
+            organizations=organizations,
+            comuni=comuni,
+            stale_months=stale_months,
+            rows=parsed.rows,
+            check_ids=False,
+        )
+    )
+    seen = set(existing_ids)
+    for row, s in zip(parsed.rows, parsed.services, strict=True):
+        if s.service_id in seen:
+            report.issues.append(
+                Issue(
+                    row,
+                    s.service_id,
+                    "service_id",
+                    "duplicate_id",
+                    f"service_id {s.service_id} is already in the registry.",
+                    f"service_id {s.service_id} è già nel registro.",
+                    ERROR,
+                    s.name,
+                )
+            )
+        seen.add(s.service_id)
+    report.issues.sort(key=lambda i: (i.row or 0, i.field))
+    bad = report.bad_rows() | set(parsed.rows_rejected_unread)
+    total = len(parsed.services) + len(parsed.rows_rejected_unread)
+    if bad and not accept_partial:
+        listed = ", ".join(map(str, sorted(bad)[:20])) + ("..." if len(bad) > 20 else "")
+        of = f" of {source_name}" if source_name else ""
+        of_it = f" di {source_name}" if source_name else ""
+        raise ValidationError(
+            f"{len(bad)} of {total} rows{of} cannot be imported (rows {listed}); nothing was written.",
+            report=report,
+            fix="Correct the rows listed in the report, or import with 'accept partial' to load only the good rows.",
+            it=f"{len(bad)} righe su {total}{of_it} non possono essere importate (righe {listed}); non è stato scritto nulla.",
+            fix_it="Correggi le righe elencate nel rapporto, oppure importa con 'accetta parziale' per caricare solo le righe valide.",
+        )
+    good = [s for row, s in zip(parsed.rows, parsed.services, strict=True) if row not in bad]
+    return ImportCheck(report, sorted(bad), good)
+
+
 def import_services(
     registry: Registry | str | os.PathLike,
     parsed: ParsedRows,
@@ -393,44 +463,15 @@ def import_services(
         path = Path(registry)
         registry = Registry.open(path) if path.exists() or not create else Registry.create(path)
     state = registry.load()
-    report = ValidationReport(list(parsed.report.issues), checked=len(parsed.services))
-    content = validate_services(
-        parsed.services,
+    check = check_import(
+        parsed,
+        existing_ids=state.services,
         organizations=list(state.organizations.values()) + parsed.organizations,
         comuni=comuni,
         stale_months=stale_months,
-        rows=parsed.rows,
-        check_ids=False,
+        accept_partial=accept_partial,
     )
-    report.extend(content)
-    existing = set(state.services)
-    for row, s in zip(parsed.rows, parsed.services, strict=True):
-        if s.service_id in existing:
-            report.issues.append(
-                Issue(
-                    row,
-                    s.service_id,
-                    "service_id",
-                    "duplicate_id",
-                    f"service_id {s.service_id} is already in the registry.",
-                    f"service_id {s.service_id} è già nel registro.",
-                    ERROR,
-                    s.name,
-                )
-            )
-        existing.add(s.service_id)
-    report.issues.sort(key=lambda i: (i.row or 0, i.field))
-    bad = report.bad_rows()
-    total = len(parsed.services) + len(parsed.rows_rejected_unread)
-    if bad and not accept_partial:
-        raise ValidationError(
-            f"{len(bad)} of {total} rows cannot be imported (rows {', '.join(map(str, sorted(bad)[:20]))}{'...' if len(bad) > 20 else ''}); nothing was written.",
-            report=report,
-            fix="Correct the rows listed in the report, or import with 'accept partial' to load only the good rows.",
-            it=f"{len(bad)} righe su {total} non possono essere importate (righe {', '.join(map(str, sorted(bad)[:20]))}{'...' if len(bad) > 20 else ''}); non è stato scritto nulla.",
-            fix_it="Correggi le righe elencate nel rapporto, oppure importa con 'accetta parziale' per caricare solo le righe valide.",
-        )
-    good = [s for row, s in zip(parsed.rows, parsed.services, strict=True) if row not in bad]
+    report, bad, good = check.report, set(check.bad_rows), check.good
     used_orgs = {s.organization_id for s in good}
     with registry.transaction() as st:
         for org in parsed.organizations:
