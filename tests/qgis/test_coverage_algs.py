@@ -253,3 +253,37 @@ def test_coverage_what_if(processing_provider, bari_inputs):
             out.loc[code, "foreign_served_pct_after"] - out.loc[code, "foreign_served_pct"]
         )
     assert (out["foreign_served_pct_change"].abs() > 0.1).any()
+
+
+def test_same_field_for_residents_and_foreign_residents(processing_provider, bari_inputs):
+    """A layer with one count (e.g. only foreign residents) may name it for both fields."""
+    import processing
+
+    tmp, streets, zones, stops = bari_inputs
+    res = processing.run(
+        "capacitymetro:coveragepercomune",
+        {
+            "STREETS": str(tmp / "streets.gpkg"),
+            "POPULATION": str(tmp / "zones.gpkg"),
+            "POP_FIELD": "foreign",
+            "FOREIGN_FIELD": "foreign",
+            "CELL_SIZE": 100,
+            "SERVICES": str(tmp / "services.gpkg"),
+            "SECTOR": "health",
+            "AREAS": str(tmp / "zones.gpkg"),
+            "AREA_FIELD": "com_istat_code",
+            "THRESHOLDS": "5,10,15",
+            "THRESHOLD": 10,
+            "MIN_FOREIGN": 0,
+            "OUTPUT": str(tmp / "cov_same.gpkg"),
+            "GAPS": str(tmp / "gaps_same.gpkg"),
+        },
+    )
+    out = gpd.read_file(res["OUTPUT"], engine="fiona").set_index("com_istat_code")
+    expected = zones.set_index("com_istat_code")["foreign"]
+    for code in ("900001", "900002"):
+        assert out.loc[code, "foreign"] == pytest.approx(expected[code])
+        assert out.loc[code, "pop_total"] == pytest.approx(expected[code])
+        assert out.loc[code, "foreign_served_pct"] == pytest.approx(
+            out.loc[code, "pop_total_served_pct"]
+        )

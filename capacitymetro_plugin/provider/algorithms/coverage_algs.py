@@ -140,9 +140,8 @@ class _CoverageBase(CapaCityMetroAlgorithm):
         zones = self.read_vector(parameters, self.POPULATION, context, feedback)
         pop_f = self.parameterAsFields(parameters, self.POP_FIELD, context)[0]
         for_f = self.parameterAsFields(parameters, self.FOREIGN_FIELD, context)[0]
-        zones = zones.rename(columns={pop_f: "pop_total", for_f: "foreign"})
-        if pop_f == for_f:
-            zones["foreign"] = zones["pop_total"]
+        # assign, not rename: the two fields may be the same column, or collide with these names
+        zones = zones.assign(pop_total=zones[pop_f], foreign=zones[for_f])
         streets = self.read_vector(parameters, self.STREETS, context, feedback)
         grid = dasymetric_grid(
             zones,
