@@ -1,6 +1,6 @@
 """One small base class for every CapaCityMetro Processing algorithm.
 
-Subclasses set ``NAME``/``GROUP`` and implement ``initAlgorithm`` and :meth:`run`; the base maps
+Subclasses set ``NAME``/``GROUP`` and implement ``initAlgorithm`` and :meth:`execute`; the base maps
 core errors to ``QgsProcessingException`` (in the user's language), turns ``feedback`` into a core
 :class:`~capacitymetro_plugin.core.progress.Progress`, reads vector inputs into GeoDataFrames and
 writes GeoDataFrames to GeoPackage outputs with a style from ``styles/``. No state is kept on the
@@ -130,38 +130,19 @@ class CapaCityMetroAlgorithm(QgsProcessingAlgorithm):
         feedback: QgsProcessingFeedback,
     ) -> dict[str, Any]:
         try:
-            return self._run_algorithm(
-                parameters, context, feedback, progress_from_feedback(feedback)
-            )
+            return self.execute(parameters, context, feedback, progress_from_feedback(feedback))
         except CapaCityMetroError as exc:
             raise QgsProcessingException(exc.localized(user_language())) from exc
 
-    def __init_subclass__(cls, **kwargs):
-        # processing.run() calls QgsProcessingAlgorithm.run(parameters, context, feedback,
-        # configuration, catchExceptions); a subclass's run() (our contract) would hide it, so it
-        # is moved to _run_algorithm and run() below dispatches on the signature.
-        super().__init_subclass__(**kwargs)
-        own = cls.__dict__.get("run")
-        if own is not None:
-            cls._run_algorithm = own
-            delattr(cls, "run")
-
-    def run(self, *args, **kwargs):
-        """Read parameters, call the core, write outputs; return the outputs dict.
-
-        Subclasses implement ``run(self, parameters, context, feedback, progress)``.
-        """
-        if len(args) == 4 and isinstance(args[3], Progress):
-            return self._run_algorithm(*args)
-        return QgsProcessingAlgorithm.run(self, *args, **kwargs)
-
-    def _run_algorithm(
+    # Not named run(): QgsProcessingAlgorithm.run() is what processing.run() calls.
+    def execute(
         self,
         parameters: dict[str, Any],
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
         progress: Progress,
     ) -> dict[str, Any]:
+        """Read parameters, call the core, write outputs; return the outputs dict."""
         raise NotImplementedError
 
     # --- parameter factories --------------------------------------------------------------------

@@ -249,7 +249,7 @@ class CoveragePerComune(_CoverageBase):
             )
         )
 
-    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         import geopandas as gpd
 
         from capacitymetro_plugin.core.coverage import (
@@ -406,7 +406,7 @@ class E2sfcaAccessibility(_CoverageBase):
             )
         )
 
-    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         import pandas as pd
 
         from capacitymetro_plugin.core.coverage import service_times
@@ -532,7 +532,7 @@ class LanguageAccess(_CoverageBase):
             )
         )
 
-    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         from capacitymetro_plugin.core.coverage import service_times
         from capacitymetro_plugin.core.indices import language_access, languages_within
         from capacitymetro_plugin.core.population import read_citizenship

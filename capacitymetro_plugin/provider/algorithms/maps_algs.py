@@ -138,7 +138,7 @@ class ExportCoverageMap(CapaCityMetroAlgorithm):
         )
         self.addOutput(QgsProcessingOutputNumber(self.PAGES, self.tr("Pages exported")))
 
-    def run(self, parameters: dict[str, Any], context, feedback, progress) -> dict[str, Any]:
+    def execute(self, parameters: dict[str, Any], context, feedback, progress) -> dict[str, Any]:
         from capacitymetro_plugin.maps.layout import build_layout, export_layout
         from capacitymetro_plugin.maps.styling import apply_style, style_atlas_coverage
 

@@ -179,7 +179,7 @@ class PrepareNetwork(_NetworkBase):
             )
         )
 
-    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         from capacitymetro_plugin.core.network import (
             network_from_graphml,
             network_from_lines,
@@ -266,7 +266,7 @@ class ServiceIsochrones(_NetworkBase):
             )
         )
 
-    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         from capacitymetro_plugin.core.access import isochrones
 
         net = self.load_network(parameters, context)
@@ -346,7 +346,7 @@ class NearestServiceTerritories(_NetworkBase):
             )
         )
 
-    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         from capacitymetro_plugin.core.access import territories
 
         net = self.load_network(parameters, context)
@@ -406,7 +406,7 @@ class OdMatrix(_NetworkBase):
             )
         )
 
-    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         import geopandas as gpd
         import numpy as np
         import shapely

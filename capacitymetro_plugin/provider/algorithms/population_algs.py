@@ -91,7 +91,7 @@ class ForeignResidentsEstimate(CapaCityMetroAlgorithm):
             )
         )
 
-    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         from capacitymetro_plugin.core.population import (
             comuni_boundaries,
             estimate_comuni_from_provinces,
@@ -224,7 +224,7 @@ class PopulationGrid(CapaCityMetroAlgorithm):
             QgsProcessingParameterRasterDestination(self.OUTPUT, self.tr("Population grid"))
         )
 
-    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         from capacitymetro_plugin.core.population import dasymetric_grid, residential_streets
 
         zones = self.read_vector(parameters, self.INPUT, context, feedback)

@@ -155,7 +155,7 @@ class ImportServicesAlgorithm(_RegistryAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.IMPORTED, self.tr("Services imported")))
         self.addOutput(QgsProcessingOutputNumber(self.REJECTED, self.tr("Rows rejected")))
 
-    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         from capacitymetro_plugin.core.registry import exchange
         from capacitymetro_plugin.core.registry.registry import Registry
 
@@ -270,7 +270,7 @@ class ValidateRegistryAlgorithm(_RegistryAlgorithm):
         ):
             self.addOutput(QgsProcessingOutputNumber(key, self.tr(label)))
 
-    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         from capacitymetro_plugin.core.registry.boundaries import load_comuni
         from capacitymetro_plugin.core.registry.registry import Registry
         from capacitymetro_plugin.core.registry.validation import validate
@@ -349,7 +349,7 @@ class ExportHsdsAlgorithm(_RegistryAlgorithm):
         )
         self.addOutput(QgsProcessingOutputNumber(self.SERVICES, self.tr("Services exported")))
 
-    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         from capacitymetro_plugin.core.registry import hsds
         from capacitymetro_plugin.core.registry.registry import Registry
 
@@ -409,7 +409,7 @@ class BuildSampleRegistryAlgorithm(_RegistryAlgorithm):
         )
         self.addOutput(QgsProcessingOutputNumber(self.SERVICES_COUNT, self.tr("Services")))
 
-    def run(self, parameters, context, feedback, progress) -> dict[str, Any]:
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         from capacitymetro_plugin.core.registry.sample import build_sample_registry
 
         data_dir = self.parameterAsFile(parameters, self.DATA_DIR, context)
