@@ -11,7 +11,10 @@
 # that reach tr() indirectly and that pylupdate5 cannot see: class attributes (DISPLAY_NAME,
 # SHORT_HELP, _GROUP_NAMES), arguments of helpers that translate a parameter (add_enum labels and
 # option lists, add_services_input(label=...), their defaults), and literal tuples looped over
-# ("for key, label in ((K, "label"), ...): self.tr(label)").
+# ("for key, label in ((K, "label"), ...): self.tr(label)"). Such an argument may also be a named
+# constant: a module-level list/tuple of strings (add_enum(KEY, "Travel mode", MODES)), annotated
+# or not, one imported from another plugin file, a class attribute (self.MODES), a concatenation,
+# or [label for _, label in CHOICES]; the strings are filed where the constant is written.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ts=$(realpath -m "${1:-capacitymetro_plugin/i18n/capacitymetro_it.ts}")
@@ -66,15 +69,100 @@ def is_tr(node):
     )
 
 
-def strings_of(node, constants):
-    """String constants of a literal (a string, or a list/tuple of them, or a named module list)."""
-    if isinstance(node, ast.Name) and node.id in constants:
-        node = constants[node.id]
-    items = node.elts if isinstance(node, ast.List | ast.Tuple) else [node]
-    return [
-        i for i in items
-        if isinstance(i, ast.Constant) and isinstance(i.value, str) and any(c.isalpha() for c in i.value)
-    ]
+def is_text(node):
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and any(c.isalpha() for c in node.value)  # "2023" needs no translation
+    )
+
+
+def resolve(node, scope, depth=0):
+    """Follow a reference to the constant it names, as (file, value node), or None.
+
+    MODES (module level, or imported from another plugin file with `from ... import MODES`),
+    self.MODES / cls.MODES / SomeClass.MODES (class level, in the same file).
+    """
+    if depth > 5:
+        return None
+    found = None
+    if isinstance(node, ast.Name):
+        found = scope["names"].get(node.id)
+        if found is None and node.id in scope["imports"]:
+            module, original = scope["imports"][node.id]
+            for other in module_files.get(module, ()):
+                found = module_scopes[other]["names"].get(original)
+                if found is not None:
+                    break
+    elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        found = scope["attrs"].get(node.attr)
+    if found is None:
+        return None
+    filename, value = found
+    return resolve(value, module_scopes[filename], depth + 1) or found
+
+
+def strings_of(node, scope, filename, depth=0):
+    """(file, string constant) pairs of a label or an option list.
+
+    A literal string, a list/tuple/set of them, a named constant (module level, imported, or a
+    class attribute), a concatenation (A + ["x"]), `a if c else b`, list(...)/tuple(...), or a
+    comprehension picking one member of each tuple of a constant (`[label for _, label in X]`).
+    """
+    if depth > 8 or node is None:
+        return []
+    found = resolve(node, scope)
+    if found is not None:
+        filename, node = found
+        scope = module_scopes.get(filename, scope)
+    if is_text(node):
+        return [(filename, node)]
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return [
+            item
+            for element in node.elts
+            if not isinstance(element, ast.List | ast.Tuple)  # options are strings, not pairs
+            for item in strings_of(element, scope, filename, depth + 1)
+        ]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return strings_of(node.left, scope, filename, depth + 1) + strings_of(
+            node.right, scope, filename, depth + 1
+        )
+    if isinstance(node, ast.IfExp):
+        return strings_of(node.body, scope, filename, depth + 1) + strings_of(
+            node.orelse, scope, filename, depth + 1
+        )
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("list", "tuple", "sorted")
+        and len(node.args) == 1
+    ):
+        return strings_of(node.args[0], scope, filename, depth + 1)
+    if isinstance(node, ast.ListComp | ast.GeneratorExp) and len(node.generators) == 1:
+        generator = node.generators[0]
+        if isinstance(node.elt, ast.Name) and isinstance(generator.target, ast.Tuple):
+            names = [t.id if isinstance(t, ast.Name) else None for t in generator.target.elts]
+            if node.elt.id in names:
+                return members(generator.iter, names.index(node.elt.id), scope, filename, depth)
+        if isinstance(node.elt, ast.Name) and isinstance(generator.target, ast.Name):
+            if node.elt.id == generator.target.id:
+                return strings_of(generator.iter, scope, filename, depth + 1)
+    return []
+
+
+def members(node, index, scope, filename, depth=0):
+    """Strings at position `index` of each tuple of a literal or named sequence of tuples."""
+    found = resolve(node, scope)
+    if found is not None:
+        filename, node = found
+        scope = module_scopes.get(filename, scope)
+    out = []
+    if isinstance(node, ast.List | ast.Tuple):
+        for element in node.elts:
+            if isinstance(element, ast.Tuple | ast.List) and index < len(element.elts):
+                out += strings_of(element.elts[index], scope, filename, depth + 1)
+    return out
 
 
 trees = {}
@@ -84,6 +172,41 @@ for filename in files:
     except SyntaxError:
         continue
 
+# Named constants each file defines (module level, and class bodies for self.X / Class.X) and
+# imports (`from .network_algs import MODES`), so that add_enum(KEY, "label", MODES) is resolved.
+module_scopes = {}  # file -> {"names", "attrs", "imports"}
+module_files = {}  # last component of a module name -> files defining it
+for filename, tree in trees.items():
+    scope = {"names": {}, "attrs": {}, "imports": {}}
+    stem = os.path.splitext(os.path.basename(filename))[0]
+    if stem == "__init__":
+        stem = os.path.basename(os.path.dirname(os.path.abspath(filename)))
+    module_files.setdefault(stem, []).append(filename)
+
+    def assigned(body, into):
+        for node in body:
+            if isinstance(node, ast.Assign):
+                targets, value = node.targets, node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                targets, value = [node.target], node.value
+            else:
+                continue
+            for t in targets:
+                if isinstance(t, ast.Name):
+                    into[t.id] = (filename, value)
+
+    assigned(tree.body, scope["names"])
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            assigned(node.body, scope["attrs"])
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                scope["imports"][alias.asname or alias.name] = (
+                    node.module.rsplit(".", 1)[-1],
+                    alias.name,
+                )
+    module_scopes[filename] = scope
+
 # helpers that translate one of their parameters: tr(label), or tr(o) for o in options
 translated_params = {}  # method name -> {param name: positional index (self excluded)}
 for filename, tree in trees.items():
@@ -91,7 +214,7 @@ for filename, tree in trees.items():
         if not isinstance(fn, ast.FunctionDef):
             continue
         params = [a.arg for a in fn.args.args]
-        offset = 1 if params and params[0] == "self" else 0
+        offset = 1 if params and params[0] in ("self", "cls") else 0
         loop_vars = {}
         for node in ast.walk(fn):
             if isinstance(node, ast.comprehension | ast.For) and isinstance(node.iter, ast.Name):
@@ -108,16 +231,13 @@ for filename, tree in trees.items():
             first = len(params) - len(defaults)
             position = params.index(name)
             if position >= first:
-                for item in strings_of(defaults[position - first], {}):
-                    add(item.value, filename, item.lineno)
+                for where, item in strings_of(
+                    defaults[position - first], module_scopes[filename], filename
+                ):
+                    add(item.value, where, item.lineno)
 
 for filename, tree in trees.items():
-    constants = {}  # module-level lists of strings (add_enum(KEY, "label", OPTIONS))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.List | ast.Tuple):
-            for t in node.targets:
-                if isinstance(t, ast.Name):
-                    constants[t.id] = node.value
+    scope = module_scopes[filename]
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -135,10 +255,10 @@ for filename, tree in trees.items():
                 args = [node.args[index]] if index < len(node.args) else []
                 args += [k.value for k in node.keywords if k.arg == param]
                 for arg in args:
-                    for item in strings_of(arg, constants):
-                        add(item.value, filename, item.lineno)
+                    for where, item in strings_of(arg, scope, filename):
+                        add(item.value, where, item.lineno)
         elif isinstance(node, ast.For) and isinstance(node.target, ast.Tuple):
-            # for key, label in ((K, "label"), ...): ... tr(label)
+            # for key, label in ((K, "label"), ...) -- or a named tuple of pairs --: tr(label)
             names = [t.id if isinstance(t, ast.Name) else None for t in node.target.elts]
             used = {
                 n.args[0].id
@@ -146,13 +266,10 @@ for filename, tree in trees.items():
                 for n in ast.walk(body)
                 if is_tr(n) and n.args and isinstance(n.args[0], ast.Name)
             }
-            if isinstance(node.iter, ast.List | ast.Tuple):
-                for index, var in enumerate(names):
-                    if var in used:
-                        for element in node.iter.elts:
-                            if isinstance(element, ast.Tuple | ast.List) and index < len(element.elts):
-                                for item in strings_of(element.elts[index], constants):
-                                    add(item.value, filename, item.lineno)
+            for index, var in enumerate(names):
+                if var in used:
+                    for where, item in members(node.iter, index, scope, filename):
+                        add(item.value, where, item.lineno)
 
 old = {}
 if os.path.exists(target):

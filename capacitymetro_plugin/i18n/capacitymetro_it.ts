@@ -412,65 +412,65 @@
         <translation>Non è stato possibile salvare le modifiche:</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="132"/>
+        <location filename="../gui/exchange.py" line="105"/>
         <source>The layer refused the imported services.</source>
         <translation>Il layer ha rifiutato i servizi importati.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="200"/>
-        <location filename="../gui/exchange.py" line="204"/>
+        <location filename="../gui/exchange.py" line="173"/>
+        <location filename="../gui/exchange.py" line="177"/>
         <source>Services (*.csv *.geojson *.json *.gpkg);;HSDS 3.0 JSON (*.json);;All files (*)</source>
         <translation>Servizi (*.csv *.geojson *.json *.gpkg);;HSDS 3.0 JSON (*.json);;Tutti i file (*)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="213"/>
-        <location filename="../gui/exchange.py" line="216"/>
+        <location filename="../gui/exchange.py" line="186"/>
+        <location filename="../gui/exchange.py" line="189"/>
         <source>Import only the {} good rows?</source>
         <translation>Importare solo le {} righe valide?</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="229"/>
         <location filename="../gui/exchange.py" line="202"/>
-        <location filename="../gui/exchange.py" line="231"/>
-        <location filename="../gui/exchange.py" line="136"/>
-        <location filename="../gui/exchange.py" line="212"/>
-        <location filename="../gui/exchange.py" line="227"/>
-        <location filename="../gui/exchange.py" line="216"/>
-        <location filename="../gui/exchange.py" line="224"/>
+        <location filename="../gui/exchange.py" line="175"/>
+        <location filename="../gui/exchange.py" line="204"/>
+        <location filename="../gui/exchange.py" line="109"/>
+        <location filename="../gui/exchange.py" line="185"/>
+        <location filename="../gui/exchange.py" line="200"/>
+        <location filename="../gui/exchange.py" line="189"/>
+        <location filename="../gui/exchange.py" line="197"/>
         <location filename="../provider/algorithms/registry_algs.py" line="91"/>
         <source>Import services</source>
         <translation>Importa servizi</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="229"/>
-        <location filename="../gui/exchange.py" line="232"/>
+        <location filename="../gui/exchange.py" line="202"/>
+        <location filename="../gui/exchange.py" line="205"/>
         <source>{} services added to the edit buffer: check them, then "Save changes".</source>
         <translation>{} servizi aggiunti al buffer di modifica: controllali, poi "Salva modifiche".</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="240"/>
+        <location filename="../gui/exchange.py" line="213"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="241"/>
+        <location filename="../gui/exchange.py" line="214"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="242"/>
+        <location filename="../gui/exchange.py" line="215"/>
         <source>HSDS 3.0 JSON (*.json)</source>
         <translation>HSDS 3.0 JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="253"/>
-        <location filename="../gui/exchange.py" line="244"/>
-        <location filename="../gui/exchange.py" line="251"/>
+        <location filename="../gui/exchange.py" line="226"/>
+        <location filename="../gui/exchange.py" line="217"/>
+        <location filename="../gui/exchange.py" line="224"/>
         <source>Export services</source>
         <translation>Esporta servizi</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="253"/>
+        <location filename="../gui/exchange.py" line="226"/>
         <source>Written: {}</source>
         <translation>Scritto: {}</translation>
     </message>
@@ -595,9 +595,9 @@
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="55"/>
-        <location filename="../provider/algorithms/network_algs.py" line="65"/>
+        <location filename="../provider/algorithms/network_algs.py" line="71"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="58"/>
-        <location filename="../provider/algorithms/network_algs.py" line="68"/>
+        <location filename="../provider/algorithms/network_algs.py" line="74"/>
         <source>Maximum distance from the network (m)</source>
         <translation>Distanza massima dalla rete (m)</translation>
     </message>
@@ -626,163 +626,163 @@
         <translation>Dimensione della cella della griglia (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="161"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="160"/>
         <source>Coverage per comune and gap areas</source>
         <translation>Copertura per comune e aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="162"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="161"/>
         <source>Spreads residents and foreign residents onto a grid, computes the travel time from every populated cell to the nearest service (of a sector) on the network, and summarises per comune and for the whole area: people within each threshold, served %, unserved people, median time. Gap areas: touching cells beyond the threshold with foreign residents, dissolved and ranked by unserved foreign residents.</source>
         <translation>Distribuisce residenti e residenti stranieri su una griglia, calcola sulla rete il tempo di viaggio da ogni cella abitata al servizio (di un settore) più vicino e riassume per comune e per l'intera area: persone entro ciascuna soglia, % servita, persone non servite, tempo mediano. Aree scoperte: celle contigue oltre la soglia con residenti stranieri, unite e ordinate per residenti stranieri non serviti.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="184"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="187"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="183"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="186"/>
         <source>Comuni (areas to summarise by)</source>
         <translation>Comuni (aree su cui riassumere)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="191"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="194"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="190"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="193"/>
         <source>Comune code field</source>
         <translation>Campo del codice del comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="199"/>
-        <location filename="../provider/algorithms/network_algs.py" line="238"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="198"/>
+        <location filename="../provider/algorithms/network_algs.py" line="245"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="200"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="203"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="199"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="202"/>
         <source>Service standard (minutes)</source>
         <translation>Standard di servizio (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="209"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="212"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="208"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="211"/>
         <source>Minimum foreign residents in a gap cell</source>
         <translation>Minimo di residenti stranieri in una cella scoperta</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="218"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="221"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="217"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="220"/>
         <source>What-if: services to add</source>
         <translation>Scenario: servizi da aggiungere</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="226"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="229"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="225"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="228"/>
         <source>What-if: identifiers of services to close (comma-separated)</source>
         <translation>Scenario: identificativi dei servizi da chiudere (separati da virgola)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="233"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="236"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="232"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="235"/>
         <source>Service identifier field</source>
         <translation>Campo identificativo del servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="242"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="244"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="241"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="243"/>
         <source>Coverage per comune</source>
         <translation>Copertura per comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="247"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="249"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="246"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="248"/>
         <source>Gap areas</source>
         <translation>Aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="363"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="362"/>
         <source>E2SFCA accessibility (capacity per foreign resident)</source>
         <translation>Accessibilità E2SFCA (capacità per residente straniero)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="364"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="363"/>
         <source>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): service capacity as supply, foreign residents of each grid cell as demand, network travel time with stepped decay (default 10/20/30 min, weights 1/0.68/0.22), Gaussian decay, or binary 2SFCA (Luo &amp; Wang 2003). Adds foreign_share and a 3×3 bivariate class (share × access).</source>
         <translation>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): capacità dei servizi come offerta, residenti stranieri di ogni cella della griglia come domanda, tempo di viaggio su rete con decadimento a gradini (predefinito 10/20/30 min, pesi 1/0,68/0,22), decadimento gaussiano, o 2SFCA binario (Luo &amp; Wang 2003). Aggiunge foreign_share e una classe bivariata 3×3 (quota × accesso).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="380"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="383"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="379"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="382"/>
         <source>Capacity field (people per week; empty: 1 each)</source>
         <translation>Campo della capacità (persone a settimana; vuoto: 1 ciascuno)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="389"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="388"/>
         <source>Distance decay</source>
         <translation>Decadimento con la distanza</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="390"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="392"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="389"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="391"/>
         <source>Steps minutes:weight</source>
         <translation>Gradini minuti:peso</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="395"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="398"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="394"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="397"/>
         <source>Catchment (minutes, Gaussian and binary)</source>
         <translation>Bacino (minuti, gaussiano e binario)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="404"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="406"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="403"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="405"/>
         <source>E2SFCA accessibility</source>
         <translation>Accessibilità E2SFCA</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="468"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="467"/>
         <source>Language access</source>
         <translation>Accesso linguistico</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="469"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="468"/>
         <source>For each area (comune) and its foreign residents by citizenship, the share who can reach a service offering one of the main languages of their citizenship within the threshold (citizenship → languages table shipped with sources). Also writes the largest unserved citizenship groups per area to a CSV.</source>
         <translation>Per ogni area (comune) e i suoi residenti stranieri per cittadinanza, la quota che raggiunge entro la soglia un servizio che offre una delle lingue principali della propria cittadinanza (tabella cittadinanza → lingue fornita con le fonti). Scrive anche in un CSV i maggiori gruppi di cittadinanza non serviti per area.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="485"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="487"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="484"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="486"/>
         <source>Areas (comuni)</source>
         <translation>Aree (comuni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="490"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="493"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="489"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="492"/>
         <source>Area code field</source>
         <translation>Campo del codice dell'area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="498"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="502"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="497"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="501"/>
         <source>Foreign residents by citizenship (ISTAT CSV: area code, citizenship, counts)</source>
         <translation>Residenti stranieri per cittadinanza (CSV ISTAT: codice area, cittadinanza, conteggi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="508"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="511"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="507"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="510"/>
         <source>Languages field of the services</source>
         <translation>Campo delle lingue dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="516"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="519"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="515"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="518"/>
         <source>Threshold (minutes)</source>
         <translation>Soglia (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="525"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="527"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="524"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="526"/>
         <source>Language access per area</source>
         <translation>Accesso linguistico per area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="530"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="532"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="529"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="531"/>
         <source>Unserved citizenship groups</source>
         <translation>Gruppi di cittadinanza non serviti</translation>
     </message>
@@ -941,201 +941,221 @@
         <translation>annidate</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="24"/>
+        <location filename="../provider/algorithms/network_algs.py" line="26"/>
+        <source>Streets, raster (fast)</source>
+        <translation>Strade, raster (veloce)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="27"/>
+        <source>Streets, exact vector (slow)</source>
+        <translation>Strade, vettoriale esatto (lento)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="28"/>
+        <source>Convex hull (quick look; crosses rivers)</source>
+        <translation>Inviluppo convesso (anteprima rapida; attraversa i fiumi)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="30"/>
         <source>edges</source>
         <translation>archi (strade)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="24"/>
+        <location filename="../provider/algorithms/network_algs.py" line="30"/>
         <source>polygons</source>
         <translation>poligoni</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="38"/>
-        <location filename="../provider/algorithms/network_algs.py" line="41"/>
+        <location filename="../provider/algorithms/network_algs.py" line="44"/>
+        <location filename="../provider/algorithms/network_algs.py" line="47"/>
         <source>Prepared network (.npz from Prepare network)</source>
         <translation>Rete preparata (.npz da Prepara rete)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="55"/>
-        <location filename="../provider/algorithms/network_algs.py" line="58"/>
+        <location filename="../provider/algorithms/network_algs.py" line="61"/>
+        <location filename="../provider/algorithms/network_algs.py" line="64"/>
         <source>Identifier field (empty: service_id, id or row number)</source>
         <translation>Campo identificativo (vuoto: service_id, id o numero di riga)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="106"/>
+        <location filename="../provider/algorithms/network_algs.py" line="112"/>
         <source>Prepare network</source>
         <translation>Prepara rete</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="107"/>
+        <location filename="../provider/algorithms/network_algs.py" line="113"/>
         <source>Builds a walk, bike or car network from an OpenStreetMap extract (.osm/.osm.pbf), an osmnx GraphML or a street-centreline layer noded at junctions, and saves it as one .npz file for the other network tools. Walk 4.5 km/h, bike 15 km/h, car by maxspeed or road class; one-way streets only for car. The largest connected part is kept.</source>
         <translation>Costruisce una rete pedonale, ciclabile o automobilistica da un estratto OpenStreetMap (.osm/.osm.pbf), da un GraphML di osmnx o da un layer di assi stradali spezzati agli incroci, e la salva in un unico file .npz per gli altri strumenti di rete. A piedi 4,5 km/h, in bici 15 km/h, in auto secondo maxspeed o la classe della strada; sensi unici solo per l'auto. Si tiene la parte connessa più grande.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="122"/>
-        <location filename="../provider/algorithms/network_algs.py" line="125"/>
+        <location filename="../provider/algorithms/network_algs.py" line="128"/>
+        <location filename="../provider/algorithms/network_algs.py" line="131"/>
         <source>OpenStreetMap extract (.osm or .osm.pbf)</source>
         <translation>Estratto OpenStreetMap (.osm o .osm.pbf)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="129"/>
-        <location filename="../provider/algorithms/network_algs.py" line="131"/>
+        <location filename="../provider/algorithms/network_algs.py" line="135"/>
+        <location filename="../provider/algorithms/network_algs.py" line="137"/>
         <source>osmnx GraphML file</source>
         <translation>File GraphML di osmnx</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="134"/>
-        <location filename="../provider/algorithms/network_algs.py" line="137"/>
+        <location filename="../provider/algorithms/network_algs.py" line="140"/>
+        <location filename="../provider/algorithms/network_algs.py" line="143"/>
         <source>Street centrelines (noded at junctions)</source>
         <translation>Assi stradali (spezzati agli incroci)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="142"/>
+        <location filename="../provider/algorithms/network_algs.py" line="148"/>
         <source>Travel mode</source>
         <translation>Modo di spostamento</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="143"/>
-        <location filename="../provider/algorithms/network_algs.py" line="146"/>
+        <location filename="../provider/algorithms/network_algs.py" line="149"/>
+        <location filename="../provider/algorithms/network_algs.py" line="152"/>
         <source>Speed on every street (km/h; 0 = defaults per mode)</source>
         <translation>Velocità su ogni strada (km/h; 0 = valori predefiniti per modo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="152"/>
-        <location filename="../provider/algorithms/network_algs.py" line="155"/>
+        <location filename="../provider/algorithms/network_algs.py" line="158"/>
+        <location filename="../provider/algorithms/network_algs.py" line="161"/>
         <source>Join line ends closer than (m, street layer only)</source>
         <translation>Unisci estremi di linea più vicini di (m, solo layer stradale)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="161"/>
-        <location filename="../provider/algorithms/network_algs.py" line="163"/>
+        <location filename="../provider/algorithms/network_algs.py" line="167"/>
+        <location filename="../provider/algorithms/network_algs.py" line="169"/>
         <source>Network (*.npz)</source>
         <translation>Rete (*.npz)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="161"/>
-        <location filename="../provider/algorithms/network_algs.py" line="163"/>
+        <location filename="../provider/algorithms/network_algs.py" line="167"/>
+        <location filename="../provider/algorithms/network_algs.py" line="169"/>
         <source>Prepared network</source>
         <translation>Rete preparata</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="166"/>
-        <location filename="../provider/algorithms/network_algs.py" line="169"/>
+        <location filename="../provider/algorithms/network_algs.py" line="172"/>
+        <location filename="../provider/algorithms/network_algs.py" line="175"/>
         <source>Network streets (to look at)</source>
         <translation>Strade della rete (da visualizzare)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="207"/>
-        <location filename="../provider/algorithms/network_algs.py" line="208"/>
+        <location filename="../provider/algorithms/network_algs.py" line="213"/>
+        <location filename="../provider/algorithms/network_algs.py" line="214"/>
         <source>Network: {} nodes, {} edges, EPSG:{}</source>
         <translation>Rete: {} nodi, {} archi, EPSG:{}</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="222"/>
+        <location filename="../provider/algorithms/network_algs.py" line="228"/>
         <source>Service isochrones</source>
         <translation>Isocrone dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="223"/>
+        <location filename="../provider/algorithms/network_algs.py" line="229"/>
         <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge. Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>
         <translation>Poligoni isocroni per ogni servizio a più soglie di tempo di viaggio, costruiti dalle strade raggiunte (le strade al margine tagliate dove il tempo finisce), così le forme seguono le strade e non attraversano fiumi o canali senza un ponte. Le fasce annidate contengono tutti i luoghi entro la soglia; le fasce disgiunte solo l'anello dalla precedente.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="239"/>
+        <location filename="../provider/algorithms/network_algs.py" line="246"/>
         <source>Bands</source>
         <translation>Fasce</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="240"/>
-        <location filename="../provider/algorithms/network_algs.py" line="242"/>
+        <location filename="../provider/algorithms/network_algs.py" line="247"/>
+        <location filename="../provider/algorithms/network_algs.py" line="249"/>
         <source>One set of polygons per service</source>
         <translation>Un insieme di poligoni per servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="245"/>
-        <location filename="../provider/algorithms/network_algs.py" line="248"/>
+        <location filename="../provider/algorithms/network_algs.py" line="252"/>
+        <location filename="../provider/algorithms/network_algs.py" line="255"/>
         <source>Band around reached streets (m)</source>
         <translation>Fascia attorno alle strade raggiunte (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="255"/>
-        <location filename="../provider/algorithms/network_algs.py" line="257"/>
+        <location filename="../provider/algorithms/network_algs.py" line="261"/>
+        <source>Shape</source>
+        <translation>Forma</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="263"/>
+        <location filename="../provider/algorithms/network_algs.py" line="265"/>
         <source>Isochrones</source>
         <translation>Isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="283"/>
+        <location filename="../provider/algorithms/network_algs.py" line="292"/>
         <source>Nearest-service territories</source>
         <translation>Territori del servizio più vicino</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="284"/>
+        <location filename="../provider/algorithms/network_algs.py" line="293"/>
         <source>Gives every street to the service reached first (a network Voronoi), with the travel time. Streets between two services are cut where the times meet. Optionally only the services of one sector, an extra delay per service (minutes, e.g. waiting time) and a maximum time.</source>
         <translation>Assegna ogni strada al servizio raggiunto per primo (un Voronoi su rete), con il tempo di viaggio. Le strade tra due servizi sono tagliate dove i tempi si incontrano. A scelta solo i servizi di un settore, un ritardo aggiuntivo per servizio (minuti, ad es. tempo di attesa) e un tempo massimo.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="300"/>
+        <location filename="../provider/algorithms/network_algs.py" line="309"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="106"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="108"/>
-        <location filename="../provider/algorithms/network_algs.py" line="302"/>
+        <location filename="../provider/algorithms/network_algs.py" line="311"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="305"/>
-        <location filename="../provider/algorithms/network_algs.py" line="308"/>
+        <location filename="../provider/algorithms/network_algs.py" line="314"/>
+        <location filename="../provider/algorithms/network_algs.py" line="317"/>
         <source>Sectors field (codes separated by ;)</source>
         <translation>Campo dei settori (codici separati da ;)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="314"/>
-        <location filename="../provider/algorithms/network_algs.py" line="317"/>
+        <location filename="../provider/algorithms/network_algs.py" line="323"/>
+        <location filename="../provider/algorithms/network_algs.py" line="326"/>
         <source>Extra delay field (minutes)</source>
         <translation>Campo del ritardo aggiuntivo (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="323"/>
-        <location filename="../provider/algorithms/network_algs.py" line="384"/>
-        <location filename="../provider/algorithms/network_algs.py" line="326"/>
-        <location filename="../provider/algorithms/network_algs.py" line="387"/>
+        <location filename="../provider/algorithms/network_algs.py" line="332"/>
+        <location filename="../provider/algorithms/network_algs.py" line="393"/>
+        <location filename="../provider/algorithms/network_algs.py" line="335"/>
+        <location filename="../provider/algorithms/network_algs.py" line="396"/>
         <source>Maximum travel time (minutes; 0 = no limit)</source>
         <translation>Tempo di viaggio massimo (minuti; 0 = nessun limite)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="332"/>
+        <location filename="../provider/algorithms/network_algs.py" line="341"/>
         <source>Output</source>
         <translation>Risultato</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="334"/>
-        <location filename="../provider/algorithms/network_algs.py" line="336"/>
+        <location filename="../provider/algorithms/network_algs.py" line="343"/>
+        <location filename="../provider/algorithms/network_algs.py" line="345"/>
         <source>Territories</source>
         <translation>Territori</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="366"/>
+        <location filename="../provider/algorithms/network_algs.py" line="375"/>
         <source>OD matrix</source>
         <translation>Matrice OD</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="367"/>
+        <location filename="../provider/algorithms/network_algs.py" line="376"/>
         <source>Travel times from every origin to every destination on the network, as straight origin–destination lines with the time in minutes (only pairs within the maximum time). Points farther than the maximum snap distance from the network are reported.</source>
         <translation>Tempi di viaggio su rete da ogni origine a ogni destinazione, come linee rette origine–destinazione con il tempo in minuti (solo le coppie entro il tempo massimo). Sono segnalati i punti più lontani dalla rete della distanza massima di aggancio.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="380"/>
+        <location filename="../provider/algorithms/network_algs.py" line="389"/>
         <source>Origins</source>
         <translation>Origini</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="382"/>
+        <location filename="../provider/algorithms/network_algs.py" line="391"/>
         <source>Destinations</source>
         <translation>Destinazioni</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="394"/>
-        <location filename="../provider/algorithms/network_algs.py" line="396"/>
+        <location filename="../provider/algorithms/network_algs.py" line="403"/>
+        <location filename="../provider/algorithms/network_algs.py" line="405"/>
         <source>OD lines</source>
         <translation>Linee OD</translation>
     </message>
@@ -1473,7 +1493,7 @@
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="410"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="100"/>
-        <location filename="../provider/algorithms/network_algs.py" line="46"/>
+        <location filename="../provider/algorithms/network_algs.py" line="52"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="102"/>
         <source>Services</source>
         <translation>Servizi</translation>
@@ -1499,13 +1519,13 @@
         <translation>Mappe e report</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="191"/>
-        <location filename="../provider/base.py" line="192"/>
+        <location filename="../provider/base.py" line="172"/>
+        <location filename="../provider/base.py" line="173"/>
         <source>Parameter {}: '{}' is not a list of numbers. Write e.g. 5,10,15.</source>
         <translation>Parametro {}: '{}' non è un elenco di numeri. Scrivi ad es. 5,10,15.</translation>
     </message>
     <message>
-        <location filename="../provider/provider.py" line="53"/>
+        <location filename="../provider/provider.py" line="73"/>
         <source>Cannot load {}: {}</source>
         <translation>Impossibile caricare {}: {}</translation>
     </message>
