@@ -25,8 +25,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
-from ..core.errors import CapaCityMetroError
-from ..core.progress import Progress
+from capacitymetro_plugin.core.errors import CapaCityMetroError
+from capacitymetro_plugin.core.progress import Progress
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
 STYLES_DIR = PLUGIN_DIR / "styles"
@@ -150,14 +150,20 @@ class CapaCityMetroAlgorithm(QgsProcessingAlgorithm):
         """Add an enum parameter whose option labels are translated."""
         self.addParameter(
             QgsProcessingParameterEnum(
-                key, self.tr(label), options=[self.tr(o) for o in options], defaultValue=default, **kw
+                key,
+                self.tr(label),
+                options=[self.tr(o) for o in options],
+                defaultValue=default,
+                **kw,
             )
         )
 
     def add_number_list(self, key: str, label: str, default: str, optional: bool = False) -> None:
         """Add a comma-separated list of numbers (e.g. thresholds "5,10,15,20,30")."""
         self.addParameter(
-            QgsProcessingParameterString(key, self.tr(label), defaultValue=default, optional=optional)
+            QgsProcessingParameterString(
+                key, self.tr(label), defaultValue=default, optional=optional
+            )
         )
 
     def parameter_as_number_list(
@@ -184,7 +190,7 @@ class CapaCityMetroAlgorithm(QgsProcessingAlgorithm):
         feedback: QgsProcessingFeedback | None = None,
     ):
         """Return the vector input ``key`` as a GeoDataFrame (selections and memory layers too)."""
-        from ..core import gio
+        from capacitymetro_plugin.core import gio
 
         if parameters.get(key) is None:
             return None
@@ -209,7 +215,7 @@ class CapaCityMetroAlgorithm(QgsProcessingAlgorithm):
 
         Returns the path Processing should report for ``key``.
         """
-        from ..core import gio
+        from capacitymetro_plugin.core import gio
 
         path = self.parameterAsOutputLayer(parameters, key, context)
         if not path.lower().endswith(".gpkg"):

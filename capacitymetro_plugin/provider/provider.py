@@ -54,7 +54,7 @@ class CapaCityMetroProvider(QgsProcessingProvider):
         return "CapaCityMetro"
 
     def longName(self) -> str:  # noqa: N802
-        from ..__about__ import __version__
+        from capacitymetro_plugin.__about__ import __version__
 
         return f"CapaCityMetro {__version__}"
 

@@ -17,10 +17,10 @@ QGIS_PROCESS = "/usr/bin/qgis_process.bin"
 @pytest.fixture(scope="session")
 def processing_provider(qgis_app):
     """Initialise QGIS Processing and register the CapaCityMetro provider once per session."""
-    from processing.core.Processing import Processing
     from qgis.core import QgsApplication
 
     from capacitymetro_plugin.provider.provider import CapaCityMetroProvider
+    from processing.core.Processing import Processing
 
     Processing.initialize()
     registry = QgsApplication.processingRegistry()

@@ -43,12 +43,15 @@ def test_plugin_loads_and_unloads_in_a_fresh_qgis(tmp_path):
     env_script = tmp_path / "load_plugin.py"
     env_script.write_text(_LOAD_SCRIPT)
     result = subprocess.run(
-        [sys.executable, str(env_script)], capture_output=True, text=True, timeout=300,
+        [sys.executable, str(env_script)],
+        capture_output=True,
+        text=True,
+        timeout=300,
         cwd=tmp_path,
     )
     lines = [ln for ln in result.stdout.splitlines() if ln.startswith("RESULT ")]
     assert result.returncode == 0 and lines, result.stdout + result.stderr
-    loaded = json.loads(lines[0][len("RESULT "):])
+    loaded = json.loads(lines[0][len("RESULT ") :])
     assert loaded["before"] is False
     assert loaded["name"] == "CapaCityMetro"
     assert len(loaded["algorithms"]) >= 5
@@ -61,8 +64,11 @@ def test_plugin_loads_and_unloads_in_a_fresh_qgis(tmp_path):
 def test_qgis_process_lists_our_algorithms(qgis_process, processing_provider):
     result = qgis_process("list")
     assert result.returncode == 0, result.stderr
-    ours = sorted(line.split()[0] for line in result.stdout.splitlines()
-                  if line.strip().startswith("capacitymetro:"))
+    ours = sorted(
+        line.split()[0]
+        for line in result.stdout.splitlines()
+        if line.strip().startswith("capacitymetro:")
+    )
     expected = sorted(a.id() for a in processing_provider.algorithms())
     assert ours == expected and ours
 
@@ -70,7 +76,9 @@ def test_qgis_process_lists_our_algorithms(qgis_process, processing_provider):
 def test_package_zip_contains_an_installable_plugin(tmp_path):
     result = subprocess.run(
         ["bash", str(REPO / "scripts" / "package.sh"), str(tmp_path)],
-        capture_output=True, text=True, cwd=REPO,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
     )
     assert result.returncode == 0, result.stderr
     zips = list(tmp_path.glob("capacitymetro_plugin-*.zip"))

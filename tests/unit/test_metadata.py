@@ -10,8 +10,17 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_metadata_fields():
     meta = read_metadata(REPO / "capacitymetro_plugin" / "metadata.txt")
-    for key in ("name", "description", "about", "version", "author", "email", "tracker",
-                "repository", "qgisMinimumVersion"):
+    for key in (
+        "name",
+        "description",
+        "about",
+        "version",
+        "author",
+        "email",
+        "tracker",
+        "repository",
+        "qgisMinimumVersion",
+    ):
         assert meta.get(key, "").strip(), f"metadata.txt: {key} missing or empty"
     assert meta["name"] == "CapaCityMetro"
     assert meta["qgisMinimumVersion"] == "3.22"
@@ -27,7 +36,8 @@ def test_version_has_one_source():
     assert __version__ == meta["version"]
     # no other file may hard-code the version string
     hits = [
-        p for p in (REPO / "capacitymetro_plugin").rglob("*.py")
+        p
+        for p in (REPO / "capacitymetro_plugin").rglob("*.py")
         if f'"{__version__}"' in p.read_text(encoding="utf-8")
     ]
     assert hits == []
