@@ -649,7 +649,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="198"/>
-        <location filename="../provider/algorithms/network_algs.py" line="245"/>
+        <location filename="../provider/algorithms/network_algs.py" line="246"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
@@ -1053,109 +1053,109 @@
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="229"/>
-        <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge. Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>
-        <translation>Poligoni isocroni per ogni servizio a più soglie di tempo di viaggio, costruiti dalle strade raggiunte (le strade al margine tagliate dove il tempo finisce), così le forme seguono le strade e non attraversano fiumi o canali senza un ponte. Le fasce annidate contengono tutti i luoghi entro la soglia; le fasce disgiunte solo l'anello dalla precedente.</translation>
+        <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge (the default street shapes; the convex-hull shape is a quick look that does cross them). Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>
+        <translation>Poligoni isocroni per ogni servizio a più soglie di tempo di viaggio, costruiti dalle strade raggiunte (le strade al margine tagliate dove il tempo finisce), così le forme seguono le strade e non attraversano fiumi o canali senza un ponte (le forme predefinite, sulle strade; l'inviluppo convesso è un'anteprima rapida che invece li attraversa). Le fasce annidate contengono tutti i luoghi entro la soglia; le fasce disgiunte solo l'anello dalla precedente.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="246"/>
+        <location filename="../provider/algorithms/network_algs.py" line="247"/>
         <source>Bands</source>
         <translation>Fasce</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="247"/>
-        <location filename="../provider/algorithms/network_algs.py" line="249"/>
+        <location filename="../provider/algorithms/network_algs.py" line="248"/>
+        <location filename="../provider/algorithms/network_algs.py" line="250"/>
         <source>One set of polygons per service</source>
         <translation>Un insieme di poligoni per servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="252"/>
-        <location filename="../provider/algorithms/network_algs.py" line="255"/>
+        <location filename="../provider/algorithms/network_algs.py" line="253"/>
+        <location filename="../provider/algorithms/network_algs.py" line="256"/>
         <source>Band around reached streets (m)</source>
         <translation>Fascia attorno alle strade raggiunte (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="261"/>
-        <source>Shape</source>
-        <translation>Forma</translation>
+        <location filename="../provider/algorithms/network_algs.py" line="262"/>
+        <source>Isochrone shape</source>
+        <translation>Forma delle isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="263"/>
-        <location filename="../provider/algorithms/network_algs.py" line="265"/>
+        <location filename="../provider/algorithms/network_algs.py" line="264"/>
+        <location filename="../provider/algorithms/network_algs.py" line="266"/>
         <source>Isochrones</source>
         <translation>Isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="292"/>
+        <location filename="../provider/algorithms/network_algs.py" line="293"/>
         <source>Nearest-service territories</source>
         <translation>Territori del servizio più vicino</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="293"/>
+        <location filename="../provider/algorithms/network_algs.py" line="294"/>
         <source>Gives every street to the service reached first (a network Voronoi), with the travel time. Streets between two services are cut where the times meet. Optionally only the services of one sector, an extra delay per service (minutes, e.g. waiting time) and a maximum time.</source>
         <translation>Assegna ogni strada al servizio raggiunto per primo (un Voronoi su rete), con il tempo di viaggio. Le strade tra due servizi sono tagliate dove i tempi si incontrano. A scelta solo i servizi di un settore, un ritardo aggiuntivo per servizio (minuti, ad es. tempo di attesa) e un tempo massimo.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="309"/>
+        <location filename="../provider/algorithms/network_algs.py" line="310"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="106"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="108"/>
-        <location filename="../provider/algorithms/network_algs.py" line="311"/>
+        <location filename="../provider/algorithms/network_algs.py" line="312"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="314"/>
-        <location filename="../provider/algorithms/network_algs.py" line="317"/>
+        <location filename="../provider/algorithms/network_algs.py" line="315"/>
+        <location filename="../provider/algorithms/network_algs.py" line="318"/>
         <source>Sectors field (codes separated by ;)</source>
         <translation>Campo dei settori (codici separati da ;)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="323"/>
-        <location filename="../provider/algorithms/network_algs.py" line="326"/>
+        <location filename="../provider/algorithms/network_algs.py" line="324"/>
+        <location filename="../provider/algorithms/network_algs.py" line="327"/>
         <source>Extra delay field (minutes)</source>
         <translation>Campo del ritardo aggiuntivo (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="332"/>
-        <location filename="../provider/algorithms/network_algs.py" line="393"/>
-        <location filename="../provider/algorithms/network_algs.py" line="335"/>
-        <location filename="../provider/algorithms/network_algs.py" line="396"/>
+        <location filename="../provider/algorithms/network_algs.py" line="333"/>
+        <location filename="../provider/algorithms/network_algs.py" line="394"/>
+        <location filename="../provider/algorithms/network_algs.py" line="336"/>
+        <location filename="../provider/algorithms/network_algs.py" line="397"/>
         <source>Maximum travel time (minutes; 0 = no limit)</source>
         <translation>Tempo di viaggio massimo (minuti; 0 = nessun limite)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="341"/>
+        <location filename="../provider/algorithms/network_algs.py" line="342"/>
         <source>Output</source>
         <translation>Risultato</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="343"/>
-        <location filename="../provider/algorithms/network_algs.py" line="345"/>
+        <location filename="../provider/algorithms/network_algs.py" line="344"/>
+        <location filename="../provider/algorithms/network_algs.py" line="346"/>
         <source>Territories</source>
         <translation>Territori</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="375"/>
+        <location filename="../provider/algorithms/network_algs.py" line="376"/>
         <source>OD matrix</source>
         <translation>Matrice OD</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="376"/>
+        <location filename="../provider/algorithms/network_algs.py" line="377"/>
         <source>Travel times from every origin to every destination on the network, as straight origin–destination lines with the time in minutes (only pairs within the maximum time). Points farther than the maximum snap distance from the network are reported.</source>
         <translation>Tempi di viaggio su rete da ogni origine a ogni destinazione, come linee rette origine–destinazione con il tempo in minuti (solo le coppie entro il tempo massimo). Sono segnalati i punti più lontani dalla rete della distanza massima di aggancio.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="389"/>
+        <location filename="../provider/algorithms/network_algs.py" line="390"/>
         <source>Origins</source>
         <translation>Origini</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="391"/>
+        <location filename="../provider/algorithms/network_algs.py" line="392"/>
         <source>Destinations</source>
         <translation>Destinazioni</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="403"/>
-        <location filename="../provider/algorithms/network_algs.py" line="405"/>
+        <location filename="../provider/algorithms/network_algs.py" line="404"/>
+        <location filename="../provider/algorithms/network_algs.py" line="406"/>
         <source>OD lines</source>
         <translation>Linee OD</translation>
     </message>
@@ -1519,8 +1519,8 @@
         <translation>Mappe e report</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="172"/>
-        <location filename="../provider/base.py" line="173"/>
+        <location filename="../provider/base.py" line="178"/>
+        <location filename="../provider/base.py" line="179"/>
         <source>Parameter {}: '{}' is not a list of numbers. Write e.g. 5,10,15.</source>
         <translation>Parametro {}: '{}' non è un elenco di numeri. Scrivi ad es. 5,10,15.</translation>
     </message>

@@ -339,7 +339,7 @@ def test_compiled_qm_makes_processing_names_italian(italian, processing_provider
     isochrones = algs["Service isochrones"].create()  # parameters built under the translator
     assert isochrones.group() == "Accessibilità su rete"
     method = isochrones.parameterDefinition("METHOD")
-    assert method.description() == "Forma"
+    assert method.description() == "Forma delle isocrone"
     assert method.options() == [
         "Strade, raster (veloce)",
         "Strade, vettoriale esatto (lento)",

@@ -229,7 +229,8 @@ class ServiceIsochrones(_NetworkBase):
     SHORT_HELP = (
         "Isochrone polygons for every service at several travel-time thresholds, built from the "
         "streets reached (streets at the edge cut where the time runs out), so shapes follow the "
-        "streets and do not cross rivers or canals without a bridge. Nested bands contain all "
+        "streets and do not cross rivers or canals without a bridge (the default street shapes; "
+        "the convex-hull shape is a quick look that does cross them). Nested bands contain all "
         "places within the threshold; disjoint bands only the ring from the previous one."
     )
     THRESHOLDS = "THRESHOLDS"
@@ -258,7 +259,7 @@ class ServiceIsochrones(_NetworkBase):
                 minValue=1.0,
             )
         )
-        self.add_enum(self.METHOD, "Shape", METHOD_LABELS, default=0)
+        self.add_enum(self.METHOD, "Isochrone shape", METHOD_LABELS, default=0)
         self.add_max_snap()
         self.addParameter(
             QgsProcessingParameterVectorDestination(
