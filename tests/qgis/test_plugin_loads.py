@@ -73,7 +73,7 @@ def test_qgis_process_lists_our_algorithms(qgis_process, processing_provider):
     assert ours == expected and ours
 
 
-def test_package_zip_contains_an_installable_plugin(tmp_path):
+def test_package_zip_contains_an_installable_plugin(tmp_path, qgis_app):
     result = subprocess.run(
         ["bash", str(REPO / "scripts" / "package.sh"), str(tmp_path)],
         capture_output=True,
@@ -89,6 +89,33 @@ def test_package_zip_contains_an_installable_plugin(tmp_path):
     assert any(n.startswith("capacitymetro_plugin/core/") for n in names)
     assert any(n.startswith("capacitymetro_plugin/styles/") and n.endswith(".qml") for n in names)
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
+    assert "capacitymetro_plugin/i18n/capacitymetro_it.qm" in names
+
+    # Install it as QGIS's "Install from ZIP" does (unzip into a plugins folder) and load it
+    # from there in a fresh QGIS: every module the plugin needs must be inside the zip.
+    plugins = tmp_path / "plugins"
+    zipfile.ZipFile(zips[0]).extractall(plugins)
+    script = tmp_path / "load_from_zip.py"
+    script.write_text(
+        f"import sys\nsys.path.insert(0, {str(plugins)!r})\n"
+        + _LOAD_SCRIPT.replace(
+            "import capacitymetro_plugin\n",
+            "import capacitymetro_plugin\nprint('FROM ' + capacitymetro_plugin.__file__)\n",
+        )
+    )
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    origin = next(ln for ln in result.stdout.splitlines() if ln.startswith("FROM "))
+    assert origin.startswith(f"FROM {plugins}")
+    loaded = json.loads(
+        next(ln for ln in result.stdout.splitlines() if ln.startswith("RESULT "))[len("RESULT ") :]
+    )
+    from capacitymetro_plugin.provider.provider import algorithm_classes
+
+    expected = sorted(f"capacitymetro:{cls.NAME}" for cls in algorithm_classes())
+    assert loaded["name"] == "CapaCityMetro" and loaded["algorithms"] == expected
 
 
 _NO_GEOPANDAS_SCRIPT = r"""
