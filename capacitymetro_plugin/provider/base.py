@@ -19,6 +19,7 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingParameterEnum,
+    QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsSettings,
 )
@@ -157,6 +158,13 @@ class CapaCityMetroAlgorithm(QgsProcessingAlgorithm):
                 **kw,
             )
         )
+
+    def add_number(self, key: str, label: str, *, integer: bool = False, **kw) -> None:
+        """Add a number parameter with a translated label (``kw``: defaultValue, minValue, ...)."""
+        kind = (
+            QgsProcessingParameterNumber.Integer if integer else QgsProcessingParameterNumber.Double
+        )
+        self.addParameter(QgsProcessingParameterNumber(key, self.tr(label), kind, **kw))
 
     def add_number_list(self, key: str, label: str, default: str, optional: bool = False) -> None:
         """Add a comma-separated list of numbers (e.g. thresholds "5,10,15,20,30")."""

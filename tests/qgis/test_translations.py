@@ -176,7 +176,7 @@ def test_every_plugin_string_has_a_finished_italian_translation(extracted):
     (DISPLAY_NAME, SHORT_HELP, group names, add_enum labels and options, helper labels) -- has a
     finished Italian translation in the committed .ts with the same placeholders."""
     literals = plugin_tr_strings()
-    assert len(literals) > 200
+    assert len(literals) > 150  # sanity: the extraction found the tr() literals
     assert any(where.startswith("provider/") for where in literals.values())
     missing = sorted(set(literals) - set(extracted))
     assert not missing, f"tr() literals the build script did not extract: {missing}"

@@ -11,7 +11,6 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
 )
@@ -52,14 +51,8 @@ class _CoverageBase(CapaCityMetroAlgorithm):
                 optional=True,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.MAX_SNAP,
-                self.tr("Maximum distance from the network (m)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=250.0,
-                minValue=1.0,
-            )
+        self.add_number(
+            self.MAX_SNAP, "Maximum distance from the network (m)", defaultValue=250.0, minValue=1.0
         )
 
     def add_population_inputs(self) -> None:
@@ -86,15 +79,7 @@ class _CoverageBase(CapaCityMetroAlgorithm):
                 type=QgsProcessingParameterField.Numeric,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.CELL_SIZE,
-                self.tr("Grid cell size (m)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=100.0,
-                minValue=1.0,
-            )
-        )
+        self.add_number(self.CELL_SIZE, "Grid cell size (m)", defaultValue=100.0, minValue=1.0)
 
     def add_service_inputs(self, sector: bool = True) -> None:
         self.addParameter(
@@ -196,23 +181,14 @@ class CoveragePerComune(_CoverageBase):
             )
         )
         self.add_number_list(self.THRESHOLDS, "Thresholds (minutes)", "10,15,20,30")
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.THRESHOLD,
-                self.tr("Service standard (minutes)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=15.0,
-                minValue=0.1,
-            )
+        self.add_number(
+            self.THRESHOLD, "Service standard (minutes)", defaultValue=15.0, minValue=0.1
         )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.MIN_FOREIGN,
-                self.tr("Minimum foreign residents in a gap cell"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=1.0,
-                minValue=0.0,
-            )
+        self.add_number(
+            self.MIN_FOREIGN,
+            "Minimum foreign residents in a gap cell",
+            defaultValue=1.0,
+            minValue=0.0,
         )
         self.addParameter(
             QgsProcessingParameterFeatureSource(
@@ -391,14 +367,11 @@ class E2sfcaAccessibility(_CoverageBase):
                 self.STEPS, self.tr("Steps minutes:weight"), defaultValue="10:1,20:0.68,30:0.22"
             )
         )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.THRESHOLD,
-                self.tr("Catchment (minutes, Gaussian and binary)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=30.0,
-                minValue=0.1,
-            )
+        self.add_number(
+            self.THRESHOLD,
+            "Catchment (minutes, Gaussian and binary)",
+            defaultValue=30.0,
+            minValue=0.1,
         )
         self.addParameter(
             QgsProcessingParameterVectorDestination(
@@ -512,15 +485,7 @@ class LanguageAccess(_CoverageBase):
                 defaultValue="languages",
             )
         )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.THRESHOLD,
-                self.tr("Threshold (minutes)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=20.0,
-                minValue=0.1,
-            )
-        )
+        self.add_number(self.THRESHOLD, "Threshold (minutes)", defaultValue=20.0, minValue=0.1)
         self.addParameter(
             QgsProcessingParameterVectorDestination(
                 self.OUTPUT, self.tr("Language access per area"), QgsProcessing.TypeVectorPolygon

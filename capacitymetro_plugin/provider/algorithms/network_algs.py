@@ -11,7 +11,6 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
 )
@@ -68,14 +67,8 @@ class _NetworkBase(CapaCityMetroAlgorithm):
         )
 
     def add_max_snap(self) -> None:
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.MAX_SNAP,
-                self.tr("Maximum distance from the network (m)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=250.0,
-                minValue=0.1,
-            )
+        self.add_number(
+            self.MAX_SNAP, "Maximum distance from the network (m)", defaultValue=250.0, minValue=0.1
         )
 
     def load_network(self, parameters, context):
@@ -146,23 +139,17 @@ class PrepareNetwork(_NetworkBase):
             )
         )
         self.add_enum(self.MODE, "Travel mode", MODES, default=0)
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.SPEED,
-                self.tr("Speed on every street (km/h; 0 = defaults per mode)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=0.0,
-                minValue=0.0,
-            )
+        self.add_number(
+            self.SPEED,
+            "Speed on every street (km/h; 0 = defaults per mode)",
+            defaultValue=0.0,
+            minValue=0.0,
         )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.SNAP_TOLERANCE,
-                self.tr("Join line ends closer than (m, street layer only)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=0.1,
-                minValue=0.0,
-            )
+        self.add_number(
+            self.SNAP_TOLERANCE,
+            "Join line ends closer than (m, street layer only)",
+            defaultValue=0.1,
+            minValue=0.0,
         )
         self.addParameter(
             QgsProcessingParameterFileDestination(
@@ -250,14 +237,8 @@ class ServiceIsochrones(_NetworkBase):
                 self.PER_SERVICE, self.tr("One set of polygons per service"), defaultValue=True
             )
         )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.BUFFER,
-                self.tr("Band around reached streets (m)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=20.0,
-                minValue=1.0,
-            )
+        self.add_number(
+            self.BUFFER, "Band around reached streets (m)", defaultValue=20.0, minValue=1.0
         )
         self.add_enum(self.METHOD, "Isochrone shape", METHOD_LABELS, default=0)
         self.add_max_snap()
@@ -330,14 +311,11 @@ class NearestServiceTerritories(_NetworkBase):
                 optional=True,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.CUTOFF,
-                self.tr("Maximum travel time (minutes; 0 = no limit)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=0.0,
-                minValue=0.0,
-            )
+        self.add_number(
+            self.CUTOFF,
+            "Maximum travel time (minutes; 0 = no limit)",
+            defaultValue=0.0,
+            minValue=0.0,
         )
         self.add_enum(self.OUTPUT_TYPE, "Output", TERRITORY_OUTPUTS, default=0)
         self.add_max_snap()
@@ -391,14 +369,11 @@ class OdMatrix(_NetworkBase):
         self.add_id_field(self.ORIGIN_ID, self.ORIGINS)
         self.add_services_input(self.DESTINATIONS, "Destinations")
         self.add_id_field(self.DEST_ID, self.DESTINATIONS)
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.CUTOFF,
-                self.tr("Maximum travel time (minutes; 0 = no limit)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=30.0,
-                minValue=0.0,
-            )
+        self.add_number(
+            self.CUTOFF,
+            "Maximum travel time (minutes; 0 = no limit)",
+            defaultValue=30.0,
+            minValue=0.0,
         )
         self.add_max_snap()
         self.addParameter(

@@ -11,7 +11,6 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
@@ -198,15 +197,7 @@ class PopulationGrid(CapaCityMetroAlgorithm):
                 allowMultiple=True,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.CELL_SIZE,
-                self.tr("Cell size (m)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=100.0,
-                minValue=1.0,
-            )
-        )
+        self.add_number(self.CELL_SIZE, "Cell size (m)", defaultValue=100.0, minValue=1.0)
         self.addParameter(
             QgsProcessingParameterFeatureSource(
                 self.STREETS,

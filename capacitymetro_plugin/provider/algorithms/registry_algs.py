@@ -24,7 +24,6 @@ from qgis.core import (
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterFolderDestination,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
@@ -243,23 +242,18 @@ class ValidateRegistryAlgorithm(_RegistryAlgorithm):
                 optional=True,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.STALE_MONTHS,
-                self.tr("Stale after (months without verification)"),
-                QgsProcessingParameterNumber.Integer,
-                defaultValue=12,
-                minValue=1,
-            )
+        self.add_number(
+            self.STALE_MONTHS,
+            "Stale after (months without verification)",
+            integer=True,
+            defaultValue=12,
+            minValue=1,
         )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.DUPLICATE_DISTANCE,
-                self.tr("Probable duplicates: similar names within (m)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=150.0,
-                minValue=0.0,
-            )
+        self.add_number(
+            self.DUPLICATE_DISTANCE,
+            "Probable duplicates: similar names within (m)",
+            defaultValue=150.0,
+            minValue=0.0,
         )
         self.add_report_sink()
         for key, label in (
