@@ -246,3 +246,55 @@ def test_venice_isochrones_do_not_cross_the_grand_canal(venice, shared_data):
     # Ten minutes later the walk has crossed: the NE bank is reached only by its streets.
     later = isochrones(venice, frari, thresholds_min=[minutes + 10]).geometry.iloc[0]
     assert later.intersection(ne).area > 0.05 * later.area
+
+
+def _reference_hulls(net, node, limits_s, buffer_m=20.0):
+    """One service at a time, edge by edge: the hull of every street vertex reached in time
+    and of the exact point where each directed edge's remaining time runs out."""
+    from scipy.sparse.csgraph import dijkstra
+
+    dist = dijkstra(net.csr, indices=int(node), limit=limits_s[-1])
+    lines = net.segment_lines()
+    out = []
+    for lim in limits_s:
+        pts = []
+        for e in np.flatnonzero(dist[net.tail] < lim):
+            line = lines[net.seg[e]]
+            if net.seg_reversed[e]:
+                line = shapely.reverse(line)
+            xy = shapely.get_coordinates(line)
+            along = np.r_[0.0, np.cumsum(np.hypot(*np.diff(xy, axis=0).T))]
+            share = (lim - dist[net.tail[e]]) / net.time_s[e] if net.time_s[e] > 0 else 1.0
+            reach = min(share, 1.0) * along[-1]
+            pts.append(xy[along <= reach + 1e-9])
+            if reach < along[-1]:
+                pts.append(shapely.get_coordinates(shapely.line_interpolate_point(line, reach)))
+        hull = shapely.convex_hull(shapely.multipoints(np.vstack(pts)))
+        out.append(shapely.buffer(hull, buffer_m, quad_segs=4))
+    return out
+
+
+@pytest.mark.parametrize("which", ["trento", "bari", "venice"])
+def test_block_batched_hulls_equal_per_service_reference(which, request, trento_services):
+    # All services go through the block-batched hull path at once; each polygon must equal the
+    # one built service by service, edge by edge, with shapely (up to rounding).
+    net = request.getfixturevalue(which)
+    if which == "trento":
+        svc = trento_services.to_crs(net.crs).iloc[::60][["geometry"]].reset_index(drop=True)
+    else:
+        rng = np.random.default_rng(7)
+        nodes = rng.choice(net.n_nodes, size=5, replace=False)
+        svc = gpd.GeoDataFrame(geometry=gpd.points_from_xy(net.x[nodes], net.y[nodes]), crs=net.crs)
+    thresholds = (5, 10, 15, 30)
+    iso = isochrones(net, svc, thresholds_min=thresholds, method="hull", max_snap_m=100)
+    s = snap(net, svc, max_distance_m=100)
+    limits = [t * 60.0 for t in thresholds]
+    checked = 0
+    for j in np.flatnonzero(s.on_network):
+        got = iso[iso.service_id == str(j)].sort_values("threshold_min").geometry.values
+        want = _reference_hulls(net, s.node[j], limits)
+        assert len(got) == len(want)
+        for g, w in zip(got, want, strict=True):
+            assert shapely.symmetric_difference(g, w).area <= 1e-9 * w.area
+            checked += 1
+    assert checked >= 4 * len(limits)

@@ -16,7 +16,7 @@ from capacitymetro_plugin.core.network.graph import Network
 from capacitymetro_plugin.core.network.snapping import SnapResult, snap
 from capacitymetro_plugin.core.progress import Progress, ensure
 
-from .geometry import band_polygons, oriented_samples, reached_lines
+from .geometry import band_polygons, reached_lines
 from .times import nearest_times, times_from_each
 
 MAX_THRESHOLD_MIN = 240.0
@@ -107,46 +107,226 @@ def polygon_from_times(
     return shapely.union_all(shapely.buffer(lines, buffer_m, quad_segs=4))
 
 
-def hull_polygons(
-    network: Network, dist: np.ndarray, limits_s: list[float], *, buffer_m: float, cell_m: float
-) -> list:
-    """Return, per sorted limit, the convex hull of the reached streets widened by ``buffer_m``.
+# (service, vertex) values the batched hull handles at once: bounds its temporary memory.
+MAX_HULL_VALUES = 4_000_000
 
-    Only street vertices can be hull corners, plus the points where each limit cuts a
-    street (found by interpolating the time between neighbouring vertices); ``cell_m`` is not
-    used. Streets are read once for all limits.
+
+class HullBatcher:
+    """Convex-hull isochrones for many services at once (no per-service Python work).
+
+    Built once per network: edges grouped by tail node, and the fraction of its segment's
+    length at every stored vertex. :meth:`polygons` then takes a block of travel times (one
+    row per service) and returns, per service and limit, the convex hull of the reached
+    street vertices and of the points where each limit cuts a street, widened by ``buffer_m``.
     """
-    import shapely
-    from scipy.spatial import ConvexHull, QhullError
 
-    xy, times, part = oriented_samples(network, dist, limits_s[-1], 1e12, keep_all=True)
-    same = part[1:] == part[:-1]
-    out = []
-    corners = np.empty((0, 2))  # hull corners of the previous limit
-    previous = -np.inf
-    for limit in limits_s:
-        inside = times <= limit
-        cross = np.flatnonzero(same & (inside[1:] != inside[:-1]))
-        t0, t1 = times[cross], times[cross + 1]
+    def __init__(self, network: Network) -> None:
+        self.network = network
+        n = network.n_nodes
+        self.edge_order = np.argsort(network.tail, kind="stable")
+        self.edge_start = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(network.tail, minlength=n), out=self.edge_start[1:])
+        counts = np.diff(network.offsets)
+        self.seg_of = np.repeat(np.arange(counts.size), counts)
+        xy = network.coords
+        step = np.zeros(xy.shape[0])
+        if xy.shape[0] > 1:
+            step[1:] = np.hypot(*(xy[1:] - xy[:-1]).T)
+        step[network.offsets[:-1][counts > 0]] = 0.0
+        cum = np.cumsum(step)
+        has = counts > 0
+        cum -= np.repeat(cum[network.offsets[:-1][has]], counts[has])
+        total = np.zeros(counts.size)
+        total[has] = cum[network.offsets[1:][has] - 1]
         with np.errstate(divide="ignore", invalid="ignore"):
-            f = np.where(t1 != t0, (limit - t0) / (t1 - t0), 0.0)
-        cut = xy[cross] + (xy[cross + 1] - xy[cross]) * np.clip(f, 0.0, 1.0)[:, None]
-        # The previous hull's corners stand for everything reached before (its cut points lie
-        # between points reached now), so only new points need to join them.
-        new = inside & (times > previous)
-        pts = np.vstack([corners, xy[new], cut])
-        previous = limit
-        if pts.shape[0] == 0:
-            out.append(None)
-            continue
-        try:
-            corners = pts[ConvexHull(pts).vertices]
-            hull = shapely.polygons(corners)
-        except (QhullError, ValueError):  # fewer than 3 points, or all on one line
-            corners = np.unique(pts, axis=0)
-            hull = shapely.convex_hull(shapely.multipoints(corners))
-        out.append(shapely.buffer(hull, buffer_m, quad_segs=4))
-    return out
+            self.frac = np.where(total[self.seg_of] > 0, cum / total[self.seg_of], 0.0)
+        # Bounding box of each segment (segments always have at least two vertices).
+        lo = network.offsets[:-1]
+        self.box = [
+            fn.reduceat(xy[:, j], lo) if xy.shape[0] else np.empty(0)
+            for fn, j in ((np.minimum, 0), (np.minimum, 1), (np.maximum, 0), (np.maximum, 1))
+        ]
+
+    def polygons(self, block: np.ndarray, limits_s: list[float], *, buffer_m: float) -> np.ndarray:
+        """Return a (services × limits) object array of hull polygons (None: nothing reached)."""
+        net = self.network
+        block = np.atleast_2d(block)
+        k = len(limits_s)
+        out = np.full((block.shape[0], k), None, dtype=object)
+        rows, node = np.nonzero(block < limits_s[-1])
+        if rows.size == 0:
+            return out
+        node_t = block[rows, node]
+        n_out = self.edge_start[node + 1] - self.edge_start[node]
+        pair_row = np.repeat(rows, n_out)
+        pair_t = np.repeat(node_t, n_out)
+        first = np.repeat(self.edge_start[node] - np.cumsum(np.r_[0, n_out[:-1]]), n_out)
+        pair_e = self.edge_order[first + np.arange(pair_row.size)]
+        seg = net.seg[pair_e]
+        n_vert = net.offsets[seg + 1] - net.offsets[seg]
+        # Split the services so that each part expands to at most MAX_HULL_VALUES vertices.
+        per_row = np.bincount(pair_row, weights=n_vert, minlength=block.shape[0])
+        cum = np.cumsum(per_row)
+        cuts = [0]
+        while cuts[-1] < block.shape[0]:
+            base = cum[cuts[-1] - 1] if cuts[-1] > 0 else 0.0
+            nxt = int(np.searchsorted(cum, base + MAX_HULL_VALUES, side="right"))
+            cuts.append(min(block.shape[0], max(nxt, cuts[-1] + 1)))
+        bounds = np.searchsorted(pair_row, cuts)  # pairs are sorted by row
+        nbounds = np.searchsorted(rows, cuts)
+        for a, b, na, nb in zip(bounds[:-1], bounds[1:], nbounds[:-1], nbounds[1:], strict=True):
+            if b > a:
+                nodes = (rows[na:nb], node[na:nb], node_t[na:nb])
+                self._fill(out, pair_row[a:b], pair_t[a:b], pair_e[a:b], nodes, limits_s, buffer_m)
+        return out
+
+    def _fill(self, out, pair_row, pair_t, pair_e, nodes, limits_s, buffer_m) -> None:
+        import shapely
+
+        net = self.network
+        # One entry per (service, segment): a street reached from both ends has two edges,
+        # and each vertex keeps the earlier of their two times.
+        key = pair_row * np.int64(net.n_segments) + net.seg[pair_e]
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        head = np.r_[True, key[1:] != key[:-1]]
+        tail = np.r_[key[1:] != key[:-1], True]
+        e_a, e_b = pair_e[order][head], pair_e[order][tail]
+        t_a, t_b = pair_t[order][head], pair_t[order][tail]
+        row_u = pair_row[order][head]
+        seg_u = net.seg[e_a]
+        t_min = np.minimum(t_a, t_b)
+        n_row, n_node, n_t = nodes
+        n_x, n_y = net.x[n_node], net.y[n_node]
+        pos = np.full(out.shape[0], -1, dtype=np.int64)
+        for i, limit in enumerate(limits_s):
+            # Reached nodes span an octagon per service (their extreme points in 8 directions);
+            # streets whose bounding box lies strictly inside it cannot hold hull corners.
+            sel = n_t <= limit
+            if not sel.any():
+                continue
+            groups, cx, cy = _octagons(n_x[sel], n_y[sel], n_row[sel])
+            pos[groups] = np.arange(groups.size)
+            act = np.flatnonzero(t_min <= limit)
+            s_act = seg_u[act]
+            inner = _box_inside([b[s_act] for b in self.box], pos[row_u[act]], cx, cy)
+            keep = act[~inner]
+            pts, grp = self._points(keep, row_u, e_a, e_b, t_a, t_b, limit)
+            if grp.size == 0:
+                continue
+            order = np.argsort(grp, kind="stable")
+            pts, grp = _drop_inner_points(pts[order], grp[order])
+            rows_i, index = np.unique(grp, return_inverse=True)
+            hulls = shapely.convex_hull(shapely.multipoints(pts, indices=index))
+            out[rows_i, i] = shapely.buffer(hulls, buffer_m, quad_segs=4)
+
+    def _points(self, keep, row_u, e_a, e_b, t_a, t_b, limit):
+        """Return the vertices within ``limit`` and the cut points of the kept streets."""
+        net = self.network
+        e_a, e_b, t_a, t_b, row_k = e_a[keep], e_b[keep], t_a[keep], t_b[keep], row_u[keep]
+        seg = net.seg[e_a]
+        start = net.offsets[seg]
+        n_vert = net.offsets[seg + 1] - start
+        owner = np.repeat(np.arange(seg.size), n_vert)
+        vidx = np.repeat(start - np.cumsum(np.r_[0, n_vert[:-1]]), n_vert) + np.arange(owner.size)
+        frac = self.frac[vidx]
+        row = row_k[owner]
+        xy = net.coords[vidx]
+        same = owner[1:] == owner[:-1]
+        inside = np.zeros(vidx.size, dtype=bool)
+        cuts, cut_rows = [], []
+        # Each direction of a street is cut where its own time runs out (a street reached
+        # from both ends has two cuts); a vertex is in when either direction reaches it.
+        two_way = e_b != e_a
+        for e, te, use in ((e_a, t_a, None), (e_b, t_b, two_way)):
+            f = np.where(net.seg_reversed[e][owner], 1.0 - frac, frac)
+            t = te[owner] + f * net.time_s[e][owner]
+            if use is not None:
+                t[~use[owner]] = np.inf
+            ins = t <= limit
+            inside |= ins
+            cross = np.flatnonzero(same & (ins[1:] != ins[:-1]))
+            t0, t1 = t[cross], t[cross + 1]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                fr = np.where(t1 != t0, (limit - t0) / (t1 - t0), 0.0)
+            cuts.append(xy[cross] + (xy[cross + 1] - xy[cross]) * np.clip(fr, 0.0, 1.0)[:, None])
+            cut_rows.append(row[cross])
+        cut = np.vstack(cuts)
+        return np.vstack([xy[inside], cut]), np.concatenate([row[inside], *cut_rows])
+
+
+_DIRECTIONS = ((1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1))
+
+
+def _extremes(px: np.ndarray, py: np.ndarray, grp: np.ndarray) -> tuple[np.ndarray, list]:
+    """Return (starts of the groups, per direction the index of each group's extreme point).
+
+    ``grp`` must be sorted; the directions go counter-clockwise, so the extreme points are the
+    corners of a convex octagon (some may repeat) inside the group's convex hull.
+    """
+    starts = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]])
+    size = np.diff(np.r_[starts, grp.size])
+    firsts = []
+    for dx, dy in _DIRECTIONS:
+        proj = dx * px + dy * py
+        best = np.repeat(np.maximum.reduceat(proj, starts), size)
+        hit = np.flatnonzero(proj == best)
+        firsts.append(hit[np.r_[True, grp[hit[1:]] != grp[hit[:-1]]]])
+    return starts, firsts
+
+
+def _octagons(px: np.ndarray, py: np.ndarray, grp: np.ndarray) -> tuple[np.ndarray, list, list]:
+    """Return (group ids, corner x per direction, corner y per direction) for sorted ``grp``."""
+    starts, firsts = _extremes(px, py, grp)
+    return grp[starts], [px[f] for f in firsts], [py[f] for f in firsts]
+
+
+def _box_inside(box: list, g: np.ndarray, cx: list, cy: list) -> np.ndarray:
+    """Return where boxes ``(xmin, ymin, xmax, ymax)`` lie strictly inside octagon ``g``."""
+    xmin, ymin, xmax, ymax = box
+    inside = np.ones(g.size, dtype=bool)
+    for i in range(8):
+        ax, ay = cx[i][g], cy[i][g]
+        dx, dy = cx[(i + 1) % 8][g] - ax, cy[(i + 1) % 8][g] - ay
+        # The box corner that minimises dx * (y - ay) - dy * (x - ax).
+        y = np.where(dx > 0, ymin, ymax)
+        x = np.where(dy > 0, xmax, xmin)
+        cross = dx * (y - ay) - dy * (x - ax)
+        # A repeated corner (two directions share an extreme point) is no edge: skip it.
+        inside &= (cross > 0) | ((dx == 0) & (dy == 0))
+    # An octagon of one point (all corners equal) contains nothing.
+    return inside & ~((cx[0][g] == cx[4][g]) & (cy[2][g] == cy[6][g]))
+
+
+def _drop_inner_points(pts: np.ndarray, grp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop points strictly inside the octagon of each group's extreme points (Akl–Toussaint).
+
+    ``grp`` must be sorted. Such points can never be hull corners, so the hulls do not change
+    while far fewer points reach GEOS.
+    """
+    if grp.size < 64:
+        return pts, grp
+    px, py = pts[:, 0].copy(), pts[:, 1].copy()
+    starts, firsts = _extremes(px, py, grp)
+    size = np.diff(np.r_[starts, grp.size])
+    g = np.repeat(np.arange(starts.size), size)
+    cx, cy = [px[f] for f in firsts], [py[f] for f in firsts]
+    inner = _box_inside([px, py, px, py], g, cx, cy)
+    for f in firsts:  # extreme points stay (a group of one repeated point keeps it)
+        inner[f] = False
+    return pts[~inner], grp[~inner]
+
+
+def _rings(nested: list) -> list:
+    """Return each nested polygon minus the previous one (the first, and gaps, kept whole)."""
+    import shapely
+
+    return [
+        nested[i]
+        if i == 0 or nested[i] is None or nested[i - 1] is None
+        else shapely.difference(nested[i], nested[i - 1])
+        for i in range(len(nested))
+    ]
 
 
 def isochrones(
@@ -205,7 +385,6 @@ def isochrones(
         ``area_km2`` and the polygon geometry, in the network CRS.
     """
     import geopandas as gpd
-    import shapely
 
     progress = ensure(progress)
     thresholds = check_thresholds(thresholds_min)
@@ -248,8 +427,11 @@ def isochrones(
     rows: list[dict] = []
     geoms: list = []
 
-    def add(service: str, dist: np.ndarray) -> None:
-        if method == "raster":
+    def add(service: str, dist: np.ndarray | None, hulls: np.ndarray | None = None) -> None:
+        if hulls is not None:
+            nested = list(hulls)
+            rings = _rings(nested) if bands == "disjoint" else nested
+        elif method == "raster":
             nested, rings = band_polygons(
                 network,
                 dist,
@@ -260,18 +442,8 @@ def isochrones(
                 fill_holes=fill_holes,
             )
         else:
-            if method == "hull":
-                nested = hull_polygons(network, dist, limits, buffer_m=buffer_m, cell_m=cell)
-            else:
-                nested = [
-                    polygon_from_times(network, dist, lim, buffer_m=buffer_m) for lim in limits
-                ]
-            rings = [
-                nested[i]
-                if bands == "nested" or i == 0 or nested[i] is None or nested[i - 1] is None
-                else shapely.difference(nested[i], nested[i - 1])
-                for i in range(len(limits))
-            ]
+            nested = [polygon_from_times(network, dist, lim, buffer_m=buffer_m) for lim in limits]
+            rings = _rings(nested) if bands == "disjoint" else nested
         chosen = nested if bands == "nested" else rings
         prev_t = 0.0
         for t_min, shape, whole in zip(thresholds, chosen, nested, strict=True):
@@ -287,11 +459,18 @@ def isochrones(
             geoms.append(shape)
             prev_t = t_min
 
+    batcher = HullBatcher(network) if method == "hull" else None
     if per_service:
         work = progress.step(0.0, 1.0)
         for rows_idx, block in times_from_each(
             network, snapped.node[on], cutoff_s=cutoff, progress=work
         ):
+            if batcher is not None:  # all services of the block at once
+                work.report(rows_idx[0] / on.size, "Isochrones")
+                hulls = batcher.polygons(block, limits, buffer_m=buffer_m)
+                for r, row_hulls in zip(rows_idx, hulls, strict=True):
+                    add(str(ids[on[r]]), None, row_hulls)
+                continue
             for r, dist in zip(rows_idx, block, strict=True):
                 work.report(r / on.size, "Isochrones")
                 add(str(ids[on[r]]), dist)
@@ -299,7 +478,10 @@ def isochrones(
         nt = nearest_times(
             network, snapped.node[on], cutoff_s=cutoff, progress=progress.step(0, 0.3)
         )
-        add("all", nt.time_s)
+        if batcher is not None:
+            add("all", None, batcher.polygons(nt.time_s[None, :], limits, buffer_m=buffer_m)[0])
+        else:
+            add("all", nt.time_s)
     progress.report(1.0, "Isochrones")
     gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs=f"EPSG:{network.crs}")
     if len(gdf) == 0:

@@ -156,3 +156,55 @@ def test_fill_holes_fills_blocks_but_keeps_nesting(net):
     assert (filled.area.values >= plain.area.values).all()
     small, big = filled.geometry.values
     assert small.difference(big).area < 1e-6 * small.area
+
+
+def test_hull_cuts_each_direction_of_a_street_at_its_own_reach():
+    # A hairpin street A-P-B (150 m up, 151.3 m down) whose ends are joined by a 20 m street:
+    # from A, one minute (75 m) reaches (0, 75) going up and 55 m of the way down from B.
+    # The farthest point down from B must be cut on B's own clock, not by interpolating
+    # between P's time from A and B's time.
+    ax, ay = X0, Y0
+    hairpin = LineString([(ax, ay), (ax, ay + 150), (ax + 20, ay)])
+    direct = LineString([(ax, ay), (ax + 20, ay)])
+    net = network_from_lines(gpd.GeoDataFrame(geometry=[hairpin, direct], crs=CRS))
+    walk_m = 60 * WALK
+    down = shapely.line_interpolate_point(LineString([(ax + 20, ay), (ax, ay + 150)]), walk_m - 20)
+    want = shapely.buffer(
+        shapely.convex_hull(
+            shapely.multipoints([(ax, ay), (ax + 20, ay), (ax, ay + walk_m), (down.x, down.y)])
+        ),
+        1.0,
+        quad_segs=4,
+    )
+    got = isochrones(net, points([(ax, ay)]), thresholds_min=[1], method="hull", buffer_m=1.0)
+    assert shapely.symmetric_difference(got.geometry.iloc[0], want).area <= 1e-9 * want.area
+
+
+@pytest.mark.parametrize("max_values", [None, 50])
+def test_hull_block_of_services_equals_one_service_at_a_time(net, monkeypatch, max_values):
+    iso_mod = __import__("capacitymetro_plugin.core.access.isochrones", fromlist=["x"])
+    if max_values:  # force the block to be split into many small parts
+        monkeypatch.setattr(iso_mod, "MAX_HULL_VALUES", max_values)
+    where = [(X0 + 300, Y0 + 400), (X0 + 20, Y0 + 900), (X0 + 850, Y0 + 130), (X0 + 500, Y0)]
+    svc = points(where, service_id=["a", "b", "c", "d"])
+    both = isochrones(net, svc, thresholds_min=(1, 3, 6), method="hull", bands="disjoint")
+    assert len(both) == 12
+    for i, sid in enumerate(["a", "b", "c", "d"]):
+        alone = isochrones(
+            net, svc.iloc[[i]], thresholds_min=(1, 3, 6), method="hull", bands="disjoint"
+        )
+        mine = both[both.service_id == sid]
+        assert mine.from_min.tolist() == alone.from_min.tolist() == [0.0, 1.0, 3.0]
+        for g, w in zip(mine.geometry.values, alone.geometry.values, strict=True):
+            assert shapely.symmetric_difference(g, w).area <= 1e-9 * w.area
+
+
+def test_hull_for_all_services_together_is_the_hull_of_the_union(net):
+    svc = points([(X0 + 100, Y0 + 100), (X0 + 800, Y0 + 800)])
+    one = isochrones(net, svc, thresholds_min=[2], method="hull", per_service=False)
+    each = isochrones(net, svc, thresholds_min=[2], method="hull")
+    assert one.service_id.tolist() == ["all"]
+    # Nearest-time reach is the union of the services' reach, so its hull holds both hulls
+    # (to within the 0.4 m by which quarter-circle chords of the 20 m buffers can differ).
+    assert all(g.within(one.geometry.iloc[0].buffer(0.5)) for g in each.geometry.values)
+    assert one.area.iloc[0] > each.area.sum()
