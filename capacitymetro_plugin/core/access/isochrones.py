@@ -198,26 +198,36 @@ class HullBatcher:
         t_min = np.minimum(t_a, t_b)
         n_row, n_node, n_t = nodes
         n_x, n_y = net.x[n_node], net.y[n_node]
+        box = [b[seg_u] for b in self.box]
         pos = np.full(out.shape[0], -1, dtype=np.int64)
+        inside_before = np.zeros(seg_u.size, dtype=bool)
         for i, limit in enumerate(limits_s):
             # Reached nodes span an octagon per service (their extreme points in 8 directions);
-            # streets whose bounding box lies strictly inside it cannot hold hull corners.
+            # streets whose bounding box lies strictly inside it cannot hold hull corners, at
+            # this limit or any larger one (whose hull contains this one), so they are dropped
+            # for good.
             sel = n_t <= limit
             if not sel.any():
                 continue
             groups, cx, cy = _octagons(n_x[sel], n_y[sel], n_row[sel])
             pos[groups] = np.arange(groups.size)
-            act = np.flatnonzero(t_min <= limit)
-            s_act = seg_u[act]
-            inner = _box_inside([b[s_act] for b in self.box], pos[row_u[act]], cx, cy)
+            act = np.flatnonzero((t_min <= limit) & ~inside_before)
+            inner = _box_inside([b[act] for b in box], pos[row_u[act]], cx, cy)
+            inside_before[act[inner]] = True
             keep = act[~inner]
             pts, grp = self._points(keep, row_u, e_a, e_b, t_a, t_b, limit)
             if grp.size == 0:
                 continue
             order = np.argsort(grp, kind="stable")
             pts, grp = _drop_inner_points(pts[order], grp[order])
-            rows_i, index = np.unique(grp, return_inverse=True)
-            hulls = shapely.convex_hull(shapely.multipoints(pts, indices=index))
+            rows_i, first, index = np.unique(grp, return_index=True, return_inverse=True)
+            # The hull of a line is the hull of its vertices; lines are built straight from
+            # the coordinates (no point objects). Each group's first point is repeated so
+            # that every line has at least two.
+            index = np.r_[index, np.arange(rows_i.size)]
+            order = np.argsort(index, kind="stable")
+            lines = shapely.linestrings(np.vstack([pts, pts[first]])[order], indices=index[order])
+            hulls = shapely.convex_hull(lines)
             out[rows_i, i] = shapely.buffer(hulls, buffer_m, quad_segs=4)
 
     def _points(self, keep, row_u, e_a, e_b, t_a, t_b, limit):
