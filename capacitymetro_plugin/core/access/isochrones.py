@@ -127,7 +127,7 @@ class HullBatcher:
         self.edge_start = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(network.tail, minlength=n), out=self.edge_start[1:])
         counts = np.diff(network.offsets)
-        self.seg_of = np.repeat(np.arange(counts.size), counts)
+        seg_of = np.repeat(np.arange(counts.size), counts)
         xy = network.coords
         step = np.zeros(xy.shape[0])
         if xy.shape[0] > 1:
@@ -139,7 +139,7 @@ class HullBatcher:
         total = np.zeros(counts.size)
         total[has] = cum[network.offsets[1:][has] - 1]
         with np.errstate(divide="ignore", invalid="ignore"):
-            self.frac = np.where(total[self.seg_of] > 0, cum / total[self.seg_of], 0.0)
+            self.frac = np.where(total[seg_of] > 0, cum / total[seg_of], 0.0)
         # Bounding box of each segment (segments always have at least two vertices).
         lo = network.offsets[:-1]
         self.box = [
@@ -149,8 +149,17 @@ class HullBatcher:
 
     def polygons(self, block: np.ndarray, limits_s: list[float], *, buffer_m: float) -> np.ndarray:
         """Return a (services × limits) object array of hull polygons (None: nothing reached)."""
-        net = self.network
         block = np.atleast_2d(block)
+        out = np.full((block.shape[0], len(limits_s)), None, dtype=object)
+        # Services reaching many nodes are taken a few at a time (each reached node expands
+        # to its streets, a few values each), so temporary memory stays bounded.
+        reached = np.count_nonzero(block < limits_s[-1], axis=1)
+        for r0, r1 in _row_parts(reached, MAX_HULL_VALUES // 4):
+            out[r0:r1] = self._polygons(block[r0:r1], limits_s, buffer_m)
+        return out
+
+    def _polygons(self, block: np.ndarray, limits_s: list[float], buffer_m: float) -> np.ndarray:
+        net = self.network
         k = len(limits_s)
         out = np.full((block.shape[0], k), None, dtype=object)
         rows, node = np.nonzero(block < limits_s[-1])
@@ -166,12 +175,7 @@ class HullBatcher:
         n_vert = net.offsets[seg + 1] - net.offsets[seg]
         # Split the services so that each part expands to at most MAX_HULL_VALUES vertices.
         per_row = np.bincount(pair_row, weights=n_vert, minlength=block.shape[0])
-        cum = np.cumsum(per_row)
-        cuts = [0]
-        while cuts[-1] < block.shape[0]:
-            base = cum[cuts[-1] - 1] if cuts[-1] > 0 else 0.0
-            nxt = int(np.searchsorted(cum, base + MAX_HULL_VALUES, side="right"))
-            cuts.append(min(block.shape[0], max(nxt, cuts[-1] + 1)))
+        cuts = [0] + [r1 for _, r1 in _row_parts(per_row, MAX_HULL_VALUES)]
         bounds = np.searchsorted(pair_row, cuts)  # pairs are sorted by row
         nbounds = np.searchsorted(rows, cuts)
         for a, b, na, nb in zip(bounds[:-1], bounds[1:], nbounds[:-1], nbounds[1:], strict=True):
@@ -184,8 +188,8 @@ class HullBatcher:
         import shapely
 
         net = self.network
-        # One entry per (service, segment): a street reached from both ends has two edges,
-        # and each vertex keeps the earlier of their two times.
+        # One entry per (service, segment); a segment carries at most one edge each way, so
+        # the first and last edge of a run are its two directions (the same edge if one-way).
         key = pair_row * np.int64(net.n_segments) + net.seg[pair_e]
         order = np.argsort(key, kind="stable")
         key = key[order]
@@ -263,6 +267,20 @@ class HullBatcher:
             cut_rows.append(row[cross])
         cut = np.vstack(cuts)
         return np.vstack([xy[inside], cut]), np.concatenate([row[inside], *cut_rows])
+
+
+def _row_parts(weights: np.ndarray, cap: float) -> list[tuple[int, int]]:
+    """Split rows into consecutive ``(start, stop)`` parts whose weights sum to at most ``cap``
+    (a part holds at least one row)."""
+    cum = np.cumsum(weights, dtype=np.float64)
+    parts, start = [], 0
+    while start < weights.size:
+        base = cum[start - 1] if start > 0 else 0.0
+        stop = int(np.searchsorted(cum, base + cap, side="right"))
+        stop = min(weights.size, max(stop, start + 1))
+        parts.append((start, stop))
+        start = stop
+    return parts
 
 
 _DIRECTIONS = ((1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1))
