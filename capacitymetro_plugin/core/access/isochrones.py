@@ -126,6 +126,15 @@ class HullBatcher:
         self.edge_order = np.argsort(network.tail, kind="stable")
         self.edge_start = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(network.tail, minlength=n), out=self.edge_start[1:])
+        # The other direction of each edge's street (-1 if one-way); a street is handled once,
+        # through its first edge ("primary") unless only its other edge is reached.
+        by_seg = np.argsort(network.seg, kind="stable")
+        s_sorted = network.seg[by_seg]
+        pair = np.flatnonzero(s_sorted[1:] == s_sorted[:-1])
+        self.twin = np.full(network.n_edges, -1, dtype=np.int64)
+        self.twin[by_seg[pair]] = by_seg[pair + 1]
+        self.twin[by_seg[pair + 1]] = by_seg[pair]
+        self.primary = (self.twin < 0) | (np.arange(network.n_edges) < self.twin)
         counts = np.diff(network.offsets)
         seg_of = np.repeat(np.arange(counts.size), counts)
         xy = network.coords
@@ -181,23 +190,27 @@ class HullBatcher:
         for a, b, na, nb in zip(bounds[:-1], bounds[1:], nbounds[:-1], nbounds[1:], strict=True):
             if b > a:
                 nodes = (rows[na:nb], node[na:nb], node_t[na:nb])
-                self._fill(out, pair_row[a:b], pair_t[a:b], pair_e[a:b], nodes, limits_s, buffer_m)
+                part = (pair_row[a:b], pair_t[a:b], pair_e[a:b])
+                self._fill(out, block, part, nodes, limits_s, buffer_m)
         return out
 
-    def _fill(self, out, pair_row, pair_t, pair_e, nodes, limits_s, buffer_m) -> None:
+    def _fill(self, out, block, part, nodes, limits_s, buffer_m) -> None:
         import shapely
 
+        pair_row, pair_t, pair_e = part
         net = self.network
-        # One entry per (service, segment); a segment carries at most one edge each way, so
-        # the first and last edge of a run are its two directions (the same edge if one-way).
-        key = pair_row * np.int64(net.n_segments) + net.seg[pair_e]
-        order = np.argsort(key, kind="stable")
-        key = key[order]
-        head = np.r_[True, key[1:] != key[:-1]]
-        tail = np.r_[key[1:] != key[:-1], True]
-        e_a, e_b = pair_e[order][head], pair_e[order][tail]
-        t_a, t_b = pair_t[order][head], pair_t[order][tail]
-        row_u = pair_row[order][head]
+        # One entry per (service, street); a street carries at most one edge each way, and
+        # each vertex keeps the earlier of the two directions' times.
+        twin = self.twin[pair_e]
+        t_twin = np.full(pair_e.size, np.inf)
+        has = twin >= 0
+        t_twin[has] = block[pair_row[has], net.tail[twin[has]]]
+        both = t_twin < limits_s[-1]  # the other direction is reached too
+        own = self.primary[pair_e] | ~both
+        e_a, t_a, row_u = pair_e[own], pair_t[own], pair_row[own]
+        both = both[own]
+        e_b = np.where(both, twin[own], e_a)
+        t_b = np.where(both, t_twin[own], t_a)
         seg_u = net.seg[e_a]
         t_min = np.minimum(t_a, t_b)
         n_row, n_node, n_t = nodes
