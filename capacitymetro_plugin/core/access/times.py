@@ -253,20 +253,135 @@ def od_matrix(
 
     dest = check_nodes(network, dest_nodes, what="destination")
     origins = check_nodes(network, origin_nodes, what="origin")
-    if not sparse:
-        out = np.full((origins.size, dest.size), np.inf)
-        for rows, block in times_from_each(
-            network, origins, cutoff_s=cutoff_s, columns=dest, progress=progress
-        ):
-            out[rows] = block
-        return out
+    out = None if sparse else np.full((origins.size, dest.size), np.inf)
     r_all, c_all, v_all = [], [], []
-    for rows, block in times_from_each(
-        network, origins, cutoff_s=cutoff_s, columns=dest, progress=progress
+    for rows, nodes, block in local_times_from_each(
+        network, origins, cutoff_s=cutoff_s, progress=progress
     ):
-        r, c = np.nonzero(np.isfinite(block))
+        if nodes is None:
+            cols, values = np.arange(dest.size), block[:, dest]
+        else:  # destinations outside the searched crop are beyond the cut-off
+            pos = np.minimum(np.searchsorted(nodes, dest), nodes.size - 1)
+            cols = np.flatnonzero(nodes[pos] == dest)
+            values = block[:, pos[cols]]
+        if out is not None:
+            out[np.ix_(rows, cols)] = values
+            continue
+        r, c = np.nonzero(np.isfinite(values))
         r_all.append(rows[r])
-        c_all.append(c)
-        v_all.append(block[r, c])
+        c_all.append(cols[c])
+        v_all.append(values[r, c])
+    if out is not None:
+        return out
     r, c, v = (np.concatenate(a) for a in (r_all, c_all, v_all))
     return sp.csr_matrix((v, (r, c)), shape=(origins.size, dest.size))
+
+
+# --- searches confined to the area a cut-off can reach --------------------------------------------
+# A crop is used when it holds at most this share of the network's nodes (else the whole graph).
+LOCAL_MAX_SHARE = 0.6
+
+
+def _sub_csr(csr, sub: np.ndarray, n: int):
+    """Return the CSR of the subgraph induced by the sorted nodes ``sub`` (numbered 0..)."""
+    import scipy.sparse as sp
+
+    local = np.full(n, -1, dtype=np.int64)
+    local[sub] = np.arange(sub.size)
+    starts = csr.indptr[sub]
+    counts = csr.indptr[sub + 1] - starts
+    idx = np.repeat(starts - np.cumsum(np.r_[0, counts[:-1]]), counts) + np.arange(counts.sum())
+    heads = local[csr.indices[idx]]
+    keep = heads >= 0
+    row = np.repeat(np.arange(sub.size), counts)[keep]
+    indptr = np.zeros(sub.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row, minlength=sub.size), out=indptr[1:])
+    return sp.csr_matrix(
+        (csr.data[idx[keep]], heads[keep].astype(np.int32), indptr), shape=(sub.size, sub.size)
+    )
+
+
+def local_times_from_each(
+    network: Network,
+    source_nodes: Sequence[int] | np.ndarray,
+    *,
+    cutoff_s: float | None,
+    progress: Progress | None = None,
+):
+    """Yield ``(rows, nodes, block)``: travel times from each source, searched locally.
+
+    A search limited to the cut-off cannot leave the disc of radius cut-off ×
+    :attr:`Network.crow_flies_speed` around its origin, so sources are grouped by square cells
+    of that radius and each group is searched only on the nodes within one radius of its
+    sources' box. The times are exactly those of the
+    whole network (every path within the cut-off stays in the crop); on a metropolitan network
+    far fewer nodes are touched and the blocks are much smaller.
+
+    ``rows`` are positions in ``source_nodes`` (a group at a time, not in order); ``nodes`` the
+    global node index of each column of ``block`` (sorted), or None when the block covers every
+    node; ``block`` has one row per entry of ``rows``, ``inf`` beyond the cut-off and for every
+    node not in ``nodes``.
+    """
+    from scipy.sparse.csgraph import dijkstra
+
+    progress = ensure(progress)
+    src = check_nodes(network, source_nodes, what="source")
+    cutoff = check_cutoff(cutoff_s)
+    radius = cutoff * network.crow_flies_speed
+    n = network.n_nodes
+    if not math.isfinite(radius):
+        for rows, block in times_from_each(network, src, cutoff_s=cutoff_s, progress=progress):
+            yield rows, None, block
+        return
+    radius = radius * (1 + 1e-9) + 1e-6  # rounding of coordinates and times
+    # Square cells of one radius: the nodes within reach of a cell's sources lie in the 3 × 3
+    # cells around it. Nodes are sorted by cell once, so a crop costs its own size, not n.
+    size = max(radius, 1.0)
+    x0, y0 = network.x.min(), network.y.min()
+    ncol = int((network.x.max() - x0) // size) + 1
+    node_cell = ((network.y - y0) // size).astype(np.int64) * ncol + (
+        (network.x - x0) // size
+    ).astype(np.int64)
+    by_cell = np.argsort(node_cell, kind="stable")
+    cell_start = np.searchsorted(node_cell[by_cell], np.arange(node_cell.max() + 2))
+    src_cell = node_cell[src]
+    order = np.argsort(src_cell, kind="stable")
+    cells, first = np.unique(src_cell[order], return_index=True)
+    bounds = np.r_[first, src.size]
+    csr = network.csr
+    done = 0
+    for c, cell in enumerate(cells.tolist()):
+        rows_c = order[bounds[c] : bounds[c + 1]]
+        cy, cx = divmod(cell, ncol)
+        near = [
+            by_cell[cell_start[k] : cell_start[k + 1]]
+            for j in range(max(cy - 1, 0), cy + 2)
+            for i in range(max(cx - 1, 0), min(cx + 2, ncol))
+            if (k := j * ncol + i) < cell_start.size - 1
+        ]
+        cand = np.sort(np.concatenate(near))
+        # The sources' own box (tighter than their cell), widened by the reach.
+        xs, ys = network.x[src[rows_c]], network.y[src[rows_c]]
+        cx_, cy_ = network.x[cand], network.y[cand]
+        sub_nodes = cand[
+            (cx_ >= xs.min() - radius)
+            & (cx_ <= xs.max() + radius)
+            & (cy_ >= ys.min() - radius)
+            & (cy_ <= ys.max() + radius)
+        ]
+        if sub_nodes.size > LOCAL_MAX_SHARE * n:  # little to gain: search the whole graph
+            graph, nodes, src_local = csr, None, src[rows_c]
+        else:
+            graph, nodes = _sub_csr(csr, sub_nodes, n), sub_nodes
+            src_local = np.searchsorted(nodes, src[rows_c])
+        chunk = max(1, MAX_BLOCK_VALUES // max(graph.shape[0], 1))
+        for start in range(0, rows_c.size, chunk):
+            progress.report(done / src.size, "Travel times")
+            rows = rows_c[start : start + chunk]
+            uniq, inv = np.unique(src_local[start : start + chunk], return_inverse=True)
+            block = np.atleast_2d(
+                dijkstra(graph, directed=True, indices=uniq, limit=_limit(cutoff))
+            )
+            done += rows.size
+            yield rows, nodes, block[inv]
+    progress.report(1.0, "Travel times")

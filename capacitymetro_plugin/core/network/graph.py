@@ -108,6 +108,24 @@ class Network:
         np.cumsum(np.bincount(t, minlength=n), out=indptr[1:])
         return sp.csr_matrix((w.astype(np.float64), h.astype(np.int32), indptr), shape=(n, n))
 
+    @cached_property
+    def crow_flies_speed(self) -> float:
+        """The largest straight-line speed (m/s) of any edge, tail to head.
+
+        No path moves away from its origin faster than this, so a search limited to ``t``
+        seconds stays within ``t`` × this speed of its origin. ``inf`` when an edge of zero
+        time joins two distinct places (then no such bound holds).
+        """
+        if self.n_edges == 0:
+            return 0.0
+        span = np.hypot(
+            self.x[self.head] - self.x[self.tail], self.y[self.head] - self.y[self.tail]
+        )
+        if ((self.time_s <= 0) & (span > 0)).any():
+            return float("inf")
+        moving = self.time_s > 0
+        return float((span[moving] / self.time_s[moving]).max()) if moving.any() else 0.0
+
     def segment_lines(self, segments: np.ndarray | None = None) -> np.ndarray:
         """Return shapely LineStrings for ``segments`` (all when None), in stored direction."""
         import shapely

@@ -4,6 +4,7 @@ import pytest
 from netfixtures import grid_lines, key_of, nx_from_lines
 
 from capacitymetro_plugin.core.access import nearest_times, od_matrix
+from capacitymetro_plugin.core.access.times import local_times_from_each
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.core.network import network_from_lines
 
@@ -91,3 +92,89 @@ def test_bad_inputs(grid):
         nearest_times(net, [0, 1], extra_delay_s=[1.0])
     with pytest.raises(InputError, match="zero or more"):
         nearest_times(net, [0], extra_delay_s=[-1.0])
+
+
+def _full_times(net, sources, cutoff):
+    from scipy.sparse.csgraph import dijkstra
+
+    return np.atleast_2d(dijkstra(net.csr, indices=sources, limit=cutoff))
+
+
+def _gather_local(net, sources, cutoff):
+    """Run the local search and spread its blocks back over all nodes."""
+    got = np.full((len(sources), net.n_nodes), np.nan)
+    cropped = []
+    for rows, nodes, block in local_times_from_each(net, sources, cutoff_s=cutoff):
+        assert np.isnan(got[rows]).all()  # each source comes exactly once
+        got[rows] = np.inf
+        if nodes is None:
+            got[rows] = block
+        else:
+            assert np.all(np.diff(nodes) > 0) and block.shape == (rows.size, nodes.size)
+            got[np.ix_(rows, nodes)] = block
+        cropped.append(nodes is not None and nodes.size < net.n_nodes)
+    assert not np.isnan(got).any()
+    return got, cropped
+
+
+def test_local_searches_equal_networkx_and_crop_the_graph():
+    lines = grid_lines(20)  # 1.9 km square
+    net = network_from_lines(lines)
+    G = nx_from_lines(lines, 4.5)
+    keys = [key_of(x, y) for x, y in zip(net.x, net.y, strict=False)]
+    sources = [0, 1, 77, 143, 143, 399, 210]
+    # 330 s ≈ 412 m: junctions 400 m away along a street are just within reach.
+    got, cropped = _gather_local(net, sources, 330.0)
+    assert any(cropped)
+    for i, s in enumerate(sources):
+        ref = nx.single_source_dijkstra_path_length(G, keys[s], cutoff=330.0, weight="weight")
+        want = np.array([ref.get(k, np.inf) for k in keys])
+        assert np.array_equal(np.isfinite(got[i]), np.isfinite(want))
+        fin = np.isfinite(want)
+        assert np.max(np.abs(got[i][fin] - want[fin])) < 1e-6
+
+
+def test_a_fast_street_widens_the_crop_and_times_stay_exact():
+    import dataclasses
+
+    net = network_from_lines(grid_lines(12))
+    fast = dataclasses.replace(net, time_s=net.time_s.copy())
+    # One long chain of streets is made ten times faster (a tram line, say).
+    row = np.flatnonzero(
+        np.isclose(net.y[net.tail], net.y.min()) & np.isclose(net.y[net.head], net.y.min())
+    )
+    fast.time_s[row] /= 10.0
+    assert fast.crow_flies_speed == pytest.approx(10 * net.crow_flies_speed, rel=0.05)
+    sources = [0, 5, 70]
+    got, _ = _gather_local(fast, sources, 120.0)
+    want = _full_times(fast, sources, 120.0)
+    assert np.array_equal(np.isfinite(got), np.isfinite(want))
+    fin = np.isfinite(want)
+    assert np.max(np.abs(got[fin] - want[fin])) < 1e-9
+    # The cut-off is reached 10x farther along the fast street than on foot.
+    assert np.isfinite(got[0]).sum() > np.isfinite(_full_times(net, [0], 120.0)).sum()
+
+
+def test_a_zero_time_edge_between_places_searches_the_whole_graph():
+    import dataclasses
+
+    net = network_from_lines(grid_lines(12))
+    odd = dataclasses.replace(net, time_s=net.time_s.copy())
+    odd.time_s[:2] = 0.0  # e.g. a lift or a ferry without a time: no distance bound holds
+    assert odd.crow_flies_speed == np.inf
+    got, cropped = _gather_local(odd, [0, 100], 100.0)
+    assert not any(cropped)
+    want = _full_times(odd, [0, 100], 100.0)
+    assert np.array_equal(np.isfinite(got), np.isfinite(want))
+
+
+def test_od_matrix_with_local_searches_equals_the_whole_graph():
+    net = network_from_lines(grid_lines(12))
+    o = [0, 13, 143, 70]
+    d = np.arange(0, net.n_nodes, 3)
+    cut = od_matrix(net, o, d, cutoff_s=200)
+    want = _full_times(net, o, 200.0)[:, d]
+    assert np.array_equal(np.isfinite(cut), np.isfinite(want))
+    assert np.allclose(cut[np.isfinite(want)], want[np.isfinite(want)])
+    sp = od_matrix(net, o, d, cutoff_s=200, sparse=True)
+    assert sp.nnz == np.isfinite(want).sum()
