@@ -182,9 +182,9 @@ def test_hull_cuts_each_direction_of_a_street_at_its_own_reach():
 
 @pytest.mark.parametrize("max_values", [None, 50])
 def test_hull_block_of_services_equals_one_service_at_a_time(net, monkeypatch, max_values):
-    iso_mod = __import__("capacitymetro_plugin.core.access.isochrones", fromlist=["x"])
+    hull_mod = __import__("capacitymetro_plugin.core.access.hulls", fromlist=["x"])
     if max_values:  # force the block to be split into many small parts
-        monkeypatch.setattr(iso_mod, "MAX_HULL_VALUES", max_values)
+        monkeypatch.setattr(hull_mod, "MAX_HULL_VALUES", max_values)
     where = [(X0 + 300, Y0 + 400), (X0 + 20, Y0 + 900), (X0 + 850, Y0 + 130), (X0 + 500, Y0)]
     svc = points(where, service_id=["a", "b", "c", "d"])
     both = isochrones(net, svc, thresholds_min=(1, 3, 6), method="hull", bands="disjoint")
