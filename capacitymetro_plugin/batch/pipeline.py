@@ -211,14 +211,20 @@ def step_isochrones(config: Config, net, services, summary: Summary, progress: P
         summary.numbers[f"isochrone_{row['threshold_min']:g}min_km2"] = round(
             float(row["area_km2"]), 2
         )
-    terr = territories(
-        net,
-        services,
-        cutoff_s=max(config.thresholds_min) * 60,
-        output="edges",  # street pieces: fast; polygons take minutes on a city network
-        progress=progress.step(0.6, 1.0),
-    )
-    _write(summary, terr, "territories")
+    # Street pieces (drawn under the maps) and areas (one polygon per service); both take
+    # well under a second on a city network.
+    for output, layer, (a, b) in (
+        ("edges", "territories", (0.6, 0.8)),
+        ("polygons", "territory_areas", (0.8, 1.0)),
+    ):
+        terr = territories(
+            net,
+            services,
+            cutoff_s=max(config.thresholds_min) * 60,
+            output=output,
+            progress=progress.step(a, b),
+        )
+        _write(summary, terr, layer)
 
 
 def _foreign_by_comune(config: Config, folder: Path | None, summary: Summary, progress: Progress):

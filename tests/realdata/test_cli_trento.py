@@ -52,7 +52,15 @@ def test_outputs_written(trento_run):
     import fiona
 
     layers = set(fiona.listlayers(str(out / "capacitymetro.gpkg")))
-    assert {"services", "isochrones", "territories", "coverage_zones", "gaps", "e2sfca"} <= layers
+    assert {
+        "services",
+        "isochrones",
+        "territories",
+        "territory_areas",
+        "coverage_zones",
+        "gaps",
+        "e2sfca",
+    } <= layers
     for name in (
         "population_grid.tif",
         "coverage.csv",
@@ -110,6 +118,20 @@ def test_coverage_table_matches_the_cells(trento_run):
     assert 5 < served < 95  # some people are near a service, many are not
     within = [row[f"foreign_within_{t}"] for t in (5, 10, 15, 20, 30)]
     assert within == sorted(within)
+
+
+def test_territory_areas_hold_their_own_streets(trento_run):
+    """One area per service that has streets, and each street piece lies in its service's area."""
+    out, _ = trento_run
+    gpkg = out / "capacitymetro.gpkg"
+    streets = gpd.read_file(gpkg, layer="territories")
+    areas = gpd.read_file(gpkg, layer="territory_areas")
+    assert areas["service_id"].is_unique
+    assert set(areas["service_id"]) == set(streets["service_id"])
+    mid = streets.geometry.interpolate(0.5, normalized=True)
+    owner = areas.set_index("service_id").geometry
+    inside = [owner[sid].contains(p) for sid, p in zip(streets["service_id"], mid, strict=True)]
+    assert np.mean(inside) > 0.95, np.mean(inside)
 
 
 def test_walking_times_match_networkx(trento_run):
