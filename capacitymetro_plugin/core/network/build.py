@@ -2,7 +2,7 @@
 
 Every builder projects to a metric CRS (the WGS84/UTM zone of the data unless told otherwise),
 applies per-mode speeds and street permissions, and keeps the largest connected part of the
-network, saying through ``progress.info`` how much was dropped.
+network (strongly connected for car), saying through ``progress.info`` how much was dropped.
 """
 
 from __future__ import annotations
@@ -30,7 +30,10 @@ from capacitymetro_plugin.core.progress import Progress, ensure
 from .graph import Network, from_segments
 from .speeds import allowed, car_speed, check_mode, first_class, resolve_speeds
 
-_EXTRA_WAY_TAGS = ("foot", "bicycle", "motor_vehicle", "motorcar")
+_EXTRA_WAY_TAGS = ("foot", "bicycle", "motor_vehicle", "motorcar", "vehicle")
+# Travel time (s) of each unsimplified OSM edge, summed when osmnx merges edges: a merged edge
+# may join ways with different speeds (a 10 km/h stretch and a 50 km/h one).
+_TIME_ATTR = "capacitymetro_time_s"
 _OSMNX_NETWORK_TYPE = {"walk": "walk", "bike": "bike", "car": "drive"}
 
 
@@ -43,10 +46,21 @@ def _edge_speed(mode: str, tags: Mapping[str, Any], table: Mapping[str, float]) 
 def finish_network(
     net: Network, *, keep_largest: bool = True, progress: Progress | None = None
 ) -> Network:
-    """Check a freshly built network and keep its largest connected part (reporting the rest)."""
+    """Check a freshly built network and keep its largest connected part (reporting the rest).
+
+    Walk and bike networks are two-way, so connected means joined by streets. A car network
+    has one-way streets: its largest *strongly* connected part is kept, where every node can
+    reach every other node. Nodes a car can enter but not leave (or leave but never reach)
+    are dropped, so no service or resident is snapped to such a trap.
+    """
     progress = ensure(progress)
     net.check_usable()
-    n_comp, labels = net.components()
+    if net.mode == "car":
+        from scipy.sparse.csgraph import connected_components
+
+        n_comp, labels = connected_components(net.csr, directed=True, connection="strong")
+    else:
+        n_comp, labels = net.components()
     net.meta["components"] = int(n_comp)
     if n_comp > 1:
         sizes = np.bincount(labels)
@@ -59,7 +73,7 @@ def finish_network(
                 f"La rete ha {n_comp} parti scollegate: tenuta la più grande ({big:,} nodi), "
                 f"scartati {dropped:,} nodi."
             )
-            net = net.largest_component()
+            net = net.subnetwork(labels == int(np.argmax(sizes)))
             net.meta["dropped_nodes"] = int(dropped)
         else:
             progress.info(
@@ -150,6 +164,7 @@ def network_from_nx(
             continue
         iu, iv = index[u], index[v]
         length = float(data.get("length", np.nan))
+        seconds = data.get(_TIME_ATTR)
         if mode != "car":
             key = (min(iu, iv), max(iu, iv), round(length, 2))
             if key in seen:
@@ -158,7 +173,10 @@ def network_from_nx(
         seg_u.append(iu)
         seg_v.append(iv)
         lengths.append(length)
-        speeds_kmh.append(_edge_speed(mode, data, table))
+        if seconds is not None and length > 0 and float(seconds) > 0:
+            speeds_kmh.append(3.6 * length / float(seconds))  # the merged ways' own speeds
+        else:
+            speeds_kmh.append(_edge_speed(mode, data, table))
         geoms.append(data.get("geometry"))
     if not seg_u:
         raise NetworkError(
@@ -310,13 +328,14 @@ def network_from_osm(
     crs
         Target EPSG; default the UTM zone of the data.
     keep_largest
-        Keep only the largest connected part (reported through ``progress.info``).
+        Keep only the largest connected part (strongly connected for car; reported through
+        ``progress.info``).
     """
     import networkx as nx
     import osmnx as ox
 
     mode = check_mode(mode)
-    resolve_speeds(mode, speeds)  # fail early on bad speeds
+    table = resolve_speeds(mode, speeds)  # fail early on bad speeds
     progress = ensure(progress)
     path = Path(path)
     if not path.exists():
@@ -356,7 +375,9 @@ def network_from_osm(
             fix_it="Scegli un'altra modalità o un estratto più ampio.",
         )
     progress.report(0.5, "Simplifying the street graph")
-    G = ox.simplification.simplify_graph(G)
+    for _, _, d in G.edges(data=True):
+        d[_TIME_ATTR] = float(d["length"]) / (_edge_speed(mode, d, table) / 3.6)
+    G = ox.simplification.simplify_graph(G, edge_attr_aggs={"length": sum, _TIME_ATTR: sum})
     nx.freeze(G)
     progress.report(0.8, "Building the array network")
     return network_from_nx(

@@ -113,12 +113,19 @@ EXCLUDED_HIGHWAYS: dict[str, frozenset[str]] = {
             "platform",
             "sidewalk",
             "crossing",
+            "services",
+            "rest_area",
             "no",
         }
     ),
 }
 
-_MODE_ACCESS_TAGS = {"walk": ("foot",), "bike": ("bicycle",), "car": ("motor_vehicle", "motorcar")}
+# Mode-specific access tags, most specific first (OSM: motorcar > motor_vehicle > vehicle > access).
+_MODE_ACCESS_TAGS = {
+    "walk": ("foot",),
+    "bike": ("bicycle", "vehicle"),
+    "car": ("motorcar", "motor_vehicle", "vehicle"),
+}
 _NO_ACCESS = {"no", "private"}
 
 

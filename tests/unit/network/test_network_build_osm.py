@@ -30,11 +30,11 @@ WAYS = [
 ]
 
 
-def write_osm(path):
+def write_osm(path, nodes=NODES, ways=WAYS):
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="test">']
-    for nid, (lon, lat) in NODES.items():
+    for nid, (lon, lat) in nodes.items():
         lines.append(f'<node id="{nid}" version="1" lat="{lat}" lon="{lon}"/>')
-    for wid, refs, tags in WAYS:
+    for wid, refs, tags in ways:
         lines.append(f'<way id="{wid}" version="1">')
         lines += [f'<nd ref="{r}"/>' for r in refs]
         lines += [f'<tag k="{k}" v="{v}"/>' for k, v in tags.items()]
@@ -63,6 +63,49 @@ def test_car_from_osm_respects_oneway_and_maxspeed(tmp_path):
     assert pairs == {(1, 3), (3, 6), (6, 3)}  # one-way eastwards; the motorway both ways
     res = np.flatnonzero((ids[net.tail] == 1) & (ids[net.head] == 3))[0]
     assert net.time_s[res] == pytest.approx(net.length_m[res] / (30 / 3.6))
+
+
+def test_car_time_of_a_street_merged_from_ways_with_different_speeds(tmp_path):
+    # Regression (Trento: 195 of 13,906 car edges off by up to 44 s): simplification merges
+    # a 10 km/h way and a class-speed (residential, 30 km/h) way into one edge; the edge took
+    # the lowest maxspeed over its whole length. Its time is the sum of the two ways' times.
+    nodes = {1: (11.1200, 46.0700), 2: (11.1210, 46.0700), 3: (11.1220, 46.0700)}
+    ways = [
+        (20, [1, 2], {"highway": "residential", "maxspeed": "10"}),
+        (21, [2, 3], {"highway": "residential"}),
+    ]
+    net = network_from_osm(write_osm(tmp_path / "two.osm", nodes, ways), mode="car")
+    assert net.n_nodes == 2 and net.n_edges == 2  # 1 <-> 3, node 2 simplified away
+    half = net.length_m[0] / 2  # the two ways are equally long (77.2 m)
+    assert half == pytest.approx(77.2, rel=0.01)
+    expected = half / (10 / 3.6) + half / (30 / 3.6)
+    assert np.allclose(net.time_s, expected, rtol=1e-9)
+    # A class-speed override applies to its own way only.
+    slower = network_from_osm(tmp_path / "two.osm", mode="car", speeds={"residential": 20})
+    assert np.allclose(slower.time_s, half / (10 / 3.6) + half / (20 / 3.6), rtol=1e-9)
+
+
+def test_car_keeps_the_largest_strongly_connected_part(tmp_path):
+    # Regression (Trento: 94 car nodes could be entered but not left, or the reverse): a
+    # two-way street with a one-way spur to a dead end. A car going down the spur is stuck,
+    # so the spur's end is dropped; walking keeps it.
+    nodes = {
+        1: (11.1200, 46.0700),
+        2: (11.1210, 46.0700),
+        3: (11.1220, 46.0700),
+        5: (11.1210, 46.0710),
+    }
+    ways = [
+        (30, [1, 2, 3], {"highway": "residential"}),
+        (31, [2, 5], {"highway": "residential", "oneway": "yes"}),
+    ]
+    path = write_osm(tmp_path / "trap.osm", nodes, ways)
+    net = network_from_osm(path, mode="car")
+    assert 5 not in set(net.node_id.tolist()) and net.meta["dropped_nodes"] == 1
+    assert ((net.node_id[net.tail] == 2) & (net.node_id[net.head] == 5)).sum() == 0
+    kept = network_from_osm(path, mode="car", keep_largest=False)
+    assert 5 in set(kept.node_id.tolist()) and kept.meta["components"] == 2
+    assert 5 in set(network_from_osm(path, mode="walk").node_id.tolist())
 
 
 def test_osm_errors(tmp_path):

@@ -63,3 +63,16 @@ def test_permissions_per_mode():
     assert not allowed("walk", {"highway": "residential", "foot": "no"})
     assert allowed("walk", {"highway": "service", "access": "private", "foot": "yes"})
     assert not allowed("car", {"highway": "residential", "access": "private"})
+
+
+def test_car_access_most_specific_tag_wins():
+    # OSM access hierarchy: motorcar > motor_vehicle > vehicle > access.
+    assert allowed("car", {"highway": "residential", "motor_vehicle": "no", "motorcar": "yes"})
+    assert not allowed("car", {"highway": "residential", "motor_vehicle": "yes", "motorcar": "no"})
+    assert not allowed("car", {"highway": "residential", "vehicle": "no"})
+    assert allowed("car", {"highway": "residential", "vehicle": "no", "motor_vehicle": "yes"})
+    assert not allowed("bike", {"highway": "residential", "vehicle": "no"})
+    assert allowed("walk", {"highway": "residential", "vehicle": "no"})
+    # A motorway service area outline (Trento has three) is not a road.
+    assert not allowed("car", {"highway": "services"})
+    assert not allowed("car", {"highway": "rest_area", "area": "yes"})
