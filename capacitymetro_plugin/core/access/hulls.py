@@ -26,6 +26,10 @@ from capacitymetro_plugin.core.network.graph import Network
 
 # (service, node) values the batched hull handles at once: bounds its temporary memory.
 MAX_HULL_VALUES = 4_000_000
+# Segments per street piece (the unit tested before a street gives points).
+PIECE_SEGMENTS = 4
+# Test new points against the polygons before the hull (1) or leave them to GEOS (0).
+DROP_POINTS = 1
 # Directions of the finer inner polygon that drops streets deep inside each hull.
 FINE_DIRECTIONS = 16
 
@@ -67,6 +71,20 @@ class HullBatcher:
             for fn, j in ((np.minimum, 0), (np.minimum, 1), (np.maximum, 0), (np.maximum, 1))
         ]
         self.star = star_boxes(network, self.box, self.edge_order, self.edge_start)
+        # Each street cut into pieces of PIECE_SEGMENTS segments (consecutive pieces share a
+        # vertex), with their bounding boxes: only pieces near a hull's edge give points.
+        n_piece = np.maximum((counts - 1 + PIECE_SEGMENTS - 1) // PIECE_SEGMENTS, 0)
+        self.piece_start = np.zeros(counts.size + 1, dtype=np.int64)
+        np.cumsum(n_piece, out=self.piece_start[1:])
+        owner = np.repeat(np.arange(counts.size), n_piece)
+        k_in = np.arange(owner.size) - self.piece_start[owner]
+        self.piece_v0 = network.offsets[owner] + k_in * PIECE_SEGMENTS
+        self.piece_nv = np.minimum(PIECE_SEGMENTS, counts[owner] - 1 - k_in * PIECE_SEGMENTS) + 1
+        last = self.piece_v0 + self.piece_nv - 1
+        self.piece_box = [
+            fn(fn.reduceat(xy[:, j], self.piece_v0), xy[last, j]) if owner.size else np.empty(0)
+            for fn, j in ((np.minimum, 0), (np.minimum, 1), (np.maximum, 0), (np.maximum, 1))
+        ]
         # A reached node is a hull point unless it is a start with no street (nothing to walk).
         self.has_out = self.edge_start[1:] > self.edge_start[:-1]
 
@@ -159,12 +177,12 @@ class HullBatcher:
             keep = _outside([coarse, fine], [b[seg] for b in self.box], e_row)
             e_row, e_edge, e_t, seg = e_row[keep], e_edge[keep], e_t[keep], seg[keep]
             whole = e_t + net.time_s[e_edge] <= limit
-            xy, r = self._inner_vertices(seg[whole], e_row[whole])
+            xy, r = self._inner_vertices(seg[whole], e_row[whole], (coarse, fine))
             pts.append(xy)
             pts_row.append(r)
             part = ~whole
             carry = (e_row[part], e_edge[part], e_t[part])
-            xy, r = self._partial_points(*carry, limit)
+            xy, r = self._partial_points(*carry, limit, (coarse, fine))
             pts.append(xy)
             pts_row.append(r)
             # The hull at this limit: the previous hull's corners and the new points.
@@ -178,12 +196,14 @@ class HullBatcher:
             if i > 0:
                 out[~changed, i] = out[~changed, i - 1]
             old = changed[hull_row]
-            all_xy = np.vstack([hull_xy[old], *pts])
+            new_xy = np.vstack(pts)
+            if DROP_POINTS:
+                keep = _outside([coarse, fine], [new_xy[:, 0], new_xy[:, 1]], new_row)
+                new_xy, new_row = new_xy[keep], new_row[keep]
+            all_xy = np.vstack([hull_xy[old], new_xy])
             all_row = np.concatenate([hull_row[old], new_row])
             grp_order = np.argsort(all_row, kind="stable")
             all_xy, all_row = all_xy[grp_order], all_row[grp_order]
-            keep = _outside([coarse, fine], [all_xy[:, 0], all_xy[:, 1]] * 2, all_row)
-            all_xy, all_row = all_xy[keep], all_row[keep]
             rows_i, first, index = np.unique(all_row, return_index=True, return_inverse=True)
             # The hull of a line is the hull of its vertices; lines are built straight from
             # the coordinates (no point objects). Each group's first point is repeated so
@@ -210,30 +230,54 @@ class HullBatcher:
         edge = self.edge_order[first + np.arange(first.size)]
         return np.repeat(row, n_out), edge, np.repeat(t, n_out)
 
-    def _inner_vertices(self, seg, row):
-        """Return the vertices of the streets ``seg`` except their two ends, with their rows."""
-        net = self.network
-        start = net.offsets[seg] + 1
-        n_in = net.offsets[seg + 1] - start - 1
-        big = n_in > 0
-        start, n_in, row = start[big], n_in[big], row[big]
-        vidx = np.repeat(start - np.cumsum(np.r_[0, n_in[:-1]]), n_in) + np.arange(n_in.sum())
-        return net.coords[vidx], np.repeat(row, n_in)
+    def _pieces(self, seg, row, polys, first_t=None):
+        """Return (piece, owner) of the pieces of streets ``seg`` not inside their polygons
+        (and, given ``first_t(piece, owner)``, reached: the time at their first vertex in the
+        edge's direction within the limit)."""
+        lo = self.piece_start[seg]
+        n = self.piece_start[seg + 1] - lo
+        owner = np.repeat(np.arange(seg.size), n)
+        piece = np.repeat(lo - np.cumsum(np.r_[0, n[:-1]]), n) + np.arange(owner.size)
+        if first_t is not None:
+            keep = first_t(piece, owner)
+            piece, owner = piece[keep], owner[keep]
+        keep = _outside(polys, [b[piece] for b in self.piece_box], row[owner])
+        return piece[keep], owner[keep]
 
-    def _partial_points(self, row_k, e, te, limit):
-        """Return the vertices within ``limit`` and the cut point of each partly reached edge."""
+    def _inner_vertices(self, seg, row, polys):
+        """Return the vertices of the wholly reached streets ``seg`` (rows ``row``) that lie in
+        pieces not inside the polygons, each piece without its last vertex."""
+        piece, owner = self._pieces(seg, row, polys)
+        n = self.piece_nv[piece] - 1
+        vidx = np.repeat(self.piece_v0[piece] - np.cumsum(np.r_[0, n[:-1]]), n)
+        vidx += np.arange(vidx.size)
+        return self.network.coords[vidx], np.repeat(row[owner], n)
+
+    def _partial_points(self, row_k, e, te, limit, polys):
+        """Return the vertices within ``limit`` and the cut point of each partly reached edge
+        (pieces inside the polygons left out)."""
         net = self.network
-        seg = net.seg[e]
-        start = net.offsets[seg]
-        n_vert = net.offsets[seg + 1] - start
-        owner = np.repeat(np.arange(seg.size), n_vert)
-        vidx = np.repeat(start - np.cumsum(np.r_[0, n_vert[:-1]]), n_vert) + np.arange(owner.size)
+
+        def reached(piece, owner):
+            ev = e[owner]
+            rev = net.seg_reversed[ev]
+            v = np.where(rev, self.piece_v0[piece] + self.piece_nv[piece] - 1, self.piece_v0[piece])
+            f = np.where(rev, 1.0 - self.frac[v], self.frac[v])
+            return te[owner] + f * net.time_s[ev] <= limit
+
+        piece, p_owner = self._pieces(net.seg[e], row_k, polys, reached)
+        n_vert = self.piece_nv[piece]
+        vidx = np.repeat(self.piece_v0[piece] - np.cumsum(np.r_[0, n_vert[:-1]]), n_vert)
+        vidx += np.arange(vidx.size)
+        owner = np.repeat(p_owner, n_vert)  # the edge of each vertex
+        piece_of = np.repeat(np.arange(piece.size), n_vert)
         frac = self.frac[vidx]
         xy = net.coords[vidx]
-        f = np.where(net.seg_reversed[e][owner], 1.0 - frac, frac)
-        tv = te[owner] + f * net.time_s[e][owner]
+        ev = e[owner]
+        f = np.where(net.seg_reversed[ev], 1.0 - frac, frac)
+        tv = te[owner] + f * net.time_s[ev]
         ins = tv <= limit
-        same = owner[1:] == owner[:-1]
+        same = piece_of[1:] == piece_of[:-1]
         cross = np.flatnonzero(same & (ins[1:] != ins[:-1]))
         t0, t1 = tv[cross], tv[cross + 1]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -270,39 +314,8 @@ def _row_parts(weights: np.ndarray, cap: float) -> list[tuple[int, int]]:
     return parts
 
 
+_CHUNK = 4096
 _DIRECTIONS = ((1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1))
-
-
-def _extremes(px: np.ndarray, py: np.ndarray, grp: np.ndarray) -> tuple[np.ndarray, list]:
-    """Return (starts of the groups, per direction the index of each group's extreme point).
-
-    ``grp`` must be sorted; the directions go counter-clockwise, so the extreme points are the
-    corners of a convex octagon (some may repeat) inside the group's convex hull.
-    """
-    starts = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]])
-    size = np.diff(np.r_[starts, grp.size])
-    s, d = px + py, px - py
-    firsts = []
-    for proj, fn in (
-        (px, np.maximum),
-        (s, np.maximum),
-        (py, np.maximum),
-        (d, np.minimum),
-        (px, np.minimum),
-        (s, np.minimum),
-        (py, np.minimum),
-        (d, np.maximum),
-    ):
-        best = np.repeat(fn.reduceat(proj, starts), size)
-        hit = np.flatnonzero(proj == best)
-        firsts.append(hit[np.r_[True, grp[hit[1:]] != grp[hit[:-1]]]])
-    return starts, firsts
-
-
-def _octagons(px: np.ndarray, py: np.ndarray, grp: np.ndarray) -> tuple[np.ndarray, list, list]:
-    """Return (group ids, corner x per direction, corner y per direction) for sorted ``grp``."""
-    starts, firsts = _extremes(px, py, grp)
-    return grp[starts], [px[f] for f in firsts], [py[f] for f in firsts]
 
 
 class Octagons:
@@ -321,6 +334,12 @@ class Octagons:
             a = 2 * np.pi * np.arange(n_dir) / n_dir
             self.dirs = np.column_stack([np.cos(a), np.sin(a)])
         self.cx = np.full((n_dir, n_rows), np.nan)
+        # Edges in an order spread around the polygon (0, n/2, n/4, 3n/4, ...).
+        self.order = [0]
+        step = n_dir
+        while len(self.order) < n_dir:
+            step = max(1, step // 2)
+            self.order += [j for j in range(0, n_dir, step) if j not in self.order]
         self.cy = np.full((n_dir, n_rows), np.nan)
         self.seen = np.zeros(n_rows, dtype=bool)
         self.any = False
@@ -347,7 +366,8 @@ class Octagons:
         self._edges = None
 
     def edges(self):
-        """Per polygon edge ``(dx, dy, c)``: a point is strictly left where dx*y - dy*x > c."""
+        """Per polygon edge and service ``(dx, dy, c)``, each of shape (directions, services):
+        a point is strictly left of the edge where ``dx*y - dy*x > c``."""
         if self._edges is None:
             cx, cy = self.cx, self.cy
             dx = np.roll(cx, -1, axis=0) - cx
@@ -362,18 +382,35 @@ class Octagons:
         return self._edges
 
     def box_inside(self, box: list, g: np.ndarray) -> np.ndarray:
-        """Return where boxes ``(xmin, ymin, xmax, ymax)`` lie strictly inside polygon ``g``."""
+        """Return where boxes ``(xmin, ymin, xmax, ymax)`` lie strictly inside polygon ``g``
+        (boxes given as two arrays ``(x, y)`` are points)."""
         dx, dy, c = self.edges()
-        out = np.empty(g.size, dtype=bool)
-        # A few thousand boxes at a time: small temporaries stay in cache.
-        for a0 in range(0, g.size, 4096):
-            xmin, ymin, xmax, ymax = (b[a0 : a0 + 4096] for b in box)
-            gg = g[a0 : a0 + 4096]
-            a, b = dx[:, gg], dy[:, gg]
-            # The smallest dx*y - dy*x over the box's corners.
-            low = np.minimum(a * ymin, a * ymax)
-            low -= np.maximum(b * xmin, b * xmax)
-            out[a0 : a0 + 4096] = (low > c[:, gg]).all(axis=0)
+        out = np.zeros(g.size, dtype=bool)
+        # A few thousand boxes at a time (small temporaries stay in cache); the edges are
+        # taken in an order that spreads them around the polygon, and every few edges the
+        # boxes already found outside are left out.
+        for a0 in range(0, g.size, _CHUNK):
+            idx = np.arange(a0, min(a0 + _CHUNK, g.size))
+            part = [b[idx] for b in box]
+            gg = g[idx]
+            ok = None
+            for n, j in enumerate(self.order):
+                a, b = dx[j][gg], dy[j][gg]
+                # The smallest dx*y - dy*x over the box's corners.
+                if len(part) == 2:
+                    low = a * part[1]
+                    low -= b * part[0]
+                else:
+                    low = np.minimum(a * part[1], a * part[3])
+                    low -= np.maximum(b * part[0], b * part[2])
+                this = low > c[j][gg]
+                ok = this if ok is None else ok & this
+                if n % 4 == 3 and n + 1 < len(self.order):
+                    k = np.flatnonzero(ok)
+                    idx, gg, part, ok = idx[k], gg[k], [p[k] for p in part], None
+                    if idx.size == 0:
+                        break
+            out[idx if ok is None else idx[ok]] = True
         return out
 
 
@@ -387,39 +424,3 @@ def _outside(polys: list, box: list, g: np.ndarray) -> np.ndarray:
     out = np.zeros(g.size, dtype=bool)
     out[keep] = True
     return out
-
-
-def _box_inside(box: list, g: np.ndarray, cx: list, cy: list) -> np.ndarray:
-    """Return where boxes ``(xmin, ymin, xmax, ymax)`` lie strictly inside octagon ``g``."""
-    xmin, ymin, xmax, ymax = box
-    inside = np.ones(g.size, dtype=bool)
-    for i in range(8):
-        ax, ay = cx[i][g], cy[i][g]
-        dx, dy = cx[(i + 1) % 8][g] - ax, cy[(i + 1) % 8][g] - ay
-        # The box corner that minimises dx * (y - ay) - dy * (x - ax).
-        y = np.where(dx > 0, ymin, ymax)
-        x = np.where(dy > 0, xmax, xmin)
-        cross = dx * (y - ay) - dy * (x - ax)
-        # A repeated corner (two directions share an extreme point) is no edge: skip it.
-        inside &= (cross > 0) | ((dx == 0) & (dy == 0))
-    # An octagon of one point (all corners equal) contains nothing.
-    return inside & ~((cx[0][g] == cx[4][g]) & (cy[2][g] == cy[6][g]))
-
-
-def _drop_inner_points(pts: np.ndarray, grp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Drop points strictly inside the octagon of each group's extreme points (Akl–Toussaint).
-
-    ``grp`` must be sorted. Such points can never be hull corners, so the hulls do not change
-    while far fewer points reach GEOS.
-    """
-    if grp.size < 64:
-        return pts, grp
-    px, py = pts[:, 0].copy(), pts[:, 1].copy()
-    starts, firsts = _extremes(px, py, grp)
-    size = np.diff(np.r_[starts, grp.size])
-    g = np.repeat(np.arange(starts.size), size)
-    cx, cy = [px[f] for f in firsts], [py[f] for f in firsts]
-    inner = _box_inside([px, py, px, py], g, cx, cy)
-    for f in firsts:  # extreme points stay (a group of one repeated point keeps it)
-        inner[f] = False
-    return pts[~inner], grp[~inner]
