@@ -1,0 +1,198 @@
+"""The batched convex-hull isochrones (core/access/hulls.py) against plain shapely references."""
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from netfixtures import CRS, X0, Y0
+from scipy.sparse.csgraph import dijkstra
+from shapely.geometry import LineString
+
+from capacitymetro_plugin.core.access import hulls
+from capacitymetro_plugin.core.access.hulls import HullBatcher, Octagons
+from capacitymetro_plugin.core.network import network_from_lines
+
+LIMITS = [60.0, 150.0, 240.0, 400.0]
+
+
+def wiggly_grid(n=7, spacing=120.0, seed=3):
+    """A street grid whose streets wander sideways through 4 to 17 vertices each."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n):
+        for j in range(n):
+            x, y = X0 + i * spacing, Y0 + j * spacing
+            for dx, dy in ((1, 0), (0, 1)):
+                if i + dx >= n or j + dy >= n:
+                    continue
+                k = int(rng.integers(2, 16))
+                s = np.linspace(0.0, 1.0, k + 2)
+                side = np.r_[0.0, rng.normal(0.0, 12.0, k), 0.0]
+                px = x + dx * spacing * s - dy * side
+                py = y + dy * spacing * s + dx * side
+                rows.append(LineString(np.column_stack([px, py])))
+    return gpd.GeoDataFrame(geometry=rows, crs=CRS)
+
+
+@pytest.fixture(scope="module")
+def wnet():
+    return network_from_lines(wiggly_grid())
+
+
+@pytest.fixture(scope="module")
+def block(wnet):
+    sources = np.array([0, 5, 17, 24, 40, 48])
+    return dijkstra(wnet.csr, indices=sources, limit=LIMITS[-1])
+
+
+def reference_hull(net, dist, limit, buffer_m):
+    """Edge by edge: every street vertex reached in time and the exact cut point of each
+    directed edge whose remaining time runs out on it."""
+    lines = net.segment_lines()
+    pts = []
+    for e in np.flatnonzero(dist[net.tail] <= limit):
+        line = lines[net.seg[e]]
+        if net.seg_reversed[e]:
+            line = shapely.reverse(line)
+        xy = shapely.get_coordinates(line)
+        along = np.r_[0.0, np.cumsum(np.hypot(*np.diff(xy, axis=0).T))]
+        share = (limit - dist[net.tail[e]]) / net.time_s[e] if net.time_s[e] > 0 else 1.0
+        reach = min(share, 1.0) * along[-1]
+        pts.append(xy[along <= reach + 1e-9])
+        if reach < along[-1]:
+            pts.append(shapely.get_coordinates(shapely.line_interpolate_point(line, reach)))
+    if not pts:
+        return None
+    hull = shapely.convex_hull(shapely.multipoints(np.vstack(pts)))
+    return shapely.buffer(hull, buffer_m, quad_segs=4)
+
+
+def assert_same(got, want):
+    assert got.shape == want.shape
+    for g, w in zip(got.ravel(), want.ravel(), strict=True):
+        assert (g is None) == (w is None)
+        if w is not None:
+            assert shapely.symmetric_difference(g, w).area <= 1e-9 * w.area
+
+
+def test_streets_really_wiggle(wnet):
+    counts = np.diff(wnet.offsets)
+    assert counts.max() > 2 * hulls.PIECE_SEGMENTS + 1  # streets of several pieces
+    assert (counts == 3).any() or (counts == 4).any()  # and of a single piece
+
+
+def test_batched_hulls_equal_edge_by_edge_reference(wnet, block):
+    got = HullBatcher(wnet).polygons(block, LIMITS, buffer_m=5.0)
+    want = np.array(
+        [[reference_hull(wnet, d, lim, 5.0) for lim in LIMITS] for d in block], dtype=object
+    )
+    assert_same(got, want)
+    # The limits really cut streets and leave points inside (not a trivial comparison).
+    assert all(w is not None for w in want.ravel())
+    assert shapely.area(want[:, 0]).max() < shapely.area(want[:, -1]).min()
+
+
+@pytest.mark.parametrize("max_values", [7, 200])
+def test_small_parts_give_the_same_hulls(wnet, block, monkeypatch, max_values):
+    want = HullBatcher(wnet).polygons(block, LIMITS, buffer_m=5.0)
+    monkeypatch.setattr(hulls, "MAX_HULL_VALUES", max_values)
+    assert_same(HullBatcher(wnet).polygons(block, LIMITS, buffer_m=5.0), want)
+
+
+def test_cropped_columns_give_the_same_hulls(wnet, block):
+    batcher = HullBatcher(wnet)
+    want = batcher.polygons(block, LIMITS, buffer_m=5.0)
+    reached = np.flatnonzero((block <= LIMITS[-1]).any(axis=0))
+    rng = np.random.default_rng(0)
+    others = rng.choice(np.setdiff1d(np.arange(wnet.n_nodes), reached), size=5, replace=False)
+    cols = np.union1d(reached, others)
+    assert cols.size < wnet.n_nodes
+    got = batcher.polygons(block[:, cols], LIMITS, buffer_m=5.0, nodes=cols)
+    assert_same(got, want)
+    # Columns left out count as unreached: dropping a reached node changes the hull.
+    far = int(np.argmax(np.where(np.isfinite(block[0]), block[0], -1)))
+    keep = cols[cols != far]
+    fewer = batcher.polygons(block[:, keep], LIMITS, buffer_m=5.0, nodes=keep)
+    assert not fewer[0, -1].equals(want[0, -1])
+    with pytest.raises(ValueError):
+        batcher.polygons(block[:, cols], LIMITS, buffer_m=5.0, nodes=cols[:-1])
+
+
+def test_unreached_rows_and_limits_give_none(wnet, block):
+    tiny = np.full((2, wnet.n_nodes), np.inf)
+    tiny[1, 3] = 0.0
+    tiny[1, 4] = 30.0  # a neighbour reached after the first limit only
+    got = HullBatcher(wnet).polygons(tiny, [1.0, 2.0, LIMITS[-1]], buffer_m=5.0)
+    assert got[0].tolist() == [None, None, None]
+    assert all(g is not None and g.area > 0 for g in got[1])
+
+
+def test_star_boxes_hold_the_node_and_its_outgoing_streets(wnet):
+    batcher = HullBatcher(wnet)
+    lines = wnet.segment_lines()
+    for v in range(wnet.n_nodes):
+        segs = wnet.seg[wnet.tail == v]
+        xy = np.vstack(
+            [[[wnet.x[v], wnet.y[v]]], *[shapely.get_coordinates(lines[s]) for s in segs]]
+        )
+        want = [xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max()]
+        assert [b[v] for b in batcher.star] == want
+
+
+def test_pieces_split_each_street_and_box_it(wnet):
+    batcher = HullBatcher(wnet)
+    for s in range(wnet.offsets.size - 1):
+        lo, hi = wnet.offsets[s], wnet.offsets[s + 1]
+        ps = np.arange(batcher.piece_start[s], batcher.piece_start[s + 1])
+        v0, nv = batcher.piece_v0[ps], batcher.piece_nv[ps]
+        # Consecutive pieces share one vertex and together run from the first to the last.
+        assert v0[0] == lo and v0[-1] + nv[-1] == hi
+        assert (v0[1:] == v0[:-1] + nv[:-1] - 1).all()
+        assert (nv >= 2).all() and (nv <= hulls.PIECE_SEGMENTS + 1).all()
+        for p, a, n in zip(ps, v0, nv, strict=True):
+            xy = wnet.coords[a : a + n]
+            got = [b[p] for b in batcher.piece_box]
+            assert got == [xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max()]
+
+
+@pytest.mark.parametrize("n_dir", [8, 16, 12])
+def test_octagon_corners_are_extremes_and_inside_means_strictly_inside(n_dir):
+    rng = np.random.default_rng(n_dir)
+    n_rows = 5
+    grp = np.sort(rng.integers(0, n_rows, 400))
+    px = rng.normal(0, 100, grp.size) + 1000 * grp
+    py = rng.normal(0, 60, grp.size)
+    poly = Octagons(n_rows, n_dir)
+    half = grp.size // 2  # two batches: the polygons are updated, not rebuilt
+    poly.add(px[:half], py[:half], grp[:half])
+    poly.add(px[half:], py[half:], grp[half:])
+    for r in range(n_rows):
+        mine = grp == r
+        proj = poly.dirs @ np.vstack([px[mine], py[mine]])
+        corner = poly.dirs[:, 0] * poly.cx[:, r] + poly.dirs[:, 1] * poly.cy[:, r]
+        assert np.allclose(corner, proj.max(axis=1), rtol=0, atol=1e-9)
+    # Random boxes: every box said inside is strictly inside the group's hull; small boxes at
+    # the centres are inside.
+    g = rng.integers(0, n_rows, 3000)
+    cx, cy = rng.normal(0, 120, g.size) + 1000 * g, rng.normal(0, 80, g.size)
+    w, h = rng.uniform(0, 60, g.size), rng.uniform(0, 60, g.size)
+    box = [cx - w, cy - h, cx + w, cy + h]
+    inside = poly.box_inside(box, g)
+    hull = [
+        shapely.convex_hull(shapely.multipoints(np.column_stack([px, py])[grp == r]))
+        for r in range(n_rows)
+    ]
+    boxes = shapely.box(*box)
+    assert shapely.contains_properly(np.array(hull)[g[inside]], boxes[inside]).all()
+    assert inside.sum() > 0.2 * g.size
+    centre = poly.box_inside([1000.0 * np.arange(n_rows), np.zeros(n_rows)], np.arange(n_rows))
+    assert centre.all()
+    # A corner itself is not strictly inside.
+    assert not poly.box_inside([poly.cx[:, 0], poly.cy[:, 0]], np.zeros(n_dir, int)).any()
+
+
+def test_a_polygon_of_one_point_holds_nothing():
+    poly = Octagons(2)
+    poly.add(np.array([5.0, 5.0]), np.array([1.0, 1.0]), np.array([0, 0]))
+    assert not poly.box_inside([np.array([5.0]), np.array([1.0])], np.array([0])).any()
+    assert not poly.box_inside([np.array([5.0]), np.array([1.0])], np.array([1])).any()
