@@ -275,234 +275,288 @@ def polygonize_cells(
     return polys, np.asarray(vals, dtype=np.int64)
 
 
-_DI = np.array([0, 1, 0, -1])  # row step of a side by direction: 0 east, 1 south, 2 west, 3 north
-_DJ = np.array([1, 0, -1, 0])
-# Cells ahead of a side on its right / left, as (row, column) offsets from its end corner.
-_AHEAD_RIGHT = np.array([[0, 0], [0, -1], [-1, -1], [-1, 0]])
-_AHEAD_LEFT = np.array([[-1, 0], [0, 0], [0, -1], [-1, -1]])
-
-
 def polygonize_masks(masks: np.ndarray, transform) -> list:
     """Return one polygon per mask of a ``(K, ny, nx)`` boolean stack: its 4-connected regions.
 
     ``transform`` is the grid's affine (``a, b, c, d, e, f`` with ``b = d = 0``). Entry ``i``
     is None when mask ``i`` is empty, a Polygon for one region, else a MultiPolygon. The
     polygons cover exactly the cells GDAL's polygoniser gives with 4-connectivity
-    (:func:`polygonize_cells`); see :func:`_trace_polygons`.
+    (:func:`polygonize_cells`); see :func:`polygonize_grids`.
     """
     masks = np.asarray(masks, dtype=bool)
-    n_masks, ny, nx = masks.shape
-    cells = np.zeros((n_masks, ny + 2, nx + 2), dtype=bool)
-    cells[:, 1:-1, 1:-1] = masks
-    # Horizontal sides (i, j): between cells (i-1, j) and (i, j); listed by mask, column, row.
-    hm, hj, hi = np.nonzero((cells[:, 1:, :] != cells[:, :-1, :]).transpose(0, 2, 1))
-    hi = hi + 1
-    # Vertical sides (i, j): between cells (i, j-1) and (i, j).
-    vm, vi, vj = np.nonzero(cells[:, :, 1:] != cells[:, :, :-1])
-    vj = vj + 1
-    n_h = hm.size
-    h_id = np.full(cells.shape, -1, dtype=np.int64)
-    v_id = np.full(cells.shape, -1, dtype=np.int64)
-    h_id[hm, hi, hj] = np.arange(n_h)
-    v_id[vm, vi, vj] = n_h + np.arange(vm.size)
-
-    def inside(m, i, j):
-        return cells[m, i, j]
-
-    def side_id(m, horizontal, i, j):
-        return np.where(horizontal, h_id[m, i, j], v_id[m, i, j])
-
-    return _trace_polygons(
-        n_masks,
-        transform,
-        (hm, hi, hj, cells[hm, hi, hj]),
-        (vm, vi, vj, cells[vm, vi, vj]),
-        inside,
-        side_id,
-    )
+    grids = [(~mask).astype(np.uint8) for mask in masks]
+    return [nested[0] for nested, _ in polygonize_grids(grids, 1, [transform] * len(grids))]
 
 
 def polygonize_classes(band: np.ndarray, k: int, transform, *, want_rings: bool) -> tuple:
-    """Return (nested, rings) polygons of a class grid (0..k-1, k = outside), in one pass.
+    """Return (nested, rings) polygons of one class grid; see :func:`polygonize_grids`."""
+    return polygonize_grids([band], k, [transform], want_rings=want_rings)[0]
 
-    ``nested[i]`` covers the cells of class ``<= i``, ``rings[i]`` those of class ``i``
-    (empty list unless ``want_rings``); each entry as in :func:`polygonize_masks`. Only the
-    cell sides where the class changes are handled (no grid per class).
+
+def polygonize_grids(
+    grids: list, k: int, transforms: list, *, want_rings: bool = False, max_cells: int = 2_000_000
+) -> list:
+    """Return ``(nested, rings)`` polygons for each class grid (classes 0..k-1, k = outside).
+
+    ``nested[i]`` covers the cells of class ``<= i`` and ``rings[i]`` those of class ``i``
+    (an empty list unless ``want_rings``), as regions of 4-connected cells: None when there
+    is none, a Polygon for one region, else a MultiPolygon. ``transforms`` gives each grid's
+    affine (``a, b, c, d, e, f`` with ``b = d = 0``). The polygons cover exactly the cells
+    GDAL's polygoniser gives (:func:`polygonize_cells`), with a vertex only where a ring
+    turns. Pure numpy + shapely: the grids are laid one under the other in one canvas and
+    only the cell sides where the class changes are handled, all grids and limits at once
+    (``max_cells`` canvas cells at a time).
     """
-    ny, nx = band.shape
-    cls = np.full((ny + 2, nx + 2), k, dtype=np.int16)
-    cls[1:-1, 1:-1] = band
-    hj, hi = np.nonzero((cls[1:, :] != cls[:-1, :]).T)  # by column, then row
-    hi = hi + 1
-    vi, vj = np.nonzero(cls[:, 1:] != cls[:, :-1])
-    vj = vj + 1
-    h_a, h_b = cls[hi - 1, hj], cls[hi, hj]  # above, below
-    v_a, v_b = cls[vi, vj - 1], cls[vi, vj]  # left, right
+    out: list = []
+    chunk: list[int] = []
+    cells = 0
+    for idx, grid in enumerate(grids):
+        chunk.append(idx)
+        cells += (grid.shape[0] + 2) * (grid.shape[1] + 2)
+        if cells >= max_cells or idx == len(grids) - 1:
+            out.extend(
+                _polygonize_chunk(
+                    [grids[i] for i in chunk], k, [transforms[i] for i in chunk], want_rings
+                )
+            )
+            chunk, cells = [], 0
+    return out
 
-    def expand(a, b, i, j):
+
+def _polygonize_chunk(grids: list, k: int, transforms: list, want_rings: bool) -> list:
+    """:func:`polygonize_grids` for grids that fit in one canvas.
+
+    Each cell side between an inside and an outside cell is directed with the inside on its
+    right (in column, row order: 0 east, 1 south, 2 west, 3 north) and chained to the next
+    at the grid corner it ends on. Where two inside cells meet only at a corner, the chain
+    turns right (two rings: the cells stay apart, as with GDAL's 4-connectivity) when they
+    are different regions, and left (the region's outer ring and its hole's ring touch
+    there, a valid polygon) when they are one region joined elsewhere. A mask's regions are
+    its outer rings (chained turning right at such corners); when a mask has several, rings
+    are joined into regions through each vertical run of inside cells, whose top and bottom
+    sides bound one region.
+    """
+    import shapely
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n_grids = len(grids)
+    per = 2 * k if want_rings else k  # masks per grid: nested, then rings
+    results: list = [([None] * k, [None] * k if want_rings else []) for _ in range(n_grids)]
+    heights = np.array([g.shape[0] + 2 for g in grids], dtype=np.int64)
+    w = int(max(g.shape[1] for g in grids)) + 2
+    row0 = np.r_[0, np.cumsum(heights)[:-1]]
+    canvas = np.full((int(heights.sum()), w), k, dtype=np.int16)
+    for g, r in zip(grids, row0, strict=True):
+        canvas[r + 1 : r + 1 + g.shape[0], 1 : 1 + g.shape[1]] = g
+    flat = canvas.ravel()
+    grid_of_row = np.repeat(np.arange(n_grids), heights)
+    # Horizontal sides at p (between cells p - w and p), by column then row; vertical sides
+    # at p (between cells p - 1 and p).
+    hc, hr = np.nonzero((canvas[1:] != canvas[:-1]).T)
+    hp = (hr + 1) * w + hc
+    vr, vc = np.nonzero(canvas[:, 1:] != canvas[:, :-1])
+    vp = vr * w + vc + 1
+    h_a, h_b = flat[hp - w], flat[hp]  # class above, below
+    v_a, v_b = flat[vp - 1], flat[vp]  # class left, right
+    h_g = grid_of_row[hr + 1]
+    v_g = grid_of_row[vr]
+
+    def expand(a, b, p, g):
         # A side between classes a and b bounds every nested mask from min(a, b) to max - 1.
         lo = np.minimum(a, b).astype(np.int64)
         count = np.abs(a - b).astype(np.int64)
         base = np.cumsum(count) - count
-        within = np.arange(count.sum()) - np.repeat(base, count)
-        return np.repeat(lo, count) + within, np.repeat(i, count), np.repeat(j, count), base, lo
+        level = np.repeat(lo, count) + (np.arange(base[-1] + count[-1]) - np.repeat(base, count))
+        first = base - lo  # id of the side of level L at p: first + L
+        return level, np.repeat(p, count), np.repeat(g, count), np.repeat(b < a, count), first
 
-    hm, hi_n, hj_n, h_base, h_lo = expand(h_a, h_b, hi, hj)
-    vm, vi_n, vj_n, v_base, v_lo = expand(v_a, v_b, vi, vj)
-    h_sides = [hm, hi_n, hj_n, cls[hi_n, hj_n] <= hm]
-    v_sides = [vm, vi_n, vj_n, cls[vi_n, vj_n] <= vm]
-    n_masks = k
-    n_rh = n_rv = 0
+    h_level, h_pos, h_grid, h_far, h_first = expand(h_a, h_b, hp, h_g)
+    v_level, v_pos, v_grid, v_far, v_first = expand(v_a, v_b, vp, v_g)
+    n_h_nested = h_level.size
+    n_v_nested = v_level.size
     if want_rings:
-        n_masks = 2 * k
         # A side between classes a and b bounds ring a (inside on a's side) and ring b,
-        # listed by mask, then column and row.
-        h_at = np.r_[np.flatnonzero(h_a < k), np.flatnonzero(h_b < k)]
-        h_cls = np.r_[h_a[h_a < k], h_b[h_b < k]].astype(np.int64)
-        h_sort = np.lexsort((h_at, h_cls))
-        h_at, h_cls = h_at[h_sort], h_cls[h_sort]
-        v_at = np.r_[np.flatnonzero(v_a < k), np.flatnonzero(v_b < k)]
-        v_cls = np.r_[v_a[v_a < k], v_b[v_b < k]].astype(np.int64)
-        n_rh, n_rv = h_at.size, v_at.size
-        h_below = h_b[h_at] == h_cls
-        v_right = v_b[v_at] == v_cls
-        for sides, extra in (
-            (h_sides, (k + h_cls, hi[h_at], hj[h_at], h_below)),
-            (v_sides, (k + v_cls, vi[v_at], vj[v_at], v_right)),
-        ):
-            for n, x in enumerate(extra):
-                sides[n] = np.concatenate([sides[n], x])
-    n_h, n_v = hm.size, vm.size
-    # Side ids: nested horizontal, ring horizontal, nested vertical, ring vertical. At each
-    # position, the nested sides are consecutive (one per mask from the lower class).
-    h_first = np.zeros(cls.shape, dtype=np.int64)
-    v_first = np.zeros(cls.shape, dtype=np.int64)
-    h_first[hi, hj] = h_base - h_lo
-    v_first[vi, vj] = n_h + n_rh + v_base - v_lo
-    if want_rings:
-        h_ring = np.full((2,) + cls.shape, -1, dtype=np.int64)  # [1]: inside below
-        v_ring = np.full((2,) + cls.shape, -1, dtype=np.int64)  # [1]: inside right
-        h_ring[h_below.astype(np.int64), hi[h_at], hj[h_at]] = n_h + np.arange(n_rh)
-        v_ring[v_right.astype(np.int64), vi[v_at], vj[v_at]] = n_h + n_rh + n_v + np.arange(n_rv)
-
-    def inside(m, i, j):
-        c = cls[i, j]
-        return np.where(m < k, c <= m, c == m - k)
-
-    def side_id(m, horizontal, i, j):
-        nested = np.where(horizontal, h_first[i, j], v_first[i, j]) + m
-        if not want_rings:
-            return nested
-        # The ring side of mask m at (i, j) has the inside below / right when the cell
-        # (i, j) is of class m - k.
-        far = (cls[i, j] == m - k).astype(np.int64)
-        ring = np.where(horizontal, h_ring[far, i, j], v_ring[far, i, j])
-        return np.where(m < k, nested, ring)
-
-    polys = _trace_polygons(n_masks, transform, tuple(h_sides), tuple(v_sides), inside, side_id)
-    return polys[:k], polys[k:]
-
-
-def _trace_polygons(n_masks: int, transform, horizontal, vertical, inside, side_id) -> list:
-    """Chain the boundary cell sides of ``n_masks`` masks into polygons (numpy + shapely).
-
-    ``horizontal`` = ``(mask, i, j, below)``: sides between cells ``(i-1, j)`` and ``(i, j)``
-    of a padded grid, the inside below when ``below``, listed by mask, column, row;
-    ``vertical`` = ``(mask, i, j, right)``: between cells ``(i, j-1)`` and ``(i, j)``. Side
-    ids run through horizontal then vertical sides; ``side_id(mask, horizontal, i, j)``
-    returns them and ``inside(mask, i, j)`` tells whether cells are inside. Sides are directed
-    with the inside on their right (in column, row order) and chained at the grid corners.
-    Where two inside cells meet only at a corner, the chain turns right (two rings: the
-    cells stay apart, as with GDAL's 4-connectivity) when they are different regions, and
-    left (the region's ring and its hole's ring touch there, a valid polygon) when they
-    are one region joined elsewhere. Regions are found from the chains themselves plus the
-    top and bottom side of every vertical run of inside cells (which bound one region).
-    """
-    import shapely
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import connected_components, depth_first_order
-
-    out: list = [None] * n_masks
-    hm, hi, hj, below = horizontal
-    vm, vi, vj, right = vertical
-    n_h = hm.size
-    n = n_h + vm.size
+        # listed by class, then column and row.
+        parts = []
+        for a, b, p, g in ((h_a, h_b, hp, h_g), (v_a, v_b, vp, v_g)):
+            at = np.r_[np.flatnonzero(a < k), np.flatnonzero(b < k)]
+            cls = np.r_[a[a < k], b[b < k]].astype(np.int64)
+            o = np.lexsort((at, cls))
+            at, cls = at[o], cls[o]
+            parts.append((k + cls, p[at], g[at], b[at] == cls))
+        (rh_level, rh_pos, rh_grid, rh_far), (rv_level, rv_pos, rv_grid, rv_far) = parts
+        h_level = np.r_[h_level, rh_level]
+        h_pos = np.r_[h_pos, rh_pos]
+        h_grid = np.r_[h_grid, rh_grid]
+        h_far = np.r_[h_far, rh_far]
+        v_level = np.r_[v_level, rv_level]
+        v_pos = np.r_[v_pos, rv_pos]
+        v_grid = np.r_[v_grid, rv_grid]
+        v_far = np.r_[v_far, rv_far]
+    n_h = h_level.size
+    n = n_h + v_level.size
     if n == 0:
-        return out
-    m = np.concatenate([hm, vm]).astype(np.int64)
-    # Direction 0 east, 1 south, 2 west, 3 north; from corner (si, sj) to (ei, ej).
-    si = np.concatenate([hi, np.where(right, vi + 1, vi)]).astype(np.int64)
-    sj = np.concatenate([np.where(below, hj, hj + 1), vj]).astype(np.int64)
-    d = np.concatenate([np.where(below, 0, 2), np.where(right, 3, 1)])
-    ei = si + _DI[d]
-    ej = sj + _DJ[d]
-    ahead_right = inside(m, ei + _AHEAD_RIGHT[d, 0], ej + _AHEAD_RIGHT[d, 1])
-    ahead_left = inside(m, ei + _AHEAD_LEFT[d, 0], ej + _AHEAD_LEFT[d, 1])
-
-    def next_side(turn: np.ndarray, idx: np.ndarray | None = None) -> np.ndarray:
-        idx = slice(None) if idx is None else idx
-        nd = (d[idx] + turn) % 4
-        i, j = ei[idx], ej[idx]
-        horizontal_side = (nd % 2) == 0
-        return side_id(
-            m[idx], horizontal_side, np.where(nd == 3, i - 1, i), np.where(nd == 2, j - 1, j)
+        return results
+    # Side ids: horizontal (nested, rings), then vertical (nested, rings). At a position the
+    # nested sides are consecutive, one per level from the lower class.
+    size = flat.size
+    first = np.zeros(2 * size, dtype=np.int64)  # [0:size] horizontal, [size:] vertical
+    first[hp] = h_first
+    first[size + vp] = n_h + v_first
+    if want_rings:
+        ring_id = np.full(4 * size, -1, dtype=np.int64)  # (vertical, far) blocks
+        ring_id[h_far[n_h_nested:] * size + h_pos[n_h_nested:]] = n_h_nested + np.arange(
+            n_h - n_h_nested
         )
+        ring_id[(2 + v_far[n_v_nested:]) * size + v_pos[n_v_nested:]] = (
+            n_h + n_v_nested + np.arange(n - n_h - n_v_nested)
+        )
+    level = np.r_[h_level, v_level]
+    mask = np.r_[h_grid, v_grid] * per + level
+    pos = np.r_[h_pos, v_pos]
+    d = np.r_[np.where(h_far, 0, 2), np.where(v_far[: n - n_h], 3, 1)]
+    step = np.array([1, w, -1, -w])
+    start = pos + np.r_[np.where(h_far, 0, 1), np.where(v_far, w, 0)]
+    end = start + step[d]
+    ahead_right = np.array([0, -1, -w - 1, -w])[d] + end
+    ahead_left = np.array([-w, 0, -1, -w - 1])[d] + end
+
+    def inside(cell: np.ndarray, lev: np.ndarray) -> np.ndarray:
+        c = flat[cell]
+        if not want_rings:
+            return c <= lev
+        return np.where(lev < k, c <= lev, c == lev - k)
+
+    ar = inside(ahead_right, level)
+    al = inside(ahead_left, level)
+    next_pos = np.array([0, 0, -1, -w])
+
+    def next_side(turn, idx=None) -> np.ndarray:
+        sel = slice(None) if idx is None else idx
+        nd = (d[sel] + turn) % 4
+        p = end[sel] + next_pos[nd]
+        vertical = nd % 2
+        lev = level[sel]
+        ids = first[vertical * size + p] + lev
+        if want_rings:
+            ring = lev >= k
+            if ring.any():
+                pr, vr_ = p[ring], vertical[ring]
+                far_r = (flat[pr] == lev[ring] - k).astype(np.int64)
+                ids[ring] = ring_id[(2 * vr_ + far_r) * size + pr]
+        return ids
 
     # Turn right around the cell (also where only the cell ahead on the left is inside),
     # straight on along an inside cell on the right, left into a corner.
-    succ = next_side(np.where(ahead_right, np.where(ahead_left, 3, 0), 1))
-    # Regions: the chains plus each vertical run's bottom side (inside above) joined to the
-    # side just above it in its column (the run's top).
-    col_order = np.argsort(m[:n_h], kind="stable")
-    bottoms = np.flatnonzero(d[col_order] == 2)
-    link_a = np.r_[np.arange(n), col_order[bottoms]]
-    link_b = np.r_[succ, col_order[bottoms - 1]]
-    graph = csr_matrix((np.ones(link_a.size, dtype=np.int8), (link_a, link_b)), shape=(n, n))
-    _, region = connected_components(graph, directed=False)
-    corner = np.flatnonzero(~ahead_right & ahead_left)
+    succ = next_side(np.where(ar, np.where(al, 3, 0), 1))
+    seq, ring = _walk_rings(succ, np.flatnonzero(d == 0))  # each ring has an eastward side
+    start_at = np.flatnonzero(np.r_[True, ring[1:] != ring[:-1]])
+    ring_mask = mask[seq[start_at]]
+    cross = (start % w) * (end // w) - (end % w) * (start // w)  # x0*y1 - x1*y0, x = column
+    area = np.bincount(ring, weights=cross[seq].astype(np.float64))
+    outer = area > 0
+    if np.bincount(ring_mask[outer]).max(initial=0) <= 1:
+        region = mask  # one region per mask
+    else:
+        ring_of = np.empty(n, dtype=np.int64)
+        ring_of[seq] = ring
+        col_order = np.argsort(mask[:n_h], kind="stable")
+        bottoms = np.flatnonzero(d[col_order] == 2)
+        n_rings = start_at.size
+        links = csr_matrix(
+            (
+                np.ones(bottoms.size, dtype=np.int8),
+                (ring_of[col_order[bottoms]], ring_of[col_order[bottoms - 1]]),
+            ),
+            shape=(n_rings, n_rings),
+        )
+        _, ring_region = connected_components(links, directed=False)
+        region = ring_region[ring_of]
+    corner = np.flatnonzero(~ar & al)
     if corner.size:
         left = next_side(np.full(corner.size, 3), corner)
         same = region[succ[corner]] == region[left]
-        succ[corner[same]] = left[same]
-    graph = csr_matrix((np.ones(n, dtype=np.int8), (np.arange(n), succ)), shape=(n, n))
-    n_rings, ring = connected_components(graph, directed=True, connection="weak")
-    _, root = np.unique(ring, return_index=True)
-    pred = np.empty(n, dtype=np.int64)
-    pred[succ] = np.arange(n)
-    # Outer rings turn one way (area > 0 in column, row order), holes the other.
-    area = np.bincount(ring, weights=(sj * ei - ej * si).astype(np.float64), minlength=n_rings)
-    ring_region = region[root]
-    ring_order = np.lexsort((area < 0, ring_region))  # per region: outer ring, then holes
-    # Walk all rings in that order in one pass: each ring's last side leads to the next root.
-    chain = succ.copy()
-    chain[pred[root[ring_order[:-1]]]] = root[ring_order[1:]]
-    tail = pred[root[ring_order[-1]]]
-    rows = np.r_[np.arange(tail), np.arange(tail + 1, n)]
-    walk = csr_matrix((np.ones(n - 1, dtype=np.int8), (rows, chain[rows])), shape=(n, n))
-    seq = depth_first_order(walk, root[ring_order[0]], directed=True, return_predecessors=False)
-    ring_seq = ring[seq]
-    start = np.flatnonzero(np.r_[True, ring_seq[1:] != ring_seq[:-1]])
+        if same.any():  # split those rings at the corner (regions stay as they are)
+            switch = corner[same]
+            succ[switch] = left[same]
+            seq, ring = _split_rings(seq, start_at, succ, switch)
+            start_at = np.flatnonzero(np.r_[True, ring[1:] != ring[:-1]])
+            area = np.bincount(ring, weights=cross[seq].astype(np.float64))
+    ring_region = region[seq[start_at]]
     prev = np.arange(n) - 1
-    prev[start] = np.r_[start[1:], n] - 1
+    prev[start_at] = np.r_[start_at[1:], n] - 1
     d_seq = d[seq]
-    turns = seq[d_seq != d_seq[prev]]  # keep a vertex only where the ring turns
-    a, _, c, _, e, f = tuple(transform)[:6]
-    xy = np.column_stack([c + a * (sj[turns] - 1), f + e * (si[turns] - 1)])
-    rank = np.empty(n_rings, dtype=np.int64)
-    rank[ring_order] = np.arange(n_rings)
-    rings = shapely.linearrings(xy, indices=rank[ring[turns]])
+    turn = d_seq != d_seq[prev]  # keep a vertex only where the ring turns
+    vertex = start[seq[turn]]
+    row, col = np.divmod(vertex, w)
+    g = grid_of_row[row]
+    tf = np.array([tuple(t)[:6] for t in transforms], dtype=np.float64)
+    xy = np.column_stack(
+        [tf[g, 2] + tf[g, 0] * (col - 1), tf[g, 5] + tf[g, 4] * (row - row0[g] - 1)]
+    )
+    rings = shapely.linearrings(xy, indices=ring[turn])
+    ring_order = np.lexsort((area < 0, ring_region))  # per region: outer ring, then holes
     regions = ring_region[ring_order]
     new = np.r_[True, regions[1:] != regions[:-1]]
-    polys = shapely.polygons(rings, indices=np.cumsum(new) - 1)
-    poly_mask = m[root[ring_order][new]]
+    polys = shapely.polygons(rings[ring_order], indices=np.cumsum(new) - 1)
+    poly_mask = mask[seq[start_at[ring_order[new]]]]
     group = np.argsort(poly_mask, kind="stable")
     poly_mask = poly_mask[group]
     polys = polys[group]
     cut = np.r_[0, np.flatnonzero(poly_mask[1:] != poly_mask[:-1]) + 1, poly_mask.size]
     for s0, s1 in zip(cut[:-1], cut[1:], strict=True):
-        one = s1 - s0 == 1
-        out[int(poly_mask[s0])] = polys[s0] if one else shapely.multipolygons(polys[s0:s1])
-    return out
+        gi, lev = divmod(int(poly_mask[s0]), per)
+        shape = polys[s0] if s1 - s0 == 1 else shapely.multipolygons(polys[s0:s1])
+        results[gi][lev >= k][lev % k] = shape
+    return results
+
+
+def _split_rings(seq: np.ndarray, start_at: np.ndarray, succ: np.ndarray, switch: np.ndarray):
+    """Return ``(seq, ring)`` after the successors of sides ``switch`` changed to ``succ``.
+
+    ``seq`` lists the old rings one after the other (ring ``r`` from ``start_at[r]``). The
+    rings are cut after each switched side; the pieces are joined again by ``succ``.
+    """
+    n = seq.size
+    pos_of = np.empty(n, dtype=np.int64)
+    pos_of[seq] = np.arange(n)
+    is_end = np.zeros(n, dtype=bool)
+    is_end[pos_of[switch]] = True
+    is_end[np.r_[start_at[1:], n] - 1] = True
+    ends = np.flatnonzero(is_end)
+    starts = np.r_[0, ends[:-1] + 1]
+    piece_of = np.r_[0, np.cumsum(is_end[:-1])]
+    piece_seq, piece_ring = _walk_rings(piece_of[pos_of[succ[seq[ends]]]])
+    length = (ends - starts + 1)[piece_seq]
+    before = np.cumsum(length) - length
+    idx = np.repeat(starts[piece_seq] - before, length) + np.arange(n)
+    return seq[idx], np.repeat(piece_ring, length)
+
+
+def _walk_rings(succ: np.ndarray, entries: np.ndarray | None = None):
+    """Return ``(seq, ring)``: the cycles of the permutation ``succ`` one after the other, and
+    the cycle number (0, 1, ...) of each entry of ``seq``.
+
+    ``entries`` (default: all) must hold at least one member of every cycle. One depth-first
+    walk in scipy: a chain of hub nodes leads to each entry and to the next hub, so every
+    cycle is walked whole, in order, the first time one of its entries is met.
+    """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import depth_first_order
+
+    n = succ.size
+    entries = np.arange(n) if entries is None else entries
+    h = entries.size
+    hub_children = np.empty(2 * h - 1, dtype=np.int32)
+    hub_children[0::2] = entries
+    hub_children[1::2] = n + np.arange(1, h)
+    indices = np.concatenate([succ.astype(np.int32), hub_children])
+    indptr = np.r_[np.arange(n), n + 2 * np.arange(h), n + 2 * h - 1].astype(np.int32)
+    graph = csr_matrix((np.ones(indices.size), indices, indptr), shape=(n + h, n + h))
+    order, pred = depth_first_order(graph, n, directed=True, return_predecessors=True)
+    seq = order[order < n]
+    return seq, np.cumsum(pred[seq] >= n) - 1
 
 
 def disc_minimum(grid: np.ndarray, radius: float, *, fill) -> np.ndarray:
@@ -571,17 +625,52 @@ def band_polygons(
     count as reached, as in osmnx's ``infill``; this never joins across unbridged water,
     since a hole is surrounded by the reached area.
     """
-    from affine import Affine
+    return band_polygons_many(
+        network,
+        [dist],
+        limits_s,
+        buffer_m=buffer_m,
+        cell_m=cell_m,
+        want_rings=want_rings,
+        fill_holes=fill_holes,
+    )[0]
 
+
+def band_polygons_many(
+    network: Network,
+    block,
+    limits_s: list[float],
+    *,
+    buffer_m: float,
+    cell_m: float,
+    want_rings: bool = True,
+    fill_holes: bool = False,
+) -> list[tuple[list, list]]:
+    """Return :func:`band_polygons` ``(nested, rings)`` for each row of node times in ``block``.
+
+    The same polygons as one call per row, several times faster for many rows: the class
+    grids of all rows are polygonised together (:func:`polygonize_grids`).
+    """
     k = len(limits_s)
-    grid = band_classes(
-        network, dist, limits_s, buffer_m=buffer_m, cell_m=cell_m, fill_holes=fill_holes
-    )
-    if grid is None:
-        return [None] * k, [None] * k
-    band, x0, y1 = grid
-    transform = Affine(cell_m, 0.0, x0, 0.0, -cell_m, y1)
-    return polygonize_classes(band, k, transform, want_rings=want_rings)
+    out: list = [None] * len(block)
+    grids: list = []
+    transforms: list = []
+    rows: list[int] = []
+    for r, dist in enumerate(block):
+        grid = band_classes(
+            network, dist, limits_s, buffer_m=buffer_m, cell_m=cell_m, fill_holes=fill_holes
+        )
+        if grid is None:
+            out[r] = ([None] * k, [None] * k)
+            continue
+        band, x0, y1 = grid
+        grids.append(band)
+        transforms.append((cell_m, 0.0, x0, 0.0, -cell_m, y1))
+        rows.append(r)
+    polys = polygonize_grids(grids, k, transforms, want_rings=want_rings)
+    for r, result in zip(rows, polys, strict=True):
+        out[r] = result
+    return out
 
 
 def band_classes(

@@ -155,3 +155,33 @@ def test_band_polygons_are_the_polygons_of_the_class_grid(net):
         assert_same_cells(nested[i], band <= i, transform)
         assert_same_cells(rings[i], band == i, transform)
     assert band.min() == 0 and band.max() == len(limits)
+
+
+@pytest.mark.parametrize("max_cells", [1, 10_000_000])
+def test_grids_of_different_sizes_polygonised_together(max_cells):
+    rng = np.random.default_rng(4)
+    grids, transforms = [], []
+    for s in range(7):
+        ny, nx = rng.integers(1, 15, 2)
+        grids.append(ndimage.minimum_filter(rng.integers(0, 4, (ny, nx)).astype(np.uint8), 2))
+        transforms.append(Affine(10.0, 0.0, 100.0 * s, 0.0, -10.0, 50.0 * s))
+    got = geometry.polygonize_grids(grids, 3, transforms, want_rings=True, max_cells=max_cells)
+    assert len(got) == len(grids)
+    for (nested, rings), band, tr in zip(got, grids, transforms, strict=True):
+        for i in range(3):
+            assert_same_cells(nested[i], band <= i, tr)
+            assert_same_cells(rings[i], band == i, tr)
+
+
+def test_many_rows_equal_one_row_at_a_time(net):
+    from scipy.sparse.csgraph import dijkstra
+
+    block = dijkstra(net.csr, indices=[0, 44, 99, 12])
+    block[2] = np.inf  # a row that reaches nothing
+    limits = [60.0, 150.0, 240.0]
+    many = geometry.band_polygons_many(net, block, limits, buffer_m=20.0, cell_m=10.0)
+    assert many[2] == ([None] * 3, [None] * 3)
+    for row, (nested, rings) in zip(block, many, strict=True):
+        one_nested, one_rings = band_polygons(net, row, limits, buffer_m=20.0, cell_m=10.0)
+        for a, b in zip(nested + rings, one_nested + one_rings, strict=True):
+            assert (a is None and b is None) or shapely.equals_exact(a, b, tolerance=0)
