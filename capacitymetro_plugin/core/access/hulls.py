@@ -351,19 +351,31 @@ class Octagons:
             return
         starts = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]])
         groups = grp[starts]
-        proj = self.dirs @ np.vstack([px, py])  # (directions, points)
-        best = np.maximum.reduceat(proj, starts, axis=1)
         size = np.diff(np.r_[starts, grp.size])
-        idx = np.where(proj == np.repeat(best, size, axis=1), np.arange(grp.size), grp.size)
-        first = np.minimum.reduceat(idx, starts, axis=1)  # (directions, groups)
-        cx, cy = px[first], py[first]
-        old = self.dirs[:, :1] * self.cx[:, groups] + self.dirs[:, 1:] * self.cy[:, groups]
-        better = ~self.seen[groups][None, :] | (best > old)
-        self.cx[:, groups] = np.where(better, cx, self.cx[:, groups])
-        self.cy[:, groups] = np.where(better, cy, self.cy[:, groups])
+        new = ~self.seen[groups]
+        for j, proj in enumerate(self._projections(px, py)):
+            best = np.maximum.reduceat(proj, starts)
+            hit = np.flatnonzero(proj == np.repeat(best, size))
+            first = hit[np.r_[True, grp[hit[1:]] != grp[hit[:-1]]]]
+            old = self.dirs[j, 0] * self.cx[j, groups] + self.dirs[j, 1] * self.cy[j, groups]
+            better = new | (best > old)
+            self.cx[j, groups[better]] = px[first[better]]
+            self.cy[j, groups[better]] = py[first[better]]
         self.seen[groups] = True
         self.any = True
         self._edges = None
+
+    def _projections(self, px, py):
+        """Yield ``dx * px + dy * py`` for each direction, computed as in :meth:`add`."""
+        if self.dirs.shape[0] == 8:  # (1,0) (1,1) (0,1) (-1,1) ...: sums and differences
+            s, d = px + py, py - px
+            for p in (px, s, py, d):
+                yield p
+            for p in (px, s, py, d):
+                yield -p
+        else:
+            for dx, dy in self.dirs:
+                yield dx * px + dy * py
 
     def edges(self):
         """Per polygon edge and service ``(dx, dy, c)``, each of shape (directions, services):
