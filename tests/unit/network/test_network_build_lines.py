@@ -80,7 +80,8 @@ def test_car_one_way_column():
         geometry=[a, b, c],
         crs=CRS,
     )
-    net = network_from_lines(gdf, mode="car")
+    # keep_largest=False: the ends 0 and 300 are one-way traps (kept only on request).
+    net = network_from_lines(gdf, mode="car", keep_largest=False)
     assert net.n_edges == 4  # 1 + 2 + 1
     xs = net.x
     pairs = {
@@ -91,6 +92,10 @@ def test_car_one_way_column():
     assert fast[0] == pytest.approx(100 / (50 / 3.6))
     # Walking ignores one-way streets.
     assert network_from_lines(gdf, mode="walk").n_edges == 6
+    # By default a car network keeps only its strongly connected part: 100 <-> 200.
+    strong = network_from_lines(gdf, mode="car")
+    assert sorted(np.round(strong.x - X0).tolist()) == [100, 200] and strong.n_edges == 2
+    assert strong.meta["dropped_nodes"] == 2
 
 
 def test_save_load_roundtrip(tmp_path):

@@ -85,9 +85,11 @@ def test_car_time_of_a_street_merged_from_ways_with_different_speeds(tmp_path):
     assert np.allclose(slower.time_s, half / (10 / 3.6) + half / (20 / 3.6), rtol=1e-9)
 
 
-def test_car_keeps_one_way_dead_ends(tmp_path):
-    # The largest *weakly* connected part is kept: a one-way spur to a dead end stays (on a
-    # real extract such spurs are mostly motorway carriageways leaving the area).
+def test_car_keeps_the_largest_strongly_connected_part(tmp_path):
+    # Regression (Trento: 94 car nodes could be entered but not left, or the reverse; Piazza
+    # Duomo snapped to one and its car isochrone was empty): a two-way street with a one-way
+    # spur to a dead end. A car going down the spur is stuck, so the spur's end is dropped;
+    # walking keeps it.
     nodes = {
         1: (11.1200, 46.0700),
         2: (11.1210, 46.0700),
@@ -98,11 +100,13 @@ def test_car_keeps_one_way_dead_ends(tmp_path):
         (30, [1, 2, 3], {"highway": "residential"}),
         (31, [2, 5], {"highway": "residential", "oneway": "yes"}),
     ]
-    net = network_from_osm(write_osm(tmp_path / "spur.osm", nodes, ways), mode="car")
-    ids = net.node_id
-    pairs = {(int(ids[t]), int(ids[h])) for t, h in zip(net.tail, net.head, strict=True)}
-    assert pairs == {(1, 2), (2, 1), (2, 3), (3, 2), (2, 5)}
-    assert net.meta["components"] == 1
+    path = write_osm(tmp_path / "trap.osm", nodes, ways)
+    net = network_from_osm(path, mode="car")
+    assert 5 not in set(net.node_id.tolist()) and net.meta["dropped_nodes"] == 1
+    assert ((net.node_id[net.tail] == 2) & (net.node_id[net.head] == 5)).sum() == 0
+    kept = network_from_osm(path, mode="car", keep_largest=False)
+    assert 5 in set(kept.node_id.tolist()) and kept.meta["components"] == 2
+    assert 5 in set(network_from_osm(path, mode="walk").node_id.tolist())
 
 
 def test_osm_errors(tmp_path):
