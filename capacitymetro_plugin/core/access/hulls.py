@@ -198,21 +198,21 @@ class HullBatcher:
             old = changed[hull_row]
             new_xy = np.vstack(pts)
             if DROP_POINTS:
+                by_row = np.argsort(new_row.astype(_small_int(n_rows)), kind="stable")
+                new_xy, new_row = new_xy[by_row], new_row[by_row]
+                if DROP_POINTS >= 2:
+                    coarse.add(new_xy[:, 0], new_xy[:, 1], new_row)
+                if DROP_POINTS >= 3:
+                    fine.add(new_xy[:, 0], new_xy[:, 1], new_row)
                 keep = _outside([coarse, fine], [new_xy[:, 0], new_xy[:, 1]], new_row)
                 new_xy, new_row = new_xy[keep], new_row[keep]
             all_xy = np.vstack([hull_xy[old], new_xy])
             all_row = np.concatenate([hull_row[old], new_row])
-            grp_order = np.argsort(all_row, kind="stable")
-            all_xy, all_row = all_xy[grp_order], all_row[grp_order]
-            rows_i, first, index = np.unique(all_row, return_index=True, return_inverse=True)
-            # The hull of a line is the hull of its vertices; lines are built straight from
-            # the coordinates (no point objects). Each group's first point is repeated so
-            # that every line has at least two.
-            index = np.r_[index, np.arange(rows_i.size)]
-            line_order = np.argsort(index, kind="stable")
-            lines = shapely.linestrings(
-                np.vstack([all_xy, all_xy[first]])[line_order], indices=index[line_order]
+            by_row = np.argsort(
+                all_row.astype(np.int16 if n_rows < 2**15 else np.int64), kind="stable"
             )
+            all_xy, all_row = all_xy[by_row], all_row[by_row]
+            lines, rows_i = _lines(all_xy, all_row)
             hulls = shapely.convex_hull(lines)
             out[rows_i, i] = shapely.buffer(hulls, buffer_m, quad_segs=4)
             # Keep every service's current hull corners for the next limit.
@@ -241,7 +241,10 @@ class HullBatcher:
         if first_t is not None:
             keep = first_t(piece, owner)
             piece, owner = piece[keep], owner[keep]
-        keep = _outside(polys, [b[piece] for b in self.piece_box], row[owner])
+        # A street of one piece was tested already (its box is the piece's box).
+        test = np.flatnonzero(n[owner] > 1)
+        keep = np.ones(piece.size, dtype=bool)
+        keep[test] = _outside(polys, [b[piece[test]] for b in self.piece_box], row[owner[test]])
         return piece[keep], owner[keep]
 
     def _inner_vertices(self, seg, row, polys):
@@ -285,6 +288,29 @@ class HullBatcher:
         cut = xy[cross] + (xy[cross + 1] - xy[cross]) * np.clip(fr, 0.0, 1.0)[:, None]
         row = row_k[owner]
         return np.vstack([xy[ins], cut]), np.concatenate([row[ins], row[cross]])
+
+
+def _small_int(n: int):
+    """The smallest integer type for values below ``n`` (numpy radix-sorts 8/16-bit ones)."""
+    return np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int64
+
+
+def _lines(xy: np.ndarray, grp: np.ndarray):
+    """Return one line per group of points (``grp`` sorted) and the group ids.
+
+    The hull of a line is the hull of its vertices; lines are built straight from the
+    coordinates (no point objects). Each group's first point is repeated at its start so
+    that every line has at least two.
+    """
+    import shapely
+
+    starts = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]])
+    g = np.cumsum(np.r_[True, grp[1:] != grp[:-1]]) - 1
+    coords = np.empty((xy.shape[0] + starts.size, 2))
+    coords[np.arange(grp.size) + g + 1] = xy
+    coords[starts + np.arange(starts.size)] = xy[starts]
+    index = np.repeat(np.arange(starts.size), np.diff(np.r_[starts, grp.size]) + 1)
+    return shapely.linestrings(coords, indices=index), grp[starts]
 
 
 def star_boxes(network: Network, box: list, edge_order: np.ndarray, edge_start: np.ndarray):
