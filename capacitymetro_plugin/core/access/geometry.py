@@ -123,9 +123,9 @@ _SAMPLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def _segment_samples(network: Network, spacing_m: float):
     """Return the samples of every segment at ``spacing_m`` (computed once per network).
 
-    ``(xy, owner, frac, start, edge_a, edge_b)``: :func:`densify` of all segments (segment
-    ``s`` owns samples ``start[s]:start[s+1]``) and the two directed edges of each segment
-    (the same edge twice for a one-way segment); None when a segment has more than two.
+    ``(x, y, frac, start, edge_a, edge_b, has_edge)``: :func:`densify` of all segments
+    (segment ``s`` owns samples ``start[s]:start[s+1]``) and the two directed edges of each
+    segment (the same edge twice for a one-way segment); None when a segment has more.
     """
     per_network = _SAMPLES.setdefault(network, {})
     key = float(spacing_m)
@@ -141,14 +141,50 @@ def _segment_samples(network: Network, spacing_m: float):
             start = np.r_[0, np.cumsum(np.bincount(owner, minlength=n_seg))]
             by_seg = np.argsort(network.seg, kind="stable")
             first = np.r_[0, np.cumsum(count)[:-1]]
-            edge_a = np.full(n_seg, -1, dtype=np.int64)
-            has = count > 0
-            edge_a[has] = by_seg[first[has]]
+            has_edge = count > 0
+            edge_a = np.zeros(n_seg, dtype=np.int64)
+            edge_a[has_edge] = by_seg[first[has_edge]]
             edge_b = edge_a.copy()
             two = count == 2
             edge_b[two] = by_seg[first[two] + 1]
-            per_network[key] = (xy, owner, frac, start, edge_a, edge_b)
+            x = np.ascontiguousarray(xy[:, 0])
+            y = np.ascontiguousarray(xy[:, 1])
+            per_network[key] = (x, y, frac, start, edge_a, edge_b, has_edge)
     return per_network[key]
+
+
+def _sample_times(network: Network, dist: np.ndarray, limit_s: float, spacing_m: float):
+    """Return ``(x, y, times, part)`` for all samples of the reached segments, or None.
+
+    See :func:`oriented_samples` (``keep_all``); None when the network has no sample cache.
+    """
+    cache = _segment_samples(network, spacing_m)
+    if cache is None:
+        return None
+    all_x, all_y, all_frac, start, edge_a, edge_b, has_edge = cache
+    tail_t = dist[network.tail]
+    ok = tail_t < limit_s
+    reached_a = ok[edge_a] & has_edge
+    reached_b = ok[edge_b] & has_edge
+    segs = np.flatnonzero(reached_a | reached_b)
+    first = start[segs]
+    counts = start[segs + 1] - first
+    total = int(counts.sum())
+    idx = np.repeat(first - (np.cumsum(counts) - counts), counts) + np.arange(total)
+    part = np.repeat(np.arange(segs.size), counts)
+    frac = all_frac[idx]
+    # Each directed edge reached times its samples from its tail; a two-way street reached
+    # from both ends keeps, per sample, the earlier of its two times.
+    times = None
+    for edges, reached in ((edge_a, reached_a), (edge_b, reached_b)):
+        edge = edges[segs]
+        tail = np.where(reached[segs], tail_t[edge], np.inf)[part]
+        f = np.where(network.seg_reversed[edge][part], 1.0 - frac, frac)
+        t = tail + f * network.time_s[edge][part]
+        times = t if times is None else np.minimum(times, t, out=times)
+    if times is None:
+        times = np.empty(0)
+    return all_x[idx], all_y[idx], times, part
 
 
 def oriented_samples(
@@ -163,37 +199,14 @@ def oriented_samples(
     the reached segments (consecutive samples of one part are neighbours along a street).
     The samples of all segments are computed once per network and spacing.
     """
-    cache = _segment_samples(network, spacing_m)
-    if cache is None:
+    found = _sample_times(network, dist, limit_s, spacing_m)
+    if found is None:
         return _oriented_samples(network, dist, limit_s, spacing_m, keep_all=keep_all)
-    tail_t = dist[network.tail]
-    ok = tail_t < limit_s
-    all_xy, all_owner, all_frac, start, edge_a, edge_b = cache
-    reached_a = np.zeros(edge_a.size, dtype=bool)
-    has_a = edge_a >= 0
-    reached_a[has_a] = ok[edge_a[has_a]]
-    reached_b = np.zeros(edge_a.size, dtype=bool)
-    reached_b[has_a] = ok[edge_b[has_a]]
-    reached = reached_a | reached_b
-    segs = np.flatnonzero(reached)
-    if segs.size == 0:
-        empty = (np.empty((0, 2)), np.empty(0))
-        return (*empty, np.empty(0, dtype=np.int64)) if keep_all else empty
-    first = start[segs]
-    counts = start[segs + 1] - first
-    idx = np.repeat(first - np.cumsum(np.r_[0, counts[:-1]]), counts) + np.arange(counts.sum())
-    xy, owner, frac = all_xy[idx], all_owner[idx], all_frac[idx]
-    # A two-way street reached from both ends keeps, per sample, the earlier of its two times.
-    times = np.full(idx.size, np.inf)
-    for edges, reached_side in ((edge_a, reached_a), (edge_b, reached_b)):
-        has = reached_side[owner]
-        edge = edges[owner[has]]
-        f = np.where(network.seg_reversed[edge], 1.0 - frac[has], frac[has])
-        times[has] = np.minimum(times[has], tail_t[edge] + f * network.time_s[edge])
+    x, y, times, part = found
     if keep_all:
-        return xy, times, (np.cumsum(reached) - 1)[owner]
+        return np.column_stack([x, y]), times, part
     keep = times <= limit_s
-    return xy[keep], times[keep]
+    return np.column_stack([x[keep], y[keep]]), times[keep]
 
 
 def _oriented_samples(
@@ -294,7 +307,7 @@ def polygonize_classes(band: np.ndarray, k: int, transform, *, want_rings: bool)
 
 
 def polygonize_grids(
-    grids: list, k: int, transforms: list, *, want_rings: bool = False, max_cells: int = 2_000_000
+    grids: list, k: int, transforms: list, *, want_rings: bool = False, max_cells: int = 300_000
 ) -> list:
     """Return ``(nested, rings)`` polygons for each class grid (classes 0..k-1, k = outside).
 
@@ -346,19 +359,21 @@ def _polygonize_chunk(grids: list, k: int, transforms: list, want_rings: bool) -
     heights = np.array([g.shape[0] + 2 for g in grids], dtype=np.int64)
     w = int(max(g.shape[1] for g in grids)) + 2
     row0 = np.r_[0, np.cumsum(heights)[:-1]]
-    canvas = np.full((int(heights.sum()), w), k, dtype=np.int16)
+    canvas = np.full((int(heights.sum()), w), k, dtype=np.uint8 if k < 255 else np.int16)
     for g, r in zip(grids, row0, strict=True):
         canvas[r + 1 : r + 1 + g.shape[0], 1 : 1 + g.shape[1]] = g
     flat = canvas.ravel()
     grid_of_row = np.repeat(np.arange(n_grids), heights)
-    # Horizontal sides at p (between cells p - w and p), by column then row; vertical sides
-    # at p (between cells p - 1 and p).
-    hc, hr = np.nonzero((canvas[1:] != canvas[:-1]).T)
+    # Horizontal sides at p (between cells p - w and p); vertical sides at p (between cells
+    # p - 1 and p).
+    hr, hc = np.nonzero(canvas[1:] != canvas[:-1])
     hp = (hr + 1) * w + hc
     vr, vc = np.nonzero(canvas[:, 1:] != canvas[:, :-1])
     vp = vr * w + vc + 1
-    h_a, h_b = flat[hp - w], flat[hp]  # class above, below
-    v_a, v_b = flat[vp - 1], flat[vp]  # class left, right
+    h_a = flat[hp - w].astype(np.int16)  # class above
+    h_b = flat[hp].astype(np.int16)  # class below
+    v_a = flat[vp - 1].astype(np.int16)  # class left
+    v_b = flat[vp].astype(np.int16)  # class right
     h_g = grid_of_row[hr + 1]
     v_g = grid_of_row[vr]
 
@@ -376,14 +391,11 @@ def _polygonize_chunk(grids: list, k: int, transforms: list, want_rings: bool) -
     n_h_nested = h_level.size
     n_v_nested = v_level.size
     if want_rings:
-        # A side between classes a and b bounds ring a (inside on a's side) and ring b,
-        # listed by class, then column and row.
+        # A side between classes a and b bounds ring a (inside on a's side) and ring b.
         parts = []
         for a, b, p, g in ((h_a, h_b, hp, h_g), (v_a, v_b, vp, v_g)):
             at = np.r_[np.flatnonzero(a < k), np.flatnonzero(b < k)]
             cls = np.r_[a[a < k], b[b < k]].astype(np.int64)
-            o = np.lexsort((at, cls))
-            at, cls = at[o], cls[o]
             parts.append((k + cls, p[at], g[at], b[at] == cls))
         (rh_level, rh_pos, rh_grid, rh_far), (rv_level, rv_pos, rv_grid, rv_far) = parts
         h_level = np.r_[h_level, rh_level]
@@ -461,7 +473,7 @@ def _polygonize_chunk(grids: list, k: int, transforms: list, want_rings: bool) -
     else:
         ring_of = np.empty(n, dtype=np.int64)
         ring_of[seq] = ring
-        col_order = np.argsort(mask[:n_h], kind="stable")
+        col_order = np.lexsort((pos[:n_h] // w, pos[:n_h] % w, mask[:n_h]))  # mask, col, row
         bottoms = np.flatnonzero(d[col_order] == 2)
         n_rings = start_at.size
         links = csr_matrix(
@@ -691,16 +703,24 @@ def band_classes(
     from scipy import ndimage
 
     k = len(limits_s)
-    xy, times = oriented_samples(network, dist, limits_s[-1], cell_m / 2.0)
+    limit = limits_s[-1]
+    found = _sample_times(network, dist, limit, cell_m / 2.0)
+    if found is None:
+        xy, times = _oriented_samples(network, dist, limit, cell_m / 2.0)
+        x, y = xy[:, 0], xy[:, 1]
+    else:
+        x, y, times, _ = found
+        keep = times <= limit
+        x, y, times = x[keep], y[keep], times[keep]
     if times.size == 0:
         return None
     pad = buffer_m + 2 * cell_m
-    x0, y0 = xy.min(axis=0) - pad
-    x1, y1 = xy.max(axis=0) + pad
+    x0, x1 = x.min() - pad, x.max() + pad
+    y0, y1 = y.min() - pad, y.max() + pad
     nx = int(np.ceil((x1 - x0) / cell_m))
     ny = int(np.ceil((y1 - y0) / cell_m))
-    ix = ((xy[:, 0] - x0) / cell_m).astype(np.int64)
-    iy = ((y1 - xy[:, 1]) / cell_m).astype(np.int64)
+    ix = ((x - x0) / cell_m).astype(np.int64)
+    iy = ((y1 - y) / cell_m).astype(np.int64)
     # Class each sample first (a minimum of times has the minimum of their classes).
     limits32 = np.asarray(limits_s, dtype=np.float32)
     cls = np.searchsorted(limits32, times.astype(np.float32), side="left").astype(np.uint8)
