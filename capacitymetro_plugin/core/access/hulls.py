@@ -52,39 +52,27 @@ class HullBatcher:
         np.cumsum(np.bincount(network.tail, minlength=n), out=self.edge_start[1:])
         counts = np.diff(network.offsets)
         xy = network.coords
-        step = np.zeros(xy.shape[0])
+        # Length walked from the first stored vertex of its street to every vertex, as one
+        # running sum over all vertices (the jumps between streets left out): a vertex's
+        # fraction of its street is (cum - cum at the street's start) / the street's length.
+        self.cum = np.zeros(xy.shape[0])
         if xy.shape[0] > 1:
-            step[1:] = np.hypot(*(xy[1:] - xy[:-1]).T)
-        has = counts > 0
-        step[network.offsets[:-1][has]] = 0.0
-        cum = np.cumsum(step)
-        cum -= np.repeat(cum[network.offsets[:-1][has]], counts[has])
-        total = np.zeros(counts.size)
-        total[has] = cum[network.offsets[1:][has] - 1]
-        total_v = np.repeat(total, counts)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            self.frac = np.where(total_v > 0, cum / total_v, 0.0)
+            step = np.hypot(np.diff(xy[:, 0]), np.diff(xy[:, 1]))
+            step[network.offsets[1:-1] - 1] = 0.0
+            np.cumsum(step, out=self.cum[1:])
+        lo, hi = network.offsets[:-1], np.maximum(network.offsets[1:] - 1, 0)
+        self.seg_length = self.cum[hi] - self.cum[lo] if xy.shape[0] else np.zeros(counts.size)
         # Bounding box of each segment (segments always have at least two vertices).
-        lo = network.offsets[:-1]
         self.box = [
             fn.reduceat(xy[:, j], lo) if xy.shape[0] else np.empty(0)
             for fn, j in ((np.minimum, 0), (np.minimum, 1), (np.maximum, 0), (np.maximum, 1))
         ]
         self.star = star_boxes(network, self.box, self.edge_order, self.edge_start)
         # Each street cut into pieces of PIECE_SEGMENTS segments (consecutive pieces share a
-        # vertex), with their bounding boxes: only pieces near a hull's edge give points.
+        # vertex); only pieces near a hull's edge give points. Their boxes are found when needed.
         n_piece = np.maximum((counts - 1 + PIECE_SEGMENTS - 1) // PIECE_SEGMENTS, 0)
         self.piece_start = np.zeros(counts.size + 1, dtype=np.int64)
         np.cumsum(n_piece, out=self.piece_start[1:])
-        owner = np.repeat(np.arange(counts.size), n_piece)
-        k_in = np.arange(owner.size) - self.piece_start[owner]
-        self.piece_v0 = network.offsets[owner] + k_in * PIECE_SEGMENTS
-        self.piece_nv = np.minimum(PIECE_SEGMENTS, counts[owner] - 1 - k_in * PIECE_SEGMENTS) + 1
-        last = self.piece_v0 + self.piece_nv - 1
-        self.piece_box = [
-            fn(fn.reduceat(xy[:, j], self.piece_v0), xy[last, j]) if owner.size else np.empty(0)
-            for fn, j in ((np.minimum, 0), (np.minimum, 1), (np.maximum, 0), (np.maximum, 1))
-        ]
         # A reached node is a hull point unless it is a start with no street (nothing to walk).
         self.has_out = self.edge_start[1:] > self.edge_start[:-1]
 
@@ -230,53 +218,80 @@ class HullBatcher:
         edge = self.edge_order[first + np.arange(first.size)]
         return np.repeat(row, n_out), edge, np.repeat(t, n_out)
 
-    def _pieces(self, seg, row, polys, first_t=None):
-        """Return (piece, owner) of the pieces of streets ``seg`` not inside their polygons
-        (and, given ``first_t(piece, owner)``, reached: the time at their first vertex in the
-        edge's direction within the limit)."""
+    def pieces(self, seg: np.ndarray):
+        """Return ``(v0, nv, owner)``: the first vertex and vertex count of every piece of the
+        streets ``seg``, and the position in ``seg`` it belongs to."""
         lo = self.piece_start[seg]
         n = self.piece_start[seg + 1] - lo
         owner = np.repeat(np.arange(seg.size), n)
-        piece = np.repeat(lo - np.cumsum(np.r_[0, n[:-1]]), n) + np.arange(owner.size)
+        k = np.arange(owner.size) - np.repeat(np.cumsum(n) - n, n)
+        s = seg[owner]
+        offsets = self.network.offsets
+        v0 = offsets[s] + k * PIECE_SEGMENTS
+        nv = np.minimum(PIECE_SEGMENTS, offsets[s + 1] - v0 - 1) + 1
+        return v0, nv, owner
+
+    def piece_boxes(self, v0: np.ndarray, nv: np.ndarray) -> list:
+        """Return the bounding boxes ``[xmin, ymin, xmax, ymax]`` of pieces ``(v0, nv)``."""
+        idx = v0[:, None] + np.minimum(np.arange(PIECE_SEGMENTS + 1), (nv - 1)[:, None])
+        xy = self.network.coords[idx]
+        px, py = xy[..., 0], xy[..., 1]
+        return [px.min(axis=1), py.min(axis=1), px.max(axis=1), py.max(axis=1)]
+
+    def _pieces(self, seg, row, polys, first_t=None):
+        """Return (v0, nv, owner) of the pieces of streets ``seg`` not inside their polygons
+        (and, given ``first_t(v0, nv, owner)``, reached: the time at their first vertex in the
+        edge's direction within the limit)."""
+        v0, nv, owner = self.pieces(seg)
         if first_t is not None:
-            keep = first_t(piece, owner)
-            piece, owner = piece[keep], owner[keep]
+            keep = first_t(v0, nv, owner)
+            v0, nv, owner = v0[keep], nv[keep], owner[keep]
         # A street of one piece was tested already (its box is the piece's box).
+        n = self.piece_start[seg + 1] - self.piece_start[seg]
         test = np.flatnonzero(n[owner] > 1)
-        keep = np.ones(piece.size, dtype=bool)
-        keep[test] = _outside(polys, [b[piece[test]] for b in self.piece_box], row[owner[test]])
-        return piece[keep], owner[keep]
+        keep = np.ones(v0.size, dtype=bool)
+        box = self.piece_boxes(v0[test], nv[test])
+        keep[test] = _outside(polys, box, row[owner[test]])
+        return v0[keep], nv[keep], owner[keep]
 
     def _inner_vertices(self, seg, row, polys):
         """Return the vertices of the wholly reached streets ``seg`` (rows ``row``) that lie in
         pieces not inside the polygons, each piece without its last vertex."""
-        piece, owner = self._pieces(seg, row, polys)
-        n = self.piece_nv[piece] - 1
-        vidx = np.repeat(self.piece_v0[piece] - np.cumsum(np.r_[0, n[:-1]]), n)
+        v0, nv, owner = self._pieces(seg, row, polys)
+        n = nv - 1
+        vidx = np.repeat(v0 - np.cumsum(np.r_[0, n[:-1]]), n)
         vidx += np.arange(vidx.size)
         return self.network.coords[vidx], np.repeat(row[owner], n)
+
+    def vertex_fraction(self, v: np.ndarray, seg: np.ndarray) -> np.ndarray:
+        """Fraction of the length of street ``seg`` at its stored vertex ``v``."""
+        length = self.seg_length[seg]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(
+                length > 0, (self.cum[v] - self.cum[self.network.offsets[seg]]) / length, 0.0
+            )
 
     def _partial_points(self, row_k, e, te, limit, polys):
         """Return the vertices within ``limit`` and the cut point of each partly reached edge
         (pieces inside the polygons left out)."""
         net = self.network
 
-        def reached(piece, owner):
+        def reached(v0, nv, owner):
             ev = e[owner]
             rev = net.seg_reversed[ev]
-            v = np.where(rev, self.piece_v0[piece] + self.piece_nv[piece] - 1, self.piece_v0[piece])
-            f = np.where(rev, 1.0 - self.frac[v], self.frac[v])
+            v = np.where(rev, v0 + nv - 1, v0)
+            frac = self.vertex_fraction(v, net.seg[ev])
+            f = np.where(rev, 1.0 - frac, frac)
             return te[owner] + f * net.time_s[ev] <= limit
 
-        piece, p_owner = self._pieces(net.seg[e], row_k, polys, reached)
-        n_vert = self.piece_nv[piece]
-        vidx = np.repeat(self.piece_v0[piece] - np.cumsum(np.r_[0, n_vert[:-1]]), n_vert)
+        v0, n_vert, p_owner = self._pieces(net.seg[e], row_k, polys, reached)
+        vidx = np.repeat(v0 - np.cumsum(np.r_[0, n_vert[:-1]]), n_vert)
         vidx += np.arange(vidx.size)
         owner = np.repeat(p_owner, n_vert)  # the edge of each vertex
-        piece_of = np.repeat(np.arange(piece.size), n_vert)
-        frac = self.frac[vidx]
-        xy = net.coords[vidx]
+        piece_of = np.repeat(np.arange(v0.size), n_vert)
         ev = e[owner]
+        frac = self.vertex_fraction(vidx, net.seg[ev])
+        xy = net.coords[vidx]
         f = np.where(net.seg_reversed[ev], 1.0 - frac, frac)
         tv = te[owner] + f * net.time_s[ev]
         ins = tv <= limit

@@ -139,19 +139,35 @@ def test_star_boxes_hold_the_node_and_its_outgoing_streets(wnet):
         assert [b[v] for b in batcher.star] == want
 
 
+def test_vertex_fractions_are_shares_of_the_street_length(wnet):
+    batcher = HullBatcher(wnet)
+    lines = wnet.segment_lines()
+    counts = np.diff(wnet.offsets)
+    seg = np.repeat(np.arange(counts.size), counts)
+    got = batcher.vertex_fraction(np.arange(seg.size), seg)
+    want = shapely.line_locate_point(lines[seg], shapely.points(wnet.coords), normalized=True)
+    assert np.allclose(got, want, rtol=0, atol=1e-12)
+    assert (got[wnet.offsets[:-1]] == 0).all() and (got[wnet.offsets[1:] - 1] == 1).all()
+    assert np.allclose(batcher.seg_length, shapely.length(lines), rtol=1e-12)
+
+
 def test_pieces_split_each_street_and_box_it(wnet):
     batcher = HullBatcher(wnet)
-    for s in range(wnet.offsets.size - 1):
+    segs = np.arange(wnet.offsets.size - 1)
+    v0_all, nv_all, owner = batcher.pieces(segs[::-1])  # any order of streets
+    boxes = batcher.piece_boxes(v0_all, nv_all)
+    assert (np.diff(owner) >= 0).all()
+    for s in segs:
         lo, hi = wnet.offsets[s], wnet.offsets[s + 1]
-        ps = np.arange(batcher.piece_start[s], batcher.piece_start[s + 1])
-        v0, nv = batcher.piece_v0[ps], batcher.piece_nv[ps]
+        mine = np.flatnonzero(owner == segs.size - 1 - s)
+        v0, nv = v0_all[mine], nv_all[mine]
         # Consecutive pieces share one vertex and together run from the first to the last.
         assert v0[0] == lo and v0[-1] + nv[-1] == hi
         assert (v0[1:] == v0[:-1] + nv[:-1] - 1).all()
         assert (nv >= 2).all() and (nv <= hulls.PIECE_SEGMENTS + 1).all()
-        for p, a, n in zip(ps, v0, nv, strict=True):
+        for p, a, n in zip(mine, v0, nv, strict=True):
             xy = wnet.coords[a : a + n]
-            got = [b[p] for b in batcher.piece_box]
+            got = [b[p] for b in boxes]
             assert got == [xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max()]
 
 
