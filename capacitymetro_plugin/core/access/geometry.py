@@ -382,9 +382,10 @@ def _polygonize_chunk(grids: list, k: int, transforms: list, want_rings: bool) -
         lo = np.minimum(a, b).astype(np.int64)
         count = np.abs(a - b).astype(np.int64)
         base = np.cumsum(count) - count
-        level = np.repeat(lo, count) + (np.arange(base[-1] + count[-1]) - np.repeat(base, count))
+        src = np.repeat(np.arange(count.size), count)
+        level = lo[src] + (np.arange(src.size) - base[src])
         first = base - lo  # id of the side of level L at p: first + L
-        return level, np.repeat(p, count), np.repeat(g, count), np.repeat(b < a, count), first
+        return level, p[src], g[src], (b < a)[src], first
 
     h_level, h_pos, h_grid, h_far, h_first = expand(h_a, h_b, hp, h_g)
     v_level, v_pos, v_grid, v_far, v_first = expand(v_a, v_b, vp, v_g)

@@ -86,6 +86,13 @@ def test_corner_contacts():
     assert len(shapely.get_parts(got)) == 3
 
 
+def test_empty_masks_and_grids():
+    assert polygonize_masks(np.zeros((2, 3, 3), dtype=bool), TRANSFORM) == [None, None]
+    outside = np.full((2, 2), 3, dtype=np.uint8)
+    got = geometry.polygonize_grids([outside], 3, [TRANSFORM], want_rings=True)
+    assert got == [([None] * 3, [None] * 3)]
+
+
 def test_only_turning_corners_are_kept():
     block = np.zeros((5, 7), dtype=bool)
     block[1:4, 1:6] = True
