@@ -189,6 +189,17 @@ def network_from_nx(
             it=f"Nessuna strada di {source or 'input'} è percorribile in modalità {mode}.",
             fix_it="Scegli un'altra modalità o un input con strade adatte.",
         )
+    oneway_a = np.ones(len(seg_u), dtype=bool)
+    if mode == "car":  # a two-way street: one segment for both directions, like walk and bike
+        keep = _pair_two_way(seg_u, seg_v, lengths, speeds_kmh, geoms)
+        oneway_a = keep == 1
+        keep = keep > 0
+        seg_u = [u for u, k in zip(seg_u, keep, strict=True) if k]
+        seg_v = [v for v, k in zip(seg_v, keep, strict=True) if k]
+        lengths = [x for x, k in zip(lengths, keep, strict=True) if k]
+        speeds_kmh = [x for x, k in zip(speeds_kmh, keep, strict=True) if k]
+        geoms = [g for g, k in zip(geoms, keep, strict=True) if k]
+        oneway_a = oneway_a[keep]
     seg_u_a = np.asarray(seg_u, dtype=np.int64)
     seg_v_a = np.asarray(seg_v, dtype=np.int64)
     # Straight segments for edges without a geometry (unsimplified osmnx edges).
@@ -231,7 +242,7 @@ def network_from_nx(
         seg_v=seg_v_a,
         length_m=length_a,
         speed_kmh=np.asarray(speeds_kmh),
-        oneway=np.ones(len(seg_u), dtype=bool),
+        oneway=oneway_a,
         coords=coords,
         offsets=offsets,
         meta={"source": source, "speeds_kmh": table, "excluded_edges": excluded},
@@ -247,6 +258,47 @@ def network_from_nx(
     if not used.all():
         net = net.subnetwork(used)
     return finish_network(net, keep_largest=keep_largest, progress=progress)
+
+
+def _pair_two_way(
+    seg_u: list[int],
+    seg_v: list[int],
+    lengths: list[float],
+    speeds_kmh: list[float],
+    geoms: list[Any],
+) -> np.ndarray:
+    """Find the directed edges that are the two directions of one street.
+
+    Returns per edge 1 (one-way: kept, no opposite), 2 (two-way: kept, stands for both
+    directions) or 0 (the opposite direction of a kept edge: dropped). Two edges pair when they
+    join the same nodes the other way round with the same length, speed and reversed geometry.
+    """
+    import shapely
+
+    state = np.ones(len(seg_u), dtype=np.int8)
+    open_edges: dict[tuple[int, int, float], list[int]] = {}
+    for i, (u, v, length) in enumerate(zip(seg_u, seg_v, lengths, strict=True)):
+        key = (v, u, round(length, 6))
+        match = -1
+        for j in open_edges.get(key, []):
+            if abs(speeds_kmh[j] - speeds_kmh[i]) > 1e-9 * speeds_kmh[i]:
+                continue  # (times summed in the two directions may differ in the last bit)
+            gi, gj = geoms[i], geoms[j]
+            if (gi is None) != (gj is None):
+                continue
+            if gi is not None and not np.array_equal(
+                shapely.get_coordinates(gi), shapely.get_coordinates(gj)[::-1]
+            ):
+                continue
+            match = j
+            break
+        if match >= 0:
+            open_edges[key].remove(match)
+            state[match] = 2
+            state[i] = 0
+        else:
+            open_edges.setdefault((u, v, round(length, 6)), []).append(i)
+    return state
 
 
 def _clip(net: Network, polygon, src_crs) -> Network:

@@ -65,6 +65,25 @@ def test_car_from_osm_respects_oneway_and_maxspeed(tmp_path):
     assert net.time_s[res] == pytest.approx(net.length_m[res] / (30 / 3.6))
 
 
+def test_car_streets_layer_draws_two_way_streets_once(tmp_path):
+    # Regression: car networks from OSM kept each direction as its own segment, so the
+    # streets layer of Prepare network drew two-way streets twice, all flagged one-way
+    # (Trento: 13,746 segments all "oneway"; now 7,905 streets, 2,064 one-way).
+    net = network_from_osm(write_osm(tmp_path / "plus.osm"), mode="car", keep_largest=False)
+    assert net.n_edges == 3 and net.n_segments == 2
+    streets = net.edges_gdf()
+    ids = net.node_id
+    flags = {
+        (int(ids[u]), int(ids[v])): bool(o)
+        for u, v, o in zip(streets["u"], streets["v"], streets["oneway"], strict=True)
+    }
+    assert flags in ({(1, 3): True, (3, 6): False}, {(1, 3): True, (6, 3): False})
+    # The motorway's two directions share one geometry, drawn each way.
+    both = np.flatnonzero(net.seg == net.seg[(ids[net.tail] == 3) & (ids[net.head] == 6)][0])
+    assert len(both) == 2 and set(net.seg_reversed[both].tolist()) == {False, True}
+    assert net.time_s[both[0]] == net.time_s[both[1]]
+
+
 def test_car_time_of_a_street_merged_from_ways_with_different_speeds(tmp_path):
     # Regression (Trento: 195 of 13,906 car edges off by up to 44 s): simplification merges
     # a 10 km/h way and a class-speed (residential, 30 km/h) way into one edge; the edge took
