@@ -103,27 +103,55 @@ class HullBatcher:
         out = np.full((n_rows, len(limits_s)), None, dtype=object)
         if n_rows == 0 or n_cols == 0 or not limits_s:
             return out
+        # A few rows at a time, so temporary memory stays bounded.
+        step = max(1, (2 * MAX_HULL_VALUES) // n_cols)
+        for s0 in range(0, n_rows, step):
+            sub = block[s0 : s0 + step]
+            rows, node, t = self.reached(sub, limits_s[-1], nodes=nodes)
+            out[s0 : s0 + sub.shape[0]] = self.polygons_of_reached(
+                sub.shape[0], rows, node, t, limits_s, buffer_m=buffer_m
+            )
+        return out
+
+    def reached(
+        self, block: np.ndarray, limit_s: float, *, nodes: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return ``(row, node, time)`` of every node reached within ``limit_s`` (one scan of
+        the block; sorted by row, then column). ``nodes`` as in :meth:`polygons`."""
+        block = np.atleast_2d(block)
+        n_cols = block.shape[1]
         if nodes is not None:
             nodes = np.asarray(nodes, dtype=np.int64)
             if nodes.shape != (n_cols,):
                 raise ValueError(f"nodes has shape {nodes.shape}, the block {n_cols} columns")
-        # One scan of the block, a few rows at a time; then services reaching many nodes are
-        # taken a few at a time, so temporary memory stays bounded.
-        step = max(1, (2 * MAX_HULL_VALUES) // n_cols)
-        for s0 in range(0, n_rows, step):
-            sub = block[s0 : s0 + step]
-            flat = np.flatnonzero(sub <= limits_s[-1])
-            if flat.size == 0:
-                continue
-            rows = flat // n_cols
-            cols = flat - rows * n_cols
-            t = sub.ravel()[flat] if sub.flags.c_contiguous else sub[rows, cols]
-            node = cols if nodes is None else nodes[cols]
-            per_row = np.bincount(rows, minlength=sub.shape[0])
-            bounds = np.r_[0, np.cumsum(per_row)]
-            for r0, r1 in _row_parts(per_row, max(1, MAX_HULL_VALUES // 4)):
-                a, b = bounds[r0], bounds[r1]
-                out[s0 + r0 : s0 + r1] = self._fill(
+        flat = np.flatnonzero(block <= limit_s)
+        rows = flat // max(n_cols, 1)
+        cols = flat - rows * n_cols
+        t = block.ravel()[flat] if block.flags.c_contiguous else block[rows, cols]
+        return rows, (cols if nodes is None else nodes[cols]), t
+
+    def polygons_of_reached(
+        self,
+        n_rows: int,
+        rows: np.ndarray,
+        node: np.ndarray,
+        t: np.ndarray,
+        limits_s: list[float],
+        *,
+        buffer_m: float,
+    ) -> np.ndarray:
+        """Return the (``n_rows`` × limits) hull polygons of reached nodes given as
+        ``(row, node, time)`` sorted by row (see :meth:`reached`)."""
+        out = np.full((n_rows, len(limits_s)), None, dtype=object)
+        if rows.size == 0 or not limits_s:
+            return out
+        # Services reaching many nodes are taken a few at a time: bounded temporary memory.
+        per_row = np.bincount(rows, minlength=n_rows)
+        bounds = np.r_[0, np.cumsum(per_row)]
+        for r0, r1 in _row_parts(per_row, max(1, MAX_HULL_VALUES // 4)):
+            a, b = bounds[r0], bounds[r1]
+            if b > a:
+                out[r0:r1] = self._fill(
                     r1 - r0, rows[a:b] - r0, node[a:b], t[a:b], limits_s, buffer_m
                 )
         return out

@@ -16,6 +16,7 @@ from capacitymetro_plugin.core.network.graph import Network
 from capacitymetro_plugin.core.network.snapping import SnapResult, snap
 from capacitymetro_plugin.core.progress import Progress, ensure
 
+from . import hulls as hull_mod
 from .geometry import band_polygons, reached_lines
 from .hulls import HullBatcher
 from .times import nearest_times, times_from_each
@@ -251,6 +252,22 @@ def isochrones(
             prev_t = t_min
 
     batcher = HullBatcher(network) if method == "hull" else None
+    pending: list = []  # (rows, reached row, node, time) of blocks not turned into hulls yet
+
+    def flush_hulls() -> None:
+        # The reached nodes of several blocks are turned into hulls at once (fewer, larger
+        # numpy steps); rows of consecutive blocks follow each other.
+        if not pending:
+            return
+        sizes = np.cumsum([0] + [p[0].size for p in pending])
+        rows = np.concatenate([p[1] + sizes[i] for i, p in enumerate(pending)])
+        node = np.concatenate([p[2] for p in pending])
+        t = np.concatenate([p[3] for p in pending])
+        hulls = batcher.polygons_of_reached(sizes[-1], rows, node, t, limits, buffer_m=buffer_m)
+        for r, row_hulls in zip(np.concatenate([p[0] for p in pending]), hulls, strict=True):
+            add(str(ids[on[r]]), None, row_hulls)
+        pending.clear()
+
     if per_service:
         work = progress.step(0.0, 1.0)
         for rows_idx, block in times_from_each(
@@ -258,13 +275,14 @@ def isochrones(
         ):
             if batcher is not None:  # all services of the block at once
                 work.report(rows_idx[0] / on.size, "Isochrones")
-                hulls = batcher.polygons(block, limits, buffer_m=buffer_m)
-                for r, row_hulls in zip(rows_idx, hulls, strict=True):
-                    add(str(ids[on[r]]), None, row_hulls)
+                pending.append((rows_idx, *batcher.reached(block, cutoff)))
+                if sum(p[1].size for p in pending) >= hull_mod.MAX_HULL_VALUES // 4:
+                    flush_hulls()
                 continue
             for r, dist in zip(rows_idx, block, strict=True):
                 work.report(r / on.size, "Isochrones")
                 add(str(ids[on[r]]), dist)
+        flush_hulls()
     else:
         nt = nearest_times(
             network, snapped.node[on], cutoff_s=cutoff, progress=progress.step(0, 0.3)
