@@ -118,6 +118,17 @@ def test_cropped_columns_give_the_same_hulls(wnet, block):
         batcher.polygons(block[:, cols], LIMITS, buffer_m=5.0, nodes=cols[:-1])
 
 
+def test_reached_nodes_of_several_blocks_give_the_same_hulls(wnet, block):
+    batcher = HullBatcher(wnet)
+    want = batcher.polygons(block, LIMITS, buffer_m=5.0)
+    parts = [batcher.reached(block[a:b], LIMITS[-1]) for a, b in ((0, 2), (2, 3), (3, 6))]
+    rows = np.concatenate([parts[0][0], parts[1][0] + 2, parts[2][0] + 3])
+    node, t = (np.concatenate([p[j] for p in parts]) for j in (1, 2))
+    assert np.array_equal(node, np.nonzero(block <= LIMITS[-1])[1])
+    got = batcher.polygons_of_reached(6, rows, node, t, LIMITS, buffer_m=5.0)
+    assert_same(got, want)
+
+
 def test_unreached_rows_and_limits_give_none(wnet, block):
     tiny = np.full((2, wnet.n_nodes), np.inf)
     tiny[1, 3] = 0.0
