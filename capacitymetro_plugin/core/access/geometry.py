@@ -366,16 +366,14 @@ def _polygonize_chunk(grids: list, k: int, transforms: list, want_rings: bool) -
     grid_of_row = np.repeat(np.arange(n_grids), heights)
     # Horizontal sides at p (between cells p - w and p); vertical sides at p (between cells
     # p - 1 and p).
-    hr, hc = np.nonzero(canvas[1:] != canvas[:-1])
-    hp = (hr + 1) * w + hc
-    vr, vc = np.nonzero(canvas[:, 1:] != canvas[:, :-1])
-    vp = vr * w + vc + 1
+    hp = np.flatnonzero(flat[w:] != flat[:-w]) + w
+    vp = np.flatnonzero(flat[1:] != flat[:-1]) + 1  # never across rows: both ends are padding
     h_a = flat[hp - w].astype(np.int16)  # class above
     h_b = flat[hp].astype(np.int16)  # class below
     v_a = flat[vp - 1].astype(np.int16)  # class left
     v_b = flat[vp].astype(np.int16)  # class right
-    h_g = grid_of_row[hr + 1]
-    v_g = grid_of_row[vr]
+    h_g = grid_of_row[hp // w]
+    v_g = grid_of_row[vp // w]
 
     def expand(a, b, p, g):
         # A side between classes a and b bounds every nested mask from min(a, b) to max - 1.
