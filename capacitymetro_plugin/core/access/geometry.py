@@ -461,11 +461,14 @@ def _polygonize_chunk(grids: list, k: int, transforms: list, want_rings: bool) -
     # Turn right around the cell (also where only the cell ahead on the left is inside),
     # straight on along an inside cell on the right, left into a corner.
     succ = next_side(np.where(ar, np.where(al, 3, 0), 1))
-    seq, ring = _walk_rings(succ, np.flatnonzero(d == 0))  # each ring has an eastward side
+    east = np.flatnonzero(d == 0)  # every ring has an eastward side (inside below)
+    seq, ring = _walk_rings(succ, east)
     start_at = np.flatnonzero(np.r_[True, ring[1:] != ring[:-1]])
     ring_mask = mask[seq[start_at]]
-    cross = (start % w) * (end // w) - (end % w) * (start // w)  # x0*y1 - x1*y0, x = column
-    area = np.bincount(ring, weights=cross[seq].astype(np.float64))
+    # Signed area (x = column, y = row) from the horizontal sides, -y dx: outer rings > 0.
+    swept = np.zeros(n)
+    swept[:n_h] = np.where(d[:n_h] == 0, -1.0, 1.0) * (pos[:n_h] // w)
+    area = np.bincount(ring, weights=swept[seq])
     outer = area > 0
     if np.bincount(ring_mask[outer]).max(initial=0) <= 1:
         region = mask  # one region per mask
@@ -488,12 +491,11 @@ def _polygonize_chunk(grids: list, k: int, transforms: list, want_rings: bool) -
     if corner.size:
         left = next_side(np.full(corner.size, 3), corner)
         same = region[succ[corner]] == region[left]
-        if same.any():  # split those rings at the corner (regions stay as they are)
-            switch = corner[same]
-            succ[switch] = left[same]
-            seq, ring = _split_rings(seq, start_at, succ, switch)
+        if same.any():  # walk again, those rings split at the corner (regions unchanged)
+            succ[corner[same]] = left[same]
+            seq, ring = _walk_rings(succ, east)
             start_at = np.flatnonzero(np.r_[True, ring[1:] != ring[:-1]])
-            area = np.bincount(ring, weights=cross[seq].astype(np.float64))
+            area = np.bincount(ring, weights=swept[seq])
     ring_region = region[seq[start_at]]
     prev = np.arange(n) - 1
     prev[start_at] = np.r_[start_at[1:], n] - 1
@@ -521,28 +523,6 @@ def _polygonize_chunk(grids: list, k: int, transforms: list, want_rings: bool) -
         shape = polys[s0] if s1 - s0 == 1 else shapely.multipolygons(polys[s0:s1])
         results[gi][lev >= k][lev % k] = shape
     return results
-
-
-def _split_rings(seq: np.ndarray, start_at: np.ndarray, succ: np.ndarray, switch: np.ndarray):
-    """Return ``(seq, ring)`` after the successors of sides ``switch`` changed to ``succ``.
-
-    ``seq`` lists the old rings one after the other (ring ``r`` from ``start_at[r]``). The
-    rings are cut after each switched side; the pieces are joined again by ``succ``.
-    """
-    n = seq.size
-    pos_of = np.empty(n, dtype=np.int64)
-    pos_of[seq] = np.arange(n)
-    is_end = np.zeros(n, dtype=bool)
-    is_end[pos_of[switch]] = True
-    is_end[np.r_[start_at[1:], n] - 1] = True
-    ends = np.flatnonzero(is_end)
-    starts = np.r_[0, ends[:-1] + 1]
-    piece_of = np.r_[0, np.cumsum(is_end[:-1])]
-    piece_seq, piece_ring = _walk_rings(piece_of[pos_of[succ[seq[ends]]]])
-    length = (ends - starts + 1)[piece_seq]
-    before = np.cumsum(length) - length
-    idx = np.repeat(starts[piece_seq] - before, length) + np.arange(n)
-    return seq[idx], np.repeat(piece_ring, length)
 
 
 def _walk_rings(succ: np.ndarray, entries: np.ndarray | None = None):
