@@ -646,7 +646,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="183"/>
-        <location filename="../provider/algorithms/network_algs.py" line="233"/>
+        <location filename="../provider/algorithms/network_algs.py" line="234"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
@@ -977,173 +977,173 @@
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="106"/>
-        <source>Builds a walk, bike or car network from an OpenStreetMap extract (.osm/.osm.pbf), an osmnx GraphML or a street-centreline layer noded at junctions, and saves it as one .npz file for the other network tools. Walk 4.5 km/h, bike 15 km/h, car by maxspeed or road class; one-way streets only for car. The largest connected part is kept.</source>
-        <translation>Costruisce una rete pedonale, ciclabile o automobilistica da un estratto OpenStreetMap (.osm/.osm.pbf), da un GraphML di osmnx o da un layer di assi stradali spezzati agli incroci, e la salva in un unico file .npz per gli altri strumenti di rete. A piedi 4,5 km/h, in bici 15 km/h, in auto secondo maxspeed o la classe della strada; sensi unici solo per l'auto. Si tiene la parte connessa più grande.</translation>
+        <source>Builds a walk, bike or car network from an OpenStreetMap extract (.osm/.osm.pbf), an osmnx GraphML or a street-centreline layer noded at junctions, and saves it as one .npz file for the other network tools. Walk 4.5 km/h, bike 15 km/h, car by maxspeed or road class; one-way streets only for car. The largest connected part is kept (for car, the largest part where every place can be left as well as reached).</source>
+        <translation>Costruisce una rete pedonale, ciclabile o automobilistica da un estratto OpenStreetMap (.osm/.osm.pbf), da un GraphML di osmnx o da un layer di assi stradali spezzati agli incroci, e la salva in un unico file .npz per gli altri strumenti di rete. A piedi 4,5 km/h, in bici 15 km/h, in auto secondo maxspeed o la classe della strada; sensi unici solo per l'auto. Si tiene la parte connessa più grande (per l'auto, la parte più grande in cui da ogni luogo si può anche ripartire).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="121"/>
-        <location filename="../provider/algorithms/network_algs.py" line="124"/>
+        <location filename="../provider/algorithms/network_algs.py" line="122"/>
+        <location filename="../provider/algorithms/network_algs.py" line="125"/>
         <source>OpenStreetMap extract (.osm or .osm.pbf)</source>
         <translation>Estratto OpenStreetMap (.osm o .osm.pbf)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="128"/>
-        <location filename="../provider/algorithms/network_algs.py" line="130"/>
+        <location filename="../provider/algorithms/network_algs.py" line="129"/>
+        <location filename="../provider/algorithms/network_algs.py" line="131"/>
         <source>osmnx GraphML file</source>
         <translation>File GraphML di osmnx</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="133"/>
-        <location filename="../provider/algorithms/network_algs.py" line="136"/>
+        <location filename="../provider/algorithms/network_algs.py" line="134"/>
+        <location filename="../provider/algorithms/network_algs.py" line="137"/>
         <source>Street centrelines (noded at junctions)</source>
         <translation>Assi stradali (spezzati agli incroci)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="141"/>
+        <location filename="../provider/algorithms/network_algs.py" line="142"/>
         <source>Travel mode</source>
         <translation>Modo di spostamento</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="144"/>
+        <location filename="../provider/algorithms/network_algs.py" line="145"/>
         <source>Speed on every street (km/h; 0 = defaults per mode)</source>
         <translation>Velocità su ogni strada (km/h; 0 = valori predefiniti per modo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="150"/>
+        <location filename="../provider/algorithms/network_algs.py" line="151"/>
         <source>Join line ends closer than (m, street layer only)</source>
         <translation>Unisci estremi di linea più vicini di (m, solo layer stradale)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="154"/>
-        <location filename="../provider/algorithms/network_algs.py" line="156"/>
+        <location filename="../provider/algorithms/network_algs.py" line="155"/>
+        <location filename="../provider/algorithms/network_algs.py" line="157"/>
         <source>Network (*.npz)</source>
         <translation>Rete (*.npz)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="154"/>
-        <location filename="../provider/algorithms/network_algs.py" line="156"/>
+        <location filename="../provider/algorithms/network_algs.py" line="155"/>
+        <location filename="../provider/algorithms/network_algs.py" line="157"/>
         <source>Prepared network</source>
         <translation>Rete preparata</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="159"/>
-        <location filename="../provider/algorithms/network_algs.py" line="162"/>
+        <location filename="../provider/algorithms/network_algs.py" line="160"/>
+        <location filename="../provider/algorithms/network_algs.py" line="163"/>
         <source>Network streets (to look at)</source>
         <translation>Strade della rete (da visualizzare)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="200"/>
         <location filename="../provider/algorithms/network_algs.py" line="201"/>
+        <location filename="../provider/algorithms/network_algs.py" line="202"/>
         <source>Network: {} nodes, {} edges, EPSG:{}</source>
         <translation>Rete: {} nodi, {} archi, EPSG:{}</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="215"/>
+        <location filename="../provider/algorithms/network_algs.py" line="216"/>
         <source>Service isochrones</source>
         <translation>Isocrone dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="216"/>
+        <location filename="../provider/algorithms/network_algs.py" line="217"/>
         <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge (the default street shapes; the convex-hull shape is a quick look that does cross them). Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>
         <translation>Poligoni isocroni per ogni servizio a più soglie di tempo di viaggio, costruiti dalle strade raggiunte (le strade al margine tagliate dove il tempo finisce), così le forme seguono le strade e non attraversano fiumi o canali senza un ponte (le forme predefinite, sulle strade; l'inviluppo convesso è un'anteprima rapida che invece li attraversa). Le fasce annidate contengono tutti i luoghi entro la soglia; le fasce disgiunte solo l'anello dalla precedente.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="234"/>
+        <location filename="../provider/algorithms/network_algs.py" line="235"/>
         <source>Bands</source>
         <translation>Fasce</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="235"/>
-        <location filename="../provider/algorithms/network_algs.py" line="237"/>
+        <location filename="../provider/algorithms/network_algs.py" line="236"/>
+        <location filename="../provider/algorithms/network_algs.py" line="238"/>
         <source>One set of polygons per service</source>
         <translation>Un insieme di poligoni per servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="241"/>
+        <location filename="../provider/algorithms/network_algs.py" line="242"/>
         <source>Band around reached streets (m)</source>
         <translation>Fascia attorno alle strade raggiunte (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="243"/>
+        <location filename="../provider/algorithms/network_algs.py" line="244"/>
         <source>Isochrone shape</source>
         <translation>Forma delle isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="245"/>
-        <location filename="../provider/algorithms/network_algs.py" line="247"/>
+        <location filename="../provider/algorithms/network_algs.py" line="246"/>
+        <location filename="../provider/algorithms/network_algs.py" line="248"/>
         <source>Isochrones</source>
         <translation>Isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="274"/>
+        <location filename="../provider/algorithms/network_algs.py" line="275"/>
         <source>Nearest-service territories</source>
         <translation>Territori del servizio più vicino</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="275"/>
+        <location filename="../provider/algorithms/network_algs.py" line="276"/>
         <source>Gives every street to the service reached first (a network Voronoi), with the travel time. Streets between two services are cut where the times meet. Optionally only the services of one sector, an extra delay per service (minutes, e.g. waiting time) and a maximum time.</source>
         <translation>Assegna ogni strada al servizio raggiunto per primo (un Voronoi su rete), con il tempo di viaggio. Le strade tra due servizi sono tagliate dove i tempi si incontrano. A scelta solo i servizi di un settore, un ritardo aggiuntivo per servizio (minuti, ad es. tempo di attesa) e un tempo massimo.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="291"/>
+        <location filename="../provider/algorithms/network_algs.py" line="292"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="91"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="93"/>
-        <location filename="../provider/algorithms/network_algs.py" line="293"/>
+        <location filename="../provider/algorithms/network_algs.py" line="294"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="296"/>
-        <location filename="../provider/algorithms/network_algs.py" line="299"/>
+        <location filename="../provider/algorithms/network_algs.py" line="297"/>
+        <location filename="../provider/algorithms/network_algs.py" line="300"/>
         <source>Sectors field (codes separated by ;)</source>
         <translation>Campo dei settori (codici separati da ;)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="305"/>
-        <location filename="../provider/algorithms/network_algs.py" line="308"/>
+        <location filename="../provider/algorithms/network_algs.py" line="306"/>
+        <location filename="../provider/algorithms/network_algs.py" line="309"/>
         <source>Extra delay field (minutes)</source>
         <translation>Campo del ritardo aggiuntivo (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="316"/>
-        <location filename="../provider/algorithms/network_algs.py" line="374"/>
+        <location filename="../provider/algorithms/network_algs.py" line="317"/>
+        <location filename="../provider/algorithms/network_algs.py" line="375"/>
         <source>Maximum travel time (minutes; 0 = no limit)</source>
         <translation>Tempo di viaggio massimo (minuti; 0 = nessun limite)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="320"/>
+        <location filename="../provider/algorithms/network_algs.py" line="321"/>
         <source>Output</source>
         <translation>Risultato</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="322"/>
-        <location filename="../provider/algorithms/network_algs.py" line="324"/>
+        <location filename="../provider/algorithms/network_algs.py" line="323"/>
+        <location filename="../provider/algorithms/network_algs.py" line="325"/>
         <source>Territories</source>
         <translation>Territori</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="354"/>
+        <location filename="../provider/algorithms/network_algs.py" line="355"/>
         <source>OD matrix</source>
         <translation>Matrice OD</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="355"/>
+        <location filename="../provider/algorithms/network_algs.py" line="356"/>
         <source>Travel times from every origin to every destination on the network, as straight origin–destination lines with the time in minutes (only pairs within the maximum time). Points farther than the maximum snap distance from the network are reported.</source>
         <translation>Tempi di viaggio su rete da ogni origine a ogni destinazione, come linee rette origine–destinazione con il tempo in minuti (solo le coppie entro il tempo massimo). Sono segnalati i punti più lontani dalla rete della distanza massima di aggancio.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="368"/>
+        <location filename="../provider/algorithms/network_algs.py" line="369"/>
         <source>Origins</source>
         <translation>Origini</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="370"/>
+        <location filename="../provider/algorithms/network_algs.py" line="371"/>
         <source>Destinations</source>
         <translation>Destinazioni</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="379"/>
-        <location filename="../provider/algorithms/network_algs.py" line="381"/>
+        <location filename="../provider/algorithms/network_algs.py" line="380"/>
+        <location filename="../provider/algorithms/network_algs.py" line="382"/>
         <source>OD lines</source>
         <translation>Linee OD</translation>
     </message>

@@ -13,7 +13,8 @@ Public API (stable; used by population, coverage, the CLI and the Processing alg
   :func:`network_from_place` (osmnx download, cached on disk), :func:`network_from_nx`.
   Speeds: walk 4.5 km/h, bike 15 km/h, car by ``maxspeed`` or road class; a number or a
   ``{road class: km/h, "default": km/h}`` mapping overrides them. One-way streets only for car.
-  The largest connected part is kept and the rest reported through ``progress.info``.
+  The largest connected part is kept (for car, the largest strongly connected part, so every
+  place can be left as well as reached) and the rest reported through ``progress.info``.
 - :func:`snap` → :class:`SnapResult` (``node``, ``distance_m``, ``off_network`` per point):
   points farther than ``max_distance_m`` are flagged, never dropped.
 
