@@ -27,9 +27,9 @@ from capacitymetro_plugin.core.network.graph import Network
 # (service, node) values the batched hull handles at once: bounds its temporary memory.
 MAX_HULL_VALUES = 4_000_000
 # Segments per street piece (the unit tested before a street gives points).
-PIECE_SEGMENTS = 4
+PIECE_SEGMENTS = 8
 # Test new points against the polygons before the hull (1) or leave them to GEOS (0).
-DROP_POINTS = 1
+DROP_POINTS = 0
 # Directions of the finer inner polygon that drops streets deep inside each hull.
 FINE_DIRECTIONS = 16
 
@@ -181,6 +181,8 @@ class HullBatcher:
             keep = ~coarse.box_inside([s[b_node] for s in self.star], b_row)
             b_row, b_node, b_t = b_row[keep], b_node[keep], b_t[keep]
             fine.add(net.x[b_node], net.y[b_node], b_row)
+            keep = ~fine.box_inside([s[b_node] for s in self.star], b_row)
+            b_row, b_node, b_t = b_row[keep], b_node[keep], b_t[keep]
             is_pt = self.has_out[b_node] | (b_t > 0)
             pts = [np.column_stack([net.x[b_node[is_pt]], net.y[b_node[is_pt]]])]
             pts_row = [b_row[is_pt]]

@@ -16,7 +16,7 @@ LIMITS = [60.0, 150.0, 240.0, 400.0]
 
 
 def wiggly_grid(n=7, spacing=120.0, seed=3):
-    """A street grid whose streets wander sideways through 4 to 17 vertices each."""
+    """A street grid whose streets wander sideways through 4 to 31 vertices each."""
     rng = np.random.default_rng(seed)
     rows = []
     for i in range(n):
@@ -25,12 +25,20 @@ def wiggly_grid(n=7, spacing=120.0, seed=3):
             for dx, dy in ((1, 0), (0, 1)):
                 if i + dx >= n or j + dy >= n:
                     continue
-                k = int(rng.integers(2, 16))
+                k = int(rng.integers(2, 30))
                 s = np.linspace(0.0, 1.0, k + 2)
                 side = np.r_[0.0, rng.normal(0.0, 12.0, k), 0.0]
                 px = x + dx * spacing * s - dy * side
                 py = y + dy * spacing * s + dx * side
                 rows.append(LineString(np.column_stack([px, py])))
+    # Arcs between inner nodes that bulge far outside the grid: their nodes lie deep inside
+    # every hull, their curves make hull corners.
+    for i in (1, 3):
+        a = np.linspace(0.0, np.pi, 25)
+        cx, cy = X0 + (i + 1) * spacing, Y0 + spacing
+        rows.append(
+            LineString(np.column_stack([cx - spacing * np.cos(a), cy - 2.5 * spacing * np.sin(a)]))
+        )
     return gpd.GeoDataFrame(geometry=rows, crs=CRS)
 
 
@@ -75,13 +83,26 @@ def assert_same(got, want):
             assert shapely.symmetric_difference(g, w).area <= 1e-9 * w.area
 
 
+def test_whole_streets_give_every_vertex_but_their_ends():
+    net = network_from_lines(wiggly_grid(n=3))
+    batcher = HullBatcher(net)
+    seg = np.arange(net.offsets.size - 1)
+    xy, row = batcher._inner_vertices(seg, seg * 10, ())  # no polygon: nothing left out
+    for s in seg:
+        got = {tuple(p) for p in xy[row == 10 * s]}
+        street = [tuple(p) for p in net.coords[net.offsets[s] : net.offsets[s + 1]]]
+        assert set(street[1:-1]) <= got <= set(street[:-1])
+
+
 def test_streets_really_wiggle(wnet):
     counts = np.diff(wnet.offsets)
     assert counts.max() > 2 * hulls.PIECE_SEGMENTS + 1  # streets of several pieces
     assert (counts == 3).any() or (counts == 4).any()  # and of a single piece
 
 
-def test_batched_hulls_equal_edge_by_edge_reference(wnet, block):
+@pytest.mark.parametrize("drop_points", [0, 1])
+def test_batched_hulls_equal_edge_by_edge_reference(wnet, block, monkeypatch, drop_points):
+    monkeypatch.setattr(hulls, "DROP_POINTS", drop_points)
     got = HullBatcher(wnet).polygons(block, LIMITS, buffer_m=5.0)
     want = np.array(
         [[reference_hull(wnet, d, lim, 5.0) for lim in LIMITS] for d in block], dtype=object
@@ -90,6 +111,28 @@ def test_batched_hulls_equal_edge_by_edge_reference(wnet, block):
     # The limits really cut streets and leave points inside (not a trivial comparison).
     assert all(w is not None for w in want.ravel())
     assert shapely.area(want[:, 0]).max() < shapely.area(want[:, -1]).min()
+
+
+def test_streets_of_inner_nodes_that_reach_out_are_kept():
+    # From the corner of a 5x5 grid the centre is reached late, deep inside the reached nodes,
+    # but the dead-end street leaving it to the north-east is walked past them.
+    grid = [
+        LineString([(X0 + 100 * i, Y0 + 100 * j), (X0 + 100 * (i + di), Y0 + 100 * (j + dj))])
+        for i in range(5)
+        for j in range(5)
+        for di, dj in ((1, 0), (0, 1))
+        if i + di < 5 and j + dj < 5
+    ]
+    spur = LineString([(X0 + 200, Y0 + 200), (X0 + 260, Y0 + 250), (X0 + 500, Y0 + 500)])
+    net = network_from_lines(gpd.GeoDataFrame(geometry=[*grid, spur], crs=CRS))
+    corner = int(np.argmin(np.hypot(net.x - X0, net.y - Y0)))
+    dist = dijkstra(net.csr, indices=corner, limit=LIMITS[-1])[None, :]
+    got = HullBatcher(net).polygons(dist, LIMITS, buffer_m=5.0)
+    want = np.array([[reference_hull(net, dist[0], lim, 5.0) for lim in LIMITS]], dtype=object)
+    assert_same(got, want)
+    # The spur makes the last hull's north-east corner.
+    ne = shapely.get_coordinates(want[0, -1]).sum(axis=1).max() - X0 - Y0
+    assert ne > 500 + 5
 
 
 @pytest.mark.parametrize("max_values", [7, 200])
