@@ -700,12 +700,16 @@ def band_classes(
     ny = int(np.ceil((y1 - y0) / cell_m))
     ix = ((x - x0) / cell_m).astype(np.int64)
     iy = ((y1 - y) / cell_m).astype(np.int64)
-    # Class each sample first (a minimum of times has the minimum of their classes).
-    limits32 = np.asarray(limits_s, dtype=np.float32)
-    cls = np.searchsorted(limits32, times.astype(np.float32), side="left").astype(np.uint8)
-    grid = np.full((ny, nx), k, dtype=np.uint8)
+    # Class each sample first (a minimum of times has the minimum of their classes): the
+    # number of limits below its time (as float32, like a float32 time grid).
+    times32 = times.astype(np.float32)
+    cls = np.zeros(times.size, dtype=np.uint8)
+    for limit32 in np.asarray(limits_s, dtype=np.float32):
+        cls += times32 > limit32
+    grid = np.full(ny * nx, k, dtype=np.uint8)
     order = np.argsort(k - cls, kind="stable")  # the smallest class written last wins
-    grid[iy[order], ix[order]] = cls[order]
+    grid[(iy * nx + ix)[order]] = cls[order]
+    grid = grid.reshape(ny, nx)
     # Cells whose centre lies within ``buffer_m`` of a sampled cell's centre: the band is at
     # least ``buffer_m`` wide on each side and at most ``buffer_m + cell_m * sqrt(2)``.
     band = disc_minimum(grid, max(buffer_m / cell_m, 1.0), fill=k)
