@@ -24,7 +24,7 @@ import numpy as np
 
 from capacitymetro_plugin.core.network.graph import Network
 
-# (service, node) values the batched hull handles at once: bounds its temporary memory.
+# (service, vertex) values the batched hull handles at once: bounds its temporary memory.
 MAX_HULL_VALUES = 4_000_000
 # Segments per street piece (the unit tested before a street gives points).
 PIECE_SEGMENTS = 8
@@ -75,6 +75,11 @@ class HullBatcher:
         np.cumsum(n_piece, out=self.piece_start[1:])
         # A reached node is a hull point unless it is a start with no street (nothing to walk).
         self.has_out = self.edge_start[1:] > self.edge_start[:-1]
+        # The most vertices a reached node can expand to (its outgoing streets' vertices),
+        # plus 4 for the node itself: bounds the temporary memory of a part.
+        self.node_weight = 4.0 + np.bincount(
+            network.tail, weights=counts[network.seg].astype(np.float64), minlength=n
+        )
 
     def polygons(
         self,
@@ -145,10 +150,11 @@ class HullBatcher:
         out = np.full((n_rows, len(limits_s)), None, dtype=object)
         if rows.size == 0 or not limits_s:
             return out
-        # Services reaching many nodes are taken a few at a time: bounded temporary memory.
-        per_row = np.bincount(rows, minlength=n_rows)
-        bounds = np.r_[0, np.cumsum(per_row)]
-        for r0, r1 in _row_parts(per_row, max(1, MAX_HULL_VALUES // 4)):
+        # Services reaching many nodes are taken a few at a time, so that a part expands to
+        # at most about MAX_HULL_VALUES values: bounded temporary memory.
+        bounds = np.r_[0, np.cumsum(np.bincount(rows, minlength=n_rows))]
+        weight = np.bincount(rows, weights=self.node_weight[node], minlength=n_rows)
+        for r0, r1 in _row_parts(weight, MAX_HULL_VALUES):
             a, b = bounds[r0], bounds[r1]
             if b > a:
                 out[r0:r1] = self._fill(
