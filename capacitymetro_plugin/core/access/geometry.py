@@ -154,9 +154,10 @@ def _segment_samples(network: Network, spacing_m: float):
 
 
 def _sample_times(network: Network, dist: np.ndarray, limit_s: float, spacing_m: float):
-    """Return ``(x, y, times, part)`` for all samples of the reached segments, or None.
+    """Return ``(idx, times, part)`` for all samples of the reached segments, or None.
 
-    See :func:`oriented_samples` (``keep_all``); None when the network has no sample cache.
+    ``idx`` indexes the network's samples (:func:`_segment_samples`); see
+    :func:`oriented_samples` (``keep_all``). None when the network has no sample cache.
     """
     cache = _segment_samples(network, spacing_m)
     if cache is None:
@@ -182,9 +183,7 @@ def _sample_times(network: Network, dist: np.ndarray, limit_s: float, spacing_m:
         f = np.where(network.seg_reversed[edge][part], 1.0 - frac, frac)
         t = tail + f * network.time_s[edge][part]
         times = t if times is None else np.minimum(times, t, out=times)
-    if times is None:
-        times = np.empty(0)
-    return all_x[idx], all_y[idx], times, part
+    return idx, times, part
 
 
 def oriented_samples(
@@ -202,11 +201,13 @@ def oriented_samples(
     found = _sample_times(network, dist, limit_s, spacing_m)
     if found is None:
         return _oriented_samples(network, dist, limit_s, spacing_m, keep_all=keep_all)
-    x, y, times, part = found
+    idx, times, part = found
+    x, y = _segment_samples(network, spacing_m)[:2]
     if keep_all:
-        return np.column_stack([x, y]), times, part
+        return np.column_stack([x[idx], y[idx]]), times, part
     keep = times <= limit_s
-    return np.column_stack([x[keep], y[keep]]), times[keep]
+    idx = idx[keep]
+    return np.column_stack([x[idx], y[idx]]), times[keep]
 
 
 def _oriented_samples(
@@ -688,9 +689,11 @@ def band_classes(
         xy, times = _oriented_samples(network, dist, limit, cell_m / 2.0)
         x, y = xy[:, 0], xy[:, 1]
     else:
-        x, y, times, _ = found
+        idx, times, _ = found
         keep = times <= limit
-        x, y, times = x[keep], y[keep], times[keep]
+        idx, times = idx[keep], times[keep]
+        all_x, all_y = _segment_samples(network, cell_m / 2.0)[:2]
+        x, y = all_x[idx], all_y[idx]
     if times.size == 0:
         return None
     pad = buffer_m + 2 * cell_m
