@@ -359,7 +359,7 @@ def _polygonize_chunk(grids: list, k: int, transforms: list, want_rings: bool) -
     results: list = [([None] * k, [None] * k if want_rings else []) for _ in range(n_grids)]
     heights = np.array([g.shape[0] + 2 for g in grids], dtype=np.int64)
     w = int(max(g.shape[1] for g in grids)) + 2
-    row0 = np.r_[0, np.cumsum(heights)[:-1]]
+    row0 = np.concatenate(([0], np.cumsum(heights)[:-1]))
     canvas = np.full((int(heights.sum()), w), k, dtype=np.uint8 if k < 255 else np.int16)
     for g, r in zip(grids, row0, strict=True):
         canvas[r + 1 : r + 1 + g.shape[0], 1 : 1 + g.shape[1]] = g
@@ -394,18 +394,18 @@ def _polygonize_chunk(grids: list, k: int, transforms: list, want_rings: bool) -
         # A side between classes a and b bounds ring a (inside on a's side) and ring b.
         parts = []
         for a, b, p, g in ((h_a, h_b, hp, h_g), (v_a, v_b, vp, v_g)):
-            at = np.r_[np.flatnonzero(a < k), np.flatnonzero(b < k)]
-            cls = np.r_[a[a < k], b[b < k]].astype(np.int64)
+            at = np.concatenate((np.flatnonzero(a < k), np.flatnonzero(b < k)))
+            cls = np.concatenate((a[a < k], b[b < k])).astype(np.int64)
             parts.append((k + cls, p[at], g[at], b[at] == cls))
         (rh_level, rh_pos, rh_grid, rh_far), (rv_level, rv_pos, rv_grid, rv_far) = parts
-        h_level = np.r_[h_level, rh_level]
-        h_pos = np.r_[h_pos, rh_pos]
-        h_grid = np.r_[h_grid, rh_grid]
-        h_far = np.r_[h_far, rh_far]
-        v_level = np.r_[v_level, rv_level]
-        v_pos = np.r_[v_pos, rv_pos]
-        v_grid = np.r_[v_grid, rv_grid]
-        v_far = np.r_[v_far, rv_far]
+        h_level = np.concatenate((h_level, rh_level))
+        h_pos = np.concatenate((h_pos, rh_pos))
+        h_grid = np.concatenate((h_grid, rh_grid))
+        h_far = np.concatenate((h_far, rh_far))
+        v_level = np.concatenate((v_level, rv_level))
+        v_pos = np.concatenate((v_pos, rv_pos))
+        v_grid = np.concatenate((v_grid, rv_grid))
+        v_far = np.concatenate((v_far, rv_far))
     n_h = h_level.size
     n = n_h + v_level.size
     if n == 0:
@@ -424,12 +424,12 @@ def _polygonize_chunk(grids: list, k: int, transforms: list, want_rings: bool) -
         ring_id[(2 + v_far[n_v_nested:]) * size + v_pos[n_v_nested:]] = (
             n_h + n_v_nested + np.arange(n - n_h - n_v_nested)
         )
-    level = np.r_[h_level, v_level]
-    mask = np.r_[h_grid, v_grid] * per + level
-    pos = np.r_[h_pos, v_pos]
-    d = np.r_[np.where(h_far, 0, 2), np.where(v_far[: n - n_h], 3, 1)]
+    level = np.concatenate((h_level, v_level))
+    mask = np.concatenate((h_grid, v_grid)) * per + level
+    pos = np.concatenate((h_pos, v_pos))
+    d = np.concatenate((np.where(h_far, 0, 2), np.where(v_far, 3, 1)))
     step = np.array([1, w, -1, -w])
-    start = pos + np.r_[np.where(h_far, 0, 1), np.where(v_far, w, 0)]
+    start = pos + np.concatenate((np.where(h_far, 0, 1), np.where(v_far, w, 0)))
     end = start + step[d]
     ahead_right = np.array([0, -1, -w - 1, -w])[d] + end
     ahead_left = np.array([-w, 0, -1, -w - 1])[d] + end
@@ -464,7 +464,7 @@ def _polygonize_chunk(grids: list, k: int, transforms: list, want_rings: bool) -
     succ = next_side(np.where(ar, np.where(al, 3, 0), 1))
     east = np.flatnonzero(d == 0)  # every ring has an eastward side (inside below)
     seq, ring = _walk_rings(succ, east)
-    start_at = np.flatnonzero(np.r_[True, ring[1:] != ring[:-1]])
+    start_at = np.flatnonzero(np.concatenate(([True], ring[1:] != ring[:-1])))
     ring_mask = mask[seq[start_at]]
     # Signed area (x = column, y = row) from the horizontal sides, -y dx: outer rings > 0.
     swept = np.zeros(n)
@@ -495,11 +495,11 @@ def _polygonize_chunk(grids: list, k: int, transforms: list, want_rings: bool) -
         if same.any():  # walk again, those rings split at the corner (regions unchanged)
             succ[corner[same]] = left[same]
             seq, ring = _walk_rings(succ, east)
-            start_at = np.flatnonzero(np.r_[True, ring[1:] != ring[:-1]])
+            start_at = np.flatnonzero(np.concatenate(([True], ring[1:] != ring[:-1])))
             area = np.bincount(ring, weights=swept[seq])
     ring_region = region[seq[start_at]]
     prev = np.arange(n) - 1
-    prev[start_at] = np.r_[start_at[1:], n] - 1
+    prev[start_at] = np.concatenate((start_at[1:], [n])) - 1
     d_seq = d[seq]
     turn = d_seq != d_seq[prev]  # keep a vertex only where the ring turns
     vertex = start[seq[turn]]
@@ -512,13 +512,15 @@ def _polygonize_chunk(grids: list, k: int, transforms: list, want_rings: bool) -
     rings = shapely.linearrings(xy, indices=ring[turn])
     ring_order = np.lexsort((area < 0, ring_region))  # per region: outer ring, then holes
     regions = ring_region[ring_order]
-    new = np.r_[True, regions[1:] != regions[:-1]]
+    new = np.concatenate(([True], regions[1:] != regions[:-1]))
     polys = shapely.polygons(rings[ring_order], indices=np.cumsum(new) - 1)
     poly_mask = mask[seq[start_at[ring_order[new]]]]
     group = np.argsort(poly_mask, kind="stable")
     poly_mask = poly_mask[group]
     polys = polys[group]
-    cut = np.r_[0, np.flatnonzero(poly_mask[1:] != poly_mask[:-1]) + 1, poly_mask.size]
+    cut = np.concatenate(
+        ([0], np.flatnonzero(poly_mask[1:] != poly_mask[:-1]) + 1, [poly_mask.size])
+    )
     for s0, s1 in zip(cut[:-1], cut[1:], strict=True):
         gi, lev = divmod(int(poly_mask[s0]), per)
         shape = polys[s0] if s1 - s0 == 1 else shapely.multipolygons(polys[s0:s1])
@@ -544,7 +546,7 @@ def _walk_rings(succ: np.ndarray, entries: np.ndarray | None = None):
     hub_children[0::2] = entries
     hub_children[1::2] = n + np.arange(1, h)
     indices = np.concatenate([succ.astype(np.int32), hub_children])
-    indptr = np.r_[np.arange(n), n + 2 * np.arange(h), n + 2 * h - 1].astype(np.int32)
+    indptr = np.concatenate((np.arange(n), n + 2 * np.arange(h), [n + 2 * h - 1])).astype(np.int32)
     graph = csr_matrix((np.ones(indices.size), indices, indptr), shape=(n + h, n + h))
     order, pred = depth_first_order(graph, n, directed=True, return_predecessors=True)
     seq = order[order < n]
