@@ -413,7 +413,8 @@ def _polygonize_chunk(grids: list, k: int, transforms: list, want_rings: bool) -
     # Side ids: horizontal (nested, rings), then vertical (nested, rings). At a position the
     # nested sides are consecutive, one per level from the lower class.
     size = flat.size
-    first = np.zeros(2 * size, dtype=np.int64)  # [0:size] horizontal, [size:] vertical
+    first = np.empty(2 * size, dtype=np.int64)  # [0:size] horizontal, [size:] vertical (read
+    # only where a side is)
     first[hp] = h_first
     first[size + vp] = n_h + v_first
     if want_rings:
