@@ -73,8 +73,35 @@ class HullBatcher:
         n_piece = np.maximum((counts - 1 + PIECE_SEGMENTS - 1) // PIECE_SEGMENTS, 0)
         self.piece_start = np.zeros(counts.size + 1, dtype=np.int64)
         np.cumsum(n_piece, out=self.piece_start[1:])
-        # A reached node is a hull point unless it is a start with no street (nothing to walk).
+        # A node stands in the hulls by the first vertex of its first outgoing street, a
+        # point of every hull that reaches the node (street ends may lie a snap tolerance
+        # away from their node). Nodes without outgoing streets give no point of their own.
         self.has_out = self.edge_start[1:] > self.edge_start[:-1]
+        rep = np.full(n, -1, dtype=np.int64)
+        e = self.edge_order[self.edge_start[:-1][self.has_out]]
+        s = network.seg[e]
+        rep[self.has_out] = np.where(
+            network.seg_reversed[e], network.offsets[s + 1] - 1, network.offsets[s]
+        )
+        self.rep_xy = np.full((n, 2), np.nan)
+        self.rep_xy[self.has_out] = xy[rep[self.has_out]]
+        # Per street: is its first (last) stored vertex exactly the point of the node there?
+        # Then a wholly reached street need not give that vertex again.
+        first_node = np.zeros(counts.size, dtype=np.int64)
+        last_node = np.zeros(counts.size, dtype=np.int64)
+        rev = network.seg_reversed
+        first_node[network.seg] = np.where(rev, network.head, network.tail)
+        last_node[network.seg] = np.where(rev, network.tail, network.head)
+        self.start_is_node = np.zeros(counts.size, dtype=bool)
+        self.end_is_node = np.zeros(counts.size, dtype=bool)
+        used = np.zeros(counts.size, dtype=bool)
+        used[network.seg] = True
+        for flag, vert, nd in (
+            (self.start_is_node, network.offsets[:-1], first_node),
+            (self.end_is_node, network.offsets[1:] - 1, last_node),
+        ):
+            v = vert[used]
+            flag[used] = (xy[v] == self.rep_xy[nd[used]]).all(axis=1)
         # The most vertices a reached node can expand to (its outgoing streets' vertices),
         # plus 4 for the node itself: bounds the temporary memory of a part.
         self.node_weight = 4.0 + np.bincount(
@@ -168,6 +195,9 @@ class HullBatcher:
         net = self.network
         k = len(limits_s)
         out = np.full((n_rows, k), None, dtype=object)
+        # Nodes without outgoing streets take part through the streets that reach them.
+        keep = self.has_out[node]
+        rows, node, t = rows[keep], node[keep], t[keep]
         # Group the reached nodes by the first limit that reaches them (rows stay sorted).
         bucket = np.searchsorted(np.asarray(limits_s, dtype=np.float64), t, side="left")
         order = np.argsort(bucket.astype(np.int8 if k < 127 else np.int64), kind="stable")
@@ -180,18 +210,19 @@ class HullBatcher:
         for i, limit in enumerate(limits_s):
             sel = order[ends[i] : ends[i + 1]]
             b_row, b_node, b_t = rows[sel], node[sel], t[sel]
-            coarse.add(net.x[b_node], net.y[b_node], b_row)
+            b_xy = self.rep_xy[b_node]
+            coarse.add(b_xy[:, 0], b_xy[:, 1], b_row)
             if not coarse.any:
                 continue
             # Nodes whose star box lies inside the polygon drop out with all their streets.
             keep = ~coarse.box_inside([s[b_node] for s in self.star], b_row)
             b_row, b_node, b_t = b_row[keep], b_node[keep], b_t[keep]
-            fine.add(net.x[b_node], net.y[b_node], b_row)
+            b_xy = b_xy[keep]
+            fine.add(b_xy[:, 0], b_xy[:, 1], b_row)
             keep = ~fine.box_inside([s[b_node] for s in self.star], b_row)
             b_row, b_node, b_t = b_row[keep], b_node[keep], b_t[keep]
-            is_pt = self.has_out[b_node] | (b_t > 0)
-            pts = [np.column_stack([net.x[b_node[is_pt]], net.y[b_node[is_pt]]])]
-            pts_row = [b_row[is_pt]]
+            pts = [b_xy[keep]]
+            pts_row = [b_row]
             # Their outgoing edges join the edges still partly reached at the previous limit.
             e_row, e_edge, e_t = self._out_edges(b_row, b_node, b_t)
             e_row = np.concatenate([carry[0], e_row])
@@ -292,10 +323,15 @@ class HullBatcher:
 
     def _inner_vertices(self, seg, row, polys):
         """Return the vertices of the wholly reached streets ``seg`` (rows ``row``) that lie in
-        pieces not inside the polygons, each piece without its last vertex."""
+        pieces not inside the polygons (a piece's last vertex is the next one's first; a
+        street's end that is its node's point is left to the node)."""
         v0, nv, owner = self._pieces(seg, row, polys)
-        n = nv - 1
-        vidx = np.repeat(v0 - np.cumsum(np.r_[0, n[:-1]]), n)
+        s = seg[owner]
+        offsets = self.network.offsets
+        lo = v0 + ((v0 == offsets[s]) & self.start_is_node[s])
+        hi = v0 + nv - 1 + ((v0 + nv == offsets[s + 1]) & ~self.end_is_node[s])
+        n = hi - lo
+        vidx = np.repeat(lo - np.cumsum(np.r_[0, n[:-1]]), n)
         vidx += np.arange(vidx.size)
         return self.network.coords[vidx], np.repeat(row[owner], n)
 
