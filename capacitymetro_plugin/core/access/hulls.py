@@ -85,23 +85,6 @@ class HullBatcher:
         )
         self.rep_xy = np.full((n, 2), np.nan)
         self.rep_xy[self.has_out] = xy[rep[self.has_out]]
-        # Per street: is its first (last) stored vertex exactly the point of the node there?
-        # Then a wholly reached street need not give that vertex again.
-        first_node = np.zeros(counts.size, dtype=np.int64)
-        last_node = np.zeros(counts.size, dtype=np.int64)
-        rev = network.seg_reversed
-        first_node[network.seg] = np.where(rev, network.head, network.tail)
-        last_node[network.seg] = np.where(rev, network.tail, network.head)
-        self.start_is_node = np.zeros(counts.size, dtype=bool)
-        self.end_is_node = np.zeros(counts.size, dtype=bool)
-        used = np.zeros(counts.size, dtype=bool)
-        used[network.seg] = True
-        for flag, vert, nd in (
-            (self.start_is_node, network.offsets[:-1], first_node),
-            (self.end_is_node, network.offsets[1:] - 1, last_node),
-        ):
-            v = vert[used]
-            flag[used] = (xy[v] == self.rep_xy[nd[used]]).all(axis=1)
         # The most vertices a reached node can expand to (its outgoing streets' vertices),
         # plus 4 for the node itself: bounds the temporary memory of a part.
         self.node_weight = 4.0 + np.bincount(
@@ -232,7 +215,7 @@ class HullBatcher:
             keep = _outside([coarse, fine], [b[seg] for b in self.box], e_row)
             e_row, e_edge, e_t, seg = e_row[keep], e_edge[keep], e_t[keep], seg[keep]
             whole = e_t + net.time_s[e_edge] <= limit
-            xy, r = self._inner_vertices(seg[whole], e_row[whole], (coarse, fine))
+            xy, r = self._inner_vertices(e_edge[whole], e_row[whole], (coarse, fine))
             pts.append(xy)
             pts_row.append(r)
             part = ~whole
@@ -321,19 +304,28 @@ class HullBatcher:
         keep[test] = _outside(polys, box, row[owner[test]])
         return v0[keep], nv[keep], owner[keep]
 
-    def _inner_vertices(self, seg, row, polys):
-        """Return the vertices of the wholly reached streets ``seg`` (rows ``row``) that lie in
+    def _inner_vertices(self, edge, row, polys):
+        """Return the vertices of the wholly reached edges ``edge`` (rows ``row``) that lie in
         pieces not inside the polygons (a piece's last vertex is the next one's first; a
         street's end that is its node's point is left to the node)."""
-        v0, nv, owner = self._pieces(seg, row, polys)
-        s = seg[owner]
-        offsets = self.network.offsets
-        lo = v0 + ((v0 == offsets[s]) & self.start_is_node[s])
-        hi = v0 + nv - 1 + ((v0 + nv == offsets[s + 1]) & ~self.end_is_node[s])
+        net = self.network
+        v0, nv, owner = self._pieces(net.seg[edge], row, polys)
+        e = edge[owner]
+        s = net.seg[e]
+        rev = net.seg_reversed[e]
+        first = np.flatnonzero(v0 == net.offsets[s])
+        last = np.flatnonzero(v0 + nv == net.offsets[s + 1])
+        # The street's end vertices and the points of the nodes there (tail or head).
+        first_node = np.where(rev[first], net.head[e[first]], net.tail[e[first]])
+        last_node = np.where(rev[last], net.tail[e[last]], net.head[e[last]])
+        lo = v0.copy()
+        lo[first] += (net.coords[v0[first]] == self.rep_xy[first_node]).all(axis=1)
+        hi = v0 + nv - 1
+        hi[last] += (net.coords[hi[last]] != self.rep_xy[last_node]).any(axis=1)
         n = hi - lo
         vidx = np.repeat(lo - np.cumsum(np.r_[0, n[:-1]]), n)
         vidx += np.arange(vidx.size)
-        return self.network.coords[vidx], np.repeat(row[owner], n)
+        return net.coords[vidx], np.repeat(row[owner], n)
 
     def vertex_fraction(self, v: np.ndarray, seg: np.ndarray) -> np.ndarray:
         """Fraction of the length of street ``seg`` at its stored vertex ``v``."""

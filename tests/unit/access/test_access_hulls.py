@@ -91,12 +91,13 @@ def assert_same(got, want):
 def test_whole_streets_give_every_vertex_but_ends_that_are_node_points():
     net = network_from_lines(wiggly_grid(n=4))
     batcher = HullBatcher(net)
-    seg = np.arange(net.offsets.size - 1)
-    xy, row = batcher._inner_vertices(seg, seg * 10, ())  # no polygon: nothing left out
+    edge = np.arange(net.n_edges)
+    xy, row = batcher._inner_vertices(edge, edge * 10, ())  # no polygon: nothing left out
     node_pts = {tuple(p) for p in batcher.rep_xy[batcher.has_out]}
     off = 0
-    for s in seg:
-        got = {tuple(p) for p in xy[row == 10 * s]}
+    for e in edge:
+        s = net.seg[e]
+        got = {tuple(p) for p in xy[row == 10 * e]}
         street = [tuple(p) for p in net.coords[net.offsets[s] : net.offsets[s + 1]]]
         ends = {p for p in (street[0], street[-1]) if p not in node_pts}
         assert got == set(street[1:-1]) | ends
