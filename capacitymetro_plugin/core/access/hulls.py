@@ -2,20 +2,26 @@
 
 The hull of a service at a limit is the convex hull of every street vertex reached within the
 limit and of the point where the limit cuts each partially reached directed edge. Most of
-those points lie deep inside the hull, so the work is arranged to never look at them:
+those points lie deep inside the hull, so the work is arranged to look at them as little as
+possible:
 
 * reached nodes come from ONE scan of the block of travel times, grouped by the first limit
-  that reaches them;
-* per service and limit, the extreme reached nodes in eight directions span an octagon inside
-  the hull (kept up to date limit by limit, each node seen once);
-* a node whose "star box" (the bounding box of its outgoing streets) lies strictly inside the
-  octagon is dropped for good, with all its streets: nothing it adds can be a hull corner, at
-  this limit or any larger one;
-* the other nodes count as points and expand into their outgoing edges; an edge whose street
-  box lies inside the octagon is dropped too; a wholly reached edge adds its inner vertices
-  once (its end nodes are reached nodes themselves); a partially reached edge adds its
-  reached vertices and its cut point, and is looked at again at the next limit;
-* the hull at a limit is the hull of the previous limit's hull corners and of the new points.
+  that reaches them; each node is looked at once, at that limit;
+* a node stands in by a street vertex at it (the first vertex of its first outgoing street;
+  street ends may lie a snap tolerance off their node). Per service, the extreme such points
+  in 8 directions span an octagon inside the hull, and those in 16 directions a finer polygon
+  (fed only with the nodes the octagon kept, which hold every extreme point); both are kept up
+  to date limit by limit;
+* a node whose "star box" (the bounding box of its outgoing streets) lies strictly inside a
+  polygon is dropped for good, with all its streets: nothing it adds can be a hull corner, at
+  this limit or any larger one (whose hull holds this one);
+* the other nodes give their point and expand into their outgoing edges; an edge whose street
+  box lies inside a polygon is dropped too, and so are the pieces of PIECE_SEGMENTS segments
+  of long streets; a wholly reached edge gives the vertices of its other pieces once; a
+  partially reached edge gives its reached vertices and its cut point, and is looked at again
+  at the next limit;
+* the hull at a limit is the hull (GEOS) of the previous limit's hull corners and the new
+  points, then buffered (GEOS, in bulk).
 """
 
 from __future__ import annotations
@@ -38,10 +44,12 @@ class HullBatcher:
     """Convex-hull isochrones for many services at once (no per-service Python work).
 
     Built once per network: outgoing edges grouped by tail node, the bounding box of every
-    street and every node's star box, and the fraction of its street's length at every stored
-    vertex. :meth:`polygons` then takes a block of travel times (one row per service) and
-    returns, per service and limit, the convex hull of the reached street vertices and of the
-    points where each limit cuts a street, widened by ``buffer_m``.
+    street and every node's star box, each node's stand-in vertex, and the running length
+    along the streets at every stored vertex. :meth:`polygons` then takes a block of travel
+    times (one row per service) and returns, per service and limit, the convex hull of the
+    reached street vertices and of the points where each limit cuts a street, widened by
+    ``buffer_m``. :meth:`reached` and :meth:`polygons_of_reached` do the same in two steps, so
+    that the reached nodes of several blocks can be turned into hulls at once.
     """
 
     def __init__(self, network: Network) -> None:
@@ -439,13 +447,13 @@ class Octagons:
             a = 2 * np.pi * np.arange(n_dir) / n_dir
             self.dirs = np.column_stack([np.cos(a), np.sin(a)])
         self.cx = np.full((n_dir, n_rows), np.nan)
+        self.cy = np.full((n_dir, n_rows), np.nan)
         # Edges in an order spread around the polygon (0, n/2, n/4, 3n/4, ...).
         self.order = [0]
         step = n_dir
         while len(self.order) < n_dir:
             step = max(1, step // 2)
             self.order += [j for j in range(0, n_dir, step) if j not in self.order]
-        self.cy = np.full((n_dir, n_rows), np.nan)
         self.seen = np.zeros(n_rows, dtype=bool)
         self.any = False
         self._edges = None
