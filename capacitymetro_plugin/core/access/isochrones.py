@@ -17,9 +17,9 @@ from capacitymetro_plugin.core.network.snapping import SnapResult, snap
 from capacitymetro_plugin.core.progress import Progress, ensure
 
 from . import hulls as hull_mod
-from .geometry import band_polygons, reached_lines
+from .geometry import band_polygons, band_polygons_many, reached_lines
 from .hulls import HullBatcher
-from .times import nearest_times, times_from_each
+from .times import local_times_from_each, nearest_times
 
 MAX_THRESHOLD_MIN = 240.0
 BANDS = ("nested", "disjoint")
@@ -121,6 +121,30 @@ def _rings(nested: list) -> list:
     ]
 
 
+class _FullRows:
+    """The rows of a (possibly cropped) time block, each as times over every node.
+
+    ``nodes`` are the block's columns (None: all nodes). One buffer is reused, so a row is only
+    valid until the next one is taken.
+    """
+
+    def __init__(self, block: np.ndarray, nodes: np.ndarray | None, n: int) -> None:
+        self.block, self.nodes, self.n = block, nodes, n
+
+    def __len__(self) -> int:
+        return len(self.block)
+
+    def __iter__(self):
+        if self.nodes is None:
+            yield from self.block
+            return
+        buf = np.full(self.n, np.inf)
+        for row in self.block:
+            buf[self.nodes] = row
+            yield buf
+            buf[self.nodes] = np.inf
+
+
 def isochrones(
     network: Network,
     services_gdf,
@@ -219,22 +243,9 @@ def isochrones(
     rows: list[dict] = []
     geoms: list = []
 
-    def add(service: str, dist: np.ndarray | None, hulls: np.ndarray | None = None) -> None:
-        if hulls is not None:
-            nested = list(hulls)
-            rings = _rings(nested) if bands == "disjoint" else nested
-        elif method == "raster":
-            nested, rings = band_polygons(
-                network,
-                dist,
-                limits,
-                buffer_m=buffer_m,
-                cell_m=cell,
-                want_rings=bands == "disjoint",
-                fill_holes=fill_holes,
-            )
-        else:
-            nested = [polygon_from_times(network, dist, lim, buffer_m=buffer_m) for lim in limits]
+    def add(r: int, service: str, nested: list, rings: list | None = None) -> None:
+        """Record the polygons of service row ``r`` (output follows the services' order)."""
+        if rings is None:
             rings = _rings(nested) if bands == "disjoint" else nested
         chosen = nested if bands == "nested" else rings
         prev_t = 0.0
@@ -246,53 +257,86 @@ def isochrones(
                     "service_id": service,
                     "threshold_min": t_min,
                     "from_min": prev_t if bands == "disjoint" else 0.0,
+                    "_row": r,
                 }
             )
             geoms.append(shape)
             prev_t = t_min
+
+    def from_times(r: int, service: str, dist: np.ndarray) -> None:
+        if method == "raster":
+            nested, rings = band_polygons(
+                network,
+                dist,
+                limits,
+                buffer_m=buffer_m,
+                cell_m=cell,
+                want_rings=bands == "disjoint",
+                fill_holes=fill_holes,
+            )
+            add(r, service, nested, rings)
+        else:
+            nested = [polygon_from_times(network, dist, lim, buffer_m=buffer_m) for lim in limits]
+            add(r, service, nested)
 
     batcher = HullBatcher(network) if method == "hull" else None
     pending: list = []  # (rows, reached row, node, time) of blocks not turned into hulls yet
 
     def flush_hulls() -> None:
         # The reached nodes of several blocks are turned into hulls at once (fewer, larger
-        # numpy steps); rows of consecutive blocks follow each other.
+        # numpy steps).
         if not pending:
             return
         sizes = np.cumsum([0] + [p[0].size for p in pending])
-        rows = np.concatenate([p[1] + sizes[i] for i, p in enumerate(pending)])
+        rows_ = np.concatenate([p[1] + sizes[i] for i, p in enumerate(pending)])
         node = np.concatenate([p[2] for p in pending])
         t = np.concatenate([p[3] for p in pending])
-        hulls = batcher.polygons_of_reached(sizes[-1], rows, node, t, limits, buffer_m=buffer_m)
+        hulls = batcher.polygons_of_reached(sizes[-1], rows_, node, t, limits, buffer_m=buffer_m)
         for r, row_hulls in zip(np.concatenate([p[0] for p in pending]), hulls, strict=True):
-            add(str(ids[on[r]]), None, row_hulls)
+            add(int(r), str(ids[on[r]]), list(row_hulls))
         pending.clear()
 
     if per_service:
         work = progress.step(0.0, 1.0)
-        for rows_idx, block in times_from_each(
+        done = 0
+        # Each search runs on the part of the network its cut-off can reach (exact times).
+        for rows_idx, nodes, block in local_times_from_each(
             network, snapped.node[on], cutoff_s=cutoff, progress=work
         ):
+            work.report(done / on.size, "Isochrones")
+            done += rows_idx.size
             if batcher is not None:  # all services of the block at once
-                work.report(rows_idx[0] / on.size, "Isochrones")
-                pending.append((rows_idx, *batcher.reached(block, cutoff)))
+                pending.append((rows_idx, *batcher.reached(block, cutoff, nodes=nodes)))
                 if sum(p[1].size for p in pending) >= hull_mod.MAX_HULL_VALUES // 4:
                     flush_hulls()
-                continue
-            for r, dist in zip(rows_idx, block, strict=True):
-                work.report(r / on.size, "Isochrones")
-                add(str(ids[on[r]]), dist)
+            elif method == "raster":  # the class grids of the whole block polygonised at once
+                results = band_polygons_many(
+                    network,
+                    _FullRows(block, nodes, network.n_nodes),
+                    limits,
+                    buffer_m=buffer_m,
+                    cell_m=cell,
+                    want_rings=bands == "disjoint",
+                    fill_holes=fill_holes,
+                )
+                for r, (nested, rings) in zip(rows_idx, results, strict=True):
+                    add(int(r), str(ids[on[r]]), nested, rings)
+            else:
+                for r, dist in zip(rows_idx, _FullRows(block, nodes, network.n_nodes), strict=True):
+                    from_times(int(r), str(ids[on[r]]), dist)
         flush_hulls()
     else:
         nt = nearest_times(
             network, snapped.node[on], cutoff_s=cutoff, progress=progress.step(0, 0.3)
         )
         if batcher is not None:
-            add("all", None, batcher.polygons(nt.time_s[None, :], limits, buffer_m=buffer_m)[0])
+            add(0, "all", list(batcher.polygons(nt.time_s[None, :], limits, buffer_m=buffer_m)[0]))
         else:
-            add("all", nt.time_s)
+            from_times(0, "all", nt.time_s)
     progress.report(1.0, "Isochrones")
     gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs=f"EPSG:{network.crs}")
+    if len(gdf):
+        gdf = gdf.sort_values("_row", kind="stable").reset_index(drop=True)
     if len(gdf) == 0:
         gdf = gpd.GeoDataFrame(
             {"service_id": [], "threshold_min": [], "from_min": []},

@@ -7,7 +7,7 @@ from shapely.geometry import LineString, Point
 
 from capacitymetro_plugin.core.access import isochrones
 from capacitymetro_plugin.core.errors import InputError, NetworkError
-from capacitymetro_plugin.core.network import network_from_lines
+from capacitymetro_plugin.core.network import network_from_lines, snap
 from capacitymetro_plugin.core.progress import Progress
 
 WALK = 4.5 / 3.6
@@ -208,3 +208,28 @@ def test_hull_for_all_services_together_is_the_hull_of_the_union(net):
     # (to within the 0.4 m by which quarter-circle chords of the 20 m buffers can differ).
     assert all(g.within(one.geometry.iloc[0].buffer(0.5)) for g in each.geometry.values)
     assert one.area.iloc[0] > each.area.sum()
+
+
+@pytest.mark.parametrize("method", ["raster", "vector", "hull"])
+def test_searches_on_cropped_networks_give_the_same_polygons_in_service_order(method, monkeypatch):
+    from capacitymetro_plugin.core.access import times as times_mod
+
+    big = network_from_lines(grid_lines(20))  # 1.9 km square; 3 minutes reach 225 m
+    xy = [(X0 + 1800, Y0 + 1750), (X0 + 100, Y0 + 50), (X0 + 950, Y0 + 900), (X0 + 120, Y0 + 80)]
+    svc = points(xy, service_id=["far", "corner", "middle", "corner2"])
+    nodes = snap(big, svc).node
+    crops = [n is not None for _, n, _ in times_mod.local_times_from_each(big, nodes, cutoff_s=180)]
+    assert all(crops)  # every search ran on a crop
+    kw = dict(thresholds_min=(1, 3), method=method, bands="disjoint")
+    cropped = isochrones(big, svc, **kw)
+    monkeypatch.setattr(times_mod, "LOCAL_MAX_SHARE", 0.0)  # always the whole network
+    whole = isochrones(big, svc, **kw)
+    assert cropped["service_id"].tolist() == whole["service_id"].tolist()
+    assert cropped["service_id"].drop_duplicates().tolist() == [
+        "far",
+        "corner",
+        "middle",
+        "corner2",
+    ]
+    for a, b in zip(cropped.geometry.values, whole.geometry.values, strict=True):
+        assert shapely.symmetric_difference(a, b).area <= 1e-9 * b.area
