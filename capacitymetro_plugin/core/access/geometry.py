@@ -118,6 +118,9 @@ def densify(
 
 
 _SAMPLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# The cache holds at most this many samples (about 40 bytes each); larger networks (a whole
+# metropolitan area at a few metres) sample the reached streets at each call instead.
+MAX_CACHED_SAMPLES = 4_000_000
 
 
 def _segment_samples(network: Network, spacing_m: float):
@@ -132,7 +135,7 @@ def _segment_samples(network: Network, spacing_m: float):
     if key not in per_network:
         n_seg = network.n_segments
         count = np.bincount(network.seg, minlength=n_seg)
-        if count.max(initial=0) > 2:
+        if count.max(initial=0) > 2 or _sample_count(network, spacing_m) > MAX_CACHED_SAMPLES:
             per_network[key] = None
         else:
             xy, owner, frac = densify(network, np.arange(n_seg), spacing_m)
@@ -151,6 +154,18 @@ def _segment_samples(network: Network, spacing_m: float):
             y = np.ascontiguousarray(xy[:, 1])
             per_network[key] = (x, y, frac, start, edge_a, edge_b, has_edge)
     return per_network[key]
+
+
+def _sample_count(network: Network, spacing_m: float) -> int:
+    """Return how many samples :func:`densify` makes of the whole network at ``spacing_m``."""
+    xy = network.coords
+    if xy.shape[0] < 2:
+        return int(xy.shape[0])
+    step = np.hypot(xy[1:, 0] - xy[:-1, 0], xy[1:, 1] - xy[:-1, 1])
+    within = np.ones(step.size, dtype=bool)
+    within[network.offsets[1:-1] - 1] = False  # no step from one segment to the next
+    pieces = np.maximum(1, np.ceil(step[within] / spacing_m)).sum()
+    return int(pieces) + network.n_segments
 
 
 def _sample_times(network: Network, dist: np.ndarray, limit_s: float, spacing_m: float):

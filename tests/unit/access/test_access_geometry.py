@@ -150,6 +150,21 @@ def test_cached_samples_equal_sampling_per_call(net):
             assert np.allclose(t[o], t_ref[o_ref], rtol=0, atol=1e-9)
 
 
+def test_sample_cache_is_skipped_on_networks_too_big_for_it(net, monkeypatch):
+    from scipy.sparse.csgraph import dijkstra
+
+    count = geometry._sample_count(net, 5.0)
+    assert count == geometry.densify(net, np.arange(net.n_segments), 5.0)[0].shape[0]
+    dist = dijkstra(net.csr, indices=37)
+    cached = band_polygons(net, dist, [60.0, 200.0], buffer_m=20.0, cell_m=10.0)
+    small = network_from_lines(grid_lines(10))  # a fresh network: nothing cached yet
+    monkeypatch.setattr(geometry, "MAX_CACHED_SAMPLES", count - 1)
+    uncached = band_polygons(small, dist, [60.0, 200.0], buffer_m=20.0, cell_m=10.0)
+    assert geometry._segment_samples(small, 5.0) is None
+    for a, b in zip(cached[0] + cached[1], uncached[0] + uncached[1], strict=True):
+        assert shapely.symmetric_difference(a, b).area == 0.0
+
+
 def test_band_polygons_are_the_polygons_of_the_class_grid(net):
     from scipy.sparse.csgraph import dijkstra
 
