@@ -95,33 +95,19 @@ def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 # --- fixtures -------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("car_real")
-
-
-def _cached(cache, name, build):
-    path = cache / f"{name}.npz"
-    if path.exists():
-        return Network.load(path)
-    net = build()
-    net.save(path)
-    return Network.load(path)
+def car(shared_data, network_cache):
+    return network_cache("trento_car", lambda: network_from_osm(shared_data / PBF, mode="car"))
 
 
 @pytest.fixture(scope="module")
-def car(shared_data, cache):
-    return _cached(cache, "trento_car", lambda: network_from_osm(shared_data / PBF, mode="car"))
+def walk(trento):
+    return trento  # the Trento walk network of conftest.py, from the same extract
 
 
 @pytest.fixture(scope="module")
-def walk(shared_data, cache):
-    return _cached(cache, "trento_walk", lambda: network_from_osm(shared_data / PBF, mode="walk"))
-
-
-@pytest.fixture(scope="module")
-def osm(shared_data, cache):
+def osm(shared_data, tmp_path_factory):
     """The highway ways of the extract, read from osmium's XML: (nodes, ways)."""
-    xml = cache / "highways.osm"
+    xml = tmp_path_factory.mktemp("car_real") / "highways.osm"
     cmd = [shutil.which("osmium") or "osmium", "tags-filter", str(shared_data / PBF), "w/highway"]
     subprocess.run(cmd + ["-f", "osm", "-o", str(xml), "--overwrite"], check=True)
     nodes: dict[int, tuple[float, float]] = {}

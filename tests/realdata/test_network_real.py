@@ -2,7 +2,7 @@
 Venice historic centre (OSM 2009). Travel times are checked against networkx Dijkstra, polygons
 for sanity, and Venice isochrones against the Grand Canal (sestieri of the 2011 insulae).
 
-Each network is built once per session (about 30 s in total) in a temporary folder.
+The networks are built once per session (fixtures in ``conftest.py``).
 """
 
 import geopandas as gpd
@@ -13,55 +13,10 @@ import pytest
 import shapely
 
 from capacitymetro_plugin.core.access import isochrones, nearest_times, od_matrix, territories
-from capacitymetro_plugin.core.network import Network, network_from_lines, network_from_osm, snap
+from capacitymetro_plugin.core.network import snap
 
 pytestmark = pytest.mark.realdata
 WALK = 4.5 / 3.6
-
-
-@pytest.fixture(scope="session")
-def net_cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("networks")
-
-
-def _cached(cache, name, build):
-    path = cache / f"{name}.npz"
-    if path.exists():
-        return Network.load(path)
-    net = build()
-    net.save(path)
-    return net
-
-
-@pytest.fixture(scope="session")
-def trento(shared_data, net_cache):
-    return _cached(
-        net_cache,
-        "trento_walk",
-        lambda: network_from_osm(shared_data / "osm_trento_2023-02_tnst.osm.pbf", mode="walk"),
-    )
-
-
-@pytest.fixture(scope="session")
-def trento_services(shared_data):
-    pois = gpd.read_file(shared_data / "osm_servizi_trento_2023.gpkg", layer="pois")
-    return pois.sort_values("osm_ref").reset_index(drop=True)
-
-
-@pytest.fixture(scope="session")
-def bari_edges(shared_data):
-    return gpd.read_file(shared_data / "bari_stradario_grafo_2026.gpkg", layer="edges")
-
-
-@pytest.fixture(scope="session")
-def bari(bari_edges, net_cache):
-    return _cached(net_cache, "bari_walk", lambda: network_from_lines(bari_edges, mode="walk"))
-
-
-@pytest.fixture(scope="session")
-def venice(shared_data, net_cache):
-    path = shared_data / "osm_venezia_centro_storico_2009_synthinel.osm.pbf"
-    return _cached(net_cache, "venice_walk", lambda: network_from_osm(path, mode="walk"))
 
 
 def nx_from_arrays(net):

@@ -14,39 +14,9 @@ from scipy.sparse.csgraph import dijkstra
 
 from capacitymetro_plugin.core.access import geometry, isochrones
 from capacitymetro_plugin.core.access.geometry import band_classes, band_polygons
-from capacitymetro_plugin.core.network import Network, network_from_lines, network_from_osm
 
 pytestmark = pytest.mark.realdata
 LIMITS = [t * 60.0 for t in (5, 10, 15, 20, 30)]
-
-
-def _cached(cache, name, build):
-    path = cache / f"{name}.npz"
-    if path.exists():
-        return Network.load(path)
-    net = build()
-    net.save(path)
-    return net
-
-
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("raster_networks")
-
-
-@pytest.fixture(scope="module")
-def bari(shared_data, cache):
-    def build():
-        edges = gpd.read_file(shared_data / "bari_stradario_grafo_2026.gpkg", layer="edges")
-        return network_from_lines(edges, mode="walk")
-
-    return _cached(cache, "bari_walk", build)
-
-
-@pytest.fixture(scope="module")
-def venice(shared_data, cache):
-    path = shared_data / "osm_venezia_centro_storico_2009_synthinel.osm.pbf"
-    return _cached(cache, "venice_walk", lambda: network_from_osm(path, mode="walk"))
 
 
 def reference_band(net, dist, limits_s, buffer_m, cell_m, fill_holes):
