@@ -34,8 +34,6 @@ from capacitymetro_plugin.core.network.graph import Network
 MAX_HULL_VALUES = 4_000_000
 # Segments per street piece (the unit tested before a street gives points).
 PIECE_SEGMENTS = 8
-# Test new points against the polygons before the hull (1) or leave them to GEOS (0).
-DROP_POINTS = 0
 # Directions of the finer inner polygon that drops streets deep inside each hull.
 FINE_DIRECTIONS = 16
 
@@ -243,15 +241,6 @@ class HullBatcher:
                 out[~changed, i] = out[~changed, i - 1]
             old = changed[hull_row]
             new_xy = np.vstack(pts)
-            if DROP_POINTS:
-                by_row = np.argsort(new_row.astype(_small_int(n_rows)), kind="stable")
-                new_xy, new_row = new_xy[by_row], new_row[by_row]
-                if DROP_POINTS >= 2:
-                    coarse.add(new_xy[:, 0], new_xy[:, 1], new_row)
-                if DROP_POINTS >= 3:
-                    fine.add(new_xy[:, 0], new_xy[:, 1], new_row)
-                keep = _outside([coarse, fine], [new_xy[:, 0], new_xy[:, 1]], new_row)
-                new_xy, new_row = new_xy[keep], new_row[keep]
             all_xy = np.vstack([hull_xy[old], new_xy])
             all_row = np.concatenate([hull_row[old], new_row])
             by_row = np.argsort(
@@ -375,11 +364,6 @@ class HullBatcher:
         cut = xy[cross] + (xy[cross + 1] - xy[cross]) * np.clip(fr, 0.0, 1.0)[:, None]
         row = row_k[owner]
         return np.vstack([xy[ins], cut]), np.concatenate([row[ins], row[cross]])
-
-
-def _small_int(n: int):
-    """The smallest integer type for values below ``n`` (numpy radix-sorts 8/16-bit ones)."""
-    return np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int64
 
 
 def _lines(xy: np.ndarray, grp: np.ndarray):

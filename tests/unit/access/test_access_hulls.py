@@ -111,9 +111,7 @@ def test_streets_really_wiggle(wnet):
     assert (counts == 3).any() or (counts == 4).any()  # and of a single piece
 
 
-@pytest.mark.parametrize("drop_points", [0, 1])
-def test_batched_hulls_equal_edge_by_edge_reference(wnet, block, monkeypatch, drop_points):
-    monkeypatch.setattr(hulls, "DROP_POINTS", drop_points)
+def test_batched_hulls_equal_edge_by_edge_reference(wnet, block):
     got = HullBatcher(wnet).polygons(block, LIMITS, buffer_m=5.0)
     want = np.array(
         [[reference_hull(wnet, d, lim, 5.0) for lim in LIMITS] for d in block], dtype=object
