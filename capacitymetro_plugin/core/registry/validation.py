@@ -536,7 +536,7 @@ def validate(
 ) -> ValidationReport:
     """Validate every service of a :class:`~.registry.Registry` (see :func:`validate_services`)."""
     state = registry.load()
-    return validate_services(
+    report = validate_services(
         list(state.services.values()),
         organizations=list(state.organizations.values()),
         comuni=comuni,
@@ -544,3 +544,44 @@ def validate(
         today=today,
         **kwargs,
     )
+    report.extend(ValidationReport(_broken_links(state)))
+    return report
+
+
+def _broken_links(state) -> list[Issue]:
+    """Warn about good-practice links whose service or sheet is gone (e.g. a service deleted
+    in QGIS, where the link table is another layer)."""
+    issues = []
+    for service_id, practice_id in state.links:
+        gone = [
+            what
+            for what, ok in (
+                ("service", service_id in state.services),
+                ("practice", practice_id in state.practices),
+            )
+            if not ok
+        ]
+        if gone:
+            issues.append(
+                Issue(
+                    row=None,
+                    service_id=service_id,
+                    field="service_practices",
+                    code="broken_link",
+                    message=(
+                        f"The link {service_id} → {practice_id} points to a missing "
+                        f"{' and '.join(gone)}; remove it with Registry.unlink() or restore "
+                        f"the {gone[0]}."
+                    ),
+                    message_it=(
+                        f"Il collegamento {service_id} → {practice_id} punta a "
+                        + " e ".join(
+                            "un servizio mancante" if g == "service" else "una scheda mancante"
+                            for g in gone
+                        )
+                        + "; rimuovilo con Registry.unlink() o ripristina il record."
+                    ),
+                    severity=WARNING,
+                )
+            )
+    return issues

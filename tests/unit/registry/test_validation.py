@@ -160,6 +160,30 @@ def test_report_table_and_registry_entry_point(tmp_path):
     assert "2 records checked: 1 errors, 1 warnings" in r.summary()
 
 
+def test_links_left_by_a_service_deleted_outside_the_registry_are_reported(tmp_path):
+    import sqlite3
+
+    from capacitymetro_plugin.core.registry.model import Practice
+
+    reg = Registry.create(tmp_path / "r.gpkg")
+    keep, gone = good(), good(name="Sportello chiuso")
+    reg.add_services([keep, gone])
+    sheet = reg.add_practice(Practice(title="Mediazione a scuola", comune_istat="072006"))
+    reg.link(keep.service_id, sheet.practice_id)
+    reg.link(gone.service_id, sheet.practice_id)
+    assert "broken_link" not in codes(validate(reg, today=TODAY))
+    # QGIS deletes the feature in the services layer only (the link table is another layer).
+    with sqlite3.connect(tmp_path / "r.gpkg") as db:
+        db.execute("DELETE FROM services WHERE service_id = ?", (gone.service_id,))
+    report = validate(reg, today=TODAY)
+    broken = [i for i in report if i.code == "broken_link"]
+    assert [(i.service_id, i.severity) for i in broken] == [(gone.service_id, "warning")]
+    assert sheet.practice_id in broken[0].message and "servizio mancante" in broken[0].message_it
+    reg.unlink(gone.service_id, sheet.practice_id)  # the fix the message names
+    assert "broken_link" not in codes(validate(reg, today=TODAY))
+    assert [p.practice_id for p in reg.practices_of(keep.service_id)] == [sheet.practice_id]
+
+
 def test_schedule_parser():
     rules = schedule.parse("Mo-We,Fr 09:00-13:00,14:00-16:00; Sa 10:00-12:00")
     assert [(r.days, r.opens, r.closes) for r in rules] == [
