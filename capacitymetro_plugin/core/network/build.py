@@ -59,12 +59,7 @@ def finish_network(
     """
     progress = ensure(progress)
     net.check_usable()
-    if net.mode == "car":
-        from scipy.sparse.csgraph import connected_components
-
-        n_comp, labels = connected_components(net.csr, directed=True, connection="strong")
-    else:
-        n_comp, labels = net.components()
+    n_comp, labels = net.components()
     net.meta["components"] = int(n_comp)
     if n_comp > 1:
         sizes = np.bincount(labels)

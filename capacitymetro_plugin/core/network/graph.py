@@ -239,10 +239,16 @@ class Network:
 
     # --- structure ----------------------------------------------------------------------------
     def components(self) -> tuple[int, np.ndarray]:
-        """Return the number of weakly connected components and each node's component label."""
+        """Return the number of connected parts and each node's part label.
+
+        Walk and bike networks are two-way, so a part is what streets join (weakly connected);
+        a car network has one-way streets, so a part is where every node can reach every other
+        (strongly connected): nodes a car can enter but not leave form parts of their own.
+        """
         from scipy.sparse.csgraph import connected_components
 
-        return connected_components(self.csr, directed=True, connection="weak")
+        how = "strong" if self.mode == "car" else "weak"
+        return connected_components(self.csr, directed=True, connection=how)
 
     def subnetwork(self, keep_nodes: np.ndarray) -> Network:
         """Return the network restricted to the nodes where ``keep_nodes`` is True."""
@@ -274,14 +280,6 @@ class Network:
             offsets=np.r_[0, np.cumsum(counts)].astype(np.int64),
             meta=dict(self.meta),
         )
-
-    def largest_component(self) -> Network:
-        """Return the largest weakly connected component (the network itself when connected)."""
-        n, labels = self.components()
-        if n <= 1:
-            return self
-        sizes = np.bincount(labels)
-        return self.subnetwork(labels == int(np.argmax(sizes)))
 
     def check_usable(self) -> None:
         """Raise a bilingual error when the network has no edges."""
