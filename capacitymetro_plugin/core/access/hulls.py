@@ -16,10 +16,12 @@ possible:
   polygon is dropped for good, with all its streets: nothing it adds can be a hull corner, at
   this limit or any larger one (whose hull holds this one);
 * the other nodes give their point and expand into their outgoing edges; an edge whose street
-  box lies inside a polygon is dropped too, and so are the pieces of PIECE_SEGMENTS segments
-  of long streets; a wholly reached edge gives the vertices of its other pieces once; a
-  partially reached edge gives its reached vertices and its cut point, and is looked at again
-  at the next limit;
+  box lies inside a polygon is dropped too;
+* a partially reached edge gives the point where the limit cuts it (found by length along its
+  street) and is looked at again at the next limit. The cut points join both polygons at once:
+  they lie farthest out, so that many more street pieces fall inside;
+* the streets of wholly reached edges and the reached part of partial ones are then tested in
+  pieces of PIECE_SEGMENTS segments, and the pieces not inside give their vertices;
 * the hull at a limit is the hull (GEOS) of the previous limit's hull corners and the new
   points, then buffered (GEOS, in bulk).
 """
@@ -49,6 +51,15 @@ class HullBatcher:
     ``buffer_m``. :meth:`reached` and :meth:`polygons_of_reached` do the same in two steps, so
     that the reached nodes of several blocks can be turned into hulls at once.
     """
+
+    @classmethod
+    def for_network(cls, network: Network) -> HullBatcher:
+        """Return the batcher of ``network``, built at its first use and kept with the network
+        (like its CSR matrix: a prepared network is not changed)."""
+        batcher = network.__dict__.get("_hull_batcher")
+        if batcher is None:
+            batcher = network.__dict__["_hull_batcher"] = cls(network)
+        return batcher
 
     def __init__(self, network: Network) -> None:
         self.network = network
@@ -221,12 +232,22 @@ class HullBatcher:
             keep = _outside([coarse, fine], [b[seg] for b in self.box], e_row)
             e_row, e_edge, e_t, seg = e_row[keep], e_edge[keep], e_t[keep], seg[keep]
             whole = e_t + net.time_s[e_edge] <= limit
-            xy, r = self._inner_vertices(e_edge[whole], e_row[whole], (coarse, fine))
-            pts.append(xy)
-            pts_row.append(r)
             part = ~whole
             carry = (e_row[part], e_edge[part], e_t[part])
-            xy, r = self._partial_points(*carry, limit, (coarse, fine))
+            # The cut points (exact, found by length along the street) join the polygons
+            # first: they lie far out, so many more street pieces fall inside.
+            cut_xy, p_lo, p_hi = self._cuts(*carry, limit)
+            if cut_xy.shape[0]:
+                by = np.argsort(carry[0], kind="stable")
+                for poly in (coarse, fine):
+                    poly.add(cut_xy[by, 0], cut_xy[by, 1], carry[0][by])
+            pts.append(cut_xy)
+            pts_row.append(carry[0])
+            w_lo, w_hi = self._street_range(e_edge[whole])
+            lo = np.concatenate([w_lo, p_lo])
+            hi = np.concatenate([w_hi, p_hi])
+            r = np.concatenate([e_row[whole], carry[0]])
+            xy, r = self._range_points(lo, hi, r, (coarse, fine))
             pts.append(xy)
             pts_row.append(r)
             # The hull at this limit: the previous hull's corners and the new points.
@@ -258,6 +279,79 @@ class HullBatcher:
                 hull_row = np.concatenate([hull_row[keep_old], rows_i[c_idx]])
         return out
 
+    def _cuts(self, row, edge, t, limit):
+        """Return, per partly reached edge, the point where ``limit`` cuts it and the stored
+        vertices ``lo..hi`` (inclusive, maybe empty) of the street reached before the cut.
+
+        Time along an edge grows with length along its street, so the cut lies at length
+        ``(limit - t) / time * length`` from the edge's start; a search in the running length
+        along its street finds the segment it falls on.
+        """
+        net = self.network
+        s = net.seg[edge]
+        rev = net.seg_reversed[edge]
+        first, last = net.offsets[s], net.offsets[s + 1] - 1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.clip((limit - t) / net.time_s[edge], 0.0, 1.0)
+        d = share * self.seg_length[s]
+        at = np.where(rev, self.cum[last] - d, self.cum[first] + d)
+        # k: the first vertex past the cut (in stored order; for a reversed edge, the first at
+        # or past it), found by bisection within each street: lo..hi always hold it.
+        lo, hi = first + 1, last.copy()
+        for _ in range(int(np.max(hi - lo, initial=0)).bit_length()):
+            mid = (lo + hi) >> 1
+            c = self.cum[mid]
+            past = np.where(rev, c >= at, c > at)
+            lo = np.where(past, lo, np.minimum(mid + 1, hi))
+            hi = np.where(past, mid, hi)
+        k = lo
+        a, b = self.cum[k - 1], self.cum[k]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f = np.clip(np.where(b > a, (at - a) / (b - a), 0.0), 0.0, 1.0)
+        xy = net.coords
+        cut = xy[k - 1] + (xy[k] - xy[k - 1]) * f[:, None]
+        lo = np.where(rev, k, first)
+        hi = np.where(rev, last, k - 1)
+        return cut, lo, hi
+
+    def _street_range(self, edge):
+        """Return the stored vertices ``lo..hi`` (inclusive) of the streets of wholly reached
+        edges, without a street end that is the point of its node (the node gives it)."""
+        net = self.network
+        s = net.seg[edge]
+        lo, hi = net.offsets[s].copy(), net.offsets[s + 1] - 1
+        rev = net.seg_reversed[edge]
+        lo_node = np.where(rev, net.head[edge], net.tail[edge])
+        hi_node = np.where(rev, net.tail[edge], net.head[edge])
+        lo += (net.coords[lo] == self.rep_xy[lo_node]).all(axis=1)
+        hi -= (net.coords[hi] == self.rep_xy[hi_node]).all(axis=1)
+        return lo, hi
+
+    def _range_points(self, lo, hi, row, polys):
+        """Return the stored vertices ``lo..hi`` (inclusive; rows ``row``) that lie in pieces
+        of PIECE_SEGMENTS segments not strictly inside their polygons."""
+        net = self.network
+        n_seg = hi - lo
+        ok = n_seg >= 0
+        lo, hi, row = lo[ok], hi[ok], row[ok]
+        n_piece = np.maximum((hi - lo + PIECE_SEGMENTS - 1) // PIECE_SEGMENTS, 1)
+        owner = np.repeat(np.arange(lo.size), n_piece)
+        k = np.arange(owner.size) - np.repeat(np.cumsum(n_piece) - n_piece, n_piece)
+        v0 = lo[owner] + k * PIECE_SEGMENTS
+        v1 = np.minimum(v0 + PIECE_SEGMENTS, hi[owner])
+        # A range of one piece lies in its street's box, tested already.
+        test = np.flatnonzero(n_piece[owner] > 1)
+        keep = np.ones(v0.size, dtype=bool)
+        box = self.piece_boxes(v0[test], v1[test] - v0[test] + 1)
+        keep[test] = _outside(polys, box, row[owner[test]])
+        v0, v1, owner = v0[keep], v1[keep], owner[keep]
+        # A piece gives its vertices but the last, which the next piece gives (or which lies
+        # inside a polygon with that piece); a range's last piece gives its last vertex too.
+        n = v1 - v0 + (v1 == hi[owner])
+        vidx = np.repeat(v0 - np.cumsum(np.r_[0, n[:-1]]), n)
+        vidx += np.arange(vidx.size)
+        return net.coords[vidx], np.repeat(row[owner], n)
+
     def _out_edges(self, row, node, t):
         """Expand (row, node, time) into (row, outgoing edge, time at its tail)."""
         n_out = self.edge_start[node + 1] - self.edge_start[node]
@@ -265,105 +359,12 @@ class HullBatcher:
         edge = self.edge_order[first + np.arange(first.size)]
         return np.repeat(row, n_out), edge, np.repeat(t, n_out)
 
-    def pieces(self, seg: np.ndarray):
-        """Return ``(v0, nv, owner)``: the first vertex and vertex count of every piece of the
-        streets ``seg``, and the position in ``seg`` it belongs to."""
-        lo = self.piece_start[seg]
-        n = self.piece_start[seg + 1] - lo
-        owner = np.repeat(np.arange(seg.size), n)
-        k = np.arange(owner.size) - np.repeat(np.cumsum(n) - n, n)
-        s = seg[owner]
-        offsets = self.network.offsets
-        v0 = offsets[s] + k * PIECE_SEGMENTS
-        nv = np.minimum(PIECE_SEGMENTS, offsets[s + 1] - v0 - 1) + 1
-        return v0, nv, owner
-
     def piece_boxes(self, v0: np.ndarray, nv: np.ndarray) -> list:
         """Return the bounding boxes ``[xmin, ymin, xmax, ymax]`` of pieces ``(v0, nv)``."""
         idx = v0[:, None] + np.minimum(np.arange(PIECE_SEGMENTS + 1), (nv - 1)[:, None])
         xy = self.network.coords[idx]
         px, py = xy[..., 0], xy[..., 1]
         return [px.min(axis=1), py.min(axis=1), px.max(axis=1), py.max(axis=1)]
-
-    def _pieces(self, seg, row, polys, first_t=None):
-        """Return (v0, nv, owner) of the pieces of streets ``seg`` not inside their polygons
-        (and, given ``first_t(v0, nv, owner)``, reached: the time at their first vertex in the
-        edge's direction within the limit)."""
-        v0, nv, owner = self.pieces(seg)
-        if first_t is not None:
-            keep = first_t(v0, nv, owner)
-            v0, nv, owner = v0[keep], nv[keep], owner[keep]
-        # A street of one piece was tested already (its box is the piece's box).
-        n = self.piece_start[seg + 1] - self.piece_start[seg]
-        test = np.flatnonzero(n[owner] > 1)
-        keep = np.ones(v0.size, dtype=bool)
-        box = self.piece_boxes(v0[test], nv[test])
-        keep[test] = _outside(polys, box, row[owner[test]])
-        return v0[keep], nv[keep], owner[keep]
-
-    def _inner_vertices(self, edge, row, polys):
-        """Return the vertices of the wholly reached edges ``edge`` (rows ``row``) that lie in
-        pieces not inside the polygons (a piece's last vertex is the next one's first; a
-        street's end that is its node's point is left to the node)."""
-        net = self.network
-        v0, nv, owner = self._pieces(net.seg[edge], row, polys)
-        e = edge[owner]
-        s = net.seg[e]
-        rev = net.seg_reversed[e]
-        first = np.flatnonzero(v0 == net.offsets[s])
-        last = np.flatnonzero(v0 + nv == net.offsets[s + 1])
-        # The street's end vertices and the points of the nodes there (tail or head).
-        first_node = np.where(rev[first], net.head[e[first]], net.tail[e[first]])
-        last_node = np.where(rev[last], net.tail[e[last]], net.head[e[last]])
-        lo = v0.copy()
-        lo[first] += (net.coords[v0[first]] == self.rep_xy[first_node]).all(axis=1)
-        hi = v0 + nv - 1
-        hi[last] += (net.coords[hi[last]] != self.rep_xy[last_node]).any(axis=1)
-        n = hi - lo
-        vidx = np.repeat(lo - np.cumsum(np.r_[0, n[:-1]]), n)
-        vidx += np.arange(vidx.size)
-        return net.coords[vidx], np.repeat(row[owner], n)
-
-    def vertex_fraction(self, v: np.ndarray, seg: np.ndarray) -> np.ndarray:
-        """Fraction of the length of street ``seg`` at its stored vertex ``v``."""
-        length = self.seg_length[seg]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(
-                length > 0, (self.cum[v] - self.cum[self.network.offsets[seg]]) / length, 0.0
-            )
-
-    def _partial_points(self, row_k, e, te, limit, polys):
-        """Return the vertices within ``limit`` and the cut point of each partly reached edge
-        (pieces inside the polygons left out)."""
-        net = self.network
-
-        def reached(v0, nv, owner):
-            ev = e[owner]
-            rev = net.seg_reversed[ev]
-            v = np.where(rev, v0 + nv - 1, v0)
-            frac = self.vertex_fraction(v, net.seg[ev])
-            f = np.where(rev, 1.0 - frac, frac)
-            return te[owner] + f * net.time_s[ev] <= limit
-
-        v0, n_vert, p_owner = self._pieces(net.seg[e], row_k, polys, reached)
-        vidx = np.repeat(v0 - np.cumsum(np.r_[0, n_vert[:-1]]), n_vert)
-        vidx += np.arange(vidx.size)
-        owner = np.repeat(p_owner, n_vert)  # the edge of each vertex
-        piece_of = np.repeat(np.arange(v0.size), n_vert)
-        ev = e[owner]
-        frac = self.vertex_fraction(vidx, net.seg[ev])
-        xy = net.coords[vidx]
-        f = np.where(net.seg_reversed[ev], 1.0 - frac, frac)
-        tv = te[owner] + f * net.time_s[ev]
-        ins = tv <= limit
-        same = piece_of[1:] == piece_of[:-1]
-        cross = np.flatnonzero(same & (ins[1:] != ins[:-1]))
-        t0, t1 = tv[cross], tv[cross + 1]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            fr = np.where(t1 != t0, (limit - t0) / (t1 - t0), 0.0)
-        cut = xy[cross] + (xy[cross + 1] - xy[cross]) * np.clip(fr, 0.0, 1.0)[:, None]
-        row = row_k[owner]
-        return np.vstack([xy[ins], cut]), np.concatenate([row[ins], row[cross]])
 
 
 def _lines(xy: np.ndarray, grp: np.ndarray):
@@ -450,14 +451,19 @@ class Octagons:
         groups = grp[starts]
         size = np.diff(np.r_[starts, grp.size])
         new = ~self.seen[groups]
-        for j, proj in enumerate(self._projections(px, py)):
-            best = np.maximum.reduceat(proj, starts)
-            hit = np.flatnonzero(proj == np.repeat(best, size))
-            first = hit[np.r_[True, grp[hit[1:]] != grp[hit[:-1]]]]
+        # All directions at once: projections (points × directions), each group's best, and
+        # the first point reaching it (the largest "points left" count among the hits).
+        proj = np.column_stack(list(self._projections(px, py)))
+        best = np.maximum.reduceat(proj, starts, axis=0)
+        left = np.arange(grp.size, 0, -1)[:, None]
+        hit = np.where(proj == np.repeat(best, size, axis=0), left, 0)
+        first = grp.size - np.maximum.reduceat(hit, starts, axis=0)
+        for j in range(self.dirs.shape[0]):
             old = self.dirs[j, 0] * self.cx[j, groups] + self.dirs[j, 1] * self.cy[j, groups]
-            better = new | (best > old)
-            self.cx[j, groups[better]] = px[first[better]]
-            self.cy[j, groups[better]] = py[first[better]]
+            better = new | (best[:, j] > old)
+            f = first[better, j]
+            self.cx[j, groups[better]] = px[f]
+            self.cy[j, groups[better]] = py[f]
         self.seen[groups] = True
         self.any = True
         self._edges = None

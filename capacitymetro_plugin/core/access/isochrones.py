@@ -279,7 +279,7 @@ def isochrones(
             nested = [polygon_from_times(network, dist, lim, buffer_m=buffer_m) for lim in limits]
             add(r, service, nested)
 
-    batcher = HullBatcher(network) if method == "hull" else None
+    batcher = HullBatcher.for_network(network) if method == "hull" else None
     pending: list = []  # (rows, reached row, node, time) of blocks not turned into hulls yet
 
     def flush_hulls() -> None:

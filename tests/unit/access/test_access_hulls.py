@@ -92,15 +92,17 @@ def test_whole_streets_give_every_vertex_but_ends_that_are_node_points():
     net = network_from_lines(wiggly_grid(n=4))
     batcher = HullBatcher(net)
     edge = np.arange(net.n_edges)
-    xy, row = batcher._inner_vertices(edge, edge * 10, ())  # no polygon: nothing left out
+    lo, hi = batcher._street_range(edge)
+    xy, row = batcher._range_points(lo, hi, edge * 10, ())  # no polygon: nothing left out
     node_pts = {tuple(p) for p in batcher.rep_xy[batcher.has_out]}
     off = 0
     for e in edge:
         s = net.seg[e]
-        got = {tuple(p) for p in xy[row == 10 * e]}
+        got = [tuple(p) for p in xy[row == 10 * e]]
         street = [tuple(p) for p in net.coords[net.offsets[s] : net.offsets[s + 1]]]
         ends = {p for p in (street[0], street[-1]) if p not in node_pts}
-        assert got == set(street[1:-1]) | ends
+        assert set(got) == set(street[1:-1]) | ends
+        assert len(got) == len(set(got))  # pieces share a vertex: given once
         off += len(ends)
     assert off > 0  # some street ends are not their node's point
 
@@ -213,36 +215,58 @@ def test_star_boxes_hold_the_node_and_its_outgoing_streets(wnet):
         assert [b[v] for b in batcher.star] == want
 
 
-def test_vertex_fractions_are_shares_of_the_street_length(wnet):
+def test_cuts_lie_at_the_reached_length_along_the_street(wnet):
+    # Every directed edge (both directions of every street), cut at random shares of its
+    # time: the cut point and the reached vertices equal shapely's, walking the street in
+    # the edge's direction.
     batcher = HullBatcher(wnet)
     lines = wnet.segment_lines()
-    counts = np.diff(wnet.offsets)
-    seg = np.repeat(np.arange(counts.size), counts)
-    got = batcher.vertex_fraction(np.arange(seg.size), seg)
-    want = shapely.line_locate_point(lines[seg], shapely.points(wnet.coords), normalized=True)
-    assert np.allclose(got, want, rtol=0, atol=1e-12)
-    assert (got[wnet.offsets[:-1]] == 0).all() and (got[wnet.offsets[1:] - 1] == 1).all()
     assert np.allclose(batcher.seg_length, shapely.length(lines), rtol=1e-12)
+    rng = np.random.default_rng(5)
+    edge = np.repeat(np.arange(wnet.n_edges), 4)
+    share = np.r_[rng.uniform(0, 1, edge.size - 3), 0.0, 1e-12, 1 - 1e-12]
+    limit = 1000.0
+    t = limit - share * wnet.time_s[edge]
+    cut, lo, hi = batcher._cuts(np.zeros(edge.size, np.int64), edge, t, limit)
+    assert wnet.seg_reversed.any() and (~wnet.seg_reversed).any()
+    for k, e in enumerate(edge):
+        line = lines[wnet.seg[e]]
+        first = wnet.offsets[wnet.seg[e]]
+        xy = shapely.get_coordinates(line)
+        along = np.r_[0.0, np.cumsum(np.hypot(*np.diff(xy, axis=0).T))]
+        if wnet.seg_reversed[e]:
+            reach = along[-1] - share[k] * along[-1]
+            want_idx = np.flatnonzero(along >= reach - 1e-9)
+        else:
+            reach = share[k] * along[-1]
+            want_idx = np.flatnonzero(along <= reach + 1e-9)
+        want = shapely.get_coordinates(shapely.line_interpolate_point(line, reach))[0]
+        assert np.allclose(cut[k], want, rtol=0, atol=1e-6), (e, share[k])
+        got_idx = np.arange(lo[k], hi[k] + 1) - first
+        # A vertex within a nanometre of the cut may fall on either side.
+        assert set(got_idx) ^ set(want_idx) <= set(np.flatnonzero(np.abs(along - reach) < 1e-6))
 
 
-def test_pieces_split_each_street_and_box_it(wnet):
+def test_range_pieces_give_each_vertex_once_and_box_it(wnet):
     batcher = HullBatcher(wnet)
-    segs = np.arange(wnet.offsets.size - 1)
-    v0_all, nv_all, owner = batcher.pieces(segs[::-1])  # any order of streets
-    boxes = batcher.piece_boxes(v0_all, nv_all)
-    assert (np.diff(owner) >= 0).all()
-    for s in segs:
-        lo, hi = wnet.offsets[s], wnet.offsets[s + 1]
-        mine = np.flatnonzero(owner == segs.size - 1 - s)
-        v0, nv = v0_all[mine], nv_all[mine]
-        # Consecutive pieces share one vertex and together run from the first to the last.
-        assert v0[0] == lo and v0[-1] + nv[-1] == hi
-        assert (v0[1:] == v0[:-1] + nv[:-1] - 1).all()
-        assert (nv >= 2).all() and (nv <= hulls.PIECE_SEGMENTS + 1).all()
-        for p, a, n in zip(mine, v0, nv, strict=True):
-            xy = wnet.coords[a : a + n]
-            got = [b[p] for b in boxes]
-            assert got == [xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max()]
+    rng = np.random.default_rng(2)
+    first, last = wnet.offsets[:-1], wnet.offsets[1:] - 1
+    a = first + (rng.uniform(size=first.size) * (last - first + 1)).astype(np.int64)
+    b = a + (rng.uniform(size=first.size) * (last - a + 1)).astype(np.int64)
+    lo, hi = np.r_[first, a, a + 1], np.r_[last, b, a]  # whole, partial, empty (hi < lo)
+    row = np.arange(lo.size)
+    xy, got_row = batcher._range_points(lo, hi, row, ())
+    for r in row:
+        want = wnet.coords[lo[r] : hi[r] + 1]
+        assert np.array_equal(xy[got_row == r], want)
+    assert (hi - lo >= 2 * hulls.PIECE_SEGMENTS).any()  # ranges of several pieces
+    v0 = np.arange(0, wnet.coords.shape[0] - 1, 5)
+    nv = np.minimum(rng.integers(1, hulls.PIECE_SEGMENTS + 2, v0.size), wnet.coords.shape[0] - v0)
+    boxes = batcher.piece_boxes(v0, nv)
+    for p, (s0, n) in enumerate(zip(v0, nv, strict=True)):
+        pts = wnet.coords[s0 : s0 + n]
+        got = [bx[p] for bx in boxes]
+        assert got == [pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()]
 
 
 @pytest.mark.parametrize("n_dir", [8, 16, 12])
@@ -286,3 +310,17 @@ def test_a_polygon_of_one_point_holds_nothing():
     poly.add(np.array([5.0, 5.0]), np.array([1.0, 1.0]), np.array([0, 0]))
     assert not poly.box_inside([np.array([5.0]), np.array([1.0])], np.array([0])).any()
     assert not poly.box_inside([np.array([5.0]), np.array([1.0])], np.array([1])).any()
+
+
+def test_one_batcher_per_network_freed_with_it():
+    import gc
+    import weakref
+
+    net = network_from_lines(wiggly_grid(n=3))
+    batcher = HullBatcher.for_network(net)
+    assert HullBatcher.for_network(net) is batcher
+    assert HullBatcher.for_network(network_from_lines(wiggly_grid(n=3))) is not batcher
+    gone = weakref.ref(net)
+    del net, batcher
+    gc.collect()
+    assert gone() is None
