@@ -142,6 +142,13 @@ def run_ours(case: str) -> dict:
     t0 = time.perf_counter()
     nt = nearest_times(net, s.node)
     t_nearest = time.perf_counter() - t0
+    # The hull set-up is made once per network and kept with it (like the CSR matrix): timed
+    # on its own, reported next to the network, not per service.
+    from capacitymetro_plugin.core.access.hulls import HullBatcher
+
+    t0 = time.perf_counter()
+    HullBatcher.for_network(net)
+    t_hull_setup = time.perf_counter() - t0
     # Warm-up on one service, untimed: lazy imports and first-call set-up are not per service.
     for method in ("hull", "raster"):
         isochrones(net, svc.iloc[:1], thresholds_min=THRESHOLDS, method=method)
@@ -156,6 +163,7 @@ def run_ours(case: str) -> dict:
         "polygons": len(iso),
         "hull_polygons": len(hull),
         "hull_s": t_hull,
+        "hull_setup_s": t_hull_setup,
         "iso_s": t_iso,
         "nearest_s": t_nearest,
         "snap_and_csr_s": t_prepare,
@@ -379,14 +387,16 @@ def write_report(rows: list[dict], command: str, seconds: float) -> str:
         "## Networks, memory and travel-time agreement",
         "",
         "| network | nodes | directed edges | ours: peak RSS for 200 services (MB) "
-        "| times vs networkx: max abs diff (s) | multi-source times, all nodes: ours / networkx (s) |",
-        "|---|---|---|---|---|---|",
+        "| times vs networkx: max abs diff (s) | multi-source times, all nodes: ours / networkx (s) "
+        "| ours: hull set-up, once per network (s) |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         o, n = r["ours"], r["nx"]
         head.append(
             f"| {r['label']} | {r['nodes']:,} | {r['edges']:,} | {fmt(o['peak_mb'], 0)} "
-            f"| {n['max_abs_diff_s']:.1e} | {o['nearest_s']:.3f} / {n['nx_nearest_s']:.2f} |"
+            f"| {n['max_abs_diff_s']:.1e} | {o['nearest_s']:.3f} / {n['nx_nearest_s']:.2f} "
+            f"| {fmt(o.get('hull_setup_s'), 3) if o.get('hull_setup_s') is not None else '–'} |"
         )
     head += [
         "",
@@ -460,6 +470,9 @@ def write_report(rows: list[dict], command: str, seconds: float) -> str:
         b_nx = ratio(per(n, "recipe_s"), per(o, "hull_s"))
         b_pub = ratio(per(n, "recipe_published_s"), per(o, "hull_s"))
         b_q = ratio(per(q, "qgis_s"), per(o, "hull_s"))
+        # The same, with our once-per-network hull set-up charged to these 200 services.
+        cold = dict(o, hull_s=o["hull_s"] + o.get("hull_setup_s", 0.0))
+        b_pub_cold = ratio(per(n, "recipe_published_s"), per(cold, "hull_s"))
 
         def verdict(x, target):
             return (
@@ -471,7 +484,8 @@ def write_report(rows: list[dict], command: str, seconds: float) -> str:
         head.append(
             f"- {r['label']}: street shapes {verdict(a_q, 20)} vs QGIS and "
             f"{verdict(a_nx, 50)} vs networkx; hulls {verdict(b_q, 20)} vs QGIS, "
-            f"{verdict(b_pub, 50)} vs the networkx recipe as published and "
+            f"{verdict(b_pub, 50)} vs the networkx recipe as published "
+            f"({fmt(b_pub_cold)}× with our hull set-up counted) and "
             f"{verdict(b_nx, 50)} vs its streamlined form; peak {o['peak_mb']:,.0f} MB"
             + (
                 f" ({'met' if o['peak_mb'] <= 1024 else 'NOT met'})"
@@ -503,13 +517,21 @@ def write_report(rows: list[dict], command: str, seconds: float) -> str:
         "above 4 million samples; the tiled network samples per call) and the disc minimum "
         "runs on byte classes. Bari went from 18.9 to about 5 ms per service, Trento from 41 "
         "to about 12 ([raster-isochrones.md](raster-isochrones.md)).",
-        "- Hulls: reached nodes come from one scan, grouped by the first limit that reaches "
-        "them; nodes whose star of streets lies inside an 8- then a 16-direction polygon of the "
-        "extreme reached points are dropped before any street is expanded; hulls are built "
-        "incrementally from the previous limit's corners. Every polygon still equals an "
-        "edge-by-edge shapely reference. What is left on Bari (about 1.4 ms per service): "
-        "GEOS's convex hull on about 370 points per hull (a quarter of the time), the polygon "
-        "tests on street pieces, and the partial streets.",
+        "- Hulls (session 2): reached nodes come from one scan, grouped by the first limit "
+        "that reaches them; nodes whose star of streets lies inside an 8- then a 16-direction "
+        "polygon of the extreme reached points are dropped before any street is expanded; "
+        "hulls are built incrementally from the previous limit's corners.",
+        "- Hulls (session 3): the point where a limit cuts a partly reached street is found by "
+        "length along that street (a bisection per street) and joins the two inner polygons "
+        "before any street piece is tested, so that half as many points reach GEOS's convex "
+        "hull (Bari: 174k instead of 368k over its 1,000 hulls); the octagon extremes of all "
+        "directions are found in one pass; the hull set-up (grouped edges, street and star "
+        "boxes, running lengths) is kept with the network, like its CSR matrix, and timed "
+        "apart (first table). Every polygon still equals an edge-by-edge shapely reference. "
+        "Measured in one process against the previous commit (both versions run alternately "
+        "on the same network, median of 5): Bari, Trento and Venice within ±5 % "
+        "(the time is spread over many numpy steps; fewer hull points are paid back by the cut "
+        "search), the tiled network 14 % faster (its set-up no longer counted per call).",
         "",
         "A subset can be rerun with `--cases bari,venice --no-report` (prints the report; "
         "`make bench` always runs all four networks and rewrites this file).",
