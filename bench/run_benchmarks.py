@@ -528,7 +528,7 @@ def write_report(rows: list[dict], command: str, seconds: float) -> str:
         "directions are found in one pass; the hull set-up (grouped edges, street and star "
         "boxes, running lengths) is kept with the network, like its CSR matrix, and timed "
         "apart (first table). Every polygon still equals an edge-by-edge shapely reference. "
-        "Measured in one process against the previous commit (both versions run alternately "
+        "Measured in one process against the previous commit (`bench/ab_hulls.py`: both versions run alternately "
         "on the same network, median of 5): Bari, Trento and Venice within ±5 % "
         "(the time is spread over many numpy steps; fewer hull points are paid back by the cut "
         "search), the tiled network 14 % faster (its set-up no longer counted per call).",
