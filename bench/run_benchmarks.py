@@ -265,40 +265,35 @@ def run_qgis(case: str, k: int, thresholds: tuple[int, ...], k_streets: int) -> 
     edges_path = CACHE / f"{case}_edges.gpkg"
     if not edges_path.exists():
         net.edges_gdf().to_file(edges_path, layer="edges", driver="GPKG", engine="fiona")
-    starts = CACHE / f"{case}_starts_{k}.gpkg"
-    chosen = svc.to_crs(net.crs).iloc[sample(len(svc), k)]
-    chosen.to_file(starts, layer="starts", driver="GPKG", engine="fiona")
-    warm = CACHE / f"{case}_starts_warmup.gpkg"
-    svc.to_crs(net.crs).iloc[:1].to_file(warm, layer="starts", driver="GPKG", engine="fiona")
-    processing.run(  # warm-up, untimed (first-call set-up); the graph is rebuilt at every call
-        "native:serviceareafromlayer",
-        {
-            "INPUT": f"{edges_path}|layername=edges",
-            "STRATEGY": 0,
-            "DEFAULT_DIRECTION": 2,
-            "TOLERANCE": 0.1,
-            "START_POINTS": f"{warm}|layername=starts",
-            "TRAVEL_COST2": WALK * 60 * thresholds[0],
-            "INCLUDE_BOUNDS": False,
-            "OUTPUT_LINES": "TEMPORARY_OUTPUT",
-        },
-    )
-    t0 = time.perf_counter()
-    for trip in thresholds:
-        # Walk at one speed: the shortest-distance strategy with distance = speed × time.
-        res = processing.run(
+
+    def service_area(points, minutes):
+        """QGIS's service area (lines) from the start points in ``points``: shortest distance
+        = walking speed × ``minutes``, both directions."""
+        return processing.run(
             "native:serviceareafromlayer",
             {
                 "INPUT": f"{edges_path}|layername=edges",
                 "STRATEGY": 0,
                 "DEFAULT_DIRECTION": 2,
                 "TOLERANCE": 0.1,
-                "START_POINTS": f"{starts}|layername=starts",
-                "TRAVEL_COST2": WALK * 60 * trip,
+                "START_POINTS": f"{points}|layername=starts",
+                "TRAVEL_COST2": WALK * 60 * minutes,
                 "INCLUDE_BOUNDS": False,
                 "OUTPUT_LINES": "TEMPORARY_OUTPUT",
             },
         )
+
+    starts = CACHE / f"{case}_starts_{k}.gpkg"
+    chosen = svc.to_crs(net.crs).iloc[sample(len(svc), k)]
+    chosen.to_file(starts, layer="starts", driver="GPKG", engine="fiona")
+    warm = CACHE / f"{case}_starts_warmup.gpkg"
+    svc.to_crs(net.crs).iloc[:1].to_file(warm, layer="starts", driver="GPKG", engine="fiona")
+    # Warm-up, untimed (first-call set-up); the graph is rebuilt at every call.
+    service_area(warm, thresholds[0])
+    t0 = time.perf_counter()
+    for trip in thresholds:
+        # Walk at one speed: the shortest-distance strategy with distance = speed × time.
+        res = service_area(starts, trip)
         hull = processing.run(
             "native:convexhull", {"INPUT": res["OUTPUT_LINES"], "OUTPUT": "TEMPORARY_OUTPUT"}
         )
@@ -313,19 +308,7 @@ def run_qgis(case: str, k: int, thresholds: tuple[int, ...], k_streets: int) -> 
         one = svc.to_crs(net.crs).iloc[sample(len(svc), 1)]
         one.to_file(starts2, layer="starts", driver="GPKG", engine="fiona")
         t0 = time.perf_counter()
-        res = processing.run(
-            "native:serviceareafromlayer",
-            {
-                "INPUT": f"{edges_path}|layername=edges",
-                "STRATEGY": 0,
-                "DEFAULT_DIRECTION": 2,
-                "TOLERANCE": 0.1,
-                "START_POINTS": f"{starts2}|layername=starts",
-                "TRAVEL_COST2": WALK * 60 * STREET_THRESHOLD,
-                "INCLUDE_BOUNDS": False,
-                "OUTPUT_LINES": "TEMPORARY_OUTPUT",
-            },
-        )
+        res = service_area(starts2, STREET_THRESHOLD)
         buf = processing.run(
             "native:buffer",
             {

@@ -55,11 +55,12 @@ def _core_cells(streets, zones):
     return grid.to_polygons()
 
 
-def test_coverage_per_comune(processing_provider, bari_inputs):
+def _coverage(tmp, **params):
+    """Run "Coverage per comune" on the Bari inputs in ``tmp``: health services, 100 m cells,
+    5/10/15 min, served within 10; ``params`` adds or replaces parameters."""
     import processing
 
-    tmp, streets, zones, stops = bari_inputs
-    res = processing.run(
+    return processing.run(
         "capacitymetro:coveragepercomune",
         {
             "STREETS": str(tmp / "streets.gpkg"),
@@ -73,11 +74,14 @@ def test_coverage_per_comune(processing_provider, bari_inputs):
             "AREA_FIELD": "com_istat_code",
             "THRESHOLDS": "5,10,15",
             "THRESHOLD": 10,
-            "MIN_FOREIGN": 0,
-            "OUTPUT": str(tmp / "cov.gpkg"),
-            "GAPS": str(tmp / "gaps.gpkg"),
+            **params,
         },
     )
+
+
+def test_coverage_per_comune(processing_provider, bari_inputs):
+    tmp, streets, zones, stops = bari_inputs
+    res = _coverage(tmp, MIN_FOREIGN=0, OUTPUT=str(tmp / "cov.gpkg"), GAPS=str(tmp / "gaps.gpkg"))
     out = gpd.read_file(res["OUTPUT"], engine="fiona").set_index("com_istat_code")
     # the same chain called directly on the core (health, active: stops 0 and 1)
     net = network_from_lines(streets, mode="walk")
@@ -202,33 +206,18 @@ def test_language_access(processing_provider, bari_inputs):
 
 
 def test_coverage_what_if(processing_provider, bari_inputs):
-    import processing
-
     tmp, streets, zones, stops = bari_inputs
     c = zones.geometry.iloc[1].centroid
     new = gpd.GeoDataFrame({"stop_id": ["new"]}, geometry=[c], crs=CRS)
     new.to_file(tmp / "new.gpkg", layer="new", engine="fiona")
     closed = str(stops["stop_id"].iloc[0])
-    res = processing.run(
-        "capacitymetro:coveragepercomune",
-        {
-            "STREETS": str(tmp / "streets.gpkg"),
-            "POPULATION": str(tmp / "zones.gpkg"),
-            "POP_FIELD": "pop",
-            "FOREIGN_FIELD": "foreign",
-            "CELL_SIZE": 100,
-            "SERVICES": str(tmp / "services.gpkg"),
-            "SECTOR": "health",
-            "AREAS": str(tmp / "zones.gpkg"),
-            "AREA_FIELD": "com_istat_code",
-            "THRESHOLDS": "5,10,15",
-            "THRESHOLD": 10,
-            "ADD": str(tmp / "new.gpkg"),
-            "CLOSE": closed,
-            "ID_FIELD": "stop_id",
-            "OUTPUT": str(tmp / "wi.gpkg"),
-            "GAPS": str(tmp / "wig.gpkg"),
-        },
+    res = _coverage(
+        tmp,
+        ADD=str(tmp / "new.gpkg"),
+        CLOSE=closed,
+        ID_FIELD="stop_id",
+        OUTPUT=str(tmp / "wi.gpkg"),
+        GAPS=str(tmp / "wig.gpkg"),
     )
     out = gpd.read_file(res["OUTPUT"], engine="fiona").set_index("com_istat_code")
     # expected: full recomputation with the new set of health services (stop 1 + the new one)
@@ -257,27 +246,14 @@ def test_coverage_what_if(processing_provider, bari_inputs):
 
 def test_same_field_for_residents_and_foreign_residents(processing_provider, bari_inputs):
     """A layer with one count (e.g. only foreign residents) may name it for both fields."""
-    import processing
 
     tmp, streets, zones, stops = bari_inputs
-    res = processing.run(
-        "capacitymetro:coveragepercomune",
-        {
-            "STREETS": str(tmp / "streets.gpkg"),
-            "POPULATION": str(tmp / "zones.gpkg"),
-            "POP_FIELD": "foreign",
-            "FOREIGN_FIELD": "foreign",
-            "CELL_SIZE": 100,
-            "SERVICES": str(tmp / "services.gpkg"),
-            "SECTOR": "health",
-            "AREAS": str(tmp / "zones.gpkg"),
-            "AREA_FIELD": "com_istat_code",
-            "THRESHOLDS": "5,10,15",
-            "THRESHOLD": 10,
-            "MIN_FOREIGN": 0,
-            "OUTPUT": str(tmp / "cov_same.gpkg"),
-            "GAPS": str(tmp / "gaps_same.gpkg"),
-        },
+    res = _coverage(
+        tmp,
+        POP_FIELD="foreign",
+        MIN_FOREIGN=0,
+        OUTPUT=str(tmp / "cov_same.gpkg"),
+        GAPS=str(tmp / "gaps_same.gpkg"),
     )
     out = gpd.read_file(res["OUTPUT"], engine="fiona").set_index("com_istat_code")
     expected = zones.set_index("com_istat_code")["foreign"]

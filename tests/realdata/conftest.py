@@ -1,10 +1,16 @@
 """Real networks shared by the real-data tests, each built once per session (about 30 s in
 all) in a temporary folder, saved as ``.npz`` and read back (the round trip users make)."""
 
+import sys
+from pathlib import Path
+
 import geopandas as gpd
 import pytest
 
 from capacitymetro_plugin.core.network import Network, network_from_lines, network_from_osm
+
+# The independent references (networkx graph, edge-by-edge hull) of tests/unit/network.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "network"))
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ import networkx as nx
 import numpy as np
 import pyproj
 import pytest
+from netfixtures import nx_from_arrays
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from capacitymetro_plugin.core.access import isochrones, od_matrix
@@ -258,15 +259,6 @@ def test_car_times_follow_each_ways_maxspeed_or_class(osm, where, car, car_pairs
 
 
 # --- 3. travel times ------------------------------------------------------------------------------
-def nx_from_arrays(net: Network) -> nx.DiGraph:
-    G = nx.DiGraph()
-    G.add_nodes_from(range(net.n_nodes))
-    for t, h, w in zip(net.tail.tolist(), net.head.tolist(), net.time_s.tolist(), strict=True):
-        if t != h and (not G.has_edge(t, h) or G[t][h]["weight"] > w):
-            G.add_edge(t, h, weight=w)
-    return G
-
-
 def test_car_times_equal_networkx_and_one_way_makes_them_asymmetric(car):
     G = nx_from_arrays(car)
     rng = np.random.default_rng(7)

@@ -11,22 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from netfixtures import nx_from_arrays, reference_hull
 
 from capacitymetro_plugin.core.access import isochrones, nearest_times, od_matrix, territories
 from capacitymetro_plugin.core.network import snap
 
 pytestmark = pytest.mark.realdata
 WALK = 4.5 / 3.6
-
-
-def nx_from_arrays(net):
-    """A networkx DiGraph from the directed edges, fastest of parallel edges."""
-    G = nx.DiGraph()
-    G.add_nodes_from(range(net.n_nodes))
-    for t, h, w in zip(net.tail.tolist(), net.head.tolist(), net.time_s.tolist(), strict=True):
-        if t != h and (not G.has_edge(t, h) or G[t][h]["weight"] > w):
-            G.add_edge(t, h, weight=w)
-    return G
 
 
 # --- Trento ---------------------------------------------------------------------------------------
@@ -204,29 +195,11 @@ def test_venice_isochrones_do_not_cross_the_grand_canal(venice, shared_data):
 
 
 def _reference_hulls(net, node, limits_s, buffer_m=20.0):
-    """One service at a time, edge by edge: the hull of every street vertex reached in time
-    and of the exact point where each directed edge's remaining time runs out."""
+    """One service at a time, edge by edge (``netfixtures.reference_hull``)."""
     from scipy.sparse.csgraph import dijkstra
 
     dist = dijkstra(net.csr, indices=int(node), limit=limits_s[-1])
-    lines = net.segment_lines()
-    out = []
-    for lim in limits_s:
-        pts = []
-        for e in np.flatnonzero(dist[net.tail] < lim):
-            line = lines[net.seg[e]]
-            if net.seg_reversed[e]:
-                line = shapely.reverse(line)
-            xy = shapely.get_coordinates(line)
-            along = np.r_[0.0, np.cumsum(np.hypot(*np.diff(xy, axis=0).T))]
-            share = (lim - dist[net.tail[e]]) / net.time_s[e] if net.time_s[e] > 0 else 1.0
-            reach = min(share, 1.0) * along[-1]
-            pts.append(xy[along <= reach + 1e-9])
-            if reach < along[-1]:
-                pts.append(shapely.get_coordinates(shapely.line_interpolate_point(line, reach)))
-        hull = shapely.convex_hull(shapely.multipoints(np.vstack(pts)))
-        out.append(shapely.buffer(hull, buffer_m, quad_segs=4))
-    return out
+    return [reference_hull(net, dist, lim, buffer_m) for lim in limits_s]
 
 
 @pytest.mark.parametrize("which", ["trento", "bari", "venice"])

@@ -228,14 +228,8 @@ def oriented_samples(
 def _oriented_samples(
     network: Network, dist: np.ndarray, limit_s: float, spacing_m: float, *, keep_all: bool = False
 ):
-    """Return points every ``spacing_m`` along reached streets and their travel times.
-
-    Each directed edge whose tail is reached within ``limit_s`` is sampled from its tail; a
-    sample's time is the tail's time plus the share of the edge's time up to it. Samples beyond
-    ``limit_s`` are dropped, so partial streets end where the time runs out (to ``spacing_m``).
-    With ``keep_all`` they are kept and ``(xy, times, part)`` is returned, ``part`` numbering
-    the reached segments (consecutive samples of one part are neighbours along a street).
-    """
+    """:func:`oriented_samples` for a network without a sample cache (above
+    MAX_CACHED_SAMPLES): the reached streets are sampled at each call."""
     tail_t = dist[network.tail]
     e = np.flatnonzero(tail_t < limit_s)
     if e.size == 0:

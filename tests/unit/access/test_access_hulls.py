@@ -6,7 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from netfixtures import CRS, X0, Y0
+from netfixtures import CRS, X0, Y0, reference_hull
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString
 
@@ -56,28 +56,6 @@ def wnet():
 def block(wnet):
     sources = np.array([0, 5, 17, 24, 40, 48])
     return dijkstra(wnet.csr, indices=sources, limit=LIMITS[-1])
-
-
-def reference_hull(net, dist, limit, buffer_m):
-    """Edge by edge: every street vertex reached in time and the exact cut point of each
-    directed edge whose remaining time runs out on it."""
-    lines = net.segment_lines()
-    pts = []
-    for e in np.flatnonzero(dist[net.tail] <= limit):
-        line = lines[net.seg[e]]
-        if net.seg_reversed[e]:
-            line = shapely.reverse(line)
-        xy = shapely.get_coordinates(line)
-        along = np.r_[0.0, np.cumsum(np.hypot(*np.diff(xy, axis=0).T))]
-        share = (limit - dist[net.tail[e]]) / net.time_s[e] if net.time_s[e] > 0 else 1.0
-        reach = min(share, 1.0) * along[-1]
-        pts.append(xy[along <= reach + 1e-9])
-        if reach < along[-1]:
-            pts.append(shapely.get_coordinates(shapely.line_interpolate_point(line, reach)))
-    if not pts:
-        return None
-    hull = shapely.convex_hull(shapely.multipoints(np.vstack(pts)))
-    return shapely.buffer(hull, buffer_m, quad_segs=4)
 
 
 def assert_same(got, want):

@@ -45,3 +45,38 @@ def key_of(x: float, y: float, tol: float = 0.1) -> tuple[int, int]:
 def points(xy, crs: str = CRS, **cols) -> gpd.GeoDataFrame:
     xy = np.asarray(xy, dtype=float)
     return gpd.GeoDataFrame(cols, geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=crs)
+
+
+def nx_from_arrays(net) -> nx.DiGraph:
+    """A networkx DiGraph from a network's directed edges, fastest of parallel edges."""
+    G = nx.DiGraph()
+    G.add_nodes_from(range(net.n_nodes))
+    for t, h, w in zip(net.tail.tolist(), net.head.tolist(), net.time_s.tolist(), strict=True):
+        if t != h and (not G.has_edge(t, h) or G[t][h]["weight"] > w):
+            G.add_edge(t, h, weight=w)
+    return G
+
+
+def reference_hull(net, dist, limit, buffer_m):
+    """Edge by edge, with shapely: the hull of every street vertex reached in time and of the
+    exact cut point of each directed edge whose remaining time runs out on it, widened by
+    ``buffer_m`` (None when nothing is reached)."""
+    import shapely
+
+    lines = net.segment_lines()
+    pts = []
+    for e in np.flatnonzero(dist[net.tail] <= limit):
+        line = lines[net.seg[e]]
+        if net.seg_reversed[e]:
+            line = shapely.reverse(line)
+        xy = shapely.get_coordinates(line)
+        along = np.r_[0.0, np.cumsum(np.hypot(*np.diff(xy, axis=0).T))]
+        share = (limit - dist[net.tail[e]]) / net.time_s[e] if net.time_s[e] > 0 else 1.0
+        reach = min(share, 1.0) * along[-1]
+        pts.append(xy[along <= reach + 1e-9])
+        if reach < along[-1]:
+            pts.append(shapely.get_coordinates(shapely.line_interpolate_point(line, reach)))
+    if not pts:
+        return None
+    hull = shapely.convex_hull(shapely.multipoints(np.vstack(pts)))
+    return shapely.buffer(hull, buffer_m, quad_segs=4)
