@@ -595,7 +595,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="55"/>
-        <location filename="../provider/algorithms/network_algs.py" line="71"/>
+        <location filename="../provider/algorithms/network_algs.py" line="72"/>
         <source>Maximum distance from the network (m)</source>
         <translation>Distanza massima dalla rete (m)</translation>
     </message>
@@ -646,7 +646,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="183"/>
-        <location filename="../provider/algorithms/network_algs.py" line="234"/>
+        <location filename="../provider/algorithms/network_algs.py" line="237"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
@@ -949,201 +949,206 @@
         <translation>Inviluppo convesso (anteprima rapida; attraversa i fiumi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="29"/>
+        <location filename="../provider/algorithms/network_algs.py" line="28"/>
+        <source>Convex hull of reached nodes (osmnx recipe; for comparison)</source>
+        <translation>Inviluppo convesso dei nodi raggiunti (ricetta osmnx; per confronto)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/network_algs.py" line="30"/>
         <source>edges</source>
         <translation>archi (strade)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="29"/>
+        <location filename="../provider/algorithms/network_algs.py" line="30"/>
         <source>polygons</source>
         <translation>poligoni</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="43"/>
-        <location filename="../provider/algorithms/network_algs.py" line="46"/>
+        <location filename="../provider/algorithms/network_algs.py" line="44"/>
+        <location filename="../provider/algorithms/network_algs.py" line="47"/>
         <source>Prepared network (.npz from Prepare network)</source>
         <translation>Rete preparata (.npz da Prepara rete)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="60"/>
-        <location filename="../provider/algorithms/network_algs.py" line="63"/>
+        <location filename="../provider/algorithms/network_algs.py" line="61"/>
+        <location filename="../provider/algorithms/network_algs.py" line="64"/>
         <source>Identifier field (empty: service_id, id or row number)</source>
         <translation>Campo identificativo (vuoto: service_id, id o numero di riga)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="105"/>
+        <location filename="../provider/algorithms/network_algs.py" line="106"/>
         <source>Prepare network</source>
         <translation>Prepara rete</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="106"/>
+        <location filename="../provider/algorithms/network_algs.py" line="107"/>
         <source>Builds a walk, bike or car network from an OpenStreetMap extract (.osm/.osm.pbf), an osmnx GraphML or a street-centreline layer noded at junctions, and saves it as one .npz file for the other network tools. Walk 4.5 km/h, bike 15 km/h, car by maxspeed or road class; one-way streets only for car. The largest connected part is kept (for car, the largest part where every place can be left as well as reached).</source>
         <translation>Costruisce una rete pedonale, ciclabile o automobilistica da un estratto OpenStreetMap (.osm/.osm.pbf), da un GraphML di osmnx o da un layer di assi stradali spezzati agli incroci, e la salva in un unico file .npz per gli altri strumenti di rete. A piedi 4,5 km/h, in bici 15 km/h, in auto secondo maxspeed o la classe della strada; sensi unici solo per l'auto. Si tiene la parte connessa più grande (per l'auto, la parte più grande in cui da ogni luogo si può anche ripartire).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="122"/>
-        <location filename="../provider/algorithms/network_algs.py" line="125"/>
+        <location filename="../provider/algorithms/network_algs.py" line="123"/>
+        <location filename="../provider/algorithms/network_algs.py" line="126"/>
         <source>OpenStreetMap extract (.osm or .osm.pbf)</source>
         <translation>Estratto OpenStreetMap (.osm o .osm.pbf)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="129"/>
-        <location filename="../provider/algorithms/network_algs.py" line="131"/>
+        <location filename="../provider/algorithms/network_algs.py" line="130"/>
+        <location filename="../provider/algorithms/network_algs.py" line="132"/>
         <source>osmnx GraphML file</source>
         <translation>File GraphML di osmnx</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="134"/>
-        <location filename="../provider/algorithms/network_algs.py" line="137"/>
+        <location filename="../provider/algorithms/network_algs.py" line="135"/>
+        <location filename="../provider/algorithms/network_algs.py" line="138"/>
         <source>Street centrelines (noded at junctions)</source>
         <translation>Assi stradali (spezzati agli incroci)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="142"/>
+        <location filename="../provider/algorithms/network_algs.py" line="143"/>
         <source>Travel mode</source>
         <translation>Modo di spostamento</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="145"/>
+        <location filename="../provider/algorithms/network_algs.py" line="146"/>
         <source>Speed on every street (km/h; 0 = defaults per mode)</source>
         <translation>Velocità su ogni strada (km/h; 0 = valori predefiniti per modo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="151"/>
+        <location filename="../provider/algorithms/network_algs.py" line="152"/>
         <source>Join line ends closer than (m, street layer only)</source>
         <translation>Unisci estremi di linea più vicini di (m, solo layer stradale)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="155"/>
-        <location filename="../provider/algorithms/network_algs.py" line="157"/>
+        <location filename="../provider/algorithms/network_algs.py" line="156"/>
+        <location filename="../provider/algorithms/network_algs.py" line="158"/>
         <source>Network (*.npz)</source>
         <translation>Rete (*.npz)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="155"/>
-        <location filename="../provider/algorithms/network_algs.py" line="157"/>
+        <location filename="../provider/algorithms/network_algs.py" line="156"/>
+        <location filename="../provider/algorithms/network_algs.py" line="158"/>
         <source>Prepared network</source>
         <translation>Rete preparata</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="160"/>
-        <location filename="../provider/algorithms/network_algs.py" line="163"/>
+        <location filename="../provider/algorithms/network_algs.py" line="161"/>
+        <location filename="../provider/algorithms/network_algs.py" line="164"/>
         <source>Network streets (to look at)</source>
         <translation>Strade della rete (da visualizzare)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="201"/>
         <location filename="../provider/algorithms/network_algs.py" line="202"/>
+        <location filename="../provider/algorithms/network_algs.py" line="203"/>
         <source>Network: {} nodes, {} edges, EPSG:{}</source>
         <translation>Rete: {} nodi, {} archi, EPSG:{}</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="216"/>
+        <location filename="../provider/algorithms/network_algs.py" line="217"/>
         <source>Service isochrones</source>
         <translation>Isocrone dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="217"/>
-        <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge (the default street shapes; the convex-hull shape is a quick look that does cross them). Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>
-        <translation>Poligoni isocroni per ogni servizio a più soglie di tempo di viaggio, costruiti dalle strade raggiunte (le strade al margine tagliate dove il tempo finisce), così le forme seguono le strade e non attraversano fiumi o canali senza un ponte (le forme predefinite, sulle strade; l'inviluppo convesso è un'anteprima rapida che invece li attraversa). Le fasce annidate contengono tutti i luoghi entro la soglia; le fasce disgiunte solo l'anello dalla precedente.</translation>
+        <location filename="../provider/algorithms/network_algs.py" line="218"/>
+        <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge (the default street shapes; the convex-hull shapes are a quick look that does cross them: of the reached streets, or of the reached nodes only, as the osmnx ego_graph recipe, for comparison with studies made with it). Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>
+        <translation>Poligoni isocroni per ogni servizio a più soglie di tempo di viaggio, costruiti dalle strade raggiunte (le strade al margine tagliate dove il tempo finisce), così le forme seguono le strade e non attraversano fiumi o canali senza un ponte (le forme predefinite, sulle strade; gli inviluppi convessi sono un'anteprima rapida che invece li attraversa: delle strade raggiunte, oppure dei soli nodi raggiunti, come la ricetta ego_graph di osmnx, per il confronto con studi fatti con essa). Le fasce annidate contengono tutti i luoghi entro la soglia; le fasce disgiunte solo l'anello dalla precedente.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="235"/>
+        <location filename="../provider/algorithms/network_algs.py" line="238"/>
         <source>Bands</source>
         <translation>Fasce</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="236"/>
-        <location filename="../provider/algorithms/network_algs.py" line="238"/>
+        <location filename="../provider/algorithms/network_algs.py" line="239"/>
+        <location filename="../provider/algorithms/network_algs.py" line="241"/>
         <source>One set of polygons per service</source>
         <translation>Un insieme di poligoni per servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="242"/>
+        <location filename="../provider/algorithms/network_algs.py" line="245"/>
         <source>Band around reached streets (m)</source>
         <translation>Fascia attorno alle strade raggiunte (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="244"/>
+        <location filename="../provider/algorithms/network_algs.py" line="247"/>
         <source>Isochrone shape</source>
         <translation>Forma delle isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="246"/>
-        <location filename="../provider/algorithms/network_algs.py" line="248"/>
+        <location filename="../provider/algorithms/network_algs.py" line="249"/>
+        <location filename="../provider/algorithms/network_algs.py" line="251"/>
         <source>Isochrones</source>
         <translation>Isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="275"/>
+        <location filename="../provider/algorithms/network_algs.py" line="278"/>
         <source>Nearest-service territories</source>
         <translation>Territori del servizio più vicino</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="276"/>
+        <location filename="../provider/algorithms/network_algs.py" line="279"/>
         <source>Gives every street to the service reached first (a network Voronoi), with the travel time. Streets between two services are cut where the times meet. Optionally only the services of one sector, an extra delay per service (minutes, e.g. waiting time) and a maximum time.</source>
         <translation>Assegna ogni strada al servizio raggiunto per primo (un Voronoi su rete), con il tempo di viaggio. Le strade tra due servizi sono tagliate dove i tempi si incontrano. A scelta solo i servizi di un settore, un ritardo aggiuntivo per servizio (minuti, ad es. tempo di attesa) e un tempo massimo.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="292"/>
+        <location filename="../provider/algorithms/network_algs.py" line="295"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="91"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="93"/>
-        <location filename="../provider/algorithms/network_algs.py" line="294"/>
+        <location filename="../provider/algorithms/network_algs.py" line="297"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="297"/>
         <location filename="../provider/algorithms/network_algs.py" line="300"/>
+        <location filename="../provider/algorithms/network_algs.py" line="303"/>
         <source>Sectors field (codes separated by ;)</source>
         <translation>Campo dei settori (codici separati da ;)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="306"/>
         <location filename="../provider/algorithms/network_algs.py" line="309"/>
+        <location filename="../provider/algorithms/network_algs.py" line="312"/>
         <source>Extra delay field (minutes)</source>
         <translation>Campo del ritardo aggiuntivo (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="317"/>
-        <location filename="../provider/algorithms/network_algs.py" line="375"/>
+        <location filename="../provider/algorithms/network_algs.py" line="320"/>
+        <location filename="../provider/algorithms/network_algs.py" line="378"/>
         <source>Maximum travel time (minutes; 0 = no limit)</source>
         <translation>Tempo di viaggio massimo (minuti; 0 = nessun limite)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="321"/>
+        <location filename="../provider/algorithms/network_algs.py" line="324"/>
         <source>Output</source>
         <translation>Risultato</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="323"/>
-        <location filename="../provider/algorithms/network_algs.py" line="325"/>
+        <location filename="../provider/algorithms/network_algs.py" line="326"/>
+        <location filename="../provider/algorithms/network_algs.py" line="328"/>
         <source>Territories</source>
         <translation>Territori</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="355"/>
+        <location filename="../provider/algorithms/network_algs.py" line="358"/>
         <source>OD matrix</source>
         <translation>Matrice OD</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="356"/>
+        <location filename="../provider/algorithms/network_algs.py" line="359"/>
         <source>Travel times from every origin to every destination on the network, as straight origin–destination lines with the time in minutes (only pairs within the maximum time). Points farther than the maximum snap distance from the network are reported.</source>
         <translation>Tempi di viaggio su rete da ogni origine a ogni destinazione, come linee rette origine–destinazione con il tempo in minuti (solo le coppie entro il tempo massimo). Sono segnalati i punti più lontani dalla rete della distanza massima di aggancio.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="369"/>
+        <location filename="../provider/algorithms/network_algs.py" line="372"/>
         <source>Origins</source>
         <translation>Origini</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="371"/>
+        <location filename="../provider/algorithms/network_algs.py" line="374"/>
         <source>Destinations</source>
         <translation>Destinazioni</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="380"/>
-        <location filename="../provider/algorithms/network_algs.py" line="382"/>
+        <location filename="../provider/algorithms/network_algs.py" line="383"/>
+        <location filename="../provider/algorithms/network_algs.py" line="385"/>
         <source>OD lines</source>
         <translation>Linee OD</translation>
     </message>
@@ -1478,7 +1483,7 @@
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="404"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="85"/>
-        <location filename="../provider/algorithms/network_algs.py" line="51"/>
+        <location filename="../provider/algorithms/network_algs.py" line="52"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="87"/>
         <source>Services</source>
         <translation>Servizi</translation>
@@ -1529,6 +1534,10 @@
     <message>
         <source>Import is not available yet in this version.</source>
         <translation type="vanished">L'importazione non è ancora disponibile in questa versione.</translation>
+    </message>
+    <message>
+        <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge (the default street shapes; the convex-hull shape is a quick look that does cross them). Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>
+        <translation type="vanished">Poligoni isocroni per ogni servizio a più soglie di tempo di viaggio, costruiti dalle strade raggiunte (le strade al margine tagliate dove il tempo finisce), così le forme seguono le strade e non attraversano fiumi o canali senza un ponte (le forme predefinite, sulle strade; l'inviluppo convesso è un'anteprima rapida che invece li attraversa). Le fasce annidate contengono tutti i luoghi entro la soglia; le fasce disgiunte solo l'anello dalla precedente.</translation>
     </message>
     <message>
         <source>Schedule not understood. Write e.g. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30.</source>

@@ -4,6 +4,7 @@ synthetic 100 m street grid where travel times are known by hand (Manhattan dist
 import geopandas as gpd
 import numpy as np
 import pytest
+import shapely
 from qgis.core import QgsProcessingException
 from shapely.geometry import LineString
 
@@ -102,7 +103,26 @@ def test_service_isochrones(prepared, inputs):
     )
     h = gpd.read_file(hull["OUTPUT"])
     assert len(h) == 3
-    assert h[h.service_id == "A"].geometry.iloc[0].area > 0.9 * g.area
+    street_hull = h[h.service_id == "A"].geometry.iloc[0]
+    assert street_hull.area > 0.9 * g.area
+    # The recipe's hull: reached nodes only, here those with i + j <= 4 (400 m of 450 m), the
+    # triangle (0, 0), (400, 0), (0, 400) widened by the default 20 m.
+    nodes = processing.run(
+        "capacitymetro:serviceisochrones",
+        {
+            "NETWORK": prepared["OUTPUT"],
+            "SERVICES": str(inputs / "services.gpkg") + "|layername=services",
+            "ID_FIELD": "service_id",
+            "THRESHOLDS": "6",
+            "METHOD": 3,
+            "OUTPUT": str(inputs / "iso_node_hull.gpkg"),
+        },
+    )
+    n = gpd.read_file(nodes["OUTPUT"])
+    node_hull = n[n.service_id == "A"].geometry.iloc[0]
+    triangle = shapely.Polygon([(X0, Y0), (X0 + 400, Y0), (X0, Y0 + 400)]).buffer(20, quad_segs=4)
+    assert shapely.symmetric_difference(node_hull, triangle).area < 1e-6 * triangle.area
+    assert street_hull.area > node_hull.area + 40 * 400
 
 
 def test_bad_thresholds_are_a_processing_error(prepared, inputs):

@@ -38,6 +38,9 @@ MAX_HULL_VALUES = 4_000_000
 PIECE_SEGMENTS = 8
 # Directions of the finer inner polygon that drops streets deep inside each hull.
 FINE_DIRECTIONS = 16
+# Node hulls use the finer polygon only where the octagon leaves more nodes per hull than this
+# (on Bari's small hulls it costs more than the points it saves GEOS).
+FINE_MIN_NODES = 32
 
 
 class HullBatcher:
@@ -115,6 +118,7 @@ class HullBatcher:
         *,
         buffer_m: float,
         nodes: np.ndarray | None = None,
+        nodes_only: bool = False,
     ) -> np.ndarray:
         """Return a (services × limits) object array of hull polygons (None: nothing reached).
 
@@ -129,6 +133,9 @@ class HullBatcher:
         nodes
             Global node index of each column of ``block`` (sorted, unique); every other node
             counts as unreached. Default: column ``j`` is node ``j``.
+        nodes_only
+            Hull the reached nodes only (the osmnx-examples ``ego_graph`` recipe's polygon:
+            streets and partly reached streets left out) instead of the reached streets.
         """
         block = np.atleast_2d(block)
         n_rows, n_cols = block.shape
@@ -141,7 +148,7 @@ class HullBatcher:
             sub = block[s0 : s0 + step]
             rows, node, t = self.reached(sub, limits_s[-1], nodes=nodes)
             out[s0 : s0 + sub.shape[0]] = self.polygons_of_reached(
-                sub.shape[0], rows, node, t, limits_s, buffer_m=buffer_m
+                sub.shape[0], rows, node, t, limits_s, buffer_m=buffer_m, nodes_only=nodes_only
             )
         return out
 
@@ -171,48 +178,45 @@ class HullBatcher:
         limits_s: list[float],
         *,
         buffer_m: float,
+        nodes_only: bool = False,
     ) -> np.ndarray:
         """Return the (``n_rows`` × limits) hull polygons of reached nodes given as
-        ``(row, node, time)`` sorted by row (see :meth:`reached`)."""
+        ``(row, node, time)`` sorted by row (see :meth:`reached`; ``nodes_only`` as in
+        :meth:`polygons`)."""
         out = np.full((n_rows, len(limits_s)), None, dtype=object)
         if rows.size == 0 or not limits_s:
             return out
         # Services reaching many nodes are taken a few at a time, so that a part expands to
         # at most about MAX_HULL_VALUES values: bounded temporary memory.
         bounds = np.r_[0, np.cumsum(np.bincount(rows, minlength=n_rows))]
-        weight = np.bincount(rows, weights=self.node_weight[node], minlength=n_rows)
+        weight = np.bincount(
+            rows, weights=None if nodes_only else self.node_weight[node], minlength=n_rows
+        )
+        fill = self._fill_nodes if nodes_only else self._fill
         for r0, r1 in _row_parts(weight, MAX_HULL_VALUES):
             a, b = bounds[r0], bounds[r1]
             if b > a:
-                out[r0:r1] = self._fill(
-                    r1 - r0, rows[a:b] - r0, node[a:b], t[a:b], limits_s, buffer_m
-                )
+                out[r0:r1] = fill(r1 - r0, rows[a:b] - r0, node[a:b], t[a:b], limits_s, buffer_m)
         return out
 
     def _fill(self, n_rows, rows, node, t, limits_s, buffer_m) -> np.ndarray:
-        import shapely
-
         net = self.network
-        k = len(limits_s)
-        out = np.full((n_rows, k), None, dtype=object)
+        hulls = _Incremental(n_rows, len(limits_s), buffer_m)
         # Nodes without outgoing streets take part through the streets that reach them.
         keep = self.has_out[node]
         rows, node, t = rows[keep], node[keep], t[keep]
-        # Group the reached nodes by the first limit that reaches them (rows stay sorted).
-        bucket = np.searchsorted(np.asarray(limits_s, dtype=np.float64), t, side="left")
-        order = np.argsort(bucket.astype(np.int8 if k < 127 else np.int64), kind="stable")
-        ends = np.searchsorted(bucket[order], np.arange(k + 1), side="left")
+        order, ends = _by_limit(t, limits_s)
         # A cheap octagon per service drops most nodes; a finer polygon (fed only with the
         # nodes the octagon kept, which hold every extreme point) drops most of the rest.
         coarse, fine = Octagons(n_rows), Octagons(n_rows, FINE_DIRECTIONS)
         carry = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))  # partial edges
-        hull_xy, hull_row = np.empty((0, 2)), np.empty(0, dtype=np.int64)
         for i, limit in enumerate(limits_s):
             sel = order[ends[i] : ends[i + 1]]
             b_row, b_node, b_t = rows[sel], node[sel], t[sel]
             b_xy = self.rep_xy[b_node]
             coarse.add(b_xy[:, 0], b_xy[:, 1], b_row)
             if not coarse.any:
+                hulls.step(i, [], [])
                 continue
             # Nodes whose star box lies inside the polygon drop out with all their streets.
             keep = ~coarse.box_inside([s[b_node] for s in self.star], b_row)
@@ -250,34 +254,28 @@ class HullBatcher:
             xy, r = self._range_points(lo, hi, r, (coarse, fine))
             pts.append(xy)
             pts_row.append(r)
-            # The hull at this limit: the previous hull's corners and the new points.
-            new_row = np.concatenate(pts_row)
-            if new_row.size == 0:
-                if i > 0:
-                    out[:, i] = out[:, i - 1]
-                continue
-            changed = np.zeros(n_rows, dtype=bool)
-            changed[new_row] = True
-            if i > 0:
-                out[~changed, i] = out[~changed, i - 1]
-            old = changed[hull_row]
-            new_xy = np.vstack(pts)
-            all_xy = np.vstack([hull_xy[old], new_xy])
-            all_row = np.concatenate([hull_row[old], new_row])
-            by_row = np.argsort(
-                all_row.astype(np.int16 if n_rows < 2**15 else np.int64), kind="stable"
-            )
-            all_xy, all_row = all_xy[by_row], all_row[by_row]
-            lines, rows_i = _lines(all_xy, all_row)
-            hulls = shapely.convex_hull(lines)
-            out[rows_i, i] = shapely.buffer(hulls, buffer_m, quad_segs=4)
-            # Keep every service's current hull corners for the next limit.
-            if i + 1 < k:
-                c_xy, c_idx = shapely.get_coordinates(hulls, return_index=True)
-                keep_old = ~changed[hull_row]
-                hull_xy = np.vstack([hull_xy[keep_old], c_xy])
-                hull_row = np.concatenate([hull_row[keep_old], rows_i[c_idx]])
-        return out
+            hulls.step(i, pts, pts_row)
+        return hulls.out
+
+    def _fill_nodes(self, n_rows, rows, node, t, limits_s, buffer_m) -> np.ndarray:
+        """As :meth:`_fill` for the hulls of the reached nodes only: a node strictly inside
+        its service's 8- or 16-direction polygon of extreme nodes is no hull corner."""
+        hulls = _Incremental(n_rows, len(limits_s), buffer_m)
+        order, ends = _by_limit(t, limits_s)
+        coarse, fine = Octagons(n_rows), Octagons(n_rows, FINE_DIRECTIONS)
+        for i in range(len(limits_s)):
+            sel = order[ends[i] : ends[i + 1]]
+            b_row, b_node = rows[sel], node[sel]
+            px, py = self.network.x[b_node], self.network.y[b_node]
+            for poly in (coarse, fine):
+                # The finer polygon pays only where the octagon leaves many nodes per hull.
+                if poly is fine and b_row.size <= FINE_MIN_NODES * (1 + _n_changes(b_row)):
+                    break
+                poly.add(px, py, b_row)
+                keep = ~poly.box_inside([px, py], b_row)
+                b_row, px, py = b_row[keep], px[keep], py[keep]
+            hulls.step(i, [np.column_stack([px, py])], [b_row])
+        return hulls.out
 
     def _cuts(self, row, edge, t, limit):
         """Return, per partly reached edge, the point where ``limit`` cuts it and the stored
@@ -365,6 +363,59 @@ class HullBatcher:
         xy = self.network.coords[idx]
         px, py = xy[..., 0], xy[..., 1]
         return [px.min(axis=1), py.min(axis=1), px.max(axis=1), py.max(axis=1)]
+
+
+def _n_changes(grp: np.ndarray) -> int:
+    """Return how often the sorted group ids ``grp`` change (groups - 1)."""
+    return int(np.count_nonzero(grp[1:] != grp[:-1]))
+
+
+def _by_limit(t: np.ndarray, limits_s: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Group reached nodes by the first limit that reaches them: ``order[ends[i]:ends[i+1]]``
+    are those of limit ``i`` (in their given order)."""
+    k = len(limits_s)
+    bucket = np.searchsorted(np.asarray(limits_s, dtype=np.float64), t, side="left")
+    order = np.argsort(bucket.astype(np.int8 if k < 127 else np.int64), kind="stable")
+    return order, np.searchsorted(bucket[order], np.arange(k + 1), side="left")
+
+
+class _Incremental:
+    """Per service, the hull at each limit: the hull (GEOS) of the previous limit's hull
+    corners and the new points, then buffered; ``out`` is (services × limits)."""
+
+    def __init__(self, n_rows: int, k: int, buffer_m: float) -> None:
+        self.out = np.full((n_rows, k), None, dtype=object)
+        self.k, self.buffer_m = k, buffer_m
+        self.xy, self.row = np.empty((0, 2)), np.empty(0, dtype=np.int64)
+
+    def step(self, i: int, pts: list, pts_row: list) -> None:
+        """Take limit ``i``'s new points (lists of arrays, any order of services)."""
+        import shapely
+
+        out = self.out
+        n_rows = out.shape[0]
+        new_row = np.concatenate(pts_row) if pts_row else np.empty(0, dtype=np.int64)
+        if new_row.size == 0:
+            if i > 0:
+                out[:, i] = out[:, i - 1]
+            return
+        changed = np.zeros(n_rows, dtype=bool)
+        changed[new_row] = True
+        if i > 0:
+            out[~changed, i] = out[~changed, i - 1]
+        old = changed[self.row]
+        all_xy = np.vstack([self.xy[old], *pts])
+        all_row = np.concatenate([self.row[old], new_row])
+        by_row = np.argsort(all_row.astype(np.int16 if n_rows < 2**15 else np.int64), kind="stable")
+        all_xy, all_row = all_xy[by_row], all_row[by_row]
+        lines, rows_i = _lines(all_xy, all_row)
+        hulls = shapely.convex_hull(lines)
+        out[rows_i, i] = shapely.buffer(hulls, self.buffer_m, quad_segs=4)
+        # Keep every service's current hull corners for the next limit.
+        if i + 1 < self.k:
+            c_xy, c_idx = shapely.get_coordinates(hulls, return_index=True)
+            self.xy = np.vstack([self.xy[~old], c_xy])
+            self.row = np.concatenate([self.row[~old], rows_i[c_idx]])
 
 
 def _lines(xy: np.ndarray, grp: np.ndarray):

@@ -23,7 +23,7 @@ from .times import local_times_from_each, nearest_times
 
 MAX_THRESHOLD_MIN = 240.0
 BANDS = ("nested", "disjoint")
-METHODS = ("raster", "vector", "hull")
+METHODS = ("raster", "vector", "hull", "node_hull")
 
 
 def check_thresholds(thresholds_min: Sequence[float]) -> list[float]:
@@ -188,7 +188,9 @@ def isochrones(
         all thresholds at once; edges are stepped at the cell size. ``"vector"``: the exact
         union of buffered street pieces (smooth, much slower). ``"hull"``: the convex hull of
         the reached street pieces, widened by ``buffer_m`` (a quick look, the classic shape of
-        other tools; it does cross rivers).
+        other tools; it does cross rivers). ``"node_hull"``: the convex hull of the reached
+        nodes only, widened by ``buffer_m``: the polygon of the osmnx-examples ``ego_graph``
+        recipe, for comparison with studies made with it (partly reached streets left out).
     fill_holes
         (raster) Count places enclosed on every side by reached streets (blocks,
         courtyards) as reached. A hole is surrounded by the reached area, so this never joins
@@ -221,9 +223,9 @@ def isochrones(
     if method not in METHODS:
         raise InputError(
             f"Unknown isochrone method {method!r}.",
-            fix="Use 'raster', 'vector' or 'hull'.",
+            fix="Use 'raster', 'vector', 'hull' or 'node_hull'.",
             it=f"Metodo di isocrona sconosciuto {method!r}.",
-            fix_it="Usa 'raster', 'vector' o 'hull'.",
+            fix_it="Usa 'raster', 'vector', 'hull' o 'node_hull'.",
         )
     cell = float(cell_m) if cell_m else buffer_m / 2.0
     if not (cell > 0):
@@ -279,7 +281,8 @@ def isochrones(
             nested = [polygon_from_times(network, dist, lim, buffer_m=buffer_m) for lim in limits]
             add(r, service, nested)
 
-    batcher = HullBatcher.for_network(network) if method == "hull" else None
+    hull_kw = {"buffer_m": buffer_m, "nodes_only": method == "node_hull"}
+    batcher = HullBatcher.for_network(network) if method in ("hull", "node_hull") else None
     pending: list = []  # (rows, reached row, node, time) of blocks not turned into hulls yet
 
     def flush_hulls() -> None:
@@ -291,7 +294,7 @@ def isochrones(
         rows_ = np.concatenate([p[1] + sizes[i] for i, p in enumerate(pending)])
         node = np.concatenate([p[2] for p in pending])
         t = np.concatenate([p[3] for p in pending])
-        hulls = batcher.polygons_of_reached(sizes[-1], rows_, node, t, limits, buffer_m=buffer_m)
+        hulls = batcher.polygons_of_reached(sizes[-1], rows_, node, t, limits, **hull_kw)
         for r, row_hulls in zip(np.concatenate([p[0] for p in pending]), hulls, strict=True):
             add(int(r), str(ids[on[r]]), list(row_hulls))
         pending.clear()
@@ -330,7 +333,7 @@ def isochrones(
             network, snapped.node[on], cutoff_s=cutoff, progress=progress.step(0, 0.3)
         )
         if batcher is not None:
-            add(0, "all", list(batcher.polygons(nt.time_s[None, :], limits, buffer_m=buffer_m)[0]))
+            add(0, "all", list(batcher.polygons(nt.time_s[None, :], limits, **hull_kw)[0]))
         else:
             from_times(0, "all", nt.time_s)
     progress.report(1.0, "Isochrones")

@@ -20,11 +20,12 @@ from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm
 
 MODES = ["walk", "bike", "car"]
 BANDS = ["nested", "disjoint"]
-METHODS = ["raster", "vector", "hull"]
+METHODS = ["raster", "vector", "hull", "node_hull"]
 METHOD_LABELS = [
     "Streets, raster (fast)",
     "Streets, exact vector (slow)",
     "Convex hull (quick look; crosses rivers)",
+    "Convex hull of reached nodes (osmnx recipe; for comparison)",
 ]
 TERRITORY_OUTPUTS = ["edges", "polygons"]
 
@@ -218,8 +219,10 @@ class ServiceIsochrones(_NetworkBase):
         "Isochrone polygons for every service at several travel-time thresholds, built from the "
         "streets reached (streets at the edge cut where the time runs out), so shapes follow the "
         "streets and do not cross rivers or canals without a bridge (the default street shapes; "
-        "the convex-hull shape is a quick look that does cross them). Nested bands contain all "
-        "places within the threshold; disjoint bands only the ring from the previous one."
+        "the convex-hull shapes are a quick look that does cross them: of the reached streets, or "
+        "of the reached nodes only, as the osmnx ego_graph recipe, for comparison with studies "
+        "made with it). Nested bands contain all places within the threshold; disjoint bands only "
+        "the ring from the previous one."
     )
     THRESHOLDS = "THRESHOLDS"
     BANDS = "BANDS"

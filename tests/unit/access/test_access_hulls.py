@@ -302,3 +302,40 @@ def test_one_batcher_per_network_freed_with_it():
     del net, batcher
     gc.collect()
     assert gone() is None
+
+
+def node_reference(net, dist, limit, buffer_m):
+    """The hull of the reached nodes, one service at a time, widened by ``buffer_m``."""
+    reached = dist <= limit
+    if not reached.any():
+        return None
+    pts = np.column_stack([net.x[reached], net.y[reached]])
+    return shapely.buffer(shapely.convex_hull(shapely.multipoints(pts)), buffer_m, quad_segs=4)
+
+
+@pytest.mark.parametrize("fine_min", [0, 32, 10**9])  # finer polygon always, when due, never
+def test_node_hulls_equal_the_hull_of_the_reached_nodes(wnet, block, monkeypatch, fine_min):
+    monkeypatch.setattr(hulls, "FINE_MIN_NODES", fine_min)
+    got = HullBatcher(wnet).polygons(block, LIMITS, buffer_m=5.0, nodes_only=True)
+    want = np.array(
+        [[node_reference(wnet, d, lim, 5.0) for lim in LIMITS] for d in block], dtype=object
+    )
+    assert_same(got, want)
+    # Not the street hull: the streets' bulges and the cut points are left out.
+    streets = HullBatcher(wnet).polygons(block, LIMITS, buffer_m=5.0)
+    assert (shapely.area(streets[:, -1]) > 1.05 * shapely.area(want[:, -1])).all()
+
+
+def test_node_hulls_of_one_or_two_nodes_and_in_small_parts(wnet, block, monkeypatch):
+    # One node reached: a buffered point; two: a buffered segment (as the recipe's hull).
+    tiny = np.full((2, wnet.n_nodes), np.inf)
+    tiny[0, 3] = 0.0
+    tiny[1, [3, 4]] = 0.0, 30.0
+    got = HullBatcher(wnet).polygons(tiny, [1.0, 60.0], buffer_m=5.0, nodes_only=True)
+    for r in range(2):
+        for i, lim in enumerate([1.0, 60.0]):
+            assert_same(got[r : r + 1, i], np.array([node_reference(wnet, tiny[r], lim, 5.0)]))
+    assert got[1, 1].area > 1.5 * got[1, 0].area
+    want = HullBatcher(wnet).polygons(block, LIMITS, buffer_m=5.0, nodes_only=True)
+    monkeypatch.setattr(hulls, "MAX_HULL_VALUES", 7)
+    assert_same(HullBatcher(wnet).polygons(block, LIMITS, buffer_m=5.0, nodes_only=True), want)
