@@ -1064,91 +1064,91 @@
         <translation>Un insieme di poligoni per servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="245"/>
-        <source>Band around reached streets (m)</source>
-        <translation>Fascia attorno alle strade raggiunte (m)</translation>
+        <location filename="../provider/algorithms/network_algs.py" line="246"/>
+        <source>Band around reached streets (m; 0: hulls unwidened)</source>
+        <translation>Fascia attorno alle strade raggiunte (m; 0: inviluppi non allargati)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="247"/>
+        <location filename="../provider/algorithms/network_algs.py" line="250"/>
         <source>Isochrone shape</source>
         <translation>Forma delle isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="249"/>
-        <location filename="../provider/algorithms/network_algs.py" line="251"/>
+        <location filename="../provider/algorithms/network_algs.py" line="252"/>
+        <location filename="../provider/algorithms/network_algs.py" line="254"/>
         <source>Isochrones</source>
         <translation>Isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="278"/>
+        <location filename="../provider/algorithms/network_algs.py" line="281"/>
         <source>Nearest-service territories</source>
         <translation>Territori del servizio più vicino</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="279"/>
+        <location filename="../provider/algorithms/network_algs.py" line="282"/>
         <source>Gives every street to the service reached first (a network Voronoi), with the travel time. Streets between two services are cut where the times meet. Optionally only the services of one sector, an extra delay per service (minutes, e.g. waiting time) and a maximum time.</source>
         <translation>Assegna ogni strada al servizio raggiunto per primo (un Voronoi su rete), con il tempo di viaggio. Le strade tra due servizi sono tagliate dove i tempi si incontrano. A scelta solo i servizi di un settore, un ritardo aggiuntivo per servizio (minuti, ad es. tempo di attesa) e un tempo massimo.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="295"/>
+        <location filename="../provider/algorithms/network_algs.py" line="298"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="91"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="93"/>
-        <location filename="../provider/algorithms/network_algs.py" line="297"/>
+        <location filename="../provider/algorithms/network_algs.py" line="300"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="300"/>
         <location filename="../provider/algorithms/network_algs.py" line="303"/>
+        <location filename="../provider/algorithms/network_algs.py" line="306"/>
         <source>Sectors field (codes separated by ;)</source>
         <translation>Campo dei settori (codici separati da ;)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="309"/>
         <location filename="../provider/algorithms/network_algs.py" line="312"/>
+        <location filename="../provider/algorithms/network_algs.py" line="315"/>
         <source>Extra delay field (minutes)</source>
         <translation>Campo del ritardo aggiuntivo (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="320"/>
-        <location filename="../provider/algorithms/network_algs.py" line="378"/>
+        <location filename="../provider/algorithms/network_algs.py" line="323"/>
+        <location filename="../provider/algorithms/network_algs.py" line="381"/>
         <source>Maximum travel time (minutes; 0 = no limit)</source>
         <translation>Tempo di viaggio massimo (minuti; 0 = nessun limite)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="324"/>
+        <location filename="../provider/algorithms/network_algs.py" line="327"/>
         <source>Output</source>
         <translation>Risultato</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="326"/>
-        <location filename="../provider/algorithms/network_algs.py" line="328"/>
+        <location filename="../provider/algorithms/network_algs.py" line="329"/>
+        <location filename="../provider/algorithms/network_algs.py" line="331"/>
         <source>Territories</source>
         <translation>Territori</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="358"/>
+        <location filename="../provider/algorithms/network_algs.py" line="361"/>
         <source>OD matrix</source>
         <translation>Matrice OD</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="359"/>
+        <location filename="../provider/algorithms/network_algs.py" line="362"/>
         <source>Travel times from every origin to every destination on the network, as straight origin–destination lines with the time in minutes (only pairs within the maximum time). Points farther than the maximum snap distance from the network are reported.</source>
         <translation>Tempi di viaggio su rete da ogni origine a ogni destinazione, come linee rette origine–destinazione con il tempo in minuti (solo le coppie entro il tempo massimo). Sono segnalati i punti più lontani dalla rete della distanza massima di aggancio.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="372"/>
+        <location filename="../provider/algorithms/network_algs.py" line="375"/>
         <source>Origins</source>
         <translation>Origini</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="374"/>
+        <location filename="../provider/algorithms/network_algs.py" line="377"/>
         <source>Destinations</source>
         <translation>Destinazioni</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="383"/>
-        <location filename="../provider/algorithms/network_algs.py" line="385"/>
+        <location filename="../provider/algorithms/network_algs.py" line="386"/>
+        <location filename="../provider/algorithms/network_algs.py" line="388"/>
         <source>OD lines</source>
         <translation>Linee OD</translation>
     </message>
@@ -1518,6 +1518,10 @@
         <location filename="../provider/provider.py" line="73"/>
         <source>Cannot load {}: {}</source>
         <translation>Impossibile caricare {}: {}</translation>
+    </message>
+    <message>
+        <source>Band around reached streets (m)</source>
+        <translation type="vanished">Fascia attorno alle strade raggiunte (m)</translation>
     </message>
     <message>
         <source>Export</source>

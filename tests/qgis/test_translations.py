@@ -344,6 +344,7 @@ def test_compiled_qm_makes_processing_names_italian(italian, processing_provider
         "Strade, raster (veloce)",
         "Strade, vettoriale esatto (lento)",
         "Inviluppo convesso (anteprima rapida; attraversa i fiumi)",
+        "Inviluppo convesso dei nodi raggiunti (ricetta osmnx; per confronto)",
     ]
     assert isochrones.parameterDefinition("BANDS").options() == ["annidate", "disgiunte"]
     prepare = algs["Prepare network"].create()  # keep it: it owns its parameters

@@ -197,7 +197,8 @@ def test_venice_isochrones_do_not_cross_the_grand_canal(venice, shared_data):
 @pytest.mark.parametrize("which", ["trento", "bari", "venice"])
 def test_node_hulls_equal_the_networkx_ego_graph_recipe(which, request):
     # method="node_hull" draws the polygon of the osmnx-examples recipe (ego_graph, then the
-    # convex hull of its nodes): run the recipe itself with networkx and compare, buffered alike.
+    # convex hull of its nodes): run the recipe itself with networkx and compare, unwidened
+    # (buffer_m=0) and widened alike.
     import networkx as nx
 
     net = request.getfixturevalue(which)
@@ -206,16 +207,22 @@ def test_node_hulls_equal_the_networkx_ego_graph_recipe(which, request):
     nodes = rng.choice(net.n_nodes, size=12, replace=False)
     svc = gpd.GeoDataFrame(geometry=gpd.points_from_xy(net.x[nodes], net.y[nodes]), crs=net.crs)
     thresholds = (5, 10, 15, 30)
-    iso = isochrones(net, svc, thresholds_min=thresholds, method="node_hull", buffer_m=20.0)
+    bare = isochrones(net, svc, thresholds_min=thresholds, method="node_hull", buffer_m=0)
+    wide = isochrones(net, svc, thresholds_min=thresholds, method="node_hull", buffer_m=20.0)
     checked = grew = 0
     for j, node in enumerate(nodes.tolist()):
-        got = iso[iso.service_id == str(j)].sort_values("threshold_min").geometry.values
-        assert len(got) == len(thresholds)
-        for g, minutes in zip(got, thresholds, strict=True):
+        got = bare[bare.service_id == str(j)].sort_values("threshold_min").geometry.values
+        got_wide = wide[wide.service_id == str(j)].sort_values("threshold_min").geometry.values
+        assert len(got) == len(got_wide) == len(thresholds)
+        for g, gw, minutes in zip(got, got_wide, thresholds, strict=True):
             sub = nx.ego_graph(G, node, radius=minutes * 60.0, distance="weight")
             pts = shapely.points(np.column_stack([net.x[list(sub)], net.y[list(sub)]]))
-            w = shapely.buffer(shapely.convex_hull(shapely.multipoints(pts)), 20.0, quad_segs=4)
+            w = shapely.convex_hull(shapely.multipoints(pts))
+            assert g.geom_type == w.geom_type
             assert shapely.symmetric_difference(g, w).area <= 1e-9 * w.area
+            assert shapely.equals(shapely.normalize(g), shapely.normalize(w))
+            ww = shapely.buffer(w, 20.0, quad_segs=4)
+            assert shapely.symmetric_difference(gw, ww).area <= 1e-9 * ww.area
             checked += 1
         grew += got[-1].area > 2 * got[0].area
     assert checked == 12 * len(thresholds) and grew >= 6

@@ -46,12 +46,13 @@ FINE_MIN_NODES = 32
 class HullBatcher:
     """Convex-hull isochrones for many services at once (no per-service Python work).
 
-    Built once per network: outgoing edges grouped by tail node, the bounding box of every
-    street and every node's star box, each node's stand-in vertex, and the running length
-    along the streets at every stored vertex. :meth:`polygons` then takes a block of travel
-    times (one row per service) and returns, per service and limit, the convex hull of the
-    reached street vertices and of the points where each limit cuts a street, widened by
-    ``buffer_m``. :meth:`reached` and :meth:`polygons_of_reached` do the same in two steps, so
+    Set up once per network, at the first street hull (:meth:`prepare`): outgoing edges
+    grouped by tail node, the bounding box of every street and every node's star box, each
+    node's stand-in vertex, and the running length along the streets at every stored vertex.
+    :meth:`polygons` then takes a block of travel times (one row per service) and returns, per
+    service and limit, the convex hull of the reached street vertices and of the points where
+    each limit cuts a street (or of the reached nodes only), widened by ``buffer_m``.
+    :meth:`reached` and :meth:`polygons_of_reached` do the same in two steps, so
     that the reached nodes of several blocks can be turned into hulls at once.
     """
 
@@ -66,6 +67,22 @@ class HullBatcher:
 
     def __init__(self, network: Network) -> None:
         self.network = network
+        self._prepared = False
+
+    def __getattr__(self, name: str):
+        # Called only for attributes not set yet: the street set-up below is made at the
+        # first use of any of its arrays (node hulls need none of them).
+        if name.startswith("__") or self.__dict__.get("_prepared", True):
+            raise AttributeError(name)
+        self.prepare()
+        return getattr(self, name)
+
+    def prepare(self) -> HullBatcher:
+        """Make the street set-up (done at its first use otherwise); return the batcher."""
+        if self._prepared:
+            return self
+        self._prepared = True
+        network = self.network
         n = network.n_nodes
         self.edge_order = np.argsort(network.tail, kind="stable")
         self.edge_start = np.zeros(n + 1, dtype=np.int64)
@@ -110,6 +127,7 @@ class HullBatcher:
         self.node_weight = 4.0 + np.bincount(
             network.tail, weights=counts[network.seg].astype(np.float64), minlength=n
         )
+        return self
 
     def polygons(
         self,
@@ -129,7 +147,8 @@ class HullBatcher:
         limits_s
             Increasing time limits in seconds.
         buffer_m
-            Width added around each hull (GEOS buffer, ``quad_segs=4``).
+            Width added around each hull (GEOS buffer, ``quad_segs=4``); 0: the hull itself
+            (a point or a line where it holds one or two points).
         nodes
             Global node index of each column of ``block`` (sorted, unique); every other node
             counts as unreached. Default: column ``j`` is node ``j``.
@@ -381,7 +400,8 @@ def _by_limit(t: np.ndarray, limits_s: list[float]) -> tuple[np.ndarray, np.ndar
 
 class _Incremental:
     """Per service, the hull at each limit: the hull (GEOS) of the previous limit's hull
-    corners and the new points, then buffered; ``out`` is (services × limits)."""
+    corners and the new points, then buffered (unless ``buffer_m`` is 0); ``out`` is
+    (services × limits)."""
 
     def __init__(self, n_rows: int, k: int, buffer_m: float) -> None:
         self.out = np.full((n_rows, k), None, dtype=object)
@@ -410,7 +430,9 @@ class _Incremental:
         all_xy, all_row = all_xy[by_row], all_row[by_row]
         lines, rows_i = _lines(all_xy, all_row)
         hulls = shapely.convex_hull(lines)
-        out[rows_i, i] = shapely.buffer(hulls, self.buffer_m, quad_segs=4)
+        out[rows_i, i] = (
+            shapely.buffer(hulls, self.buffer_m, quad_segs=4) if self.buffer_m > 0 else hulls
+        )
         # Keep every service's current hull corners for the next limit.
         if i + 1 < self.k:
             c_xy, c_idx = shapely.get_coordinates(hulls, return_index=True)
@@ -502,19 +524,19 @@ class Octagons:
         groups = grp[starts]
         size = np.diff(np.r_[starts, grp.size])
         new = ~self.seen[groups]
-        # All directions at once: projections (points × directions), each group's best, and
-        # the first point reaching it (the largest "points left" count among the hits).
-        proj = np.column_stack(list(self._projections(px, py)))
-        best = np.maximum.reduceat(proj, starts, axis=0)
-        left = np.arange(grp.size, 0, -1)[:, None]
-        hit = np.where(proj == np.repeat(best, size, axis=0), left, 0)
-        first = grp.size - np.maximum.reduceat(hit, starts, axis=0)
-        for j in range(self.dirs.shape[0]):
-            old = self.dirs[j, 0] * self.cx[j, groups] + self.dirs[j, 1] * self.cy[j, groups]
-            better = new | (best[:, j] > old)
-            f = first[better, j]
-            self.cx[j, groups[better]] = px[f]
-            self.cy[j, groups[better]] = py[f]
+        for j, p in enumerate(self._projections(px, py)):
+            best = np.maximum.reduceat(p, starts)
+            # The first point of each group reaching its best (hits are few: one per group
+            # but for ties).
+            idx = np.flatnonzero(p == np.repeat(best, size))
+            g = np.searchsorted(starts, idx, side="right") - 1
+            lead = np.r_[True, g[1:] != g[:-1]]
+            g, idx = g[lead], idx[lead]
+            at = groups[g]
+            old = self.dirs[j, 0] * self.cx[j, at] + self.dirs[j, 1] * self.cy[j, at]
+            better = new[g] | (best[g] > old)
+            self.cx[j, at[better]] = px[idx[better]]
+            self.cy[j, at[better]] = py[idx[better]]
         self.seen[groups] = True
         self.any = True
         self._edges = None

@@ -181,7 +181,9 @@ def isochrones(
         Services farther than this from the network are reported and get no polygon.
     buffer_m
         Half-width of the band drawn around reached streets, in metres. Keep it below half
-        the width of the rivers and canals that must not be bridged.
+        the width of the rivers and canals that must not be bridged. The hull methods also
+        take 0: the hull itself, unwidened (a point or a line where it holds one or two
+        points), as other tools draw it.
     method
         ``"raster"`` (default, fast): reached streets are sampled with their times on a grid of
         ``cell_m`` metres (default ``buffer_m / 2``), spread by ``buffer_m`` and polygonised,
@@ -213,13 +215,6 @@ def isochrones(
             it=f"Tipo di fasce sconosciuto {bands!r}.",
             fix_it="Usa 'nested' (annidate) o 'disjoint' (separate).",
         )
-    if not (buffer_m > 0):
-        raise InputError(
-            f"Buffer {buffer_m} m must be greater than zero.",
-            fix="Use a few metres, e.g. 25.",
-            it=f"Il buffer di {buffer_m} m deve essere maggiore di zero.",
-            fix_it="Usa qualche metro, ad es. 25.",
-        )
     if method not in METHODS:
         raise InputError(
             f"Unknown isochrone method {method!r}.",
@@ -227,8 +222,18 @@ def isochrones(
             it=f"Metodo di isocrona sconosciuto {method!r}.",
             fix_it="Usa 'raster', 'vector', 'hull' o 'node_hull'.",
         )
+    hull = method in ("hull", "node_hull")
+    if not (buffer_m > 0 or (hull and buffer_m == 0)):
+        raise InputError(
+            f"Buffer {buffer_m} m must be greater than zero"
+            + (" (or zero, for the hull unwidened)." if hull else "."),
+            fix="Use a few metres, e.g. 25.",
+            it=f"Il buffer di {buffer_m} m deve essere maggiore di zero"
+            + (" (o zero, per l'inviluppo non allargato)." if hull else "."),
+            fix_it="Usa qualche metro, ad es. 25.",
+        )
     cell = float(cell_m) if cell_m else buffer_m / 2.0
-    if not (cell > 0):
+    if not (cell > 0) and not hull:  # hulls use no grid
         raise InputError(
             f"Cell size {cell_m} m must be greater than zero.",
             fix="Use a few metres, e.g. 10.",
@@ -242,7 +247,8 @@ def isochrones(
     on = np.flatnonzero(snapped.on_network)
     limits = [t * 60.0 for t in thresholds]
     cutoff = limits[-1]
-    rows: list[dict] = []
+    # The output's columns, filled row by row (service row, then threshold).
+    cols: dict[str, list] = {"service_id": [], "threshold_min": [], "from_min": [], "_row": []}
     geoms: list = []
 
     def add(r: int, service: str, nested: list, rings: list | None = None) -> None:
@@ -254,14 +260,10 @@ def isochrones(
         for t_min, shape, whole in zip(thresholds, chosen, nested, strict=True):
             if shape is None or whole is None:
                 continue
-            rows.append(
-                {
-                    "service_id": service,
-                    "threshold_min": t_min,
-                    "from_min": prev_t if bands == "disjoint" else 0.0,
-                    "_row": r,
-                }
-            )
+            cols["service_id"].append(service)
+            cols["threshold_min"].append(t_min)
+            cols["from_min"].append(prev_t if bands == "disjoint" else 0.0)
+            cols["_row"].append(r)
             geoms.append(shape)
             prev_t = t_min
 
@@ -282,7 +284,7 @@ def isochrones(
             add(r, service, nested)
 
     hull_kw = {"buffer_m": buffer_m, "nodes_only": method == "node_hull"}
-    batcher = HullBatcher.for_network(network) if method in ("hull", "node_hull") else None
+    batcher = HullBatcher.for_network(network) if hull else None
     pending: list = []  # (rows, reached row, node, time) of blocks not turned into hulls yet
 
     def flush_hulls() -> None:
@@ -337,14 +339,15 @@ def isochrones(
         else:
             from_times(0, "all", nt.time_s)
     progress.report(1.0, "Isochrones")
-    gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs=f"EPSG:{network.crs}")
-    if len(gdf):
-        gdf = gdf.sort_values("_row", kind="stable").reset_index(drop=True)
-    if len(gdf) == 0:
-        gdf = gpd.GeoDataFrame(
-            {"service_id": [], "threshold_min": [], "from_min": []},
-            geometry=[],
-            crs=f"EPSG:{network.crs}",
-        )
-    gdf["area_km2"] = gdf.geometry.area / 1e6
-    return gdf[["service_id", "threshold_min", "from_min", "area_km2", "geometry"]]
+    import shapely
+
+    order = np.argsort(np.asarray(cols.pop("_row"), dtype=np.int64), kind="stable")
+    geom = np.empty(len(geoms), dtype=object)
+    geom[:] = geoms
+    geom = geom[order]
+    data = {
+        k: (np.asarray(v, dtype=object) if k == "service_id" else np.asarray(v))[order]
+        for k, v in cols.items()
+    }
+    data["area_km2"] = shapely.area(geom) / 1e6 if geom.size else np.empty(0)
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geom, crs=f"EPSG:{network.crs}"))

@@ -242,7 +242,10 @@ class ServiceIsochrones(_NetworkBase):
             )
         )
         self.add_number(
-            self.BUFFER, "Band around reached streets (m)", defaultValue=20.0, minValue=1.0
+            self.BUFFER,
+            "Band around reached streets (m; 0: hulls unwidened)",
+            defaultValue=20.0,
+            minValue=0.0,
         )
         self.add_enum(self.METHOD, "Isochrone shape", METHOD_LABELS, default=0)
         self.add_max_snap()

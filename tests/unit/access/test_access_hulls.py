@@ -339,3 +339,13 @@ def test_node_hulls_of_one_or_two_nodes_and_in_small_parts(wnet, block, monkeypa
     want = HullBatcher(wnet).polygons(block, LIMITS, buffer_m=5.0, nodes_only=True)
     monkeypatch.setattr(hulls, "MAX_HULL_VALUES", 7)
     assert_same(HullBatcher(wnet).polygons(block, LIMITS, buffer_m=5.0, nodes_only=True), want)
+
+
+def test_node_hulls_need_no_street_set_up(wnet, block):
+    batcher = HullBatcher(wnet)
+    batcher.polygons(block, LIMITS, buffer_m=5.0, nodes_only=True)
+    assert "star" not in batcher.__dict__
+    assert batcher.polygons(block, LIMITS, buffer_m=5.0)[0, 0] is not None
+    assert "star" in batcher.__dict__ and batcher.prepare() is batcher
+    with pytest.raises(AttributeError):
+        batcher.no_such_array  # noqa: B018

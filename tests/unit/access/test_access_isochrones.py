@@ -128,6 +128,24 @@ def test_other_bad_options(net):
         isochrones(net, svc, id_field="nope")
     with pytest.raises(InputError, match="empty"):
         isochrones(net, svc.iloc[:0])
+    for method in ("raster", "vector"):
+        with pytest.raises(InputError, match=r"greater than zero\. Use"):
+            isochrones(net, svc, buffer_m=0, method=method)
+    with pytest.raises(InputError, match="or zero, for the hull"):
+        isochrones(net, svc, buffer_m=-1, method="hull")
+
+
+def test_hulls_unwidened_with_a_zero_buffer(net):
+    # From the grid's corner: at 1 min only the corner node (a point), later a real polygon
+    # that the widened hull contains with a 20 m margin.
+    svc = points([(X0, Y0)])
+    bare = isochrones(net, svc, thresholds_min=[0.5, 10], buffer_m=0, method="node_hull")
+    assert bare.geometry.iloc[0].geom_type == "Point" and bare["area_km2"].iloc[0] == 0
+    assert bare.geometry.iloc[1].geom_type == "Polygon"
+    wide = isochrones(net, svc, thresholds_min=[0.5, 10], buffer_m=20, method="node_hull")
+    assert wide.geometry.iloc[1].equals(bare.geometry.iloc[1].buffer(20, quad_segs=4))
+    street = isochrones(net, svc, thresholds_min=[10], buffer_m=0, method="hull")
+    assert street.geometry.iloc[0].contains(bare.geometry.iloc[1])
 
 
 def test_cancel_stops_the_work(net):
