@@ -11,6 +11,7 @@ REF is any git revision (default HEAD).
 
 import importlib
 import importlib.util
+import inspect
 import statistics
 import subprocess
 import sys
@@ -42,6 +43,11 @@ def old_module(ref: str):
     spec.loader.exec_module(mod)
     if not hasattr(mod.HullBatcher, "for_network"):  # before the batcher was kept per network
         mod.HullBatcher.for_network = classmethod(lambda cls, network: cls(network))
+    if "nodes_only" not in inspect.signature(mod.HullBatcher.polygons_of_reached).parameters:
+        plain = mod.HullBatcher.polygons_of_reached  # before node hulls: street hulls only
+        mod.HullBatcher.polygons_of_reached = lambda self, *a, nodes_only=False, **k: plain(
+            self, *a, **k
+        )
     return mod
 
 
