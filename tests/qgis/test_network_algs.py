@@ -67,7 +67,8 @@ def test_prepare_network(prepared, inputs):
     assert np.allclose(edges["time_s"], 100 / WALK)
 
 
-def test_service_isochrones(prepared, inputs):
+def _isochrones(prepared, inputs, output, **params):
+    """Run Service isochrones on the grid's three services; return the output layer."""
     import processing
 
     out = processing.run(
@@ -76,12 +77,15 @@ def test_service_isochrones(prepared, inputs):
             "NETWORK": prepared["OUTPUT"],
             "SERVICES": str(inputs / "services.gpkg") + "|layername=services",
             "ID_FIELD": "service_id",
-            "THRESHOLDS": "2, 4, 6",
-            "BANDS": 0,
-            "OUTPUT": str(inputs / "iso.gpkg"),
+            "OUTPUT": str(inputs / output),
+            **params,
         },
     )
-    iso = gpd.read_file(out["OUTPUT"])
+    return out, gpd.read_file(out["OUTPUT"])
+
+
+def test_service_isochrones(prepared, inputs):
+    out, iso = _isochrones(prepared, inputs, "iso.gpkg", THRESHOLDS="2, 4, 6", BANDS=0)
     assert out["COUNT"] == 9 and len(iso) == 9
     assert sorted(set(iso["service_id"])) == ["A", "B", "C"]
     a = iso[iso.service_id == "A"].sort_values("threshold_min")
@@ -90,35 +94,13 @@ def test_service_isochrones(prepared, inputs):
     g = a.geometry.iloc[-1]
     assert g.contains(gpd.points_from_xy([X0 + 400], [Y0])[0])
     assert not g.contains(gpd.points_from_xy([X0 + 600], [Y0])[0])
-    hull = processing.run(
-        "capacitymetro:serviceisochrones",
-        {
-            "NETWORK": prepared["OUTPUT"],
-            "SERVICES": str(inputs / "services.gpkg") + "|layername=services",
-            "ID_FIELD": "service_id",
-            "THRESHOLDS": "6",
-            "METHOD": 2,
-            "OUTPUT": str(inputs / "iso_hull.gpkg"),
-        },
-    )
-    h = gpd.read_file(hull["OUTPUT"])
+    _, h = _isochrones(prepared, inputs, "iso_hull.gpkg", THRESHOLDS="6", METHOD=2)
     assert len(h) == 3
     street_hull = h[h.service_id == "A"].geometry.iloc[0]
     assert street_hull.area > 0.9 * g.area
     # The recipe's hull: reached nodes only, here those with i + j <= 4 (400 m of 450 m), the
     # triangle (0, 0), (400, 0), (0, 400) widened by the default 20 m.
-    nodes = processing.run(
-        "capacitymetro:serviceisochrones",
-        {
-            "NETWORK": prepared["OUTPUT"],
-            "SERVICES": str(inputs / "services.gpkg") + "|layername=services",
-            "ID_FIELD": "service_id",
-            "THRESHOLDS": "6",
-            "METHOD": 3,
-            "OUTPUT": str(inputs / "iso_node_hull.gpkg"),
-        },
-    )
-    n = gpd.read_file(nodes["OUTPUT"])
+    _, n = _isochrones(prepared, inputs, "iso_node_hull.gpkg", THRESHOLDS="6", METHOD=3)
     node_hull = n[n.service_id == "A"].geometry.iloc[0]
     triangle = shapely.Polygon([(X0, Y0), (X0 + 400, Y0), (X0, Y0 + 400)]).buffer(20, quad_segs=4)
     assert shapely.symmetric_difference(node_hull, triangle).area < 1e-6 * triangle.area

@@ -405,7 +405,7 @@ class _Incremental:
 
     def __init__(self, n_rows: int, k: int, buffer_m: float) -> None:
         self.out = np.full((n_rows, k), None, dtype=object)
-        self.k, self.buffer_m = k, buffer_m
+        self.buffer_m = buffer_m
         self.xy, self.row = np.empty((0, 2)), np.empty(0, dtype=np.int64)
 
     def step(self, i: int, pts: list, pts_row: list) -> None:
@@ -434,7 +434,7 @@ class _Incremental:
             shapely.buffer(hulls, self.buffer_m, quad_segs=4) if self.buffer_m > 0 else hulls
         )
         # Keep every service's current hull corners for the next limit.
-        if i + 1 < self.k:
+        if i + 1 < out.shape[1]:
             c_xy, c_idx = shapely.get_coordinates(hulls, return_index=True)
             self.xy = np.vstack([self.xy[~old], c_xy])
             self.row = np.concatenate([self.row[~old], rows_i[c_idx]])
