@@ -3,6 +3,12 @@
 Every search is one call into scipy's compiled Dijkstra (``scipy.sparse.csgraph.dijkstra``)
 over all origins, with the cut-off passed as ``limit`` so searches stop early. There is no
 per-origin Python loop; large origin sets are processed in chunks to bound memory.
+
+The searches of :func:`times_from_each` and :func:`local_times_from_each` leave out the
+network's dead ends (a node joined to one other node only, both ways): no shortest path
+passes through one, so each is given its neighbour's time plus the edge afterwards, and a
+search that starts at one starts at its neighbour. A fifth to a quarter of the nodes of a
+city's walking network are dead ends; the times are those of the whole graph.
 """
 
 from __future__ import annotations
@@ -83,6 +89,100 @@ def check_nodes(network: Network, nodes: Sequence[int] | np.ndarray, *, what: st
 
 def _limit(cutoff: float) -> float:
     return np.inf if math.isinf(cutoff) else cutoff
+
+
+@dataclass
+class _DeadEnds:
+    """The network's dead ends and its CSR graph without them (see the module's notes).
+
+    ``parent`` is per node the one neighbour of a dead end (-1 for other nodes), ``w_in`` and
+    ``w_out`` the seconds from it and to it; ``csr`` leaves out every edge of a dead end (the
+    numbering is kept: dead ends are isolated).
+    """
+
+    parent: np.ndarray
+    w_in: np.ndarray
+    w_out: np.ndarray
+    csr: object
+
+    @classmethod
+    def of(cls, network: Network) -> _DeadEnds:
+        """Return the dead ends of ``network``, found at the first search and kept with it
+        (like its CSR matrix: a prepared network is not changed)."""
+        found = network.__dict__.get("_dead_ends")
+        if found is None:
+            found = network.__dict__["_dead_ends"] = cls._find(network.csr)
+        return found
+
+    @classmethod
+    def _find(cls, csr) -> _DeadEnds:
+        import scipy.sparse as sp
+
+        n = csr.shape[0]
+        tail = np.repeat(np.arange(n), np.diff(csr.indptr))
+        in_n = np.bincount(csr.indices, minlength=n)
+        # One edge out and one in (parallel edges are merged in the CSR; no self-loops).
+        cand = np.flatnonzero((np.diff(csr.indptr) == 1) & (in_n == 1))
+        parent = csr.indices[csr.indptr[cand]].astype(np.int64)
+        # The edge in must come from the same neighbour: find parent -> cand (rows are sorted
+        # by head, so the (tail, head) keys are sorted).
+        key = tail * n + csr.indices
+        at = np.minimum(np.searchsorted(key, parent * n + cand), max(key.size - 1, 0))
+        ok = key[at] == parent * n + cand if key.size else np.zeros(0, dtype=bool)
+        is_dead = np.zeros(n, dtype=bool)
+        is_dead[cand[ok]] = True
+        # Two nodes joined only to each other: both stay (each would need the other's time).
+        ok &= ~is_dead[parent]
+        cand, parent, at = cand[ok], parent[ok], at[ok]
+        out = cls(
+            parent=np.full(n, -1, dtype=np.int64),
+            w_in=np.zeros(n),
+            w_out=np.zeros(n),
+            csr=None,
+        )
+        out.parent[cand] = parent
+        out.w_in[cand] = csr.data[at]
+        out.w_out[cand] = csr.data[csr.indptr[cand]]
+        is_dead[:] = False
+        is_dead[cand] = True
+        keep = ~is_dead[tail] & ~is_dead[csr.indices]
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(tail[keep], minlength=n), out=indptr[1:])
+        out.csr = sp.csr_matrix(
+            (csr.data[keep], csr.indices[keep].astype(np.int32), indptr), shape=(n, n)
+        )
+        return out
+
+
+def _search(graph, src: np.ndarray, limit: float, parent, w_in, w_out) -> np.ndarray:
+    """Return the times from each of ``src`` (unique; one row each) on ``graph``, a graph
+    without its dead ends; ``parent``, ``w_in`` and ``w_out`` describe them per node of
+    ``graph`` as in :class:`_DeadEnds` (``parent`` -1 also where the neighbour is not in
+    ``graph``: then the dead end is reached only as a source). The times equal those of a
+    search on the graph with its dead ends (to rounding, for a search from a dead end)."""
+    from scipy.sparse.csgraph import dijkstra
+
+    own = parent[src]
+    from_dead = np.flatnonzero(own >= 0)
+    # A search from a dead end starts at its neighbour.
+    start = src.copy()
+    start[from_dead] = own[from_dead]
+    uniq, inv = np.unique(start, return_inverse=True)
+    if uniq.size == start.size:  # no neighbour is a source too: no copy
+        block = np.atleast_2d(dijkstra(graph, directed=True, indices=start, limit=limit))
+    else:
+        block = np.atleast_2d(dijkstra(graph, directed=True, indices=uniq, limit=limit))[inv]
+    if from_dead.size:
+        shifted = block[from_dead] + w_out[src[from_dead], None]
+        shifted[shifted > limit] = np.inf
+        block[from_dead] = shifted
+    dead = np.flatnonzero(parent >= 0)
+    if dead.size:
+        cols = block[:, parent[dead]] + w_in[dead]
+        cols[cols > limit] = np.inf
+        block[:, dead] = cols
+    block[from_dead, src[from_dead]] = 0.0
+    return block
 
 
 def nearest_times(
@@ -204,19 +304,16 @@ def times_from_each(
     ``rows`` are positions in ``source_nodes``; ``block`` has one row per position and one
     column per node (or per entry of ``columns``), ``inf`` beyond the cut-off.
     """
-    from scipy.sparse.csgraph import dijkstra
-
     progress = ensure(progress)
     src = check_nodes(network, source_nodes, what="source")
     cutoff = check_cutoff(cutoff_s)
     chunk = max(1, MAX_BLOCK_VALUES // max(network.n_nodes, 1))
-    csr = network.csr
+    dead = _DeadEnds.of(network)
     for start in range(0, src.size, chunk):
         progress.report(start / src.size, "Travel times")
         rows = np.arange(start, min(start + chunk, src.size))
         uniq, inv = np.unique(src[rows], return_inverse=True)
-        block = dijkstra(csr, directed=True, indices=uniq, limit=_limit(cutoff))
-        block = np.atleast_2d(block)
+        block = _search(dead.csr, uniq, _limit(cutoff), dead.parent, dead.w_in, dead.w_out)
         if columns is not None:
             block = block[:, columns]
         yield rows, block[inv]
@@ -282,12 +379,14 @@ def od_matrix(
 LOCAL_MAX_SHARE = 0.6
 
 
-def _sub_csr(csr, sub: np.ndarray, n: int):
-    """Return the CSR of the subgraph induced by the sorted nodes ``sub`` (numbered 0..)."""
+def _sub_csr(csr, sub: np.ndarray, n: int, local: np.ndarray | None = None):
+    """Return the CSR of the subgraph induced by the sorted nodes ``sub`` (numbered 0..;
+    ``local`` may give each node's number there, -1 outside)."""
     import scipy.sparse as sp
 
-    local = np.full(n, -1, dtype=np.int64)
-    local[sub] = np.arange(sub.size)
+    if local is None:
+        local = np.full(n, -1, dtype=np.int64)
+        local[sub] = np.arange(sub.size)
     starts = csr.indptr[sub]
     counts = csr.indptr[sub + 1] - starts
     idx = np.repeat(starts - np.cumsum(np.r_[0, counts[:-1]]), counts) + np.arange(counts.sum())
@@ -322,8 +421,6 @@ def local_times_from_each(
     node; ``block`` has one row per entry of ``rows``, ``inf`` beyond the cut-off and for every
     node not in ``nodes``.
     """
-    from scipy.sparse.csgraph import dijkstra
-
     progress = ensure(progress)
     src = check_nodes(network, source_nodes, what="source")
     cutoff = check_cutoff(cutoff_s)
@@ -348,7 +445,7 @@ def local_times_from_each(
     order = np.argsort(src_cell, kind="stable")
     cells, first = np.unique(src_cell[order], return_index=True)
     bounds = np.r_[first, src.size]
-    csr = network.csr
+    dead = _DeadEnds.of(network)
     done = 0
     for c, cell in enumerate(cells.tolist()):
         rows_c = order[bounds[c] : bounds[c + 1]]
@@ -370,18 +467,22 @@ def local_times_from_each(
             & (cy_ <= ys.max() + radius)
         ]
         if sub_nodes.size > LOCAL_MAX_SHARE * n:  # little to gain: search the whole graph
-            graph, nodes, src_local = csr, None, src[rows_c]
+            graph, nodes, src_local = dead.csr, None, src[rows_c]
+            ends = (dead.parent, dead.w_in, dead.w_out)
         else:
-            graph, nodes = _sub_csr(csr, sub_nodes, n), sub_nodes
-            src_local = np.searchsorted(nodes, src[rows_c])
+            local = np.full(n, -1, dtype=np.int64)
+            local[sub_nodes] = np.arange(sub_nodes.size)
+            graph, nodes = _sub_csr(dead.csr, sub_nodes, n, local), sub_nodes
+            src_local = local[src[rows_c]]
+            # A dead end whose neighbour lies outside the crop is out of reach (but its own).
+            p = dead.parent[sub_nodes]
+            ends = (np.where(p >= 0, local[p], -1), dead.w_in[sub_nodes], dead.w_out[sub_nodes])
         chunk = max(1, MAX_BLOCK_VALUES // max(graph.shape[0], 1))
         for start in range(0, rows_c.size, chunk):
             progress.report(done / src.size, "Travel times")
             rows = rows_c[start : start + chunk]
             uniq, inv = np.unique(src_local[start : start + chunk], return_inverse=True)
-            block = np.atleast_2d(
-                dijkstra(graph, directed=True, indices=uniq, limit=_limit(cutoff))
-            )
+            block = _search(graph, uniq, _limit(cutoff), *ends)
             done += rows.size
             yield rows, nodes, block[inv]
     progress.report(1.0, "Travel times")

@@ -1,10 +1,12 @@
+import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pytest
-from netfixtures import grid_lines, key_of, nx_from_lines
+from netfixtures import X0, Y0, grid_lines, key_of, nx_from_lines
+from shapely.geometry import LineString
 
-from capacitymetro_plugin.core.access import nearest_times, od_matrix
-from capacitymetro_plugin.core.access.times import local_times_from_each
+from capacitymetro_plugin.core.access import nearest_times, od_matrix, times_from_each
+from capacitymetro_plugin.core.access.times import _DeadEnds, local_times_from_each
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.core.network import network_from_lines
 
@@ -178,3 +180,99 @@ def test_od_matrix_with_local_searches_equals_the_whole_graph():
     assert np.allclose(cut[np.isfinite(want)], want[np.isfinite(want)])
     sp = od_matrix(net, o, d, cutoff_s=200, sparse=True)
     assert sp.nnz == np.isfinite(want).sum()
+
+
+def _grid_with_dead_ends():
+    """A 20 × 20 grid (100 m) with dead-end streets: short stubs, one 1 km long, and a branch
+    of two stubs off one stub."""
+    lines = grid_lines(20)
+    x1, y1 = X0 + 1900.0, Y0 + 1900.0
+    extra = [
+        LineString([(X0, Y0), (X0 - 40.0, Y0 - 30.0)]),  # off the corner
+        LineString([(X0 + 500.0, Y0), (X0 + 500.0, Y0 - 60.0), (X0 + 520.0, Y0 - 90.0)]),
+        LineString([(x1, Y0 + 700.0), (x1 + 1000.0, Y0 + 700.0)]),  # 1 km long
+        LineString([(X0 + 900.0, y1), (X0 + 900.0, y1 + 80.0)]),  # a stub that branches:
+        LineString([(X0 + 900.0, y1 + 80.0), (X0 + 870.0, y1 + 120.0)]),
+        LineString([(X0 + 900.0, y1 + 80.0), (X0 + 930.0, y1 + 120.0)]),
+    ]
+    return gpd.GeoDataFrame(
+        {"name": [*lines["name"], *[f"d{k}" for k in range(len(extra))]]},
+        geometry=[*lines.geometry, *extra],
+        crs=lines.crs,
+    )
+
+
+def test_dead_ends_are_the_nodes_with_one_neighbour_both_ways():
+    lines = _grid_with_dead_ends()
+    net = network_from_lines(lines)
+    dead = _DeadEnds.of(net)
+    assert _DeadEnds.of(net) is dead  # found once, kept with the network
+    at = {key_of(x, y): i for i, (x, y) in enumerate(zip(net.x, net.y, strict=True))}
+
+    def node(x, y):
+        return at[key_of(x, y)]
+
+    x1, y1 = X0 + 1900.0, Y0 + 1900.0
+    want = {
+        node(X0 - 40.0, Y0 - 30.0): node(X0, Y0),
+        node(X0 + 520.0, Y0 - 90.0): node(X0 + 500.0, Y0),
+        node(x1 + 1000.0, Y0 + 700.0): node(x1, Y0 + 700.0),
+        node(X0 + 870.0, y1 + 120.0): node(X0 + 900.0, y1 + 80.0),
+        node(X0 + 930.0, y1 + 120.0): node(X0 + 900.0, y1 + 80.0),
+    }
+    got = {int(v): int(dead.parent[v]) for v in np.flatnonzero(dead.parent >= 0)}
+    assert got == want
+    v = node(X0 + 520.0, Y0 - 90.0)
+    assert dead.w_in[v] == pytest.approx(LineString([(0, 0), (0, 60), (20, 90)]).length / 1.25)
+    assert dead.w_out[v] == pytest.approx(dead.w_in[v])
+    # Their edges are left out of the searched graph; the others are all there.
+    kept = dead.csr.tocoo()
+    assert not np.isin(kept.row, list(want)).any() and not np.isin(kept.col, list(want)).any()
+    assert kept.nnz == net.csr.nnz - 2 * len(want)
+
+
+def test_searches_without_dead_ends_equal_networkx():
+    lines = _grid_with_dead_ends()
+    net = network_from_lines(lines)
+    G = nx_from_lines(lines, 4.5)
+    keys = [key_of(x, y) for x, y in zip(net.x, net.y, strict=False)]
+    dead = _DeadEnds.of(net)
+    ends = np.flatnonzero(dead.parent >= 0)
+    # Sources: every dead end (one whose neighbour is a source too), other nodes (one at the
+    # start of the 1 km street, whose end lies beyond the cut-off).
+    start = keys.index(key_of(X0 + 1900.0, Y0 + 700.0))
+    sources = [*ends.tolist(), int(dead.parent[ends[0]]), 0, 150, 399, start]
+    for cutoff in (330.0, None):
+        got, cropped = _gather_local(net, sources, 330.0 if cutoff else np.inf)
+        whole = np.vstack([b for _, b in times_from_each(net, sources, cutoff_s=cutoff)])
+        if cutoff:
+            assert any(cropped)
+        for i, s in enumerate(sources):
+            ref = nx.single_source_dijkstra_path_length(G, keys[s], cutoff=cutoff, weight="weight")
+            want = np.array([ref.get(k, np.inf) for k in keys])
+            for row in (got[i], whole[i]):
+                assert np.array_equal(np.isfinite(row), np.isfinite(want)), (s, cutoff)
+                fin = np.isfinite(want)
+                assert np.max(np.abs(row[fin] - want[fin])) < 1e-6
+                assert row[s] == 0.0
+    # From the far end of the 1 km street nothing else lies within 330 s (its neighbour is
+    # outside the crop), and its neighbour's search reaches it only without a cut-off.
+    far = keys.index(key_of(X0 + 2900.0, Y0 + 700.0))
+    got, _ = _gather_local(net, [far], 330.0)
+    assert np.flatnonzero(np.isfinite(got[0])).tolist() == [far]
+
+
+def test_dead_ends_need_both_ways_to_one_other_node():
+    import scipy.sparse as sp
+
+    # 0 - 1 - 2 - 0 (a triangle, both ways); 3 - 0 both ways: a dead end; 1 -> 4 only (a
+    # one-way street out, no way back): not one; 5 = 6 joined only to each other: neither.
+    edges = [(0, 1), (1, 0), (1, 2), (2, 1), (2, 0), (0, 2), (3, 0), (0, 3), (1, 4), (5, 6), (6, 5)]
+    t, h = np.array(edges).T
+    w = np.arange(1.0, len(edges) + 1)
+    order = np.lexsort((h, t))
+    csr = sp.csr_matrix((w[order], (t[order], h[order])), shape=(7, 7))
+    dead = _DeadEnds._find(csr)
+    assert np.flatnonzero(dead.parent >= 0).tolist() == [3]
+    assert dead.parent[3] == 0 and dead.w_in[3] == 8.0 and dead.w_out[3] == 7.0
+    assert dead.csr.nnz == csr.nnz - 2
