@@ -6,7 +6,9 @@ those points lie deep inside the hull, so the work is arranged to look at them a
 possible:
 
 * reached nodes come from ONE scan of the block of travel times, grouped by the first limit
-  that reaches them; each node is looked at once, at that limit;
+  that reaches them; each node is looked at once, at that limit. A dead end (see
+  :func:`dead_ends`) that is not its search's source is not looked at: the street that
+  reaches it, wholly reached by then, holds all it adds;
 * a node stands in by a street vertex at it (the first vertex of its first outgoing street;
   street ends may lie a snap tolerance off their node). Per service, the extreme such points
   in 8 directions span an octagon inside the hull, and those in 16 directions a finer polygon
@@ -122,6 +124,7 @@ class HullBatcher:
         )
         self.rep_xy = np.full((n, 2), np.nan)
         self.rep_xy[self.has_out] = xy[rep[self.has_out]]
+        self.dead_end = dead_ends(network, self.edge_order, self.edge_start)
         # The most vertices a reached node can expand to (its outgoing streets' vertices),
         # plus 4 for the node itself: bounds the temporary memory of a part.
         self.node_weight = 4.0 + np.bincount(
@@ -137,6 +140,7 @@ class HullBatcher:
         buffer_m: float,
         nodes: np.ndarray | None = None,
         nodes_only: bool = False,
+        sources: np.ndarray | None = None,
     ) -> np.ndarray:
         """Return a (services × limits) object array of hull polygons (None: nothing reached).
 
@@ -155,6 +159,11 @@ class HullBatcher:
         nodes_only
             Hull the reached nodes only (the osmnx-examples ``ego_graph`` recipe's polygon:
             streets and partly reached streets left out) instead of the reached streets.
+        sources
+            The node each row's search started from, one per row. Street hulls then leave
+            every other dead end to the street that reaches it (same polygons, less work).
+            Default None: every reached node is looked at (rows searched from several
+            nodes at once, for example).
         """
         block = np.atleast_2d(block)
         n_rows, n_cols = block.shape
@@ -167,7 +176,14 @@ class HullBatcher:
             sub = block[s0 : s0 + step]
             rows, node, t = self.reached(sub, limits_s[-1], nodes=nodes)
             out[s0 : s0 + sub.shape[0]] = self.polygons_of_reached(
-                sub.shape[0], rows, node, t, limits_s, buffer_m=buffer_m, nodes_only=nodes_only
+                sub.shape[0],
+                rows,
+                node,
+                t,
+                limits_s,
+                buffer_m=buffer_m,
+                nodes_only=nodes_only,
+                sources=None if sources is None else sources[s0 : s0 + sub.shape[0]],
             )
         return out
 
@@ -198,10 +214,11 @@ class HullBatcher:
         *,
         buffer_m: float,
         nodes_only: bool = False,
+        sources: np.ndarray | None = None,
     ) -> np.ndarray:
         """Return the (``n_rows`` × limits) hull polygons of reached nodes given as
-        ``(row, node, time)`` sorted by row (see :meth:`reached`; ``nodes_only`` as in
-        :meth:`polygons`)."""
+        ``(row, node, time)`` sorted by row (see :meth:`reached`; ``nodes_only`` and
+        ``sources`` as in :meth:`polygons`)."""
         out = np.full((n_rows, len(limits_s)), None, dtype=object)
         if rows.size == 0 or not limits_s:
             return out
@@ -211,18 +228,29 @@ class HullBatcher:
         weight = np.bincount(
             rows, weights=None if nodes_only else self.node_weight[node], minlength=n_rows
         )
-        fill = self._fill_nodes if nodes_only else self._fill
+        if sources is not None:
+            sources = np.asarray(sources, dtype=np.int64)
+            if sources.shape != (n_rows,):
+                raise ValueError(f"sources has shape {sources.shape}, for {n_rows} rows")
         for r0, r1 in _row_parts(weight, MAX_HULL_VALUES):
             a, b = bounds[r0], bounds[r1]
-            if b > a:
-                out[r0:r1] = fill(r1 - r0, rows[a:b] - r0, node[a:b], t[a:b], limits_s, buffer_m)
+            if b == a:
+                continue
+            part = (r1 - r0, rows[a:b] - r0, node[a:b], t[a:b], limits_s, buffer_m)
+            if nodes_only:
+                out[r0:r1] = self._fill_nodes(*part)
+            else:
+                out[r0:r1] = self._fill(*part, None if sources is None else sources[r0:r1])
         return out
 
-    def _fill(self, n_rows, rows, node, t, limits_s, buffer_m) -> np.ndarray:
+    def _fill(self, n_rows, rows, node, t, limits_s, buffer_m, sources) -> np.ndarray:
         net = self.network
         hulls = _Incremental(n_rows, len(limits_s), buffer_m)
-        # Nodes without outgoing streets take part through the streets that reach them.
+        # Nodes without outgoing streets take part through the streets that reach them, and
+        # so do dead ends other than the source (see dead_ends).
         keep = self.has_out[node]
+        if sources is not None:
+            keep &= ~self.dead_end[node] | (node == sources[rows])
         rows, node, t = rows[keep], node[keep], t[keep]
         order, ends = _by_limit(t, limits_s)
         # A cheap octagon per service drops most nodes; a finer polygon (fed only with the
@@ -333,15 +361,17 @@ class HullBatcher:
 
     def _street_range(self, edge):
         """Return the stored vertices ``lo..hi`` (inclusive) of the streets of wholly reached
-        edges, without a street end that is the point of its node (the node gives it)."""
+        edges, without a street end that is the point of its node (the node gives it; a dead
+        end's point is always given by its street)."""
         net = self.network
         s = net.seg[edge]
         lo, hi = net.offsets[s].copy(), net.offsets[s + 1] - 1
         rev = net.seg_reversed[edge]
         lo_node = np.where(rev, net.head[edge], net.tail[edge])
         hi_node = np.where(rev, net.tail[edge], net.head[edge])
-        lo += (net.coords[lo] == self.rep_xy[lo_node]).all(axis=1)
-        hi -= (net.coords[hi] == self.rep_xy[hi_node]).all(axis=1)
+        # A dead end may be skipped (see _fill): its street gives its point.
+        lo += (net.coords[lo] == self.rep_xy[lo_node]).all(axis=1) & ~self.dead_end[lo_node]
+        hi -= (net.coords[hi] == self.rep_xy[hi_node]).all(axis=1) & ~self.dead_end[hi_node]
         return lo, hi
 
     def _range_points(self, lo, hi, row, polys):
@@ -456,6 +486,36 @@ def _lines(xy: np.ndarray, grp: np.ndarray):
     coords[starts + np.arange(starts.size)] = xy[starts]
     index = np.repeat(np.arange(starts.size), np.diff(np.r_[starts, grp.size]) + 1)
     return shapely.linestrings(coords, indices=index), grp[starts]
+
+
+def dead_ends(network: Network, edge_order: np.ndarray, edge_start: np.ndarray) -> np.ndarray:
+    """Return per node whether it is a dead end: one edge out and one edge in, both along the
+    same street, to and from the same other node.
+
+    A dead end that is not the source of a search is reached only through that street, so
+    the street, wholly reached by then, holds everything the node and its own edge add to a
+    hull.
+    """
+    n = network.n_nodes
+    out_n = np.diff(edge_start)
+    in_n = np.bincount(network.head, minlength=n)
+    cand = np.flatnonzero((out_n == 1) & (in_n == 1))
+    if cand.size == 0:
+        return np.zeros(n, dtype=bool)
+    e_out = edge_order[edge_start[cand]]
+    in_edge = np.full(n, -1, dtype=np.int64)
+    one_in = in_n[network.head] == 1
+    in_edge[network.head[one_in]] = np.flatnonzero(one_in)
+    e_in = in_edge[cand]
+    ok = (
+        (network.head[e_out] == network.tail[e_in])
+        & (network.head[e_out] != cand)
+        & (network.seg[e_out] == network.seg[e_in])
+        & (network.seg_reversed[e_out] != network.seg_reversed[e_in])
+    )
+    out = np.zeros(n, dtype=bool)
+    out[cand[ok]] = True
+    return out
 
 
 def star_boxes(network: Network, box: list, edge_order: np.ndarray, edge_start: np.ndarray):

@@ -296,8 +296,11 @@ def isochrones(
         rows_ = np.concatenate([p[1] + sizes[i] for i, p in enumerate(pending)])
         node = np.concatenate([p[2] for p in pending])
         t = np.concatenate([p[3] for p in pending])
-        hulls = batcher.polygons_of_reached(sizes[-1], rows_, node, t, limits, **hull_kw)
-        for r, row_hulls in zip(np.concatenate([p[0] for p in pending]), hulls, strict=True):
+        order = np.concatenate([p[0] for p in pending])
+        hulls = batcher.polygons_of_reached(
+            sizes[-1], rows_, node, t, limits, sources=snapped.node[on[order]], **hull_kw
+        )
+        for r, row_hulls in zip(order, hulls, strict=True):
             add(int(r), str(ids[on[r]]), list(row_hulls))
         pending.clear()
 

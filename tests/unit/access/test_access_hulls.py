@@ -72,7 +72,9 @@ def test_whole_streets_give_every_vertex_but_ends_that_are_node_points():
     edge = np.arange(net.n_edges)
     lo, hi = batcher._street_range(edge)
     xy, row = batcher._range_points(lo, hi, edge * 10, ())  # no polygon: nothing left out
-    node_pts = {tuple(p) for p in batcher.rep_xy[batcher.has_out]}
+    # A dead end's point is given by its street (the outer arc ends in one).
+    assert batcher.dead_end.sum() == 1
+    node_pts = {tuple(p) for p in batcher.rep_xy[batcher.has_out & ~batcher.dead_end]}
     off = 0
     for e in edge:
         s = net.seg[e]
@@ -349,3 +351,37 @@ def test_node_hulls_need_no_street_set_up(wnet, block):
     assert "star" in batcher.__dict__ and batcher.prepare() is batcher
     with pytest.raises(AttributeError):
         batcher.no_such_array  # noqa: B018
+
+
+def test_dead_ends_are_left_to_their_street_but_a_source():
+    # The grid with three wiggly dead-end streets, one of them 400 m long and bending out.
+    lines = wiggly_grid()
+    s = 120.0
+    stubs = [
+        LineString([(X0, Y0), (X0 - 20.0, Y0 - 35.0), (X0 - 10.0, Y0 - 70.0)]),
+        # Drawn from its dead end to the junction (the street's stored start is the end).
+        LineString([(X0 + 3 * s, Y0 - 90.0), (X0 + 3 * s + 15.0, Y0 - 60.0), (X0 + 3 * s, Y0)]),
+        LineString(
+            [(X0 + 6 * s, Y0 + 3 * s), (X0 + 6 * s + 120.0, Y0 + 3 * s + 70.0)]
+            + [(X0 + 6 * s + 240.0, Y0 + 3 * s - 70.0), (X0 + 6 * s + 300.0, Y0 + 3 * s)]
+        ),
+    ]
+    net = network_from_lines(gpd.GeoDataFrame(geometry=[*lines.geometry, *stubs], crs=lines.crs))
+    batcher = HullBatcher(net)
+    dead = np.flatnonzero(batcher.dead_end)
+    assert dead.size == 3
+    far = int(np.argmax(net.x))  # the end of the long street
+    assert far in dead
+    # Sources: the dead ends (the long street's end reaches only part of it at first), the
+    # junctions they hang from, and others.
+    parents = net.head[np.isin(net.tail, dead)]
+    sources = np.unique(np.r_[dead, parents, 0, 24, 40])
+    blk = np.atleast_2d(dijkstra(net.csr, indices=sources, limit=LIMITS[-1]))
+    got = batcher.polygons(blk, LIMITS, buffer_m=5.0, sources=sources)
+    want = np.array(
+        [[reference_hull(net, d, lim, 5.0) for lim in LIMITS] for d in blk], dtype=object
+    )
+    assert_same(got, want)
+    assert_same(batcher.polygons(blk, LIMITS, buffer_m=5.0), want)
+    with pytest.raises(ValueError, match="sources"):
+        batcher.polygons(blk, LIMITS, buffer_m=5.0, sources=sources[:-1])
