@@ -8,7 +8,8 @@ The searches of :func:`times_from_each` and :func:`local_times_from_each` leave 
 network's dead ends (a node joined to one other node only, both ways): no shortest path
 passes through one, so each is given its neighbour's time plus the edge afterwards, and a
 search that starts at one starts at its neighbour. A fifth to a quarter of the nodes of a
-city's walking network are dead ends; the times are those of the whole graph.
+city's walking network are dead ends. The times are those of the whole graph: exactly, but for
+a search from a dead end, whose sums are taken in another order (equal to rounding).
 """
 
 from __future__ import annotations
@@ -120,38 +121,32 @@ class _DeadEnds:
 
         n = csr.shape[0]
         tail = np.repeat(np.arange(n), np.diff(csr.indptr))
-        in_n = np.bincount(csr.indices, minlength=n)
         # One edge out and one in (parallel edges are merged in the CSR; no self-loops).
+        in_n = np.bincount(csr.indices, minlength=n)
         cand = np.flatnonzero((np.diff(csr.indptr) == 1) & (in_n == 1))
         parent = csr.indices[csr.indptr[cand]].astype(np.int64)
         # The edge in must come from the same neighbour: find parent -> cand (rows are sorted
         # by head, so the (tail, head) keys are sorted).
         key = tail * n + csr.indices
-        at = np.minimum(np.searchsorted(key, parent * n + cand), max(key.size - 1, 0))
-        ok = key[at] == parent * n + cand if key.size else np.zeros(0, dtype=bool)
-        is_dead = np.zeros(n, dtype=bool)
-        is_dead[cand[ok]] = True
+        at = np.minimum(np.searchsorted(key, parent * n + cand), key.size - 1)
+        ok = key[at] == parent * n + cand
         # Two nodes joined only to each other: both stay (each would need the other's time).
-        ok &= ~is_dead[parent]
+        both = np.zeros(n, dtype=bool)
+        both[cand[ok]] = True
+        ok &= ~both[parent]
         cand, parent, at = cand[ok], parent[ok], at[ok]
-        out = cls(
-            parent=np.full(n, -1, dtype=np.int64),
-            w_in=np.zeros(n),
-            w_out=np.zeros(n),
-            csr=None,
-        )
-        out.parent[cand] = parent
-        out.w_in[cand] = csr.data[at]
-        out.w_out[cand] = csr.data[csr.indptr[cand]]
-        is_dead[:] = False
-        is_dead[cand] = True
-        keep = ~is_dead[tail] & ~is_dead[csr.indices]
+        out_parent = np.full(n, -1, dtype=np.int64)
+        out_parent[cand] = parent
+        w_in, w_out = np.zeros(n), np.zeros(n)
+        w_in[cand] = csr.data[at]
+        w_out[cand] = csr.data[csr.indptr[cand]]
+        keep = (out_parent[tail] < 0) & (out_parent[csr.indices] < 0)
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(tail[keep], minlength=n), out=indptr[1:])
-        out.csr = sp.csr_matrix(
+        pruned = sp.csr_matrix(
             (csr.data[keep], csr.indices[keep].astype(np.int32), indptr), shape=(n, n)
         )
-        return out
+        return cls(parent=out_parent, w_in=w_in, w_out=w_out, csr=pruned)
 
 
 def _search(graph, src: np.ndarray, limit: float, parent, w_in, w_out) -> np.ndarray:
