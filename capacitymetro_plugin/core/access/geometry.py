@@ -6,6 +6,7 @@ import weakref
 
 import numpy as np
 
+from capacitymetro_plugin.core._compat import zip_strict
 from capacitymetro_plugin.core.network.graph import Network
 
 
@@ -370,7 +371,7 @@ def _polygonize_chunk(grids: list, k: int, transforms: list, want_rings: bool) -
     w = int(max(g.shape[1] for g in grids)) + 2
     row0 = np.concatenate(([0], np.cumsum(heights)[:-1]))
     canvas = np.full((int(heights.sum()), w), k, dtype=np.uint8 if k < 255 else np.int16)
-    for g, r in zip(grids, row0, strict=True):
+    for g, r in zip_strict(grids, row0):
         canvas[r + 1 : r + 1 + g.shape[0], 1 : 1 + g.shape[1]] = g
     flat = canvas.ravel()
     grid_of_row = np.repeat(np.arange(n_grids), heights)
@@ -531,7 +532,7 @@ def _polygonize_chunk(grids: list, k: int, transforms: list, want_rings: bool) -
     cut = np.concatenate(
         ([0], np.flatnonzero(poly_mask[1:] != poly_mask[:-1]) + 1, [poly_mask.size])
     )
-    for s0, s1 in zip(cut[:-1], cut[1:], strict=True):
+    for s0, s1 in zip(cut[:-1], cut[1:]):
         gi, lev = divmod(int(poly_mask[s0]), per)
         shape = polys[s0] if s1 - s0 == 1 else shapely.multipolygons(polys[s0:s1])
         results[gi][lev >= k][lev % k] = shape
@@ -672,7 +673,7 @@ def band_polygons_many(
         transforms.append((cell_m, 0.0, x0, 0.0, -cell_m, y1))
         rows.append(r)
     polys = polygonize_grids(grids, k, transforms, want_rings=want_rings)
-    for r, result in zip(rows, polys, strict=True):
+    for r, result in zip_strict(rows, polys):
         out[r] = result
     return out
 

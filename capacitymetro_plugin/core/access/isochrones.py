@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from capacitymetro_plugin.core._compat import zip_strict
 from capacitymetro_plugin.core.errors import InputError, NetworkError
 from capacitymetro_plugin.core.network.graph import Network
 from capacitymetro_plugin.core.network.snapping import SnapResult, snap
@@ -257,7 +258,7 @@ def isochrones(
             rings = _rings(nested) if bands == "disjoint" else nested
         chosen = nested if bands == "nested" else rings
         prev_t = 0.0
-        for t_min, shape, whole in zip(thresholds, chosen, nested, strict=True):
+        for t_min, shape, whole in zip_strict(thresholds, chosen, nested):
             if shape is None or whole is None:
                 continue
             cols["service_id"].append(service)
@@ -300,7 +301,7 @@ def isochrones(
         hulls = batcher.polygons_of_reached(
             sizes[-1], rows_, node, t, limits, sources=snapped.node[on[order]], **hull_kw
         )
-        for r, row_hulls in zip(order, hulls, strict=True):
+        for r, row_hulls in zip_strict(order, hulls):
             add(int(r), str(ids[on[r]]), list(row_hulls))
         pending.clear()
 
@@ -327,10 +328,10 @@ def isochrones(
                     want_rings=bands == "disjoint",
                     fill_holes=fill_holes,
                 )
-                for r, (nested, rings) in zip(rows_idx, results, strict=True):
+                for r, (nested, rings) in zip_strict(rows_idx, results):
                     add(int(r), str(ids[on[r]]), nested, rings)
             else:
-                for r, dist in zip(rows_idx, _FullRows(block, nodes, network.n_nodes), strict=True):
+                for r, dist in zip_strict(rows_idx, _FullRows(block, nodes, network.n_nodes)):
                     from_times(int(r), str(ids[on[r]]), dist)
         flush_hulls()
     else:

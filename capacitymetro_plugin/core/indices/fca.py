@@ -34,7 +34,7 @@ def stepped_weights(
     """Return W for each cost: the weight of the first step whose upper bound is ≥ the cost."""
     cost = np.asarray(cost, dtype=float)
     bounds = [float(b) for b, _ in steps]
-    if any(b2 <= b1 for b1, b2 in zip(bounds, bounds[1:], strict=False)) or not bounds:
+    if any(b2 <= b1 for b1, b2 in zip(bounds, bounds[1:])) or not bounds:
         raise InputError(
             f"Decay steps {list(steps)} are not increasing.",
             fix="Give steps as increasing upper bounds in minutes, e.g. 10:1, 20:0.68, 30:0.22.",

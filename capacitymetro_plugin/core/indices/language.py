@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from capacitymetro_plugin.core._compat import zip_strict
 from capacitymetro_plugin.core.errors import InputError
 
 TABLE = Path(__file__).resolve().parent.parent / "data" / "citizenship_languages.csv"
@@ -145,7 +146,7 @@ def language_access(
     df["known"] = df["languages"].map(bool)
     df["served"] = [
         known and bool(set(langs) & avail.get(str(zone), frozenset()))
-        for zone, langs, known in zip(df["zone"], df["languages"], df["known"], strict=True)
+        for zone, langs, known in zip_strict(df["zone"], df["languages"], df["known"])
     ]
     df["served_n"] = np.where(df["served"], df["count"], 0.0)
     df["unserved_n"] = np.where(df["known"] & ~df["served"], df["count"], 0.0)

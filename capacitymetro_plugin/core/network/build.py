@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from capacitymetro_plugin.core._compat import zip_strict
 from capacitymetro_plugin.core.areas import utm_epsg_for_lon
 from capacitymetro_plugin.core.errors import (
     CrsError,
@@ -189,11 +190,11 @@ def network_from_nx(
         keep = _pair_two_way(seg_u, seg_v, lengths, speeds_kmh, geoms)
         oneway_a = keep == 1
         keep = keep > 0
-        seg_u = [u for u, k in zip(seg_u, keep, strict=True) if k]
-        seg_v = [v for v, k in zip(seg_v, keep, strict=True) if k]
-        lengths = [x for x, k in zip(lengths, keep, strict=True) if k]
-        speeds_kmh = [x for x, k in zip(speeds_kmh, keep, strict=True) if k]
-        geoms = [g for g, k in zip(geoms, keep, strict=True) if k]
+        seg_u = [u for u, k in zip_strict(seg_u, keep) if k]
+        seg_v = [v for v, k in zip_strict(seg_v, keep) if k]
+        lengths = [x for x, k in zip_strict(lengths, keep) if k]
+        speeds_kmh = [x for x, k in zip_strict(speeds_kmh, keep) if k]
+        geoms = [g for g, k in zip_strict(geoms, keep) if k]
         oneway_a = oneway_a[keep]
     seg_u_a = np.asarray(seg_u, dtype=np.int64)
     seg_v_a = np.asarray(seg_v, dtype=np.int64)
@@ -272,7 +273,7 @@ def _pair_two_way(
 
     state = np.ones(len(seg_u), dtype=np.int8)
     open_edges: dict[tuple[int, int, float], list[int]] = {}
-    for i, (u, v, length) in enumerate(zip(seg_u, seg_v, lengths, strict=True)):
+    for i, (u, v, length) in enumerate(zip_strict(seg_u, seg_v, lengths)):
         key = (v, u, round(length, 6))
         match = -1
         for j in open_edges.get(key, []):

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from capacitymetro_plugin.core._compat import zip_strict
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.core.progress import Progress, ensure
 
@@ -61,7 +62,7 @@ def estimate_comuni_from_provinces(
     """
     progress = ensure(progress)
     if isinstance(province_totals, pd.DataFrame):
-        province_totals = dict(zip(province_totals["code"], province_totals["total"], strict=True))
+        province_totals = dict(zip_strict(province_totals["code"], province_totals["total"]))
     totals = {str(k).zfill(3): int(v) for k, v in province_totals.items()}
     negative = [k for k, v in totals.items() if v < 0]
     if negative:
@@ -164,7 +165,7 @@ def foreign_from_table(
             it=f"Codici ISTAT di comune sconosciuti nella tabella: {', '.join(unknown[:10])}.",
             fix_it="Usa codici ISTAT a 6 cifre dello stesso anno della popolazione.",
         )
-    mapping = dict(zip(t[code_field], values, strict=True))
+    mapping = dict(zip_strict(t[code_field], values))
     out = comuni_population.copy()
     got = out["com_istat_code"].astype(str).map(mapping)
     if pct_field:

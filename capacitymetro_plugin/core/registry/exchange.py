@@ -22,6 +22,7 @@ import geopandas as gpd
 import pandas as pd
 
 from capacitymetro_plugin.core import gio
+from capacitymetro_plugin.core._compat import zip_strict
 from capacitymetro_plugin.core.errors import InputError, ValidationError
 from capacitymetro_plugin.core.progress import Progress, ensure
 
@@ -410,7 +411,7 @@ def check_import(
         )
     )
     seen = set(existing_ids)
-    for row, s in zip(parsed.rows, parsed.services, strict=True):
+    for row, s in zip_strict(parsed.rows, parsed.services):
         if s.service_id in seen:
             report.issues.append(
                 Issue(
@@ -439,7 +440,7 @@ def check_import(
             it=f"{len(bad)} righe su {total}{of_it} non possono essere importate (righe {listed}); non è stato scritto nulla.",
             fix_it="Correggi le righe elencate nel rapporto, oppure importa con 'accetta parziale' per caricare solo le righe valide.",
         )
-    good = [s for row, s in zip(parsed.rows, parsed.services, strict=True) if row not in bad]
+    good = [s for row, s in zip_strict(parsed.rows, parsed.services) if row not in bad]
     return ImportCheck(report, sorted(bad), good)
 
 
@@ -543,8 +544,8 @@ def export_geojson(registry: Registry, path: str | os.PathLike, *, public: bool 
     """Write the services as GeoJSON (EPSG:4326)."""
     gdf = services_frame(registry, public=public)
     features = []
-    for rec, geom in zip(
-        pd.DataFrame(gdf.drop(columns="geometry")).to_dict("records"), gdf.geometry, strict=True
+    for rec, geom in zip_strict(
+        pd.DataFrame(gdf.drop(columns="geometry")).to_dict("records"), gdf.geometry
     ):
         props = {
             k: (

@@ -173,7 +173,7 @@ class PostgisRegistry(Registry):
             extra = ", ST_X(geom), ST_Y(geom)" if geom else ""
             cur.execute(f"SELECT {cols}{extra} FROM {self._table(name)} ORDER BY ogc_fid")
             for rec in cur.fetchall():
-                row = dict(zip(fields_, rec, strict=False))
+                row = dict(zip(fields_, rec))
                 point = Point(rec[-2], rec[-1]) if geom and rec[-1] is not None else None
                 obj = _from_row(cls, row, fields_, point)
                 getattr(state, name)[getattr(obj, _KEYS[name])] = obj

@@ -96,7 +96,7 @@ def problems(text: str | None) -> list[tuple[str, str]]:
             )
     for day in DAYS:
         spans = sorted(r.minutes for r in rules if day in r.days and r.minutes[1] > r.minutes[0])
-        for (o1, c1), (o2, c2) in zip(spans, spans[1:], strict=False):
+        for (o1, c1), (o2, c2) in zip(spans, spans[1:]):
             if o2 < c1:
                 found.append(
                     (

@@ -17,6 +17,7 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
+from capacitymetro_plugin.core._compat import parse_iso_date, zip_strict
 from capacitymetro_plugin.core.progress import Progress, ensure
 
 from . import schedule
@@ -174,7 +175,7 @@ def validate_services(
     seen_ids: set[str] = set()
     progress = ensure(progress)
     n = max(len(services), 1)
-    for i, (row, s) in enumerate(zip(rows, services, strict=True)):
+    for i, (row, s) in enumerate(zip_strict(rows, services)):
         if i % 50 == 0:
             progress.report(0.5 * i / n, "Checking fields")
         _check_one(c, row, s, org_ids, stale_months, today)
@@ -358,7 +359,7 @@ def _check_one(
         )
     else:
         try:
-            when = date.fromisoformat(s.last_verified)
+            when = parse_iso_date(s.last_verified)
         except ValueError:
             c.add(
                 row,
@@ -448,7 +449,7 @@ def _check_places(c: _Collector, rows, services, comuni, tolerance_m: float) -> 
 
     by_code = comuni.set_index("comune_istat")
     provinces = None
-    for row, s in zip(rows, services, strict=True):
+    for row, s in zip_strict(rows, services):
         if s.lon is None or s.lat is None or not (-180 <= s.lon <= 180 and -90 <= s.lat <= 90):
             continue
         pt = gpd.GeoSeries([Point(s.lon, s.lat)], crs=4326)
@@ -498,7 +499,7 @@ def _check_duplicates(c: _Collector, rows, services, distance_m: float, similari
 
     placed = [
         (row, s)
-        for row, s in zip(rows, services, strict=True)
+        for row, s in zip_strict(rows, services)
         if s.lon is not None and s.lat is not None and -180 <= s.lon <= 180 and -90 <= s.lat <= 90
     ]
     if len(placed) < 2:

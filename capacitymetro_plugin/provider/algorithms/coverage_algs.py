@@ -15,6 +15,7 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
+from capacitymetro_plugin.core._compat import zip_strict
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm
 
@@ -536,7 +537,7 @@ class LanguageAccess(_CoverageBase):
         avail = languages_within(times.minutes.T, list(services[lang_field]), threshold=threshold)
         per_zone, groups = language_access(
             table,
-            dict(zip(areas[field].astype(str), avail, strict=True)),
+            dict(zip_strict(areas[field].astype(str), avail)),
             zone_field="code",
             count_field="total",
         )
@@ -548,9 +549,7 @@ class LanguageAccess(_CoverageBase):
         )
         out["languages_in_reach"] = [
             ";".join(sorted(a))
-            for a in (
-                dict(zip(areas[field].astype(str), avail, strict=True))[c] for c in out[field]
-            )
+            for a in (dict(zip_strict(areas[field].astype(str), avail))[c] for c in out[field])
         ]
         csv = self.parameterAsFileOutput(parameters, self.GROUPS, context)
         groups.rename(columns={"zone": field}).to_csv(csv, index=False)

@@ -8,6 +8,7 @@ from affine import Affine
 from netfixtures import grid_lines
 from scipy import ndimage
 
+from capacitymetro_plugin.core._compat import zip_strict
 from capacitymetro_plugin.core.access import geometry
 from capacitymetro_plugin.core.access.geometry import (
     band_classes,
@@ -49,7 +50,7 @@ def test_random_masks_give_gdal_regions():
         masks = rng.random((int(rng.integers(1, 4)), ny, nx)) < rng.uniform(0.2, 0.8)
         got = polygonize_masks(masks, TRANSFORM)
         assert len(got) == masks.shape[0]
-        for g, mask in zip(got, masks, strict=True):
+        for g, mask in zip_strict(got, masks):
             assert_same_cells(g, mask)
 
 
@@ -161,7 +162,7 @@ def test_sample_cache_is_skipped_on_networks_too_big_for_it(net, monkeypatch):
     monkeypatch.setattr(geometry, "MAX_CACHED_SAMPLES", count - 1)
     uncached = band_polygons(small, dist, [60.0, 200.0], buffer_m=20.0, cell_m=10.0)
     assert geometry._segment_samples(small, 5.0) is None
-    for a, b in zip(cached[0] + cached[1], uncached[0] + uncached[1], strict=True):
+    for a, b in zip_strict(cached[0] + cached[1], uncached[0] + uncached[1]):
         assert shapely.symmetric_difference(a, b).area == 0.0
 
 
@@ -189,7 +190,7 @@ def test_grids_of_different_sizes_polygonised_together(max_cells):
         transforms.append(Affine(10.0, 0.0, 100.0 * s, 0.0, -10.0, 50.0 * s))
     got = geometry.polygonize_grids(grids, 3, transforms, want_rings=True, max_cells=max_cells)
     assert len(got) == len(grids)
-    for (nested, rings), band, tr in zip(got, grids, transforms, strict=True):
+    for (nested, rings), band, tr in zip_strict(got, grids, transforms):
         for i in range(3):
             assert_same_cells(nested[i], band <= i, tr)
             assert_same_cells(rings[i], band == i, tr)
@@ -203,7 +204,7 @@ def test_many_rows_equal_one_row_at_a_time(net):
     limits = [60.0, 150.0, 240.0]
     many = geometry.band_polygons_many(net, block, limits, buffer_m=20.0, cell_m=10.0)
     assert many[2] == ([None] * 3, [None] * 3)
-    for row, (nested, rings) in zip(block, many, strict=True):
+    for row, (nested, rings) in zip_strict(block, many):
         one_nested, one_rings = band_polygons(net, row, limits, buffer_m=20.0, cell_m=10.0)
-        for a, b in zip(nested + rings, one_nested + one_rings, strict=True):
+        for a, b in zip_strict(nested + rings, one_nested + one_rings):
             assert (a is None and b is None) or shapely.equals_exact(a, b, tolerance=0)

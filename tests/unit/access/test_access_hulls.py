@@ -10,6 +10,7 @@ from netfixtures import CRS, X0, Y0, reference_hull
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString
 
+from capacitymetro_plugin.core._compat import zip_strict
 from capacitymetro_plugin.core.access import hulls
 from capacitymetro_plugin.core.access.hulls import HullBatcher, Octagons
 from capacitymetro_plugin.core.network import network_from_lines
@@ -60,7 +61,7 @@ def block(wnet):
 
 def assert_same(got, want):
     assert got.shape == want.shape
-    for g, w in zip(got.ravel(), want.ravel(), strict=True):
+    for g, w in zip_strict(got.ravel(), want.ravel()):
         assert (g is None) == (w is None)
         if w is not None:
             assert shapely.symmetric_difference(g, w).area <= 1e-9 * w.area
@@ -243,7 +244,7 @@ def test_range_pieces_give_each_vertex_once_and_box_it(wnet):
     v0 = np.arange(0, wnet.coords.shape[0] - 1, 5)
     nv = np.minimum(rng.integers(1, hulls.PIECE_SEGMENTS + 2, v0.size), wnet.coords.shape[0] - v0)
     boxes = batcher.piece_boxes(v0, nv)
-    for p, (s0, n) in enumerate(zip(v0, nv, strict=True)):
+    for p, (s0, n) in enumerate(zip_strict(v0, nv)):
         pts = wnet.coords[s0 : s0 + n]
         got = [bx[p] for bx in boxes]
         assert got == [pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()]

@@ -5,6 +5,7 @@ import shapely
 from netfixtures import CRS, X0, Y0, grid_lines, points
 from shapely.geometry import LineString, Point
 
+from capacitymetro_plugin.core._compat import zip_strict
 from capacitymetro_plugin.core.access import isochrones
 from capacitymetro_plugin.core.errors import InputError, NetworkError
 from capacitymetro_plugin.core.network import network_from_lines, snap
@@ -28,10 +29,10 @@ def test_nested_bands_grow_and_stay_within_reach(net, method):
     assert all(g.is_valid for g in geoms)
     areas = shapely.area(geoms)
     assert areas[0] < areas[1] < areas[2]
-    for small, big in zip(geoms[:-1], geoms[1:], strict=False):
+    for small, big in zip(geoms[:-1], geoms[1:]):
         assert small.difference(big).area < 1e-6 * small.area
     # No vertex farther from the service than the walk can go, plus the band and one cell.
-    for t, g in zip((1, 2, 4), geoms, strict=False):
+    for t, g in zip((1, 2, 4), geoms):
         reach = WALK * 60 * t + 20 + 10 * np.sqrt(2) + 0.01
         xy = shapely.get_coordinates(g)
         assert np.hypot(xy[:, 0] - (X0 + 300), xy[:, 1] - (Y0 + 400)).max() <= reach
@@ -75,7 +76,7 @@ def test_hull_method_contains_the_street_shape(net):
     svc = points([(X0 + 300, Y0 + 400)])
     streets = isochrones(net, svc, thresholds_min=(2, 4), method="raster").geometry.values
     hull = isochrones(net, svc, thresholds_min=(2, 4), method="hull").geometry.values
-    for s, h in zip(streets, hull, strict=True):
+    for s, h in zip_strict(streets, hull):
         assert h.is_valid and h.area >= s.area * 0.9
     assert hull[0].within(hull[1])
 
@@ -213,7 +214,7 @@ def test_hull_block_of_services_equals_one_service_at_a_time(net, monkeypatch, m
         )
         mine = both[both.service_id == sid]
         assert mine.from_min.tolist() == alone.from_min.tolist() == [0.0, 1.0, 3.0]
-        for g, w in zip(mine.geometry.values, alone.geometry.values, strict=True):
+        for g, w in zip_strict(mine.geometry.values, alone.geometry.values):
             assert shapely.symmetric_difference(g, w).area <= 1e-9 * w.area
 
 
@@ -249,5 +250,5 @@ def test_searches_on_cropped_networks_give_the_same_polygons_in_service_order(me
         "middle",
         "corner2",
     ]
-    for a, b in zip(cropped.geometry.values, whole.geometry.values, strict=True):
+    for a, b in zip_strict(cropped.geometry.values, whole.geometry.values):
         assert shapely.symmetric_difference(a, b).area <= 1e-9 * b.area

@@ -5,6 +5,7 @@ import pytest
 from netfixtures import X0, Y0, grid_lines, key_of, nx_from_lines
 from shapely.geometry import LineString
 
+from capacitymetro_plugin.core._compat import zip_strict
 from capacitymetro_plugin.core.access import nearest_times, od_matrix, times_from_each
 from capacitymetro_plugin.core.access.times import _DeadEnds, local_times_from_each
 from capacitymetro_plugin.core.errors import InputError
@@ -16,7 +17,7 @@ def grid():
     lines = grid_lines(8)
     net = network_from_lines(lines)
     G = nx_from_lines(lines, 4.5)
-    keys = [key_of(x, y) for x, y in zip(net.x, net.y, strict=False)]
+    keys = [key_of(x, y) for x, y in zip(net.x, net.y)]
     return net, G, keys
 
 
@@ -52,7 +53,7 @@ def test_extra_delay_equals_brute_force(grid):
     per = np.array(
         [
             [nx.dijkstra_path_length(G, keys[s], keys[v]) + d for v in range(net.n_nodes)]
-            for s, d in zip(sources, delay, strict=False)
+            for s, d in zip(sources, delay)
         ]
     )
     assert np.max(np.abs(res.time_s - per.min(axis=0))) < 1e-6
@@ -123,7 +124,7 @@ def test_local_searches_equal_networkx_and_crop_the_graph():
     lines = grid_lines(20)  # 1.9 km square
     net = network_from_lines(lines)
     G = nx_from_lines(lines, 4.5)
-    keys = [key_of(x, y) for x, y in zip(net.x, net.y, strict=False)]
+    keys = [key_of(x, y) for x, y in zip(net.x, net.y)]
     sources = [0, 1, 77, 143, 143, 399, 210]
     # 330 s ≈ 412 m: junctions 400 m away along a street are just within reach.
     got, cropped = _gather_local(net, sources, 330.0)
@@ -207,7 +208,7 @@ def test_dead_ends_are_the_nodes_with_one_neighbour_both_ways():
     net = network_from_lines(lines)
     dead = _DeadEnds.of(net)
     assert _DeadEnds.of(net) is dead  # found once, kept with the network
-    at = {key_of(x, y): i for i, (x, y) in enumerate(zip(net.x, net.y, strict=True))}
+    at = {key_of(x, y): i for i, (x, y) in enumerate(zip_strict(net.x, net.y))}
 
     def node(x, y):
         return at[key_of(x, y)]
@@ -235,7 +236,7 @@ def test_searches_without_dead_ends_equal_networkx():
     lines = _grid_with_dead_ends()
     net = network_from_lines(lines)
     G = nx_from_lines(lines, 4.5)
-    keys = [key_of(x, y) for x, y in zip(net.x, net.y, strict=False)]
+    keys = [key_of(x, y) for x, y in zip(net.x, net.y)]
     dead = _DeadEnds.of(net)
     ends = np.flatnonzero(dead.parent >= 0)
     # Sources: every dead end (one whose neighbour is a source too), other nodes (one at the

@@ -7,6 +7,8 @@ import networkx as nx
 import numpy as np
 from shapely.geometry import LineString
 
+from capacitymetro_plugin.core._compat import zip_strict
+
 CRS = "EPSG:32632"
 X0, Y0 = 660_000.0, 5_100_000.0
 
@@ -51,7 +53,7 @@ def nx_from_arrays(net) -> nx.DiGraph:
     """A networkx DiGraph from a network's directed edges, fastest of parallel edges."""
     G = nx.DiGraph()
     G.add_nodes_from(range(net.n_nodes))
-    for t, h, w in zip(net.tail.tolist(), net.head.tolist(), net.time_s.tolist(), strict=True):
+    for t, h, w in zip_strict(net.tail.tolist(), net.head.tolist(), net.time_s.tolist()):
         if t != h and (not G.has_edge(t, h) or G[t][h]["weight"] > w):
             G.add_edge(t, h, weight=w)
     return G

@@ -84,9 +84,7 @@ def test_car_one_way_column():
     net = network_from_lines(gdf, mode="car", keep_largest=False)
     assert net.n_edges == 4  # 1 + 2 + 1
     xs = net.x
-    pairs = {
-        (round(xs[t] - X0), round(xs[h] - X0)) for t, h in zip(net.tail, net.head, strict=False)
-    }
+    pairs = {(round(xs[t] - X0), round(xs[h] - X0)) for t, h in zip(net.tail, net.head)}
     assert pairs == {(0, 100), (100, 200), (200, 100), (300, 200)}
     fast = net.time_s[(np.round(xs[net.tail] - X0) == 100) & (np.round(xs[net.head] - X0) == 200)]
     assert fast[0] == pytest.approx(100 / (50 / 3.6))

@@ -5,6 +5,7 @@ import numpy as np
 import osmnx as ox
 import pytest
 
+from capacitymetro_plugin.core._compat import zip_strict
 from capacitymetro_plugin.core.errors import DataUnavailableError, InputError, NetworkError
 from capacitymetro_plugin.core.network import (
     network_from_graphml,
@@ -58,7 +59,7 @@ def test_walk_from_osm_excludes_motorway_and_ignores_oneway(tmp_path):
 def test_car_from_osm_respects_oneway_and_maxspeed(tmp_path):
     net = network_from_osm(write_osm(tmp_path / "plus.osm"), mode="car", keep_largest=False)
     ids = net.node_id
-    pairs = {(int(ids[t]), int(ids[h])) for t, h in zip(net.tail, net.head, strict=True)}
+    pairs = {(int(ids[t]), int(ids[h])) for t, h in zip_strict(net.tail, net.head)}
     # Without the footway, node 2 is a mere bend: the street is simplified to 1 → 3.
     assert pairs == {(1, 3), (3, 6), (6, 3)}  # one-way eastwards; the motorway both ways
     res = np.flatnonzero((ids[net.tail] == 1) & (ids[net.head] == 3))[0]
@@ -75,7 +76,7 @@ def test_car_streets_layer_draws_two_way_streets_once(tmp_path):
     ids = net.node_id
     flags = {
         (int(ids[u]), int(ids[v])): bool(o)
-        for u, v, o in zip(streets["u"], streets["v"], streets["oneway"], strict=True)
+        for u, v, o in zip_strict(streets["u"], streets["v"], streets["oneway"])
     }
     assert flags in ({(1, 3): True, (3, 6): False}, {(1, 3): True, (6, 3): False})
     # The motorway's two directions share one geometry, drawn each way.
