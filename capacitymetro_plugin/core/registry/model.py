@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import datetime, timezone
+
+from capacitymetro_plugin.core._compat import keyword_only
 
 
 def new_id() -> str:
@@ -19,10 +21,11 @@ def new_id() -> str:
 
 def now_iso() -> str:
     """Return the current UTC time as ISO 8601 with seconds (``2026-11-21T20:00:00Z``)."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@dataclass(kw_only=True)
+@keyword_only  # records are built by field name only (dataclass(kw_only=True) is 3.10)
+@dataclass
 class Service:
     """One service for migrants at one place (a point in EPSG:4326, or none yet)."""
 
@@ -55,7 +58,8 @@ class Service:
     lat: float | None = None
 
 
-@dataclass(kw_only=True)
+@keyword_only
+@dataclass
 class Organization:
     """An organization running one or more services."""
 
@@ -68,7 +72,8 @@ class Organization:
     phone: str | None = None
 
 
-@dataclass(kw_only=True)
+@keyword_only
+@dataclass
 class Practice:
     """A good-practice sheet, located at comune level."""
 
