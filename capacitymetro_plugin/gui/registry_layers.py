@@ -92,7 +92,7 @@ def to_python(value):
         return value.toString("yyyy-MM-dd") if value.isValid() else None
     if isinstance(value, QDateTime):
         return value.toString("yyyy-MM-ddTHH:mm:ss") if value.isValid() else None
-    if isinstance(value, str | int | float | bool):
+    if isinstance(value, (str, int, float, bool)):
         return value
     text = str(value)
     return None if text == "NULL" else text

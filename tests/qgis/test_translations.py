@@ -38,12 +38,12 @@ def _enclosing_names(tree: ast.AST) -> dict[ast.Call, set[str]]:
     out: dict[ast.Call, set[str]] = {}
 
     def visit(node: ast.AST, names: set[str]) -> None:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             args = node.args
             names = names | {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
-        if isinstance(node, ast.For | ast.comprehension):
+        if isinstance(node, (ast.For, ast.comprehension)):
             names = names | {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
-        if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             for generator in node.generators:
                 names = names | {
                     n.id for n in ast.walk(generator.target) if isinstance(n, ast.Name)

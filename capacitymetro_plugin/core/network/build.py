@@ -227,7 +227,7 @@ def network_from_nx(
         same = part[1:] == part[:-1]
         per = np.bincount(part[1:][same], weights=seg_len[same], minlength=len(lines))
         length_a[nan_len] = per[nan_len]
-    node_ids = np.array([n if isinstance(n, int | np.integer) else i for i, n in enumerate(nodes)])
+    node_ids = np.array([n if isinstance(n, (int, np.integer)) else i for i, n in enumerate(nodes)])
     net = from_segments(
         crs=crs,
         mode=mode,
@@ -301,7 +301,7 @@ def _clip(net: Network, polygon, src_crs) -> Network:
     import geopandas as gpd
     import shapely
 
-    if isinstance(polygon, gpd.GeoDataFrame | gpd.GeoSeries):
+    if isinstance(polygon, (gpd.GeoDataFrame, gpd.GeoSeries)):
         geom = polygon.to_crs(net.crs).union_all()
     else:
         geom = gpd.GeoSeries([polygon], crs=src_crs).to_crs(net.crs).iloc[0]

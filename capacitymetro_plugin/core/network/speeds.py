@@ -191,7 +191,7 @@ def parse_maxspeed(value: Any) -> float | None:
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
-    values = value if isinstance(value, list | tuple) else re.split(r"[;|]", str(value))
+    values = value if isinstance(value, (list, tuple)) else re.split(r"[;|]", str(value))
     found: list[float] = []
     for raw in values:
         text = str(raw).strip().lower()
@@ -210,7 +210,7 @@ def parse_maxspeed(value: Any) -> float | None:
 
 def first_class(highway: Any) -> str:
     """Return one road class for an edge whose ``highway`` may be a list (after simplification)."""
-    if isinstance(highway, list | tuple):
+    if isinstance(highway, (list, tuple)):
         return str(highway[0]) if highway else ""
     if highway is None or (isinstance(highway, float) and math.isnan(highway)):
         return ""
@@ -220,7 +220,7 @@ def first_class(highway: Any) -> str:
 def allowed(mode: str, tags: Mapping[str, Any]) -> bool:
     """Return True when ``mode`` may travel on a street with OSM ``tags``."""
     classes = tags.get("highway")
-    classes = classes if isinstance(classes, list | tuple) else [classes]
+    classes = classes if isinstance(classes, (list, tuple)) else [classes]
     excluded = EXCLUDED_HIGHWAYS[mode]
     if any(str(c) in excluded for c in classes if c is not None):
         return False
@@ -231,7 +231,7 @@ def allowed(mode: str, tags: Mapping[str, Any]) -> bool:
         if value is not None and str(value) in {"yes", "designated", "permissive"}:
             return True
     access = tags.get("access")
-    if isinstance(access, list | tuple):
+    if isinstance(access, (list, tuple)):
         access = access[0]
     if access is not None and str(access) in _NO_ACCESS:
         return False
