@@ -7,9 +7,9 @@ Each check takes the text of one field and returns ``""`` when it is fine, else 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
+from capacitymetro_plugin.core._compat import parse_iso_date
 from capacitymetro_plugin.core.registry import schedule
 from capacitymetro_plugin.core.registry import vocabularies as voc
 
@@ -110,7 +110,7 @@ def check_date(text: str) -> str:
     if not text.strip():
         return ""
     try:
-        dt.date.fromisoformat(text.strip())
+        parse_iso_date(text.strip())  # what the date field stores (QDate yyyy-MM-dd)
     except ValueError:
         return tr("Write the date as YYYY-MM-DD, e.g. 2026-11-21.")
     return ""

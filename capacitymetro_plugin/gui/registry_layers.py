@@ -20,6 +20,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QVariant
 
+from capacitymetro_plugin.core._compat import parse_iso_date
+
 SERVICE_KEY_FIELDS = ("service_id", "name", "sectors")
 
 
@@ -119,7 +121,8 @@ def parse_date(value) -> dt.date | None:
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(str(text)[:10])
+        # [:10]: a date-time value (2024-01-01T10:00:00Z, from a text field) gives its day
+        return parse_iso_date(str(text)[:10])
     except ValueError:
         return None
 

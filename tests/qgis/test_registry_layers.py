@@ -70,3 +70,24 @@ def test_core_writes_reach_a_layer_open_in_qgis(qgis_app, tmp_path):
     assert layer.commitChanges(), layer.commitErrors()
     assert reg.get_service(second.service_id).status == "closed"
     assert reg.get_service(first.service_id).status == "suspended"
+
+
+def test_dates_read_the_same_on_every_python(qgis_app):
+    # date.fromisoformat accepts 20240101 from Python 3.11 on, not on the 3.9 of QGIS's macOS
+    # builds; the form and the dock's filter follow what a QGIS date field stores: yyyy-MM-dd.
+    import datetime as dt
+
+    from qgis.PyQt.QtCore import QDate, QDateTime
+
+    from capacitymetro_plugin.gui.checks import check_date
+    from capacitymetro_plugin.gui.registry_layers import parse_date
+
+    assert parse_date("2024-01-01T10:00:00Z") == dt.date(2024, 1, 1)
+    assert parse_date("2024-01-01") == dt.date(2024, 1, 1)
+    assert parse_date(QDate(2024, 3, 5)) == dt.date(2024, 3, 5)
+    assert parse_date(QDateTime(QDate(2024, 3, 5))) == dt.date(2024, 3, 5)
+    assert parse_date("20240101") is None
+    assert parse_date("") is None
+    assert check_date("2024-01-01") == ""
+    assert check_date("20240101") != ""
+    assert check_date("2024-02-30") != ""
