@@ -6,10 +6,17 @@ Every path in the file is relative to the data directory. Sections: ``[area]``, 
 
 from __future__ import annotations
 
-import tomllib
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+# tomllib is Python 3.11; tomli (the package it was made from, same API) on older Pythons such as
+# the 3.9 of QGIS's macOS builds (requirements.txt installs it there only).
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python < 3.11
+    import tomli as tomllib
 
 from capacitymetro_plugin.core.errors import InputError
 
