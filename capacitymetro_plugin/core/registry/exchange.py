@@ -540,6 +540,15 @@ def export_csv(
     return path
 
 
+def _json_value(key: str, value):
+    """Return a record's value as GeoJSON writes it: a missing one as None, capacity as int."""
+    # A missing value comes as NaN (float columns), pd.NA (Int64 capacity, pandas 1.5) or None
+    # (the same capacity from pandas 2's to_dict, e.g. QGIS 3.40 on Debian 13).
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value) if key == "capacity" else value
+
+
 def export_geojson(registry: Registry, path: str | os.PathLike, *, public: bool = True) -> Path:
     """Write the services as GeoJSON (EPSG:4326)."""
     gdf = services_frame(registry, public=public)
@@ -547,14 +556,7 @@ def export_geojson(registry: Registry, path: str | os.PathLike, *, public: bool 
     for rec, geom in zip_strict(
         pd.DataFrame(gdf.drop(columns="geometry")).to_dict("records"), gdf.geometry
     ):
-        props = {
-            k: (
-                None
-                if (isinstance(v, float) and math.isnan(v)) or v is pd.NA
-                else (int(v) if k == "capacity" else v)
-            )
-            for k, v in rec.items()
-        }
+        props = {k: _json_value(k, v) for k, v in rec.items()}
         features.append(
             {
                 "type": "Feature",

@@ -12,6 +12,7 @@ from shapely.geometry import LineString, Point
 
 from capacitymetro_plugin.core.errors import ValidationError
 from capacitymetro_plugin.core.registry import exchange
+from capacitymetro_plugin.core.registry.model import Service
 from capacitymetro_plugin.core.registry.registry import Registry
 
 BROKEN = (
@@ -156,3 +157,23 @@ def test_csv_and_geojson_export_round_trip(tmp_path, broken_csv):
                 assert t.lon is None
             else:
                 assert (t.lon, t.lat) == pytest.approx((s.lon, s.lat), abs=1e-7)
+
+
+def test_geojson_export_keeps_a_missing_capacity_missing(tmp_path, monkeypatch):
+    # pandas 2 (QGIS 3.40 on Debian 13) gives None for a missing Int64 value in to_dict(),
+    # pandas 1.5 gives pd.NA: an object column of None builds the pandas 2 record on any pandas.
+    reg = Registry.create(tmp_path / "registry.gpkg")
+    full = reg.add_service(Service(name="Dormitorio", sectors=["reception"], capacity=20))
+    empty = reg.add_service(Service(name="Sportello", sectors=["information"]))
+    real_frame = exchange.services_frame
+
+    def pandas2_frame(registry, *, public=True):
+        gdf = real_frame(registry, public=public)
+        capacity = gdf["capacity"].astype(object)
+        return gdf.assign(capacity=capacity.where(capacity.notna(), None))
+
+    monkeypatch.setattr(exchange, "services_frame", pandas2_frame)
+    assert pandas2_frame(reg)["capacity"].tolist().count(None) == 1
+    doc = json.loads(exchange.export_geojson(reg, tmp_path / "out.geojson").read_text("utf-8"))
+    capacity = {f["properties"]["service_id"]: f["properties"]["capacity"] for f in doc["features"]}
+    assert capacity == {full.service_id: 20, empty.service_id: None}
