@@ -12,6 +12,7 @@ versions without failing (``date.fromisoformat`` reads more on 3.11) no scan fin
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,13 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 VERMIN = Path(sys.executable).parent / "vermin"
-MINIMUM = (3, 9)
+# the one place the minimum is written: pyproject.toml's requires-python (">=3.9")
+MINIMUM = tuple(
+    int(p)
+    for p in re.search(
+        r'^requires-python = ">=(\d+\.\d+)"', (REPO / "pyproject.toml").read_text("utf-8"), re.M
+    )[1].split(".")
+)
 # the plugin, and the unit tests that a Python 3.9 machine runs against it
 SCANNED = ["capacitymetro_plugin", "tests/unit"]
 BUILTIN_TYPES = {"int", "float", "str", "bytes", "bool", "list", "tuple", "dict", "set", "type"}
@@ -49,6 +56,10 @@ def vermin_minimum(*paths: str) -> tuple[tuple[int, int], str]:
     py3 = result.stdout.strip().splitlines()[-1].split(":")[4]
     major, minor = (int(p) for p in py3.split("."))
     return (major, minor), result.stdout
+
+
+def test_minimum_is_python_39():
+    assert MINIMUM == (3, 9)
 
 
 @pytest.mark.parametrize("path", SCANNED)
