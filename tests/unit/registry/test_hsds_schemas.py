@@ -73,7 +73,9 @@ def _broken(doc: dict) -> dict:
     service = bad["services"][0]
     del service["name"]
     service["status"] = "open"
-    service["phones"][0]["languages"][0]["code"] = 12  # a nested object (phone.json > language.json)
+    service["phones"][0]["languages"][0]["code"] = (
+        12  # a nested object (phone.json > language.json)
+    )
     bad["organizations"][0]["email"] = ["not", "a", "string"]
     bad["locations"][0]["latitude"] = "north"
     bad["taxonomies"][0].pop("id")
@@ -95,9 +97,9 @@ def test_vendored_set_gives_the_same_results_as_the_full_folder(upstream, vendor
     assert hsds.validate_hsds_document(bad, vendored) == expected
     # the tabular form: every table of the official CSV examples, one schema per table
     csv_examples = upstream / "examples" / "csv"
-    assert hsds.validate_hsds_datapackage(
-        csv_examples, vendored
-    ) == hsds.validate_hsds_datapackage(csv_examples, full)
+    assert hsds.validate_hsds_datapackage(csv_examples, vendored) == hsds.validate_hsds_datapackage(
+        csv_examples, full
+    )
 
 
 def test_our_exports_validate_alike_with_both_sets(tmp_path, shared_data):
