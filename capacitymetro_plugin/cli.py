@@ -6,6 +6,7 @@ Examples::
     capacitymetro run --config config/bari.toml --data ../shared/data --out out/bari
     python -m capacitymetro_plugin run --area venezia --out out/venezia --no-pdf
     capacitymetro areas
+    capacitymetro validate-hsds out/hsds.json
 """
 
 from __future__ import annotations
@@ -115,6 +116,18 @@ def cmd_areas(args) -> int:
     return 0
 
 
+def cmd_validate_hsds(args) -> int:
+    from capacitymetro_plugin.core.registry import hsds
+
+    schema_dir = Path(args.schema_dir) if args.schema_dir else hsds.hsds_schema_dir()
+    errors = hsds.validate_hsds_path(args.path, schema_dir)
+    for error in errors:
+        print(error)
+    verdict = f"{len(errors)} schema errors" if errors else "valid"
+    print(f"{args.path}: {verdict} (HSDS schemas: {schema_dir})")
+    return 1 if errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from capacitymetro_plugin.__about__ import __version__
 
@@ -137,6 +150,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
     areas = sub.add_parser("areas", help="list the shipped area configurations")
     areas.set_defaults(func=cmd_areas)
+    check = sub.add_parser(
+        "validate-hsds",
+        help="check an HSDS JSON file or datapackage against the HSDS schemas (exit 1: errors)",
+    )
+    check.add_argument("path", help="HSDS JSON file, datapackage folder or datapackage.json")
+    check.add_argument(
+        "--schema-dir", help="a folder of HSDS schema files (default: HSDS 3.0, shipped)"
+    )
+    check.set_defaults(func=cmd_validate_hsds)
     return parser
 
 
