@@ -213,6 +213,26 @@ def test_validate_hsds_algorithm_reports_the_cores_errors(processing_provider, s
     assert result["ERRORS"] == 0 and feedback.errors == []
 
 
+def test_export_without_jsonschema_writes_and_says_why_it_did_not_check(
+    processing_provider, sample, tmp_path, monkeypatch
+):
+    import sys
+
+    import processing
+
+    monkeypatch.setitem(sys.modules, "referencing", None)  # as in a QGIS without jsonschema 4.18
+    feedback = _Log.feedback()
+    out = tmp_path / "hsds.json"
+    result = processing.run(
+        "capacitymetro:export_hsds",
+        {"REGISTRY": str(sample.path), "OUTPUT_JSON": str(out)},
+        feedback=feedback,
+    )
+    assert "VALIDATION_ERRORS" not in result and result["SERVICES"] == 59
+    assert len(json.loads(out.read_text(encoding="utf-8"))["services"]) == 59
+    assert any("jsonschema >= 4.18" in e for e in feedback.errors), feedback.errors
+
+
 def test_qgis_process_exports_hsds(qgis_process, sample, tmp_path, shared_data):
     out = tmp_path / "cli.json"
     done = qgis_process(

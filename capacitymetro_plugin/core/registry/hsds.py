@@ -910,10 +910,17 @@ def schema_validator(schema_dir: str | os.PathLike | None, name: str):
     """Return a jsonschema validator for HSDS object ``name`` (e.g. "service"), refs resolved
     from the files of ``schema_dir`` (no network; ``None``: the HSDS 3.0 schemas shipped with the
     plugin)."""
-    from jsonschema import Draft202012Validator, FormatChecker
-    from referencing import Registry as RefRegistry
-    from referencing import Resource
-    from referencing.jsonschema import DRAFT202012
+    try:
+        from jsonschema import Draft202012Validator, FormatChecker
+        from referencing import Registry as RefRegistry
+        from referencing import Resource
+        from referencing.jsonschema import DRAFT202012
+    except ImportError as exc:  # a bare QGIS has no jsonschema, or one older than 4.18
+        raise ImportError(
+            "HSDS validation needs the Python package jsonschema >= 4.18 (it brings "
+            f"'referencing'), which this Python cannot import ({exc}). Install it in QGIS's "
+            "Python (see docs/install.md)."
+        ) from exc
 
     folder = Path(schema_dir) if schema_dir is not None else hsds_schema_dir()
     if not (folder / f"{name}.json").is_file():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 
 import pytest
 
@@ -156,3 +157,10 @@ def test_unknown_version_or_folder_without_the_schema_is_an_input_error(tmp_path
     (tmp_path / "organization.json").write_text("{}", encoding="utf-8")
     with pytest.raises(InputError, match=r"No HSDS schema service\.json in"):
         hsds.validate_hsds_document({"services": [{"id": "x"}]}, tmp_path)
+
+
+def test_without_jsonschema_the_error_says_what_to_install(monkeypatch):
+    # a bare QGIS (Debian 12's jsonschema 4.10 has no referencing either)
+    monkeypatch.setitem(sys.modules, "referencing", None)
+    with pytest.raises(ImportError, match=r"jsonschema >= 4\.18 .*docs/install\.md"):
+        hsds.validate_hsds_document({"services": [{"id": "x"}]})
