@@ -8,6 +8,7 @@ Examples::
     capacitymetro areas --all
     capacitymetro init --area milano --out config/milano.toml
     capacitymetro run --area milano --offline      # names the missing data, exit code 2
+    capacitymetro validate-hsds out/hsds.json
 """
 
 from __future__ import annotations
@@ -150,6 +151,18 @@ def cmd_init(args) -> int:
     return 0
 
 
+def cmd_validate_hsds(args) -> int:
+    from capacitymetro_plugin.core.registry import hsds
+
+    schema_dir = Path(args.schema_dir) if args.schema_dir else hsds.hsds_schema_dir()
+    errors = hsds.validate_hsds_path(args.path, schema_dir)
+    for error in errors:
+        print(error)
+    verdict = f"{len(errors)} schema errors" if errors else "valid"
+    print(f"{args.path}: {verdict} (HSDS schemas: {schema_dir})")
+    return 1 if errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from capacitymetro_plugin.__about__ import __version__
 
@@ -182,6 +195,15 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--out", help="the TOML file to write (default <area>.toml)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
     init.set_defaults(func=cmd_init)
+    check = sub.add_parser(
+        "validate-hsds",
+        help="check an HSDS JSON file or datapackage against the HSDS schemas (exit 1: errors)",
+    )
+    check.add_argument("path", help="HSDS JSON file, datapackage folder or datapackage.json")
+    check.add_argument(
+        "--schema-dir", help="a folder of HSDS schema files (default: HSDS 3.0, shipped)"
+    )
+    check.set_defaults(func=cmd_validate_hsds)
     return parser
 
 
