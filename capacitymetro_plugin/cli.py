@@ -5,7 +5,10 @@ Examples::
     capacitymetro run --area trento --out out/trento
     capacitymetro run --config config/bari.toml --data ../shared/data --out out/bari
     python -m capacitymetro_plugin run --area venezia --out out/venezia --no-pdf
-    capacitymetro areas
+    capacitymetro areas --all
+    capacitymetro init --area milano --out config/milano.toml
+    capacitymetro run --area milano --offline      # names the missing data, exit code 2
+    capacitymetro validate-hsds out/hsds.json
 """
 
 from __future__ import annotations
@@ -111,8 +114,53 @@ def cmd_areas(args) -> int:
 
     for path in sorted(CONFIG_DIR.glob("*.toml")):
         c = load_config(path)
-        print(f"{c.key:<10} {c.name}  ({path})")
+        print(f"{c.key:<20} {c.name}  ({path})")
+    if args.all:
+        from capacitymetro_plugin.core.areas import metro_cities
+
+        print("\nMetropolitan cities / città metropolitane (--area NAME or ISTAT code):")
+        for area in metro_cities():
+            print(f"{area.key:<20} {area.name}  ({area.provinces[0]}, {len(area.comuni)} comuni)")
+    print(
+        "\nAny province or comune works too: --area padova, --area comune:padova, "
+        "--area 015175, --area 'pioltello,segrate'."
+    )
     return 0
+
+
+def cmd_init(args) -> int:
+    from capacitymetro_plugin.batch.config import config_from_area, config_toml
+    from capacitymetro_plugin.core.areas import resolve_area
+    from capacitymetro_plugin.core.errors import InputError
+
+    area = resolve_area(args.area)
+    config = config_from_area(area)
+    out = Path(args.out or f"{config.key}.toml")
+    if out.exists() and not args.force:
+        raise InputError(
+            f"{out} exists already; it was left as it is.",
+            fix="Give another --out file, or --force to overwrite it.",
+            it=f"{out} esiste già ed è stato lasciato com'è.",
+            fix_it="Indica un altro file con --out, o --force per sovrascriverlo.",
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(config_toml(config), encoding="utf-8")
+    print(f"Wrote {out}: {area.describe()}.")
+    print(f"Put the street network {config.network_file} in your data folder, then run:")
+    print(f"  capacitymetro run --config {out} --data DATA_DIR")
+    return 0
+
+
+def cmd_validate_hsds(args) -> int:
+    from capacitymetro_plugin.core.registry import hsds
+
+    schema_dir = Path(args.schema_dir) if args.schema_dir else hsds.hsds_schema_dir()
+    errors = hsds.validate_hsds_path(args.path, schema_dir)
+    for error in errors:
+        print(error)
+    verdict = f"{len(errors)} schema errors" if errors else "valid"
+    print(f"{args.path}: {verdict} (HSDS schemas: {schema_dir})")
+    return 1 if errors else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,7 +174,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="run a whole analysis for an area")
     which = run.add_mutually_exclusive_group(required=True)
-    which.add_argument("--area", help="a shipped area: trento, bari, venezia (config/<area>.toml)")
+    which.add_argument(
+        "--area",
+        help="a shipped preset (trento, bari, venezia), or any metropolitan city, province or "
+        "comune by name or ISTAT code (milano, 015, padova, comune:padova, 015175)",
+    )
     which.add_argument("--config", help="a TOML configuration file")
     run.add_argument("--out", help="output folder (default out/<area>)")
     run.add_argument("--data", help="data folder (default $CAPACITYMETRO_DATA or ../shared/data)")
@@ -135,8 +187,23 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bars")
     run.add_argument("--progress", action="store_true", help="progress bars even when not a tty")
     run.set_defaults(func=cmd_run)
-    areas = sub.add_parser("areas", help="list the shipped area configurations")
+    areas = sub.add_parser("areas", help="list the shipped presets (--all: metropolitan cities)")
+    areas.add_argument("--all", action="store_true", help="also list the 14 metropolitan cities")
     areas.set_defaults(func=cmd_areas)
+    init = sub.add_parser("init", help="write an editable configuration for any area of Italy")
+    init.add_argument("--area", required=True, help="metropolitan city, province or comune")
+    init.add_argument("--out", help="the TOML file to write (default <area>.toml)")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.set_defaults(func=cmd_init)
+    check = sub.add_parser(
+        "validate-hsds",
+        help="check an HSDS JSON file or datapackage against the HSDS schemas (exit 1: errors)",
+    )
+    check.add_argument("path", help="HSDS JSON file, datapackage folder or datapackage.json")
+    check.add_argument(
+        "--schema-dir", help="a folder of HSDS schema files (default: HSDS 3.0, shipped)"
+    )
+    check.set_defaults(func=cmd_validate_hsds)
     return parser
 
 

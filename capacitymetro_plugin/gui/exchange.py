@@ -3,7 +3,8 @@
 Import reads and validates the file with the core (the same rules as the command line) and adds
 the good rows to the layer's edit buffer as ONE undoable command: nothing is written before
 "Save changes", and "Discard changes" drops the whole import. Export writes the saved registry
-(GeoPackage) with the core's public exporters (private fields left out).
+(GeoPackage) with the core's public exporters (private fields left out) and checks an HSDS file
+against the HSDS 3.0 schemas shipped with the plugin.
 """
 
 from __future__ import annotations
@@ -220,7 +221,35 @@ def export_dialog(dock) -> None:
     fmt = filters.get(chosen) or ("csv" if path.lower().endswith(".csv") else "geojson")
     try:
         out = export_layer(dock, path, fmt)
+        text, valid = export_message(out, fmt)
     except Exception as exc:  # noqa: BLE001 - shown to the user
         _show_error(dock, tr("Export services"), exc)
         return
-    QMessageBox.information(dock, tr("Export services"), tr("Written: {}").format(out))
+    show = QMessageBox.information if valid else QMessageBox.warning
+    show(dock, tr("Export services"), text)
+
+
+def export_message(out: Path, fmt: str) -> tuple[str, bool]:
+    """Return the message after an export and whether the file is valid.
+
+    An HSDS file is checked against the HSDS 3.0 schemas shipped with the plugin (the same check
+    as the Processing export and the command line), so a partner receiving it can rely on it.
+    """
+    text = tr("Written: {}").format(out)
+    if fmt != "hsds":
+        return text, True
+    from capacitymetro_plugin.core.registry import hsds
+
+    errors = hsds.validate_hsds_path(out)
+    if not errors:
+        return text + "\n" + tr("Valid HSDS 3.0: no schema errors."), True
+    lines = "\n".join(errors[:15])
+    more = "\n…" if len(errors) > 15 else ""
+    return (
+        text
+        + "\n\n"
+        + tr("Not valid HSDS 3.0: {} schema errors.").format(len(errors))
+        + "\n"
+        + lines
+        + more
+    ), False

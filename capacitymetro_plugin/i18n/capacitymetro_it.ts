@@ -412,67 +412,78 @@
         <translation>Non è stato possibile salvare le modifiche:</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="105"/>
+        <location filename="../gui/exchange.py" line="106"/>
         <source>The layer refused the imported services.</source>
         <translation>Il layer ha rifiutato i servizi importati.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="173"/>
-        <location filename="../gui/exchange.py" line="177"/>
+        <location filename="../gui/exchange.py" line="174"/>
+        <location filename="../gui/exchange.py" line="178"/>
         <source>Services (*.csv *.geojson *.json *.gpkg);;HSDS 3.0 JSON (*.json);;All files (*)</source>
         <translation>Servizi (*.csv *.geojson *.json *.gpkg);;HSDS 3.0 JSON (*.json);;Tutti i file (*)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="186"/>
-        <location filename="../gui/exchange.py" line="189"/>
+        <location filename="../gui/exchange.py" line="187"/>
+        <location filename="../gui/exchange.py" line="190"/>
         <source>Import only the {} good rows?</source>
         <translation>Importare solo le {} righe valide?</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="202"/>
-        <location filename="../gui/exchange.py" line="175"/>
-        <location filename="../gui/exchange.py" line="204"/>
-        <location filename="../gui/exchange.py" line="109"/>
-        <location filename="../gui/exchange.py" line="185"/>
-        <location filename="../gui/exchange.py" line="200"/>
-        <location filename="../gui/exchange.py" line="189"/>
-        <location filename="../gui/exchange.py" line="197"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="90"/>
+        <location filename="../gui/exchange.py" line="203"/>
+        <location filename="../gui/exchange.py" line="176"/>
+        <location filename="../gui/exchange.py" line="205"/>
+        <location filename="../gui/exchange.py" line="110"/>
+        <location filename="../gui/exchange.py" line="186"/>
+        <location filename="../gui/exchange.py" line="201"/>
+        <location filename="../gui/exchange.py" line="190"/>
+        <location filename="../gui/exchange.py" line="198"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="91"/>
         <source>Import services</source>
         <translation>Importa servizi</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="202"/>
-        <location filename="../gui/exchange.py" line="205"/>
+        <location filename="../gui/exchange.py" line="203"/>
+        <location filename="../gui/exchange.py" line="206"/>
         <source>{} services added to the edit buffer: check them, then "Save changes".</source>
         <translation>{} servizi aggiunti al buffer di modifica: controllali, poi "Salva modifiche".</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="213"/>
+        <location filename="../gui/exchange.py" line="214"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="214"/>
+        <location filename="../gui/exchange.py" line="215"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="215"/>
+        <location filename="../gui/exchange.py" line="216"/>
         <source>HSDS 3.0 JSON (*.json)</source>
         <translation>HSDS 3.0 JSON (*.json)</translation>
     </message>
     <message>
+        <location filename="../gui/exchange.py" line="229"/>
+        <location filename="../gui/exchange.py" line="218"/>
         <location filename="../gui/exchange.py" line="226"/>
-        <location filename="../gui/exchange.py" line="217"/>
-        <location filename="../gui/exchange.py" line="224"/>
         <source>Export services</source>
         <translation>Esporta servizi</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="226"/>
+        <location filename="../gui/exchange.py" line="238"/>
         <source>Written: {}</source>
         <translation>Scritto: {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="245"/>
+        <source>Valid HSDS 3.0: no schema errors.</source>
+        <translation>HSDS 3.0 valido: nessun errore di schema.</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="248"/>
+        <location filename="../gui/exchange.py" line="251"/>
+        <source>Not valid HSDS 3.0: {} schema errors.</source>
+        <translation>HSDS 3.0 non valido: {} errori di schema.</translation>
     </message>
     <message>
         <location filename="../gui/service_form.py" line="87"/>
@@ -1259,229 +1270,295 @@
         <translation>Griglia di popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="43"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="45"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="44"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="46"/>
         <source>Validation report</source>
         <translation>Rapporto di validazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="82"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="83"/>
         <source>Choose a registry GeoPackage.</source>
         <translation>Scegli un GeoPackage del registro.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="91"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="92"/>
         <source>Imports services from a point layer or a CSV file (lat/lon or WKT columns, ';' or ',' separated, UTF-8 or Latin-1) into a new or existing registry GeoPackage. Columns are named like the registry fields (name, sectors, operator_type, languages, ...). Rows with errors are listed in the report; unless 'Accept partial import' is checked, nothing is written when any row has an error.</source>
         <translation>Importa servizi da un layer di punti o da un file CSV (colonne lat/lon o WKT, separate da ';' o ',', UTF-8 o Latin-1) in un GeoPackage del registro nuovo o esistente. Le colonne hanno i nomi dei campi del registro (name, sectors, operator_type, languages, ...). Le righe con errori sono elencate nel rapporto; se 'Accetta importazione parziale' non è selezionato, non viene scritto nulla quando una riga ha un errore.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="109"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="112"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="110"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="113"/>
         <source>Services layer (points)</source>
         <translation>Layer dei servizi (punti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="117"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="120"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="118"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="121"/>
         <source>Or a CSV file of services</source>
         <translation>Oppure un file CSV di servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="125"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="128"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="126"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="129"/>
         <source>CRS of the CSV coordinates (default EPSG:4326)</source>
         <translation>SR delle coordinate del CSV (predefinito EPSG:4326)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="134"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="135"/>
         <source>CSV longitude / x column (default: lon, longitude, x)</source>
         <translation>Colonna longitudine / x del CSV (predefinito: lon, longitude, x)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="135"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="136"/>
         <source>CSV latitude / y column (default: lat, latitude, y)</source>
         <translation>Colonna latitudine / y del CSV (predefinito: lat, latitude, y)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="136"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="137"/>
         <source>CSV WKT column (default: wkt)</source>
         <translation>Colonna WKT del CSV (predefinito: wkt)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="139"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="142"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="140"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="143"/>
         <source>Accept partial import (import the good rows only)</source>
         <translation>Accetta importazione parziale (importa solo le righe valide)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="146"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="149"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="147"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="150"/>
         <source>Registry GeoPackage (created if missing, else added to)</source>
         <translation>GeoPackage del registro (creato se manca, altrimenti integrato)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="154"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="155"/>
         <source>Services imported</source>
         <translation>Servizi importati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="155"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="156"/>
         <source>Rows rejected</source>
         <translation>Righe rifiutate</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="179"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="180"/>
         <source>Give a services layer or a CSV file.</source>
         <translation>Indica un layer di servizi o un file CSV.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="184"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="185"/>
         <source>Validating and writing</source>
         <translation>Validazione e scrittura</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="195"/>
         <location filename="../provider/algorithms/registry_algs.py" line="196"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="197"/>
         <source>{} services imported, {} rows rejected, {} issues reported.</source>
         <translation>{} servizi importati, {} righe rifiutate, {} problemi segnalati.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="214"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="215"/>
         <source>Validate registry</source>
         <translation>Valida il registro</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="215"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="216"/>
         <source>Checks every service of a registry: required fields, sectors, operator types, ISO 639-1 languages, missing or invalid locations, points outside their declared comune or metropolitan area (ISTAT boundaries), probable duplicates, entries not verified for N months, opening-hours errors, e-mails, web addresses and phone numbers.</source>
         <translation>Controlla ogni servizio di un registro: campi obbligatori, settori, tipi di operatore, lingue ISO 639-1, posizioni mancanti o non valide, punti fuori dal comune o dall'area metropolitana dichiarati (confini ISTAT), probabili duplicati, voci non verificate da N mesi, errori negli orari, e-mail, indirizzi web e numeri di telefono.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="235"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="239"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="236"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="240"/>
         <source>Comune boundaries GeoPackage (layer 'comuni'; default: all of Italy, ISTAT 2023)</source>
         <translation>GeoPackage dei confini comunali (layer 'comuni'; predefinito: tutta Italia, ISTAT 2023)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="247"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="248"/>
         <source>Stale after (months without verification)</source>
         <translation>Da riverificare dopo (mesi senza verifica)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="254"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="255"/>
         <source>Probable duplicates: similar names within (m)</source>
         <translation>Probabili duplicati: nomi simili entro (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="260"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="261"/>
         <source>Services checked</source>
         <translation>Servizi controllati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="261"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="262"/>
         <source>Errors</source>
         <translation>Errori</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="262"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="263"/>
         <source>Warnings</source>
         <translation>Avvisi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="263"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="264"/>
         <source>Services to place on the map</source>
         <translation>Servizi da posizionare sulla mappa</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="273"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="274"/>
         <source>Loading comune boundaries</source>
         <translation>Caricamento dei confini comunali</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="276"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="277"/>
         <source>Checking services</source>
         <translation>Controllo dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="302"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="303"/>
         <source>Export HSDS 3.0</source>
         <translation>Esporta HSDS 3.0</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="303"/>
-        <source>Exports the services and organizations of a registry in the Open Referral Human Services Data Specification 3.0: one JSON file (full service objects) and/or a tabular CSV datapackage folder. A public export (the default) leaves out internal notes and contact names.</source>
-        <translation>Esporta i servizi e le organizzazioni di un registro secondo la Human Services Data Specification 3.0 di Open Referral: un file JSON (oggetti servizio completi) e/o una cartella datapackage tabellare in CSV. Un'esportazione pubblica (predefinita) esclude le note interne e i nomi dei contatti.</translation>
+        <location filename="../provider/algorithms/registry_algs.py" line="304"/>
+        <source>Exports the services and organizations of a registry in the Open Referral Human Services Data Specification 3.0: one JSON file (full service objects) and/or a tabular CSV datapackage folder. A public export (the default) leaves out internal notes and contact names. The files written are then checked against the HSDS 3.0 JSON schemas shipped with the plugin (unless unticked): each schema error is listed in the log.</source>
+        <translation>Esporta i servizi e le organizzazioni di un registro secondo la Human Services Data Specification 3.0 di Open Referral: un file JSON (oggetti servizio completi) e/o una cartella datapackage tabellare in CSV. Un'esportazione pubblica (predefinita) esclude le note interne e i nomi dei contatti. I file scritti vengono poi controllati con gli schemi JSON HSDS 3.0 inclusi nel plugin (se l'opzione è spuntata): ogni errore di schema è elencato nel registro.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="315"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="230"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="232"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="317"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="319"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="231"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="233"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="321"/>
         <source>Registry GeoPackage</source>
         <translation>GeoPackage del registro</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="320"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="323"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="324"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="327"/>
         <source>Public export (without internal notes and contact names)</source>
         <translation>Esportazione pubblica (senza note interne e nomi dei contatti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="327"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="330"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="331"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="334"/>
         <source>HSDS JSON file</source>
         <translation>File JSON HSDS</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="336"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="339"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="340"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="343"/>
         <source>HSDS tabular datapackage folder (CSV)</source>
         <translation>Cartella datapackage tabellare HSDS (CSV)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="344"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="348"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="351"/>
+        <source>Validate the export against the HSDS 3.0 schemas</source>
+        <translation>Convalida l'esportazione con gli schemi HSDS 3.0</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="355"/>
         <source>Services exported</source>
         <translation>Servizi esportati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="359"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="360"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="356"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="431"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="357"/>
+        <source>HSDS schema errors</source>
+        <translation>Errori di schema HSDS</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="373"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="374"/>
         <source>Choose an HSDS JSON file and/or a datapackage folder to write.</source>
         <translation>Scegli un file JSON HSDS e/o una cartella datapackage da scrivere.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="364"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="378"/>
         <source>Writing HSDS JSON</source>
         <translation>Scrittura del JSON HSDS</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="367"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="381"/>
         <source>Writing HSDS datapackage</source>
         <translation>Scrittura del datapackage HSDS</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="380"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="387"/>
+        <source>Validating against the HSDS 3.0 schemas</source>
+        <translation>Convalida con gli schemi HSDS 3.0</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="404"/>
+        <source>Validate HSDS file</source>
+        <translation>Convalida file HSDS</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="405"/>
+        <source>Checks an Open Referral HSDS file (a JSON document, an array of services, or the datapackage.json of a tabular CSV datapackage) against the official HSDS JSON schemas: by default the HSDS 3.0 schemas shipped with the plugin. Each schema error is listed in the log; nothing is imported.</source>
+        <translation>Controlla un file HSDS di Open Referral (un documento JSON, un array di servizi o il datapackage.json di un datapackage tabellare in CSV) con gli schemi JSON ufficiali HSDS: per impostazione predefinita gli schemi HSDS 3.0 inclusi nel plugin. Ogni errore di schema è elencato nel registro; non viene importato nulla.</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="416"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="419"/>
+        <source>HSDS JSON file or datapackage.json</source>
+        <translation>File JSON HSDS o datapackage.json</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="423"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="426"/>
+        <source>HSDS schema folder (empty: the HSDS 3.0 schemas shipped with the plugin)</source>
+        <translation>Cartella degli schemi HSDS (vuota: gli schemi HSDS 3.0 inclusi nel plugin)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="438"/>
+        <source>Validating against the HSDS schemas</source>
+        <translation>Convalida con gli schemi HSDS</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="451"/>
+        <source>HSDS schemas: {}</source>
+        <translation>Schemi HSDS: {}</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="455"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="456"/>
+        <source>... and {} more HSDS schema errors.</source>
+        <translation>... e altri {} errori di schema HSDS.</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="459"/>
+        <source>Not valid HSDS: {} schema errors.</source>
+        <translation>HSDS non valido: {} errori di schema.</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="461"/>
+        <source>Valid HSDS: no schema errors.</source>
+        <translation>HSDS valido: nessun errore di schema.</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="468"/>
         <source>Build sample registry</source>
         <translation>Crea il registro di esempio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="381"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="469"/>
         <source>Builds a registry GeoPackage from servizi_migranti_da_pagine_web.csv (59 services in Trento, Venezia, Bari and Pioltello, transcribed from web pages) plus six good-practice sheets from Italian integration projects, placed at comune level.</source>
         <translation>Crea un GeoPackage del registro da servizi_migranti_da_pagine_web.csv (59 servizi a Trento, Venezia, Bari e Pioltello, trascritti da pagine web) più sei schede di buone pratiche da progetti italiani di integrazione, collocate a livello comunale.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="390"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="393"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="478"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="481"/>
         <source>Data folder (holding servizi_migranti_da_pagine_web.csv)</source>
         <translation>Cartella dei dati (contenente servizi_migranti_da_pagine_web.csv)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="397"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="400"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="485"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="488"/>
         <source>Sample registry GeoPackage</source>
         <translation>GeoPackage del registro di esempio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="404"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="492"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="85"/>
         <location filename="../provider/algorithms/network_algs.py" line="52"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="87"/>
@@ -1530,6 +1607,10 @@
     <message>
         <source>Export is not available yet in this version.</source>
         <translation type="vanished">L'esportazione non è ancora disponibile in questa versione.</translation>
+    </message>
+    <message>
+        <source>Exports the services and organizations of a registry in the Open Referral Human Services Data Specification 3.0: one JSON file (full service objects) and/or a tabular CSV datapackage folder. A public export (the default) leaves out internal notes and contact names.</source>
+        <translation type="vanished">Esporta i servizi e le organizzazioni di un registro secondo la Human Services Data Specification 3.0 di Open Referral: un file JSON (oggetti servizio completi) e/o una cartella datapackage tabellare in CSV. Un'esportazione pubblica (predefinita) esclude le note interne e i nomi dei contatti.</translation>
     </message>
     <message>
         <source>Import</source>

@@ -103,7 +103,7 @@ def test_export_geojson_and_csv_of_the_saved_registry(empty_dock, shared_data, t
 
 
 def test_export_hsds(empty_dock, shared_data, tmp_path):
-    from capacitymetro_plugin.gui.exchange import export_layer, import_into_layer
+    from capacitymetro_plugin.gui.exchange import export_layer, export_message, import_into_layer
 
     dock, _ = empty_dock
     outcome = import_into_layer(dock, shared_data / CSV, accept_partial=True)
@@ -112,3 +112,10 @@ def test_export_hsds(empty_dock, shared_data, tmp_path):
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["hsds_version"].startswith("3")
     assert len(doc["services"]) == len(outcome.fids) > 40
+    # the dock checks the file it wrote with the schemas shipped in the plugin
+    text, valid = export_message(out, "hsds")
+    assert valid and "Valid HSDS 3.0" in text
+    doc["services"][0]["status"] = "open"
+    out.write_text(json.dumps(doc), encoding="utf-8")
+    text, valid = export_message(out, "hsds")
+    assert not valid and "1 schema errors" in text and "'open' is not one of" in text

@@ -50,6 +50,7 @@ def test_algorithms_are_registered(processing_provider):
         "capacitymetro:import_services",
         "capacitymetro:validate_registry",
         "capacitymetro:export_hsds",
+        "capacitymetro:validate_hsds",
         "capacitymetro:build_sample_registry",
     } <= ids
 
@@ -154,11 +155,82 @@ def test_export_hsds_json_and_datapackage(processing_provider, sample, tmp_path,
         },
     )
     assert result["SERVICES"] == 59
+    assert result["VALIDATION_ERRORS"] == 0  # validated by default, both files
     doc = json.loads((tmp_path / "hsds.json").read_text(encoding="utf-8"))
     assert len(doc["services"]) == 59
     assert hsds.validate_hsds_document(doc, schema) == []
     assert hsds.validate_hsds_datapackage(tmp_path / "hsds_csv", schema) == []
     assert "internal_notes" not in (tmp_path / "hsds.json").read_text(encoding="utf-8")
+
+
+class _Log:
+    """Collects what an algorithm reports (QGIS's feedback, not our code, is what is extended)."""
+
+    @staticmethod
+    def feedback():
+        from qgis.core import QgsProcessingFeedback
+
+        class Feedback(QgsProcessingFeedback):
+            def __init__(self):
+                super().__init__()
+                self.infos, self.errors = [], []
+
+            def pushInfo(self, info):  # noqa: N802 - QGIS API
+                self.infos.append(info)
+
+            def reportError(self, error, fatalError=False):  # noqa: N802,N803 - QGIS API
+                self.errors.append(error)
+
+        return Feedback()
+
+
+def test_validate_hsds_algorithm_reports_the_cores_errors(processing_provider, sample, tmp_path):
+    import processing
+
+    out = tmp_path / "hsds.json"
+    export = processing.run(
+        "capacitymetro:export_hsds",
+        {"REGISTRY": str(sample.path), "OUTPUT_JSON": str(out), "VALIDATE": False},
+    )
+    assert "VALIDATION_ERRORS" not in export  # not asked: not checked
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    doc["services"][0]["status"] = "open"
+    doc["services"][3]["languages"] = "it"
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(doc), encoding="utf-8")
+    expected = hsds.validate_hsds_path(broken)
+    assert len(expected) == 2
+
+    feedback = _Log.feedback()
+    result = processing.run(
+        "capacitymetro:validate_hsds", {"INPUT": str(broken)}, feedback=feedback
+    )
+    assert result["ERRORS"] == 2
+    assert feedback.errors[:2] == expected
+    assert f"HSDS schemas: {hsds.hsds_schema_dir()}" in feedback.infos
+    feedback = _Log.feedback()
+    result = processing.run("capacitymetro:validate_hsds", {"INPUT": str(out)}, feedback=feedback)
+    assert result["ERRORS"] == 0 and feedback.errors == []
+
+
+def test_export_without_jsonschema_writes_and_says_why_it_did_not_check(
+    processing_provider, sample, tmp_path, monkeypatch
+):
+    import sys
+
+    import processing
+
+    monkeypatch.setitem(sys.modules, "referencing", None)  # as in a QGIS without jsonschema 4.18
+    feedback = _Log.feedback()
+    out = tmp_path / "hsds.json"
+    result = processing.run(
+        "capacitymetro:export_hsds",
+        {"REGISTRY": str(sample.path), "OUTPUT_JSON": str(out)},
+        feedback=feedback,
+    )
+    assert "VALIDATION_ERRORS" not in result and result["SERVICES"] == 59
+    assert len(json.loads(out.read_text(encoding="utf-8"))["services"]) == 59
+    assert any("jsonschema >= 4.18" in e for e in feedback.errors), feedback.errors
 
 
 def test_qgis_process_exports_hsds(qgis_process, sample, tmp_path, shared_data):

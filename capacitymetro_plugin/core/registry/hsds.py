@@ -614,8 +614,8 @@ def read_hsds_json(path: str | os.PathLike) -> dict:
     )
 
 
-def read_hsds_datapackage(folder: str | os.PathLike) -> dict:
-    """Read an HSDS tabular datapackage back into a document of nested service objects."""
+def _read_datapackage_descriptor(folder: str | os.PathLike) -> tuple[Path, dict]:
+    """Return the folder of a datapackage (given as folder or datapackage.json) and its descriptor."""
     folder = Path(folder)
     package_file = folder / "datapackage.json" if folder.is_dir() else folder
     folder = package_file.parent
@@ -629,7 +629,12 @@ def read_hsds_datapackage(folder: str | os.PathLike) -> dict:
     text = package_file.read_text(encoding="utf-8").strip()
     if not text.startswith("{"):  # a pointer file (as in the HSDS examples) naming the real one
         text = (folder / text).read_text(encoding="utf-8")
-    package = json.loads(text)
+    return folder, json.loads(text)
+
+
+def read_hsds_datapackage(folder: str | os.PathLike) -> dict:
+    """Read an HSDS tabular datapackage back into a document of nested service objects."""
+    folder, package = _read_datapackage_descriptor(folder)
     tables: dict[str, list[dict]] = {}
     for res in package.get("resources", []):
         path = folder / res["path"]
@@ -871,17 +876,66 @@ def import_hsds(
 
 
 # --- validation against the official JSON schemas ---------------------------------------------------
-def schema_validator(schema_dir: str | os.PathLike, name: str):
-    """Return a jsonschema validator for HSDS object ``name`` (e.g. "service"), refs resolved
-    from the files of ``schema_dir`` (no network)."""
-    from jsonschema import Draft202012Validator, FormatChecker
-    from referencing import Registry as RefRegistry
-    from referencing import Resource
-    from referencing.jsonschema import DRAFT202012
+#: HSDS versions whose JSON schemas ship with the plugin, in ``capacitymetro_plugin/schemas``.
+HSDS_SCHEMA_VERSIONS = ("3.0", "3.1")
+# Inside the plugin package, so the zip a user installs validates without any other folder.
+_SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
+
+def hsds_schema_dir(version: str = "3.0") -> Path:
+    """Return the folder of the HSDS ``version`` JSON schemas shipped with the plugin.
+
+    Parameters
+    ----------
+    version
+        An HSDS version of :data:`HSDS_SCHEMA_VERSIONS`.
+
+    Returns
+    -------
+    Path
+        A folder holding one ``<object>.json`` per HSDS object (``service.json``, ...).
+    """
+    if version not in HSDS_SCHEMA_VERSIONS:
+        known = ", ".join(HSDS_SCHEMA_VERSIONS)
+        raise InputError(
+            f"No HSDS {version} schemas ship with the plugin.",
+            fix=f"Choose one of {known}, or give a folder of HSDS schema files.",
+            it=f"Il plugin non include gli schemi HSDS {version}.",
+            fix_it=f"Scegli una tra {known}, o indica una cartella di file di schema HSDS.",
+        )
+    return _SCHEMAS / f"hsds-{version}"
+
+
+def schema_validator(schema_dir: str | os.PathLike | None, name: str):
+    """Return a jsonschema validator for HSDS object ``name`` (e.g. "service"), refs resolved
+    from the files of ``schema_dir`` (no network; ``None``: the HSDS 3.0 schemas shipped with the
+    plugin)."""
+    try:
+        from jsonschema import Draft202012Validator, FormatChecker
+        from referencing import Registry as RefRegistry
+        from referencing import Resource
+        from referencing.jsonschema import DRAFT202012
+    except ImportError as exc:  # a bare QGIS has no jsonschema, or one older than 4.18
+        raise ImportError(
+            "HSDS validation needs the Python package jsonschema >= 4.18 (it brings "
+            f"'referencing'), which this Python cannot import ({exc}). Install it in QGIS's "
+            "Python (see docs/install.md)."
+        ) from exc
+
+    folder = Path(schema_dir) if schema_dir is not None else hsds_schema_dir()
+    if not (folder / f"{name}.json").is_file():
+        # otherwise jsonschema fails later with an unresolvable https://hsds.invalid/... ref
+        raise InputError(
+            f"No HSDS schema {name}.json in {folder}.",
+            fix="Give the schema/ folder of the HSDS specification, or no folder to use the "
+            "schemas shipped with the plugin.",
+            it=f"Nessuno schema HSDS {name}.json in {folder}.",
+            fix_it="Indica la cartella schema/ della specifica HSDS, o nessuna cartella per usare "
+            "gli schemi inclusi nel plugin.",
+        )
     base = "https://hsds.invalid/schema/"
     resources = []
-    for path in Path(schema_dir).glob("*.json"):
+    for path in folder.glob("*.json"):
         contents = json.loads(path.read_text(encoding="utf-8"))
         resources.append(
             (base + path.name, Resource.from_contents(contents, default_specification=DRAFT202012))
@@ -892,8 +946,11 @@ def schema_validator(schema_dir: str | os.PathLike, name: str):
     )
 
 
-def validate_hsds_document(doc: dict, schema_dir: str | os.PathLike) -> list[str]:
-    """Validate every service, organization and location of ``doc``; return error messages."""
+def validate_hsds_document(doc: dict, schema_dir: str | os.PathLike | None = None) -> list[str]:
+    """Validate every service, organization and location of ``doc``; return error messages.
+
+    ``schema_dir`` defaults to the HSDS 3.0 schemas shipped with the plugin.
+    """
     errors: list[str] = []
     for key, name in (
         ("services", "service"),
@@ -902,19 +959,50 @@ def validate_hsds_document(doc: dict, schema_dir: str | os.PathLike) -> list[str
         ("taxonomy_terms", "taxonomy_term"),
         ("taxonomies", "taxonomy"),
     ):
+        if not doc.get(key):
+            continue
         validator = schema_validator(schema_dir, name)
-        for i, obj in enumerate(doc.get(key, [])):
+        for i, obj in enumerate(doc[key]):
             for err in validator.iter_errors(obj):
                 errors.append(f"{key}[{i}] {'/'.join(map(str, err.absolute_path))}: {err.message}")
     return errors
 
 
-def validate_hsds_datapackage(
-    folder: str | os.PathLike, schema_dir: str | os.PathLike
+def validate_hsds_path(
+    path: str | os.PathLike, schema_dir: str | os.PathLike | None = None
 ) -> list[str]:
-    """Validate each row of each CSV of a datapackage against its HSDS table schema."""
-    folder = Path(folder)
-    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    """Validate an HSDS JSON file or tabular datapackage (its folder or its datapackage.json).
+
+    The one check behind the dock, the Processing algorithms and the command line.
+
+    Parameters
+    ----------
+    path
+        A JSON file (a document with ``services``, an array of services or one service), a
+        datapackage folder, or its ``datapackage.json``.
+    schema_dir
+        A folder of HSDS schema files; ``None``: the HSDS 3.0 schemas shipped with the plugin.
+
+    Returns
+    -------
+    list[str]
+        One message per schema violation ("services[0] status: 'open' is not one of ..."); empty
+        when the file is valid.
+    """
+    path = Path(path)
+    if path.is_dir() or path.name == "datapackage.json":
+        return validate_hsds_datapackage(path, schema_dir)
+    return validate_hsds_document(read_hsds_json(path), schema_dir)
+
+
+def validate_hsds_datapackage(
+    folder: str | os.PathLike, schema_dir: str | os.PathLike | None = None
+) -> list[str]:
+    """Validate each row of each CSV of a datapackage against its HSDS table schema.
+
+    ``schema_dir`` defaults to the HSDS 3.0 schemas shipped with the plugin.
+    """
+    folder, package = _read_datapackage_descriptor(folder)
     errors: list[str] = []
     for res in package["resources"]:
         validator = schema_validator(schema_dir, res["name"])

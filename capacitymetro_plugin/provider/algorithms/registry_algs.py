@@ -1,4 +1,5 @@
-"""Service registry algorithms: import services, validate a registry, export HSDS 3.0, sample.
+"""Service registry algorithms: import services, validate a registry, export and validate HSDS
+3.0, sample.
 
 Each algorithm reads its parameters, calls :mod:`capacitymetro_plugin.core.registry` and writes
 the outputs; validation reports go to a table (one row per issue, English and Italian message).
@@ -31,7 +32,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from capacitymetro_plugin.core.errors import ValidationError
 from capacitymetro_plugin.core.registry.validation import ValidationReport
-from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm
+from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm, tr
 
 
 class _RegistryAlgorithm(CapaCityMetroAlgorithm):
@@ -304,12 +305,15 @@ class ExportHsdsAlgorithm(_RegistryAlgorithm):
         "Exports the services and organizations of a registry in the Open Referral Human "
         "Services Data Specification 3.0: one JSON file (full service objects) and/or a tabular "
         "CSV datapackage folder. A public export (the default) leaves out internal notes and "
-        "contact names."
+        "contact names. The files written are then checked against the HSDS 3.0 JSON schemas "
+        "shipped with the plugin (unless unticked): each schema error is listed in the log."
     )
     PUBLIC = "PUBLIC"
     OUTPUT_JSON = "OUTPUT_JSON"
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
     SERVICES = "SERVICES"
+    VALIDATE = "VALIDATE"
+    VALIDATION_ERRORS = "VALIDATION_ERRORS"
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(
@@ -341,7 +345,17 @@ class ExportHsdsAlgorithm(_RegistryAlgorithm):
                 createByDefault=False,
             )
         )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.VALIDATE,
+                self.tr("Validate the export against the HSDS 3.0 schemas"),
+                defaultValue=True,
+            )
+        )
         self.addOutput(QgsProcessingOutputNumber(self.SERVICES, self.tr("Services exported")))
+        self.addOutput(
+            QgsProcessingOutputNumber(self.VALIDATION_ERRORS, self.tr("HSDS schema errors"))
+        )
 
     def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         from capacitymetro_plugin.core.registry import hsds
@@ -369,8 +383,86 @@ class ExportHsdsAlgorithm(_RegistryAlgorithm):
                 hsds.export_hsds_datapackage(registry, folder, public=public)
             )
         out[self.SERVICES] = len(registry.services())
+        if self.parameterAsBoolean(parameters, self.VALIDATE, context):
+            progress.report(0.8, self.tr("Validating against the HSDS 3.0 schemas"))
+            try:
+                errors = [
+                    error
+                    for path in (json_path, folder)
+                    if path
+                    for error in hsds.validate_hsds_path(path)
+                ]
+            except ImportError as exc:  # the files are written: say why they are not checked
+                feedback.reportError(str(exc), False)
+            else:
+                report_hsds_errors(feedback, errors, hsds.hsds_schema_dir())
+                out[self.VALIDATION_ERRORS] = len(errors)
         progress.report(1.0)
         return out
+
+
+class ValidateHsdsAlgorithm(_RegistryAlgorithm):
+    """Validate an HSDS JSON file or tabular datapackage against the official JSON schemas."""
+
+    NAME = "validate_hsds"
+    DISPLAY_NAME = "Validate HSDS file"
+    SHORT_HELP = (
+        "Checks an Open Referral HSDS file (a JSON document, an array of services, or the "
+        "datapackage.json of a tabular CSV datapackage) against the official HSDS JSON schemas: "
+        "by default the HSDS 3.0 schemas shipped with the plugin. Each schema error is listed in "
+        "the log; nothing is imported."
+    )
+    INPUT = "INPUT"
+    SCHEMA_DIR = "SCHEMA_DIR"
+    ERRORS = "ERRORS"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.INPUT,
+                self.tr("HSDS JSON file or datapackage.json"),
+                fileFilter="JSON (*.json)",
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.SCHEMA_DIR,
+                self.tr("HSDS schema folder (empty: the HSDS 3.0 schemas shipped with the plugin)"),
+                behavior=QgsProcessingParameterFile.Folder,
+                optional=True,
+            )
+        )
+        self.addOutput(QgsProcessingOutputNumber(self.ERRORS, self.tr("HSDS schema errors")))
+
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
+        from capacitymetro_plugin.core.registry import hsds
+
+        path = self.parameterAsFile(parameters, self.INPUT, context)
+        schema_dir = self.parameterAsFile(parameters, self.SCHEMA_DIR, context) or None
+        progress.report(0.1, self.tr("Validating against the HSDS schemas"))
+        errors = hsds.validate_hsds_path(path, schema_dir)
+        report_hsds_errors(feedback, errors, schema_dir or hsds.hsds_schema_dir())
+        progress.report(1.0)
+        return {self.ERRORS: len(errors)}
+
+
+# A user fixing a file reads the first errors; thousands of lines would bury the summary.
+_SHOWN_ERRORS = 50
+
+
+def report_hsds_errors(feedback, errors: list[str], schema_dir) -> None:
+    """Log where the schemas came from and each schema error (the first ones) to ``feedback``."""
+    feedback.pushInfo(tr("HSDS schemas: {}").format(schema_dir))
+    for error in errors[:_SHOWN_ERRORS]:
+        feedback.reportError(error, False)
+    if len(errors) > _SHOWN_ERRORS:
+        feedback.reportError(
+            tr("... and {} more HSDS schema errors.").format(len(errors) - _SHOWN_ERRORS), False
+        )
+    if errors:
+        feedback.reportError(tr("Not valid HSDS: {} schema errors.").format(len(errors)), False)
+    else:
+        feedback.pushInfo(tr("Valid HSDS: no schema errors."))
 
 
 class BuildSampleRegistryAlgorithm(_RegistryAlgorithm):
@@ -422,5 +514,6 @@ ALGORITHMS = [
     ImportServicesAlgorithm,
     ValidateRegistryAlgorithm,
     ExportHsdsAlgorithm,
+    ValidateHsdsAlgorithm,
     BuildSampleRegistryAlgorithm,
 ]

