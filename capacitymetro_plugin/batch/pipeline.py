@@ -143,6 +143,7 @@ def step_registry(config: Config, folder: Path | None, summary: Summary, progres
     import geopandas as gpd
 
     from capacitymetro_plugin.core.registry.sample import build_sample_registry
+    from capacitymetro_plugin.core.registry.selection import select_services
 
     reg_path = _registry_path(config, folder, summary)
     if not config.registry:
@@ -152,10 +153,22 @@ def step_registry(config: Config, folder: Path | None, summary: Summary, progres
     services = gio.read_vector(reg_path, layer="services")
     codes = set(config.comuni)
     in_area = services[services["comune_istat"].astype(str).isin(codes)]
-    placed = in_area[in_area.geometry.notna() & ~in_area.geometry.is_empty].copy()
+    # the one rule of every door: active services of the area with a location
+    selection = select_services(services, comuni=config.comuni)
+    placed = selection.services
     summary.numbers["registry_services_total"] = len(services)
     summary.numbers["services_in_area"] = len(in_area)
-    summary.numbers["services_with_coordinates"] = len(placed)
+    summary.numbers["services_with_coordinates"] = int(
+        (in_area.geometry.notna() & ~in_area.geometry.is_empty).sum()
+    )
+    summary.numbers["services_analysed"] = len(placed)
+    left = {k: v for k, v in selection.left_out.items() if k.startswith("status") and v}
+    if left:
+        summary.notes.append(
+            "Services not analysed because of their status (they reach nobody): "
+            + ", ".join(f"{n} {k.removeprefix('status ')}" for k, n in left.items())
+            + "."
+        )
     to_place = in_area[in_area.geometry.isna() | in_area.geometry.is_empty]
     if len(to_place):
         summary.notes.append(
