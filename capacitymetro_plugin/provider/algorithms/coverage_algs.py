@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
@@ -15,6 +14,7 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
+from capacitymetro_plugin.compat import FieldParameterType, SourceType
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm
 
@@ -47,7 +47,7 @@ class _CoverageBase(CapaCityMetroAlgorithm):
                 self.tr(
                     "Street lines (walking network when no prepared network; also grid weights)"
                 ),
-                [QgsProcessing.TypeVectorLine],
+                [SourceType.VectorLine],
                 optional=True,
             )
         )
@@ -60,7 +60,7 @@ class _CoverageBase(CapaCityMetroAlgorithm):
             QgsProcessingParameterFeatureSource(
                 self.POPULATION,
                 self.tr("Population zones (comuni, sections, ...)"),
-                [QgsProcessing.TypeVectorPolygon],
+                [SourceType.VectorPolygon],
             )
         )
         self.addParameter(
@@ -68,7 +68,7 @@ class _CoverageBase(CapaCityMetroAlgorithm):
                 self.POP_FIELD,
                 self.tr("Residents field"),
                 parentLayerParameterName=self.POPULATION,
-                type=QgsProcessingParameterField.Numeric,
+                type=FieldParameterType.Numeric,
             )
         )
         self.addParameter(
@@ -76,7 +76,7 @@ class _CoverageBase(CapaCityMetroAlgorithm):
                 self.FOREIGN_FIELD,
                 self.tr("Foreign residents field"),
                 parentLayerParameterName=self.POPULATION,
-                type=QgsProcessingParameterField.Numeric,
+                type=FieldParameterType.Numeric,
             )
         )
         self.add_number(self.CELL_SIZE, "Grid cell size (m)", defaultValue=100.0, minValue=1.0)
@@ -84,7 +84,7 @@ class _CoverageBase(CapaCityMetroAlgorithm):
     def add_service_inputs(self, sector: bool = True) -> None:
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                self.SERVICES, self.tr("Services"), [QgsProcessing.TypeVectorPoint]
+                self.SERVICES, self.tr("Services"), [SourceType.VectorPoint]
             )
         )
         if sector:
@@ -169,7 +169,7 @@ class CoveragePerComune(_CoverageBase):
             QgsProcessingParameterFeatureSource(
                 self.AREAS,
                 self.tr("Comuni (areas to summarise by)"),
-                [QgsProcessing.TypeVectorPolygon],
+                [SourceType.VectorPolygon],
             )
         )
         self.addParameter(
@@ -194,7 +194,7 @@ class CoveragePerComune(_CoverageBase):
             QgsProcessingParameterFeatureSource(
                 self.ADD,
                 self.tr("What-if: services to add"),
-                [QgsProcessing.TypeVectorPoint],
+                [SourceType.VectorPoint],
                 optional=True,
             )
         )
@@ -216,12 +216,12 @@ class CoveragePerComune(_CoverageBase):
         )
         self.addParameter(
             QgsProcessingParameterVectorDestination(
-                self.OUTPUT, self.tr("Coverage per comune"), QgsProcessing.TypeVectorPolygon
+                self.OUTPUT, self.tr("Coverage per comune"), SourceType.VectorPolygon
             )
         )
         self.addParameter(
             QgsProcessingParameterVectorDestination(
-                self.GAPS, self.tr("Gap areas"), QgsProcessing.TypeVectorPolygon
+                self.GAPS, self.tr("Gap areas"), SourceType.VectorPolygon
             )
         )
 
@@ -357,7 +357,7 @@ class E2sfcaAccessibility(_CoverageBase):
                 self.CAPACITY_FIELD,
                 self.tr("Capacity field (people per week; empty: 1 each)"),
                 parentLayerParameterName=self.SERVICES,
-                type=QgsProcessingParameterField.Numeric,
+                type=FieldParameterType.Numeric,
                 optional=True,
             )
         )
@@ -375,7 +375,7 @@ class E2sfcaAccessibility(_CoverageBase):
         )
         self.addParameter(
             QgsProcessingParameterVectorDestination(
-                self.OUTPUT, self.tr("E2SFCA accessibility"), QgsProcessing.TypeVectorPolygon
+                self.OUTPUT, self.tr("E2SFCA accessibility"), SourceType.VectorPolygon
             )
         )
 
@@ -456,7 +456,7 @@ class LanguageAccess(_CoverageBase):
         self.add_network_inputs()
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                self.AREAS, self.tr("Areas (comuni)"), [QgsProcessing.TypeVectorPolygon]
+                self.AREAS, self.tr("Areas (comuni)"), [SourceType.VectorPolygon]
             )
         )
         self.addParameter(
@@ -488,7 +488,7 @@ class LanguageAccess(_CoverageBase):
         self.add_number(self.THRESHOLD, "Threshold (minutes)", defaultValue=20.0, minValue=0.1)
         self.addParameter(
             QgsProcessingParameterVectorDestination(
-                self.OUTPUT, self.tr("Language access per area"), QgsProcessing.TypeVectorPolygon
+                self.OUTPUT, self.tr("Language access per area"), SourceType.VectorPolygon
             )
         )
         self.addParameter(
