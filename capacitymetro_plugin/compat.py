@@ -7,7 +7,8 @@ other module writes one spelling (``SourceType.VectorPolygon``) whatever QGIS ru
 ``scripts/qt6_check.py`` forbids the old names outside this module.
 
 Field types follow the same rule: QGIS 3.38 made ``QgsField`` take and return ``QMetaType.Type``;
-before it took ``QVariant.Type``, which Qt 6 no longer has.
+before it took ``QVariant.Type``, which Qt 6 no longer has. So do two methods deprecated since
+3.32/3.34 whose replacements 3.22 lacks (``parameter_as_fields``, ``null_rectangle``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
+    QgsRectangle,
+    QgsScaleBarSettings,
     QgsUnitTypes,
     QgsVectorDataProvider,
     QgsWkbTypes,
@@ -85,6 +88,10 @@ LegendComponent = _members(
     Subgroup="Subgroup",
     SymbolLabel="SymbolLabel",
 )
+#: how a scale bar sizes its segments (``Qgis.ScaleBarSegmentSizeMode``, 3.40)
+ScaleBarSegmentSizeMode = _members(
+    "ScaleBarSegmentSizeMode", QgsScaleBarSettings, FitWidth="SegmentSizeFitWidth"
+)
 #: what a vector data provider can do (``Qgis.VectorProviderCapability``, 3.40)
 ProviderCapability = _members(
     "VectorProviderCapability", QgsVectorDataProvider, AddFeatures="AddFeatures"
@@ -106,3 +113,24 @@ if Qgis.versionInt() >= 33800:
     )
 else:
     FieldType = SimpleNamespace(**{ours: getattr(QVariant, ours) for ours in _FIELD_TYPE_NAMES})
+
+
+_HAS_PARAMETER_AS_STRINGS = hasattr(QgsProcessingAlgorithm, "parameterAsStrings")  # 3.32
+_HAS_SET_NULL = hasattr(QgsRectangle, "setNull")  # 3.34
+
+
+def parameter_as_fields(algorithm, parameters: dict, name: str, context) -> list[str]:
+    """Return the field names chosen for the field parameter ``name`` of ``algorithm``."""
+    if _HAS_PARAMETER_AS_STRINGS:
+        return algorithm.parameterAsStrings(parameters, name, context)
+    return algorithm.parameterAsFields(parameters, name, context)
+
+
+def null_rectangle() -> QgsRectangle:
+    """Return a null rectangle, which ``combineExtentWith`` replaces by the first extent."""
+    rect = QgsRectangle()
+    if _HAS_SET_NULL:
+        rect.setNull()
+    else:
+        rect.setMinimal()
+    return rect

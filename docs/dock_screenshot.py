@@ -133,7 +133,7 @@ def main() -> None:
     window.setCentralWidget(canvas)
     legend = QgsLayerTreeView()
     legend_model = QgsLayerTreeModel(project.layerTreeRoot(), legend)  # parented: not collected
-    legend_model.setFlag(QgsLayerTreeModel.AllowNodeChangeVisibility)
+    legend_model.setFlag(QgsLayerTreeModel.Flag.AllowNodeChangeVisibility)
     legend.setModel(legend_model)
     legend_dock = QDockWidget("Layers")
     legend_dock.setWidget(legend)

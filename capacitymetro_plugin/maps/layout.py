@@ -34,14 +34,19 @@ from qgis.core import (
     QgsProject,
     QgsReadWriteContext,
     QgsRectangle,
-    QgsScaleBarSettings,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
 
-from capacitymetro_plugin.compat import DistanceUnit, LayoutUnit, LegendComponent
+from capacitymetro_plugin.compat import (
+    DistanceUnit,
+    LayoutUnit,
+    LegendComponent,
+    ScaleBarSegmentSizeMode,
+    null_rectangle,
+)
 from capacitymetro_plugin.core.errors import InputError
 
 LAYOUTS_DIR = Path(__file__).resolve().parent.parent / "layouts"
@@ -189,7 +194,7 @@ def make_template_layout(project: QgsProject, paper: str = "a4_landscape") -> Qg
     scalebar.setUnitLabel("km")
     scalebar.setNumberOfSegments(2)
     scalebar.setNumberOfSegmentsLeft(0)
-    scalebar.setSegmentSizeMode(QgsScaleBarSettings.SegmentSizeFitWidth)
+    scalebar.setSegmentSizeMode(ScaleBarSegmentSizeMode.FitWidth)
     scalebar.setMinimumBarWidth(20)
     scalebar.setMaximumBarWidth(boxes["scalebar"][2] - 8)
     scalebar.setFont(_font(8 if big else 7))
@@ -244,8 +249,7 @@ def layers_extent(
     layers: Sequence[QgsMapLayer], crs: QgsCoordinateReferenceSystem, project: QgsProject
 ) -> QgsRectangle:
     """Return the union of the layers' extents in ``crs`` (empty rectangle for no layers)."""
-    extent = QgsRectangle()
-    extent.setMinimal()
+    extent = null_rectangle()
     for layer in layers:
         if layer is None or not layer.isValid():
             continue

@@ -14,7 +14,7 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
-from capacitymetro_plugin.compat import FieldParameterType, SourceType
+from capacitymetro_plugin.compat import FieldParameterType, SourceType, parameter_as_fields
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm
 
@@ -123,8 +123,8 @@ class _CoverageBase(CapaCityMetroAlgorithm):
         from capacitymetro_plugin.core.population import dasymetric_grid, residential_streets
 
         zones = self.read_vector(parameters, self.POPULATION, context, feedback)
-        pop_f = self.parameterAsFields(parameters, self.POP_FIELD, context)[0]
-        for_f = self.parameterAsFields(parameters, self.FOREIGN_FIELD, context)[0]
+        pop_f = parameter_as_fields(self, parameters, self.POP_FIELD, context)[0]
+        for_f = parameter_as_fields(self, parameters, self.FOREIGN_FIELD, context)[0]
         # assign, not rename: the two fields may be the same column, or collide with these names
         zones = zones.assign(pop_total=zones[pop_f], foreign=zones[for_f])
         streets = self.read_vector(parameters, self.STREETS, context, feedback)
@@ -241,7 +241,7 @@ class CoveragePerComune(_CoverageBase):
         services = self.services(parameters, context, feedback)
         cells = self.cells(parameters, context, feedback, progress.step(0.2, 0.4))
         areas = self.read_vector(parameters, self.AREAS, context, feedback)
-        field = self.parameterAsFields(parameters, self.AREA_FIELD, context)[0]
+        field = parameter_as_fields(self, parameters, self.AREA_FIELD, context)[0]
         areas = areas.to_crs(cells.crs)
         centres = cells.assign(geometry=cells.centroid)
         joined = gpd.sjoin(centres, areas[[field, "geometry"]], how="left", predicate="within")
@@ -265,7 +265,7 @@ class CoveragePerComune(_CoverageBase):
         close = [c.strip() for c in raw_close.replace(";", ",").split(",") if c.strip()]
         if (added is not None and len(added)) or close:
             # what-if: the times already computed are reused; only added services are searched
-            id_fields = self.parameterAsFields(parameters, self.ID_FIELD, context)
+            id_fields = parameter_as_fields(self, parameters, self.ID_FIELD, context)
             if close and not id_fields:
                 raise InputError(
                     "Services to close are given but no identifier field.",
@@ -390,7 +390,7 @@ class E2sfcaAccessibility(_CoverageBase):
         threshold = self.parameterAsDouble(parameters, self.THRESHOLD, context)
         net = self.network(parameters, context, feedback, progress.step(0, 0.2))
         services = self.services(parameters, context, feedback)
-        cap_fields = self.parameterAsFields(parameters, self.CAPACITY_FIELD, context)
+        cap_fields = parameter_as_fields(self, parameters, self.CAPACITY_FIELD, context)
         if cap_fields:
             capacity = pd.to_numeric(services[cap_fields[0]], errors="coerce")
             if capacity.isna().any():
@@ -505,9 +505,9 @@ class LanguageAccess(_CoverageBase):
         threshold = self.parameterAsDouble(parameters, self.THRESHOLD, context)
         net = self.network(parameters, context, feedback, progress.step(0, 0.2))
         services = self.services(parameters, context, feedback)
-        lang_field = self.parameterAsFields(parameters, self.LANGUAGE_FIELD, context)[0]
+        lang_field = parameter_as_fields(self, parameters, self.LANGUAGE_FIELD, context)[0]
         areas = self.read_vector(parameters, self.AREAS, context, feedback)
-        field = self.parameterAsFields(parameters, self.AREA_FIELD, context)[0]
+        field = parameter_as_fields(self, parameters, self.AREA_FIELD, context)[0]
         table = read_citizenship(self.parameterAsFile(parameters, self.CITIZENSHIP, context)).data
         codes = set(areas[field].astype(str))
         unknown = sorted(set(table["code"]) - codes)

@@ -16,7 +16,7 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
-from capacitymetro_plugin.compat import FieldParameterType, SourceType
+from capacitymetro_plugin.compat import FieldParameterType, SourceType, parameter_as_fields
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.provider.base import STYLES_DIR, CapaCityMetroAlgorithm, _StyleOnLoad
 
@@ -219,7 +219,7 @@ class PopulationGrid(CapaCityMetroAlgorithm):
         from capacitymetro_plugin.core.population import dasymetric_grid, residential_streets
 
         zones = self.read_vector(parameters, self.INPUT, context, feedback)
-        fields = self.parameterAsFields(parameters, self.FIELDS, context)
+        fields = parameter_as_fields(self, parameters, self.FIELDS, context)
         if not fields:
             raise InputError(
                 "No count field chosen.",
