@@ -7,7 +7,8 @@ No QGIS 4 build can run here, so the check reads the sources instead (``ast``) a
    resolve under PyQt6 (installed from PyPI into a cache folder, imported in a subprocess, offscreen)
    and, when ``qgis.PyQt`` is importable, under the running QGIS's PyQt5 too. An unscoped enum
    (``Qt.UserRole``) fails under PyQt6; the report names the scoped spelling.
-2. ``exec_`` calls, and ``QVariant`` types (gone in Qt 6; ``compat.FieldType`` instead), are refused.
+2. ``exec_`` and QGIS methods deprecated in 3.x (on any object), and ``QVariant`` types (gone in
+   Qt 6; ``compat.FieldType`` instead), are refused.
 3. QGIS enums deprecated since 3.30-3.40, or written unscoped, are refused outside
    ``capacitymetro_plugin/compat.py``, the one module that picks old or new names.
 
@@ -63,6 +64,7 @@ DEPRECATED_QGIS = [
         "compat.ProviderCapability",
     ),
     (r"QgsRenderContext\.TextFormat\w+", "Qgis.TextRenderFormat"),
+    (r"QgsScaleBarSettings\.SegmentSize\w*", "compat.ScaleBarSegmentSizeMode"),
     (
         r"QgsLayoutExporter\.(Success|Canceled|MemoryError|FileError|PrintError|SvgLayerError|IteratorError)",
         "QgsLayoutExporter.ExportResult.<member>",
@@ -70,6 +72,13 @@ DEPRECATED_QGIS = [
     (r"QgsFeatureSink\.(FastInsert|RegeneratesPrimaryKey)", "QgsFeatureSink.Flag.<member>"),
     (r"Qgis\.(Info|Warning|Critical|Success|NoLevel)", "Qgis.MessageLevel.<member>"),
 ]
+
+#: methods refused on any object (the receiver's type is unknown to a static check)
+DEPRECATED_METHODS = {
+    "exec_": "gone in Qt 6: exec()",
+    "parameterAsFields": "deprecated since QGIS 3.32: compat.parameter_as_fields",
+    "setMinimal": "deprecated since QGIS 3.34: compat.null_rectangle",
+}
 
 
 @dataclass(frozen=True)
@@ -109,8 +118,9 @@ class _Collector(ast.NodeVisitor):
             self.problems.append(f"{self.path}:{node.lineno}: import Qt through qgis.PyQt")
 
     def visit_Attribute(self, node: ast.Attribute) -> None:  # noqa: N802 - ast API
-        if node.attr == "exec_":
-            self.problems.append(f"{self.path}:{node.lineno}: exec_() is gone in Qt 6: exec()")
+        if node.attr in DEPRECATED_METHODS and self.path != COMPAT:
+            instead = DEPRECATED_METHODS[node.attr]
+            self.problems.append(f"{self.path}:{node.lineno}: {node.attr}() is {instead}")
         chain = [node.attr]
         root = node.value
         while isinstance(root, ast.Attribute):
@@ -159,34 +169,38 @@ def deprecated_qgis(uses: list[Use]) -> list[str]:
     return problems
 
 
-# Runs in a subprocess (so Qt 5 and Qt 6 never share a process): reads [[module, chain], ...]
-# on stdin, prints [null or what is wrong, ...]. For an unresolved name it looks for an enum of the
-# same owner holding that member: the scoped spelling to suggest.
+# Runs in a subprocess (so Qt 5 and Qt 6 never share a process): reads [[module, chain], ...] on
+# stdin, prints [null or what is wrong, ...]. For a missing name it looks for an enum of the same
+# owner holding that member: the scoped spelling to suggest. An enum member must also be reached
+# through its own enum (``Owner.Enum.Member``): QGIS 3.30-3.40 keep moved enums' old names as
+# aliases (``QgsProcessing.TypeVectorPolygon`` is a ``Qgis.ProcessingSourceType``), and unscoped
+# QGIS names (``QgsLayoutExporter.Success``) only work on PyQt5.
 _RESOLVER = r"""
 import enum, importlib, json, sys
-prefix, shims = sys.argv[1], json.loads(sys.argv[2])
 def scoped(owner, name):
     for enum_name in dir(owner):
         candidate = getattr(owner, enum_name, None)
         if isinstance(candidate, type) and hasattr(candidate, name) and candidate is not owner:
             return enum_name
-out = []
-for module, chain in json.load(sys.stdin):
+def is_enum_member(value):
+    kind = type(value)
+    return isinstance(value, enum.Enum) or (
+        isinstance(value, int) and kind.__module__.startswith(("PyQt", "qgis")))
+def problem(module, chain):
     try:
-        obj = importlib.import_module(prefix + shims.get(module + "." + chain[0], module))
+        obj = importlib.import_module(module)
     except ImportError as exc:
-        out.append(f"no module: {exc}")
-        continue
-    error = None
+        return f"no module: {exc}"
     for i, name in enumerate(chain):
         if not hasattr(obj, name):
             hint = scoped(obj, name) if i else None
-            error = f"{'.'.join(chain[:i + 1])} does not exist" + (
+            return f"{'.'.join(chain[:i + 1])} does not exist" + (
                 f" (unscoped enum: write {'.'.join(chain[:i] + [hint, name])})" if hint else "")
-            break
         obj = getattr(obj, name)
-    out.append(error)
-print(json.dumps(out))
+    if len(chain) > 1 and is_enum_member(obj) and type(obj).__name__ != chain[-2]:
+        scoped_name = f"{type(obj).__qualname__}.{getattr(obj, 'name', chain[-1])}"
+        return f"a member of {type(obj).__qualname__}: write {scoped_name}"
+print(json.dumps([problem(module, chain) for module, chain in json.load(sys.stdin)]))
 """
 
 
@@ -202,39 +216,58 @@ def ensure_pyqt6() -> Path:
 
 
 def resolve(uses: list[Use], *, qt6: bool) -> list[str]:
-    """Return what fails among the Qt ``uses`` under PyQt6, or under the running ``qgis.PyQt``."""
-    qt_uses = sorted({(u.module, u.chain) for u in uses if u.module.startswith("Qt")})
+    """Return what fails among ``uses`` under PyQt6 (Qt names), or in the running QGIS (all)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     if qt6:
         env["PYTHONPATH"] = str(ensure_pyqt6())
-        prefix, shims = "PyQt6.", {f"{m}.{n}": target for (m, n), target in QT6_SHIMS.items()}
+        label = f"PyQt6 {PYQT6_VERSION}"
+        where = {
+            (u.module, u.chain): "PyQt6." + QT6_SHIMS.get((u.module, u.chain[0]), u.module)
+            for u in uses
+            if u.module.startswith("Qt")
+        }
     else:
-        prefix, shims = "qgis.PyQt.", {}
+        label = "this QGIS"
+        where = {
+            (u.module, u.chain): ("qgis.PyQt." if u.module.startswith("Qt") else "") + u.module
+            for u in uses
+            if u.path != COMPAT  # its old names are this QGIS's, by design
+        }
+    names = sorted(where)
     result = subprocess.run(
-        [sys.executable, "-c", _RESOLVER, prefix, json.dumps(shims)],
-        input=json.dumps([[m, list(c)] for m, c in qt_uses]),
+        [sys.executable, "-c", _RESOLVER],
+        input=json.dumps([[where[name], list(name[1])] for name in names]),
         capture_output=True,
         text=True,
         env=env,
         check=True,
     )
-    failed = dict(zip(qt_uses, json.loads(result.stdout), strict=True))
-    label = f"PyQt6 {PYQT6_VERSION}" if qt6 else "this QGIS's qgis.PyQt"
+    failed = dict(zip(names, json.loads(result.stdout), strict=True))
     return [
         f"{u.where()}: {label}: {failed[(u.module, u.chain)]}"
         for u in uses
-        if u.module.startswith("Qt") and failed[(u.module, u.chain)]
+        if failed.get((u.module, u.chain))
     ]
 
 
-def has_qgis_pyqt() -> bool:
-    """Return True when ``qgis.PyQt`` imports here (Qt 5 half of the check)."""
-    code = "import qgis.PyQt.QtCore"
+def has_qgis() -> bool:
+    """Return True when QGIS imports here (the running-QGIS half of the check)."""
+    code = "import qgis.core, qgis.PyQt.QtCore"
     return subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
 
 
-def check(sources: dict[str, str], *, qt5: bool) -> tuple[int, list[str]]:
-    """Check ``sources``; return (number of distinct Qt names resolved, problems)."""
+@dataclass
+class Report:
+    """What a check found: how many distinct names it resolved, and the problems."""
+
+    qt_names: int
+    qgis_names: int
+    qgis: str  # the QGIS that resolved them too ("" when QGIS does not import here)
+    problems: list[str]
+
+
+def check(sources: dict[str, str], *, in_qgis: bool) -> Report:
+    """Check ``sources``; ``in_qgis`` also resolves every name in the QGIS this Python runs."""
     uses, problems = [], []
     for path, source in sources.items():
         found, static = collect(source, path)
@@ -242,19 +275,24 @@ def check(sources: dict[str, str], *, qt5: bool) -> tuple[int, list[str]]:
         problems += static
     problems += deprecated_qgis(uses)
     problems += resolve(uses, qt6=True)
-    if qt5:
+    qgis = ""
+    if in_qgis:
         problems += resolve(uses, qt6=False)
-    return len({(u.module, u.chain) for u in uses if u.module.startswith("Qt")}), problems
+        code = "from qgis.core import Qgis; print(Qgis.QGIS_VERSION.split('-')[0])"
+        qgis = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        qgis = qgis.stdout.strip()
+    distinct = {(u.module, u.chain) for u in uses}
+    qt = sum(1 for module, _ in distinct if module.startswith("Qt"))
+    return Report(qt, len(distinct) - qt, qgis, problems)
 
 
 def main() -> int:
-    qt5 = has_qgis_pyqt()
-    count, problems = check(plugin_sources(), qt5=qt5)
-    print("\n".join(problems))
-    also = " and this QGIS's PyQt5" if qt5 else ""
-    print(f"qt6_check: {count} Qt names checked under PyQt6 {PYQT6_VERSION}{also}: "
-          f"{len(problems)} problem(s)")  # fmt: skip
-    return 1 if problems else 0
+    report = check(plugin_sources(), in_qgis=has_qgis())
+    print("\n".join(report.problems))
+    also = f" and QGIS {report.qgis} (its PyQt5 too)" if report.qgis else ""
+    print(f"qt6_check: {report.qt_names} Qt names under PyQt6 {PYQT6_VERSION}{also}, "
+          f"{report.qgis_names} QGIS names: {len(report.problems)} problem(s)")  # fmt: skip
+    return 1 if report.problems else 0
 
 
 if __name__ == "__main__":

@@ -26,24 +26,25 @@ QDialog().exec_()
 answer = QMessageBox.Yes
 field = QgsField("n", QVariant.Int)
 polygons = QgsProcessing.TypeVectorPolygon
+names = algorithm.parameterAsFields({}, "FIELD", None)
 """
 
 
 def test_plugin_uses_only_qt6_names_and_current_qgis_enums():
-    count, problems = qt6_check.check(qt6_check.plugin_sources(), qt5=qt6_check.has_qgis_pyqt())
-    assert problems == []
+    report = qt6_check.check(qt6_check.plugin_sources(), in_qgis=qt6_check.has_qgis())
+    assert report.problems == []
     # the walk really reaches the dock, the algorithms and the layouts (not a vacuous pass)
-    assert count >= 90
+    assert report.qt_names >= 90 and report.qgis_names >= 100
 
 
 def test_check_reports_qt5_only_code():
-    _count, problems = qt6_check.check({"snippet.py": QT5_ONLY}, qt5=False)
-    text = "\n".join(problems)
+    text = "\n".join(qt6_check.check({"snippet.py": QT5_ONLY}, in_qgis=False).problems)
     assert "snippet.py:6: Qt.UserRole" in text and "write Qt.ItemDataRole.UserRole" in text
-    assert "snippet.py:7: exec_()" in text
+    assert "snippet.py:7: exec_() is gone in Qt 6" in text
     assert "write QMessageBox.StandardButton.Yes" in text
     assert "snippet.py:9: QVariant.Int" in text
     assert "snippet.py:10: QgsProcessing.TypeVectorPolygon" in text
+    assert "snippet.py:11: parameterAsFields() is deprecated" in text
     # QAction from QtWidgets is fine: QGIS 4's qgis.PyQt.QtWidgets re-exports it from QtGui
     assert "QAction" not in text
 
@@ -56,7 +57,7 @@ def test_check_reports_qt5_only_code():
     ],
 )
 def test_check_refuses_direct_pyqt_imports(line):
-    _count, problems = qt6_check.check({"snippet.py": line + "\n"}, qt5=False)
+    problems = qt6_check.check({"snippet.py": line + "\n"}, in_qgis=False).problems
     assert problems == ["snippet.py:1: import Qt through qgis.PyQt"]
 
 
@@ -66,3 +67,10 @@ def test_old_qgis_names_are_allowed_only_in_the_compat_module():
     assert qt6_check.deprecated_qgis(uses) == []
     uses, _ = qt6_check.collect(source, "capacitymetro_plugin/maps/layout.py")
     assert len(qt6_check.deprecated_qgis(uses)) == 1
+
+
+@pytest.mark.skipif(not qt6_check.has_qgis(), reason="needs QGIS: resolves names in it")
+def test_check_reports_qgis_enum_members_reached_without_their_enum():
+    source = "from qgis.core import QgsLayerTreeModel\nflag = QgsLayerTreeModel.AllowNodeRename\n"
+    problems = qt6_check.check({"snippet.py": source}, in_qgis=True).problems
+    assert len(problems) == 1 and "write QgsLayerTreeModel.Flag.AllowNodeRename" in problems[0]
