@@ -97,7 +97,7 @@ ProviderCapability = _members(
     "VectorProviderCapability", QgsVectorDataProvider, AddFeatures="AddFeatures"
 )
 
-#: our name -> ``QMetaType.Type`` name (the ``QVariant`` name is ours)
+#: the names used here (``QVariant``'s) -> the ``QMetaType.Type`` names
 _FIELD_TYPE_NAMES = {
     "Int": "Int",
     "LongLong": "LongLong",

@@ -4,13 +4,15 @@ No QGIS 4 build can run here, so the check reads the sources instead (``ast``) a
 
 1. Every Qt name the code uses through a ``qgis.PyQt`` import, as the ``Class.Enum.Member`` chain it
    is written with (``Qt.ItemDataRole.UserRole``, ``QMessageBox.exec``, an imported class), must
-   resolve under PyQt6 (installed from PyPI into a cache folder, imported in a subprocess, offscreen)
-   and, when ``qgis.PyQt`` is importable, under the running QGIS's PyQt5 too. An unscoped enum
-   (``Qt.UserRole``) fails under PyQt6; the report names the scoped spelling.
-2. ``exec_`` and QGIS methods deprecated in 3.x (on any object), and ``QVariant`` types (gone in
-   Qt 6; ``compat.FieldType`` instead), are refused.
-3. QGIS enums deprecated since 3.30-3.40, or written unscoped, are refused outside
-   ``capacitymetro_plugin/compat.py``, the one module that picks old or new names.
+   resolve under PyQt6 (installed from PyPI into a cache folder, imported in a subprocess, offscreen).
+   An unscoped enum (``Qt.UserRole``) fails there; the report names the scoped spelling.
+2. When QGIS imports here, every Qt and QGIS name must also resolve in it, each enum member through
+   its own enum: no unscoped QGIS member (``QgsLayoutExporter.Success``), no alias left by an enum
+   moved into ``Qgis`` (``QgsProcessing.TypeVectorPolygon`` on QGIS 3.36+).
+3. ``exec_`` and QGIS methods deprecated in 3.x (on any object), ``QVariant`` types (gone in Qt 6;
+   ``compat.FieldType`` instead) and direct ``PyQt5``/``PyQt6`` imports are refused.
+4. QGIS enums deprecated since 3.30-3.40, or written unscoped, are refused by name (no QGIS needed)
+   outside ``capacitymetro_plugin/compat.py``, the one module that picks old or new names.
 
 Names reached through an instance (``layer.dataProvider().AddFeatures``) are invisible to it.
 
@@ -103,9 +105,15 @@ class _Collector(ast.NodeVisitor):
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.imported: dict[str, tuple[str, str]] = {}  # local name -> (module, real name)
+        # local name -> (module, real name); real name None for a module (``from qgis.PyQt import
+        # QtCore``), whose attributes are then the chain
+        self.imported: dict[str, tuple[str, str | None]] = {}
         self.uses: list[Use] = []
         self.problems: list[str] = []
+
+    def visit_Import(self, node: ast.Import) -> None:  # noqa: N802 - ast API
+        for alias in node.names:
+            self._refuse_direct_pyqt(alias.name, node.lineno)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:  # noqa: N802 - ast API
         module = node.module or ""
@@ -114,8 +122,15 @@ class _Collector(ast.NodeVisitor):
             for alias in node.names:
                 self.imported[alias.asname or alias.name] = (short, alias.name)
                 self.uses.append(Use(self.path, node.lineno, short, (alias.name,)))
-        elif module.startswith(("PyQt5", "PyQt6")):
-            self.problems.append(f"{self.path}:{node.lineno}: import Qt through qgis.PyQt")
+        elif module == "qgis.PyQt":
+            for alias in node.names:
+                self.imported[alias.asname or alias.name] = (alias.name, None)
+        else:
+            self._refuse_direct_pyqt(module, node.lineno)
+
+    def _refuse_direct_pyqt(self, module: str, line: int) -> None:
+        if module.split(".")[0] in ("PyQt5", "PyQt6"):
+            self.problems.append(f"{self.path}:{line}: import Qt through qgis.PyQt")
 
     def visit_Attribute(self, node: ast.Attribute) -> None:  # noqa: N802 - ast API
         if node.attr in DEPRECATED_METHODS and self.path != COMPAT:
@@ -128,7 +143,9 @@ class _Collector(ast.NodeVisitor):
             root = root.value
         if isinstance(root, ast.Name) and root.id in self.imported:
             module, name = self.imported[root.id]
-            use = Use(self.path, node.lineno, module, (name, *chain))
+            use = Use(
+                self.path, node.lineno, module, tuple(chain) if name is None else (name, *chain)
+            )
             self.uses.append(use)
             if use.chain[0] == "QVariant" and use.chain[1][:1].isupper():
                 self.problems.append(

@@ -27,6 +27,8 @@ answer = QMessageBox.Yes
 field = QgsField("n", QVariant.Int)
 polygons = QgsProcessing.TypeVectorPolygon
 names = algorithm.parameterAsFields({}, "FIELD", None)
+from qgis.PyQt import QtCore
+state = QtCore.Qt.Checked
 """
 
 
@@ -45,6 +47,7 @@ def test_check_reports_qt5_only_code():
     assert "snippet.py:9: QVariant.Int" in text
     assert "snippet.py:10: QgsProcessing.TypeVectorPolygon" in text
     assert "snippet.py:11: parameterAsFields() is deprecated" in text
+    assert "snippet.py:13: Qt.Checked" in text  # through a module import too
     # QAction from QtWidgets is fine: QGIS 4's qgis.PyQt.QtWidgets re-exports it from QtGui
     assert "QAction" not in text
 
@@ -54,6 +57,7 @@ def test_check_reports_qt5_only_code():
     [
         "from PyQt5.QtCore import Qt",
         "from PyQt6.QtCore import Qt",
+        "import PyQt5.QtWidgets",
     ],
 )
 def test_check_refuses_direct_pyqt_imports(line):
