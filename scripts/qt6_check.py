@@ -32,11 +32,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 #: everything that runs inside QGIS (the engine in core/ never imports Qt or QGIS)
-ROOTS = ("capacitymetro_plugin", "docs", "processing", "sample_projects", "tests/qgis")
+ROOTS = ("bench", "capacitymetro_plugin", "docs", "processing", "sample_projects", "tests/qgis")
 SKIP = ("capacitymetro_plugin/core/",)
 COMPAT = "capacitymetro_plugin/compat.py"
 
-PYQT6_VERSION = "6.8.1"  # Qt 6.8 LTS, the Qt that QGIS 4.0 builds against
+# Qt 6.8, a long-term-support release: a QGIS 4 build may ship an older Qt than the newest, so
+# names that only later Qt 6 releases have are refused
+PYQT6_VERSION = "6.8.1"
 PYQT6_DIR = Path.home() / ".cache" / "capacitymetro" / f"pyqt6-{PYQT6_VERSION}"
 #: names QGIS 4's ``qgis.PyQt`` modules re-export from elsewhere (python/PyQt/PyQt/QtWidgets.py.in)
 QT6_SHIMS = {("QtWidgets", "QAction"): "QtGui", ("QtWidgets", "QShortcut"): "QtGui"}
