@@ -426,7 +426,7 @@ class ValidateHsdsAlgorithm(_RegistryAlgorithm):
             QgsProcessingParameterFile(
                 self.SCHEMA_DIR,
                 self.tr("HSDS schema folder (empty: the HSDS 3.0 schemas shipped with the plugin)"),
-                behavior=QgsProcessingParameterFile.Folder,
+                behavior=FileBehavior.Folder,
                 optional=True,
             )
         )
