@@ -127,21 +127,21 @@ def main() -> None:
     window.resize(1600, 1000)
     canvas = QgsMapCanvas()
     canvas.setDestinationCrs(project.crs())
-    canvas.setCanvasColor(Qt.white)  # Trento is not among the target comuni polygons
+    canvas.setCanvasColor(Qt.GlobalColor.white)  # Trento is not among the target comuni polygons
     canvas.setSelectionColor(QColor(231, 41, 138))  # magenta: not one of the sector colours
     canvas.setLayers([services, pois, streets, comuni])
     window.setCentralWidget(canvas)
     legend = QgsLayerTreeView()
     legend_model = QgsLayerTreeModel(project.layerTreeRoot(), legend)  # parented: not collected
-    legend_model.setFlag(QgsLayerTreeModel.AllowNodeChangeVisibility)
+    legend_model.setFlag(QgsLayerTreeModel.Flag.AllowNodeChangeVisibility)
     legend.setModel(legend_model)
     legend_dock = QDockWidget("Layers")
     legend_dock.setWidget(legend)
-    window.addDockWidget(Qt.LeftDockWidgetArea, legend_dock)
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, legend_dock)
     legend_dock.setMinimumWidth(330)
     dock = RegistryDock(canvas, window)
     dock.setMinimumWidth(560)
-    window.addDockWidget(Qt.RightDockWidgetArea, dock)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     window.show()
     app.processEvents()
 

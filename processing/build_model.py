@@ -36,6 +36,8 @@ def build_model():
     )
     from qgis.PyQt.QtCore import QPointF
 
+    from capacitymetro_plugin.compat import FieldParameterType, NumberType, SourceType
+
     model = QgsProcessingModelAlgorithm(
         "CapaCityMetro pipeline", "CapaCityMetro", "capacitymetro_pipeline"
     )
@@ -61,14 +63,14 @@ def build_model():
     )
     param(
         QgsProcessingParameterFeatureSource(
-            "services", "Services (registry)", [QgsProcessing.TypeVectorPoint]
+            "services", "Services (registry)", [SourceType.VectorPoint]
         ),
         300,
         50,
     )
     param(
         QgsProcessingParameterFeatureSource(
-            "zones", "Population zones (comuni, islands...)", [QgsProcessing.TypeVectorPolygon]
+            "zones", "Population zones (comuni, islands...)", [SourceType.VectorPolygon]
         ),
         500,
         50,
@@ -85,7 +87,7 @@ def build_model():
             "residents_field",
             "Residents field",
             parentLayerParameterName="zones",
-            type=QgsProcessingParameterField.Numeric,
+            type=FieldParameterType.Numeric,
         ),
         700,
         50,
@@ -95,7 +97,7 @@ def build_model():
             "foreign_field",
             "Foreign residents field",
             parentLayerParameterName="zones",
-            type=QgsProcessingParameterField.Numeric,
+            type=FieldParameterType.Numeric,
         ),
         700,
         100,
@@ -111,7 +113,7 @@ def build_model():
         QgsProcessingParameterNumber(
             "standard",
             "Service standard (minutes)",
-            QgsProcessingParameterNumber.Double,
+            NumberType.Double,
             defaultValue=15.0,
         ),
         900,

@@ -127,10 +127,11 @@ def build_project(area: str, data_dir: str | Path, out_dir: str | Path) -> Path:
     if "isochrones" not in layers and "population_cells" in layers:
         on_map.append(layers["population_cells"])
     focus = [layers[k] for k in ("isochrones", "population_cells") if k in layers] or on_map
-    from qgis.core import QgsCoordinateTransform, QgsRectangle, QgsReferencedRectangle
+    from qgis.core import QgsCoordinateTransform, QgsReferencedRectangle
 
-    extent = QgsRectangle()
-    extent.setMinimal()
+    from capacitymetro_plugin.compat import null_rectangle
+
+    extent = null_rectangle()
     for lyr in focus:
         t = QgsCoordinateTransform(lyr.crs(), crs, project)
         extent.combineExtentWith(t.transformBoundingBox(lyr.extent()))

@@ -111,26 +111,64 @@ def _read_lines(path: Path, layer: str | None):
 
 
 # --- steps -----------------------------------------------------------------------------------
+def _registry_path(config: Config, folder: Path | None, summary: Summary) -> Path:
+    """Return the registry GeoPackage of the run: the user's, else the sample built in out/."""
+    if config.registry:
+        return resolve(config, folder, config.registry)
+    return summary.out_dir / "registry.gpkg"
+
+
+def step_hsds(config: Config, folder: Path | None, summary: Summary, progress: Progress) -> None:
+    """Export the registry's public fields as HSDS 3.0 JSON and datapackage, both validated."""
+    from capacitymetro_plugin.core.registry import hsds
+    from capacitymetro_plugin.core.registry.registry import Registry
+
+    reg = Registry.open(_registry_path(config, folder, summary))
+    json_path = hsds.export_hsds_json(reg, summary.out_dir / "hsds.json", public=True)
+    package = hsds.export_hsds_datapackage(reg, summary.out_dir / "hsds_datapackage", public=True)
+    errors = hsds.validate_hsds_path(json_path) + hsds.validate_hsds_path(package)
+    summary.files.extend([json_path, package / "datapackage.json"])
+    summary.numbers["hsds_services"] = len(reg.services())
+    summary.numbers["hsds_schema_errors"] = len(errors)
+    summary.notes.append(
+        f"HSDS 3.0 (public fields only): hsds.json and hsds_datapackage/, "
+        f"{len(reg.services())} services, {len(errors)} schema errors"
+        + (f" (first: {errors[0]})" if errors else "")
+        + "."
+    )
+
+
 def step_registry(config: Config, folder: Path | None, summary: Summary, progress: Progress):
     """Build/open the registry; return the area's services with coordinates (GeoDataFrame)."""
     import geopandas as gpd
 
     from capacitymetro_plugin.core.registry.sample import build_sample_registry
+    from capacitymetro_plugin.core.registry.selection import select_services
 
-    reg_path = summary.out_dir / "registry.gpkg"
-    if config.registry:
-        reg_path = resolve(config, folder, config.registry)
-    else:
+    reg_path = _registry_path(config, folder, summary)
+    if not config.registry:
         csv = resolve(config, folder, config.services_csv)
         build_sample_registry(csv.parent, reg_path, progress=progress)
         summary.files.append(reg_path)
     services = gio.read_vector(reg_path, layer="services")
     codes = set(config.comuni)
     in_area = services[services["comune_istat"].astype(str).isin(codes)]
-    placed = in_area[in_area.geometry.notna() & ~in_area.geometry.is_empty].copy()
+    # the one rule of every door: active services of the area with a location
+    selection = select_services(services, comuni=config.comuni)
+    placed = selection.services
     summary.numbers["registry_services_total"] = len(services)
     summary.numbers["services_in_area"] = len(in_area)
-    summary.numbers["services_with_coordinates"] = len(placed)
+    summary.numbers["services_with_coordinates"] = int(
+        (in_area.geometry.notna() & ~in_area.geometry.is_empty).sum()
+    )
+    summary.numbers["services_analysed"] = len(placed)
+    left = {k: v for k, v in selection.left_out.items() if k.startswith("status") and v}
+    if left:
+        summary.notes.append(
+            "Services not analysed because of their status (they reach nobody): "
+            + ", ".join(f"{n} {k.removeprefix('status ')}" for k, n in left.items())
+            + "."
+        )
     to_place = in_area[in_area.geometry.isna() | in_area.geometry.is_empty]
     if len(to_place):
         summary.notes.append(
@@ -504,6 +542,7 @@ def run_pipeline(
     summary = Summary(config=config, out_dir=out)
     # a fresh run: no layers, maps or tables left from an older one
     stale = [summary.gpkg, out / "language_unserved_groups.csv", out / "coverage.csv"]
+    stale += [out / "hsds.json"]
     for path in [*stale, *(out / "maps").glob("*.pdf")]:
         if path.exists():
             path.unlink()
@@ -531,6 +570,7 @@ def run_pipeline(
     services = run("registry", step_registry, config, folder)
     if services is not None and len(services) == 0:
         summary.steps[-1].detail = "no service of the area has coordinates"
+    run("hsds", step_hsds, config, folder, needs=("registry",))
     net = run("network", step_network, config, folder)
     have_services = services is not None and len(services) > 0
     if have_services and net is not None:

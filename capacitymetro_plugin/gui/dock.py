@@ -49,6 +49,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from capacitymetro_plugin.compat import ProviderCapability
 from capacitymetro_plugin.core.registry import vocabularies as voc
 from capacitymetro_plugin.core.registry.model import now_iso
 
@@ -225,23 +226,23 @@ class RegistryDock(Translatable, QgsDockWidget):
         self.stale_months.valueChanged.connect(self.refresh_list)
         layout.addLayout(grid)
 
-        splitter = QSplitter(Qt.Vertical)
+        splitter = QSplitter(Qt.Orientation.Vertical)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(
             [self.tr("Name"), self.tr("Comune"), self.tr("Sectors"), self.tr("Verified")]
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         # the name gets the room; sectors keep a fixed width (full list in the tooltip)
-        header.setSectionResizeMode(0, QHeaderView.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.Interactive)
-        header.setSectionResizeMode(3, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setColumnWidth(2, 150)
-        self.table.setTextElideMode(Qt.ElideRight)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setWordWrap(False)
         self.table.itemSelectionChanged.connect(self._on_selection)
         self.table.itemDoubleClicked.connect(lambda *_: self.start_edit())
@@ -506,11 +507,17 @@ class RegistryDock(Translatable, QgsDockWidget):
 
     def visible_fids(self) -> list[int]:
         """Return the feature ids listed in the table, in table order."""
-        return [self.table.item(r, 0).data(Qt.UserRole) for r in range(self.table.rowCount())]
+        return [
+            self.table.item(r, 0).data(Qt.ItemDataRole.UserRole)
+            for r in range(self.table.rowCount())
+        ]
 
     def visible_service_ids(self) -> list[str]:
         """Return the ``service_id`` of each listed service, in table order."""
-        return [self.table.item(r, 0).data(Qt.UserRole + 1) for r in range(self.table.rowCount())]
+        return [
+            self.table.item(r, 0).data(Qt.ItemDataRole.UserRole + 1)
+            for r in range(self.table.rowCount())
+        ]
 
     def refresh_list(self, *_args) -> None:
         """Rebuild the table from the rows read from the layer and the filters."""
@@ -537,8 +544,8 @@ class RegistryDock(Translatable, QgsDockWidget):
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col == 0:
-                    item.setData(Qt.UserRole, row.fid)
-                    item.setData(Qt.UserRole + 1, row.values["service_id"])
+                    item.setData(Qt.ItemDataRole.UserRole, row.fid)
+                    item.setData(Qt.ItemDataRole.UserRole + 1, row.values["service_id"])
                 if not row.placed:
                     item.setFont(italic)
                     item.setForeground(grey)
@@ -565,7 +572,7 @@ class RegistryDock(Translatable, QgsDockWidget):
         if not rows:
             return None
         item = self.table.item(rows[0].row(), 0)
-        return item.data(Qt.UserRole) if item is not None else None
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
     def select_fid(self, fid: int, *, zoom: bool = True) -> None:
         """Select service ``fid`` in the table, show its details and (optionally) zoom to it."""
@@ -740,21 +747,21 @@ class RegistryDock(Translatable, QgsDockWidget):
         text = self.sheet_text(index)
         if text and show:
             box = QMessageBox(
-                QMessageBox.Information,
+                QMessageBox.Icon.Information,
                 self.tr("Good-practice sheet"),
                 text,
-                QMessageBox.Close,
+                QMessageBox.StandardButton.Close,
                 self,
             )
-            box.setTextFormat(Qt.RichText)
-            box.exec_()
+            box.setTextFormat(Qt.TextFormat.RichText)
+            box.exec()
         return bool(text)
 
     def _update_buttons(self) -> None:
         has_layer = self.layer is not None
         selected = self.selected_fid() is not None
         editable = has_layer and bool(
-            self.layer.dataProvider().capabilities() & self.layer.dataProvider().AddFeatures
+            self.layer.dataProvider().capabilities() & ProviderCapability.AddFeatures
         )
         self.add_button.setEnabled(editable)
         for b in (self.edit_button, self.locate_button, self.delete_button):
@@ -981,7 +988,7 @@ class RegistryDock(Translatable, QgsDockWidget):
                     'Delete "{}"? You can still undo or discard the change before saving.'
                 ).format(name),
             )
-            != QMessageBox.Yes
+            != QMessageBox.StandardButton.Yes
         ):
             return False
         self.delete_service(fid)

@@ -189,7 +189,7 @@ def import_dialog(dock) -> None:
             or QMessageBox.question(
                 dock, tr("Import services"), tr("Import only the {} good rows?").format(good)
             )
-            != QMessageBox.Yes
+            != QMessageBox.StandardButton.Yes
         ):
             return
         try:

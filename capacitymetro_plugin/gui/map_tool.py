@@ -21,15 +21,15 @@ class PickPointTool(QgsMapToolEmitPoint):
         super().__init__(canvas)
         self._on_point = on_point
         self._on_cancel = on_cancel
-        self.setCursor(Qt.CrossCursor)
+        self.setCursor(Qt.CursorShape.CrossCursor)
         self.canvasClicked.connect(self._clicked)
 
     def _clicked(self, point: QgsPointXY, button) -> None:
-        if button == Qt.LeftButton:
+        if button == Qt.MouseButton.LeftButton:
             self._on_point(QgsPointXY(point))
         elif self._on_cancel is not None:
             self._on_cancel()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
-        if event.key() == Qt.Key_Escape and self._on_cancel is not None:
+        if event.key() == Qt.Key.Key_Escape and self._on_cancel is not None:
             self._on_cancel()

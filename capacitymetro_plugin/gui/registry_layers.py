@@ -20,6 +20,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QVariant
 
+from capacitymetro_plugin.compat import FieldType
 from capacitymetro_plugin.core._compat import parse_iso_date
 
 SERVICE_KEY_FIELDS = ("service_id", "name", "sectors")
@@ -104,13 +105,13 @@ def to_qgis(value, field_type: int):
     """Turn a form value (str/None) into what a field of ``field_type`` stores."""
     if value is None or value == "":
         return None
-    if field_type == QVariant.Date:
+    if field_type == FieldType.Date:
         return QDate.fromString(str(value), "yyyy-MM-dd")
-    if field_type == QVariant.DateTime:
+    if field_type == FieldType.DateTime:
         return QDateTime.fromString(str(value), "yyyy-MM-ddTHH:mm:ss")
-    if field_type in (QVariant.Int, QVariant.LongLong):
+    if field_type in (FieldType.Int, FieldType.LongLong):
         return int(value)
-    if field_type == QVariant.Double:
+    if field_type == FieldType.Double:
         return float(value)
     return str(value)
 

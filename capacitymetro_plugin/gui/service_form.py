@@ -117,7 +117,7 @@ class ServiceForm(Translatable, QWidget):
         scroll.setWidgetResizable(True)
         body = QWidget()
         self.form_layout = QFormLayout(body)
-        self.form_layout.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        self.form_layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         labels = self._labels()
@@ -136,9 +136,9 @@ class ServiceForm(Translatable, QWidget):
                 widget = QListWidget()
                 for t in voc.SECTORS:
                     item = QListWidgetItem(t.label(self.language))
-                    item.setData(Qt.UserRole, t.code)
-                    item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-                    item.setCheckState(Qt.Unchecked)
+                    item.setData(Qt.ItemDataRole.UserRole, t.code)
+                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                    item.setCheckState(Qt.CheckState.Unchecked)
                     widget.addItem(item)
                 widget.setMaximumHeight(150)
                 widget.itemChanged.connect(self.validate)
@@ -232,13 +232,15 @@ class ServiceForm(Translatable, QWidget):
                 for code in codes:
                     if code not in known:
                         item = QListWidgetItem(code)
-                        item.setData(Qt.UserRole, code)
-                        item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+                        item.setData(Qt.ItemDataRole.UserRole, code)
+                        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                         widget.addItem(item)
                 for i in range(widget.count()):
                     item = widget.item(i)
                     item.setCheckState(
-                        Qt.Checked if item.data(Qt.UserRole) in codes else Qt.Unchecked
+                        Qt.CheckState.Checked
+                        if item.data(Qt.ItemDataRole.UserRole) in codes
+                        else Qt.CheckState.Unchecked
                     )
             elif isinstance(widget, QComboBox):
                 base = len(voc.STATUSES) if field == "status" else len(voc.OPERATOR_TYPES) + 1
@@ -275,9 +277,9 @@ class ServiceForm(Translatable, QWidget):
         for field, widget in self.widgets.items():
             if field == "sectors":
                 codes = [
-                    widget.item(i).data(Qt.UserRole)
+                    widget.item(i).data(Qt.ItemDataRole.UserRole)
                     for i in range(widget.count())
-                    if widget.item(i).checkState() == Qt.Checked
+                    if widget.item(i).checkState() == Qt.CheckState.Checked
                 ]
                 text = ";".join(codes)
             elif isinstance(widget, QComboBox):

@@ -16,7 +16,7 @@ def add_gui(plugin) -> None:
     """Create the dock (hidden) and a checkable action that toggles it."""
     iface = plugin.iface
     dock = RegistryDock(iface.mapCanvas(), iface.mainWindow())
-    iface.addDockWidget(Qt.RightDockWidgetArea, dock)
+    iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     # QGIS shows a dock when it is added: start hidden (QGIS restores it if the user left it open)
     dock.hide()
     action = QAction(QIcon(str(ICON_PATH)), tr("Service registry"), iface.mainWindow())

@@ -16,6 +16,8 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
+from capacitymetro_plugin.compat import null_rectangle
+
 _APP = None
 
 
@@ -117,8 +119,7 @@ def export_summary_maps(summary) -> list[Path]:
         if not chosen:
             return None
         crs = default_crs(chosen, project)
-        ext = QgsRectangle()
-        ext.setMinimal()
+        ext = null_rectangle()
         for lyr in chosen:
             t = QgsCoordinateTransform(lyr.crs(), crs, project)
             ext.combineExtentWith(t.transformBoundingBox(lyr.extent()))

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsExpression,
@@ -28,21 +29,24 @@ from qgis.core import (
     QgsLayoutMeasurement,
     QgsLayoutPoint,
     QgsLayoutSize,
-    QgsLegendStyle,
     QgsMapLayer,
     QgsPrintLayout,
     QgsProject,
     QgsReadWriteContext,
     QgsRectangle,
-    QgsRenderContext,
-    QgsScaleBarSettings,
-    QgsUnitTypes,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
 
+from capacitymetro_plugin.compat import (
+    DistanceUnit,
+    LayoutUnit,
+    LegendComponent,
+    ScaleBarSegmentSizeMode,
+    null_rectangle,
+)
 from capacitymetro_plugin.core.errors import InputError
 
 LAYOUTS_DIR = Path(__file__).resolve().parent.parent / "layouts"
@@ -106,8 +110,8 @@ def _font(size: float, bold: bool = False) -> QFont:
 
 def _place(item, box: tuple[float, float, float, float]) -> None:
     x, y, w, h = box
-    item.attemptMove(QgsLayoutPoint(x, y, QgsUnitTypes.LayoutMillimeters))
-    item.attemptResize(QgsLayoutSize(w, h, QgsUnitTypes.LayoutMillimeters))
+    item.attemptMove(QgsLayoutPoint(x, y, LayoutUnit.Millimeters))
+    item.attemptResize(QgsLayoutSize(w, h, LayoutUnit.Millimeters))
 
 
 def make_template_layout(project: QgsProject, paper: str = "a4_landscape") -> QgsPrintLayout:
@@ -126,7 +130,7 @@ def make_template_layout(project: QgsProject, paper: str = "a4_landscape") -> Qg
     layout.initializeDefaults()
     layout.setName(f"CapaCityMetro {paper}")
     page = layout.pageCollection().page(0)
-    page.setPageSize(QgsLayoutSize(width, height, QgsUnitTypes.LayoutMillimeters))
+    page.setPageSize(QgsLayoutSize(width, height, LayoutUnit.Millimeters))
 
     def label(item_id: str, text: str, size: float, bold: bool = False) -> QgsLayoutItemLabel:
         item = QgsLayoutItemLabel(layout)
@@ -134,7 +138,7 @@ def make_template_layout(project: QgsProject, paper: str = "a4_landscape") -> Qg
         item.setText(text)
         item.setFont(_font(size, bold))
         item.setFontColor(QColor("#1a1a1a"))
-        item.setVAlign(Qt.AlignTop)
+        item.setVAlign(Qt.AlignmentFlag.AlignTop)
         layout.addLayoutItem(item)
         _place(item, boxes[item_id])
         return item
@@ -162,10 +166,10 @@ def make_template_layout(project: QgsProject, paper: str = "a4_landscape") -> Qg
     # bilingual labels "English / Italiano" break into two lines instead of being cut off
     legend.setWrapString(" / ")
     for style, size, bold in (
-        (QgsLegendStyle.Title, 12 if big else 10, True),
-        (QgsLegendStyle.Group, 10 if big else 8.5, True),
-        (QgsLegendStyle.Subgroup, 9.5 if big else 8, True),
-        (QgsLegendStyle.SymbolLabel, 9 if big else 7.5, False),
+        (LegendComponent.Title, 12 if big else 10, True),
+        (LegendComponent.Group, 10 if big else 8.5, True),
+        (LegendComponent.Subgroup, 9.5 if big else 8, True),
+        (LegendComponent.SymbolLabel, 9 if big else 7.5, False),
     ):
         legend.rstyle(style).setFont(_font(size, bold))
     legend.setColumnCount(2 if big else 1)
@@ -178,7 +182,7 @@ def make_template_layout(project: QgsProject, paper: str = "a4_landscape") -> Qg
     arrow.setId("north_arrow")
     arrow.setPicturePath(north_arrow_path())
     arrow.setLinkedMap(map_item)
-    arrow.setNorthMode(QgsLayoutItemPicture.GridNorth)
+    arrow.setNorthMode(QgsLayoutItemPicture.NorthMode.GridNorth)
     layout.addLayoutItem(arrow)
     _place(arrow, boxes["north_arrow"])
 
@@ -186,11 +190,11 @@ def make_template_layout(project: QgsProject, paper: str = "a4_landscape") -> Qg
     scalebar.setId("scalebar")
     scalebar.setStyle("Single Box")
     scalebar.setLinkedMap(map_item)
-    scalebar.setUnits(QgsUnitTypes.DistanceKilometers)
+    scalebar.setUnits(DistanceUnit.Kilometers)
     scalebar.setUnitLabel("km")
     scalebar.setNumberOfSegments(2)
     scalebar.setNumberOfSegmentsLeft(0)
-    scalebar.setSegmentSizeMode(QgsScaleBarSettings.SegmentSizeFitWidth)
+    scalebar.setSegmentSizeMode(ScaleBarSegmentSizeMode.FitWidth)
     scalebar.setMinimumBarWidth(20)
     scalebar.setMaximumBarWidth(boxes["scalebar"][2] - 8)
     scalebar.setFont(_font(8 if big else 7))
@@ -198,7 +202,7 @@ def make_template_layout(project: QgsProject, paper: str = "a4_landscape") -> Qg
     _place(scalebar, boxes["scalebar"])
 
     sources = label("sources", DEFAULT_SOURCES + "\n" + DEFAULT_SOURCES_IT, 8 if big else 6.5)
-    sources.setMode(QgsLayoutItemLabel.ModeFont)
+    sources.setMode(QgsLayoutItemLabel.Mode.ModeFont)
     return layout
 
 
@@ -245,8 +249,7 @@ def layers_extent(
     layers: Sequence[QgsMapLayer], crs: QgsCoordinateReferenceSystem, project: QgsProject
 ) -> QgsRectangle:
     """Return the union of the layers' extents in ``crs`` (empty rectangle for no layers)."""
-    extent = QgsRectangle()
-    extent.setMinimal()
+    extent = null_rectangle()
     for layer in layers:
         if layer is None or not layer.isValid():
             continue
@@ -389,7 +392,7 @@ def build_layout(
                     fix_it="Scrivi un'espressione QGIS, es. \"prov_istat_code\" = '027'.",
                 )
         map_item.setAtlasDriven(True)
-        map_item.setAtlasScalingMode(QgsLayoutItemMap.Auto)
+        map_item.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Auto)
         map_item.setAtlasMargin(0.10)
     return layout
 
@@ -429,14 +432,14 @@ def export_layout(layout: QgsPrintLayout, path: str | Path, *, dpi: float = 200.
         settings.rasterizeWholeImage = False
         settings.forceVectorOutput = False
         # real text (not outlines): smaller files, searchable, and pdftotext can check it
-        settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
+        settings.textRenderFormat = Qgis.TextRenderFormat.AlwaysText
         if is_atlas:
             result, error = QgsLayoutExporter.exportToPdf(atlas, str(path), settings)
-            if result != QgsLayoutExporter.Success:
+            if result != QgsLayoutExporter.ExportResult.Success:
                 _fail_export(path, result, error)
         else:
             result = exporter.exportToPdf(str(path), settings)
-            if result != QgsLayoutExporter.Success:
+            if result != QgsLayoutExporter.ExportResult.Success:
                 _fail_export(path, result, exporter.errorMessage())
         return [path]
     if suffix in (".png", ".jpg", ".jpeg"):
@@ -447,11 +450,11 @@ def export_layout(layout: QgsPrintLayout, path: str | Path, *, dpi: float = 200.
             result, error = QgsLayoutExporter.exportToImage(
                 atlas, str(path.parent / path.stem), suffix.lstrip("."), settings
             )
-            if result != QgsLayoutExporter.Success:
+            if result != QgsLayoutExporter.ExportResult.Success:
                 _fail_export(path, result, error)
             return sorted(path.parent.glob(f"{path.stem}_*{suffix}"))
         result = exporter.exportToImage(str(path), settings)
-        if result != QgsLayoutExporter.Success:
+        if result != QgsLayoutExporter.ExportResult.Success:
             _fail_export(path, result, exporter.errorMessage())
         return [path]
     raise InputError(

@@ -26,6 +26,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
+from capacitymetro_plugin.compat import NumberType
 from capacitymetro_plugin.core.errors import CapaCityMetroError
 from capacitymetro_plugin.core.progress import Progress
 
@@ -161,9 +162,7 @@ class CapaCityMetroAlgorithm(QgsProcessingAlgorithm):
 
     def add_number(self, key: str, label: str, *, integer: bool = False, **kw) -> None:
         """Add a number parameter with a translated label (``kw``: defaultValue, minValue, ...)."""
-        kind = (
-            QgsProcessingParameterNumber.Integer if integer else QgsProcessingParameterNumber.Double
-        )
+        kind = NumberType.Integer if integer else NumberType.Double
         self.addParameter(QgsProcessingParameterNumber(key, self.tr(label), kind, **kw))
 
     def add_number_list(self, key: str, label: str, default: str, optional: bool = False) -> None:

@@ -65,7 +65,7 @@ class CapaCityMetroProvider(QgsProcessingProvider):
         errors: list[str] = []
         classes = algorithm_classes(errors)
         for message in errors:
-            QgsMessageLog.logMessage(message, "CapaCityMetro", Qgis.Critical)
+            QgsMessageLog.logMessage(message, "CapaCityMetro", Qgis.MessageLevel.Critical)
         for cls in classes:
             try:
                 self.addAlgorithm(cls())

@@ -291,8 +291,8 @@ def test_add_by_map_click_validates_as_you_type_and_saves(dock, registry):
     assert not form.save_button.isEnabled()
     sectors = form.widgets["sectors"]
     for i in range(sectors.count()):
-        if sectors.item(i).data(Qt.UserRole) in ("information", "mediation"):
-            sectors.item(i).setCheckState(Qt.Checked)
+        if sectors.item(i).data(Qt.ItemDataRole.UserRole) in ("information", "mediation"):
+            sectors.item(i).setCheckState(Qt.CheckState.Checked)
     assert form.save_button.isEnabled() and form.errors() == {}
 
     form.widgets["languages"].setText("it;en;xx")
@@ -475,7 +475,9 @@ def test_plugin_menu_action_toggles_the_dock(qgis_app, qgis_iface):
     assert plugin.dock is None and plugin.actions == []
     from qgis.PyQt.QtCore import QCoreApplication, QEvent
 
-    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)  # run the dock's deleteLater
+    QCoreApplication.sendPostedEvents(
+        None, QEvent.Type.DeferredDelete
+    )  # run the dock's deleteLater
     assert qgis_iface.mapCanvas().mapTool() is None  # the tool left the canvas with the dock
 
 
@@ -509,8 +511,8 @@ def test_values_outside_the_vocabularies_are_kept_and_flagged(dock):
     assert form.error_labels["status"].text() and not form.save_button.isEnabled()
     sectors = form.widgets["sectors"]
     for i in range(sectors.count()):
-        if sectors.item(i).data(Qt.UserRole) == "food_aid":
-            sectors.item(i).setCheckState(Qt.Unchecked)
+        if sectors.item(i).data(Qt.ItemDataRole.UserRole) == "food_aid":
+            sectors.item(i).setCheckState(Qt.CheckState.Unchecked)
     form.widgets["status"].setCurrentIndex(form.widgets["status"].findData("suspended"))
     assert form.save_button.isEnabled(), form.errors()
     form.save_button.click()
@@ -543,7 +545,9 @@ def test_a_real_mouse_click_on_the_canvas_places_the_service(dock, registry):
     dock.start_set_location()
     pixel = QPoint(100, 200)
     expected = canvas.getCoordinateTransform().toMapCoordinates(pixel.x(), pixel.y())
-    QTest.mouseClick(canvas.viewport(), Qt.LeftButton, Qt.NoModifier, pixel)
+    QTest.mouseClick(
+        canvas.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pixel
+    )
     assert canvas.mapTool() is not dock.pick_tool  # done, the previous tool is back
     placed = dock.layer.getFeature(fid).geometry().asPoint()
     back = to_3857(placed.x(), placed.y())
@@ -552,7 +556,9 @@ def test_a_real_mouse_click_on_the_canvas_places_the_service(dock, registry):
     other = fid_of(dock, table[table["name"].str.startswith("Porta Futuro")].iloc[0].uuid)
     dock.select_fid(other, zoom=False)
     dock.start_set_location()
-    QTest.mouseClick(canvas.viewport(), Qt.RightButton, Qt.NoModifier, pixel)
+    QTest.mouseClick(
+        canvas.viewport(), Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, pixel
+    )
     assert canvas.mapTool() is not dock.pick_tool and dock.mode == dock.MODE_BROWSE
     assert dock.layer.getFeature(other).geometry().isEmpty()
     canvas.hide()

@@ -70,8 +70,30 @@ def test_outputs_written(trento_run):
         "network_walk.npz",
     ):
         assert (out / name).stat().st_size > 0, name
-    assert "7 steps done" in stdout or "8 steps done" in stdout, stdout
+    assert "8 steps done" in stdout or "9 steps done" in stdout, stdout
     assert "skipped" not in (out / "summary.csv").read_text()
+
+
+def test_demo_writes_hsds_that_frictionless_and_the_schemas_accept(trento_run):
+    """`make demo` exports the registry as HSDS 3.0: JSON and a datapackage, both valid."""
+    import json
+
+    from frictionless import Package, validate
+
+    from capacitymetro_plugin.core.registry import hsds
+
+    out, _stdout = trento_run
+    doc = json.loads((out / "hsds.json").read_text(encoding="utf-8"))
+    assert len(doc["services"]) == 59  # the whole sample registry, public fields only
+    assert hsds.validate_hsds_path(out / "hsds.json") == []
+    assert hsds.validate_hsds_path(out / "hsds_datapackage") == []
+    report = validate(str(out / "hsds_datapackage" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    package = Package(str(out / "hsds_datapackage" / "datapackage.json"))
+    schedules = package.get_resource("schedule").read_rows()
+    assert schedules and all(str(r["opens_at"]).count(":") == 2 for r in schedules if r["opens_at"])
+    summary = (out / "summary.csv").read_text(encoding="utf-8")
+    assert "hsds_schema_errors,0" in summary
 
 
 def test_services_are_the_trento_rows_with_coordinates(trento_run, shared_data):

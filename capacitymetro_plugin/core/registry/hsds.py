@@ -515,6 +515,19 @@ def hsds_tables(doc: dict) -> dict[str, list[dict]]:
     return tables
 
 
+def _table_value(field: str, value):
+    """Return ``value`` as the datapackage's CSV writes it (Table Schema formats).
+
+    Table Schema's ``time`` is ``HH:MM:SS``; the registry's schedules say ``16:00``, which
+    frictionless and other datapackage readers reject.
+    """
+    if value is None:
+        return ""
+    if FIELD_TYPES.get(field) == "time" and re.fullmatch(r"\d{2}:\d{2}", str(value)):
+        return f"{value}:00"
+    return value
+
+
 def export_hsds_datapackage(
     registry: Registry, folder: str | os.PathLike, *, public: bool = True
 ) -> Path:
@@ -539,9 +552,7 @@ def export_hsds_datapackage(
                 writer = csv.DictWriter(fh, fieldnames=fields_, extrasaction="ignore")
                 writer.writeheader()
                 for row in rows:
-                    writer.writerow(
-                        {k: ("" if row.get(k) is None else row.get(k)) for k in fields_}
-                    )
+                    writer.writerow({k: _table_value(k, row.get(k)) for k in fields_})
             resources.append(
                 {
                     "name": RESOURCE_NAMES[table],

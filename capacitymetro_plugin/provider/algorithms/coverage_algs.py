@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
@@ -15,6 +14,7 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
+from capacitymetro_plugin.compat import FieldParameterType, SourceType, parameter_as_fields
 from capacitymetro_plugin.core._compat import zip_strict
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm
@@ -48,7 +48,7 @@ class _CoverageBase(CapaCityMetroAlgorithm):
                 self.tr(
                     "Street lines (walking network when no prepared network; also grid weights)"
                 ),
-                [QgsProcessing.TypeVectorLine],
+                [SourceType.VectorLine],
                 optional=True,
             )
         )
@@ -61,7 +61,7 @@ class _CoverageBase(CapaCityMetroAlgorithm):
             QgsProcessingParameterFeatureSource(
                 self.POPULATION,
                 self.tr("Population zones (comuni, sections, ...)"),
-                [QgsProcessing.TypeVectorPolygon],
+                [SourceType.VectorPolygon],
             )
         )
         self.addParameter(
@@ -69,7 +69,7 @@ class _CoverageBase(CapaCityMetroAlgorithm):
                 self.POP_FIELD,
                 self.tr("Residents field"),
                 parentLayerParameterName=self.POPULATION,
-                type=QgsProcessingParameterField.Numeric,
+                type=FieldParameterType.Numeric,
             )
         )
         self.addParameter(
@@ -77,7 +77,7 @@ class _CoverageBase(CapaCityMetroAlgorithm):
                 self.FOREIGN_FIELD,
                 self.tr("Foreign residents field"),
                 parentLayerParameterName=self.POPULATION,
-                type=QgsProcessingParameterField.Numeric,
+                type=FieldParameterType.Numeric,
             )
         )
         self.add_number(self.CELL_SIZE, "Grid cell size (m)", defaultValue=100.0, minValue=1.0)
@@ -85,7 +85,7 @@ class _CoverageBase(CapaCityMetroAlgorithm):
     def add_service_inputs(self, sector: bool = True) -> None:
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                self.SERVICES, self.tr("Services"), [QgsProcessing.TypeVectorPoint]
+                self.SERVICES, self.tr("Services"), [SourceType.VectorPoint]
             )
         )
         if sector:
@@ -124,8 +124,8 @@ class _CoverageBase(CapaCityMetroAlgorithm):
         from capacitymetro_plugin.core.population import dasymetric_grid, residential_streets
 
         zones = self.read_vector(parameters, self.POPULATION, context, feedback)
-        pop_f = self.parameterAsFields(parameters, self.POP_FIELD, context)[0]
-        for_f = self.parameterAsFields(parameters, self.FOREIGN_FIELD, context)[0]
+        pop_f = parameter_as_fields(self, parameters, self.POP_FIELD, context)[0]
+        for_f = parameter_as_fields(self, parameters, self.FOREIGN_FIELD, context)[0]
         # assign, not rename: the two fields may be the same column, or collide with these names
         zones = zones.assign(pop_total=zones[pop_f], foreign=zones[for_f])
         streets = self.read_vector(parameters, self.STREETS, context, feedback)
@@ -170,7 +170,7 @@ class CoveragePerComune(_CoverageBase):
             QgsProcessingParameterFeatureSource(
                 self.AREAS,
                 self.tr("Comuni (areas to summarise by)"),
-                [QgsProcessing.TypeVectorPolygon],
+                [SourceType.VectorPolygon],
             )
         )
         self.addParameter(
@@ -195,7 +195,7 @@ class CoveragePerComune(_CoverageBase):
             QgsProcessingParameterFeatureSource(
                 self.ADD,
                 self.tr("What-if: services to add"),
-                [QgsProcessing.TypeVectorPoint],
+                [SourceType.VectorPoint],
                 optional=True,
             )
         )
@@ -217,12 +217,12 @@ class CoveragePerComune(_CoverageBase):
         )
         self.addParameter(
             QgsProcessingParameterVectorDestination(
-                self.OUTPUT, self.tr("Coverage per comune"), QgsProcessing.TypeVectorPolygon
+                self.OUTPUT, self.tr("Coverage per comune"), SourceType.VectorPolygon
             )
         )
         self.addParameter(
             QgsProcessingParameterVectorDestination(
-                self.GAPS, self.tr("Gap areas"), QgsProcessing.TypeVectorPolygon
+                self.GAPS, self.tr("Gap areas"), SourceType.VectorPolygon
             )
         )
 
@@ -242,7 +242,7 @@ class CoveragePerComune(_CoverageBase):
         services = self.services(parameters, context, feedback)
         cells = self.cells(parameters, context, feedback, progress.step(0.2, 0.4))
         areas = self.read_vector(parameters, self.AREAS, context, feedback)
-        field = self.parameterAsFields(parameters, self.AREA_FIELD, context)[0]
+        field = parameter_as_fields(self, parameters, self.AREA_FIELD, context)[0]
         areas = areas.to_crs(cells.crs)
         centres = cells.assign(geometry=cells.centroid)
         joined = gpd.sjoin(centres, areas[[field, "geometry"]], how="left", predicate="within")
@@ -266,7 +266,7 @@ class CoveragePerComune(_CoverageBase):
         close = [c.strip() for c in raw_close.replace(";", ",").split(",") if c.strip()]
         if (added is not None and len(added)) or close:
             # what-if: the times already computed are reused; only added services are searched
-            id_fields = self.parameterAsFields(parameters, self.ID_FIELD, context)
+            id_fields = parameter_as_fields(self, parameters, self.ID_FIELD, context)
             if close and not id_fields:
                 raise InputError(
                     "Services to close are given but no identifier field.",
@@ -358,7 +358,7 @@ class E2sfcaAccessibility(_CoverageBase):
                 self.CAPACITY_FIELD,
                 self.tr("Capacity field (people per week; empty: 1 each)"),
                 parentLayerParameterName=self.SERVICES,
-                type=QgsProcessingParameterField.Numeric,
+                type=FieldParameterType.Numeric,
                 optional=True,
             )
         )
@@ -376,7 +376,7 @@ class E2sfcaAccessibility(_CoverageBase):
         )
         self.addParameter(
             QgsProcessingParameterVectorDestination(
-                self.OUTPUT, self.tr("E2SFCA accessibility"), QgsProcessing.TypeVectorPolygon
+                self.OUTPUT, self.tr("E2SFCA accessibility"), SourceType.VectorPolygon
             )
         )
 
@@ -391,7 +391,7 @@ class E2sfcaAccessibility(_CoverageBase):
         threshold = self.parameterAsDouble(parameters, self.THRESHOLD, context)
         net = self.network(parameters, context, feedback, progress.step(0, 0.2))
         services = self.services(parameters, context, feedback)
-        cap_fields = self.parameterAsFields(parameters, self.CAPACITY_FIELD, context)
+        cap_fields = parameter_as_fields(self, parameters, self.CAPACITY_FIELD, context)
         if cap_fields:
             capacity = pd.to_numeric(services[cap_fields[0]], errors="coerce")
             if capacity.isna().any():
@@ -457,7 +457,7 @@ class LanguageAccess(_CoverageBase):
         self.add_network_inputs()
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                self.AREAS, self.tr("Areas (comuni)"), [QgsProcessing.TypeVectorPolygon]
+                self.AREAS, self.tr("Areas (comuni)"), [SourceType.VectorPolygon]
             )
         )
         self.addParameter(
@@ -489,7 +489,7 @@ class LanguageAccess(_CoverageBase):
         self.add_number(self.THRESHOLD, "Threshold (minutes)", defaultValue=20.0, minValue=0.1)
         self.addParameter(
             QgsProcessingParameterVectorDestination(
-                self.OUTPUT, self.tr("Language access per area"), QgsProcessing.TypeVectorPolygon
+                self.OUTPUT, self.tr("Language access per area"), SourceType.VectorPolygon
             )
         )
         self.addParameter(
@@ -506,9 +506,9 @@ class LanguageAccess(_CoverageBase):
         threshold = self.parameterAsDouble(parameters, self.THRESHOLD, context)
         net = self.network(parameters, context, feedback, progress.step(0, 0.2))
         services = self.services(parameters, context, feedback)
-        lang_field = self.parameterAsFields(parameters, self.LANGUAGE_FIELD, context)[0]
+        lang_field = parameter_as_fields(self, parameters, self.LANGUAGE_FIELD, context)[0]
         areas = self.read_vector(parameters, self.AREAS, context, feedback)
-        field = self.parameterAsFields(parameters, self.AREA_FIELD, context)[0]
+        field = parameter_as_fields(self, parameters, self.AREA_FIELD, context)[0]
         table = read_citizenship(self.parameterAsFile(parameters, self.CITIZENSHIP, context)).data
         codes = set(areas[field].astype(str))
         unknown = sorted(set(table["code"]) - codes)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import (
-    QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterExpression,
@@ -20,6 +18,7 @@ from qgis.core import (
     QgsProject,
 )
 
+from capacitymetro_plugin.compat import AlgorithmFlag, SourceType
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm
 
@@ -57,14 +56,14 @@ class ExportCoverageMap(CapaCityMetroAlgorithm):
 
     def flags(self):
         # Layout rendering must happen on the main thread.
-        return super().flags() | QgsProcessingAlgorithm.FlagNoThreading
+        return super().flags() | AlgorithmFlag.NoThreading
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(
             QgsProcessingParameterMultipleLayers(
                 self.LAYERS,
                 self.tr("Layers on the map, top first (empty: visible layers of the project)"),
-                QgsProcessing.TypeMapLayer,
+                SourceType.MapLayer,
                 optional=True,
             )
         )
@@ -91,7 +90,7 @@ class ExportCoverageMap(CapaCityMetroAlgorithm):
             QgsProcessingParameterVectorLayer(
                 self.ATLAS_LAYER,
                 self.tr("Atlas: one page per feature of (e.g. comuni)"),
-                [QgsProcessing.TypeVectorPolygon],
+                [SourceType.VectorPolygon],
                 optional=True,
             )
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -15,6 +14,7 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
+from capacitymetro_plugin.compat import FieldParameterType, SourceType
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm
 
@@ -52,9 +52,7 @@ class _NetworkBase(CapaCityMetroAlgorithm):
     def add_services_input(self, key: str | None = None, label: str = "Services") -> None:
         key = key or self.SERVICES
         self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                key, self.tr(label), [QgsProcessing.TypeVectorAnyGeometry]
-            )
+            QgsProcessingParameterFeatureSource(key, self.tr(label), [SourceType.VectorAnyGeometry])
         )
 
     def add_id_field(self, key: str | None = None, parent: str | None = None) -> None:
@@ -136,7 +134,7 @@ class PrepareNetwork(_NetworkBase):
             QgsProcessingParameterFeatureSource(
                 self.STREETS,
                 self.tr("Street centrelines (noded at junctions)"),
-                [QgsProcessing.TypeVectorLine],
+                [SourceType.VectorLine],
                 optional=True,
             )
         )
@@ -162,7 +160,7 @@ class PrepareNetwork(_NetworkBase):
             QgsProcessingParameterVectorDestination(
                 self.OUTPUT_EDGES,
                 self.tr("Network streets (to look at)"),
-                QgsProcessing.TypeVectorLine,
+                SourceType.VectorLine,
                 optional=True,
                 createByDefault=False,
             )
@@ -251,7 +249,7 @@ class ServiceIsochrones(_NetworkBase):
         self.add_max_snap()
         self.addParameter(
             QgsProcessingParameterVectorDestination(
-                self.OUTPUT, self.tr("Isochrones"), QgsProcessing.TypeVectorPolygon
+                self.OUTPUT, self.tr("Isochrones"), SourceType.VectorPolygon
             )
         )
 
@@ -314,7 +312,7 @@ class NearestServiceTerritories(_NetworkBase):
                 self.DELAY_FIELD,
                 self.tr("Extra delay field (minutes)"),
                 parentLayerParameterName=self.SERVICES,
-                type=QgsProcessingParameterField.Numeric,
+                type=FieldParameterType.Numeric,
                 optional=True,
             )
         )
@@ -328,7 +326,7 @@ class NearestServiceTerritories(_NetworkBase):
         self.add_max_snap()
         self.addParameter(
             QgsProcessingParameterVectorDestination(
-                self.OUTPUT, self.tr("Territories"), QgsProcessing.TypeVectorAnyGeometry
+                self.OUTPUT, self.tr("Territories"), SourceType.VectorAnyGeometry
             )
         )
 
@@ -385,7 +383,7 @@ class OdMatrix(_NetworkBase):
         self.add_max_snap()
         self.addParameter(
             QgsProcessingParameterVectorDestination(
-                self.OUTPUT, self.tr("OD lines"), QgsProcessing.TypeVectorLine
+                self.OUTPUT, self.tr("OD lines"), SourceType.VectorLine
             )
         )
 

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -17,6 +16,7 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
+from capacitymetro_plugin.compat import FieldParameterType, SourceType, parameter_as_fields
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.provider.base import STYLES_DIR, CapaCityMetroAlgorithm, _StyleOnLoad
 
@@ -86,7 +86,7 @@ class ForeignResidentsEstimate(CapaCityMetroAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterVectorDestination(
-                self.OUTPUT, self.tr("Comuni with population"), QgsProcessing.TypeVectorPolygon
+                self.OUTPUT, self.tr("Comuni with population"), SourceType.VectorPolygon
             )
         )
 
@@ -185,7 +185,7 @@ class PopulationGrid(CapaCityMetroAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                self.INPUT, self.tr("Population zones"), [QgsProcessing.TypeVectorPolygon]
+                self.INPUT, self.tr("Population zones"), [SourceType.VectorPolygon]
             )
         )
         self.addParameter(
@@ -193,7 +193,7 @@ class PopulationGrid(CapaCityMetroAlgorithm):
                 self.FIELDS,
                 self.tr("Count fields (one band each)"),
                 parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric,
+                type=FieldParameterType.Numeric,
                 allowMultiple=True,
             )
         )
@@ -202,7 +202,7 @@ class PopulationGrid(CapaCityMetroAlgorithm):
             QgsProcessingParameterFeatureSource(
                 self.STREETS,
                 self.tr("Residential streets (weight by length)"),
-                [QgsProcessing.TypeVectorLine],
+                [SourceType.VectorLine],
                 optional=True,
             )
         )
@@ -219,7 +219,7 @@ class PopulationGrid(CapaCityMetroAlgorithm):
         from capacitymetro_plugin.core.population import dasymetric_grid, residential_streets
 
         zones = self.read_vector(parameters, self.INPUT, context, feedback)
-        fields = self.parameterAsFields(parameters, self.FIELDS, context)
+        fields = parameter_as_fields(self, parameters, self.FIELDS, context)
         if not fields:
             raise InputError(
                 "No count field chosen.",

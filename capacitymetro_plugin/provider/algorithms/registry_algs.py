@@ -15,7 +15,6 @@ from qgis.core import (
     QgsFeatureSink,
     QgsField,
     QgsFields,
-    QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
@@ -26,10 +25,9 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterString,
-    QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
+from capacitymetro_plugin.compat import FieldType, FileBehavior, SourceType, WkbType
 from capacitymetro_plugin.core.errors import ValidationError
 from capacitymetro_plugin.core.registry.validation import ValidationReport
 from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm, tr
@@ -43,18 +41,18 @@ class _RegistryAlgorithm(CapaCityMetroAlgorithm):
     def add_report_sink(self) -> None:
         self.addParameter(
             QgsProcessingParameterFeatureSink(
-                self.OUTPUT, self.tr("Validation report"), QgsProcessing.TypeVector
+                self.OUTPUT, self.tr("Validation report"), SourceType.Vector
             )
         )
 
     def write_report(self, report: ValidationReport, parameters, context) -> str:
         """Write the issues as a table (no geometry) to the ``OUTPUT`` sink; return its id."""
         fields = QgsFields()
-        fields.append(QgsField("row", QVariant.Int))
+        fields.append(QgsField("row", FieldType.Int))
         for name in ("service_id", "name", "field", "code", "severity", "message", "message_it"):
-            fields.append(QgsField(name, QVariant.String))
+            fields.append(QgsField(name, FieldType.String))
         sink, dest_id = self.parameterAsSink(
-            parameters, self.OUTPUT, context, fields, QgsWkbTypes.NoGeometry
+            parameters, self.OUTPUT, context, fields, WkbType.NoGeometry
         )
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
@@ -72,7 +70,7 @@ class _RegistryAlgorithm(CapaCityMetroAlgorithm):
                     issue.message_it,
                 ]
             )
-            sink.addFeature(feat, QgsFeatureSink.FastInsert)
+            sink.addFeature(feat, QgsFeatureSink.Flag.FastInsert)
         return dest_id
 
     def registry_path(self, parameters, context) -> str:
@@ -111,7 +109,7 @@ class ImportServicesAlgorithm(_RegistryAlgorithm):
             QgsProcessingParameterFeatureSource(
                 self.INPUT,
                 self.tr("Services layer (points)"),
-                [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVector],
+                [SourceType.VectorPoint, SourceType.Vector],
                 optional=True,
             )
         )
@@ -428,7 +426,7 @@ class ValidateHsdsAlgorithm(_RegistryAlgorithm):
             QgsProcessingParameterFile(
                 self.SCHEMA_DIR,
                 self.tr("HSDS schema folder (empty: the HSDS 3.0 schemas shipped with the plugin)"),
-                behavior=QgsProcessingParameterFile.Folder,
+                behavior=FileBehavior.Folder,
                 optional=True,
             )
         )
@@ -483,7 +481,7 @@ class BuildSampleRegistryAlgorithm(_RegistryAlgorithm):
             QgsProcessingParameterFile(
                 self.DATA_DIR,
                 self.tr("Data folder (holding servizi_migranti_da_pagine_web.csv)"),
-                behavior=QgsProcessingParameterFile.Folder,
+                behavior=FileBehavior.Folder,
             )
         )
         self.addParameter(

@@ -148,6 +148,14 @@ def test_json_export_validates_and_round_trips(reg, tmp_path, hsds_dir, public):
 def test_datapackage_export_validates_and_round_trips(reg, tmp_path, hsds_dir, public):
     folder = hsds.export_hsds_datapackage(reg, tmp_path / "hsds_csv", public=public)
     assert hsds.validate_hsds_datapackage(folder, hsds_dir / "schema") == []
+    # an independent reader of Table Schema: frictionless (types, formats, primary keys)
+    from frictionless import validate
+
+    report = validate(str(folder / "datapackage.json"))
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "note"])[:10]
+    with open(folder / "schedules.csv", encoding="utf-8") as fh:
+        times = [r["opens_at"] for r in csv.DictReader(fh) if r["opens_at"]]
+    assert times and all(len(t) == 8 for t in times)  # HH:MM:SS, Table Schema's time
     assert (folder / "contacts.csv").exists() is (not public)
     # our tables use the official resource names, file names and field order
     official = {
