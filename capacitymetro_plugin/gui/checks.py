@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from capacitymetro_plugin.core._compat import parse_iso_date
+from capacitymetro_plugin.core._pycompat import parse_iso_date
 from capacitymetro_plugin.core.registry import schedule
 from capacitymetro_plugin.core.registry import vocabularies as voc
 

@@ -21,7 +21,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDate, QDateTime, QVariant
 
 from capacitymetro_plugin.compat import FieldType
-from capacitymetro_plugin.core._compat import parse_iso_date
+from capacitymetro_plugin.core._pycompat import parse_iso_date
 
 SERVICE_KEY_FIELDS = ("service_id", "name", "sectors")
 

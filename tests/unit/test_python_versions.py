@@ -6,7 +6,7 @@ vermin finds the standard-library names, keywords and syntax each file needs. It
 ``X | Y`` unions is off by default and ignores ``from __future__ import annotations``, so the
 unions evaluated at run time are checked here with :mod:`ast`. Behaviour that differs between
 versions without failing (``date.fromisoformat`` reads more on 3.11) no scan finds: see
-``core/_compat.py``.
+``core/_pycompat.py``.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import weakref
 
 import numpy as np
 
-from capacitymetro_plugin.core._compat import zip_strict
+from capacitymetro_plugin.core._pycompat import zip_strict
 from capacitymetro_plugin.core.network.graph import Network
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from capacitymetro_plugin.core._compat import zip_strict
+from capacitymetro_plugin.core._pycompat import zip_strict
 from capacitymetro_plugin.core.errors import InputError, NetworkError
 from capacitymetro_plugin.core.network.graph import Network
 from capacitymetro_plugin.core.network.snapping import SnapResult, snap

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from capacitymetro_plugin.core._compat import zip_strict
+from capacitymetro_plugin.core._pycompat import zip_strict
 from capacitymetro_plugin.core.areas import utm_epsg_for_lon
 from capacitymetro_plugin.core.errors import (
     CrsError,

@@ -22,7 +22,7 @@ import geopandas as gpd
 import pandas as pd
 
 from capacitymetro_plugin.core import gio
-from capacitymetro_plugin.core._compat import zip_strict
+from capacitymetro_plugin.core._pycompat import zip_strict
 from capacitymetro_plugin.core.errors import InputError, ValidationError
 from capacitymetro_plugin.core.progress import Progress, ensure
 

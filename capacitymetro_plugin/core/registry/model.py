@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 
-from capacitymetro_plugin.core._compat import keyword_only
+from capacitymetro_plugin.core._pycompat import keyword_only
 
 
 def new_id() -> str:

@@ -17,7 +17,7 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
-from capacitymetro_plugin.core._compat import parse_iso_date, zip_strict
+from capacitymetro_plugin.core._pycompat import parse_iso_date, zip_strict
 from capacitymetro_plugin.core.progress import Progress, ensure
 
 from . import schedule

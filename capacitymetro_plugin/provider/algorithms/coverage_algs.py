@@ -15,7 +15,7 @@ from qgis.core import (
 )
 
 from capacitymetro_plugin.compat import FieldParameterType, SourceType, parameter_as_fields
-from capacitymetro_plugin.core._compat import zip_strict
+from capacitymetro_plugin.core._pycompat import zip_strict
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm
 

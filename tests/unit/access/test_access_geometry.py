@@ -8,7 +8,7 @@ from affine import Affine
 from netfixtures import grid_lines
 from scipy import ndimage
 
-from capacitymetro_plugin.core._compat import zip_strict
+from capacitymetro_plugin.core._pycompat import zip_strict
 from capacitymetro_plugin.core.access import geometry
 from capacitymetro_plugin.core.access.geometry import (
     band_classes,

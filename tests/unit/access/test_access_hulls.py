@@ -10,7 +10,7 @@ from netfixtures import CRS, X0, Y0, reference_hull
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString
 
-from capacitymetro_plugin.core._compat import zip_strict
+from capacitymetro_plugin.core._pycompat import zip_strict
 from capacitymetro_plugin.core.access import hulls
 from capacitymetro_plugin.core.access.hulls import HullBatcher, Octagons
 from capacitymetro_plugin.core.network import network_from_lines

@@ -5,7 +5,7 @@ import shapely
 from netfixtures import CRS, X0, Y0, grid_lines, points
 from shapely.geometry import LineString, Point
 
-from capacitymetro_plugin.core._compat import zip_strict
+from capacitymetro_plugin.core._pycompat import zip_strict
 from capacitymetro_plugin.core.access import isochrones
 from capacitymetro_plugin.core.errors import InputError, NetworkError
 from capacitymetro_plugin.core.network import network_from_lines, snap

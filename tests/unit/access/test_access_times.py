@@ -5,7 +5,7 @@ import pytest
 from netfixtures import X0, Y0, grid_lines, key_of, nx_from_lines
 from shapely.geometry import LineString
 
-from capacitymetro_plugin.core._compat import zip_strict
+from capacitymetro_plugin.core._pycompat import zip_strict
 from capacitymetro_plugin.core.access import nearest_times, od_matrix, times_from_each
 from capacitymetro_plugin.core.access.times import _DeadEnds, local_times_from_each
 from capacitymetro_plugin.core.errors import InputError

@@ -7,7 +7,7 @@ import networkx as nx
 import numpy as np
 from shapely.geometry import LineString
 
-from capacitymetro_plugin.core._compat import zip_strict
+from capacitymetro_plugin.core._pycompat import zip_strict
 
 CRS = "EPSG:32632"
 X0, Y0 = 660_000.0, 5_100_000.0

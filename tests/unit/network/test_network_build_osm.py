@@ -5,7 +5,7 @@ import numpy as np
 import osmnx as ox
 import pytest
 
-from capacitymetro_plugin.core._compat import zip_strict
+from capacitymetro_plugin.core._pycompat import zip_strict
 from capacitymetro_plugin.core.errors import DataUnavailableError, InputError, NetworkError
 from capacitymetro_plugin.core.network import (
     network_from_graphml,

@@ -3,6 +3,7 @@
 QGIS on Windows up to early 3.34 and the official macOS builds (Qt5) even of 3.40 LTR ship
 Python 3.9, so the plugin runs on 3.9. Each helper here behaves the same on every Python from 3.9
 on, so the tests on a newer Python exercise the code a 3.9 user runs (no version switch).
+Differences between Qt and QGIS versions are in ``capacitymetro_plugin/compat.py``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Python 3.9 stand-ins of core/_compat.py behave as the 3.10/3.11 features they replace."""
+"""The Python 3.9 stand-ins of core/_pycompat.py behave as the 3.10/3.11 features they replace."""
 
 import dataclasses
 import inspect
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from capacitymetro_plugin.core._compat import keyword_only, parse_iso_date, zip_strict
+from capacitymetro_plugin.core._pycompat import keyword_only, parse_iso_date, zip_strict
 from capacitymetro_plugin.core.registry.model import Service
 
 
