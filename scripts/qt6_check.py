@@ -39,7 +39,13 @@ COMPAT = "capacitymetro_plugin/compat.py"
 # Qt 6.8, a long-term-support release: a QGIS 4 build may ship an older Qt than the newest, so
 # names that only later Qt 6 releases have are refused
 PYQT6_VERSION = "6.8.1"
-PYQT6_DIR = Path.home() / ".cache" / "capacitymetro" / f"pyqt6-{PYQT6_VERSION}"
+# one folder per Python: PyQt6.sip is compiled for the Python that installed it
+PYQT6_DIR = (
+    Path.home()
+    / ".cache"
+    / "capacitymetro"
+    / f"pyqt6-{PYQT6_VERSION}-py{sys.version_info[0]}{sys.version_info[1]}"
+)
 #: names QGIS 4's ``qgis.PyQt`` modules re-export from elsewhere (python/PyQt/PyQt/QtWidgets.py.in)
 QT6_SHIMS = {("QtWidgets", "QAction"): "QtGui", ("QtWidgets", "QShortcut"): "QtGui"}
 
@@ -261,7 +267,11 @@ def resolve(uses: list[Use], *, qt6: bool) -> list[str]:
         env=env,
         check=True,
     )
-    failed = dict(zip(names, json.loads(result.stdout), strict=True))
+    answers = json.loads(result.stdout)
+    # one answer per name (zip(strict=True) is Python 3.10; tests/unit run this on 3.9 too)
+    if len(answers) != len(names):
+        raise RuntimeError(f"resolver gave {len(answers)} answers for {len(names)} names")
+    failed = dict(zip(names, answers))
     return [
         f"{u.where()}: {label}: {failed[(u.module, u.chain)]}"
         for u in uses

@@ -28,8 +28,8 @@ MINIMUM = tuple(
         r'^requires-python = ">=(\d+\.\d+)"', (REPO / "pyproject.toml").read_text("utf-8"), re.M
     )[1].split(".")
 )
-# the plugin, and the unit tests that a Python 3.9 machine runs against it
-SCANNED = ["capacitymetro_plugin", "tests/unit"]
+# the plugin, the unit tests a Python 3.9 machine runs against it, and the scripts they run
+SCANNED = ["capacitymetro_plugin", "tests/unit", "scripts"]
 BUILTIN_TYPES = {"int", "float", "str", "bytes", "bool", "list", "tuple", "dict", "set", "type"}
 
 
