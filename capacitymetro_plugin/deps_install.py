@@ -261,9 +261,7 @@ def install(
 
 def _runner(log):
     """Run a command with QGIS's sys.path visible to pip (so it sees what QGIS has installed)."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p and Path(p).is_dir())
-    env["PYTHONUNBUFFERED"] = "1"
+    env = child_environment()
 
     def run(command: list[str]) -> int:
         log("$ " + " ".join(command))
@@ -288,6 +286,55 @@ def _stop(signum, frame):  # cancel from the dialog: take pip down with us
     for child in list(_children):
         child.terminate()
     sys.exit(130)
+
+
+# --- what the plugin calls ----------------------------------------------------------------------
+AUTO_ENV = "CAPACITYMETRO_INSTALL_DEPS"
+WHEELS_ENV = "CAPACITYMETRO_WHEELS"
+SCRIPT = Path(__file__).resolve()
+
+
+def installer_command(specs: Sequence[str], target: Path, python: Path | None = None) -> list[str]:
+    """The command line that runs this installer in QGIS's Python (for QProcess or subprocess)."""
+    python = python or qgis_python_executable()
+    command = [str(python), str(SCRIPT), "--target", str(target)]
+    if os.environ.get(WHEELS_ENV):
+        command += ["--wheels", os.environ[WHEELS_ENV]]
+    return [*command, *specs]
+
+
+def child_environment() -> dict[str, str]:
+    """The installer's environment: QGIS's sys.path, so pip sees what QGIS's Python has."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p and Path(p).is_dir())
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def run_unattended(target: Path, log=print) -> tuple[int, deps.Report]:
+    """Install what the check finds missing without asking (batch runs, qgis_process, tests).
+
+    Returns the installer's exit code (0 all installed, 3 GDAL-linked left to QGIS, 1 failed,
+    -1 nothing to do) and the check made afterwards, with ``target`` active on ``sys.path``.
+    """
+    report = deps.check()
+    specs = [r.spec for r in report.to_install]
+    if not specs:
+        return -1, report
+    command = installer_command(specs, target)
+    log(deps.tr("CapaCityMetro: installing {} into {}").format(", ".join(specs), target))
+    child = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=child_environment(),
+    )
+    for line in child.stdout:
+        log(line.rstrip())
+    code = child.wait()
+    deps.activate(target)
+    return code, deps.check()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
