@@ -389,24 +389,48 @@ def shadowing_packages(folder: Path) -> list[str]:
     )
 
 
-def activate(folder: Path) -> bool:
-    """Put the installer's folder on ``sys.path``; return True when it is there.
+UPGRADES = "upgrades"  # subfolder for newer copies of packages QGIS's Python has
 
-    At the FRONT: it only ever holds what QGIS's Python lacks or has too old (the installer pins
-    numpy and never installs GDAL-linked packages), so an upgraded package must win over QGIS's
-    older copy, and nothing of QGIS's binary base is shadowed. If the folder does hold numpy or a
-    GDAL-linked package (put there by hand), it goes to the END instead, where it cannot shadow
-    QGIS's own.
+
+def activate(folder: Path) -> bool:
+    """Put the installer's folders on ``sys.path``; return True when the folder exists.
+
+    Two places, for two kinds of packages (the installer sorts them):
+
+    - ``folder`` itself, at the END of ``sys.path``: packages QGIS's Python does not have at all
+      (geopandas, osmnx...). At the end they can never shadow anything QGIS or another plugin
+      imports.
+    - ``folder/upgrades``, at the FRONT: newer copies of packages QGIS has in a version too old
+      for us (jsonschema 4.10 on Debian 12, requests for osmnx). They must win to be used at all;
+      this shadows QGIS's copy for this profile only, which the dialog says before installing.
+
+    numpy and the GDAL-linked packages are never in either (the installer pins and skips them).
+    A folder that holds one anyway (put there by hand) is only appended, so QGIS's binary base
+    always wins.
     """
     folder = Path(folder)
     if not folder.is_dir():
         return False
-    entry = str(folder)
-    if entry in sys.path:
-        return True
-    if shadowing_packages(folder):
-        sys.path.append(entry)
-    else:
-        sys.path.insert(0, entry)
+    upgrades = folder / UPGRADES
+    if str(folder) not in sys.path:
+        sys.path.append(str(folder))
+    if upgrades.is_dir() and str(upgrades) not in sys.path:
+        if shadowing_packages(upgrades):
+            sys.path.append(str(upgrades))
+        else:
+            sys.path.insert(0, str(upgrades))
     importlib.invalidate_caches()
     return True
+
+
+def qgis_has(name: str, ours: Path) -> bool:
+    """True when QGIS's Python has distribution ``name`` outside the installer's folder ``ours``."""
+    ours = Path(ours).resolve()
+    paths = [
+        p for p in sys.path if p and Path(p).is_dir() and not Path(p).resolve().is_relative_to(ours)
+    ]
+    key = normalize(name)
+    return any(
+        normalize(d.metadata["Name"] or "") == key
+        for d in importlib.metadata.distributions(path=paths)
+    )

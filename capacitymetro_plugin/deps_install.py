@@ -39,6 +39,7 @@ except ImportError:  # run as a script by the plugin: deps.py is beside this fil
     import deps  # type: ignore[no-redef]
 
 DEFAULT_INDEX = "https://pypi.org/simple"
+KEEP_QGIS_COPY = frozenset({"certifi"})
 PIP_OPTIONS = ["--disable-pip-version-check", "--no-input", "--progress-bar", "off"]
 
 
@@ -56,14 +57,18 @@ def qgis_python_executable(
     when no interpreter is found.
     """
     exe = Path(executable) if executable else None
+    prefix = Path(exec_prefix)
+    # sys.executable must belong to this Python: embedded in QGIS it may be whatever "python3"
+    # comes first on PATH (a pyenv, a conda), another interpreter with other packages.
+    home = prefix if platform.startswith("win") else prefix / "bin"
     if (
         exe is not None
         and re.fullmatch(r"python(3(\.\d+)?)?(\.exe)?", exe.name.lower())
+        and os.path.normcase(str(exe.parent)) == os.path.normcase(str(home))
         and exe.is_file()
     ):
         return exe
     major, minor = version
-    prefix = Path(exec_prefix)
     if platform.startswith("win"):
         # OSGeo4W: <root>/apps/Python3x/python.exe beside the standard library
         candidates = [prefix / "python.exe", prefix / "python3.exe"]
@@ -235,27 +240,45 @@ def install(
     wanted = resolve(pip, specs, pins, wheels, run)
     skipped = [f"{n}=={v}" for n, v in wanted if deps.normalize(n) in deps.GDAL_LINKED]
     chosen = [f"{n}=={v}" for n, v in wanted if deps.normalize(n) not in deps.GDAL_LINKED]
+    # QGIS's certifi may point at the system's CA store (Debian's does): a newer copy put first
+    # would change which certificates every plugin trusts. Requests works with the old one.
+    kept = [
+        s
+        for s in chosen
+        if deps.normalize(s.split("==")[0]) in KEEP_QGIS_COPY
+        and deps.qgis_has(s.split("==")[0], target)
+    ]
+    if kept:
+        log(deps.tr("Kept QGIS's own copy of: {}").format(", ".join(kept)))
+        chosen = [s for s in chosen if s not in kept]
     if skipped:
         log(deps.tr("Not installed (QGIS's own build is needed): {}").format(", ".join(skipped)))
     if not chosen:
         log(deps.tr("Nothing to install."))
         return [], skipped
-    log("[2/2] " + deps.tr("Installing into {}: {}").format(target, ", ".join(chosen)))
-    code = run(
-        [
-            *pip,
-            "install",
-            *PIP_OPTIONS,
-            "--target",
-            str(target),
-            "--upgrade",
-            "--no-deps",
-            *index_options(wheels),
-            *chosen,
-        ]
-    )
-    if code != 0:
-        raise RuntimeError(f"pip install failed (exit {code}).")
+    # new packages go to the folder appended to sys.path, newer copies of QGIS's own packages to
+    # the one put first (deps.activate says why)
+    upgrades = [spec for spec in chosen if deps.qgis_has(spec.split("==")[0], target)]
+    new = [spec for spec in chosen if spec not in upgrades]
+    for folder, group in ((target, new), (target / deps.UPGRADES, upgrades)):
+        if not group:
+            continue
+        log("[2/2] " + deps.tr("Installing into {}: {}").format(folder, ", ".join(group)))
+        code = run(
+            [
+                *pip,
+                "install",
+                *PIP_OPTIONS,
+                "--target",
+                str(folder),
+                "--upgrade",
+                "--no-deps",
+                *index_options(wheels),
+                *group,
+            ]
+        )
+        if code != 0:
+            raise RuntimeError(f"pip install failed (exit {code}).")
     return chosen, skipped
 
 
@@ -330,8 +353,9 @@ def run_unattended(target: Path, log=print) -> tuple[int, deps.Report]:
         text=True,
         env=child_environment(),
     )
-    for line in child.stdout:
-        log(line.rstrip())
+    with child.stdout:
+        for line in child.stdout:
+            log(line.rstrip())
     code = child.wait()
     deps.activate(target)
     return code, deps.check()
