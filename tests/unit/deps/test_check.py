@@ -24,7 +24,9 @@ def test_nothing_missing():
 
 
 def test_missing_too_old_and_gdal_linked():
-    report = deps.check(REQS, version_of=_versions(geopandas=None, jsonschema="4.10.3", shapely=None, osmnx=None))
+    report = deps.check(
+        REQS, version_of=_versions(geopandas=None, jsonschema="4.10.3", shapely=None, osmnx=None)
+    )
     assert not report.ok
     by_name = {p.requirement.name: p for p in report.required}
     assert set(by_name) == {"geopandas", "jsonschema", "shapely"}

@@ -46,9 +46,21 @@ def wheels(tmp_path_factory) -> Path:
     ]:
         src = _package(root, *args)
         subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-             "--no-index", "-w", str(out), str(src)],
-            check=True, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "-q",
+                "--no-deps",
+                "--no-build-isolation",
+                "--no-index",
+                "-w",
+                str(out),
+                str(src),
+            ],
+            check=True,
+            capture_output=True,
         )
     return out
 
@@ -58,9 +70,21 @@ def qgis_python(tmp_path, wheels, monkeypatch):
     """This Python with cmtiny-old 1.0 installed 'by QGIS' (a folder on sys.path)."""
     system = tmp_path / "qgis-site-packages"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-index", "--find-links", str(wheels),
-         "--target", str(system), "cmtiny-old==1.0"],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-index",
+            "--find-links",
+            str(wheels),
+            "--target",
+            str(system),
+            "cmtiny-old==1.0",
+        ],
+        check=True,
+        capture_output=True,
     )
     monkeypatch.setattr(sys, "path", [*sys.path, str(system)])
     monkeypatch.delenv("PIP_FIND_LINKS", raising=False)  # only the test's wheels
@@ -109,7 +133,10 @@ def test_a_python_without_pip_is_bootstrapped_from_a_pip_wheel(tmp_path, wheels)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") and k != "PYTHONPATH"}
     result = subprocess.run(
         [python, str(SCRIPT), "--target", str(target), "--wheels", str(offline), "cmtiny-b"],
-        capture_output=True, text=True, env=env, timeout=300,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "QGIS's Python has no pip: using a pip wheel." in result.stdout

@@ -26,7 +26,9 @@ def test_windows_osgeo4w_qgis_bin_is_not_python(tmp_path):
 def test_windows_python3_exe_when_no_python_exe(tmp_path):
     prefix = tmp_path / "apps" / "Python39"
     python = _touch(prefix / "python3.exe")
-    found = qgis_python_executable(str(tmp_path / "bin" / "qgis-ltr-bin.exe"), str(prefix), "win32", (3, 9))
+    found = qgis_python_executable(
+        str(tmp_path / "bin" / "qgis-ltr-bin.exe"), str(prefix), "win32", (3, 9)
+    )
     assert found == python
 
 
@@ -40,7 +42,9 @@ def test_macos_bundle(tmp_path):
     macos = tmp_path / "QGIS.app" / "Contents" / "MacOS"
     qgis = _touch(macos / "QGIS")
     python = _touch(macos / "bin" / "python3")
-    prefix = tmp_path / "QGIS.app" / "Contents" / "Frameworks" / "Python.framework" / "Versions" / "3.11"
+    prefix = (
+        tmp_path / "QGIS.app" / "Contents" / "Frameworks" / "Python.framework" / "Versions" / "3.11"
+    )
     assert qgis_python_executable(str(qgis), str(prefix), "darwin", (3, 11)) == python
 
 

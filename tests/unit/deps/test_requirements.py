@@ -24,7 +24,13 @@ def test_the_plugin_file_lists_every_package_with_a_minimum_and_a_reason():
     for r in reqs:
         assert r.min_version and deps.version_tuple(r.min_version), r
         assert len(r.reason) > 10 and len(r.reason_it) > 10, r  # shown to users, both languages
-    assert {r.key for r in reqs if r.gdal_linked} == {"shapely", "pyproj", "rasterio", "pyogrio", "fiona"}
+    assert {r.key for r in reqs if r.gdal_linked} == {
+        "shapely",
+        "pyproj",
+        "rasterio",
+        "pyogrio",
+        "fiona",
+    }
 
 
 def test_pyproject_reads_the_plugin_file():
@@ -61,14 +67,19 @@ def test_parser_reads_markers_and_comments():
         "# one reason for two\nb>=2 ; extra == 'io'\nc>=3; extra == \"io\"\nd\n"
     )
     assert [(r.name, r.min_version, r.extra) for r in reqs] == [
-        ("A_pkg", "1.2", None), ("b", "2", "io"), ("c", "3", "io"), ("d", None, None)
+        ("A_pkg", "1.2", None),
+        ("b", "2", "io"),
+        ("c", "3", "io"),
+        ("d", None, None),
     ]
     assert reqs[0].reason == "why a" and reqs[0].why("it") == "perché a"
     assert reqs[2].reason == "one reason for two"  # shares the comment above b
     assert reqs[3].reason == ""
 
 
-@pytest.mark.parametrize("line", ["geopandas==1.0", "a>=1,<2", "a>=1; python_version<'3.12'", "-r other.txt"])
+@pytest.mark.parametrize(
+    "line", ["geopandas==1.0", "a>=1,<2", "a>=1; python_version<'3.12'", "-r other.txt"]
+)
 def test_parser_refuses_what_it_does_not_understand(line):
     with pytest.raises(ValueError, match="not understood"):
         deps.parse_requirements(line)
@@ -76,8 +87,17 @@ def test_parser_refuses_what_it_does_not_understand(line):
 
 @pytest.mark.parametrize(
     "installed, minimum",
-    [("2.0.7", "2.0"), ("1.10.1", "1.8"), ("1.9", "1.10"), ("4.10.3", "4.18"), ("1.0", "1.0.0"),
-     ("3", "2.99"), ("1.24.2", "1.22"), ("2026.9.1", "0.25"), ("0.13.0", "0.7")],
+    [
+        ("2.0.7", "2.0"),
+        ("1.10.1", "1.8"),
+        ("1.9", "1.10"),
+        ("4.10.3", "4.18"),
+        ("1.0", "1.0.0"),
+        ("3", "2.99"),
+        ("1.24.2", "1.22"),
+        ("2026.9.1", "0.25"),
+        ("0.13.0", "0.7"),
+    ],
 )
 def test_version_comparison_agrees_with_packaging(installed, minimum):
     assert deps.is_at_least(installed, minimum) == (Version(installed) >= Version(minimum))

@@ -1,0 +1,212 @@
+"""Nothing disappears in a QGIS without our packages: every algorithm stays listed and says what
+to install when run, the menu offers the dependencies dialog, a placeholder stands for the dock.
+
+Real QGIS with Debian 12's own Python (``/usr/bin/python3``, the one QGIS embeds), without the dev
+venv: geopandas, shapely and osmnx are absent and jsonschema is 4.10 (too old), as in a user's
+QGIS. With the dev venv, the same plugin is whole.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SYSTEM_PYTHON = "/usr/bin/python3"
+QGIS_PROCESS = "/usr/bin/qgis_process.bin"
+
+
+def bare_env(tmp: Path, **extra: str) -> dict[str, str]:
+    """An environment with a fresh HOME and QGIS profile, the plugin on QGIS_PLUGINPATH, no venv."""
+    home, plugins, runtime = tmp / "home", tmp / "plugins", tmp / "runtime"
+    for folder in (home, plugins, runtime):
+        folder.mkdir(parents=True, exist_ok=True)
+    runtime.chmod(0o700)
+    if not (plugins / "capacitymetro_plugin").exists():
+        (plugins / "capacitymetro_plugin").symlink_to(REPO / "capacitymetro_plugin")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "PYTHONPATH",
+            "VIRTUAL_ENV",
+            "QGIS_CUSTOM_CONFIG_PATH",
+            "CAPACITYMETRO_INSTALL_DEPS",
+        )
+    }
+    env.update(
+        HOME=str(home),
+        QT_QPA_PLATFORM="offscreen",
+        XDG_RUNTIME_DIR=str(runtime),
+        QGIS_PLUGINPATH=str(plugins),
+        PATH="/usr/sbin:/usr/bin:/sbin:/bin",  # no pyenv/venv python3 first on PATH
+        **extra,
+    )
+    return env
+
+
+def qgis_process(
+    env: dict[str, str], *args: str, timeout: int = 900
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [QGIS_PROCESS, *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def enable_plugin(env: dict[str, str]) -> None:
+    result = qgis_process(env, "plugins", "enable", "capacitymetro_plugin")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0 or "already enabled" in output, output
+
+
+def our_algorithms(list_output: str) -> list[str]:
+    """The CapaCityMetro lines of ``qgis_process list`` (id, then display name), in order."""
+    return [
+        ln.strip() for ln in list_output.splitlines() if ln.strip().startswith("capacitymetro:")
+    ]
+
+
+def test_system_python_really_lacks_our_packages():
+    code = "import importlib.util as u; print([m for m in ('geopandas', 'osmnx', 'shapely') if u.find_spec(m)])"
+    out = subprocess.run([SYSTEM_PYTHON, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_every_algorithm_is_listed_without_geopandas(tmp_path, qgis_process_env):
+    env = bare_env(tmp_path)
+    enable_plugin(env)
+    bare = qgis_process(env, "list")
+    assert bare.returncode == 0, bare.stderr
+    whole = subprocess.run(
+        ["/usr/bin/qgis_process.bin", "list"], env=qgis_process_env, capture_output=True, text=True
+    )
+    # same ids and names, same order (qgis_process groups by provider)
+    assert our_algorithms(bare.stdout) == our_algorithms(whole.stdout)
+    assert len(our_algorithms(bare.stdout)) >= 14
+    # ... and the same parameters (help lists them)
+    for line in our_algorithms(bare.stdout)[:3]:
+        alg = line.split()[0]
+        assert (
+            qgis_process(env, "help", alg).stdout
+            == subprocess.run(
+                ["/usr/bin/qgis_process.bin", "help", alg],
+                env=qgis_process_env,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+
+
+def test_running_an_algorithm_says_what_to_install(tmp_path, shared_data):
+    env = bare_env(tmp_path)
+    enable_plugin(env)
+    result = qgis_process(
+        env,
+        "run",
+        "capacitymetro:build_sample_registry",
+        "--",
+        f"DATA_DIR={shared_data}",
+        f"REGISTRY={tmp_path / 'r.gpkg'}",
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "geopandas: not installed, needed >= 1.0" in output
+    assert "jsonschema: 4.10.3 installed, too old, needed >= 4.18" in output
+    assert "sudo apt install python3-shapely" in output  # GEOS-linked: Debian's build
+    assert "CAPACITYMETRO_INSTALL_DEPS=1" in output
+    assert not (tmp_path / "r.gpkg").exists()
+
+
+_GUI_SCRIPT = r"""
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from qgis.core import QgsApplication
+app = QgsApplication([], True)
+app.initQgis()
+from qgis.gui import QgsMapCanvas
+from qgis.PyQt.QtWidgets import QMainWindow
+
+
+class Iface:
+    # the part of QgisInterface the plugin calls, on a real main window
+    def __init__(self):
+        self.window = QMainWindow()
+        self.canvas = QgsMapCanvas(self.window)
+        self.menu = []
+    def mainWindow(self): return self.window
+    def mapCanvas(self): return self.canvas
+    def addPluginToMenu(self, name, action): self.menu.append(action)
+    def removePluginMenu(self, name, action): self.menu.remove(action)
+    def addToolBarIcon(self, action): pass
+    def removeToolBarIcon(self, action): pass
+    def addDockWidget(self, area, dock): self.window.addDockWidget(area, dock)
+    def removeDockWidget(self, dock): self.window.removeDockWidget(dock)
+
+
+import capacitymetro_plugin
+iface = Iface()
+plugin = capacitymetro_plugin.classFactory(iface)
+plugin.initGui()
+for _ in range(5):
+    app.processEvents()
+dialog = plugin.deps_dialog
+dock = plugin.dock
+out = {
+    "menu": [a.text() for a in iface.menu],
+    "dock": type(dock).__name__,
+    "dock_text": " ".join(w.text() for w in dock.findChildren(__import__("qgis.PyQt.QtWidgets", fromlist=["QLabel"]).QLabel)),
+    "dialog_shown": bool(dialog and dialog.isVisible()),
+    "rows": [[dialog.table.item(r, c).text() for c in range(5)] for r in range(dialog.table.rowCount())] if dialog else [],
+    "install_enabled": bool(dialog and dialog.install_button.isEnabled()),
+    "target": dialog.target.text() if dialog else "",
+    "algorithms": len(plugin.provider.algorithms()),
+}
+plugin.unload()
+out["after_unload"] = [a.text() for a in iface.menu]
+print("RESULT " + json.dumps(out))
+app.exitQgis()
+"""
+
+
+def _gui(tmp_path, python: str) -> dict:
+    script = tmp_path / "gui.py"
+    script.write_text(_GUI_SCRIPT)
+    env = bare_env(tmp_path)
+    if python == sys.executable:  # the dev venv: QGIS's Processing plugins are on its path
+        env["PATH"] = f"{REPO / '.venv' / 'bin'}:{env['PATH']}"
+    result = subprocess.run(
+        [python, str(script), str(REPO)], env=env, capture_output=True, text=True, timeout=300
+    )
+    lines = [ln for ln in result.stdout.splitlines() if ln.startswith("RESULT ")]
+    assert result.returncode == 0 and lines, result.stdout + result.stderr
+    return json.loads(lines[0][len("RESULT ") :])
+
+
+def test_bare_qgis_menu_dialog_and_placeholder_dock(tmp_path):
+    out = _gui(tmp_path, SYSTEM_PYTHON)
+    assert out["menu"] == ["CapaCityMetro: dependencies missing…"]
+    assert out["dock"] == "MissingDependenciesDock"
+    assert "geopandas: not installed" in out["dock_text"]
+    assert "sudo apt install python3-shapely" in out["dock_text"]
+    assert out["dialog_shown"] and out["install_enabled"]
+    rows = {r[0]: r for r in out["rows"]}
+    assert rows["geopandas"][1:3] == ["not installed", ">= 1.0"]
+    assert rows["jsonschema"][1:3] == ["4.10.3", ">= 4.18"]
+    assert "sudo apt install python3-shapely" in rows["shapely"][4]
+    assert rows["geopandas"][4] == "Install button"
+    assert "osmnx" in rows and rows["osmnx"][3].startswith("Optional (osm)")
+    assert "capacitymetro_deps/deps-py3.11" in out["target"]
+    assert out["algorithms"] >= 14
+    assert out["after_unload"] == []
+
+
+def test_whole_qgis_has_the_real_dock_and_no_dialog(tmp_path):
+    out = _gui(tmp_path, sys.executable)
+    assert out["dock"] == "RegistryDock"
+    assert out["menu"][0] == "Python dependencies…" and "Service registry" in out["menu"]
+    assert not out["dialog_shown"]
+    assert out["after_unload"] == []
