@@ -17,7 +17,7 @@ fail() { echo "inside: FAIL: $*" >&2; exit 1; }
 
 # "Install from ZIP": unzip into the profile's python/plugins (a bare system has no unzip)
 mkdir -p "$profile/python/plugins"
-/usr/bin/"$py" -c "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])" \
+"$py" -c "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])" \
   "$zip" "$profile/python/plugins"
 "$qp" plugins enable capacitymetro_plugin >/dev/null 2>&1 || true   # exit 1: already enabled
 "$qp" plugins 2>/dev/null | grep -q "capacitymetro_plugin" || fail "plugin not listed as installed"
@@ -54,4 +54,4 @@ if [ "${BARE:-0}" = 1 ]; then
   ls "$profile/python/capacitymetro_deps/"* >"$out/deps_folder.txt"
 fi
 say "running isochrones, coverage and a map export"
-/usr/bin/"$py" "$here/analyses.py" "$qp" "$inputs" "$out"
+"$py" "$here/analyses.py" "$qp" "$inputs" "$out"
