@@ -214,7 +214,7 @@ class DependenciesDialog(QDialog):
         elif not self.report.ok:
             self.status.setText(
                 tr(
-                    "Installed what pip may install. Still missing: {}. Follow the How column, "
+                    "Installed what pip may install. Still missing: {}: see How to get it, "
                     "then restart QGIS."
                 ).format(", ".join(p.names for p in self.report.required))
             )

@@ -4,6 +4,108 @@
 <context>
     <name>CapaCityMetro</name>
     <message>
+        <location filename="../deps.py" line="287"/>
+        <location filename="../deps.py" line="288"/>
+        <source>Run the OSGeo4W installer (osgeo4w-setup.exe), choose Advanced Install and add the packages {}, then restart QGIS.</source>
+        <translation>Avvia l'installatore OSGeo4W (osgeo4w-setup.exe), scegli Installazione avanzata e aggiungi i pacchetti {}, poi riavvia QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="292"/>
+        <location filename="../deps.py" line="293"/>
+        <source>Install the official QGIS for macOS from qgis.org, which includes {}; pip wheels of these packages bring their own GDAL/PROJ and must not be mixed with QGIS's.</source>
+        <translation>Installa il QGIS ufficiale per macOS da qgis.org, che include {}; i wheel pip di questi pacchetti portano una propria GDAL/PROJ e non vanno mescolati con quelli di QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="297"/>
+        <source>Run in a terminal: sudo apt install {}, then restart QGIS.</source>
+        <translation>Esegui in un terminale: sudo apt install {}, poi riavvia QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="299"/>
+        <source>Run in a terminal: sudo dnf install {}, then restart QGIS.</source>
+        <translation>Esegui in un terminale: sudo dnf install {}, poi riavvia QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="300"/>
+        <location filename="../deps.py" line="301"/>
+        <source>Install your distribution's packages {} (built against the GDAL and PROJ QGIS uses), then restart QGIS.</source>
+        <translation>Installa i pacchetti {} della tua distribuzione (compilati con la GDAL e la PROJ di QGIS), poi riavvia QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="318"/>
+        <source>{}: not installed, needed &gt;= {}. {}</source>
+        <translation>{}: non installato, serve &gt;= {}. {}</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="320"/>
+        <source>{}: {} installed, too old, needed &gt;= {}. {}</source>
+        <translation>{}: installata la {}, troppo vecchia, serve &gt;= {}. {}</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="327"/>
+        <location filename="../deps.py" line="328"/>
+        <source>CapaCityMetro cannot work yet: QGIS's Python lacks these packages (or has them too old):</source>
+        <translation>CapaCityMetro non può ancora funzionare: al Python di QGIS mancano questi pacchetti (o li ha troppo vecchi):</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="334"/>
+        <location filename="../deps.py" line="336"/>
+        <source>Fix: menu Plugins &gt; CapaCityMetro &gt; CapaCityMetro: dependencies missing… &gt; Install (installs {} into your QGIS profile), or set CAPACITYMETRO_INSTALL_DEPS=1 and start QGIS again.</source>
+        <translation>Soluzione: menu Plugin &gt; CapaCityMetro &gt; CapaCityMetro: dipendenze mancanti… &gt; Installa (installa {} nel tuo profilo QGIS), oppure imposta CAPACITYMETRO_INSTALL_DEPS=1 e riavvia QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="343"/>
+        <source>Fix for {}: {}</source>
+        <translation>Soluzione per {}: {}</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="355"/>
+        <location filename="../deps.py" line="356"/>
+        <source>CapaCityMetro needs the Python package '{}', which QGIS's Python cannot import ({}).</source>
+        <translation>CapaCityMetro ha bisogno del pacchetto Python '{}', che il Python di QGIS non riesce a importare ({}).</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="358"/>
+        <source>CapaCityMetro needs the Python package '{}' (&gt;= {}) for this: {}</source>
+        <translation>CapaCityMetro ha bisogno del pacchetto Python '{}' (&gt;= {}) per questo: {}</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="364"/>
+        <location filename="../deps.py" line="365"/>
+        <source>Install it: menu Plugins &gt; CapaCityMetro &gt; Python dependencies… &gt; Install, or set CAPACITYMETRO_INSTALL_DEPS=1 and start QGIS again.</source>
+        <translation>Installalo: menu Plugin &gt; CapaCityMetro &gt; Dipendenze Python… &gt; Installa, oppure imposta CAPACITYMETRO_INSTALL_DEPS=1 e riavvia QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../deps_install.py" line="239"/>
+        <source>Resolving what QGIS's Python lacks…</source>
+        <translation>Calcolo di ciò che manca al Python di QGIS…</translation>
+    </message>
+    <message>
+        <location filename="../deps_install.py" line="252"/>
+        <source>Kept QGIS's own copy of: {}</source>
+        <translation>Mantenuta la copia di QGIS di: {}</translation>
+    </message>
+    <message>
+        <location filename="../deps_install.py" line="255"/>
+        <source>Not installed (QGIS's own build is needed): {}</source>
+        <translation>Non installati (serve la versione di QGIS): {}</translation>
+    </message>
+    <message>
+        <location filename="../deps_install.py" line="257"/>
+        <source>Nothing to install.</source>
+        <translation>Niente da installare.</translation>
+    </message>
+    <message>
+        <location filename="../deps_install.py" line="266"/>
+        <source>Installing into {}: {}</source>
+        <translation>Installazione in {}: {}</translation>
+    </message>
+    <message>
+        <location filename="../deps_install.py" line="348"/>
+        <source>CapaCityMetro: installing {} into {}</source>
+        <translation>CapaCityMetro: installazione di {} in {}</translation>
+    </message>
+    <message>
         <location filename="../gui/checks.py" line="40"/>
         <source>Required: write the name of the service.</source>
         <translation>Obbligatorio: scrivi il nome del servizio.</translation>
@@ -71,9 +173,164 @@
         <translation>Scrivi entrambe le coordinate come numeri, oppure clicca sulla mappa.</translation>
     </message>
     <message>
+        <location filename="../gui/deps_dialog.py" line="42"/>
+        <source>Install button</source>
+        <translation>Pulsante Installa</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="47"/>
+        <source>Optional ({}): {}</source>
+        <translation>Facoltativo ({}): {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="48"/>
+        <location filename="../gui/deps_dialog.py" line="51"/>
+        <source>not installed</source>
+        <translation>non installato</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="58"/>
+        <location filename="../gui/deps_dialog.py" line="67"/>
+        <source>Install osmium-tool (Debian: sudo apt install osmium-tool; Windows: conda or OSGeo4W).</source>
+        <translation>Installa osmium-tool (Debian: sudo apt install osmium-tool; Windows: conda o OSGeo4W).</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="58"/>
+        <location filename="../gui/deps_dialog.py" line="64"/>
+        <source>Optional: reading .osm.pbf extracts (the osmium command, not a Python package).</source>
+        <translation>Facoltativo: lettura degli estratti .osm.pbf (il comando osmium, non un pacchetto Python).</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="58"/>
+        <location filename="../gui/deps_dialog.py" line="62"/>
+        <source>command</source>
+        <translation>comando</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="58"/>
+        <location filename="../gui/deps_dialog.py" line="61"/>
+        <source>not found</source>
+        <translation>non trovato</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="83"/>
+        <source>CapaCityMetro: Python dependencies</source>
+        <translation>CapaCityMetro: dipendenze Python</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="90"/>
+        <location filename="../gui/deps_dialog.py" line="91"/>
+        <source>How to get it</source>
+        <translation>Come ottenerlo</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="90"/>
+        <location filename="../gui/deps_dialog.py" line="91"/>
+        <source>Installed</source>
+        <translation>Installato</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="90"/>
+        <location filename="../gui/deps_dialog.py" line="91"/>
+        <source>Needed</source>
+        <translation>Richiesto</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="90"/>
+        <location filename="../gui/deps_dialog.py" line="91"/>
+        <source>Package</source>
+        <translation>Pacchetto</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="90"/>
+        <location filename="../gui/deps_dialog.py" line="91"/>
+        <source>Why</source>
+        <translation>Perché</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="109"/>
+        <source>pip's output appears here during the installation.</source>
+        <translation>L'output di pip compare qui durante l'installazione.</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="115"/>
+        <source>Install</source>
+        <translation>Installa</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="117"/>
+        <source>Cancel installation</source>
+        <translation>Annulla l'installazione</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="133"/>
+        <location filename="../gui/deps_dialog.py" line="136"/>
+        <source>Every package CapaCityMetro needs is installed.</source>
+        <translation>Tutti i pacchetti che servono a CapaCityMetro sono installati.</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="133"/>
+        <location filename="../gui/deps_dialog.py" line="134"/>
+        <source>Every package CapaCityMetro requires is installed. Optional packages missing:</source>
+        <translation>Tutti i pacchetti richiesti da CapaCityMetro sono installati. Pacchetti facoltativi mancanti:</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="139"/>
+        <location filename="../gui/deps_dialog.py" line="141"/>
+        <source>CapaCityMetro needs these Python packages, which QGIS's Python lacks or has too old. Until they are installed its Processing algorithms stop with this list and the registry dock shows how to get them.</source>
+        <translation>CapaCityMetro ha bisogno di questi pacchetti Python, che al Python di QGIS mancano o sono troppo vecchi. Finché non sono installati i suoi algoritmi di Processing si fermano con questo elenco e il pannello del registro spiega come ottenerli.</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="156"/>
+        <location filename="../gui/deps_dialog.py" line="158"/>
+        <source>Install puts {} into {} (used by this QGIS profile only), with QGIS's own Python.</source>
+        <translation>Installa mette {} in {} (usato solo da questo profilo QGIS), con il Python di QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="174"/>
+        <source>Cannot find QGIS's Python interpreter: {}</source>
+        <translation>Impossibile trovare l'interprete Python di QGIS: {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="192"/>
+        <source>Installing… (pip's output below)</source>
+        <translation>Installazione in corso… (output di pip qui sotto)</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="198"/>
+        <source>Cancelling…</source>
+        <translation>Annullamento…</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="210"/>
+        <location filename="../gui/deps_dialog.py" line="211"/>
+        <source>The installation failed or was cancelled (exit {}); see pip's output above.</source>
+        <translation>L'installazione non è riuscita o è stata annullata (uscita {}); vedi l'output di pip qui sopra.</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="215"/>
+        <location filename="../gui/deps_dialog.py" line="217"/>
+        <source>Installed what pip may install. Still missing: {}: see How to get it, then restart QGIS.</source>
+        <translation>Installato ciò che pip può installare. Mancano ancora: {}: vedi Come ottenerlo, poi riavvia QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="236"/>
         <location filename="../gui/dock.py" line="135"/>
         <source>CapaCityMetro service registry</source>
         <translation>CapaCityMetro - registro dei servizi</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="246"/>
+        <source>The registry dock could not be loaded.</source>
+        <translation>Impossibile caricare il pannello del registro.</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="251"/>
+        <location filename="../plugin.py" line="143"/>
+        <location filename="../plugin.py" line="144"/>
+        <location filename="../plugin.py" line="103"/>
+        <source>Python dependencies…</source>
+        <translation>Dipendenze Python…</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="168"/>
@@ -437,7 +694,7 @@
         <location filename="../gui/exchange.py" line="200"/>
         <location filename="../gui/exchange.py" line="189"/>
         <location filename="../gui/exchange.py" line="197"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="90"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="92"/>
         <source>Import services</source>
         <translation>Importa servizi</translation>
     </message>
@@ -557,7 +814,7 @@
     </message>
     <message>
         <location filename="../gui/setup_gui.py" line="22"/>
-        <location filename="../provider/base.py" line="94"/>
+        <location filename="../provider/base.py" line="95"/>
         <source>Service registry</source>
         <translation>Registro dei servizi</translation>
     </message>
@@ -567,126 +824,159 @@
         <translation>Mostra o nascondi il registro dei servizi CapaCityMetro</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="21"/>
+        <location filename="../plugin.py" line="70"/>
+        <source>CapaCityMetro: the unattended installation failed: {}</source>
+        <translation>CapaCityMetro: l'installazione automatica non è riuscita: {}</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="75"/>
+        <source>CapaCityMetro: every required package is installed.</source>
+        <translation>CapaCityMetro: tutti i pacchetti richiesti sono installati.</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="105"/>
+        <location filename="../plugin.py" line="106"/>
+        <source>Installed. Restart QGIS: {} was already loaded in this session.</source>
+        <translation>Installato. Riavvia QGIS: {} era già caricato in questa sessione.</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="109"/>
+        <source>Installed. Restart QGIS to get the registry dock.</source>
+        <translation>Installato. Riavvia QGIS per avere il pannello del registro.</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="110"/>
+        <location filename="../plugin.py" line="111"/>
+        <source>Installed. The Processing algorithms and the registry dock work now, no restart needed.</source>
+        <translation>Installato. Gli algoritmi di Processing e il pannello del registro funzionano già, senza riavviare.</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="143"/>
+        <location filename="../plugin.py" line="146"/>
+        <source>CapaCityMetro: dependencies missing…</source>
+        <translation>CapaCityMetro: dipendenze mancanti…</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="20"/>
         <source>binary</source>
         <translation>binario</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="21"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="20"/>
         <source>gaussian</source>
         <translation>gaussiano</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="21"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="20"/>
         <source>stepped</source>
         <translation>a gradini</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="39"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="41"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="38"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="40"/>
         <source>Prepared network (.npz)</source>
         <translation>Rete preparata (.npz)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="44"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="48"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="43"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="47"/>
         <source>Street lines (walking network when no prepared network; also grid weights)</source>
         <translation>Linee stradali (rete pedonale se manca una rete preparata; anche pesi della griglia)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="55"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="54"/>
         <location filename="../provider/algorithms/network_algs.py" line="72"/>
         <source>Maximum distance from the network (m)</source>
         <translation>Distanza massima dalla rete (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="59"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="62"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="58"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="61"/>
         <source>Population zones (comuni, sections, ...)</source>
         <translation>Zone di popolazione (comuni, sezioni, ...)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="66"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="69"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="65"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="68"/>
         <source>Residents field</source>
         <translation>Campo dei residenti</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="74"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="77"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="73"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="76"/>
         <source>Foreign residents field</source>
         <translation>Campo dei residenti stranieri</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="82"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="81"/>
         <source>Grid cell size (m)</source>
         <translation>Dimensione della cella della griglia (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="145"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="144"/>
         <source>Coverage per comune and gap areas</source>
         <translation>Copertura per comune e aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="146"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="145"/>
         <source>Spreads residents and foreign residents onto a grid, computes the travel time from every populated cell to the nearest service (of a sector) on the network, and summarises per comune and for the whole area: people within each threshold, served %, unserved people, median time. Gap areas: touching cells beyond the threshold with foreign residents, dissolved and ranked by unserved foreign residents.</source>
         <translation>Distribuisce residenti e residenti stranieri su una griglia, calcola sulla rete il tempo di viaggio da ogni cella abitata al servizio (di un settore) più vicino e riassume per comune e per l'intera area: persone entro ciascuna soglia, % servita, persone non servite, tempo mediano. Aree scoperte: celle contigue oltre la soglia con residenti stranieri, unite e ordinate per residenti stranieri non serviti.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="168"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="171"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="167"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="170"/>
         <source>Comuni (areas to summarise by)</source>
         <translation>Comuni (aree su cui riassumere)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="175"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="178"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="174"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="177"/>
         <source>Comune code field</source>
         <translation>Campo del codice del comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="183"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="182"/>
         <location filename="../provider/algorithms/network_algs.py" line="237"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="185"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="184"/>
         <source>Service standard (minutes)</source>
         <translation>Standard di servizio (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="189"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="188"/>
         <source>Minimum foreign residents in a gap cell</source>
         <translation>Minimo di residenti stranieri in una cella scoperta</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="193"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="196"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="192"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="195"/>
         <source>What-if: services to add</source>
         <translation>Scenario: servizi da aggiungere</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="201"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="204"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="200"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="203"/>
         <source>What-if: identifiers of services to close (comma-separated)</source>
         <translation>Scenario: identificativi dei servizi da chiudere (separati da virgola)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="208"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="211"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="207"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="210"/>
         <source>Service identifier field</source>
         <translation>Campo identificativo del servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="217"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="219"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="216"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="218"/>
         <source>Coverage per comune</source>
         <translation>Copertura per comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="222"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="224"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="221"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="223"/>
         <source>Gap areas</source>
         <translation>Aree scoperte</translation>
     </message>
@@ -729,53 +1019,53 @@
         <translation>Accessibilità E2SFCA</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="440"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="441"/>
         <source>Language access</source>
         <translation>Accesso linguistico</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="441"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="442"/>
         <source>For each area (comune) and its foreign residents by citizenship, the share who can reach a service offering one of the main languages of their citizenship within the threshold (citizenship → languages table shipped with sources). Also writes the largest unserved citizenship groups per area to a CSV.</source>
         <translation>Per ogni area (comune) e i suoi residenti stranieri per cittadinanza, la quota che raggiunge entro la soglia un servizio che offre una delle lingue principali della propria cittadinanza (tabella cittadinanza → lingue fornita con le fonti). Scrive anche in un CSV i maggiori gruppi di cittadinanza non serviti per area.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="457"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="459"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="458"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="460"/>
         <source>Areas (comuni)</source>
         <translation>Aree (comuni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="462"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="465"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="463"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="466"/>
         <source>Area code field</source>
         <translation>Campo del codice dell'area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="470"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="474"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="471"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="475"/>
         <source>Foreign residents by citizenship (ISTAT CSV: area code, citizenship, counts)</source>
         <translation>Residenti stranieri per cittadinanza (CSV ISTAT: codice area, cittadinanza, conteggi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="480"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="483"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="481"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="484"/>
         <source>Languages field of the services</source>
         <translation>Campo delle lingue dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="488"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="489"/>
         <source>Threshold (minutes)</source>
         <translation>Soglia (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="489"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="491"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="490"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="492"/>
         <source>Language access per area</source>
         <translation>Accesso linguistico per area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="494"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="496"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="495"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="497"/>
         <source>Unserved citizenship groups</source>
         <translation>Gruppi di cittadinanza non serviti</translation>
     </message>
@@ -1091,8 +1381,8 @@
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="298"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="91"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="93"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="90"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="92"/>
         <location filename="../provider/algorithms/network_algs.py" line="300"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
@@ -1259,263 +1549,263 @@
         <translation>Griglia di popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="43"/>
         <location filename="../provider/algorithms/registry_algs.py" line="45"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="47"/>
         <source>Validation report</source>
         <translation>Rapporto di validazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="82"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="84"/>
         <source>Choose a registry GeoPackage.</source>
         <translation>Scegli un GeoPackage del registro.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="91"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="93"/>
         <source>Imports services from a point layer or a CSV file (lat/lon or WKT columns, ';' or ',' separated, UTF-8 or Latin-1) into a new or existing registry GeoPackage. Columns are named like the registry fields (name, sectors, operator_type, languages, ...). Rows with errors are listed in the report; unless 'Accept partial import' is checked, nothing is written when any row has an error.</source>
         <translation>Importa servizi da un layer di punti o da un file CSV (colonne lat/lon o WKT, separate da ';' o ',', UTF-8 o Latin-1) in un GeoPackage del registro nuovo o esistente. Le colonne hanno i nomi dei campi del registro (name, sectors, operator_type, languages, ...). Le righe con errori sono elencate nel rapporto; se 'Accetta importazione parziale' non è selezionato, non viene scritto nulla quando una riga ha un errore.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="109"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="112"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="111"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="114"/>
         <source>Services layer (points)</source>
         <translation>Layer dei servizi (punti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="117"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="120"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="119"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="122"/>
         <source>Or a CSV file of services</source>
         <translation>Oppure un file CSV di servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="125"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="128"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="127"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="130"/>
         <source>CRS of the CSV coordinates (default EPSG:4326)</source>
         <translation>SR delle coordinate del CSV (predefinito EPSG:4326)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="134"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="136"/>
         <source>CSV longitude / x column (default: lon, longitude, x)</source>
         <translation>Colonna longitudine / x del CSV (predefinito: lon, longitude, x)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="135"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="137"/>
         <source>CSV latitude / y column (default: lat, latitude, y)</source>
         <translation>Colonna latitudine / y del CSV (predefinito: lat, latitude, y)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="136"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="138"/>
         <source>CSV WKT column (default: wkt)</source>
         <translation>Colonna WKT del CSV (predefinito: wkt)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="139"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="142"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="141"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="144"/>
         <source>Accept partial import (import the good rows only)</source>
         <translation>Accetta importazione parziale (importa solo le righe valide)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="146"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="149"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="148"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="151"/>
         <source>Registry GeoPackage (created if missing, else added to)</source>
         <translation>GeoPackage del registro (creato se manca, altrimenti integrato)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="154"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="156"/>
         <source>Services imported</source>
         <translation>Servizi importati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="155"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="157"/>
         <source>Rows rejected</source>
         <translation>Righe rifiutate</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="179"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="181"/>
         <source>Give a services layer or a CSV file.</source>
         <translation>Indica un layer di servizi o un file CSV.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="184"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="186"/>
         <source>Validating and writing</source>
         <translation>Validazione e scrittura</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="195"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="196"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="197"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="198"/>
         <source>{} services imported, {} rows rejected, {} issues reported.</source>
         <translation>{} servizi importati, {} righe rifiutate, {} problemi segnalati.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="214"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="216"/>
         <source>Validate registry</source>
         <translation>Valida il registro</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="215"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="217"/>
         <source>Checks every service of a registry: required fields, sectors, operator types, ISO 639-1 languages, missing or invalid locations, points outside their declared comune or metropolitan area (ISTAT boundaries), probable duplicates, entries not verified for N months, opening-hours errors, e-mails, web addresses and phone numbers.</source>
         <translation>Controlla ogni servizio di un registro: campi obbligatori, settori, tipi di operatore, lingue ISO 639-1, posizioni mancanti o non valide, punti fuori dal comune o dall'area metropolitana dichiarati (confini ISTAT), probabili duplicati, voci non verificate da N mesi, errori negli orari, e-mail, indirizzi web e numeri di telefono.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="235"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="239"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="237"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="241"/>
         <source>Comune boundaries GeoPackage (layer 'comuni'; default: all of Italy, ISTAT 2023)</source>
         <translation>GeoPackage dei confini comunali (layer 'comuni'; predefinito: tutta Italia, ISTAT 2023)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="247"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="249"/>
         <source>Stale after (months without verification)</source>
         <translation>Da riverificare dopo (mesi senza verifica)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="254"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="256"/>
         <source>Probable duplicates: similar names within (m)</source>
         <translation>Probabili duplicati: nomi simili entro (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="260"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="262"/>
         <source>Services checked</source>
         <translation>Servizi controllati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="261"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="263"/>
         <source>Errors</source>
         <translation>Errori</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="262"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="264"/>
         <source>Warnings</source>
         <translation>Avvisi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="263"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="265"/>
         <source>Services to place on the map</source>
         <translation>Servizi da posizionare sulla mappa</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="273"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="275"/>
         <source>Loading comune boundaries</source>
         <translation>Caricamento dei confini comunali</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="276"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="278"/>
         <source>Checking services</source>
         <translation>Controllo dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="302"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="304"/>
         <source>Export HSDS 3.0</source>
         <translation>Esporta HSDS 3.0</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="303"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="305"/>
         <source>Exports the services and organizations of a registry in the Open Referral Human Services Data Specification 3.0: one JSON file (full service objects) and/or a tabular CSV datapackage folder. A public export (the default) leaves out internal notes and contact names.</source>
         <translation>Esporta i servizi e le organizzazioni di un registro secondo la Human Services Data Specification 3.0 di Open Referral: un file JSON (oggetti servizio completi) e/o una cartella datapackage tabellare in CSV. Un'esportazione pubblica (predefinita) esclude le note interne e i nomi dei contatti.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="315"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="230"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="232"/>
         <location filename="../provider/algorithms/registry_algs.py" line="317"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="232"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="234"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="319"/>
         <source>Registry GeoPackage</source>
         <translation>GeoPackage del registro</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="320"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="323"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="322"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="325"/>
         <source>Public export (without internal notes and contact names)</source>
         <translation>Esportazione pubblica (senza note interne e nomi dei contatti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="327"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="330"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="329"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="332"/>
         <source>HSDS JSON file</source>
         <translation>File JSON HSDS</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="336"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="339"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="338"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="341"/>
         <source>HSDS tabular datapackage folder (CSV)</source>
         <translation>Cartella datapackage tabellare HSDS (CSV)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="344"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="346"/>
         <source>Services exported</source>
         <translation>Servizi esportati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="359"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="360"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="361"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="362"/>
         <source>Choose an HSDS JSON file and/or a datapackage folder to write.</source>
         <translation>Scegli un file JSON HSDS e/o una cartella datapackage da scrivere.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="364"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="366"/>
         <source>Writing HSDS JSON</source>
         <translation>Scrittura del JSON HSDS</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="367"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="369"/>
         <source>Writing HSDS datapackage</source>
         <translation>Scrittura del datapackage HSDS</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="380"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="382"/>
         <source>Build sample registry</source>
         <translation>Crea il registro di esempio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="381"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="383"/>
         <source>Builds a registry GeoPackage from servizi_migranti_da_pagine_web.csv (59 services in Trento, Venezia, Bari and Pioltello, transcribed from web pages) plus six good-practice sheets from Italian integration projects, placed at comune level.</source>
         <translation>Crea un GeoPackage del registro da servizi_migranti_da_pagine_web.csv (59 servizi a Trento, Venezia, Bari e Pioltello, trascritti da pagine web) più sei schede di buone pratiche da progetti italiani di integrazione, collocate a livello comunale.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="390"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="393"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="392"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="395"/>
         <source>Data folder (holding servizi_migranti_da_pagine_web.csv)</source>
         <translation>Cartella dei dati (contenente servizi_migranti_da_pagine_web.csv)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="397"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="400"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="399"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="402"/>
         <source>Sample registry GeoPackage</source>
         <translation>GeoPackage del registro di esempio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="404"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="85"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="406"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="84"/>
         <location filename="../provider/algorithms/network_algs.py" line="52"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="87"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="86"/>
         <source>Services</source>
         <translation>Servizi</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="95"/>
+        <location filename="../provider/base.py" line="96"/>
         <source>Network accessibility</source>
         <translation>Accessibilità su rete</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="96"/>
+        <location filename="../provider/base.py" line="97"/>
         <source>Population</source>
         <translation>Popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="97"/>
+        <location filename="../provider/base.py" line="98"/>
         <source>Coverage and indices</source>
         <translation>Copertura e indici</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="98"/>
+        <location filename="../provider/base.py" line="99"/>
         <source>Maps and reports</source>
         <translation>Mappe e report</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="186"/>
-        <location filename="../provider/base.py" line="187"/>
+        <location filename="../provider/base.py" line="194"/>
+        <location filename="../provider/base.py" line="195"/>
         <source>Parameter {}: '{}' is not a list of numbers. Write e.g. 5,10,15.</source>
         <translation>Parametro {}: '{}' non è un elenco di numeri. Scrivi ad es. 5,10,15.</translation>
     </message>
     <message>
-        <location filename="../provider/provider.py" line="73"/>
+        <location filename="../provider/provider.py" line="77"/>
         <source>Cannot load {}: {}</source>
         <translation>Impossibile caricare {}: {}</translation>
     </message>
