@@ -39,7 +39,7 @@ def _problem_rows(report: deps.Report) -> list[tuple[str, str, str, str, str]]:
     ]:
         req = problem.requirement
         if problem.pip_installable and not problem.alternatives:
-            how = tr("Install button")
+            how = tr("Install button below")
         else:
             how = deps.system_fix(deps._fix_names(problem))
         why = req.why(user_language())
@@ -98,7 +98,9 @@ class DependenciesDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        layout.addWidget(self.table, 2)
+        # wrapped rows need their height again whenever the columns change width
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        layout.addWidget(self.table, 3)
         self.target = QLabel()
         self.target.setWordWrap(True)
         self.target.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -107,6 +109,7 @@ class DependenciesDialog(QDialog):
         self.log.setReadOnly(True)
         self.log.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.log.setPlaceholderText(tr("pip's output appears here during the installation."))
+        self.log.setMinimumHeight(90)
         layout.addWidget(self.log, 1)
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -160,6 +163,7 @@ class DependenciesDialog(QDialog):
             if specs
             else ""
         )
+        self.target.setVisible(bool(specs))
 
     def append(self, text: str) -> None:
         self.log.appendPlainText(text.rstrip("\n"))

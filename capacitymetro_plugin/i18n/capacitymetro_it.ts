@@ -174,8 +174,8 @@
     </message>
     <message>
         <location filename="../gui/deps_dialog.py" line="42"/>
-        <source>Install button</source>
-        <translation>Pulsante Installa</translation>
+        <source>Install button below</source>
+        <translation>Pulsante Installa qui sotto</translation>
     </message>
     <message>
         <location filename="../gui/deps_dialog.py" line="47"/>
@@ -248,84 +248,84 @@
         <translation>Perché</translation>
     </message>
     <message>
-        <location filename="../gui/deps_dialog.py" line="109"/>
+        <location filename="../gui/deps_dialog.py" line="111"/>
         <source>pip's output appears here during the installation.</source>
         <translation>L'output di pip compare qui durante l'installazione.</translation>
     </message>
     <message>
-        <location filename="../gui/deps_dialog.py" line="115"/>
+        <location filename="../gui/deps_dialog.py" line="118"/>
         <source>Install</source>
         <translation>Installa</translation>
     </message>
     <message>
-        <location filename="../gui/deps_dialog.py" line="117"/>
+        <location filename="../gui/deps_dialog.py" line="120"/>
         <source>Cancel installation</source>
         <translation>Annulla l'installazione</translation>
     </message>
     <message>
-        <location filename="../gui/deps_dialog.py" line="133"/>
         <location filename="../gui/deps_dialog.py" line="136"/>
+        <location filename="../gui/deps_dialog.py" line="139"/>
         <source>Every package CapaCityMetro needs is installed.</source>
         <translation>Tutti i pacchetti che servono a CapaCityMetro sono installati.</translation>
     </message>
     <message>
-        <location filename="../gui/deps_dialog.py" line="133"/>
-        <location filename="../gui/deps_dialog.py" line="134"/>
+        <location filename="../gui/deps_dialog.py" line="136"/>
+        <location filename="../gui/deps_dialog.py" line="137"/>
         <source>Every package CapaCityMetro requires is installed. Optional packages missing:</source>
         <translation>Tutti i pacchetti richiesti da CapaCityMetro sono installati. Pacchetti facoltativi mancanti:</translation>
     </message>
     <message>
-        <location filename="../gui/deps_dialog.py" line="139"/>
-        <location filename="../gui/deps_dialog.py" line="141"/>
+        <location filename="../gui/deps_dialog.py" line="142"/>
+        <location filename="../gui/deps_dialog.py" line="144"/>
         <source>CapaCityMetro needs these Python packages, which QGIS's Python lacks or has too old. Until they are installed its Processing algorithms stop with this list and the registry dock shows how to get them.</source>
         <translation>CapaCityMetro ha bisogno di questi pacchetti Python, che al Python di QGIS mancano o sono troppo vecchi. Finché non sono installati i suoi algoritmi di Processing si fermano con questo elenco e il pannello del registro spiega come ottenerli.</translation>
     </message>
     <message>
-        <location filename="../gui/deps_dialog.py" line="156"/>
-        <location filename="../gui/deps_dialog.py" line="158"/>
+        <location filename="../gui/deps_dialog.py" line="159"/>
+        <location filename="../gui/deps_dialog.py" line="161"/>
         <source>Install puts {} into {} (used by this QGIS profile only), with QGIS's own Python.</source>
         <translation>Installa mette {} in {} (usato solo da questo profilo QGIS), con il Python di QGIS.</translation>
     </message>
     <message>
-        <location filename="../gui/deps_dialog.py" line="174"/>
+        <location filename="../gui/deps_dialog.py" line="178"/>
         <source>Cannot find QGIS's Python interpreter: {}</source>
         <translation>Impossibile trovare l'interprete Python di QGIS: {}</translation>
     </message>
     <message>
-        <location filename="../gui/deps_dialog.py" line="192"/>
+        <location filename="../gui/deps_dialog.py" line="196"/>
         <source>Installing… (pip's output below)</source>
         <translation>Installazione in corso… (output di pip qui sotto)</translation>
     </message>
     <message>
-        <location filename="../gui/deps_dialog.py" line="198"/>
+        <location filename="../gui/deps_dialog.py" line="202"/>
         <source>Cancelling…</source>
         <translation>Annullamento…</translation>
     </message>
     <message>
-        <location filename="../gui/deps_dialog.py" line="210"/>
-        <location filename="../gui/deps_dialog.py" line="211"/>
+        <location filename="../gui/deps_dialog.py" line="214"/>
+        <location filename="../gui/deps_dialog.py" line="215"/>
         <source>The installation failed or was cancelled (exit {}); see pip's output above.</source>
         <translation>L'installazione non è riuscita o è stata annullata (uscita {}); vedi l'output di pip qui sopra.</translation>
     </message>
     <message>
-        <location filename="../gui/deps_dialog.py" line="215"/>
-        <location filename="../gui/deps_dialog.py" line="217"/>
+        <location filename="../gui/deps_dialog.py" line="219"/>
+        <location filename="../gui/deps_dialog.py" line="221"/>
         <source>Installed what pip may install. Still missing: {}: see How to get it, then restart QGIS.</source>
         <translation>Installato ciò che pip può installare. Mancano ancora: {}: vedi Come ottenerlo, poi riavvia QGIS.</translation>
     </message>
     <message>
-        <location filename="../gui/deps_dialog.py" line="236"/>
+        <location filename="../gui/deps_dialog.py" line="240"/>
         <location filename="../gui/dock.py" line="135"/>
         <source>CapaCityMetro service registry</source>
         <translation>CapaCityMetro - registro dei servizi</translation>
     </message>
     <message>
-        <location filename="../gui/deps_dialog.py" line="246"/>
+        <location filename="../gui/deps_dialog.py" line="250"/>
         <source>The registry dock could not be loaded.</source>
         <translation>Impossibile caricare il pannello del registro.</translation>
     </message>
     <message>
-        <location filename="../gui/deps_dialog.py" line="251"/>
+        <location filename="../gui/deps_dialog.py" line="255"/>
         <location filename="../plugin.py" line="143"/>
         <location filename="../plugin.py" line="144"/>
         <location filename="../plugin.py" line="103"/>
@@ -1828,6 +1828,10 @@
     <message>
         <source>Import is not available yet in this version.</source>
         <translation type="vanished">L'importazione non è ancora disponibile in questa versione.</translation>
+    </message>
+    <message>
+        <source>Install button</source>
+        <translation type="vanished">Pulsante Installa</translation>
     </message>
     <message>
         <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge (the default street shapes; the convex-hull shape is a quick look that does cross them). Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>

@@ -167,6 +167,17 @@ out = {
     "target": dialog.target.text() if dialog else "",
     "algorithms": len(plugin.provider.algorithms()),
 }
+if len(sys.argv) > 2 and sys.argv[2] == "install":  # press Install, wait for pip (QProcess)
+    import time
+    dialog.install_button.click()
+    deadline = time.monotonic() + 900
+    while dialog.process is not None and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.05)
+    out["status"] = dialog.status.text()
+    out["log"] = dialog.log.toPlainText()
+    out["rows_after"] = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    out["menu_after"] = [a.text() for a in iface.menu]
 plugin.unload()
 out["after_unload"] = [a.text() for a in iface.menu]
 print("RESULT " + json.dumps(out))
@@ -174,14 +185,18 @@ app.exitQgis()
 """
 
 
-def _gui(tmp_path, python: str) -> dict:
+def _gui(tmp_path, python: str, *args: str) -> dict:
     script = tmp_path / "gui.py"
     script.write_text(_GUI_SCRIPT)
     env = bare_env(tmp_path)
     if python == sys.executable:  # the dev venv: QGIS's Processing plugins are on its path
         env["PATH"] = f"{REPO / '.venv' / 'bin'}:{env['PATH']}"
     result = subprocess.run(
-        [python, str(script), str(REPO)], env=env, capture_output=True, text=True, timeout=300
+        [python, str(script), str(REPO), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     lines = [ln for ln in result.stdout.splitlines() if ln.startswith("RESULT ")]
     assert result.returncode == 0 and lines, result.stdout + result.stderr
@@ -199,7 +214,7 @@ def test_bare_qgis_menu_dialog_and_placeholder_dock(tmp_path):
     assert rows["geopandas"][1:3] == ["not installed", ">= 1.0"]
     assert rows["jsonschema"][1:3] == ["4.10.3", ">= 4.18"]
     assert "sudo apt install python3-shapely" in rows["shapely"][4]
-    assert rows["geopandas"][4] == "Install button"
+    assert rows["geopandas"][4] == "Install button below"
     assert "osmnx" in rows and rows["osmnx"][3].startswith("Optional (osm)")
     assert "capacitymetro_deps/deps-py3.11" in out["target"]
     assert out["algorithms"] >= 14
@@ -240,3 +255,17 @@ def test_unattended_install_from_the_package_index(tmp_path, shared_data):
     # a second start installs nothing more
     again = qgis_process(env, "list")
     assert "installing" not in again.stderr and "shapely: not installed" in again.stderr
+
+
+@pytest.mark.online
+@pytest.mark.slow
+def test_install_button_installs_with_live_output(tmp_path):
+    """The dialog's Install runs the installer in a QProcess (pip from PyPI), output shown live."""
+    out = _gui(tmp_path, SYSTEM_PYTHON, "install")
+    assert "[1/2]" in out["log"] and "DONE" in out["log"], out["log"]
+    assert "Successfully installed" in out["log"]
+    assert out["rows_after"] == ["shapely"]  # the rest is installed; shapely needs apt
+    assert "Still missing: shapely" in out["status"]
+    profile = tmp_path / "home" / ".local" / "share" / "profiles" / "default"
+    folder = profile / "python" / "capacitymetro_deps" / "deps-py3.11"
+    assert (folder / "geopandas").is_dir() and (folder / "upgrades" / "jsonschema").is_dir()
