@@ -269,3 +269,23 @@ def test_install_button_installs_with_live_output(tmp_path):
     profile = tmp_path / "home" / ".local" / "share" / "profiles" / "default"
     folder = profile / "python" / "capacitymetro_deps" / "deps-py3.11"
     assert (folder / "geopandas").is_dir() and (folder / "upgrades" / "jsonschema").is_dir()
+
+
+def test_settings_key_and_offline_wheels_folder_drive_the_installer(tmp_path):
+    """The QgsSettings key starts the unattended installer too; CAPACITYMETRO_WHEELS keeps it
+    offline. An empty wheels folder makes pip fail: the failure is reported, nothing vanishes."""
+    enable_plugin(bare_env(tmp_path))
+    ini = tmp_path / "home/.local/share/QGIS/QGIS3/profiles/default/QGIS/QGIS3.ini"
+    ini.parent.mkdir(parents=True, exist_ok=True)
+    with ini.open("a") as fh:
+        fh.write("\n[CapaCityMetro]\ndeps\\install_automatically=true\n")
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    env = bare_env(tmp_path, CAPACITYMETRO_WHEELS=str(wheels))
+    result = qgis_process(env, "list")
+    assert result.returncode == 0, result.stderr
+    assert "CapaCityMetro: installing geopandas>=1.0" in result.stderr
+    assert f"--no-index --find-links {wheels}" in result.stderr
+    assert "ERROR: pip could not resolve" in result.stderr
+    assert "geopandas: not installed, needed >= 1.0" in result.stderr  # still said, not silent
+    assert len(our_algorithms(result.stdout)) >= 14
