@@ -303,8 +303,9 @@ def system_fix(names: Iterable[str], platform: str | None = None) -> str:
     ).format(packages)
 
 
-def _fix_names(problem: Problem) -> list[str]:
-    # for the I/O choice, fiona is the one every platform packages
+def fix_names(problem: Problem) -> list[str]:
+    """The packages to name in the system fix of ``problem`` (fiona for the I/O choice: it is
+    the one every platform packages)."""
     if problem.alternatives:
         return ["fiona"]
     return [problem.requirement.name]
@@ -338,7 +339,7 @@ def summary(report: Report, language: str = "en", *, platform: str | None = None
                 "and start QGIS again."
             ).format(", ".join(pip_names))
         )
-    system = [n for p in report.required if not p.pip_installable for n in _fix_names(p)]
+    system = [n for p in report.required if not p.pip_installable for n in fix_names(p)]
     if system:
         lines.append(tr("Fix for {}: {}").format(", ".join(system), system_fix(system, platform)))
     return "\n".join(lines)

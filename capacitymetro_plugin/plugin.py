@@ -138,7 +138,10 @@ class CapaCityMetroPlugin:
             QTimer.singleShot(0, self.show_deps_dialog)
 
     def _add_deps_action(self, report: deps.Report) -> None:
-        from qgis.PyQt.QtWidgets import QAction
+        try:  # Qt6 moved QAction to QtGui
+            from qgis.PyQt.QtGui import QAction
+        except ImportError:
+            from qgis.PyQt.QtWidgets import QAction
 
         text = (
             deps.tr("Python dependencies…")

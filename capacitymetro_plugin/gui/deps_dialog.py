@@ -41,7 +41,7 @@ def _problem_rows(report: deps.Report) -> list[tuple[str, str, str, str, str]]:
         if problem.pip_installable and not problem.alternatives:
             how = tr("Install button below")
         else:
-            how = deps.system_fix(deps._fix_names(problem))
+            how = deps.system_fix(deps.fix_names(problem))
         why = req.why(user_language())
         if not required:
             why = tr("Optional ({}): {}").format(req.extra, why)

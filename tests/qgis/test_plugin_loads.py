@@ -127,6 +127,12 @@ app.initQgis()
 from capacitymetro_plugin.provider.provider import CapaCityMetroProvider
 provider = CapaCityMetroProvider()
 assert QgsApplication.processingRegistry().addProvider(provider)
+import json
+print("META " + json.dumps(sorted(
+    [a.id(), a.displayName(), a.group(), a.groupId(),
+     [(d.name(), d.type(), d.description()) for d in a.parameterDefinitions()]]
+    for a in provider.algorithms()
+)))
 print("ALGS", len(provider.algorithms()))
 alg = provider.algorithm("validate_registry")
 ok, message = None, ""
@@ -139,7 +145,7 @@ app.exitQgis()
 """
 
 
-def test_missing_python_package_is_named_not_a_crash(tmp_path):
+def test_missing_python_package_is_named_not_a_crash(tmp_path, processing_provider):
     script = tmp_path / "no_geopandas.py"
     script.write_text(_NO_GEOPANDAS_SCRIPT)
     result = subprocess.run(
@@ -148,6 +154,19 @@ def test_missing_python_package_is_named_not_a_crash(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     from capacitymetro_plugin.provider.provider import algorithm_classes
 
+    # the same algorithms as with geopandas: ids, names, groups, every parameter
+    meta = next(ln for ln in result.stdout.splitlines() if ln.startswith("META "))
+    whole = sorted(
+        [
+            a.id(),
+            a.displayName(),
+            a.group(),
+            a.groupId(),
+            [[d.name(), d.type(), d.description()] for d in a.parameterDefinitions()],
+        ]
+        for a in processing_provider.algorithms()
+    )
+    assert json.loads(meta[len("META ") :]) == whole
     algs = next(ln for ln in result.stdout.splitlines() if ln.startswith("ALGS "))
     assert algs == f"ALGS {len(algorithm_classes())}"  # every algorithm still listed
     msg = next(ln for ln in result.stdout.splitlines() if ln.startswith("MSG "))
