@@ -149,6 +149,8 @@ class Iface:
     def removeDockWidget(self, dock): self.window.removeDockWidget(dock)
 
 
+if len(sys.argv) > 2 and sys.argv[2] == "swap":  # geopandas "missing" until the end
+    sys.modules["geopandas"] = None
 import capacitymetro_plugin
 iface = Iface()
 plugin = capacitymetro_plugin.classFactory(iface)
@@ -167,6 +169,11 @@ out = {
     "target": dialog.target.text() if dialog else "",
     "algorithms": len(plugin.provider.algorithms()),
 }
+if len(sys.argv) > 2 and sys.argv[2] == "swap":  # as after an installation that made it importable
+    del sys.modules["geopandas"]
+    out["after_install"] = plugin.after_install([])
+    out["dock_after"] = type(plugin.dock).__name__
+    out["menu_after"] = [a.text() for a in iface.menu]
 if len(sys.argv) > 2 and sys.argv[2] == "install":  # press Install, wait for pip (QProcess)
     import time
     dialog.install_button.click()
@@ -219,6 +226,16 @@ def test_bare_qgis_menu_dialog_and_placeholder_dock(tmp_path):
     assert "capacitymetro_deps/deps-py3.11" in out["target"]
     assert out["algorithms"] >= 14
     assert out["after_unload"] == []
+
+
+def test_after_an_installation_the_real_dock_replaces_the_placeholder(tmp_path):
+    out = _gui(tmp_path, sys.executable, "swap")
+    assert out["dock"] == "MissingDependenciesDock" and out["dialog_shown"]
+    assert out["dock_after"] == "RegistryDock"
+    assert "no restart needed" in out["after_install"]
+    assert (
+        out["menu_after"][0] == "Python dependencies…" and "Service registry" in out["menu_after"]
+    )
 
 
 def test_whole_qgis_has_the_real_dock_and_no_dialog(tmp_path):
