@@ -152,9 +152,19 @@ def version_tuple(version: str) -> tuple[int, ...]:
     return tuple(numbers)
 
 
+def is_unknown_version(version: str) -> bool:
+    """True for the placeholder versions of builds that lost theirs ("0+unknown": Debian testing's
+    shapely, built without its git metadata; "0": a module without metadata or __version__)."""
+    return re.fullmatch(r"0(\.0)*(\+.*)?", version.strip()) is not None
+
+
 def is_at_least(installed: str, minimum: str | None) -> bool:
-    """True when version ``installed`` is ``minimum`` or newer (release numbers compared)."""
-    if not minimum:
+    """True when version ``installed`` is ``minimum`` or newer (release numbers compared).
+
+    An unknown version counts as new enough: refusing a distribution's working build because it
+    does not say its version would be worse than letting a run fail with a clear ImportError.
+    """
+    if not minimum or is_unknown_version(installed):
         return True
     a, b = version_tuple(installed), version_tuple(minimum)
     width = max(len(a), len(b))

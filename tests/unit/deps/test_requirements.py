@@ -117,3 +117,9 @@ def test_parser_refuses_what_it_does_not_understand(line):
 )
 def test_version_comparison_agrees_with_packaging(installed, minimum):
     assert deps.is_at_least(installed, minimum) == (Version(installed) >= Version(minimum))
+
+
+def test_an_unknown_version_is_not_called_too_old():
+    # Debian testing's python3-shapely reports 0+unknown (built without git metadata)
+    assert deps.is_at_least("0+unknown", "2.0") and deps.is_at_least("0", "1.0")
+    assert not deps.is_at_least("0.9", "1.0") and not deps.is_at_least("0.0.1", "1.0")
