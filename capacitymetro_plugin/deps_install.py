@@ -177,7 +177,9 @@ def constraints(version_of=deps.installed_version) -> list[str]:
     out = []
     for name in sorted(deps.PINNED_WHEN_INSTALLED):
         version = version_of(name)
-        if version and version != "0":
+        # an unknown version (0+unknown) cannot be pinned: pip would find it too old for its
+        # dependants and fail; unpinned, pip lists the package and the installer drops it
+        if version and not deps.is_unknown_version(version):
             out.append(f"{name}=={version}")
     return out
 
