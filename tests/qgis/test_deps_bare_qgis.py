@@ -103,6 +103,44 @@ def test_every_algorithm_is_listed_without_geopandas(tmp_path, qgis_process_env)
         )
 
 
+def _set_ini(tmp_path, text: str) -> None:
+    ini = tmp_path / "home/.local/share/QGIS/QGIS3/profiles/default/QGIS/QGIS3.ini"
+    ini.parent.mkdir(parents=True, exist_ok=True)
+    with ini.open("a") as fh:
+        fh.write(text)
+
+
+def test_the_message_is_italian_for_an_italian_qgis(tmp_path):
+    """The zip as users get it (translations compiled), QGIS set to Italian."""
+    dist = tmp_path / "dist"
+    zip_path = subprocess.run(
+        ["bash", str(REPO / "scripts" / "package.sh"), str(dist)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    ).stdout.split()[-1]
+    import zipfile
+
+    zipfile.ZipFile(zip_path).extractall(tmp_path / "plugins")
+    env = bare_env(tmp_path)
+    enable_plugin(env)
+    _set_ini(tmp_path, "\n[locale]\noverrideFlag=true\nuserLocale=it\n")
+    result = qgis_process(
+        env,
+        "run",
+        "capacitymetro:build_sample_registry",
+        "--",
+        f"DATA_DIR={tmp_path}",
+        f"REGISTRY={tmp_path / 'r.gpkg'}",
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "CapaCityMetro non può ancora funzionare" in output, output
+    assert "geopandas: non installato, serve >= 1.0. GeoDataFrame: ogni analisi" in output
+    assert "Esegui in un terminale: sudo apt install python3-shapely" in output
+
+
 def test_running_an_algorithm_says_what_to_install(tmp_path, shared_data):
     env = bare_env(tmp_path)
     enable_plugin(env)
@@ -292,10 +330,7 @@ def test_settings_key_and_offline_wheels_folder_drive_the_installer(tmp_path):
     """The QgsSettings key starts the unattended installer too; CAPACITYMETRO_WHEELS keeps it
     offline. An empty wheels folder makes pip fail: the failure is reported, nothing vanishes."""
     enable_plugin(bare_env(tmp_path))
-    ini = tmp_path / "home/.local/share/QGIS/QGIS3/profiles/default/QGIS/QGIS3.ini"
-    ini.parent.mkdir(parents=True, exist_ok=True)
-    with ini.open("a") as fh:
-        fh.write("\n[CapaCityMetro]\ndeps\\install_automatically=true\n")
+    _set_ini(tmp_path, "\n[CapaCityMetro]\ndeps\\install_automatically=true\n")
     wheels = tmp_path / "wheels"
     wheels.mkdir()
     env = bare_env(tmp_path, CAPACITYMETRO_WHEELS=str(wheels))
