@@ -116,6 +116,9 @@ class CapaCityMetroPlugin:
         from .provider.provider import CapaCityMetroProvider
 
         self._install_unattended()
+        report = deps.check()
+        if not report.ok:  # in the log panel; the algorithms repeat it when run
+            _log(deps.summary(report, self._language()), Qgis.MessageLevel.Warning)
         registry = QgsApplication.processingRegistry()
         # Another instance (a second plugin load, a script) may own the provider already; the
         # registry would reject and delete a duplicate, so only register and own a new one.
@@ -132,8 +135,6 @@ class CapaCityMetroPlugin:
         self._add_deps_action(report)
         self._add_gui()
         if not report.ok:
-            for problem in report.required:
-                _log(deps.problem_line(problem, self._language()), Qgis.MessageLevel.Warning)
             # after QGIS has finished starting, so the dialog sits over the main window
             QTimer.singleShot(0, self.show_deps_dialog)
 

@@ -212,13 +212,19 @@ if len(sys.argv) > 2 and sys.argv[2] == "swap":  # as after an installation that
     out["after_install"] = plugin.after_install([])
     out["dock_after"] = type(plugin.dock).__name__
     out["menu_after"] = [a.text() for a in iface.menu]
-if len(sys.argv) > 2 and sys.argv[2] == "install":  # press Install, wait for pip (QProcess)
+if len(sys.argv) > 2 and sys.argv[2] in ("install", "cancel"):  # press Install (QProcess)
     import time
     dialog.install_button.click()
+    out["pid"] = dialog.process.processId()
     deadline = time.monotonic() + 900
     while dialog.process is not None and time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.05)
+        if sys.argv[2] == "cancel" and "Collecting" in dialog.log.toPlainText():
+            dialog.cancel_button.click()  # pip is busy resolving: stop it
+    out["children_left"] = __import__("subprocess").run(
+        ["pgrep", "-f", str(plugin.deps_folder)], capture_output=True, text=True
+    ).stdout.split()
     out["status"] = dialog.status.text()
     out["log"] = dialog.log.toPlainText()
     out["rows_after"] = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
@@ -341,3 +347,13 @@ def test_settings_key_and_offline_wheels_folder_drive_the_installer(tmp_path):
     assert "ERROR: pip could not resolve" in result.stderr
     assert "geopandas: not installed, needed >= 1.0" in result.stderr  # still said, not silent
     assert len(our_algorithms(result.stdout)) >= 14
+
+
+@pytest.mark.online
+def test_cancel_stops_pip(tmp_path):
+    out = _gui(tmp_path, SYSTEM_PYTHON, "cancel")
+    assert "Cancelling…" in out["log"], out["log"]
+    assert "DONE" not in out["log"]
+    assert "cancelled (exit 130)" in out["status"]
+    assert out["children_left"] == []  # neither the installer nor its pip survives
+    assert out["rows_after"][0] == "geopandas"  # nothing pretended to be installed
