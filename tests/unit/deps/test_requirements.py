@@ -123,3 +123,32 @@ def test_an_unknown_version_is_not_called_too_old():
     # Debian testing's python3-shapely reports 0+unknown (built without git metadata)
     assert deps.is_at_least("0+unknown", "2.0") and deps.is_at_least("0", "1.0")
     assert not deps.is_at_least("0.9", "1.0") and not deps.is_at_least("0.0.1", "1.0")
+
+
+def test_setuptools_reads_the_file_with_its_comments_and_markers(tmp_path):
+    """The wheel's metadata lists every requirement; optional ones only under their extra."""
+    import shutil
+    import subprocess
+    import sys
+
+    pkg = tmp_path / "capacitymetro_plugin"
+    pkg.mkdir()
+    for name in ("__init__.py", "__about__.py", "metadata.txt", "requirements.txt"):
+        shutil.copy(REPO / "capacitymetro_plugin" / name, pkg / name)
+    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "m").mkdir()
+    code = "from setuptools import build_meta as b; print(b.prepare_metadata_for_build_wheel('m'))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    meta = (tmp_path / "m" / out.stdout.split()[-1] / "METADATA").read_text()
+    requires = {
+        ln.split(":", 1)[1].strip() for ln in meta.splitlines() if ln.startswith("Requires-Dist:")
+    }
+    assert "geopandas>=1.0" in {
+        r.replace(" ", "").replace("(", "").replace(")", "") for r in requires
+    }
+    for r in deps.load_requirements():
+        line = next(x for x in requires if deps.normalize(x.split()[0].split(">")[0]) == r.key)
+        assert (f'extra == "{r.extra}"' in line) == (r.extra is not None), line
+    assert "Provides-Extra: osm" in meta
