@@ -269,7 +269,6 @@ def check(
 
 
 # --- telling the user how to fix what the installer cannot -----------------------------------
-DEBIAN_NAMES = {"gdal": "python3-gdal"}
 
 
 def platform_name(platform: str = sys.platform, *, exec_prefix: str = sys.exec_prefix) -> str:
