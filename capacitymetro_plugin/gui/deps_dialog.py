@@ -197,8 +197,9 @@ class DependenciesDialog(QDialog):
         process.start(command[0], command[1:])
 
     def cancel(self) -> None:
-        if self.process is None:
-            return
+        if self.process is None or not self.cancel_button.isEnabled():
+            return  # one stop request: a second SIGTERM could hit the installer while it exits
+        self.cancel_button.setEnabled(False)
         self.append(tr("Cancelling…"))
         if sys.platform.startswith("win"):  # no SIGTERM there: end pip with the installer
             QProcess.startDetached("taskkill", ["/T", "/F", "/PID", str(self.process.processId())])
