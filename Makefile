@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 AREA ?= trento
 ENV := source scripts/env.sh &&
 
-.PHONY: setup test test-unit test-qgis demo bench lint package clean translations
+.PHONY: setup test test-unit test-qgis test-bare-install demo bench lint package clean translations
 
 setup:
 	@bash scripts/setup.sh
@@ -20,6 +20,11 @@ test-unit: setup
 
 test-qgis: setup
 	@$(ENV) $(PY) -m pytest tests/qgis tests/realdata
+
+# The plugin zip in Debian 13's bare QGIS installs its own dependencies and gives the host's
+# numbers (root; needs scripts/qgis_env.sh and the package index).
+test-bare-install: setup
+	@bash scripts/bare_qgis_install_test.sh
 
 demo: setup
 	@$(ENV) $(PY) -m capacitymetro_plugin run --area $(AREA) --out out/$(AREA)

@@ -96,11 +96,13 @@ def _write(summary: Summary, gdf, layer: str) -> None:
 
 
 def _read_osm_lines(path: Path):
-    import fiona
     import geopandas as gpd
 
-    fiona.drvsupport.supported_drivers["OSM"] = "r"
-    lines = gpd.read_file(path, layer="lines", engine="fiona")
+    if gio.ENGINE == "fiona":  # fiona lists GDAL's OSM driver as unsupported unless told
+        import fiona
+
+        fiona.drvsupport.supported_drivers["OSM"] = "r"
+    lines = gpd.read_file(path, layer="lines", engine=gio.ENGINE)
     return lines[lines["highway"].notna()] if "highway" in lines.columns else lines
 
 

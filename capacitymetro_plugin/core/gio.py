@@ -1,13 +1,20 @@
 """Vector file reading and writing shared by the whole engine.
 
-Every read and write goes through GDAL from Debian (the fiona engine), the same GDAL that QGIS
-3.22 uses, so GeoPackages written here open in QGIS without version warnings. Writes go to a
-temporary file that replaces the target only when complete: a failed write leaves the user's
-file as it was.
+Every read and write goes through one geopandas I/O engine, :data:`ENGINE`:
+
+- fiona when it is importable. Where QGIS comes from a distribution (Debian, OSGeo4W) fiona is
+  that distribution's build against QGIS's own GDAL, so GeoPackages written here are what that
+  QGIS writes itself (QGIS 3.22 warns about the GeoPackage 1.4 a newer GDAL writes).
+- otherwise pyogrio (a QGIS whose Python has no fiona). Its wheels may bundle a newer GDAL, so
+  new GeoPackages are created as version 1.2, which every QGIS 3 reads without warnings.
+
+``CAPACITYMETRO_IO_ENGINE=fiona|pyogrio`` forces one (tests run both). Writes go to a temporary
+file that replaces the target only when complete: a failed write leaves the user's file as it was.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -17,7 +24,28 @@ import geopandas as gpd
 
 from .errors import InputError
 
-ENGINE = "fiona"
+ENGINES = ("fiona", "pyogrio")
+
+
+def choose_engine() -> str:
+    """Return the I/O engine to use: forced by CAPACITYMETRO_IO_ENGINE, else fiona, else pyogrio."""
+    forced = os.environ.get("CAPACITYMETRO_IO_ENGINE", "").strip().lower()
+    if forced:
+        if forced not in ENGINES:
+            raise InputError(
+                f"CAPACITYMETRO_IO_ENGINE={forced!r} is not an I/O engine.",
+                fix="Set it to fiona or pyogrio, or unset it.",
+                it=f"CAPACITYMETRO_IO_ENGINE={forced!r} non è un motore di I/O.",
+                fix_it="Impostalo a fiona o pyogrio, oppure toglilo.",
+            )
+        return forced
+    for name in ENGINES:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    return "fiona"  # neither: the import at the first read names the missing package
+
+
+ENGINE = choose_engine()
 
 
 def read_vector(path: str | os.PathLike, *, layer: str | None = None) -> gpd.GeoDataFrame:
@@ -46,6 +74,10 @@ def read_vector(path: str | os.PathLike, *, layer: str | None = None) -> gpd.Geo
 
 def list_layers(path: str | os.PathLike) -> list[str]:
     """Return the layer names of a vector file."""
+    if ENGINE == "pyogrio":
+        import pyogrio
+
+        return [str(name) for name in pyogrio.list_layers(str(path))[:, 0]]
     import fiona
 
     return list(fiona.listlayers(str(path)))
@@ -70,13 +102,17 @@ def write_vector(
     tmp = Path(tmp_name)
     try:
         tmp.unlink()
+        options = {}
         if path.exists() and not replace_file:
             shutil.copy2(path, tmp)
-            if layer in list_layers(tmp):
+            # pyogrio overwrites an existing layer itself; fiona would append to it
+            if ENGINE == "fiona" and layer in list_layers(tmp):
                 import fiona
 
                 fiona.remove(str(tmp), layer=layer, driver="GPKG")
-        gdf.to_file(tmp, layer=layer, driver="GPKG", engine=ENGINE)
+        elif ENGINE == "pyogrio":
+            options["VERSION"] = "1.2"  # a new file: see the module docstring
+        gdf.to_file(tmp, layer=layer, driver="GPKG", engine=ENGINE, **options)
         os.replace(tmp, path)
     finally:
         if tmp.exists():

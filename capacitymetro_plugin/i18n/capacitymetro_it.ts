@@ -4,6 +4,108 @@
 <context>
     <name>CapaCityMetro</name>
     <message>
+        <location filename="../deps.py" line="296"/>
+        <location filename="../deps.py" line="297"/>
+        <source>Run the OSGeo4W installer (osgeo4w-setup.exe), choose Advanced Install and add the packages {}, then restart QGIS.</source>
+        <translation>Avvia l'installatore OSGeo4W (osgeo4w-setup.exe), scegli Installazione avanzata e aggiungi i pacchetti {}, poi riavvia QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="301"/>
+        <location filename="../deps.py" line="302"/>
+        <source>Install the official QGIS for macOS from qgis.org, which includes {}; pip wheels of these packages bring their own GDAL/PROJ and must not be mixed with QGIS's.</source>
+        <translation>Installa il QGIS ufficiale per macOS da qgis.org, che include {}; i wheel pip di questi pacchetti portano una propria GDAL/PROJ e non vanno mescolati con quelli di QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="306"/>
+        <source>Run in a terminal: sudo apt install {}, then restart QGIS.</source>
+        <translation>Esegui in un terminale: sudo apt install {}, poi riavvia QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="308"/>
+        <source>Run in a terminal: sudo dnf install {}, then restart QGIS.</source>
+        <translation>Esegui in un terminale: sudo dnf install {}, poi riavvia QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="309"/>
+        <location filename="../deps.py" line="310"/>
+        <source>Install your distribution's packages {} (built against the GDAL and PROJ QGIS uses), then restart QGIS.</source>
+        <translation>Installa i pacchetti {} della tua distribuzione (compilati con la GDAL e la PROJ di QGIS), poi riavvia QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="328"/>
+        <source>{}: not installed, needed &gt;= {}. {}</source>
+        <translation>{}: non installato, serve &gt;= {}. {}</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="330"/>
+        <source>{}: {} installed, too old, needed &gt;= {}. {}</source>
+        <translation>{}: installata la {}, troppo vecchia, serve &gt;= {}. {}</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="337"/>
+        <location filename="../deps.py" line="338"/>
+        <source>CapaCityMetro cannot work yet: QGIS's Python lacks these packages (or has them too old):</source>
+        <translation>CapaCityMetro non può ancora funzionare: al Python di QGIS mancano questi pacchetti (o li ha troppo vecchi):</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="344"/>
+        <location filename="../deps.py" line="346"/>
+        <source>Fix: menu Plugins &gt; CapaCityMetro &gt; CapaCityMetro: dependencies missing… &gt; Install (installs {} into your QGIS profile), or set CAPACITYMETRO_INSTALL_DEPS=1 and start QGIS again.</source>
+        <translation>Soluzione: menu Plugin &gt; CapaCityMetro &gt; CapaCityMetro: dipendenze mancanti… &gt; Installa (installa {} nel tuo profilo QGIS), oppure imposta CAPACITYMETRO_INSTALL_DEPS=1 e riavvia QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="353"/>
+        <source>Fix for {}: {}</source>
+        <translation>Soluzione per {}: {}</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="365"/>
+        <location filename="../deps.py" line="366"/>
+        <source>CapaCityMetro needs the Python package '{}', which QGIS's Python cannot import ({}).</source>
+        <translation>CapaCityMetro ha bisogno del pacchetto Python '{}', che il Python di QGIS non riesce a importare ({}).</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="368"/>
+        <source>CapaCityMetro needs the Python package '{}' (&gt;= {}) for this: {}</source>
+        <translation>CapaCityMetro ha bisogno del pacchetto Python '{}' (&gt;= {}) per questo: {}</translation>
+    </message>
+    <message>
+        <location filename="../deps.py" line="374"/>
+        <location filename="../deps.py" line="375"/>
+        <source>Install it: menu Plugins &gt; CapaCityMetro &gt; Python dependencies… &gt; Install, or set CAPACITYMETRO_INSTALL_DEPS=1 and start QGIS again.</source>
+        <translation>Installalo: menu Plugin &gt; CapaCityMetro &gt; Dipendenze Python… &gt; Installa, oppure imposta CAPACITYMETRO_INSTALL_DEPS=1 e riavvia QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../deps_install.py" line="241"/>
+        <source>Resolving what QGIS's Python lacks…</source>
+        <translation>Calcolo di ciò che manca al Python di QGIS…</translation>
+    </message>
+    <message>
+        <location filename="../deps_install.py" line="254"/>
+        <source>Kept QGIS's own copy of: {}</source>
+        <translation>Mantenuta la copia di QGIS di: {}</translation>
+    </message>
+    <message>
+        <location filename="../deps_install.py" line="257"/>
+        <source>Not installed (QGIS's own build is needed): {}</source>
+        <translation>Non installati (serve la versione di QGIS): {}</translation>
+    </message>
+    <message>
+        <location filename="../deps_install.py" line="259"/>
+        <source>Nothing to install.</source>
+        <translation>Niente da installare.</translation>
+    </message>
+    <message>
+        <location filename="../deps_install.py" line="268"/>
+        <source>Installing into {}: {}</source>
+        <translation>Installazione in {}: {}</translation>
+    </message>
+    <message>
+        <location filename="../deps_install.py" line="350"/>
+        <source>CapaCityMetro: installing {} into {}</source>
+        <translation>CapaCityMetro: installazione di {} in {}</translation>
+    </message>
+    <message>
         <location filename="../gui/checks.py" line="40"/>
         <source>Required: write the name of the service.</source>
         <translation>Obbligatorio: scrivi il nome del servizio.</translation>
@@ -71,343 +173,498 @@
         <translation>Scrivi entrambe le coordinate come numeri, oppure clicca sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="135"/>
+        <location filename="../gui/deps_dialog.py" line="42"/>
+        <source>Install button below</source>
+        <translation>Pulsante Installa qui sotto</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="47"/>
+        <source>Optional ({}): {}</source>
+        <translation>Facoltativo ({}): {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="48"/>
+        <location filename="../gui/deps_dialog.py" line="51"/>
+        <source>not installed</source>
+        <translation>non installato</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="58"/>
+        <location filename="../gui/deps_dialog.py" line="67"/>
+        <source>Install osmium-tool (Debian: sudo apt install osmium-tool; Windows: conda or OSGeo4W).</source>
+        <translation>Installa osmium-tool (Debian: sudo apt install osmium-tool; Windows: conda o OSGeo4W).</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="58"/>
+        <location filename="../gui/deps_dialog.py" line="64"/>
+        <source>Optional: reading .osm.pbf extracts (the osmium command, not a Python package).</source>
+        <translation>Facoltativo: lettura degli estratti .osm.pbf (il comando osmium, non un pacchetto Python).</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="58"/>
+        <location filename="../gui/deps_dialog.py" line="62"/>
+        <source>command</source>
+        <translation>comando</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="58"/>
+        <location filename="../gui/deps_dialog.py" line="61"/>
+        <source>not found</source>
+        <translation>non trovato</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="83"/>
+        <source>CapaCityMetro: Python dependencies</source>
+        <translation>CapaCityMetro: dipendenze Python</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="90"/>
+        <location filename="../gui/deps_dialog.py" line="91"/>
+        <source>How to get it</source>
+        <translation>Come ottenerlo</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="90"/>
+        <location filename="../gui/deps_dialog.py" line="91"/>
+        <source>Installed</source>
+        <translation>Installato</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="90"/>
+        <location filename="../gui/deps_dialog.py" line="91"/>
+        <source>Needed</source>
+        <translation>Richiesto</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="90"/>
+        <location filename="../gui/deps_dialog.py" line="91"/>
+        <source>Package</source>
+        <translation>Pacchetto</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="90"/>
+        <location filename="../gui/deps_dialog.py" line="91"/>
+        <source>Why</source>
+        <translation>Perché</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="111"/>
+        <source>pip's output appears here during the installation.</source>
+        <translation>L'output di pip compare qui durante l'installazione.</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="118"/>
+        <source>Install</source>
+        <translation>Installa</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="120"/>
+        <source>Cancel installation</source>
+        <translation>Annulla l'installazione</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="136"/>
+        <location filename="../gui/deps_dialog.py" line="139"/>
+        <source>Every package CapaCityMetro needs is installed.</source>
+        <translation>Tutti i pacchetti che servono a CapaCityMetro sono installati.</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="136"/>
+        <location filename="../gui/deps_dialog.py" line="137"/>
+        <source>Every package CapaCityMetro requires is installed. Optional packages missing:</source>
+        <translation>Tutti i pacchetti richiesti da CapaCityMetro sono installati. Pacchetti facoltativi mancanti:</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="142"/>
+        <location filename="../gui/deps_dialog.py" line="144"/>
+        <source>CapaCityMetro needs these Python packages, which QGIS's Python lacks or has too old. Until they are installed its Processing algorithms stop with this list and the registry dock shows how to get them.</source>
+        <translation>CapaCityMetro ha bisogno di questi pacchetti Python, che al Python di QGIS mancano o sono troppo vecchi. Finché non sono installati i suoi algoritmi di Processing si fermano con questo elenco e il pannello del registro spiega come ottenerli.</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="159"/>
+        <location filename="../gui/deps_dialog.py" line="161"/>
+        <source>Install puts {} into {} (used by this QGIS profile only), with QGIS's own Python.</source>
+        <translation>Installa mette {} in {} (usato solo da questo profilo QGIS), con il Python di QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="178"/>
+        <source>Cannot find QGIS's Python interpreter: {}</source>
+        <translation>Impossibile trovare l'interprete Python di QGIS: {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="196"/>
+        <source>Installing… (pip's output below)</source>
+        <translation>Installazione in corso… (output di pip qui sotto)</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="203"/>
+        <source>Cancelling…</source>
+        <translation>Annullamento…</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="215"/>
+        <location filename="../gui/deps_dialog.py" line="216"/>
+        <source>The installation failed or was cancelled (exit {}); see pip's output above.</source>
+        <translation>L'installazione non è riuscita o è stata annullata (uscita {}); vedi l'output di pip qui sopra.</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="220"/>
+        <location filename="../gui/deps_dialog.py" line="222"/>
+        <source>Installed what pip may install. Still missing: {}: see How to get it, then restart QGIS.</source>
+        <translation>Installato ciò che pip può installare. Mancano ancora: {}: vedi Come ottenerlo, poi riavvia QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="241"/>
+        <location filename="../gui/dock.py" line="136"/>
         <source>CapaCityMetro service registry</source>
         <translation>CapaCityMetro - registro dei servizi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="168"/>
+        <location filename="../gui/deps_dialog.py" line="251"/>
+        <source>The registry dock could not be loaded.</source>
+        <translation>Impossibile caricare il pannello del registro.</translation>
+    </message>
+    <message>
+        <location filename="../gui/deps_dialog.py" line="256"/>
+        <location filename="../plugin.py" line="147"/>
+        <location filename="../plugin.py" line="148"/>
+        <location filename="../plugin.py" line="103"/>
+        <source>Python dependencies…</source>
+        <translation>Dipendenze Python…</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="169"/>
         <source>Registry layer</source>
         <translation>Layer del registro</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="175"/>
+        <location filename="../gui/dock.py" line="176"/>
         <source>Search name, address, comune, description…</source>
         <translation>Cerca nome, indirizzo, comune, descrizione…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="191"/>
+        <location filename="../gui/dock.py" line="192"/>
         <source>All sectors</source>
         <translation>Tutti i settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="194"/>
+        <location filename="../gui/dock.py" line="195"/>
         <source>All operators</source>
         <translation>Tutti gli operatori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="197"/>
+        <location filename="../gui/dock.py" line="198"/>
         <source>Any status</source>
         <translation>Qualsiasi stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="200"/>
+        <location filename="../gui/dock.py" line="201"/>
         <source>All languages</source>
         <translation>Tutte le lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="201"/>
+        <location filename="../gui/dock.py" line="202"/>
         <source>All comuni</source>
         <translation>Tutti i comuni</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="202"/>
+        <location filename="../gui/dock.py" line="203"/>
         <source>Not verified for</source>
         <translation>Non verificati da</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="206"/>
+        <location filename="../gui/dock.py" line="207"/>
         <source> months</source>
         <translation> mesi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="230"/>
         <location filename="../gui/dock.py" line="231"/>
+        <location filename="../gui/dock.py" line="232"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="230"/>
         <location filename="../gui/dock.py" line="231"/>
+        <location filename="../gui/dock.py" line="232"/>
         <source>Verified</source>
         <translation>Verificato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="256"/>
+        <location filename="../gui/dock.py" line="257"/>
         <source>Good-practice sheets</source>
         <translation>Schede di buone pratiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="262"/>
+        <location filename="../gui/dock.py" line="263"/>
         <source>Open sheet</source>
         <translation>Apri scheda</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="273"/>
+        <location filename="../gui/dock.py" line="274"/>
         <source>Add</source>
         <translation>Aggiungi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="274"/>
+        <location filename="../gui/dock.py" line="275"/>
         <source>Add a service: fill the form and click on the map</source>
         <translation>Aggiungi un servizio: compila il modulo e clicca sulla mappa</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="275"/>
+        <location filename="../gui/dock.py" line="276"/>
         <source>Edit</source>
         <translation>Modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="276"/>
+        <location filename="../gui/dock.py" line="277"/>
         <source>Set location</source>
         <translation>Posiziona</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="277"/>
+        <location filename="../gui/dock.py" line="278"/>
         <source>Click on the map to place the selected service</source>
         <translation>Clicca sulla mappa per posizionare il servizio selezionato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="278"/>
+        <location filename="../gui/dock.py" line="279"/>
         <source>Delete</source>
         <translation>Elimina</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="290"/>
+        <location filename="../gui/dock.py" line="291"/>
         <source>Undo</source>
         <translation>Annulla ultima modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="292"/>
+        <location filename="../gui/dock.py" line="293"/>
         <source>Discard changes</source>
         <translation>Scarta modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="301"/>
+        <location filename="../gui/dock.py" line="302"/>
         <source>Import…</source>
         <translation>Importa…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="302"/>
+        <location filename="../gui/dock.py" line="303"/>
         <source>Export…</source>
         <translation>Esporta…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="527"/>
+        <location filename="../gui/dock.py" line="534"/>
         <source>No location yet: select it and click "Set location".</source>
         <translation>Ancora senza posizione: selezionalo e clicca "Posiziona".</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="552"/>
+        <location filename="../gui/dock.py" line="559"/>
         <source>{} of {} services</source>
         <translation>{} servizi su {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="554"/>
+        <location filename="../gui/dock.py" line="561"/>
         <source>{} without location</source>
         <translation>{} senza posizione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="614"/>
+        <location filename="../gui/dock.py" line="621"/>
         <source>Select a service to see its details.</source>
         <translation>Seleziona un servizio per vederne i dettagli.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="630"/>
+        <location filename="../gui/dock.py" line="637"/>
         <source>Organization</source>
         <translation>Organizzazione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="631"/>
-        <location filename="../gui/dock.py" line="231"/>
-        <location filename="../gui/dock.py" line="632"/>
+        <location filename="../gui/dock.py" line="638"/>
+        <location filename="../gui/dock.py" line="232"/>
+        <location filename="../gui/dock.py" line="639"/>
         <source>Sectors</source>
         <translation>Settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="635"/>
+        <location filename="../gui/dock.py" line="642"/>
         <location filename="../gui/service_form.py" line="89"/>
-        <location filename="../gui/dock.py" line="636"/>
+        <location filename="../gui/dock.py" line="643"/>
         <source>Operator type</source>
         <translation>Tipo di operatore</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="639"/>
+        <location filename="../gui/dock.py" line="646"/>
         <location filename="../gui/service_form.py" line="91"/>
         <source>Target groups</source>
         <translation>Destinatari</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="640"/>
+        <location filename="../gui/dock.py" line="647"/>
         <source>Languages</source>
         <translation>Lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="641"/>
+        <location filename="../gui/dock.py" line="648"/>
         <location filename="../gui/service_form.py" line="93"/>
         <source>Opening hours</source>
         <translation>Orari di apertura</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="642"/>
+        <location filename="../gui/dock.py" line="649"/>
         <location filename="../gui/service_form.py" line="94"/>
         <source>Capacity (people/week)</source>
         <translation>Capacità (persone/settimana)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="643"/>
+        <location filename="../gui/dock.py" line="650"/>
         <location filename="../gui/service_form.py" line="98"/>
         <source>Address</source>
         <translation>Indirizzo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="644"/>
+        <location filename="../gui/dock.py" line="651"/>
         <location filename="../gui/service_form.py" line="101"/>
-        <location filename="../gui/dock.py" line="231"/>
-        <location filename="../gui/dock.py" line="645"/>
+        <location filename="../gui/dock.py" line="232"/>
+        <location filename="../gui/dock.py" line="652"/>
         <source>Comune</source>
         <translation>Comune</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="655"/>
+        <location filename="../gui/dock.py" line="662"/>
         <location filename="../gui/service_form.py" line="95"/>
         <source>Phone</source>
         <translation>Telefono</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="657"/>
+        <location filename="../gui/dock.py" line="664"/>
         <location filename="../gui/service_form.py" line="97"/>
         <source>Website</source>
         <translation>Sito web</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="658"/>
+        <location filename="../gui/dock.py" line="665"/>
         <location filename="../gui/service_form.py" line="102"/>
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="659"/>
+        <location filename="../gui/dock.py" line="666"/>
         <location filename="../gui/service_form.py" line="103"/>
         <source>Last verified</source>
         <translation>Ultima verifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="660"/>
+        <location filename="../gui/dock.py" line="667"/>
         <location filename="../gui/service_form.py" line="106"/>
         <source>Source URL</source>
         <translation>URL della fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="666"/>
+        <location filename="../gui/dock.py" line="673"/>
         <source>No location yet: click "Set location" and then on the map.</source>
         <translation>Ancora senza posizione: clicca "Posiziona" e poi sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="670"/>
+        <location filename="../gui/dock.py" line="677"/>
         <source>Not verified in the last {} months.</source>
         <translation>Non verificato negli ultimi {} mesi.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="681"/>
+        <location filename="../gui/dock.py" line="688"/>
         <location filename="../gui/service_form.py" line="96"/>
-        <location filename="../gui/dock.py" line="656"/>
+        <location filename="../gui/dock.py" line="663"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="725"/>
+        <location filename="../gui/dock.py" line="732"/>
         <source>Place</source>
         <translation>Luogo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="726"/>
+        <location filename="../gui/dock.py" line="733"/>
         <source>Themes</source>
         <translation>Temi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="727"/>
+        <location filename="../gui/dock.py" line="734"/>
         <source>Source</source>
         <translation>Fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="742"/>
-        <location filename="../gui/dock.py" line="744"/>
+        <location filename="../gui/dock.py" line="749"/>
+        <location filename="../gui/dock.py" line="751"/>
         <source>Good-practice sheet</source>
         <translation>Scheda di buona pratica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="772"/>
-        <location filename="../gui/dock.py" line="774"/>
+        <location filename="../gui/dock.py" line="779"/>
+        <location filename="../gui/dock.py" line="781"/>
         <source>No registry layer in the project: add the services layer of a registry GeoPackage.</source>
         <translation>Nessun layer del registro nel progetto: aggiungi il layer services di un GeoPackage del registro.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="778"/>
-        <location filename="../gui/dock.py" line="780"/>
+        <location filename="../gui/dock.py" line="785"/>
+        <location filename="../gui/dock.py" line="787"/>
         <source>Unsaved changes: "Save changes" writes them, "Discard changes" drops them.</source>
         <translation>Modifiche non salvate: "Salva modifiche" le scrive, "Scarta modifiche" le elimina.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="803"/>
+        <location filename="../gui/dock.py" line="810"/>
         <source>New service</source>
         <translation>Nuovo servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="823"/>
-        <location filename="../gui/dock.py" line="824"/>
+        <location filename="../gui/dock.py" line="830"/>
+        <location filename="../gui/dock.py" line="831"/>
         <source>Click on the map where the service is (right click to cancel).</source>
         <translation>Clicca sulla mappa dove si trova il servizio (tasto destro per annullare).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="876"/>
+        <location filename="../gui/dock.py" line="883"/>
         <source>The layer cannot be edited (read-only source?).</source>
         <translation>Il layer non è modificabile (sorgente in sola lettura?).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="916"/>
+        <location filename="../gui/dock.py" line="923"/>
         <source>The layer refused the new service.</source>
         <translation>Il layer ha rifiutato il nuovo servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="919"/>
+        <location filename="../gui/dock.py" line="926"/>
         <source>Add service</source>
         <translation>Aggiungi servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="954"/>
-        <location filename="../gui/dock.py" line="815"/>
+        <location filename="../gui/dock.py" line="961"/>
+        <location filename="../gui/dock.py" line="822"/>
         <source>Edit service</source>
         <translation>Modifica servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="966"/>
+        <location filename="../gui/dock.py" line="973"/>
         <source>The layer refused to delete the service.</source>
         <translation>Il layer ha rifiutato l'eliminazione del servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="975"/>
-        <location filename="../gui/dock.py" line="981"/>
+        <location filename="../gui/dock.py" line="982"/>
+        <location filename="../gui/dock.py" line="988"/>
         <source>Delete "{}"? You can still undo or discard the change before saving.</source>
         <translation>Eliminare "{}"? Puoi ancora annullare o scartare la modifica prima di salvare.</translation>
     </message>
     <message>
+        <location filename="../gui/dock.py" line="982"/>
         <location filename="../gui/dock.py" line="975"/>
-        <location filename="../gui/dock.py" line="968"/>
-        <location filename="../gui/dock.py" line="979"/>
+        <location filename="../gui/dock.py" line="986"/>
         <source>Delete service</source>
         <translation>Elimina servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1025"/>
-        <location filename="../gui/dock.py" line="291"/>
-        <location filename="../gui/dock.py" line="1027"/>
+        <location filename="../gui/dock.py" line="1032"/>
+        <location filename="../gui/dock.py" line="292"/>
+        <location filename="../gui/dock.py" line="1034"/>
         <source>Save changes</source>
         <translation>Salva modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1025"/>
-        <location filename="../gui/dock.py" line="1028"/>
+        <location filename="../gui/dock.py" line="1032"/>
+        <location filename="../gui/dock.py" line="1035"/>
         <source>The changes could not be saved:</source>
         <translation>Non è stato possibile salvare le modifiche:</translation>
     </message>
@@ -568,7 +825,7 @@
     </message>
     <message>
         <location filename="../gui/setup_gui.py" line="22"/>
-        <location filename="../provider/base.py" line="94"/>
+        <location filename="../provider/base.py" line="96"/>
         <source>Service registry</source>
         <translation>Registro dei servizi</translation>
     </message>
@@ -576,6 +833,39 @@
         <location filename="../gui/setup_gui.py" line="24"/>
         <source>Show or hide the CapaCityMetro service registry</source>
         <translation>Mostra o nascondi il registro dei servizi CapaCityMetro</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="70"/>
+        <source>CapaCityMetro: the unattended installation failed: {}</source>
+        <translation>CapaCityMetro: l'installazione automatica non è riuscita: {}</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="75"/>
+        <source>CapaCityMetro: every required package is installed.</source>
+        <translation>CapaCityMetro: tutti i pacchetti richiesti sono installati.</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="105"/>
+        <location filename="../plugin.py" line="106"/>
+        <source>Installed. Restart QGIS: {} was already loaded in this session.</source>
+        <translation>Installato. Riavvia QGIS: {} era già caricato in questa sessione.</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="109"/>
+        <source>Installed. Restart QGIS to get the registry dock.</source>
+        <translation>Installato. Riavvia QGIS per avere il pannello del registro.</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="110"/>
+        <location filename="../plugin.py" line="111"/>
+        <source>Installed. The Processing algorithms and the registry dock work now, no restart needed.</source>
+        <translation>Installato. Gli algoritmi di Processing e il pannello del registro funzionano già, senza riavviare.</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="147"/>
+        <location filename="../plugin.py" line="150"/>
+        <source>CapaCityMetro: dependencies missing…</source>
+        <translation>CapaCityMetro: dipendenze mancanti…</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="21"/>
@@ -606,7 +896,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="55"/>
-        <location filename="../provider/algorithms/network_algs.py" line="72"/>
+        <location filename="../provider/algorithms/network_algs.py" line="70"/>
         <source>Maximum distance from the network (m)</source>
         <translation>Distanza massima dalla rete (m)</translation>
     </message>
@@ -657,7 +947,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="183"/>
-        <location filename="../provider/algorithms/network_algs.py" line="237"/>
+        <location filename="../provider/algorithms/network_algs.py" line="235"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
@@ -702,220 +992,220 @@
         <translation>Aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="338"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="339"/>
         <source>E2SFCA accessibility (capacity per foreign resident)</source>
         <translation>Accessibilità E2SFCA (capacità per residente straniero)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="339"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="340"/>
         <source>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): service capacity as supply, foreign residents of each grid cell as demand, network travel time with stepped decay (default 10/20/30 min, weights 1/0.68/0.22), Gaussian decay, or binary 2SFCA (Luo &amp; Wang 2003). Adds foreign_share and a 3×3 bivariate class (share × access).</source>
         <translation>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): capacità dei servizi come offerta, residenti stranieri di ogni cella della griglia come domanda, tempo di viaggio su rete con decadimento a gradini (predefinito 10/20/30 min, pesi 1/0,68/0,22), decadimento gaussiano, o 2SFCA binario (Luo &amp; Wang 2003). Aggiunge foreign_share e una classe bivariata 3×3 (quota × accesso).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="355"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="358"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="356"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="359"/>
         <source>Capacity field (people per week; empty: 1 each)</source>
         <translation>Campo della capacità (persone a settimana; vuoto: 1 ciascuno)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="364"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="365"/>
         <source>Distance decay</source>
         <translation>Decadimento con la distanza</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="365"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="367"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="366"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="368"/>
         <source>Steps minutes:weight</source>
         <translation>Gradini minuti:peso</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="372"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="373"/>
         <source>Catchment (minutes, Gaussian and binary)</source>
         <translation>Bacino (minuti, gaussiano e binario)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="376"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="378"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="377"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="379"/>
         <source>E2SFCA accessibility</source>
         <translation>Accessibilità E2SFCA</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="440"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="442"/>
         <source>Language access</source>
         <translation>Accesso linguistico</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="441"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="443"/>
         <source>For each area (comune) and its foreign residents by citizenship, the share who can reach a service offering one of the main languages of their citizenship within the threshold (citizenship → languages table shipped with sources). Also writes the largest unserved citizenship groups per area to a CSV.</source>
         <translation>Per ogni area (comune) e i suoi residenti stranieri per cittadinanza, la quota che raggiunge entro la soglia un servizio che offre una delle lingue principali della propria cittadinanza (tabella cittadinanza → lingue fornita con le fonti). Scrive anche in un CSV i maggiori gruppi di cittadinanza non serviti per area.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="457"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="459"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="461"/>
         <source>Areas (comuni)</source>
         <translation>Aree (comuni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="462"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="465"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="464"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="467"/>
         <source>Area code field</source>
         <translation>Campo del codice dell'area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="470"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="474"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="472"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="476"/>
         <source>Foreign residents by citizenship (ISTAT CSV: area code, citizenship, counts)</source>
         <translation>Residenti stranieri per cittadinanza (CSV ISTAT: codice area, cittadinanza, conteggi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="480"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="483"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="482"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="485"/>
         <source>Languages field of the services</source>
         <translation>Campo delle lingue dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="488"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="490"/>
         <source>Threshold (minutes)</source>
         <translation>Soglia (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="489"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="491"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="493"/>
         <source>Language access per area</source>
         <translation>Accesso linguistico per area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="494"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="496"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="498"/>
         <source>Unserved citizenship groups</source>
         <translation>Gruppi di cittadinanza non serviti</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="33"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="32"/>
         <source>Export coverage map</source>
         <translation>Esporta mappa di copertura</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="35"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="34"/>
         <source>Puts the chosen layers (default: the visible layers of the project) on the CapaCityMetro print layout (A4 landscape or A3 portrait) with title, area, date, legend, scale bar, north arrow and data sources (OpenStreetMap ODbL, ISTAT CC-BY), and exports it to PDF or PNG. With an atlas layer (e.g. the comuni) it makes one page per feature, zoomed to it: a PDF with a page per comune.</source>
         <translation>Mette i layer scelti (predefinito: i layer visibili del progetto) nel layout di stampa CapaCityMetro (A4 orizzontale o A3 verticale) con titolo, area, data, legenda, barra di scala, freccia del nord e fonti dei dati (OpenStreetMap ODbL, ISTAT CC-BY), e lo esporta in PDF o PNG. Con un layer di atlante (ad es. i comuni) crea una pagina per elemento, centrata su di esso: un PDF con una pagina per comune.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="63"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="66"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="62"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="65"/>
         <source>Layers on the map, top first (empty: visible layers of the project)</source>
         <translation>Layer sulla mappa, dal più alto (vuoto: layer visibili del progetto)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="71"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="75"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="70"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="74"/>
         <source>Services for migrants: coverage</source>
         <translation>Servizi per i migranti: copertura</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="71"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="74"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="70"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="73"/>
         <source>Title</source>
         <translation>Titolo</translation>
     </message>
     <message>
+        <location filename="../provider/algorithms/maps_algs.py" line="77"/>
         <location filename="../provider/algorithms/maps_algs.py" line="78"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="79"/>
         <source>Area name</source>
         <translation>Nome dell'area</translation>
     </message>
     <message>
+        <location filename="../provider/algorithms/maps_algs.py" line="80"/>
         <location filename="../provider/algorithms/maps_algs.py" line="81"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="82"/>
         <source>Date (empty: today)</source>
         <translation>Data (vuoto: oggi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="84"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="83"/>
         <source>A3 portrait</source>
         <translation>A3 verticale</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="84"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="83"/>
         <source>A4 landscape</source>
         <translation>A4 orizzontale</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="84"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="83"/>
         <source>Paper</source>
         <translation>Formato carta</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="85"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="87"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="84"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="86"/>
         <source>Map extent (empty: all layers)</source>
         <translation>Estensione della mappa (vuoto: tutti i layer)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="90"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="93"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="89"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="92"/>
         <source>Atlas: one page per feature of (e.g. comuni)</source>
         <translation>Atlante: una pagina per ogni elemento di (ad es. comuni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="98"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="101"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="97"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="100"/>
         <source>Atlas page name field</source>
         <translation>Campo del nome della pagina dell'atlante</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="106"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="109"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="105"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="108"/>
         <source>Atlas filter (only features matching this expression)</source>
         <translation>Filtro dell'atlante (solo gli elementi che soddisfano questa espressione)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="114"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="117"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="113"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="116"/>
         <source>Data sources and licences text (empty: OSM ODbL, ISTAT CC-BY, registry)</source>
         <translation>Testo di fonti dei dati e licenze (vuoto: OSM ODbL, ISTAT CC-BY, registro)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="122"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="125"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="121"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="124"/>
         <source>Apply CapaCityMetro styles to layers not already in the project</source>
         <translation>Applica gli stili CapaCityMetro ai layer non ancora nel progetto</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="129"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="131"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="128"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="130"/>
         <source>Resolution (dpi)</source>
         <translation>Risoluzione (dpi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="134"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="136"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="133"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="135"/>
         <source>Map file</source>
         <translation>File della mappa</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="134"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="136"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="133"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="135"/>
         <source>PDF (*.pdf);;PNG (*.png)</source>
         <translation>PDF (*.pdf);;PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="139"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="138"/>
         <source>Pages exported</source>
         <translation>Pagine esportate</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="178"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="177"/>
         <source>Building the layout</source>
         <translation>Preparazione del layout</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="195"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="194"/>
         <source>Exporting</source>
         <translation>Esportazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="199"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="198"/>
         <source>Map exported</source>
         <translation>Mappa esportata</translation>
     </message>
@@ -981,185 +1271,185 @@
         <translation>Rete preparata (.npz da Prepara rete)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="61"/>
-        <location filename="../provider/algorithms/network_algs.py" line="64"/>
+        <location filename="../provider/algorithms/network_algs.py" line="59"/>
+        <location filename="../provider/algorithms/network_algs.py" line="62"/>
         <source>Identifier field (empty: service_id, id or row number)</source>
         <translation>Campo identificativo (vuoto: service_id, id o numero di riga)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="106"/>
+        <location filename="../provider/algorithms/network_algs.py" line="104"/>
         <source>Prepare network</source>
         <translation>Prepara rete</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="107"/>
+        <location filename="../provider/algorithms/network_algs.py" line="105"/>
         <source>Builds a walk, bike or car network from an OpenStreetMap extract (.osm/.osm.pbf), an osmnx GraphML or a street-centreline layer noded at junctions, and saves it as one .npz file for the other network tools. Walk 4.5 km/h, bike 15 km/h, car by maxspeed or road class; one-way streets only for car. The largest connected part is kept (for car, the largest part where every place can be left as well as reached).</source>
         <translation>Costruisce una rete pedonale, ciclabile o automobilistica da un estratto OpenStreetMap (.osm/.osm.pbf), da un GraphML di osmnx o da un layer di assi stradali spezzati agli incroci, e la salva in un unico file .npz per gli altri strumenti di rete. A piedi 4,5 km/h, in bici 15 km/h, in auto secondo maxspeed o la classe della strada; sensi unici solo per l'auto. Si tiene la parte connessa più grande (per l'auto, la parte più grande in cui da ogni luogo si può anche ripartire).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="123"/>
-        <location filename="../provider/algorithms/network_algs.py" line="126"/>
+        <location filename="../provider/algorithms/network_algs.py" line="121"/>
+        <location filename="../provider/algorithms/network_algs.py" line="124"/>
         <source>OpenStreetMap extract (.osm or .osm.pbf)</source>
         <translation>Estratto OpenStreetMap (.osm o .osm.pbf)</translation>
     </message>
     <message>
+        <location filename="../provider/algorithms/network_algs.py" line="128"/>
         <location filename="../provider/algorithms/network_algs.py" line="130"/>
-        <location filename="../provider/algorithms/network_algs.py" line="132"/>
         <source>osmnx GraphML file</source>
         <translation>File GraphML di osmnx</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="135"/>
-        <location filename="../provider/algorithms/network_algs.py" line="138"/>
+        <location filename="../provider/algorithms/network_algs.py" line="133"/>
+        <location filename="../provider/algorithms/network_algs.py" line="136"/>
         <source>Street centrelines (noded at junctions)</source>
         <translation>Assi stradali (spezzati agli incroci)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="143"/>
+        <location filename="../provider/algorithms/network_algs.py" line="141"/>
         <source>Travel mode</source>
         <translation>Modo di spostamento</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="146"/>
+        <location filename="../provider/algorithms/network_algs.py" line="144"/>
         <source>Speed on every street (km/h; 0 = defaults per mode)</source>
         <translation>Velocità su ogni strada (km/h; 0 = valori predefiniti per modo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="152"/>
+        <location filename="../provider/algorithms/network_algs.py" line="150"/>
         <source>Join line ends closer than (m, street layer only)</source>
         <translation>Unisci estremi di linea più vicini di (m, solo layer stradale)</translation>
     </message>
     <message>
+        <location filename="../provider/algorithms/network_algs.py" line="154"/>
         <location filename="../provider/algorithms/network_algs.py" line="156"/>
-        <location filename="../provider/algorithms/network_algs.py" line="158"/>
         <source>Network (*.npz)</source>
         <translation>Rete (*.npz)</translation>
     </message>
     <message>
+        <location filename="../provider/algorithms/network_algs.py" line="154"/>
         <location filename="../provider/algorithms/network_algs.py" line="156"/>
-        <location filename="../provider/algorithms/network_algs.py" line="158"/>
         <source>Prepared network</source>
         <translation>Rete preparata</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="161"/>
-        <location filename="../provider/algorithms/network_algs.py" line="164"/>
+        <location filename="../provider/algorithms/network_algs.py" line="159"/>
+        <location filename="../provider/algorithms/network_algs.py" line="162"/>
         <source>Network streets (to look at)</source>
         <translation>Strade della rete (da visualizzare)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="202"/>
-        <location filename="../provider/algorithms/network_algs.py" line="203"/>
+        <location filename="../provider/algorithms/network_algs.py" line="200"/>
+        <location filename="../provider/algorithms/network_algs.py" line="201"/>
         <source>Network: {} nodes, {} edges, EPSG:{}</source>
         <translation>Rete: {} nodi, {} archi, EPSG:{}</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="217"/>
+        <location filename="../provider/algorithms/network_algs.py" line="215"/>
         <source>Service isochrones</source>
         <translation>Isocrone dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="218"/>
+        <location filename="../provider/algorithms/network_algs.py" line="216"/>
         <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge (the default street shapes; the convex-hull shapes are a quick look that does cross them: of the reached streets, or of the reached nodes only, as the osmnx ego_graph recipe, for comparison with studies made with it). Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>
         <translation>Poligoni isocroni per ogni servizio a più soglie di tempo di viaggio, costruiti dalle strade raggiunte (le strade al margine tagliate dove il tempo finisce), così le forme seguono le strade e non attraversano fiumi o canali senza un ponte (le forme predefinite, sulle strade; gli inviluppi convessi sono un'anteprima rapida che invece li attraversa: delle strade raggiunte, oppure dei soli nodi raggiunti, come la ricetta ego_graph di osmnx, per il confronto con studi fatti con essa). Le fasce annidate contengono tutti i luoghi entro la soglia; le fasce disgiunte solo l'anello dalla precedente.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="238"/>
+        <location filename="../provider/algorithms/network_algs.py" line="236"/>
         <source>Bands</source>
         <translation>Fasce</translation>
     </message>
     <message>
+        <location filename="../provider/algorithms/network_algs.py" line="237"/>
         <location filename="../provider/algorithms/network_algs.py" line="239"/>
-        <location filename="../provider/algorithms/network_algs.py" line="241"/>
         <source>One set of polygons per service</source>
         <translation>Un insieme di poligoni per servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="246"/>
+        <location filename="../provider/algorithms/network_algs.py" line="244"/>
         <source>Band around reached streets (m; 0: hulls unwidened)</source>
         <translation>Fascia attorno alle strade raggiunte (m; 0: inviluppi non allargati)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="250"/>
+        <location filename="../provider/algorithms/network_algs.py" line="248"/>
         <source>Isochrone shape</source>
         <translation>Forma delle isocrone</translation>
     </message>
     <message>
+        <location filename="../provider/algorithms/network_algs.py" line="250"/>
         <location filename="../provider/algorithms/network_algs.py" line="252"/>
-        <location filename="../provider/algorithms/network_algs.py" line="254"/>
         <source>Isochrones</source>
         <translation>Isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="281"/>
+        <location filename="../provider/algorithms/network_algs.py" line="279"/>
         <source>Nearest-service territories</source>
         <translation>Territori del servizio più vicino</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="282"/>
+        <location filename="../provider/algorithms/network_algs.py" line="280"/>
         <source>Gives every street to the service reached first (a network Voronoi), with the travel time. Streets between two services are cut where the times meet. Optionally only the services of one sector, an extra delay per service (minutes, e.g. waiting time) and a maximum time.</source>
         <translation>Assegna ogni strada al servizio raggiunto per primo (un Voronoi su rete), con il tempo di viaggio. Le strade tra due servizi sono tagliate dove i tempi si incontrano. A scelta solo i servizi di un settore, un ritardo aggiuntivo per servizio (minuti, ad es. tempo di attesa) e un tempo massimo.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="298"/>
+        <location filename="../provider/algorithms/network_algs.py" line="296"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="91"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="93"/>
-        <location filename="../provider/algorithms/network_algs.py" line="300"/>
+        <location filename="../provider/algorithms/network_algs.py" line="298"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="303"/>
-        <location filename="../provider/algorithms/network_algs.py" line="306"/>
+        <location filename="../provider/algorithms/network_algs.py" line="301"/>
+        <location filename="../provider/algorithms/network_algs.py" line="304"/>
         <source>Sectors field (codes separated by ;)</source>
         <translation>Campo dei settori (codici separati da ;)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="312"/>
-        <location filename="../provider/algorithms/network_algs.py" line="315"/>
+        <location filename="../provider/algorithms/network_algs.py" line="310"/>
+        <location filename="../provider/algorithms/network_algs.py" line="313"/>
         <source>Extra delay field (minutes)</source>
         <translation>Campo del ritardo aggiuntivo (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="323"/>
-        <location filename="../provider/algorithms/network_algs.py" line="381"/>
+        <location filename="../provider/algorithms/network_algs.py" line="321"/>
+        <location filename="../provider/algorithms/network_algs.py" line="379"/>
         <source>Maximum travel time (minutes; 0 = no limit)</source>
         <translation>Tempo di viaggio massimo (minuti; 0 = nessun limite)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="327"/>
+        <location filename="../provider/algorithms/network_algs.py" line="325"/>
         <source>Output</source>
         <translation>Risultato</translation>
     </message>
     <message>
+        <location filename="../provider/algorithms/network_algs.py" line="327"/>
         <location filename="../provider/algorithms/network_algs.py" line="329"/>
-        <location filename="../provider/algorithms/network_algs.py" line="331"/>
         <source>Territories</source>
         <translation>Territori</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="361"/>
+        <location filename="../provider/algorithms/network_algs.py" line="359"/>
         <source>OD matrix</source>
         <translation>Matrice OD</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="362"/>
+        <location filename="../provider/algorithms/network_algs.py" line="360"/>
         <source>Travel times from every origin to every destination on the network, as straight origin–destination lines with the time in minutes (only pairs within the maximum time). Points farther than the maximum snap distance from the network are reported.</source>
         <translation>Tempi di viaggio su rete da ogni origine a ogni destinazione, come linee rette origine–destinazione con il tempo in minuti (solo le coppie entro il tempo massimo). Sono segnalati i punti più lontani dalla rete della distanza massima di aggancio.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="375"/>
+        <location filename="../provider/algorithms/network_algs.py" line="373"/>
         <source>Origins</source>
         <translation>Origini</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="377"/>
+        <location filename="../provider/algorithms/network_algs.py" line="375"/>
         <source>Destinations</source>
         <translation>Destinazioni</translation>
     </message>
     <message>
+        <location filename="../provider/algorithms/network_algs.py" line="384"/>
         <location filename="../provider/algorithms/network_algs.py" line="386"/>
-        <location filename="../provider/algorithms/network_algs.py" line="388"/>
         <source>OD lines</source>
         <translation>Linee OD</translation>
     </message>
@@ -1461,7 +1751,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="356"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="431"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="435"/>
         <location filename="../provider/algorithms/registry_algs.py" line="357"/>
         <source>HSDS schema errors</source>
         <translation>Errori di schema HSDS</translation>
@@ -1488,77 +1778,77 @@
         <translation>Convalida con gli schemi HSDS 3.0</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="404"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="408"/>
         <source>Validate HSDS file</source>
         <translation>Convalida file HSDS</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="405"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="409"/>
         <source>Checks an Open Referral HSDS file (a JSON document, an array of services, or the datapackage.json of a tabular CSV datapackage) against the official HSDS JSON schemas: by default the HSDS 3.0 schemas shipped with the plugin. Each schema error is listed in the log; nothing is imported.</source>
         <translation>Controlla un file HSDS di Open Referral (un documento JSON, un array di servizi o il datapackage.json di un datapackage tabellare in CSV) con gli schemi JSON ufficiali HSDS: per impostazione predefinita gli schemi HSDS 3.0 inclusi nel plugin. Ogni errore di schema è elencato nel registro; non viene importato nulla.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="416"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="419"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="420"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="423"/>
         <source>HSDS JSON file or datapackage.json</source>
         <translation>File JSON HSDS o datapackage.json</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="423"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="426"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="427"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="430"/>
         <source>HSDS schema folder (empty: the HSDS 3.0 schemas shipped with the plugin)</source>
         <translation>Cartella degli schemi HSDS (vuota: gli schemi HSDS 3.0 inclusi nel plugin)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="438"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="442"/>
         <source>Validating against the HSDS schemas</source>
         <translation>Convalida con gli schemi HSDS</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="451"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="455"/>
         <source>HSDS schemas: {}</source>
         <translation>Schemi HSDS: {}</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="455"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="456"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="459"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="460"/>
         <source>... and {} more HSDS schema errors.</source>
         <translation>... e altri {} errori di schema HSDS.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="459"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="463"/>
         <source>Not valid HSDS: {} schema errors.</source>
         <translation>HSDS non valido: {} errori di schema.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="461"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="465"/>
         <source>Valid HSDS: no schema errors.</source>
         <translation>HSDS valido: nessun errore di schema.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="468"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="472"/>
         <source>Build sample registry</source>
         <translation>Crea il registro di esempio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="469"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="473"/>
         <source>Builds a registry GeoPackage from servizi_migranti_da_pagine_web.csv (59 services in Trento, Venezia, Bari and Pioltello, transcribed from web pages) plus six good-practice sheets from Italian integration projects, placed at comune level.</source>
         <translation>Crea un GeoPackage del registro da servizi_migranti_da_pagine_web.csv (59 servizi a Trento, Venezia, Bari e Pioltello, trascritti da pagine web) più sei schede di buone pratiche da progetti italiani di integrazione, collocate a livello comunale.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="478"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="481"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="482"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="485"/>
         <source>Data folder (holding servizi_migranti_da_pagine_web.csv)</source>
         <translation>Cartella dei dati (contenente servizi_migranti_da_pagine_web.csv)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="485"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="488"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="489"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="492"/>
         <source>Sample registry GeoPackage</source>
         <translation>GeoPackage del registro di esempio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="492"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="496"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="85"/>
         <location filename="../provider/algorithms/network_algs.py" line="52"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="87"/>
@@ -1566,33 +1856,33 @@
         <translation>Servizi</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="95"/>
+        <location filename="../provider/base.py" line="97"/>
         <source>Network accessibility</source>
         <translation>Accessibilità su rete</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="96"/>
+        <location filename="../provider/base.py" line="98"/>
         <source>Population</source>
         <translation>Popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="97"/>
+        <location filename="../provider/base.py" line="99"/>
         <source>Coverage and indices</source>
         <translation>Copertura e indici</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="98"/>
+        <location filename="../provider/base.py" line="100"/>
         <source>Maps and reports</source>
         <translation>Mappe e report</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="186"/>
-        <location filename="../provider/base.py" line="187"/>
+        <location filename="../provider/base.py" line="193"/>
+        <location filename="../provider/base.py" line="194"/>
         <source>Parameter {}: '{}' is not a list of numbers. Write e.g. 5,10,15.</source>
         <translation>Parametro {}: '{}' non è un elenco di numeri. Scrivi ad es. 5,10,15.</translation>
     </message>
     <message>
-        <location filename="../provider/provider.py" line="73"/>
+        <location filename="../provider/provider.py" line="77"/>
         <source>Cannot load {}: {}</source>
         <translation>Impossibile caricare {}: {}</translation>
     </message>
@@ -1619,6 +1909,10 @@
     <message>
         <source>Import is not available yet in this version.</source>
         <translation type="vanished">L'importazione non è ancora disponibile in questa versione.</translation>
+    </message>
+    <message>
+        <source>Install button</source>
+        <translation type="vanished">Pulsante Installa</translation>
     </message>
     <message>
         <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge (the default street shapes; the convex-hull shape is a quick look that does cross them). Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>

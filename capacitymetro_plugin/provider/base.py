@@ -26,6 +26,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
+from capacitymetro_plugin import deps
 from capacitymetro_plugin.compat import NumberType
 from capacitymetro_plugin.core.errors import CapaCityMetroError
 from capacitymetro_plugin.core.progress import Progress
@@ -131,10 +132,17 @@ class CapaCityMetroAlgorithm(QgsProcessingAlgorithm):
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
     ) -> dict[str, Any]:
+        # Algorithms stay listed in a QGIS that lacks our packages (the modules import the core
+        # only inside execute); running one says what is missing and how to fix it.
+        report = deps.check()
+        if not report.ok:
+            raise QgsProcessingException(deps.summary(report, user_language()))
         try:
             return self.execute(parameters, context, feedback, progress_from_feedback(feedback))
         except CapaCityMetroError as exc:
             raise QgsProcessingException(exc.localized(user_language())) from exc
+        except ImportError as exc:  # an optional package (osmnx, rasterio...) this run needs
+            raise QgsProcessingException(deps.import_error_message(exc, user_language())) from exc
 
     # Not named run(): QgsProcessingAlgorithm.run() is what processing.run() calls.
     def execute(

@@ -22,8 +22,11 @@ ICON_PATH = Path(__file__).resolve().parent.parent / "icon.svg"
 def algorithm_classes(errors: list[str] | None = None) -> list[type]:
     """Return every algorithm class listed in an ``ALGORITHMS`` of a module in ``algorithms``.
 
-    A family whose Python dependencies are missing (e.g. geopandas in a bare QGIS) is left out
-    and its reason appended to ``errors``, so the other families still load.
+    The modules import only QGIS and the light parts of the plugin (the core is imported inside
+    ``execute``), so every algorithm is listed even in a QGIS without geopandas; running one then
+    explains what to install (``base.CapaCityMetroAlgorithm.processAlgorithm``). A module that
+    still fails to import (a bug) is left out, its reason appended to ``errors``, so the other
+    families load.
     """
     classes: list[type] = []
     for info in sorted(pkgutil.iter_modules(algorithms.__path__), key=lambda m: m.name):
@@ -36,7 +39,8 @@ def algorithm_classes(errors: list[str] | None = None) -> list[type]:
                 QCoreApplication.translate(
                     "CapaCityMetro",
                     "CapaCityMetro: the algorithms of {} need the Python package '{}', which QGIS's "
-                    "Python cannot import ({}). Install it (see the plugin's README) and restart QGIS.",
+                    "Python cannot import ({}). Install it (menu Plugins > CapaCityMetro > Python "
+                    "dependencies…) and restart QGIS.",
                 ).format(info.name, exc.name or "?", exc)
             )
             continue

@@ -121,27 +121,54 @@ def test_package_zip_contains_an_installable_plugin(tmp_path, qgis_app):
 _NO_GEOPANDAS_SCRIPT = r"""
 import sys
 sys.modules["geopandas"] = None          # as in a QGIS whose Python lacks geopandas
-from qgis.core import QgsApplication
+from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback
 app = QgsApplication([], False)
 app.initQgis()
-messages = []
-QgsApplication.messageLog().messageReceived.connect(lambda m, tag, level: messages.append(m))
 from capacitymetro_plugin.provider.provider import CapaCityMetroProvider
 provider = CapaCityMetroProvider()
 assert QgsApplication.processingRegistry().addProvider(provider)
+import json
+print("META " + json.dumps(sorted(
+    [a.id(), a.displayName(), a.group(), a.groupId(),
+     [(d.name(), d.type(), d.description()) for d in a.parameterDefinitions()]]
+    for a in provider.algorithms()
+)))
 print("ALGS", len(provider.algorithms()))
-print("MSG", " | ".join(m for m in messages if "geopandas" in m))
+alg = provider.algorithm("validate_registry")
+ok, message = None, ""
+try:
+    alg.processAlgorithm({}, QgsProcessingContext(), QgsProcessingFeedback())
+except Exception as exc:
+    message = str(exc)
+print("MSG", message.replace("\n", " | "))
 app.exitQgis()
 """
 
 
-def test_missing_python_package_is_named_not_a_crash(tmp_path):
+def test_missing_python_package_is_named_not_a_crash(tmp_path, processing_provider):
     script = tmp_path / "no_geopandas.py"
     script.write_text(_NO_GEOPANDAS_SCRIPT)
     result = subprocess.run(
         [sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    from capacitymetro_plugin.provider.provider import algorithm_classes
+
+    # the same algorithms as with geopandas: ids, names, groups, every parameter
+    meta = next(ln for ln in result.stdout.splitlines() if ln.startswith("META "))
+    whole = sorted(
+        [
+            a.id(),
+            a.displayName(),
+            a.group(),
+            a.groupId(),
+            [[d.name(), d.type(), d.description()] for d in a.parameterDefinitions()],
+        ]
+        for a in processing_provider.algorithms()
+    )
+    assert json.loads(meta[len("META ") :]) == whole
+    algs = next(ln for ln in result.stdout.splitlines() if ln.startswith("ALGS "))
+    assert algs == f"ALGS {len(algorithm_classes())}"  # every algorithm still listed
     msg = next(ln for ln in result.stdout.splitlines() if ln.startswith("MSG "))
-    assert "need the Python package 'geopandas'" in msg
-    assert "Install it" in msg
+    assert "geopandas: not installed, needed >= 1.0" in msg
+    assert "Install" in msg

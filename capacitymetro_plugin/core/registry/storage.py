@@ -96,6 +96,8 @@ def _clean(value):
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
+    if str(value) == "NaT":  # pandas' missing date (pyogrio reads dates as datetime64)
+        return None
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, date):
@@ -213,9 +215,11 @@ def _rows(path: Path, layer: str):
 
 
 def write_state(state: RegistryState, path: str | os.PathLike) -> Path:
-    """Write ``state`` as registry ``path`` atomically (all layers or nothing)."""
-    import fiona
+    """Write ``state`` as registry ``path`` atomically (all layers or nothing).
 
+    With fiona (``gio.ENGINE``) as ever; without it through GDAL's own ``osgeo.ogr``, with the
+    same field types, so the file does not depend on which engine wrote it.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(suffix=".gpkg", dir=path.parent, prefix=f".{path.stem}-")
@@ -237,8 +241,9 @@ def write_state(state: RegistryState, path: str | os.PathLike) -> Path:
         "registry_meta": [({"key": k, "value": v}, None) for k, v in state.meta.items()],
     }
     try:
+        write = _write_layer if gio.ENGINE == "fiona" else _write_layer_ogr
         for layer, (geom_type, fields_) in LAYERS.items():
-            _write_layer(fiona, tmp, layer, geom_type, fields_, content[layer])
+            write(tmp, layer, geom_type, fields_, content[layer])
         os.replace(tmp, path)
     finally:
         if tmp.exists():
@@ -246,12 +251,46 @@ def write_state(state: RegistryState, path: str | os.PathLike) -> Path:
     return path
 
 
-def _write_layer(fiona, tmp: Path, layer: str, geom_type, fields_, rows) -> None:
+def _write_layer(tmp: Path, layer: str, geom_type, fields_, rows) -> None:
+    import fiona
+
     schema = {"geometry": geom_type or "None", "properties": dict(fields_)}
     with fiona.open(
         tmp, "w", driver="GPKG", layer=layer, schema=schema, crs=CRS if geom_type else None
     ) as dst:
         dst.writerecords({"geometry": geom, "properties": props} for props, geom in rows)
+
+
+# fiona's schema types as OGR field types (fiona's "int" is a 64-bit integer)
+_OGR_TYPES = {"str": "OFTString", "int": "OFTInteger64", "date": "OFTDate"}
+
+
+def _write_layer_ogr(tmp: Path, layer: str, geom_type, fields_, rows) -> None:
+    from osgeo import ogr, osr
+
+    ogr.UseExceptions()
+    if tmp.exists():
+        ds = ogr.Open(str(tmp), 1)
+    else:  # GeoPackage 1.2: what QGIS 3.22's GDAL writes itself (see gio)
+        ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(tmp), options=["VERSION=1.2"])
+    srs = None
+    if geom_type:
+        srs = osr.SpatialReference()
+        srs.SetFromUserInput(CRS)
+    lyr = ds.CreateLayer(layer, srs, ogr.wkbPoint if geom_type else ogr.wkbNone)
+    for name, kind in fields_.items():
+        lyr.CreateField(ogr.FieldDefn(name, getattr(ogr, _OGR_TYPES[kind])))
+    ds.StartTransaction()
+    for props, geom in rows:
+        feat = ogr.Feature(lyr.GetLayerDefn())
+        _set_fields(feat, props, fields_)
+        if geom is not None:
+            point = ogr.Geometry(ogr.wkbPoint)
+            point.AddPoint_2D(*map(float, geom["coordinates"]))
+            feat.SetGeometry(point)
+        lyr.CreateFeature(feat)
+    ds.CommitTransaction()
+    ds = None  # closes the file before it is moved into place
 
 
 _KEYS = {"services": "service_id", "organizations": "organization_id", "practices": "practice_id"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -228,6 +227,7 @@ class CoveragePerComune(_CoverageBase):
 
     def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         import geopandas as gpd
+        import numpy as np
 
         from capacitymetro_plugin.core.coverage import (
             coverage_by_area,
@@ -381,6 +381,7 @@ class E2sfcaAccessibility(_CoverageBase):
         )
 
     def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
+        import numpy as np
         import pandas as pd
 
         from capacitymetro_plugin.core.coverage import service_times

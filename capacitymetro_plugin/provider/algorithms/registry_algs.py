@@ -8,7 +8,7 @@ the outputs; validation reports go to a table (one row per issue, English and It
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qgis.core import (
     QgsFeature,
@@ -29,8 +29,10 @@ from qgis.core import (
 
 from capacitymetro_plugin.compat import FieldType, FileBehavior, SourceType, WkbType
 from capacitymetro_plugin.core.errors import ValidationError
-from capacitymetro_plugin.core.registry.validation import ValidationReport
 from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm, tr
+
+if TYPE_CHECKING:  # the validator imports geopandas: only inside execute (see provider.base)
+    from capacitymetro_plugin.core.registry.validation import ValidationReport
 
 
 class _RegistryAlgorithm(CapaCityMetroAlgorithm):

@@ -1,4 +1,7 @@
-"""Registry model and GeoPackage storage: CRUD, search, links, CRS, all-or-nothing writes."""
+"""Registry model and GeoPackage storage: CRUD, search, links, CRS, all-or-nothing writes.
+
+Every test runs with both I/O engines (fiona, and pyogrio + osgeo.ogr for a QGIS without fiona).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import fiona
 import pytest
 from pyproj import Transformer
 
+from capacitymetro_plugin.core import gio
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.core.registry import storage
 from capacitymetro_plugin.core.registry.model import Organization, Practice, Service
@@ -16,6 +20,12 @@ from capacitymetro_plugin.core.registry.registry import Registry
 
 def _digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(autouse=True, params=gio.ENGINES)
+def io_engine(request, monkeypatch):
+    monkeypatch.setattr(gio, "ENGINE", request.param)
+    return request.param
 
 
 @pytest.fixture()
@@ -175,15 +185,16 @@ def test_failed_write_leaves_file_byte_for_byte(reg, monkeypatch):
     assert len(reg.services()) == 3 and len(reg.organizations()) == 1
 
 
-def test_failed_new_file_write_leaves_nothing(tmp_path, monkeypatch):
-    real = storage._write_layer
+def test_failed_new_file_write_leaves_nothing(tmp_path, monkeypatch, io_engine):
+    writer = "_write_layer" if io_engine == "fiona" else "_write_layer_ogr"
+    real = getattr(storage, writer)
 
-    def failing(fiona_mod, tmp, layer, *args):
+    def failing(tmp, layer, *args):
         if layer == "practices":
             raise OSError("disk full (simulated)")
-        return real(fiona_mod, tmp, layer, *args)
+        return real(tmp, layer, *args)
 
-    monkeypatch.setattr(storage, "_write_layer", failing)
+    monkeypatch.setattr(storage, writer, failing)
     with pytest.raises(OSError):
         Registry.create(tmp_path / "r.gpkg")
     assert list(tmp_path.iterdir()) == []
