@@ -14,8 +14,8 @@
 #   bullseye-core  Debian 11: Python 3.9 + pip wheels, no QGIS; runs the unit tier only
 #
 # Envs live outside the repository in $CAPACITYMETRO_ENVS (default /var/cache/capacitymetro/envs),
-# one folder per suite and key; the key hashes this script and the package lists it installs, so
-# editing either builds a new env (the old one is removed once the new one is complete). A build
+# one folder per suite and key; the key hashes the build steps of this script and the package
+# lists/requirements it installs (suite_key), so editing either builds a new env (the old one is removed once the new one is complete). A build
 # happens in a temporary folder renamed at the very end: a killed build never looks finished.
 # Needs root (debootstrap, chroot, mount) and the Debian archive (or DEBIAN_MIRROR).
 #
@@ -57,7 +57,6 @@ suite_dist() {
 
 # Files whose content defines the env: a change to any of them gives a new key (a rebuild).
 suite_inputs() {
-  echo "$HERE/qgis_env.sh"
   case $1 in
     trixie|forky)
       echo "$REPO/scripts/setup.sh" "$REPO/requirements.txt"
@@ -66,10 +65,15 @@ suite_inputs() {
   esac
 }
 
+# The key: the suite, the package lists above, the code of the build steps (declare -f, so
+# editing how an env is built rebuilds it, while editing `run`/`test` does not) and the inputs.
 suite_key() {
   local f
-  { echo "$1"; for f in $(suite_inputs "$1"); do echo "== ${f##*/}"; cat "$f"; done; } \
-    | sha256sum | cut -c1-12
+  {
+    echo "$1 $MIRROR"; echo "$BARE_PACKAGES"; echo "$BULLSEYE_PACKAGES"
+    declare -f bootstrap prepare_chroot host_certs apt_in install_full install_bare install_core
+    for f in $(suite_inputs "$1"); do echo "== ${f##*/}"; cat "$f"; done
+  } | sha256sum | cut -c1-12
 }
 
 env_dir() { echo "$CACHE/$1-$(suite_key "$1")"; }
@@ -259,7 +263,9 @@ cmd_build() {
   # older envs of this suite (other keys) are superseded
   local old
   for old in "$CACHE/$suite"-*; do
-    [ -d "$old" ] && [ "$old" != "$dir" ] && rm -rf --one-file-system "$old"
+    # only this suite's (trixie-<key>, not trixie-bare-<key>)
+    [[ ${old#"$CACHE/$suite"-} =~ ^[0-9a-f]{12}(\.build\.log)?$ ]] || continue
+    [ "$old" = "$dir" ] || [ "$old" = "$log" ] || rm -rf --one-file-system "$old"
   done
   say "$suite env built in $(( $(date +%s) - start )) s: $dir"
   echo "$dir"
@@ -337,14 +343,17 @@ cmd_list() {
 
 usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-[ $# -ge 1 ] || usage
-sub=$1; shift
-case $sub in
-  build) [ $# = 1 ] || usage; suite_dist "$1" >/dev/null; cmd_build "$1" ;;
-  run) [ $# -ge 2 ] || usage; suite_dist "$1" >/dev/null; cmd_run "$@" ;;
-  test) [ $# = 1 ] || usage; suite_dist "$1" >/dev/null; cmd_test "$1" ;;
-  path) [ $# = 1 ] || usage; cmd_path "$1" ;;
-  list) cmd_list ;;
-  -h|--help|help) usage ;;
-  *) usage ;;
-esac
+main() {
+  [ $# -ge 1 ] || usage
+  local sub=$1; shift
+  case $sub in
+    build) [ $# = 1 ] || usage; suite_dist "$1" >/dev/null; cmd_build "$1" ;;
+    run) [ $# -ge 2 ] || usage; suite_dist "$1" >/dev/null; cmd_run "$@" ;;
+    test) [ $# = 1 ] || usage; suite_dist "$1" >/dev/null; cmd_test "$1" ;;
+    path) [ $# = 1 ] || usage; cmd_path "$1" ;;
+    list) cmd_list ;;
+    *) usage ;;
+  esac
+}
+# one line, so editing this file while a build runs cannot feed the running shell new lines
+main "$@"; exit
