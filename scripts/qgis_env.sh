@@ -24,7 +24,10 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "${REPO:-$HERE/..}" && pwd)           # REPO=/other/checkout runs that checkout's tests
+# SRC: this checkout, whose scripts and package lists define the envs. REPO: the checkout whose
+# tests run inside (REPO=/other/checkout runs that one's tests in envs defined here).
+SRC=$(cd "$HERE/.." && pwd)
+REPO=$(cd "${REPO:-$SRC}" && pwd)
 CACHE=${CAPACITYMETRO_ENVS:-/var/cache/capacitymetro/envs}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 STAMP=.capacitymetro-env   # written last in a complete env: "key suite date"
@@ -55,13 +58,22 @@ suite_dist() {
   esac
 }
 
+# apt settings per suite. Testing's Release file carries a Valid-Until date a week ahead (stable
+# releases carry none); the archive reachable here can be older than that, and apt then refuses
+# it ("Release file ... is expired"). For testing only, accept it.
+suite_apt_conf() {
+  case $1 in
+    forky) echo 'Acquire::Check-Valid-Until "false";' ;;
+  esac
+}
+
 # Files whose content defines the env: a change to any of them gives a new key (a rebuild).
 suite_inputs() {
   case $1 in
     trixie|forky)
-      echo "$REPO/scripts/setup.sh" "$REPO/requirements.txt"
-      ls "$REPO"/scripts/debian-packages*.txt ;;
-    bullseye-core) echo "$REPO/scripts/envs/bullseye-core.txt" ;;
+      echo "$SRC/scripts/setup.sh" "$SRC/requirements.txt"
+      ls "$SRC"/scripts/debian-packages*.txt ;;
+    bullseye-core) echo "$SRC/scripts/envs/bullseye-core.txt" ;;
   esac
 }
 
@@ -71,6 +83,7 @@ suite_key() {
   local f
   {
     echo "$1 $MIRROR"; echo "$BARE_PACKAGES"; echo "$BULLSEYE_PACKAGES"
+    [ -z "$(suite_apt_conf "$1")" ] || suite_apt_conf "$1"
     declare -f bootstrap prepare_chroot host_certs apt_in install_full install_bare install_core
     for f in $(suite_inputs "$1"); do echo "== ${f##*/}"; cat "$f"; done
   } | sha256sum | cut -c1-12
@@ -250,11 +263,13 @@ cmd_build() {
   bootstrap "$dist" "$tmp" "$log"
   say "debootstrap done in $(( $(date +%s) - start )) s"
   prepare_chroot "$tmp"
+  [ -z "$(suite_apt_conf "$suite")" ] || suite_apt_conf "$suite" >"$tmp/etc/apt/apt.conf.d/99capacitymetro"
   SUITE=$suite
+  # the build reads this checkout (SRC), whatever REPO the tests come from
   case $suite in
-    trixie|forky) install_full "$tmp" "$log" ;;
-    trixie-bare) install_bare "$tmp" "$log" ;;
-    bullseye-core) install_core "$tmp" "$log" ;;
+    trixie|forky) REPO=$SRC install_full "$tmp" "$log" ;;
+    trixie-bare) REPO=$SRC install_bare "$tmp" "$log" ;;
+    bullseye-core) REPO=$SRC install_core "$tmp" "$log" ;;
   esac
   rm -f "$tmp"/var/cache/apt/archives/*.deb   # downloaded packages: installed, not needed
   echo "$key $suite $(date -u +%FT%TZ) built in $(( $(date +%s) - start )) s" >"$tmp/$STAMP"
@@ -305,11 +320,11 @@ cmd_test() {
   case $suite in
     trixie|forky)
       version=$(MOUNT_REPO=0 in_chroot "$dir" $(chroot_env "$dir") python -c \
-        'import sys; from qgis.core import Qgis; print(f"QGIS {Qgis.QGIS_VERSION.split(\"-\")[0]} (Python {sys.version.split()[0]})")' 2>/dev/null | tail -1)
+        'import sys; from qgis.core import Qgis; print("QGIS %s (Python %s)" % (Qgis.QGIS_VERSION.split("-")[0], sys.version.split()[0]))' 2>/dev/null | tail -1)
       args=(tests/unit tests/qgis) ;;
     bullseye-core)
       version=$(MOUNT_REPO=0 in_chroot "$dir" $(chroot_env "$dir") python -c \
-        'import sys; print(f"Python {sys.version.split()[0]} (core, no QGIS)")' | tail -1)
+        'import sys; print("Python %s (core, no QGIS)" % sys.version.split()[0])' | tail -1)
       args=(-p no:pytest_qgis -W ignore::pytest.PytestConfigWarning tests/unit) ;;
     trixie-bare) die "trixie-bare has no test tools (a bare QGIS); use: run trixie-bare -- CMD" ;;
     *) suite_dist "$suite" >/dev/null ;;

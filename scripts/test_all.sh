@@ -26,7 +26,7 @@ closing() {
 
 if [ $host = 1 ]; then
   version=$(source scripts/env.sh && "$VENV/bin/python" -c \
-    'import sys; from qgis.core import Qgis; print(f"host QGIS {Qgis.QGIS_VERSION.split(\"-\")[0]} (Python {sys.version.split()[0]})")' 2>/dev/null | tail -1)
+    'import sys; from qgis.core import Qgis; print("host QGIS %s (Python %s)" % (Qgis.QGIS_VERSION.split("-")[0], sys.version.split()[0]))' 2>/dev/null | tail -1)
   start=$(date +%s)
   (source scripts/env.sh && "$VENV/bin/python" -m pytest tests) 2>&1 | tee "$logdir/host.log"
   rc=${PIPESTATUS[0]}
