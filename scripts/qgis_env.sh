@@ -195,7 +195,8 @@ install_full() {
   local tmp=$1 log=$2
   # The env is made by the project's own scripts/setup.sh, run inside against a copy of the repo
   # (as a user on Debian 13 / testing would): Debian packages for that release, then the venv.
-  # At run time the code under test comes from /repo (PYTHONPATH), not from this copy.
+  # The copy is bound at /repo while setup.sh runs, so its editable install (the `capacitymetro`
+  # command) points at /repo: at run time that is the checkout under test.
   local src=$tmp/opt/capacitymetro-src
   mkdir -p "$src"
   tar -C "$REPO" --exclude=./.git --exclude=./.venv --exclude=./out --exclude=./dist \
@@ -205,7 +206,7 @@ install_full() {
   host_certs "$tmp"
   say "running scripts/setup.sh inside (Debian packages + venv)"
   # shellcheck disable=SC2046
-  in_chroot "$tmp" $(chroot_env "$tmp") VENV="$VENV_IN" bash /opt/capacitymetro-src/scripts/setup.sh \
+  REPO=$src MOUNT_REPO=1 in_chroot "$tmp" $(chroot_env "$tmp") VENV="$VENV_IN" bash /repo/scripts/setup.sh \
     >>"$log" 2>&1 || die "scripts/setup.sh failed inside the $(suite_dist "$SUITE") chroot; last lines of $log:
 $(tail -25 "$log")"
   grep "^setup: QGIS" "$log" | tail -1 >&2 || true
@@ -224,14 +225,23 @@ install_core() {
   apt_in "$tmp" "$log" $BULLSEYE_PACKAGES
   host_certs "$tmp"
   cp "$REPO/scripts/envs/bullseye-core.txt" "$tmp/opt/bullseye-core.txt"
+  local src=$tmp/opt/capacitymetro-src
+  mkdir -p "$src"
+  tar -C "$REPO" --exclude=./.git --exclude=./.venv --exclude=./out --exclude=./dist \
+    --exclude=./build --exclude='*.egg-info' --exclude=__pycache__ -cf - . | tar -C "$src" -xf -
   # Debian 11's pip (20.3) is too old for some wheels' metadata: upgrade pip inside the venv first.
   # --system-site-packages only for osgeo and psycopg2 (the wheels shadow Debian's numpy 1.19).
+  # The toolkit editable from /repo (a copy bound there now, the checkout under test at run time)
+  # for its `capacitymetro` command. --ignore-requires-python: pyproject.toml may still say 3.11
+  # while the code is being made 3.9-compatible; this tier is what tells whether it is.
   # shellcheck disable=SC2046
-  in_chroot "$tmp" $(chroot_env "$tmp") bash -euo pipefail -c "
+  REPO=$src MOUNT_REPO=1 in_chroot "$tmp" $(chroot_env "$tmp") bash -euo pipefail -c "
     /usr/bin/python3 -m venv --system-site-packages $VENV_IN
-    $VENV_IN/bin/python -m pip install -q --disable-pip-version-check 'pip==24.3.1'
+    $VENV_IN/bin/python -m pip install -q --disable-pip-version-check 'pip==24.3.1' 'setuptools==75.3.0'
     $VENV_IN/bin/python -m pip install -q --disable-pip-version-check --only-binary=:all: \
       -r /opt/bullseye-core.txt
+    $VENV_IN/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation \
+      --ignore-requires-python -e /repo
     $VENV_IN/bin/python -c 'import sys, numpy, pandas, geopandas, shapely, rasterio, fiona, pyogrio, osgeo.gdal, psycopg2; print(\"core env: Python\", sys.version.split()[0], \"| numpy\", numpy.__version__, \"| geopandas\", geopandas.__version__, \"| GDAL (osgeo)\", osgeo.gdal.__version__)'
   " >>"$log" 2>&1 || die "pip install in the bullseye chroot failed; last lines of $log:
 $(tail -25 "$log")"
@@ -256,9 +266,14 @@ cmd_build() {
   : >"$log"
   # a killed or failed build leaves nothing that looks like an env (and nothing mounted: the
   # mounts live in namespaces that died with their commands)
-  trap 'rm -rf --one-file-system "$tmp"' EXIT
+  # (CAPACITYMETRO_KEEP_FAILED=1 keeps a failed build's folder to look into)
+  if [ "${CAPACITYMETRO_KEEP_FAILED:-0}" = 1 ]; then
+    trap '[ -d "$tmp" ] && say "kept the failed build in $tmp"' EXIT
+  else
+    trap 'rm -rf --one-file-system "$tmp"' EXIT
+  fi
   trap 'exit 130' INT TERM
-  rm -rf --one-file-system "$CACHE"/.building-"$suite"-* 2>/dev/null || true
+  rm -rf --one-file-system "$CACHE"/.building-"$suite"-* 2>/dev/null || true  # killed earlier
   say "building $suite env (Debian $dist from $MIRROR) in $tmp; log: $log"
   bootstrap "$dist" "$tmp" "$log"
   say "debootstrap done in $(( $(date +%s) - start )) s"

@@ -98,8 +98,14 @@ for dist in ["numpy", "pandas", "scipy", "networkx", "pyproj", "rasterio", "fion
 PY
 # (grep drops pip's warnings about index folders absent on this machine; pip's status is kept)
 quiet() { { grep -v "is neither a file nor a directory" || true; }; }
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check \
-  -r "$VENV/requirements-pip.txt" -c "$VENV/constraints.txt" 2>&1 | quiet
+pip_reqs=(-r "$VENV/requirements-pip.txt" -c "$VENV/constraints.txt")
+if ! "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${pip_reqs[@]}" 2>&1 | quiet; then
+  # -q hides why pip could not resolve ("The conflict is caused by ..."): ask again, verbosely
+  echo "setup: pip install failed; its reasons:" >&2
+  "$VENV/bin/python" -m pip install --disable-pip-version-check "${pip_reqs[@]}" 2>&1 | quiet \
+    | grep -v "^Requirement already satisfied" >&2 || true
+  exit 1
+fi
 # The toolkit itself, editable: gives the `capacitymetro` command and `python -m capacitymetro_plugin`.
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . 2>&1 | quiet
 site=$("$VENV/bin/python" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
