@@ -72,6 +72,29 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 fi
 
 [ -x "$VENV/bin/python" ] || /usr/bin/python3 -m venv --system-site-packages "$VENV"
+site=$("$VENV/bin/python" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
+# A Debian build without its version (testing's python3-shapely 2.2.0-1+b1 says "0+unknown")
+# makes pip refuse everything needing shapely>=2. Give pip the Debian package's version in a
+# metadata-only dist-info in the venv, found before Debian's; the module stays Debian's.
+/usr/bin/python3 - "$site" <<'PY'
+import importlib.metadata as md, pathlib, re, subprocess, sys
+site = pathlib.Path(sys.argv[1])
+for dist in md.distributions():
+    if not dist.version.startswith("0+unknown") or site in pathlib.Path(str(dist._path)).parents:
+        continue
+    name = dist.metadata["Name"]
+    deb = subprocess.run(["dpkg-query", "-W", "-f=${Version}", f"python3-{name.lower()}"],
+                         capture_output=True, text=True).stdout
+    version = re.sub(r"^[0-9]+:", "", deb).split("-")[0].split("+")[0]
+    if not re.match(r"^[0-9][0-9.]*$", version):
+        continue
+    shim = site / f"{name}-{version}.dist-info"
+    shim.mkdir(exist_ok=True)
+    requires = "".join(f"Requires-Dist: {r}\n" for r in dist.requires or [])
+    (shim / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{requires}")
+    (shim / "INSTALLER").write_text("capacitymetro-setup (Debian's version of a 0+unknown build)\n")
+    print(f"setup: {name} {dist.version} (Debian python3-{name.lower()} {deb}) seen by pip as {version}")
+PY
 # Pin pip's view of the Debian-built libraries so no wheel replaces them (one GDAL/PROJ/numpy
 # per process).
 # A requirement the release's list takes from Debian (python3-geopandas on Debian 13, ...) is
@@ -86,7 +109,8 @@ while IFS= read -r line; do
     printf '%s\n' "$line" >> "$VENV/requirements-pip.txt"
   fi
 done < requirements.txt
-/usr/bin/python3 - "${from_debian[@]}" > "$VENV/constraints.txt" <<'PY'
+# (the venv's Python: it sees the version shims above; pip never installs these names)
+"$VENV/bin/python" - "${from_debian[@]}" > "$VENV/constraints.txt" <<'PY'
 import importlib.metadata as md
 import sys
 for dist in ["numpy", "pandas", "scipy", "networkx", "pyproj", "rasterio", "fiona", "GDAL",
@@ -108,7 +132,6 @@ if ! "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${pip_req
 fi
 # The toolkit itself, editable: gives the `capacitymetro` command and `python -m capacitymetro_plugin`.
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . 2>&1 | quiet
-site=$("$VENV/bin/python" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
 # QGIS's own Python plugins (Processing) are not on sys.path by default.
 echo "/usr/share/qgis/python/plugins" > "$site/qgis_plugins.pth"
 "$VENV/bin/python" -c "import qgis.core, processing, geopandas, osmnx, networkx, scipy, rasterio; print('setup: QGIS', qgis.core.Qgis.QGIS_VERSION, '| geopandas', geopandas.__version__, '| osmnx', osmnx.__version__)"
