@@ -1,18 +1,28 @@
 # CapaCityMetro toolkit. `make demo` runs the main job, `make test` runs every test;
 # both install what is missing first (Debian packages, venv, pinned pip packages).
+# `make test` = the host tier (tests/ on the host's QGIS) + the Debian envs of
+# scripts/qgis_env.sh (QGIS 3.40 LTR, QGIS 3.44, Python 3.9 core); the last line sums them up.
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 AREA ?= trento
 ENV := source scripts/env.sh &&
 
-.PHONY: setup test test-unit test-qgis test-bare-install demo bench lint package clean translations
+.PHONY: setup test test-host test-versions test-unit test-qgis test-bare-install demo bench lint package clean translations
 
 setup:
 	@bash scripts/setup.sh
 
 test: setup
+	@VENV=$(VENV) bash scripts/test_all.sh
+
+# The host tier alone (the host's QGIS, every test under tests/).
+test-host: setup
 	@$(ENV) $(PY) -m pytest tests
+
+# The Debian envs alone (built on first use in /var/cache/capacitymetro/envs; needs root).
+test-versions:
+	@bash scripts/test_all.sh --envs-only
 
 # The core tier runs without QGIS at all (pytest-qgis not loaded).
 test-unit: setup

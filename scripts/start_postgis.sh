@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Start (or stop) a throwaway PostgreSQL 15 + PostGIS server for a PostGIS registry, on loopback.
+# Start (or stop) a throwaway PostgreSQL (15 on Debian 12, 17 on 13, the newest installed) + PostGIS server for a PostGIS registry, on loopback.
 # Usage: scripts/start_postgis.sh DIR [PORT]   -> prints the connection string (libpq DSN)
 #        scripts/start_postgis.sh --stop DIR
 # DIR is created if missing and holds the cluster (DIR/data), its log and socket; the database
 # "registry" gets the postgis extension. As root the server runs as the "postgres" user.
 set -euo pipefail
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
-[ -x "$PG_BIN/initdb" ] || { echo "PostgreSQL server binaries not found (install postgresql postgresql-15-postgis-3)" >&2; exit 2; }
+[ -x "$PG_BIN/initdb" ] || { echo "PostgreSQL server binaries not found (install postgresql and its postgresql-NN-postgis-3: make setup)" >&2; exit 2; }
 run() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 if [ "${1:-}" = "--stop" ]; then

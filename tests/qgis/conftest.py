@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -11,7 +12,13 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-QGIS_PROCESS = "/usr/bin/qgis_process.bin"
+# Debian's /usr/bin/qgis_process wrapper passes a flag QGIS 3.22 rejects: call the binary behind
+# it where there is one (Debian 12), else qgis_process itself (other packagings).
+QGIS_PROCESS = (
+    "/usr/bin/qgis_process.bin"
+    if Path("/usr/bin/qgis_process.bin").exists()
+    else shutil.which("qgis_process") or "qgis_process"
+)
 
 
 @pytest.fixture(scope="session")
@@ -47,6 +54,7 @@ def qgis_process_env(tmp_path_factory) -> dict[str, str]:
         QT_QPA_PLATFORM="offscreen",
         XDG_RUNTIME_DIR=str(runtime),
         QGIS_PLUGINPATH=str(plugins),
+        QGIS_PROCESS=QGIS_PROCESS,  # for scripts that call it (processing/run_many_areas.sh)
         PYTHONPATH=os.pathsep.join(
             [sysconfig.get_paths()["purelib"], str(REPO), env.get("PYTHONPATH", "")]
         ).rstrip(os.pathsep),

@@ -101,7 +101,7 @@ def test_model_runs_on_venice(processing_provider, shared_data, tmp_path):
 
 def test_run_many_areas_script_with_qgis_process(qgis_process_env, shared_data, tmp_path):
     """The batch example runs the model through the real qgis_process for Venice."""
-    env = dict(qgis_process_env, QGIS_PROCESS="/usr/bin/qgis_process.bin")
+    env = dict(qgis_process_env)  # QGIS_PROCESS: the binary conftest.py found
     result = subprocess.run(
         [
             "bash",
