@@ -10,7 +10,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
-ENVS=${CAPACITYMETRO_TEST_ENVS-trixie forky bullseye-core bare-install}
+# bullseye-core (Python 3.9) is not a default tier yet: Debian 11's GDAL 3.2.2 and missing test
+# tools there fail 23 unit tests for environment reasons (see README, "Tested QGIS versions").
+ENVS=${CAPACITYMETRO_TEST_ENVS-trixie forky bare-install}
 host=1
 [ "${1:-}" = "--envs-only" ] && host=0
 
