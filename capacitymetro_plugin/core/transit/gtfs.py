@@ -197,9 +197,7 @@ def _open_source(path: Path) -> dict[str, bytes]:
 
 def _read_csv(data: bytes, name: str, report: GtfsReport) -> pd.DataFrame | None:
     try:
-        df = pd.read_csv(
-            io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
-        )
+        df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         report.add(
             "error",

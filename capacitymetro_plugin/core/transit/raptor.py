@@ -94,7 +94,7 @@ def _walk_params(max_walk_s: float, walk_speed_kmh: float, detour: float) -> tup
         ("walk_speed_kmh", walk_speed_kmh),
         ("detour", detour),
     ):
-        if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+        if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
             raise InputError(
                 f"Walking parameter {name}={value!r} must be a positive number.",
                 fix="Give a positive value (defaults: 600 s, 4.5 km/h, detour 1.3).",
@@ -132,7 +132,13 @@ def footpaths_straight_line(
     Footpaths
         Links between distinct stops (``source="straight_line"``).
     """
-    key = (timetable.stops_key, "straight_line", float(max_walk_s), float(walk_speed_kmh), float(detour))
+    key = (
+        timetable.stops_key,
+        "straight_line",
+        float(max_walk_s),
+        float(walk_speed_kmh),
+        float(detour),
+    )
     if key in _FOOTPATH_CACHE:
         return _FOOTPATH_CACHE[key]
     from scipy.spatial import cKDTree
@@ -185,7 +191,9 @@ def footpaths_from_matrix(timetable: Timetable, matrix, *, max_walk_s: float = 6
         )
     keep = (m.row != m.col) & np.isfinite(m.data) & (m.data <= max_walk_s) & (m.data >= 0)
     secs = np.ceil(m.data[keep]).astype(np.int64)
-    fp = _with_transfers(timetable, m.row[keep].astype(np.int64), m.col[keep].astype(np.int64), secs)
+    fp = _with_transfers(
+        timetable, m.row[keep].astype(np.int64), m.col[keep].astype(np.int64), secs
+    )
     fp.source = "matrix"
     fp.params = {"max_walk_s": max_walk_s}
     return fp

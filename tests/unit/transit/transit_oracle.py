@@ -91,9 +91,9 @@ def random_feed(seed: int, *, n_stops: int = 14, n_routes: int = 6) -> dict[str,
                 t += int(dwell[pos]) + int(hops[pos]) if pos + 1 < seq.size else 0
             a = int(rng.integers(7, 9)) * 3600
             freqs.append((tid, hms(a), hms(a + 3600), int(rng.integers(5, 15)) * 60, r % 2))
-    cal = [
-        (sv, 1, 1, 1, 1, 1, 0, 0, "20251101", "20251231") for sv in ("WK", "GONE")
-    ] + [("SAT", 0, 0, 0, 0, 0, 1, 0, "20251101", "20251231")]
+    cal = [(sv, 1, 1, 1, 1, 1, 0, 0, "20251101", "20251231") for sv in ("WK", "GONE")] + [
+        ("SAT", 0, 0, 0, 0, 0, 1, 0, "20251101", "20251231")
+    ]
     cdates = [("GONE", "20251119", 2), ("EXTRA", "20251119", 1), ("EXTRA", "20251118", 1)]
     a, b = int(rng.integers(2, n_stops)), int(rng.integers(2, n_stops))
     transfers = [("S2", "S2", 2, 120), (f"S{a}", f"S{b}", 2, 90), ("ST", "S3", 2, 200)]
@@ -135,7 +135,9 @@ class TimeExpandedGraph:
                 continue
             for i in range(a, b - 1):
                 if tt.st_board[i]:
-                    self.deps.setdefault(int(tt.st_stop[i]), []).append((int(tt.st_dep[i]), ("d", i)))
+                    self.deps.setdefault(int(tt.st_stop[i]), []).append(
+                        (int(tt.st_dep[i]), ("d", i))
+                    )
                     self.time[("d", i)] = int(tt.st_dep[i])
         for s in self.deps:
             self.deps[s].sort()
@@ -161,7 +163,11 @@ class TimeExpandedGraph:
                 v = ("v", i)
                 self.time[v] = int(tt.st_arr[i])
                 if i + 1 < b:  # stay on board
-                    self.G.add_edge(self._n(v, k), self._n(("v", i + 1), k), weight=int(tt.st_arr[i + 1] - tt.st_arr[i]))
+                    self.G.add_edge(
+                        self._n(v, k),
+                        self._n(("v", i + 1), k),
+                        weight=int(tt.st_arr[i + 1] - tt.st_arr[i]),
+                    )
                 if i > a and tt.st_alight[i]:
                     self._add_alight(i, k)
             for i in range(a, b - 1):
