@@ -98,9 +98,6 @@ def test_pioltello_to_milano_centrale_by_s_line(trenord):
     res = range_arrivals(tt, origin_stops=o, departure_start_s=8 * 3600,
                          departure_end_s=9 * 3600, footpaths=fp)  # fmt: skip
     times = res.travel_time_s()[:, d]
-    # in-vehicle time of the best run: from the last possible departure that still arrives
-    dep_at = res.arrival_s[:, d] - times.astype(np.int64)
-    ride_min = (res.arrival_s[:, d] - dep_at).min() / 60
     pct = nearest_rank_percentiles(times[:, None], [5, 50, 95])[:, 0] / 60
     print(f"Pioltello -> Centrale 08:00-09:00: p5/p50/p95 = {pct} min")
     assert 15 <= pct[0] <= 30 and pct[1] <= 45  # S-lines every ~15-30 min, ride ~15-25 min
@@ -111,7 +108,6 @@ def test_pioltello_to_milano_centrale_by_s_line(trenord):
         direct.append(a - dep)
     srt = np.sort(direct)
     assert [srt[2] / 60, srt[29] / 60, srt[56] / 60] == pct.tolist()
-    assert ride_min > 0
 
 
 def test_actv_percentiles_equal_direct_computation(actv):

@@ -150,3 +150,14 @@ def test_date_outside_feed_and_no_service_warn(tmp_path):
     assert "no service on 2026-01-10" in text and tt.n_trips == 0 and len(notes) == 2
     sunday = build_timetable(feed, date="2025-11-23")  # only OFF runs on Sundays
     assert sunday.warnings == [] and set(sunday.trip_id) == {"X1"}
+
+
+def test_two_feeds_load_together_with_prefixed_ids(tmp_path):
+    a = read_gtfs(write_feed(tmp_path / "a", hand_feed()), feed_id="bus")
+    b = read_gtfs(write_feed(tmp_path / "b", hand_feed()), feed_id="rail")
+    tt = build_timetable([a, b], date="2025-11-19")
+    assert tt.n_stops == 8 and "bus:S0" in set(tt.stop_id) and "rail:S0" in set(tt.stop_id)
+    assert tt.n_trips == 2 * build_timetable(a, date="2025-11-19").n_trips
+    assert set(tt.stop_index("rail:P")) == {5, 7}
+    with pytest.raises(InputError, match="different feed ids"):
+        build_timetable([a, a], date="2025-11-19")
