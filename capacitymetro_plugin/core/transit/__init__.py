@@ -1,0 +1,57 @@
+"""Public transport: GTFS timetables and RAPTOR routing, on numpy arrays (no QGIS).
+
+Public API:
+
+- :func:`read_gtfs` (a zip or a folder) → :class:`GtfsFeed`, with a :class:`GtfsReport` of the
+  problems found by file, row and field; :func:`build_timetable` (one or several feeds, one
+  service date) → :class:`Timetable`, times in seconds since midnight of that date.
+- :func:`footpaths_straight_line` / :func:`footpaths_from_matrix` → :class:`Footpaths`;
+  :func:`earliest_arrival` (one departure), :func:`range_arrivals` (every minute of a window,
+  range RAPTOR) and :func:`travel_time_matrix` (points to points, percentiles over the window).
+
+Example
+-------
+>>> from capacitymetro_plugin.core.transit import read_gtfs, build_timetable
+>>> feed = read_gtfs("actv.zip", feed_id="actv")                          # doctest: +SKIP
+>>> tt = build_timetable([feed], date="2025-11-19")                       # doctest: +SKIP
+"""
+
+from .gtfs import (
+    GtfsFeed,
+    GtfsProblem,
+    GtfsReport,
+    Timetable,
+    build_timetable,
+    parse_gtfs_time,
+    read_gtfs,
+)
+from .raptor import (
+    Footpaths,
+    RangeResult,
+    TravelTimeMatrix,
+    access_times,
+    earliest_arrival,
+    footpaths_from_matrix,
+    footpaths_straight_line,
+    range_arrivals,
+    travel_time_matrix,
+)
+
+__all__ = [
+    "Footpaths",
+    "GtfsFeed",
+    "GtfsProblem",
+    "GtfsReport",
+    "RangeResult",
+    "Timetable",
+    "TravelTimeMatrix",
+    "access_times",
+    "build_timetable",
+    "earliest_arrival",
+    "footpaths_from_matrix",
+    "footpaths_straight_line",
+    "parse_gtfs_time",
+    "range_arrivals",
+    "read_gtfs",
+    "travel_time_matrix",
+]

@@ -1,0 +1,901 @@
+"""Read GTFS feeds (zip or folder) and build one service day's timetable on numpy arrays.
+
+:func:`read_gtfs` reads the tables as text, checks them and collects every problem by file,
+row (the line of the CSV file, header = line 1) and field in a :class:`GtfsReport`; errors
+raise :class:`~capacitymetro_plugin.core.errors.ValidationError` carrying that report.
+:func:`build_timetable` takes one or more feeds and a date and keeps the trips that run on it:
+``calendar.txt`` weekdays within their dates, ``calendar_dates.txt`` additions and removals,
+``frequencies.txt`` windows expanded into concrete trips, and the previous day's trips that run
+past midnight (a "25:10:00" of yesterday is 01:10 today). Times are int seconds since midnight
+of the chosen service day. Ids are prefixed per feed (``"actv:1234"``) so feeds load together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from capacitymetro_plugin.core.errors import InputError, ValidationError
+from capacitymetro_plugin.core.progress import Progress, ensure
+
+DAY_S = 86_400
+MAX_TIME_S = 48 * 3600  # GTFS times beyond 48:00:00 are errors (a trip of more than a day)
+
+REQUIRED_FILES = ("agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
+REQUIRED_COLUMNS = {
+    "agency.txt": ("agency_name",),
+    "stops.txt": ("stop_id",),
+    "routes.txt": ("route_id",),
+    "trips.txt": ("route_id", "service_id", "trip_id"),
+    "stop_times.txt": ("trip_id", "stop_id", "stop_sequence"),
+    "calendar.txt": (
+        "service_id",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "start_date",
+        "end_date",
+    ),
+    "calendar_dates.txt": ("service_id", "date", "exception_type"),
+    "frequencies.txt": ("trip_id", "start_time", "end_time", "headway_secs"),
+    "transfers.txt": ("from_stop_id", "to_stop_id", "transfer_type"),
+}
+OPTIONAL_FILES = ("calendar.txt", "calendar_dates.txt", "frequencies.txt", "transfers.txt")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_TIME_RE = re.compile(r"^\s*(\d{1,3}):([0-5]\d):([0-5]\d)\s*$")
+MAX_LISTED = 8  # problems quoted in an error message; the report keeps all of them
+
+
+@dataclass(frozen=True)
+class GtfsProblem:
+    """One problem in a feed: where it is and what is wrong.
+
+    Attributes
+    ----------
+    severity
+        ``"error"`` (the feed cannot be used as is) or ``"warning"``.
+    file, row, field
+        The GTFS file, the line in it (header = 1; 0 when the whole file) and the column.
+    message
+        What is wrong, in English.
+    message_it
+        The same in Italian.
+    """
+
+    severity: str
+    file: str
+    row: int
+    field: str
+    message: str
+    message_it: str = ""
+
+    def __str__(self) -> str:
+        where = self.file + (f" line {self.row}" if self.row else "")
+        where += f" [{self.field}]" if self.field else ""
+        return f"{where}: {self.message}"
+
+    def italian(self) -> str:
+        """Return the problem in Italian."""
+        where = self.file + (f" riga {self.row}" if self.row else "")
+        where += f" [{self.field}]" if self.field else ""
+        return f"{where}: {self.message_it or self.message}"
+
+
+@dataclass
+class GtfsReport:
+    """The problems of one or more feeds, errors and warnings."""
+
+    problems: list[GtfsProblem] = field(default_factory=list)
+
+    def add(self, severity: str, file: str, row: int, fld: str, msg: str, msg_it: str) -> None:
+        """Record one problem."""
+        self.problems.append(GtfsProblem(severity, file, int(row), fld, msg, msg_it))
+
+    @property
+    def errors(self) -> list[GtfsProblem]:
+        """The problems that make the feed unusable."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[GtfsProblem]:
+        """The problems that leave the feed usable but the user should know."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def raise_if_errors(self, source: str) -> None:
+        """Raise :class:`ValidationError` naming the first errors, if there are any."""
+        errs = self.errors
+        if not errs:
+            return
+        more = f" (and {len(errs) - MAX_LISTED} more)" if len(errs) > MAX_LISTED else ""
+        more_it = f" (e altri {len(errs) - MAX_LISTED})" if len(errs) > MAX_LISTED else ""
+        raise ValidationError(
+            f"GTFS feed {source} has {len(errs)} error(s): "
+            + "; ".join(str(p) for p in errs[:MAX_LISTED])
+            + more
+            + ".",
+            report=self,
+            fix="Correct those rows in the feed (or ask its publisher for a valid one).",
+            it=f"Il feed GTFS {source} ha {len(errs)} errori: "
+            + "; ".join(p.italian() for p in errs[:MAX_LISTED])
+            + more_it
+            + ".",
+            fix_it="Correggi quelle righe del feed (o chiedi a chi lo pubblica un feed valido).",
+        )
+
+
+@dataclass(eq=False)
+class GtfsFeed:
+    """The tables of one GTFS feed as text columns, ids already prefixed with ``feed_id``.
+
+    ``stop_times`` has int columns ``arr_s``/``dep_s`` (seconds; -1 where the feed leaves a
+    non-timepoint empty, filled by interpolation) and the CSV line in ``line``.
+    """
+
+    feed_id: str
+    source: str
+    tables: dict[str, pd.DataFrame]
+    report: GtfsReport
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """Return ``name`` (e.g. ``"calendar.txt"``) or None when the feed has no such file."""
+        return self.tables.get(name)
+
+    def date_range(self) -> tuple[dt.date, dt.date] | None:
+        """Return the first and last date any service runs (calendar and additions)."""
+        dates: list[dt.date] = []
+        cal = self.table("calendar.txt")
+        if cal is not None and len(cal):
+            dates += [_date(cal["start_date"].min()), _date(cal["end_date"].max())]
+        cdates = self.table("calendar_dates.txt")
+        if cdates is not None and len(cdates):
+            added = cdates.loc[cdates["exception_type"] == "1", "date"]
+            if len(added):
+                dates += [_date(added.min()), _date(added.max())]
+        return (min(dates), max(dates)) if dates else None
+
+
+# --- reading ---------------------------------------------------------------------------------
+def _open_source(path: Path) -> dict[str, bytes]:
+    """Return the bytes of every ``.txt`` of a GTFS zip or folder, by file name."""
+    if path.is_dir():
+        return {p.name: p.read_bytes() for p in path.glob("*.txt")}
+    if not path.exists():
+        raise InputError(
+            f"GTFS feed {path} does not exist.",
+            fix="Give the path of a GTFS .zip or of a folder holding its .txt files.",
+            it=f"Il feed GTFS {path} non esiste.",
+            fix_it="Indica il percorso di un file GTFS .zip o di una cartella con i suoi .txt.",
+        )
+    try:
+        with zipfile.ZipFile(path) as zf:
+            out = {}
+            for info in zf.infolist():
+                name = Path(info.filename).name
+                if name.endswith(".txt") and not info.is_dir():
+                    out[name] = zf.read(info)
+            return out
+    except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile) as exc:
+        raise InputError(
+            f"GTFS feed {path} is not a readable zip file ({exc}).",
+            fix="Download the feed again, or unzip it and give the folder.",
+            it=f"Il feed GTFS {path} non è un file zip leggibile ({exc}).",
+            fix_it="Scarica di nuovo il feed, o decomprimilo e indica la cartella.",
+        ) from exc
+
+
+def _read_csv(data: bytes, name: str, report: GtfsReport) -> pd.DataFrame | None:
+    try:
+        df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        report.add(
+            "error",
+            name,
+            0,
+            "",
+            f"cannot be read as CSV ({exc})",
+            f"non si legge come CSV ({exc})",
+        )
+        return None
+    df.columns = [c.strip() for c in df.columns]
+    for col in df.columns:
+        df[col] = df[col].str.strip()
+    df["line"] = np.arange(2, len(df) + 2)
+    return df
+
+
+def parse_gtfs_time(values: Sequence[str] | pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Parse GTFS times ("H:MM:SS", hours may pass 24) into seconds.
+
+    Parameters
+    ----------
+    values
+        Time strings; empty strings are allowed (non-timepoints).
+
+    Returns
+    -------
+    seconds, ok
+        Seconds since midnight (-1 where empty or malformed) and True where the value is empty
+        or well formed.
+    """
+    ser = pd.Series(values, dtype=object).fillna("").astype(str)
+    codes, uniques = pd.factorize(ser)
+    secs = np.full(len(uniques) + 1, -1, dtype=np.int64)
+    ok = np.ones(len(uniques) + 1, dtype=bool)
+    for i, text in enumerate(uniques):
+        if text.strip() == "":
+            continue
+        m = _TIME_RE.match(text)
+        if m is None:
+            ok[i] = False
+            continue
+        secs[i] = int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3))
+    return secs[codes], ok[codes]
+
+
+def _date(text: str) -> dt.date:
+    return dt.datetime.strptime(str(text), "%Y%m%d").date()
+
+
+def _prefix(df: pd.DataFrame, cols: Sequence[str], feed_id: str) -> None:
+    if not feed_id:
+        return
+    for col in cols:
+        if col in df.columns:
+            nonempty = df[col] != ""
+            df.loc[nonempty, col] = feed_id + ":" + df.loc[nonempty, col]
+
+
+_ID_COLUMNS = {
+    "agency.txt": ("agency_id",),
+    "stops.txt": ("stop_id", "parent_station"),
+    "routes.txt": ("route_id", "agency_id"),
+    "trips.txt": ("route_id", "service_id", "trip_id"),
+    "stop_times.txt": ("trip_id", "stop_id"),
+    "calendar.txt": ("service_id",),
+    "calendar_dates.txt": ("service_id",),
+    "frequencies.txt": ("trip_id",),
+    "transfers.txt": ("from_stop_id", "to_stop_id"),
+}
+
+
+def read_gtfs(
+    path: str | Path,
+    *,
+    feed_id: str = "",
+    strict: bool = True,
+    progress: Progress | None = None,
+) -> GtfsFeed:
+    """Read and check a GTFS feed from a zip file or a folder.
+
+    Parameters
+    ----------
+    path
+        A GTFS ``.zip`` or a folder with its ``.txt`` files.
+    feed_id
+        Prefix for every id (``"actv"`` makes stop ``1234`` into ``"actv:1234"``), so that
+        several feeds can be loaded together; empty keeps the ids as they are.
+    strict
+        Raise :class:`ValidationError` when the report has errors (else only report them).
+    progress
+        Progress and cancel; warnings go to ``progress.info``.
+
+    Returns
+    -------
+    GtfsFeed
+        The tables and the report of problems (``feed.report``).
+    """
+    progress = ensure(progress)
+    path = Path(path)
+    files = _open_source(path)
+    report = GtfsReport()
+    tables: dict[str, pd.DataFrame] = {}
+    for name in REQUIRED_FILES:
+        if name not in files:
+            report.add(
+                "error",
+                name,
+                0,
+                "",
+                "required file is missing",
+                "manca questo file obbligatorio",
+            )
+    if "calendar.txt" not in files and "calendar_dates.txt" not in files:
+        report.add(
+            "error",
+            "calendar.txt",
+            0,
+            "",
+            "neither calendar.txt nor calendar_dates.txt is present: no service dates",
+            "mancano sia calendar.txt sia calendar_dates.txt: nessuna data di servizio",
+        )
+    for i, name in enumerate(REQUIRED_FILES + OPTIONAL_FILES):
+        progress.report(i / 10, f"reading {name}")
+        if name not in files:
+            continue
+        df = _read_csv(files[name], name, report)
+        if df is None:
+            continue
+        missing = [c for c in REQUIRED_COLUMNS[name] if c not in df.columns]
+        for col in missing:
+            report.add(
+                "error",
+                name,
+                1,
+                col,
+                "required column is missing",
+                "manca questa colonna obbligatoria",
+            )
+        if missing:
+            continue
+        _prefix(df, _ID_COLUMNS[name], feed_id)
+        tables[name] = df
+    feed = GtfsFeed(feed_id=feed_id, source=str(path), tables=tables, report=report)
+    if "stop_times.txt" in tables:
+        _check_stop_times(feed)
+    _check_calendar(feed)
+    _check_frequencies(feed)
+    for p in report.warnings:
+        progress.info(f"GTFS {path.name}: {p}")
+    if strict:
+        report.raise_if_errors(str(path))
+    progress.report(1.0, "GTFS read")
+    return feed
+
+
+def _check_stop_times(feed: GtfsFeed) -> None:
+    st = feed.tables["stop_times.txt"]
+    report = feed.report
+    name = "stop_times.txt"
+    for col in ("arrival_time", "departure_time"):
+        if col not in st.columns:
+            st[col] = ""
+    arr, ok_a = parse_gtfs_time(st["arrival_time"])
+    dep, ok_d = parse_gtfs_time(st["departure_time"])
+    for col, ok, secs in (("arrival_time", ok_a, arr), ("departure_time", ok_d, dep)):
+        for i in np.flatnonzero(~ok)[:100]:
+            report.add(
+                "error",
+                name,
+                st["line"].iat[i],
+                col,
+                f"bad time {st[col].iat[i]!r} (expected HH:MM:SS, e.g. 08:07:00 or 25:10:00)",
+                f"orario non valido {st[col].iat[i]!r} (atteso HH:MM:SS, es. 08:07:00 o 25:10:00)",
+            )
+        for i in np.flatnonzero(secs > MAX_TIME_S)[:100]:
+            report.add(
+                "error",
+                name,
+                st["line"].iat[i],
+                col,
+                f"time {st[col].iat[i]} is past 48:00:00 (more than two service days)",
+                f"l'orario {st[col].iat[i]} supera 48:00:00 (oltre due giorni di servizio)",
+            )
+    # one of the two given: the other is the same moment
+    arr = np.where(arr < 0, dep, arr)
+    dep = np.where(dep < 0, arr, dep)
+    seq = pd.to_numeric(st["stop_sequence"], errors="coerce")
+    for i in np.flatnonzero(seq.isna().to_numpy())[:100]:
+        report.add(
+            "error",
+            name,
+            st["line"].iat[i],
+            "stop_sequence",
+            f"stop_sequence {st['stop_sequence'].iat[i]!r} is not a whole number",
+            f"stop_sequence {st['stop_sequence'].iat[i]!r} non è un numero intero",
+        )
+    st["seq"] = seq.fillna(-1).astype(np.int64)
+    st["arr_s"] = arr
+    st["dep_s"] = dep
+    for col in ("pickup_type", "drop_off_type"):
+        st[col] = st[col] if col in st.columns else ""
+    _check_references(feed, st)
+    st.sort_values(["trip_id", "seq"], inplace=True, kind="stable")
+    st.reset_index(drop=True, inplace=True)
+    _interpolate(st, report)
+    _check_increasing(st, report)
+
+
+def _check_references(feed: GtfsFeed, st: pd.DataFrame) -> None:
+    report = feed.report
+    trips = feed.table("trips.txt")
+    stops = feed.table("stops.txt")
+    checks = [("trip_id", trips, "trip_id", "trips.txt")]
+    checks.append(("stop_id", stops, "stop_id", "stops.txt"))
+    for col, ref, ref_col, ref_name in checks:
+        if ref is None:
+            continue
+        unknown = ~st[col].isin(ref[ref_col])
+        for i in np.flatnonzero(unknown.to_numpy())[:100]:
+            report.add(
+                "error",
+                "stop_times.txt",
+                st["line"].iat[i],
+                col,
+                f"{col} {st[col].iat[i]!r} is not in {ref_name}",
+                f"{col} {st[col].iat[i]!r} non è in {ref_name}",
+            )
+    if stops is not None and "location_type" in stops.columns:
+        stations = stops.loc[stops["location_type"].isin(["1", "2", "3", "4"]), "stop_id"]
+        bad = st["stop_id"].isin(stations)
+        for i in np.flatnonzero(bad.to_numpy())[:100]:
+            report.add(
+                "error",
+                "stop_times.txt",
+                st["line"].iat[i],
+                "stop_id",
+                f"stop_id {st['stop_id'].iat[i]!r} is a station or entrance, not a stop",
+                f"stop_id {st['stop_id'].iat[i]!r} è una stazione o un ingresso, non una fermata",
+            )
+
+
+def _interpolate(st: pd.DataFrame, report: GtfsReport) -> None:
+    """Fill empty times of non-timepoints linearly between the timepoints of their trip."""
+    missing = st["arr_s"].to_numpy() < 0
+    if not missing.any():
+        return
+    times = st["arr_s"].where(~missing).astype(float)
+    filled = times.groupby(st["trip_id"]).transform(lambda s: s.interpolate(limit_area="inside"))
+    still = filled.isna().to_numpy()
+    for i in np.flatnonzero(still)[:100]:
+        report.add(
+            "error",
+            "stop_times.txt",
+            st["line"].iat[i],
+            "arrival_time",
+            "no time, and no timed stop before and after it in the trip to interpolate from",
+            "orario assente e nessuna fermata con orario prima e dopo nella corsa da cui interpolarlo",
+        )
+    values = np.round(filled.fillna(-1).to_numpy()).astype(np.int64)
+    st.loc[missing, "arr_s"] = values[missing]
+    st.loc[missing, "dep_s"] = values[missing]
+    report.add(
+        "warning",
+        "stop_times.txt",
+        0,
+        "arrival_time",
+        f"{int(missing.sum())} stop times without a time were interpolated between timepoints",
+        f"{int(missing.sum())} orari mancanti sono stati interpolati tra le fermate con orario",
+    )
+
+
+def _check_increasing(st: pd.DataFrame, report: GtfsReport) -> None:
+    arr = st["arr_s"].to_numpy()
+    dep = st["dep_s"].to_numpy()
+    trip = st["trip_id"].to_numpy()
+    same_trip = np.r_[False, trip[1:] == trip[:-1]]
+    back = same_trip & (arr < np.r_[0, dep[:-1]])
+    for i in np.flatnonzero(back)[:100]:
+        report.add(
+            "error",
+            "stop_times.txt",
+            st["line"].iat[i],
+            "arrival_time",
+            f"trip {trip[i]!r} arrives at {st['arrival_time'].iat[i]} before it left the "
+            f"previous stop at {st['departure_time'].iat[i - 1]} (times must not decrease)",
+            f"la corsa {trip[i]!r} arriva alle {st['arrival_time'].iat[i]} prima di partire "
+            f"dalla fermata precedente alle {st['departure_time'].iat[i - 1]}",
+        )
+    for i in np.flatnonzero(dep < arr)[:100]:
+        report.add(
+            "error",
+            "stop_times.txt",
+            st["line"].iat[i],
+            "departure_time",
+            f"departure {st['departure_time'].iat[i]} is before arrival {st['arrival_time'].iat[i]}",
+            f"la partenza {st['departure_time'].iat[i]} precede l'arrivo {st['arrival_time'].iat[i]}",
+        )
+
+
+def _check_calendar(feed: GtfsFeed) -> None:
+    report = feed.report
+    for name, cols in (
+        ("calendar.txt", ("start_date", "end_date")),
+        ("calendar_dates.txt", ("date",)),
+    ):
+        df = feed.table(name)
+        if df is None:
+            continue
+        for col in cols:
+            bad = pd.to_datetime(df[col], format="%Y%m%d", errors="coerce").isna().to_numpy()
+            for i in np.flatnonzero(bad)[:100]:
+                report.add(
+                    "error",
+                    name,
+                    df["line"].iat[i],
+                    col,
+                    f"bad date {df[col].iat[i]!r} (expected YYYYMMDD)",
+                    f"data non valida {df[col].iat[i]!r} (attesa AAAAMMGG)",
+                )
+            if bad.any():
+                feed.tables.pop(name)
+                break
+
+
+def _check_frequencies(feed: GtfsFeed) -> None:
+    freq = feed.table("frequencies.txt")
+    if freq is None:
+        return
+    for col in ("start_time", "end_time"):
+        secs, ok = parse_gtfs_time(freq[col])
+        for i in np.flatnonzero(~ok | (secs < 0))[:100]:
+            feed.report.add(
+                "error",
+                "frequencies.txt",
+                freq["line"].iat[i],
+                col,
+                f"bad time {freq[col].iat[i]!r} (expected HH:MM:SS)",
+                f"orario non valido {freq[col].iat[i]!r} (atteso HH:MM:SS)",
+            )
+        freq[col + "_s"] = secs
+    headway = pd.to_numeric(freq["headway_secs"], errors="coerce")
+    for i in np.flatnonzero((headway.isna() | (headway <= 0)).to_numpy())[:100]:
+        feed.report.add(
+            "error",
+            "frequencies.txt",
+            freq["line"].iat[i],
+            "headway_secs",
+            f"headway {freq['headway_secs'].iat[i]!r} must be a positive number of seconds",
+            f"l'intervallo {freq['headway_secs'].iat[i]!r} deve essere un numero positivo di secondi",
+        )
+    freq["headway_s"] = headway.fillna(0).astype(np.int64)
+
+
+# --- one service day --------------------------------------------------------------------------
+@dataclass(eq=False)
+class Timetable:
+    """The trips of one service day of one or more feeds, as numpy arrays.
+
+    Attributes
+    ----------
+    date
+        The service day; times are seconds since its midnight (previous-day trips that run past
+        midnight are included, shifted by -86 400 s).
+    feed_ids
+        The feeds, in order.
+    stop_id, stop_name, stop_lat, stop_lon, stop_parent
+        Per stop (``location_type`` 0 or empty): prefixed id, name, WGS84 position and the
+        prefixed id of its parent station ("" if none).
+    trip_id, trip_route
+        Per trip of the day (frequency-based trips expanded, named ``"<trip_id>@HH:MM:SS"``).
+    trip_offsets
+        Trip ``t`` has stop times ``trip_offsets[t]:trip_offsets[t+1]``.
+    st_stop, st_arr, st_dep, st_board, st_alight
+        Per stop time: stop index, arrival and departure (s), and whether boarding / alighting
+        is allowed (``pickup_type`` / ``drop_off_type`` other than 1).
+    transfer_from, transfer_to, transfer_s
+        ``transfers.txt`` minimum transfer times (type 2; type 0/1 with a time) between stop
+        indices (parent stations expanded to their stops); ``transfer_forbidden`` pairs are type 3.
+    warnings
+        Warnings about the date (expired calendar, no service...).
+    """
+
+    date: dt.date
+    feed_ids: tuple[str, ...]
+    stop_id: np.ndarray
+    stop_name: np.ndarray
+    stop_lat: np.ndarray
+    stop_lon: np.ndarray
+    stop_parent: np.ndarray
+    trip_id: np.ndarray
+    trip_route: np.ndarray
+    trip_offsets: np.ndarray
+    st_stop: np.ndarray
+    st_arr: np.ndarray
+    st_dep: np.ndarray
+    st_board: np.ndarray
+    st_alight: np.ndarray
+    transfer_from: np.ndarray
+    transfer_to: np.ndarray
+    transfer_s: np.ndarray
+    transfer_forbidden: np.ndarray
+    warnings: list[GtfsProblem] = field(default_factory=list)
+
+    @property
+    def n_stops(self) -> int:
+        """Number of stops."""
+        return int(self.stop_id.shape[0])
+
+    @property
+    def n_trips(self) -> int:
+        """Number of trips running on the day."""
+        return int(self.trip_id.shape[0])
+
+    @property
+    def stops_key(self) -> tuple:
+        """An identity of the feeds' stops and transfers (not of the date), for caches."""
+        import hashlib
+
+        digest = hashlib.sha1()
+        for arr in (self.stop_lon, self.stop_lat, self.transfer_from, self.transfer_to):
+            digest.update(np.ascontiguousarray(arr).tobytes())
+        digest.update(self.transfer_s.tobytes() + self.transfer_forbidden.tobytes())
+        digest.update("\x00".join(self.stop_id.tolist()).encode())
+        return (self.feed_ids, self.n_stops, digest.hexdigest())
+
+    def stop_index(self, ids: str | Sequence[str]) -> np.ndarray:
+        """Return the stop indices of ``ids``; a parent station gives all of its stops.
+
+        Raises
+        ------
+        InputError
+            When an id is neither a stop nor a station of the timetable.
+        """
+        ids = [ids] if isinstance(ids, str) else list(ids)
+        lookup = {s: i for i, s in enumerate(self.stop_id)}
+        out: list[int] = []
+        for sid in ids:
+            if sid in lookup:
+                out.append(lookup[sid])
+                continue
+            children = np.flatnonzero(self.stop_parent == sid)
+            if children.size == 0:
+                raise InputError(
+                    f"Stop {sid!r} is neither a stop nor a station of the feeds {self.feed_ids}.",
+                    fix="Use a stop_id of stops.txt, prefixed with its feed id (e.g. 'actv:1234').",
+                    it=f"La fermata {sid!r} non è una fermata né una stazione dei feed {self.feed_ids}.",
+                    fix_it="Usa uno stop_id di stops.txt, con il prefisso del feed (es. 'actv:1234').",
+                )
+            out.extend(children.tolist())
+        return np.asarray(out, dtype=np.int64)
+
+    def departures(self, stop: int) -> np.ndarray:
+        """Return the sorted departure times (s) of the trips that board at stop index ``stop``."""
+        mask = (self.st_stop == stop) & self.st_board
+        last = np.zeros(self.st_stop.shape[0], dtype=bool)
+        last[self.trip_offsets[1:] - 1] = True  # no one boards at a trip's last stop
+        return np.sort(self.st_dep[mask & ~last])
+
+
+def _as_date(date: str | dt.date) -> dt.date:
+    if isinstance(date, dt.datetime):
+        return date.date()
+    if isinstance(date, dt.date):
+        return date
+    try:
+        return dt.date.fromisoformat(str(date))
+    except ValueError as exc:
+        raise InputError(
+            f"Date {date!r} is not a date.",
+            fix="Give it as YYYY-MM-DD, e.g. 2025-11-19.",
+            it=f"La data {date!r} non è una data.",
+            fix_it="Indicala come AAAA-MM-GG, es. 2025-11-19.",
+        ) from exc
+
+
+def active_services(feed: GtfsFeed, date: dt.date) -> set[str]:
+    """Return the service ids of ``feed`` that run on ``date``."""
+    active: set[str] = set()
+    cal = feed.table("calendar.txt")
+    if cal is not None and len(cal):
+        ymd = date.strftime("%Y%m%d")
+        on = (cal[WEEKDAYS[date.weekday()]] == "1") & (cal["start_date"] <= ymd)
+        on &= cal["end_date"] >= ymd
+        active |= set(cal.loc[on, "service_id"])
+    cdates = feed.table("calendar_dates.txt")
+    if cdates is not None and len(cdates):
+        today = cdates[cdates["date"] == date.strftime("%Y%m%d")]
+        active |= set(today.loc[today["exception_type"] == "1", "service_id"])
+        active -= set(today.loc[today["exception_type"] == "2", "service_id"])
+    return active
+
+
+def _date_warnings(feed: GtfsFeed, date: dt.date, n_today: int) -> list[GtfsProblem]:
+    out: list[GtfsProblem] = []
+    span = feed.date_range()
+    name = feed.feed_id or Path(feed.source).name
+    if span is not None and not (span[0] <= date <= span[1]):
+        first, last = span[0].isoformat(), span[1].isoformat()
+        if date > span[1]:
+            msg = (
+                f"the calendar of feed {name!r} expired on {last} (it runs {first} to {last}); "
+                f"{date.isoformat()} is outside the feed's dates"
+            )
+            msg_it = (
+                f"il calendario del feed {name!r} è scaduto il {last} (va dal {first} al "
+                f"{last}); il {date.isoformat()} è fuori dalle date del feed"
+            )
+        else:
+            msg = (
+                f"the calendar of feed {name!r} starts on {first} (it runs {first} to {last}); "
+                f"{date.isoformat()} is outside the feed's dates"
+            )
+            msg_it = (
+                f"il calendario del feed {name!r} inizia il {first} (va dal {first} al "
+                f"{last}); il {date.isoformat()} è fuori dalle date del feed"
+            )
+        out.append(GtfsProblem("warning", "calendar.txt", 0, "end_date", msg, msg_it))
+    if n_today == 0:
+        out.append(
+            GtfsProblem(
+                "warning",
+                "calendar.txt",
+                0,
+                "",
+                f"feed {name!r} has no service on {date.isoformat()} ({date:%A}): "
+                "every transit time will be missing (walking only)",
+                f"il feed {name!r} non ha servizio il {date.isoformat()}: "
+                "tutti i tempi col trasporto pubblico mancheranno (solo a piedi)",
+            )
+        )
+    return out
+
+
+def _expand_frequencies(feed: GtfsFeed, st: pd.DataFrame, trips: set[str]) -> pd.DataFrame:
+    """Replace each frequency-based template trip by one concrete trip per headway."""
+    freq = feed.table("frequencies.txt")
+    if freq is None or not len(freq):
+        return st
+    freq = freq[freq["trip_id"].isin(trips) & (freq["headway_s"] > 0)]
+    if not len(freq):
+        return st
+    templ = st[st["trip_id"].isin(set(freq["trip_id"]))]
+    rest = st[~st["trip_id"].isin(set(freq["trip_id"]))]
+    parts = [rest]
+    for trip_id, group in templ.groupby("trip_id", sort=False):
+        first = int(group["dep_s"].iloc[0])
+        for _, row in freq[freq["trip_id"] == trip_id].iterrows():
+            # GTFS: start_time <= first departure < end_time, one trip every headway_secs
+            starts = np.arange(row["start_time_s"], row["end_time_s"], row["headway_s"])
+            for start in starts:
+                run = group.copy()
+                run["arr_s"] = group["arr_s"] - first + start
+                run["dep_s"] = group["dep_s"] - first + start
+                h, rem = divmod(int(start), 3600)
+                run["trip_id"] = f"{trip_id}@{h:02d}:{rem // 60:02d}:{rem % 60:02d}"
+                parts.append(run)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _day_stop_times(feed: GtfsFeed, date: dt.date, shift: int) -> pd.DataFrame:
+    trips = feed.tables["trips.txt"]
+    services = active_services(feed, date)
+    day_trips = trips.loc[trips["service_id"].isin(services), ["trip_id", "route_id"]]
+    st = feed.tables["stop_times.txt"]
+    st = st[st["trip_id"].isin(set(day_trips["trip_id"]))]
+    st = st[["trip_id", "stop_id", "seq", "arr_s", "dep_s", "pickup_type", "drop_off_type"]]
+    st = _expand_frequencies(feed, st, set(day_trips["trip_id"]))
+    if shift:
+        st = st.assign(arr_s=st["arr_s"] + shift, dep_s=st["dep_s"] + shift)
+        # yesterday's trips matter only if they still run after midnight
+        runs_late = st.groupby("trip_id")["arr_s"].transform("max") >= 0
+        st = st[runs_late]
+        st = st.assign(trip_id=st["trip_id"] + "~prev")
+    route = dict(zip(day_trips["trip_id"], day_trips["route_id"], strict=False))
+    base = st["trip_id"].str.replace(r"(@\d\d:\d\d:\d\d)?(~prev)?$", "", regex=True)
+    return st.assign(route_id=base.map(route))
+
+
+def build_timetable(
+    feeds: Sequence[GtfsFeed] | GtfsFeed,
+    *,
+    date: str | dt.date,
+    include_previous_day: bool = True,
+    progress: Progress | None = None,
+) -> Timetable:
+    """Build the timetable of one service day from one or more feeds.
+
+    Parameters
+    ----------
+    feeds
+        Feeds from :func:`read_gtfs`, each with its own ``feed_id`` when there are several.
+    date
+        The service day (``"2025-11-19"`` or a :class:`datetime.date`).
+    include_previous_day
+        Also keep the previous day's trips that run past midnight (times shifted by a day).
+    progress
+        Progress and cancel; warnings (date outside the feed, no service) go to
+        ``progress.info`` and to ``Timetable.warnings``.
+
+    Returns
+    -------
+    Timetable
+        Trips sorted by id, stop times by trip and sequence, times in seconds.
+    """
+    progress = ensure(progress)
+    feeds = [feeds] if isinstance(feeds, GtfsFeed) else list(feeds)
+    day = _as_date(date)
+    ids = [f.feed_id for f in feeds]
+    if len(feeds) > 1 and len(set(ids)) < len(ids):
+        raise InputError(
+            f"Feeds loaded together need different feed ids, got {ids}.",
+            fix="Read each feed with its own feed_id (e.g. 'actv', 'trenord').",
+            it=f"I feed caricati insieme devono avere id diversi, ricevuti {ids}.",
+            fix_it="Leggi ogni feed con un proprio feed_id (es. 'actv', 'trenord').",
+        )
+    warnings: list[GtfsProblem] = []
+    stops_parts, st_parts, transfer_parts = [], [], []
+    for i, feed in enumerate(feeds):
+        progress.report(i / max(len(feeds), 1), f"service of {day} in {feed.feed_id or 'feed'}")
+        stops = feed.tables["stops.txt"]
+        ltype = stops["location_type"] if "location_type" in stops.columns else ""
+        keep = pd.Series(ltype, index=stops.index).isin(["", "0"])
+        stops_parts.append(stops[keep])
+        today = _day_stop_times(feed, day, 0)
+        warnings += _date_warnings(feed, day, today["trip_id"].nunique())
+        st_parts.append(today)
+        if include_previous_day:
+            st_parts.append(_day_stop_times(feed, day - dt.timedelta(days=1), -DAY_S))
+        if feed.table("transfers.txt") is not None:
+            transfer_parts.append((feed.tables["transfers.txt"], stops))
+    stops = pd.concat(stops_parts, ignore_index=True)
+    for col in ("stop_name", "parent_station", "stop_lat", "stop_lon"):
+        if col not in stops.columns:
+            stops[col] = ""
+    st = pd.concat(st_parts, ignore_index=True).sort_values(["trip_id", "seq"], kind="stable")
+    stop_pos = pd.Series(np.arange(len(stops)), index=stops["stop_id"].to_numpy())
+    st_stop = stop_pos.reindex(st["stop_id"].to_numpy()).to_numpy()
+    trip_codes, trip_ids = pd.factorize(st["trip_id"], sort=True)
+    counts = np.bincount(trip_codes, minlength=len(trip_ids))
+    offsets = np.r_[0, np.cumsum(counts)].astype(np.int64)
+    first_rows = offsets[:-1]
+    tt = Timetable(
+        date=day,
+        feed_ids=tuple(ids),
+        stop_id=stops["stop_id"].to_numpy(dtype=object),
+        stop_name=stops["stop_name"].to_numpy(dtype=object),
+        stop_lat=pd.to_numeric(stops["stop_lat"], errors="coerce").to_numpy(dtype=float),
+        stop_lon=pd.to_numeric(stops["stop_lon"], errors="coerce").to_numpy(dtype=float),
+        stop_parent=stops["parent_station"].to_numpy(dtype=object),
+        trip_id=np.asarray(trip_ids, dtype=object),
+        trip_route=st["route_id"].to_numpy(dtype=object)[first_rows],
+        trip_offsets=offsets,
+        st_stop=st_stop.astype(np.int64),
+        st_arr=st["arr_s"].to_numpy(dtype=np.int64),
+        st_dep=st["dep_s"].to_numpy(dtype=np.int64),
+        st_board=(st["pickup_type"] != "1").to_numpy(),
+        st_alight=(st["drop_off_type"] != "1").to_numpy(),
+        transfer_from=np.zeros(0, dtype=np.int64),
+        transfer_to=np.zeros(0, dtype=np.int64),
+        transfer_s=np.zeros(0, dtype=np.int64),
+        transfer_forbidden=np.zeros((0, 2), dtype=np.int64),
+        warnings=warnings,
+    )
+    _add_transfers(tt, transfer_parts)
+    for w in warnings:
+        progress.info(f"GTFS: {w}")
+    progress.report(1.0, f"{tt.n_trips} trips on {day}")
+    return tt
+
+
+def _add_transfers(tt: Timetable, parts: list) -> None:
+    """Read ``transfers.txt`` into stop-index pairs; stations stand for all their stops."""
+    index = {s: i for i, s in enumerate(tt.stop_id)}
+    children: dict[str, list[int]] = {}
+    for i, parent in enumerate(tt.stop_parent):
+        if parent:
+            children.setdefault(parent, []).append(i)
+
+    def expand(sid: str) -> list[int]:
+        return [index[sid]] if sid in index else children.get(sid, [])
+
+    frm, to, secs, forbidden = [], [], [], []
+    for df, _stops in parts:
+        mtt = df["min_transfer_time"] if "min_transfer_time" in df.columns else ""
+        mtt = pd.to_numeric(pd.Series(mtt, index=df.index), errors="coerce")
+        for a, b, ttype, m in zip(
+            df["from_stop_id"], df["to_stop_id"], df["transfer_type"], mtt, strict=False
+        ):
+            for i in expand(a):
+                for j in expand(b):
+                    if ttype == "3":
+                        forbidden.append((i, j))
+                    elif ttype in ("", "0", "1", "2") and not np.isnan(m):
+                        frm.append(i)
+                        to.append(j)
+                        secs.append(int(m))
+    tt.transfer_from = np.asarray(frm, dtype=np.int64)
+    tt.transfer_to = np.asarray(to, dtype=np.int64)
+    tt.transfer_s = np.asarray(secs, dtype=np.int64)
+    tt.transfer_forbidden = np.asarray(forbidden, dtype=np.int64).reshape(-1, 2)
