@@ -772,7 +772,7 @@ def _day_stop_times(feed: GtfsFeed, date: dt.date, shift: int) -> pd.DataFrame:
         runs_late = st.groupby("trip_id")["arr_s"].transform("max") >= 0
         st = st[runs_late]
         st = st.assign(trip_id=st["trip_id"] + "~prev")
-    route = dict(zip(day_trips["trip_id"], day_trips["route_id"], strict=False))
+    route = dict(zip(day_trips["trip_id"], day_trips["route_id"]))
     base = st["trip_id"].str.replace(r"(@\d\d:\d\d:\d\d)?(~prev)?$", "", regex=True)
     return st.assign(route_id=base.map(route))
 
@@ -884,9 +884,7 @@ def _add_transfers(tt: Timetable, parts: list) -> None:
     for df, _stops in parts:
         mtt = df["min_transfer_time"] if "min_transfer_time" in df.columns else ""
         mtt = pd.to_numeric(pd.Series(mtt, index=df.index), errors="coerce")
-        for a, b, ttype, m in zip(
-            df["from_stop_id"], df["to_stop_id"], df["transfer_type"], mtt, strict=False
-        ):
+        for a, b, ttype, m in zip(df["from_stop_id"], df["to_stop_id"], df["transfer_type"], mtt):
             for i in expand(a):
                 for j in expand(b):
                     if ttype == "3":

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from capacitymetro_plugin.core._pycompat import zip_strict
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.core.progress import Progress, ensure
 
@@ -94,7 +95,7 @@ def _walk_params(max_walk_s: float, walk_speed_kmh: float, detour: float) -> tup
         ("walk_speed_kmh", walk_speed_kmh),
         ("detour", detour),
     ):
-        if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+        if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
             raise InputError(
                 f"Walking parameter {name}={value!r} must be a positive number.",
                 fix="Give a positive value (defaults: 600 s, 4.5 km/h, detour 1.3).",
@@ -202,9 +203,9 @@ def footpaths_from_matrix(timetable: Timetable, matrix, *, max_walk_s: float = 6
 def _with_transfers(tt: Timetable, frm: np.ndarray, to: np.ndarray, walk: np.ndarray) -> Footpaths:
     change = np.zeros(tt.n_stops, dtype=np.int64)
     links: dict[tuple[int, int], int] = dict(
-        zip(zip(frm.tolist(), to.tolist(), strict=True), walk.tolist(), strict=True)
+        zip_strict(zip_strict(frm.tolist(), to.tolist()), walk.tolist())
     )
-    for a, b, s in zip(tt.transfer_from, tt.transfer_to, tt.transfer_s, strict=True):
+    for a, b, s in zip_strict(tt.transfer_from, tt.transfer_to, tt.transfer_s):
         if a == b:
             change[a] = max(change[a], s)
         else:

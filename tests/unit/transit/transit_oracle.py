@@ -19,6 +19,8 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
+from capacitymetro_plugin.core._pycompat import zip_strict
+
 INF = float("inf")
 
 
@@ -122,7 +124,7 @@ class TimeExpandedGraph:
         self.max_rides = max_rides
         self.layers = 1 if max_rides is None else max_rides + 1
         self.neigh: dict[int, list[tuple[int, int]]] = {}
-        for a, b, w in zip(footpaths.frm, footpaths.to, footpaths.walk_s, strict=True):
+        for a, b, w in zip_strict(footpaths.frm, footpaths.to, footpaths.walk_s):
             self.neigh.setdefault(int(a), []).append((int(b), int(w)))
         self.G = nx.DiGraph()
         self.time: dict = {}
@@ -197,7 +199,7 @@ class TimeExpandedGraph:
     def _add_waiting(self) -> None:
         for lst in self.deps.values():
             for k in range(self.layers):
-                for (t1, n1), (t2, n2) in zip(lst, lst[1:], strict=False):
+                for (t1, n1), (t2, n2) in zip(lst, lst[1:]):
                     self.G.add_edge(self._n(n1, k), self._n(n2, k), weight=t2 - t1)
 
     def arrivals(self, origin_stops, access_s, departure: int):
@@ -206,7 +208,7 @@ class TimeExpandedGraph:
         src = ("src",)
         G = self.G
         anyarr = np.full(tt.n_stops, INF)
-        for s, acc in zip(origin_stops, access_s, strict=True):
+        for s, acc in zip_strict(origin_stops, access_s):
             at = departure + int(np.ceil(acc))
             anyarr[int(s)] = min(anyarr[int(s)], at)
             nxt = self._first_dep(int(s), at)
