@@ -235,6 +235,25 @@ def style_lines_polygon(layer) -> None:
     )
 
 
+def _make_room_for_sources(layout, up: float = 8.0) -> None:
+    """Move the north arrow and scale bar up so the longer, data-true sources line fits."""
+    from qgis.core import QgsLayoutPoint, QgsLayoutSize
+
+    from capacitymetro_plugin.compat import LayoutUnit
+
+    for item_id in ("north_arrow", "scalebar", "sources"):
+        item = layout.itemById(item_id)
+        if item is None:
+            continue
+        pos = item.positionWithUnits()
+        item.attemptMove(QgsLayoutPoint(pos.x(), pos.y() - up, LayoutUnit.Millimeters))
+        if item_id == "sources":
+            size = item.sizeWithUnits()
+            item.attemptResize(
+                QgsLayoutSize(size.width(), size.height() + up, LayoutUnit.Millimeters)
+            )
+
+
 def sources_text(summary, names: list[str], lang: str = "en") -> str:
     """Return the sources line of a map from the data its layers actually come from."""
     config = summary.config
@@ -390,6 +409,7 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
             legend_filter_by_map=False,  # classes come from the data: none is empty
         )
         fit_title(layout)
+        _make_room_for_sources(layout)
         files.extend(export_layout(layout, maps_dir / filename))
 
     one(

@@ -208,6 +208,8 @@ def style_classes_from_data(
     breaks = [b for b, c in zip(breaks, counts, strict=True) if c > 0]
     breaks[-1] = max(breaks[-1], max(values))
     shown_low = lowest if breaks[0] == lowest else _floor_sig(lowest)
+    if 0 <= shown_low < breaks[0] / 10:  # "0–18", not "0.002–18"
+        shown_low = 0.0
     labels = class_labels(
         breaks,
         minimum=shown_low,
