@@ -1,7 +1,7 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <qgis version="3.22.16-Białowieża" styleCategories="Symbology">
   <!-- Nearest-service territory polygons by the longest travel time inside them, cividis light (near) to dark (far) -->
-  <renderer-v2 type="graduatedSymbol" attr=""time_to_s" / 60" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
+  <renderer-v2 type="graduatedSymbol" attr="&quot;time_to_s&quot; / 60" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
     <ranges>
       <range lower="0" upper="5" symbol="0" label="≤ 5 min" render="true"/>
       <range lower="5" upper="10" symbol="1" label="5–10 min" render="true"/>

@@ -37,6 +37,7 @@ class Config:
     network_source: str = "osm"
     network_file: str = ""
     network_layer: str | None = None
+    network_credit: str = ""  # who made the street network, for the maps' sources line
     mode: str = "walk"
     services_csv: str = "servizi_migranti_da_pagine_web.csv"
     registry: str = ""
@@ -47,6 +48,7 @@ class Config:
     zones: str = ""
     zones_layer: str | None = None
     zones_pop_field: str = "pop_total"
+    zones_credit: str = ""  # where the zones' population comes from (maps' sources line)
     foreign_province_totals: str = "istat_stranieri_eta_sesso_province_2022.csv"
     citizenship: str = ""  # top citizenships per comune (stranieri_residenti_target_... .csv)
     streets_for_weights: str = ""
@@ -56,6 +58,7 @@ class Config:
     thresholds_min: list[float] = field(default_factory=lambda: [5, 10, 15, 20, 30])
     standard_min: float = 15.0
     pdf: bool = True
+    language: str = ""  # of the PDF maps: "it" or "en" (default: from LANG)
     source: str = ""  # the file this came from
 
     def required_files(self) -> list[tuple[str, str]]:
@@ -178,6 +181,7 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         network_source=source_kind,
         network_file=str(net.get("file", "")),
         network_layer=net.get("layer"),
+        network_credit=str(net.get("credit", "")),
         mode=str(net.get("mode", "walk")),
         services_csv=str(reg.get("services_csv", "servizi_migranti_da_pagine_web.csv")),
         registry=str(reg.get("registry", "")),
@@ -188,6 +192,7 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         zones=str(pop.get("zones", "")),
         zones_layer=pop.get("zones_layer"),
         zones_pop_field=str(pop.get("zones_pop_field", "pop_total")),
+        zones_credit=str(pop.get("zones_credit", "")),
         foreign_province_totals=str(pop.get("foreign_province_totals", "")),
         citizenship=str(pop.get("citizenship", "")),
         streets_for_weights=str(pop.get("streets_for_weights", "")),
@@ -197,6 +202,7 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         thresholds_min=sorted(set(thresholds)),
         standard_min=standard,
         pdf=bool(out.get("pdf", True)),
+        language=str(out.get("language", "")),
         source=source,
     )
 

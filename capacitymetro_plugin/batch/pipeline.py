@@ -355,6 +355,9 @@ def step_population(config: Config, folder: Path | None, summary: Summary, progr
     cells["zone"] = joined["zone"].fillna("outside").astype(str).to_numpy()
     summary.numbers["population_cells"] = len(cells)
     zones_out = zones.to_crs(cells.crs)
+    # the comuni of the province, for the maps' boundaries and place names
+    comuni = comuni_boundaries(year=config.year, provinces=[config.province])
+    _write(summary, comuni[["com_istat_code", "name", "geometry"]], "comuni")
     return cells, zones_out
 
 

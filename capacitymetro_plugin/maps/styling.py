@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from qgis.core import QgsMapLayer
+
+from capacitymetro_plugin.core._pycompat import zip_strict
 
 STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
 
@@ -124,4 +127,166 @@ def style_graduated_cells(layer, field: str = "pop_total", classes: int = 5) -> 
     renderer.updateClasses(layer, classes)
     renderer.updateColorRamp(QgsGradientColorRamp(QColor(CIVIDIS[-1]), QColor(CIVIDIS[0])))
     layer.setRenderer(renderer)
+    layer.triggerRepaint()
+
+
+def _field_values(layer, field: str) -> list[float]:
+    values = []
+    for feature in layer.getFeatures():
+        value = feature[field]
+        try:
+            values.append(float(value))
+        except (TypeError, ValueError):
+            continue
+    return values
+
+
+def _floor_sig(x: float, digits: int = 2) -> float:
+    import math
+
+    if x <= 0:
+        return x
+    step = 10 ** (math.floor(math.log10(x)) - digits + 1)
+    return float(f"{math.floor(x / step) * step:.12g}")
+
+
+def _pick(items: list, k: int) -> list:
+    """Return ``k`` of ``items`` spread from the first to the last (all of them for k = len)."""
+    if k >= len(items):
+        return list(items)
+    if k == 1:
+        return [items[-1]]
+    return [items[round(i * (len(items) - 1) / (k - 1))] for i in range(k)]
+
+
+def style_classes_from_data(
+    layer,
+    field: str,
+    style: str | None,
+    *,
+    classes: int = 5,
+    lang: str = "en",
+    shares: bool = False,
+    palette: Sequence[str] | None = None,
+) -> list[str]:
+    """Graduated classes of ``field`` from the layer's values, coloured as ``styles/<style>.qml``.
+
+    ``palette`` (light to dark colours) replaces the QML's colours when given.
+
+    Breaks are tie-aware quantiles of the values (:func:`core.indices.quantile_breaks`), rounded
+    for people; each class is non-empty, so the legend never skips one. With ``shares`` the labels
+    say which share of the features each class holds. Returns the labels.
+    """
+    from qgis.core import QgsFillSymbol, QgsGraduatedSymbolRenderer, QgsRendererRange
+
+    from capacitymetro_plugin.core.indices import (
+        class_labels,
+        class_shares,
+        quantile_breaks,
+        round_breaks,
+    )
+
+    if palette is not None:
+        symbols = [QgsFillSymbol.createSimple({"color": c, "outline_style": "no"}) for c in palette]
+    else:
+        apply_style(layer, style)
+        template = layer.renderer()
+        symbols = [r.symbol().clone() for r in getattr(template, "ranges", list)()]
+        for symbol in symbols:  # small grid cells: outlines would hide the colours
+            for index in range(symbol.symbolLayerCount()):
+                sl = symbol.symbolLayer(index)
+                if hasattr(sl, "setStrokeColor"):
+                    sl.setStrokeColor(sl.color())
+                    sl.setStrokeWidth(0.05)
+    values = _field_values(layer, field)
+    if not values or not symbols:
+        return []
+    breaks = round_breaks(quantile_breaks(values, classes))
+    lowest = min(values)
+    if breaks[0] < lowest:  # rounding went below the data: the first class is "up to" it
+        breaks[0] = lowest
+    # rounding may leave a class without features: merge it into the next (no empty class)
+    counts = class_shares(values, breaks)
+    breaks = [b for b, c in zip_strict(breaks, counts) if c > 0]
+    breaks[-1] = max(breaks[-1], max(values))
+    shown_low = lowest if breaks[0] == lowest else _floor_sig(lowest)
+    if 0 <= shown_low < breaks[0] / 10:  # "0–18", not "0.002–18"
+        shown_low = 0.0
+    labels = class_labels(
+        breaks,
+        minimum=shown_low,
+        lang=lang,
+        shares=class_shares(values, breaks) if shares else None,
+    )
+    ranges = []
+    lower = lowest
+    for upper, symbol, label in zip_strict(breaks, _pick(symbols, len(breaks)), labels):
+        # QGIS ranges include their upper bound; the first one also its lower bound
+        ranges.append(QgsRendererRange(lower, upper, symbol, label))
+        lower = upper
+    renderer = QgsGraduatedSymbolRenderer(field, ranges)
+    layer.setRenderer(renderer)
+    layer.triggerRepaint()
+    return labels
+
+
+def style_outlines_with_names(
+    layer,
+    *,
+    name_field: str = "name",
+    area_filter: str = "",
+    labels: tuple[str, str] = ("Analysis area", "Other comuni"),
+    colour: str = "#4d4d4d",
+) -> None:
+    """Comune boundaries as outlines (no fill) with their names, white halo, for context.
+
+    Comuni matching ``area_filter`` (the analysis area) get a solid, heavier line; the others a
+    thin dashed one.
+    """
+    from qgis.core import (
+        QgsFillSymbol,
+        QgsPalLayerSettings,
+        QgsRuleBasedRenderer,
+        QgsSingleSymbolRenderer,
+        QgsTextBufferSettings,
+        QgsTextFormat,
+        QgsVectorLayerSimpleLabeling,
+    )
+    from qgis.PyQt.QtGui import QColor, QFont
+
+    def outline(width: float, style: str):
+        return QgsFillSymbol.createSimple(
+            {
+                "style": "no",
+                "outline_color": colour,
+                "outline_width": str(width),
+                "outline_style": style,
+            }
+        )
+
+    if area_filter:
+        root = QgsRuleBasedRenderer.Rule(None)
+        root.appendChild(QgsRuleBasedRenderer.Rule(outline(0.3, "dash"), 0, 0, "ELSE", labels[1]))
+        root.appendChild(
+            QgsRuleBasedRenderer.Rule(outline(0.7, "solid"), 0, 0, area_filter, labels[0])
+        )
+        layer.setRenderer(QgsRuleBasedRenderer(root))
+    else:
+        layer.setRenderer(QgsSingleSymbolRenderer(outline(0.3, "dash")))
+    text = QgsTextFormat()
+    font = QFont("DejaVu Sans")
+    font.setBold(True)
+    text.setFont(font)
+    text.setSize(8.0)
+    text.setColor(QColor("#333333"))
+    buffer = QgsTextBufferSettings()
+    buffer.setEnabled(True)
+    buffer.setSize(0.8)
+    buffer.setColor(QColor("#ffffff"))
+    text.setBuffer(buffer)
+    settings = QgsPalLayerSettings()
+    settings.fieldName = name_field
+    settings.setFormat(text)
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+    layer.setLabelsEnabled(True)
     layer.triggerRepaint()

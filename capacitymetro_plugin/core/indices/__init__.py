@@ -1,6 +1,14 @@
 """Accessibility indices: 2SFCA/E2SFCA, language access, bivariate classes."""
 
 from .bivariate import bivariate_classes, classify3, quantile_class, tertile_breaks
+from .classes import (
+    class_labels,
+    class_shares,
+    classify,
+    format_number,
+    quantile_breaks,
+    round_breaks,
+)
 from .fca import DEFAULT_STEPS, decay_weights, fca, gaussian_weights, stepped_weights
 from .language import (
     citizenship_languages,
@@ -15,6 +23,12 @@ from .language import (
 __all__ = [
     "DEFAULT_STEPS",
     "bivariate_classes",
+    "class_labels",
+    "class_shares",
+    "classify",
+    "format_number",
+    "quantile_breaks",
+    "round_breaks",
     "citizenship_languages",
     "classify3",
     "decay_weights",

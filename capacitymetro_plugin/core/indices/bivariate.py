@@ -54,12 +54,11 @@ def bivariate_classes(
 
 
 def quantile_class(values: np.ndarray, n: int = 5) -> np.ndarray:
-    """Return 1…n by quantiles of the finite values (0 for NaN), e.g. quintiles for a map legend."""
-    v = np.asarray(values, dtype=float)
-    ok = np.isfinite(v)
-    out = np.zeros(len(v), dtype=int)
-    if not ok.any():
-        return out
-    breaks = np.quantile(v[ok], np.linspace(0, 1, n + 1)[1:-1])
-    out[ok] = np.searchsorted(breaks, v[ok], side="left") + 1
-    return out
+    """Return 1…n by quantiles of the finite values (0 for NaN), e.g. quintiles for a map legend.
+
+    Tied values share one class (see :func:`.classes.quantile_breaks`): with many cells at the
+    same value the first class holds more than 1/n and the others split the rest evenly.
+    """
+    from .classes import classify, quantile_breaks
+
+    return classify(values, quantile_breaks(values, n))
