@@ -110,8 +110,8 @@ def write_vector(
                 import fiona
 
                 fiona.remove(str(tmp), layer=layer, driver="GPKG")
-        elif ENGINE == "pyogrio":
-            options["VERSION"] = "1.2"  # a new file: see the module docstring
+        else:  # a new file: see the module docstring (GDAL 3.11+ would write 1.4 by default)
+            options["VERSION"] = "1.2"
         gdf.to_file(tmp, layer=layer, driver="GPKG", engine=ENGINE, **options)
         os.replace(tmp, path)
     finally:
