@@ -40,7 +40,11 @@ def build_project(area: str, data_dir: str | Path, out_dir: str | Path) -> Path:
     from capacitymetro_plugin.batch.config import config_for_area
     from capacitymetro_plugin.batch.data import check_data
     from capacitymetro_plugin.batch.pipeline import run_pipeline
-    from capacitymetro_plugin.maps.batch_maps import ensure_qgis, load_run_layers
+    from capacitymetro_plugin.maps.batch_maps import (
+        bilingual_layer_title,
+        ensure_qgis,
+        load_run_layers,
+    )
 
     config = config_for_area(area)
     folder = Path(data_dir)
@@ -88,6 +92,10 @@ def build_project(area: str, data_dir: str | Path, out_dir: str | Path) -> Path:
         summary.gpkg, [n for n in summary.layers if n != "services"], titles=titles
     )
     for name, layer in analysed.items():
+        # a sample project is opened in either language: "English / Italiano" layer names
+        title = bilingual_layer_title(name, summary)
+        if title:
+            layer.setName(title)
         layers["context" if name.startswith("context_") else name] = layer
     if "services" in summary.layers:  # OSM POIs used as services (Venezia): not in the registry
         osm = QgsVectorLayer(  # subset in the URI (see maps.batch_maps.load_run_layers)

@@ -96,6 +96,27 @@ MAP_TITLES = {
 }
 
 
+def title_fill(summary, lang: str) -> dict:
+    """Return the values of the ``{…}`` placeholders of the layer and map titles in ``lang``."""
+    config = summary.config
+    return {
+        "std": f"{config.standard_min:g}",
+        "cell": f"{config.cell_size_m:g}",
+        "mode": _MODE[lang].get(config.mode, config.mode),
+        "year": str(config.year),
+        "supply": _supply_words(summary, lang),
+    }
+
+
+def bilingual_layer_title(name: str, summary) -> str | None:
+    """Return "English / Italiano" for a run layer (the sample projects serve both languages)."""
+    if name not in LAYER_TITLES["en"]:
+        return None
+    en = LAYER_TITLES["en"][name].format(**title_fill(summary, "en"))
+    it = LAYER_TITLES["it"][name].format(**title_fill(summary, "it"))
+    return f"{en} / {it}"
+
+
 def _wrap(text: str, width: int = 38) -> str:
     import textwrap
 
@@ -330,14 +351,7 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
         for item in config.context_layers
         if len(item) > 2
     }
-    mode = _MODE[lang].get(config.mode, config.mode)
-    fill = {
-        "std": f"{config.standard_min:g}",
-        "cell": f"{config.cell_size_m:g}",
-        "mode": mode,
-        "year": str(config.year),
-        "supply": _supply_words(summary, lang),
-    }
+    fill = title_fill(summary, lang)
     layers = load_run_layers(
         gpkg,
         summary.layers,

@@ -48,9 +48,11 @@ def test_trento_project_opens_with_valid_layers_and_layout(qgis_app, shared_data
     assert services.renderer().type() == "categorizedSymbol"  # registry_services.qml
     assert services.renderer().classAttribute().startswith("trim(regexp_substr")
     assert layers["Good practices / Buone pratiche"].featureCount() >= 1
-    iso = layers["Travel time to the nearest service / Tempo al servizio più vicino"]
+    iso = layers["Time walking to the nearest service / Tempo a piedi al servizio più vicino"]
     assert iso.featureCount() == 5 and iso.renderer().type() == "graduatedSymbol"
-    gaps = layers["Gap areas: unserved foreign residents / Aree scoperte: stranieri non serviti"]
+    gaps = layers[
+        "Gap areas (touching cells beyond 15 min) / Aree scoperte (celle contigue oltre 15 min)"
+    ]
     assert gaps.subsetString() == "\"sector\" = 'all'" and gaps.featureCount() > 0
     assert "Residents per cell / Residenti per cella" in layers
 
@@ -82,7 +84,7 @@ def test_bari_project_has_services_to_place(qgis_app, shared_data, tmp_path):
     bari = [f for f in services.getFeatures() if f["comune_istat"] == "072006"]
     assert len(bari) == 14 and all(f.geometry().isNull() for f in bari)  # to place in the dock
     assert layers["Bus stops (AMTAB 2022)"].featureCount() == 1122
-    assert layers["Population grid / Griglia della popolazione"].featureCount() > 1000
+    assert layers["Residents per 100 m cell / Residenti per cella di 100 m"].featureCount() > 1000
     assert len(project.layoutManager().layouts()) == 1
     summary = (tmp_path / "sample_bari" / "summary.html").read_text()
     assert "14 services of the area have no coordinates yet" in summary
@@ -94,6 +96,6 @@ def test_venezia_project_has_osm_services_and_islands(qgis_app, shared_data, tmp
     layers = {lyr.name(): lyr for lyr in project.mapLayers().values()}
     assert all(lyr.isValid() for lyr in layers.values())
     assert layers["OSM POIs used as services"].featureCount() == 18
-    zones = layers["Foreign residents served (%) / Stranieri serviti (%)"]
+    zones = layers["Foreign residents within 10 min (%) / Stranieri residenti entro 10 min (%)"]
     assert zones.featureCount() > 100  # one row per island with residents
     assert zones.renderer().classAttribute() == "foreign_served_pct"
