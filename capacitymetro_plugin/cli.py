@@ -201,6 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("--workers", type=int, default=2, help="local Dask workers (default 2)")
     batch.add_argument("--scheduler", help="an existing Dask scheduler, tcp://host:port")
+    batch.add_argument(
+        "--connect-timeout", type=float, default=10.0, help="seconds to reach --scheduler"
+    )
     batch.add_argument("--out", help="output folder (default out/batch)")
     batch.add_argument("--data", help="data folder (as for run)")
     batch.add_argument("--offline", action="store_true", help="never download missing data")

@@ -87,16 +87,16 @@ def batch_configs(spec: str) -> list[Config]:
         )
     key = normalize_name(text)
     if key in ("all metros", "all-metros", "all_metros", "metros"):
-        return [config_from_area(a) for a in metro_cities()]
+        return _unique([config_from_area(a) for a in metro_cities()])
     table = None
     if key in ("italy", "italia") or "," not in text:
         table = comuni_table()
         if key in ("italy", "italia"):
-            return _province_configs(table, sorted(table["prov_istat_code"].unique()))
+            return _unique(_province_configs(table, sorted(table["prov_istat_code"].unique())))
         region = _regions(table).get(key)
         if region is not None:
             codes = table.loc[table["region"] == region, "prov_istat_code"]
-            return _province_configs(table, sorted(codes.unique()))
+            return _unique(_province_configs(table, sorted(codes.unique())))
     configs, unknown = [], []
     for item in [s.strip() for s in text.split(",") if s.strip()]:
         try:
@@ -115,8 +115,14 @@ def batch_configs(spec: str) -> list[Config]:
             fix_it="Correggila o toglila (capacitymetro areas --all elenca le città "
             "metropolitane); non è stato calcolato nulla.",
         )
+    return _unique(configs)
+
+
+def _unique(configs: list[Config]) -> list[Config]:
+    """Drop repeated areas; PDF maps are made after the batch (``--maps``), never in a task."""
     seen = {}
     for c in configs:
+        c.pdf = False
         seen.setdefault(c.key, c)
     return list(seen.values())
 
@@ -143,7 +149,7 @@ def task_key(config: Config, folder: Path | None) -> str:
     """Return ``area-<key>-<hash>``: same area, configuration, inputs and version, same key."""
     from capacitymetro_plugin.__about__ import __version__
 
-    text = config_toml(config) + f"\npdf={config.pdf}\n"
+    text = config_toml(config.__class__(**{**config.__dict__, "pdf": False}))
     payload = json.dumps([config.key, text, input_versions(config, folder), __version__])
     return f"area-{config.key}-{hashlib.sha256(payload.encode()).hexdigest()[:16]}"
 
@@ -530,15 +536,12 @@ def cli_batch(args) -> int:
     from .data import data_dir
 
     configs = batch_configs(args.areas)  # unknown areas are named before any work
-    if args.no_pdf or not args.maps:
-        for c in configs:
-            c.pdf = False
     folder = data_dir(args.data)
     if folder is not None and not folder.is_dir():
         folder = None
     out = Path(args.out or "out/batch")
     print(f"CapaCityMetro batch: {len(configs)} areas -> {out}  (data: {folder or 'none'})")
-    client = connect(args.scheduler, args.workers)
+    client = connect(args.scheduler, args.workers, timeout_s=args.connect_timeout)
     try:
         link = getattr(client, "dashboard_link", "")
         print(f"Dask scheduler: {client.scheduler.address}  dashboard: {link or 'none'}")
