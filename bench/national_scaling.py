@@ -36,6 +36,10 @@ CUTOFF_MIN = 60.0
 
 
 def _peak_mb() -> float:
+    """Peak resident memory of this process (VmHWM: reset at exec, unlike ru_maxrss)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024.0
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
