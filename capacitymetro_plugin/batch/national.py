@@ -459,6 +459,7 @@ def tiled_service_times(
     max_snap_m: float = 250.0,
     progress: bool = False,
     network_future=None,
+    halo_m: float | None = None,
 ):
     """:func:`~capacitymetro_plugin.core.coverage.service_times`, tile by tile on ``client``.
 
@@ -481,7 +482,8 @@ def tiled_service_times(
     services = to_network_crs(services, network, what="services")
     o_xy = point_xy(origins, what="population")
     s_xy = point_xy(services, what="services")
-    halo = tile_halo_m(network, cutoff_min, max_snap_m)
+    # halo_m: only to show what a too-small halo does (the times are then not exact)
+    halo = tile_halo_m(network, cutoff_min, max_snap_m) if halo_m is None else float(halo_m)
     tile_of = tile_origins(o_xy, max(1, int(tiles)))
     net_future = network_future if network_future is not None else scatter_network(client, network)
     minutes = np.full((len(services), len(origins)), np.inf, dtype=np.float32)

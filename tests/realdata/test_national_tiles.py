@@ -92,12 +92,13 @@ def test_the_halo_is_needed(trento, trento_services, cells, client):
     """Without the halo (tiles cut at their own bounds) the times differ: the test can fail."""
     origins = cells.assign(geometry=cells.centroid)
     whole = service_times(trento, origins, trento_services, cutoff_min=CUTOFF_MIN)
-    original = national.tile_halo_m
-    try:
-        national.tile_halo_m = lambda net, cutoff, snap: 3 * snap + 1.0
-        tiled, _ = national.tiled_service_times(
-            trento, origins, trento_services, tiles=4, client=client, cutoff_min=CUTOFF_MIN
-        )
-    finally:
-        national.tile_halo_m = original
+    tiled, _ = national.tiled_service_times(
+        trento,
+        origins,
+        trento_services,
+        tiles=4,
+        client=client,
+        cutoff_min=CUTOFF_MIN,
+        halo_m=3 * 250.0 + 1.0,  # snapping only, no reach
+    )
     assert not np.array_equal(tiled.minutes, whole.minutes)
