@@ -41,6 +41,7 @@ demo: setup
 
 bench: setup
 	@$(ENV) $(PY) bench/run_benchmarks.py
+	@$(ENV) $(PY) bench/national_scaling.py --sizes 1,3
 
 lint: setup
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

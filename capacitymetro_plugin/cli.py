@@ -109,6 +109,12 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_batch(args) -> int:
+    from capacitymetro_plugin.batch.national import cli_batch
+
+    return cli_batch(args)
+
+
 def cmd_areas(args) -> int:
     from capacitymetro_plugin.batch.config import CONFIG_DIR, load_config
 
@@ -187,6 +193,25 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bars")
     run.add_argument("--progress", action="store_true", help="progress bars even when not a tty")
     run.set_defaults(func=cmd_run)
+    batch = sub.add_parser("batch", help="run many areas on Dask (resumable; needs dask)")
+    batch.add_argument(
+        "--areas",
+        required=True,
+        help="all-metros | italy | a region | areas separated by commas (as run --area)",
+    )
+    batch.add_argument("--workers", type=int, default=2, help="local Dask workers (default 2)")
+    batch.add_argument("--scheduler", help="an existing Dask scheduler, tcp://host:port")
+    batch.add_argument(
+        "--connect-timeout", type=float, default=10.0, help="seconds to reach --scheduler"
+    )
+    batch.add_argument("--out", help="output folder (default out/batch)")
+    batch.add_argument("--data", help="data folder (as for run)")
+    batch.add_argument("--offline", action="store_true", help="never download missing data")
+    batch.add_argument("--maps", action="store_true", help="also the per-area PDF maps (QGIS)")
+    batch.add_argument("--no-pdf", action="store_true", help=argparse.SUPPRESS)
+    batch.add_argument("--quiet", action="store_true", help="no progress bars")
+    batch.add_argument("--progress", action="store_true", help="progress bars even when not a tty")
+    batch.set_defaults(func=cmd_batch)
     areas = sub.add_parser("areas", help="list the shipped presets (--all: metropolitan cities)")
     areas.add_argument("--all", action="store_true", help="also list the 14 metropolitan cities")
     areas.set_defaults(func=cmd_areas)

@@ -1,0 +1,591 @@
+"""Many areas (all metropolitan cities, a region, Italy) in one resumable batch on Dask.
+
+``capacitymetro batch --areas ...`` runs the same per-area analysis as ``capacitymetro run``
+(:func:`capacitymetro_plugin.batch.pipeline.run_pipeline`, the same configuration from
+:func:`capacitymetro_plugin.batch.config.config_for_area`) as one Dask task per area, on a
+``LocalCluster`` or an existing scheduler. Dask is an optional dependency of the command line
+only: nothing here is imported by the plugin at QGIS start, and ``dask`` is imported inside the
+functions that need it.
+
+Layout of ``out/`` (``OUT``):
+
+- ``areas/<key>/``: everything ``capacitymetro run`` writes for the area, plus ``_DONE.json``
+  (its task key) written last, atomically: an area folder without it is unfinished;
+- ``layers/<layer>/area=<key>/part-0.parquet``: GeoParquet per layer, partitioned by area
+  (written to a temporary name and renamed, so a part is whole or absent);
+- ``national_summary.csv`` / ``.parquet``: one row per area, zone (comune, or the configured
+  zones) and sector, and one ``level == "area"`` row (zone ``ALL``) per area and sector;
+- ``batch_report.csv``: the status of every area of the last batch.
+
+Task keys are deterministic: area key + hash of the configuration + the size and modification
+time of every input file + the toolkit version. A rerun with unchanged inputs finds every
+``_DONE.json`` with its key and does nothing; an interrupted batch redoes only the unfinished
+areas.
+
+:func:`tiled_service_times` splits one large area into tiles with a halo equal to the reach of
+the largest cut-off; the network is scattered once to every worker (``broadcast=True``) and
+each tile task cuts its own sub-network. The result equals :func:`service_times` on the whole
+area exactly (see the function's notes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from capacitymetro_plugin.core.errors import CapaCityMetroError, InputError
+
+from .config import Config, config_for_area, config_toml, load_config
+
+DONE = "_DONE.json"
+
+
+# --- which areas --------------------------------------------------------------------------------
+def _regions(table: pd.DataFrame) -> dict[str, str]:
+    from capacitymetro_plugin.core.areas import normalize_name
+
+    return {normalize_name(r): r for r in sorted(table["region"].dropna().unique())}
+
+
+def _province_configs(table: pd.DataFrame, provinces: list[str]) -> list[Config]:
+    """One configuration per province (its metropolitan city where it is one)."""
+    from capacitymetro_plugin.core.areas import resolve_area
+
+    from .config import config_from_area
+
+    return [config_from_area(resolve_area(code, table=table)) for code in provinces]
+
+
+def batch_configs(spec: str) -> list[Config]:
+    """Return one configuration per area of ``spec``; raise naming every unknown area.
+
+    ``spec`` is ``all-metros`` (the 14 metropolitan cities), ``italy`` (all provinces), a
+    region (its provinces), or a comma-separated list of areas as ``capacitymetro run --area``
+    takes them (shipped presets, metropolitan cities, provinces, comuni, or ``.toml`` files).
+    Nothing is computed before every area is known.
+    """
+    from capacitymetro_plugin.core.areas import comuni_table, metro_cities, normalize_name
+
+    from .config import config_from_area
+
+    text = (spec or "").strip()
+    if not text:
+        raise InputError(
+            "No area given to --areas.",
+            fix="Pass e.g. --areas all-metros, --areas trento,bari, a region or italy.",
+            it="Nessuna area indicata in --areas.",
+            fix_it="Indica ad es. --areas all-metros, --areas trento,bari, una regione o italy.",
+        )
+    key = normalize_name(text)
+    if key in ("all metros", "all-metros", "all_metros", "metros"):
+        return _unique([config_from_area(a) for a in metro_cities()])
+    table = None
+    if key in ("italy", "italia") or "," not in text:
+        table = comuni_table()
+        if key in ("italy", "italia"):
+            return _unique(_province_configs(table, sorted(table["prov_istat_code"].unique())))
+        region = _regions(table).get(key)
+        if region is not None:
+            codes = table.loc[table["region"] == region, "prov_istat_code"]
+            return _unique(_province_configs(table, sorted(codes.unique())))
+    configs, unknown = [], []
+    for item in [s.strip() for s in text.split(",") if s.strip()]:
+        try:
+            configs.append(load_config(item) if item.endswith(".toml") else config_for_area(item))
+        except CapaCityMetroError as exc:
+            unknown.append((item, exc))
+    if unknown:
+        names = ", ".join(repr(i) for i, _ in unknown)
+        details = " ".join(exc.localized("en") for _, exc in unknown)
+        details_it = " ".join(exc.localized("it") for _, exc in unknown)
+        raise InputError(
+            f"Unknown area in --areas: {names}. {details}",
+            fix="Fix or remove it (capacitymetro areas --all lists the metropolitan cities); "
+            "nothing was computed.",
+            it=f"Area sconosciuta in --areas: {names}. {details_it}",
+            fix_it="Correggila o toglila (capacitymetro areas --all elenca le città "
+            "metropolitane); non è stato calcolato nulla.",
+        )
+    return _unique(configs)
+
+
+def _unique(configs: list[Config]) -> list[Config]:
+    """Drop repeated areas; PDF maps are made after the batch (``--maps``), never in a task."""
+    seen = {}
+    for c in configs:
+        c.pdf = False
+        seen.setdefault(c.key, c)
+    return list(seen.values())
+
+
+# --- deterministic task keys --------------------------------------------------------------------
+def input_versions(config: Config, folder: Path | None) -> list[tuple[str, int, int]]:
+    """Return (file, size, mtime_ns) of every local input file of ``config`` (absent: -1, -1)."""
+    names = {f for f, _ in config.required_files()}
+    for extra in (config.streets_for_weights, config.context_pois, config.citizenship):
+        if extra:
+            names.add(extra)
+    out = []
+    for name in sorted(names):
+        path = Path(name) if Path(name).is_absolute() or folder is None else folder / name
+        try:
+            st = path.stat()
+            out.append((name, int(st.st_size), int(st.st_mtime_ns)))
+        except OSError:
+            out.append((name, -1, -1))
+    return out
+
+
+def task_key(config: Config, folder: Path | None) -> str:
+    """Return ``area-<key>-<hash>``: same area, configuration, inputs and version, same key."""
+    from capacitymetro_plugin.__about__ import __version__
+
+    text = config_toml(config.__class__(**{**config.__dict__, "pdf": False}))
+    payload = json.dumps([config.key, text, input_versions(config, folder), __version__])
+    return f"area-{config.key}-{hashlib.sha256(payload.encode()).hexdigest()[:16]}"
+
+
+def finished(out_root: Path, config: Config, key: str) -> bool:
+    """True when ``areas/<key>/_DONE.json`` records exactly this task key."""
+    marker = Path(out_root) / "areas" / config.key / DONE
+    try:
+        return json.loads(marker.read_text(encoding="utf-8")).get("task_key") == key
+    except (OSError, ValueError):
+        return False
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# --- one area (runs on a worker) ------------------------------------------------------------------
+def run_area(config: Config, out_root: str, folder: str | None, key: str, offline: bool) -> dict:
+    """Run one area into ``out_root``; return its status row. Never raises for bad input."""
+    from .data import check_data
+    from .pipeline import run_pipeline
+
+    out_root = Path(out_root)
+    folder_p = Path(folder) if folder else None
+    start = time.perf_counter()
+    row = {"area": config.key, "name": config.name, "task_key": key}
+    if finished(out_root, config, key):
+        return {**row, "status": "cached", "detail": "", "seconds": 0.0}
+    areas = out_root / "areas"
+    areas.mkdir(parents=True, exist_ok=True)
+    tmp = areas / f".{config.key}.{key}.tmp"
+    try:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        check_data(config, folder_p, download=not offline)
+        lines: list[str] = []
+        summary = run_pipeline(config, out_dir=tmp, folder=folder_p, log=lines.append)
+        # as with `capacitymetro run`, a step whose inputs are missing is skipped and named
+        skipped = [f"{s.name} skipped ({s.detail})" for s in summary.steps if s.status != "done"]
+        parts = _write_parts(summary, out_root, config.key, key)
+        final = areas / config.key
+        if final.exists():
+            old = areas / f".{config.key}.old.tmp"
+            if old.exists():
+                shutil.rmtree(old)
+            os.replace(final, old)
+            shutil.rmtree(old)
+        os.replace(tmp, final)
+        marker = {"task_key": key, "area": config.key, "layers": parts}
+        marker["numbers"] = {k: v for k, v in summary.numbers.items() if _plain(v)}
+        _atomic_write_text(final / DONE, json.dumps(marker, indent=1))
+        detail = "; ".join([f"{len(parts)} layers", *skipped])
+        return {**row, "status": "done", "detail": detail, "seconds": _since(start)}
+    except CapaCityMetroError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return {**row, "status": "failed", "detail": exc.localized("en"), "seconds": _since(start)}
+    except OSError as exc:  # e.g. a full disk: nothing half-written is marked done
+        shutil.rmtree(tmp, ignore_errors=True)
+        detail = f"{type(exc).__name__}: {exc} (nothing of this area is marked done)"
+        return {**row, "status": "failed", "detail": detail, "seconds": _since(start)}
+    except Exception as exc:  # a bug: reported for this area, the others go on
+        shutil.rmtree(tmp, ignore_errors=True)
+        tb = traceback.format_exc(limit=3).strip().splitlines()[-1]
+        detail = f"internal error {type(exc).__name__}: {exc} ({tb})"
+        return {**row, "status": "failed", "detail": detail, "seconds": _since(start)}
+
+
+def _since(start: float) -> float:
+    return round(time.perf_counter() - start, 1)
+
+
+def _plain(value) -> bool:
+    return isinstance(value, (int, float, str, bool)) and not isinstance(value, np.generic)
+
+
+def _write_parts(summary, out_root: Path, area: str, key: str) -> list[str]:
+    """Write every layer of the area's GeoPackage as ``layers/<layer>/area=<area>/part-0``."""
+    from capacitymetro_plugin.core import gio
+
+    written = []
+    layers_root = out_root / "layers"
+    for layer in summary.layers:
+        gdf = gio.read_vector(summary.gpkg, layer=layer)
+        folder = layers_root / layer / f"area={area}"
+        folder.mkdir(parents=True, exist_ok=True)
+        part = folder / "part-0.parquet"
+        tmp = folder / f".part-0.{key}.tmp"
+        gdf = gdf.replace([np.inf, -np.inf], np.nan)
+        gdf.to_parquet(tmp, index=False)
+        os.replace(tmp, part)
+        written.append(layer)
+    # a layer the older run of this area had and this one has not
+    if layers_root.is_dir():
+        for stale in layers_root.glob(f"*/area={area}"):
+            if stale.parent.name not in written:
+                shutil.rmtree(stale, ignore_errors=True)
+    return written
+
+
+# --- national summary -----------------------------------------------------------------------------
+def national_summary(out_root: Path, configs: list[Config]) -> pd.DataFrame:
+    """One table: every finished area's coverage per zone (comune) and sector, plus ALL rows."""
+    frames = []
+    for config in configs:
+        path = Path(out_root) / "areas" / config.key / "coverage.csv"
+        if (Path(out_root) / "areas" / config.key / DONE).exists() and path.exists():
+            table = pd.read_csv(path, dtype={"area": str})
+            table.insert(0, "metro_area", config.key)
+            table.insert(1, "metro_area_name", config.name)
+            frames.append(table)
+    if not frames:
+        return pd.DataFrame()
+    table = pd.concat(frames, ignore_index=True).rename(columns={"area": "zone"})
+    table["level"] = np.where(
+        table["zone"] == "ALL", "area", "zone"
+    )  # zone: comune or configured zone
+    out = Path(out_root)
+    _atomic_write_text(out / "national_summary.csv", table.to_csv(index=False))
+    tmp = out / ".national_summary.parquet.tmp"
+    table.to_parquet(tmp, index=False)
+    os.replace(tmp, out / "national_summary.parquet")
+    return table
+
+
+# --- the cluster ----------------------------------------------------------------------------------
+def connect(scheduler: str | None, workers: int, *, timeout_s: float = 10.0):
+    """Return a ``dask.distributed.Client``: on ``scheduler``, else on a new LocalCluster."""
+    try:
+        import dask
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise InputError(
+            f"capacitymetro batch needs dask.distributed ({exc}).",
+            fix='Install it: pip install "dask[distributed]".',
+            it=f"capacitymetro batch richiede dask.distributed ({exc}).",
+            fix_it='Installalo: pip install "dask[distributed]".',
+        ) from exc
+    # a task whose worker dies is retried on another, then reported (KilledWorker)
+    dask.config.set({"distributed.scheduler.allowed-failures": 2})
+    if scheduler:
+        try:
+            return Client(scheduler, timeout=f"{timeout_s:g}s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InputError(
+                f"Cannot reach the Dask scheduler {scheduler} ({type(exc).__name__}: {exc}).",
+                fix="Check the address (tcp://host:port) and that the scheduler is running, "
+                "or leave out --scheduler to use a local cluster.",
+                it=f"Lo scheduler Dask {scheduler} non risponde ({type(exc).__name__}: {exc}).",
+                fix_it="Controlla l'indirizzo (tcp://host:porta) e che lo scheduler sia attivo, "
+                "oppure togli --scheduler per usare un cluster locale.",
+            ) from exc
+    if workers < 1:
+        raise InputError(
+            f"--workers {workers}: at least one worker is needed.",
+            fix="Use --workers 1 or more.",
+            it=f"--workers {workers}: serve almeno un worker.",
+            fix_it="Usa --workers 1 o più.",
+        )
+    cluster = LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
+    return Client(cluster)
+
+
+@dataclass
+class BatchResult:
+    """What a batch did: one status row per area (done, cached or failed)."""
+
+    rows: list[dict] = field(default_factory=list)
+    summary: pd.DataFrame | None = None
+
+    @property
+    def failed(self) -> list[dict]:
+        return [r for r in self.rows if r["status"] == "failed"]
+
+
+def run_batch(
+    configs: list[Config],
+    *,
+    out_root: str | Path,
+    folder: Path | None,
+    client,
+    offline: bool = True,
+    progress: bool = False,
+    log=print,
+) -> BatchResult:
+    """Run every area of ``configs`` on ``client``; finished areas (same task key) are skipped."""
+    from distributed import as_completed
+
+    out = Path(out_root).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    result = BatchResult()
+    futures, pending = {}, []
+    for config in configs:
+        key = task_key(config, folder)
+        if finished(out, config, key):
+            result.rows.append(
+                {"area": config.key, "name": config.name, "task_key": key, "status": "cached"}
+            )
+            log(f"[cached] {config.key}: unchanged since the last run")
+            continue
+        pending.append((config, key))
+    for config, key in pending:
+        fut = client.submit(
+            run_area, config, str(out), str(folder) if folder else None, key, offline, key=key
+        )
+        futures[fut] = config
+    bar = None
+    if progress and futures:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(futures), desc="areas", unit="area")
+    for fut in as_completed(list(futures)):
+        config = futures[fut]
+        try:
+            row = fut.result()
+        except Exception as exc:  # the worker died more than allowed-failures times
+            row = {"area": config.key, "name": config.name, "task_key": fut.key}
+            row.update(status="failed", detail=f"{type(exc).__name__}: {exc}")
+        result.rows.append(row)
+        log(f"[{row['status']}] {row['area']}: {row.get('detail', '')}".rstrip(": "))
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    order = {c.key: i for i, c in enumerate(configs)}
+    result.rows.sort(key=lambda r: order.get(r["area"], 0))
+    report = pd.DataFrame(result.rows)
+    _atomic_write_text(out / "batch_report.csv", report.to_csv(index=False))
+    result.summary = national_summary(out, configs)
+    return result
+
+
+# --- tiles with a halo ----------------------------------------------------------------------------
+def tile_halo_m(network, cutoff_min: float, max_snap_m: float) -> float:
+    """Return how far beyond a tile's origins the network must reach for exact times.
+
+    A path of at most ``cutoff_min`` minutes never leaves a disc of cut-off × the network's
+    largest straight-line speed around its origin node; origin and service nodes are at most
+    ``max_snap_m`` from their points, and the nearest node of a point is only the same in the
+    sub-network when every node within ``max_snap_m`` of it is kept: hence 3 × ``max_snap_m``.
+    """
+    speed = network.crow_flies_speed
+    if not np.isfinite(speed):
+        raise InputError(
+            "The network has zero-time edges between distinct places: no halo bounds a tile.",
+            fix="Run the area untiled (tiles=1), or give those edges a travel time.",
+            it="La rete ha archi a tempo zero tra luoghi diversi: nessun alone limita un riquadro.",
+            fix_it="Esegui l'area senza riquadri (tiles=1) o dai un tempo a quegli archi.",
+        )
+    return cutoff_min * 60.0 * speed * (1 + 1e-9) + 3 * max_snap_m + 1.0
+
+
+def _bbox_distance(x: np.ndarray, y: np.ndarray, box) -> np.ndarray:
+    xmin, ymin, xmax, ymax = box
+    dx = np.maximum(np.maximum(xmin - x, x - xmax), 0.0)
+    dy = np.maximum(np.maximum(ymin - y, y - ymax), 0.0)
+    return np.hypot(dx, dy)
+
+
+def tile_origins(xy: np.ndarray, tiles: int) -> np.ndarray:
+    """Return a tile number per origin: a near-square grid of ``tiles`` by coordinate quantiles."""
+    nx = int(np.ceil(np.sqrt(tiles)))
+    ny = int(np.ceil(tiles / nx))
+    qx = np.quantile(xy[:, 0], np.linspace(0, 1, nx + 1)[1:-1]) if nx > 1 else []
+    qy = np.quantile(xy[:, 1], np.linspace(0, 1, ny + 1)[1:-1]) if ny > 1 else []
+    return np.searchsorted(qx, xy[:, 0], side="right") * ny + np.searchsorted(
+        qy, xy[:, 1], side="right"
+    )
+
+
+def _tile_task(network, origins, services, rows, box, halo, cutoff_min, max_snap_m):
+    """Times of the services ``rows`` to ``origins`` on the nodes within ``halo`` of ``box``."""
+    from capacitymetro_plugin.core.coverage import service_times
+
+    keep = _bbox_distance(network.x, network.y, box) <= halo
+    sub = network.subnetwork(keep)
+    if len(services) == 0 or sub.n_nodes == 0:
+        return np.full((len(rows), len(origins)), np.inf, dtype=np.float32), sub.n_nodes
+    times = service_times(
+        sub, origins, services, cutoff_min=cutoff_min, max_snap_m=max_snap_m, id_field=None
+    )
+    return times.minutes, sub.n_nodes
+
+
+def scatter_network(client, network):
+    """Send ``network`` once to every worker (``broadcast=True``); return its future.
+
+    Tile tasks take the future as an argument, so the scheduler never sends it again.
+    """
+    network.__dict__.pop("_kdtree", None)  # rebuilt where needed, not pickled
+    return client.scatter(network, broadcast=True, hash=False)
+
+
+def tiled_service_times(
+    network,
+    origins,
+    services,
+    *,
+    tiles: int,
+    client,
+    id_field: str | None = None,
+    cutoff_min: float = 60.0,
+    max_snap_m: float = 250.0,
+    progress: bool = False,
+    network_future=None,
+    halo_m: float | None = None,
+):
+    """:func:`~capacitymetro_plugin.core.coverage.service_times`, tile by tile on ``client``.
+
+    The origins are split into ``tiles`` tiles; each tile task gets the origins of its tile,
+    the services within reach (:func:`tile_halo_m` less one snap distance) and cuts the network
+    to the nodes within the halo of the tile. The network is scattered once to every worker
+    (``broadcast=True``), never sent per task. Services farther than the reach cannot be
+    within the cut-off of any origin of the tile, so the assembled table equals the whole-area
+    one exactly (origin snapping is taken from the whole network).
+
+    Returns the :class:`~capacitymetro_plugin.core.coverage.ServiceTimes` and a list of
+    (tile, origins, services, sub-network nodes) for reporting.
+    """
+    from capacitymetro_plugin.core.coverage import ServiceTimes
+    from capacitymetro_plugin.core.coverage.coverage import CONNECTOR_KMH
+    from capacitymetro_plugin.core.network import snap
+    from capacitymetro_plugin.core.network.snapping import point_xy, to_network_crs
+
+    origins = to_network_crs(origins, network, what="population")
+    services = to_network_crs(services, network, what="services")
+    o_xy = point_xy(origins, what="population")
+    s_xy = point_xy(services, what="services")
+    # halo_m: only to show what a too-small halo does (the times are then not exact)
+    halo = tile_halo_m(network, cutoff_min, max_snap_m) if halo_m is None else float(halo_m)
+    tile_of = tile_origins(o_xy, max(1, int(tiles)))
+    net_future = network_future if network_future is not None else scatter_network(client, network)
+    minutes = np.full((len(services), len(origins)), np.inf, dtype=np.float32)
+    futures, info = {}, []
+    for t in np.unique(tile_of):
+        cols = np.flatnonzero(tile_of == t)
+        xy = o_xy[cols]
+        box = (xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max())
+        rows = np.flatnonzero(_bbox_distance(s_xy[:, 0], s_xy[:, 1], box) <= halo - max_snap_m)
+        fut = client.submit(
+            _tile_task,
+            net_future,
+            origins.iloc[cols],
+            services.iloc[rows],
+            rows,
+            box,
+            halo,
+            cutoff_min,
+            max_snap_m,
+            pure=False,
+        )
+        futures[fut] = (int(t), cols, rows)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(futures), desc="tiles", unit="tile")
+    from distributed import as_completed
+
+    for fut in as_completed(list(futures)):
+        t, cols, rows = futures[fut]
+        block, n_sub = fut.result()
+        if len(rows):
+            minutes[np.ix_(rows, cols)] = block
+        info.append((t, len(cols), len(rows), n_sub))
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    o = snap(network, origins, max_distance_m=max_snap_m, what="population")
+    o_conn = np.where(o.off_network, np.inf, o.distance_m / (CONNECTOR_KMH / 3.6) / 60.0)
+    ids = list(services[id_field]) if id_field else list(range(len(services)))
+    times = ServiceTimes(minutes, ids, o.node, o_conn, cutoff_min, CONNECTOR_KMH, max_snap_m)
+    return times, sorted(info)
+
+
+# --- the command line (capacitymetro batch) -------------------------------------------------------
+def cli_batch(args) -> int:
+    """``capacitymetro batch``: 0 when every area is done or cached, 1 when any failed."""
+    import sys
+
+    from .data import data_dir
+
+    configs = batch_configs(args.areas)  # unknown areas are named before any work
+    folder = data_dir(args.data)
+    if folder is not None and not folder.is_dir():
+        folder = None
+    out = Path(args.out or "out/batch")
+    print(f"CapaCityMetro batch: {len(configs)} areas -> {out}  (data: {folder or 'none'})")
+    client = connect(args.scheduler, args.workers, timeout_s=args.connect_timeout)
+    try:
+        link = getattr(client, "dashboard_link", "")
+        print(f"Dask scheduler: {client.scheduler.address}  dashboard: {link or 'none'}")
+        show = (not args.quiet and sys.stderr.isatty()) or args.progress
+        result = run_batch(
+            configs, out_root=out, folder=folder, client=client, offline=args.offline, progress=show
+        )
+    finally:
+        cluster = getattr(client, "cluster", None)
+        client.close()
+        if cluster is not None and not args.scheduler:
+            cluster.close()
+    counts = pd.Series([r["status"] for r in result.rows]).value_counts().to_dict()
+    print(
+        f"Batch: {counts.get('done', 0)} done, {counts.get('cached', 0)} unchanged, "
+        f"{counts.get('failed', 0)} failed; report {out / 'batch_report.csv'}, "
+        f"summary {out / 'national_summary.csv'}, layers {out / 'layers'}"
+    )
+    if args.maps:
+        _maps(out, configs, result)
+    for row in result.failed:
+        print(f"  failed: {row['area']}: {row.get('detail', '')}", file=sys.stderr)
+    return 1 if result.failed else 0
+
+
+def _maps(out: Path, configs: list[Config], result: BatchResult) -> None:
+    """The usual per-area PDF maps (QGIS, in this process) of the areas done in this batch."""
+    from .pipeline import Step, Summary
+
+    done = {r["area"] for r in result.rows if r["status"] == "done"}
+    try:
+        from capacitymetro_plugin.maps.batch_maps import export_summary_maps
+    except ImportError as exc:
+        print(f"[skipped] pdf maps: QGIS is not available ({exc})")
+        return
+    for config in configs:
+        if config.key not in done:
+            continue
+        folder = out / "areas" / config.key
+        marker = json.loads((folder / DONE).read_text(encoding="utf-8"))
+        summary = Summary(config=config, out_dir=folder, layers=list(marker["layers"]))
+        summary.numbers.update(marker.get("numbers", {}))
+        summary.steps.append(Step("coverage", "done"))
+        pdfs = export_summary_maps(summary)
+        print(f"[done] {config.key} pdf maps: {', '.join(p.name for p in pdfs)}")
