@@ -168,6 +168,56 @@ def test_e2sfca(processing_provider, bari_inputs):
     assert set(got["bivariate"]) <= set(range(0, 10)) and got["access_quintile"].max() == 5
 
 
+def test_e2sfca_missing_capacity_is_zero_and_reported(processing_provider, bari_inputs):
+    """One rule in every door: a service without capacity adds no supply, and the log says so."""
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
+
+    import processing
+
+    class Feedback(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.infos = []
+
+        def pushInfo(self, info):  # noqa: N802 - QGIS API
+            self.infos.append(info)
+
+    tmp, streets, zones, stops = bari_inputs
+    gappy = stops.assign(capacity=[100.0, None, 80.0, 20.0])
+    gappy.to_file(tmp / "gappy.gpkg", layer="services", engine="fiona")
+    feedback = Feedback()
+    res = processing.run(
+        "capacitymetro:e2sfca",
+        {
+            "STREETS": str(tmp / "streets.gpkg"),
+            "POPULATION": str(tmp / "zones.gpkg"),
+            "POP_FIELD": "pop",
+            "FOREIGN_FIELD": "foreign",
+            "CELL_SIZE": 100,
+            "SERVICES": str(tmp / "gappy.gpkg"),
+            "CAPACITY_FIELD": "capacity",
+            "DECAY": 0,
+            "STEPS": "5:1,10:0.68,15:0.22",
+            "OUTPUT": str(tmp / "e2_gappy.gpkg"),
+        },
+        context=QgsProcessingContext(),
+        feedback=feedback,
+    )
+    got = gpd.read_file(res["OUTPUT"], engine="fiona")
+    net = network_from_lines(streets, mode="walk")
+    cells = _core_cells(streets, zones)
+    active = stops.iloc[[0, 1, 2]]
+    st = service_times(net, cells.assign(geometry=cells.centroid), active, cutoff_min=30)
+    access, _ = fca(
+        st.minutes.T.astype(float),
+        np.array([100.0, 0.0, 80.0]),
+        cells["foreign"].to_numpy(),
+        steps=[(5, 1), (10, 0.68), (15, 0.22)],
+    )
+    assert np.allclose(got["access"].to_numpy(), access)
+    assert any("1 of 3 services have no capacity" in m for m in feedback.infos), feedback.infos
+
+
 def test_language_access(processing_provider, bari_inputs):
     import processing
 

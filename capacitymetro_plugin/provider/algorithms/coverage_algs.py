@@ -14,11 +14,12 @@ from qgis.core import (
 )
 
 from capacitymetro_plugin.compat import FieldParameterType, SourceType, parameter_as_fields
+from capacitymetro_plugin.core import defaults
 from capacitymetro_plugin.core._pycompat import zip_strict
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm
 
-DECAYS = ["stepped", "gaussian", "binary"]
+DECAYS = list(defaults.E2SFCA_DECAYS)
 
 
 class _CoverageBase(CapaCityMetroAlgorithm):
@@ -362,16 +363,20 @@ class E2sfcaAccessibility(_CoverageBase):
                 optional=True,
             )
         )
-        self.add_enum(self.DECAY, "Distance decay", DECAYS, default=0)
+        self.add_enum(
+            self.DECAY, "Distance decay", DECAYS, default=DECAYS.index(defaults.E2SFCA_DECAY)
+        )
         self.addParameter(
             QgsProcessingParameterString(
-                self.STEPS, self.tr("Steps minutes:weight"), defaultValue="10:1,20:0.68,30:0.22"
+                self.STEPS,
+                self.tr("Steps minutes:weight"),
+                defaultValue=defaults.steps_text(),
             )
         )
         self.add_number(
             self.THRESHOLD,
             "Catchment (minutes, Gaussian and binary)",
-            defaultValue=30.0,
+            defaultValue=defaults.E2SFCA_THRESHOLD_MIN,
             minValue=0.1,
         )
         self.addParameter(
@@ -381,11 +386,8 @@ class E2sfcaAccessibility(_CoverageBase):
         )
 
     def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
-        import numpy as np
-        import pandas as pd
-
         from capacitymetro_plugin.core.coverage import service_times
-        from capacitymetro_plugin.core.indices import bivariate_classes, fca, quantile_class
+        from capacitymetro_plugin.core.indices import e2sfca_cells
 
         decay = DECAYS[self.parameterAsEnum(parameters, self.DECAY, context)]
         steps = _parse_steps(self.parameterAsString(parameters, self.STEPS, context))
@@ -393,16 +395,6 @@ class E2sfcaAccessibility(_CoverageBase):
         net = self.network(parameters, context, feedback, progress.step(0, 0.2))
         services = self.services(parameters, context, feedback)
         cap_fields = parameter_as_fields(self, parameters, self.CAPACITY_FIELD, context)
-        if cap_fields:
-            capacity = pd.to_numeric(services[cap_fields[0]], errors="coerce")
-            if capacity.isna().any():
-                progress.info(
-                    f"Warning: {int(capacity.isna().sum())} services have no capacity; "
-                    "they count as 0."
-                )
-            supply = capacity.fillna(0).to_numpy(float)
-        else:
-            supply = np.ones(len(services))
         cells = self.cells(parameters, context, feedback, progress.step(0.2, 0.4))
         reach = max(threshold, max(b for b, _ in steps)) if steps else threshold
         times = service_times(
@@ -413,24 +405,18 @@ class E2sfcaAccessibility(_CoverageBase):
             max_snap_m=self.parameterAsDouble(parameters, self.MAX_SNAP, context),
             progress=progress.step(0.4, 0.9),
         )
-        access, _ = fca(
-            times.minutes.T.astype(float),
-            supply,
-            cells["foreign"].to_numpy(float),
+        res = e2sfca_cells(
+            cells,
+            times,
+            services,
+            capacity_field=cap_fields[0] if cap_fields else None,
             decay=decay,
-            threshold=threshold if decay != "stepped" else None,
             steps=steps,
+            threshold=threshold,
         )
-        cells["access"] = access
-        cells["access_per_1000"] = access * 1000
-        cells["access_quintile"] = quantile_class(access)
-        cells["foreign_share"] = (cells["foreign"] / cells["pop_total"]).where(
-            cells["pop_total"] > 0
-        )
-        cls, code = bivariate_classes(cells["foreign_share"].to_numpy(float), access)
-        cells["bivariate"] = cls
-        cells["bivariate_code"] = code
-        out = self.write_vector(cells, parameters, self.OUTPUT, context, style="e2sfca.qml")
+        for note, note_it in zip_strict(res.notes, res.notes_it):
+            progress.info(f"{note} / {note_it}")
+        out = self.write_vector(res.cells, parameters, self.OUTPUT, context, style="e2sfca.qml")
         progress.report(1.0, "")
         return {self.OUTPUT: out}
 
