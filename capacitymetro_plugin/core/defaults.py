@@ -22,3 +22,10 @@ CAPACITY_FIELD = "capacity"
 def steps_text(steps=E2SFCA_STEPS) -> str:
     """Return steps as the ``minutes:weight`` text Processing shows, e.g. ``10:1,20:0.68``."""
     return ",".join(f"{m:g}:{w:g}" for m, w in steps)
+
+
+#: Population fields the toolkit writes (comuni, cells, zones); Processing preselects them.
+POP_FIELD = "pop_total"
+FOREIGN_FIELD = "foreign"
+#: Population grid cell size in metres.
+CELL_SIZE_M = 100.0

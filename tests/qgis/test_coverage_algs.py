@@ -313,3 +313,62 @@ def test_same_field_for_residents_and_foreign_residents(processing_provider, bar
         assert out.loc[code, "foreign_served_pct"] == pytest.approx(
             out.loc[code, "pop_total_served_pct"]
         )
+
+
+def test_population_fields_default_to_the_toolkits_names(processing_provider, bari_inputs):
+    """Not `fid`: the dialog preselects `pop_total` and `foreign` (the fields the toolkit writes);
+    run with those defaults on such a layer, it gives the numbers of the run that names its own
+    fields; a field the layer lacks is a named error, not a traceback."""
+    from qgis.core import QgsApplication, QgsProcessingException
+
+    import processing
+
+    alg = QgsApplication.processingRegistry().algorithmById("capacitymetro:e2sfca")
+    pop_default = alg.parameterDefinition("POP_FIELD").defaultValue()
+    foreign_default = alg.parameterDefinition("FOREIGN_FIELD").defaultValue()
+    assert (pop_default, foreign_default) == ("pop_total", "foreign")
+    tmp, streets, zones, stops = bari_inputs
+    zones.rename(columns={"pop": "pop_total"}).to_file(
+        tmp / "zones_named.gpkg", layer="zones", engine="fiona"
+    )
+    common = {
+        "STREETS": str(tmp / "streets.gpkg"),
+        "SERVICES": str(tmp / "services.gpkg"),
+        "CAPACITY_FIELD": "capacity",
+    }
+    # QGIS 3.22's processing.run does not fill field defaults in (the dialog does): pass them
+    guessed = processing.run(
+        "capacitymetro:e2sfca",
+        {
+            **common,
+            "POPULATION": str(tmp / "zones_named.gpkg"),
+            "POP_FIELD": pop_default,
+            "FOREIGN_FIELD": foreign_default,
+            "OUTPUT": str(tmp / "e_g.gpkg"),
+        },
+    )
+    named = processing.run(
+        "capacitymetro:e2sfca",
+        {
+            **common,
+            "POPULATION": str(tmp / "zones.gpkg"),
+            "POP_FIELD": "pop",
+            "FOREIGN_FIELD": "foreign",
+            "OUTPUT": str(tmp / "e_n.gpkg"),
+        },
+    )
+    a = gpd.read_file(guessed["OUTPUT"], engine="fiona")
+    b = gpd.read_file(named["OUTPUT"], engine="fiona")
+    assert len(a) == len(b) > 0
+    assert np.allclose(a["access"], b["access"]) and np.allclose(a["foreign"], b["foreign"])
+    with pytest.raises(QgsProcessingException, match="no field pop_total"):
+        processing.run(
+            "capacitymetro:e2sfca",
+            {
+                **common,
+                "POPULATION": str(tmp / "zones.gpkg"),
+                "POP_FIELD": pop_default,
+                "FOREIGN_FIELD": foreign_default,
+                "OUTPUT": str(tmp / "e_x.gpkg"),
+            },
+        )

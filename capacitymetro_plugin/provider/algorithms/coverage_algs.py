@@ -70,6 +70,7 @@ class _CoverageBase(CapaCityMetroAlgorithm):
                 self.tr("Residents field"),
                 parentLayerParameterName=self.POPULATION,
                 type=FieldParameterType.Numeric,
+                defaultValue=defaults.POP_FIELD,
             )
         )
         self.addParameter(
@@ -78,9 +79,12 @@ class _CoverageBase(CapaCityMetroAlgorithm):
                 self.tr("Foreign residents field"),
                 parentLayerParameterName=self.POPULATION,
                 type=FieldParameterType.Numeric,
+                defaultValue=defaults.FOREIGN_FIELD,
             )
         )
-        self.add_number(self.CELL_SIZE, "Grid cell size (m)", defaultValue=100.0, minValue=1.0)
+        self.add_number(
+            self.CELL_SIZE, "Grid cell size (m)", defaultValue=defaults.CELL_SIZE_M, minValue=1.0
+        )
 
     def add_service_inputs(self, sector: bool = True) -> None:
         self.addParameter(
@@ -126,6 +130,14 @@ class _CoverageBase(CapaCityMetroAlgorithm):
         zones = self.read_vector(parameters, self.POPULATION, context, feedback)
         pop_f = parameter_as_fields(self, parameters, self.POP_FIELD, context)[0]
         for_f = parameter_as_fields(self, parameters, self.FOREIGN_FIELD, context)[0]
+        absent = [f for f in (pop_f, for_f) if f not in zones.columns]
+        if absent:
+            raise InputError(
+                f"The population layer has no field {', '.join(absent)}.",
+                fix="Choose the residents and foreign residents fields of the population layer.",
+                it=f"Il layer della popolazione non ha il campo {', '.join(absent)}.",
+                fix_it="Scegli i campi dei residenti e dei residenti stranieri del layer.",
+            )
         # assign, not rename: the two fields may be the same column, or collide with these names
         zones = zones.assign(pop_total=zones[pop_f], foreign=zones[for_f])
         streets = self.read_vector(parameters, self.STREETS, context, feedback)
