@@ -219,3 +219,16 @@ def test_config_values_are_checked_by_type(section, values, named):
         config_from_dict(data)
     assert named in err.value.localized("en")
     assert err.value.localized("it") != err.value.localized("en")
+
+
+def test_out_that_is_an_existing_file_is_a_named_error(tmp_path, capsys):
+    """`--out` naming a file: exit 2 with a message, the file untouched, nothing run."""
+    target = tmp_path / "results.txt"
+    target.write_text("mine", encoding="utf-8")
+    code = main(
+        ["run", "--area", "trento", "--data", str(tmp_path), "--offline", "--out", str(target)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "is an existing file, not a folder" in err and "Traceback" not in err
+    assert target.read_text(encoding="utf-8") == "mine"
