@@ -163,6 +163,17 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         raw_thresholds = [raw_thresholds]
     thresholds = [_number(source, "[analysis] thresholds_min", t) for t in raw_thresholds]
     standard = _number(source, "[analysis] standard_min", ana.get("standard_min", 15))
+    for where, value in [("thresholds_min", t) for t in thresholds] + [("standard_min", standard)]:
+        if value > defaults.MAX_MINUTES:
+            raise _bad(
+                source,
+                f"[analysis] {where} = {value:g} minutes is more than the "
+                f"{defaults.MAX_MINUTES:g} minutes the analysis allows.",
+                f"Write [analysis] {where} as minutes up to {defaults.MAX_MINUTES:g}, e.g. 15.",
+                f"[analysis] {where} = {value:g} minuti supera i "
+                f"{defaults.MAX_MINUTES:g} minuti ammessi dall'analisi.",
+                f"Scrivi [analysis] {where} in minuti fino a {defaults.MAX_MINUTES:g}, es. 15.",
+            )
     cell_size = _number(
         source, "[population] cell_size_m", pop.get("cell_size_m", defaults.CELL_SIZE_M)
     )

@@ -29,3 +29,6 @@ POP_FIELD = "pop_total"
 FOREIGN_FIELD = "foreign"
 #: Population grid cell size in metres.
 CELL_SIZE_M = 100.0
+#: Longest travel time (minutes) a threshold or standard may ask for: two hours. Beyond that a
+#: service is not "reachable" for a planner, and the travel-time matrix grows with the limit.
+MAX_MINUTES = 120.0

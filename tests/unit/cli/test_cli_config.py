@@ -198,6 +198,9 @@ def test_a_comune_given_by_name_matches_the_shipped_trento_preset():
         ("analysis", {"thresholds_min": [float("nan")]}, "thresholds_min = nan"),
         ("analysis", {"thresholds_min": 15}, None),  # one number is a list of one
         ("analysis", {"standard_min": "15 min"}, "standard_min = '15 min'"),
+        ("analysis", {"standard_min": 10000}, "standard_min = 10000 minutes is more than the 120"),
+        ("analysis", {"thresholds_min": [5, 500]}, "thresholds_min = 500 minutes is more than"),
+        ("analysis", {"standard_min": 120, "thresholds_min": [120]}, None),  # the bound itself
         ("population", {"cell_size_m": "big"}, "cell_size_m = 'big'"),
         ("population", {"year": "twenty"}, "year = 'twenty'"),
         ("population", {"cell_size_m": True}, "cell_size_m = True"),
