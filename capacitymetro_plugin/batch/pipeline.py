@@ -150,7 +150,7 @@ def step_registry(config: Config, folder: Path | None, summary: Summary, progres
     reg_path = _registry_path(config, folder, summary)
     if not config.registry:
         csv = resolve(config, folder, config.services_csv)
-        build_sample_registry(csv.parent, reg_path, progress=progress)
+        build_sample_registry(csv, reg_path, progress=progress)  # the configured file name
         summary.files.append(reg_path)
     services = gio.read_vector(reg_path, layer="services")
     codes = set(config.comuni)
