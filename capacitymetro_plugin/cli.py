@@ -66,6 +66,15 @@ def cmd_run(args) -> int:
     if folder is not None and not folder.is_dir():
         folder = None
     out = Path(args.out or f"out/{config.key}")
+    if out.exists() and not out.is_dir():
+        from capacitymetro_plugin.core.errors import InputError
+
+        raise InputError(
+            f"--out {out} is an existing file, not a folder; it was left as it is.",
+            fix="Give --out a folder (new or existing) for the outputs.",
+            it=f"--out {out} è un file esistente, non una cartella; è stato lasciato com'è.",
+            fix_it="Indica con --out una cartella (nuova o esistente) per i risultati.",
+        )
     print(f"CapaCityMetro: {config.name} -> {out}  (data: {folder or 'none, will download'})")
     check_data(config, folder, download=not args.offline)
     progress_for = _progress_for(not args.quiet and sys.stderr.isatty() or args.progress)

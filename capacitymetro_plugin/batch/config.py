@@ -19,6 +19,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python < 3.11
     import tomli as tomllib
 
+from capacitymetro_plugin.core import defaults
 from capacitymetro_plugin.core.errors import InputError
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent.parent / "config"
@@ -47,13 +48,13 @@ class Config:
     year: int = 2023
     zones: str = ""
     zones_layer: str | None = None
-    zones_pop_field: str = "pop_total"
+    zones_pop_field: str = defaults.POP_FIELD
     zones_credit: str = ""  # where the zones' population comes from (maps' sources line)
     foreign_province_totals: str = "istat_stranieri_eta_sesso_province_2022.csv"
     citizenship: str = ""  # top citizenships per comune (stranieri_residenti_target_... .csv)
     streets_for_weights: str = ""
     streets_layer: str | None = None
-    cell_size_m: float = 100.0
+    cell_size_m: float = defaults.CELL_SIZE_M
     sectors: list[str] = field(default_factory=lambda: ["all"])
     thresholds_min: list[float] = field(default_factory=lambda: [5, 10, 15, 20, 30])
     standard_min: float = 15.0
@@ -162,7 +163,20 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         raw_thresholds = [raw_thresholds]
     thresholds = [_number(source, "[analysis] thresholds_min", t) for t in raw_thresholds]
     standard = _number(source, "[analysis] standard_min", ana.get("standard_min", 15))
-    cell_size = _number(source, "[population] cell_size_m", pop.get("cell_size_m", 100))
+    for where, value in [("thresholds_min", t) for t in thresholds] + [("standard_min", standard)]:
+        if value > defaults.MAX_MINUTES:
+            raise _bad(
+                source,
+                f"[analysis] {where} = {value:g} minutes is more than the "
+                f"{defaults.MAX_MINUTES:g} minutes the analysis allows.",
+                f"Write [analysis] {where} as minutes up to {defaults.MAX_MINUTES:g}, e.g. 15.",
+                f"[analysis] {where} = {value:g} minuti supera i "
+                f"{defaults.MAX_MINUTES:g} minuti ammessi dall'analisi.",
+                f"Scrivi [analysis] {where} in minuti fino a {defaults.MAX_MINUTES:g}, es. 15.",
+            )
+    cell_size = _number(
+        source, "[population] cell_size_m", pop.get("cell_size_m", defaults.CELL_SIZE_M)
+    )
     year = int(_number(source, "[population] year", pop.get("year", 2023), integer=True))
     if not thresholds:
         raise _bad(

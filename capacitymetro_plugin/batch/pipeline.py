@@ -11,7 +11,7 @@ Steps (each reported through ``progress`` and recorded in the :class:`Summary`):
    from the province total, spread on a grid (GeoTIFF) along residential streets;
 5. coverage per sector — people within each threshold, served %, unserved, median minutes per
    zone, ranked gap areas;
-6. E2SFCA accessibility (capacity per foreign resident; capacity 1 where unknown);
+6. E2SFCA accessibility (capacity per foreign resident; see core.indices.e2sfca for missing capacity);
 7. language access (when a citizenship table is configured): share of foreign residents who can
    reach a service in one of their languages;
 8. summary — CSV and HTML; PDF maps (QGIS, only when asked) come from :mod:`capacitymetro_plugin.maps.batch_maps`.
@@ -150,7 +150,7 @@ def step_registry(config: Config, folder: Path | None, summary: Summary, progres
     reg_path = _registry_path(config, folder, summary)
     if not config.registry:
         csv = resolve(config, folder, config.services_csv)
-        build_sample_registry(csv.parent, reg_path, progress=progress)
+        build_sample_registry(csv, reg_path, progress=progress)  # the configured file name
         summary.files.append(reg_path)
     services = gio.read_vector(reg_path, layer="services")
     codes = set(config.comuni)
@@ -425,26 +425,12 @@ def step_coverage(config: Config, net, services, cells, zones, summary: Summary,
 
 
 def step_e2sfca(config: Config, services, cells, times, summary: Summary) -> None:
-    from capacitymetro_plugin.core.indices import bivariate_classes, fca, quantile_class
+    from capacitymetro_plugin.core.indices import e2sfca_cells
 
-    capacity = pd.to_numeric(services.get("capacity"), errors="coerce")
-    if capacity is None or capacity.isna().all():
-        supply = np.ones(len(services))
-        summary.notes.append("E2SFCA: no service gives a capacity; each counts as 1.")
-    else:
-        supply = capacity.fillna(1).to_numpy(float)
-    access, _ = fca(times.minutes.T.astype(float), supply, cells["foreign"].to_numpy(float))
-    out = cells.copy()
-    minutes, _ = times.nearest()
-    out["minutes_nearest"] = minutes  # to the nearest service of any sector (inf: none in reach)
-    out["access"] = access
-    out["access_per_1000"] = access * 1000
-    out["access_quintile"] = quantile_class(access)
-    out["foreign_share"] = (out["foreign"] / out["pop_total"]).where(out["pop_total"] > 0)
-    cls, code = bivariate_classes(out["foreign_share"].to_numpy(float), access)
-    out["bivariate"] = cls
-    out["bivariate_code"] = code
-    _write(summary, out.replace([np.inf, -np.inf], np.nan), "e2sfca")
+    res = e2sfca_cells(cells, times, services)
+    summary.notes.extend(res.notes)
+    summary.numbers["e2sfca_services_without_capacity"] = res.services_without_capacity
+    _write(summary, res.cells.replace([np.inf, -np.inf], np.nan), "e2sfca")
 
 
 def step_language(

@@ -12,19 +12,13 @@ import re
 from capacitymetro_plugin.core._pycompat import parse_iso_date
 from capacitymetro_plugin.core.registry import schedule
 from capacitymetro_plugin.core.registry import vocabularies as voc
+from capacitymetro_plugin.core.registry.vocabularies import split_codes  # noqa: F401 (one copy)
 
 from .common import tr
 
 _EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[A-Za-z]{2,}$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.IGNORECASE)
 _ISTAT = re.compile(r"^\d{6}$")
-
-
-def split_codes(text: str | None) -> list[str]:
-    """Split a ``;``-separated list into clean items ("it; en" -> ["it", "en"])."""
-    if text is None:
-        return []
-    return [p.strip() for p in str(text).split(";") if p.strip()]
 
 
 def language_codes() -> frozenset[str]:

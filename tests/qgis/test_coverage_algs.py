@@ -168,6 +168,56 @@ def test_e2sfca(processing_provider, bari_inputs):
     assert set(got["bivariate"]) <= set(range(0, 10)) and got["access_quintile"].max() == 5
 
 
+def test_e2sfca_missing_capacity_is_zero_and_reported(processing_provider, bari_inputs):
+    """One rule in every door: a service without capacity adds no supply, and the log says so."""
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
+
+    import processing
+
+    class Feedback(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.infos = []
+
+        def pushInfo(self, info):  # noqa: N802 - QGIS API
+            self.infos.append(info)
+
+    tmp, streets, zones, stops = bari_inputs
+    gappy = stops.assign(capacity=[100.0, None, 80.0, 20.0])
+    gappy.to_file(tmp / "gappy.gpkg", layer="services", engine="fiona")
+    feedback = Feedback()
+    res = processing.run(
+        "capacitymetro:e2sfca",
+        {
+            "STREETS": str(tmp / "streets.gpkg"),
+            "POPULATION": str(tmp / "zones.gpkg"),
+            "POP_FIELD": "pop",
+            "FOREIGN_FIELD": "foreign",
+            "CELL_SIZE": 100,
+            "SERVICES": str(tmp / "gappy.gpkg"),
+            "CAPACITY_FIELD": "capacity",
+            "DECAY": 0,
+            "STEPS": "5:1,10:0.68,15:0.22",
+            "OUTPUT": str(tmp / "e2_gappy.gpkg"),
+        },
+        context=QgsProcessingContext(),
+        feedback=feedback,
+    )
+    got = gpd.read_file(res["OUTPUT"], engine="fiona")
+    net = network_from_lines(streets, mode="walk")
+    cells = _core_cells(streets, zones)
+    active = stops.iloc[[0, 1, 2]]
+    st = service_times(net, cells.assign(geometry=cells.centroid), active, cutoff_min=30)
+    access, _ = fca(
+        st.minutes.T.astype(float),
+        np.array([100.0, 0.0, 80.0]),
+        cells["foreign"].to_numpy(),
+        steps=[(5, 1), (10, 0.68), (15, 0.22)],
+    )
+    assert np.allclose(got["access"].to_numpy(), access)
+    assert any("1 of 3 services have no capacity" in m for m in feedback.infos), feedback.infos
+
+
 def test_language_access(processing_provider, bari_inputs):
     import processing
 
@@ -262,4 +312,63 @@ def test_same_field_for_residents_and_foreign_residents(processing_provider, bar
         assert out.loc[code, "pop_total"] == pytest.approx(expected[code])
         assert out.loc[code, "foreign_served_pct"] == pytest.approx(
             out.loc[code, "pop_total_served_pct"]
+        )
+
+
+def test_population_fields_default_to_the_toolkits_names(processing_provider, bari_inputs):
+    """Not `fid`: the dialog preselects `pop_total` and `foreign` (the fields the toolkit writes);
+    run with those defaults on such a layer, it gives the numbers of the run that names its own
+    fields; a field the layer lacks is a named error, not a traceback."""
+    from qgis.core import QgsApplication, QgsProcessingException
+
+    import processing
+
+    alg = QgsApplication.processingRegistry().algorithmById("capacitymetro:e2sfca")
+    pop_default = alg.parameterDefinition("POP_FIELD").defaultValue()
+    foreign_default = alg.parameterDefinition("FOREIGN_FIELD").defaultValue()
+    assert (pop_default, foreign_default) == ("pop_total", "foreign")
+    tmp, streets, zones, stops = bari_inputs
+    zones.rename(columns={"pop": "pop_total"}).to_file(
+        tmp / "zones_named.gpkg", layer="zones", engine="fiona"
+    )
+    common = {
+        "STREETS": str(tmp / "streets.gpkg"),
+        "SERVICES": str(tmp / "services.gpkg"),
+        "CAPACITY_FIELD": "capacity",
+    }
+    # QGIS 3.22's processing.run does not fill field defaults in (the dialog does): pass them
+    guessed = processing.run(
+        "capacitymetro:e2sfca",
+        {
+            **common,
+            "POPULATION": str(tmp / "zones_named.gpkg"),
+            "POP_FIELD": pop_default,
+            "FOREIGN_FIELD": foreign_default,
+            "OUTPUT": str(tmp / "e_g.gpkg"),
+        },
+    )
+    named = processing.run(
+        "capacitymetro:e2sfca",
+        {
+            **common,
+            "POPULATION": str(tmp / "zones.gpkg"),
+            "POP_FIELD": "pop",
+            "FOREIGN_FIELD": "foreign",
+            "OUTPUT": str(tmp / "e_n.gpkg"),
+        },
+    )
+    a = gpd.read_file(guessed["OUTPUT"], engine="fiona")
+    b = gpd.read_file(named["OUTPUT"], engine="fiona")
+    assert len(a) == len(b) > 0
+    assert np.allclose(a["access"], b["access"]) and np.allclose(a["foreign"], b["foreign"])
+    with pytest.raises(QgsProcessingException, match="no field pop_total"):
+        processing.run(
+            "capacitymetro:e2sfca",
+            {
+                **common,
+                "POPULATION": str(tmp / "zones.gpkg"),
+                "POP_FIELD": pop_default,
+                "FOREIGN_FIELD": foreign_default,
+                "OUTPUT": str(tmp / "e_x.gpkg"),
+            },
         )

@@ -196,3 +196,18 @@ def test_generic_csv_import_of_the_raw_file_rejects_the_free_text_contacts(
     assert result.rejected_rows == expected
     assert len(expected) == 11 and len(result.imported) == 48
     assert len(reg.services()) == 48
+
+
+def test_the_csv_may_be_given_by_its_own_name(shared_data, tmp_path, comuni, rows):
+    """`[registry] services_csv` names a file: a copy under another name, in a folder without the
+    default file, is the one read; a missing .csv is an error naming that file."""
+    import shutil
+
+    from capacitymetro_plugin.core.errors import InputError
+
+    mine = tmp_path / "i_miei_servizi.csv"
+    shutil.copyfile(shared_data / "servizi_migranti_da_pagine_web.csv", mine)
+    reg = build_sample_registry(mine, tmp_path / "reg.gpkg", comuni=comuni)
+    assert sorted(s.name for s in reg.services()) == sorted(r["name"] for r in rows)
+    with pytest.raises(InputError, match="nope.csv not found"):
+        build_sample_registry(tmp_path / "nope.csv", tmp_path / "reg2.gpkg", comuni=comuni)

@@ -24,17 +24,11 @@ import pandas as pd
 
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.core.progress import Progress, ensure
+from capacitymetro_plugin.core.registry.vocabularies import split_codes
 
 DEFAULT_THRESHOLDS = (10.0, 15.0, 20.0, 30.0)
 CONNECTOR_KMH = 4.5
 MAX_MATRIX_VALUES = 60_000_000  # float32: 240 MB
-
-
-def split_codes(value) -> list[str]:
-    """Split a registry multi-value field (``"health;reception"``) into codes."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return []
-    return [x.strip() for x in str(value).replace(",", ";").split(";") if x.strip()]
 
 
 def select_services(

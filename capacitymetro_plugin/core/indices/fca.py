@@ -23,9 +23,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from capacitymetro_plugin.core.defaults import E2SFCA_STEPS as DEFAULT_STEPS
 from capacitymetro_plugin.core.errors import InputError
-
-DEFAULT_STEPS: tuple[tuple[float, float], ...] = ((10.0, 1.0), (20.0, 0.68), (30.0, 0.22))
 
 
 def stepped_weights(

@@ -199,8 +199,13 @@ def _website(text: str | None) -> str | None:
 def sample_services(
     data_dir: str | os.PathLike,
 ) -> tuple[list[Service], list[Organization], dict[str, str]]:
-    """Read the web-page services CSV; return services, organizations and {row id: service_id}."""
-    path = Path(data_dir) / SERVICES_CSV
+    """Read the web-page services CSV; return services, organizations and {row id: service_id}.
+
+    ``data_dir`` is the folder holding :data:`SERVICES_CSV`, or the CSV file itself (any name).
+    """
+    path = Path(data_dir)
+    if not path.is_file() and path.suffix.lower() != ".csv":
+        path = path / SERVICES_CSV
     if not path.exists():
         raise InputError(
             f"{path} not found.",
@@ -231,7 +236,7 @@ def sample_services(
         if g["languages"]:
             extra.append(f"Lingue (dalla pagina): {g['languages']}")
         description = "\n".join([g["notes"] or "", *extra]).strip() or None
-        notes = [f"Riga {g['service_id']} di {SERVICES_CSV}"]
+        notes = [f"Riga {g['service_id']} di {path.name}"]
         if g["page_date"]:
             notes.append(f"data della pagina: {g['page_date']}")
         if g["coord_source"]:
@@ -300,7 +305,7 @@ def build_sample_registry(
     Parameters
     ----------
     data_dir
-        Folder holding ``servizi_migranti_da_pagine_web.csv``.
+        Folder holding ``servizi_migranti_da_pagine_web.csv``, or that CSV itself (any name).
     path
         The registry GeoPackage to write (replaced when ``overwrite``).
     comuni

@@ -14,11 +14,12 @@ from qgis.core import (
 )
 
 from capacitymetro_plugin.compat import FieldParameterType, SourceType, parameter_as_fields
+from capacitymetro_plugin.core import defaults
 from capacitymetro_plugin.core._pycompat import zip_strict
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm
 
-DECAYS = ["stepped", "gaussian", "binary"]
+DECAYS = list(defaults.E2SFCA_DECAYS)
 
 
 class _CoverageBase(CapaCityMetroAlgorithm):
@@ -69,6 +70,7 @@ class _CoverageBase(CapaCityMetroAlgorithm):
                 self.tr("Residents field"),
                 parentLayerParameterName=self.POPULATION,
                 type=FieldParameterType.Numeric,
+                defaultValue=defaults.POP_FIELD,
             )
         )
         self.addParameter(
@@ -77,9 +79,12 @@ class _CoverageBase(CapaCityMetroAlgorithm):
                 self.tr("Foreign residents field"),
                 parentLayerParameterName=self.POPULATION,
                 type=FieldParameterType.Numeric,
+                defaultValue=defaults.FOREIGN_FIELD,
             )
         )
-        self.add_number(self.CELL_SIZE, "Grid cell size (m)", defaultValue=100.0, minValue=1.0)
+        self.add_number(
+            self.CELL_SIZE, "Grid cell size (m)", defaultValue=defaults.CELL_SIZE_M, minValue=1.0
+        )
 
     def add_service_inputs(self, sector: bool = True) -> None:
         self.addParameter(
@@ -125,6 +130,14 @@ class _CoverageBase(CapaCityMetroAlgorithm):
         zones = self.read_vector(parameters, self.POPULATION, context, feedback)
         pop_f = parameter_as_fields(self, parameters, self.POP_FIELD, context)[0]
         for_f = parameter_as_fields(self, parameters, self.FOREIGN_FIELD, context)[0]
+        absent = [f for f in (pop_f, for_f) if f not in zones.columns]
+        if absent:
+            raise InputError(
+                f"The population layer has no field {', '.join(absent)}.",
+                fix="Choose the residents and foreign residents fields of the population layer.",
+                it=f"Il layer della popolazione non ha il campo {', '.join(absent)}.",
+                fix_it="Scegli i campi dei residenti e dei residenti stranieri del layer.",
+            )
         # assign, not rename: the two fields may be the same column, or collide with these names
         zones = zones.assign(pop_total=zones[pop_f], foreign=zones[for_f])
         streets = self.read_vector(parameters, self.STREETS, context, feedback)
@@ -362,16 +375,20 @@ class E2sfcaAccessibility(_CoverageBase):
                 optional=True,
             )
         )
-        self.add_enum(self.DECAY, "Distance decay", DECAYS, default=0)
+        self.add_enum(
+            self.DECAY, "Distance decay", DECAYS, default=DECAYS.index(defaults.E2SFCA_DECAY)
+        )
         self.addParameter(
             QgsProcessingParameterString(
-                self.STEPS, self.tr("Steps minutes:weight"), defaultValue="10:1,20:0.68,30:0.22"
+                self.STEPS,
+                self.tr("Steps minutes:weight"),
+                defaultValue=defaults.steps_text(),
             )
         )
         self.add_number(
             self.THRESHOLD,
             "Catchment (minutes, Gaussian and binary)",
-            defaultValue=30.0,
+            defaultValue=defaults.E2SFCA_THRESHOLD_MIN,
             minValue=0.1,
         )
         self.addParameter(
@@ -381,11 +398,8 @@ class E2sfcaAccessibility(_CoverageBase):
         )
 
     def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
-        import numpy as np
-        import pandas as pd
-
         from capacitymetro_plugin.core.coverage import service_times
-        from capacitymetro_plugin.core.indices import bivariate_classes, fca, quantile_class
+        from capacitymetro_plugin.core.indices import e2sfca_cells
 
         decay = DECAYS[self.parameterAsEnum(parameters, self.DECAY, context)]
         steps = _parse_steps(self.parameterAsString(parameters, self.STEPS, context))
@@ -393,16 +407,6 @@ class E2sfcaAccessibility(_CoverageBase):
         net = self.network(parameters, context, feedback, progress.step(0, 0.2))
         services = self.services(parameters, context, feedback)
         cap_fields = parameter_as_fields(self, parameters, self.CAPACITY_FIELD, context)
-        if cap_fields:
-            capacity = pd.to_numeric(services[cap_fields[0]], errors="coerce")
-            if capacity.isna().any():
-                progress.info(
-                    f"Warning: {int(capacity.isna().sum())} services have no capacity; "
-                    "they count as 0."
-                )
-            supply = capacity.fillna(0).to_numpy(float)
-        else:
-            supply = np.ones(len(services))
         cells = self.cells(parameters, context, feedback, progress.step(0.2, 0.4))
         reach = max(threshold, max(b for b, _ in steps)) if steps else threshold
         times = service_times(
@@ -413,24 +417,18 @@ class E2sfcaAccessibility(_CoverageBase):
             max_snap_m=self.parameterAsDouble(parameters, self.MAX_SNAP, context),
             progress=progress.step(0.4, 0.9),
         )
-        access, _ = fca(
-            times.minutes.T.astype(float),
-            supply,
-            cells["foreign"].to_numpy(float),
+        res = e2sfca_cells(
+            cells,
+            times,
+            services,
+            capacity_field=cap_fields[0] if cap_fields else None,
             decay=decay,
-            threshold=threshold if decay != "stepped" else None,
             steps=steps,
+            threshold=threshold,
         )
-        cells["access"] = access
-        cells["access_per_1000"] = access * 1000
-        cells["access_quintile"] = quantile_class(access)
-        cells["foreign_share"] = (cells["foreign"] / cells["pop_total"]).where(
-            cells["pop_total"] > 0
-        )
-        cls, code = bivariate_classes(cells["foreign_share"].to_numpy(float), access)
-        cells["bivariate"] = cls
-        cells["bivariate_code"] = code
-        out = self.write_vector(cells, parameters, self.OUTPUT, context, style="e2sfca.qml")
+        for note, note_it in zip_strict(res.notes, res.notes_it):
+            progress.info(f"{note} / {note_it}")
+        out = self.write_vector(res.cells, parameters, self.OUTPUT, context, style="e2sfca.qml")
         progress.report(1.0, "")
         return {self.OUTPUT: out}
 

@@ -198,6 +198,9 @@ def test_a_comune_given_by_name_matches_the_shipped_trento_preset():
         ("analysis", {"thresholds_min": [float("nan")]}, "thresholds_min = nan"),
         ("analysis", {"thresholds_min": 15}, None),  # one number is a list of one
         ("analysis", {"standard_min": "15 min"}, "standard_min = '15 min'"),
+        ("analysis", {"standard_min": 10000}, "standard_min = 10000 minutes is more than the 120"),
+        ("analysis", {"thresholds_min": [5, 500]}, "thresholds_min = 500 minutes is more than"),
+        ("analysis", {"standard_min": 120, "thresholds_min": [120]}, None),  # the bound itself
         ("population", {"cell_size_m": "big"}, "cell_size_m = 'big'"),
         ("population", {"year": "twenty"}, "year = 'twenty'"),
         ("population", {"cell_size_m": True}, "cell_size_m = True"),
@@ -219,3 +222,16 @@ def test_config_values_are_checked_by_type(section, values, named):
         config_from_dict(data)
     assert named in err.value.localized("en")
     assert err.value.localized("it") != err.value.localized("en")
+
+
+def test_out_that_is_an_existing_file_is_a_named_error(tmp_path, capsys):
+    """`--out` naming a file: exit 2 with a message, the file untouched, nothing run."""
+    target = tmp_path / "results.txt"
+    target.write_text("mine", encoding="utf-8")
+    code = main(
+        ["run", "--area", "trento", "--data", str(tmp_path), "--offline", "--out", str(target)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "is an existing file, not a folder" in err and "Traceback" not in err
+    assert target.read_text(encoding="utf-8") == "mine"
