@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -20,16 +21,26 @@ from capacitymetro_plugin.core.errors import CapaCityMetroError, InputError
 from .model import Organization, Practice, Service, new_id, now_iso
 from .storage import (
     RegistryBusyError,
+    RegistryRecoveredWarning,
     RegistryState,
     _retry_busy,
     apply_changes_ds,
     ensure_schema,
     locked_transaction,
     read_state,
+    recover,
+    remove_stale_temporaries,
     write_state,
 )
 
-__all__ = ["ConflictError", "Registry", "RegistryBusyError", "copy_registry", "to_wgs84"]
+__all__ = [
+    "ConflictError",
+    "Registry",
+    "RegistryBusyError",
+    "RegistryRecoveredWarning",
+    "copy_registry",
+    "to_wgs84",
+]
 
 
 class ConflictError(CapaCityMetroError):
@@ -95,6 +106,12 @@ class Registry:
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
+        self.recovered = False  # True once a crashed write was rolled back (see open)
+
+    def _recover(self) -> None:
+        if recover(self.path):
+            self.recovered = True
+            warnings.warn(RegistryRecoveredWarning(self.path), stacklevel=3)
 
     # --- opening ---------------------------------------------------------------------------
     @classmethod
@@ -114,8 +131,15 @@ class Registry:
 
     @classmethod
     def open(cls, path: str | os.PathLike) -> Registry:  # noqa: A003 - mirrors create/open
-        """Open an existing registry (checks that every layer is there)."""
+        """Open an existing registry (checks that every layer is there).
+
+        A registry left half-written by a crash is rolled back to its last committed state,
+        with a :class:`RegistryRecoveredWarning` (``reg.recovered`` is then True); temporary
+        files a killed rewrite left beside it are removed.
+        """
         reg = cls(path)
+        reg._recover()
+        remove_stale_temporaries(reg.path)
         _retry_busy(reg.path, lambda: read_state(reg.path))
         ensure_schema(reg.path)  # an older registry gains services.row_version
         return reg
@@ -123,6 +147,7 @@ class Registry:
     # --- transactions ------------------------------------------------------------------------
     def load(self) -> RegistryState:
         """Return the whole registry content in memory."""
+        self._recover()
         return _retry_busy(self.path, lambda: read_state(self.path))
 
     @contextmanager
@@ -134,6 +159,7 @@ class Registry:
         and none loses another's update. A registry kept busy longer than the busy timeout
         raises :class:`RegistryBusyError` (see ``docs/registry.md``).
         """
+        self._recover()
         with locked_transaction(self.path) as (ds, before):
             state = copy.deepcopy(before)
             yield state

@@ -589,3 +589,87 @@ def locked_transaction(path: str | os.PathLike):
             raise
     finally:
         ds = None  # closes the file
+
+
+# --- crash recovery -----------------------------------------------------------------------------
+STALE_TEMP_SECONDS = 600  # a temporary registry file older than this belongs to a killed write
+
+
+class RegistryRecoveredWarning(UserWarning):
+    """A registry was left half-written by a crash and has been rolled back to its last state."""
+
+    def __init__(self, path) -> None:
+        self.message = (
+            f"Registry {path} had been left half-written (a program was stopped during a write); "
+            "the unfinished write was rolled back and the registry is as it was before it."
+        )
+        self.message_it = (
+            f"Il registro {path} era rimasto a metà di una scrittura (un programma è stato "
+            "interrotto mentre scriveva); la scrittura incompiuta è stata annullata e il registro "
+            "è com'era prima."
+        )
+        super().__init__(f"{self.message} / {self.message_it}")
+        self.path = path
+
+
+def recover(path: str | os.PathLike) -> bool:
+    """Roll back the hot journal a crashed write left beside ``path``; True if it did.
+
+    SQLite rolls a hot journal back at the first read by a connection that can write; a
+    read-only reader cannot, and then every open failed with "attempt to write a readonly
+    database". A journal of a write still running (its writer holds the lock) is left alone.
+    """
+    import sqlite3
+
+    path = Path(path)
+    journal = Path(f"{path}-journal")
+    if not journal.exists() or not path.exists():
+        return False
+    try:
+        con = sqlite3.connect(str(path), timeout=busy_timeout())
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            con.close()
+    except sqlite3.OperationalError as exc:
+        if is_busy_error(exc):
+            return False  # a live writer: its journal is not hot
+        raise InputError(
+            f"Registry {path} was left half-written by a crash and cannot be rolled back here "
+            f"({exc}).",
+            fix="Open it once from an account that can write its folder; the registry is then "
+            "restored to its state before the crash.",
+            it=f"Il registro {path} è rimasto a metà di una scrittura interrotta e qui non può "
+            f"essere ripristinato ({exc}).",
+            fix_it="Aprilo una volta da un utente che può scrivere nella sua cartella: il registro "
+            "torna allo stato di prima dell'interruzione.",
+        ) from exc
+    return not journal.exists()
+
+
+def remove_stale_temporaries(path: str | os.PathLike, *, older_than: float = STALE_TEMP_SECONDS):
+    """Delete ``.<stem>-XXXXXXXX.gpkg`` files a killed write left beside registry ``path``.
+
+    Only files older than ``older_than`` seconds go (a younger one may be a write in progress).
+    Returns the removed paths.
+    """
+    import re
+
+    path = Path(path)
+    pattern = re.compile(
+        rf"^\.{re.escape(path.stem)}-[A-Za-z0-9_]{{8}}\.gpkg(-journal|-wal|-shm)?$"
+    )
+    now = time.time()
+    removed = []
+    if not path.parent.is_dir():
+        return removed
+    for candidate in path.parent.iterdir():
+        if not pattern.match(candidate.name):
+            continue
+        try:
+            if now - candidate.stat().st_mtime >= older_than:
+                candidate.unlink()
+                removed.append(candidate)
+        except OSError:  # gone meanwhile, or not ours to delete: leave it
+            continue
+    return removed
