@@ -54,7 +54,8 @@ class ConflictError(CapaCityMetroError):
         fields_ = sorted(
             f
             for f in getattr(mine, "__dataclass_fields__", {})
-            if getattr(mine, f, None) != getattr(theirs, f, None)
+            if f not in ("created_at", "updated_at")  # bookkeeping, not an edit to merge
+            and getattr(mine, f, None) != getattr(theirs, f, None)
         )
         super().__init__(
             f"Service {key} was changed by someone else (version {current_version}) after you "
