@@ -9,16 +9,71 @@ from __future__ import annotations
 
 import copy
 import os
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from capacitymetro_plugin.core.errors import InputError
+from capacitymetro_plugin.core.errors import CapaCityMetroError, InputError
 
 from .model import Organization, Practice, Service, new_id, now_iso
-from .storage import RegistryState, apply_changes, read_state, write_state
+from .storage import (
+    RegistryBusyError,
+    RegistryRecoveredWarning,
+    RegistryState,
+    _retry_busy,
+    apply_changes_ds,
+    ensure_schema,
+    locked_transaction,
+    read_state,
+    recover,
+    remove_stale_temporaries,
+    write_state,
+)
+
+__all__ = [
+    "ConflictError",
+    "Registry",
+    "RegistryBusyError",
+    "RegistryRecoveredWarning",
+    "copy_registry",
+    "to_wgs84",
+]
+
+
+class ConflictError(CapaCityMetroError):
+    """A save would overwrite someone else's newer change of the same record.
+
+    ``mine`` is the record as the caller wanted to save it (based on ``base_version``);
+    ``theirs`` is the record now stored, at ``current_version``. Nothing was written.
+    """
+
+    def __init__(self, key: str, *, mine, theirs, base_version: int, current_version: int):
+        fields_ = sorted(
+            f
+            for f in getattr(mine, "__dataclass_fields__", {})
+            if f not in ("created_at", "updated_at")  # bookkeeping, not an edit to merge
+            and getattr(mine, f, None) != getattr(theirs, f, None)
+        )
+        super().__init__(
+            f"Service {key} was changed by someone else (version {current_version}) after you "
+            f"opened it (version {base_version}); your save was refused so their change is not "
+            f"lost. Fields that differ: {', '.join(fields_) or 'none'}.",
+            fix="Reload the service and merge your changes field by field, then save again.",
+            it=f"Il servizio {key} è stato modificato da qualcun altro (versione "
+            f"{current_version}) dopo che lo hai aperto (versione {base_version}); il "
+            f"salvataggio è stato rifiutato per non perdere la sua modifica. Campi diversi: "
+            f"{', '.join(fields_) or 'nessuno'}.",
+            fix_it="Ricarica il servizio e unisci le modifiche campo per campo, poi salva di nuovo.",
+        )
+        self.key = key
+        self.mine = mine
+        self.theirs = theirs
+        self.base_version = base_version
+        self.current_version = current_version
+        self.fields = fields_
 
 
 def to_wgs84(x: float, y: float, crs: str | int | None) -> tuple[float, float]:
@@ -52,6 +107,12 @@ class Registry:
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
+        self.recovered = False  # True once a crashed write was rolled back (see open)
+
+    def _recover(self) -> None:
+        if recover(self.path):
+            self.recovered = True
+            warnings.warn(RegistryRecoveredWarning(self.path), stacklevel=3)
 
     # --- opening ---------------------------------------------------------------------------
     @classmethod
@@ -66,27 +127,76 @@ class Registry:
                 fix_it="Aprilo con Registry.open, oppure usa overwrite=True per sostituirlo.",
             )
         write_state(RegistryState(), path)
+        ensure_schema(path)
         return cls(path)
 
     @classmethod
     def open(cls, path: str | os.PathLike) -> Registry:  # noqa: A003 - mirrors create/open
-        """Open an existing registry (checks that every layer is there)."""
+        """Open an existing registry (checks that every layer is there).
+
+        A registry left half-written by a crash is rolled back to its last committed state,
+        with a :class:`RegistryRecoveredWarning` (``reg.recovered`` is then True); temporary
+        files a killed rewrite left beside it are removed.
+        """
         reg = cls(path)
-        read_state(reg.path)
+        reg._recover()
+        remove_stale_temporaries(reg.path)
+        _retry_busy(reg.path, lambda: read_state(reg.path))
+        ensure_schema(reg.path)  # an older registry gains services.row_version
         return reg
 
     # --- transactions ------------------------------------------------------------------------
     def load(self) -> RegistryState:
         """Return the whole registry content in memory."""
-        return read_state(self.path)
+        self._recover()
+        return _retry_busy(self.path, lambda: read_state(self.path))
 
     @contextmanager
     def transaction(self) -> Iterator[RegistryState]:
-        """Yield the registry state to change; write it all at the end, or nothing on error."""
-        before = self.load()
-        state = copy.deepcopy(before)
-        yield state
-        apply_changes(self.path, before, state)
+        """Yield the registry state to change; write it all at the end, or nothing on error.
+
+        The registry's write lock is taken BEFORE its state is read and held until the commit,
+        so concurrent writers (other processes, other users on a shared drive) are serialized
+        and none loses another's update. A registry kept busy longer than the busy timeout
+        raises :class:`RegistryBusyError` (see ``docs/registry.md``).
+        """
+        self._recover()
+        with locked_transaction(self.path) as (ds, before):
+            state = copy.deepcopy(before)
+            yield state
+            apply_changes_ds(ds, before, state)
+
+    def service_version(self, service_id: str) -> int:
+        """Return the row version of a service (bumped by every write of it)."""
+        state = self.load()
+        if service_id not in state.services:
+            raise _not_found("service", service_id, self.path)
+        return _retry_busy(self.path, lambda: _versions(self.path)).get(service_id, 0)
+
+    def save_service(self, service: Service, *, base_version: int) -> Service:
+        """Store ``service`` whole, as edited from the copy read at ``base_version``.
+
+        Raises :class:`ConflictError` (nothing written) when someone else saved the service
+        since ``base_version``; the error carries both versions for a field-by-field merge.
+        """
+        with self.transaction() as state:
+            key = service.service_id
+            if key not in state.services:
+                raise _not_found("service", key, self.path)
+            current = state.versions.get(key, 0)
+            if current != base_version:
+                raise ConflictError(
+                    key,
+                    mine=service,
+                    theirs=state.services[key],
+                    base_version=base_version,
+                    current_version=current,
+                )
+            new = copy.deepcopy(service)
+            _check_name(new.name, "name", key)
+            new.updated_at = now_iso()
+            state.services[key] = new
+        return new
 
     # --- services ----------------------------------------------------------------------------
     def services(self) -> list[Service]:
@@ -113,13 +223,32 @@ class Registry:
         return stored
 
     def update_service(
-        self, service_id: str, *, crs: str | int | None = None, **changes
+        self,
+        service_id: str,
+        *,
+        crs: str | int | None = None,
+        expected_version: int | None = None,
+        **changes,
     ) -> Service:
-        """Change fields of a service (``update_service(sid, status="closed")``)."""
+        """Change fields of a service (``update_service(sid, status="closed")``).
+
+        Only the named fields change, on the state read under the write lock, so two editors
+        changing different fields both keep their change. With ``expected_version`` the update
+        is refused with :class:`ConflictError` if the service was saved since that version.
+        """
         with self.transaction() as state:
             if service_id not in state.services:
                 raise _not_found("service", service_id, self.path)
             old = state.services[service_id]
+            current = state.versions.get(service_id, 0)
+            if expected_version is not None and expected_version != current:
+                raise ConflictError(
+                    service_id,
+                    mine=replace(old, **{k: v for k, v in changes.items() if hasattr(old, k)}),
+                    theirs=old,
+                    base_version=expected_version,
+                    current_version=current,
+                )
             unknown = set(changes) - set(old.__dataclass_fields__)
             if unknown or "service_id" in changes:
                 raise InputError(
@@ -338,3 +467,20 @@ def copy_registry(source: Registry, target: Registry) -> Registry:
         state.links = list(content.links)
         state.meta = dict(content.meta)
     return target
+
+
+def _versions(path: Path) -> dict[str, int]:
+    """Return {service_id: row_version} read with plain sqlite (a GeoPackage is SQLite)."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    try:
+        cols = [r[1] for r in con.execute("PRAGMA table_info(services)")]
+        if "row_version" not in cols:
+            return {}
+        return {
+            str(k): int(v or 0)
+            for k, v in con.execute("SELECT service_id, row_version FROM services")
+        }
+    finally:
+        con.close()

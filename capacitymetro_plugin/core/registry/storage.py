@@ -13,11 +13,13 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+import time
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
 from capacitymetro_plugin.core import gio
-from capacitymetro_plugin.core.errors import InputError
+from capacitymetro_plugin.core.errors import CapaCityMetroError, InputError
 
 from .model import Organization, Practice, Service
 
@@ -171,6 +173,8 @@ class RegistryState:
         self.practices: dict[str, Practice] = {}
         self.links: list[tuple[str, str]] = []
         self.meta: dict[str, str] = {"schema_version": SCHEMA_VERSION}
+        # row version of each service (GeoPackage column ``row_version``), bumped on each write
+        self.versions: dict[str, int] = {}
 
 
 def read_state(path: str | os.PathLike) -> RegistryState:
@@ -299,37 +303,28 @@ _KEYS = {"services": "service_id", "organizations": "organization_id", "practice
 def apply_changes(path: str | os.PathLike, before: RegistryState, after: RegistryState) -> None:
     """Write the differences between ``before`` and ``after`` into registry ``path`` in one
     transaction (rolled back entirely on any error)."""
-    from osgeo import ogr
+    with locked_transaction(path) as (ds, _current):
+        apply_changes_ds(ds, before, after)
 
-    ogr.UseExceptions()
-    ds = ogr.Open(str(path), 1)
-    if ds is None:  # pragma: no cover - ogr raises with UseExceptions
-        raise InputError(f"Cannot open registry {path} for writing.")
-    try:
-        ds.StartTransaction()
-        try:
-            for name, fields_ in (
-                ("services", SERVICE_FIELDS),
-                ("organizations", ORGANIZATION_FIELDS),
-                ("practices", PRACTICE_FIELDS),
-            ):
-                _apply_table(ds, name, fields_, getattr(before, name), getattr(after, name))
-            if before.links != after.links:
-                _replace_rows(
-                    ds,
-                    "service_practices",
-                    [{"service_id": s, "practice_id": p} for s, p in after.links],
-                )
-            if before.meta != after.meta:
-                _replace_rows(
-                    ds, "registry_meta", [{"key": k, "value": v} for k, v in after.meta.items()]
-                )
-        except BaseException:
-            ds.RollbackTransaction()
-            raise
-        ds.CommitTransaction()
-    finally:
-        ds = None  # closes the file
+
+def apply_changes_ds(ds, before: RegistryState, after: RegistryState) -> None:
+    """Write the differences between ``before`` and ``after`` through the open transaction
+    ``ds``; each changed or new service gets ``row_version`` = its previous version + 1."""
+    for name, fields_ in (
+        ("services", SERVICE_FIELDS),
+        ("organizations", ORGANIZATION_FIELDS),
+        ("practices", PRACTICE_FIELDS),
+    ):
+        versions = (before.versions, after.versions) if name == "services" else None
+        _apply_table(ds, name, fields_, getattr(before, name), getattr(after, name), versions)
+    if before.links != after.links:
+        _replace_rows(
+            ds,
+            "service_practices",
+            [{"service_id": s, "practice_id": p} for s, p in after.links],
+        )
+    if before.meta != after.meta:
+        _replace_rows(ds, "registry_meta", [{"key": k, "value": v} for k, v in after.meta.items()])
 
 
 def _set_fields(feat, props: dict, fields_: dict[str, str]) -> None:
@@ -353,7 +348,9 @@ def _ogr_point(obj):
     return g
 
 
-def _apply_table(ds, name: str, fields_: dict[str, str], old: dict, new: dict) -> None:
+def _apply_table(
+    ds, name: str, fields_: dict[str, str], old: dict, new: dict, versions=None
+) -> None:
     layer = ds.GetLayerByName(name)
     key = _KEYS[name]
     fids: dict[str, int] = {}
@@ -370,9 +367,15 @@ def _apply_table(ds, name: str, fields_: dict[str, str], old: dict, new: dict) -
             continue
         _before_row_write(name, k)
         props = record_to_properties(obj, fields_)
+        extra = {}
+        if versions is not None:
+            old_versions, new_versions = versions
+            new_versions[k] = old_versions.get(k, 0) + 1
+            extra = {VERSION_COLUMN: new_versions[k]}
         if k in fids:
             feat = layer.GetFeature(fids[k])
             _set_fields(feat, props, fields_)
+            _set_fields(feat, extra, dict.fromkeys(extra, "int"))
             if has_geom:
                 feat.SetGeometry(_ogr_point(obj))
             layer.SetFeature(feat)
@@ -381,6 +384,7 @@ def _apply_table(ds, name: str, fields_: dict[str, str], old: dict, new: dict) -
 
             feat = ogr.Feature(layer.GetLayerDefn())
             _set_fields(feat, props, fields_)
+            _set_fields(feat, extra, dict.fromkeys(extra, "int"))
             if has_geom:
                 feat.SetGeometry(_ogr_point(obj))
             layer.CreateFeature(feat)
@@ -403,3 +407,269 @@ def _replace_rows(ds, name: str, rows: list[dict]) -> None:
 
 def _before_row_write(table: str, key: str) -> None:
     """Hook called before each row write (tests use it to force a failure mid-write)."""
+
+
+# --- concurrent writers -------------------------------------------------------------------------
+VERSION_COLUMN = "row_version"
+BUSY_TIMEOUT_ENV = "CAPACITYMETRO_REGISTRY_BUSY_TIMEOUT"
+DEFAULT_BUSY_TIMEOUT = 60.0  # seconds a write waits for another writer before giving up
+
+
+class RegistryBusyError(CapaCityMetroError):
+    """The registry stayed locked by another writer longer than the busy timeout."""
+
+    def __init__(self, path, waited: float) -> None:
+        super().__init__(
+            f"Registry {path} is busy: another user or program kept it locked for "
+            f"{waited:.0f} s, so nothing was written.",
+            fix="Try again in a moment; if it stays busy, close the other program editing it "
+            f"(or raise {BUSY_TIMEOUT_ENV}).",
+            it=f"Il registro {path} è occupato: un altro utente o programma lo ha tenuto bloccato "
+            f"per {waited:.0f} s, quindi non è stato scritto nulla.",
+            fix_it="Riprova tra poco; se resta occupato, chiudi l'altro programma che lo modifica "
+            f"(o aumenta {BUSY_TIMEOUT_ENV}).",
+        )
+        self.path = path
+        self.waited = waited
+
+
+def busy_timeout() -> float:
+    """Return the bounded wait for a busy registry (``CAPACITYMETRO_REGISTRY_BUSY_TIMEOUT``)."""
+    try:
+        return max(0.0, float(os.environ.get(BUSY_TIMEOUT_ENV, DEFAULT_BUSY_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_BUSY_TIMEOUT
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    """True for SQLite's 'database is locked' / 'database table is locked' / busy errors."""
+    text = str(exc).lower()
+    return "database is locked" in text or "is locked" in text or "sqlite_busy" in text
+
+
+def _retry_busy(path, func):
+    """Run ``func()`` and retry it while the registry is busy, up to :func:`busy_timeout`."""
+    start = time.monotonic()
+    limit = busy_timeout()
+    delay = 0.02
+    while True:
+        try:
+            return func()
+        except Exception as exc:  # noqa: BLE001 - GDAL, fiona, pyogrio and sqlite3 raise different types
+            if isinstance(exc, CapaCityMetroError) or not is_busy_error(exc):
+                raise
+            waited = time.monotonic() - start
+            if waited >= limit:
+                raise RegistryBusyError(path, waited) from exc
+            time.sleep(min(delay, max(0.0, limit - waited)))
+            delay = min(delay * 2, 0.5)
+
+
+def ensure_schema(path: str | os.PathLike) -> bool:
+    """Upgrade an older registry in place (adds ``services.row_version``); True if changed."""
+    from osgeo import ogr
+
+    ogr.UseExceptions()
+
+    def upgrade() -> bool:
+        ds = ogr.Open(str(path), 1)
+        try:
+            layer = ds.GetLayerByName("services")
+            if layer is None or layer.GetLayerDefn().GetFieldIndex(VERSION_COLUMN) >= 0:
+                return False
+            layer.CreateField(ogr.FieldDefn(VERSION_COLUMN, ogr.OFTInteger64))
+            return True
+        finally:
+            ds = None
+
+    return _retry_busy(path, upgrade)
+
+
+class _Point:
+    """The x/y of an OGR point, shaped like the shapely point :func:`_from_row` reads."""
+
+    is_empty = False
+
+    def __init__(self, x: float, y: float) -> None:
+        self.x, self.y = x, y
+
+
+def _ogr_rows(ds, layer_name: str, fields_: dict[str, str]):
+    layer = ds.GetLayerByName(layer_name)
+    defn = layer.GetLayerDefn()
+    present = {defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())}
+    layer.ResetReading()
+    for feat in layer:
+        row = {}
+        for name, kind in list(fields_.items()) + [(VERSION_COLUMN, "int")]:
+            if name not in present or not feat.IsFieldSetAndNotNull(name):
+                row[name] = None
+            elif kind == "int":
+                row[name] = feat.GetFieldAsInteger64(name)
+            elif kind == "date":
+                row[name] = feat.GetFieldAsString(name).replace("/", "-")[:10]
+            else:
+                row[name] = feat.GetFieldAsString(name)
+        geom = feat.GetGeometryRef()
+        point = None
+        if geom is not None and not geom.IsEmpty():
+            point = _Point(geom.GetX(), geom.GetY())
+        yield row, point
+
+
+def _read_state_ds(ds) -> RegistryState:
+    """Read the whole registry through the open (locked) OGR data source ``ds``."""
+    state = RegistryState()
+    for row, geom in _ogr_rows(ds, "services", SERVICE_FIELDS):
+        s = _from_row(Service, row, SERVICE_FIELDS, geom)
+        state.services[s.service_id] = s
+        state.versions[s.service_id] = int(row.get(VERSION_COLUMN) or 0)
+    for row, _ in _ogr_rows(ds, "organizations", ORGANIZATION_FIELDS):
+        o = _from_row(Organization, row, ORGANIZATION_FIELDS)
+        state.organizations[o.organization_id] = o
+    for row, geom in _ogr_rows(ds, "practices", PRACTICE_FIELDS):
+        p = _from_row(Practice, row, PRACTICE_FIELDS, geom)
+        state.practices[p.practice_id] = p
+    state.links = [
+        (str(r["service_id"]), str(r["practice_id"]))
+        for r, _ in _ogr_rows(ds, "service_practices", LINK_FIELDS)
+        if r.get("service_id") and r.get("practice_id")
+    ]
+    state.meta = {
+        str(r["key"]): str(r.get("value") or "")
+        for r, _ in _ogr_rows(ds, "registry_meta", META_FIELDS)
+        if r.get("key") is not None
+    }
+    return state
+
+
+@contextmanager
+def locked_transaction(path: str | os.PathLike):
+    """Take the registry's write lock, THEN read it; yield ``(ds, state)``; commit at the end.
+
+    The write lock (SQLite RESERVED, taken by a no-op UPDATE right after BEGIN) is held from
+    before the read until the commit, so two writers are serialized: the second reads what the
+    first committed (no lost update). A busy registry is retried up to :func:`busy_timeout`,
+    then :class:`RegistryBusyError`. On any error the transaction is rolled back.
+    """
+    from osgeo import ogr
+
+    ogr.UseExceptions()
+    path = Path(path)
+    missing_check = read_state  # names the missing layers in a bilingual error
+    if not path.exists():
+        missing_check(path)
+    ensure_schema(path)
+
+    def begin():
+        ds = ogr.Open(str(path), 1)
+        try:
+            ds.StartTransaction()
+            try:
+                ds.ExecuteSQL("UPDATE registry_meta SET key = key WHERE 0")
+            except BaseException:
+                ds.RollbackTransaction()
+                raise
+        except BaseException:
+            ds = None
+            raise
+        return ds
+
+    ds = _retry_busy(path, begin)
+    try:
+        try:
+            state = _read_state_ds(ds)
+            yield ds, state
+            _retry_busy(path, ds.CommitTransaction)
+        except BaseException:
+            try:
+                ds.RollbackTransaction()
+            except Exception:  # noqa: BLE001 - already rolled back by a failed commit
+                pass
+            raise
+    finally:
+        ds = None  # closes the file
+
+
+# --- crash recovery -----------------------------------------------------------------------------
+STALE_TEMP_SECONDS = 600  # a temporary registry file older than this belongs to a killed write
+
+
+class RegistryRecoveredWarning(UserWarning):
+    """A registry was left half-written by a crash and has been rolled back to its last state."""
+
+    def __init__(self, path) -> None:
+        self.message = (
+            f"Registry {path} had been left half-written (a program was stopped during a write); "
+            "the unfinished write was rolled back and the registry is as it was before it."
+        )
+        self.message_it = (
+            f"Il registro {path} era rimasto a metà di una scrittura (un programma è stato "
+            "interrotto mentre scriveva); la scrittura incompiuta è stata annullata e il registro "
+            "è com'era prima."
+        )
+        super().__init__(f"{self.message} / {self.message_it}")
+        self.path = path
+
+
+def recover(path: str | os.PathLike) -> bool:
+    """Roll back the hot journal a crashed write left beside ``path``; True if it did.
+
+    SQLite rolls a hot journal back at the first read by a connection that can write; a
+    read-only reader cannot, and then every open failed with "attempt to write a readonly
+    database". A journal of a write still running (its writer holds the lock) is left alone.
+    """
+    import sqlite3
+
+    path = Path(path)
+    journal = Path(f"{path}-journal")
+    if not journal.exists() or not path.exists():
+        return False
+    try:
+        con = sqlite3.connect(str(path), timeout=busy_timeout())
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            con.close()
+    except sqlite3.OperationalError as exc:
+        if is_busy_error(exc):
+            return False  # a live writer: its journal is not hot
+        raise InputError(
+            f"Registry {path} was left half-written by a crash and cannot be rolled back here "
+            f"({exc}).",
+            fix="Open it once from an account that can write its folder; the registry is then "
+            "restored to its state before the crash.",
+            it=f"Il registro {path} è rimasto a metà di una scrittura interrotta e qui non può "
+            f"essere ripristinato ({exc}).",
+            fix_it="Aprilo una volta da un utente che può scrivere nella sua cartella: il registro "
+            "torna allo stato di prima dell'interruzione.",
+        ) from exc
+    return not journal.exists()
+
+
+def remove_stale_temporaries(path: str | os.PathLike, *, older_than: float = STALE_TEMP_SECONDS):
+    """Delete ``.<stem>-XXXXXXXX.gpkg`` files a killed write left beside registry ``path``.
+
+    Only files older than ``older_than`` seconds go (a younger one may be a write in progress).
+    Returns the removed paths.
+    """
+    import re
+
+    path = Path(path)
+    pattern = re.compile(
+        rf"^\.{re.escape(path.stem)}-[A-Za-z0-9_]{{8}}\.gpkg(-journal|-wal|-shm)?$"
+    )
+    now = time.time()
+    removed = []
+    if not path.parent.is_dir():
+        return removed
+    for candidate in path.parent.iterdir():
+        if not pattern.match(candidate.name):
+            continue
+        try:
+            if now - candidate.stat().st_mtime >= older_than:
+                candidate.unlink()
+                removed.append(candidate)
+        except OSError:  # gone meanwhile, or not ours to delete: leave it
+            continue
+    return removed

@@ -80,7 +80,7 @@ def test_create_writes_all_layers_with_schema_version(tmp_path):
     with fiona.open(path, layer="services") as src:
         assert src.schema["geometry"] == "Point"
         assert src.crs.to_epsg() == 4326
-        assert list(src.schema["properties"]) == list(storage.SERVICE_FIELDS)
+        assert list(src.schema["properties"]) == [*storage.SERVICE_FIELDS, "row_version"]
         assert src.schema["properties"]["capacity"].startswith("int")
         assert src.schema["properties"]["last_verified"] == "date"
     with pytest.raises(InputError):
