@@ -19,6 +19,7 @@ from qgis.core import (
 from capacitymetro_plugin.compat import null_rectangle
 
 _APP = None
+THUMBNAIL_DPI = 50  # maps/<name>.png next to each PDF, shown by summary.html and summary.pdf
 
 
 def ensure_qgis() -> QgsApplication:
@@ -425,6 +426,8 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
         fit_title(layout)
         _make_room_for_sources(layout)
         files.extend(export_layout(layout, maps_dir / filename))
+        # the thumbnail of the HTML and PDF summaries (not listed as an output of its own)
+        export_layout(layout, (maps_dir / filename).with_suffix(".png"), dpi=THUMBNAIL_DPI)
 
     one(
         "services_isochrones.pdf",
