@@ -231,6 +231,7 @@ def load_run_layers(
             style_classes_from_data(layer, "foreign", "gaps", lang=lang)
         elif name == "gaps":
             style_lines_polygon(layer)
+            label_gaps(layer, lang)
         elif name == "population_cells":
             style_classes_from_data(layer, "pop_total", None, lang=lang, palette=CIVIDIS[::-1])
         elif name == "comuni":
@@ -255,6 +256,73 @@ def style_lines_polygon(layer) -> None:
             )
         )
     )
+
+
+def write_thumbnail(layout, path: Path, dpi: float = THUMBNAIL_DPI) -> Path:
+    """Render the layout's first page to a small PNG: the thumbnail of the HTML and PDF summaries.
+
+    Rendered to an image and saved (not exported): no GDAL georeferencing of a PNG.
+    """
+    from qgis.core import QgsLayoutExporter
+    from qgis.PyQt.QtCore import QSize
+
+    image = QgsLayoutExporter(layout).renderPageToImage(0, QSize(), dpi)
+    if image.isNull() or not image.save(str(path), "PNG"):
+        raise OSError(f"could not write the map thumbnail {path}")
+    return path
+
+
+GAP_LABELS = 5  # the largest gap areas labelled on the map with rank and unserved count
+
+
+def gap_label_expression(lang: str, top: int = GAP_LABELS) -> str:
+    """QGIS expression of a gap's label: "#1: 5,399" (rank and unserved foreign residents).
+
+    Only the ``top`` ranks get a label; thousands as the language writes them.
+    """
+    sep = "." if lang == "it" else ","
+    number = (
+        'regexp_replace(to_string(round("foreign_unserved")), '
+        f"'(\\\\d)(?=(\\\\d{{3}})+$)', '\\\\1{sep}')"
+    )
+    return f"""CASE WHEN "rank" <= {top} THEN '#' || "rank" || ': ' || {number} END"""
+
+
+def label_gaps(layer, lang: str, top: int = GAP_LABELS) -> None:
+    """Label the ``top`` gap areas with their rank and unserved foreign residents."""
+    from qgis.core import (
+        QgsPalLayerSettings,
+        QgsTextBufferSettings,
+        QgsTextFormat,
+        QgsVectorLayerSimpleLabeling,
+    )
+    from qgis.PyQt.QtGui import QColor, QFont
+
+    if layer.fields().indexOf("foreign_unserved") < 0 or layer.fields().indexOf("rank") < 0:
+        return
+    text = QgsTextFormat()
+    font = QFont("DejaVu Sans")
+    font.setBold(True)
+    text.setFont(font)
+    text.setSize(8.5)
+    text.setColor(QColor("#000000"))
+    buffer = QgsTextBufferSettings()
+    buffer.setEnabled(True)
+    buffer.setSize(1.0)
+    buffer.setColor(QColor("#ffffff"))
+    text.setBuffer(buffer)
+    settings = QgsPalLayerSettings()
+    settings.isExpression = True
+    settings.fieldName = gap_label_expression(lang, top)
+    settings.setFormat(text)
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+    layer.setLabelsEnabled(True)
+    title = (
+        f" — etichette: rango e stranieri non serviti (stima) delle prime {top}"
+        if lang == "it"
+        else f" — labels: rank and unserved foreign residents (estimate) of the top {top}"
+    )
+    layer.setName(_wrap(layer.name().replace("\n", " ") + title))
 
 
 def _make_room_for_sources(layout, up: float = 8.0) -> None:
@@ -426,8 +494,7 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
         fit_title(layout)
         _make_room_for_sources(layout)
         files.extend(export_layout(layout, maps_dir / filename))
-        # the thumbnail of the HTML and PDF summaries (not listed as an output of its own)
-        export_layout(layout, (maps_dir / filename).with_suffix(".png"), dpi=THUMBNAIL_DPI)
+        write_thumbnail(layout, (maps_dir / filename).with_suffix(".png"))
 
     one(
         "services_isochrones.pdf",

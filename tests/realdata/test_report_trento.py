@@ -167,3 +167,21 @@ def test_isochrone_areas_as_bands_and_cumulative(run_it):
     iso = gpd.read_file(run_it / "capacitymetro.gpkg", layer="isochrones")
     union = shapely.union_all(iso[iso["threshold_min"] <= 20].geometry.values).area / 1e6
     assert within[20] == pytest.approx(union, rel=1e-3)
+
+
+def test_gap_map_labels_the_top_gaps_with_rank_and_unserved(run_it):
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(run_it / "maps" / "coverage_gaps.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+    )
+    gaps = gpd.read_file(run_it / "capacitymetro.gpkg", layer="gaps")
+    gaps = gaps[gaps["sector"] == "all"].sort_values("rank")
+    for row in gaps.head(3).itertuples():
+        label = f"#{row.rank}: " + f"{round(row.foreign_unserved):,}".replace(",", ".")
+        assert label in text
+    assert f"#{len(gaps)}: " not in text or len(gaps) <= 5  # only the top 5 are labelled
+    assert "rango e stranieri non serviti (stima)" in text  # the legend says what labels mean
