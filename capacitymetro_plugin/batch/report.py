@@ -114,6 +114,8 @@ T = {
         "estimate": "estimate",
         "estimate_note": "Figures marked “estimate” are not counts: see the assumptions.",
         "none": "none",
+        "not_computed": "Not computed: step {step} skipped ({why}).",
+        "skipped": "Skipped steps",
         "step": "step",
         "status": "status",
         "detail": "detail",
@@ -174,6 +176,8 @@ T = {
         "estimate": "stima",
         "estimate_note": "Le cifre indicate come “stima” non sono conteggi: vedi le ipotesi.",
         "none": "nessuno",
+        "not_computed": "Non calcolato: passo {step} saltato ({why}).",
+        "skipped": "Passi saltati",
         "step": "passo",
         "status": "esito",
         "detail": "dettaglio",
@@ -389,7 +393,13 @@ def content(summary, lang: str) -> dict:
     ]
     if not nums.get("language_citizenship_ref"):
         assume = assume[:-1]
+    coverage_step = next((s for s in summary.steps if s.name == "coverage"), None)
+    gaps_missing = ""
+    if coverage_step is not None and coverage_step.status != "done":
+        gaps_missing = t["not_computed"].format(step="coverage", why=coverage_step.detail)
     return {
+        "gaps_missing": gaps_missing,
+        "skipped": [f"{s.name}: {s.detail}" for s in summary.steps if s.status != "done"],
         "title": f"CapaCityMetro — {c.name}",
         "run": t["run"].format(
             date=_dt.datetime.now().strftime(
@@ -517,7 +527,9 @@ def write_html(summary, data: dict | None = None, lang: str | None = None) -> Pa
         )
     gaps = gap_rows(data, lang)
     parts.append(f"<h2>{e(data['gaps_title'])}</h2>")
-    parts.append(_table(t["cols_gap"], gaps, 2) if gaps else f"<p>{e(t['none'])}</p>")
+    parts.append(
+        _table(t["cols_gap"], gaps, 2) if gaps else f"<p>{e(data['gaps_missing'] or t['none'])}</p>"
+    )
     langs = language_rows(data, lang)
     if langs:
         parts.append(f"<h2>{e(t['languages'])}</h2>" + _table(t["cols_lang"], langs, 2))
@@ -661,7 +673,7 @@ def write_pdf(summary, data: dict, lang: str) -> Path | None:
     if gaps:
         table(t["cols_gap"], gaps, 2)
     else:
-        pdf.cell(width, 4.2, text(t["none"]), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 4.2, text(data["gaps_missing"] or t["none"]), new_x="LMARGIN")
     langs = language_rows(data, lang)
     if langs:
         heading(t["languages"])
@@ -679,6 +691,11 @@ def write_pdf(summary, data: dict, lang: str) -> Path | None:
             pdf.set_font(font, "", 6.5)
             pdf.cell(w, 3, text(_rel(summary, pdf_path)))
         pdf.set_xy(pdf.l_margin, top + tallest + 4)
+    if data["skipped"]:
+        heading(t["skipped"])
+        pdf.set_font(font, "", 7)
+        for line in data["skipped"]:
+            pdf.multi_cell(width, 3.4, text("- " + line), new_x="LMARGIN")
     heading(t["assumptions"])
     pdf.set_font(font, "", 7)
     for a in data["assumptions"]:

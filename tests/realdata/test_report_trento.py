@@ -185,3 +185,31 @@ def test_gap_map_labels_the_top_gaps_with_rank_and_unserved(run_it):
         assert label in text
     assert f"#{len(gaps)}: " not in text or len(gaps) <= 5  # only the top 5 are labelled
     assert "rango e stranieri non serviti (stima)" in text  # the legend says what labels mean
+
+
+def test_bari_summary_says_why_there_are_no_gaps(shared_data, tmp_path):
+    """Bari's 14 services have no coordinates: the summaries say coverage was not computed."""
+    pytest.importorskip("fpdf")
+    out = tmp_path / "bari"
+    env = dict(os.environ, CAPACITYMETRO_DATA=str(shared_data), QT_QPA_PLATFORM="offscreen")
+    env["LANG"] = "en_GB.UTF-8"
+    result = subprocess.run(
+        [sys.executable, "-m", "capacitymetro_plugin", "run", "--area", "bari", "--no-pdf"]
+        + ["--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(out / "summary.pdf"), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert "Not computed: step coverage skipped" in text
+    assert "Comune di Bari, street graph (Stradario)" in text  # the network's own credit
+    page = (out / "summary.html").read_text(encoding="utf-8")
+    assert 'lang="en"' in page and "Not computed: step coverage skipped" in page
+    assert "14 services of the area have no coordinates yet" in page
