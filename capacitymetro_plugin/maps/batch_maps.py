@@ -464,7 +464,7 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
         summary.numbers.get("services_analysed", 0) or 0
     )
 
-    def one(filename: str, title_key: str, names: list[str]) -> None:
+    def one(filename: str, title_key: str, names: list[str], atlas: bool = False) -> None:
         # services on top, then the comune outlines, then the analysis layers
         order = [n for n in names if n == "services"] + ["comuni"]
         order += [n for n in names if n != "services"]
@@ -479,14 +479,24 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
                 if lang == "it"
                 else f"{unplaced} migrant services of the area have no coordinates: not on the map"
             )
+        atlas_layer = None
+        if atlas:  # one page per comune of the area, zoomed to it
+            codes = ", ".join(f"'{c}'" for c in config.comuni)
+            atlas_layer = QgsVectorLayer(
+                f'{gpkg}|layername=comuni|subset="com_istat_code" IN ({codes})', "atlas", "ogr"
+            )
+            if not atlas_layer.isValid() or atlas_layer.featureCount() == 0:
+                return
         layout = build_layout(
             project,
             chosen,
+            atlas_layer=atlas_layer,
+            atlas_name_field="name" if atlas else None,
             title=MAP_TITLES[lang][title_key].format(**fill),
             area_name=config.name + (f" — {subtitle_note}" if subtitle_note else ""),
             date=date,
             crs=crs,
-            extent=area_extent(crs),
+            extent=None if atlas else area_extent(crs),
             sources=sources_text(summary, [n for n in order if n in layers], lang),
             legend_title="Legenda" if lang == "it" else "Legend",
             legend_filter_by_map=False,  # classes come from the data: none is empty
@@ -494,7 +504,8 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
         fit_title(layout)
         _make_room_for_sources(layout)
         files.extend(export_layout(layout, maps_dir / filename))
-        write_thumbnail(layout, (maps_dir / filename).with_suffix(".png"))
+        if not atlas:
+            write_thumbnail(layout, (maps_dir / filename).with_suffix(".png"))
 
     one(
         "services_isochrones.pdf",
@@ -510,6 +521,12 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
         context = [n for n in layers if n.startswith("context_")]
         key = "population" if "services" in layers else "population_only"
         one("population.pdf", key, ["services", *context, "population_cells"])
+    if getattr(config, "atlas", False) and "comuni" in layers:  # [outputs] atlas = true
+        if "gaps" in layers or "gap_cells" in layers:
+            names = ["services", "gaps", "gap_cells", "territories"]
+            one("atlas_comuni.pdf", "coverage_gaps", names, atlas=True)
+        elif "population_cells" in layers:
+            one("atlas_comuni.pdf", "population_only", ["population_cells"], atlas=True)
     return files
 
 

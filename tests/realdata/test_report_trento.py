@@ -30,6 +30,8 @@ def run_it(shared_data, tmp_path_factory):
     text = (REPO / "config" / "trento.toml").read_text(encoding="utf-8")
     text = text.replace('# language = "it"', 'language = "it"')
     assert 'language = "it"' in text
+    text = text.replace("[outputs]\n", "[outputs]\natlas = true\n")
+    assert "atlas = true" in text
     config = folder / "trento_it.toml"
     config.write_text(text, encoding="utf-8")
     out = folder / "out"
@@ -213,3 +215,19 @@ def test_bari_summary_says_why_there_are_no_gaps(shared_data, tmp_path):
     page = (out / "summary.html").read_text(encoding="utf-8")
     assert 'lang="en"' in page and "Not computed: step coverage skipped" in page
     assert "14 services of the area have no coordinates yet" in page
+
+
+def test_atlas_per_comune_from_the_cli(run_it):
+    """``[outputs] atlas = true``: maps/atlas_comuni.pdf, one page per comune of the area."""
+    atlas = run_it / "maps" / "atlas_comuni.pdf"
+    info = subprocess.run(["pdfinfo", str(atlas)], capture_output=True, text=True, check=True)
+    assert re.search(r"^Pages:\s+1$", info.stdout, re.M)  # Trento's area is one comune
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(atlas), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert "Comune di Trento — Trento —" in text  # the page name: the comune's ISTAT name
+    assert "Aree scoperte" in text and "#1: " in text
+    page = (run_it / "summary.html").read_text(encoding="utf-8")
+    assert "href='maps/atlas_comuni.pdf'" in page
