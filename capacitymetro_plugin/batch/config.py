@@ -60,6 +60,7 @@ class Config:
     standard_min: float = 15.0
     pdf: bool = True
     language: str = ""  # of the PDF maps: "it" or "en" (default: from LANG)
+    atlas: bool = False  # also maps/atlas_comuni.pdf: the gap map, one page per comune
     source: str = ""  # the file this came from
 
     def required_files(self) -> list[tuple[str, str]]:
@@ -217,6 +218,7 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         standard_min=standard,
         pdf=bool(out.get("pdf", True)),
         language=str(out.get("language", "")),
+        atlas=bool(out.get("atlas", False)),
         source=source,
     )
 

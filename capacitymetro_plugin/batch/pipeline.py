@@ -247,10 +247,14 @@ def step_isochrones(config: Config, net, services, summary: Summary, progress: P
         progress=progress.step(0, 0.6),
     )
     _write(summary, iso, "isochrones")
-    for _, row in iso.iterrows():
-        summary.numbers[f"isochrone_{row['threshold_min']:g}min_km2"] = round(
-            float(row["area_km2"]), 2
-        )
+    # the layer holds disjoint bands (10-15 min, …): report both the band and the cumulative area
+    bands = iso.sort_values("threshold_min")
+    cumulative = 0.0
+    for _, row in bands.iterrows():
+        lo, hi, km2 = float(row["from_min"]), float(row["threshold_min"]), float(row["area_km2"])
+        cumulative += km2
+        summary.numbers[f"isochrone_band_{lo:g}_{hi:g}min_km2"] = round(km2, 2)
+        summary.numbers[f"isochrone_within_{hi:g}min_km2"] = round(cumulative, 2)
     # Street pieces (drawn under the maps) and areas (one polygon per service); both take
     # well under a second on a city network.
     for output, layer, (a, b) in (
@@ -479,7 +483,9 @@ def step_language(
     by_group = groups.groupby(["citizenship", "languages"], as_index=False)["unserved"].sum()
     by_group = by_group.sort_values("unserved", ascending=False)
     path = summary.out_dir / "language_unserved_groups.csv"
-    by_group.to_csv(path, index=False)
+    from .report import write_csv
+
+    write_csv(by_group, path)
     summary.files.append(path)
     top = ", ".join(
         f"{r.citizenship} ({r.languages}): {r.unserved:,.0f}" for r in by_group.head(3).itertuples()
@@ -534,7 +540,7 @@ def run_pipeline(
     # a fresh run: no layers, maps or tables left from an older one
     stale = [summary.gpkg, out / "language_unserved_groups.csv", out / "coverage.csv"]
     stale += [out / "hsds.json"]
-    for path in [*stale, *(out / "maps").glob("*.pdf")]:
+    for path in [*stale, *(out / "maps").glob("*.pdf"), *(out / "maps").glob("*.png")]:
         if path.exists():
             path.unlink()
 

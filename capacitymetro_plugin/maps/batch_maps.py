@@ -19,6 +19,7 @@ from qgis.core import (
 from capacitymetro_plugin.compat import null_rectangle
 
 _APP = None
+THUMBNAIL_DPI = 50  # maps/<name>.png next to each PDF, shown by summary.html and summary.pdf
 
 
 def ensure_qgis() -> QgsApplication:
@@ -230,6 +231,7 @@ def load_run_layers(
             style_classes_from_data(layer, "foreign", "gaps", lang=lang)
         elif name == "gaps":
             style_lines_polygon(layer)
+            label_gaps(layer, lang)
         elif name == "population_cells":
             style_classes_from_data(layer, "pop_total", None, lang=lang, palette=CIVIDIS[::-1])
         elif name == "comuni":
@@ -254,6 +256,73 @@ def style_lines_polygon(layer) -> None:
             )
         )
     )
+
+
+def write_thumbnail(layout, path: Path, dpi: float = THUMBNAIL_DPI) -> Path:
+    """Render the layout's first page to a small PNG: the thumbnail of the HTML and PDF summaries.
+
+    Rendered to an image and saved (not exported): no GDAL georeferencing of a PNG.
+    """
+    from qgis.core import QgsLayoutExporter
+    from qgis.PyQt.QtCore import QSize
+
+    image = QgsLayoutExporter(layout).renderPageToImage(0, QSize(), dpi)
+    if image.isNull() or not image.save(str(path), "PNG"):
+        raise OSError(f"could not write the map thumbnail {path}")
+    return path
+
+
+GAP_LABELS = 5  # the largest gap areas labelled on the map with rank and unserved count
+
+
+def gap_label_expression(lang: str, top: int = GAP_LABELS) -> str:
+    """QGIS expression of a gap's label: "#1: 5,399" (rank and unserved foreign residents).
+
+    Only the ``top`` ranks get a label; thousands as the language writes them.
+    """
+    sep = "." if lang == "it" else ","
+    number = (
+        'regexp_replace(to_string(round("foreign_unserved")), '
+        f"'(\\\\d)(?=(\\\\d{{3}})+$)', '\\\\1{sep}')"
+    )
+    return f"""CASE WHEN "rank" <= {top} THEN '#' || "rank" || ': ' || {number} END"""
+
+
+def label_gaps(layer, lang: str, top: int = GAP_LABELS) -> None:
+    """Label the ``top`` gap areas with their rank and unserved foreign residents."""
+    from qgis.core import (
+        QgsPalLayerSettings,
+        QgsTextBufferSettings,
+        QgsTextFormat,
+        QgsVectorLayerSimpleLabeling,
+    )
+    from qgis.PyQt.QtGui import QColor, QFont
+
+    if layer.fields().indexOf("foreign_unserved") < 0 or layer.fields().indexOf("rank") < 0:
+        return
+    text = QgsTextFormat()
+    font = QFont("DejaVu Sans")
+    font.setBold(True)
+    text.setFont(font)
+    text.setSize(8.5)
+    text.setColor(QColor("#000000"))
+    buffer = QgsTextBufferSettings()
+    buffer.setEnabled(True)
+    buffer.setSize(1.0)
+    buffer.setColor(QColor("#ffffff"))
+    text.setBuffer(buffer)
+    settings = QgsPalLayerSettings()
+    settings.isExpression = True
+    settings.fieldName = gap_label_expression(lang, top)
+    settings.setFormat(text)
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+    layer.setLabelsEnabled(True)
+    title = (
+        f" — etichette: rango e stranieri non serviti (stima) delle prime {top}"
+        if lang == "it"
+        else f" — labels: rank and unserved foreign residents (estimate) of the top {top}"
+    )
+    layer.setName(_wrap(layer.name().replace("\n", " ") + title))
 
 
 def _make_room_for_sources(layout, up: float = 8.0) -> None:
@@ -395,7 +464,7 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
         summary.numbers.get("services_analysed", 0) or 0
     )
 
-    def one(filename: str, title_key: str, names: list[str]) -> None:
+    def one(filename: str, title_key: str, names: list[str], atlas: bool = False) -> None:
         # services on top, then the comune outlines, then the analysis layers
         order = [n for n in names if n == "services"] + ["comuni"]
         order += [n for n in names if n != "services"]
@@ -410,14 +479,24 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
                 if lang == "it"
                 else f"{unplaced} migrant services of the area have no coordinates: not on the map"
             )
+        atlas_layer = None
+        if atlas:  # one page per comune of the area, zoomed to it
+            codes = ", ".join(f"'{c}'" for c in config.comuni)
+            atlas_layer = QgsVectorLayer(
+                f'{gpkg}|layername=comuni|subset="com_istat_code" IN ({codes})', "atlas", "ogr"
+            )
+            if not atlas_layer.isValid() or atlas_layer.featureCount() == 0:
+                return
         layout = build_layout(
             project,
             chosen,
+            atlas_layer=atlas_layer,
+            atlas_name_field="name" if atlas else None,
             title=MAP_TITLES[lang][title_key].format(**fill),
             area_name=config.name + (f" — {subtitle_note}" if subtitle_note else ""),
             date=date,
             crs=crs,
-            extent=area_extent(crs),
+            extent=None if atlas else area_extent(crs),
             sources=sources_text(summary, [n for n in order if n in layers], lang),
             legend_title="Legenda" if lang == "it" else "Legend",
             legend_filter_by_map=False,  # classes come from the data: none is empty
@@ -425,6 +504,8 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
         fit_title(layout)
         _make_room_for_sources(layout)
         files.extend(export_layout(layout, maps_dir / filename))
+        if not atlas:
+            write_thumbnail(layout, (maps_dir / filename).with_suffix(".png"))
 
     one(
         "services_isochrones.pdf",
@@ -440,6 +521,12 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
         context = [n for n in layers if n.startswith("context_")]
         key = "population" if "services" in layers else "population_only"
         one("population.pdf", key, ["services", *context, "population_cells"])
+    if getattr(config, "atlas", False) and "comuni" in layers:  # [outputs] atlas = true
+        if "gaps" in layers or "gap_cells" in layers:
+            names = ["services", "gaps", "gap_cells", "territories"]
+            one("atlas_comuni.pdf", "coverage_gaps", names, atlas=True)
+        elif "population_cells" in layers:
+            one("atlas_comuni.pdf", "population_only", ["population_cells"], atlas=True)
     return files
 
 

