@@ -21,7 +21,7 @@ from capacitymetro_plugin.core.errors import InputError
 
 from .model import Organization, Practice, Service
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: services.location_privacy
 CRS = "EPSG:4326"
 
 SERVICE_FIELDS: dict[str, str] = {
@@ -50,6 +50,7 @@ SERVICE_FIELDS: dict[str, str] = {
     "source_url": "str",
     "created_at": "str",
     "updated_at": "str",
+    "location_privacy": "str",  # schema 2 (added to older registries by migrate_schema)
 }
 ORGANIZATION_FIELDS: dict[str, str] = {
     k: "str"
@@ -151,6 +152,8 @@ def _from_row(cls, row: dict, fields_: dict[str, str], geometry=None):
         kwargs[name] = value
     if cls is Service and kwargs.get("status") is None:
         kwargs["status"] = "active"
+    if cls is Service and kwargs.get("location_privacy") is None:
+        kwargs["location_privacy"] = "exact"  # schema 1 registries, or a cell left empty
     if geometry is not None and not geometry.is_empty:
         kwargs["lon"], kwargs["lat"] = float(geometry.x), float(geometry.y)
     if cls is Service and kwargs.get("name") is None:
@@ -308,6 +311,8 @@ def apply_changes(path: str | os.PathLike, before: RegistryState, after: Registr
     try:
         ds.StartTransaction()
         try:
+            if migrate_schema(ds):
+                after.meta["schema_version"] = SCHEMA_VERSION
             for name, fields_ in (
                 ("services", SERVICE_FIELDS),
                 ("organizations", ORGANIZATION_FIELDS),
@@ -330,6 +335,26 @@ def apply_changes(path: str | os.PathLike, before: RegistryState, after: Registr
         ds.CommitTransaction()
     finally:
         ds = None  # closes the file
+
+
+def migrate_schema(ds) -> bool:
+    """Add to an open registry the columns a newer schema has (schema 2: services.
+    location_privacy, empty = exact); True if any was added. Reading never migrates: an old
+    registry is only changed when it is written to, in that write's transaction."""
+    from osgeo import ogr
+
+    added = False
+    for name, (_geom, fields_) in LAYERS.items():
+        layer = ds.GetLayerByName(name)
+        if layer is None:
+            continue
+        defn = layer.GetLayerDefn()
+        present = {defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())}
+        for f, kind in fields_.items():
+            if f not in present:
+                layer.CreateField(ogr.FieldDefn(f, getattr(ogr, _OGR_TYPES[kind])))
+                added = True
+    return added
 
 
 def _set_fields(feat, props: dict, fields_: dict[str, str]) -> None:
