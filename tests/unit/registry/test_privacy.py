@@ -64,7 +64,7 @@ def _coordinate_strings(lon: float, lat: float) -> list[str]:
     out = []
     for v in (lon, lat):
         out.append(f"{v:.4f}")  # rounded to ~10 m
-        out.append(str(math.trunc(v * 10**4) / 10**4))  # truncated
+        out.append(f"{math.floor(v * 1e4 + 1e-6) / 1e4:.4f}")  # truncated
     return out
 
 
