@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import math
 import shutil
 import threading
 from pathlib import Path
 
+import geopandas as gpd
+import numpy as np
 import pytest
+from shapely.geometry import Point
 
 from capacitymetro_plugin.batch.config import config_for_area
 from capacitymetro_plugin.core.bussola import load_translations, publish, site_data
+from capacitymetro_plugin.core.bussola.walk import cell_centres, cell_of
+from capacitymetro_plugin.core.coverage import service_times
+from capacitymetro_plugin.core.network import network_from_osm
 from capacitymetro_plugin.core.registry.model import Service
 from capacitymetro_plugin.core.registry.registry import Registry
 from capacitymetro_plugin.core.registry.sample import build_sample_registry
@@ -76,9 +83,13 @@ def sites(tmp_path_factory, shared_data):
                 ),
             ]
         )
-        res = publish(reg, root / area / "bussola", title=config.name, comuni=config.comuni)
+        net = network_from_osm(shared_data / config.network_file, mode="walk")
+        res = publish(
+            reg, root / area / "bussola", title=config.name, comuni=config.comuni, network=net
+        )
+        assert res.walking_times
         data = site_data(reg, title=config.name, comuni=config.comuni)
-        out[area] = (res, data)
+        out[area] = (res, data, net)
     return out
 
 
@@ -94,7 +105,7 @@ def browser():
 def servers(sites):
     """One static http server per site (threads, stopped at the end)."""
     running = {}
-    for area, (res, _data) in sites.items():
+    for area, (res, _data, _net) in sites.items():
         handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(res.folder))
         handler.log_message = lambda *a, **k: None  # type: ignore[assignment]
         httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -116,24 +127,25 @@ def _shot(page, name):
     page.screenshot(path=str(IMG / f"bussola_{name}.png"), full_page=False)
 
 
-def _haversine(a, b):
-    r = math.pi / 180
-    h = (
-        math.sin((b[1] - a[1]) * r / 2) ** 2
-        + math.cos(a[1] * r) * math.cos(b[1] * r) * math.sin((b[0] - a[0]) * r / 2) ** 2
-    )
-    return 2 * 6371 * math.asin(math.sqrt(h))
+def _walk(folder: Path) -> dict:
+    text = (folder / "data" / "walk.js").read_text(encoding="utf-8")
+    return json.loads(text[len("window.BUSSOLA_WALK=") :].rstrip().rstrip(";"))
 
 
 @pytest.mark.parametrize("how", ["file", "http"])
 @pytest.mark.parametrize("area", ["trento", "venezia"])
 def test_languages_filters_card_near_me(browser, sites, servers, area, how):
-    res, data = sites[area]
+    res, data, net = sites[area]
     tr = load_translations()
+    # the mocked position: the centre of the walking-time cell holding the planted shelter
+    walk = _walk(res.folder)
+    lon, lat = cell_centres(walk["grid"])
+    k = cell_of(walk["grid"], *PLANTED[area][0])
+    here = (float(lon[k]), float(lat[k]))
     ctx = browser.new_context(
         locale="en-GB",
         viewport={"width": 412, "height": 860},
-        geolocation={"longitude": PLANTED[area][0][0], "latitude": PLANTED[area][0][1]},
+        geolocation={"longitude": here[0], "latitude": here[1]},
         permissions=["geolocation"],
     )
     page = ctx.new_page()
@@ -175,13 +187,35 @@ def test_languages_filters_card_near_me(browser, sites, servers, area, how):
     if how == "file":
         _shot(page, f"{area}_fr_card")
     page.get_by_role("button", name=tr["fr"]["ui"]["back"]).click()
-    # near me: the nearest by straight-line distance from the mocked position
-    here = PLANTED[area][0]
+    # near me: the engine's nearest by walking time, computed here from the mocked point itself
     placed = [s for s in data["services"] if "lon" in s]
-    nearest = min(placed, key=lambda s: _haversine(here, (s["lon"], s["lat"])))
+    times = service_times(
+        net,
+        gpd.GeoDataFrame(geometry=[Point(here)], crs=4326),
+        gpd.GeoDataFrame(
+            {"id": [s["id"] for s in placed]},
+            geometry=[Point(s["lon"], s["lat"]) for s in placed],
+            crs=4326,
+        ),
+        id_field="id",
+        cutoff_min=60,
+    )
+    minutes = times.minutes[:, 0]
+    assert np.isfinite(minutes.min())
+    order = np.argsort(minutes, kind="stable")
+    # services at the same door tie: any of them may come first
+    tied = {placed[i]["name"] for i in range(len(placed)) if minutes[i] - minutes[order[0]] < 0.05}
     page.click("#near")
     page.wait_for_selector("#results li .dist")
-    assert page.locator("#results li button").first.inner_text() == nearest["name"]
+    assert page.locator("#results li button").first.inner_text() in tied
+    shown = page.locator("#results li .dist").first.inner_text()
+    m = float(minutes[order[0]])  # the page rounds tenths of a minute: floor or ceil of it
+    assert any(
+        shown.startswith(tr["fr"]["ui"]["walk_minutes"].format(n=n))
+        for n in {math.floor(m), math.ceil(m)}
+    ), shown
+    if how == "file":
+        _shot(page, f"{area}_fr_near_me")
     # the hidden service is listed (contact channel) but never placed
     hidden = next(s for s in data["services"] if s["privacy"] == "hidden")
     assert "lon" not in hidden and hidden["phone"]
@@ -204,7 +238,7 @@ def test_offline_reload_after_one_visit(browser, servers, sites):
 
 
 def test_no_exact_protected_coordinate_in_the_site(sites):
-    for area, (res, _data) in sites.items():
+    for area, (res, _data, _net) in sites.items():
         text = "\n".join(
             p.read_text(encoding="utf-8", errors="replace")
             for p in res.folder.rglob("*")
@@ -214,4 +248,7 @@ def test_no_exact_protected_coordinate_in_the_site(sites):
             for needle in _needles(lon, lat):
                 assert needle not in text, (area, needle)
         assert "Via Protetta" not in text and "Vicolo Riservato" not in text
+        walk = _walk(res.folder)
+        hidden = [s["id"] for s in _data["services"] if s["privacy"] == "hidden"]
+        assert hidden and not set(hidden) & set(walk["ids"])  # no times to a hidden place
         assert shutil.which("unzip") is None or res.zip_path.exists()

@@ -42,6 +42,7 @@ class PublishResult:
     n_approximate: int
     total_bytes: int
     byte_budget: int
+    walking_times: bool = False
 
     @property
     def within_budget(self) -> bool:
@@ -137,8 +138,12 @@ def publish(
     make_zip: bool = True,
     byte_budget: int = BYTE_BUDGET,
     comuni=None,
+    network=None,
 ) -> PublishResult:
-    """Write the bussola site into ``out_dir`` (replaced whole) and ``out_dir``.zip."""
+    """Write the bussola site into ``out_dir`` (replaced whole) and ``out_dir``.zip.
+
+    With the area's walking ``network`` (core.network.Network), "near me" ranks by walking time
+    precomputed on a grid (:mod:`.walk`); without it, by straight-line distance."""
     if tile_url and not tile_attribution:
         raise InputError(
             "A tile service needs its attribution.",
@@ -161,6 +166,12 @@ def publish(
         )
         (tmp / "data").mkdir()
         (tmp / "data" / "services.js").write_text(_js("BUSSOLA_DATA", data), encoding="utf-8")
+        walk = None
+        if network is not None:
+            from .walk import walking_minutes
+
+            walk = walking_minutes(network, data["services"])
+        (tmp / "data" / "walk.js").write_text(_js("BUSSOLA_WALK", walk), encoding="utf-8")
         manifest = {
             "name": title or "Bussola",
             "short_name": "Bussola",
@@ -201,4 +212,5 @@ def publish(
         n_approximate=sum(1 for s in services if s["privacy"] == "approximate"),
         total_bytes=total,
         byte_budget=byte_budget,
+        walking_times=walk is not None,
     )

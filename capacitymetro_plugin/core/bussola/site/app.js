@@ -1,7 +1,7 @@
 /* Bussola: static, offline, no third-party code. Data: window.BUSSOLA_DATA, strings: window.BUSSOLA_I18N */
 (function () {
   "use strict";
-  var I = window.BUSSOLA_I18N, D = window.BUSSOLA_DATA;
+  var I = window.BUSSOLA_I18N, D = window.BUSSOLA_DATA, W = window.BUSSOLA_WALK || null;
   var DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
   var lang = "it", here = null, selected = null;
   var $ = function (id) { return document.getElementById(id); };
@@ -65,6 +65,11 @@
     var h = Math.sin(dl / 2) * Math.sin(dl / 2) + Math.cos(a[1] * r) * Math.cos(b[1] * r) * Math.sin(dn / 2) * Math.sin(dn / 2);
     return 2 * R * Math.asin(Math.sqrt(h));
   }
+  function walkCell(p) {
+    if (!W) return null;
+    var g = W.grid, i = Math.floor((p[0] - g.lon0) / g.dlon), j = Math.floor((p[1] - g.lat0) / g.dlat);
+    return i >= 0 && i < g.nx && j >= 0 && j < g.ny ? j * g.nx + i : null;
+  }
   function filtered() {
     var q = norm($("q").value), sec = $("f-sector").value, lg = $("f-language").value;
     var tg = $("f-target").value, co = $("f-comune").value, day = $("f-day").value;
@@ -81,15 +86,30 @@
     });
     if (here) {
       out = out.filter(function (s) { return s.lon !== undefined; });
-      out.forEach(function (s) { s._km = km(here, [s.lon, s.lat]); });
-      out.sort(function (a, b) { return a._km - b._km; });
+      var cell = walkCell(here);
+      out.forEach(function (s) {
+        s._km = km(here, [s.lon, s.lat]);
+        s._min = undefined;
+        if (cell !== null) {
+          var row = W.ids.indexOf(s.id), v = row < 0 ? -1 : W.tenths_min[row][cell];
+          if (v >= 0) s._min = v / 10;
+        }
+      });
+      if (cell !== null) {
+        // by walking time (engine, precomputed); beyond the cut-off: after, by distance
+        out.sort(function (a, b) {
+          var ma = a._min === undefined ? Infinity : a._min, mb = b._min === undefined ? Infinity : b._min;
+          return ma !== mb ? ma - mb : a._km - b._km;
+        });
+      } else out.sort(function (a, b) { return a._km - b._km; });
     }
     return out;
   }
   function render() {
     var list = filtered(), ul = $("results");
     ul.textContent = "";
-    $("status").textContent = t("results", { n: list.length }) + (here ? " · " + t("near_me_note") : "");
+    var byWalk = here && walkCell(here) !== null;
+    $("status").textContent = t("results", { n: list.length }) + (here ? " · " + t(byWalk ? "walk_note" : "near_me_note") : "");
     list.forEach(function (s) {
       var li = el("li", { "data-id": s.id });
       var b = el("button", { type: "button", "class": "link", lang: s.content_lang || "it" }, s.name);
@@ -97,7 +117,11 @@
       li.appendChild(b);
       var meta = (s.sectors || []).map(sectorName).join(", ");
       li.appendChild(el("p", { "class": "meta" }, meta + (s.comune ? " · " + s.comune : "")));
-      if (here && s._km !== undefined) li.appendChild(el("p", { "class": "meta dist" }, s._km.toFixed(2).replace(".", (0.5).toLocaleString(lang).charAt(1)) + " km"));
+      if (here && s._km !== undefined) {
+        var dist = s._km.toFixed(2).replace(".", (0.5).toLocaleString(lang).charAt(1)) + " km";
+        var walk = byWalk && s._min !== undefined ? t("walk_minutes", { n: Math.round(s._min) }) + " · " : "";
+        li.appendChild(el("p", { "class": "meta dist" }, walk + dist));
+      }
       ul.appendChild(li);
     });
     drawMap(list);
