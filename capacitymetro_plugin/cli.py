@@ -9,6 +9,7 @@ Examples::
     capacitymetro init --area milano --out config/milano.toml
     capacitymetro run --area milano --offline      # names the missing data, exit code 2
     capacitymetro validate-hsds out/hsds.json
+    capacitymetro publish --registry out/trento/registry.gpkg --out out/trento/bussola
 """
 
 from __future__ import annotations
@@ -178,6 +179,28 @@ def cmd_validate_hsds(args) -> int:
     return 1 if errors else 0
 
 
+def cmd_publish(args) -> int:
+    from capacitymetro_plugin.core.bussola import publish
+    from capacitymetro_plugin.core.registry.registry import Registry
+
+    res = publish(
+        Registry.open(args.registry),
+        args.out,
+        title=args.title,
+        tile_url=args.tile_url,
+        tile_attribution=args.tile_attribution,
+        make_zip=not args.no_zip,
+    )
+    print(
+        f"{res.folder}: {res.n_services} services ({res.n_approximate} approximate, "
+        f"{res.n_hidden} hidden places), {res.total_bytes / 1000:.0f} kB "
+        f"(budget {res.byte_budget / 1000:.0f} kB{'' if res.within_budget else ', OVER'})"
+    )
+    if res.zip_path:
+        print(f"zip: {res.zip_path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from capacitymetro_plugin.__about__ import __version__
 
@@ -238,6 +261,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--schema-dir", help="a folder of HSDS schema files (default: HSDS 3.0, shipped)"
     )
     check.set_defaults(func=cmd_validate_hsds)
+    pub = sub.add_parser("publish", help="write the public bussola web site (folder + zip)")
+    pub.add_argument("--registry", required=True, help="the registry GeoPackage")
+    pub.add_argument("--out", required=True, help="the site folder to write (replaced whole)")
+    pub.add_argument("--title", help="the site title, e.g. the metropolitan city's name")
+    pub.add_argument("--tile-url", help="a map tile service URL (with {z}/{x}/{y})")
+    pub.add_argument("--tile-attribution", help="the attribution the tile service asks for")
+    pub.add_argument("--no-zip", action="store_true", help="do not write <out>.zip")
+    pub.set_defaults(func=cmd_publish)
     return parser
 
 

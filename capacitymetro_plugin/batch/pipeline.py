@@ -140,6 +140,27 @@ def step_hsds(config: Config, folder: Path | None, summary: Summary, progress: P
     )
 
 
+def step_bussola(config: Config, folder: Path | None, net, summary: Summary, progress: Progress):
+    """Write the public bussola web site of the area's services (bussola/ and bussola.zip);
+    "near me" ranks by walking time on ``net`` when there is one (else by distance)."""
+    from capacitymetro_plugin.core.bussola import publish
+    from capacitymetro_plugin.core.registry.registry import Registry
+
+    reg = Registry.open(_registry_path(config, folder, summary))
+    walk = net if net is not None and config.mode == "walk" else None
+    res = publish(
+        reg, summary.out_dir / "bussola", title=config.name, comuni=config.comuni, network=walk
+    )
+    summary.files.append(res.folder / "index.html")
+    summary.numbers["bussola_services"] = res.n_services
+    summary.numbers["bussola_bytes"] = res.total_bytes
+    summary.notes.append(
+        f"Bussola web site (public fields, protected places): bussola/ and bussola.zip, "
+        f"{res.n_services} services, {res.total_bytes / 1000:.0f} kB, 'near me' by "
+        + ("walking time." if res.walking_times else "straight-line distance.")
+    )
+
+
 def step_registry(config: Config, folder: Path | None, summary: Summary, progress: Progress):
     """Build/open the registry; return the area's services with coordinates (GeoDataFrame)."""
     import geopandas as gpd
@@ -569,6 +590,7 @@ def run_pipeline(
         summary.steps[-1].detail = "no service of the area has coordinates"
     run("hsds", step_hsds, config, folder, needs=("registry",))
     net = run("network", step_network, config, folder)
+    run("bussola", lambda s, p: step_bussola(config, folder, net, s, p), needs=("registry",))
     have_services = services is not None and len(services) > 0
     if have_services and net is not None:
         run("isochrones", lambda s, p: step_isochrones(config, net, services, s, p))

@@ -4,74 +4,74 @@
 <context>
     <name>CapaCityMetro</name>
     <message>
+        <location filename="../deps.py" line="295"/>
         <location filename="../deps.py" line="296"/>
-        <location filename="../deps.py" line="297"/>
         <source>Run the OSGeo4W installer (osgeo4w-setup.exe), choose Advanced Install and add the packages {}, then restart QGIS.</source>
         <translation>Avvia l'installatore OSGeo4W (osgeo4w-setup.exe), scegli Installazione avanzata e aggiungi i pacchetti {}, poi riavvia QGIS.</translation>
     </message>
     <message>
+        <location filename="../deps.py" line="300"/>
         <location filename="../deps.py" line="301"/>
-        <location filename="../deps.py" line="302"/>
         <source>Install the official QGIS for macOS from qgis.org, which includes {}; pip wheels of these packages bring their own GDAL/PROJ and must not be mixed with QGIS's.</source>
         <translation>Installa il QGIS ufficiale per macOS da qgis.org, che include {}; i wheel pip di questi pacchetti portano una propria GDAL/PROJ e non vanno mescolati con quelli di QGIS.</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="306"/>
+        <location filename="../deps.py" line="305"/>
         <source>Run in a terminal: sudo apt install {}, then restart QGIS.</source>
         <translation>Esegui in un terminale: sudo apt install {}, poi riavvia QGIS.</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="308"/>
+        <location filename="../deps.py" line="307"/>
         <source>Run in a terminal: sudo dnf install {}, then restart QGIS.</source>
         <translation>Esegui in un terminale: sudo dnf install {}, poi riavvia QGIS.</translation>
     </message>
     <message>
+        <location filename="../deps.py" line="308"/>
         <location filename="../deps.py" line="309"/>
-        <location filename="../deps.py" line="310"/>
         <source>Install your distribution's packages {} (built against the GDAL and PROJ QGIS uses), then restart QGIS.</source>
         <translation>Installa i pacchetti {} della tua distribuzione (compilati con la GDAL e la PROJ di QGIS), poi riavvia QGIS.</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="328"/>
+        <location filename="../deps.py" line="327"/>
         <source>{}: not installed, needed &gt;= {}. {}</source>
         <translation>{}: non installato, serve &gt;= {}. {}</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="330"/>
+        <location filename="../deps.py" line="329"/>
         <source>{}: {} installed, too old, needed &gt;= {}. {}</source>
         <translation>{}: installata la {}, troppo vecchia, serve &gt;= {}. {}</translation>
     </message>
     <message>
+        <location filename="../deps.py" line="336"/>
         <location filename="../deps.py" line="337"/>
-        <location filename="../deps.py" line="338"/>
         <source>CapaCityMetro cannot work yet: QGIS's Python lacks these packages (or has them too old):</source>
         <translation>CapaCityMetro non può ancora funzionare: al Python di QGIS mancano questi pacchetti (o li ha troppo vecchi):</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="344"/>
-        <location filename="../deps.py" line="346"/>
+        <location filename="../deps.py" line="343"/>
+        <location filename="../deps.py" line="345"/>
         <source>Fix: menu Plugins &gt; CapaCityMetro &gt; CapaCityMetro: dependencies missing… &gt; Install (installs {} into your QGIS profile), or set CAPACITYMETRO_INSTALL_DEPS=1 and start QGIS again.</source>
         <translation>Soluzione: menu Plugin &gt; CapaCityMetro &gt; CapaCityMetro: dipendenze mancanti… &gt; Installa (installa {} nel tuo profilo QGIS), oppure imposta CAPACITYMETRO_INSTALL_DEPS=1 e riavvia QGIS.</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="353"/>
+        <location filename="../deps.py" line="352"/>
         <source>Fix for {}: {}</source>
         <translation>Soluzione per {}: {}</translation>
     </message>
     <message>
+        <location filename="../deps.py" line="364"/>
         <location filename="../deps.py" line="365"/>
-        <location filename="../deps.py" line="366"/>
         <source>CapaCityMetro needs the Python package '{}', which QGIS's Python cannot import ({}).</source>
         <translation>CapaCityMetro ha bisogno del pacchetto Python '{}', che il Python di QGIS non riesce a importare ({}).</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="368"/>
+        <location filename="../deps.py" line="367"/>
         <source>CapaCityMetro needs the Python package '{}' (&gt;= {}) for this: {}</source>
         <translation>CapaCityMetro ha bisogno del pacchetto Python '{}' (&gt;= {}) per questo: {}</translation>
     </message>
     <message>
+        <location filename="../deps.py" line="373"/>
         <location filename="../deps.py" line="374"/>
-        <location filename="../deps.py" line="375"/>
         <source>Install it: menu Plugins &gt; CapaCityMetro &gt; Python dependencies… &gt; Install, or set CAPACITYMETRO_INSTALL_DEPS=1 and start QGIS again.</source>
         <translation>Installalo: menu Plugin &gt; CapaCityMetro &gt; Dipendenze Python… &gt; Installa, oppure imposta CAPACITYMETRO_INSTALL_DEPS=1 e riavvia QGIS.</translation>
     </message>
@@ -326,8 +326,8 @@
     </message>
     <message>
         <location filename="../gui/deps_dialog.py" line="256"/>
-        <location filename="../plugin.py" line="147"/>
-        <location filename="../plugin.py" line="148"/>
+        <location filename="../plugin.py" line="145"/>
+        <location filename="../plugin.py" line="146"/>
         <location filename="../plugin.py" line="103"/>
         <source>Python dependencies…</source>
         <translation>Dipendenze Python…</translation>
@@ -862,10 +862,70 @@
         <translation>Installato. Gli algoritmi di Processing e il pannello del registro funzionano già, senza riavviare.</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="147"/>
-        <location filename="../plugin.py" line="150"/>
+        <location filename="../plugin.py" line="145"/>
+        <location filename="../plugin.py" line="148"/>
         <source>CapaCityMetro: dependencies missing…</source>
         <translation>CapaCityMetro: dipendenze mancanti…</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="24"/>
+        <source>Publish bussola</source>
+        <translation>Pubblica la bussola</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="25"/>
+        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy).</source>
+        <translation>Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy).</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="48"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="49"/>
+        <source>Site title</source>
+        <translation>Titolo del sito</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="51"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="54"/>
+        <source>ISTAT codes of the comuni to publish (comma-separated; empty: all)</source>
+        <translation>Codici ISTAT dei comuni da pubblicare (separati da virgola; vuoto: tutti)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="58"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="59"/>
+        <source>Also write a zip</source>
+        <translation>Scrivi anche uno zip</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="61"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="62"/>
+        <source>Site folder</source>
+        <translation>Cartella del sito</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="64"/>
+        <source>Site zip</source>
+        <translation>Zip del sito</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="65"/>
+        <source>Services published</source>
+        <translation>Servizi pubblicati</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="66"/>
+        <source>Site size (bytes)</source>
+        <translation>Dimensione del sito (byte)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="75"/>
+        <source>Writing the site</source>
+        <translation>Scrittura del sito</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="83"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="84"/>
+        <source>{} services ({} approximate, {} hidden places), {} kB.</source>
+        <translation>{} servizi ({} luoghi approssimativi, {} nascosti), {} kB.</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="21"/>
@@ -1714,7 +1774,9 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="319"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="43"/>
         <location filename="../provider/algorithms/registry_algs.py" line="231"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="45"/>
         <location filename="../provider/algorithms/registry_algs.py" line="233"/>
         <location filename="../provider/algorithms/registry_algs.py" line="321"/>
         <source>Registry GeoPackage</source>

@@ -27,6 +27,7 @@ from capacitymetro_plugin.core.errors import InputError, ValidationError
 from capacitymetro_plugin.core.progress import Progress, ensure
 
 from .model import PUBLIC_EXCLUDED, Organization, Service, new_id
+from .privacy import public_service
 from .registry import Registry, to_wgs84
 from .storage import SERVICE_FIELDS
 from .validation import ERROR, Issue, ValidationReport, validate_services
@@ -502,7 +503,8 @@ def import_file(
 
 # --- export ----------------------------------------------------------------------------------------
 def services_frame(registry: Registry, *, public: bool = True) -> gpd.GeoDataFrame:
-    """Return the services as a GeoDataFrame (EPSG:4326); ``public`` drops private fields."""
+    """Return the services as a GeoDataFrame (EPSG:4326); ``public`` drops private fields and
+    protects approximate/hidden places (privacy.public_service)."""
     from shapely.geometry import Point
 
     from .storage import record_to_properties
@@ -510,6 +512,8 @@ def services_frame(registry: Registry, *, public: bool = True) -> gpd.GeoDataFra
     records, geoms = [], []
     state = registry.load()
     for s in state.services.values():
+        if public:
+            s = public_service(s)
         props = record_to_properties(s, SERVICE_FIELDS)
         org = state.organizations.get(s.organization_id or "")
         props["organization"] = org.name if org else None

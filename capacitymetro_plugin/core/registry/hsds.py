@@ -36,6 +36,7 @@ from capacitymetro_plugin.core.errors import InputError
 from . import schedule
 from .exchange import ParsedRows
 from .model import Organization, Service
+from .privacy import public_service
 from .registry import Registry
 from .validation import ERROR, Issue, ValidationReport
 from .vocabularies import LANGUAGES, OPERATOR_TYPES, SECTORS, TARGET_GROUPS, Term
@@ -59,7 +60,7 @@ VALUE_FIELDS = (
     "source_url",
     "created_at",
 )
-PRIVATE_VALUE_FIELDS = ("internal_notes",)
+PRIVATE_VALUE_FIELDS = ("internal_notes", "location_privacy")  # public: the place protected
 ISTAT_ID_TYPE = "ISTAT comune code"
 
 # name, description, terms of each taxonomy we publish
@@ -341,7 +342,10 @@ def organization_to_hsds(org: Organization) -> dict:
 
 
 def service_to_hsds(s: Service, org: Organization | None = None, *, public: bool = True) -> dict:
-    """Return the full HSDS service object of ``s`` (public: without private fields)."""
+    """Return the full HSDS service object of ``s`` (public: without private fields, and the
+    place shown as ``location_privacy`` allows, see privacy.py)."""
+    if public:
+        s = public_service(s)
     sid = s.service_id
     doc: dict = {"id": sid, "name": s.name, "status": STATUS_TO_HSDS.get(s.status, s.status)}
     for key, value in (
@@ -431,6 +435,11 @@ def location_of(s: Service) -> dict | None:
         loc["external_identifier_type"] = ISTAT_ID_TYPE
     if s.address:
         loc["description"] = s.address
+    elif s.location_privacy == "approximate" and s.lon is not None:
+        loc["description"] = (
+            "Approximate area (~1 km hexagon), not the exact place / "
+            "Zona approssimativa (esagono di ~1 km), non il luogo esatto"
+        )
     # HSDS addresses need every part (the tabular form has no empty required cells); the
     # address and postcode always travel as attributes too
     if s.address and s.postcode and s.comune_name and s.metro_area:

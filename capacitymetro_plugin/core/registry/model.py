@@ -54,6 +54,7 @@ class Service:
     source_url: str | None = None
     created_at: str | None = None
     updated_at: str | None = None
+    location_privacy: str = "exact"
     lon: float | None = None
     lat: float | None = None
 
@@ -92,6 +93,9 @@ class Practice:
 
 LIST_FIELDS = {"sectors", "target_groups", "languages", "themes"}
 PUBLIC_EXCLUDED = ("contact_name", "internal_notes")
+# How a service's place may appear in PUBLIC outputs (web "bussola", public HSDS/CSV/GeoJSON,
+# printed public maps); internal analyses always use the exact point. See core/registry/privacy.py
+LOCATION_PRIVACY = ("exact", "approximate", "hidden")
 
 
 def field_names(cls: type) -> list[str]:

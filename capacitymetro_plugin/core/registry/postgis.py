@@ -21,6 +21,7 @@ from .storage import (
     LAYERS,
     ORGANIZATION_FIELDS,
     PRACTICE_FIELDS,
+    SCHEMA_VERSION,
     SERVICE_FIELDS,
     RegistryState,
     _from_row,
@@ -118,7 +119,8 @@ class PostgisRegistry(Registry):
                     if geom_type:
                         cur.execute(f"CREATE INDEX ON {reg._table(name)} USING gist (geom)")
                 cur.execute(
-                    f"INSERT INTO {reg._table('registry_meta')} (key, value) VALUES ('schema_version', '1')"
+                    f"INSERT INTO {reg._table('registry_meta')} (key, value) VALUES ('schema_version', %s)",
+                    (SCHEMA_VERSION,),
                 )
         finally:
             conn.close()
@@ -169,7 +171,9 @@ class PostgisRegistry(Registry):
             ("practices", Practice, PRACTICE_FIELDS),
         ):
             geom = LAYERS[name][0] is not None
-            cols = ", ".join(_ident(f) for f in fields_)
+            present = self._columns(cur, name)
+            # a column a newer schema added (e.g. location_privacy) reads as NULL until migrated
+            cols = ", ".join(_ident(f) if f in present else "NULL" for f in fields_)
             extra = ", ST_X(geom), ST_Y(geom)" if geom else ""
             cur.execute(f"SELECT {cols}{extra} FROM {self._table(name)} ORDER BY ogc_fid")
             for rec in cur.fetchall():
@@ -194,12 +198,36 @@ class PostgisRegistry(Registry):
             with conn, conn.cursor() as cur:  # commits at the end, rolls back on any error
                 tables = ", ".join(self._table(n) for n in LAYERS)
                 cur.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+                migrated = self._migrate(cur)
                 before = self._read(cur)
                 state = copy.deepcopy(before)
+                if migrated:
+                    state.meta["schema_version"] = SCHEMA_VERSION
                 yield state
                 self._write_diff(cur, before, state)
         finally:
             conn.close()
+
+    def _columns(self, cur, name: str) -> set[str]:
+        cur.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = %s AND table_name = %s",
+            (self.schema, name),
+        )
+        return {r[0] for r in cur.fetchall()}
+
+    def _migrate(self, cur) -> bool:
+        """Add the columns of newer schemas (schema 2: services.location_privacy)."""
+        added = False
+        for name, (_geom, fields_) in LAYERS.items():
+            present = self._columns(cur, name)
+            for f, kind in fields_.items():
+                if f not in present:
+                    cur.execute(
+                        f"ALTER TABLE {self._table(name)} ADD COLUMN {_ident(f)} {_SQL_TYPES[kind]}"
+                    )
+                    added = True
+        return added
 
     def _write_diff(self, cur, before: RegistryState, after: RegistryState) -> None:
         for name, fields_ in (

@@ -23,7 +23,7 @@ from capacitymetro_plugin.core.errors import CapaCityMetroError, InputError
 
 from .model import Organization, Practice, Service
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: services.location_privacy
 CRS = "EPSG:4326"
 
 SERVICE_FIELDS: dict[str, str] = {
@@ -52,6 +52,7 @@ SERVICE_FIELDS: dict[str, str] = {
     "source_url": "str",
     "created_at": "str",
     "updated_at": "str",
+    "location_privacy": "str",  # schema 2 (added to older registries by migrate_schema)
 }
 ORGANIZATION_FIELDS: dict[str, str] = {
     k: "str"
@@ -153,6 +154,8 @@ def _from_row(cls, row: dict, fields_: dict[str, str], geometry=None):
         kwargs[name] = value
     if cls is Service and kwargs.get("status") is None:
         kwargs["status"] = "active"
+    if cls is Service and kwargs.get("location_privacy") is None:
+        kwargs["location_privacy"] = "exact"  # schema 1 registries, or a cell left empty
     if geometry is not None and not geometry.is_empty:
         kwargs["lon"], kwargs["lat"] = float(geometry.x), float(geometry.y)
     if cls is Service and kwargs.get("name") is None:
@@ -309,7 +312,10 @@ def apply_changes(path: str | os.PathLike, before: RegistryState, after: Registr
 
 def apply_changes_ds(ds, before: RegistryState, after: RegistryState) -> None:
     """Write the differences between ``before`` and ``after`` through the open transaction
-    ``ds``; each changed or new service gets ``row_version`` = its previous version + 1."""
+    ``ds``; each changed or new service gets ``row_version`` = its previous version + 1. An
+    older registry gains the columns of the newer schema in the same transaction."""
+    if migrate_schema(ds):
+        after.meta["schema_version"] = SCHEMA_VERSION
     for name, fields_ in (
         ("services", SERVICE_FIELDS),
         ("organizations", ORGANIZATION_FIELDS),
@@ -325,6 +331,26 @@ def apply_changes_ds(ds, before: RegistryState, after: RegistryState) -> None:
         )
     if before.meta != after.meta:
         _replace_rows(ds, "registry_meta", [{"key": k, "value": v} for k, v in after.meta.items()])
+
+
+def migrate_schema(ds) -> bool:
+    """Add to an open registry the columns a newer schema has (schema 2: services.
+    location_privacy, empty = exact); True if any was added. Reading never migrates: an old
+    registry is only changed when it is written to, in that write's transaction."""
+    from osgeo import ogr
+
+    added = False
+    for name, (_geom, fields_) in LAYERS.items():
+        layer = ds.GetLayerByName(name)
+        if layer is None:
+            continue
+        defn = layer.GetLayerDefn()
+        present = {defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())}
+        for f, kind in fields_.items():
+            if f not in present:
+                layer.CreateField(ogr.FieldDefn(f, getattr(ogr, _OGR_TYPES[kind])))
+                added = True
+    return added
 
 
 def _set_fields(feat, props: dict, fields_: dict[str, str]) -> None:

@@ -1,0 +1,216 @@
+"""The "bussola": a public, multilingual, offline static web site of the registry's services.
+
+:func:`publish` writes a folder (and a zip of it) that works from ``file://`` and from any static
+host: ``index.html`` + ``app.js`` + ``style.css``, the interface strings of :data:`LANGUAGES`
+(``i18n/*.json`` are the maintained translation files; the site reads them bundled in
+``i18n/strings.js`` so that no ``fetch`` is needed from ``file://``), the services in
+``data/services.js``, and a web manifest + service worker so that, once visited over http(s), it
+installs and reloads offline. Only public fields go out, and places are protected as each
+service's ``location_privacy`` asks (``core/registry/privacy.py``). No third-party code is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from capacitymetro_plugin.core.errors import InputError
+from capacitymetro_plugin.core.registry import schedule
+from capacitymetro_plugin.core.registry.privacy import approximate_area, public_service
+from capacitymetro_plugin.core.registry.vocabularies import SECTORS, TARGET_GROUPS
+
+SITE_DIR = Path(__file__).resolve().parent / "site"
+I18N_DIR = SITE_DIR / "i18n"
+LANGUAGES = ("it", "en", "fr", "ar", "es", "uk", "ro", "bn", "ur", "zh")
+RTL = ("ar", "ur")
+# whole site, data included, for a city of a few hundred services: ~3 s on 3G (750 kbit/s)
+BYTE_BUDGET = 300_000
+_STATIC = ("index.html", "app.js", "style.css", "icon.svg")
+
+
+@dataclass
+class PublishResult:
+    folder: Path
+    zip_path: Path | None
+    n_services: int
+    n_hidden: int
+    n_approximate: int
+    total_bytes: int
+    byte_budget: int
+    walking_times: bool = False
+
+    @property
+    def within_budget(self) -> bool:
+        return self.total_bytes <= self.byte_budget
+
+
+def load_translations() -> dict[str, dict]:
+    """Return ``{lang: {"_lang", "_dir", "_name", "ui": {...}, "sectors": {...}}}``."""
+    return {
+        lang: json.loads((I18N_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+        for lang in LANGUAGES
+    }
+
+
+def _hours(text: str | None):
+    if not text:
+        return None
+    try:
+        rules = schedule.parse(text)
+    except schedule.ScheduleSyntaxError:
+        return {"text": text}
+    return {"rules": [[list(r.days), r.opens, r.closes] for r in rules], "text": text}
+
+
+def site_data(
+    registry, *, title: str | None = None, tiles: dict | None = None, comuni=None
+) -> dict:
+    """Return the public data of the site (what ``data/services.js`` holds): the active
+    services (of ``comuni``, ISTAT codes, when given), public fields only, places protected."""
+    state = registry.load()
+    keep = {str(c) for c in comuni} if comuni else None
+    practices_of: dict[str, list[dict]] = {}
+    for sid, pid in state.links:
+        p = state.practices.get(pid)
+        if p is not None:
+            practices_of.setdefault(sid, []).append(
+                {"title": p.title, "summary": p.summary, "link": p.link}
+            )
+    services = []
+    for raw in state.services.values():
+        if (raw.status or "active") != "active":
+            continue
+        if keep is not None and str(raw.comune_istat or "") not in keep:
+            continue
+        s = public_service(raw)
+        org = state.organizations.get(s.organization_id or "")
+        item = {
+            "id": s.service_id,
+            "name": s.name,
+            "description": s.description,
+            "organization": org.name if org else None,
+            "sectors": s.sectors,
+            "target_groups": s.target_groups,
+            "languages": s.languages,
+            "hours": _hours(s.opening_hours),
+            "phone": s.phone,
+            "email": s.email,
+            "website": s.website,
+            "address": s.address,
+            "comune": s.comune_name,
+            "privacy": s.location_privacy or "exact",
+            "content_lang": "it",  # the registry's records are written in Italian
+            "practices": practices_of.get(raw.service_id, []),
+        }
+        if s.location_privacy == "approximate" and raw.lon is not None:
+            area = approximate_area(raw.lon, raw.lat)
+            item["lon"], item["lat"] = area["centre"]
+            item["area"] = area["polygon"]["coordinates"][0]
+        elif s.lon is not None and s.lat is not None:
+            item["lon"], item["lat"] = round(float(s.lon), 6), round(float(s.lat), 6)
+        services.append({k: v for k, v in item.items() if v not in (None, [], "")})
+    services.sort(key=lambda d: d["name"].lower())
+    return {
+        "title": title,
+        "tiles": tiles,
+        "sectors": {t.code: {"it": t.it, "en": t.en} for t in SECTORS},
+        "target_groups": {t.code: {"it": t.it, "en": t.en} for t in TARGET_GROUPS},
+        "services": services,
+    }
+
+
+def _js(name: str, value) -> str:
+    return f"window.{name}=" + json.dumps(value, ensure_ascii=False, separators=(",", ":")) + ";\n"
+
+
+def publish(
+    registry,
+    out_dir: str | os.PathLike,
+    *,
+    title: str | None = None,
+    tile_url: str | None = None,
+    tile_attribution: str | None = None,
+    make_zip: bool = True,
+    byte_budget: int = BYTE_BUDGET,
+    comuni=None,
+    network=None,
+) -> PublishResult:
+    """Write the bussola site into ``out_dir`` (replaced whole) and ``out_dir``.zip.
+
+    With the area's walking ``network`` (core.network.Network), "near me" ranks by walking time
+    precomputed on a grid (:mod:`.walk`); without it, by straight-line distance."""
+    if tile_url and not tile_attribution:
+        raise InputError(
+            "A tile service needs its attribution.",
+            fix="Pass the attribution the tile provider asks for (e.g. '© OpenStreetMap').",
+            it="Un servizio di tile richiede la sua attribuzione.",
+            fix_it="Indica l'attribuzione richiesta dal fornitore (es. '© OpenStreetMap').",
+        )
+    tiles = {"url": tile_url, "attribution": tile_attribution} if tile_url else None
+    data = site_data(registry, title=title, tiles=tiles, comuni=comuni)
+    out = Path(out_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; a static host must read it
+    try:
+        for name in _STATIC:
+            shutil.copy2(SITE_DIR / name, tmp / name)
+        (tmp / "i18n").mkdir()
+        (tmp / "i18n" / "strings.js").write_text(
+            _js("BUSSOLA_I18N", load_translations()), encoding="utf-8"
+        )
+        (tmp / "data").mkdir()
+        (tmp / "data" / "services.js").write_text(_js("BUSSOLA_DATA", data), encoding="utf-8")
+        walk = None
+        if network is not None:
+            from .walk import walking_minutes
+
+            walk = walking_minutes(network, data["services"])
+        (tmp / "data" / "walk.js").write_text(_js("BUSSOLA_WALK", walk), encoding="utf-8")
+        manifest = {
+            "name": title or "Bussola",
+            "short_name": "Bussola",
+            "start_url": "./index.html",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#0b5394",
+            "icons": [{"src": "icon.svg", "sizes": "any", "type": "image/svg+xml"}],
+        }
+        (tmp / "manifest.webmanifest").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
+        digest = hashlib.sha256()
+        for f in files:
+            digest.update((tmp / f).read_bytes())
+        sw = (SITE_DIR / "sw.js").read_text(encoding="utf-8")
+        sw = sw.replace("__VERSION__", digest.hexdigest()[:12]).replace(
+            "__FILES__", json.dumps(["./", *files])
+        )
+        (tmp / "sw.js").write_text(sw, encoding="utf-8")
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    zip_path = None
+    if make_zip:
+        zip_path = Path(shutil.make_archive(str(out), "zip", root_dir=out))
+    total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    services = data["services"]
+    return PublishResult(
+        folder=out,
+        zip_path=zip_path,
+        n_services=len(services),
+        n_hidden=sum(1 for s in services if s["privacy"] == "hidden"),
+        n_approximate=sum(1 for s in services if s["privacy"] == "approximate"),
+        total_bytes=total,
+        byte_budget=byte_budget,
+        walking_times=walk is not None,
+    )

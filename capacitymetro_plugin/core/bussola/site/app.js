@@ -1,0 +1,248 @@
+/* Bussola: static, offline, no third-party code. Data: window.BUSSOLA_DATA, strings: window.BUSSOLA_I18N */
+(function () {
+  "use strict";
+  var I = window.BUSSOLA_I18N, D = window.BUSSOLA_DATA, W = window.BUSSOLA_WALK || null;
+  var DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
+  var lang = "it", here = null, selected = null;
+  var $ = function (id) { return document.getElementById(id); };
+
+  function pickLang() {
+    var m = /[?&]lang=([a-z]{2})/.exec(location.search);
+    var saved = null;
+    try { saved = localStorage.getItem("bussola-lang"); } catch (e) { /* file:// may refuse */ }
+    var wanted = [m && m[1], saved].concat(navigator.languages || [navigator.language]);
+    for (var i = 0; i < wanted.length; i++) {
+      var c = (wanted[i] || "").slice(0, 2).toLowerCase();
+      if (I[c]) return c;
+    }
+    return "it";
+  }
+  function t(key, vars) {
+    var s = (I[lang].ui[key] !== undefined ? I[lang].ui[key] : I.en.ui[key]) || key;
+    Object.keys(vars || {}).forEach(function (k) { s = s.replace("{" + k + "}", vars[k]); });
+    return s;
+  }
+  function sectorName(c) { return I[lang].sectors[c] || (D.sectors[c] || {}).en || c; }
+  function targetName(c) { var g = D.target_groups[c]; return g ? (lang === "it" ? g.it : g.en) : c; }
+  function langName(c) {
+    try { return new Intl.DisplayNames([lang], { type: "language" }).of(c); } catch (e) { return c; }
+  }
+  function dayName(d) {
+    var ref = new Date(Date.UTC(2024, 0, 1 + DAYS.indexOf(d))); // 2024-01-01 is a Monday
+    try { return ref.toLocaleDateString(lang, { weekday: "long", timeZone: "UTC" }); } catch (e) { return d; }
+  }
+  function norm(s) { return (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+  function options(sel, items) {
+    var keep = sel.value;
+    sel.textContent = "";
+    sel.appendChild(el("option", { value: "" }, t("all")));
+    items.forEach(function (it) { sel.appendChild(el("option", { value: it[0] }, it[1])); });
+    sel.value = keep;
+  }
+  function uniq(key) {
+    var seen = {};
+    D.services.forEach(function (s) { [].concat(s[key] || []).forEach(function (v) { seen[v] = 1; }); });
+    return Object.keys(seen).sort();
+  }
+  function openAt(s, day, minutes) {
+    var r = s.hours && s.hours.rules;
+    if (!r) return false;
+    return r.some(function (x) {
+      if (x[0].indexOf(day) < 0) return false;
+      if (minutes === undefined) return true;
+      var o = x[1].split(":"), c = x[2].split(":");
+      return minutes >= +o[0] * 60 + +o[1] && minutes < +c[0] * 60 + +c[1];
+    });
+  }
+  function km(a, b) {
+    var R = 6371, r = Math.PI / 180, dl = (b[1] - a[1]) * r, dn = (b[0] - a[0]) * r;
+    var h = Math.sin(dl / 2) * Math.sin(dl / 2) + Math.cos(a[1] * r) * Math.cos(b[1] * r) * Math.sin(dn / 2) * Math.sin(dn / 2);
+    return 2 * R * Math.asin(Math.sqrt(h));
+  }
+  function walkCell(p) {
+    if (!W) return null;
+    var g = W.grid, i = Math.floor((p[0] - g.lon0) / g.dlon), j = Math.floor((p[1] - g.lat0) / g.dlat);
+    return i >= 0 && i < g.nx && j >= 0 && j < g.ny ? j * g.nx + i : null;
+  }
+  function filtered() {
+    var q = norm($("q").value), sec = $("f-sector").value, lg = $("f-language").value;
+    var tg = $("f-target").value, co = $("f-comune").value, day = $("f-day").value;
+    var now = new Date(), nowDay = DAYS[(now.getDay() + 6) % 7], nowMin = now.getHours() * 60 + now.getMinutes();
+    var out = D.services.filter(function (s) {
+      if (q && norm([s.name, s.description, s.organization, s.comune].join(" ")).indexOf(q) < 0) return false;
+      if (sec && (s.sectors || []).indexOf(sec) < 0) return false;
+      if (lg && (s.languages || []).indexOf(lg) < 0) return false;
+      if (tg && (s.target_groups || []).indexOf(tg) < 0) return false;
+      if (co && s.comune !== co) return false;
+      if (day && !openAt(s, day)) return false;
+      if ($("f-now").checked && !openAt(s, nowDay, nowMin)) return false;
+      return true;
+    });
+    if (here) {
+      out = out.filter(function (s) { return s.lon !== undefined; });
+      var cell = walkCell(here);
+      out.forEach(function (s) {
+        s._km = km(here, [s.lon, s.lat]);
+        s._min = undefined;
+        if (cell !== null) {
+          var row = W.ids.indexOf(s.id), v = row < 0 ? -1 : W.tenths_min[row][cell];
+          if (v >= 0) s._min = v / 10;
+        }
+      });
+      if (cell !== null) {
+        // by walking time (engine, precomputed); beyond the cut-off: after, by distance
+        out.sort(function (a, b) {
+          var ma = a._min === undefined ? Infinity : a._min, mb = b._min === undefined ? Infinity : b._min;
+          return ma !== mb ? ma - mb : a._km - b._km;
+        });
+      } else out.sort(function (a, b) { return a._km - b._km; });
+    }
+    return out;
+  }
+  function render() {
+    var list = filtered(), ul = $("results");
+    ul.textContent = "";
+    var byWalk = here && walkCell(here) !== null;
+    $("status").textContent = t("results", { n: list.length }) + (here ? " · " + t(byWalk ? "walk_note" : "near_me_note") : "");
+    list.forEach(function (s) {
+      var li = el("li", { "data-id": s.id });
+      var b = el("button", { type: "button", "class": "link", lang: s.content_lang || "it" }, s.name);
+      b.addEventListener("click", function () { openCard(s.id, b); });
+      li.appendChild(b);
+      var meta = (s.sectors || []).map(sectorName).join(", ");
+      li.appendChild(el("p", { "class": "meta" }, meta + (s.comune ? " · " + s.comune : "")));
+      if (here && s._km !== undefined) {
+        var dist = s._km.toFixed(2).replace(".", (0.5).toLocaleString(lang).charAt(1)) + " km";
+        var walk = byWalk && s._min !== undefined ? t("walk_minutes", { n: Math.round(s._min) }) + " · " : "";
+        li.appendChild(el("p", { "class": "meta dist" }, walk + dist));
+      }
+      ul.appendChild(li);
+    });
+    drawMap(list);
+  }
+  function drawMap(list) {
+    var svg = $("map"), ns = "http://www.w3.org/2000/svg";
+    svg.textContent = "";
+    var pts = D.services.filter(function (s) { return s.lon !== undefined; });
+    if (!pts.length) return;
+    var merc = function (lon, lat) { return [lon, -Math.log(Math.tan(Math.PI / 4 + lat * Math.PI / 360)) * 180 / Math.PI]; };
+    var xs = [], ys = [];
+    pts.forEach(function (s) { var p = merc(s.lon, s.lat); xs.push(p[0]); ys.push(p[1]); });
+    var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs), y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
+    var pad = Math.max(x1 - x0, y1 - y0, 0.01) * 0.08;
+    svg.setAttribute("viewBox", [x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad].join(" "));
+    svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
+    var r = Math.max(x1 - x0, y1 - y0, 0.01) * 0.012;
+    list.filter(function (s) { return s.lon !== undefined; }).forEach(function (s) {
+      var shape;
+      if (s.area) {
+        shape = document.createElementNS(ns, "polygon");
+        shape.setAttribute("points", s.area.map(function (c) { return merc(c[0], c[1]).join(","); }).join(" "));
+        shape.setAttribute("class", "area");
+      } else {
+        var p = merc(s.lon, s.lat);
+        shape = document.createElementNS(ns, "circle");
+        shape.setAttribute("cx", p[0]); shape.setAttribute("cy", p[1]); shape.setAttribute("r", r);
+        shape.setAttribute("class", "pt" + (s.id === selected ? " sel" : ""));
+      }
+      shape.setAttribute("tabindex", "0");
+      shape.setAttribute("role", "button");
+      shape.setAttribute("aria-label", s.name + (s.area ? " (" + t("approximate") + ")" : ""));
+      var title = document.createElementNS(ns, "title"); title.textContent = s.name; shape.appendChild(title);
+      shape.addEventListener("click", function () { openCard(s.id, shape); });
+      shape.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); openCard(s.id, shape); } });
+      svg.appendChild(shape);
+    });
+    $("attribution").textContent = D.tiles && D.tiles.attribution ? D.tiles.attribution : "";
+  }
+  function row(dl, key, node) {
+    dl.appendChild(el("dt", {}, t(key)));
+    var dd = el("dd"); if (typeof node === "string") dd.textContent = node; else dd.appendChild(node);
+    dl.appendChild(dd);
+  }
+  function link(href, text) { return el("a", { href: href }, text); }
+  function openCard(id, from) {
+    var s = D.services.filter(function (x) { return x.id === id; })[0];
+    if (!s) return;
+    selected = id;
+    var card = $("card"), content = s.content_lang || "it";
+    card.textContent = "";
+    card.appendChild(el("h2", { id: "card-name", lang: content }, s.name));
+    if (lang !== content) card.appendChild(el("p", { "class": "note" }, t("fallback_note")));
+    if (s.organization) card.appendChild(el("p", { "class": "meta", lang: content }, s.organization));
+    if (s.description) card.appendChild(el("p", { lang: content }, s.description));
+    var dl = el("dl");
+    row(dl, "sector", (s.sectors || []).map(sectorName).join(", "));
+    if (s.privacy === "hidden") row(dl, "address", t("hidden"));
+    else if (s.privacy === "approximate") row(dl, "address", [s.comune, t("approximate")].filter(Boolean).join(" · "));
+    else if (s.address || s.comune) row(dl, "address", [s.address, s.comune].filter(Boolean).join(", "));
+    if (s.hours) {
+      var h = el("ul");
+      if (s.hours.rules) s.hours.rules.forEach(function (x) { h.appendChild(el("li", {}, x[0].map(dayName).join(", ") + " " + x[1] + "–" + x[2])); });
+      else h.appendChild(el("li", { lang: content }, s.hours.text));
+      row(dl, "hours", h);
+    }
+    if (s.languages) row(dl, "languages_spoken", s.languages.map(langName).join(", "));
+    if (s.target_groups) row(dl, "target_group", s.target_groups.map(targetName).join(", "));
+    if (s.phone) row(dl, "phone", link("tel:" + s.phone.replace(/\s+/g, ""), s.phone));
+    if (s.email) row(dl, "email", link("mailto:" + s.email, s.email));
+    if (s.website) row(dl, "website", link(s.website, s.website));
+    if (s.practices) {
+      var pl = el("ul");
+      s.practices.forEach(function (p) { var li = el("li", { lang: content }); li.appendChild(p.link ? link(p.link, p.title) : document.createTextNode(p.title)); pl.appendChild(li); });
+      row(dl, "practices", pl);
+    }
+    card.appendChild(dl);
+    var bar = el("p", { "class": "noprint" });
+    var pr = el("button", { type: "button" }, t("print")); pr.addEventListener("click", function () { window.print(); });
+    var back = el("button", { type: "button" }, t("back"));
+    back.addEventListener("click", function () { card.hidden = true; selected = null; drawMap(filtered()); (from && from.isConnected ? from : $("results")).focus(); });
+    bar.appendChild(pr); bar.appendChild(document.createTextNode(" ")); bar.appendChild(back);
+    card.appendChild(bar);
+    card.hidden = false;
+    drawMap(filtered());
+    card.focus();
+  }
+  function setLang(l) {
+    lang = I[l] ? l : "it";
+    try { localStorage.setItem("bussola-lang", lang); } catch (e) { /* ignore */ }
+    document.documentElement.lang = lang;
+    document.documentElement.dir = I[lang]._dir;
+    [].forEach.call(document.querySelectorAll("[data-i18n]"), function (n) { n.textContent = t(n.getAttribute("data-i18n")); });
+    document.title = D.title ? D.title + " – " + t("app_title") : t("app_title");
+    $("title").textContent = document.title;
+    $("lang").value = lang;
+    options($("f-sector"), uniq("sectors").map(function (c) { return [c, sectorName(c)]; }));
+    options($("f-language"), uniq("languages").map(function (c) { return [c, langName(c)]; }));
+    options($("f-target"), uniq("target_groups").map(function (c) { return [c, targetName(c)]; }));
+    options($("f-comune"), uniq("comune").map(function (c) { return [c, c]; }));
+    options($("f-day"), DAYS.map(function (d) { return [d, dayName(d)]; }));
+    render();
+    if (selected && !$("card").hidden) openCard(selected);
+  }
+  function init() {
+    var sel = $("lang");
+    Object.keys(I).forEach(function (c) { sel.appendChild(el("option", { value: c, lang: c }, I[c]._name)); });
+    sel.addEventListener("change", function () { setLang(sel.value); });
+    ["q", "f-sector", "f-language", "f-target", "f-comune", "f-day", "f-now"].forEach(function (id) {
+      $(id).addEventListener(id === "q" ? "input" : "change", render);
+    });
+    $("near").addEventListener("click", function () {
+      if (!navigator.geolocation) { $("status").textContent = t("location_denied"); return; }
+      navigator.geolocation.getCurrentPosition(function (p) {
+        here = [p.coords.longitude, p.coords.latitude]; render(); $("results").focus();
+      }, function () { $("status").textContent = t("location_denied"); });
+    });
+    setLang(pickLang());
+    if ("serviceWorker" in navigator && /^https?:$/.test(location.protocol)) {
+      navigator.serviceWorker.register("sw.js").catch(function () { /* offline cache is optional */ });
+    }
+  }
+  init();
+})();

@@ -1,0 +1,89 @@
+"""Walking minutes for the bussola's "near me", precomputed with the engine (no server needed).
+
+A regular lon/lat grid (cells of about :data:`CELL_M` metres) covers the published services plus
+a margin; for each cell centre the engine's walking time (``coverage.service_times`` on the
+area's network: snapping, network Dijkstra, walking connectors) to every placed public service is
+stored in tenths of a minute (``-1`` beyond the cut-off or off the network). The browser finds the cell
+of the device's (or typed) position with two divisions and ranks by those minutes.
+
+Protected places: approximate services are timed to the centre of their public hexagon, never to
+the exact point (the minutes would give the place away); hidden ones have no times at all.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+CELL_M = 200.0
+MARGIN_M = 1500.0
+CUTOFF_MIN = 60.0
+
+
+def grid_for(
+    points: list[tuple[float, float]], *, cell_m: float = CELL_M, margin_m: float = MARGIN_M
+):
+    """Return the grid spec ``{lon0, lat0, dlon, dlat, nx, ny}`` around ``points`` (lon, lat)."""
+    lons = [p[0] for p in points]
+    lats = [p[1] for p in points]
+    lat_mid = (min(lats) + max(lats)) / 2
+    dlat = cell_m / 111_320.0
+    dlon = cell_m / (111_320.0 * math.cos(math.radians(lat_mid)))
+    mlat, mlon = margin_m / 111_320.0, margin_m / (111_320.0 * math.cos(math.radians(lat_mid)))
+    lon0, lat0 = min(lons) - mlon, min(lats) - mlat
+    nx = int(math.ceil((max(lons) + mlon - lon0) / dlon))
+    ny = int(math.ceil((max(lats) + mlat - lat0) / dlat))
+    # rounded once here, so that Python and app.js use the very same numbers
+    lon0, lat0, dlon, dlat = (round(v, 7) for v in (lon0, lat0, dlon, dlat))
+    return {"lon0": lon0, "lat0": lat0, "dlon": dlon, "dlat": dlat, "nx": nx, "ny": ny}
+
+
+def cell_centres(grid: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Return the lon, lat of every cell centre, row-major (index = j * nx + i)."""
+    i = np.arange(grid["nx"])
+    j = np.arange(grid["ny"])
+    lon = grid["lon0"] + (i + 0.5) * grid["dlon"]
+    lat = grid["lat0"] + (j + 0.5) * grid["dlat"]
+    glon, glat = np.meshgrid(lon, lat)
+    return glon.ravel(), glat.ravel()
+
+
+def cell_of(grid: dict, lon: float, lat: float) -> int | None:
+    """Return the index of the cell holding (lon, lat), None outside the grid (as app.js)."""
+    i = math.floor((lon - grid["lon0"]) / grid["dlon"])
+    j = math.floor((lat - grid["lat0"]) / grid["dlat"])
+    if not (0 <= i < grid["nx"] and 0 <= j < grid["ny"]):
+        return None
+    return j * grid["nx"] + i
+
+
+def walking_minutes(network, services: list[dict], *, cell_m: float = CELL_M) -> dict | None:
+    """Return ``{"grid": ..., "ids": [...], "tenths_min": [[...per cell] per service]}`` for the
+    site's ``services`` (dicts with ``id``, ``lon``, ``lat`` as published), or None if none is
+    placed."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from capacitymetro_plugin.core.coverage import service_times
+
+    placed = [s for s in services if "lon" in s and s.get("privacy") != "hidden"]
+    if not placed:
+        return None
+    grid = grid_for([(s["lon"], s["lat"]) for s in placed], cell_m=cell_m)
+    lon, lat = cell_centres(grid)
+    origins = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    dest = gpd.GeoDataFrame(
+        {"id": [s["id"] for s in placed]},
+        geometry=[Point(s["lon"], s["lat"]) for s in placed],
+        crs=4326,
+    )
+    times = service_times(network, origins, dest, id_field="id", cutoff_min=CUTOFF_MIN)
+    m = np.asarray(times.minutes, dtype=float)
+    tenths = np.where(np.isfinite(m), np.round(m * 10), -1).astype(int)
+    return {
+        "grid": grid,
+        "ids": [str(x) for x in times.service_ids],
+        "tenths_min": tenths.tolist(),  # per service, per cell: tenths of a minute, -1 none
+        "cutoff_min": CUTOFF_MIN,
+    }

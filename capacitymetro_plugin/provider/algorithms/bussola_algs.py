@@ -1,0 +1,97 @@
+"""Processing algorithm "Publish bussola": the public web site of a registry (core/bussola)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qgis.core import (
+    QgsProcessingOutputFile,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterString,
+)
+
+from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm
+
+
+class PublishBussolaAlgorithm(CapaCityMetroAlgorithm):
+    """Write the bussola: a static, offline, multilingual web site of the registry's services."""
+
+    GROUP = CapaCityMetroAlgorithm.GROUP_REGISTRY
+    NAME = "publish_bussola"
+    DISPLAY_NAME = "Publish bussola"
+    SHORT_HELP = (
+        "Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on "
+        "any static web host or open straight from disk, with a map and a list of the active "
+        "services, search, filters, a printable card per service, 'near me', and its interface in "
+        "Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and "
+        "Chinese. Only public fields are written; approximate places show as a ~1 km area and "
+        "hidden ones not at all (field location_privacy)."
+    )
+    REGISTRY = "REGISTRY"
+    TITLE = "TITLE"
+    COMUNI = "COMUNI"
+    ZIP = "ZIP"
+    OUTPUT = "OUTPUT"
+    ZIP_FILE = "ZIP_FILE"
+    SERVICES = "SERVICES"
+    BYTES = "BYTES"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.REGISTRY, self.tr("Registry GeoPackage"), extension="gpkg"
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(self.TITLE, self.tr("Site title"), optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.COMUNI,
+                self.tr("ISTAT codes of the comuni to publish (comma-separated; empty: all)"),
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(self.ZIP, self.tr("Also write a zip"), defaultValue=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterFolderDestination(self.OUTPUT, self.tr("Site folder"))
+        )
+        self.addOutput(QgsProcessingOutputFile(self.ZIP_FILE, self.tr("Site zip")))
+        self.addOutput(QgsProcessingOutputNumber(self.SERVICES, self.tr("Services published")))
+        self.addOutput(QgsProcessingOutputNumber(self.BYTES, self.tr("Site size (bytes)")))
+
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
+        from capacitymetro_plugin.core.bussola import publish
+        from capacitymetro_plugin.core.registry.registry import Registry
+
+        registry = Registry.open(self.parameterAsFile(parameters, self.REGISTRY, context))
+        codes = self.parameterAsString(parameters, self.COMUNI, context)
+        comuni = [c.strip() for c in codes.replace(";", ",").split(",") if c.strip()] or None
+        progress.report(0.2, self.tr("Writing the site"))
+        res = publish(
+            registry,
+            self.parameterAsFileOutput(parameters, self.OUTPUT, context),
+            title=self.parameterAsString(parameters, self.TITLE, context) or None,
+            comuni=comuni,
+            make_zip=self.parameterAsBoolean(parameters, self.ZIP, context),
+        )
+        feedback.pushInfo(
+            self.tr("{} services ({} approximate, {} hidden places), {} kB.").format(
+                res.n_services, res.n_approximate, res.n_hidden, round(res.total_bytes / 1000)
+            )
+        )
+        progress.report(1.0)
+        return {
+            self.OUTPUT: str(res.folder),
+            self.ZIP_FILE: str(res.zip_path or ""),
+            self.SERVICES: res.n_services,
+            self.BYTES: res.total_bytes,
+        }
+
+
+ALGORITHMS = [PublishBussolaAlgorithm]
