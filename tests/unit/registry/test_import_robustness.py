@@ -1,0 +1,235 @@
+"""Malformed import files raise only our named errors, with the row and field, and change nothing.
+
+The cases are the ones found by probing the importers (issue 15): each one used to raise an
+exception outside ``core/errors.py`` or silently change a value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from capacitymetro_plugin.core.errors import InputError, ValidationError
+from capacitymetro_plugin.core.registry import exchange, hsds
+from capacitymetro_plugin.core.registry.registry import Registry
+
+GOOD = {
+    "id": "svc-1",
+    "name": "Sportello",
+    "assured_date": "2026-01-10",
+    "attributes": [
+        {"link_type": "sector", "taxonomy_term": {"code": "health"}},
+        {"link_type": "operator_type", "taxonomy_term": {"code": "public"}},
+    ],
+    "service_at_locations": [{"location": {"latitude": 41.12, "longitude": 16.87}}],
+}
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture()
+def registry(tmp_path):
+    return Registry.create(tmp_path / "registry.gpkg")
+
+
+def _with(**changes):
+    return [dict(GOOD, **changes)]
+
+
+def _capacity(value):
+    return _with(attributes=GOOD["attributes"] + [{"link_type": "capacity", "value": value}])
+
+
+HSDS_ROW_CASES = {
+    "bare list of numbers": ([1], ("service", "malformed_record")),
+    "languages as text": (_with(languages="en"), ("languages", "malformed_record")),
+    "phones as text": (_with(phones="1"), ("phones", "malformed_record")),
+    "attributes of text": (_with(attributes=["a"]), ("attributes", "malformed_record")),
+    "name as a list": (_with(name=["a"]), ("name", "malformed_record")),
+    "description as an object": (_with(description={"a": 1}), ("description", "malformed_record")),
+    "location as text": (
+        _with(service_at_locations=[{"location": "here"}]),
+        ("location", "malformed_record"),
+    ),
+    "capacity 1e400": (_capacity("1e400"), ("capacity", "invalid_capacity")),
+    "capacity 2.7": (_capacity("2.7"), ("capacity", "invalid_capacity")),
+    "capacity 1e30": (_capacity("1e30"), ("capacity", "invalid_capacity")),
+    "name NUL": (_with(name="\x00"), ("name", "nul_character")),
+    "latitude NaN": (
+        _with(service_at_locations=[{"location": {"latitude": "nan", "longitude": 16.8}}]),
+        ("geometry", "invalid_geometry"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HSDS_ROW_CASES))
+def test_malformed_hsds_service_is_a_named_row_error(case, registry, tmp_path):
+    doc, expected = HSDS_ROW_CASES[case]
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(doc))
+    before = _digest(registry.path)
+    with pytest.raises(ValidationError) as err:
+        hsds.import_hsds(registry, path)
+    assert expected in {(i.field, i.code) for i in err.value.report.errors}
+    assert {i.row for i in err.value.report.errors} == {1}
+    assert all(i.message_it and i.message != i.message_it for i in err.value.report.errors)
+    assert _digest(registry.path) == before
+    assert registry.services() == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        json.dumps({"services": 0}),
+        json.dumps({"services": [], "organizations": "x"}),
+        json.dumps({"organizations": [{"id": "o", "name": ["x"]}], "services": []}),
+        "[" * 100_000 + "]" * 100_000,
+        "{not json",
+        json.dumps("just text"),
+    ],
+    ids=["services-0", "organizations-text", "org-name-list", "deep", "not-json", "a-string"],
+)
+def test_malformed_hsds_document_is_an_input_error(text, registry, tmp_path):
+    path = tmp_path / "in.json"
+    path.write_text(text)
+    before = _digest(registry.path)
+    with pytest.raises(InputError) as err:
+        hsds.import_hsds(registry, path)
+    assert err.value.message_it != err.value.message
+    assert _digest(registry.path) == before
+
+
+def test_good_hsds_still_imports_and_keeps_the_text_nan(registry, tmp_path):
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(_with(name="nan", description="nan")))
+    result = hsds.import_hsds(registry, path)
+    assert [s.name for s in result.imported] == ["nan"]
+    (stored,) = Registry.open(registry.path).services()
+    assert (stored.name, stored.description) == ("nan", "nan")  # not silently emptied
+
+
+HEADER = "name,sectors,operator_type,lon,lat,last_verified"
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        (f"{HEADER}\nA\x00,health,public,16.8,41.1,2026-01-01\n", ("NUL", "line 2")),
+        (f"{HEADER}\n{'x' * 200_000},health,public,16.8,41.1,2026-01-01\n", ("line 2", "131,072")),
+        ("name,Name,sectors\nA,B,health\n", ("'Name' twice",)),
+        ("name,,sectors\nA,B,health\n", ("empty column name",)),
+    ],
+    ids=["nul", "long-field", "duplicate-header", "empty-header"],
+)
+def test_unreadable_csv_is_a_named_input_error(text, words, registry, tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text(text, encoding="utf-8")
+    before = _digest(registry.path)
+    with pytest.raises(InputError) as err:
+        exchange.import_file(registry, path)
+    for word in words:
+        assert word in err.value.message
+    assert err.value.message_it != err.value.message
+    assert _digest(registry.path) == before
+
+
+def test_csv_with_cr_only_line_ends_imports(registry, tmp_path):
+    path = tmp_path / "mac.csv"
+    path.write_bytes(
+        (
+            f"{HEADER}\rA,health,public,16.8,41.1,2026-01-01\rB,health,public,16.9,41.2,2026-01-01\r"
+        ).encode()
+    )
+    result = exchange.import_file(registry, path)
+    assert sorted(s.name for s in result.imported) == ["A", "B"]
+
+
+def test_csv_capacity_1e30_is_refused(registry, tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text(f"{HEADER},capacity\nA,health,public,16.8,41.1,2026-01-01,1e30\n")
+    with pytest.raises(ValidationError) as err:
+        exchange.import_file(registry, path)
+    assert ("capacity", "invalid_capacity") in {(i.field, i.code) for i in err.value.report.errors}
+    assert registry.services() == []
+
+
+def test_point_with_z_is_reported_not_silently_flattened(registry, tmp_path):
+    path = tmp_path / "in.geojson"
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {
+                            "name": "A",
+                            "sectors": "health",
+                            "operator_type": "public",
+                            "last_verified": "2026-01-01",
+                        },
+                        "geometry": {"type": "Point", "coordinates": [16.8, 41.1, 120.0]},
+                    }
+                ],
+            }
+        )
+    )
+    result = exchange.import_file(registry, path)
+    (warning,) = [i for i in result.report.warnings if i.code == "z_dropped"]
+    assert "Z = 120" in warning.message and "quota" in warning.message_it
+    assert (result.imported[0].lon, result.imported[0].lat) == (16.8, 41.1)
+
+
+def test_one_point_linestring_is_an_input_error(registry, tmp_path):
+    path = tmp_path / "in.geojson"
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "A"},
+                        "geometry": {"type": "LineString", "coordinates": [[16.8, 41.1]]},
+                    }
+                ],
+            }
+        )
+    )
+    before = _digest(registry.path)
+    with pytest.raises(InputError, match="LineString needs two points"):
+        exchange.import_file(registry, path)
+    assert _digest(registry.path) == before
+
+
+def _package(folder, resource_path):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "datapackage.json").write_text(
+        json.dumps({"resources": [{"name": "service", "path": resource_path}]})
+    )
+    return folder
+
+
+@pytest.mark.parametrize("where", ["../elsewhere/secret.csv", "ABSOLUTE", "sub/../../x.csv"])
+def test_datapackage_resource_outside_its_folder_is_refused(where, registry, tmp_path):
+    secret = tmp_path / "elsewhere" / "secret.csv"
+    secret.parent.mkdir()
+    secret.write_text("id,name\nx,Secret row\n")
+    target = str(secret) if where == "ABSOLUTE" else where
+    package = _package(tmp_path / "pkg", target)
+    before = _digest(registry.path)
+    with pytest.raises(InputError, match="outside its folder") as err:
+        hsds.import_hsds(registry, package)
+    assert "fuori dalla sua cartella" in err.value.message_it
+    assert _digest(registry.path) == before
+
+
+def test_datapackage_resource_with_ragged_rows_is_an_input_error(registry, tmp_path):
+    package = _package(tmp_path / "pkg", "service.csv")
+    (package / "service.csv").write_text("id,name\nx,A,extra\n")
+    with pytest.raises(InputError, match="line 2: 3 fields"):
+        hsds.import_hsds(registry, package)
