@@ -210,6 +210,7 @@ def parse_table(
     row_numbers: list[int] | None = None,
     organizations: list[Organization] | None = None,
     progress: Progress | None = None,
+    csv_cells: bool = False,
 ) -> ParsedRows:
     """Turn table rows into services; report rows whose values cannot be read.
 
@@ -231,6 +232,9 @@ def parse_table(
     organizations
         Existing organizations: an ``organization`` name column is matched to them by name, and
         new names create new organizations.
+    csv_cells
+        The values come from a CSV file: a ``'`` written before a formula start by
+        :func:`export_csv` is removed.
     """
     progress = ensure(progress)
     out = ParsedRows()
@@ -254,6 +258,8 @@ def parse_table(
             if col is None:
                 continue
             value = _text(rec.get(col))
+            if value is not None and csv_cells:
+                value = unescape_formula(value)
             if f in ("sectors", "target_groups", "languages"):
                 value = [v.lower() for v in split_codes(value)]
             elif f == "capacity" and value is not None:
@@ -329,6 +335,8 @@ def parse_table(
         kw["lon"], kw["lat"] = lon, lat
         # organization by id or name: unknown ones are created (an export carries both)
         org_name = _text(rec.get(org_c)) if org_c else None
+        if org_name and csv_cells:
+            org_name = unescape_formula(org_name)
         org_id = kw.get("organization_id")
         if org_name and not (org_id and org_id in by_id):
             org = None if org_id else by_name.get(org_name.lower())
@@ -389,6 +397,7 @@ def read_services_file(
             row_numbers=lines,
             organizations=organizations,
             progress=progress,
+            csv_cells=True,
         )
         for line, got, expected in bad:
             parsed.report.issues.append(
@@ -603,11 +612,36 @@ def export_csv(
     frame = pd.DataFrame(gdf.drop(columns="geometry"))
     frame["lon"] = [g.x if g is not None else None for g in gdf.geometry]
     frame["lat"] = [g.y if g is not None else None for g in gdf.geometry]
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].map(escape_formula)
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     frame.to_csv(tmp, index=False, sep=delimiter, encoding="utf-8", float_format="%.7f")
     os.replace(tmp, path)
     return path
+
+
+#: A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value):
+    """Return text a spreadsheet shows as text: ``'`` before a formula start (and before ``'``).
+
+    ``=HYPERLINK(...)`` becomes ``'=HYPERLINK(...)``; :func:`unescape_formula` (used by the CSV
+    import) removes the quote again, so an export imports back unchanged.
+    """
+    if isinstance(value, str) and value.startswith((*FORMULA_START, "'")):
+        return "'" + value
+    return value
+
+
+def unescape_formula(value: str) -> str:
+    """Undo :func:`escape_formula` (``'=x`` → ``=x``, ``''x`` → ``'x``); other text is unchanged."""
+    if len(value) > 1 and value[0] == "'" and value[1:].startswith((*FORMULA_START, "'")):
+        return value[1:]
+    return value
 
 
 def _json_value(key: str, value):

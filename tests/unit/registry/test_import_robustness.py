@@ -233,3 +233,27 @@ def test_datapackage_resource_with_ragged_rows_is_an_input_error(registry, tmp_p
     (package / "service.csv").write_text("id,name\nx,A,extra\n")
     with pytest.raises(InputError, match="line 2: 3 fields"):
         hsds.import_hsds(registry, package)
+
+
+def test_csv_export_escapes_formulas_and_imports_back_unchanged(registry, tmp_path):
+    from capacitymetro_plugin.core.registry.model import Service
+
+    tricky = {
+        "name": '=HYPERLINK("http://evil.example","clic")',
+        "description": "'già tra virgolette",
+        "phone": "+39 080 123456",
+        "address": "@via Roma 1",
+        "opening_hours": "-",
+    }
+    registry.add_service(
+        Service(sectors=["health"], operator_type="public", lon=16.87, lat=41.12, **tricky)
+    )
+    out = exchange.export_csv(registry, tmp_path / "out.csv")
+    with open(out, encoding="utf-8", newline="") as fh:
+        (row,) = list(__import__("csv").DictReader(fh))
+    for key, value in tricky.items():
+        assert row[key] == "'" + value  # a spreadsheet shows it as text, never runs it
+    copy = Registry.create(tmp_path / "copy.gpkg")
+    (back,) = exchange.import_file(copy, out).imported
+    assert {k: getattr(back, k) for k in tricky} == tricky
+    assert (back.lon, back.lat) == (16.87, 41.12)
