@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -255,6 +256,29 @@ def type_problems(s: Service) -> list[tuple[str, str, str, str]]:
                 )
             )
     return out
+
+
+def web_link(text) -> str | None:
+    """Return ``text`` stripped if it is an http(s) address, else None (file:, javascript:...)."""
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    return text if _URL_RE.match(text) else None
+
+
+def attachment_path(folder, attachment) -> Path | None:
+    """Return the file of a practice ``attachment`` if it lies inside the registry ``folder``.
+
+    Relative paths are taken from ``folder``; anything resolving outside it (``../``, another
+    absolute path, a link to elsewhere), or with no folder to check against, gives None.
+    """
+    if folder is None or not isinstance(attachment, str) or not attachment.strip():
+        return None
+    if "\x00" in attachment or "://" in attachment:
+        return None
+    root = Path(folder).resolve()
+    target = (root / attachment.strip()).resolve()
+    return target if root in target.parents else None
 
 
 class _Collector:

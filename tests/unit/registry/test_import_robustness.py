@@ -257,3 +257,36 @@ def test_csv_export_escapes_formulas_and_imports_back_unchanged(registry, tmp_pa
     (back,) = exchange.import_file(copy, out).imported
     assert {k: getattr(back, k) for k in tricky} == tricky
     assert (back.lon, back.lat) == (16.87, 41.12)
+
+
+@pytest.mark.parametrize(
+    "link, ok",
+    [
+        ("https://example.org/sheet", True),
+        ("http://comune.bari.it/a?b=1", True),
+        ("file:///etc/passwd", False),
+        ("javascript:alert(1)", False),
+        ("ftp://example.org/x", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_only_web_links_are_opened(link, ok):
+    from capacitymetro_plugin.core.registry.validation import web_link
+
+    assert (web_link(link) is not None) == ok
+
+
+def test_attachments_must_lie_inside_the_registry_folder(tmp_path):
+    from capacitymetro_plugin.core.registry.validation import attachment_path
+
+    folder = tmp_path / "registry"
+    (folder / "sheets").mkdir(parents=True)
+    (tmp_path / "secret.pdf").write_text("x")
+    assert attachment_path(folder, "sheets/a.pdf") == (folder / "sheets" / "a.pdf").resolve()
+    for outside in ("../secret.pdf", str(tmp_path / "secret.pdf"), "sheets/../../secret.pdf"):
+        assert attachment_path(folder, outside) is None
+    assert attachment_path(folder, "file:///etc/passwd") is None
+    assert attachment_path(None, "sheets/a.pdf") is None  # nothing to check against: refused
+    (folder / "sheets" / "link.pdf").symlink_to(tmp_path / "secret.pdf")
+    assert attachment_path(folder, "sheets/link.pdf") is None  # a symlink out of the folder
