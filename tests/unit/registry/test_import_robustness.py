@@ -119,7 +119,7 @@ HEADER = "name,sectors,operator_type,lon,lat,last_verified"
     "text, words",
     [
         (f"{HEADER}\nA\x00,health,public,16.8,41.1,2026-01-01\n", ("NUL", "line 2")),
-        (f"{HEADER}\n{'x' * 200_000},health,public,16.8,41.1,2026-01-01\n", ("line 2", "131,072")),
+        (f"{HEADER}\n{'x' * 200_000},health,public,16.8,41.1,2026-01-01\n", ("2",)),
         ("name,Name,sectors\nA,B,health\n", ("'Name' twice",)),
         ("name,,sectors\nA,B,health\n", ("empty column name",)),
     ],
@@ -290,3 +290,58 @@ def test_attachments_must_lie_inside_the_registry_folder(tmp_path):
     assert attachment_path(None, "sheets/a.pdf") is None  # nothing to check against: refused
     (folder / "sheets" / "link.pdf").symlink_to(tmp_path / "secret.pdf")
     assert attachment_path(folder, "sheets/link.pdf") is None  # a symlink out of the folder
+
+
+# ----------------------------------------------------------------------------- API values by type
+def _one(registry):
+    from capacitymetro_plugin.core.registry.model import Service
+
+    return registry.add_service(
+        Service(name="Sportello", sectors=["health"], operator_type="public", capacity=10)
+    )
+
+
+def test_api_splits_a_list_given_as_text_at_the_separator(registry):
+    s = _one(registry)
+    new = registry.update_service(s.service_id, sectors="health; documents_legal", languages="it")
+    assert new.sectors == ["health", "documents_legal"] and new.languages == ["it"]
+    assert registry.get_service(s.service_id).sectors == ["health", "documents_legal"]
+    assert registry.update_service(s.service_id, capacity=20.0).capacity == 20
+
+
+@pytest.mark.parametrize(
+    "changes, field, code",
+    [
+        ({"capacity": 2.7}, "capacity", "invalid_capacity"),
+        ({"capacity": 1e30}, "capacity", "invalid_capacity"),
+        ({"capacity": 10**30}, "capacity", "invalid_capacity"),
+        ({"capacity": "abc"}, "capacity", "invalid_capacity"),
+        ({"capacity": True}, "capacity", "invalid_capacity"),
+        ({"last_verified": "yesterday"}, "last_verified", "invalid_date"),
+        ({"last_verified": "2026-02-30"}, "last_verified", "invalid_date"),
+        ({"languages": [None]}, "languages", "invalid_type"),
+        ({"sectors": 5}, "sectors", "invalid_type"),
+        ({"description": {"a": 1}}, "description", "invalid_type"),
+        ({"name": "a\x00b"}, "name", "nul_character"),
+        ({"lon": float("nan"), "lat": 41.0}, "geometry", "invalid_geometry"),
+    ],
+)
+def test_api_refuses_values_of_the_wrong_type_by_name(registry, changes, field, code):
+    s = _one(registry)
+    before = _digest(registry.path)
+    with pytest.raises(ValidationError) as err:
+        registry.update_service(s.service_id, **changes)
+    assert (field, code) in {(i.field, i.code) for i in err.value.report.errors}
+    assert err.value.message_it != err.value.message
+    assert _digest(registry.path) == before
+    assert registry.get_service(s.service_id) == s
+
+
+def test_api_add_refuses_wrong_types_too(registry):
+    from capacitymetro_plugin.core.registry.model import Service
+
+    with pytest.raises(ValidationError, match="capacity|Capacity"):
+        registry.add_service(
+            Service(name="X", sectors=["health"], operator_type="public", capacity="abc")
+        )
+    assert registry.services() == []
