@@ -70,6 +70,16 @@ def read_vector(path: str | os.PathLike, *, layer: str | None = None) -> gpd.Geo
             it=f"Impossibile leggere il layer {layer!r} di {path}: {exc}.",
             fix_it="Indica un layer esistente.",
         ) from exc
+    except (KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - GDAL/GEOS errors of a malformed file have many types
+        # e.g. shapely's GEOSException for a LineString of one point, fiona/pyogrio DriverError
+        raise InputError(
+            f"Cannot read {path}: {type(exc).__name__}: {exc}.",
+            fix="Check that the file is a valid vector file (e.g. a LineString needs two points) and import again; nothing was written.",
+            it=f"Impossibile leggere {path}: {type(exc).__name__}: {exc}.",
+            fix_it="Controlla che il file sia un file vettoriale valido (es. una LineString ha almeno due punti) e importa di nuovo; non è stato scritto nulla.",
+        ) from exc
 
 
 def list_layers(path: str | os.PathLike) -> list[str]:

@@ -11,7 +11,6 @@ import datetime as dt
 import html
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 from qgis.core import (
     QgsCoordinateTransform,
@@ -52,6 +51,7 @@ from qgis.PyQt.QtWidgets import (
 from capacitymetro_plugin.compat import ProviderCapability
 from capacitymetro_plugin.core.registry import vocabularies as voc
 from capacitymetro_plugin.core.registry.model import now_iso
+from capacitymetro_plugin.core.registry.validation import attachment_path, web_link
 
 from . import checks
 from .common import Translatable, user_language
@@ -705,13 +705,13 @@ class RegistryDock(Translatable, QgsDockWidget):
         if index is None or not 0 <= index < len(self._practices):
             return None
         practice = self._practices[index]
-        if practice.link:
-            return QUrl(practice.link)
-        if practice.attachment:
-            path = Path(practice.attachment)
-            base = registry_path(self.layer) if self.layer is not None else None
-            if not path.is_absolute() and base is not None:
-                path = base.parent / path
+        # only http(s) links and files inside the registry's folder (never file:, javascript:...)
+        link = web_link(practice.link)
+        if link:
+            return QUrl(link)
+        base = registry_path(self.layer) if self.layer is not None else None
+        path = attachment_path(base.parent if base is not None else None, practice.attachment)
+        if path is not None:
             return QUrl.fromLocalFile(str(path))
         return None
 

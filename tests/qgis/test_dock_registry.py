@@ -272,6 +272,18 @@ def test_selecting_a_service_zooms_and_shows_details_and_sheets(dock, registry):
     assert "Welcome desk" in text and "A sheet with no link." in text
     assert "Information and one-stop shops" in text and "test seed" in text
     assert dock.open_sheet(show=False)
+    # only http(s) links and attachments inside the registry's folder are opened
+    from capacitymetro_plugin.core.registry.model import Practice
+    from capacitymetro_plugin.gui.registry_layers import registry_path
+
+    folder = registry_path(dock.layer).parent
+    dock._practices = [
+        Practice(title="a", link="file:///etc/passwd"),
+        Practice(title="b", attachment="../../secret.pdf"),
+        Practice(title="c", attachment="schede/scheda.pdf"),
+    ]
+    assert dock.sheet_url(0) is None and dock.sheet_url(1) is None
+    assert dock.sheet_url(2).toLocalFile() == str((folder / "schede" / "scheda.pdf").resolve())
 
 
 # ----------------------------------------------------------------------------- editing

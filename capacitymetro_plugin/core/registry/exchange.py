@@ -30,7 +30,7 @@ from .model import PUBLIC_EXCLUDED, Organization, Service, new_id
 from .privacy import public_service
 from .registry import Registry, to_wgs84
 from .storage import SERVICE_FIELDS
-from .validation import ERROR, Issue, ValidationReport, validate_services
+from .validation import ERROR, WARNING, Issue, ValidationReport, validate_services
 from .vocabularies import split_codes
 
 # column names accepted for each Service field, besides the field name itself
@@ -114,18 +114,62 @@ def read_csv_table(
             fix_it="Esporta di nuovo la tabella con una riga di intestazione.",
         )
     delim = delimiter or sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text), delimiter=delim)
-    header = [h.strip() for h in next(reader)]
-    records, lines, bad = [], [], []
-    for rec in reader:
-        if not any(v.strip() for v in rec):
-            continue
-        if len(rec) != len(header):
-            bad.append((reader.line_num, len(rec), len(header)))
-            continue
-        records.append(rec)
-        lines.append(reader.line_num)
+    header, records, lines, bad = csv_rows(text, delim, source=str(path))
     return pd.DataFrame(records, columns=header, dtype=str), lines, bad
+
+
+def csv_rows(
+    text: str, delimiter: str, *, source: str
+) -> tuple[list[str], list[list[str]], list[int], list[tuple[int, int, int]]]:
+    """Split CSV text into header, records, their line numbers and rows of the wrong length.
+
+    Any line ending (CR LF, LF, CR alone) is accepted. Raises :class:`InputError` naming the line
+    for what cannot be read without changing the data: NUL characters, an unclosed quote, a field
+    longer than ``csv.field_size_limit()``, an empty or repeated column name.
+    """
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise InputError(
+            f"{source} contains a NUL character (line {line}); it is not a text CSV.",
+            fix="Remove the NUL characters (or export the table again as CSV) and import again.",
+            it=f"{source} contiene un carattere NUL (riga {line}); non è un CSV di testo.",
+            fix_it="Togli i caratteri NUL (o esporta di nuovo la tabella come CSV) e importa di nuovo.",
+        )
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+    records, lines, bad = [], [], []
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        for rec in reader:
+            if not any(v.strip() for v in rec):
+                continue
+            if len(rec) != len(header):
+                bad.append((reader.line_num, len(rec), len(header)))
+                continue
+            records.append(rec)
+            lines.append(reader.line_num)
+    except csv.Error as exc:
+        limit = csv.field_size_limit()
+        raise InputError(
+            f"{source}, line {reader.line_num}: {exc} (a quote not closed, or a field over {limit:,} characters?).",
+            fix="Correct that line (close the quotes, shorten the field) and import again; nothing was written.",
+            it=f"{source}, riga {reader.line_num}: {exc} (una virgoletta non chiusa, o un campo oltre {limit:,} caratteri?).",
+            fix_it="Correggi quella riga (chiudi le virgolette, accorcia il campo) e importa di nuovo; non è stato scritto nulla.",
+        ) from None
+    seen: dict[str, str] = {}
+    for h in header:
+        key = h.lower()
+        if not h or key in seen:
+            what = "an empty column name" if not h else f"the column {h!r} twice"
+            what_it = "un nome di colonna vuoto" if not h else f"la colonna {h!r} due volte"
+            raise InputError(
+                f"The header of {source} has {what}: which column holds the values is ambiguous.",
+                fix="Give every column a distinct name and import again.",
+                it=f"L'intestazione di {source} ha {what_it}: non è chiaro quale colonna contenga i valori.",
+                fix_it="Dai a ogni colonna un nome diverso e importa di nuovo.",
+            )
+        seen[key] = h
+    return header, records, lines, bad
 
 
 # --- rows to services ---------------------------------------------------------------------------
@@ -144,6 +188,17 @@ def _text(value) -> str | None:
     return text or None
 
 
+def _z_issue(z: float) -> tuple[str, str, str, str, str]:
+    """The warning for a point with a height: the registry stores longitude/latitude only."""
+    return (
+        "geometry",
+        "z_dropped",
+        f"The point has a height (Z = {z:g}); the registry keeps longitude and latitude only, the height is not stored.",
+        f"Il punto ha una quota (Z = {z:g}); il registro conserva solo longitudine e latitudine, la quota non viene salvata.",
+        WARNING,
+    )
+
+
 def parse_table(
     table: pd.DataFrame,
     *,
@@ -156,6 +211,7 @@ def parse_table(
     row_numbers: list[int] | None = None,
     organizations: list[Organization] | None = None,
     progress: Progress | None = None,
+    csv_cells: bool = False,
 ) -> ParsedRows:
     """Turn table rows into services; report rows whose values cannot be read.
 
@@ -177,6 +233,9 @@ def parse_table(
     organizations
         Existing organizations: an ``organization`` name column is matched to them by name, and
         new names create new organizations.
+    csv_cells
+        The values come from a CSV file: a ``'`` written before a formula start by
+        :func:`export_csv` is removed.
     """
     progress = ensure(progress)
     out = ParsedRows()
@@ -200,6 +259,8 @@ def parse_table(
             if col is None:
                 continue
             value = _text(rec.get(col))
+            if value is not None and csv_cells:
+                value = unescape_formula(value)
             if f in ("sectors", "target_groups", "languages"):
                 value = [v.lower() for v in split_codes(value)]
             elif f == "capacity" and value is not None:
@@ -238,6 +299,8 @@ def parse_table(
                     if geom.geom_type != "Point":
                         raise ValueError(f"geometry is a {geom.geom_type}, not a point")
                     lon, lat = geom.x, geom.y
+                    if geom.has_z:
+                        row_issues.append(_z_issue(geom.z))
             elif wkt_c and _text(rec.get(wkt_c)):
                 from shapely import wkt as shapely_wkt
 
@@ -245,6 +308,8 @@ def parse_table(
                 if geom.geom_type != "Point":
                     raise ValueError(f"WKT is a {geom.geom_type}, not a POINT")
                 lon, lat = geom.x, geom.y
+                if geom.has_z:
+                    row_issues.append(_z_issue(geom.z))
             elif lon_c and lat_c and (_text(rec.get(lon_c)) or _text(rec.get(lat_c))):
                 lon = float(str(rec.get(lon_c)).strip().replace(",", "."))
                 lat = float(str(rec.get(lat_c)).strip().replace(",", "."))
@@ -271,6 +336,8 @@ def parse_table(
         kw["lon"], kw["lat"] = lon, lat
         # organization by id or name: unknown ones are created (an export carries both)
         org_name = _text(rec.get(org_c)) if org_c else None
+        if org_name and csv_cells:
+            org_name = unescape_formula(org_name)
         org_id = kw.get("organization_id")
         if org_name and not (org_id and org_id in by_id):
             org = None if org_id else by_name.get(org_name.lower())
@@ -283,8 +350,19 @@ def parse_table(
                 out.organizations.append(org)
             kw["organization_id"] = org.organization_id
         service = Service(**kw)
-        for fname, code, en, it in row_issues:
-            issues.append(Issue(row, service.service_id, fname, code, en, it, ERROR, service.name))
+        for fname, code, en, it, *severity in row_issues:
+            issues.append(
+                Issue(
+                    row,
+                    service.service_id,
+                    fname,
+                    code,
+                    en,
+                    it,
+                    *(severity or [ERROR]),
+                    service.name,
+                )
+            )
         out.services.append(service)
         out.rows.append(row)
     out.report = ValidationReport(issues, checked=n)
@@ -320,6 +398,7 @@ def read_services_file(
             row_numbers=lines,
             organizations=organizations,
             progress=progress,
+            csv_cells=True,
         )
         for line, got, expected in bad:
             parsed.report.issues.append(
@@ -537,11 +616,36 @@ def export_csv(
     frame = pd.DataFrame(gdf.drop(columns="geometry"))
     frame["lon"] = [g.x if g is not None else None for g in gdf.geometry]
     frame["lat"] = [g.y if g is not None else None for g in gdf.geometry]
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].map(escape_formula)
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     frame.to_csv(tmp, index=False, sep=delimiter, encoding="utf-8", float_format="%.7f")
     os.replace(tmp, path)
     return path
+
+
+#: A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value):
+    """Return text a spreadsheet shows as text: ``'`` before a formula start (and before ``'``).
+
+    ``=HYPERLINK(...)`` becomes ``'=HYPERLINK(...)``; :func:`unescape_formula` (used by the CSV
+    import) removes the quote again, so an export imports back unchanged.
+    """
+    if isinstance(value, str) and value.startswith((*FORMULA_START, "'")):
+        return "'" + value
+    return value
+
+
+def unescape_formula(value: str) -> str:
+    """Undo :func:`escape_formula` (``'=x`` → ``=x``, ``''x`` → ``'x``); other text is unchanged."""
+    if len(value) > 1 and value[0] == "'" and value[1:].startswith((*FORMULA_START, "'")):
+        return value[1:]
+    return value
 
 
 def _json_value(key: str, value):

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import re
 import uuid
@@ -610,7 +611,7 @@ def read_hsds_json(path: str | os.PathLike) -> dict:
     """Read an HSDS JSON file: our document, a bare array of services, or one service object."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # RecursionError: arrays nested too deep
         raise InputError(
             f"Cannot read HSDS JSON {path}: {exc}.",
             fix="Give a JSON file with HSDS 3.0 services.",
@@ -620,7 +621,8 @@ def read_hsds_json(path: str | os.PathLike) -> dict:
     if isinstance(data, list):
         return {"services": data, "organizations": []}
     if isinstance(data, dict) and "services" in data:
-        data.setdefault("organizations", [])
+        if data.get("organizations") is None:
+            data["organizations"] = []
         return data
     if isinstance(data, dict) and "id" in data and "name" in data:
         return {"services": [data], "organizations": []}
@@ -646,10 +648,48 @@ def _read_datapackage_descriptor(folder: str | os.PathLike) -> tuple[Path, dict]
             it=f"{folder} non ha un datapackage.json.",
             fix_it="Indica la cartella di un datapackage tabellare HSDS.",
         )
-    text = package_file.read_text(encoding="utf-8").strip()
-    if not text.startswith("{"):  # a pointer file (as in the HSDS examples) naming the real one
-        text = (folder / text).read_text(encoding="utf-8")
-    return folder, json.loads(text)
+    try:
+        text = package_file.read_text(encoding="utf-8").strip()
+        if not text.startswith("{"):  # a pointer file (as in the HSDS examples) naming the real one
+            # (the descriptor only: its resources must still lie inside ``folder``)
+            text = (folder / text).read_text(encoding="utf-8")
+        package = json.loads(text)
+    except (OSError, ValueError, RecursionError) as exc:
+        raise InputError(
+            f"Cannot read the datapackage descriptor of {folder}: {exc}.",
+            fix="Give the folder of an HSDS tabular datapackage with a valid datapackage.json.",
+            it=f"Impossibile leggere il descrittore del datapackage {folder}: {exc}.",
+            fix_it="Indica la cartella di un datapackage tabellare HSDS con un datapackage.json valido.",
+        ) from exc
+    if not isinstance(package, dict) or not isinstance(package.get("resources", []), list):
+        raise InputError(
+            f"The datapackage.json of {folder} is not an object with a 'resources' list.",
+            fix="Give an HSDS tabular datapackage (datapackage.json with 'resources').",
+            it=f"Il datapackage.json di {folder} non è un oggetto con una lista 'resources'.",
+            fix_it="Indica un datapackage tabellare HSDS (datapackage.json con 'resources').",
+        )
+    return folder, package
+
+
+def _inside(folder: Path, relative, what: str) -> Path:
+    """Return ``folder / relative`` if it stays inside ``folder``; else raise InputError."""
+    if not isinstance(relative, str) or not relative.strip() or "\x00" in relative:
+        raise InputError(
+            f"The datapackage resource {what!r} has no valid path ({relative!r:.80}).",
+            fix="Give each resource a relative path of a CSV file inside the datapackage folder.",
+            it=f"La risorsa {what!r} del datapackage non ha un percorso valido ({relative!r:.80}).",
+            fix_it="Indica per ogni risorsa il percorso relativo di un CSV dentro la cartella del datapackage.",
+        )
+    root = folder.resolve()
+    target = (folder / relative).resolve()
+    if Path(relative).is_absolute() or (target != root and root not in target.parents):
+        raise InputError(
+            f"The datapackage resource {what!r} points outside its folder: {relative!r}.",
+            fix="Resource paths must be relative paths inside the datapackage folder (no '../', no absolute paths); nothing was imported.",
+            it=f"La risorsa {what!r} del datapackage punta fuori dalla sua cartella: {relative!r}.",
+            fix_it="I percorsi delle risorse devono essere relativi e dentro la cartella del datapackage (niente '../' né percorsi assoluti); non è stato importato nulla.",
+        )
+    return target
 
 
 def read_hsds_datapackage(folder: str | os.PathLike) -> dict:
@@ -657,28 +697,25 @@ def read_hsds_datapackage(folder: str | os.PathLike) -> dict:
     folder, package = _read_datapackage_descriptor(folder)
     tables: dict[str, list[dict]] = {}
     for res in package.get("resources", []):
-        path = folder / res["path"]
+        if not isinstance(res, dict) or not isinstance(res.get("name"), str):
+            raise InputError(
+                f"A resource of the datapackage {folder} is not an object with a 'name'.",
+                fix="Give each resource a name and a path.",
+                it=f"Una risorsa del datapackage {folder} non è un oggetto con un 'name'.",
+                fix_it="Indica per ogni risorsa un nome e un percorso.",
+            )
+        path = _inside(folder, res.get("path"), res["name"])
         if not path.exists():
             continue
+        schema = res.get("schema") if isinstance(res.get("schema"), dict) else {}
+        fields_ = schema.get("fields") if isinstance(schema.get("fields"), list) else []
         types = {
-            f["name"]: f.get("type", "string") for f in res.get("schema", {}).get("fields", [])
+            f["name"]: f.get("type", "string")
+            for f in fields_
+            if isinstance(f, dict) and isinstance(f.get("name"), str)
         }
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            rows = []
-            for rec in csv.DictReader(fh):
-                row = {}
-                for k, v in rec.items():
-                    if v is None or v == "":
-                        continue
-                    if types.get(k) in ("number", "integer"):
-                        try:
-                            v = float(v)
-                        except ValueError:
-                            pass
-                    row[k] = v
-                rows.append(row)
-        tables[res["name"]] = rows
-    terms = {t["id"]: t for t in tables.get("taxonomy_term", [])}
+        tables[res["name"]] = _read_resource_csv(path, res["name"], types)
+    terms = {t.get("id"): t for t in tables.get("taxonomy_term", []) if t.get("id")}
 
     def attrs_of(link_id: str) -> list[dict]:
         out = []
@@ -693,7 +730,7 @@ def read_hsds_datapackage(folder: str | os.PathLike) -> dict:
     def by(table: str, key: str, value: str) -> list[dict]:
         return [dict(r) for r in tables.get(table, []) if r.get(key) == value]
 
-    locations = {r["id"]: dict(r) for r in tables.get("location", [])}
+    locations = {r.get("id"): dict(r) for r in tables.get("location", []) if r.get("id")}
     for lid, loc in locations.items():
         addresses = by("address", "location_id", lid)
         if addresses:
@@ -701,15 +738,15 @@ def read_hsds_datapackage(folder: str | os.PathLike) -> dict:
     orgs = []
     for o in tables.get("organization", []):
         o = dict(o)
-        o["attributes"] = attrs_of(o["id"])
-        phones = by("phone", "organization_id", o["id"])
+        o["attributes"] = attrs_of(o.get("id"))
+        phones = by("phone", "organization_id", o.get("id"))
         if phones:
             o["phones"] = phones
         orgs.append(o)
     services = []
     for s in tables.get("service", []):
         s = dict(s)
-        sid = s["id"]
+        sid = s.get("id")
         s["phones"] = by("phone", "service_id", sid)
         s["schedules"] = by("schedule", "service_id", sid)
         s["languages"] = by("language", "service_id", sid)
@@ -722,6 +759,46 @@ def read_hsds_datapackage(folder: str | os.PathLike) -> dict:
         s["service_at_locations"] = sals
         services.append(s)
     return {"services": services, "organizations": orgs}
+
+
+def _read_resource_csv(path: Path, name: str, types: dict) -> list[dict]:
+    """Rows of one datapackage CSV as dicts (numbers as floats); InputError when unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, ValueError) as exc:
+        raise InputError(
+            f"Cannot read the datapackage resource {name!r} ({path.name}): {exc}.",
+            fix="Save the resource as a UTF-8 CSV file.",
+            it=f"Impossibile leggere la risorsa {name!r} del datapackage ({path.name}): {exc}.",
+            fix_it="Salva la risorsa come file CSV UTF-8.",
+        ) from exc
+    from .exchange import csv_rows
+
+    header, records, lines, bad = csv_rows(text, ",", source=f"{path.name} ({name})")
+    if bad:
+        line, got, expected = bad[0]
+        raise InputError(
+            f"{path.name} ({name}), line {line}: {got} fields, the header has {expected}.",
+            fix="Correct the rows of the resource and import again; nothing was written.",
+            it=f"{path.name} ({name}), riga {line}: {got} campi, l'intestazione ne ha {expected}.",
+            fix_it="Correggi le righe della risorsa e importa di nuovo; non è stato scritto nulla.",
+        )
+    rows = []
+    for rec in records:
+        row = {}
+        for k, v in zip(header, rec):
+            if v == "":
+                continue
+            if types.get(k) in ("number", "integer"):
+                try:
+                    number = float(v)
+                    if math.isfinite(number):
+                        v = number
+                except ValueError:
+                    pass
+            row[k] = v
+        rows.append(row)
+    return rows
 
 
 def _opening_hours(schedules: list[dict]) -> str | None:
@@ -740,57 +817,141 @@ def _opening_hours(schedules: list[dict]) -> str | None:
     return "; ".join(parts) or None
 
 
+class _Malformed(ValueError):
+    """A value of an HSDS object has the wrong shape: ``field`` names it."""
+
+    def __init__(self, field: str, expected: str, value) -> None:
+        super().__init__(f"{field}: expected {expected}, got {type(value).__name__}")
+        self.field = field
+        self.expected = expected
+        self.got = type(value).__name__
+
+
+def _objects(doc: dict, key: str) -> list[dict]:
+    """Return ``doc[key]`` as a list of objects (missing or null: empty); else raise _Malformed."""
+    value = doc.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise _Malformed(key, "a list of objects", value)
+    return value
+
+
+def _object(doc: dict, key: str) -> dict:
+    value = doc.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _Malformed(key, "an object", value)
+    return value
+
+
+def _scalar(doc: dict, key: str) -> str | None:
+    """Return ``doc[key]`` as text (numbers written as text; empty: None); else raise _Malformed."""
+    value = doc.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise _Malformed(key, "text", value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _Malformed(key, "text", value)
+    return str(value)
+
+
+def _number(doc: dict, key: str) -> float | None:
+    value = doc.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise _Malformed(key, "a number", value)
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
+        raise _Malformed(key, "a number", value) from None
+    if not math.isfinite(number):
+        raise _Malformed(key, "a finite number", value)
+    return number
+
+
 def _term_code(attr: dict) -> str | None:
-    term = attr.get("taxonomy_term") or {}
-    return term.get("code") or term.get("name")
+    term = _object(attr, "taxonomy_term")
+    return _scalar(term, "code") or _scalar(term, "name")
 
 
 def organization_from_hsds(doc: dict) -> Organization:
-    """Return the Organization of an HSDS organization object."""
+    """Return the Organization of an HSDS organization object (raises _Malformed on bad shapes)."""
+    if not isinstance(doc, dict):
+        raise _Malformed("organization", "an object", doc)
     op = next(
-        (_term_code(a) for a in doc.get("attributes", []) if a.get("link_type") == "operator_type"),
+        (
+            _term_code(a)
+            for a in _objects(doc, "attributes")
+            if a.get("link_type") == "operator_type"
+        ),
         None,
     )
-    phones = doc.get("phones") or []
+    phones = _objects(doc, "phones")
+    name = _scalar(doc, "name") or ""
+    description = _scalar(doc, "description")
     return Organization(
-        organization_id=str(doc["id"]),
-        name=str(doc.get("name") or ""),
-        description=(doc.get("description") or None)
-        if doc.get("description") != doc.get("name")
-        else None,
-        email=doc.get("email") or None,
-        website=doc.get("website") or None,
-        phone=phones[0].get("number") if phones else None,
+        organization_id=_scalar(doc, "id") or "",
+        name=name,
+        description=description if description != name else None,
+        email=_scalar(doc, "email"),
+        website=_scalar(doc, "website"),
+        phone=_scalar(phones[0], "number") if phones else None,
         operator_type=op,
     )
 
 
+def _capacity(value: str) -> int:
+    """Return a whole number of people from text; raise ValueError otherwise (1e400, 2.7, abc)."""
+    number = float(str(value).replace(",", "."))
+    if not math.isfinite(number) or not number.is_integer():
+        raise ValueError(value)
+    return int(number)
+
+
 def service_from_hsds(doc: dict) -> tuple[Service, list[tuple[str, str, str, str]]]:
-    """Return a Service from a full HSDS service object, and ``(field, code, en, it)`` problems."""
+    """Return a Service from a full HSDS service object, and ``(field, code, en, it)`` problems.
+
+    Raises ``_Malformed`` when a value has the wrong shape (e.g. ``"languages": "en"``);
+    :func:`parse_hsds` reports it for the row.
+    """
+    if not isinstance(doc, dict):
+        raise _Malformed("service", "an object", doc)
     problems: list[tuple[str, str, str, str]] = []
-    sid = str(doc.get("id") or "")
+    sid = _scalar(doc, "id") or ""
+    assured = _scalar(doc, "assured_date")
     kw: dict = {
         "service_id": sid if _UUID_RE.match(sid) else str(uuid.uuid4()),
-        "name": str(doc.get("name") or ""),
-        "description": doc.get("description") or None,
-        "website": doc.get("url") or None,
-        "email": doc.get("email") or None,
-        "last_verified": (str(doc["assured_date"])[:10] if doc.get("assured_date") else None),
-        "updated_at": doc.get("last_modified") or None,
-        "organization_id": doc.get("organization_id") or (doc.get("organization") or {}).get("id"),
+        "name": _scalar(doc, "name") or "",
+        "description": _scalar(doc, "description"),
+        "website": _scalar(doc, "url"),
+        "email": _scalar(doc, "email"),
+        "last_verified": assured[:10] if assured else None,
+        "updated_at": _scalar(doc, "last_modified"),
+        "organization_id": _scalar(doc, "organization_id")
+        or _scalar(_object(doc, "organization"), "id"),
     }
-    status = doc.get("status") or "active"
+    status = _scalar(doc, "status") or "active"
     kw["status"] = STATUS_FROM_HSDS.get(status, status)
-    phones = doc.get("phones") or []
+    phones = _objects(doc, "phones")
     if phones:
-        kw["phone"] = phones[0].get("number")
+        kw["phone"] = _scalar(phones[0], "number")
     kw["languages"] = [
-        str(lang["code"]).lower() for lang in doc.get("languages") or [] if lang.get("code")
+        code.lower()
+        for code in (_scalar(lang, "code") for lang in _objects(doc, "languages"))
+        if code
     ]
-    kw["opening_hours"] = _opening_hours(doc.get("schedules") or [])
+    schedules = _objects(doc, "schedules")
+    for sch in schedules:
+        for key in ("description", "byday", "opens_at", "closes_at"):
+            _scalar(sch, key)
+    kw["opening_hours"] = _opening_hours(schedules)
     sectors, groups = [], []
-    for a in doc.get("attributes") or []:
-        link_type = a.get("link_type")
+    for a in _objects(doc, "attributes"):
+        link_type = _scalar(a, "link_type")
         if link_type == "sector":
             sectors.append(_term_code(a))
         elif link_type == "target_group":
@@ -798,35 +959,36 @@ def service_from_hsds(doc: dict) -> tuple[Service, list[tuple[str, str, str, str
         elif link_type == "operator_type":
             kw["operator_type"] = _term_code(a)
         elif link_type in VALUE_FIELDS or link_type in PRIVATE_VALUE_FIELDS:
-            value = a.get("value")
-            if link_type == "capacity" and value not in (None, ""):
+            value = _scalar(a, "value")
+            if link_type == "capacity" and value is not None:
                 try:
-                    value = int(float(value))
+                    value = _capacity(value)
                 except ValueError:
                     problems.append(
                         (
                             "capacity",
                             "invalid_capacity",
-                            f"Capacity {value!r} is not a whole number.",
-                            f"La capacità {value!r} non è un numero intero.",
+                            f"Capacity {value!r:.40} is not a whole number.",
+                            f"La capacità {value!r:.40} non è un numero intero.",
                         )
                     )
                     value = None
-            kw[link_type] = value if value != "" else None
+            kw[link_type] = value
     kw["sectors"] = [c for c in sectors if c]
     kw["target_groups"] = [c for c in groups if c]
-    contacts = doc.get("contacts") or []
-    if contacts and contacts[0].get("name"):
-        kw["contact_name"] = contacts[0]["name"]
-    sals = doc.get("service_at_locations") or []
-    loc = (sals[0].get("location") if sals else None) or {}
+    contacts = _objects(doc, "contacts")
+    if contacts and _scalar(contacts[0], "name"):
+        kw["contact_name"] = _scalar(contacts[0], "name")
+    sals = _objects(doc, "service_at_locations")
+    loc = _object(sals[0], "location") if sals else {}
     if loc:
         try:
-            if loc.get("latitude") is not None and loc.get("longitude") is not None:
-                kw["lat"], kw["lon"] = float(loc["latitude"]), float(loc["longitude"])
-                if not (-90 <= kw["lat"] <= 90 and -180 <= kw["lon"] <= 180):
-                    raise ValueError(f"({kw['lon']}, {kw['lat']}) is out of range")
-        except (TypeError, ValueError) as exc:
+            lat, lon = _number(loc, "latitude"), _number(loc, "longitude")
+            if lat is not None and lon is not None:
+                if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                    raise ValueError(f"({lon}, {lat}) is out of range")
+                kw["lat"], kw["lon"] = lat, lon
+        except ValueError as exc:
             problems.append(
                 (
                     "geometry",
@@ -837,30 +999,83 @@ def service_from_hsds(doc: dict) -> tuple[Service, list[tuple[str, str, str, str
             )
             kw["lat"] = kw["lon"] = None
         if loc.get("external_identifier_type") == ISTAT_ID_TYPE and not kw.get("comune_istat"):
-            kw["comune_istat"] = loc.get("external_identifier")
-        addresses = loc.get("addresses") or []
+            kw["comune_istat"] = _scalar(loc, "external_identifier")
+        addresses = _objects(loc, "addresses")
         if addresses:
             a = addresses[0]
-            for key, value in (
-                ("address", a.get("address_1")),
-                ("postcode", a.get("postal_code")),
-                ("comune_name", a.get("city")),
+            for key, source in (
+                ("address", "address_1"),
+                ("postcode", "postal_code"),
+                ("comune_name", "city"),
             ):
                 if not kw.get(key):
-                    kw[key] = value or None
+                    kw[key] = _scalar(a, source)
     return Service(**kw), problems
 
 
+def _malformed_issue(row: int, exc: _Malformed, what: str = "service") -> Issue:
+    return Issue(
+        row,
+        None,
+        exc.field,
+        "malformed_record",
+        f"HSDS {what} {row}: {exc.field!r} must be {exc.expected}, not {exc.got}.",
+        f"HSDS {what} {row}: {exc.field!r} deve essere {_EXPECTED_IT.get(exc.expected, exc.expected)}, non {exc.got}.",
+        ERROR,
+    )
+
+
+_EXPECTED_IT = {
+    "a list of objects": "una lista di oggetti",
+    "an object": "un oggetto",
+    "text": "un testo",
+    "a number": "un numero",
+    "a finite number": "un numero finito",
+}
+
+
 def parse_hsds(doc: dict) -> ParsedRows:
-    """Turn an HSDS document into services and organizations to import (rows numbered from 1)."""
+    """Turn an HSDS document into services and organizations to import (rows numbered from 1).
+
+    A service whose values have the wrong shape is reported for its row (``malformed_record``)
+    and not imported; a malformed organization raises :class:`InputError` naming it.
+    """
     out = ParsedRows()
-    orgs = {o["id"]: organization_from_hsds(o) for o in doc.get("organizations", []) if o.get("id")}
+    services, organizations = doc.get("services"), doc.get("organizations") or []
+    for key, value in (("services", services), ("organizations", organizations)):
+        if not isinstance(value, list):
+            raise InputError(
+                f"The HSDS document's {key!r} is a {type(value).__name__}, not a list.",
+                fix=f"Give {key!r} as a JSON array of objects.",
+                it=f"Il campo {key!r} del documento HSDS è un {type(value).__name__}, non una lista.",
+                fix_it=f"Indica {key!r} come array JSON di oggetti.",
+            )
+    orgs: dict[str, Organization] = {}
+    for j, odoc in enumerate(organizations, start=1):
+        try:
+            org = organization_from_hsds(odoc)
+        except _Malformed as exc:
+            issue = _malformed_issue(j, exc, "organization")
+            raise InputError(
+                issue.message,
+                fix="Correct the organization in the file and import again; nothing was written.",
+                it=issue.message_it,
+                fix_it="Correggi l'organizzazione nel file e importa di nuovo; non è stato scritto nulla.",
+            ) from None
+        if org.organization_id:
+            orgs[org.organization_id] = org
     issues: list[Issue] = []
-    for i, sdoc in enumerate(doc.get("services", []), start=1):
-        nested = sdoc.get("organization")
-        if nested and nested.get("id") and nested["id"] not in orgs:
-            orgs[nested["id"]] = organization_from_hsds(nested)
-        s, problems = service_from_hsds(sdoc)
+    for i, sdoc in enumerate(services, start=1):
+        try:
+            nested = _object(sdoc, "organization") if isinstance(sdoc, dict) else {}
+            nested_id = _scalar(nested, "id")
+            if nested_id and nested_id not in orgs:
+                orgs[nested_id] = organization_from_hsds(nested)
+            s, problems = service_from_hsds(sdoc)
+        except _Malformed as exc:
+            issues.append(_malformed_issue(i, exc))
+            out.rows_rejected_unread.append(i)
+            continue
         for f, code, en, it in problems:
             issues.append(Issue(i, s.service_id, f, code, en, it, ERROR, s.name))
         out.services.append(s)

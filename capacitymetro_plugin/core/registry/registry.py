@@ -16,7 +16,8 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from capacitymetro_plugin.core.errors import CapaCityMetroError, InputError
+from capacitymetro_plugin.core._pycompat import parse_iso_date
+from capacitymetro_plugin.core.errors import CapaCityMetroError, InputError, ValidationError
 
 from .model import Organization, Practice, Service, new_id, now_iso
 from .storage import (
@@ -261,6 +262,7 @@ class Registry:
             if crs is not None and new.lon is not None and new.lat is not None:
                 new.lon, new.lat = to_wgs84(new.lon, new.lat, crs)
             _check_name(new.name, "name", service_id)
+            _check_values(new)
             new.updated_at = now_iso()
             state.services[service_id] = new
         return new
@@ -432,6 +434,57 @@ def _check_name(value, field: str, key: str) -> None:
         )
 
 
+def _check_values(s: Service) -> None:
+    """Bring API values to their types (documented forms only) or raise a named error.
+
+    A list field given as text is split at ``;`` (the documented separator, as in the
+    GeoPackage), never character by character; a whole float capacity (``20.0``) becomes ``20``.
+    Anything else of the wrong type or size (capacity 2.7, 1e30 or "abc", ``languages=[None]``,
+    a ``last_verified`` that is not a YYYY-MM-DD date) raises :class:`ValidationError`.
+    """
+    from .validation import ERROR, Issue, ValidationReport, type_problems
+    from .vocabularies import split_codes
+
+    for name in ("sectors", "target_groups", "languages"):
+        value = getattr(s, name)
+        if isinstance(value, str):
+            setattr(s, name, split_codes(value))
+        elif isinstance(value, tuple):
+            setattr(s, name, list(value))
+    cap = s.capacity
+    if isinstance(cap, float) and cap.is_integer() and abs(cap) < 2**53:
+        s.capacity = int(cap)
+    problems = type_problems(s)
+    if isinstance(s.last_verified, str) and s.last_verified:
+        try:
+            if len(s.last_verified) != 10:
+                raise ValueError
+            parse_iso_date(s.last_verified)
+        except ValueError:
+            problems.append(
+                (
+                    "last_verified",
+                    "invalid_date",
+                    f"last_verified {s.last_verified!r:.40} is not a date YYYY-MM-DD.",
+                    f"last_verified {s.last_verified!r:.40} non è una data AAAA-MM-GG.",
+                )
+            )
+    if problems:
+        report = ValidationReport(
+            [
+                Issue(None, s.service_id, f, code, en, it, ERROR, None)
+                for f, code, en, it in problems
+            ]
+        )
+        raise ValidationError(
+            f"Service {s.service_id}: " + " ".join(en for _, _, en, _ in problems),
+            report=report,
+            fix="Give each field a value of its type (see docs/registry.md); nothing was written.",
+            it=f"Servizio {s.service_id}: " + " ".join(it for _, _, _, it in problems),
+            fix_it="Dai a ogni campo un valore del suo tipo (vedi docs/registry.md); non è stato scritto nulla.",
+        )
+
+
 def _duplicate(kind: str, key: str) -> InputError:
     return InputError(
         f"A {kind} with id {key!r} is already in the registry.",
@@ -446,6 +499,7 @@ def _prepare_new(service: Service, state: RegistryState, crs) -> Service:
     if not s.service_id:
         s.service_id = new_id()
     _check_name(s.name, "name", s.service_id)
+    _check_values(s)
     if s.service_id in state.services:
         raise _duplicate("service", s.service_id)
     if crs is not None and s.lon is not None and s.lat is not None:

@@ -107,8 +107,8 @@ def _clean(value):
         return value.isoformat()
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalar
         return _clean(value.item())
-    if str(value) in ("NaT", "nan"):
-        return None
+    if not isinstance(value, str) and str(value) in ("NaT", "nan"):
+        return None  # the text "nan" (e.g. a name) is kept as written
     return value
 
 

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -121,6 +122,165 @@ def _months_between(earlier: date, later: date) -> int:
     )
 
 
+#: Largest capacity a service may declare (people); larger numbers are typing errors.
+MAX_CAPACITY = 1_000_000
+#: Longest text a field may hold (characters).
+MAX_TEXT = 100_000
+_TEXT_FIELDS = (
+    "name",
+    "service_id",
+    "description",
+    "organization_id",
+    "operator_type",
+    "opening_hours",
+    "phone",
+    "email",
+    "website",
+    "address",
+    "postcode",
+    "comune_istat",
+    "comune_name",
+    "metro_area",
+    "status",
+    "last_verified",
+    "contact_name",
+    "internal_notes",
+    "source_url",
+    "created_at",
+    "updated_at",
+)
+_LIST_FIELDS = ("sectors", "target_groups", "languages")
+
+
+def type_problems(s: Service) -> list[tuple[str, str, str, str]]:
+    """Return ``(field, code, en, it)`` for every value of ``s`` of the wrong type or size.
+
+    Shared by the importers and the API: text fields hold text, list fields lists of text,
+    ``capacity`` a whole number of people (0..MAX_CAPACITY), lon/lat finite numbers. Text never
+    holds NUL characters (they would be silently lost in the GeoPackage).
+    """
+    out: list[tuple[str, str, str, str]] = []
+    for f in _TEXT_FIELDS:
+        v = getattr(s, f, None)
+        if v is None:
+            continue
+        if not isinstance(v, str):
+            out.append(
+                (
+                    f,
+                    "invalid_type",
+                    f"{f} must be text, not {type(v).__name__}.",
+                    f"{f} deve essere un testo, non {type(v).__name__}.",
+                )
+            )
+        elif "\x00" in v:
+            out.append(
+                (
+                    f,
+                    "nul_character",
+                    f"{f} contains a NUL character (\\x00); remove it.",
+                    f"{f} contiene un carattere NUL (\\x00); toglilo.",
+                )
+            )
+        elif len(v) > MAX_TEXT:
+            out.append(
+                (
+                    f,
+                    "text_too_long",
+                    f"{f} has {len(v):,} characters (at most {MAX_TEXT:,}).",
+                    f"{f} ha {len(v):,} caratteri (al massimo {MAX_TEXT:,}).",
+                )
+            )
+    for f in _LIST_FIELDS:
+        v = getattr(s, f, None)
+        if v is None:
+            continue
+        if isinstance(v, str) or not isinstance(v, (list, tuple)):
+            out.append(
+                (
+                    f,
+                    "invalid_type",
+                    f"{f} must be a list of codes, not {type(v).__name__} (split text at ';').",
+                    f"{f} deve essere una lista di codici, non {type(v).__name__} (separa il testo con ';').",
+                )
+            )
+        elif not all(isinstance(x, str) and x and "\x00" not in x for x in v):
+            out.append(
+                (
+                    f,
+                    "invalid_type",
+                    f"{f} must hold only non-empty text codes, not {v!r:.80}.",
+                    f"{f} deve contenere solo codici di testo non vuoti, non {v!r:.80}.",
+                )
+            )
+    cap = s.capacity
+    if cap is not None:
+        if isinstance(cap, bool) or not isinstance(cap, int):
+            out.append(
+                (
+                    "capacity",
+                    "invalid_capacity",
+                    f"Capacity {cap!r:.40} is not a whole number of people.",
+                    f"La capacità {cap!r:.40} non è un numero intero di persone.",
+                )
+            )
+        elif cap > MAX_CAPACITY:
+            out.append(
+                (
+                    "capacity",
+                    "invalid_capacity",
+                    f"Capacity {cap:,} is more than {MAX_CAPACITY:,} people (a typing error?).",
+                    f"La capacità {cap:,} supera {MAX_CAPACITY:,} persone (un errore di battitura?).",
+                )
+            )
+    for f in ("lon", "lat"):
+        v = getattr(s, f, None)
+        if v is None:
+            continue
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, (int, float))
+            or v != v
+            or v
+            in (
+                float("inf"),
+                float("-inf"),
+            )
+        ):
+            out.append(
+                (
+                    "geometry",
+                    "invalid_geometry",
+                    f"{f} {v!r:.40} is not a finite number.",
+                    f"{f} {v!r:.40} non è un numero finito.",
+                )
+            )
+    return out
+
+
+def web_link(text) -> str | None:
+    """Return ``text`` stripped if it is an http(s) address, else None (file:, javascript:...)."""
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    return text if _URL_RE.match(text) else None
+
+
+def attachment_path(folder, attachment) -> Path | None:
+    """Return the file of a practice ``attachment`` if it lies inside the registry ``folder``.
+
+    Relative paths are taken from ``folder``; anything resolving outside it (``../``, another
+    absolute path, a link to elsewhere), or with no folder to check against, gives None.
+    """
+    if folder is None or not isinstance(attachment, str) or not attachment.strip():
+        return None
+    if "\x00" in attachment or "://" in attachment:
+        return None
+    root = Path(folder).resolve()
+    target = (root / attachment.strip()).resolve()
+    return target if root in target.parents else None
+
+
 class _Collector:
     def __init__(self) -> None:
         self.issues: list[Issue] = []
@@ -173,13 +333,20 @@ def validate_services(
     c = _Collector()
     org_ids = {o.organization_id for o in organizations} if organizations is not None else None
     seen_ids: set[str] = set()
+    mistyped: set[int] = set()
     progress = ensure(progress)
     n = max(len(services), 1)
     for i, (row, s) in enumerate(zip_strict(rows, services)):
         if i % 50 == 0:
             progress.report(0.5 * i / n, "Checking fields")
-        _check_one(c, row, s, org_ids, stale_months, today)
-        if check_ids:
+        wrong = type_problems(s)
+        for fname, code, en, it in wrong:
+            c.add(row, s, fname, code, en, it)
+        if wrong:  # the other checks assume the types are right
+            mistyped.add(i)
+        else:
+            _check_one(c, row, s, org_ids, stale_months, today)
+        if check_ids and i not in mistyped:
             if not s.service_id:
                 c.add(
                     row,
@@ -199,13 +366,17 @@ def validate_services(
                     f"service_id {s.service_id} è usato due volte.",
                 )
             seen_ids.add(s.service_id)
+    if mistyped:
+        keep = [i for i in range(len(services)) if i not in mistyped]
+        rows = [rows[i] for i in keep]
+        services = [services[i] for i in keep]
     if comuni is not None:
         progress.report(0.5, "Checking locations against the boundaries")
         _check_places(c, rows, services, comuni, boundary_tolerance_m)
     progress.report(0.8, "Looking for duplicates")
     _check_duplicates(c, rows, services, duplicate_distance_m, duplicate_similarity)
     progress.report(1.0, "")
-    return ValidationReport(c.issues, checked=len(services))
+    return ValidationReport(c.issues, checked=len(services) + len(mistyped))
 
 
 def _check_one(
