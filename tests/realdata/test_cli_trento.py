@@ -8,6 +8,7 @@ pandas, and walking times recomputed with networkx on the saved network arrays.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -70,7 +71,13 @@ def test_outputs_written(trento_run):
         "network_walk.npz",
     ):
         assert (out / name).stat().st_size > 0, name
-    assert "8 steps done" in stdout or "9 steps done" in stdout, stdout
+    # Every step the run lists is done and none skipped (the count grows as steps are added:
+    # hsds, bussola); the analysis steps are among them.
+    counts = re.search(r"\((\d+) steps done, (\d+) skipped\)", stdout)
+    assert counts, stdout
+    assert int(counts.group(2)) == 0 and int(counts.group(1)) == stdout.count("[done]"), stdout
+    for step in ("registry", "network", "isochrones", "population", "coverage", "e2sfca"):
+        assert f"[done] {step} (" in stdout, step
     assert "skipped" not in (out / "summary.csv").read_text()
 
 
