@@ -372,3 +372,10 @@ def test_population_fields_default_to_the_toolkits_names(processing_provider, ba
                 "OUTPUT": str(tmp / "e_x.gpkg"),
             },
         )
+
+
+def test_the_decay_options_are_the_core_defaults():
+    from capacitymetro_plugin.core import defaults
+    from capacitymetro_plugin.provider.algorithms import coverage_algs
+
+    assert tuple(coverage_algs.DECAYS) == defaults.E2SFCA_DECAYS

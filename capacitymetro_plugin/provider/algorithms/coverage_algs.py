@@ -19,7 +19,9 @@ from capacitymetro_plugin.core._pycompat import zip_strict
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.provider.base import CapaCityMetroAlgorithm
 
-DECAYS = list(defaults.E2SFCA_DECAYS)
+# The options of defaults.E2SFCA_DECAYS, written out so that the translation build finds them
+# (tests/qgis/test_coverage_algs.py checks the two agree).
+DECAYS = ["stepped", "gaussian", "binary"]
 
 
 class _CoverageBase(CapaCityMetroAlgorithm):
