@@ -290,27 +290,13 @@ def gap_label_expression(lang: str, top: int = GAP_LABELS) -> str:
 
 def label_gaps(layer, lang: str, top: int = GAP_LABELS) -> None:
     """Label the ``top`` gap areas with their rank and unserved foreign residents."""
-    from qgis.core import (
-        QgsPalLayerSettings,
-        QgsTextBufferSettings,
-        QgsTextFormat,
-        QgsVectorLayerSimpleLabeling,
-    )
-    from qgis.PyQt.QtGui import QColor, QFont
+    from qgis.core import QgsPalLayerSettings, QgsVectorLayerSimpleLabeling
+
+    from .styling import halo_text_format
 
     if layer.fields().indexOf("foreign_unserved") < 0 or layer.fields().indexOf("rank") < 0:
         return
-    text = QgsTextFormat()
-    font = QFont("DejaVu Sans")
-    font.setBold(True)
-    text.setFont(font)
-    text.setSize(8.5)
-    text.setColor(QColor("#000000"))
-    buffer = QgsTextBufferSettings()
-    buffer.setEnabled(True)
-    buffer.setSize(1.0)
-    buffer.setColor(QColor("#ffffff"))
-    text.setBuffer(buffer)
+    text = halo_text_format(8.5, "#000000", 1.0)
     settings = QgsPalLayerSettings()
     settings.isExpression = True
     settings.fieldName = gap_label_expression(lang, top)

@@ -230,6 +230,25 @@ def style_classes_from_data(
     return labels
 
 
+def halo_text_format(size: float, colour: str, halo: float):
+    """Bold DejaVu Sans labels of ``size`` points in ``colour`` with a white halo of ``halo`` mm."""
+    from qgis.core import QgsTextBufferSettings, QgsTextFormat
+    from qgis.PyQt.QtGui import QColor, QFont
+
+    text = QgsTextFormat()
+    font = QFont("DejaVu Sans")
+    font.setBold(True)
+    text.setFont(font)
+    text.setSize(size)
+    text.setColor(QColor(colour))
+    buffer = QgsTextBufferSettings()
+    buffer.setEnabled(True)
+    buffer.setSize(halo)
+    buffer.setColor(QColor("#ffffff"))
+    text.setBuffer(buffer)
+    return text
+
+
 def style_outlines_with_names(
     layer,
     *,
@@ -248,11 +267,8 @@ def style_outlines_with_names(
         QgsPalLayerSettings,
         QgsRuleBasedRenderer,
         QgsSingleSymbolRenderer,
-        QgsTextBufferSettings,
-        QgsTextFormat,
         QgsVectorLayerSimpleLabeling,
     )
-    from qgis.PyQt.QtGui import QColor, QFont
 
     def outline(width: float, style: str):
         return QgsFillSymbol.createSimple(
@@ -273,17 +289,7 @@ def style_outlines_with_names(
         layer.setRenderer(QgsRuleBasedRenderer(root))
     else:
         layer.setRenderer(QgsSingleSymbolRenderer(outline(0.3, "dash")))
-    text = QgsTextFormat()
-    font = QFont("DejaVu Sans")
-    font.setBold(True)
-    text.setFont(font)
-    text.setSize(8.0)
-    text.setColor(QColor("#333333"))
-    buffer = QgsTextBufferSettings()
-    buffer.setEnabled(True)
-    buffer.setSize(0.8)
-    buffer.setColor(QColor("#ffffff"))
-    text.setBuffer(buffer)
+    text = halo_text_format(8.0, "#333333", 0.8)
     settings = QgsPalLayerSettings()
     settings.fieldName = name_field
     settings.setFormat(text)
