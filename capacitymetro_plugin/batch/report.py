@@ -608,11 +608,32 @@ def _font(pdf) -> str:
     return "Helvetica"
 
 
-def write_pdf(summary, data: dict, lang: str) -> Path | None:
-    """Write the one-page ``summary.pdf``; return None (with a note) without ``fpdf2``."""
+def import_fpdf():
+    """Return fpdf2's ``FPDF`` class (None without fpdf2), holding on to none of our frames.
+
+    ``fpdf.encryption`` stores the ImportError it caught (``import_error``) when cryptography is
+    missing (Debian 13's QGIS Python). Its traceback holds the frames that imported fpdf, so the
+    caller's locals stay alive until Python exits: QGIS layers of a sample-project build were then
+    deleted after ``exitQgis()``, and the process ended in a segmentation fault (exit 139). The
+    error itself (what fpdf2 reports when asked to encrypt) is kept, without its traceback.
+    """
+    import sys
+
     try:
         from fpdf import FPDF
     except ImportError:
+        return None
+    error = getattr(sys.modules.get("fpdf.encryption"), "import_error", None)
+    if isinstance(error, BaseException):
+        error.__traceback__ = None
+        error.__context__ = None
+    return FPDF
+
+
+def write_pdf(summary, data: dict, lang: str) -> Path | None:
+    """Write the one-page ``summary.pdf``; return None (with a note) without ``fpdf2``."""
+    FPDF = import_fpdf()
+    if FPDF is None:
         summary.notes.append("summary.pdf not written: the Python package fpdf2 is not installed.")
         return None
     t = T[lang]
