@@ -8,6 +8,10 @@ Public API:
 - :func:`footpaths_straight_line` / :func:`footpaths_from_matrix` → :class:`Footpaths`;
   :func:`earliest_arrival` (one departure), :func:`range_arrivals` (every minute of a window,
   range RAPTOR) and :func:`travel_time_matrix` (points to points, percentiles over the window).
+- :func:`walks` (access, egress, footpaths and direct walks on the street network, or straight
+  lines × a detour factor, flagged) and :func:`transit_service_times`, the one cost interface:
+  a :class:`TransitServiceTimes` is a coverage ``ServiceTimes`` (door-to-door minutes per
+  service × origin at a percentile of the window), so coverage and E2SFCA run on it unchanged.
 
 Example
 -------
@@ -25,6 +29,7 @@ from .gtfs import (
     parse_gtfs_time,
     read_gtfs,
 )
+from .costs import DEFAULT_PERCENTILES, TransitServiceTimes, parse_clock, transit_service_times
 from .raptor import (
     Footpaths,
     RangeResult,
@@ -36,8 +41,18 @@ from .raptor import (
     range_arrivals,
     travel_time_matrix,
 )
+from .street import StopsOnNetwork, Walks, stops_on_network, street_footpaths, walks
 
 __all__ = [
+    "DEFAULT_PERCENTILES",
+    "StopsOnNetwork",
+    "TransitServiceTimes",
+    "Walks",
+    "parse_clock",
+    "stops_on_network",
+    "street_footpaths",
+    "transit_service_times",
+    "walks",
     "Footpaths",
     "GtfsFeed",
     "GtfsProblem",
