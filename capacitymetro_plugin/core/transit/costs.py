@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from capacitymetro_plugin.core import defaults
 from capacitymetro_plugin.core.coverage.coverage import MAX_MATRIX_VALUES, ServiceTimes
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.core.progress import Progress, ensure
@@ -36,7 +37,7 @@ from .raptor import (
 )
 from .street import walks
 
-DEFAULT_PERCENTILES = (5, 25, 50, 75, 95)
+DEFAULT_PERCENTILES = defaults.TRANSIT_PERCENTILES
 
 
 @dataclass
@@ -134,13 +135,13 @@ def transit_service_times(
     id_field: str | None = None,
     departure_start_s: float,
     departure_end_s: float,
-    step_s: float = 60.0,
+    step_s: float = defaults.TRANSIT_STEP_MIN * 60.0,
     percentiles: Sequence[float] = DEFAULT_PERCENTILES,
-    percentile: float = 50.0,
+    percentile: float = defaults.TRANSIT_PERCENTILE,
     groups: Mapping[str, Sequence[int]] | None = None,
-    max_rides: int | None = 4,
-    max_walk_min: float = 10.0,
-    max_direct_walk_min: float = 30.0,
+    max_rides: int | None = defaults.TRANSIT_MAX_RIDES,
+    max_walk_min: float = defaults.TRANSIT_MAX_WALK_MIN,
+    max_direct_walk_min: float = defaults.TRANSIT_MAX_DIRECT_WALK_MIN,
     cutoff_min: float | None = None,
     max_snap_m: float = 250.0,
     walk_speed_kmh: float = WALK_SPEED_KMH,
