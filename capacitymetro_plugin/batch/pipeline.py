@@ -476,33 +476,23 @@ def step_transit(
     of each sector, every percentile), ``coverage_zones_transit``, ``gaps_transit`` and
     ``coverage_transit.csv``.
     """
-    import datetime as dt
-
-    from capacitymetro_plugin.core.transit import build_timetable, read_gtfs, transit_service_times
+    from capacitymetro_plugin.core.transit import transit_times_from_feeds
 
     tc = config.transit
     if tc is None:
         raise InputError("no [transit] section in the configuration")
-    # each feed's ids get its own prefix (the file name), so several feeds load together
-    feeds = [
-        read_gtfs(resolve(config, folder, f), feed_id=f"{i + 1}-{Path(f).stem}")
-        for i, f in enumerate(tc.feeds)
-    ]
-    timetable = build_timetable(feeds, date=dt.date.fromisoformat(tc.date))
-    walk_net = net if net is not None and net.mode == "walk" else None
-    sectors = {k: v for k, v in _sector_rows(config, services).items() if not isinstance(v, InputError)}
-    times = transit_service_times(
-        timetable,
-        cells.assign(geometry=cells.centroid),
-        services,
-        network=walk_net,
+    times = transit_times_from_feeds(
+        [resolve(config, folder, f) for f in tc.feeds],
+        date=tc.date,
+        origins=cells.assign(geometry=cells.centroid),
+        services=services,
+        sectors=config.sectors,
+        window=(tc.window_start, tc.window_end),
+        step_min=tc.step_min,
+        network=net if net is not None and net.mode == "walk" else None,
         id_field="service_id",
-        departure_start_s=tc.start_s,
-        departure_end_s=tc.end_s,
-        step_s=tc.step_min * 60.0,
         percentiles=tc.percentiles,
         percentile=tc.percentile,
-        groups=sectors,
         max_rides=tc.max_rides,
         max_walk_min=tc.max_walk_min,
         cutoff_min=max([*config.thresholds_min, config.standard_min]) * 2,
@@ -515,7 +505,7 @@ def step_transit(
         f"coverage at p{tc.percentile:g}"
     )
     out = cells[["zone", "geometry"]].copy()
-    for sector in sectors:
+    for sector in times.group_minutes:
         for k, p in enumerate(times.percentiles):
             out[f"{sector}_p{p:g}"] = times.group_minutes[sector][k]
     _write(summary, out.replace([np.inf, -np.inf], np.nan), "transit_times")

@@ -29,7 +29,14 @@ from .gtfs import (
     parse_gtfs_time,
     read_gtfs,
 )
-from .costs import DEFAULT_PERCENTILES, TransitServiceTimes, parse_clock, transit_service_times
+from .costs import (
+    DEFAULT_PERCENTILES,
+    TransitServiceTimes,
+    parse_clock,
+    sector_groups,
+    transit_service_times,
+    transit_times_from_feeds,
+)
 from .raptor import (
     Footpaths,
     RangeResult,
@@ -51,7 +58,9 @@ __all__ = [
     "parse_clock",
     "stops_on_network",
     "street_footpaths",
+    "sector_groups",
     "transit_service_times",
+    "transit_times_from_feeds",
     "walks",
     "Footpaths",
     "GtfsFeed",

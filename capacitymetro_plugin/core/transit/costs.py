@@ -276,3 +276,90 @@ def parse_clock(value, *, what: str) -> float:
             fix_it=f'Scrivi {what} come "HH:MM", es. "08:00".',
         ) from None
     return float(nums[0] * 3600 + nums[1] * 60 + (nums[2] if len(nums) == 3 else 0))
+
+
+def sector_groups(services, sectors: Sequence[str], *, sector_field: str = "sectors"):
+    """Return ``({sector: rows}, notes)``: the active services of each sector (``"all"``: every
+    active service); a sector without services gives a note instead of rows."""
+    from capacitymetro_plugin.core.coverage import select_services
+
+    services = services.reset_index(drop=True)
+    groups, notes = {}, []
+    for sector in sectors:
+        try:
+            chosen = select_services(
+                services, sector=None if sector == "all" else sector, sector_field=sector_field
+            )
+        except InputError as exc:
+            notes.append(f"Sector {sector!r}: {exc.message} / Settore {sector!r}: {exc.message_it}")
+            continue
+        groups[str(sector)] = np.flatnonzero(services.index.isin(chosen.index))
+    return groups, notes
+
+
+def transit_times_from_feeds(
+    feeds: Sequence[str],
+    *,
+    date: str,
+    origins,
+    services,
+    sectors: Sequence[str] = ("all",),
+    sector_field: str = "sectors",
+    window: tuple[str | float, str | float] = defaults.TRANSIT_WINDOW,
+    step_min: float = defaults.TRANSIT_STEP_MIN,
+    progress: Progress | None = None,
+    **options,
+) -> TransitServiceTimes:
+    """Read GTFS feeds, keep one service day and compute :func:`transit_service_times`, with
+    the nearest service of each of ``sectors`` as a group: the one call the doors make.
+
+    Parameters
+    ----------
+    feeds
+        GTFS zips or folders (several load together; ids get a per-feed prefix).
+    date
+        The service day, ``YYYY-MM-DD``.
+    window, step_min
+        Departures from ``window[0]`` to ``window[1]`` (``"HH:MM"`` or seconds) every
+        ``step_min`` minutes.
+    options
+        Passed to :func:`transit_service_times` (``network``, ``percentiles``, ``max_rides``...).
+    """
+    import datetime as dt
+    from pathlib import Path
+
+    from .gtfs import build_timetable, read_gtfs
+
+    progress = ensure(progress)
+    try:
+        day = dt.date.fromisoformat(str(date))
+    except ValueError:
+        raise InputError(
+            f"Service date {date!r} is not a date (YYYY-MM-DD).",
+            fix="Give the day to analyse, e.g. 2025-11-19, within the feed's calendar.",
+            it=f"La data di servizio {date!r} non è una data (AAAA-MM-GG).",
+            fix_it="Indica il giorno da analizzare, es. 2025-11-19, nel calendario del feed.",
+        ) from None
+    if not feeds:
+        raise InputError(
+            "No GTFS feed given.",
+            fix="Give at least one GTFS zip (e.g. the ACTV feed).",
+            it="Nessun feed GTFS indicato.",
+            fix_it="Indica almeno uno zip GTFS (es. il feed ACTV).",
+        )
+    progress.report(0.0, "reading GTFS")
+    loaded = [read_gtfs(f, feed_id=f"{i + 1}-{Path(f).stem}") for i, f in enumerate(feeds)]
+    timetable = build_timetable(loaded, date=day)
+    groups, notes = sector_groups(services, sectors, sector_field=sector_field)
+    for note in notes:
+        progress.info(note)
+    result = transit_service_times(
+        timetable, origins, services,
+        departure_start_s=parse_clock(window[0], what="window start"),
+        departure_end_s=parse_clock(window[1], what="window end"),
+        step_s=float(step_min) * 60.0, groups=groups, progress=progress.step(0.1, 1.0),
+        **options,
+    )  # fmt: skip
+    result.notes.extend(notes)
+    result.warnings.extend(notes)
+    return result
