@@ -351,6 +351,13 @@ def transit_times_from_feeds(
     loaded = [read_gtfs(f, feed_id=f"{i + 1}-{Path(f).stem}") for i, f in enumerate(feeds)]
     timetable = build_timetable(loaded, date=day)
     groups, notes = sector_groups(services, sectors, sector_field=sector_field)
+    if not groups:
+        raise InputError(
+            "No sector has active services: " + " ".join(n.split(" / ")[0] for n in notes),
+            fix="Choose another sector or add services of this sector to the registry.",
+            it="Nessun settore ha servizi attivi: " + " ".join(n.split(" / ")[-1] for n in notes),
+            fix_it="Scegli un altro settore o aggiungi al registro servizi di questo settore.",
+        )
     for note in notes:
         progress.info(note)
     result = transit_service_times(
