@@ -295,8 +295,13 @@ def _transit(source: str, sec: Any) -> TransitConfig:
             'Scrivi ad es. window_start = "08:00" e window_end = "09:00".',
         )
     pct = sec.get("percentiles", list(defaults.TRANSIT_PERCENTILES))
-    pct = [_number(source, "[transit] percentiles", p) for p in (pct if isinstance(pct, list) else [pct])]
-    chosen = _number(source, "[transit] percentile", sec.get("percentile", defaults.TRANSIT_PERCENTILE))
+    pct = [
+        _number(source, "[transit] percentiles", p)
+        for p in (pct if isinstance(pct, list) else [pct])
+    ]
+    chosen = _number(
+        source, "[transit] percentile", sec.get("percentile", defaults.TRANSIT_PERCENTILE)
+    )
     if any(p > 100 for p in [*pct, chosen]) or chosen not in pct:
         raise _bad(
             source,
@@ -311,9 +316,20 @@ def _transit(source: str, sec: Any) -> TransitConfig:
         date=date,
         window_start=str(start),
         window_end=str(end),
-        step_min=_number(source, "[transit] step_min", sec.get("step_min", defaults.TRANSIT_STEP_MIN)),
-        max_rides=int(_number(source, "[transit] max_rides", sec.get("max_rides", defaults.TRANSIT_MAX_RIDES), integer=True)),
-        max_walk_min=_number(source, "[transit] max_walk_min", sec.get("max_walk_min", defaults.TRANSIT_MAX_WALK_MIN)),
+        step_min=_number(
+            source, "[transit] step_min", sec.get("step_min", defaults.TRANSIT_STEP_MIN)
+        ),
+        max_rides=int(
+            _number(
+                source,
+                "[transit] max_rides",
+                sec.get("max_rides", defaults.TRANSIT_MAX_RIDES),
+                integer=True,
+            )
+        ),
+        max_walk_min=_number(
+            source, "[transit] max_walk_min", sec.get("max_walk_min", defaults.TRANSIT_MAX_WALK_MIN)
+        ),
         percentiles=sorted(set(pct)),
         percentile=chosen,
     )

@@ -450,8 +450,12 @@ def _coverage_from_times(config: Config, services, cells, zones, times, summary,
         gaps.insert(0, "sector", sector)
         gap_layers.append(gaps)
         total = table[table["area"] == "ALL"].iloc[0]
-        summary.numbers[f"served_pct{suffix}_{sector}"] = round(float(total["foreign_served_pct"]), 1)
-        summary.numbers[f"unserved_foreign{suffix}_{sector}"] = round(float(total["foreign_unserved"]))
+        summary.numbers[f"served_pct{suffix}_{sector}"] = round(
+            float(total["foreign_served_pct"]), 1
+        )
+        summary.numbers[f"unserved_foreign{suffix}_{sector}"] = round(
+            float(total["foreign_unserved"])
+        )
     if not tables:
         raise InputError("No sector has services with coordinates in the area.")
     crs = cells.crs

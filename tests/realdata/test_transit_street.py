@@ -143,7 +143,9 @@ def feed(venice, tmp_path_factory):
     lon0, lat0 = to_ll.transform(venice.x[near[0]], venice.y[near[0]])
     rows.append(("ST", "Station", f"{lat0:.7f}", f"{lon0:.7f}", 1, ""))
     rows.append(("SX", "Lagoon buoy", "45.3900000", "12.4300000", 0, ""))
-    tables["stops.txt"] = csv("stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station", rows)
+    tables["stops.txt"] = csv(
+        "stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station", rows
+    )
     path = write_feed(tmp_path_factory.mktemp("feed"), tables)
     tt = build_timetable(read_gtfs(path, feed_id="syn"), date=DAY)
     return tt, near, to_ll

@@ -20,6 +20,14 @@ Example
 >>> tt = build_timetable([feed], date="2025-11-19")                       # doctest: +SKIP
 """
 
+from .costs import (
+    DEFAULT_PERCENTILES,
+    TransitServiceTimes,
+    parse_clock,
+    sector_groups,
+    transit_service_times,
+    transit_times_from_feeds,
+)
 from .gtfs import (
     GtfsFeed,
     GtfsProblem,
@@ -28,14 +36,6 @@ from .gtfs import (
     build_timetable,
     parse_gtfs_time,
     read_gtfs,
-)
-from .costs import (
-    DEFAULT_PERCENTILES,
-    TransitServiceTimes,
-    parse_clock,
-    sector_groups,
-    transit_service_times,
-    transit_times_from_feeds,
 )
 from .raptor import (
     Footpaths,

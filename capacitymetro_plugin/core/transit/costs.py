@@ -107,7 +107,9 @@ def _check_percentiles(percentiles, percentile) -> tuple[tuple[float, ...], floa
 def _no_service_error(timetable: Timetable, deps: np.ndarray) -> None:
     """Refuse a window in which no trip of the day departs (a silent 'walk only' otherwise)."""
     a, b = int(deps.min()), int(deps.max()) + 3 * 3600
-    running = timetable.st_dep.size and bool(((timetable.st_dep >= a) & (timetable.st_dep <= b)).any())
+    running = timetable.st_dep.size and bool(
+        ((timetable.st_dep >= a) & (timetable.st_dep <= b)).any()
+    )
     if running:
         return
     told = "; ".join(str(w) for w in timetable.warnings) or "no trip departs in that window"
@@ -229,7 +231,9 @@ def transit_service_times(
         by_pct[:, :, o] = nearest_rank_percentiles(times, pct) / 60.0
         for g, rows in groups.items():
             if rows:
-                g_min[g][:, o] = nearest_rank_percentiles(times[:, list(rows)].min(axis=1), pct) / 60.0
+                g_min[g][:, o] = (
+                    nearest_rank_percentiles(times[:, list(rows)].min(axis=1), pct) / 60.0
+                )
     if cutoff_min is not None:
         by_pct[by_pct > cutoff_min] = np.inf
         for g in g_min.values():

@@ -80,7 +80,11 @@ def _snap_lonlat(network, lon, lat, *, max_snap_m: float):
 
 
 def stops_on_network(
-    network, timetable: Timetable, *, max_snap_m: float = 250.0, walk_speed_kmh: float = WALK_SPEED_KMH
+    network,
+    timetable: Timetable,
+    *,
+    max_snap_m: float = 250.0,
+    walk_speed_kmh: float = WALK_SPEED_KMH,
 ) -> StopsOnNetwork:
     """Snap every stop to the street network and name the stops that lie off it."""
     node, dist, off = _snap_lonlat(
@@ -298,7 +302,9 @@ def walks(
         )
     speed = walk_speed_kmh / 3.6
     progress.report(0.0, "walks to stops")
-    stops = stops_on_network(network, timetable, max_snap_m=max_snap_m, walk_speed_kmh=walk_speed_kmh)
+    stops = stops_on_network(
+        network, timetable, max_snap_m=max_snap_m, walk_speed_kmh=walk_speed_kmh
+    )
     access, o_off = street_links(
         network, timetable, o[:, 0], o[:, 1], stops, max_walk_s=max_walk_s,
         towards_stops=True, max_snap_m=max_snap_m, walk_speed_kmh=walk_speed_kmh,
@@ -360,4 +366,3 @@ def _straight_walks(timetable, o, s, *, max_walk_s, max_direct_walk_s, walk_spee
         access, egress, direct, fp, "straight_line", np.full(n, -1, np.int64), np.zeros(n),
         np.zeros(n, dtype=bool), [note],
     )  # fmt: skip
-
