@@ -352,7 +352,9 @@ def transit_times_from_feeds(
             fix_it="Indica almeno uno zip GTFS (es. il feed ACTV).",
         )
     progress.report(0.0, "reading GTFS")
-    loaded = [read_gtfs(f, feed_id=f"{i + 1}-{Path(f).stem}") for i, f in enumerate(feeds)]
+    stems = [Path(f).stem for f in feeds]  # the ids' prefix; numbered when two names clash
+    ids = stems if len(set(stems)) == len(stems) else [f"{i + 1}-{n}" for i, n in enumerate(stems)]
+    loaded = [read_gtfs(f, feed_id=i) for f, i in zip(feeds, ids)]
     timetable = build_timetable(loaded, date=day)
     groups, notes = sector_groups(services, sectors, sector_field=sector_field)
     if not groups:
