@@ -12,7 +12,8 @@ Steps (each reported through ``progress`` and recorded in the :class:`Summary`):
 5. coverage per sector — people within each threshold, served %, unserved, median minutes per
    zone, ranked gap areas; with a ``[transit]`` section the same coverage by public transport
    (GTFS, door-to-door times at a percentile of a departure window), step "transit";
-6. E2SFCA accessibility (capacity per foreign resident; see core.indices.e2sfca for missing capacity);
+6. E2SFCA accessibility (capacity per foreign resident; see core.indices.e2sfca for missing capacity),
+   by transit too (``e2sfca_transit``) with a ``[transit]`` section;
 7. language access (when a citizenship table is configured): share of foreign residents who can
    reach a service in one of their languages;
 8. summary — CSV and HTML; PDF maps (QGIS, only when asked) come from :mod:`capacitymetro_plugin.maps.batch_maps`.
@@ -522,13 +523,17 @@ def step_transit(
     return times
 
 
-def step_e2sfca(config: Config, services, cells, times, summary: Summary) -> None:
+def step_e2sfca(
+    config: Config, services, cells, times, summary: Summary, *, suffix: str = ""
+) -> None:
+    """E2SFCA on any ServiceTimes: on foot (layer ``e2sfca``) or by transit (``e2sfca_transit``)."""
     from capacitymetro_plugin.core.indices import e2sfca_cells
 
     res = e2sfca_cells(cells, times, services)
-    summary.notes.extend(res.notes)
+    if not suffix:
+        summary.notes.extend(res.notes)
     summary.numbers["e2sfca_services_without_capacity"] = res.services_without_capacity
-    _write(summary, res.cells.replace([np.inf, -np.inf], np.nan), "e2sfca")
+    _write(summary, res.cells.replace([np.inf, -np.inf], np.nan), f"e2sfca{suffix}")
 
 
 def step_language(
@@ -678,10 +683,16 @@ def run_pipeline(
             "coverage",
             lambda s, p: step_coverage(config, net, services, cells, zones, s, p),
         )
+        transit = None
         if config.transit is not None:
-            run(
+            transit = run(
                 "transit",
                 lambda s, p: step_transit(config, folder, net, services, cells, zones, s, p),
+            )
+        if transit is not None:
+            run(
+                "e2sfca_transit",
+                lambda s, p: step_e2sfca(config, services, cells, transit, s, suffix="_transit"),
             )
         if times is not None:
             run("e2sfca", lambda s, p: step_e2sfca(config, services, cells, times, s))

@@ -273,3 +273,15 @@ def test_pipeline_transit_step_equals_the_core_call(shared_data, tmp_path):
     cov = pd.read_csv(tmp_path / "coverage_transit.csv")
     assert set(cov["sector"]) == {"all", "health"}
     assert 0 < summary.numbers["served_pct_transit_all"] <= 100
+    # E2SFCA takes the transit times unchanged (the one cost interface)
+    from capacitymetro_plugin.batch.pipeline import step_e2sfca
+    from capacitymetro_plugin.core.indices import e2sfca_cells
+
+    step_e2sfca(config, services, cells, times, summary, suffix="_transit")
+    e2 = gio.read_vector(summary.gpkg, layer="e2sfca_transit")
+    want = e2sfca_cells(cells, direct, services).cells
+    num = [c for c in want.columns if c != "geometry" and want[c].dtype.kind == "f"]
+    assert num
+    np.testing.assert_allclose(
+        e2[num].to_numpy(float), want[num].replace([np.inf, -np.inf], np.nan).to_numpy(float)
+    )
