@@ -112,6 +112,8 @@ def cmd_run(args) -> int:
     )
     for key in sorted(k for k in summary.numbers if k.startswith("served_pct_")):
         sector = key.removeprefix("served_pct_")
+        if sector.startswith("transit_"):
+            sector = sector.removeprefix("transit_") + ", by transit"
         print(
             f"  foreign residents within {config.standard_min:g} min of a service ({sector}): "
             f"{summary.numbers[key]}%"

@@ -1,7 +1,8 @@
 """Analysis configuration for the command line: a small TOML file per area (``config/<area>.toml``).
 
 Every path in the file is relative to the data directory. Sections: ``[area]``, ``[network]``,
-``[registry]``, ``[population]``, ``[analysis]``, ``[outputs]`` (see ``config/trento.toml``).
+``[registry]``, ``[population]``, ``[analysis]``, ``[outputs]`` (see ``config/trento.toml``), and an
+optional ``[transit]`` (GTFS feeds, date, departure window: coverage by public transport too).
 """
 
 from __future__ import annotations
@@ -24,6 +25,33 @@ from capacitymetro_plugin.core.errors import InputError
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent.parent / "config"
 NETWORK_SOURCES = ("osm", "lines", "place")
+
+
+@dataclass
+class TransitConfig:
+    """The ``[transit]`` section: GTFS feeds and the departure window of transit coverage."""
+
+    feeds: list[str]
+    date: str
+    window_start: str = defaults.TRANSIT_WINDOW[0]
+    window_end: str = defaults.TRANSIT_WINDOW[1]
+    step_min: float = defaults.TRANSIT_STEP_MIN
+    max_rides: int = defaults.TRANSIT_MAX_RIDES
+    max_walk_min: float = defaults.TRANSIT_MAX_WALK_MIN
+    percentiles: list[float] = field(default_factory=lambda: list(defaults.TRANSIT_PERCENTILES))
+    percentile: float = defaults.TRANSIT_PERCENTILE  # the one coverage counts
+
+    @property
+    def start_s(self) -> float:
+        from capacitymetro_plugin.core.transit import parse_clock
+
+        return parse_clock(self.window_start, what="[transit] window_start")
+
+    @property
+    def end_s(self) -> float:
+        from capacitymetro_plugin.core.transit import parse_clock
+
+        return parse_clock(self.window_end, what="[transit] window_end")
 
 
 @dataclass
@@ -61,6 +89,7 @@ class Config:
     pdf: bool = True
     language: str = ""  # of the PDF maps: "it" or "en" (default: from LANG)
     atlas: bool = False  # also maps/atlas_comuni.pdf: the gap map, one page per comune
+    transit: TransitConfig | None = None  # [transit]: coverage by public transport as well
     source: str = ""  # the file this came from
 
     def required_files(self) -> list[tuple[str, str]]:
@@ -76,6 +105,8 @@ class Config:
             files.append((self.foreign_province_totals, "ISTAT foreign residents per province"))
         if self.zones:
             files.append((self.zones, "population zones"))
+        for feed in self.transit.feeds if self.transit else []:
+            files.append((feed, "GTFS timetable ([transit] feeds)"))
         return files
 
 
@@ -219,7 +250,88 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         pdf=bool(out.get("pdf", True)),
         language=str(out.get("language", "")),
         atlas=bool(out.get("atlas", False)),
+        transit=_transit(source, data["transit"]) if "transit" in data else None,
         source=source,
+    )
+
+
+def _transit(source: str, sec: Any) -> TransitConfig:
+    """Check the ``[transit]`` section; every mistake is a named bilingual error."""
+    import datetime as dt
+
+    from capacitymetro_plugin.core.transit import parse_clock
+
+    feeds = sec.get("feeds", []) if isinstance(sec, dict) else []
+    feeds = [feeds] if isinstance(feeds, str) else feeds
+    if not feeds or not all(isinstance(f, str) and f for f in feeds):
+        raise _bad(
+            source,
+            "[transit] needs feeds = [...], the GTFS zips or folders (relative to the data).",
+            'Write e.g. feeds = ["gtfs_actv_automobilistico_20251117-20251223.zip"].',
+            "[transit] richiede feeds = [...], gli zip o le cartelle GTFS (relativi ai dati).",
+            'Scrivi ad es. feeds = ["gtfs_actv_automobilistico_20251117-20251223.zip"].',
+        )
+    date = str(sec.get("date", ""))
+    try:
+        dt.date.fromisoformat(date)
+    except ValueError:
+        raise _bad(
+            source,
+            f"[transit] date = {date!r} is not a date (YYYY-MM-DD).",
+            'Write the service day, e.g. date = "2025-11-19", within the feed\'s calendar.',
+            f"[transit] date = {date!r} non è una data (AAAA-MM-GG).",
+            'Scrivi il giorno di servizio, es. date = "2025-11-19", nel calendario del feed.',
+        ) from None
+    start = sec.get("window_start", defaults.TRANSIT_WINDOW[0])
+    end = sec.get("window_end", defaults.TRANSIT_WINDOW[1])
+    if parse_clock(end, what="[transit] window_end") <= parse_clock(
+        start, what="[transit] window_start"
+    ):
+        raise _bad(
+            source,
+            f"[transit] window_end {end!r} is not after window_start {start!r}.",
+            'Write e.g. window_start = "08:00" and window_end = "09:00".',
+            f"[transit] window_end {end!r} non è dopo window_start {start!r}.",
+            'Scrivi ad es. window_start = "08:00" e window_end = "09:00".',
+        )
+    pct = sec.get("percentiles", list(defaults.TRANSIT_PERCENTILES))
+    pct = [
+        _number(source, "[transit] percentiles", p)
+        for p in (pct if isinstance(pct, list) else [pct])
+    ]
+    chosen = _number(
+        source, "[transit] percentile", sec.get("percentile", defaults.TRANSIT_PERCENTILE)
+    )
+    if any(p > 100 for p in [*pct, chosen]) or chosen not in pct:
+        raise _bad(
+            source,
+            f"[transit] percentiles {pct} must lie in 1-100 and include percentile = {chosen:g}.",
+            "Write e.g. percentiles = [5, 25, 50, 75, 95] and percentile = 50.",
+            f"[transit] percentiles {pct} devono stare tra 1 e 100 e includere percentile = "
+            f"{chosen:g}.",
+            "Scrivi ad es. percentiles = [5, 25, 50, 75, 95] e percentile = 50.",
+        )
+    return TransitConfig(
+        feeds=list(feeds),
+        date=date,
+        window_start=str(start),
+        window_end=str(end),
+        step_min=_number(
+            source, "[transit] step_min", sec.get("step_min", defaults.TRANSIT_STEP_MIN)
+        ),
+        max_rides=int(
+            _number(
+                source,
+                "[transit] max_rides",
+                sec.get("max_rides", defaults.TRANSIT_MAX_RIDES),
+                integer=True,
+            )
+        ),
+        max_walk_min=_number(
+            source, "[transit] max_walk_min", sec.get("max_walk_min", defaults.TRANSIT_MAX_WALK_MIN)
+        ),
+        percentiles=sorted(set(pct)),
+        percentile=chosen,
     )
 
 

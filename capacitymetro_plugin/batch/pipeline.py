@@ -10,8 +10,10 @@ Steps (each reported through ``progress`` and recorded in the :class:`Summary`):
 4. population — ISTAT residents per comune (or the given zones), foreign residents estimated
    from the province total, spread on a grid (GeoTIFF) along residential streets;
 5. coverage per sector — people within each threshold, served %, unserved, median minutes per
-   zone, ranked gap areas;
-6. E2SFCA accessibility (capacity per foreign resident; see core.indices.e2sfca for missing capacity);
+   zone, ranked gap areas; with a ``[transit]`` section the same coverage by public transport
+   (GTFS, door-to-door times at a percentile of a departure window), step "transit";
+6. E2SFCA accessibility (capacity per foreign resident; see core.indices.e2sfca for missing capacity),
+   by transit too (``e2sfca_transit``) with a ``[transit]`` section;
 7. language access (when a citizenship table is configured): share of foreign residents who can
    reach a service in one of their languages;
 8. summary — CSV and HTML; PDF maps (QGIS, only when asked) come from :mod:`capacitymetro_plugin.maps.batch_maps`.
@@ -387,15 +389,8 @@ def step_population(config: Config, folder: Path | None, summary: Summary, progr
 
 
 def step_coverage(config: Config, net, services, cells, zones, summary: Summary, progress):
-    """Coverage per sector; return the ServiceTimes (all services) for E2SFCA."""
-    import geopandas as gpd
-
-    from capacitymetro_plugin.core.coverage import (
-        coverage_by_area,
-        gap_polygons,
-        select_services,
-        service_times,
-    )
+    """Coverage per sector on foot (the network's mode); return the ServiceTimes for E2SFCA."""
+    from capacitymetro_plugin.core.coverage import service_times
 
     times = service_times(
         net,
@@ -405,16 +400,39 @@ def step_coverage(config: Config, net, services, cells, zones, summary: Summary,
         cutoff_min=max([*config.thresholds_min, config.standard_min]) * 2,
         progress=progress.step(0, 0.7),
     )
-    tables, zone_layers, gap_layers = [], [], []
+    tables = _coverage_from_times(config, services, cells, zones, times, summary, suffix="")
+    summary.coverage = pd.concat(tables, ignore_index=True)
+    return times
+
+
+def _sector_rows(config: Config, services) -> dict[str, np.ndarray]:
+    """The service rows of each configured sector (a sector without services is noted)."""
+    from capacitymetro_plugin.core.coverage import select_services
+
+    rows = {}
     for sector in config.sectors:
-        code = None if sector == "all" else sector
         try:
-            chosen = select_services(services, sector=code)
+            chosen = select_services(services, sector=None if sector == "all" else sector)
         except InputError as exc:
-            summary.notes.append(f"Coverage for sector {sector!r} skipped: {exc.message}")
+            rows[sector] = exc
             continue
-        rows = np.flatnonzero(services["service_id"].isin(chosen["service_id"]).to_numpy())
-        minutes = times.minutes[rows].min(axis=0).astype(float)
+        rows[sector] = np.flatnonzero(services["service_id"].isin(chosen["service_id"]).to_numpy())
+    return rows
+
+
+def _coverage_from_times(config: Config, services, cells, zones, times, summary, *, suffix: str):
+    """Coverage tables, zone and gap layers per sector from any ServiceTimes (walk or transit);
+    layers and numbers get ``suffix`` (``""`` or ``"_transit"``). Return the tables."""
+    import geopandas as gpd
+
+    from capacitymetro_plugin.core.coverage import coverage_by_area, gap_polygons
+
+    tables, zone_layers, gap_layers = [], [], []
+    for sector, rows in _sector_rows(config, services).items():
+        if isinstance(rows, InputError):
+            summary.notes.append(f"Coverage{suffix} for sector {sector!r} skipped: {rows.message}")
+            continue
+        minutes = times.nearest_minutes(rows)
         table = coverage_by_area(
             cells,
             minutes,
@@ -433,29 +451,89 @@ def step_coverage(config: Config, net, services, cells, zones, summary: Summary,
         gaps.insert(0, "sector", sector)
         gap_layers.append(gaps)
         total = table[table["area"] == "ALL"].iloc[0]
-        summary.numbers[f"served_pct_{sector}"] = round(float(total["foreign_served_pct"]), 1)
-        summary.numbers[f"unserved_foreign_{sector}"] = round(float(total["foreign_unserved"]))
+        summary.numbers[f"served_pct{suffix}_{sector}"] = round(
+            float(total["foreign_served_pct"]), 1
+        )
+        summary.numbers[f"unserved_foreign{suffix}_{sector}"] = round(
+            float(total["foreign_unserved"])
+        )
     if not tables:
         raise InputError("No sector has services with coordinates in the area.")
-    summary.coverage = pd.concat(tables, ignore_index=True)
     crs = cells.crs
     cov = gpd.GeoDataFrame(pd.concat(zone_layers, ignore_index=True), geometry="geometry", crs=crs)
-    _write(summary, cov.replace([np.inf, -np.inf], np.nan), "coverage_zones")
+    _write(summary, cov.replace([np.inf, -np.inf], np.nan), f"coverage_zones{suffix}")
     gaps = gpd.GeoDataFrame(pd.concat(gap_layers, ignore_index=True), geometry="geometry", crs=crs)
     gaps = gaps.replace([np.inf, -np.inf], np.nan)
     if len(gaps):
-        _write(summary, gaps, "gaps")
-    summary.numbers["gap_areas_all"] = int((gaps["sector"] == config.sectors[0]).sum())
+        _write(summary, gaps, f"gaps{suffix}")
+    summary.numbers[f"gap_areas{suffix}_all"] = int((gaps["sector"] == config.sectors[0]).sum())
+    return tables
+
+
+def step_transit(
+    config: Config, folder: Path | None, net, services, cells, zones, summary: Summary, progress
+):
+    """Coverage per sector by public transport (``[transit]``): the same coverage, on
+    door-to-door transit times at the configured percentile of the departure window.
+
+    Walks use the walking network when the run's network is one, else straight lines × the
+    detour factor (said in the notes). Writes ``transit_times`` (minutes to the nearest service
+    of each sector, every percentile), ``coverage_zones_transit``, ``gaps_transit`` and
+    ``coverage_transit.csv``.
+    """
+    from capacitymetro_plugin.core.transit import transit_times_from_feeds
+
+    tc = config.transit
+    if tc is None:
+        raise InputError("no [transit] section in the configuration")
+    times = transit_times_from_feeds(
+        [resolve(config, folder, f) for f in tc.feeds],
+        date=tc.date,
+        origins=cells.assign(geometry=cells.centroid),
+        services=services,
+        sectors=config.sectors,
+        window=(tc.window_start, tc.window_end),
+        step_min=tc.step_min,
+        network=net if net is not None and net.mode == "walk" else None,
+        id_field="service_id",
+        percentiles=tc.percentiles,
+        percentile=tc.percentile,
+        max_rides=tc.max_rides,
+        max_walk_min=tc.max_walk_min,
+        cutoff_min=max([*config.thresholds_min, config.standard_min]) * 2,
+        progress=progress.step(0, 0.8),
+    )
+    summary.notes.extend(f"Transit: {w}" for w in times.warnings)
+    summary.numbers["transit_walks"] = times.walk_source
+    summary.numbers["transit_window"] = (
+        f"{tc.date} {tc.window_start}-{tc.window_end} every {tc.step_min:g} min, "
+        f"coverage at p{tc.percentile:g}"
+    )
+    out = cells[["zone", "geometry"]].copy()
+    for sector in times.group_minutes:
+        for k, p in enumerate(times.percentiles):
+            out[f"{sector}_p{p:g}"] = times.group_minutes[sector][k]
+    _write(summary, out.replace([np.inf, -np.inf], np.nan), "transit_times")
+    tables = _coverage_from_times(config, services, cells, zones, times, summary, suffix="_transit")
+    from .report import write_csv
+
+    path = summary.out_dir / "coverage_transit.csv"
+    write_csv(pd.concat(tables, ignore_index=True), path)
+    summary.files.append(path)
     return times
 
 
-def step_e2sfca(config: Config, services, cells, times, summary: Summary) -> None:
+def step_e2sfca(
+    config: Config, services, cells, times, summary: Summary, *, suffix: str = ""
+) -> None:
+    """E2SFCA on any ServiceTimes: on foot (layer ``e2sfca``) or by transit (``e2sfca_transit``)."""
     from capacitymetro_plugin.core.indices import e2sfca_cells
 
     res = e2sfca_cells(cells, times, services)
-    summary.notes.extend(res.notes)
+    if not suffix:
+        summary.notes.extend(res.notes)
     summary.numbers["e2sfca_services_without_capacity"] = res.services_without_capacity
-    _write(summary, res.cells.replace([np.inf, -np.inf], np.nan), "e2sfca")
+    _write(summary, res.cells.replace([np.inf, -np.inf], np.nan), f"e2sfca{suffix}")
 
 
 def step_language(
@@ -560,6 +638,7 @@ def run_pipeline(
     summary = Summary(config=config, out_dir=out)
     # a fresh run: no layers, maps or tables left from an older one
     stale = [summary.gpkg, out / "language_unserved_groups.csv", out / "coverage.csv"]
+    stale += [out / "coverage_transit.csv"]
     stale += [out / "hsds.json"]
     for path in [*stale, *(out / "maps").glob("*.pdf"), *(out / "maps").glob("*.png")]:
         if path.exists():
@@ -604,6 +683,17 @@ def run_pipeline(
             "coverage",
             lambda s, p: step_coverage(config, net, services, cells, zones, s, p),
         )
+        transit = None
+        if config.transit is not None:
+            transit = run(
+                "transit",
+                lambda s, p: step_transit(config, folder, net, services, cells, zones, s, p),
+            )
+        if transit is not None:
+            run(
+                "e2sfca_transit",
+                lambda s, p: step_e2sfca(config, services, cells, transit, s, suffix="_transit"),
+            )
         if times is not None:
             run("e2sfca", lambda s, p: step_e2sfca(config, services, cells, times, s))
             if config.citizenship:

@@ -32,3 +32,15 @@ CELL_SIZE_M = 100.0
 #: Longest travel time (minutes) a threshold or standard may ask for: two hours. Beyond that a
 #: service is not "reachable" for a planner, and the travel-time matrix grows with the limit.
 MAX_MINUTES = 120.0
+
+# --- public transport (core/transit) ---------------------------------------------------------
+#: Departure window (local time of the feed) and its step, in minutes.
+TRANSIT_WINDOW = ("08:00", "09:00")
+TRANSIT_STEP_MIN = 1.0
+#: Travel-time percentiles over the window (R5's nearest rank), and the one coverage counts.
+TRANSIT_PERCENTILES = (5.0, 25.0, 50.0, 75.0, 95.0)
+TRANSIT_PERCENTILE = 50.0
+#: Most vehicles boarded; longest walk to, from or between stops; longest walk all the way.
+TRANSIT_MAX_RIDES = 4
+TRANSIT_MAX_WALK_MIN = 10.0
+TRANSIT_MAX_DIRECT_WALK_MIN = 30.0

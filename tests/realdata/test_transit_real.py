@@ -179,3 +179,109 @@ def test_actv_tram_t1_headway(actv, shared_data):
     print(f"T1 at {tt.stop_name[idx]} ({stop}): median gap {feed_median} min, {len(gaps)} gaps")
     assert 5 <= feed_median <= 12
     assert float(np.median(np.diff(np.sort(mine)) / 60)) == feed_median
+
+
+# --- door to door: the one cost interface on ACTV (no Mestre street network: straight lines) ---
+def _pts(lonlat):
+    import geopandas as gpd
+    import shapely
+
+    lonlat = np.asarray(lonlat, float)
+    return gpd.GeoDataFrame(geometry=shapely.points(lonlat[:, 0], lonlat[:, 1]), crs=4326)
+
+
+# Ospedale dell'Angelo (S035) and the Ca' Marcello hostel (S030) placed at the ACTV stops of the
+# same name (the CSV has no coordinates for them); the Ospedale Civile (S034) from the CSV.
+MESTRE_SERVICES = [(12.224376, 45.512947), (12.246139, 45.478947), (12.341642, 45.439678)]
+
+
+def test_mestre_door_to_door_straight_line_flagged(actv):
+    from capacitymetro_plugin.core.transit import transit_service_times
+
+    tt, _ = actv
+    ferretto = _pts([(12.2386, 45.4906)])
+    kw = {"departure_start_s": 8 * 3600, "departure_end_s": 9 * 3600}
+    r = transit_service_times(tt, ferretto, _pts(MESTRE_SERVICES), percentiles=(5, 50, 95), **kw)
+    assert r.walk_source == "straight_line"
+    assert any("straight lines" in w and "linea d'aria" in w for w in r.notes)
+    p5, p50, p95 = r.by_percentile[:, :, 0]
+    # Piazza Ferretto -> Ospedale dell'Angelo, 08:00-09:00: 17 / 24 / 34 min measured
+    assert 12 <= p50[0] <= 35 and p5[0] < p50[0] < p95[0]
+    # the Ca' Marcello hostel: the bus beats the 25-minute walk at the median
+    walk_only = transit_service_times(tt, ferretto, _pts(MESTRE_SERVICES), max_rides=0, **kw)
+    assert p50[1] < walk_only.minutes[1, 0] < 30
+    # the Ospedale Civile is in the centro storico: no bus goes within 10 walking minutes
+    assert np.isinf(p95[2])
+
+
+def test_date_outside_the_feed_is_a_named_error(shared_data):
+    from capacitymetro_plugin.core.errors import InputError
+    from capacitymetro_plugin.core.transit import transit_service_times
+
+    tt = build_timetable(read_gtfs(shared_data / ACTV, feed_id="actv"), date="2026-03-04")
+    with pytest.raises(InputError) as err:
+        transit_service_times(
+            tt, _pts([(12.2386, 45.4906)]), _pts(MESTRE_SERVICES),
+            departure_start_s=8 * 3600, departure_end_s=9 * 3600,
+        )  # fmt: skip
+    assert "No transit runs on 2026-03-04" in err.value.message
+    assert "2025-12-23" in err.value.message  # the feed's end date, from its calendar warning
+    assert "Nessun mezzo" in err.value.message_it
+
+
+def test_pipeline_transit_step_equals_the_core_call(shared_data, tmp_path):
+    """The CLI's transit step and a direct core call give the same coverage minutes."""
+    import geopandas as gpd
+    import shapely
+
+    from capacitymetro_plugin.batch.config import Config, TransitConfig
+    from capacitymetro_plugin.batch.pipeline import Summary, step_transit
+    from capacitymetro_plugin.core import gio
+    from capacitymetro_plugin.core.progress import Progress
+    from capacitymetro_plugin.core.transit import transit_service_times
+
+    lon, lat = np.meshgrid(np.arange(12.21, 12.26, 0.01), np.arange(45.475, 45.51, 0.007))
+    pts = gpd.GeoSeries(shapely.points(lon.ravel(), lat.ravel()), crs=4326).to_crs(32633)
+    cells = gpd.GeoDataFrame(
+        {"zone": np.where(lon.ravel() < 12.235, "west", "east"), "pop_total": 100.0,
+         "foreign": np.arange(pts.size, dtype=float) + 1},
+        geometry=pts.buffer(50, cap_style="square"), crs=32633,
+    )  # fmt: skip
+    zones = cells.dissolve("zone").reset_index()[["zone", "geometry"]]
+    services = _pts(MESTRE_SERVICES).assign(
+        service_id=["S035", "S030", "S034"], sectors=["health", "reception", "health"]
+    )
+    config = Config(
+        key="mestre", name="Mestre", comuni=["027042"], province="027",
+        sectors=["all", "health"], thresholds_min=[15, 30], standard_min=30,
+        transit=TransitConfig(feeds=[ACTV], date="2025-11-19", window_start="08:00",
+                              window_end="08:30", step_min=2),
+    )  # fmt: skip
+    summary = Summary(config=config, out_dir=tmp_path)
+    times = step_transit(config, shared_data, None, services, cells, zones, summary, Progress())
+    assert summary.numbers["transit_walks"] == "straight_line"
+    direct = transit_service_times(
+        build_timetable(read_gtfs(shared_data / ACTV, feed_id="x"), date="2025-11-19"),
+        cells.assign(geometry=cells.centroid), services, departure_start_s=8 * 3600,
+        departure_end_s=8 * 3600 + 1800, step_s=120, groups={"health": [0, 2]}, cutoff_min=60,
+    )  # fmt: skip
+    np.testing.assert_array_equal(times.minutes, direct.minutes)
+    layer = gio.read_vector(summary.gpkg, layer="transit_times")
+    np.testing.assert_allclose(
+        layer["health_p50"].fillna(np.inf).to_numpy(), direct.group_minutes["health"][2]
+    )
+    cov = pd.read_csv(tmp_path / "coverage_transit.csv")
+    assert set(cov["sector"]) == {"all", "health"}
+    assert 0 < summary.numbers["served_pct_transit_all"] <= 100
+    # E2SFCA takes the transit times unchanged (the one cost interface)
+    from capacitymetro_plugin.batch.pipeline import step_e2sfca
+    from capacitymetro_plugin.core.indices import e2sfca_cells
+
+    step_e2sfca(config, services, cells, times, summary, suffix="_transit")
+    e2 = gio.read_vector(summary.gpkg, layer="e2sfca_transit")
+    want = e2sfca_cells(cells, direct, services).cells
+    num = [c for c in want.columns if c != "geometry" and want[c].dtype.kind == "f"]
+    assert num
+    np.testing.assert_allclose(
+        e2[num].to_numpy(float), want[num].replace([np.inf, -np.inf], np.nan).to_numpy(float)
+    )

@@ -129,6 +129,16 @@ class ServiceTimes:
         t = self.minutes[row, np.arange(self.minutes.shape[1])].astype(float)
         return t, np.where(np.isfinite(t), row, -1)
 
+    def nearest_minutes(self, rows: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Return per origin the minutes to the nearest of the services ``rows`` (inf: none).
+
+        Transit times override this: there the nearest service is taken per departure.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        if rows.size == 0:
+            return np.full(self.minutes.shape[1], np.inf)
+        return self.minutes[rows].min(axis=0).astype(float)
+
 
 def _reverse_times(network, nodes: np.ndarray, cutoff_s: float | None) -> np.ndarray:
     """Seconds from every node to each of ``nodes`` (Dijkstra on the reversed graph)."""

@@ -8,6 +8,10 @@ Public API:
 - :func:`footpaths_straight_line` / :func:`footpaths_from_matrix` → :class:`Footpaths`;
   :func:`earliest_arrival` (one departure), :func:`range_arrivals` (every minute of a window,
   range RAPTOR) and :func:`travel_time_matrix` (points to points, percentiles over the window).
+- :func:`walks` (access, egress, footpaths and direct walks on the street network, or straight
+  lines × a detour factor, flagged) and :func:`transit_service_times`, the one cost interface:
+  a :class:`TransitServiceTimes` is a coverage ``ServiceTimes`` (door-to-door minutes per
+  service × origin at a percentile of the window), so coverage and E2SFCA run on it unchanged.
 
 Example
 -------
@@ -16,6 +20,14 @@ Example
 >>> tt = build_timetable([feed], date="2025-11-19")                       # doctest: +SKIP
 """
 
+from .costs import (
+    DEFAULT_PERCENTILES,
+    TransitServiceTimes,
+    parse_clock,
+    sector_groups,
+    transit_service_times,
+    transit_times_from_feeds,
+)
 from .gtfs import (
     GtfsFeed,
     GtfsProblem,
@@ -36,8 +48,20 @@ from .raptor import (
     range_arrivals,
     travel_time_matrix,
 )
+from .street import StopsOnNetwork, Walks, stops_on_network, street_footpaths, walks
 
 __all__ = [
+    "DEFAULT_PERCENTILES",
+    "StopsOnNetwork",
+    "TransitServiceTimes",
+    "Walks",
+    "parse_clock",
+    "stops_on_network",
+    "street_footpaths",
+    "sector_groups",
+    "transit_service_times",
+    "transit_times_from_feeds",
+    "walks",
     "Footpaths",
     "GtfsFeed",
     "GtfsProblem",

@@ -235,3 +235,29 @@ def test_out_that_is_an_existing_file_is_a_named_error(tmp_path, capsys):
     assert code == 2
     assert "is an existing file, not a folder" in err and "Traceback" not in err
     assert target.read_text(encoding="utf-8") == "mine"
+
+
+def test_transit_section_read_with_defaults_and_checked():
+    area = {"key": "mestre", "comuni": ["027042"]}
+    c = config_from_dict(
+        {"area": area, "transit": {"feeds": "actv.zip", "date": "2025-11-19", "step_min": 2}}
+    )
+    t = c.transit
+    assert t.feeds == ["actv.zip"] and t.step_min == 2 and t.max_rides == 4
+    assert (t.start_s, t.end_s) == (8 * 3600, 9 * 3600) and t.percentile == 50
+    assert ("actv.zip", "GTFS timetable ([transit] feeds)") in c.required_files()
+    assert config_from_dict({"area": area}).transit is None
+    bad = [
+        ({"date": "2025-11-19"}, "needs feeds"),
+        ({"feeds": ["a.zip"], "date": "19/11/2025"}, "is not a date"),
+        ({"feeds": ["a.zip"], "date": "2025-11-19", "window_start": "9:00", "window_end": "8:00"},
+         "is not after"),
+        ({"feeds": ["a.zip"], "date": "2025-11-19", "window_start": "8h"}, "not a time of day"),
+        ({"feeds": ["a.zip"], "date": "2025-11-19", "percentile": 40}, "include percentile"),
+        ({"feeds": ["a.zip"], "date": "2025-11-19", "max_rides": "x"}, "max_rides"),
+    ]  # fmt: skip
+    for section, words in bad:
+        with pytest.raises(InputError) as err:
+            config_from_dict({"area": area, "transit": section})
+        assert words in err.value.message, (section, err.value.message)
+        assert err.value.message_it != err.value.message

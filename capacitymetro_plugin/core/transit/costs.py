@@ -1,0 +1,378 @@
+"""Door-to-door transit travel times to services, as the cost table coverage takes.
+
+:func:`transit_service_times` returns a :class:`TransitServiceTimes`, which *is* a
+:class:`capacitymetro_plugin.core.coverage.ServiceTimes` (minutes per service × origin, at one
+chosen percentile over the departure window), so coverage, gaps, E2SFCA and language access run
+on transit costs unchanged. It also keeps every percentile, and for named groups of services
+(a sector) the percentiles of the time to the *nearest* of the group, taken per departure
+before the percentile: the nearest service may differ from one departure to the next, so the
+median of the minimum is not the minimum of the medians.
+
+Travel time = walk to a stop + wait + rides + walks between rides + walk to the service, from
+the departure minute (waiting at the origin included); or walking all the way, whichever is
+shorter. Walks come from :func:`capacitymetro_plugin.core.transit.street.walks`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from capacitymetro_plugin.core import defaults
+from capacitymetro_plugin.core.coverage.coverage import MAX_MATRIX_VALUES, ServiceTimes
+from capacitymetro_plugin.core.errors import InputError
+from capacitymetro_plugin.core.progress import Progress, ensure
+
+from .gtfs import Timetable
+from .raptor import (
+    DETOUR_FACTOR,
+    UNREACHED,
+    WALK_SPEED_KMH,
+    _check_window,
+    nearest_rank_percentiles,
+    range_arrivals,
+)
+from .street import walks
+
+DEFAULT_PERCENTILES = defaults.TRANSIT_PERCENTILES
+
+
+@dataclass
+class TransitServiceTimes(ServiceTimes):
+    """:class:`ServiceTimes` by transit, with every percentile and the nearest of each group.
+
+    Attributes
+    ----------
+    minutes
+        (n_services, n_origins) float32 minutes at ``percentile`` (inf where unreached).
+    percentiles, by_percentile
+        The percentiles and the minutes at each, (n_percentiles, n_services, n_origins).
+    group_minutes
+        Per group name, (n_percentiles, n_origins): the time to the nearest service of the
+        group, per departure, then the percentiles.
+    walk_source
+        ``"street"`` or ``"straight_line"`` (no network: line × detour factor).
+    departures_s, warnings
+        The window's departures; GTFS and walking warnings (also in ``notes``).
+    """
+
+    percentile: float = 50.0
+    percentiles: tuple = DEFAULT_PERCENTILES
+    by_percentile: np.ndarray = None  # type: ignore[assignment]
+    group_rows: dict = field(default_factory=dict)
+    group_minutes: dict = field(default_factory=dict)
+    walk_source: str = "street"
+    departures_s: np.ndarray = None  # type: ignore[assignment]
+    warnings: list = field(default_factory=list)
+
+    def nearest_minutes(self, rows: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Minutes to the nearest of ``rows`` at ``percentile``: per departure when ``rows``
+        is one of the groups computed, else the least of the services' percentiles."""
+        key = tuple(sorted(int(r) for r in rows))
+        for name, grows in self.group_rows.items():
+            if grows == key:
+                return self.group_minutes[name][self.percentiles.index(self.percentile)]
+        return super().nearest_minutes(rows)
+
+
+def _lonlat(gdf, *, what: str) -> np.ndarray:
+    from capacitymetro_plugin.core.network.snapping import point_xy
+
+    if gdf is None or len(gdf) == 0:
+        point_xy(gdf, what=what)  # the named empty-layer error
+    if gdf.crs is None:
+        from capacitymetro_plugin.core.network.snapping import to_network_crs
+
+        to_network_crs(gdf, None, what=what)  # the named no-CRS error
+    return point_xy(gdf.to_crs(4326), what=what)
+
+
+def _check_percentiles(percentiles, percentile) -> tuple[tuple[float, ...], float]:
+    pct = tuple(float(p) for p in percentiles)
+    if not pct or any(not (0 < p <= 100) for p in pct) or float(percentile) not in pct:
+        raise InputError(
+            f"Percentiles {list(percentiles)} (coverage at {percentile}) are not valid.",
+            fix="Give percentiles between 1 and 100, e.g. 5, 25, 50, 75, 95, including the one "
+            "coverage uses (50 by default).",
+            it=f"I percentili {list(percentiles)} (copertura al {percentile}) non sono validi.",
+            fix_it="Indica percentili tra 1 e 100, es. 5, 25, 50, 75, 95, compreso quello "
+            "usato per la copertura (50 di norma).",
+        )
+    return pct, float(percentile)
+
+
+def _no_service_error(timetable: Timetable, deps: np.ndarray) -> None:
+    """Refuse a window in which no trip of the day departs (a silent 'walk only' otherwise)."""
+    a, b = int(deps.min()), int(deps.max()) + 3 * 3600
+    running = timetable.st_dep.size and bool(
+        ((timetable.st_dep >= a) & (timetable.st_dep <= b)).any()
+    )
+    if running:
+        return
+    told = "; ".join(str(w) for w in timetable.warnings) or "no trip departs in that window"
+    raise InputError(
+        f"No transit runs on {timetable.date} between {_hhmm(a)} and {_hhmm(b)} "
+        f"(feeds {', '.join(timetable.feed_ids)}): {told}.",
+        fix="Choose a date within the feed's calendar and a window with service, or a newer feed.",
+        it=f"Nessun mezzo pubblico il {timetable.date} tra le {_hhmm(a)} e le {_hhmm(b)} "
+        f"(feed {', '.join(timetable.feed_ids)}): {told}.",
+        fix_it="Scegli una data del calendario del feed e una finestra con corse, o un feed "
+        "più recente.",
+    )
+
+
+def _hhmm(s: int) -> str:
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}"
+
+
+def transit_service_times(
+    timetable: Timetable,
+    origins,
+    services,
+    *,
+    network=None,
+    id_field: str | None = None,
+    departure_start_s: float,
+    departure_end_s: float,
+    step_s: float = defaults.TRANSIT_STEP_MIN * 60.0,
+    percentiles: Sequence[float] = DEFAULT_PERCENTILES,
+    percentile: float = defaults.TRANSIT_PERCENTILE,
+    groups: Mapping[str, Sequence[int]] | None = None,
+    max_rides: int | None = defaults.TRANSIT_MAX_RIDES,
+    max_walk_min: float = defaults.TRANSIT_MAX_WALK_MIN,
+    max_direct_walk_min: float = defaults.TRANSIT_MAX_DIRECT_WALK_MIN,
+    cutoff_min: float | None = None,
+    max_snap_m: float = 250.0,
+    walk_speed_kmh: float = WALK_SPEED_KMH,
+    detour: float = DETOUR_FACTOR,
+    progress: Progress | None = None,
+) -> TransitServiceTimes:
+    """Compute door-to-door transit times from every origin to every service over a window.
+
+    Parameters
+    ----------
+    timetable
+        The service day (:func:`build_timetable`).
+    origins, services
+        GeoDataFrames of points (cell centres, zone centroids; services), any CRS.
+    network
+        A walking network for access, egress and footpaths; None for straight lines × ``detour``
+        (the result's ``walk_source`` is then ``"straight_line"``).
+    id_field
+        Field naming each service (default: its position).
+    departure_start_s, departure_end_s, step_s
+        Departures from start (included) to end (excluded), seconds since midnight.
+    percentiles, percentile
+        Percentiles over the departures (nearest rank, as R5); ``minutes`` holds ``percentile``.
+    groups
+        Named lists of service rows (e.g. a sector's), for the time to the nearest of each.
+    max_rides, max_walk_min, max_direct_walk_min
+        Most vehicles boarded; longest walk to, from or between stops; longest walk all the way.
+    cutoff_min
+        Times above it become inf.
+
+    Returns
+    -------
+    TransitServiceTimes
+        A :class:`ServiceTimes` for coverage, with every percentile and group kept.
+
+    Raises
+    ------
+    InputError
+        No transit at all in the window (e.g. a date outside the feed), bad percentiles.
+    """
+    progress = ensure(progress)
+    deps = _check_window(departure_start_s, departure_end_s, step_s)
+    pct, chosen = _check_percentiles(percentiles, percentile)
+    _no_service_error(timetable, deps)
+    o_ll = _lonlat(origins, what="origins")
+    s_ll = _lonlat(services, what="services")
+    n_o, n_s = o_ll.shape[0], s_ll.shape[0]
+    if n_s * n_o * deps.size > 4 * MAX_MATRIX_VALUES:
+        raise InputError(
+            f"{n_s} services × {n_o} origins × {deps.size} departures is too large.",
+            fix="Use larger cells, fewer services (a sector) or a longer step.",
+            it=f"{n_s} servizi × {n_o} origini × {deps.size} partenze: troppo grande.",
+            fix_it="Usa celle più grandi, meno servizi (un settore) o un passo più lungo.",
+        )
+    w = walks(
+        timetable, o_ll, s_ll, network=network, max_walk_s=max_walk_min * 60.0,
+        max_direct_walk_s=max_direct_walk_min * 60.0, max_snap_m=max_snap_m,
+        walk_speed_kmh=walk_speed_kmh, detour=detour, progress=progress.step(0.0, 0.1),
+    )  # fmt: skip
+    groups = {str(k): tuple(sorted(int(r) for r in v)) for k, v in (groups or {}).items()}
+    by_pct = np.full((len(pct), n_s, n_o), np.inf, dtype=np.float32)
+    g_min = {g: np.full((len(pct), n_o), np.inf) for g in groups}
+    e_pt, e_stop, e_s = (np.asarray(a) for a in w.egress)
+    order = np.argsort(e_pt, kind="stable")
+    e_pt, e_stop, e_s = e_pt[order], e_stop[order], e_s[order].astype(float)
+    seg = np.flatnonzero(np.r_[True, e_pt[1:] != e_pt[:-1]]) if e_pt.size else e_pt
+    a_pt, a_stop, a_s = (np.asarray(a) for a in w.access)
+    starts = np.searchsorted(a_pt, np.arange(n_o + 1))
+    for o in range(n_o):
+        progress.check()  # cancel between origins
+        if o % 16 == 0:
+            progress.report(0.1 + 0.9 * o / max(n_o, 1), "transit travel times")
+        times = np.broadcast_to(w.direct_s[o], (deps.size, n_s)).copy()
+        lo, hi = starts[o], starts[o + 1]
+        if hi > lo and e_pt.size:
+            res = range_arrivals(
+                timetable, origin_stops=a_stop[lo:hi], access_s=a_s[lo:hi],
+                departure_start_s=departure_start_s, departure_end_s=departure_end_s,
+                step_s=step_s, max_rides=max_rides, footpaths=w.footpaths,
+            )  # fmt: skip
+            ride = res.ride_arrival_s[:, e_stop].astype(float)
+            ride[ride >= UNREACHED] = np.inf
+            cand = np.minimum.reduceat(ride + e_s[None, :], seg, axis=1)
+            times[:, e_pt[seg]] = np.minimum(times[:, e_pt[seg]], cand - deps[:, None])
+        by_pct[:, :, o] = nearest_rank_percentiles(times, pct) / 60.0
+        for g, rows in groups.items():
+            if rows:
+                g_min[g][:, o] = (
+                    nearest_rank_percentiles(times[:, list(rows)].min(axis=1), pct) / 60.0
+                )
+    if cutoff_min is not None:
+        by_pct[by_pct > cutoff_min] = np.inf
+        for g in g_min.values():
+            g[g > cutoff_min] = np.inf
+    warnings = [f"GTFS: {x}" for x in timetable.warnings] + list(w.warnings)
+    for x in timetable.warnings:
+        progress.info(f"GTFS: {x}")
+    progress.report(1.0, "transit travel times")
+    ids = list(services[id_field]) if id_field else list(range(n_s))
+    return TransitServiceTimes(
+        minutes=by_pct[pct.index(chosen)].copy(),
+        service_ids=ids,
+        origin_node=w.origin_node,
+        origin_connector_min=w.origin_connector_min,
+        cutoff_min=cutoff_min,
+        connector_kmh=walk_speed_kmh,
+        max_snap_m=max_snap_m,
+        notes=list(warnings),
+        percentile=chosen,
+        percentiles=pct,
+        by_percentile=by_pct,
+        group_rows=groups,
+        group_minutes=g_min,
+        walk_source=w.source,
+        departures_s=deps,
+        warnings=warnings,
+    )
+
+
+def parse_clock(value, *, what: str) -> float:
+    """Return seconds since midnight from ``"HH:MM"`` / ``"HH:MM:SS"`` (or a number of seconds)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    parts = str(value).strip().split(":")
+    try:
+        nums = [int(p) for p in parts]
+        if len(nums) not in (2, 3) or any(n < 0 for n in nums) or nums[1] > 59:
+            raise ValueError
+    except ValueError:
+        raise InputError(
+            f"{what} = {value!r} is not a time of day.",
+            fix=f'Write {what} as "HH:MM", e.g. "08:00".',
+            it=f"{what} = {value!r} non è un orario.",
+            fix_it=f'Scrivi {what} come "HH:MM", es. "08:00".',
+        ) from None
+    return float(nums[0] * 3600 + nums[1] * 60 + (nums[2] if len(nums) == 3 else 0))
+
+
+def sector_groups(services, sectors: Sequence[str], *, sector_field: str = "sectors"):
+    """Return ``({sector: rows}, notes)``: the active services of each sector (``"all"``: every
+    active service); a sector without services gives a note instead of rows."""
+    from capacitymetro_plugin.core.coverage import select_services
+
+    services = services.reset_index(drop=True)
+    groups, notes = {}, []
+    for sector in sectors:
+        try:
+            chosen = select_services(
+                services, sector=None if sector == "all" else sector, sector_field=sector_field
+            )
+        except InputError as exc:
+            notes.append(f"Sector {sector!r}: {exc.message} / Settore {sector!r}: {exc.message_it}")
+            continue
+        groups[str(sector)] = np.flatnonzero(services.index.isin(chosen.index))
+    return groups, notes
+
+
+def transit_times_from_feeds(
+    feeds: Sequence[str],
+    *,
+    date: str,
+    origins,
+    services,
+    sectors: Sequence[str] = ("all",),
+    sector_field: str = "sectors",
+    window: tuple[str | float, str | float] = defaults.TRANSIT_WINDOW,
+    step_min: float = defaults.TRANSIT_STEP_MIN,
+    progress: Progress | None = None,
+    **options,
+) -> TransitServiceTimes:
+    """Read GTFS feeds, keep one service day and compute :func:`transit_service_times`, with
+    the nearest service of each of ``sectors`` as a group: the one call the doors make.
+
+    Parameters
+    ----------
+    feeds
+        GTFS zips or folders (several load together; ids get a per-feed prefix).
+    date
+        The service day, ``YYYY-MM-DD``.
+    window, step_min
+        Departures from ``window[0]`` to ``window[1]`` (``"HH:MM"`` or seconds) every
+        ``step_min`` minutes.
+    options
+        Passed to :func:`transit_service_times` (``network``, ``percentiles``, ``max_rides``...).
+    """
+    import datetime as dt
+    from pathlib import Path
+
+    from .gtfs import build_timetable, read_gtfs
+
+    progress = ensure(progress)
+    try:
+        day = dt.date.fromisoformat(str(date))
+    except ValueError:
+        raise InputError(
+            f"Service date {date!r} is not a date (YYYY-MM-DD).",
+            fix="Give the day to analyse, e.g. 2025-11-19, within the feed's calendar.",
+            it=f"La data di servizio {date!r} non è una data (AAAA-MM-GG).",
+            fix_it="Indica il giorno da analizzare, es. 2025-11-19, nel calendario del feed.",
+        ) from None
+    if not feeds:
+        raise InputError(
+            "No GTFS feed given.",
+            fix="Give at least one GTFS zip (e.g. the ACTV feed).",
+            it="Nessun feed GTFS indicato.",
+            fix_it="Indica almeno uno zip GTFS (es. il feed ACTV).",
+        )
+    progress.report(0.0, "reading GTFS")
+    stems = [Path(f).stem for f in feeds]  # the ids' prefix; numbered when two names clash
+    ids = stems if len(set(stems)) == len(stems) else [f"{i + 1}-{n}" for i, n in enumerate(stems)]
+    loaded = [read_gtfs(f, feed_id=i) for f, i in zip(feeds, ids)]
+    timetable = build_timetable(loaded, date=day)
+    groups, notes = sector_groups(services, sectors, sector_field=sector_field)
+    if not groups:
+        raise InputError(
+            "No sector has active services: " + " ".join(n.split(" / ")[0] for n in notes),
+            fix="Choose another sector or add services of this sector to the registry.",
+            it="Nessun settore ha servizi attivi: " + " ".join(n.split(" / ")[-1] for n in notes),
+            fix_it="Scegli un altro settore o aggiungi al registro servizi di questo settore.",
+        )
+    for note in notes:
+        progress.info(note)
+    result = transit_service_times(
+        timetable, origins, services,
+        departure_start_s=parse_clock(window[0], what="window start"),
+        departure_end_s=parse_clock(window[1], what="window end"),
+        step_s=float(step_min) * 60.0, groups=groups, progress=progress.step(0.1, 1.0),
+        **options,
+    )  # fmt: skip
+    result.notes.extend(notes)
+    result.warnings.extend(notes)
+    return result

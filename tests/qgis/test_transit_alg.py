@@ -1,0 +1,82 @@
+"""'Transit travel times' through QGIS Processing: the same minutes as the core call, warnings
+passed on, and a named error for a day without service (no traceback)."""
+
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from qgis.core import QgsProcessingException
+
+from capacitymetro_plugin.core import gio
+from capacitymetro_plugin.core.transit import transit_times_from_feeds
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "transit"))
+from transit_oracle import random_feed, write_feed  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("transit")
+    feed = write_feed(tmp / "feed", random_feed(5))
+    rng = np.random.default_rng(0)
+    lon = 12.24 + rng.uniform(0, 0.016, 12)
+    lat = 45.49 + rng.uniform(0, 0.012, 12)
+    origins = gpd.GeoDataFrame(
+        {"cell": range(9)}, geometry=shapely.points(lon[:9], lat[:9]), crs=4326
+    ).to_crs(32633)  # projected on purpose: the core reprojects
+    services = gpd.GeoDataFrame(
+        {"service_id": ["A", "B", "C"], "sectors": ["health", "health;school", "school"]},
+        geometry=shapely.points(lon[9:], lat[9:]), crs=4326,
+    )  # fmt: skip
+    origins.to_file(tmp / "origins.gpkg", layer="origins", engine="fiona")
+    services.to_file(tmp / "services.gpkg", layer="services", engine="fiona")
+    return tmp, feed, origins, services
+
+
+def _params(tmp, feed, **kw):
+    params = {
+        "GTFS": str(feed),
+        "DATE": "2025-11-19",
+        "WINDOW_START": "07:30",
+        "WINDOW_END": "08:30",
+        "STEP": 2,
+        "MAX_RIDES": 3,
+        "MAX_WALK": 8,
+        "PERCENTILES": "10,50,90",
+        "ORIGINS": str(tmp / "origins.gpkg") + "|layername=origins",
+        "SERVICES": str(tmp / "services.gpkg") + "|layername=services",
+        "SECTOR": "health",
+        "OUTPUT": str(tmp / "out.gpkg"),
+    }
+    params.update(kw)
+    return params
+
+
+def test_processing_equals_core(processing_provider, inputs):
+    import processing
+
+    tmp, feed, origins, services = inputs
+    res = processing.run("capacitymetro:transittraveltimes", _params(tmp, feed))
+    assert res["WALKS"] == "straight_line" and res["COUNT"] == 9
+    out = gio.read_vector(res["OUTPUT"])
+    want = transit_times_from_feeds(
+        [feed], date="2025-11-19", origins=origins, services=services, sectors=["health"],
+        window=("07:30", "08:30"), step_min=2, percentiles=(10, 50, 90), percentile=50,
+        max_rides=3, max_walk_min=8,
+    )  # fmt: skip
+    for k, p in enumerate((10, 50, 90)):
+        got = out[f"p{p}_min"].to_numpy(float)
+        np.testing.assert_allclose(np.nan_to_num(got, nan=np.inf), want.group_minutes["health"][k])
+    assert (out["walks"] == "straight_line").all()
+    assert np.isfinite(want.group_minutes["health"][1]).sum() >= 5
+
+
+def test_day_without_service_is_a_processing_error(processing_provider, inputs):
+    import processing
+
+    tmp, feed, _, _ = inputs
+    with pytest.raises(QgsProcessingException, match="2026-06-01|Nessun mezzo"):
+        processing.run("capacitymetro:transittraveltimes", _params(tmp, feed, DATE="2026-06-01"))
