@@ -32,3 +32,12 @@ CELL_SIZE_M = 100.0
 #: Longest travel time (minutes) a threshold or standard may ask for: two hours. Beyond that a
 #: service is not "reachable" for a planner, and the travel-time matrix grows with the limit.
 MAX_MINUTES = 120.0
+
+#: Geocoding: street-name similarity (0..1) below which an address stays unmatched.
+GEOCODE_MIN_SCORE = 0.8
+#: Geocoding: a street-level match of a street spread wider than this (metres) is refused.
+GEOCODE_MAX_STREET_EXTENT_M = 3000.0
+#: Nominatim: the public instance (override with CAPACITYMETRO_NOMINATIM_URL) and its usage
+#: policy's limit of one request per second.
+NOMINATIM_URL = "https://nominatim.openstreetmap.org"
+NOMINATIM_MIN_INTERVAL_S = 1.0
