@@ -46,7 +46,9 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
     (r"^lung\s*'?\s*", "lung"),  # Lung'Adige -> lungadige
 )
 _SAINT = re.compile(r"\b(?:s\.|ss\.|san|santa|santo|sant|santi|ss)(?:\s+|(?=\w)|$)")
-_NO_NUMBER = re.compile(r"\b(?:snc|sn|s\.\s*n\.\s*c\.?|s\.\s*n\.?|senza\s+numero(?:\s+civico)?)(?=\W|$)")
+_NO_NUMBER = re.compile(
+    r"\b(?:snc|sn|s\.\s*n\.\s*c\.?|s\.\s*n\.?|senza\s+numero(?:\s+civico)?)(?=\W|$)"
+)
 _CARE_OF = re.compile(r"\bc/o\b[^,]*", re.IGNORECASE)
 _PARENS = re.compile(r"\([^)]*\)?")
 # a house number at the end of the street part: "4", "N.124", "n° 12/A", "125A", "26/28", "12 bis"
@@ -203,7 +205,9 @@ def parse_address(text: str | None, *, comune: str | None = None) -> ParsedAddre
         part = re.sub(r"\s+", " ", part).strip(" .;:")
         m = _NUMBER.search(" " + part)
         if m and m.start() > 0:
-            number = m.group(1) + (m.group(3) or (m.group(2) if m.group(2) and m.group(2).isalpha() else "") or "")
+            number = m.group(1) + (
+                m.group(3) or (m.group(2) if m.group(2) and m.group(2).isalpha() else "") or ""
+            )
             part = (" " + part)[: m.start()].strip()
         elif i + 1 < len(chunks):  # "VIA PADULA, 20" / "PIAZZA UMBERTO I, N.1"
             m = _NUMBER.search(" " + chunks[i + 1])

@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -150,7 +149,11 @@ def index_from_osm(path: str | os.PathLike) -> AddressIndex:
                 if geom.GetGeometryType() != ogr.wkbPoint:
                     geom = geom.Centroid()
                 index.add_house(
-                    street, tags["addr:housenumber"], geom.GetX(), geom.GetY(), tags.get("addr:city", "")
+                    street,
+                    tags["addr:housenumber"],
+                    geom.GetX(),
+                    geom.GetY(),
+                    tags.get("addr:city", ""),
                 )
         layer = ds.GetLayerByName("lines")
         layer.SetAttributeFilter("highway IS NOT NULL AND name IS NOT NULL")
@@ -238,7 +241,9 @@ def _house(
     near = [
         (abs(int(m.group(0)) - n), hn)
         for hn in houses
-        if (m := re.match(r"\d+", hn)) and int(m.group(0)) % 2 == n % 2 and abs(int(m.group(0)) - n) <= 10
+        if (m := re.match(r"\d+", hn))
+        and int(m.group(0)) % 2 == n % 2
+        and abs(int(m.group(0)) - n) <= 10
     ]
     if near:
         hn = min(near)[1]
@@ -454,7 +459,9 @@ def geocode_services(
         comune = s.comune_name or ""
         skipped = None if include_placed else _skip(s, regeocode)
         if skipped is not None:
-            report.rows.append(GeocodeRow(s.service_id, s.name, address, comune, "skipped", skipped))
+            report.rows.append(
+                GeocodeRow(s.service_id, s.name, address, comune, "skipped", skipped)
+            )
             continue
         if not address:
             res = _none("", "no address", "nessun indirizzo")
@@ -536,7 +543,9 @@ def geocode_registry(
             current = state.services.get(row.service_id)
             if current is None or _skip(current, regeocode) is not None:
                 row.status = "skipped"  # deleted or placed by someone since it was read
-                row.result = _none(row.address, "changed meanwhile: kept", "modificato nel frattempo: mantenuto")
+                row.result = _none(
+                    row.address, "changed meanwhile: kept", "modificato nel frattempo: mantenuto"
+                )
                 continue
             state.services[row.service_id] = replace(
                 current,
