@@ -45,7 +45,7 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
     (r"^c/\s*da\b\.?", "contrada "),
     (r"^lung\s*'?\s*", "lung"),  # Lung'Adige -> lungadige
 )
-_SAINT = re.compile(r"\b(?:s\.|ss\.|san|santa|santo|sant|santi|ss)(?:\s+|(?=\w)|$)")
+_SAINT = re.compile(r"\b(?:santa|santo|santi|sant|san|ss)\b\.?\s*|\bs\.\s*")
 _NO_NUMBER = re.compile(
     r"\b(?:snc|sn|s\.\s*n\.\s*c\.?|s\.\s*n\.?|senza\s+numero(?:\s+civico)?)(?=\W|$)"
 )
@@ -55,6 +55,9 @@ _PARENS = re.compile(r"\([^)]*\)?")
 _NUMBER = re.compile(
     r"(?:,|\s)\s*(?:(?:n|nr|num|civ|civico)\s*[.°º]*\s*)?(\d{1,5})\s*"
     r"(?:/\s*([a-z]|\d{1,4})|[\s-]?([a-z]|bis|ter|quater))?\s*\.?$"
+)
+_MARKED_NUMBER = re.compile(
+    r"\s(?:n|nr|num|civ|civico)\s*[.°º]+\s*\d{1,5}(?:\s*/\s*[a-z0-9]+|[a-z]\b)?"
 )
 _POSTCODE = re.compile(r"\b(\d{4,5})\b")
 
@@ -132,6 +135,8 @@ def street_similarity(a: StreetName, b: StreetName) -> float:
     if a.key == b.key:
         return 1.0
     seq = SequenceMatcher(None, a.key, b.key).ratio()
+    if a.kind and b.kind and a.kind != b.kind:
+        seq *= 0.85  # "Via Veneto" is not "Viale Veneto"
     return max(seq, _subset_score(a, b), _subset_score(b, a))
 
 
@@ -203,6 +208,9 @@ def parse_address(text: str | None, *, comune: str | None = None) -> ParsedAddre
     if found is not None:
         i, part = found
         part = re.sub(r"\s+", " ", part).strip(" .;:")
+        marked = _MARKED_NUMBER.search(part)  # "VIA RAFFAELLO N..5 LOC. PIRI PIRI"
+        if marked and marked.start() > 0:
+            part = part[: marked.end()]
         m = _NUMBER.search(" " + part)
         if m and m.start() > 0:
             number = m.group(1) + (

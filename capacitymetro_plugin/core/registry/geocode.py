@@ -468,7 +468,9 @@ def geocode_services(
         else:
             parsed = parse_address(address, comune=s.comune_name)
             res = _none(address, "no geocoder given", "nessun geocodificatore indicato")
-            if index is not None:
+            if not parsed.street:
+                res = _none(address, "no street in the address", "nessuna via nell'indirizzo")
+            elif index is not None:
                 res = geocode_address(parsed, index, min_score=min_score)
             if not res.found and nominatim is not None and parsed.street:
                 online = nominatim.geocode(parsed, min_score=min_score)
@@ -484,6 +486,22 @@ def geocode_services(
         report.rows.append(GeocodeRow(s.service_id, s.name, address, comune, status, res))
     progress.report(1.0, "")
     return report
+
+
+def _check_addresses(services: list[Service]) -> None:
+    """Refuse a registry whose services to place have no address at all (nothing to match)."""
+    unplaced = [s for s in services if s.lon is None or s.lat is None]
+    if unplaced and not any((s.address or "").strip() for s in unplaced):
+        raise InputError(
+            f"None of the {len(unplaced)} services without a point has an address (field "
+            "'address'); nothing can be geocoded and nothing was changed.",
+            fix="Fill in the address field (street and house number), or place the services on "
+            "the map by hand.",
+            it=f"Nessuno dei {len(unplaced)} servizi senza posizione ha un indirizzo (campo "
+            "'address'); non si può geocodificare nulla e non è stato modificato nulla.",
+            fix_it="Compila il campo address (via e numero civico), o posiziona i servizi a mano "
+            "sulla mappa.",
+        )
 
 
 def geocode_registry(
@@ -527,9 +545,10 @@ def geocode_registry(
             it="La geocodifica richiede un estratto OSM o Nominatim; non è stato indicato nessuno.",
             fix_it="Indica un .osm.pbf locale dell'area, o consenti Nominatim (online).",
         )
+    services = registry.services()
+    _check_addresses(services)
     progress.report(0.0, "Reading the OSM extract")
     index = index_from_osm(osm_extract) if osm_extract is not None else None
-    services = registry.services()
     report = geocode_services(
         services, index=index, nominatim=nominatim, min_score=min_score, regeocode=regeocode,
         progress=progress.step(0.2, 0.95),
