@@ -23,6 +23,7 @@ STREET_TYPES = frozenset(
         "calle", "campo", "campiello", "fondamenta", "ruga", "salizada", "sottoportego",
         "lungomare", "lungadige", "lungarno", "lungotevere", "lungolago", "lungofiume",
         "traversa", "borgata", "localita", "frazione", "circonvallazione", "rotonda", "scalinata",
+        "vico", "stradale", "rione", "vocabolo", "belvedere",
     }
 )  # fmt: skip
 # Words that carry no identity in a street name ("Via delle Laste" = "Via alle Laste").
@@ -49,7 +50,9 @@ _SAINT = re.compile(r"\b(?:santa|santo|santi|sant|san|ss)\b\.?\s*|\bs\.\s*")
 _NO_NUMBER = re.compile(
     r"\b(?:snc|sn|s\.\s*n\.\s*c\.?|s\.\s*n\.?|senza\s+numero(?:\s+civico)?)(?=\W|$)"
 )
-_CARE_OF = re.compile(r"\bc/o\b[^,]*", re.IGNORECASE)
+_CARE_OF = re.compile(r"\s*\bc/o\b.*$", re.IGNORECASE)
+# street types written glued to the name in the Ministry's list ("VIALAMARMORA", "VIAF. CAFISO")
+_GLUED = re.compile(r"^(viale|via|largo|piazza|corso|vico)(?=[a-z]{3,}|[a-z]\.)")
 _PARENS = re.compile(r"\([^)]*\)?")
 # a house number at the end of the street part: "4", "N.124", "n° 12/A", "125A", "26/28", "12 bis"
 _NUMBER = re.compile(
@@ -173,7 +176,20 @@ def _split_list_tail(text: str) -> tuple[str, str | None, str | None, str | None
 
 
 def _street_part(chunks: list[str]) -> tuple[int, str] | None:
-    """Return (index, text) of the chunk that holds the street, from its street-type word on."""
+    """Return (index, text) of the chunk that holds the street, from its street-type word on
+    (and up to a "c/o ..." that follows it)."""
+    found = _typed_part(chunks)
+    if found is None:  # "VIALAMARMORA 42": a type glued to the name
+        glued = [_GLUED.sub(r"\1 ", c) for c in chunks]
+        found = _typed_part(glued) if glued != chunks else None
+    if found is not None:
+        i, part = found
+        part = _CARE_OF.sub("", part)
+        return (i, part) if part.strip() else None
+    return None
+
+
+def _typed_part(chunks: list[str]) -> tuple[int, str] | None:
     for i, chunk in enumerate(chunks):
         words = fold(chunk).split()
         for j, word in enumerate(words):
@@ -198,15 +214,16 @@ def parse_address(text: str | None, *, comune: str | None = None) -> ParsedAddre
     """
     raw = (text or "").strip()
     body, postcode, list_comune, province = _split_list_tail(raw)
-    body = _CARE_OF.sub(" ", _PARENS.sub(" ", body))
+    body = _PARENS.sub(" ", body)
     body = _NO_NUMBER.sub(" ", body.replace("\u00a0", " ").lower()) if body else body
-    body = re.sub(r"(?<=[a-z])n\.(?=\d)", " n.", body or "")  # "VIA CARDUCCIN.41"
+    body = re.sub(r"(?<=[a-z]{3})n\.(?=\s?\d)", " n.", body or "")  # "VIA CARDUCCIN.41"
     chunks = [c.strip() for c in re.split(r",|\s-\s|(?<=\d)-\s", body) if c.strip()]
     found = _street_part(chunks)
     street = number = None
     city = list_comune
     if found is not None:
         i, part = found
+        chunks = [_CARE_OF.sub("", c) for c in chunks]  # "VIA LECCE, 246 c/o ospedale"
         part = re.sub(r"\s+", " ", part).strip(" .;:")
         marked = _MARKED_NUMBER.search(part)  # "VIA RAFFAELLO N..5 LOC. PIRI PIRI"
         if marked and marked.start() > 0:

@@ -170,6 +170,76 @@ def index_from_osm(path: str | os.PathLike) -> AddressIndex:
     return index
 
 
+# name columns of street layers published by comuni and regions, tried in this order
+STREET_NAME_FIELDS = (
+    "name",
+    "nome",
+    "denominazione",
+    "toponimo",
+    "nome_via",
+    "via",
+    "strada",
+    "odonimo",
+)
+
+
+def index_from_street_layer(
+    path: str | os.PathLike, *, layer: str | None = None, name_field: str | None = None
+) -> AddressIndex:
+    """Read the named streets of a line layer (a comune's street graph) as an index.
+
+    Such a layer has street names but no house numbers, so matches are at street level.
+
+    Raises
+    ------
+    InputError
+        When the layer has no street-name field (``name_field`` or one of
+        :data:`STREET_NAME_FIELDS`): offline geocoding cannot match anything there.
+    """
+    from capacitymetro_plugin.core import gio
+
+    path = Path(path)
+    frame = gio.read_vector(path, layer=layer)
+    columns = {c.lower(): c for c in frame.columns if c != "geometry"}
+    field_ = name_field or next((columns[f] for f in STREET_NAME_FIELDS if f in columns), None)
+    if field_ is None or field_ not in frame.columns or frame[field_].isna().all():
+        raise InputError(
+            f"The street layer {path.name} has no street names (fields: "
+            f"{', '.join(columns.values()) or 'none'}), so no address can be matched offline.",
+            fix="Use an OSM extract of the area, allow Nominatim, or place the services on the "
+            "map by hand.",
+            it=f"Il layer stradale {path.name} non ha i nomi delle vie (campi: "
+            f"{', '.join(columns.values()) or 'nessuno'}), quindi nessun indirizzo si può "
+            "abbinare offline.",
+            fix_it="Usa un estratto OSM dell'area, consenti Nominatim, o posiziona i servizi a mano "
+            "sulla mappa.",
+        )
+    if frame.crs is None:
+        from capacitymetro_plugin.core.errors import CrsError
+
+        raise CrsError(
+            f"The street layer {path.name} has no CRS.",
+            fix="Set its CRS (e.g. in QGIS: Layer properties > Source) and save it again.",
+            it=f"Il layer stradale {path.name} non ha un sistema di riferimento.",
+            fix_it="Imposta il suo SR (in QGIS: Proprietà del layer > Sorgente) e salvalo di nuovo.",
+        )
+    frame = frame.to_crs(4326)
+    index = AddressIndex(source=f"streets:{path.name}")
+    for name, geom in zip(frame[field_], frame.geometry):
+        if isinstance(name, str) and geom is not None and not geom.is_empty:
+            parts = getattr(geom, "geoms", [geom])
+            index.add_street(name, [c[:2] for g in parts for c in g.coords])
+    return index
+
+
+def load_index(path: str | os.PathLike) -> AddressIndex:
+    """Return the index of an OSM extract (``.osm.pbf``/``.osm``) or of a street line layer."""
+    name = Path(path).name.lower()
+    if name.endswith((".pbf", ".osm", ".osm.bz2")):
+        return index_from_osm(path)
+    return index_from_street_layer(path)
+
+
 @dataclass
 class GeocodeResult:
     """Where one address was placed and how sure that is (``level`` in :data:`LEVELS`)."""
@@ -521,7 +591,8 @@ def geocode_registry(
     registry
         The registry to change (one transaction; nothing is written on any error).
     osm_extract
-        A local OSM extract (``.osm.pbf``/``.osm``) for offline matching.
+        A local OSM extract (``.osm.pbf``/``.osm``) for offline matching, or a street line layer
+        with a name field (see :func:`load_index`).
     nominatim
         A :class:`~.nominatim.Nominatim` client, asked for what the extract does not match
         (None: offline only).
@@ -548,7 +619,7 @@ def geocode_registry(
     services = registry.services()
     _check_addresses(services)
     progress.report(0.0, "Reading the OSM extract")
-    index = index_from_osm(osm_extract) if osm_extract is not None else None
+    index = load_index(osm_extract) if osm_extract is not None else None
     report = geocode_services(
         services, index=index, nominatim=nominatim, min_score=min_score, regeocode=regeocode,
         progress=progress.step(0.2, 0.95),
