@@ -276,7 +276,6 @@ def test_geocode_registry_algorithm_equals_the_core(
     import shutil
 
     import processing
-
     from capacitymetro_plugin.core.registry.geocode import geocode_registry
 
     pbf = shared_data / "osm_trento_2023-02_tnst.osm.pbf"
@@ -311,8 +310,9 @@ def test_geocode_registry_algorithm_equals_the_core(
 def test_geocode_registry_algorithm_broken_extract(processing_provider, sample, tmp_path):
     import shutil
 
-    import processing
     from qgis.core import QgsProcessingException
+
+    import processing
 
     reg = tmp_path / "r.gpkg"
     shutil.copy(sample.path, reg)

@@ -35,6 +35,7 @@ from .addresses import (
     street_similarity,
 )
 from .model import Service, now_iso
+from .registry import MANUAL_SOURCE
 
 if TYPE_CHECKING:
     from .nominatim import Nominatim
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 LEVELS = ("housenumber", "street", "none")
 SOURCE_OSM = "geocoded:osm"
 SOURCE_NOMINATIM = "geocoded:nominatim"
-MANUAL = "manual"
+MANUAL = MANUAL_SOURCE  # what the dock and Registry.update_service write for a moved point
 _TAG = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
 
 

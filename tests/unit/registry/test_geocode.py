@@ -25,7 +25,7 @@ from capacitymetro_plugin.core.registry.geocode import (
 )
 from capacitymetro_plugin.core.registry.model import Service
 from capacitymetro_plugin.core.registry.nominatim import GeocoderError, Nominatim
-from capacitymetro_plugin.core.registry.registry import Registry
+from capacitymetro_plugin.core.registry.registry import MANUAL_SOURCE, Registry
 
 # Via Renato Lunelli runs west-east at lat 46.0930; Via Madruzzo north-south at lon 11.1205.
 NODES = {
@@ -147,6 +147,25 @@ def test_registry_geocoding_keeps_hand_placed_points(reg, osm):
     assert (final["Gia geocodificato"].lon, final["Gia geocodificato"].lat) == (11.1199, 46.09295)
     assert (final["A mano"].lon, final["A mano"].lat) == (11.2, 46.2)
     assert "italiano" not in redo.summary("en") and "a mano" in redo.summary("it")
+
+
+def test_a_geocoded_point_moved_by_hand_is_manual_from_then_on(reg, osm):
+    geocode_registry(reg, osm_extract=osm)
+    cinformi = next(s for s in reg.services() if s.name == "Cinformi")
+    assert cinformi.location_source == "geocoded:osm"
+    moved = reg.update_service(cinformi.service_id, lon=11.1197, lat=46.0931)  # the dock's click
+    assert moved.location_source == MANUAL_SOURCE
+    renamed = reg.update_service(cinformi.service_id, name="Cinformi (sede)")  # not moved
+    assert renamed.location_source == MANUAL_SOURCE
+    redo = geocode_registry(reg, osm_extract=osm, regeocode=True)
+    assert next(r for r in redo.rows if r.name == "Cinformi (sede)").status == "skipped"
+    again = reg.get_service(cinformi.service_id)
+    assert (again.lon, again.lat) == (11.1197, 46.0931)
+    # a caller that says where the point came from keeps its word
+    told = reg.update_service(
+        cinformi.service_id, lon=11.12, lat=46.09, location_source="geocoded:nominatim"
+    )
+    assert told.location_source == "geocoded:nominatim"
 
 
 def test_dry_run_writes_nothing(reg, osm):
