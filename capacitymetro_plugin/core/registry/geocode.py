@@ -14,6 +14,7 @@ placed by hand never (``location_source``: empty or ``manual`` = by hand).
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -233,11 +234,40 @@ def index_from_street_layer(
     return index
 
 
+def index_from_overpass_json(path: str | os.PathLike) -> AddressIndex:
+    """Read an Overpass API JSON answer (``out body; >; out skel;``): its addressed nodes and its
+    named highway ways (their node coordinates must be in the answer)."""
+    import json
+
+    path = Path(path)
+    try:
+        elements = json.loads(path.read_text(encoding="utf-8"))["elements"]
+        nodes = {e["id"]: (e["lon"], e["lat"]) for e in elements if e.get("type") == "node"}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise _bad_extract(path, f"not an Overpass JSON answer: {exc}") from None
+    index = AddressIndex(source=f"overpass:{path.name}")
+    for e in elements:
+        tags = e.get("tags") or {}
+        if e.get("type") == "node" and "addr:housenumber" in tags and "addr:street" in tags:
+            lon, lat = nodes[e["id"]]
+            index.add_house(
+                tags["addr:street"], tags["addr:housenumber"], lon, lat, tags.get("addr:city", "")
+            )
+        elif e.get("type") == "way" and "highway" in tags and tags.get("name"):
+            index.add_street(tags["name"], [nodes[n] for n in e.get("nodes", []) if n in nodes])
+    if not index.streets:
+        raise _bad_extract(path, "no named streets and no addresses / nessuna via con nome")
+    return index
+
+
 def load_index(path: str | os.PathLike) -> AddressIndex:
-    """Return the index of an OSM extract (``.osm.pbf``/``.osm``) or of a street line layer."""
+    """Return the index of an OSM extract (``.osm.pbf``/``.osm``), an Overpass JSON answer
+    (``.json``) or a street line layer (GeoPackage, shapefile... with a name field)."""
     name = Path(path).name.lower()
     if name.endswith((".pbf", ".osm", ".osm.bz2")):
         return index_from_osm(path)
+    if name.endswith(".json") and not name.endswith(".geojson"):
+        return index_from_overpass_json(path)
     return index_from_street_layer(path)
 
 
@@ -404,6 +434,33 @@ def geocode_address(
         raw, "street", round(score, 3), middle[0], middle[1], SOURCE_OSM,
         f"{street.label} (middle{note})",
     )  # fmt: skip
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_index(path: str, mtime_ns: int, size: int) -> AddressIndex:
+    return load_index(path)
+
+
+def locate_address(
+    address: str | None,
+    *,
+    comune: str | None = None,
+    extract: str | os.PathLike,
+    min_score: float = defaults.GEOCODE_MIN_SCORE,
+) -> GeocodeResult:
+    """Place one address from a local extract (the dock's "Locate from address").
+
+    The extract's index is kept in memory (re-read when the file changes), so locating service
+    after service reads the file once.
+    """
+    path = Path(extract)
+    if not path.is_file():
+        raise _bad_extract(path, "file not found / file non trovato")
+    stat = path.stat()
+    index = _cached_index(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if not (address or "").strip():
+        return _none("", "no address", "nessun indirizzo")
+    return geocode_address(parse_address(address, comune=comune), index, min_score=min_score)
 
 
 # --- the registry ----------------------------------------------------------------------------
