@@ -137,3 +137,30 @@ def test_consultori_addresses(shared_data, trento_index):
     assert report.count("matched") == 0  # e.g. no "Via Roma" of Palermo placed in Trento
     outside = sum("is not in the extract" in r.result.reason for r in report.rows)
     assert outside == with_street
+
+
+def test_rome_consultori_against_the_recorded_overpass_answer(shared_data):
+    """56 consultori of Roma against central Rome's highways (Overpass JSON, 2016; ~1.6 x 1.9 km,
+    181 named streets, no house numbers). The postcode is the oracle: only a consultorio whose
+    postcode lies in the extract's area (00184-00187) may be placed. Before the name score was
+    made stricter, Via Iberia (00183) went to Via Liberiana and Via Vaiano (00147) to Via Milano."""
+    index = load_index(shared_data / "osm_roma_centro_overpass_2016.json")
+    assert len(index.streets) == 181 and index.n_addresses == 0
+    table = pd.read_csv(
+        shared_data / "consultori_italia_ondata.csv", dtype=str, keep_default_na=False
+    )
+    rome = table[table["comune"] == "ROMA"]
+    services = [
+        Service(name=n, sectors=["health"], address=a, comune_name="Roma")
+        for n, a in zip(rome["denominazione"], rome["indirizzo"])
+    ]
+    report = geocode_services(services, index=index)
+    assert len(report.rows) == 56
+    matched = [r for r in report.rows if r.status == "matched"]
+    assert [r.result.matched for r in matched] == [
+        "Via di San Giovanni in Laterano (middle, no. 155 not in OSM)"
+    ]
+    for r in matched:
+        assert parse_address(r.address).postcode in {"00184", "00185", "00186", "00187"}
+        assert 12.483 <= r.result.lon <= 12.506 and 41.885 <= r.result.lat <= 41.899
+    assert all(r.result.reason.startswith("street ") for r in report.rows if r.status != "matched")
