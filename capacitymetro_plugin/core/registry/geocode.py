@@ -329,7 +329,11 @@ def _house(
         return None, None, False
 
     def pick(hn: str):
-        places = [p for p in houses.get(hn, []) if not city or not p[2] or p[2] == city]
+        # the comune's own address first; OSM often writes the frazione (Gardolo, Povo) as
+        # addr:city, so an address of another "city" still counts when it is the only one
+        every = houses.get(hn, [])
+        places = [p for p in every if not city or not p[2] or p[2] == city]
+        places = places or (every if len(every) == 1 else [])
         return (places[0][0], places[0][1]) if places else None
 
     if pick(number):

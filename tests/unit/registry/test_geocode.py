@@ -41,6 +41,7 @@ HOUSES = {  # id: (lon, lat, street, number, city)
     11: (11.11990, 46.09295, "Via Renato Lunelli", "6", "Trento"),
     12: (11.12054, 46.06369, "Via cardinale Cristoforo Madruzzo", "21", "Trento"),
     13: (11.12051, 46.06401, "Via cardinale Cristoforo Madruzzo", "25", "Trento"),
+    14: (11.12090, 46.09299, "Via Renato Lunelli", "8", "Gardolo"),  # a frazione as addr:city
 }
 
 
@@ -100,7 +101,10 @@ def _digest(path) -> str:
 
 def test_levels_and_points_on_a_known_extract(osm):
     index = index_from_osm(osm)
-    assert index.n_addresses == 4 and len(index.streets) == 2 and index.cities == {"trento"}
+    assert index.n_addresses == 5 and len(index.streets) == 2
+    assert index.cities == {"trento", "gardolo"}
+    frazione = geocode_address(parse_address("via Lunelli 8", comune="Trento"), index)
+    assert (frazione.level, frazione.lon, frazione.lat) == ("housenumber", 11.1209, 46.09299)
     got = geocode_address(parse_address("via Lunelli 4, Trento"), index)
     assert (got.level, got.lon, got.lat) == ("housenumber", 11.11967, 46.09302)
     assert 0.85 <= got.score < 1.0  # OSM writes the first name too
