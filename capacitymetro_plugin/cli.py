@@ -10,6 +10,7 @@ Examples::
     capacitymetro run --area milano --offline      # names the missing data, exit code 2
     capacitymetro validate-hsds out/hsds.json
     capacitymetro publish --registry out/trento/registry.gpkg --out out/trento/bussola
+    capacitymetro geocode out/trento/registry.gpkg --osm ../shared/data/osm_trento_2023-02_tnst.osm.pbf
 """
 
 from __future__ import annotations
@@ -203,6 +204,37 @@ def cmd_publish(args) -> int:
     return 0
 
 
+def cmd_geocode(args) -> int:
+    import os
+
+    from capacitymetro_plugin.core.registry.geocode import geocode_registry
+    from capacitymetro_plugin.core.registry.nominatim import Nominatim
+    from capacitymetro_plugin.core.registry.registry import Registry
+
+    lang = os.environ.get("LANG", "en")[:2]
+    online = args.nominatim or args.nominatim_url
+    report = geocode_registry(
+        Registry.open(args.registry),
+        osm_extract=args.osm,
+        nominatim=Nominatim(url=args.nominatim_url, offline=args.offline) if online else None,
+        min_score=args.min_score,
+        regeocode=args.regeocode,
+        dry_run=args.dry_run,
+    )
+    if args.report:
+        report.to_frame().to_csv(args.report, index=False)
+    for row in report.rows:
+        r = row.result
+        where = (
+            f"{r.level} {r.score:.2f} {r.matched}"
+            if row.status == "matched"
+            else (r.reason_it if lang == "it" else r.reason)
+        )
+        print(f"{row.status:<9} {row.name[:45]:<45} {where}")
+    print(report.summary(lang) + ("" if report.written or args.dry_run else " (nothing to write)"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from capacitymetro_plugin.__about__ import __version__
 
@@ -271,6 +303,28 @@ def build_parser() -> argparse.ArgumentParser:
     pub.add_argument("--tile-attribution", help="the attribution the tile service asks for")
     pub.add_argument("--no-zip", action="store_true", help="do not write <out>.zip")
     pub.set_defaults(func=cmd_publish)
+    from capacitymetro_plugin.core import defaults
+
+    geo = sub.add_parser(
+        "geocode", help="place the registry's services that have an address but no point"
+    )
+    geo.add_argument("registry", help="the registry GeoPackage (changed in one transaction)")
+    geo.add_argument(
+        "--osm", help="a local OpenStreetMap extract (.osm.pbf/.osm) for offline matching"
+    )
+    geo.add_argument("--nominatim", action="store_true", help="ask Nominatim for what --osm misses")
+    geo.add_argument(
+        "--nominatim-url", help="another Nominatim (default $CAPACITYMETRO_NOMINATIM_URL or OSM's)"
+    )
+    geo.add_argument("--offline", action="store_true", help="Nominatim from its cache only")
+    geo.add_argument(
+        "--min-score", type=float, default=defaults.GEOCODE_MIN_SCORE,
+        help=f"street-name match score 0-1 (default {defaults.GEOCODE_MIN_SCORE})",
+    )  # fmt: skip
+    geo.add_argument("--regeocode", action="store_true", help="redo points placed by geocoding")
+    geo.add_argument("--dry-run", action="store_true", help="report only, change nothing")
+    geo.add_argument("--report", help="write the report as CSV (one row per service)")
+    geo.set_defaults(func=cmd_geocode)
     return parser
 
 

@@ -44,3 +44,12 @@ TRANSIT_PERCENTILE = 50.0
 TRANSIT_MAX_RIDES = 4
 TRANSIT_MAX_WALK_MIN = 10.0
 TRANSIT_MAX_DIRECT_WALK_MIN = 30.0
+
+#: Geocoding: street-name similarity (0..1) below which an address stays unmatched.
+GEOCODE_MIN_SCORE = 0.8
+#: Geocoding: a street-level match of a street spread wider than this (metres) is refused.
+GEOCODE_MAX_STREET_EXTENT_M = 3000.0
+#: Nominatim: the public instance (override with CAPACITYMETRO_NOMINATIM_URL) and its usage
+#: policy's limit of one request per second.
+NOMINATIM_URL = "https://nominatim.openstreetmap.org"
+NOMINATIM_MIN_INTERVAL_S = 1.0

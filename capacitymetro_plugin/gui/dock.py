@@ -11,8 +11,10 @@ import datetime as dt
 import html
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from qgis.core import (
+    QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
     QgsFeatureRequest,
@@ -20,6 +22,7 @@ from qgis.core import (
     QgsPointXY,
     QgsProject,
     QgsRectangle,
+    QgsSettings,
     QgsVectorLayer,
 )
 from qgis.gui import QgsDockWidget, QgsMapCanvas
@@ -29,6 +32,7 @@ from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -276,11 +280,18 @@ class RegistryDock(Translatable, QgsDockWidget):
         self.edit_button = QPushButton(self.tr("Edit"))
         self.locate_button = QPushButton(self.tr("Set location"))
         self.locate_button.setToolTip(self.tr("Click on the map to place the selected service"))
+        self.address_button = QPushButton(self.tr("Locate from address"))
+        self.address_button.setToolTip(
+            self.tr(
+                "Place the selected service from its address, with a local OpenStreetMap extract"
+            )
+        )
         self.delete_button = QPushButton(self.tr("Delete"))
         for b, slot in (
             (self.add_button, self.start_add),
             (self.edit_button, self.start_edit),
             (self.locate_button, self.start_set_location),
+            (self.address_button, self.locate_from_address),
             (self.delete_button, self.delete_selected),
         ):
             b.clicked.connect(lambda _=False, s=slot: s())
@@ -764,7 +775,7 @@ class RegistryDock(Translatable, QgsDockWidget):
             self.layer.dataProvider().capabilities() & ProviderCapability.AddFeatures
         )
         self.add_button.setEnabled(editable)
-        for b in (self.edit_button, self.locate_button, self.delete_button):
+        for b in (self.edit_button, self.locate_button, self.address_button, self.delete_button):
             b.setEnabled(editable and selected)
         modified = has_layer and self.layer.isEditable() and self.layer.isModified()
         self.save_button.setEnabled(bool(modified))
@@ -961,9 +972,77 @@ class RegistryDock(Translatable, QgsDockWidget):
         self._run_command(self.tr("Edit service"), action)
 
     def set_location(self, fid: int, location: QgsPointXY) -> None:
-        """Place service ``fid`` at ``location`` (layer CRS), as one undoable command."""
-        self.update_service(fid, {}, location)
+        """Place service ``fid`` at ``location`` (layer CRS), as one undoable command; a point
+        placed by a click is "manual" (geocoding never moves it)."""
+        self.update_service(fid, {"location_source": "manual"}, location)
         self.refresh_list()
+
+    GEOCODE_EXTRACT_KEY = "capacitymetro/geocode/osm_extract"
+
+    def _geocode_extract(self) -> str | None:
+        """The OSM extract chosen before (QgsSettings), or ask for one."""
+        settings = QgsSettings()
+        path = settings.value(self.GEOCODE_EXTRACT_KEY, "") or ""
+        if path and Path(path).is_file():
+            return path
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("OpenStreetMap extract of the area (.osm.pbf or .osm)"),
+            "",
+            self.tr("OpenStreetMap extracts (*.pbf *.osm)"),
+        )
+        if path:
+            settings.setValue(self.GEOCODE_EXTRACT_KEY, path)
+        return path or None
+
+    def locate_from_address(self, extract: str | None = None):
+        """Place the selected service from its address (one core call, ``locate_address``).
+
+        A point placed by hand is kept; one placed by geocoding may be placed again. Returns the
+        core's result (None when nothing was asked).
+        """
+        from capacitymetro_plugin.core.errors import CapaCityMetroError
+        from capacitymetro_plugin.core.registry.geocode import locate_address
+
+        fid = self.selected_fid()
+        if self.layer is None or fid is None:
+            return None
+        values = self._service_values(fid)
+        feature = self.layer.getFeature(fid)
+        placed = feature.hasGeometry() and not feature.geometry().isEmpty()
+        if placed and not str(values.get("location_source") or "").startswith("geocoded:"):
+            self.status_label.setText(
+                self.tr('Placed by hand: kept. Use "Set location" to move it.')
+            )
+            return None
+        extract = extract or self._geocode_extract()
+        if not extract:
+            return None
+        try:
+            result = locate_address(
+                values.get("address"), comune=values.get("comune_name"), extract=extract
+            )
+        except CapaCityMetroError as exc:
+            self.status_label.setText(exc.localized(self.language))
+            return None
+        if not result.found:
+            reason = result.reason_it if self.language == "it" else result.reason
+            self.status_label.setText(
+                self.tr('Not found ({}): click "Set location" and then on the map.').format(reason)
+            )
+            return result
+        wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+        point = QgsPointXY(result.lon, result.lat)
+        if self.layer.crs() != wgs84:
+            point = QgsCoordinateTransform(wgs84, self.layer.crs(), self.project).transform(point)
+        self.update_service(fid, {"location_source": result.source}, point)
+        self.refresh_list()
+        if result.level == "housenumber":
+            text = self.tr("Placed at the house number (score {:.2f}): {}")
+        else:
+            text = self.tr("Placed on the street, house number not in OSM (score {:.2f}): {}")
+        self.status_label.setText(text.format(result.score, result.matched))
+        return result
 
     def delete_service(self, fid: int) -> None:
         """Delete service ``fid`` from the edit buffer."""

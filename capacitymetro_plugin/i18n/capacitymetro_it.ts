@@ -315,7 +315,7 @@
     </message>
     <message>
         <location filename="../gui/deps_dialog.py" line="241"/>
-        <location filename="../gui/dock.py" line="136"/>
+        <location filename="../gui/dock.py" line="140"/>
         <source>CapaCityMetro service registry</source>
         <translation>CapaCityMetro - registro dei servizi</translation>
     </message>
@@ -333,338 +333,377 @@
         <translation>Dipendenze Python…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="169"/>
+        <location filename="../gui/dock.py" line="173"/>
         <source>Registry layer</source>
         <translation>Layer del registro</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="176"/>
+        <location filename="../gui/dock.py" line="180"/>
         <source>Search name, address, comune, description…</source>
         <translation>Cerca nome, indirizzo, comune, descrizione…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="192"/>
+        <location filename="../gui/dock.py" line="196"/>
         <source>All sectors</source>
         <translation>Tutti i settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="195"/>
+        <location filename="../gui/dock.py" line="199"/>
         <source>All operators</source>
         <translation>Tutti gli operatori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="198"/>
+        <location filename="../gui/dock.py" line="202"/>
         <source>Any status</source>
         <translation>Qualsiasi stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="201"/>
+        <location filename="../gui/dock.py" line="205"/>
         <source>All languages</source>
         <translation>Tutte le lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="202"/>
+        <location filename="../gui/dock.py" line="206"/>
         <source>All comuni</source>
         <translation>Tutti i comuni</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="203"/>
+        <location filename="../gui/dock.py" line="207"/>
         <source>Not verified for</source>
         <translation>Non verificati da</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="207"/>
+        <location filename="../gui/dock.py" line="211"/>
         <source> months</source>
         <translation> mesi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="231"/>
-        <location filename="../gui/dock.py" line="232"/>
+        <location filename="../gui/dock.py" line="235"/>
+        <location filename="../gui/dock.py" line="236"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="231"/>
-        <location filename="../gui/dock.py" line="232"/>
+        <location filename="../gui/dock.py" line="235"/>
+        <location filename="../gui/dock.py" line="236"/>
         <source>Verified</source>
         <translation>Verificato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="257"/>
+        <location filename="../gui/dock.py" line="261"/>
         <source>Good-practice sheets</source>
         <translation>Schede di buone pratiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="263"/>
+        <location filename="../gui/dock.py" line="267"/>
         <source>Open sheet</source>
         <translation>Apri scheda</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="274"/>
+        <location filename="../gui/dock.py" line="278"/>
         <source>Add</source>
         <translation>Aggiungi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="275"/>
+        <location filename="../gui/dock.py" line="279"/>
         <source>Add a service: fill the form and click on the map</source>
         <translation>Aggiungi un servizio: compila il modulo e clicca sulla mappa</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="276"/>
+        <location filename="../gui/dock.py" line="280"/>
         <source>Edit</source>
         <translation>Modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="277"/>
+        <location filename="../gui/dock.py" line="281"/>
         <source>Set location</source>
         <translation>Posiziona</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="278"/>
+        <location filename="../gui/dock.py" line="282"/>
         <source>Click on the map to place the selected service</source>
         <translation>Clicca sulla mappa per posizionare il servizio selezionato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="279"/>
+        <location filename="../gui/dock.py" line="283"/>
+        <source>Locate from address</source>
+        <translation>Posiziona dall'indirizzo</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="284"/>
+        <location filename="../gui/dock.py" line="286"/>
+        <source>Place the selected service from its address, with a local OpenStreetMap extract</source>
+        <translation>Posiziona il servizio selezionato dal suo indirizzo, con un estratto OpenStreetMap locale</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="289"/>
         <source>Delete</source>
         <translation>Elimina</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="291"/>
+        <location filename="../gui/dock.py" line="302"/>
         <source>Undo</source>
         <translation>Annulla ultima modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="293"/>
+        <location filename="../gui/dock.py" line="304"/>
         <source>Discard changes</source>
         <translation>Scarta modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="302"/>
+        <location filename="../gui/dock.py" line="313"/>
         <source>Import…</source>
         <translation>Importa…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="303"/>
+        <location filename="../gui/dock.py" line="314"/>
         <source>Export…</source>
         <translation>Esporta…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="534"/>
+        <location filename="../gui/dock.py" line="545"/>
         <source>No location yet: select it and click "Set location".</source>
         <translation>Ancora senza posizione: selezionalo e clicca "Posiziona".</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="559"/>
+        <location filename="../gui/dock.py" line="570"/>
         <source>{} of {} services</source>
         <translation>{} servizi su {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="561"/>
+        <location filename="../gui/dock.py" line="572"/>
         <source>{} without location</source>
         <translation>{} senza posizione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="621"/>
+        <location filename="../gui/dock.py" line="632"/>
         <source>Select a service to see its details.</source>
         <translation>Seleziona un servizio per vederne i dettagli.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="637"/>
+        <location filename="../gui/dock.py" line="648"/>
         <source>Organization</source>
         <translation>Organizzazione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="638"/>
-        <location filename="../gui/dock.py" line="232"/>
-        <location filename="../gui/dock.py" line="639"/>
+        <location filename="../gui/dock.py" line="649"/>
+        <location filename="../gui/dock.py" line="236"/>
+        <location filename="../gui/dock.py" line="650"/>
         <source>Sectors</source>
         <translation>Settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="642"/>
+        <location filename="../gui/dock.py" line="653"/>
         <location filename="../gui/service_form.py" line="89"/>
-        <location filename="../gui/dock.py" line="643"/>
+        <location filename="../gui/dock.py" line="654"/>
         <source>Operator type</source>
         <translation>Tipo di operatore</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="646"/>
+        <location filename="../gui/dock.py" line="657"/>
         <location filename="../gui/service_form.py" line="91"/>
         <source>Target groups</source>
         <translation>Destinatari</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="647"/>
+        <location filename="../gui/dock.py" line="658"/>
         <source>Languages</source>
         <translation>Lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="648"/>
+        <location filename="../gui/dock.py" line="659"/>
         <location filename="../gui/service_form.py" line="93"/>
         <source>Opening hours</source>
         <translation>Orari di apertura</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="649"/>
+        <location filename="../gui/dock.py" line="660"/>
         <location filename="../gui/service_form.py" line="94"/>
         <source>Capacity (people/week)</source>
         <translation>Capacità (persone/settimana)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="650"/>
+        <location filename="../gui/dock.py" line="661"/>
         <location filename="../gui/service_form.py" line="98"/>
         <source>Address</source>
         <translation>Indirizzo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="651"/>
+        <location filename="../gui/dock.py" line="662"/>
         <location filename="../gui/service_form.py" line="101"/>
-        <location filename="../gui/dock.py" line="232"/>
-        <location filename="../gui/dock.py" line="652"/>
+        <location filename="../gui/dock.py" line="236"/>
+        <location filename="../gui/dock.py" line="663"/>
         <source>Comune</source>
         <translation>Comune</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="662"/>
+        <location filename="../gui/dock.py" line="673"/>
         <location filename="../gui/service_form.py" line="95"/>
         <source>Phone</source>
         <translation>Telefono</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="664"/>
+        <location filename="../gui/dock.py" line="675"/>
         <location filename="../gui/service_form.py" line="97"/>
         <source>Website</source>
         <translation>Sito web</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="665"/>
+        <location filename="../gui/dock.py" line="676"/>
         <location filename="../gui/service_form.py" line="102"/>
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="666"/>
+        <location filename="../gui/dock.py" line="677"/>
         <location filename="../gui/service_form.py" line="103"/>
         <source>Last verified</source>
         <translation>Ultima verifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="667"/>
+        <location filename="../gui/dock.py" line="678"/>
         <location filename="../gui/service_form.py" line="106"/>
         <source>Source URL</source>
         <translation>URL della fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="673"/>
+        <location filename="../gui/dock.py" line="684"/>
         <source>No location yet: click "Set location" and then on the map.</source>
         <translation>Ancora senza posizione: clicca "Posiziona" e poi sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="677"/>
+        <location filename="../gui/dock.py" line="688"/>
         <source>Not verified in the last {} months.</source>
         <translation>Non verificato negli ultimi {} mesi.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="688"/>
+        <location filename="../gui/dock.py" line="699"/>
         <location filename="../gui/service_form.py" line="96"/>
-        <location filename="../gui/dock.py" line="663"/>
+        <location filename="../gui/dock.py" line="674"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="732"/>
+        <location filename="../gui/dock.py" line="743"/>
         <source>Place</source>
         <translation>Luogo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="733"/>
+        <location filename="../gui/dock.py" line="744"/>
         <source>Themes</source>
         <translation>Temi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="734"/>
+        <location filename="../gui/dock.py" line="745"/>
         <source>Source</source>
         <translation>Fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="749"/>
-        <location filename="../gui/dock.py" line="751"/>
+        <location filename="../gui/dock.py" line="760"/>
+        <location filename="../gui/dock.py" line="762"/>
         <source>Good-practice sheet</source>
         <translation>Scheda di buona pratica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="779"/>
-        <location filename="../gui/dock.py" line="781"/>
+        <location filename="../gui/dock.py" line="790"/>
+        <location filename="../gui/dock.py" line="792"/>
         <source>No registry layer in the project: add the services layer of a registry GeoPackage.</source>
         <translation>Nessun layer del registro nel progetto: aggiungi il layer services di un GeoPackage del registro.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="785"/>
-        <location filename="../gui/dock.py" line="787"/>
+        <location filename="../gui/dock.py" line="796"/>
+        <location filename="../gui/dock.py" line="798"/>
         <source>Unsaved changes: "Save changes" writes them, "Discard changes" drops them.</source>
         <translation>Modifiche non salvate: "Salva modifiche" le scrive, "Scarta modifiche" le elimina.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="810"/>
+        <location filename="../gui/dock.py" line="821"/>
         <source>New service</source>
         <translation>Nuovo servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="830"/>
-        <location filename="../gui/dock.py" line="831"/>
+        <location filename="../gui/dock.py" line="841"/>
+        <location filename="../gui/dock.py" line="842"/>
         <source>Click on the map where the service is (right click to cancel).</source>
         <translation>Clicca sulla mappa dove si trova il servizio (tasto destro per annullare).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="883"/>
+        <location filename="../gui/dock.py" line="894"/>
         <source>The layer cannot be edited (read-only source?).</source>
         <translation>Il layer non è modificabile (sorgente in sola lettura?).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="923"/>
+        <location filename="../gui/dock.py" line="934"/>
         <source>The layer refused the new service.</source>
         <translation>Il layer ha rifiutato il nuovo servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="926"/>
+        <location filename="../gui/dock.py" line="937"/>
         <source>Add service</source>
         <translation>Aggiungi servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="961"/>
-        <location filename="../gui/dock.py" line="822"/>
+        <location filename="../gui/dock.py" line="972"/>
+        <location filename="../gui/dock.py" line="833"/>
         <source>Edit service</source>
         <translation>Modifica servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="973"/>
+        <location filename="../gui/dock.py" line="988"/>
+        <location filename="../gui/dock.py" line="992"/>
+        <source>OpenStreetMap extracts (*.pbf *.osm)</source>
+        <translation>Estratti OpenStreetMap (*.pbf *.osm)</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1014"/>
+        <location filename="../gui/dock.py" line="1015"/>
+        <source>Placed by hand: kept. Use "Set location" to move it.</source>
+        <translation>Posizionato a mano: mantenuto. Usa "Posiziona" per spostarlo.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1030"/>
+        <location filename="../gui/dock.py" line="1031"/>
+        <source>Not found ({}): click "Set location" and then on the map.</source>
+        <translation>Non trovato ({}): fai clic su "Posiziona" e poi sulla mappa.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1041"/>
+        <source>Placed at the house number (score {:.2f}): {}</source>
+        <translation>Posizionato al numero civico (punteggio {:.2f}): {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1043"/>
+        <source>Placed on the street, house number not in OSM (score {:.2f}): {}</source>
+        <translation>Posizionato sulla via, numero civico non in OSM (punteggio {:.2f}): {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1052"/>
         <source>The layer refused to delete the service.</source>
         <translation>Il layer ha rifiutato l'eliminazione del servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="982"/>
-        <location filename="../gui/dock.py" line="988"/>
+        <location filename="../gui/dock.py" line="1061"/>
+        <location filename="../gui/dock.py" line="1067"/>
         <source>Delete "{}"? You can still undo or discard the change before saving.</source>
         <translation>Eliminare "{}"? Puoi ancora annullare o scartare la modifica prima di salvare.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="982"/>
-        <location filename="../gui/dock.py" line="975"/>
-        <location filename="../gui/dock.py" line="986"/>
+        <location filename="../gui/dock.py" line="1061"/>
+        <location filename="../gui/dock.py" line="1054"/>
+        <location filename="../gui/dock.py" line="1065"/>
         <source>Delete service</source>
         <translation>Elimina servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1032"/>
-        <location filename="../gui/dock.py" line="292"/>
-        <location filename="../gui/dock.py" line="1034"/>
+        <location filename="../gui/dock.py" line="1111"/>
+        <location filename="../gui/dock.py" line="303"/>
+        <location filename="../gui/dock.py" line="1113"/>
         <source>Save changes</source>
         <translation>Salva modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1032"/>
-        <location filename="../gui/dock.py" line="1035"/>
+        <location filename="../gui/dock.py" line="1111"/>
+        <location filename="../gui/dock.py" line="1114"/>
         <source>The changes could not be saved:</source>
         <translation>Non è stato possibile salvare le modifiche:</translation>
     </message>
@@ -1751,6 +1790,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="264"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="576"/>
         <source>Services to place on the map</source>
         <translation>Servizi da posizionare sulla mappa</translation>
     </message>
@@ -1776,11 +1816,13 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="319"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="531"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="43"/>
         <location filename="../provider/algorithms/registry_algs.py" line="231"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="45"/>
         <location filename="../provider/algorithms/registry_algs.py" line="233"/>
         <location filename="../provider/algorithms/registry_algs.py" line="321"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="533"/>
         <source>Registry GeoPackage</source>
         <translation>GeoPackage del registro</translation>
     </message>
@@ -1918,6 +1960,58 @@
         <location filename="../provider/algorithms/coverage_algs.py" line="94"/>
         <source>Services</source>
         <translation>Servizi</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="511"/>
+        <source>Geocode registry</source>
+        <translation>Geocodifica il registro</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="512"/>
+        <source>Gives a point to the services of a registry that have an address but no location. Offline, it matches the addresses (street and house number) and street names of a local OpenStreetMap extract (.osm.pbf); online, if allowed, it asks Nominatim (cached, one request per second). Each service gets a match score (0-1) and a level (house number, street, none). Points placed by hand are never moved. The report lists every service: matched, unmatched with the reason (place these on the map), or skipped.</source>
+        <translation>Dà una posizione ai servizi di un registro che hanno un indirizzo ma nessuna posizione. Offline abbina gli indirizzi (via e numero civico) e i nomi delle vie di un estratto OpenStreetMap locale (.osm.pbf); online, se consentito, interroga Nominatim (con cache, una richiesta al secondo). Ogni servizio riceve un punteggio di corrispondenza (0-1) e un livello (numero civico, via, nessuno). I punti posizionati a mano non vengono mai spostati. Il rapporto elenca ogni servizio: abbinato, non abbinato con il motivo (da posizionare sulla mappa) o saltato.</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="536"/>
+        <location filename="../gui/dock.py" line="988"/>
+        <location filename="../gui/dock.py" line="990"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="539"/>
+        <source>OpenStreetMap extract of the area (.osm.pbf or .osm)</source>
+        <translation>Estratto OpenStreetMap dell'area (.osm.pbf o .osm)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="543"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="546"/>
+        <source>Ask Nominatim (online) for addresses the extract does not match</source>
+        <translation>Chiedi a Nominatim (online) gli indirizzi che l'estratto non abbina</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="552"/>
+        <source>Minimum match score (0-1)</source>
+        <translation>Punteggio minimo di corrispondenza (0-1)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="557"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="560"/>
+        <source>Redo services geocoded before (hand-placed points are always kept)</source>
+        <translation>Rifai i servizi già geocodificati (i punti posizionati a mano restano sempre)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="564"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="566"/>
+        <source>Report only (change nothing)</source>
+        <translation>Solo rapporto (non modificare nulla)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="569"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="571"/>
+        <source>Geocoding report</source>
+        <translation>Rapporto di geocodifica</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="575"/>
+        <source>Services geocoded</source>
+        <translation>Servizi geocodificati</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/transit_algs.py" line="21"/>

@@ -601,3 +601,62 @@ def test_a_second_registry_layer_appears_in_the_combo(dock, registry, tmp_path):
     finally:
         QgsProject.instance().removeMapLayers([other.id(), roads.id()])
     assert dock.layer is first and dock.layer_combo.count() == 1
+
+
+def test_locate_from_address_is_the_core_call_and_keeps_hand_placed_points(
+    dock, registry, shared_data
+):
+    from capacitymetro_plugin.core.registry.geocode import locate_address
+
+    path, table = registry
+    pbf = shared_data / "osm_trento_2023-02_tnst.osm.pbf"
+    croce = table[table["service_id"] == "S014"].iloc[0]  # via Santa Croce 61, no point yet
+    fid = fid_of(dock, croce.uuid)
+    dock.select_fid(fid, zoom=False)
+    assert dock.address_button.isEnabled()
+    result = dock.locate_from_address(str(pbf))
+    expected = locate_address(croce.address, comune="Trento", extract=pbf)
+    assert result.level == expected.level == "housenumber"
+    point = dock.layer.getFeature(fid).geometry().asPoint()
+    assert (point.x(), point.y()) == pytest.approx((expected.lon, expected.lat), abs=1e-9)
+    assert "Via Santa Croce 61" in dock.status_label.text()
+    # a point placed by hand (Cinformi, matched to its OSM POI by a person) is kept
+    cinformi = table[table["service_id"] == "S001"].iloc[0]
+    hand = fid_of(dock, cinformi.uuid)
+    before = dock.layer.getFeature(hand).geometry().asPoint()
+    dock.select_fid(hand, zoom=False)
+    assert dock.locate_from_address(str(pbf)) is None
+    assert dock.layer.getFeature(hand).geometry().asPoint() == before
+    assert "Set location" in dock.status_label.text()
+    # no street on the page: the reason, and a click is needed
+    convent = fid_of(dock, table[table["service_id"] == "S006"].iloc[0].uuid)
+    dock.select_fid(convent, zoom=False)
+    assert dock.locate_from_address(str(pbf)).reason == "no street in the address"
+    assert dock.layer.getFeature(convent).geometry().isEmpty()
+    assert dock.save_changes()
+    saved = read_services(path)[croce.uuid]
+    assert saved["location_source"] == "geocoded:osm"
+    assert saved["xy"] == pytest.approx((expected.lon, expected.lat), abs=1e-7)
+
+
+def test_locate_from_address_broken_extract_changes_nothing(dock, registry, tmp_path):
+    path, table = registry
+    bad = tmp_path / "broken.osm.pbf"
+    bad.write_bytes(b"garbage")
+    before = snapshot(path)
+    fid = fid_of(dock, table[table["service_id"] == "S014"].iloc[0].uuid)
+    dock.select_fid(fid, zoom=False)
+    assert dock.locate_from_address(str(bad)) is None
+    assert "broken.osm.pbf" in dock.status_label.text()
+    assert not dock.layer.isModified() and snapshot(path) == before
+
+
+def test_a_click_marks_the_point_manual(dock, registry):
+    path, table = registry
+    questura = table[table["name"].str.startswith("Questura di Bari")].iloc[0]
+    fid = fid_of(dock, questura.uuid)
+    dock.select_fid(fid, zoom=False)
+    dock.start_set_location()
+    dock.handle_map_click(to_3857(16.8644, 41.1170))
+    assert dock.save_changes()
+    assert read_services(path)[questura.uuid]["location_source"] == "manual"

@@ -52,6 +52,7 @@ def test_algorithms_are_registered(processing_provider):
         "capacitymetro:export_hsds",
         "capacitymetro:validate_hsds",
         "capacitymetro:build_sample_registry",
+        "capacitymetro:geocode_registry",
     } <= ids
 
 
@@ -267,3 +268,61 @@ def test_build_sample_registry_algorithm(processing_provider, shared_data, tmp_p
         len(state.practices),
         len(state.links),
     ) == (59, 54, 6, 5)
+
+
+def test_geocode_registry_algorithm_equals_the_core(
+    processing_provider, sample, tmp_path, shared_data
+):
+    import shutil
+
+    import processing
+    from capacitymetro_plugin.core.registry.geocode import geocode_registry
+
+    pbf = shared_data / "osm_trento_2023-02_tnst.osm.pbf"
+    door, core = tmp_path / "door.gpkg", tmp_path / "core.gpkg"
+    shutil.copy(sample.path, door)
+    shutil.copy(sample.path, core)
+    result = processing.run(
+        "capacitymetro:geocode_registry",
+        {"REGISTRY": str(door), "OSM_EXTRACT": str(pbf), "OUTPUT": str(tmp_path / "geo.gpkg")},
+    )
+    expected = geocode_registry(Registry.open(core), osm_extract=pbf)
+    # 5 Trento services placed; Venezia, Bari and Pioltello are outside the extract
+    assert (
+        (result["MATCHED"], result["UNMATCHED"])
+        == (5, 45)
+        == (
+            expected.count("matched"),
+            expected.count("unmatched"),
+        )
+    )
+    rows, names = _rows(result["OUTPUT"])
+    assert len(rows) == 59
+    placed = {
+        s.service_id: (s.lon, s.lat, s.location_source) for s in Registry.open(door).services()
+    }
+    assert placed == {
+        s.service_id: (s.lon, s.lat, s.location_source) for s in Registry.open(core).services()
+    }
+    assert sum(v[2] == "geocoded:osm" for v in placed.values()) == 5
+
+
+def test_geocode_registry_algorithm_broken_extract(processing_provider, sample, tmp_path):
+    import shutil
+
+    from qgis.core import QgsProcessingException
+
+    import processing
+
+    reg = tmp_path / "r.gpkg"
+    shutil.copy(sample.path, reg)
+    bad = tmp_path / "broken.osm.pbf"
+    bad.write_bytes(b"\x00garbage")
+    Registry.open(reg)  # opening adds row_version to the sample (written without it) once
+    before = _digest(reg)
+    with pytest.raises(QgsProcessingException, match="broken.osm.pbf"):
+        processing.run(
+            "capacitymetro:geocode_registry",
+            {"REGISTRY": str(reg), "OSM_EXTRACT": str(bad), "OUTPUT": "TEMPORARY_OUTPUT"},
+        )
+    assert _digest(reg) == before

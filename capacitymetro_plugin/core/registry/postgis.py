@@ -217,7 +217,7 @@ class PostgisRegistry(Registry):
         return {r[0] for r in cur.fetchall()}
 
     def _migrate(self, cur) -> bool:
-        """Add the columns of newer schemas (schema 2: services.location_privacy)."""
+        """Add the columns of newer schemas (2: services.location_privacy, 3: location_source)."""
         added = False
         for name, (_geom, fields_) in LAYERS.items():
             present = self._columns(cur, name)

@@ -195,6 +195,7 @@ class Registry:
                 )
             new = copy.deepcopy(service)
             _check_name(new.name, "name", key)
+            _mark_moved_by_hand(state.services[key], new)
             new.updated_at = now_iso()
             state.services[key] = new
         return new
@@ -263,6 +264,7 @@ class Registry:
                 new.lon, new.lat = to_wgs84(new.lon, new.lat, crs)
             _check_name(new.name, "name", service_id)
             _check_values(new)
+            _mark_moved_by_hand(old, new)
             new.updated_at = now_iso()
             state.services[service_id] = new
         return new
@@ -424,6 +426,9 @@ class Registry:
         ]
 
 
+MANUAL_SOURCE = "manual"  # Service.location_source of a point placed by a person
+
+
 def _check_name(value, field: str, key: str) -> None:
     if value is None or not str(value).strip():
         raise InputError(
@@ -492,6 +497,14 @@ def _duplicate(kind: str, key: str) -> InputError:
         it=f"Un elemento '{kind}' con id {key!r} è già nel registro.",
         fix_it="Usa la modifica invece dell'aggiunta, o un nuovo identificativo.",
     )
+
+
+def _mark_moved_by_hand(old: Service, new: Service) -> None:
+    """A point moved through the API (the dock, a script) is placed by hand from now on, unless
+    the caller set ``location_source`` itself: geocoding will then never move it back."""
+    moved = (old.lon, old.lat) != (new.lon, new.lat) and new.lon is not None
+    if moved and new.location_source == old.location_source:
+        new.location_source = MANUAL_SOURCE
 
 
 def _prepare_new(service: Service, state: RegistryState, crs) -> Service:

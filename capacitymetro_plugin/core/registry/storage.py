@@ -23,7 +23,7 @@ from capacitymetro_plugin.core.errors import CapaCityMetroError, InputError
 
 from .model import Organization, Practice, Service
 
-SCHEMA_VERSION = "2"  # 2: services.location_privacy
+SCHEMA_VERSION = "3"  # 2: services.location_privacy; 3: services.location_source
 CRS = "EPSG:4326"
 
 SERVICE_FIELDS: dict[str, str] = {
@@ -53,6 +53,7 @@ SERVICE_FIELDS: dict[str, str] = {
     "created_at": "str",
     "updated_at": "str",
     "location_privacy": "str",  # schema 2 (added to older registries by migrate_schema)
+    "location_source": "str",  # schema 3: manual / geocoded:osm / geocoded:nominatim
 }
 ORGANIZATION_FIELDS: dict[str, str] = {
     k: "str"
@@ -335,7 +336,8 @@ def apply_changes_ds(ds, before: RegistryState, after: RegistryState) -> None:
 
 def migrate_schema(ds) -> bool:
     """Add to an open registry the columns a newer schema has (schema 2: services.
-    location_privacy, empty = exact); True if any was added. Reading never migrates: an old
+    location_privacy, empty = exact; schema 3: services.location_source, empty = placed by
+    hand or unknown); True if any was added. Reading never migrates: an old
     registry is only changed when it is written to, in that write's transaction."""
     from osgeo import ogr
 

@@ -1,5 +1,5 @@
 """Service registry algorithms: import services, validate a registry, export and validate HSDS
-3.0, sample.
+3.0, sample, geocode.
 
 Each algorithm reads its parameters, calls :mod:`capacitymetro_plugin.core.registry` and writes
 the outputs; validation reports go to a table (one row per issue, English and Italian message).
@@ -504,6 +504,118 @@ class BuildSampleRegistryAlgorithm(_RegistryAlgorithm):
         return {self.REGISTRY: str(registry.path), self.SERVICES_COUNT: len(registry.services())}
 
 
+class GeocodeRegistryAlgorithm(_RegistryAlgorithm):
+    """Place the services that have an address but no point (OSM extract offline, Nominatim)."""
+
+    NAME = "geocode_registry"
+    DISPLAY_NAME = "Geocode registry"
+    SHORT_HELP = (
+        "Gives a point to the services of a registry that have an address but no location. "
+        "Offline, it matches the addresses (street and house number) and street names of a local "
+        "OpenStreetMap extract (.osm.pbf); online, if allowed, it asks Nominatim (cached, one "
+        "request per second). Each service gets a match score (0-1) and a level (house number, "
+        "street, none). Points placed by hand are never moved. The report lists every service: "
+        "matched, unmatched with the reason (place these on the map), or skipped."
+    )
+    OSM_EXTRACT = "OSM_EXTRACT"
+    NOMINATIM = "NOMINATIM"
+    MIN_SCORE = "MIN_SCORE"
+    REGEOCODE = "REGEOCODE"
+    DRY_RUN = "DRY_RUN"
+    MATCHED = "MATCHED"
+    UNMATCHED = "UNMATCHED"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        from capacitymetro_plugin.core import defaults
+
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.REGISTRY, self.tr("Registry GeoPackage"), extension="gpkg"
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.OSM_EXTRACT,
+                self.tr("OpenStreetMap extract of the area (.osm.pbf or .osm)"),
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.NOMINATIM,
+                self.tr("Ask Nominatim (online) for addresses the extract does not match"),
+                defaultValue=False,
+            )
+        )
+        self.add_number(
+            self.MIN_SCORE,
+            "Minimum match score (0-1)",
+            defaultValue=defaults.GEOCODE_MIN_SCORE,
+            minValue=0.0,
+            maxValue=1.0,
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.REGEOCODE,
+                self.tr("Redo services geocoded before (hand-placed points are always kept)"),
+                defaultValue=False,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.DRY_RUN, self.tr("Report only (change nothing)"), defaultValue=False
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT, self.tr("Geocoding report"), SourceType.Vector
+            )
+        )
+        for key, label in (
+            (self.MATCHED, "Services geocoded"),
+            (self.UNMATCHED, "Services to place on the map"),
+        ):
+            self.addOutput(QgsProcessingOutputNumber(key, self.tr(label)))
+
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
+        from capacitymetro_plugin.core.registry.geocode import geocode_registry
+        from capacitymetro_plugin.core.registry.nominatim import Nominatim
+        from capacitymetro_plugin.core.registry.registry import Registry
+
+        registry = Registry.open(self.registry_path(parameters, context))
+        extract = self.parameterAsFile(parameters, self.OSM_EXTRACT, context) or None
+        online = self.parameterAsBool(parameters, self.NOMINATIM, context)
+        report = geocode_registry(
+            registry,
+            osm_extract=extract,
+            nominatim=Nominatim() if online else None,
+            min_score=self.parameterAsDouble(parameters, self.MIN_SCORE, context),
+            regeocode=self.parameterAsBool(parameters, self.REGEOCODE, context),
+            dry_run=self.parameterAsBool(parameters, self.DRY_RUN, context),
+            progress=progress,
+        )
+        feedback.pushInfo(report.summary(_language()))
+        frame = report.to_frame()
+        fields = QgsFields()
+        for name in frame.columns:
+            kind = FieldType.Double if name in ("score", "lon", "lat") else FieldType.String
+            fields.append(QgsField(name, kind))
+        sink, dest = self.parameterAsSink(
+            parameters, self.OUTPUT, context, fields, WkbType.NoGeometry
+        )
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        for row in frame.itertuples(index=False):
+            feat = QgsFeature(fields)
+            feat.setAttributes([None if v is None or v != v else v for v in row])
+            sink.addFeature(feat, QgsFeatureSink.Flag.FastInsert)
+        return {
+            self.OUTPUT: dest,
+            self.MATCHED: report.count("matched"),
+            self.UNMATCHED: report.count("unmatched"),
+        }
+
+
 def _language() -> str:
     from capacitymetro_plugin.provider.base import user_language
 
@@ -516,4 +628,5 @@ ALGORITHMS = [
     ExportHsdsAlgorithm,
     ValidateHsdsAlgorithm,
     BuildSampleRegistryAlgorithm,
+    GeocodeRegistryAlgorithm,
 ]

@@ -79,7 +79,7 @@ def test_crud_round_trip_and_search(dsn, request):
     assert again.get_service(s.service_id) == s
     assert again.get_service(nowhere.service_id).lon is None
     assert [x.name for x in again.search(language="ar")] == ["Casa delle Culture"]
-    assert again.load().meta == {"schema_version": "2"}
+    assert again.load().meta == {"schema_version": "3"}
     again.update_service(s.service_id, status="suspended", lon=16.85)
     assert reg.get_service(s.service_id).status == "suspended"
     assert reg.get_service(s.service_id).lon == pytest.approx(16.85)

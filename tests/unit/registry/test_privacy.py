@@ -106,7 +106,7 @@ def test_schema_1_registry_reads_unchanged_and_migrates_on_write(reg):
     assert hashlib.sha256(reg.path.read_bytes()).hexdigest() == digest  # reading never writes
     old.update_service(made["Casa rifugio"].service_id, location_privacy="hidden")
     again = Registry.open(reg.path)
-    assert again.load().meta["schema_version"] == "2"
+    assert again.load().meta["schema_version"] == "3"
     assert again.get_service(made["Casa rifugio"].service_id).location_privacy == "hidden"
     assert again.get_service(made["Sportello pubblico"].service_id).location_privacy == "exact"
     assert len(again.services()) == 3

@@ -76,7 +76,7 @@ def test_create_writes_all_layers_with_schema_version(tmp_path):
     path = tmp_path / "r.gpkg"
     Registry.create(path)
     assert set(fiona.listlayers(path)) == set(storage.LAYERS)
-    assert Registry.open(path).load().meta == {"schema_version": "2"}
+    assert Registry.open(path).load().meta == {"schema_version": "3"}
     with fiona.open(path, layer="services") as src:
         assert src.schema["geometry"] == "Point"
         assert src.crs.to_epsg() == 4326
