@@ -2,7 +2,7 @@
 prefers a much larger part that is only slightly farther (core/network/snapping.py).
 
 The reference for snapping is a brute-force search over every node with the rule written out
-again here; the reference for parts is networkx.
+again (``netfixtures.brute_snap``, parts from networkx); the reference for parts is networkx.
 """
 
 import geopandas as gpd
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from netfixtures import CRS, X0, Y0, grid_lines, points
+from netfixtures import CRS, X0, Y0, brute_snap, grid_lines, points
 from shapely.geometry import LineString
 
 from capacitymetro_plugin.core.coverage import parts_without_service
@@ -139,33 +139,6 @@ def test_a_place_on_a_real_island_stays_on_its_island():
     assert net.x[s.node[0]] == pytest.approx(X0 - 40) and not s.to_larger_part[0]
 
 
-def _brute_force(net, xy, max_d):
-    """The rule of snap(), written out over every node."""
-    labels = nx.Graph()
-    labels.add_nodes_from(range(net.n_nodes))
-    labels.add_edges_from(zip(net.tail.tolist(), net.head.tolist()))
-    part = np.empty(net.n_nodes, dtype=int)
-    for k, comp in enumerate(nx.connected_components(labels)):
-        part[list(comp)] = k
-    size = np.bincount(part)[part]
-    out = []
-    for x, y in xy:
-        d = np.hypot(net.x - x, net.y - y)
-        n0 = int(np.argmin(d))
-        if d[n0] > max_d:
-            out.append(n0)
-            continue
-        r = min(max(SNAP_LARGER_PART_M, SNAP_LARGER_PART_RATIO * d[n0]), max_d)
-        ok = (d <= r) & (size >= SNAP_LARGER_PART_FACTOR * size[n0])
-        if not ok.any():
-            out.append(n0)
-            continue
-        best = size[ok].max()
-        ok &= size == best
-        out.append(int(np.flatnonzero(ok)[np.argmin(d[ok])]))
-    return np.array(out), part
-
-
 _coord = st.floats(-400, 900, allow_nan=False)
 
 
@@ -189,7 +162,7 @@ def test_property_no_point_snaps_to_a_part_smaller_than_min_part_nodes(scraps, p
     xy = np.array([(X0 + x, Y0 + y) for x, y in pts])
     s = snap(net, points(xy), max_distance_m=250)
     assert (net.part_sizes[net.part_labels[s.node]] >= MIN_PART_NODES).all()
-    want, _ = _brute_force(net, xy, 250)
+    want, _ = brute_snap(net, xy, 250)
     d_got = np.hypot(net.x[s.node] - xy[:, 0], net.y[s.node] - xy[:, 1])
     d_want = np.hypot(net.x[want] - xy[:, 0], net.y[want] - xy[:, 1])
     assert np.allclose(d_got, d_want) and np.allclose(s.distance_m, d_want)
