@@ -106,69 +106,69 @@
         <translation>CapaCityMetro: installazione di {} in {}</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="40"/>
+        <location filename="../gui/checks.py" line="34"/>
         <source>Required: write the name of the service.</source>
         <translation>Obbligatorio: scrivi il nome del servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="46"/>
+        <location filename="../gui/checks.py" line="40"/>
         <source>Choose at least one sector.</source>
         <translation>Scegli almeno un settore.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="49"/>
+        <location filename="../gui/checks.py" line="43"/>
         <source>Unknown sector code(s): {}.</source>
         <translation>Codice/i di settore sconosciuto/i: {}.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="60"/>
-        <location filename="../gui/checks.py" line="61"/>
+        <location filename="../gui/checks.py" line="54"/>
+        <location filename="../gui/checks.py" line="55"/>
         <source>Not ISO 639-1 language codes: {}. Write two letters separated by ';', e.g. it;en;ar.</source>
         <translation>Non sono codici di lingua ISO 639-1: {}. Scrivi due lettere separate da ';', ad es. it;en;ar.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="70"/>
+        <location filename="../gui/checks.py" line="64"/>
         <source>Closes before it opens: {}.</source>
         <translation>Chiude prima di aprire: {}.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="72"/>
+        <location filename="../gui/checks.py" line="66"/>
         <source>Overlapping times: {}.</source>
         <translation>Orari sovrapposti: {}.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="79"/>
-        <location filename="../gui/checks.py" line="80"/>
+        <location filename="../gui/checks.py" line="73"/>
+        <location filename="../gui/checks.py" line="74"/>
         <source>Kept as written, but analyses cannot read it. Write e.g. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30.</source>
         <translation>Conservato così com'è, ma le analisi non possono leggerlo. Scrivi ad es. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30 (giorni in inglese: Mo Tu We Th Fr Sa Su).</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="87"/>
+        <location filename="../gui/checks.py" line="81"/>
         <source>Not an e-mail address: write it like name@example.org.</source>
         <translation>Non è un indirizzo e-mail: scrivilo come nome@esempio.it.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="93"/>
+        <location filename="../gui/checks.py" line="87"/>
         <source>Not a web address: write it with http:// or https://.</source>
         <translation>Non è un indirizzo web: scrivilo con http:// o https://.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="99"/>
+        <location filename="../gui/checks.py" line="93"/>
         <source>Capacity must be a whole number of people per week (or empty).</source>
         <translation>La capacità deve essere un numero intero di persone a settimana (o vuota).</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="105"/>
+        <location filename="../gui/checks.py" line="99"/>
         <source>The ISTAT code of a comune has 6 digits, e.g. 072006.</source>
         <translation>Il codice ISTAT di un comune ha 6 cifre, ad es. 072006.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="115"/>
+        <location filename="../gui/checks.py" line="109"/>
         <source>Write the date as YYYY-MM-DD, e.g. 2026-11-21.</source>
         <translation>Scrivi la data come AAAA-MM-GG, ad es. 2026-11-21.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="128"/>
+        <location filename="../gui/checks.py" line="122"/>
         <source>Write both coordinates as numbers, or click on the map.</source>
         <translation>Scrivi entrambe le coordinate come numeri, oppure clicca sulla mappa.</translation>
     </message>
@@ -928,164 +928,164 @@
         <translation>{} servizi ({} luoghi approssimativi, {} nascosti), {} kB.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="21"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="24"/>
         <source>binary</source>
         <translation>binario</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="21"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="24"/>
         <source>gaussian</source>
         <translation>gaussiano</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="21"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="24"/>
         <source>stepped</source>
         <translation>a gradini</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="39"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="41"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="42"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="44"/>
         <source>Prepared network (.npz)</source>
         <translation>Rete preparata (.npz)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="44"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="48"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="47"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="51"/>
         <source>Street lines (walking network when no prepared network; also grid weights)</source>
         <translation>Linee stradali (rete pedonale se manca una rete preparata; anche pesi della griglia)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="55"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="58"/>
         <location filename="../provider/algorithms/network_algs.py" line="70"/>
         <source>Maximum distance from the network (m)</source>
         <translation>Distanza massima dalla rete (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="59"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="62"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="65"/>
         <source>Population zones (comuni, sections, ...)</source>
         <translation>Zone di popolazione (comuni, sezioni, ...)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="66"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="69"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="72"/>
         <source>Residents field</source>
         <translation>Campo dei residenti</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="74"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="77"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="78"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="81"/>
         <source>Foreign residents field</source>
         <translation>Campo dei residenti stranieri</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="82"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="88"/>
         <source>Grid cell size (m)</source>
         <translation>Dimensione della cella della griglia (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="145"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="160"/>
         <source>Coverage per comune and gap areas</source>
         <translation>Copertura per comune e aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="146"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="161"/>
         <source>Spreads residents and foreign residents onto a grid, computes the travel time from every populated cell to the nearest service (of a sector) on the network, and summarises per comune and for the whole area: people within each threshold, served %, unserved people, median time. Gap areas: touching cells beyond the threshold with foreign residents, dissolved and ranked by unserved foreign residents.</source>
         <translation>Distribuisce residenti e residenti stranieri su una griglia, calcola sulla rete il tempo di viaggio da ogni cella abitata al servizio (di un settore) più vicino e riassume per comune e per l'intera area: persone entro ciascuna soglia, % servita, persone non servite, tempo mediano. Aree scoperte: celle contigue oltre la soglia con residenti stranieri, unite e ordinate per residenti stranieri non serviti.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="168"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="171"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="183"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="186"/>
         <source>Comuni (areas to summarise by)</source>
         <translation>Comuni (aree su cui riassumere)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="175"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="178"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="190"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="193"/>
         <source>Comune code field</source>
         <translation>Campo del codice del comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="183"/>
-        <location filename="../provider/algorithms/network_algs.py" line="235"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="198"/>
+        <location filename="../provider/algorithms/network_algs.py" line="236"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="185"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="200"/>
         <source>Service standard (minutes)</source>
         <translation>Standard di servizio (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="189"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="204"/>
         <source>Minimum foreign residents in a gap cell</source>
         <translation>Minimo di residenti stranieri in una cella scoperta</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="193"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="196"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="208"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="211"/>
         <source>What-if: services to add</source>
         <translation>Scenario: servizi da aggiungere</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="201"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="204"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="216"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="219"/>
         <source>What-if: identifiers of services to close (comma-separated)</source>
         <translation>Scenario: identificativi dei servizi da chiudere (separati da virgola)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="208"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="211"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="223"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="226"/>
         <source>Service identifier field</source>
         <translation>Campo identificativo del servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="217"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="219"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="232"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="234"/>
         <source>Coverage per comune</source>
         <translation>Copertura per comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="222"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="224"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="237"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="239"/>
         <source>Gap areas</source>
         <translation>Aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="339"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="354"/>
         <source>E2SFCA accessibility (capacity per foreign resident)</source>
         <translation>Accessibilità E2SFCA (capacità per residente straniero)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="340"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="355"/>
         <source>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): service capacity as supply, foreign residents of each grid cell as demand, network travel time with stepped decay (default 10/20/30 min, weights 1/0.68/0.22), Gaussian decay, or binary 2SFCA (Luo &amp; Wang 2003). Adds foreign_share and a 3×3 bivariate class (share × access).</source>
         <translation>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): capacità dei servizi come offerta, residenti stranieri di ogni cella della griglia come domanda, tempo di viaggio su rete con decadimento a gradini (predefinito 10/20/30 min, pesi 1/0,68/0,22), decadimento gaussiano, o 2SFCA binario (Luo &amp; Wang 2003). Aggiunge foreign_share e una classe bivariata 3×3 (quota × accesso).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="356"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="359"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="371"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="374"/>
         <source>Capacity field (people per week; empty: 1 each)</source>
         <translation>Campo della capacità (persone a settimana; vuoto: 1 ciascuno)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="365"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="381"/>
         <source>Distance decay</source>
         <translation>Decadimento con la distanza</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="366"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="368"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="383"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="386"/>
         <source>Steps minutes:weight</source>
         <translation>Gradini minuti:peso</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="373"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="392"/>
         <source>Catchment (minutes, Gaussian and binary)</source>
         <translation>Bacino (minuti, gaussiano e binario)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="377"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="379"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="396"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="398"/>
         <source>E2SFCA accessibility</source>
         <translation>Accessibilità E2SFCA</translation>
     </message>
@@ -1343,173 +1343,173 @@
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="105"/>
-        <source>Builds a walk, bike or car network from an OpenStreetMap extract (.osm/.osm.pbf), an osmnx GraphML or a street-centreline layer noded at junctions, and saves it as one .npz file for the other network tools. Walk 4.5 km/h, bike 15 km/h, car by maxspeed or road class; one-way streets only for car. The largest connected part is kept (for car, the largest part where every place can be left as well as reached).</source>
-        <translation>Costruisce una rete pedonale, ciclabile o automobilistica da un estratto OpenStreetMap (.osm/.osm.pbf), da un GraphML di osmnx o da un layer di assi stradali spezzati agli incroci, e la salva in un unico file .npz per gli altri strumenti di rete. A piedi 4,5 km/h, in bici 15 km/h, in auto secondo maxspeed o la classe della strada; sensi unici solo per l'auto. Si tiene la parte connessa più grande (per l'auto, la parte più grande in cui da ogni luogo si può anche ripartire).</translation>
+        <source>Builds a walk, bike or car network from an OpenStreetMap extract (.osm/.osm.pbf), an osmnx GraphML or a street-centreline layer noded at junctions, and saves it as one .npz file for the other network tools. Walk 4.5 km/h, bike 15 km/h, car by maxspeed or road class; one-way streets only for car. Every connected part of at least 3 nodes is kept (islands too; places are served by what their own part can reach); for car, of each part the largest one where every place can be left as well as reached.</source>
+        <translation>Costruisce una rete pedonale, ciclabile o automobilistica da un estratto OpenStreetMap (.osm/.osm.pbf), da un GraphML di osmnx o da un layer di assi stradali spezzati agli incroci, e la salva in un unico file .npz per gli altri strumenti di rete. A piedi 4,5 km/h, in bici 15 km/h, in auto secondo maxspeed o la classe della strada; sensi unici solo per l'auto. Si tiene ogni parte connessa di almeno 3 nodi (anche le isole; ogni luogo è servito da ciò che la sua parte raggiunge); per l'auto, di ogni parte la più grande in cui da ogni luogo si può anche ripartire.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="121"/>
-        <location filename="../provider/algorithms/network_algs.py" line="124"/>
+        <location filename="../provider/algorithms/network_algs.py" line="122"/>
+        <location filename="../provider/algorithms/network_algs.py" line="125"/>
         <source>OpenStreetMap extract (.osm or .osm.pbf)</source>
         <translation>Estratto OpenStreetMap (.osm o .osm.pbf)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="128"/>
-        <location filename="../provider/algorithms/network_algs.py" line="130"/>
+        <location filename="../provider/algorithms/network_algs.py" line="129"/>
+        <location filename="../provider/algorithms/network_algs.py" line="131"/>
         <source>osmnx GraphML file</source>
         <translation>File GraphML di osmnx</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="133"/>
-        <location filename="../provider/algorithms/network_algs.py" line="136"/>
+        <location filename="../provider/algorithms/network_algs.py" line="134"/>
+        <location filename="../provider/algorithms/network_algs.py" line="137"/>
         <source>Street centrelines (noded at junctions)</source>
         <translation>Assi stradali (spezzati agli incroci)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="141"/>
+        <location filename="../provider/algorithms/network_algs.py" line="142"/>
         <source>Travel mode</source>
         <translation>Modo di spostamento</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="144"/>
+        <location filename="../provider/algorithms/network_algs.py" line="145"/>
         <source>Speed on every street (km/h; 0 = defaults per mode)</source>
         <translation>Velocità su ogni strada (km/h; 0 = valori predefiniti per modo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="150"/>
+        <location filename="../provider/algorithms/network_algs.py" line="151"/>
         <source>Join line ends closer than (m, street layer only)</source>
         <translation>Unisci estremi di linea più vicini di (m, solo layer stradale)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="154"/>
-        <location filename="../provider/algorithms/network_algs.py" line="156"/>
+        <location filename="../provider/algorithms/network_algs.py" line="155"/>
+        <location filename="../provider/algorithms/network_algs.py" line="157"/>
         <source>Network (*.npz)</source>
         <translation>Rete (*.npz)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="154"/>
-        <location filename="../provider/algorithms/network_algs.py" line="156"/>
+        <location filename="../provider/algorithms/network_algs.py" line="155"/>
+        <location filename="../provider/algorithms/network_algs.py" line="157"/>
         <source>Prepared network</source>
         <translation>Rete preparata</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="159"/>
-        <location filename="../provider/algorithms/network_algs.py" line="162"/>
+        <location filename="../provider/algorithms/network_algs.py" line="160"/>
+        <location filename="../provider/algorithms/network_algs.py" line="163"/>
         <source>Network streets (to look at)</source>
         <translation>Strade della rete (da visualizzare)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="200"/>
         <location filename="../provider/algorithms/network_algs.py" line="201"/>
+        <location filename="../provider/algorithms/network_algs.py" line="202"/>
         <source>Network: {} nodes, {} edges, EPSG:{}</source>
         <translation>Rete: {} nodi, {} archi, EPSG:{}</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="215"/>
+        <location filename="../provider/algorithms/network_algs.py" line="216"/>
         <source>Service isochrones</source>
         <translation>Isocrone dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="216"/>
+        <location filename="../provider/algorithms/network_algs.py" line="217"/>
         <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge (the default street shapes; the convex-hull shapes are a quick look that does cross them: of the reached streets, or of the reached nodes only, as the osmnx ego_graph recipe, for comparison with studies made with it). Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>
         <translation>Poligoni isocroni per ogni servizio a più soglie di tempo di viaggio, costruiti dalle strade raggiunte (le strade al margine tagliate dove il tempo finisce), così le forme seguono le strade e non attraversano fiumi o canali senza un ponte (le forme predefinite, sulle strade; gli inviluppi convessi sono un'anteprima rapida che invece li attraversa: delle strade raggiunte, oppure dei soli nodi raggiunti, come la ricetta ego_graph di osmnx, per il confronto con studi fatti con essa). Le fasce annidate contengono tutti i luoghi entro la soglia; le fasce disgiunte solo l'anello dalla precedente.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="236"/>
+        <location filename="../provider/algorithms/network_algs.py" line="237"/>
         <source>Bands</source>
         <translation>Fasce</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="237"/>
-        <location filename="../provider/algorithms/network_algs.py" line="239"/>
+        <location filename="../provider/algorithms/network_algs.py" line="238"/>
+        <location filename="../provider/algorithms/network_algs.py" line="240"/>
         <source>One set of polygons per service</source>
         <translation>Un insieme di poligoni per servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="244"/>
+        <location filename="../provider/algorithms/network_algs.py" line="245"/>
         <source>Band around reached streets (m; 0: hulls unwidened)</source>
         <translation>Fascia attorno alle strade raggiunte (m; 0: inviluppi non allargati)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="248"/>
+        <location filename="../provider/algorithms/network_algs.py" line="249"/>
         <source>Isochrone shape</source>
         <translation>Forma delle isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="250"/>
-        <location filename="../provider/algorithms/network_algs.py" line="252"/>
+        <location filename="../provider/algorithms/network_algs.py" line="251"/>
+        <location filename="../provider/algorithms/network_algs.py" line="253"/>
         <source>Isochrones</source>
         <translation>Isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="279"/>
+        <location filename="../provider/algorithms/network_algs.py" line="280"/>
         <source>Nearest-service territories</source>
         <translation>Territori del servizio più vicino</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="280"/>
+        <location filename="../provider/algorithms/network_algs.py" line="281"/>
         <source>Gives every street to the service reached first (a network Voronoi), with the travel time. Streets between two services are cut where the times meet. Optionally only the services of one sector, an extra delay per service (minutes, e.g. waiting time) and a maximum time.</source>
         <translation>Assegna ogni strada al servizio raggiunto per primo (un Voronoi su rete), con il tempo di viaggio. Le strade tra due servizi sono tagliate dove i tempi si incontrano. A scelta solo i servizi di un settore, un ritardo aggiuntivo per servizio (minuti, ad es. tempo di attesa) e un tempo massimo.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="296"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="91"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="93"/>
-        <location filename="../provider/algorithms/network_algs.py" line="298"/>
+        <location filename="../provider/algorithms/network_algs.py" line="297"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="98"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="100"/>
+        <location filename="../provider/algorithms/network_algs.py" line="299"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="301"/>
-        <location filename="../provider/algorithms/network_algs.py" line="304"/>
+        <location filename="../provider/algorithms/network_algs.py" line="302"/>
+        <location filename="../provider/algorithms/network_algs.py" line="305"/>
         <source>Sectors field (codes separated by ;)</source>
         <translation>Campo dei settori (codici separati da ;)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="310"/>
-        <location filename="../provider/algorithms/network_algs.py" line="313"/>
+        <location filename="../provider/algorithms/network_algs.py" line="311"/>
+        <location filename="../provider/algorithms/network_algs.py" line="314"/>
         <source>Extra delay field (minutes)</source>
         <translation>Campo del ritardo aggiuntivo (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="321"/>
-        <location filename="../provider/algorithms/network_algs.py" line="379"/>
+        <location filename="../provider/algorithms/network_algs.py" line="322"/>
+        <location filename="../provider/algorithms/network_algs.py" line="380"/>
         <source>Maximum travel time (minutes; 0 = no limit)</source>
         <translation>Tempo di viaggio massimo (minuti; 0 = nessun limite)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="325"/>
+        <location filename="../provider/algorithms/network_algs.py" line="326"/>
         <source>Output</source>
         <translation>Risultato</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="327"/>
-        <location filename="../provider/algorithms/network_algs.py" line="329"/>
+        <location filename="../provider/algorithms/network_algs.py" line="328"/>
+        <location filename="../provider/algorithms/network_algs.py" line="330"/>
         <source>Territories</source>
         <translation>Territori</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="359"/>
+        <location filename="../provider/algorithms/network_algs.py" line="360"/>
         <source>OD matrix</source>
         <translation>Matrice OD</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="360"/>
+        <location filename="../provider/algorithms/network_algs.py" line="361"/>
         <source>Travel times from every origin to every destination on the network, as straight origin–destination lines with the time in minutes (only pairs within the maximum time). Points farther than the maximum snap distance from the network are reported.</source>
         <translation>Tempi di viaggio su rete da ogni origine a ogni destinazione, come linee rette origine–destinazione con il tempo in minuti (solo le coppie entro il tempo massimo). Sono segnalati i punti più lontani dalla rete della distanza massima di aggancio.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="373"/>
+        <location filename="../provider/algorithms/network_algs.py" line="374"/>
         <source>Origins</source>
         <translation>Origini</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="375"/>
+        <location filename="../provider/algorithms/network_algs.py" line="376"/>
         <source>Destinations</source>
         <translation>Destinazioni</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="384"/>
-        <location filename="../provider/algorithms/network_algs.py" line="386"/>
+        <location filename="../provider/algorithms/network_algs.py" line="385"/>
+        <location filename="../provider/algorithms/network_algs.py" line="387"/>
         <source>OD lines</source>
         <translation>Linee OD</translation>
     </message>
@@ -1911,9 +1911,9 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="496"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="85"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="92"/>
         <location filename="../provider/algorithms/network_algs.py" line="52"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="87"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="94"/>
         <source>Services</source>
         <translation>Servizi</translation>
     </message>
@@ -1951,6 +1951,10 @@
     <message>
         <source>Band around reached streets (m)</source>
         <translation type="vanished">Fascia attorno alle strade raggiunte (m)</translation>
+    </message>
+    <message>
+        <source>Builds a walk, bike or car network from an OpenStreetMap extract (.osm/.osm.pbf), an osmnx GraphML or a street-centreline layer noded at junctions, and saves it as one .npz file for the other network tools. Walk 4.5 km/h, bike 15 km/h, car by maxspeed or road class; one-way streets only for car. The largest connected part is kept (for car, the largest part where every place can be left as well as reached).</source>
+        <translation type="vanished">Costruisce una rete pedonale, ciclabile o automobilistica da un estratto OpenStreetMap (.osm/.osm.pbf), da un GraphML di osmnx o da un layer di assi stradali spezzati agli incroci, e la salva in un unico file .npz per gli altri strumenti di rete. A piedi 4,5 km/h, in bici 15 km/h, in auto secondo maxspeed o la classe della strada; sensi unici solo per l'auto. Si tiene la parte connessa più grande (per l'auto, la parte più grande in cui da ogni luogo si può anche ripartire).</translation>
     </message>
     <message>
         <source>Export</source>
