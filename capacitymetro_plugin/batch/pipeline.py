@@ -444,7 +444,7 @@ def step_coverage(config: Config, net, services, cells, zones, summary: Summary,
     summary.numbers["population_cells_off_network"] = int(
         np.isinf(times.origin_connector_min).sum()
     )
-    _parts_without_service(config, net, services, cells, summary, progress)
+    _parts_without_service(config, net, services, cells, summary)
     crs = cells.crs
     cov = gpd.GeoDataFrame(pd.concat(zone_layers, ignore_index=True), geometry="geometry", crs=crs)
     _write(summary, cov.replace([np.inf, -np.inf], np.nan), "coverage_zones")
@@ -456,7 +456,7 @@ def step_coverage(config: Config, net, services, cells, zones, summary: Summary,
     return times
 
 
-def _parts_without_service(config: Config, net, services, cells, summary: Summary, progress):
+def _parts_without_service(config: Config, net, services, cells, summary: Summary) -> None:
     """List the network parts (islands) with residents but no reachable service of a sector."""
     from capacitymetro_plugin.core.coverage import parts_without_service
 
@@ -466,8 +466,7 @@ def _parts_without_service(config: Config, net, services, cells, summary: Summar
         services,
         sectors=config.sectors,
         zone_field="zone" if config.zones else None,
-        progress=progress,
-    )
+    )  # no progress: its snapping repeats what service_times has just reported
     summary.numbers["network_parts"] = int(net.part_sizes.shape[0])
     for sector in config.sectors:
         summary.numbers[f"parts_without_service_{sector}"] = int((parts["sector"] == sector).sum())
