@@ -367,6 +367,9 @@ def parts_texts(summary, lang: str, n: int = 10) -> list[str]:
     parts = getattr(summary, "parts_without_service", None)
     if parts is None or len(parts) == 0:
         return []
+    # a part that reaches no service at all is said once, not once more per sector
+    no_service = set(parts.loc[parts["sector"].isin(["all", "*"]), "part"])
+    parts = parts[parts["sector"].isin(["all", "*"]) | ~parts["part"].isin(no_service)]
     texts = parts[f"text_{lang}"].astype(str).tolist()
     if len(texts) > n:
         more = len(texts) - n

@@ -228,3 +228,30 @@ def test_parts_without_service_name_the_island_and_agree_with_networkx(net):
     ).to_crs(4326)
     assert (lon, lat) == pytest.approx((centre.x[0], centre.y[0]), abs=1e-9)
     assert plain["text_it"].iloc[0].startswith(f"parte 2 presso {lat:.4f}, {lon:.4f}: 42 residenti")
+
+
+def test_the_report_says_a_part_without_any_service_once(net):
+    from types import SimpleNamespace
+
+    from capacitymetro_plugin.batch.report import parts_texts
+
+    cells = points(
+        [(X0 + 100, Y0 + 100), (X0 + 1560, Y0 + 210)],
+        pop_total=[100.0, 30.0],
+        zone=["Centro", "Isola"],
+    )
+    services = points([(X0 + 200, Y0 + 200)], sectors=["health"])
+    res = parts_without_service(
+        net, cells, services, sectors=["all", "health", "school"], zone_field="zone"
+    )
+    assert len(res) == 4  # Isola: all, health, school; Centro: school
+    summary = SimpleNamespace(parts_without_service=res)
+    assert parts_texts(summary, "en") == [
+        "Centro: 100 residents, no school and education service reachable on foot",
+        "Isola: 30 residents, no service reachable on foot",
+    ]
+    assert (
+        parts_texts(summary, "it")[1]
+        == "Isola: 30 residenti, nessun servizio raggiungibile a piedi"
+    )
+    assert parts_texts(SimpleNamespace(parts_without_service=None), "it") == []
