@@ -10,7 +10,8 @@ Steps (each reported through ``progress`` and recorded in the :class:`Summary`):
 4. population — ISTAT residents per comune (or the given zones), foreign residents estimated
    from the province total, spread on a grid (GeoTIFF) along residential streets;
 5. coverage per sector — people within each threshold, served %, unserved, median minutes per
-   zone, ranked gap areas; with a ``[transit]`` section the same coverage by public transport
+   zone, ranked gap areas, and the network parts (islands) with residents but no reachable
+   service of the sector; with a ``[transit]`` section the same coverage by public transport
    (GTFS, door-to-door times at a percentile of a departure window), step "transit";
 6. E2SFCA accessibility (capacity per foreign resident; see core.indices.e2sfca for missing capacity),
    by transit too (``e2sfca_transit``) with a ``[transit]`` section;
@@ -77,6 +78,8 @@ class Summary:
     files: list[Path] = field(default_factory=list)
     layers: list[str] = field(default_factory=list)  # layers of OUTPUT_GPKG, for maps
     notes: list[str] = field(default_factory=list)
+    # network parts with residents but no reachable service of a sector (core.coverage.islands)
+    parts_without_service: pd.DataFrame | None = None
 
     @property
     def gpkg(self) -> Path:
@@ -402,6 +405,10 @@ def step_coverage(config: Config, net, services, cells, zones, summary: Summary,
     )
     tables = _coverage_from_times(config, services, cells, zones, times, summary, suffix="")
     summary.coverage = pd.concat(tables, ignore_index=True)
+    summary.numbers["population_cells_off_network"] = int(
+        np.isinf(times.origin_connector_min).sum()
+    )
+    _parts_without_service(config, net, services, cells, summary)
     return times
 
 
@@ -523,6 +530,28 @@ def step_transit(
     return times
 
 
+def _parts_without_service(config: Config, net, services, cells, summary: Summary) -> None:
+    """List the network parts (islands) with residents but no reachable service of a sector."""
+    from capacitymetro_plugin.core.coverage import parts_without_service
+
+    parts = parts_without_service(
+        net,
+        cells.assign(geometry=cells.centroid),
+        services,
+        sectors=config.sectors,
+        zone_field="zone" if config.zones else None,
+    )  # no progress: its snapping repeats what service_times has just reported
+    summary.numbers["network_parts"] = int(net.part_sizes.shape[0])
+    for sector in config.sectors:
+        summary.numbers[f"parts_without_service_{sector}"] = int((parts["sector"] == sector).sum())
+    summary.parts_without_service = parts
+    path = summary.out_dir / "parts_without_service.csv"
+    from .report import write_csv
+
+    write_csv(parts, path)
+    summary.files.append(path)
+
+
 def step_e2sfca(
     config: Config, services, cells, times, summary: Summary, *, suffix: str = ""
 ) -> None:
@@ -639,7 +668,7 @@ def run_pipeline(
     # a fresh run: no layers, maps or tables left from an older one
     stale = [summary.gpkg, out / "language_unserved_groups.csv", out / "coverage.csv"]
     stale += [out / "coverage_transit.csv"]
-    stale += [out / "hsds.json"]
+    stale += [out / "hsds.json", out / "parts_without_service.csv"]
     for path in [*stale, *(out / "maps").glob("*.pdf"), *(out / "maps").glob("*.png")]:
         if path.exists():
             path.unlink()

@@ -17,6 +17,7 @@ people                    ``pop``, ``foreign``, ``residents``,          0
 percent                   ends in ``_pct`` or ``share`` in % terms      1
 area                      ends in ``_km2``                              2
 minutes                   ``_min``, ``minutes``                         1
+coordinate (WGS84)        ``lon``, ``lat``                              5
 ========================  ===========================================  ==========
 
 Other numbers (e.g. E2SFCA access) keep 4 significant digits.
@@ -35,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 # column kind -> decimals; see the module docstring for how a column's kind is found
-ROUNDING = {"people": 0, "percent": 1, "area": 2, "minutes": 1}
+ROUNDING = {"people": 0, "percent": 1, "area": 2, "minutes": 1, "coordinate": 5}
 _SIGNIFICANT = 4
 
 
@@ -48,6 +49,8 @@ def report_language(config=None) -> str:
 def column_kind(name: str) -> str | None:
     """Return the kind of column ``name`` (a key of :data:`ROUNDING`), or None."""
     n = name.lower()
+    if n in ("lon", "lat"):
+        return "coordinate"
     if n.endswith("_km2"):
         return "area"
     if n.endswith("_pct") or "_pct_" in n or n.startswith("pct"):
@@ -105,6 +108,10 @@ T = {
         "per_zone": "Per zone: {csv} and the layer coverage_zones of {gpkg}.",
         "gaps": "Largest gap areas (foreign residents beyond {std} min)",
         "languages": "Largest unserved language groups",
+        "parts": "Parts of the network with residents but no reachable service",
+        "parts_note": "Places on these parts (islands, or streets no street joins to the "
+        "rest) are unserved for the sector whatever the threshold; the list is in "
+        "{csv}.",
         "maps": "Maps",
         "files": "All outputs",
         "steps": "Steps of the run",
@@ -167,6 +174,9 @@ T = {
         "per_zone": "Per zona: {csv} e il layer coverage_zones di {gpkg}.",
         "gaps": "Aree scoperte più grandi (stranieri residenti oltre {std} min)",
         "languages": "Gruppi linguistici non serviti più numerosi",
+        "parts": "Parti della rete con residenti ma nessun servizio raggiungibile",
+        "parts_note": "I luoghi di queste parti (isole, o strade non collegate al resto) "
+        "non sono serviti per il settore qualunque sia la soglia; l'elenco è in {csv}.",
         "maps": "Mappe",
         "files": "Tutti i risultati",
         "steps": "Passi dell'elaborazione",
@@ -351,6 +361,22 @@ def top_language_groups(summary, n: int = 5) -> pd.DataFrame:
     return table.sort_values("unserved", ascending=False).head(n)
 
 
+def parts_texts(summary, lang: str, n: int = 10) -> list[str]:
+    """The network parts with residents but no reachable service, one sentence each in ``lang``
+    (most residents first; at most ``n``, then how many more)."""
+    parts = getattr(summary, "parts_without_service", None)
+    if parts is None or len(parts) == 0:
+        return []
+    # a part that reaches no service at all is said once, not once more per sector
+    no_service = set(parts.loc[parts["sector"].isin(["all", "*"]), "part"])
+    parts = parts[parts["sector"].isin(["all", "*"]) | ~parts["part"].isin(no_service)]
+    texts = parts[f"text_{lang}"].astype(str).tolist()
+    if len(texts) > n:
+        more = len(texts) - n
+        texts = texts[:n] + [f"... e altre {more}" if lang == "it" else f"... and {more} more"]
+    return texts
+
+
 def thumbnails(summary) -> list[tuple[Path, Path]]:
     """Return ``(png, pdf)`` of the maps of the run that have a thumbnail, in map order."""
     out = []
@@ -411,6 +437,7 @@ def content(summary, lang: str) -> dict:
         "coverage_title": t["coverage"].format(std=std, mode=mode),
         "gaps_title": t["gaps"].format(std=std),
         "gaps": top_gaps(summary),
+        "parts": parts_texts(summary, lang),
         "languages": top_language_groups(summary),
         "assumptions": assume,
         "sources": sources(summary, lang),
@@ -530,6 +557,13 @@ def write_html(summary, data: dict | None = None, lang: str | None = None) -> Pa
     parts.append(
         _table(t["cols_gap"], gaps, 2) if gaps else f"<p>{e(data['gaps_missing'] or t['none'])}</p>"
     )
+    if data["parts"]:
+        csv_link = "<a href='parts_without_service.csv'>parts_without_service.csv</a>"
+        parts.append(
+            f"<h2>{e(t['parts'])}</h2><ul>"
+            + "".join(f"<li>{e(x)}</li>" for x in data["parts"])
+            + f"</ul><p class='small'>{e(t['parts_note']).replace('{csv}', csv_link)}</p>"
+        )
     langs = language_rows(data, lang)
     if langs:
         parts.append(f"<h2>{e(t['languages'])}</h2>" + _table(t["cols_lang"], langs, 2))
@@ -699,6 +733,11 @@ def write_pdf(summary, data: dict, lang: str) -> Path | None:
     if langs:
         heading(t["languages"])
         table(t["cols_lang"], langs, 2)
+    if data["parts"]:  # the first three on the one page; all of them in the HTML and CSV
+        heading(t["parts"])
+        pdf.set_font(font, "", 7)
+        for line in data["parts"][:3]:
+            pdf.multi_cell(width, 3.4, text("- " + line), new_x="LMARGIN")
     thumbs = data["thumbnails"][:3]
     if thumbs:
         heading(t["maps"])

