@@ -1,0 +1,744 @@
+"""Candidate services from OpenStreetMap: a local extract or an Overpass response, for one area.
+
+OSM knows where the Questura, the Centro per l'impiego or a Caritas centre is, but not whether it
+serves migrants today. So every candidate enters the registry with ``status=to_verify`` and
+``source_url=osm:node/123`` (``way/``, ``relation/``); analyses leave such services out until
+someone checks them and sets them active (:mod:`.selection`).
+
+Flow of :func:`registry_from_osm` (the one function every door calls):
+
+1. read the objects and their tags: ``.osm.pbf`` / ``.osm`` with GDAL's OSM driver (through the
+   geopandas I/O engine, :mod:`capacitymetro_plugin.core.gio`; every QGIS has that driver), or an
+   Overpass API JSON response (``out center`` or ``out geom``, or ways with their nodes);
+2. keep the objects the tag table (:mod:`.osm_tags`, ``docs/osm_registry.md``) maps to sectors,
+   inside the area; places of worship and tourism are explicitly left out;
+3. one point per object: nodes as they are, areas at their centroid (a point on the surface when
+   the centroid falls outside), open ways at their midpoint;
+4. dedupe: against the registry (same OSM object, or the same normalised name within
+   ``dedupe_m`` metres) and among the candidates (a node and its building with one name);
+5. add the new ones to the registry in one transaction (nothing is written on error).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from capacitymetro_plugin.core.areas import normalize_name, utm_epsg_for_lon
+from capacitymetro_plugin.core.errors import CrsError, InputError
+from capacitymetro_plugin.core.progress import Progress, ensure
+
+from .model import Service
+from .osm_tags import Match, match_tags
+from .vocabularies import SECTORS
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+#: Status of every candidate (a registry status, see :mod:`.vocabularies`).
+CANDIDATE_STATUS = "to_verify"
+#: Two services with the same normalised name closer than this (metres) are one.
+DEDUPE_M = 50.0
+OSMCONF = Path(__file__).resolve().parent.parent / "data" / "osmconf_services.ini"
+_HSTORE = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
+_OSM_REF = re.compile(
+    r"osm:(node|way|relation)/(\d+)|openstreetmap\.org/(node|way|relation)/(\d+)"
+    r"|\bOSM\b[^;\n]{0,16}?\b([nwr])(\d{2,})\b",
+    re.IGNORECASE,
+)
+_LETTER = {"n": "node", "w": "way", "r": "relation"}
+CANDIDATE_COLUMNS = [
+    "osm_ref",
+    "name",
+    "named",
+    "sectors",
+    "rules",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "website",
+    "opening_hours",
+    "operator",
+    "comune_istat",
+    "comune_name",
+]
+
+
+@dataclass
+class OsmObject:
+    """An OSM object reduced to what the candidates need: ``way/123``, tags, one point."""
+
+    ref: str
+    tags: dict[str, str]
+    lon: float | None
+    lat: float | None
+
+
+@dataclass
+class OsmCandidates:
+    """Candidates of one source and area, and what was left out.
+
+    Attributes
+    ----------
+    candidates
+        One row per candidate (EPSG:4326 points): :data:`CANDIDATE_COLUMNS`.
+    objects_read
+        Tagged objects read from the source (any tags).
+    excluded
+        ``{reason: count}`` for the objects an exclusion rule left out (places of worship...).
+    outside_area
+        Candidates that lie outside the area.
+    extent
+        ``(min lon, min lat, max lon, max lat)`` of every object read.
+    covered_share
+        Share of the area's surface within ``extent`` (1.0 without an area).
+    """
+
+    candidates: gpd.GeoDataFrame
+    objects_read: int
+    excluded: dict[str, int] = field(default_factory=dict)
+    outside_area: int = 0
+    extent: tuple[float, float, float, float] | None = None
+    covered_share: float = 1.0
+
+    def per_sector(self) -> dict[str, int]:
+        """Return ``{sector: candidates offering it}`` in vocabulary order (zeros left out)."""
+        counts: Counter = Counter()
+        for value in self.candidates["sectors"]:
+            counts.update(value.split(";"))
+        return {t.code: counts[t.code] for t in SECTORS if counts[t.code]}
+
+
+@dataclass
+class OsmImport:
+    """What :func:`registry_from_osm` did: candidates, new services, duplicates."""
+
+    source: Path
+    registry: Path | None
+    found: OsmCandidates
+    added: list[Service] = field(default_factory=list)
+    duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # (osm_ref, of, why)
+    written: bool = False
+
+    def new_per_sector(self) -> dict[str, int]:
+        counts: Counter = Counter()
+        for s in self.added:
+            counts.update(s.sectors)
+        return {t.code: counts[t.code] for t in SECTORS if counts[t.code]}
+
+    def describe(self, language: str = "en") -> str:
+        """Return a few lines for the user: found, new, duplicate, left out, per sector."""
+        it = language.lower().startswith("it")
+        f = self.found
+        n = len(f.candidates)
+        lines = []
+        if f.covered_share < 0.999:
+            share = f"{f.covered_share:.0%}" if f.covered_share >= 0.01 else "<1%"
+            lines.append(
+                f"Attenzione: l'estratto copre solo il {share} dell'area."
+                if it
+                else f"Warning: the extract covers only {share} of the area."
+            )
+        if n == 0:
+            lines.append(
+                (
+                    f"Nessun servizio candidato in {self.source.name}: {f.objects_read} oggetti "
+                    "con tag letti, nessuno corrisponde alla tabella dei tag "
+                    "(docs/osm_registry.md). Il registro non è stato modificato."
+                )
+                if it
+                else (
+                    f"No candidate services in {self.source.name}: {f.objects_read} tagged "
+                    "objects read, none fits the tag table (docs/osm_registry.md). The registry "
+                    "was not changed."
+                )
+            )
+        else:
+            sectors = ", ".join(f"{k} {v}" for k, v in f.per_sector().items())
+            status = "da verificare" if it else "to verify"
+            lines.append(
+                (
+                    f"{n} servizi candidati da {self.source.name} ({f.objects_read} oggetti "
+                    f"letti): {len(self.added)} nuovi, {len(self.duplicates)} duplicati."
+                )
+                if it
+                else (
+                    f"{n} candidate services from {self.source.name} ({f.objects_read} objects "
+                    f"read): {len(self.added)} new, {len(self.duplicates)} duplicates."
+                )
+            )
+            lines.append(("Per settore: " if it else "Per sector: ") + sectors + ".")
+            if self.registry is not None:
+                if self.written:
+                    lines.append(
+                        f"Aggiunti a {self.registry} con stato '{status}' (le analisi li "
+                        "escludono finché non sono verificati)."
+                        if it
+                        else f"Added to {self.registry} with status '{status}' (analyses "
+                        "leave them out until they are verified)."
+                    )
+                else:
+                    lines.append(
+                        "Nulla scritto (prova)." if it else "Nothing written (dry run)."
+                    )
+        left = [f"{c} {r}" for r, c in f.excluded.items()]
+        if f.outside_area:
+            left.append(
+                f"{f.outside_area} fuori dall'area" if it else f"{f.outside_area} outside the area"
+            )
+        if left:
+            lines.append(("Esclusi: " if it else "Left out: ") + "; ".join(left) + ".")
+        return "\n".join(lines)
+
+
+# --- reading ---------------------------------------------------------------------------------
+def _bad_source(path: Path, what: str, what_it: str) -> InputError:
+    return InputError(
+        f"OSM source {path}: {what}.",
+        fix="Give an OpenStreetMap extract (.osm.pbf, e.g. from download.geofabrik.de clipped "
+        "with `osmium extract`) or an Overpass API JSON response ([out:json]); nothing was "
+        "written.",
+        it=f"Sorgente OSM {path}: {what_it}.",
+        fix_it="Indica un estratto OpenStreetMap (.osm.pbf, es. da download.geofabrik.de "
+        "ritagliato con `osmium extract`) o una risposta JSON dell'API Overpass ([out:json]); "
+        "non è stato scritto nulla.",
+    )
+
+
+def parse_hstore(text: Any) -> dict[str, str]:
+    """Return the tags of GDAL's hstore text (``"amenity"=>"school","name"=>"A \\"B\\""``)."""
+    if not isinstance(text, str) or not text:
+        return {}
+    unescape = lambda s: s.replace('\\"', '"').replace("\\\\", "\\")  # noqa: E731
+    return {unescape(k): unescape(v) for k, v in _HSTORE.findall(text)}
+
+
+def _point_of(geom) -> tuple[float, float] | None:
+    """One point of a geometry: itself, the area's centroid (or a point on it), a line's middle."""
+    if geom is None or geom.is_empty:
+        return None
+    if geom.geom_type == "Point":
+        return geom.x, geom.y
+    if geom.geom_type in ("LineString", "MultiLineString"):
+        p = geom.interpolate(0.5, normalized=True)
+        return p.x, p.y
+    # a centroid in degrees: objects are a few hundred metres at most, the error is centimetres
+    c = geom.centroid
+    if not geom.contains(c):
+        c = geom.representative_point()
+    return c.x, c.y
+
+
+def read_osm_file(path: Path) -> tuple[list[OsmObject], list[tuple[float, float]]]:
+    """Read every tagged object of an ``.osm.pbf``/``.osm`` file with GDAL's OSM driver.
+
+    Returns the objects and the corners of the extent of the data: the bounds of the tagged
+    nodes (a clipped extract keeps whole ways and relations, which reach far beyond it), or of
+    the other layers when there are no tagged nodes.
+    """
+    import geopandas as gpd
+
+    from capacitymetro_plugin.core import gio
+
+    if gio.ENGINE == "fiona":  # fiona lists GDAL's OSM driver as unsupported unless told
+        import fiona
+
+        fiona.drvsupport.supported_drivers["OSM"] = "r"
+    objects: list[OsmObject] = []
+    corners: list[tuple[float, float]] = []
+    for layer in ("points", "lines", "multipolygons"):
+        try:
+            gdf = gpd.read_file(path, layer=layer, engine=gio.ENGINE, CONFIG_FILE=str(OSMCONF))
+        except (KeyboardInterrupt, MemoryError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - GDAL errors of a broken file have many types
+            raise _bad_source(
+                path,
+                f"GDAL cannot read it as OpenStreetMap ({type(exc).__name__}: {exc})",
+                f"GDAL non riesce a leggerlo come OpenStreetMap ({type(exc).__name__}: {exc})",
+            ) from exc
+        if len(gdf) and gdf.geometry.notna().any() and (layer == "points" or not corners):
+            x0, y0, x1, y1 = (float(v) for v in gdf.total_bounds)
+            corners += [(x0, y0), (x1, y1)]
+        for row in gdf.itertuples(index=False):
+            tags = parse_hstore(getattr(row, "all_tags", None))
+            if not tags:
+                continue
+            if layer == "points":
+                ref = f"node/{row.osm_id}"
+            elif layer == "lines":
+                ref = f"way/{row.osm_id}"
+            else:
+                way = getattr(row, "osm_way_id", None)
+                has_way = isinstance(way, str) and way or (way is not None and way == way)
+                ref = f"way/{int(float(way))}" if has_way else f"relation/{row.osm_id}"
+                if tags.get("type") == "multipolygon":  # how the area is drawn, not what it is
+                    tags.pop("type")
+            point = _point_of(row.geometry)
+            objects.append(OsmObject(ref, tags, *(point or (None, None))))
+    return objects, corners
+
+
+def read_overpass_json(path: Path) -> tuple[list[OsmObject], list[tuple[float, float]]]:
+    """Read the tagged elements of an Overpass API JSON response (``[out:json]``).
+
+    Returns the tagged objects and the points of every node (the extent of the response).
+
+    Ways take their ``center``, their ``geometry`` or their nodes (when the response holds
+    them); relations their ``center`` or their members' points. Untagged elements are only
+    used as the nodes of ways.
+    """
+    from shapely.geometry import LineString, Polygon
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _bad_source(path, f"not valid JSON ({exc})", f"non è JSON valido ({exc})") from exc
+    elements = doc.get("elements") if isinstance(doc, dict) else None
+    if not isinstance(elements, list):
+        raise _bad_source(
+            path,
+            "not an Overpass response (no 'elements' list)",
+            "non è una risposta Overpass (manca la lista 'elements')",
+        )
+    nodes: dict[int, tuple[float, float]] = {}
+    for el in elements:
+        if isinstance(el, dict) and el.get("type") == "node" and "lat" in el and "lon" in el:
+            nodes[el.get("id")] = (float(el["lon"]), float(el["lat"]))
+    points: dict[str, tuple[float, float] | None] = {}
+
+    def way_point(el: dict) -> tuple[float, float] | None:
+        if "center" in el:
+            return float(el["center"]["lon"]), float(el["center"]["lat"])
+        if el.get("geometry"):
+            coords = [(float(g["lon"]), float(g["lat"])) for g in el["geometry"] if g]
+        else:
+            coords = [nodes[n] for n in el.get("nodes", []) if n in nodes]
+        if len(coords) >= 4 and coords[0] == coords[-1]:
+            return _point_of(Polygon(coords))
+        if len(coords) >= 2:
+            return _point_of(LineString(coords))
+        return coords[0] if coords else None
+
+    for el in elements:
+        if isinstance(el, dict) and el.get("type") == "way":
+            points[f"way/{el.get('id')}"] = way_point(el)
+    objects = []
+    for el in elements:
+        if not isinstance(el, dict) or not isinstance(el.get("tags"), dict) or not el["tags"]:
+            continue
+        kind, key = el.get("type"), el.get("id")
+        if kind not in ("node", "way", "relation") or key is None:
+            continue
+        ref = f"{kind}/{key}"
+        if kind == "node":
+            point = nodes.get(key)
+        elif kind == "way":
+            point = points.get(ref)
+        elif "center" in el:
+            point = float(el["center"]["lon"]), float(el["center"]["lat"])
+        else:  # the mean of the members' points found in the response
+            found = [
+                nodes.get(m.get("ref")) if m.get("type") == "node" else points.get(
+                    f"way/{m.get('ref')}"
+                )
+                for m in el.get("members", [])
+                if isinstance(m, dict)
+            ]
+            found = [p for p in found if p]
+            point = (
+                (sum(p[0] for p in found) / len(found), sum(p[1] for p in found) / len(found))
+                if found
+                else None
+            )
+        tags = {str(k): str(v) for k, v in el["tags"].items()}
+        objects.append(OsmObject(ref, tags, *(point or (None, None))))
+    return objects, list(nodes.values())
+
+
+def read_osm_objects(source: str | os.PathLike) -> tuple[list[OsmObject], tuple | None]:
+    """Return the tagged objects of ``source`` and the extent of all its data.
+
+    Raises
+    ------
+    InputError
+        A missing file, a file GDAL cannot read, malformed JSON, or a source without any data.
+    """
+    path = Path(source)
+    if not path.is_file():
+        raise InputError(
+            f"OSM source {path} does not exist.",
+            fix="Check the path of the .osm.pbf extract or the Overpass .json response.",
+            it=f"La sorgente OSM {path} non esiste.",
+            fix_it="Controlla il percorso dell'estratto .osm.pbf o della risposta Overpass .json.",
+        )
+    if path.suffix.lower() == ".json":
+        objects, coords = read_overpass_json(path)
+    else:
+        objects, coords = read_osm_file(path)
+    coords = coords + [(o.lon, o.lat) for o in objects if o.lon is not None and o.lat is not None]
+    if not coords:
+        raise _bad_source(
+            path,
+            "it holds no OpenStreetMap data (empty, truncated or not an OSM file)",
+            "non contiene dati OpenStreetMap (vuoto, troncato o non è un file OSM)",
+        )
+    lons = [c[0] for c in coords]
+    lats = [c[1] for c in coords]
+    return objects, (min(lons), min(lats), max(lons), max(lats))
+
+
+# --- the area --------------------------------------------------------------------------------
+def _area_geometry(area: Any):
+    """Return ``(polygon in EPSG:4326 or None, label)`` of an area name, layer or geometry."""
+    import shapely
+
+    if area is None:
+        return None, ""
+    if isinstance(area, str):
+        from capacitymetro_plugin.core.areas import resolve_area
+
+        from .boundaries import load_comuni
+
+        resolved = resolve_area(area)
+        comuni = load_comuni()
+        rows = comuni[comuni["comune_istat"].isin(resolved.comuni)]
+        return shapely.union_all(rows.geometry.values), resolved.name
+    if hasattr(area, "crs") and hasattr(area, "geometry"):
+        if area.crs is None:
+            raise CrsError(
+                "The area layer has no coordinate reference system.",
+                fix="Set its CRS (e.g. EPSG:4326 or the UTM zone it was drawn in) and run again.",
+                it="Il layer dell'area non ha un sistema di riferimento.",
+                fix_it="Imposta il suo SR (es. EPSG:4326 o la zona UTM in cui è disegnato) e "
+                "riprova.",
+            )
+        geoms = area.to_crs(4326)
+        geoms = geoms.geometry if hasattr(geoms, "geometry") else geoms
+        if len(geoms) == 0:
+            raise InputError(
+                "The area layer has no features.",
+                fix="Give a layer with the area's polygon(s).",
+                it="Il layer dell'area non ha elementi.",
+                fix_it="Indica un layer con i poligoni dell'area.",
+            )
+        return shapely.union_all(list(geoms.values)), "area"
+    return area, "area"
+
+
+def _utm(lon: float):
+    from pyproj import Transformer
+
+    return Transformer.from_crs(4326, utm_epsg_for_lon(lon), always_xy=True)
+
+
+def _covered_share(polygon, extent) -> float:
+    from shapely.geometry import box
+    from shapely.ops import transform
+
+    to_m = _utm(polygon.centroid.x).transform
+    whole = transform(to_m, polygon)
+    if whole.area == 0:
+        return 1.0 if polygon.intersects(box(*extent)) else 0.0
+    return float(whole.intersection(transform(to_m, box(*extent))).area / whole.area)
+
+
+def _not_covered(source: Path, extent, label: str) -> InputError:
+    lo = f"lon {extent[0]:.3f}–{extent[2]:.3f}, lat {extent[1]:.3f}–{extent[3]:.3f}"
+    return InputError(
+        f"The OSM source {source.name} covers {lo}, which does not reach {label}.",
+        fix="Give an extract of the area (e.g. the regional extract from download.geofabrik.de "
+        "clipped with `osmium extract`); nothing was written.",
+        it=f"La sorgente OSM {source.name} copre {lo} e non raggiunge {label}.",
+        fix_it="Indica un estratto dell'area (es. quello regionale da download.geofabrik.de "
+        "ritagliato con `osmium extract`); non è stato scritto nulla.",
+    )
+
+
+# --- candidates ------------------------------------------------------------------------------
+def _first(tags: dict[str, str], *keys: str) -> str | None:
+    for k in keys:
+        if tags.get(k, "").strip():
+            return tags[k].strip()
+    return None
+
+
+def _row(obj: OsmObject, match: Match, language: str) -> dict:
+    it = language.lower().startswith("it")
+    name = _first(obj.tags, "name", "official_name", "name:it", "short_name", "alt_name")
+    label = match.rules[0].it if it else match.rules[0].en
+    street = _first(obj.tags, "addr:street", "addr:place")
+    number = _first(obj.tags, "addr:housenumber")
+    city = _first(obj.tags, "addr:city")
+    address = ", ".join(p for p in (" ".join(p for p in (street, number) if p), city) if p)
+    return {
+        "osm_ref": obj.ref,
+        "name": name or f"{label} ({obj.ref})",
+        "named": bool(name),
+        "sectors": ";".join(match.sectors),
+        "rules": "; ".join(r.tag_text() if r.tags else f"name~{r.en}" for r in match.rules),
+        "address": address or None,
+        "postcode": _first(obj.tags, "addr:postcode"),
+        "phone": _first(obj.tags, "phone", "contact:phone"),
+        "email": _first(obj.tags, "email", "contact:email"),
+        "website": _first(obj.tags, "website", "contact:website", "url"),
+        "opening_hours": _first(obj.tags, "opening_hours"),
+        "operator": _first(obj.tags, "operator"),
+        "lon": obj.lon,
+        "lat": obj.lat,
+    }
+
+
+def _with_comuni(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Fill ``comune_istat``/``comune_name`` from the ISTAT boundaries (when installed)."""
+    import geopandas as gpd
+
+    from capacitymetro_plugin.core.errors import DataUnavailableError
+
+    from .boundaries import load_comuni
+
+    gdf["comune_istat"] = None
+    gdf["comune_name"] = None
+    if gdf.empty:
+        return gdf
+    try:
+        comuni = load_comuni()
+    except DataUnavailableError:
+        return gdf
+    joined = gpd.sjoin(gdf[["geometry"]], comuni, how="left", predicate="within")
+    joined = joined[~joined.index.duplicated()]
+    gdf["comune_istat"] = joined["comune_istat"].where(joined["comune_istat"].notna(), None)
+    gdf["comune_name"] = joined["comune_name"].where(joined["comune_name"].notna(), None)
+    return gdf
+
+
+def osm_candidates(
+    source: str | os.PathLike,
+    *,
+    area: Any = None,
+    language: str = "it",
+    progress: Progress | None = None,
+) -> OsmCandidates:
+    """Return the candidate services of an OSM source inside an area (nothing is written).
+
+    Parameters
+    ----------
+    source
+        An ``.osm.pbf``/``.osm`` extract or an Overpass API ``.json`` response.
+    area
+        ``None`` (the whole source), an area name or ISTAT code as the CLI's ``--area``
+        (:func:`~capacitymetro_plugin.core.areas.resolve_area`), a GeoDataFrame/GeoSeries of
+        polygons (any CRS), or a shapely polygon in EPSG:4326.
+    language
+        Of the fallback names of unnamed objects and of the report ("it" or "en").
+
+    Raises
+    ------
+    InputError
+        Unreadable source, or a source that does not reach the area.
+    """
+    import geopandas as gpd
+    import pandas as pd
+
+    progress = ensure(progress)
+    path = Path(source)
+    progress.report(0, "reading OSM data")
+    polygon, label = _area_geometry(area)
+    objects, extent = read_osm_objects(path)
+    share = 1.0
+    if polygon is not None:
+        share = _covered_share(polygon, extent)
+        if share <= 0.0:
+            raise _not_covered(path, extent, label)
+    progress.report(50, "matching tags")
+    it = language.lower().startswith("it")
+    excluded: Counter = Counter()
+    rows = []
+    for obj in objects:
+        match = match_tags(obj.tags)
+        if match.excluded_by is not None:
+            rule = match.excluded_by
+            excluded[rule.it if it else rule.en] += 1
+        elif match.is_candidate and obj.lon is not None:
+            rows.append(_row(obj, match, language))
+    table = pd.DataFrame(rows, columns=[*CANDIDATE_COLUMNS[:12], "lon", "lat"])
+    gdf = gpd.GeoDataFrame(
+        table.drop(columns=["lon", "lat"]),
+        geometry=gpd.points_from_xy(table["lon"], table["lat"]),
+        crs=4326,
+    )
+    outside = 0
+    if polygon is not None and len(gdf):
+        inside = gdf.geometry.within(polygon)
+        outside = int((~inside).sum())
+        gdf = gdf[inside.to_numpy()]
+    gdf = _with_comuni(gdf.reset_index(drop=True))
+    progress.report(100, f"{len(gdf)} candidates")
+    return OsmCandidates(
+        candidates=gdf[[*CANDIDATE_COLUMNS, "geometry"]],
+        objects_read=sum(1 for o in objects if o.tags),
+        excluded=dict(excluded.most_common()),
+        outside_area=outside,
+        extent=extent,
+        covered_share=share,
+    )
+
+
+# --- dedupe and write ------------------------------------------------------------------------
+def osm_refs_in(*texts: str | None) -> set[str]:
+    """Return the OSM objects (``node/123``...) named in texts: ``osm:node/123``, an
+    openstreetmap.org link, or "OSM POI n123" (as the sample registry's notes write)."""
+    refs = set()
+    for text in texts:
+        for m in _OSM_REF.finditer(text or ""):
+            if m.group(1):
+                refs.add(f"{m.group(1).lower()}/{m.group(2)}")
+            elif m.group(3):
+                refs.add(f"{m.group(3).lower()}/{m.group(4)}")
+            else:
+                refs.add(f"{_LETTER[m.group(5).lower()]}/{m.group(6)}")
+    return refs
+
+
+def _service(row, source: Path, language: str) -> Service:
+    it = language.lower().startswith("it")
+    note = (
+        f"Candidato da OpenStreetMap ({source.name}, {row['osm_ref']}; regole: {row['rules']}). "
+        "Verificare che il servizio esista e serva i migranti, poi impostare lo stato 'active'."
+        if it
+        else f"Candidate from OpenStreetMap ({source.name}, {row['osm_ref']}; rules: "
+        f"{row['rules']}). Check that the service exists and serves migrants, then set its "
+        "status to 'active'."
+    )
+    operator = row["operator"]
+    code = row["comune_istat"]
+    return Service(
+        name=str(row["name"]),
+        description=(f"Gestore: {operator}" if it else f"Operator: {operator}") if operator else None,
+        sectors=str(row["sectors"]).split(";"),
+        opening_hours=row["opening_hours"],
+        phone=row["phone"],
+        email=row["email"],
+        website=row["website"],
+        address=row["address"],
+        postcode=row["postcode"],
+        comune_istat=code,
+        comune_name=row["comune_name"],
+        metro_area=code[:3] if code else None,
+        status=CANDIDATE_STATUS,
+        internal_notes=note,
+        source_url=f"osm:{row['osm_ref']}",
+        lon=float(row.geometry.x),
+        lat=float(row.geometry.y),
+    )
+
+
+def dedupe_candidates(
+    candidates: gpd.GeoDataFrame, existing: list[Service], *, dedupe_m: float = DEDUPE_M
+) -> tuple[list[int], list[tuple[str, str, str]]]:
+    """Split candidates into new ones and duplicates of ``existing`` services or of each other.
+
+    A candidate is a duplicate when an existing service names its OSM object (``source_url``,
+    notes or description), or has the same normalised name within ``dedupe_m`` metres; or when
+    an earlier candidate has the same normalised name within ``dedupe_m`` (e.g. a node inside
+    its building). Named candidates come first, so the named one is kept.
+
+    Returns
+    -------
+    (list of row positions of the new candidates, list of (osm_ref, duplicate of, reason))
+    """
+    import numpy as np
+
+    if candidates.empty:
+        return [], []
+    to_m = _utm(float(candidates.geometry.x.mean()))
+    by_ref: dict[str, str] = {}
+    named: dict[str, list[tuple[float, float, str]]] = {}
+    for s in existing:
+        for ref in osm_refs_in(s.source_url, s.internal_notes, s.description):
+            by_ref.setdefault(ref, s.name)
+        if s.lon is not None and s.lat is not None and s.name:
+            x, y = to_m.transform(s.lon, s.lat)
+            named.setdefault(normalize_name(s.name), []).append((x, y, s.name))
+    xs, ys = to_m.transform(candidates.geometry.x.to_numpy(), candidates.geometry.y.to_numpy())
+    order = np.argsort(~candidates["named"].to_numpy(bool), kind="stable")
+    new: list[int] = []
+    dups: list[tuple[str, str, str]] = []
+    for i in order:
+        row = candidates.iloc[i]
+        ref = row["osm_ref"]
+        if ref in by_ref:
+            dups.append((ref, by_ref[ref], "same OSM object"))
+            continue
+        key = normalize_name(row["name"])
+        near = [
+            n
+            for x, y, n in named.get(key, [])
+            if row["named"] and (x - xs[i]) ** 2 + (y - ys[i]) ** 2 <= dedupe_m**2
+        ]
+        if near:
+            dups.append((ref, near[0], f"same name within {dedupe_m:g} m"))
+            continue
+        new.append(int(i))
+        by_ref[ref] = row["name"]
+        if row["named"]:
+            named.setdefault(key, []).append((xs[i], ys[i], f"{row['name']} ({ref})"))
+    return sorted(new), dups
+
+
+def registry_from_osm(
+    source: str | os.PathLike,
+    registry: str | os.PathLike | None,
+    *,
+    area: Any = None,
+    dedupe_m: float = DEDUPE_M,
+    write: bool = True,
+    language: str = "it",
+    progress: Progress | None = None,
+) -> OsmImport:
+    """Add the candidate services of an OSM source to a registry, deduplicated, to verify.
+
+    Parameters
+    ----------
+    source
+        An ``.osm.pbf``/``.osm`` extract or an Overpass API ``.json`` response.
+    registry
+        The registry GeoPackage (created when it does not exist); ``None`` only reports.
+    area
+        As in :func:`osm_candidates`.
+    dedupe_m
+        Same-name services closer than this many metres are one.
+    write
+        False: report what would be added, write nothing.
+    language
+        Of the notes written on the candidates and of fallback names ("it" or "en").
+
+    Returns
+    -------
+    OsmImport
+        ``describe(language)`` gives the report (found, new, duplicates, left out, per sector).
+    """
+    from .registry import Registry
+
+    progress = ensure(progress)
+    found = osm_candidates(source, area=area, language=language, progress=progress.step(0, 0.8))
+    reg_path = Path(registry) if registry is not None else None
+    existing: list[Service] = []
+    if reg_path is not None and reg_path.exists():
+        existing = Registry.open(reg_path).services()
+    keep, dups = dedupe_candidates(found.candidates, existing, dedupe_m=dedupe_m)
+    services = [_service(found.candidates.iloc[i], Path(source), language) for i in keep]
+    result = OsmImport(Path(source), reg_path, found, services, dups)
+    if write and reg_path is not None and services:
+        reg = Registry.open(reg_path) if reg_path.exists() else Registry.create(reg_path)
+        result.added = reg.add_services(services)
+        result.written = True
+    progress.report(100, f"{len(services)} new candidates")
+    return result
