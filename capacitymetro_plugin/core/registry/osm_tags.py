@@ -210,10 +210,10 @@ SERVICE_RULES: tuple[TagRule, ...] = (
         "Centro civico o di comunità",
     ),
     TagRule(
-        (("office", ("ngo",)),),
+        (("office", ("ngo", "association")),),
         ("community",),
-        "Non-governmental organisation",
-        "Organizzazione non governativa",
+        "Association or non-governmental organisation (e.g. ATAS in Trento)",
+        "Associazione o organizzazione non governativa (es. ATAS a Trento)",
     ),
     TagRule(
         (("office", ("government",)),),
