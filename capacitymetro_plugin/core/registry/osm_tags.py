@@ -274,8 +274,8 @@ SERVICE_RULES: tuple[TagRule, ...] = (
     TagRule(
         (("healthcare", ("hospital", "clinic", "doctor", "centre", "counselling")),),
         ("health",),
-        "Healthcare (healthcare=*; not pharmacies)",
-        "Sanità (healthcare=*; non le farmacie)",
+        "Healthcare facility (pharmacies are not listed)",
+        "Struttura sanitaria (le farmacie non sono elencate)",
     ),
     TagRule(
         (),
