@@ -106,69 +106,69 @@
         <translation>CapaCityMetro: installazione di {} in {}</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="40"/>
+        <location filename="../gui/checks.py" line="34"/>
         <source>Required: write the name of the service.</source>
         <translation>Obbligatorio: scrivi il nome del servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="46"/>
+        <location filename="../gui/checks.py" line="40"/>
         <source>Choose at least one sector.</source>
         <translation>Scegli almeno un settore.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="49"/>
+        <location filename="../gui/checks.py" line="43"/>
         <source>Unknown sector code(s): {}.</source>
         <translation>Codice/i di settore sconosciuto/i: {}.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="60"/>
-        <location filename="../gui/checks.py" line="61"/>
+        <location filename="../gui/checks.py" line="54"/>
+        <location filename="../gui/checks.py" line="55"/>
         <source>Not ISO 639-1 language codes: {}. Write two letters separated by ';', e.g. it;en;ar.</source>
         <translation>Non sono codici di lingua ISO 639-1: {}. Scrivi due lettere separate da ';', ad es. it;en;ar.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="70"/>
+        <location filename="../gui/checks.py" line="64"/>
         <source>Closes before it opens: {}.</source>
         <translation>Chiude prima di aprire: {}.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="72"/>
+        <location filename="../gui/checks.py" line="66"/>
         <source>Overlapping times: {}.</source>
         <translation>Orari sovrapposti: {}.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="79"/>
-        <location filename="../gui/checks.py" line="80"/>
+        <location filename="../gui/checks.py" line="73"/>
+        <location filename="../gui/checks.py" line="74"/>
         <source>Kept as written, but analyses cannot read it. Write e.g. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30.</source>
         <translation>Conservato così com'è, ma le analisi non possono leggerlo. Scrivi ad es. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30 (giorni in inglese: Mo Tu We Th Fr Sa Su).</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="87"/>
+        <location filename="../gui/checks.py" line="81"/>
         <source>Not an e-mail address: write it like name@example.org.</source>
         <translation>Non è un indirizzo e-mail: scrivilo come nome@esempio.it.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="93"/>
+        <location filename="../gui/checks.py" line="87"/>
         <source>Not a web address: write it with http:// or https://.</source>
         <translation>Non è un indirizzo web: scrivilo con http:// o https://.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="99"/>
+        <location filename="../gui/checks.py" line="93"/>
         <source>Capacity must be a whole number of people per week (or empty).</source>
         <translation>La capacità deve essere un numero intero di persone a settimana (o vuota).</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="105"/>
+        <location filename="../gui/checks.py" line="99"/>
         <source>The ISTAT code of a comune has 6 digits, e.g. 072006.</source>
         <translation>Il codice ISTAT di un comune ha 6 cifre, ad es. 072006.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="115"/>
+        <location filename="../gui/checks.py" line="109"/>
         <source>Write the date as YYYY-MM-DD, e.g. 2026-11-21.</source>
         <translation>Scrivi la data come AAAA-MM-GG, ad es. 2026-11-21.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="128"/>
+        <location filename="../gui/checks.py" line="122"/>
         <source>Write both coordinates as numbers, or click on the map.</source>
         <translation>Scrivi entrambe le coordinate come numeri, oppure clicca sulla mappa.</translation>
     </message>
@@ -928,164 +928,164 @@
         <translation>{} servizi ({} luoghi approssimativi, {} nascosti), {} kB.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="21"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="24"/>
         <source>binary</source>
         <translation>binario</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="21"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="24"/>
         <source>gaussian</source>
         <translation>gaussiano</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="21"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="24"/>
         <source>stepped</source>
         <translation>a gradini</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="39"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="41"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="42"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="44"/>
         <source>Prepared network (.npz)</source>
         <translation>Rete preparata (.npz)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="44"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="48"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="47"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="51"/>
         <source>Street lines (walking network when no prepared network; also grid weights)</source>
         <translation>Linee stradali (rete pedonale se manca una rete preparata; anche pesi della griglia)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="55"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="58"/>
         <location filename="../provider/algorithms/network_algs.py" line="70"/>
         <source>Maximum distance from the network (m)</source>
         <translation>Distanza massima dalla rete (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="59"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="62"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="65"/>
         <source>Population zones (comuni, sections, ...)</source>
         <translation>Zone di popolazione (comuni, sezioni, ...)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="66"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="69"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="72"/>
         <source>Residents field</source>
         <translation>Campo dei residenti</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="74"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="77"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="78"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="81"/>
         <source>Foreign residents field</source>
         <translation>Campo dei residenti stranieri</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="82"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="88"/>
         <source>Grid cell size (m)</source>
         <translation>Dimensione della cella della griglia (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="145"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="160"/>
         <source>Coverage per comune and gap areas</source>
         <translation>Copertura per comune e aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="146"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="161"/>
         <source>Spreads residents and foreign residents onto a grid, computes the travel time from every populated cell to the nearest service (of a sector) on the network, and summarises per comune and for the whole area: people within each threshold, served %, unserved people, median time. Gap areas: touching cells beyond the threshold with foreign residents, dissolved and ranked by unserved foreign residents.</source>
         <translation>Distribuisce residenti e residenti stranieri su una griglia, calcola sulla rete il tempo di viaggio da ogni cella abitata al servizio (di un settore) più vicino e riassume per comune e per l'intera area: persone entro ciascuna soglia, % servita, persone non servite, tempo mediano. Aree scoperte: celle contigue oltre la soglia con residenti stranieri, unite e ordinate per residenti stranieri non serviti.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="168"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="171"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="183"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="186"/>
         <source>Comuni (areas to summarise by)</source>
         <translation>Comuni (aree su cui riassumere)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="175"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="178"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="190"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="193"/>
         <source>Comune code field</source>
         <translation>Campo del codice del comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="183"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="198"/>
         <location filename="../provider/algorithms/network_algs.py" line="235"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="185"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="200"/>
         <source>Service standard (minutes)</source>
         <translation>Standard di servizio (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="189"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="204"/>
         <source>Minimum foreign residents in a gap cell</source>
         <translation>Minimo di residenti stranieri in una cella scoperta</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="193"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="196"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="208"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="211"/>
         <source>What-if: services to add</source>
         <translation>Scenario: servizi da aggiungere</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="201"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="204"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="216"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="219"/>
         <source>What-if: identifiers of services to close (comma-separated)</source>
         <translation>Scenario: identificativi dei servizi da chiudere (separati da virgola)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="208"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="211"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="223"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="226"/>
         <source>Service identifier field</source>
         <translation>Campo identificativo del servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="217"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="219"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="232"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="234"/>
         <source>Coverage per comune</source>
         <translation>Copertura per comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="222"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="224"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="237"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="239"/>
         <source>Gap areas</source>
         <translation>Aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="339"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="354"/>
         <source>E2SFCA accessibility (capacity per foreign resident)</source>
         <translation>Accessibilità E2SFCA (capacità per residente straniero)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="340"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="355"/>
         <source>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): service capacity as supply, foreign residents of each grid cell as demand, network travel time with stepped decay (default 10/20/30 min, weights 1/0.68/0.22), Gaussian decay, or binary 2SFCA (Luo &amp; Wang 2003). Adds foreign_share and a 3×3 bivariate class (share × access).</source>
         <translation>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): capacità dei servizi come offerta, residenti stranieri di ogni cella della griglia come domanda, tempo di viaggio su rete con decadimento a gradini (predefinito 10/20/30 min, pesi 1/0,68/0,22), decadimento gaussiano, o 2SFCA binario (Luo &amp; Wang 2003). Aggiunge foreign_share e una classe bivariata 3×3 (quota × accesso).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="356"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="359"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="371"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="374"/>
         <source>Capacity field (people per week; empty: 1 each)</source>
         <translation>Campo della capacità (persone a settimana; vuoto: 1 ciascuno)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="365"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="381"/>
         <source>Distance decay</source>
         <translation>Decadimento con la distanza</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="366"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="368"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="383"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="386"/>
         <source>Steps minutes:weight</source>
         <translation>Gradini minuti:peso</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="373"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="392"/>
         <source>Catchment (minutes, Gaussian and binary)</source>
         <translation>Bacino (minuti, gaussiano e binario)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="377"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="379"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="396"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="398"/>
         <source>E2SFCA accessibility</source>
         <translation>Accessibilità E2SFCA</translation>
     </message>
@@ -1452,8 +1452,8 @@
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="296"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="91"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="93"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="98"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="100"/>
         <location filename="../provider/algorithms/network_algs.py" line="298"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
@@ -1676,7 +1676,9 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="147"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="566"/>
         <location filename="../provider/algorithms/registry_algs.py" line="150"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="569"/>
         <source>Registry GeoPackage (created if missing, else added to)</source>
         <translation>GeoPackage del registro (creato se manca, altrimenti integrato)</translation>
     </message>
@@ -1911,11 +1913,65 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="496"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="85"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="92"/>
         <location filename="../provider/algorithms/network_algs.py" line="52"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="87"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="94"/>
         <source>Services</source>
         <translation>Servizi</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="511"/>
+        <source>Services from OpenStreetMap</source>
+        <translation>Servizi da OpenStreetMap</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="512"/>
+        <source>Finds candidate services (social facilities, government offices, town halls, the Questura, job centres, CPIA, health centres, community centres...) in an OpenStreetMap extract (.osm.pbf) or an Overpass JSON response, inside the area, with the tag table of docs/osm_registry.md. Places of worship and tourism are never services. Candidates already in the registry (same OSM object, or same name within the distance) are skipped; the new ones are added with status 'to verify', which analyses leave out until someone checks them and sets them active.</source>
+        <translation>Trova i servizi candidati (strutture sociali, uffici pubblici, municipi, la Questura, centri per l'impiego, CPIA, strutture sanitarie, centri di comunità...) in un estratto OpenStreetMap (.osm.pbf) o in una risposta JSON di Overpass, dentro l'area, con la tabella dei tag di docs/osm_registry.md. I luoghi di culto e il turismo non sono mai servizi. I candidati già nel registro (stesso oggetto OSM, o stesso nome entro la distanza) sono saltati; i nuovi sono aggiunti con stato 'da verificare', che le analisi escludono finché qualcuno non li controlla e li imposta attivi.</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="533"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="536"/>
+        <source>OpenStreetMap extract (.osm.pbf, .osm) or Overpass response (.json)</source>
+        <translation>Estratto OpenStreetMap (.osm.pbf, .osm) o risposta Overpass (.json)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="540"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="543"/>
+        <source>Area (polygons; default: the whole extract)</source>
+        <translation>Area (poligoni; predefinito: tutto l'estratto)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="548"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="551"/>
+        <source>Or an area by name or ISTAT code (e.g. comune:trento, 027042)</source>
+        <translation>Oppure un'area per nome o codice ISTAT (es. comune:trento, 027042)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="557"/>
+        <source>Same name within this distance is a duplicate (m)</source>
+        <translation>Stesso nome entro questa distanza è un duplicato (m)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="561"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="563"/>
+        <source>Only report, write nothing</source>
+        <translation>Solo resoconto, non scrivere nulla</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="573"/>
+        <source>Candidate services found</source>
+        <translation>Servizi candidati trovati</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="574"/>
+        <source>Services added</source>
+        <translation>Servizi aggiunti</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="575"/>
+        <source>Duplicates skipped</source>
+        <translation>Duplicati saltati</translation>
     </message>
     <message>
         <location filename="../provider/base.py" line="97"/>
