@@ -34,7 +34,7 @@ from capacitymetro_plugin.core.errors import CrsError, InputError
 from capacitymetro_plugin.core.progress import Progress, ensure
 
 from .model import Service
-from .osm_tags import Match, match_tags
+from .osm_tags import EXCLUSIONS, Match, match_tags
 from .vocabularies import SECTORS
 
 if TYPE_CHECKING:
@@ -91,7 +91,8 @@ class OsmCandidates:
     objects_read
         Tagged objects read from the source (any tags).
     excluded
-        ``{reason: count}`` for the objects an exclusion rule left out (places of worship...).
+        ``{reason: count}`` for the objects an exclusion rule left out (places of worship...),
+        keyed by the rule's English label (:meth:`excluded_in` gives Italian ones).
     outside_area
         Candidates that lie outside the area.
     extent
@@ -106,6 +107,13 @@ class OsmCandidates:
     outside_area: int = 0
     extent: tuple[float, float, float, float] | None = None
     covered_share: float = 1.0
+
+    def excluded_in(self, language: str = "en") -> dict[str, int]:
+        """Return :attr:`excluded` with the labels in ``language`` ("it" or "en")."""
+        if not language.lower().startswith("it"):
+            return dict(self.excluded)
+        italian = {r.en: r.it for r in EXCLUSIONS}
+        return {italian.get(k, k): n for k, n in self.excluded.items()}
 
     def per_sector(self) -> dict[str, int]:
         """Return ``{sector: candidates offering it}`` in vocabulary order (zeros left out)."""
@@ -187,7 +195,7 @@ class OsmImport:
                     lines.append(
                         "Nulla scritto (prova)." if it else "Nothing written (dry run)."
                     )
-        left = [f"{c} {r}" for r, c in f.excluded.items()]
+        left = [f"{c} × {r}" for r, c in f.excluded_in(language).items()]
         if f.outside_area:
             left.append(
                 f"{f.outside_area} fuori dall'area" if it else f"{f.outside_area} outside the area"
@@ -537,7 +545,7 @@ def osm_candidates(
         (:func:`~capacitymetro_plugin.core.areas.resolve_area`), a GeoDataFrame/GeoSeries of
         polygons (any CRS), or a shapely polygon in EPSG:4326.
     language
-        Of the fallback names of unnamed objects and of the report ("it" or "en").
+        Of the fallback names of unnamed objects ("it" or "en").
 
     Raises
     ------
@@ -558,14 +566,12 @@ def osm_candidates(
         if share <= 0.0:
             raise _not_covered(path, extent, label)
     progress.report(50, "matching tags")
-    it = language.lower().startswith("it")
     excluded: Counter = Counter()
     rows = []
     for obj in objects:
         match = match_tags(obj.tags)
         if match.excluded_by is not None:
-            rule = match.excluded_by
-            excluded[rule.it if it else rule.en] += 1
+            excluded[match.excluded_by.en] += 1
         elif match.is_candidate and obj.lon is not None:
             rows.append(_row(obj, match, language))
     table = pd.DataFrame(rows, columns=[*CANDIDATE_COLUMNS[:12], "lon", "lat"])

@@ -25,7 +25,7 @@ def test_from_overpass_adds_to_verify_and_reports(tmp_path, capsys, monkeypatch)
     assert "Nothing written (dry run)" in capsys.readouterr().out and not reg.exists()
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "1 new, 0 duplicates" in out and "1 Places of worship" in out
+    assert "1 new, 0 duplicates" in out and "1 × Places of worship" in out
     [service] = Registry.open(reg).services()
     assert (service.name, service.status, service.source_url) == (
         "Municipio",
