@@ -455,7 +455,8 @@ def step_coverage(config: Config, net, services, cells, zones, summary: Summary,
     for sector in config.sectors:
         code = None if sector == "all" else sector
         try:
-            chosen = select_services(services, sector=code)
+            # statuses were chosen once, in step_registry (include_to_verify)
+            chosen = select_services(services, sector=code, only_active=False)
         except InputError as exc:
             summary.notes.append(f"Coverage for sector {sector!r} skipped: {exc.message}")
             continue
