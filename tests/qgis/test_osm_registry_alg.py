@@ -11,7 +11,9 @@ VENICE = "osm_venezia_centro_storico_2009_synthinel.osm.pbf"
 
 
 def _by_object(path):
-    return {s.source_url: (s.name, tuple(s.sectors), s.status) for s in Registry.open(path).services()}
+    return {
+        s.source_url: (s.name, tuple(s.sectors), s.status) for s in Registry.open(path).services()
+    }
 
 
 def test_processing_and_cli_add_the_same_candidates(processing_provider, shared_data, tmp_path):
@@ -32,21 +34,39 @@ def test_processing_and_cli_add_the_same_candidates(processing_provider, shared_
     )
     assert (res["FOUND"], res["ADDED"], res["DUPLICATES"]) == (8, 8, 0)
     cli_reg = tmp_path / "cli.gpkg"
-    assert main(["registry", "from-osm", "--pbf", str(shared_data / VENICE), "--area",
-                 "comune:venezia", "--registry", str(cli_reg)]) == 0
+    assert (
+        main(
+            [
+                "registry",
+                "from-osm",
+                "--pbf",
+                str(shared_data / VENICE),
+                "--area",
+                "comune:venezia",
+                "--registry",
+                str(cli_reg),
+            ]
+        )
+        == 0
+    )
     assert _by_object(qgis_reg) == _by_object(cli_reg)
     assert {v[2] for v in _by_object(qgis_reg).values()} == {"to_verify"}
     # run again in Processing: every candidate is a duplicate now
     again = processing.run(
         "capacitymetro:services_from_osm",
-        {"SOURCE": str(shared_data / VENICE), "AREA_NAME": "comune:venezia", "REGISTRY": str(qgis_reg)},
+        {
+            "SOURCE": str(shared_data / VENICE),
+            "AREA_NAME": "comune:venezia",
+            "REGISTRY": str(qgis_reg),
+        },
     )
     assert (again["ADDED"], again["DUPLICATES"]) == (0, 8)
 
 
 def test_processing_bad_source_is_a_named_error(processing_provider, tmp_path):
-    import processing
     from qgis.core import QgsProcessingException
+
+    import processing
 
     bad = tmp_path / "bad.json"
     bad.write_text('{"elements": [', encoding="utf-8")

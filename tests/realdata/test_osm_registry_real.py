@@ -40,7 +40,12 @@ def _oracle_sectors(t: dict) -> set[str]:
         for k in ("name", "official_name", "alt_name", "short_name", "name:it", "operator")
         if t.get(k)
     )
-    a, sf, sff, hc = t.get("amenity"), t.get("social_facility"), t.get("social_facility:for"), t.get("healthcare")
+    a, sf, sff, hc = (
+        t.get("amenity"),
+        t.get("social_facility"),
+        t.get("social_facility:for"),
+        t.get("healthcare"),
+    )
     questura = re.search(r"\bquestura\b|\bimmigrazion|\bufficio stranieri\b", names)
     out = set()
     if a == "social_facility":
@@ -68,12 +73,18 @@ def _oracle_sectors(t: dict) -> set[str]:
     if a in ("school", "college"):
         out.add("school")
     if a in ("hospital", "clinic", "doctors") or hc in (
-        "hospital", "clinic", "doctor", "centre", "counselling"
+        "hospital",
+        "clinic",
+        "doctor",
+        "centre",
+        "counselling",
     ):
         out.add("health")
     if re.search(r"\bconsultori", names):
         out.add("health")
-    if re.search(r"immigra|stranier|migrant|rifugiat|profug|richiedent[ie] asilo|\bcinformi\b", names):
+    if re.search(
+        r"immigra|stranier|migrant|rifugiat|profug|richiedent[ie] asilo|\bcinformi\b", names
+    ):
         out.add("information")
     if questura or re.search(r"\bprefettura\b|\banagrafe\b|servizi demografici", names):
         out.add("documents_legal")
@@ -106,8 +117,17 @@ def _osmium_objects(pbf, tmp_path) -> dict[str, dict]:
         pytest.skip("osmium-tool is not installed (the oracle)")
     out = tmp_path / "export.geojsonseq"
     subprocess.run(
-        ["osmium", "export", str(pbf), "-f", "geojsonseq", "--add-unique-id=type_id", "-O",
-         "-o", str(out)],
+        [
+            "osmium",
+            "export",
+            str(pbf),
+            "-f",
+            "geojsonseq",
+            "--add-unique-id=type_id",
+            "-O",
+            "-o",
+            str(out),
+        ],
         check=True,
         capture_output=True,
     )
@@ -144,7 +164,10 @@ def _oracle(pbf, tmp_path) -> tuple[dict[str, set], Counter]:
 def test_trento_candidates_per_sector_match_osmium(shared_data, tmp_path):
     expected, expected_per_sector = _oracle(shared_data / TRENTO, tmp_path)
     found = osm_candidates(shared_data / TRENTO, area=None, language="en")
-    got = {r: set(s.split(";")) for r, s in zip(found.candidates["osm_ref"], found.candidates["sectors"])}
+    got = {
+        r: set(s.split(";"))
+        for r, s in zip(found.candidates["osm_ref"], found.candidates["sectors"])
+    }
     assert set(got) == set(expected)
     assert got == expected
     assert found.per_sector() == dict(expected_per_sector)

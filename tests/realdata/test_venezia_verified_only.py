@@ -9,7 +9,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 
-from capacitymetro_plugin.batch.config import load_config, CONFIG_DIR
+from capacitymetro_plugin.batch.config import CONFIG_DIR, load_config
 from capacitymetro_plugin.batch.pipeline import run_pipeline
 from capacitymetro_plugin.core.registry.registry import Registry
 
@@ -19,7 +19,9 @@ def runs(shared_data, tmp_path_factory):
     config = load_config(CONFIG_DIR / "venezia.toml")
     config.pdf = False
     out = tmp_path_factory.mktemp("venezia")
-    verified = run_pipeline(config, out_dir=out / "verified", folder=shared_data, log=lambda _: None)
+    verified = run_pipeline(
+        config, out_dir=out / "verified", folder=shared_data, log=lambda _: None
+    )
     config.include_to_verify = True
     asked = run_pipeline(config, out_dir=out / "asked", folder=shared_data, log=lambda _: None)
     return verified, asked

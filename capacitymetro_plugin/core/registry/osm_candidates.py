@@ -192,9 +192,7 @@ class OsmImport:
                         "leave them out until they are verified)."
                     )
                 else:
-                    lines.append(
-                        "Nulla scritto (prova)." if it else "Nothing written (dry run)."
-                    )
+                    lines.append("Nulla scritto (prova)." if it else "Nothing written (dry run).")
         left = [f"{c} × {r}" for r, c in f.excluded_in(language).items()]
         if f.outside_area:
             left.append(
@@ -223,8 +221,11 @@ def parse_hstore(text: Any) -> dict[str, str]:
     """Return the tags of GDAL's hstore text (``"amenity"=>"school","name"=>"A \\"B\\""``)."""
     if not isinstance(text, str) or not text:
         return {}
-    unescape = lambda s: s.replace('\\"', '"').replace("\\\\", "\\")  # noqa: E731
-    return {unescape(k): unescape(v) for k, v in _HSTORE.findall(text)}
+    return {_unescape(k): _unescape(v) for k, v in _HSTORE.findall(text)}
+
+
+def _unescape(text: str) -> str:
+    return text.replace('\\"', '"').replace("\\\\", "\\")
 
 
 def _point_of(geom) -> tuple[float, float] | None:
@@ -283,9 +284,9 @@ def read_osm_file(path: Path) -> tuple[list[OsmObject], list[tuple[float, float]
             elif layer == "lines":
                 ref = f"way/{row.osm_id}"
             else:
-                way = getattr(row, "osm_way_id", None)
-                has_way = isinstance(way, str) and way or (way is not None and way == way)
-                ref = f"way/{int(float(way))}" if has_way else f"relation/{row.osm_id}"
+                way = getattr(row, "osm_way_id", None)  # text, or NaN for a relation
+                way = None if way is None or way != way or way == "" else way
+                ref = f"way/{int(float(way))}" if way is not None else f"relation/{row.osm_id}"
                 if tags.get("type") == "multipolygon":  # how the area is drawn, not what it is
                     tags.pop("type")
             point = _point_of(row.geometry)
@@ -354,9 +355,9 @@ def read_overpass_json(path: Path) -> tuple[list[OsmObject], list[tuple[float, f
             point = float(el["center"]["lon"]), float(el["center"]["lat"])
         else:  # the mean of the members' points found in the response
             found = [
-                nodes.get(m.get("ref")) if m.get("type") == "node" else points.get(
-                    f"way/{m.get('ref')}"
-                )
+                nodes.get(m.get("ref"))
+                if m.get("type") == "node"
+                else points.get(f"way/{m.get('ref')}")
                 for m in el.get("members", [])
                 if isinstance(m, dict)
             ]
@@ -627,7 +628,9 @@ def _service(row, source: Path, language: str) -> Service:
     code = row["comune_istat"]
     return Service(
         name=str(row["name"]),
-        description=(f"Gestore: {operator}" if it else f"Operator: {operator}") if operator else None,
+        description=(f"Gestore: {operator}" if it else f"Operator: {operator}")
+        if operator
+        else None,
         sectors=str(row["sectors"]).split(";"),
         opening_hours=row["opening_hours"],
         phone=row["phone"],

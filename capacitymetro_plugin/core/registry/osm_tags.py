@@ -15,8 +15,8 @@ test keeps the two the same.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from capacitymetro_plugin.core.areas import normalize_name
 
@@ -75,9 +75,10 @@ class TagRule:
 
     def tag_text(self) -> str:
         """Return the tags as OSM writes them, e.g. ``amenity=police`` or ``tourism=*``."""
-        return " + ".join(
-            f"{k}={'|'.join(v) if v is not None else '*'}" for k, v in self.tags
-        ) or "(any tags)"
+        return (
+            " + ".join(f"{k}={'|'.join(v) if v is not None else '*'}" for k, v in self.tags)
+            or "(any tags)"
+        )
 
 
 _QUESTURA = r"\bquestura\b|\bimmigrazion|\bufficio stranieri\b"

@@ -8,10 +8,20 @@ from capacitymetro_plugin.cli import main
 from capacitymetro_plugin.core.registry.registry import Registry
 
 ELEMENTS = [
-    {"type": "node", "id": 1, "lat": 46.07, "lon": 11.12,
-     "tags": {"amenity": "townhall", "name": "Municipio"}},
-    {"type": "node", "id": 2, "lat": 46.08, "lon": 11.13,
-     "tags": {"amenity": "place_of_worship", "name": "Duomo"}},
+    {
+        "type": "node",
+        "id": 1,
+        "lat": 46.07,
+        "lon": 11.12,
+        "tags": {"amenity": "townhall", "name": "Municipio"},
+    },
+    {
+        "type": "node",
+        "id": 2,
+        "lat": 46.08,
+        "lon": 11.13,
+        "tags": {"amenity": "place_of_worship", "name": "Duomo"},
+    },
 ]
 
 

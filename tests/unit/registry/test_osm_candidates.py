@@ -91,7 +91,9 @@ def test_every_rule_uses_our_sectors_and_labels():
 def test_docs_list_every_rule():
     """docs/osm_registry.md has one table row per rule, with its tags and both labels."""
     text = DOCS.read_text(encoding="utf-8")
-    rows = [line for line in text.splitlines() if line.startswith("| `") or line.startswith("| name")]
+    rows = [
+        line for line in text.splitlines() if line.startswith("| `") or line.startswith("| name")
+    ]
     for rule in (*osm_tags.SERVICE_RULES, *osm_tags.EXCLUSIONS):
         hits = [r for r in rows if rule.it in r and rule.en in r]
         assert len(hits) == 1, rule.en
@@ -136,22 +138,55 @@ ELEMENTS = [
         "type": "way",
         "id": 10,
         "nodes": [1, 2, 3, 4, 1],
-        "tags": {"amenity": "townhall", "name": "Municipio", "addr:street": "Via Belenzani",
-                 "addr:housenumber": "20", "phone": "+39 0461 884111"},
+        "tags": {
+            "amenity": "townhall",
+            "name": "Municipio",
+            "addr:street": "Via Belenzani",
+            "addr:housenumber": "20",
+            "phone": "+39 0461 884111",
+        },
     },
     # the same town hall as a node inside the building: a duplicate by name
-    {"type": "node", "id": 5, "lat": 46.0703, "lon": 11.1204,
-     "tags": {"amenity": "townhall", "name": "MUNICIPIO"}},
-    {"type": "node", "id": 6, "lat": 46.0750, "lon": 11.1250,
-     "tags": {"amenity": "place_of_worship", "name": "Duomo", "tourism": "attraction"}},
-    {"type": "node", "id": 7, "lat": 46.0600, "lon": 11.1300,
-     "tags": {"amenity": "social_facility", "social_facility": "shelter"}},
-    {"type": "way", "id": 11, "center": {"lat": 46.0650, "lon": 11.1220},
-     "tags": {"office": "employment_agency", "name": "Centro per l'impiego"}},
-    {"type": "relation", "id": 20, "members": [{"type": "way", "ref": 10, "role": "outer"}],
-     "tags": {"type": "multipolygon", "amenity": "clinic", "name": "Poliambulatorio"}},
-    {"type": "node", "id": 8, "lat": 46.0800, "lon": 11.1400, "tags": {"highway": "bus_stop",
-     "name": "Questura"}},
+    {
+        "type": "node",
+        "id": 5,
+        "lat": 46.0703,
+        "lon": 11.1204,
+        "tags": {"amenity": "townhall", "name": "MUNICIPIO"},
+    },
+    {
+        "type": "node",
+        "id": 6,
+        "lat": 46.0750,
+        "lon": 11.1250,
+        "tags": {"amenity": "place_of_worship", "name": "Duomo", "tourism": "attraction"},
+    },
+    {
+        "type": "node",
+        "id": 7,
+        "lat": 46.0600,
+        "lon": 11.1300,
+        "tags": {"amenity": "social_facility", "social_facility": "shelter"},
+    },
+    {
+        "type": "way",
+        "id": 11,
+        "center": {"lat": 46.0650, "lon": 11.1220},
+        "tags": {"office": "employment_agency", "name": "Centro per l'impiego"},
+    },
+    {
+        "type": "relation",
+        "id": 20,
+        "members": [{"type": "way", "ref": 10, "role": "outer"}],
+        "tags": {"type": "multipolygon", "amenity": "clinic", "name": "Poliambulatorio"},
+    },
+    {
+        "type": "node",
+        "id": 8,
+        "lat": 46.0800,
+        "lon": 11.1400,
+        "tags": {"highway": "bus_stop", "name": "Questura"},
+    },
 ]
 
 
@@ -234,8 +269,13 @@ def test_dedupe_against_registry_and_within(tmp_path):
     reg.add_services(
         [
             # names the OSM way in its source: a duplicate whatever its name
-            Service(name="Centro per l'impiego di Trento", sectors=["work_training"],
-                    source_url="https://www.openstreetmap.org/way/11", lon=11.0, lat=46.0),
+            Service(
+                name="Centro per l'impiego di Trento",
+                sectors=["work_training"],
+                source_url="https://www.openstreetmap.org/way/11",
+                lon=11.0,
+                lat=46.0,
+            ),
             # the same name as the clinic, 30 m away: a duplicate
             Service(name="Poliambulatorio", sectors=["health"], lon=11.12045, lat=46.07057),
             # far from every candidate: no duplicate
