@@ -250,3 +250,17 @@ def test_trento_into_the_sample_registry_dedupes_and_is_left_out(shared_data, tm
     again = registry_from_osm(shared_data / TRENTO, path, area="comune:trento")
     assert again.added == [] and len(again.duplicates) == len(res.found.candidates)
     assert len(Registry.open(path).services()) == before + len(res.added)
+
+
+@pytest.mark.parametrize("engine", ["fiona", "pyogrio"])
+def test_truncated_pbf_is_a_named_error_not_a_part(shared_data, tmp_path, monkeypatch, engine):
+    """A download cut short must not pass for a smaller area (fiona only logs GDAL's error)."""
+    from capacitymetro_plugin.core import gio
+
+    monkeypatch.setattr(gio, "ENGINE", engine)
+    cut = tmp_path / "cut.osm.pbf"
+    cut.write_bytes((shared_data / VENICE).read_bytes()[:90_000])
+    with pytest.raises(InputError) as err:
+        registry_from_osm(cut, tmp_path / "reg.gpkg")
+    assert "cut.osm.pbf" in err.value.message and "parsing" in err.value.message
+    assert not (tmp_path / "reg.gpkg").exists()

@@ -22,6 +22,7 @@ Flow of :func:`registry_from_osm` (the one function every door calls):
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from collections import Counter
@@ -244,6 +245,17 @@ def _point_of(geom) -> tuple[float, float] | None:
     return c.x, c.y
 
 
+class _GdalErrors(logging.Handler):
+    """Collect the GDAL errors fiona logs while reading."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def read_osm_file(path: Path) -> tuple[list[OsmObject], list[tuple[float, float]]]:
     """Read every tagged object of an ``.osm.pbf``/``.osm`` file with GDAL's OSM driver.
 
@@ -262,8 +274,13 @@ def read_osm_file(path: Path) -> tuple[list[OsmObject], list[tuple[float, float]
     objects: list[OsmObject] = []
     corners: list[tuple[float, float]] = []
     for layer in ("points", "lines", "multipolygons"):
+        # fiona only logs GDAL's errors (a truncated .pbf reads as a part of the file): catch them
+        errors = _GdalErrors()
+        logging.getLogger("fiona._env").addHandler(errors)
         try:
             gdf = gpd.read_file(path, layer=layer, engine=gio.ENGINE, CONFIG_FILE=str(OSMCONF))
+            if errors.messages:
+                raise RuntimeError(errors.messages[0])
         except (KeyboardInterrupt, MemoryError):
             raise
         except Exception as exc:  # noqa: BLE001 - GDAL errors of a broken file have many types
@@ -272,6 +289,8 @@ def read_osm_file(path: Path) -> tuple[list[OsmObject], list[tuple[float, float]
                 f"GDAL cannot read it as OpenStreetMap ({type(exc).__name__}: {exc})",
                 f"GDAL non riesce a leggerlo come OpenStreetMap ({type(exc).__name__}: {exc})",
             ) from exc
+        finally:
+            logging.getLogger("fiona._env").removeHandler(errors)
         if len(gdf) and gdf.geometry.notna().any() and (layer == "points" or not corners):
             x0, y0, x1, y1 = (float(v) for v in gdf.total_bounds)
             corners += [(x0, y0), (x1, y1)]
