@@ -76,3 +76,39 @@ def test_processing_bad_source_is_a_named_error(processing_provider, tmp_path):
             {"SOURCE": str(bad), "REGISTRY": str(tmp_path / "r.gpkg")},
         )
     assert not (tmp_path / "r.gpkg").exists()
+
+
+def test_processing_area_layer_in_another_crs(processing_provider, shared_data, tmp_path):
+    """The area as a polygon layer (the comune of Venezia from the ISTAT file, in UTM 33N)."""
+    import geopandas as gpd
+    import processing
+
+    comuni = gpd.read_file(shared_data / "istat_comuni_target_2023.gpkg", layer="comuni")
+    venezia = comuni[comuni["com_istat_code"] == "027042"].to_crs(32633)
+    area = tmp_path / "venezia_utm.gpkg"
+    venezia[["com_istat_code", "geometry"]].to_file(area, layer="area", driver="GPKG")
+    res = processing.run(
+        "capacitymetro:services_from_osm",
+        {
+            "SOURCE": str(shared_data / VENICE),
+            "AREA": f"{area}|layername=area",
+            "DRY_RUN": True,
+            "REGISTRY": str(tmp_path / "dry.gpkg"),
+        },
+    )
+    assert (res["FOUND"], res["ADDED"]) == (8, 0)
+    assert not (tmp_path / "dry.gpkg").exists()  # a dry run writes nothing
+    # a polygon that misses the extract (the comune of Padova): the named error
+    from qgis.core import QgsProcessingException
+
+    padova = comuni[comuni["com_istat_code"] == "028060"]
+    padova[["com_istat_code", "geometry"]].to_file(tmp_path / "padova.gpkg", driver="GPKG")
+    with pytest.raises(QgsProcessingException, match="does not reach"):
+        processing.run(
+            "capacitymetro:services_from_osm",
+            {
+                "SOURCE": str(shared_data / VENICE),
+                "AREA": str(tmp_path / "padova.gpkg"),
+                "REGISTRY": str(tmp_path / "r.gpkg"),
+            },
+        )

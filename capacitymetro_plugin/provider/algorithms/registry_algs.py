@@ -595,7 +595,7 @@ class ServicesFromOsmAlgorithm(_RegistryAlgorithm):
         return {
             self.REGISTRY: str(path),
             self.FOUND: len(result.found.candidates),
-            self.ADDED: len(result.added),
+            self.ADDED: len(result.added) if result.written else 0,
             self.DUPLICATES: len(result.duplicates),
         }
 
