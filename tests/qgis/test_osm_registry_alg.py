@@ -81,6 +81,7 @@ def test_processing_bad_source_is_a_named_error(processing_provider, tmp_path):
 def test_processing_area_layer_in_another_crs(processing_provider, shared_data, tmp_path):
     """The area as a polygon layer (the comune of Venezia from the ISTAT file, in UTM 33N)."""
     import geopandas as gpd
+
     import processing
 
     comuni = gpd.read_file(shared_data / "istat_comuni_target_2023.gpkg", layer="comuni")
