@@ -96,6 +96,9 @@ class OsmCandidates:
         keyed by the rule's English label (:meth:`excluded_in` gives Italian ones).
     outside_area
         Candidates that lie outside the area.
+    no_location
+        Objects the table matched that have no point in the source (e.g. an Overpass relation
+        without ``center`` whose members are not in the response).
     extent
         ``(min lon, min lat, max lon, max lat)`` of every object read.
     covered_share
@@ -106,6 +109,7 @@ class OsmCandidates:
     objects_read: int
     excluded: dict[str, int] = field(default_factory=dict)
     outside_area: int = 0
+    no_location: int = 0
     extent: tuple[float, float, float, float] | None = None
     covered_share: float = 1.0
 
@@ -198,6 +202,12 @@ class OsmImport:
         if f.outside_area:
             left.append(
                 f"{f.outside_area} fuori dall'area" if it else f"{f.outside_area} outside the area"
+            )
+        if f.no_location:
+            left.append(
+                f"{f.no_location} senza posizione nella sorgente"
+                if it
+                else f"{f.no_location} without a location in the source"
             )
         if left:
             lines.append(("Esclusi: " if it else "Left out: ") + "; ".join(left) + ".")
@@ -588,11 +598,14 @@ def osm_candidates(
     progress.report(50, "matching tags")
     excluded: Counter = Counter()
     rows = []
+    no_location = 0
     for obj in objects:
         match = match_tags(obj.tags)
         if match.excluded_by is not None:
             excluded[match.excluded_by.en] += 1
-        elif match.is_candidate and obj.lon is not None:
+        elif match.is_candidate and obj.lon is None:
+            no_location += 1
+        elif match.is_candidate:
             rows.append(_row(obj, match, language))
     table = pd.DataFrame(rows, columns=[*CANDIDATE_COLUMNS[:12], "lon", "lat"])
     gdf = gpd.GeoDataFrame(
@@ -612,6 +625,7 @@ def osm_candidates(
         objects_read=sum(1 for o in objects if o.tags),
         excluded=dict(excluded.most_common()),
         outside_area=outside,
+        no_location=no_location,
         extent=extent,
         covered_share=share,
     )

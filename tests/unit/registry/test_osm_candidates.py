@@ -311,3 +311,33 @@ def test_new_registry_is_created(tmp_path):
     path = tmp_path / "new.gpkg"
     res = registry_from_osm(_overpass(tmp_path, ELEMENTS), path)
     assert res.written and len(Registry.open(path).services()) == 4
+
+
+def test_overpass_out_geom_and_open_way(tmp_path):
+    """``out geom`` ways carry their points; an open way is placed at its middle."""
+    ring = [
+        {"lat": 46.0, "lon": 11.0},
+        {"lat": 46.0, "lon": 11.002},
+        {"lat": 46.002, "lon": 11.002},
+        {"lat": 46.002, "lon": 11.0},
+        {"lat": 46.0, "lon": 11.0},
+    ]
+    elements = [
+        {"type": "way", "id": 1, "geometry": ring, "tags": {"amenity": "clinic"}},
+        {
+            "type": "way",
+            "id": 2,
+            "geometry": [{"lat": 46.01, "lon": 11.0}, {"lat": 46.01, "lon": 11.004}],
+            "tags": {"office": "government", "name": "Ufficio"},
+        },
+        {"type": "relation", "id": 3, "members": [], "tags": {"amenity": "townhall"}},
+    ]
+    found = osm_candidates(_overpass(tmp_path, elements), language="it")
+    cand = found.candidates.set_index("osm_ref")
+    assert list(cand.index) == ["way/1", "way/2"]  # the relation has no point: left out
+    assert found.no_location == 1
+    assert (cand.loc["way/1", "geometry"].x, cand.loc["way/1", "geometry"].y) == pytest.approx(
+        (11.001, 46.001)
+    )
+    assert cand.loc["way/2", "geometry"].x == pytest.approx(11.002)
+    assert cand.loc["way/1", "name"] == "Ospedale, poliambulatorio o medici (way/1)"
