@@ -15,9 +15,9 @@ from capacitymetro_plugin.core.registry.model import Service
 from capacitymetro_plugin.core.registry.osm_candidates import (
     osm_candidates,
     osm_refs_in,
-    parse_hstore,
     registry_from_osm,
 )
+from capacitymetro_plugin.core.registry.osm_read import parse_hstore
 from capacitymetro_plugin.core.registry.osm_tags import match_tags
 from capacitymetro_plugin.core.registry.registry import Registry
 from capacitymetro_plugin.core.registry.vocabularies import SECTOR_CODES, STATUS_CODES
