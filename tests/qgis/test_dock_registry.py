@@ -179,6 +179,17 @@ def fid_of(dock, service_id):
     raise KeyError(service_id)
 
 
+@pytest.fixture()
+def candidates(registry, shared_data):
+    """The Venice 2009 OSM candidates added to the registry (status to_verify) before the dock
+    opens it."""
+    from capacitymetro_plugin.core.registry.osm_candidates import registry_from_osm
+
+    path, _ = registry
+    pbf = shared_data / "osm_venezia_centro_storico_2009_synthinel.osm.pbf"
+    return registry_from_osm(pbf, path, area="comune:venezia")
+
+
 # ----------------------------------------------------------------------------- listing, filters
 def test_dock_picks_the_registry_layer_and_lists_every_service(dock, registry):
     _, table = registry
@@ -603,3 +614,12 @@ def test_a_second_registry_layer_appears_in_the_combo(dock, registry, tmp_path):
     finally:
         QgsProject.instance().removeMapLayers([other.id(), roads.id()])
     assert dock.layer is first and dock.layer_combo.count() == 1
+
+
+def test_status_filter_lists_the_candidates_to_verify(candidates, dock):
+    added = {s.service_id for s in candidates.added}
+    assert len(added) == 8  # this registry names no OSM object: all 8 are new
+    dock.set_filter(status="to_verify")
+    assert set(dock.visible_service_ids()) == added
+    dock.set_filter(status="")
+    assert len(dock.visible_service_ids()) == 59 + 8
