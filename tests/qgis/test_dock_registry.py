@@ -179,6 +179,17 @@ def fid_of(dock, service_id):
     raise KeyError(service_id)
 
 
+@pytest.fixture()
+def candidates(registry, shared_data):
+    """The Venice 2009 OSM candidates added to the registry (status to_verify) before the dock
+    opens it."""
+    from capacitymetro_plugin.core.registry.osm_candidates import registry_from_osm
+
+    path, _ = registry
+    pbf = shared_data / "osm_venezia_centro_storico_2009_synthinel.osm.pbf"
+    return registry_from_osm(pbf, path, area="comune:venezia")
+
+
 # ----------------------------------------------------------------------------- listing, filters
 def test_dock_picks_the_registry_layer_and_lists_every_service(dock, registry):
     _, table = registry
@@ -532,7 +543,9 @@ def test_values_outside_the_vocabularies_are_kept_and_flagged(dock):
     assert (f["sectors"], f["status"]) == ("health", "suspended")
     # the next form starts from the vocabulary again
     dock.start_add()
-    assert form.widgets["sectors"].count() == 12 and form.widgets["status"].count() == 3
+    assert (
+        form.widgets["sectors"].count() == 12 and form.widgets["status"].count() == 4
+    )  # with to_verify
 
 
 def test_a_real_mouse_click_on_the_canvas_places_the_service(dock, registry):
@@ -660,3 +673,12 @@ def test_a_click_marks_the_point_manual(dock, registry):
     dock.handle_map_click(to_3857(16.8644, 41.1170))
     assert dock.save_changes()
     assert read_services(path)[questura.uuid]["location_source"] == "manual"
+
+
+def test_status_filter_lists_the_candidates_to_verify(candidates, dock):
+    added = {s.service_id for s in candidates.added}
+    assert len(added) == 8  # this registry names no OSM object: all 8 are new
+    dock.set_filter(status="to_verify")
+    assert set(dock.visible_service_ids()) == added
+    dock.set_filter(status="")
+    assert len(dock.visible_service_ids()) == 59 + 8

@@ -44,7 +44,12 @@ from .vocabularies import LANGUAGES, OPERATOR_TYPES, SECTORS, TARGET_GROUPS, Ter
 
 HSDS_VERSION = "3.0"
 _NS = uuid.UUID("7b6c0f5e-4a51-4f8e-9d0a-6a3c1c2f9b10")  # namespace of ids derived here
-STATUS_TO_HSDS = {"active": "active", "suspended": "temporarily closed", "closed": "defunct"}
+STATUS_TO_HSDS = {
+    "active": "active",
+    "suspended": "temporarily closed",
+    "closed": "defunct",
+    "to_verify": "inactive",  # an unchecked candidate (e.g. from OSM): HSDS has no such status
+}
 STATUS_FROM_HSDS = {
     "active": "active",
     "temporarily closed": "suspended",

@@ -449,8 +449,8 @@ def _check_one(
             s,
             "status",
             "unknown_status",
-            f"Unknown status {s.status!r}; use active, suspended or closed.",
-            f"Stato sconosciuto {s.status!r}; usa active, suspended o closed.",
+            f"Unknown status {s.status!r}; use active, suspended, closed or to_verify.",
+            f"Stato sconosciuto {s.status!r}; usa active, suspended, closed o to_verify.",
         )
     # geometry
     if s.lon is None or s.lat is None:

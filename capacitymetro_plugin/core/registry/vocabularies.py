@@ -54,6 +54,8 @@ STATUSES: tuple[Term, ...] = (
     Term("active", "Attivo", "Active"),
     Term("suspended", "Sospeso", "Suspended"),
     Term("closed", "Chiuso", "Closed"),
+    # candidates (e.g. from OpenStreetMap) nobody has checked yet: analyses leave them out
+    Term("to_verify", "Da verificare", "To verify"),
 )
 
 SECTOR_CODES: frozenset[str] = frozenset(t.code for t in SECTORS)

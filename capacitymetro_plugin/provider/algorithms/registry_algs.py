@@ -1,5 +1,5 @@
 """Service registry algorithms: import services, validate a registry, export and validate HSDS
-3.0, sample, geocode.
+3.0, sample, geocode, candidate services from OpenStreetMap.
 
 Each algorithm reads its parameters, calls :mod:`capacitymetro_plugin.core.registry` and writes
 the outputs; validation reports go to a table (one row per issue, English and Italian message).
@@ -616,6 +616,103 @@ class GeocodeRegistryAlgorithm(_RegistryAlgorithm):
         }
 
 
+
+class ServicesFromOsmAlgorithm(_RegistryAlgorithm):
+    """Candidate services from an OpenStreetMap extract or Overpass response, to verify."""
+
+    NAME = "services_from_osm"
+    DISPLAY_NAME = "Services from OpenStreetMap"
+    SHORT_HELP = (
+        "Finds candidate services (social facilities, government offices, town halls, the "
+        "Questura, job centres, CPIA, health centres, community centres...) in an OpenStreetMap "
+        "extract (.osm.pbf) or an Overpass JSON response, inside the area, with the tag table of "
+        "docs/osm_registry.md. Places of worship and tourism are never services. Candidates "
+        "already in the registry (same OSM object, or same name within the distance) are "
+        "skipped; the new ones are added with status 'to verify', which analyses leave out "
+        "until someone checks them and sets them active."
+    )
+    SOURCE = "SOURCE"
+    AREA = "AREA"
+    AREA_NAME = "AREA_NAME"
+    DEDUPE_M = "DEDUPE_M"
+    DRY_RUN = "DRY_RUN"
+    FOUND = "FOUND"
+    ADDED = "ADDED"
+    DUPLICATES = "DUPLICATES"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        from capacitymetro_plugin.core.registry.osm_candidates import DEDUPE_M
+
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.SOURCE,
+                self.tr("OpenStreetMap extract (.osm.pbf, .osm) or Overpass response (.json)"),
+                fileFilter="OpenStreetMap (*.pbf *.osm *.json)",
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.AREA,
+                self.tr("Area (polygons; default: the whole extract)"),
+                [SourceType.VectorPolygon],
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.AREA_NAME,
+                self.tr("Or an area by name or ISTAT code (e.g. comune:trento, 027042)"),
+                optional=True,
+            )
+        )
+        self.add_number(
+            self.DEDUPE_M,
+            "Same name within this distance is a duplicate (m)",
+            defaultValue=DEDUPE_M,
+            minValue=0.0,
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.DRY_RUN, self.tr("Only report, write nothing"), defaultValue=False
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.REGISTRY,
+                self.tr("Registry GeoPackage (created if missing, else added to)"),
+                fileFilter="GeoPackage (*.gpkg)",
+            )
+        )
+        self.addOutput(QgsProcessingOutputNumber(self.FOUND, self.tr("Candidate services found")))
+        self.addOutput(QgsProcessingOutputNumber(self.ADDED, self.tr("Services added")))
+        self.addOutput(QgsProcessingOutputNumber(self.DUPLICATES, self.tr("Duplicates skipped")))
+
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
+        from capacitymetro_plugin.core.registry.osm_candidates import registry_from_osm
+
+        area = self.read_vector(parameters, self.AREA, context, feedback)
+        if area is None:
+            area = self.parameterAsString(parameters, self.AREA_NAME, context).strip() or None
+        path = self.registry_path(parameters, context)
+        result = registry_from_osm(
+            self.parameterAsFile(parameters, self.SOURCE, context),
+            path,
+            area=area,
+            dedupe_m=self.parameterAsDouble(parameters, self.DEDUPE_M, context),
+            write=not self.parameterAsBoolean(parameters, self.DRY_RUN, context),
+            language=_language(),
+            progress=progress,
+        )
+        for line in result.describe(_language()).splitlines():
+            feedback.pushInfo(line)
+        return {
+            self.REGISTRY: str(path),
+            self.FOUND: len(result.found.candidates),
+            self.ADDED: len(result.added) if result.written else 0,
+            self.DUPLICATES: len(result.duplicates),
+        }
+
+
 def _language() -> str:
     from capacitymetro_plugin.provider.base import user_language
 
@@ -629,4 +726,5 @@ ALGORITHMS = [
     ValidateHsdsAlgorithm,
     BuildSampleRegistryAlgorithm,
     GeocodeRegistryAlgorithm,
+    ServicesFromOsmAlgorithm,
 ]
