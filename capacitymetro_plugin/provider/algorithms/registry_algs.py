@@ -616,7 +616,6 @@ class GeocodeRegistryAlgorithm(_RegistryAlgorithm):
         }
 
 
-
 class ServicesFromOsmAlgorithm(_RegistryAlgorithm):
     """Candidate services from an OpenStreetMap extract or Overpass response, to verify."""
 
