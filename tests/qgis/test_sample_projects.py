@@ -90,12 +90,17 @@ def test_bari_project_has_services_to_place(qgis_app, shared_data, tmp_path):
     assert "14 services of the area have no coordinates yet" in summary
 
 
-def test_venezia_project_has_osm_services_and_islands(qgis_app, shared_data, tmp_path):
+def test_venezia_project_has_osm_candidates_and_islands(qgis_app, shared_data, tmp_path):
     path = _builder().build_project("venezia", shared_data, tmp_path / "sample_venezia")
     project = _reopen(path)
     layers = {lyr.name(): lyr for lyr in project.mapLayers().values()}
     assert all(lyr.isValid() for lyr in layers.values())
-    assert layers["OSM POIs used as services"].featureCount() == 18
+    # verified services only: the 2009 OSM candidates are in the registry layer, to verify
+    assert "OSM POIs used as services" not in layers
+    services = layers["Services / Servizi"]
+    statuses = [f["status"] for f in services.getFeatures()]
+    assert statuses.count("to_verify") == 7  # 8 candidates of the 2009 extract, 1 already there
+    assert "Redentore" not in " ".join(str(f["name"]) for f in services.getFeatures())
     zones = layers["Foreign residents within 10 min (%) / Stranieri residenti entro 10 min (%)"]
     assert zones.featureCount() > 100  # one row per island with residents
     assert zones.renderer().classAttribute() == "foreign_served_pct"
