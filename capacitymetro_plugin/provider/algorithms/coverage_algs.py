@@ -374,6 +374,7 @@ class E2sfcaAccessibility(_CoverageBase):
                 self.tr("Capacity field (people per week; empty: 1 each)"),
                 parentLayerParameterName=self.SERVICES,
                 type=FieldParameterType.Numeric,
+                defaultValue=defaults.CAPACITY_FIELD,
                 optional=True,
             )
         )
@@ -401,7 +402,7 @@ class E2sfcaAccessibility(_CoverageBase):
 
     def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         from capacitymetro_plugin.core.coverage import service_times
-        from capacitymetro_plugin.core.indices import e2sfca_cells
+        from capacitymetro_plugin.core.indices import catchment_min, e2sfca_cells
 
         decay = DECAYS[self.parameterAsEnum(parameters, self.DECAY, context)]
         steps = _parse_steps(self.parameterAsString(parameters, self.STEPS, context))
@@ -410,7 +411,7 @@ class E2sfcaAccessibility(_CoverageBase):
         services = self.services(parameters, context, feedback)
         cap_fields = parameter_as_fields(self, parameters, self.CAPACITY_FIELD, context)
         cells = self.cells(parameters, context, feedback, progress.step(0.2, 0.4))
-        reach = max(threshold, max(b for b, _ in steps)) if steps else threshold
+        reach = catchment_min(decay=decay, steps=steps, threshold=threshold)
         times = service_times(
             net,
             cells.assign(geometry=cells.centroid),
