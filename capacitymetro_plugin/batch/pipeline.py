@@ -354,6 +354,9 @@ def step_population(config: Config, folder: Path | None, summary: Summary, progr
             resolve(config, folder, config.streets_for_weights), config.streets_layer
         )
         weights = residential_streets(lines)
+        # the streets residents were spread along: the grid-weights input of a Processing run
+        keep = [c for c in ("highway", "name") if c in weights.columns]
+        _write(summary, weights[[*keep, "geometry"]].reset_index(drop=True), "population_streets")
     grid = dasymetric_grid(
         zones[["zone", "pop_total", "foreign", "geometry"]],
         ["pop_total", "foreign"],
@@ -380,6 +383,9 @@ def step_population(config: Config, folder: Path | None, summary: Summary, progr
     cells["zone"] = joined["zone"].fillna("outside").astype(str).to_numpy()
     summary.numbers["population_cells"] = len(cells)
     zones_out = zones.to_crs(cells.crs)
+    # the zones as spread on the grid: the population input a Processing run takes to repeat this
+    keep = [c for c in ("zone", "com_istat_code", "name", "pop_total", "foreign") if c in zones_out]
+    _write(summary, zones_out[[*keep, "geometry"]], "population_zones")
     # the comuni of the province, for the maps' boundaries and place names
     comuni = comuni_boundaries(year=config.year, provinces=[config.province])
     _write(summary, comuni[["com_istat_code", "name", "geometry"]], "comuni")

@@ -214,6 +214,12 @@ class CapaCityMetroAlgorithm(QgsProcessingAlgorithm):
         )
         if not path:
             return None
+        if layer_name and path.lower().endswith(".gpkg"):
+            # A source QGIS had to convert (e.g. the 'lines' of an .osm.pbf) comes back as a new
+            # one-layer GeoPackage with the original layer name, which that file does not have.
+            layers = gio.list_layers(path)
+            if layer_name not in layers and len(layers) == 1:
+                layer_name = layers[0]
         return gio.read_vector(path, layer=layer_name or None)
 
     def write_vector(
