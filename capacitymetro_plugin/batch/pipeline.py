@@ -396,12 +396,8 @@ def step_coverage(config: Config, net, services, cells, zones, summary: Summary,
     """Coverage per sector; return the ServiceTimes (all services) for E2SFCA."""
     import geopandas as gpd
 
-    from capacitymetro_plugin.core.coverage import (
-        coverage_by_area,
-        gap_polygons,
-        select_services,
-        service_times,
-    )
+    from capacitymetro_plugin.core.coverage import coverage_by_area, gap_polygons, service_times
+    from capacitymetro_plugin.core.registry.selection import select_services
 
     times = service_times(
         net,
@@ -413,11 +409,10 @@ def step_coverage(config: Config, net, services, cells, zones, summary: Summary,
     )
     tables, zone_layers, gap_layers = [], [], []
     for sector in config.sectors:
-        code = None if sector == "all" else sector
-        try:
-            chosen = select_services(services, sector=code)
-        except InputError as exc:
-            summary.notes.append(f"Coverage for sector {sector!r} skipped: {exc.message}")
+        # the rule of every door (Processing: analysed_services); services are already active
+        chosen = select_services(services, sectors=[sector]).services
+        if len(chosen) == 0:
+            summary.notes.append(f"Coverage for sector {sector!r} skipped: no service of it.")
             continue
         rows = np.flatnonzero(services["service_id"].isin(chosen["service_id"]).to_numpy())
         minutes = times.minutes[rows].min(axis=0).astype(float)

@@ -94,6 +94,7 @@ class _CoverageBase(CapaCityMetroAlgorithm):
                 self.SERVICES, self.tr("Services"), [SourceType.VectorPoint]
             )
         )
+        self.add_skip_unlocated()
         if sector:
             self.addParameter(
                 QgsProcessingParameterString(
@@ -118,12 +119,11 @@ class _CoverageBase(CapaCityMetroAlgorithm):
             )
         return network_from_lines(streets, mode="walk", progress=progress)
 
-    def services(self, parameters, context, feedback):
-        from capacitymetro_plugin.core.coverage import select_services
-
+    def services(self, parameters, context, feedback, progress):
+        """Return (the services analysed, how many were skipped for lack of a location)."""
         services = self.read_vector(parameters, self.SERVICES, context, feedback)
         sector = (self.parameterAsString(parameters, self.SECTOR, context) or "").strip()
-        return select_services(services, sector=sector or None)
+        return self.analysed_services(services, parameters, context, progress, sector=sector)
 
     def cells(self, parameters, context, feedback, progress):
         """Population grid cells (polygons) with ``pop_total`` and ``foreign``, metric CRS."""
@@ -143,6 +143,12 @@ class _CoverageBase(CapaCityMetroAlgorithm):
         # assign, not rename: the two fields may be the same column, or collide with these names
         zones = zones.assign(pop_total=zones[pop_f], foreign=zones[for_f])
         streets = self.read_vector(parameters, self.STREETS, context, feedback)
+        if streets is None:
+            progress.info(
+                "No street lines: residents are spread evenly over each zone (the CLI spreads "
+                "them along residential streets; in the sample project choose 'population "
+                "streets'). / Nessuna strada: residenti distribuiti uniformemente in ogni zona."
+            )
         grid = dasymetric_grid(
             zones,
             ["pop_total", "foreign"],
@@ -254,7 +260,7 @@ class CoveragePerComune(_CoverageBase):
         thresholds = self.parameter_as_number_list(parameters, self.THRESHOLDS, context)
         std = self.parameterAsDouble(parameters, self.THRESHOLD, context)
         net = self.network(parameters, context, feedback, progress.step(0, 0.2))
-        services = self.services(parameters, context, feedback)
+        services, skipped = self.services(parameters, context, feedback, progress)
         cells = self.cells(parameters, context, feedback, progress.step(0.2, 0.4))
         areas = self.read_vector(parameters, self.AREAS, context, feedback)
         field = parameter_as_fields(self, parameters, self.AREA_FIELD, context)[0]
@@ -319,6 +325,14 @@ class CoveragePerComune(_CoverageBase):
             min_count=self.parameterAsDouble(parameters, self.MIN_FOREIGN, context),
         )
         gaps = gaps.replace([np.inf, -np.inf], np.nan)
+        min_foreign = self.parameterAsDouble(parameters, self.MIN_FOREIGN, context)
+        if len(gaps) == 0 and total["foreign_unserved"] > 0:
+            progress.info(
+                f"No gap area: no cell beyond {std:g} min holds more than {min_foreign:g} foreign "
+                "residents; lower 'Minimum foreign residents in a gap cell' or spread residents "
+                f"along streets. / Nessuna area scoperta: nessuna cella oltre {std:g} min ha più "
+                f"di {min_foreign:g} stranieri residenti."
+            )
         res = {
             self.OUTPUT: self.write_vector(
                 out, parameters, self.OUTPUT, context, style="coverage_comuni.qml"
@@ -326,6 +340,7 @@ class CoveragePerComune(_CoverageBase):
             self.GAPS: self.write_vector(gaps, parameters, self.GAPS, context, style="gaps.qml"),
         }
         progress.report(1.0, "")
+        res[self.SKIPPED] = skipped
         return res
 
 
@@ -408,7 +423,7 @@ class E2sfcaAccessibility(_CoverageBase):
         steps = _parse_steps(self.parameterAsString(parameters, self.STEPS, context))
         threshold = self.parameterAsDouble(parameters, self.THRESHOLD, context)
         net = self.network(parameters, context, feedback, progress.step(0, 0.2))
-        services = self.services(parameters, context, feedback)
+        services, skipped = self.services(parameters, context, feedback, progress)
         cap_fields = parameter_as_fields(self, parameters, self.CAPACITY_FIELD, context)
         cells = self.cells(parameters, context, feedback, progress.step(0.2, 0.4))
         reach = catchment_min(decay=decay, steps=steps, threshold=threshold)
@@ -433,7 +448,7 @@ class E2sfcaAccessibility(_CoverageBase):
             progress.info(f"{note} / {note_it}")
         out = self.write_vector(res.cells, parameters, self.OUTPUT, context, style="e2sfca.qml")
         progress.report(1.0, "")
-        return {self.OUTPUT: out}
+        return {self.OUTPUT: out, self.SKIPPED: skipped}
 
 
 class LanguageAccess(_CoverageBase):
@@ -507,7 +522,7 @@ class LanguageAccess(_CoverageBase):
 
         threshold = self.parameterAsDouble(parameters, self.THRESHOLD, context)
         net = self.network(parameters, context, feedback, progress.step(0, 0.2))
-        services = self.services(parameters, context, feedback)
+        services, skipped = self.services(parameters, context, feedback, progress)
         lang_field = parameter_as_fields(self, parameters, self.LANGUAGE_FIELD, context)[0]
         areas = self.read_vector(parameters, self.AREAS, context, feedback)
         field = parameter_as_fields(self, parameters, self.AREA_FIELD, context)[0]
@@ -560,6 +575,7 @@ class LanguageAccess(_CoverageBase):
                 out, parameters, self.OUTPUT, context, style="language_access.qml"
             ),
             self.GROUPS: csv,
+            self.SKIPPED: skipped,
         }
         progress.report(1.0, "")
         return res

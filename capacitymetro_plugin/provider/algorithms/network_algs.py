@@ -231,6 +231,7 @@ class ServiceIsochrones(_NetworkBase):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_network_input()
         self.add_services_input()
+        self.add_skip_unlocated()
         self.add_id_field()
         self.add_number_list(self.THRESHOLDS, "Thresholds (minutes)", "5,10,15,20,30")
         self.add_enum(self.BANDS, "Bands", BANDS, default=0)
@@ -258,6 +259,7 @@ class ServiceIsochrones(_NetworkBase):
 
         net = self.load_network(parameters, context)
         services = self.read_points(parameters, self.SERVICES, context, feedback, "services")
+        services, skipped = self.analysed_services(services, parameters, context, progress)
         gdf = isochrones(
             net,
             services,
@@ -271,7 +273,7 @@ class ServiceIsochrones(_NetworkBase):
             progress=progress,
         )
         path = self.write_vector(gdf, parameters, self.OUTPUT, context, style="isochrones.qml")
-        return {self.OUTPUT: path, "COUNT": len(gdf)}
+        return {self.OUTPUT: path, "COUNT": len(gdf), self.SKIPPED: skipped}
 
 
 class NearestServiceTerritories(_NetworkBase):
@@ -292,6 +294,7 @@ class NearestServiceTerritories(_NetworkBase):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_network_input()
         self.add_services_input()
+        self.add_skip_unlocated()
         self.add_id_field()
         self.addParameter(
             QgsProcessingParameterString(
@@ -335,6 +338,8 @@ class NearestServiceTerritories(_NetworkBase):
 
         net = self.load_network(parameters, context)
         services = self.read_points(parameters, self.SERVICES, context, feedback, "services")
+        # status and location by the core rule; the sector below, in its own field
+        services, skipped = self.analysed_services(services, parameters, context, progress)
         cutoff = self.parameterAsDouble(parameters, self.CUTOFF, context)
         output = TERRITORY_OUTPUTS[self.parameterAsEnum(parameters, self.OUTPUT_TYPE, context)]
         gdf = territories(
@@ -351,7 +356,7 @@ class NearestServiceTerritories(_NetworkBase):
         )
         style = "territories.qml" if output == "edges" else "territories_polygons.qml"
         path = self.write_vector(gdf, parameters, self.OUTPUT, context, style=style)
-        return {self.OUTPUT: path, "COUNT": len(gdf)}
+        return {self.OUTPUT: path, "COUNT": len(gdf), self.SKIPPED: skipped}
 
 
 class OdMatrix(_NetworkBase):
