@@ -1,0 +1,158 @@
+"""One result whichever door: the Trento analysis through the CLI, Processing and qgis_process.
+
+The CLI (``python -m capacitymetro_plugin run --area trento``) runs first; its output folder
+holds every input a QGIS user of the sample project picks in the dialogs: the prepared network,
+the registry (the dialog's default services layer, with 50 services without a location), the
+population zones and residential streets the grid was spread from, and the comuni. The same
+analysis through ``processing.run`` and through ``qgis_process`` must give the CLI's numbers:
+coverage per comune (served %, foreign residents within each threshold, unserved, median),
+the ranked gap areas, and the E2SFCA value of every cell.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+pytestmark = [pytest.mark.realdata, pytest.mark.slow]
+REPO = Path(__file__).resolve().parents[2]
+THRESHOLDS = (5, 10, 15, 20, 30)  # config/trento.toml
+STANDARD = 15
+COVERAGE_FIELDS = [
+    "pop_total",
+    "foreign",
+    *[f"foreign_within_{t}" for t in THRESHOLDS],
+    *[f"pop_total_within_{t}" for t in THRESHOLDS],
+    "foreign_served_pct",
+    "foreign_unserved",
+    "foreign_median_min",
+    "pop_total_served_pct",
+]
+E2SFCA_FIELDS = ["pop_total", "foreign", "minutes_nearest", "access", "foreign_share"]
+
+
+@pytest.fixture(scope="module")
+def cli_run(shared_data, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("doors") / "trento"
+    env = dict(os.environ, CAPACITYMETRO_DATA=str(shared_data), QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, "-m", "capacitymetro_plugin", "run", "--area", "trento"]
+        + ["--out", str(out), "--no-pdf"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def _inputs(out: Path, sector: str = "all") -> dict[str, str]:
+    gpkg = out / "capacitymetro.gpkg"
+    return {
+        "NETWORK": str(out / "network_walk.npz"),
+        "STREETS": f"{gpkg}|layername=population_streets",
+        "POPULATION": f"{gpkg}|layername=population_zones",
+        "POP_FIELD": "pop_total",
+        "FOREIGN_FIELD": "foreign",
+        "SERVICES": f"{out / 'registry.gpkg'}|layername=services",
+        "SECTOR": "" if sector == "all" else sector,
+    }
+
+
+def _coverage_params(out: Path, dest: Path, sector: str = "all") -> dict[str, str]:
+    return {
+        **_inputs(out, sector),
+        "AREAS": f"{out / 'capacitymetro.gpkg'}|layername=comuni",
+        "AREA_FIELD": "com_istat_code",
+        "THRESHOLDS": ",".join(map(str, THRESHOLDS)),
+        "THRESHOLD": str(STANDARD),
+        "ID_FIELD": "service_id",
+        "OUTPUT": str(dest / f"coverage_{sector}.gpkg"),
+        "GAPS": str(dest / f"gaps_{sector}.gpkg"),
+    }
+
+
+def _e2sfca_params(out: Path, dest: Path) -> dict[str, str]:
+    return {**_inputs(out), "CAPACITY_FIELD": "capacity", "OUTPUT": str(dest / "e2sfca.gpkg")}
+
+
+def _cli_layer(out: Path, layer: str, sector: str | None = None) -> gpd.GeoDataFrame:
+    gdf = gpd.read_file(out / "capacitymetro.gpkg", layer=layer, engine="fiona")
+    return gdf[gdf["sector"] == sector].reset_index(drop=True) if sector else gdf
+
+
+def _assert_same_coverage(out: Path, dest: Path, sector: str) -> None:
+    cli = _cli_layer(out, "coverage_zones", sector).set_index("zone")
+    door = gpd.read_file(dest / f"coverage_{sector}.gpkg", engine="fiona")
+    door = door.set_index("com_istat_code")
+    assert list(door.index) == list(cli.index) == ["022205"]
+    for field in COVERAGE_FIELDS:
+        assert door.loc["022205", field] == pytest.approx(cli.loc["022205", field], rel=1e-9), field
+    cli_gaps = _cli_layer(out, "gaps", sector)
+    gaps = gpd.read_file(dest / f"gaps_{sector}.gpkg", engine="fiona")
+    assert len(gaps) == len(cli_gaps) > 0
+    assert gaps["rank"].tolist() == cli_gaps["rank"].tolist()
+    for field in ("foreign_unserved", "pop_total", "cells", "area_km2"):
+        assert np.allclose(gaps[field], cli_gaps[field], rtol=1e-9), field
+
+
+def _assert_same_e2sfca(out: Path, path: Path) -> None:
+    cli = _cli_layer(out, "e2sfca")
+    door = gpd.read_file(path, engine="fiona")
+    both = cli.merge(door, on=["row", "col"], suffixes=("_cli", "_door"), validate="1:1")
+    assert len(both) == len(cli) == len(door) > 3000
+    for field in E2SFCA_FIELDS:
+        a, b = both[f"{field}_cli"].to_numpy(float), both[f"{field}_door"].to_numpy(float)
+        assert np.array_equal(np.isnan(a), np.isnan(b)), field
+        assert np.allclose(a[~np.isnan(a)], b[~np.isnan(b)], rtol=1e-9, atol=0), field
+    for field in ("access_quintile", "bivariate_code"):
+        assert (both[f"{field}_cli"] == both[f"{field}_door"]).all(), field
+
+
+def test_cli_numbers_are_the_known_ones(cli_run):
+    """The reference itself: Trento, walking, 15 min (docs/population.md, docs/cli.md)."""
+    cov = pd.read_csv(cli_run / "coverage.csv", dtype={"area": str})
+    row = cov[(cov["sector"] == "all") & (cov["area"] == "ALL")].iloc[0]
+    assert row["foreign_served_pct"] == pytest.approx(35.4, abs=0.05)
+    assert row["foreign"] == pytest.approx(9974, abs=1)
+
+
+@pytest.mark.parametrize("sector", ["all", "documents_legal"])
+def test_processing_gives_the_cli_coverage(processing_provider, cli_run, tmp_path, sector):
+    import processing
+
+    res = processing.run(
+        "capacitymetro:coveragepercomune",
+        _coverage_params(cli_run, tmp_path, sector),
+    )
+    # the dialog's default services layer is the registry: its 50 unplaced services are skipped
+    assert res["SKIPPED"] == 50
+    _assert_same_coverage(cli_run, tmp_path, sector)
+
+
+def test_processing_gives_the_cli_e2sfca(processing_provider, cli_run, tmp_path):
+    import processing
+
+    res = processing.run("capacitymetro:e2sfca", _e2sfca_params(cli_run, tmp_path))
+    _assert_same_e2sfca(cli_run, Path(res["OUTPUT"]))
+
+
+def test_qgis_process_gives_the_cli_numbers(qgis_process, cli_run, tmp_path):
+    for alg, params in (
+        ("coveragepercomune", _coverage_params(cli_run, tmp_path)),
+        ("e2sfca", _e2sfca_params(cli_run, tmp_path)),
+    ):
+        args = [f"{k}={v}" for k, v in params.items() if v != ""]
+        res = qgis_process("run", f"capacitymetro:{alg}", "--", *args)
+        assert res.returncode == 0, res.stdout + res.stderr
+    _assert_same_coverage(cli_run, tmp_path, "all")
+    _assert_same_e2sfca(cli_run, tmp_path / "e2sfca.gpkg")
