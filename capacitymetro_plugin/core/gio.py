@@ -18,6 +18,7 @@ import importlib.util
 import os
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -131,14 +132,16 @@ def write_vector(
         numeric = gdf.select_dtypes(include="number").columns
         if len(numeric) and np.isinf(gdf[numeric].to_numpy(dtype=float)).any():
             gdf = gdf.replace({c: {np.inf: np.nan, -np.inf: np.nan} for c in numeric})
-        if geometry_type and len(gdf) == 0:
-            if ENGINE == "pyogrio":
-                options["geometry_type"] = geometry_type
-            else:
-                from geopandas.io.file import infer_schema
+        with warnings.catch_warnings():  # an empty layer is meant: no "empty DataFrame" warning
+            warnings.filterwarnings("ignore", "You are attempting to write an empty DataFrame")
+            if geometry_type and len(gdf) == 0:
+                if ENGINE == "pyogrio":
+                    options["geometry_type"] = geometry_type
+                else:
+                    from geopandas.io.file import infer_schema
 
-                options["schema"] = {**infer_schema(gdf), "geometry": geometry_type}
-        gdf.to_file(tmp, layer=layer, driver="GPKG", engine=ENGINE, **options)
+                    options["schema"] = {**infer_schema(gdf), "geometry": geometry_type}
+            gdf.to_file(tmp, layer=layer, driver="GPKG", engine=ENGINE, **options)
         os.replace(tmp, path)
     finally:
         if tmp.exists():
