@@ -106,69 +106,69 @@
         <translation>CapaCityMetro: installazione di {} in {}</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="40"/>
+        <location filename="../gui/checks.py" line="34"/>
         <source>Required: write the name of the service.</source>
         <translation>Obbligatorio: scrivi il nome del servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="46"/>
+        <location filename="../gui/checks.py" line="40"/>
         <source>Choose at least one sector.</source>
         <translation>Scegli almeno un settore.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="49"/>
+        <location filename="../gui/checks.py" line="43"/>
         <source>Unknown sector code(s): {}.</source>
         <translation>Codice/i di settore sconosciuto/i: {}.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="60"/>
-        <location filename="../gui/checks.py" line="61"/>
+        <location filename="../gui/checks.py" line="54"/>
+        <location filename="../gui/checks.py" line="55"/>
         <source>Not ISO 639-1 language codes: {}. Write two letters separated by ';', e.g. it;en;ar.</source>
         <translation>Non sono codici di lingua ISO 639-1: {}. Scrivi due lettere separate da ';', ad es. it;en;ar.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="70"/>
+        <location filename="../gui/checks.py" line="64"/>
         <source>Closes before it opens: {}.</source>
         <translation>Chiude prima di aprire: {}.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="72"/>
+        <location filename="../gui/checks.py" line="66"/>
         <source>Overlapping times: {}.</source>
         <translation>Orari sovrapposti: {}.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="79"/>
-        <location filename="../gui/checks.py" line="80"/>
+        <location filename="../gui/checks.py" line="73"/>
+        <location filename="../gui/checks.py" line="74"/>
         <source>Kept as written, but analyses cannot read it. Write e.g. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30.</source>
         <translation>Conservato così com'è, ma le analisi non possono leggerlo. Scrivi ad es. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30 (giorni in inglese: Mo Tu We Th Fr Sa Su).</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="87"/>
+        <location filename="../gui/checks.py" line="81"/>
         <source>Not an e-mail address: write it like name@example.org.</source>
         <translation>Non è un indirizzo e-mail: scrivilo come nome@esempio.it.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="93"/>
+        <location filename="../gui/checks.py" line="87"/>
         <source>Not a web address: write it with http:// or https://.</source>
         <translation>Non è un indirizzo web: scrivilo con http:// o https://.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="99"/>
+        <location filename="../gui/checks.py" line="93"/>
         <source>Capacity must be a whole number of people per week (or empty).</source>
         <translation>La capacità deve essere un numero intero di persone a settimana (o vuota).</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="105"/>
+        <location filename="../gui/checks.py" line="99"/>
         <source>The ISTAT code of a comune has 6 digits, e.g. 072006.</source>
         <translation>Il codice ISTAT di un comune ha 6 cifre, ad es. 072006.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="115"/>
+        <location filename="../gui/checks.py" line="109"/>
         <source>Write the date as YYYY-MM-DD, e.g. 2026-11-21.</source>
         <translation>Scrivi la data come AAAA-MM-GG, ad es. 2026-11-21.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="128"/>
+        <location filename="../gui/checks.py" line="122"/>
         <source>Write both coordinates as numbers, or click on the map.</source>
         <translation>Scrivi entrambe le coordinate come numeri, oppure clicca sulla mappa.</translation>
     </message>
@@ -825,7 +825,7 @@
     </message>
     <message>
         <location filename="../gui/setup_gui.py" line="22"/>
-        <location filename="../provider/base.py" line="96"/>
+        <location filename="../provider/base.py" line="98"/>
         <source>Service registry</source>
         <translation>Registro dei servizi</translation>
     </message>
@@ -928,215 +928,215 @@
         <translation>{} servizi ({} luoghi approssimativi, {} nascosti), {} kB.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="21"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="24"/>
         <source>binary</source>
         <translation>binario</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="21"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="24"/>
         <source>gaussian</source>
         <translation>gaussiano</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="21"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="24"/>
         <source>stepped</source>
         <translation>a gradini</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="39"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="41"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="42"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="44"/>
         <source>Prepared network (.npz)</source>
         <translation>Rete preparata (.npz)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="44"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="48"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="47"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="51"/>
         <source>Street lines (walking network when no prepared network; also grid weights)</source>
         <translation>Linee stradali (rete pedonale se manca una rete preparata; anche pesi della griglia)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="55"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="58"/>
         <location filename="../provider/algorithms/network_algs.py" line="70"/>
         <source>Maximum distance from the network (m)</source>
         <translation>Distanza massima dalla rete (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="59"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="62"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="65"/>
         <source>Population zones (comuni, sections, ...)</source>
         <translation>Zone di popolazione (comuni, sezioni, ...)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="66"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="69"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="72"/>
         <source>Residents field</source>
         <translation>Campo dei residenti</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="74"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="77"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="78"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="81"/>
         <source>Foreign residents field</source>
         <translation>Campo dei residenti stranieri</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="82"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="88"/>
         <source>Grid cell size (m)</source>
         <translation>Dimensione della cella della griglia (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="145"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="166"/>
         <source>Coverage per comune and gap areas</source>
         <translation>Copertura per comune e aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="146"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="167"/>
         <source>Spreads residents and foreign residents onto a grid, computes the travel time from every populated cell to the nearest service (of a sector) on the network, and summarises per comune and for the whole area: people within each threshold, served %, unserved people, median time. Gap areas: touching cells beyond the threshold with foreign residents, dissolved and ranked by unserved foreign residents.</source>
         <translation>Distribuisce residenti e residenti stranieri su una griglia, calcola sulla rete il tempo di viaggio da ogni cella abitata al servizio (di un settore) più vicino e riassume per comune e per l'intera area: persone entro ciascuna soglia, % servita, persone non servite, tempo mediano. Aree scoperte: celle contigue oltre la soglia con residenti stranieri, unite e ordinate per residenti stranieri non serviti.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="168"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="171"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="189"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="192"/>
         <source>Comuni (areas to summarise by)</source>
         <translation>Comuni (aree su cui riassumere)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="175"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="178"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="196"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="199"/>
         <source>Comune code field</source>
         <translation>Campo del codice del comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="183"/>
-        <location filename="../provider/algorithms/network_algs.py" line="235"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="204"/>
+        <location filename="../provider/algorithms/network_algs.py" line="236"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="185"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="206"/>
         <source>Service standard (minutes)</source>
         <translation>Standard di servizio (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="189"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="210"/>
         <source>Minimum foreign residents in a gap cell</source>
         <translation>Minimo di residenti stranieri in una cella scoperta</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="193"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="196"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="214"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="217"/>
         <source>What-if: services to add</source>
         <translation>Scenario: servizi da aggiungere</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="201"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="204"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="222"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="225"/>
         <source>What-if: identifiers of services to close (comma-separated)</source>
         <translation>Scenario: identificativi dei servizi da chiudere (separati da virgola)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="208"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="211"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="229"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="232"/>
         <source>Service identifier field</source>
         <translation>Campo identificativo del servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="217"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="219"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="238"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="240"/>
         <source>Coverage per comune</source>
         <translation>Copertura per comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="222"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="224"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="243"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="245"/>
         <source>Gap areas</source>
         <translation>Aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="339"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="369"/>
         <source>E2SFCA accessibility (capacity per foreign resident)</source>
         <translation>Accessibilità E2SFCA (capacità per residente straniero)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="340"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="370"/>
         <source>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): service capacity as supply, foreign residents of each grid cell as demand, network travel time with stepped decay (default 10/20/30 min, weights 1/0.68/0.22), Gaussian decay, or binary 2SFCA (Luo &amp; Wang 2003). Adds foreign_share and a 3×3 bivariate class (share × access).</source>
         <translation>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): capacità dei servizi come offerta, residenti stranieri di ogni cella della griglia come domanda, tempo di viaggio su rete con decadimento a gradini (predefinito 10/20/30 min, pesi 1/0,68/0,22), decadimento gaussiano, o 2SFCA binario (Luo &amp; Wang 2003). Aggiunge foreign_share e una classe bivariata 3×3 (quota × accesso).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="356"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="359"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="386"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="389"/>
         <source>Capacity field (people per week; empty: 1 each)</source>
         <translation>Campo della capacità (persone a settimana; vuoto: 1 ciascuno)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="365"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="397"/>
         <source>Distance decay</source>
         <translation>Decadimento con la distanza</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="366"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="368"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="399"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="402"/>
         <source>Steps minutes:weight</source>
         <translation>Gradini minuti:peso</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="373"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="408"/>
         <source>Catchment (minutes, Gaussian and binary)</source>
         <translation>Bacino (minuti, gaussiano e binario)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="377"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="379"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="412"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="414"/>
         <source>E2SFCA accessibility</source>
         <translation>Accessibilità E2SFCA</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="442"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="458"/>
         <source>Language access</source>
         <translation>Accesso linguistico</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="443"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="459"/>
         <source>For each area (comune) and its foreign residents by citizenship, the share who can reach a service offering one of the main languages of their citizenship within the threshold (citizenship → languages table shipped with sources). Also writes the largest unserved citizenship groups per area to a CSV.</source>
         <translation>Per ogni area (comune) e i suoi residenti stranieri per cittadinanza, la quota che raggiunge entro la soglia un servizio che offre una delle lingue principali della propria cittadinanza (tabella cittadinanza → lingue fornita con le fonti). Scrive anche in un CSV i maggiori gruppi di cittadinanza non serviti per area.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="459"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="461"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="475"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="477"/>
         <source>Areas (comuni)</source>
         <translation>Aree (comuni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="464"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="467"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="480"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="483"/>
         <source>Area code field</source>
         <translation>Campo del codice dell'area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="472"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="476"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="488"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="492"/>
         <source>Foreign residents by citizenship (ISTAT CSV: area code, citizenship, counts)</source>
         <translation>Residenti stranieri per cittadinanza (CSV ISTAT: codice area, cittadinanza, conteggi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="482"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="485"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="498"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="501"/>
         <source>Languages field of the services</source>
         <translation>Campo delle lingue dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="490"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="506"/>
         <source>Threshold (minutes)</source>
         <translation>Soglia (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="491"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="493"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="507"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="509"/>
         <source>Language access per area</source>
         <translation>Accesso linguistico per area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="496"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="498"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="512"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="514"/>
         <source>Unserved citizenship groups</source>
         <translation>Gruppi di cittadinanza non serviti</translation>
     </message>
@@ -1414,102 +1414,102 @@
         <translation>Poligoni isocroni per ogni servizio a più soglie di tempo di viaggio, costruiti dalle strade raggiunte (le strade al margine tagliate dove il tempo finisce), così le forme seguono le strade e non attraversano fiumi o canali senza un ponte (le forme predefinite, sulle strade; gli inviluppi convessi sono un'anteprima rapida che invece li attraversa: delle strade raggiunte, oppure dei soli nodi raggiunti, come la ricetta ego_graph di osmnx, per il confronto con studi fatti con essa). Le fasce annidate contengono tutti i luoghi entro la soglia; le fasce disgiunte solo l'anello dalla precedente.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="236"/>
+        <location filename="../provider/algorithms/network_algs.py" line="237"/>
         <source>Bands</source>
         <translation>Fasce</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="237"/>
-        <location filename="../provider/algorithms/network_algs.py" line="239"/>
+        <location filename="../provider/algorithms/network_algs.py" line="238"/>
+        <location filename="../provider/algorithms/network_algs.py" line="240"/>
         <source>One set of polygons per service</source>
         <translation>Un insieme di poligoni per servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="244"/>
+        <location filename="../provider/algorithms/network_algs.py" line="245"/>
         <source>Band around reached streets (m; 0: hulls unwidened)</source>
         <translation>Fascia attorno alle strade raggiunte (m; 0: inviluppi non allargati)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="248"/>
+        <location filename="../provider/algorithms/network_algs.py" line="249"/>
         <source>Isochrone shape</source>
         <translation>Forma delle isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="250"/>
-        <location filename="../provider/algorithms/network_algs.py" line="252"/>
+        <location filename="../provider/algorithms/network_algs.py" line="251"/>
+        <location filename="../provider/algorithms/network_algs.py" line="253"/>
         <source>Isochrones</source>
         <translation>Isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="279"/>
+        <location filename="../provider/algorithms/network_algs.py" line="281"/>
         <source>Nearest-service territories</source>
         <translation>Territori del servizio più vicino</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="280"/>
+        <location filename="../provider/algorithms/network_algs.py" line="282"/>
         <source>Gives every street to the service reached first (a network Voronoi), with the travel time. Streets between two services are cut where the times meet. Optionally only the services of one sector, an extra delay per service (minutes, e.g. waiting time) and a maximum time.</source>
         <translation>Assegna ogni strada al servizio raggiunto per primo (un Voronoi su rete), con il tempo di viaggio. Le strade tra due servizi sono tagliate dove i tempi si incontrano. A scelta solo i servizi di un settore, un ritardo aggiuntivo per servizio (minuti, ad es. tempo di attesa) e un tempo massimo.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="296"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="91"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="93"/>
-        <location filename="../provider/algorithms/network_algs.py" line="298"/>
+        <location filename="../provider/algorithms/network_algs.py" line="299"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="99"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="101"/>
+        <location filename="../provider/algorithms/network_algs.py" line="301"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="301"/>
         <location filename="../provider/algorithms/network_algs.py" line="304"/>
+        <location filename="../provider/algorithms/network_algs.py" line="307"/>
         <source>Sectors field (codes separated by ;)</source>
         <translation>Campo dei settori (codici separati da ;)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="310"/>
         <location filename="../provider/algorithms/network_algs.py" line="313"/>
+        <location filename="../provider/algorithms/network_algs.py" line="316"/>
         <source>Extra delay field (minutes)</source>
         <translation>Campo del ritardo aggiuntivo (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="321"/>
-        <location filename="../provider/algorithms/network_algs.py" line="379"/>
+        <location filename="../provider/algorithms/network_algs.py" line="324"/>
+        <location filename="../provider/algorithms/network_algs.py" line="384"/>
         <source>Maximum travel time (minutes; 0 = no limit)</source>
         <translation>Tempo di viaggio massimo (minuti; 0 = nessun limite)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="325"/>
+        <location filename="../provider/algorithms/network_algs.py" line="328"/>
         <source>Output</source>
         <translation>Risultato</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="327"/>
-        <location filename="../provider/algorithms/network_algs.py" line="329"/>
+        <location filename="../provider/algorithms/network_algs.py" line="330"/>
+        <location filename="../provider/algorithms/network_algs.py" line="332"/>
         <source>Territories</source>
         <translation>Territori</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="359"/>
+        <location filename="../provider/algorithms/network_algs.py" line="364"/>
         <source>OD matrix</source>
         <translation>Matrice OD</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="360"/>
+        <location filename="../provider/algorithms/network_algs.py" line="365"/>
         <source>Travel times from every origin to every destination on the network, as straight origin–destination lines with the time in minutes (only pairs within the maximum time). Points farther than the maximum snap distance from the network are reported.</source>
         <translation>Tempi di viaggio su rete da ogni origine a ogni destinazione, come linee rette origine–destinazione con il tempo in minuti (solo le coppie entro il tempo massimo). Sono segnalati i punti più lontani dalla rete della distanza massima di aggancio.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="373"/>
+        <location filename="../provider/algorithms/network_algs.py" line="378"/>
         <source>Origins</source>
         <translation>Origini</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="375"/>
+        <location filename="../provider/algorithms/network_algs.py" line="380"/>
         <source>Destinations</source>
         <translation>Destinazioni</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="384"/>
-        <location filename="../provider/algorithms/network_algs.py" line="386"/>
+        <location filename="../provider/algorithms/network_algs.py" line="389"/>
+        <location filename="../provider/algorithms/network_algs.py" line="391"/>
         <source>OD lines</source>
         <translation>Linee OD</translation>
     </message>
@@ -1911,37 +1911,49 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="496"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="85"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="92"/>
         <location filename="../provider/algorithms/network_algs.py" line="52"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="87"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="94"/>
         <source>Services</source>
         <translation>Servizi</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="97"/>
+        <location filename="../provider/base.py" line="99"/>
         <source>Network accessibility</source>
         <translation>Accessibilità su rete</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="98"/>
+        <location filename="../provider/base.py" line="100"/>
         <source>Population</source>
         <translation>Popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="99"/>
+        <location filename="../provider/base.py" line="101"/>
         <source>Coverage and indices</source>
         <translation>Copertura e indici</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="100"/>
+        <location filename="../provider/base.py" line="102"/>
         <source>Maps and reports</source>
         <translation>Mappe e report</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="193"/>
-        <location filename="../provider/base.py" line="194"/>
+        <location filename="../provider/base.py" line="195"/>
+        <location filename="../provider/base.py" line="196"/>
         <source>Parameter {}: '{}' is not a list of numbers. Write e.g. 5,10,15.</source>
         <translation>Parametro {}: '{}' non è un elenco di numeri. Scrivi ad es. 5,10,15.</translation>
+    </message>
+    <message>
+        <location filename="../provider/base.py" line="207"/>
+        <location filename="../provider/base.py" line="210"/>
+        <source>Skip services without a location (how many is reported)</source>
+        <translation>Salta i servizi senza posizione (ne viene indicato il numero)</translation>
+    </message>
+    <message>
+        <location filename="../provider/base.py" line="214"/>
+        <location filename="../provider/base.py" line="215"/>
+        <source>Services skipped (no location)</source>
+        <translation>Servizi saltati (senza posizione)</translation>
     </message>
     <message>
         <location filename="../provider/provider.py" line="77"/>
