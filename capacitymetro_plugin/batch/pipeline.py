@@ -393,61 +393,33 @@ def step_population(config: Config, folder: Path | None, summary: Summary, progr
 
 
 def step_coverage(config: Config, net, services, cells, zones, summary: Summary, progress):
-    """Coverage per sector; return the ServiceTimes (all services) for E2SFCA."""
-    import geopandas as gpd
+    """Coverage per sector (core.coverage.coverage_analysis); return the ServiceTimes of all
+    services, for E2SFCA and language access."""
+    from capacitymetro_plugin.core.coverage import coverage_analysis
 
-    from capacitymetro_plugin.core.coverage import coverage_by_area, gap_polygons, service_times
-    from capacitymetro_plugin.core.registry.selection import select_services
-
-    times = service_times(
+    result = coverage_analysis(
         net,
-        cells.assign(geometry=cells.centroid),
+        cells,
         services,
+        zones,
+        zone_field="zone",
+        sectors=config.sectors,
+        thresholds=config.thresholds_min,
+        standard=config.standard_min,
         id_field="service_id",
-        cutoff_min=max([*config.thresholds_min, config.standard_min]) * 2,
-        progress=progress.step(0, 0.7),
+        progress=progress,
     )
-    tables, zone_layers, gap_layers = [], [], []
-    for sector in config.sectors:
-        # the rule of every door (Processing: analysed_services); services are already active
-        chosen = select_services(services, sectors=[sector]).services
-        if len(chosen) == 0:
-            summary.notes.append(f"Coverage for sector {sector!r} skipped: no service of it.")
-            continue
-        rows = np.flatnonzero(services["service_id"].isin(chosen["service_id"]).to_numpy())
-        minutes = times.minutes[rows].min(axis=0).astype(float)
-        table = coverage_by_area(
-            cells,
-            minutes,
-            area_field="zone",
-            thresholds=config.thresholds_min,
-            threshold=config.standard_min,
-        )
-        table.insert(0, "sector", sector)
-        table.insert(1, "services", len(rows))
-        tables.append(table)
-        z = zones[["zone", "geometry"]].merge(
-            table.rename(columns={"area": "zone"}), on="zone", how="inner"
-        )
-        zone_layers.append(z)
-        gaps = gap_polygons(cells, minutes, threshold=config.standard_min, min_count=1.0)
-        gaps.insert(0, "sector", sector)
-        gap_layers.append(gaps)
-        total = table[table["area"] == "ALL"].iloc[0]
+    summary.notes.extend(result.notes)
+    summary.coverage = result.table
+    for sector in result.table["sector"].unique():
+        total = result.total(sector)
         summary.numbers[f"served_pct_{sector}"] = round(float(total["foreign_served_pct"]), 1)
         summary.numbers[f"unserved_foreign_{sector}"] = round(float(total["foreign_unserved"]))
-    if not tables:
-        raise InputError("No sector has services with coordinates in the area.")
-    summary.coverage = pd.concat(tables, ignore_index=True)
-    crs = cells.crs
-    cov = gpd.GeoDataFrame(pd.concat(zone_layers, ignore_index=True), geometry="geometry", crs=crs)
-    _write(summary, cov.replace([np.inf, -np.inf], np.nan), "coverage_zones")
-    gaps = gpd.GeoDataFrame(pd.concat(gap_layers, ignore_index=True), geometry="geometry", crs=crs)
-    gaps = gaps.replace([np.inf, -np.inf], np.nan)
-    if len(gaps):
-        _write(summary, gaps, "gaps")
-    summary.numbers["gap_areas_all"] = int((gaps["sector"] == config.sectors[0]).sum())
-    return times
+    _write(summary, result.zones.replace([np.inf, -np.inf], np.nan), "coverage_zones")
+    if len(result.gaps):
+        _write(summary, result.gaps, "gaps")
+    summary.numbers["gap_areas_all"] = int((result.gaps["sector"] == config.sectors[0]).sum())
+    return result.times
 
 
 def step_e2sfca(config: Config, services, cells, times, summary: Summary) -> None:

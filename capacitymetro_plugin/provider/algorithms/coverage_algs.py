@@ -201,14 +201,17 @@ class CoveragePerComune(_CoverageBase):
                 defaultValue="com_istat_code",
             )
         )
-        self.add_number_list(self.THRESHOLDS, "Thresholds (minutes)", "10,15,20,30")
+        self.add_number_list(self.THRESHOLDS, "Thresholds (minutes)", defaults.minutes_text())
         self.add_number(
-            self.THRESHOLD, "Service standard (minutes)", defaultValue=15.0, minValue=0.1
+            self.THRESHOLD,
+            "Service standard (minutes)",
+            defaultValue=defaults.STANDARD_MIN,
+            minValue=0.1,
         )
         self.add_number(
             self.MIN_FOREIGN,
             "Minimum foreign residents in a gap cell",
-            defaultValue=1.0,
+            defaultValue=defaults.GAP_MIN_FOREIGN,
             minValue=0.0,
         )
         self.addParameter(
@@ -247,100 +250,61 @@ class CoveragePerComune(_CoverageBase):
         )
 
     def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
-        import geopandas as gpd
         import numpy as np
 
-        from capacitymetro_plugin.core.coverage import (
-            coverage_by_area,
-            gap_polygons,
-            service_times,
-            what_if,
-        )
+        from capacitymetro_plugin.core.coverage import coverage_analysis
 
         thresholds = self.parameter_as_number_list(parameters, self.THRESHOLDS, context)
         std = self.parameterAsDouble(parameters, self.THRESHOLD, context)
         net = self.network(parameters, context, feedback, progress.step(0, 0.2))
         services, skipped = self.services(parameters, context, feedback, progress)
+        sector = (self.parameterAsString(parameters, self.SECTOR, context) or "").strip()
         cells = self.cells(parameters, context, feedback, progress.step(0.2, 0.4))
-        areas = self.read_vector(parameters, self.AREAS, context, feedback)
-        field = parameter_as_fields(self, parameters, self.AREA_FIELD, context)[0]
-        areas = areas.to_crs(cells.crs)
-        centres = cells.assign(geometry=cells.centroid)
-        joined = gpd.sjoin(centres, areas[[field, "geometry"]], how="left", predicate="within")
-        joined = joined[~joined.index.duplicated()]
-        cells["area"] = joined[field].astype(str).where(joined[field].notna(), "outside").to_numpy()
-        centres["area"] = cells["area"]
-        times = service_times(
-            net,
-            centres,
-            services,
-            cutoff_min=max([*thresholds, std]) * 2,
-            max_snap_m=self.parameterAsDouble(parameters, self.MAX_SNAP, context),
-            progress=progress.step(0.4, 0.9),
-        )
-        minutes, _ = times.nearest()
-        table = coverage_by_area(
-            cells, minutes, area_field="area", thresholds=thresholds, threshold=std
-        )
-        added = self.read_vector(parameters, self.ADD, context, feedback)
         raw_close = self.parameterAsString(parameters, self.CLOSE, context) or ""
-        close = [c.strip() for c in raw_close.replace(";", ",").split(",") if c.strip()]
-        if (added is not None and len(added)) or close:
-            # what-if: the times already computed are reused; only added services are searched
-            id_fields = parameter_as_fields(self, parameters, self.ID_FIELD, context)
-            if close and not id_fields:
-                raise InputError(
-                    "Services to close are given but no identifier field.",
-                    fix="Choose the service identifier field (e.g. service_id).",
-                    it="Servizi da chiudere indicati ma nessun campo identificativo.",
-                    fix_it="Scegli il campo identificativo dei servizi (es. service_id).",
-                )
-            times.service_ids = (
-                [str(v) for v in services[id_fields[0]]] if id_fields else times.service_ids
-            )
-            changed = what_if(net, centres, times, close=close, add=added, progress=progress)
-            after, _ = changed.nearest()
-            table_after = coverage_by_area(
-                cells, after, area_field="area", thresholds=thresholds, threshold=std
-            ).set_index("area")
-            for col in ("foreign_served_pct", "foreign_unserved", "pop_total_served_pct"):
-                table[f"{col}_after"] = table["area"].map(table_after[col])
-            table["foreign_served_pct_change"] = (
-                table["foreign_served_pct_after"] - table["foreign_served_pct"]
-            )
-        keep = [field, *[c for c in ("name", "comune_name") if c in areas.columns], "geometry"]
-        areas = areas[keep].assign(**{field: areas[field].astype(str)})
-        out = areas.merge(table.rename(columns={"area": field}), on=field, how="inner")
-        total = table[table["area"] == "ALL"].iloc[0]
+        id_fields = parameter_as_fields(self, parameters, self.ID_FIELD, context)
+        min_foreign = self.parameterAsDouble(parameters, self.MIN_FOREIGN, context)
+        result = coverage_analysis(
+            net,
+            cells,
+            services,
+            self.read_vector(parameters, self.AREAS, context, feedback),
+            zone_field=parameter_as_fields(self, parameters, self.AREA_FIELD, context)[0],
+            sectors=[sector or "all"],
+            thresholds=thresholds,
+            standard=std,
+            min_foreign=min_foreign,
+            id_field=id_fields[0] if id_fields else None,
+            add=self.read_vector(parameters, self.ADD, context, feedback),
+            close=[c.strip() for c in raw_close.replace(";", ",").split(",") if c.strip()],
+            max_snap_m=self.parameterAsDouble(parameters, self.MAX_SNAP, context),
+            progress=progress.step(0.4, 0.95),
+        )
+        total = result.total(sector or "all")
         progress.info(
             f"Foreign residents within {std:g} min: {total['foreign_served_pct']:.1f}% "
             f"({total['foreign_unserved']:,.0f} unserved of {total['foreign']:,.0f})."
         )
-        out = out.replace([np.inf, -np.inf], np.nan)
-        gaps = gap_polygons(
-            cells,
-            minutes,
-            threshold=std,
-            count_field="foreign",
-            min_count=self.parameterAsDouble(parameters, self.MIN_FOREIGN, context),
-        )
-        gaps = gaps.replace([np.inf, -np.inf], np.nan)
-        min_foreign = self.parameterAsDouble(parameters, self.MIN_FOREIGN, context)
-        if len(gaps) == 0 and total["foreign_unserved"] > 0:
+        if len(result.gaps) == 0 and total["foreign_unserved"] > 0:
             progress.info(
                 f"No gap area: no cell beyond {std:g} min holds more than {min_foreign:g} foreign "
                 "residents; lower 'Minimum foreign residents in a gap cell' or spread residents "
                 f"along streets. / Nessuna area scoperta: nessuna cella oltre {std:g} min ha più "
                 f"di {min_foreign:g} stranieri residenti."
             )
+        out = result.zones.drop(columns=["sector", "services"])
+        gaps = result.gaps.drop(columns=["sector"])
         res = {
             self.OUTPUT: self.write_vector(
-                out, parameters, self.OUTPUT, context, style="coverage_comuni.qml"
+                out.replace([np.inf, -np.inf], np.nan),
+                parameters,
+                self.OUTPUT,
+                context,
+                style="coverage_comuni.qml",
             ),
             self.GAPS: self.write_vector(gaps, parameters, self.GAPS, context, style="gaps.qml"),
+            self.SKIPPED: skipped,
         }
         progress.report(1.0, "")
-        res[self.SKIPPED] = skipped
         return res
 
 
@@ -503,7 +467,9 @@ class LanguageAccess(_CoverageBase):
                 defaultValue="languages",
             )
         )
-        self.add_number(self.THRESHOLD, "Threshold (minutes)", defaultValue=20.0, minValue=0.1)
+        self.add_number(
+            self.THRESHOLD, "Threshold (minutes)", defaultValue=defaults.STANDARD_MIN, minValue=0.1
+        )
         self.addParameter(
             QgsProcessingParameterVectorDestination(
                 self.OUTPUT, self.tr("Language access per area"), SourceType.VectorPolygon
