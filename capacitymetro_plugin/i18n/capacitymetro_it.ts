@@ -143,32 +143,22 @@
         <translation>Conservato così com'è, ma le analisi non possono leggerlo. Scrivi ad es. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30 (giorni in inglese: Mo Tu We Th Fr Sa Su).</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="81"/>
-        <source>Not an e-mail address: write it like name@example.org.</source>
-        <translation>Non è un indirizzo e-mail: scrivilo come nome@esempio.it.</translation>
-    </message>
-    <message>
-        <location filename="../gui/checks.py" line="87"/>
-        <source>Not a web address: write it with http:// or https://.</source>
-        <translation>Non è un indirizzo web: scrivilo con http:// o https://.</translation>
-    </message>
-    <message>
-        <location filename="../gui/checks.py" line="93"/>
+        <location filename="../gui/checks.py" line="102"/>
         <source>Capacity must be a whole number of people per week (or empty).</source>
         <translation>La capacità deve essere un numero intero di persone a settimana (o vuota).</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="99"/>
+        <location filename="../gui/checks.py" line="108"/>
         <source>The ISTAT code of a comune has 6 digits, e.g. 072006.</source>
         <translation>Il codice ISTAT di un comune ha 6 cifre, ad es. 072006.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="109"/>
+        <location filename="../gui/checks.py" line="118"/>
         <source>Write the date as YYYY-MM-DD, e.g. 2026-11-21.</source>
         <translation>Scrivi la data come AAAA-MM-GG, ad es. 2026-11-21.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="122"/>
+        <location filename="../gui/checks.py" line="131"/>
         <source>Write both coordinates as numbers, or click on the map.</source>
         <translation>Scrivi entrambe le coordinate come numeri, oppure clicca sulla mappa.</translation>
     </message>
@@ -1012,131 +1002,131 @@
         <translation>Soglie (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="206"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="207"/>
         <source>Service standard (minutes)</source>
         <translation>Standard di servizio (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="210"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="213"/>
         <source>Minimum foreign residents in a gap cell</source>
         <translation>Minimo di residenti stranieri in una cella scoperta</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="214"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="217"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="220"/>
         <source>What-if: services to add</source>
         <translation>Scenario: servizi da aggiungere</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="222"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="225"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="228"/>
         <source>What-if: identifiers of services to close (comma-separated)</source>
         <translation>Scenario: identificativi dei servizi da chiudere (separati da virgola)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="229"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="232"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="235"/>
         <source>Service identifier field</source>
         <translation>Campo identificativo del servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="238"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="240"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="241"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="243"/>
         <source>Coverage per comune</source>
         <translation>Copertura per comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="243"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="245"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="246"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="248"/>
         <source>Gap areas</source>
         <translation>Aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="369"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="333"/>
         <source>E2SFCA accessibility (capacity per foreign resident)</source>
         <translation>Accessibilità E2SFCA (capacità per residente straniero)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="370"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="334"/>
         <source>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): service capacity as supply, foreign residents of each grid cell as demand, network travel time with stepped decay (default 10/20/30 min, weights 1/0.68/0.22), Gaussian decay, or binary 2SFCA (Luo &amp; Wang 2003). Adds foreign_share and a 3×3 bivariate class (share × access).</source>
         <translation>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): capacità dei servizi come offerta, residenti stranieri di ogni cella della griglia come domanda, tempo di viaggio su rete con decadimento a gradini (predefinito 10/20/30 min, pesi 1/0,68/0,22), decadimento gaussiano, o 2SFCA binario (Luo &amp; Wang 2003). Aggiunge foreign_share e una classe bivariata 3×3 (quota × accesso).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="386"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="389"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="350"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="353"/>
         <source>Capacity field (people per week; empty: 1 each)</source>
         <translation>Campo della capacità (persone a settimana; vuoto: 1 ciascuno)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="397"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="361"/>
         <source>Distance decay</source>
         <translation>Decadimento con la distanza</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="399"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="402"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="363"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="366"/>
         <source>Steps minutes:weight</source>
         <translation>Gradini minuti:peso</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="408"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="372"/>
         <source>Catchment (minutes, Gaussian and binary)</source>
         <translation>Bacino (minuti, gaussiano e binario)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="412"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="414"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="376"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="378"/>
         <source>E2SFCA accessibility</source>
         <translation>Accessibilità E2SFCA</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="458"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="422"/>
         <source>Language access</source>
         <translation>Accesso linguistico</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="459"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="423"/>
         <source>For each area (comune) and its foreign residents by citizenship, the share who can reach a service offering one of the main languages of their citizenship within the threshold (citizenship → languages table shipped with sources). Also writes the largest unserved citizenship groups per area to a CSV.</source>
         <translation>Per ogni area (comune) e i suoi residenti stranieri per cittadinanza, la quota che raggiunge entro la soglia un servizio che offre una delle lingue principali della propria cittadinanza (tabella cittadinanza → lingue fornita con le fonti). Scrive anche in un CSV i maggiori gruppi di cittadinanza non serviti per area.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="475"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="477"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="439"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="441"/>
         <source>Areas (comuni)</source>
         <translation>Aree (comuni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="480"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="483"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="444"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="447"/>
         <source>Area code field</source>
         <translation>Campo del codice dell'area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="488"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="492"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="452"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="456"/>
         <source>Foreign residents by citizenship (ISTAT CSV: area code, citizenship, counts)</source>
         <translation>Residenti stranieri per cittadinanza (CSV ISTAT: codice area, cittadinanza, conteggi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="498"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="501"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="462"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="465"/>
         <source>Languages field of the services</source>
         <translation>Campo delle lingue dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="506"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="471"/>
         <source>Threshold (minutes)</source>
         <translation>Soglia (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="507"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="509"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="473"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="475"/>
         <source>Language access per area</source>
         <translation>Accesso linguistico per area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="512"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="514"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="478"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="480"/>
         <source>Unserved citizenship groups</source>
         <translation>Gruppi di cittadinanza non serviti</translation>
     </message>
@@ -1991,6 +1981,14 @@
     <message>
         <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge (the default street shapes; the convex-hull shape is a quick look that does cross them). Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>
         <translation type="vanished">Poligoni isocroni per ogni servizio a più soglie di tempo di viaggio, costruiti dalle strade raggiunte (le strade al margine tagliate dove il tempo finisce), così le forme seguono le strade e non attraversano fiumi o canali senza un ponte (le forme predefinite, sulle strade; l'inviluppo convesso è un'anteprima rapida che invece li attraversa). Le fasce annidate contengono tutti i luoghi entro la soglia; le fasce disgiunte solo l'anello dalla precedente.</translation>
+    </message>
+    <message>
+        <source>Not a web address: write it with http:// or https://.</source>
+        <translation type="vanished">Non è un indirizzo web: scrivilo con http:// o https://.</translation>
+    </message>
+    <message>
+        <source>Not an e-mail address: write it like name@example.org.</source>
+        <translation type="vanished">Non è un indirizzo e-mail: scrivilo come nome@esempio.it.</translation>
     </message>
     <message>
         <source>Schedule not understood. Write e.g. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30.</source>
