@@ -146,8 +146,9 @@ class _CoverageBase(CapaCityMetroAlgorithm):
         if streets is None:
             progress.info(
                 "No street lines: residents are spread evenly over each zone (the CLI spreads "
-                "them along residential streets; in the sample project choose 'population "
-                "streets'). / Nessuna strada: residenti distribuiti uniformemente in ogni zona."
+                "them along residential streets; in a sample project choose 'Residential "
+                "streets (grid weights)'). / Nessuna strada: residenti distribuiti uniformemente in "
+                "ogni zona (scegli 'Strade residenziali (pesi della griglia)')."
             )
         grid = dasymetric_grid(
             zones,
