@@ -440,7 +440,7 @@ def step_language(
     share of foreign residents) is applied to every cell's foreign residents; citizenships
     beyond the listed ones count as "unknown".
     """
-    from capacitymetro_plugin.core.indices import language_access, languages_within
+    from capacitymetro_plugin.core.indices import language_access_cells
 
     if not config.citizenship:
         raise InputError("no citizenship table in the configuration ([population] citizenship)")
@@ -458,19 +458,14 @@ def step_language(
     share = table.groupby("citizenship")["citizenship_count"].sum() / float(
         table.drop_duplicates("istat_code")["total_foreign"].sum()
     )
-    rows = []
-    for cell, foreign in enumerate(cells["foreign"].to_numpy(float)):
-        for citizenship, pct in share.items():
-            rows.append((cell, citizenship, foreign * pct))
-        rows.append((cell, "(other citizenships)", foreign * max(0.0, 1 - share.sum())))
-    residents = pd.DataFrame(rows, columns=["zone", "citizenship", "count"])
     langs = (
         services["languages"].fillna("").astype(str).tolist()
         if "languages" in services
         else [""] * len(services)
     )
-    avail = languages_within(times.minutes.T, langs, threshold=config.standard_min)
-    per_cell, groups = language_access(residents, dict(enumerate(avail)))
+    per_cell, groups, avail = language_access_cells(
+        cells, times.minutes, langs, share.to_dict(), threshold=config.standard_min
+    )
     served, unserved = per_cell["served"].sum(), per_cell["unserved"].sum()
     summary.numbers["language_served_pct"] = round(100 * served / (served + unserved), 1)
     summary.numbers["language_citizenship_ref"] = f"{ref} ({len(share)} citizenships)"

@@ -14,6 +14,7 @@ from .fca import DEFAULT_STEPS, decay_weights, fca, gaussian_weights, stepped_we
 from .language import (
     citizenship_languages,
     language_access,
+    language_access_cells,
     languages_of,
     languages_within,
     parse_languages,
@@ -40,6 +41,7 @@ __all__ = [
     "fca",
     "gaussian_weights",
     "language_access",
+    "language_access_cells",
     "languages_of",
     "languages_within",
     "parse_languages",
