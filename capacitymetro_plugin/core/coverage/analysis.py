@@ -2,7 +2,7 @@
 
 Processing ("Coverage per comune and gap areas"), the CLI pipeline and the dock call
 :func:`coverage_analysis`; they only read inputs and write its outputs, so a result does not
-depend on the door (``tests/qgis/test_doors_trento.py`` checks it on Trento).
+depend on the door (``tests/qgis/test_doors.py`` checks it on Trento and Bari).
 """
 
 from __future__ import annotations
