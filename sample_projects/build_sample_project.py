@@ -29,7 +29,12 @@ GROUPS = {
         "e2sfca",
         "territories",
     ],
-    "Population / Popolazione": ["population_cells", "population_grid"],
+    "Population / Popolazione": [
+        "population_zones",
+        "population_streets",
+        "population_cells",
+        "population_grid",
+    ],
     "Context / Contesto": ["context"],
 }
 VISIBLE = {"registry:services", "registry:practices", "isochrones", "territories", "context"}

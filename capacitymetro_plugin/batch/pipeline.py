@@ -405,6 +405,9 @@ def step_population(config: Config, folder: Path | None, summary: Summary, progr
             resolve(config, folder, config.streets_for_weights), config.streets_layer
         )
         weights = residential_streets(lines)
+        # the streets residents were spread along: the grid-weights input of a Processing run
+        keep = [c for c in ("highway", "name") if c in weights.columns]
+        _write(summary, weights[[*keep, "geometry"]].reset_index(drop=True), "population_streets")
     grid = dasymetric_grid(
         zones[["zone", "pop_total", "foreign", "geometry"]],
         ["pop_total", "foreign"],
@@ -431,6 +434,9 @@ def step_population(config: Config, folder: Path | None, summary: Summary, progr
     cells["zone"] = joined["zone"].fillna("outside").astype(str).to_numpy()
     summary.numbers["population_cells"] = len(cells)
     zones_out = zones.to_crs(cells.crs)
+    # the zones as spread on the grid: the population input a Processing run takes to repeat this
+    keep = [c for c in ("zone", "com_istat_code", "name", "pop_total", "foreign") if c in zones_out]
+    _write(summary, zones_out[[*keep, "geometry"]], "population_zones")
     # the comuni of the province, for the maps' boundaries and place names
     comuni = comuni_boundaries(year=config.year, provinces=[config.province])
     _write(summary, comuni[["com_istat_code", "name", "geometry"]], "comuni")
@@ -438,92 +444,49 @@ def step_population(config: Config, folder: Path | None, summary: Summary, progr
 
 
 def step_coverage(config: Config, net, services, cells, zones, summary: Summary, progress):
-    """Coverage per sector on foot (the network's mode); return the ServiceTimes for E2SFCA."""
-    from capacitymetro_plugin.core.coverage import service_times
+    """Coverage per sector (core.coverage.coverage_analysis); return the ServiceTimes of all
+    services, for E2SFCA and language access."""
+    from capacitymetro_plugin.core.coverage import coverage_analysis
 
-    times = service_times(
+    result = coverage_analysis(
         net,
-        cells.assign(geometry=cells.centroid),
+        cells,
         services,
+        zones,
+        zone_field="zone",
+        sectors=config.sectors,
+        thresholds=config.thresholds_min,
+        standard=config.standard_min,
         id_field="service_id",
-        cutoff_min=max([*config.thresholds_min, config.standard_min]) * 2,
-        progress=progress.step(0, 0.7),
+        progress=progress,
     )
-    tables = _coverage_from_times(config, services, cells, zones, times, summary, suffix="")
-    summary.coverage = pd.concat(tables, ignore_index=True)
+    _write_coverage(config, result, summary, suffix="")
+    summary.coverage = result.table
     summary.numbers["population_cells_off_network"] = int(
-        np.isinf(times.origin_connector_min).sum()
+        np.isinf(result.times.origin_connector_min).sum()
     )
     _parts_without_service(config, net, services, cells, summary)
-    return times
+    return result.times
 
 
-def _sector_rows(config: Config, services) -> dict[str, np.ndarray]:
-    """The service rows of each configured sector (a sector without services is noted)."""
-    from capacitymetro_plugin.core.coverage import select_services
-
-    rows = {}
-    for sector in config.sectors:
-        try:
-            # statuses were chosen once, in step_registry (include_to_verify)
-            chosen = select_services(
-                services, sector=None if sector == "all" else sector, only_active=False
-            )
-        except InputError as exc:
-            rows[sector] = exc
-            continue
-        rows[sector] = np.flatnonzero(services["service_id"].isin(chosen["service_id"]).to_numpy())
-    return rows
-
-
-def _coverage_from_times(config: Config, services, cells, zones, times, summary, *, suffix: str):
-    """Coverage tables, zone and gap layers per sector from any ServiceTimes (walk or transit);
-    layers and numbers get ``suffix`` (``""`` or ``"_transit"``). Return the tables."""
-    import geopandas as gpd
-
-    from capacitymetro_plugin.core.coverage import coverage_by_area, gap_polygons
-
-    tables, zone_layers, gap_layers = [], [], []
-    for sector, rows in _sector_rows(config, services).items():
-        if isinstance(rows, InputError):
-            summary.notes.append(f"Coverage{suffix} for sector {sector!r} skipped: {rows.message}")
-            continue
-        minutes = times.nearest_minutes(rows)
-        table = coverage_by_area(
-            cells,
-            minutes,
-            area_field="zone",
-            thresholds=config.thresholds_min,
-            threshold=config.standard_min,
-        )
-        table.insert(0, "sector", sector)
-        table.insert(1, "services", len(rows))
-        tables.append(table)
-        z = zones[["zone", "geometry"]].merge(
-            table.rename(columns={"area": "zone"}), on="zone", how="inner"
-        )
-        zone_layers.append(z)
-        gaps = gap_polygons(cells, minutes, threshold=config.standard_min, min_count=1.0)
-        gaps.insert(0, "sector", sector)
-        gap_layers.append(gaps)
-        total = table[table["area"] == "ALL"].iloc[0]
+def _write_coverage(config: Config, result, summary: Summary, *, suffix: str) -> None:
+    """Notes, numbers and layers of a CoverageResult; ``suffix`` is ``""`` (on foot, the
+    network's mode) or ``"_transit"``."""
+    summary.notes.extend(result.notes)
+    for sector in result.table["sector"].unique():
+        total = result.total(sector)
         summary.numbers[f"served_pct{suffix}_{sector}"] = round(
             float(total["foreign_served_pct"]), 1
         )
         summary.numbers[f"unserved_foreign{suffix}_{sector}"] = round(
             float(total["foreign_unserved"])
         )
-    if not tables:
-        raise InputError("No sector has services with coordinates in the area.")
-    crs = cells.crs
-    cov = gpd.GeoDataFrame(pd.concat(zone_layers, ignore_index=True), geometry="geometry", crs=crs)
-    _write(summary, cov.replace([np.inf, -np.inf], np.nan), f"coverage_zones{suffix}")
-    gaps = gpd.GeoDataFrame(pd.concat(gap_layers, ignore_index=True), geometry="geometry", crs=crs)
-    gaps = gaps.replace([np.inf, -np.inf], np.nan)
-    if len(gaps):
-        _write(summary, gaps, f"gaps{suffix}")
-    summary.numbers[f"gap_areas{suffix}_all"] = int((gaps["sector"] == config.sectors[0]).sum())
-    return tables
+    _write(summary, result.zones.replace([np.inf, -np.inf], np.nan), f"coverage_zones{suffix}")
+    if len(result.gaps):
+        _write(summary, result.gaps, f"gaps{suffix}")
+    summary.numbers[f"gap_areas{suffix}_all"] = int(
+        (result.gaps["sector"] == config.sectors[0]).sum()
+    )
 
 
 def step_transit(
@@ -537,6 +500,7 @@ def step_transit(
     of each sector, every percentile), ``coverage_zones_transit``, ``gaps_transit`` and
     ``coverage_transit.csv``.
     """
+    from capacitymetro_plugin.core.coverage import coverage_analysis
     from capacitymetro_plugin.core.transit import transit_times_from_feeds
 
     tc = config.transit
@@ -570,11 +534,24 @@ def step_transit(
         for k, p in enumerate(times.percentiles):
             out[f"{sector}_p{p:g}"] = times.group_minutes[sector][k]
     _write(summary, out.replace([np.inf, -np.inf], np.nan), "transit_times")
-    tables = _coverage_from_times(config, services, cells, zones, times, summary, suffix="_transit")
+    result = coverage_analysis(  # the same coverage as on foot, on the transit times
+        None,
+        cells,
+        services,
+        zones,
+        zone_field="zone",
+        sectors=config.sectors,
+        thresholds=config.thresholds_min,
+        standard=config.standard_min,
+        id_field="service_id",
+        times=times,
+        progress=progress.step(0.8, 1.0),
+    )
+    _write_coverage(config, result, summary, suffix="_transit")
     from .report import write_csv
 
     path = summary.out_dir / "coverage_transit.csv"
-    write_csv(pd.concat(tables, ignore_index=True), path)
+    write_csv(result.table, path)
     summary.files.append(path)
     return times
 
@@ -623,7 +600,7 @@ def step_language(
     share of foreign residents) is applied to every cell's foreign residents; citizenships
     beyond the listed ones count as "unknown".
     """
-    from capacitymetro_plugin.core.indices import language_access, languages_within
+    from capacitymetro_plugin.core.indices import language_access_cells
 
     if not config.citizenship:
         raise InputError("no citizenship table in the configuration ([population] citizenship)")
@@ -641,19 +618,14 @@ def step_language(
     share = table.groupby("citizenship")["citizenship_count"].sum() / float(
         table.drop_duplicates("istat_code")["total_foreign"].sum()
     )
-    rows = []
-    for cell, foreign in enumerate(cells["foreign"].to_numpy(float)):
-        for citizenship, pct in share.items():
-            rows.append((cell, citizenship, foreign * pct))
-        rows.append((cell, "(other citizenships)", foreign * max(0.0, 1 - share.sum())))
-    residents = pd.DataFrame(rows, columns=["zone", "citizenship", "count"])
     langs = (
         services["languages"].fillna("").astype(str).tolist()
         if "languages" in services
         else [""] * len(services)
     )
-    avail = languages_within(times.minutes.T, langs, threshold=config.standard_min)
-    per_cell, groups = language_access(residents, dict(enumerate(avail)))
+    per_cell, groups, avail = language_access_cells(
+        cells, times.minutes, langs, share.to_dict(), threshold=config.standard_min
+    )
     served, unserved = per_cell["served"].sum(), per_cell["unserved"].sum()
     summary.numbers["language_served_pct"] = round(100 * served / (served + unserved), 1)
     summary.numbers["language_citizenship_ref"] = f"{ref} ({len(share)} citizenships)"

@@ -33,6 +33,19 @@ CELL_SIZE_M = 100.0
 #: service is not "reachable" for a planner, and the travel-time matrix grows with the limit.
 MAX_MINUTES = 120.0
 
+#: Coverage: travel-time thresholds reported (minutes) and the service standard ("served" when
+#: a service is within it). The same in the CLI config, Processing and the dock.
+THRESHOLDS_MIN: tuple[float, ...] = (5.0, 10.0, 15.0, 20.0, 30.0)
+STANDARD_MIN = 15.0
+#: A cell is part of a gap area when it holds more than this many foreign residents.
+GAP_MIN_FOREIGN = 1.0
+
+
+def minutes_text(values=THRESHOLDS_MIN) -> str:
+    """Return thresholds as the text Processing shows, e.g. ``5,10,15,20,30``."""
+    return ",".join(f"{v:g}" for v in values)
+
+
 # --- public transport (core/transit) ---------------------------------------------------------
 #: Departure window (local time of the feed) and its step, in minutes.
 TRANSIT_WINDOW = ("08:00", "09:00")

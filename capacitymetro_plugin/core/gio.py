@@ -18,9 +18,11 @@ import importlib.util
 import os
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 
 from .errors import InputError
 
@@ -99,11 +101,15 @@ def write_vector(
     *,
     layer: str,
     replace_file: bool = False,
+    geometry_type: str | None = None,
 ) -> Path:
     """Write ``gdf`` as layer ``layer`` of GeoPackage ``path``, atomically.
 
     Other layers of an existing GeoPackage are kept (the layer itself is replaced) unless
     ``replace_file`` is True. The write happens on a copy that is moved into place at the end.
+    Infinite numbers (a time with no service in reach) are written as NULL.
+    ``geometry_type`` (e.g. ``"MultiPolygon"``) is the layer's type when ``gdf`` is empty:
+    without it an empty layer has no geometry type and QGIS opens it as a table.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +128,20 @@ def write_vector(
                 fiona.remove(str(tmp), layer=layer, driver="GPKG")
         else:  # a new file: see the module docstring (GDAL 3.11+ would write 1.4 by default)
             options["VERSION"] = "1.2"
-        gdf.to_file(tmp, layer=layer, driver="GPKG", engine=ENGINE, **options)
+        # A GeoPackage field holds no infinity QGIS can show: "none in reach" is NULL in a file
+        numeric = gdf.select_dtypes(include="number").columns
+        if len(numeric) and np.isinf(gdf[numeric].to_numpy(dtype=float)).any():
+            gdf = gdf.replace({c: {np.inf: np.nan, -np.inf: np.nan} for c in numeric})
+        with warnings.catch_warnings():  # an empty layer is meant: no "empty DataFrame" warning
+            warnings.filterwarnings("ignore", "You are attempting to write an empty DataFrame")
+            if geometry_type and len(gdf) == 0:
+                if ENGINE == "pyogrio":
+                    options["geometry_type"] = geometry_type
+                else:
+                    from geopandas.io.file import infer_schema
+
+                    options["schema"] = {**infer_schema(gdf), "geometry": geometry_type}
+            gdf.to_file(tmp, layer=layer, driver="GPKG", engine=ENGINE, **options)
         os.replace(tmp, path)
     finally:
         if tmp.exists():

@@ -2,7 +2,8 @@
 
 Each check takes the text of one field and returns ``""`` when it is fine, else a short message
 (translated) saying what is wrong and how to write it. The rules follow the registry schema
-(``services`` layer); the vocabularies come from :mod:`capacitymetro_plugin.core.registry.vocabularies`.
+(``services`` layer); contacts use the core validator's own rule and messages, the vocabularies
+come from :mod:`capacitymetro_plugin.core.registry.vocabularies`.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ import re
 from capacitymetro_plugin.core._pycompat import parse_iso_date
 from capacitymetro_plugin.core.registry import schedule
 from capacitymetro_plugin.core.registry import vocabularies as voc
+from capacitymetro_plugin.core.registry.validation import contact_problem
 from capacitymetro_plugin.core.registry.vocabularies import split_codes  # noqa: F401 (one copy)
 
-from .common import tr
+from .common import tr, user_language
 
-_EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[A-Za-z]{2,}$")
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.IGNORECASE)
 _ISTAT = re.compile(r"^\d{6}$")
 
 
@@ -76,16 +76,25 @@ def warn_opening_hours(text: str) -> str:
     return ""
 
 
+def _contact(field: str, text: str) -> str:
+    """The core validator's rule and message (core.registry.validation.contact_problem)."""
+    problem = contact_problem(field, text)
+    if problem is None:
+        return ""
+    _code, message, message_it = problem
+    return message_it if user_language() == "it" else message
+
+
 def check_email(text: str) -> str:
-    if text.strip() and not _EMAIL.match(text.strip()):
-        return tr("Not an e-mail address: write it like name@example.org.")
-    return ""
+    return _contact("email", text)
 
 
 def check_url(text: str) -> str:
-    if text.strip() and not _URL.match(text.strip()):
-        return tr("Not a web address: write it with http:// or https://.")
-    return ""
+    return _contact("website", text)
+
+
+def check_phone(text: str) -> str:
+    return _contact("phone", text)
 
 
 def check_capacity(text: str) -> str:

@@ -316,6 +316,7 @@ class ServiceForm(Translatable, QWidget):
             "opening_hours": checks.check_opening_hours(v["opening_hours"] or ""),
             "capacity": checks.check_capacity(v["capacity"] or ""),
             "email": checks.check_email(v["email"] or ""),
+            "phone": checks.check_phone(v["phone"] or ""),
             "website": checks.check_url(v["website"] or ""),
             "source_url": checks.check_url(v["source_url"] or ""),
             "comune_istat": checks.check_istat(v["comune_istat"] or ""),

@@ -143,32 +143,22 @@
         <translation>Conservato così com'è, ma le analisi non possono leggerlo. Scrivi ad es. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30 (giorni in inglese: Mo Tu We Th Fr Sa Su).</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="81"/>
-        <source>Not an e-mail address: write it like name@example.org.</source>
-        <translation>Non è un indirizzo e-mail: scrivilo come nome@esempio.it.</translation>
-    </message>
-    <message>
-        <location filename="../gui/checks.py" line="87"/>
-        <source>Not a web address: write it with http:// or https://.</source>
-        <translation>Non è un indirizzo web: scrivilo con http:// o https://.</translation>
-    </message>
-    <message>
-        <location filename="../gui/checks.py" line="93"/>
+        <location filename="../gui/checks.py" line="102"/>
         <source>Capacity must be a whole number of people per week (or empty).</source>
         <translation>La capacità deve essere un numero intero di persone a settimana (o vuota).</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="99"/>
+        <location filename="../gui/checks.py" line="108"/>
         <source>The ISTAT code of a comune has 6 digits, e.g. 072006.</source>
         <translation>Il codice ISTAT di un comune ha 6 cifre, ad es. 072006.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="109"/>
+        <location filename="../gui/checks.py" line="118"/>
         <source>Write the date as YYYY-MM-DD, e.g. 2026-11-21.</source>
         <translation>Scrivi la data come AAAA-MM-GG, ad es. 2026-11-21.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="122"/>
+        <location filename="../gui/checks.py" line="131"/>
         <source>Write both coordinates as numbers, or click on the map.</source>
         <translation>Scrivi entrambe le coordinate come numeri, oppure clicca sulla mappa.</translation>
     </message>
@@ -864,7 +854,7 @@
     </message>
     <message>
         <location filename="../gui/setup_gui.py" line="22"/>
-        <location filename="../provider/base.py" line="96"/>
+        <location filename="../provider/base.py" line="98"/>
         <source>Service registry</source>
         <translation>Registro dei servizi</translation>
     </message>
@@ -1023,159 +1013,159 @@
         <translation>Dimensione della cella della griglia (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="160"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="167"/>
         <source>Coverage per comune and gap areas</source>
         <translation>Copertura per comune e aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="161"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="168"/>
         <source>Spreads residents and foreign residents onto a grid, computes the travel time from every populated cell to the nearest service (of a sector) on the network, and summarises per comune and for the whole area: people within each threshold, served %, unserved people, median time. Gap areas: touching cells beyond the threshold with foreign residents, dissolved and ranked by unserved foreign residents.</source>
         <translation>Distribuisce residenti e residenti stranieri su una griglia, calcola sulla rete il tempo di viaggio da ogni cella abitata al servizio (di un settore) più vicino e riassume per comune e per l'intera area: persone entro ciascuna soglia, % servita, persone non servite, tempo mediano. Aree scoperte: celle contigue oltre la soglia con residenti stranieri, unite e ordinate per residenti stranieri non serviti.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="183"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="186"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="190"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="193"/>
         <source>Comuni (areas to summarise by)</source>
         <translation>Comuni (aree su cui riassumere)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="190"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="193"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="197"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="200"/>
         <source>Comune code field</source>
         <translation>Campo del codice del comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="198"/>
-        <location filename="../provider/algorithms/network_algs.py" line="236"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="205"/>
+        <location filename="../provider/algorithms/network_algs.py" line="237"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="200"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="208"/>
         <source>Service standard (minutes)</source>
         <translation>Standard di servizio (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="204"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="214"/>
         <source>Minimum foreign residents in a gap cell</source>
         <translation>Minimo di residenti stranieri in una cella scoperta</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="208"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="211"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="218"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="221"/>
         <source>What-if: services to add</source>
         <translation>Scenario: servizi da aggiungere</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="216"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="219"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="226"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="229"/>
         <source>What-if: identifiers of services to close (comma-separated)</source>
         <translation>Scenario: identificativi dei servizi da chiudere (separati da virgola)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="223"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="226"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="233"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="236"/>
         <source>Service identifier field</source>
         <translation>Campo identificativo del servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="232"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="234"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="242"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="244"/>
         <source>Coverage per comune</source>
         <translation>Copertura per comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="237"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="239"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="247"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="249"/>
         <source>Gap areas</source>
         <translation>Aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="354"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="334"/>
         <source>E2SFCA accessibility (capacity per foreign resident)</source>
         <translation>Accessibilità E2SFCA (capacità per residente straniero)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="355"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="335"/>
         <source>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): service capacity as supply, foreign residents of each grid cell as demand, network travel time with stepped decay (default 10/20/30 min, weights 1/0.68/0.22), Gaussian decay, or binary 2SFCA (Luo &amp; Wang 2003). Adds foreign_share and a 3×3 bivariate class (share × access).</source>
         <translation>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): capacità dei servizi come offerta, residenti stranieri di ogni cella della griglia come domanda, tempo di viaggio su rete con decadimento a gradini (predefinito 10/20/30 min, pesi 1/0,68/0,22), decadimento gaussiano, o 2SFCA binario (Luo &amp; Wang 2003). Aggiunge foreign_share e una classe bivariata 3×3 (quota × accesso).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="371"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="374"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="351"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="354"/>
         <source>Capacity field (people per week; empty: 1 each)</source>
         <translation>Campo della capacità (persone a settimana; vuoto: 1 ciascuno)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="381"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="362"/>
         <source>Distance decay</source>
         <translation>Decadimento con la distanza</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="383"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="386"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="364"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="367"/>
         <source>Steps minutes:weight</source>
         <translation>Gradini minuti:peso</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="392"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="373"/>
         <source>Catchment (minutes, Gaussian and binary)</source>
         <translation>Bacino (minuti, gaussiano e binario)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="396"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="398"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="377"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="379"/>
         <source>E2SFCA accessibility</source>
         <translation>Accessibilità E2SFCA</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="442"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="423"/>
         <source>Language access</source>
         <translation>Accesso linguistico</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="443"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="424"/>
         <source>For each area (comune) and its foreign residents by citizenship, the share who can reach a service offering one of the main languages of their citizenship within the threshold (citizenship → languages table shipped with sources). Also writes the largest unserved citizenship groups per area to a CSV.</source>
         <translation>Per ogni area (comune) e i suoi residenti stranieri per cittadinanza, la quota che raggiunge entro la soglia un servizio che offre una delle lingue principali della propria cittadinanza (tabella cittadinanza → lingue fornita con le fonti). Scrive anche in un CSV i maggiori gruppi di cittadinanza non serviti per area.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="459"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="461"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="440"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="442"/>
         <source>Areas (comuni)</source>
         <translation>Aree (comuni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="464"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="467"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="445"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="448"/>
         <source>Area code field</source>
         <translation>Campo del codice dell'area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="472"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="476"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="453"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="457"/>
         <source>Foreign residents by citizenship (ISTAT CSV: area code, citizenship, counts)</source>
         <translation>Residenti stranieri per cittadinanza (CSV ISTAT: codice area, cittadinanza, conteggi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="482"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="485"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="463"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="466"/>
         <source>Languages field of the services</source>
         <translation>Campo delle lingue dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="490"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="472"/>
         <source>Threshold (minutes)</source>
         <translation>Soglia (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="491"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="493"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="474"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="476"/>
         <source>Language access per area</source>
         <translation>Accesso linguistico per area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="496"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="498"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="479"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="481"/>
         <source>Unserved citizenship groups</source>
         <translation>Gruppi di cittadinanza non serviti</translation>
     </message>
@@ -1453,104 +1443,104 @@
         <translation>Poligoni isocroni per ogni servizio a più soglie di tempo di viaggio, costruiti dalle strade raggiunte (le strade al margine tagliate dove il tempo finisce), così le forme seguono le strade e non attraversano fiumi o canali senza un ponte (le forme predefinite, sulle strade; gli inviluppi convessi sono un'anteprima rapida che invece li attraversa: delle strade raggiunte, oppure dei soli nodi raggiunti, come la ricetta ego_graph di osmnx, per il confronto con studi fatti con essa). Le fasce annidate contengono tutti i luoghi entro la soglia; le fasce disgiunte solo l'anello dalla precedente.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="237"/>
+        <location filename="../provider/algorithms/network_algs.py" line="238"/>
         <source>Bands</source>
         <translation>Fasce</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="238"/>
-        <location filename="../provider/algorithms/network_algs.py" line="240"/>
+        <location filename="../provider/algorithms/network_algs.py" line="239"/>
+        <location filename="../provider/algorithms/network_algs.py" line="241"/>
         <source>One set of polygons per service</source>
         <translation>Un insieme di poligoni per servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="245"/>
+        <location filename="../provider/algorithms/network_algs.py" line="246"/>
         <source>Band around reached streets (m; 0: hulls unwidened)</source>
         <translation>Fascia attorno alle strade raggiunte (m; 0: inviluppi non allargati)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="249"/>
+        <location filename="../provider/algorithms/network_algs.py" line="250"/>
         <source>Isochrone shape</source>
         <translation>Forma delle isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="251"/>
-        <location filename="../provider/algorithms/network_algs.py" line="253"/>
+        <location filename="../provider/algorithms/network_algs.py" line="252"/>
+        <location filename="../provider/algorithms/network_algs.py" line="254"/>
         <source>Isochrones</source>
         <translation>Isocrone</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="280"/>
+        <location filename="../provider/algorithms/network_algs.py" line="282"/>
         <source>Nearest-service territories</source>
         <translation>Territori del servizio più vicino</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="281"/>
+        <location filename="../provider/algorithms/network_algs.py" line="283"/>
         <source>Gives every street to the service reached first (a network Voronoi), with the travel time. Streets between two services are cut where the times meet. Optionally only the services of one sector, an extra delay per service (minutes, e.g. waiting time) and a maximum time.</source>
         <translation>Assegna ogni strada al servizio raggiunto per primo (un Voronoi su rete), con il tempo di viaggio. Le strade tra due servizi sono tagliate dove i tempi si incontrano. A scelta solo i servizi di un settore, un ritardo aggiuntivo per servizio (minuti, ad es. tempo di attesa) e un tempo massimo.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="297"/>
+        <location filename="../provider/algorithms/network_algs.py" line="300"/>
         <location filename="../provider/algorithms/transit_algs.py" line="84"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="98"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="100"/>
-        <location filename="../provider/algorithms/network_algs.py" line="299"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="99"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="101"/>
+        <location filename="../provider/algorithms/network_algs.py" line="302"/>
         <location filename="../provider/algorithms/transit_algs.py" line="86"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="302"/>
         <location filename="../provider/algorithms/network_algs.py" line="305"/>
+        <location filename="../provider/algorithms/network_algs.py" line="308"/>
         <source>Sectors field (codes separated by ;)</source>
         <translation>Campo dei settori (codici separati da ;)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="311"/>
         <location filename="../provider/algorithms/network_algs.py" line="314"/>
+        <location filename="../provider/algorithms/network_algs.py" line="317"/>
         <source>Extra delay field (minutes)</source>
         <translation>Campo del ritardo aggiuntivo (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="322"/>
-        <location filename="../provider/algorithms/network_algs.py" line="380"/>
+        <location filename="../provider/algorithms/network_algs.py" line="325"/>
+        <location filename="../provider/algorithms/network_algs.py" line="385"/>
         <source>Maximum travel time (minutes; 0 = no limit)</source>
         <translation>Tempo di viaggio massimo (minuti; 0 = nessun limite)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="326"/>
+        <location filename="../provider/algorithms/network_algs.py" line="329"/>
         <source>Output</source>
         <translation>Risultato</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="328"/>
-        <location filename="../provider/algorithms/network_algs.py" line="330"/>
+        <location filename="../provider/algorithms/network_algs.py" line="331"/>
+        <location filename="../provider/algorithms/network_algs.py" line="333"/>
         <source>Territories</source>
         <translation>Territori</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="360"/>
+        <location filename="../provider/algorithms/network_algs.py" line="365"/>
         <source>OD matrix</source>
         <translation>Matrice OD</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="361"/>
+        <location filename="../provider/algorithms/network_algs.py" line="366"/>
         <source>Travel times from every origin to every destination on the network, as straight origin–destination lines with the time in minutes (only pairs within the maximum time). Points farther than the maximum snap distance from the network are reported.</source>
         <translation>Tempi di viaggio su rete da ogni origine a ogni destinazione, come linee rette origine–destinazione con il tempo in minuti (solo le coppie entro il tempo massimo). Sono segnalati i punti più lontani dalla rete della distanza massima di aggancio.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="374"/>
+        <location filename="../provider/algorithms/network_algs.py" line="379"/>
         <source>Origins</source>
         <translation>Origini</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="376"/>
+        <location filename="../provider/algorithms/network_algs.py" line="381"/>
         <source>Destinations</source>
         <translation>Destinazioni</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/network_algs.py" line="385"/>
-        <location filename="../provider/algorithms/network_algs.py" line="387"/>
+        <location filename="../provider/algorithms/network_algs.py" line="390"/>
+        <location filename="../provider/algorithms/network_algs.py" line="392"/>
         <source>OD lines</source>
         <translation>Linee OD</translation>
     </message>
@@ -1717,9 +1707,9 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="147"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="679"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="678"/>
         <location filename="../provider/algorithms/registry_algs.py" line="150"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="682"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="681"/>
         <source>Registry GeoPackage (created if missing, else added to)</source>
         <translation>GeoPackage del registro (creato se manca, altrimenti integrato)</translation>
     </message>
@@ -2016,56 +2006,56 @@
         <translation>Servizi geocodificati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="624"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="623"/>
         <source>Services from OpenStreetMap</source>
         <translation>Servizi da OpenStreetMap</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="625"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="624"/>
         <source>Finds candidate services (social facilities, government offices, town halls, the Questura, job centres, CPIA, health centres, community centres...) in an OpenStreetMap extract (.osm.pbf) or an Overpass JSON response, inside the area, with the tag table of docs/osm_registry.md. Places of worship and tourism are never services. Candidates already in the registry (same OSM object, or same name within the distance) are skipped; the new ones are added with status 'to verify', which analyses leave out until someone checks them and sets them active.</source>
         <translation>Trova i servizi candidati (strutture sociali, uffici pubblici, municipi, la Questura, centri per l'impiego, CPIA, strutture sanitarie, centri di comunità...) in un estratto OpenStreetMap (.osm.pbf) o in una risposta JSON di Overpass, dentro l'area, con la tabella dei tag di docs/osm_registry.md. I luoghi di culto e il turismo non sono mai servizi. I candidati già nel registro (stesso oggetto OSM, o stesso nome entro la distanza) sono saltati; i nuovi sono aggiunti con stato 'da verificare', che le analisi escludono finché qualcuno non li controlla e li imposta attivi.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="646"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="649"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="645"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="648"/>
         <source>OpenStreetMap extract (.osm.pbf, .osm) or Overpass response (.json)</source>
         <translation>Estratto OpenStreetMap (.osm.pbf, .osm) o risposta Overpass (.json)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="653"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="656"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="652"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="655"/>
         <source>Area (polygons; default: the whole extract)</source>
         <translation>Area (poligoni; predefinito: tutto l'estratto)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="661"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="664"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="660"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="663"/>
         <source>Or an area by name or ISTAT code (e.g. comune:trento, 027042)</source>
         <translation>Oppure un'area per nome o codice ISTAT (es. comune:trento, 027042)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="670"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="669"/>
         <source>Same name within this distance is a duplicate (m)</source>
         <translation>Stesso nome entro questa distanza è un duplicato (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="674"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="676"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="673"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="675"/>
         <source>Only report, write nothing</source>
         <translation>Solo resoconto, non scrivere nulla</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="686"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="685"/>
         <source>Candidate services found</source>
         <translation>Servizi candidati trovati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="687"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="686"/>
         <source>Services added</source>
         <translation>Servizi aggiunti</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="688"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="687"/>
         <source>Duplicates skipped</source>
         <translation>Duplicati saltati</translation>
     </message>
@@ -2143,30 +2133,42 @@
         <translation>Tempi di viaggio in trasporto pubblico</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="97"/>
+        <location filename="../provider/base.py" line="99"/>
         <source>Network accessibility</source>
         <translation>Accessibilità su rete</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="98"/>
+        <location filename="../provider/base.py" line="100"/>
         <source>Population</source>
         <translation>Popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="99"/>
+        <location filename="../provider/base.py" line="101"/>
         <source>Coverage and indices</source>
         <translation>Copertura e indici</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="100"/>
+        <location filename="../provider/base.py" line="102"/>
         <source>Maps and reports</source>
         <translation>Mappe e report</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="193"/>
-        <location filename="../provider/base.py" line="194"/>
+        <location filename="../provider/base.py" line="195"/>
+        <location filename="../provider/base.py" line="196"/>
         <source>Parameter {}: '{}' is not a list of numbers. Write e.g. 5,10,15.</source>
         <translation>Parametro {}: '{}' non è un elenco di numeri. Scrivi ad es. 5,10,15.</translation>
+    </message>
+    <message>
+        <location filename="../provider/base.py" line="207"/>
+        <location filename="../provider/base.py" line="210"/>
+        <source>Skip services without a location (how many is reported)</source>
+        <translation>Salta i servizi senza posizione (ne viene indicato il numero)</translation>
+    </message>
+    <message>
+        <location filename="../provider/base.py" line="214"/>
+        <location filename="../provider/base.py" line="215"/>
+        <source>Services skipped (no location)</source>
+        <translation>Servizi saltati (senza posizione)</translation>
     </message>
     <message>
         <location filename="../provider/provider.py" line="77"/>
@@ -2208,6 +2210,14 @@
     <message>
         <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge (the default street shapes; the convex-hull shape is a quick look that does cross them). Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>
         <translation type="vanished">Poligoni isocroni per ogni servizio a più soglie di tempo di viaggio, costruiti dalle strade raggiunte (le strade al margine tagliate dove il tempo finisce), così le forme seguono le strade e non attraversano fiumi o canali senza un ponte (le forme predefinite, sulle strade; l'inviluppo convesso è un'anteprima rapida che invece li attraversa). Le fasce annidate contengono tutti i luoghi entro la soglia; le fasce disgiunte solo l'anello dalla precedente.</translation>
+    </message>
+    <message>
+        <source>Not a web address: write it with http:// or https://.</source>
+        <translation type="vanished">Non è un indirizzo web: scrivilo con http:// o https://.</translation>
+    </message>
+    <message>
+        <source>Not an e-mail address: write it like name@example.org.</source>
+        <translation type="vanished">Non è un indirizzo e-mail: scrivilo come nome@esempio.it.</translation>
     </message>
     <message>
         <source>Schedule not understood. Write e.g. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30.</source>

@@ -18,6 +18,8 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingLayerPostProcessorInterface,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
@@ -27,8 +29,8 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from capacitymetro_plugin import deps
-from capacitymetro_plugin.compat import NumberType
-from capacitymetro_plugin.core.errors import CapaCityMetroError
+from capacitymetro_plugin.compat import NumberType, SourceType
+from capacitymetro_plugin.core.errors import CapaCityMetroError, InputError
 from capacitymetro_plugin.core.progress import Progress
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
@@ -196,6 +198,52 @@ class CapaCityMetroAlgorithm(QgsProcessingAlgorithm):
                 )
             ) from exc
 
+    # --- which services are analysed (the core rule, shared with the CLI and the dock) -----------
+    SKIP_UNLOCATED = "SKIP_UNLOCATED"
+    SKIPPED = "SKIPPED"
+
+    def add_skip_unlocated(self) -> None:
+        """Add "skip services without a location" (default on) and its count as an output."""
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.SKIP_UNLOCATED,
+                self.tr("Skip services without a location (how many is reported)"),
+                defaultValue=True,
+            )
+        )
+        self.addOutput(
+            QgsProcessingOutputNumber(self.SKIPPED, self.tr("Services skipped (no location)"))
+        )
+
+    def analysed_services(self, services, parameters, context, progress, *, sector=None):
+        """Return the services an analysis counts and how many lacked a location.
+
+        The rule is :func:`capacitymetro_plugin.core.registry.selection.select_services` (active
+        services with a location, of ``sector`` when given): the same as the CLI's.
+        """
+        from capacitymetro_plugin.core.registry.selection import select_services
+
+        selection = select_services(services, sectors=[sector] if sector else None)
+        unlocated = selection.left_out.get("no location", 0)
+        if unlocated and not self.parameterAsBoolean(parameters, self.SKIP_UNLOCATED, context):
+            raise InputError(
+                f"{unlocated} services have no location.",
+                fix="Place them on the map (registry dock, Set location) or tick "
+                "'Skip services without a location'.",
+                it=f"{unlocated} servizi non hanno una posizione.",
+                fix_it="Collocali sulla mappa (pannello del registro, Imposta posizione) o spunta "
+                "'Salta i servizi senza posizione'.",
+            )
+        progress.info(f"{selection.describe('en')} / {selection.describe('it')}")
+        if len(selection.services) == 0:
+            raise InputError(
+                f"No service to analyse: {selection.describe('en')}.",
+                fix="Choose a layer with active, located services (of the sector, if given).",
+                it=f"Nessun servizio da analizzare: {selection.describe('it')}.",
+                fix_it="Scegli un layer con servizi attivi e collocati (del settore, se indicato).",
+            )
+        return selection.services, unlocated
+
     # --- vector in/out via GeoPackage -------------------------------------------------------------
     def read_vector(
         self,
@@ -214,7 +262,25 @@ class CapaCityMetroAlgorithm(QgsProcessingAlgorithm):
         )
         if not path:
             return None
+        if layer_name and path.lower().endswith(".gpkg"):
+            # A source QGIS had to convert (e.g. the 'lines' of an .osm.pbf) comes back as a new
+            # one-layer GeoPackage with the original layer name, which that file does not have.
+            layers = gio.list_layers(path)
+            if layer_name not in layers and len(layers) == 1:
+                layer_name = layers[0]
         return gio.read_vector(path, layer=layer_name or None)
+
+    def _destination_geometry(self, key: str) -> str | None:
+        """The geometry type of vector destination ``key``, so that an empty result still
+        loads as a (polygon, line, point) map layer, not as a table."""
+        definition = self.parameterDefinition(key)
+        kind = getattr(definition, "dataType", lambda: None)()
+        types = {
+            SourceType.VectorPolygon: "MultiPolygon",
+            SourceType.VectorLine: "MultiLineString",
+            SourceType.VectorPoint: "Point",
+        }
+        return next((name for t, name in types.items() if kind == t), None)
 
     def write_vector(
         self,
@@ -235,7 +301,12 @@ class CapaCityMetroAlgorithm(QgsProcessingAlgorithm):
         path = self.parameterAsOutputLayer(parameters, key, context)
         if not path.lower().endswith(".gpkg"):
             path = str(Path(path).with_suffix(".gpkg"))
-        gio.write_vector(gdf, path, layer=layer_name or Path(path).stem)
+        gio.write_vector(
+            gdf,
+            path,
+            layer=layer_name or Path(path).stem,
+            geometry_type=self._destination_geometry(key),
+        )
         if style and context.willLoadLayerOnCompletion(path):
             details = context.layerToLoadOnCompletionDetails(path)
             details.setPostProcessor(_StyleOnLoad(STYLES_DIR / style, layer_name))

@@ -379,3 +379,46 @@ def test_the_decay_options_are_the_core_defaults():
     from capacitymetro_plugin.provider.algorithms import coverage_algs
 
     assert tuple(coverage_algs.DECAYS) == defaults.E2SFCA_DECAYS
+
+
+def test_no_gap_area_still_loads_as_a_polygon_layer(processing_provider, bari_inputs):
+    """With no cell above the minimum, "Gap areas" is an empty *polygon* layer (it was a table
+    with no geometry), and the log says why it is empty."""
+    from qgis.core import QgsProcessingFeedback, QgsVectorLayer, QgsWkbTypes
+
+    class Log(QgsProcessingFeedback):
+        lines: list[str] = []
+
+        def pushInfo(self, info):  # noqa: N802 - QGIS API
+            self.lines.append(info)
+
+    import processing
+
+    tmp, *_ = bari_inputs
+    log = Log()
+    res = processing.run(
+        "capacitymetro:coveragepercomune",
+        {
+            "STREETS": str(tmp / "streets.gpkg"),
+            "POPULATION": str(tmp / "zones.gpkg"),
+            "POP_FIELD": "pop",
+            "FOREIGN_FIELD": "foreign",
+            "CELL_SIZE": 100,
+            "SERVICES": str(tmp / "services.gpkg"),
+            "SECTOR": "health",
+            "AREAS": str(tmp / "zones.gpkg"),
+            "AREA_FIELD": "com_istat_code",
+            "THRESHOLDS": "5,10",
+            "THRESHOLD": 5,
+            "MIN_FOREIGN": 1e9,
+            "OUTPUT": str(tmp / "cov_nogap.gpkg"),
+            "GAPS": str(tmp / "gaps_nogap.gpkg"),
+        },
+        feedback=log,
+    )
+    layer = QgsVectorLayer(res["GAPS"], "gaps", "ogr")
+    assert layer.isValid() and layer.featureCount() == 0
+    assert layer.isSpatial() and "Polygon" in QgsWkbTypes.displayString(layer.wkbType())
+    assert any(line.startswith("No gap area: no cell beyond 5 min") for line in log.lines)
+    # one service of the four is closed: left out by the core rule, and said so
+    assert any("2 services analysed; left out: 1 status closed" in line for line in log.lines)

@@ -3,6 +3,7 @@ synthetic 100 m street grid where travel times are known by hand (Manhattan dist
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from qgis.core import QgsProcessingException
@@ -203,3 +204,55 @@ def test_prepare_and_isochrones_through_qgis_process(qgis_process, inputs, tmp_p
     assert res.returncode == 0, res.stdout + res.stderr
     got = gpd.read_file(iso)
     assert len(got) == 6 and set(got["from_min"]) == {0.0, 1.0}
+
+
+def test_services_without_location_closed_ones_skipped_and_counted(prepared, inputs):
+    """A registry layer (the dialog's default input) holds services not yet placed and closed
+    ones: by default they are left out, how many without a location is returned, and the
+    isochrones are those of the located active services alone (the core selection's rule)."""
+    from qgis.core import QgsProcessingException
+
+    import processing
+
+    placed = gpd.read_file(inputs / "services.gpkg", layer="services")
+    extra = gpd.GeoDataFrame(
+        {
+            "service_id": ["U1", "U2", "X"],
+            "sectors": ["health", "school", "health"],
+            "wait_min": [0.0, 0.0, 0.0],
+            "status": ["active", "active", "closed"],
+        },
+        geometry=[None, None, placed.geometry.iloc[2]],
+        crs=placed.crs,
+    )
+    registry = pd.concat([placed.assign(status="active"), extra], ignore_index=True)
+    gpd.GeoDataFrame(registry, geometry="geometry", crs=placed.crs).to_file(
+        inputs / "registry.gpkg", layer="services", engine="fiona"
+    )
+    params = {
+        "NETWORK": prepared["OUTPUT"],
+        "SERVICES": str(inputs / "registry.gpkg") + "|layername=services",
+        "ID_FIELD": "service_id",
+        "THRESHOLDS": "2,4",
+    }
+    out = processing.run(
+        "capacitymetro:serviceisochrones", {**params, "OUTPUT": str(inputs / "reg_iso.gpkg")}
+    )
+    assert out["SKIPPED"] == 2
+    iso = gpd.read_file(out["OUTPUT"])
+    assert sorted(set(iso["service_id"])) == ["A", "B", "C"] and out["COUNT"] == 6
+    _, plain = _isochrones(prepared, inputs, "plain_iso.gpkg", THRESHOLDS="2,4")
+    assert np.allclose(
+        iso.sort_values(["service_id", "threshold_min"])["area_km2"],
+        plain.sort_values(["service_id", "threshold_min"])["area_km2"],
+    )
+    with pytest.raises(QgsProcessingException, match="2 services have no location"):
+        processing.run(
+            "capacitymetro:serviceisochrones",
+            {**params, "SKIP_UNLOCATED": False, "OUTPUT": str(inputs / "reg_iso2.gpkg")},
+        )
+    terr = processing.run(
+        "capacitymetro:territories", {**params, "OUTPUT": str(inputs / "reg_terr.gpkg")}
+    )
+    assert terr["SKIPPED"] == 2
+    assert set(gpd.read_file(terr["OUTPUT"])["service_id"]) <= {"A", "B", "C"}

@@ -9,6 +9,8 @@ Public API (stable; used by population, coverage, the CLI and the Processing alg
 - :func:`od_matrix` ``(network, origin_nodes, dest_nodes, *, cutoff_s=None, sparse=False,
   progress=None)`` → dense ``(origins, destinations)`` seconds (``inf`` beyond the cut-off) or a
   scipy CSR holding only reached pairs.
+- :func:`od_lines` ``(network, origins, destinations, *, origin_id=None, dest_id=None,
+  cutoff_s=None, max_snap_m=250)`` → one line per reached pair with ``time_min`` (the OD door).
 - :func:`isochrones` ``(network, services_gdf, *, thresholds_min=(5, 10, 15, 20, 30),
   bands="nested"|"disjoint", per_service=True, id_field=None, max_snap_m=250, buffer_m=25,
   progress=None)`` → GeoDataFrame ``service_id, threshold_min, from_min, area_km2, geometry``
@@ -23,6 +25,7 @@ Node indices come from :func:`capacitymetro_plugin.core.network.snap`.
 """
 
 from .isochrones import check_thresholds, isochrones, polygon_from_times
+from .od import od_lines
 from .territories import territories
 from .times import NearestTimes, nearest_times, od_matrix, times_from_each
 
@@ -31,6 +34,7 @@ __all__ = [
     "check_thresholds",
     "isochrones",
     "nearest_times",
+    "od_lines",
     "od_matrix",
     "polygon_from_times",
     "territories",

@@ -14,6 +14,7 @@ import numpy as np
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.core.network.graph import Network
 from capacitymetro_plugin.core.progress import Progress, ensure
+from capacitymetro_plugin.core.registry.vocabularies import split_codes
 
 from .geometry import substrings
 from .isochrones import service_ids, snap_services
@@ -30,10 +31,7 @@ def _sector_mask(services_gdf, sector: str, sector_field: str) -> np.ndarray:
             it=f"Il layer dei servizi non ha il campo {sector_field!r} per il settore {sector!r}.",
             fix_it="Scegli il campo che elenca i settori di ogni servizio.",
         )
-    values = services_gdf[sector_field].fillna("").astype(str)
-    return values.map(
-        lambda v: sector in [s.strip() for s in v.replace(",", ";").split(";")]
-    ).to_numpy()
+    return services_gdf[sector_field].map(lambda v: sector in split_codes(v)).to_numpy(bool)
 
 
 def territories(

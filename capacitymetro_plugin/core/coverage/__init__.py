@@ -1,5 +1,6 @@
 """Coverage of the (foreign) population by services: times, per-area tables, gaps, what-if."""
 
+from .analysis import CoverageResult, assign_zones, coverage_analysis
 from .coverage import (
     DEFAULT_THRESHOLDS,
     ServiceTimes,
@@ -16,6 +17,9 @@ from .islands import parts_without_service
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
+    "CoverageResult",
+    "assign_zones",
+    "coverage_analysis",
     "ServiceTimes",
     "coverage_by_area",
     "coverage_by_sector",

@@ -41,13 +41,20 @@ def select_services(
     only_active: bool = True,
     status_field: str = "status",
 ) -> gpd.GeoDataFrame:
-    """Return the services of ``sector`` (and ``language``), active ones only by default.
+    """Return the located services of ``sector`` (and ``language``), active ones only by default.
+
+    The status, location and sector rule is :func:`capacitymetro_plugin.core.registry.selection.
+    select_services`, the one every door uses; this adds the language filter and fails when no
+    service is left.
 
     Raises
     ------
     InputError
         When no service is left, saying how many there were and which sectors exist.
     """
+    from capacitymetro_plugin.core.registry.selection import select_services as select
+    from capacitymetro_plugin.core.registry.vocabularies import STATUS_CODES
+
     if services is None or len(services) == 0:
         raise InputError(
             "The services layer is empty.",
@@ -55,37 +62,40 @@ def select_services(
             it="Il layer dei servizi è vuoto.",
             fix_it="Scegli un layer con servizi (es. 'services' del registro).",
         )
-    out = services[services.geometry.notna() & ~services.geometry.is_empty]
-    if only_active and status_field in out.columns:
-        status = out[status_field].fillna("active").astype(str).str.lower()
-        out = out[status.isin(["active", ""])]
-    if sector:
-        if sector_field not in out.columns:
-            raise InputError(
-                f"The services layer has no field {sector_field!r}.",
-                fix="Choose the field holding the ';'-separated sector codes.",
-                it=f"Il layer dei servizi non ha il campo {sector_field!r}.",
-                fix_it="Scegli il campo con i codici dei settori separati da ';'.",
-            )
-        present = sorted({c for v in services.get(sector_field, []) for c in split_codes(v)})
-        out = out[out[sector_field].map(lambda v: sector in split_codes(v))]
-        if len(out) == 0:
-            raise InputError(
-                f"No active service of sector {sector!r} among {len(services)} services "
-                f"(sectors present: {', '.join(present) or 'none'}).",
-                fix="Choose another sector or add services of this sector to the registry.",
-                it=f"Nessun servizio attivo del settore {sector!r} tra {len(services)} servizi "
-                f"(settori presenti: {', '.join(present) or 'nessuno'}).",
-                fix_it="Scegli un altro settore o aggiungi al registro servizi di questo settore.",
-            )
+    if sector and sector_field not in services.columns:
+        raise InputError(
+            f"The services layer has no field {sector_field!r}.",
+            fix="Choose the field holding the ';'-separated sector codes.",
+            it=f"Il layer dei servizi non ha il campo {sector_field!r}.",
+            fix_it="Scegli il campo con i codici dei settori separati da ';'.",
+        )
+    if language and language_field not in services.columns:
+        raise InputError(
+            f"The services layer has no field {language_field!r}.",
+            fix="Choose the field holding the ';'-separated ISO 639-1 language codes.",
+            it=f"Il layer dei servizi non ha il campo {language_field!r}.",
+            fix_it="Scegli il campo con i codici lingua ISO 639-1 separati da ';'.",
+        )
+    names = {sector_field: "sectors", status_field: "status"}
+    names = {k: v for k, v in names.items() if k != v and k in services.columns}
+    renamed = services.drop(columns=[v for v in names.values() if v in services.columns])
+    renamed = renamed.rename(columns=names)
+    if not only_active and "status" in renamed.columns:
+        renamed = renamed.drop(columns="status")  # every status counts
+    statuses = ("active",) if only_active else tuple(sorted(STATUS_CODES))
+    out = select(renamed, statuses=statuses, sectors=[sector] if sector else None).services
+    out = services.loc[out.index]
+    if sector and len(out) == 0:
+        present = sorted({c for v in services[sector_field] for c in split_codes(v)})
+        raise InputError(
+            f"No active service of sector {sector!r} among {len(services)} services "
+            f"(sectors present: {', '.join(present) or 'none'}).",
+            fix="Choose another sector or add services of this sector to the registry.",
+            it=f"Nessun servizio attivo del settore {sector!r} tra {len(services)} servizi "
+            f"(settori presenti: {', '.join(present) or 'nessuno'}).",
+            fix_it="Scegli un altro settore o aggiungi al registro servizi di questo settore.",
+        )
     if language:
-        if language_field not in out.columns:
-            raise InputError(
-                f"The services layer has no field {language_field!r}.",
-                fix="Choose the field holding the ';'-separated ISO 639-1 language codes.",
-                it=f"Il layer dei servizi non ha il campo {language_field!r}.",
-                fix_it="Scegli il campo con i codici lingua ISO 639-1 separati da ';'.",
-            )
         out = out[out[language_field].map(lambda v: language in split_codes(v))]
     if len(out) == 0:
         raise InputError(

@@ -9,11 +9,12 @@ from .classes import (
     quantile_breaks,
     round_breaks,
 )
-from .e2sfca import E2sfcaResult, capacity_supply, e2sfca_cells
+from .e2sfca import E2sfcaResult, capacity_supply, catchment_min, e2sfca_cells
 from .fca import DEFAULT_STEPS, decay_weights, fca, gaussian_weights, stepped_weights
 from .language import (
     citizenship_languages,
     language_access,
+    language_access_cells,
     languages_of,
     languages_within,
     parse_languages,
@@ -25,6 +26,7 @@ __all__ = [
     "DEFAULT_STEPS",
     "E2sfcaResult",
     "capacity_supply",
+    "catchment_min",
     "e2sfca_cells",
     "bivariate_classes",
     "class_labels",
@@ -39,6 +41,7 @@ __all__ = [
     "fca",
     "gaussian_weights",
     "language_access",
+    "language_access_cells",
     "languages_of",
     "languages_within",
     "parse_languages",

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from capacitymetro_plugin.core import defaults
+from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.core.indices.bivariate import bivariate_classes, quantile_class
 from capacitymetro_plugin.core.indices.fca import fca
 
@@ -47,6 +48,18 @@ def capacity_supply(services, capacity_field: str | None = defaults.CAPACITY_FIE
     return capacity.fillna(0.0).to_numpy(float), missing, True
 
 
+def catchment_min(
+    *,
+    decay: str = defaults.E2SFCA_DECAY,
+    steps: Sequence[tuple[float, float]] = defaults.E2SFCA_STEPS,
+    threshold: float | None = defaults.E2SFCA_THRESHOLD_MIN,
+) -> float:
+    """Return the catchment in minutes: the last step (stepped decay) or ``threshold``."""
+    if decay == "stepped" and steps:
+        return float(max(bound for bound, _ in steps))
+    return float(threshold if threshold is not None else defaults.E2SFCA_THRESHOLD_MIN)
+
+
 def e2sfca_cells(
     cells,
     times,
@@ -61,10 +74,20 @@ def e2sfca_cells(
 
     ``times`` is :func:`capacitymetro_plugin.core.coverage.service_times` from the cell
     centroids to ``services`` (one row per service, in order). ``threshold`` is used by the
-    Gaussian and binary decays only. Adds ``minutes_nearest`` (to the nearest service; inf when
-    none in reach), ``access``, ``access_per_1000``, ``access_quintile``, ``foreign_share``,
+    Gaussian and binary decays only; the times must reach the catchment
+    (:func:`catchment_min`). Adds ``minutes_nearest`` (to the nearest service within the
+    catchment; inf when none), ``access``, ``access_per_1000``, ``access_quintile``, ``foreign_share``,
     ``bivariate`` and ``bivariate_code``.
     """
+    reach = catchment_min(decay=decay, steps=steps, threshold=threshold)
+    if times.cutoff_min is not None and times.cutoff_min < reach:
+        raise InputError(
+            f"Travel times stop at {times.cutoff_min:g} min, short of the {reach:g} min catchment.",
+            fix=f"Compute the service times with a cut-off of at least {reach:g} min.",
+            it=f"I tempi di viaggio si fermano a {times.cutoff_min:g} min, meno del bacino di "
+            f"{reach:g} min.",
+            fix_it=f"Calcola i tempi dei servizi con un limite di almeno {reach:g} min.",
+        )
     supply, missing, given = capacity_supply(services, capacity_field)
     access, _ = fca(
         times.minutes.T.astype(float),
@@ -76,7 +99,8 @@ def e2sfca_cells(
     )
     out = cells.copy()
     minutes, _ = times.nearest()
-    out["minutes_nearest"] = minutes
+    # within the catchment only: the same whatever cut-off the door computed the times with
+    out["minutes_nearest"] = np.where(minutes <= reach, minutes, np.inf)
     out["access"] = access
     out["access_per_1000"] = access * 1000
     out["access_quintile"] = quantile_class(access)

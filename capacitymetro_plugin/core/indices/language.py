@@ -225,3 +225,52 @@ def spread_citizenships(
     return merged.rename(columns={citizenship_field: "citizenship"})[
         ["zone", "citizenship", "count"]
     ]
+
+
+#: Citizenship label of the foreign residents beyond the listed citizenships (counted unknown).
+OTHER_CITIZENSHIPS = "(other citizenships)"
+
+
+def language_access_cells(
+    cells: pd.DataFrame,
+    minutes: np.ndarray,
+    languages: Sequence,
+    shares: Mapping[str, float],
+    *,
+    threshold: float,
+    count_field: str = "foreign",
+) -> tuple[pd.DataFrame, pd.DataFrame, list[frozenset[str]]]:
+    """Language access of every cell, from one citizenship mix applied to all cells.
+
+    Parameters
+    ----------
+    cells
+        One row per cell with ``count_field`` (foreign residents).
+    minutes
+        (services, cells) travel minutes (:class:`~capacitymetro_plugin.core.coverage.
+        ServiceTimes` ``minutes``).
+    languages
+        The languages of each service (``;``-separated codes).
+    shares
+        Citizenship -> share of the foreign residents (summing to at most 1); the remainder
+        counts as :data:`OTHER_CITIZENSHIPS`, whose language is unknown.
+
+    Returns
+    -------
+    (per_cell, groups, available)
+        :func:`language_access` per cell (``zone`` = cell position) and per group, and the
+        languages within ``threshold`` of each cell.
+    """
+    foreign = cells[count_field].to_numpy(float)
+    names = [*shares, OTHER_CITIZENSHIPS]
+    parts = np.array([*shares.values(), max(0.0, 1.0 - float(sum(shares.values())))])
+    residents = pd.DataFrame(
+        {
+            "zone": np.repeat(np.arange(len(cells)), len(names)),
+            "citizenship": np.tile(names, len(cells)),
+            "count": (foreign[:, None] * parts[None, :]).ravel(),
+        }
+    )
+    avail = languages_within(np.asarray(minutes).T, list(languages), threshold=threshold)
+    per_cell, groups = language_access(residents, dict(enumerate(avail)))
+    return per_cell, groups, avail

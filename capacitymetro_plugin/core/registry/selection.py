@@ -94,7 +94,8 @@ def select_services(
     left_out: dict[str, int] = {}
     keep = services
     if "status" in keep.columns:
-        status = keep["status"].fillna("active").astype(str).str.strip().replace("", "active")
+        status = keep["status"].fillna("active").astype(str).str.strip().str.lower()
+        status = status.replace("", "active")
         for value in sorted(set(status) - set(statuses)):
             left_out[f"status {value}"] = int((status == value).sum())
         keep = keep[status.isin(list(statuses))]

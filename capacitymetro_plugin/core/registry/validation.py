@@ -258,6 +258,45 @@ def type_problems(s: Service) -> list[tuple[str, str, str, str]]:
     return out
 
 
+#: Fields checked by :func:`contact_problem`.
+CONTACT_FIELDS = ("email", "website", "source_url", "phone")
+
+
+def contact_problem(field: str, value) -> tuple[str, str, str] | None:
+    """Return ``(code, message, message_it)`` when ``value`` breaks the rule of contact ``field``.
+
+    The one rule set of the validator (imports, reports) and of the dock's form as the user
+    types: e-mail, web addresses (``website``, ``source_url``) and phone numbers. ``None`` when
+    the value is fine or empty.
+    """
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    if field == "email" and not _EMAIL_RE.match(text):
+        return (
+            "invalid_email",
+            f"{text!r} is not an e-mail address: write it like name@example.org.",
+            f"{text!r} non è un indirizzo e-mail: scrivilo come nome@esempio.it.",
+        )
+    if field in ("website", "source_url") and not _URL_RE.match(text):
+        return (
+            "invalid_url",
+            f"{text!r} is not a web address: write it with http:// or https://, "
+            "e.g. https://example.org.",
+            f"{text!r} non è un indirizzo web: scrivilo con http:// o https://, "
+            "es. https://esempio.it.",
+        )
+    if field == "phone":
+        digits = re.sub(r"\D", "", text)
+        if not _PHONE_RE.match(text) or not 6 <= len(digits) <= 15:
+            return (
+                "invalid_phone",
+                f"{text!r} is not one phone number (digits, spaces, +, 6-15 digits).",
+                f"{text!r} non è un numero di telefono (cifre, spazi, +, 6-15 cifre).",
+            )
+    return None
+
+
 def web_link(text) -> str | None:
     """Return ``text`` stripped if it is an http(s) address, else None (file:, javascript:...)."""
     if not isinstance(text, str):
@@ -570,44 +609,10 @@ def _check_one(
         severity = WARNING if code == "schedule_unparseable" else ERROR  # free text is kept
         c.add(row, s, "opening_hours", code, *texts, severity)
     # contacts
-    if s.email and not _EMAIL_RE.match(s.email.strip()):
-        c.add(
-            row,
-            s,
-            "email",
-            "invalid_email",
-            f"{s.email!r} is not an e-mail address.",
-            f"{s.email!r} non è un indirizzo e-mail.",
-        )
-    if s.website and not _URL_RE.match(s.website.strip()):
-        c.add(
-            row,
-            s,
-            "website",
-            "invalid_url",
-            f"{s.website!r} is not a web address starting with http:// or https://.",
-            f"{s.website!r} non è un indirizzo web che inizia con http:// o https://.",
-        )
-    if s.source_url and not _URL_RE.match(s.source_url.strip()):
-        c.add(
-            row,
-            s,
-            "source_url",
-            "invalid_url",
-            f"{s.source_url!r} is not a web address.",
-            f"{s.source_url!r} non è un indirizzo web.",
-        )
-    if s.phone:
-        digits = re.sub(r"\D", "", s.phone)
-        if not _PHONE_RE.match(s.phone.strip()) or not 6 <= len(digits) <= 15:
-            c.add(
-                row,
-                s,
-                "phone",
-                "invalid_phone",
-                f"{s.phone!r} is not one phone number (digits, spaces, +, 6-15 digits).",
-                f"{s.phone!r} non è un numero di telefono (cifre, spazi, +, 6-15 cifre).",
-            )
+    for name in CONTACT_FIELDS:
+        problem = contact_problem(name, getattr(s, name))
+        if problem:
+            c.add(row, s, name, *problem)
 
 
 def _metric(services_gs: gpd.GeoSeries) -> gpd.GeoSeries:

@@ -94,6 +94,7 @@ class _CoverageBase(CapaCityMetroAlgorithm):
                 self.SERVICES, self.tr("Services"), [SourceType.VectorPoint]
             )
         )
+        self.add_skip_unlocated()
         if sector:
             self.addParameter(
                 QgsProcessingParameterString(
@@ -118,12 +119,11 @@ class _CoverageBase(CapaCityMetroAlgorithm):
             )
         return network_from_lines(streets, mode="walk", progress=progress)
 
-    def services(self, parameters, context, feedback):
-        from capacitymetro_plugin.core.coverage import select_services
-
+    def services(self, parameters, context, feedback, progress):
+        """Return (the services analysed, how many were skipped for lack of a location)."""
         services = self.read_vector(parameters, self.SERVICES, context, feedback)
         sector = (self.parameterAsString(parameters, self.SECTOR, context) or "").strip()
-        return select_services(services, sector=sector or None)
+        return self.analysed_services(services, parameters, context, progress, sector=sector)
 
     def cells(self, parameters, context, feedback, progress):
         """Population grid cells (polygons) with ``pop_total`` and ``foreign``, metric CRS."""
@@ -143,6 +143,13 @@ class _CoverageBase(CapaCityMetroAlgorithm):
         # assign, not rename: the two fields may be the same column, or collide with these names
         zones = zones.assign(pop_total=zones[pop_f], foreign=zones[for_f])
         streets = self.read_vector(parameters, self.STREETS, context, feedback)
+        if streets is None:
+            progress.info(
+                "No street lines: residents are spread evenly over each zone (the CLI spreads "
+                "them along residential streets; in a sample project choose 'Residential "
+                "streets (grid weights)'). / Nessuna strada: residenti distribuiti uniformemente in "
+                "ogni zona (scegli 'Strade residenziali (pesi della griglia)')."
+            )
         grid = dasymetric_grid(
             zones,
             ["pop_total", "foreign"],
@@ -195,14 +202,17 @@ class CoveragePerComune(_CoverageBase):
                 defaultValue="com_istat_code",
             )
         )
-        self.add_number_list(self.THRESHOLDS, "Thresholds (minutes)", "10,15,20,30")
+        self.add_number_list(self.THRESHOLDS, "Thresholds (minutes)", defaults.minutes_text())
         self.add_number(
-            self.THRESHOLD, "Service standard (minutes)", defaultValue=15.0, minValue=0.1
+            self.THRESHOLD,
+            "Service standard (minutes)",
+            defaultValue=defaults.STANDARD_MIN,
+            minValue=0.1,
         )
         self.add_number(
             self.MIN_FOREIGN,
             "Minimum foreign residents in a gap cell",
-            defaultValue=1.0,
+            defaultValue=defaults.GAP_MIN_FOREIGN,
             minValue=0.0,
         )
         self.addParameter(
@@ -241,89 +251,59 @@ class CoveragePerComune(_CoverageBase):
         )
 
     def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
-        import geopandas as gpd
         import numpy as np
 
-        from capacitymetro_plugin.core.coverage import (
-            coverage_by_area,
-            gap_polygons,
-            service_times,
-            what_if,
-        )
+        from capacitymetro_plugin.core.coverage import coverage_analysis
 
         thresholds = self.parameter_as_number_list(parameters, self.THRESHOLDS, context)
         std = self.parameterAsDouble(parameters, self.THRESHOLD, context)
         net = self.network(parameters, context, feedback, progress.step(0, 0.2))
-        services = self.services(parameters, context, feedback)
+        services, skipped = self.services(parameters, context, feedback, progress)
+        sector = (self.parameterAsString(parameters, self.SECTOR, context) or "").strip()
         cells = self.cells(parameters, context, feedback, progress.step(0.2, 0.4))
-        areas = self.read_vector(parameters, self.AREAS, context, feedback)
-        field = parameter_as_fields(self, parameters, self.AREA_FIELD, context)[0]
-        areas = areas.to_crs(cells.crs)
-        centres = cells.assign(geometry=cells.centroid)
-        joined = gpd.sjoin(centres, areas[[field, "geometry"]], how="left", predicate="within")
-        joined = joined[~joined.index.duplicated()]
-        cells["area"] = joined[field].astype(str).where(joined[field].notna(), "outside").to_numpy()
-        centres["area"] = cells["area"]
-        times = service_times(
-            net,
-            centres,
-            services,
-            cutoff_min=max([*thresholds, std]) * 2,
-            max_snap_m=self.parameterAsDouble(parameters, self.MAX_SNAP, context),
-            progress=progress.step(0.4, 0.9),
-        )
-        minutes, _ = times.nearest()
-        table = coverage_by_area(
-            cells, minutes, area_field="area", thresholds=thresholds, threshold=std
-        )
-        added = self.read_vector(parameters, self.ADD, context, feedback)
         raw_close = self.parameterAsString(parameters, self.CLOSE, context) or ""
-        close = [c.strip() for c in raw_close.replace(";", ",").split(",") if c.strip()]
-        if (added is not None and len(added)) or close:
-            # what-if: the times already computed are reused; only added services are searched
-            id_fields = parameter_as_fields(self, parameters, self.ID_FIELD, context)
-            if close and not id_fields:
-                raise InputError(
-                    "Services to close are given but no identifier field.",
-                    fix="Choose the service identifier field (e.g. service_id).",
-                    it="Servizi da chiudere indicati ma nessun campo identificativo.",
-                    fix_it="Scegli il campo identificativo dei servizi (es. service_id).",
-                )
-            times.service_ids = (
-                [str(v) for v in services[id_fields[0]]] if id_fields else times.service_ids
-            )
-            changed = what_if(net, centres, times, close=close, add=added, progress=progress)
-            after, _ = changed.nearest()
-            table_after = coverage_by_area(
-                cells, after, area_field="area", thresholds=thresholds, threshold=std
-            ).set_index("area")
-            for col in ("foreign_served_pct", "foreign_unserved", "pop_total_served_pct"):
-                table[f"{col}_after"] = table["area"].map(table_after[col])
-            table["foreign_served_pct_change"] = (
-                table["foreign_served_pct_after"] - table["foreign_served_pct"]
-            )
-        keep = [field, *[c for c in ("name", "comune_name") if c in areas.columns], "geometry"]
-        areas = areas[keep].assign(**{field: areas[field].astype(str)})
-        out = areas.merge(table.rename(columns={"area": field}), on=field, how="inner")
-        total = table[table["area"] == "ALL"].iloc[0]
+        id_fields = parameter_as_fields(self, parameters, self.ID_FIELD, context)
+        min_foreign = self.parameterAsDouble(parameters, self.MIN_FOREIGN, context)
+        result = coverage_analysis(
+            net,
+            cells,
+            services,
+            self.read_vector(parameters, self.AREAS, context, feedback),
+            zone_field=parameter_as_fields(self, parameters, self.AREA_FIELD, context)[0],
+            sectors=[sector or "all"],
+            thresholds=thresholds,
+            standard=std,
+            min_foreign=min_foreign,
+            id_field=id_fields[0] if id_fields else None,
+            add=self.read_vector(parameters, self.ADD, context, feedback),
+            close=[c.strip() for c in raw_close.replace(";", ",").split(",") if c.strip()],
+            max_snap_m=self.parameterAsDouble(parameters, self.MAX_SNAP, context),
+            progress=progress.step(0.4, 0.95),
+        )
+        total = result.total(sector or "all")
         progress.info(
             f"Foreign residents within {std:g} min: {total['foreign_served_pct']:.1f}% "
             f"({total['foreign_unserved']:,.0f} unserved of {total['foreign']:,.0f})."
         )
-        out = out.replace([np.inf, -np.inf], np.nan)
-        gaps = gap_polygons(
-            cells,
-            minutes,
-            threshold=std,
-            count_field="foreign",
-            min_count=self.parameterAsDouble(parameters, self.MIN_FOREIGN, context),
-        )
-        gaps = gaps.replace([np.inf, -np.inf], np.nan)
+        if len(result.gaps) == 0 and total["foreign_unserved"] > 0:
+            progress.info(
+                f"No gap area: no cell beyond {std:g} min holds more than {min_foreign:g} foreign "
+                "residents; lower 'Minimum foreign residents in a gap cell' or spread residents "
+                f"along streets. / Nessuna area scoperta: nessuna cella oltre {std:g} min ha più "
+                f"di {min_foreign:g} stranieri residenti."
+            )
+        out = result.zones.drop(columns=["sector", "services"])
+        gaps = result.gaps.drop(columns=["sector"])
         res = {
             self.OUTPUT: self.write_vector(
-                out, parameters, self.OUTPUT, context, style="coverage_comuni.qml"
+                out.replace([np.inf, -np.inf], np.nan),
+                parameters,
+                self.OUTPUT,
+                context,
+                style="coverage_comuni.qml",
             ),
             self.GAPS: self.write_vector(gaps, parameters, self.GAPS, context, style="gaps.qml"),
+            self.SKIPPED: skipped,
         }
         progress.report(1.0, "")
         return res
@@ -374,6 +354,7 @@ class E2sfcaAccessibility(_CoverageBase):
                 self.tr("Capacity field (people per week; empty: 1 each)"),
                 parentLayerParameterName=self.SERVICES,
                 type=FieldParameterType.Numeric,
+                defaultValue=defaults.CAPACITY_FIELD,
                 optional=True,
             )
         )
@@ -401,16 +382,16 @@ class E2sfcaAccessibility(_CoverageBase):
 
     def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         from capacitymetro_plugin.core.coverage import service_times
-        from capacitymetro_plugin.core.indices import e2sfca_cells
+        from capacitymetro_plugin.core.indices import catchment_min, e2sfca_cells
 
         decay = DECAYS[self.parameterAsEnum(parameters, self.DECAY, context)]
         steps = _parse_steps(self.parameterAsString(parameters, self.STEPS, context))
         threshold = self.parameterAsDouble(parameters, self.THRESHOLD, context)
         net = self.network(parameters, context, feedback, progress.step(0, 0.2))
-        services = self.services(parameters, context, feedback)
+        services, skipped = self.services(parameters, context, feedback, progress)
         cap_fields = parameter_as_fields(self, parameters, self.CAPACITY_FIELD, context)
         cells = self.cells(parameters, context, feedback, progress.step(0.2, 0.4))
-        reach = max(threshold, max(b for b, _ in steps)) if steps else threshold
+        reach = catchment_min(decay=decay, steps=steps, threshold=threshold)
         times = service_times(
             net,
             cells.assign(geometry=cells.centroid),
@@ -432,7 +413,7 @@ class E2sfcaAccessibility(_CoverageBase):
             progress.info(f"{note} / {note_it}")
         out = self.write_vector(res.cells, parameters, self.OUTPUT, context, style="e2sfca.qml")
         progress.report(1.0, "")
-        return {self.OUTPUT: out}
+        return {self.OUTPUT: out, self.SKIPPED: skipped}
 
 
 class LanguageAccess(_CoverageBase):
@@ -487,7 +468,9 @@ class LanguageAccess(_CoverageBase):
                 defaultValue="languages",
             )
         )
-        self.add_number(self.THRESHOLD, "Threshold (minutes)", defaultValue=20.0, minValue=0.1)
+        self.add_number(
+            self.THRESHOLD, "Threshold (minutes)", defaultValue=defaults.STANDARD_MIN, minValue=0.1
+        )
         self.addParameter(
             QgsProcessingParameterVectorDestination(
                 self.OUTPUT, self.tr("Language access per area"), SourceType.VectorPolygon
@@ -506,7 +489,7 @@ class LanguageAccess(_CoverageBase):
 
         threshold = self.parameterAsDouble(parameters, self.THRESHOLD, context)
         net = self.network(parameters, context, feedback, progress.step(0, 0.2))
-        services = self.services(parameters, context, feedback)
+        services, skipped = self.services(parameters, context, feedback, progress)
         lang_field = parameter_as_fields(self, parameters, self.LANGUAGE_FIELD, context)[0]
         areas = self.read_vector(parameters, self.AREAS, context, feedback)
         field = parameter_as_fields(self, parameters, self.AREA_FIELD, context)[0]
@@ -559,6 +542,7 @@ class LanguageAccess(_CoverageBase):
                 out, parameters, self.OUTPUT, context, style="language_access.qml"
             ),
             self.GROUPS: csv,
+            self.SKIPPED: skipped,
         }
         progress.report(1.0, "")
         return res

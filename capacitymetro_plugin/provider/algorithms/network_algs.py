@@ -232,6 +232,7 @@ class ServiceIsochrones(_NetworkBase):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_network_input()
         self.add_services_input()
+        self.add_skip_unlocated()
         self.add_id_field()
         self.add_number_list(self.THRESHOLDS, "Thresholds (minutes)", "5,10,15,20,30")
         self.add_enum(self.BANDS, "Bands", BANDS, default=0)
@@ -259,6 +260,7 @@ class ServiceIsochrones(_NetworkBase):
 
         net = self.load_network(parameters, context)
         services = self.read_points(parameters, self.SERVICES, context, feedback, "services")
+        services, skipped = self.analysed_services(services, parameters, context, progress)
         gdf = isochrones(
             net,
             services,
@@ -272,7 +274,7 @@ class ServiceIsochrones(_NetworkBase):
             progress=progress,
         )
         path = self.write_vector(gdf, parameters, self.OUTPUT, context, style="isochrones.qml")
-        return {self.OUTPUT: path, "COUNT": len(gdf)}
+        return {self.OUTPUT: path, "COUNT": len(gdf), self.SKIPPED: skipped}
 
 
 class NearestServiceTerritories(_NetworkBase):
@@ -293,6 +295,7 @@ class NearestServiceTerritories(_NetworkBase):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_network_input()
         self.add_services_input()
+        self.add_skip_unlocated()
         self.add_id_field()
         self.addParameter(
             QgsProcessingParameterString(
@@ -336,6 +339,8 @@ class NearestServiceTerritories(_NetworkBase):
 
         net = self.load_network(parameters, context)
         services = self.read_points(parameters, self.SERVICES, context, feedback, "services")
+        # status and location by the core rule; the sector below, in its own field
+        services, skipped = self.analysed_services(services, parameters, context, progress)
         cutoff = self.parameterAsDouble(parameters, self.CUTOFF, context)
         output = TERRITORY_OUTPUTS[self.parameterAsEnum(parameters, self.OUTPUT_TYPE, context)]
         gdf = territories(
@@ -352,7 +357,7 @@ class NearestServiceTerritories(_NetworkBase):
         )
         style = "territories.qml" if output == "edges" else "territories_polygons.qml"
         path = self.write_vector(gdf, parameters, self.OUTPUT, context, style=style)
-        return {self.OUTPUT: path, "COUNT": len(gdf)}
+        return {self.OUTPUT: path, "COUNT": len(gdf), self.SKIPPED: skipped}
 
 
 class OdMatrix(_NetworkBase):
@@ -389,50 +394,18 @@ class OdMatrix(_NetworkBase):
         )
 
     def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
-        import geopandas as gpd
-        import numpy as np
-        import shapely
+        from capacitymetro_plugin.core.access import od_lines
 
-        from capacitymetro_plugin.core.access import od_matrix
-        from capacitymetro_plugin.core.access.isochrones import service_ids
-        from capacitymetro_plugin.core.network import point_xy, snap, to_network_crs
-
-        net = self.load_network(parameters, context)
-        origins = self.read_points(parameters, self.ORIGINS, context, feedback, "origins")
-        dests = self.read_points(parameters, self.DESTINATIONS, context, feedback, "destinations")
-        max_snap = self.parameterAsDouble(parameters, self.MAX_SNAP, context)
-        so = snap(net, origins, max_distance_m=max_snap, what="origins", progress=progress)
-        sd = snap(net, dests, max_distance_m=max_snap, what="destinations", progress=progress)
-        o_ids = service_ids(origins, self.optional_field(parameters, self.ORIGIN_ID, context))
-        d_ids = service_ids(dests, self.optional_field(parameters, self.DEST_ID, context))
-        o_on, d_on = np.flatnonzero(so.on_network), np.flatnonzero(sd.on_network)
-        if o_on.size == 0 or d_on.size == 0:
-            raise InputError(
-                "No origin or no destination is near the network.",
-                fix="Check that the layers cover the network's area, or raise the snap distance.",
-                it="Nessuna origine o nessuna destinazione è vicina alla rete.",
-                fix_it="Controlla che i layer coprano l'area della rete o aumenta la distanza.",
-            )
         cutoff = self.parameterAsDouble(parameters, self.CUTOFF, context)
-        times = od_matrix(
-            net,
-            so.node[o_on],
-            sd.node[d_on],
+        gdf = od_lines(
+            self.load_network(parameters, context),
+            self.read_points(parameters, self.ORIGINS, context, feedback, "origins"),
+            self.read_points(parameters, self.DESTINATIONS, context, feedback, "destinations"),
+            origin_id=self.optional_field(parameters, self.ORIGIN_ID, context),
+            dest_id=self.optional_field(parameters, self.DEST_ID, context),
             cutoff_s=cutoff * 60.0 if cutoff > 0 else None,
-            sparse=True,
+            max_snap_m=self.parameterAsDouble(parameters, self.MAX_SNAP, context),
             progress=progress,
-        ).tocoo()
-        oxy = point_xy(to_network_crs(origins, net, what="origins"), what="origins")[o_on]
-        dxy = point_xy(to_network_crs(dests, net, what="destinations"), what="destinations")[d_on]
-        segs = np.stack([oxy[times.row], dxy[times.col]], axis=1)
-        gdf = gpd.GeoDataFrame(
-            {
-                "origin_id": o_ids[o_on][times.row],
-                "dest_id": d_ids[d_on][times.col],
-                "time_min": times.data / 60.0,
-            },
-            geometry=shapely.linestrings(segs) if len(segs) else [],
-            crs=f"EPSG:{net.crs}",
         )
         path = self.write_vector(gdf, parameters, self.OUTPUT, context)
         return {self.OUTPUT: path, "PAIRS": len(gdf)}

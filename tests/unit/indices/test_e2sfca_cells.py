@@ -61,3 +61,27 @@ def test_no_capacity_at_all_counts_one_each():
 def test_defaults_are_one_place():
     assert defaults.steps_text() == "10:1,20:0.68,30:0.22"
     assert defaults.E2SFCA_DECAY in defaults.E2SFCA_DECAYS
+
+
+def test_minutes_nearest_stops_at_the_catchment_whatever_the_cut_off():
+    """The CLI reuses coverage times (cut-off 60 min), Processing computes its own (30 min):
+    ``minutes_nearest`` must not depend on which door computed the times."""
+    from capacitymetro_plugin.core.errors import InputError
+
+    cells, _, services = _inputs([1.0, 1.0])
+    far = np.array([[45.0, 25.0], [50.0, 35.0]], dtype=np.float32)  # cell 0: nearest at 45 min
+    wide = ServiceTimes(far, ["a", "b"], np.array([0, 1]), np.zeros(2), 60.0)
+    tight = ServiceTimes(
+        np.where(far <= 30, far, np.inf).astype(np.float32),
+        ["a", "b"],
+        np.array([0, 1]),
+        np.zeros(2),
+        30.0,
+    )
+    a = e2sfca_cells(cells, wide, services).cells
+    b = e2sfca_cells(cells, tight, services).cells
+    assert a["minutes_nearest"].to_list() == b["minutes_nearest"].to_list() == [np.inf, 25.0]
+    assert a["access"].to_list() == b["access"].to_list()
+    short = ServiceTimes(far, ["a", "b"], np.array([0, 1]), np.zeros(2), 20.0)
+    with pytest.raises(InputError, match="short of the 30 min catchment"):
+        e2sfca_cells(cells, short, services)
