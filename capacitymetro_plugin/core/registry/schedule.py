@@ -150,6 +150,7 @@ def normalize(text: str | None) -> str | None:
     s = re.sub(r"\s+e\s+", ",", s)  # "9-13 e 15-18", "Mar e Gio"
     s = re.sub(r"\s*([-,;])\s*", r"\1", s)
     s = s.replace(";", "; ")
+    s = re.sub(r"(\d),([A-Z])", r"\1, \2", s)  # "10:00-11:30, We 20:00-22:00": an additional rule
 
     def _hhmm(m: re.Match) -> str:
         h, mm = int(m.group(1)), m.group(2) or "00"
@@ -183,10 +184,22 @@ def is_valid(text: str | None) -> bool:
     if lib is not None:
         return bool(lib.validate(s))
     try:
-        parse(s)
+        _fallback_rules(s)
     except ScheduleSyntaxError:
         return False
     return True
+
+
+def _fallback_rules(text: str) -> list[Rule]:
+    # our subset plus "Sa,Su off": an 'off' rule is kept as opens == closes == "off"
+    rules: list[Rule] = []
+    for chunk in text.split(";"):
+        chunk = chunk.strip()
+        if chunk.endswith(" off") or chunk.endswith(" closed"):
+            rules.append(Rule(_days(chunk.rsplit(None, 1)[0]), "off", "off"))
+        elif chunk:
+            rules.extend(parse(chunk))
+    return rules
 
 
 def _fallback_open(rules: list[Rule], when) -> bool:
@@ -201,10 +214,11 @@ def _fallback_open(rules: list[Rule], when) -> bool:
     seen_rule_days: dict[str, tuple[str, ...]] = {}
     for r in rules:
         for d in r.days:
-            if seen_rule_days.get(d) is not None and seen_rule_days[d] != r.days:
+            if r.opens == "off" or (seen_rule_days.get(d) not in (None, r.days)):
                 spans_by_day[d] = []  # overridden by a later rule
             seen_rule_days[d] = r.days
-            spans_by_day[d].append(r.minutes)
+            if r.opens != "off":
+                spans_by_day[d].append(r.minutes)
     for o, c in spans_by_day.get(day, []):
         if o <= minute < (c if c > o else 24 * 60):
             return True
@@ -228,6 +242,6 @@ def is_open(hours: str | None, when) -> bool | None:
         except Exception:  # noqa: BLE001  (ParserError and friends: unreadable text)
             return None
     try:
-        return _fallback_open(parse(s), when)
+        return _fallback_open(_fallback_rules(s), when)
     except ScheduleSyntaxError:
         return None
