@@ -449,6 +449,13 @@ def step_coverage(config: Config, net, services, cells, zones, summary: Summary,
         cutoff_min=max([*config.thresholds_min, config.standard_min]) * 2,
         progress=progress.step(0, 0.7),
     )
+    if config.open_at:
+        from capacitymetro_plugin.core.coverage.coverage import open_on_arrival
+        from capacitymetro_plugin.core.registry.schedule import parse_open_at
+
+        hours = services["opening_hours"] if "opening_hours" in services else [None] * len(services)
+        times, no_hours = open_on_arrival(times, list(hours), parse_open_at(config.open_at))
+        summary.numbers["services_without_hours_kept"] = no_hours
     tables = _coverage_from_times(config, services, cells, zones, times, summary, suffix="")
     summary.coverage = pd.concat(tables, ignore_index=True)
     summary.numbers["population_cells_off_network"] = int(

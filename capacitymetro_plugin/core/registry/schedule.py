@@ -245,3 +245,36 @@ def is_open(hours: str | None, when) -> bool | None:
         return _fallback_open(_fallback_rules(s), when)
     except ScheduleSyntaxError:
         return None
+
+
+_WEEKDAYS = {
+    **{d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
+    **{d: i for i, d in enumerate(("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"))},
+    **{d: i for i, d in enumerate(("lunedi", "martedi", "mercoledi", "giovedi", "venerdi", "sabato", "domenica"))},
+    **{d.lower(): i for i, d in enumerate(DAYS)},
+}  # fmt: skip
+_REFERENCE_MONDAY = (2026, 11, 30)  # a week without Italian public holidays
+
+
+def parse_open_at(text: str):
+    """Return a naive datetime for ``"tuesday 15:00"`` (or ``"martedì 15.00"``, ``"Tu 15:00"``).
+
+    The day falls in a fixed week without Italian public holidays (30 Nov - 6 Dec 2026).
+    Raise :class:`~capacitymetro_plugin.core.errors.InputError` when it cannot be read.
+    """
+    import datetime as dt
+
+    from capacitymetro_plugin.core.errors import InputError
+
+    m = re.match(r"^\s*([^\W\d]+)\s+(\d{1,2})[:.](\d{2})\s*$", str(text or ""))
+    day = _WEEKDAYS.get(m.group(1).lower()) if m else None
+    if day is None or int(m.group(2)) > 23 or int(m.group(3)) > 59:
+        raise InputError(
+            f"open_at {text!r} is not a day and a time.",
+            fix='Write e.g. open_at = "tuesday 15:00" (or "martedì 15:00").',
+            it=f"open_at {text!r} non è un giorno con un orario.",
+            fix_it='Scrivi ad es. open_at = "martedì 15:00" (o "tuesday 15:00").',
+        )
+    return dt.datetime(*_REFERENCE_MONDAY, int(m.group(2)), int(m.group(3))) + dt.timedelta(
+        days=day
+    )

@@ -96,3 +96,30 @@ def italian_rule(draw):
 def test_canonical_is_stable(text):
     once = schedule.normalize(text)
     assert schedule.normalize(once) == once
+
+
+@pytest.mark.parametrize(
+    ("text", "weekday", "hh", "mm"),
+    [("tuesday 15:00", 1, 15, 0), ("martedì 15.00", 1, 15, 0), ("Su 09:30", 6, 9, 30)],
+)
+def test_parse_open_at(text, weekday, hh, mm):
+    when = schedule.parse_open_at(text)
+    assert (when.weekday(), when.hour, when.minute) == (weekday, hh, mm)
+
+
+@pytest.mark.parametrize("text", ["tuesday", "15:00", "funday 15:00", "tuesday 25:00", ""])
+def test_parse_open_at_names_the_fix(text):
+    from capacitymetro_plugin.core.errors import InputError
+
+    with pytest.raises(InputError, match="tuesday 15:00"):
+        schedule.parse_open_at(text)
+
+
+def test_config_open_at():
+    from capacitymetro_plugin.batch.config import config_from_dict
+    from capacitymetro_plugin.core.errors import InputError
+
+    base = {"area": {"key": "bari", "comuni": ["072006"]}}
+    assert config_from_dict({**base, "analysis": {"open_at": "martedì 15:00"}}).open_at
+    with pytest.raises(InputError):
+        config_from_dict({**base, "analysis": {"open_at": "martedì"}})
