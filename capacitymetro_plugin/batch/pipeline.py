@@ -458,8 +458,11 @@ def step_coverage(config: Config, net, services, cells, zones, summary: Summary,
         thresholds=config.thresholds_min,
         standard=config.standard_min,
         id_field="service_id",
+        open_at=_open_at(config),
         progress=progress,
     )
+    if result.services_without_hours is not None:
+        summary.numbers["services_without_hours_kept"] = result.services_without_hours
     _write_coverage(config, result, summary, suffix="")
     summary.coverage = result.table
     summary.numbers["population_cells_off_network"] = int(
@@ -467,6 +470,15 @@ def step_coverage(config: Config, net, services, cells, zones, summary: Summary,
     )
     _parts_without_service(config, net, services, cells, summary)
     return result.times
+
+
+def _open_at(config: Config):
+    """The departure of ``[analysis] open_at`` ("martedì 15:00"), or None."""
+    if not config.open_at:
+        return None
+    from capacitymetro_plugin.core.registry.schedule import parse_open_at
+
+    return parse_open_at(config.open_at)
 
 
 def _write_coverage(config: Config, result, summary: Summary, *, suffix: str) -> None:

