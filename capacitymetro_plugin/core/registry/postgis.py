@@ -446,9 +446,7 @@ class PostgisRegistry(Registry):
                     sets += f", geom = {geom_sql}"
                 self._before_row_write(name, k)
                 if versions is None:
-                    cur.execute(
-                        f"UPDATE {table} SET {sets} WHERE {_ident(key)} = %s", [*values, k]
-                    )
+                    cur.execute(f"UPDATE {table} SET {sets} WHERE {_ident(key)} = %s", [*values, k])
                     continue
                 # the table lock already serializes our writers; the version guard also refuses
                 # a row someone changed since it was read (the trigger bumps row_version)

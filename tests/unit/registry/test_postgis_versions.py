@@ -131,11 +131,14 @@ def test_previous_schema_upgrades_in_one_transaction(dsn):
     _sql(dsn, "CREATE VIEW v_old.services_history AS SELECT 1 AS x")
     with pytest.raises(psycopg2.Error):
         PostgisRegistry.open(dsn, schema="v_old")
-    cols = {r[0] for r in _sql(
-        dsn,
-        "SELECT column_name FROM information_schema.columns"
-        " WHERE table_schema = 'v_old' AND table_name = 'services'",
-    )}
+    cols = {
+        r[0]
+        for r in _sql(
+            dsn,
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = 'v_old' AND table_name = 'services'",
+        )
+    }
     assert "row_version" not in cols  # rolled back with the rest
     _sql(dsn, "DROP VIEW v_old.services_history")
     again = PostgisRegistry.open(dsn, schema="v_old")
