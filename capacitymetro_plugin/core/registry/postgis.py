@@ -5,6 +5,12 @@ one schema, geometry column ``geom`` (Point, EPSG:4326) and an ``ogc_fid`` seria
 ``ogr2ogr`` gives a copied GeoPackage, so QGIS edits them as normal PostGIS layers). Every write
 is one SQL transaction: the changed rows are updated, new ones inserted, removed ones deleted, and
 any error rolls everything back. Needs ``psycopg2`` (Debian ``python3-psycopg2``).
+
+The database itself keeps ``services.row_version`` (a BEFORE UPDATE trigger adds 1) and
+``services_history`` (an AFTER INSERT/UPDATE/DELETE trigger stores the old row as JSONB, the
+operation, ``changed_at`` and ``changed_by`` = ``current_user``), so edits made through QGIS's own
+PostGIS provider or plain SQL bump the version and are recorded too. A registry of the previous
+layout (no row_version, no history) is upgraded in one transaction when opened or written.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from contextlib import contextmanager
 from capacitymetro_plugin.core.errors import DataUnavailableError, InputError
 
 from .model import Organization, Practice, Service
-from .registry import Registry
+from .registry import ConflictError, Registry
 from .storage import (
     LAYERS,
     ORGANIZATION_FIELDS,
@@ -115,6 +121,8 @@ class PostgisRegistry(Registry):
                         cols.append(f"{_ident(f)} {_SQL_TYPES[kind]}{unique}")
                     if geom_type:
                         cols.append("geom geometry(Point, 4326)")
+                    if name == "services":
+                        cols.append("row_version integer NOT NULL DEFAULT 1")
                     cur.execute(f"CREATE TABLE {reg._table(name)} ({', '.join(cols)})")
                     if geom_type:
                         cur.execute(f"CREATE INDEX ON {reg._table(name)} USING gist (geom)")
@@ -122,6 +130,7 @@ class PostgisRegistry(Registry):
                     f"INSERT INTO {reg._table('registry_meta')} (key, value) VALUES ('schema_version', %s)",
                     (SCHEMA_VERSION,),
                 )
+                reg._install_versioning(cur, drop_history=True)
         finally:
             conn.close()
         return reg
@@ -143,6 +152,8 @@ class PostgisRegistry(Registry):
                 it=f"{reg.path} non è un registro CapaCityMetro: mancano le tabelle {', '.join(sorted(missing))}.",
                 fix_it="Crealo con PostgisRegistry.create.",
             )
+        with reg.transaction():  # an older registry is upgraded here, in one transaction
+            pass
         return reg
 
     def _existing_tables(self, cur) -> set[str]:
@@ -175,12 +186,20 @@ class PostgisRegistry(Registry):
             # a column a newer schema added (e.g. location_privacy) reads as NULL until migrated
             cols = ", ".join(_ident(f) if f in present else "NULL" for f in fields_)
             extra = ", ST_X(geom), ST_Y(geom)" if geom else ""
+            versioned = name == "services" and "row_version" in present
+            if versioned:
+                extra += ", row_version"
             cur.execute(f"SELECT {cols}{extra} FROM {self._table(name)} ORDER BY ogc_fid")
             for rec in cur.fetchall():
+                version = rec[-1] if versioned else None
+                if versioned:
+                    rec = rec[:-1]
                 row = dict(zip(fields_, rec))
                 point = Point(rec[-2], rec[-1]) if geom and rec[-1] is not None else None
                 obj = _from_row(cls, row, fields_, point)
                 getattr(state, name)[getattr(obj, _KEYS[name])] = obj
+                if versioned:
+                    state.versions[obj.service_id] = int(version or 0)
         cur.execute(
             f"SELECT service_id, practice_id FROM {self._table('service_practices')} ORDER BY ogc_fid"
         )
@@ -203,10 +222,137 @@ class PostgisRegistry(Registry):
                 state = copy.deepcopy(before)
                 if migrated:
                     state.meta["schema_version"] = SCHEMA_VERSION
-                yield state
+                try:
+                    yield state
+                except ConflictError as exc:
+                    if exc.changed_by is None:
+                        who = self._last_editor(cur, exc.key)
+                        if who:
+                            raise ConflictError(
+                                exc.key,
+                                mine=exc.mine,
+                                theirs=exc.theirs,
+                                base_version=exc.base_version,
+                                current_version=exc.current_version,
+                                changed_by=who,
+                            ) from None
+                    raise
                 self._write_diff(cur, before, state)
         finally:
             conn.close()
+
+    def _last_editor(self, cur, service_id: str) -> str | None:
+        """Return the database user who made the stored version of ``service_id``, if recorded."""
+        cur.execute(
+            f"SELECT changed_by FROM {self._table('services_history')}"
+            " WHERE service_id = %s ORDER BY history_id DESC LIMIT 1",
+            (service_id,),
+        )
+        row = cur.fetchone()
+        return row[0] if row else None
+
+    # --- versions and history ----------------------------------------------------------------
+    def service_version(self, service_id: str) -> int:
+        """Return the row version of a service (kept by the database's trigger)."""
+        state = self.load()
+        if service_id not in state.services:
+            from .registry import _not_found
+
+            raise _not_found("service", service_id, self.path)
+        return state.versions.get(service_id, 0)
+
+    def service_history(self, service_id: str) -> list[dict]:
+        """Return the recorded changes of a service, oldest first.
+
+        Each entry: ``operation`` ("INSERT", "UPDATE", "DELETE"), ``changed_at`` (ISO 8601 with
+        time zone), ``changed_by`` (database user), ``row_version`` (the version the change
+        produced; None for DELETE) and ``old`` (the row before the change as a dict, None for
+        INSERT). Filled by a database trigger, so edits through QGIS or SQL are included.
+        """
+        conn = self._connect()
+        try:
+            with conn, conn.cursor() as cur:
+                cur.execute(
+                    f"SELECT operation, changed_at, changed_by, new_version, old_row"
+                    f" FROM {self._table('services_history')}"
+                    " WHERE service_id = %s ORDER BY history_id",
+                    (service_id,),
+                )
+                rows = cur.fetchall()
+        finally:
+            conn.close()
+        return [
+            {
+                "operation": op,
+                "changed_at": at.isoformat(),
+                "changed_by": who,
+                "row_version": version,
+                "old": old,
+            }
+            for op, at, who, version, old in rows
+        ]
+
+    def _install_versioning(self, cur, *, drop_history: bool = False) -> None:
+        """Create services_history and the row_version/history triggers (idempotent)."""
+        table = self._table("services")
+        history = self._table("services_history")
+        prefix = _ident(self.schema)
+        if drop_history:
+            cur.execute(f"DROP TABLE IF EXISTS {history}")
+        cur.execute(
+            f"CREATE TABLE IF NOT EXISTS {history} ("
+            " history_id bigserial PRIMARY KEY, service_id text, operation text NOT NULL,"
+            " old_row jsonb, new_version integer,"
+            " changed_at timestamptz NOT NULL DEFAULT now(),"
+            " changed_by text NOT NULL DEFAULT current_user)"
+        )
+        cur.execute(f"CREATE INDEX IF NOT EXISTS services_history_sid ON {history} (service_id)")
+        cur.execute(
+            f"CREATE OR REPLACE FUNCTION {prefix}.cm_services_bump() RETURNS trigger"
+            " LANGUAGE plpgsql AS $$ BEGIN"
+            " NEW.row_version := COALESCE(OLD.row_version, 0) + 1; RETURN NEW; END $$"
+        )
+        cur.execute(
+            f"CREATE OR REPLACE FUNCTION {prefix}.cm_services_log() RETURNS trigger"
+            " LANGUAGE plpgsql AS $$ BEGIN"
+            " IF TG_OP = 'INSERT' THEN"
+            f"  INSERT INTO {history} (service_id, operation, old_row, new_version)"
+            "   VALUES (NEW.service_id, TG_OP, NULL, NEW.row_version); RETURN NEW;"
+            " ELSIF TG_OP = 'UPDATE' THEN"
+            f"  INSERT INTO {history} (service_id, operation, old_row, new_version)"
+            "   VALUES (NEW.service_id, TG_OP, to_jsonb(OLD), NEW.row_version); RETURN NEW;"
+            " ELSE"
+            f"  INSERT INTO {history} (service_id, operation, old_row, new_version)"
+            "   VALUES (OLD.service_id, TG_OP, to_jsonb(OLD), NULL); RETURN OLD;"
+            " END IF; END $$"
+        )
+        cur.execute(f"DROP TRIGGER IF EXISTS cm_services_bump ON {table}")
+        cur.execute(
+            f"CREATE TRIGGER cm_services_bump BEFORE UPDATE ON {table}"
+            f" FOR EACH ROW EXECUTE FUNCTION {prefix}.cm_services_bump()"
+        )
+        cur.execute(f"DROP TRIGGER IF EXISTS cm_services_log ON {table}")
+        cur.execute(
+            f"CREATE TRIGGER cm_services_log AFTER INSERT OR UPDATE OR DELETE ON {table}"
+            f" FOR EACH ROW EXECUTE FUNCTION {prefix}.cm_services_log()"
+        )
+
+    def _has_versioning(self, cur) -> bool:
+        cur.execute(
+            "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = %s AND c.relname = 'services'"
+            " AND t.tgname IN ('cm_services_bump', 'cm_services_log')",
+            (self.schema,),
+        )
+        return cur.fetchone()[0] == 2 and "services_history" in self._all_tables(cur)
+
+    def _all_tables(self, cur) -> set[str]:
+        cur.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+            (self.schema,),
+        )
+        return {r[0] for r in cur.fetchall()}
 
     def _columns(self, cur, name: str) -> set[str]:
         cur.execute(
@@ -217,8 +363,21 @@ class PostgisRegistry(Registry):
         return {r[0] for r in cur.fetchall()}
 
     def _migrate(self, cur) -> bool:
-        """Add the columns of newer schemas (2: services.location_privacy, 3: location_source)."""
+        """Upgrade an older layout inside the caller's transaction; True if anything changed.
+
+        Adds the columns of newer schemas (2: services.location_privacy, 3: location_source),
+        ``services.row_version`` (existing rows start at 1), ``services_history`` and the triggers.
+        """
         added = False
+        if "row_version" not in self._columns(cur, "services"):
+            cur.execute(
+                f"ALTER TABLE {self._table('services')}"
+                " ADD COLUMN row_version integer NOT NULL DEFAULT 1"
+            )
+            added = True
+        if not self._has_versioning(cur):
+            self._install_versioning(cur)
+            added = True
         for name, (_geom, fields_) in LAYERS.items():
             present = self._columns(cur, name)
             for f, kind in fields_.items():
@@ -235,7 +394,14 @@ class PostgisRegistry(Registry):
             ("organizations", ORGANIZATION_FIELDS),
             ("practices", PRACTICE_FIELDS),
         ):
-            self._write_table(cur, name, fields_, getattr(before, name), getattr(after, name))
+            self._write_table(
+                cur,
+                name,
+                fields_,
+                getattr(before, name),
+                getattr(after, name),
+                before.versions if name == "services" else None,
+            )
         if before.links != after.links:
             cur.execute(f"DELETE FROM {self._table('service_practices')}")
             cur.executemany(
@@ -249,7 +415,9 @@ class PostgisRegistry(Registry):
                 list(after.meta.items()),
             )
 
-    def _write_table(self, cur, name: str, fields_: dict[str, str], old: dict, new: dict) -> None:
+    def _write_table(
+        self, cur, name: str, fields_: dict[str, str], old: dict, new: dict, versions=None
+    ) -> None:
         key = _KEYS[name]
         table = self._table(name)
         geom = LAYERS[name][0] is not None
@@ -277,7 +445,26 @@ class PostgisRegistry(Registry):
                 if geom:
                     sets += f", geom = {geom_sql}"
                 self._before_row_write(name, k)
-                cur.execute(f"UPDATE {table} SET {sets} WHERE {_ident(key)} = %s", [*values, k])
+                if versions is None:
+                    cur.execute(f"UPDATE {table} SET {sets} WHERE {_ident(key)} = %s", [*values, k])
+                    continue
+                # the table lock already serializes our writers; the version guard also refuses
+                # a row someone changed since it was read (the trigger bumps row_version)
+                cur.execute(
+                    f"UPDATE {table} SET {sets} WHERE {_ident(key)} = %s AND row_version = %s",
+                    [*values, k, versions.get(k, 0)],
+                )
+                if cur.rowcount == 0:
+                    cur.execute(f"SELECT row_version FROM {table} WHERE {_ident(key)} = %s", (k,))
+                    row = cur.fetchone()
+                    raise ConflictError(
+                        k,
+                        mine=obj,
+                        theirs=old[k],
+                        base_version=versions.get(k, 0),
+                        current_version=int(row[0]) if row else 0,
+                        changed_by=self._last_editor(cur, k),
+                    )
             else:
                 names = ", ".join(_ident(c) for c in cols) + (", geom" if geom else "")
                 marks = ", ".join(["%s"] * len(cols)) + (f", {geom_sql}" if geom else "")

@@ -48,22 +48,35 @@ class ConflictError(CapaCityMetroError):
     """A save would overwrite someone else's newer change of the same record.
 
     ``mine`` is the record as the caller wanted to save it (based on ``base_version``);
-    ``theirs`` is the record now stored, at ``current_version``. Nothing was written.
+    ``theirs`` is the record now stored, at ``current_version``; ``changed_by`` names who
+    saved it when the backend knows (PostGIS: the database user, from services_history).
+    Nothing was written.
     """
 
-    def __init__(self, key: str, *, mine, theirs, base_version: int, current_version: int):
+    def __init__(
+        self,
+        key: str,
+        *,
+        mine,
+        theirs,
+        base_version: int,
+        current_version: int,
+        changed_by: str | None = None,
+    ):
         fields_ = sorted(
             f
             for f in getattr(mine, "__dataclass_fields__", {})
             if f not in ("created_at", "updated_at")  # bookkeeping, not an edit to merge
             and getattr(mine, f, None) != getattr(theirs, f, None)
         )
+        who_en = f"by {changed_by}" if changed_by else "by someone else"
+        who_it = f"da {changed_by}" if changed_by else "da qualcun altro"
         super().__init__(
-            f"Service {key} was changed by someone else (version {current_version}) after you "
+            f"Service {key} was changed {who_en} (version {current_version}) after you "
             f"opened it (version {base_version}); your save was refused so their change is not "
             f"lost. Fields that differ: {', '.join(fields_) or 'none'}.",
             fix="Reload the service and merge your changes field by field, then save again.",
-            it=f"Il servizio {key} è stato modificato da qualcun altro (versione "
+            it=f"Il servizio {key} è stato modificato {who_it} (versione "
             f"{current_version}) dopo che lo hai aperto (versione {base_version}); il "
             f"salvataggio è stato rifiutato per non perdere la sua modifica. Campi diversi: "
             f"{', '.join(fields_) or 'nessuno'}.",
@@ -74,6 +87,7 @@ class ConflictError(CapaCityMetroError):
         self.theirs = theirs
         self.base_version = base_version
         self.current_version = current_version
+        self.changed_by = changed_by
         self.fields = fields_
 
 
