@@ -494,14 +494,14 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="653"/>
-        <location filename="../gui/service_form.py" line="89"/>
+        <location filename="../gui/service_form.py" line="90"/>
         <location filename="../gui/dock.py" line="654"/>
         <source>Operator type</source>
         <translation>Tipo di operatore</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="657"/>
-        <location filename="../gui/service_form.py" line="91"/>
+        <location filename="../gui/service_form.py" line="92"/>
         <source>Target groups</source>
         <translation>Destinatari</translation>
     </message>
@@ -512,25 +512,25 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="659"/>
-        <location filename="../gui/service_form.py" line="93"/>
+        <location filename="../gui/service_form.py" line="94"/>
         <source>Opening hours</source>
         <translation>Orari di apertura</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="660"/>
-        <location filename="../gui/service_form.py" line="94"/>
+        <location filename="../gui/service_form.py" line="95"/>
         <source>Capacity (people/week)</source>
         <translation>Capacità (persone/settimana)</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="661"/>
-        <location filename="../gui/service_form.py" line="98"/>
+        <location filename="../gui/service_form.py" line="99"/>
         <source>Address</source>
         <translation>Indirizzo</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="662"/>
-        <location filename="../gui/service_form.py" line="101"/>
+        <location filename="../gui/service_form.py" line="102"/>
         <location filename="../gui/dock.py" line="236"/>
         <location filename="../gui/dock.py" line="663"/>
         <source>Comune</source>
@@ -538,31 +538,31 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="673"/>
-        <location filename="../gui/service_form.py" line="95"/>
+        <location filename="../gui/service_form.py" line="96"/>
         <source>Phone</source>
         <translation>Telefono</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="675"/>
-        <location filename="../gui/service_form.py" line="97"/>
+        <location filename="../gui/service_form.py" line="98"/>
         <source>Website</source>
         <translation>Sito web</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="676"/>
-        <location filename="../gui/service_form.py" line="102"/>
+        <location filename="../gui/service_form.py" line="104"/>
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="677"/>
-        <location filename="../gui/service_form.py" line="103"/>
+        <location filename="../gui/service_form.py" line="105"/>
         <source>Last verified</source>
         <translation>Ultima verifica</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="678"/>
-        <location filename="../gui/service_form.py" line="106"/>
+        <location filename="../gui/service_form.py" line="108"/>
         <source>Source URL</source>
         <translation>URL della fonte</translation>
     </message>
@@ -578,7 +578,7 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="699"/>
-        <location filename="../gui/service_form.py" line="96"/>
+        <location filename="../gui/service_form.py" line="97"/>
         <location filename="../gui/dock.py" line="674"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
@@ -782,83 +782,103 @@
         <translation>HSDS 3.0 non valido: {} errori di schema.</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="87"/>
+        <location filename="../gui/service_form.py" line="88"/>
         <source>Name *</source>
         <translation>Nome *</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="88"/>
+        <location filename="../gui/service_form.py" line="89"/>
         <source>Description</source>
         <translation>Descrizione</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="90"/>
+        <location filename="../gui/service_form.py" line="91"/>
         <source>Sectors *</source>
         <translation>Settori *</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="92"/>
+        <location filename="../gui/service_form.py" line="93"/>
         <source>Languages (ISO 639-1)</source>
         <translation>Lingue (ISO 639-1)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="99"/>
+        <location filename="../gui/service_form.py" line="100"/>
         <source>Postcode</source>
         <translation>CAP</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="100"/>
+        <location filename="../gui/service_form.py" line="101"/>
         <source>Comune ISTAT code</source>
         <translation>Codice ISTAT del comune</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="104"/>
+        <location filename="../gui/service_form.py" line="103"/>
+        <source>Public location</source>
+        <translation>Luogo pubblico</translation>
+    </message>
+    <message>
+        <location filename="../gui/service_form.py" line="106"/>
         <source>Contact person (private)</source>
         <translation>Persona di contatto (riservato)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="105"/>
+        <location filename="../gui/service_form.py" line="107"/>
         <source>Internal notes (private)</source>
         <translation>Note interne (riservato)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="107"/>
+        <location filename="../gui/service_form.py" line="109"/>
         <source>Location</source>
         <translation>Posizione</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="149"/>
+        <location filename="../gui/service_form.py" line="114"/>
+        <source>Exact point</source>
+        <translation>Punto esatto</translation>
+    </message>
+    <message>
+        <location filename="../gui/service_form.py" line="115"/>
+        <source>Approximate (a ~1 km area)</source>
+        <translation>Approssimato (zona di ~1 km)</translation>
+    </message>
+    <message>
+        <location filename="../gui/service_form.py" line="116"/>
+        <source>Hidden (contact channel only)</source>
+        <translation>Nascosto (solo canale di contatto)</translation>
+    </message>
+    <message>
+        <location filename="../gui/service_form.py" line="158"/>
         <source>(not stated)</source>
         <translation>(non indicato)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="169"/>
+        <location filename="../gui/service_form.py" line="184"/>
         <source>x / longitude</source>
         <translation>x / longitudine</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="171"/>
+        <location filename="../gui/service_form.py" line="186"/>
         <source>y / latitude</source>
         <translation>y / latitudine</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="182"/>
+        <location filename="../gui/service_form.py" line="197"/>
         <source>Click on the map or type coordinates.</source>
         <translation>Clicca sulla mappa o scrivi le coordinate.</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="187"/>
+        <location filename="../gui/service_form.py" line="202"/>
         <source>Save</source>
         <translation>Salva</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="188"/>
-        <location filename="../gui/service_form.py" line="189"/>
+        <location filename="../gui/service_form.py" line="203"/>
+        <location filename="../gui/service_form.py" line="204"/>
         <source>Put the changes in the layer's edit buffer (undoable)</source>
         <translation>Inserisce le modifiche nel buffer di modifica del layer (annullabili)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="191"/>
+        <location filename="../gui/service_form.py" line="206"/>
         <source>Cancel</source>
         <translation>Annulla</translation>
     </message>

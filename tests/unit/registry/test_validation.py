@@ -96,7 +96,11 @@ def test_a_good_service_has_no_issue(comuni):
         ({"website": "www.comune.bari.it"}, "invalid_url", "error"),
         ({"phone": "080 57 (call before)"}, "invalid_phone", "error"),
         ({"phone": "12"}, "invalid_phone", "error"),
-        ({"target_groups": ["women", "trafficking_victims"]}, "sensitive_exact_location", "warning"),
+        (
+            {"target_groups": ["women", "trafficking_victims"]},
+            "sensitive_exact_location",
+            "warning",
+        ),
     ],
 )
 def test_each_rule(comuni, changes, code, severity):
