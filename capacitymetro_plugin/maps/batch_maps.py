@@ -226,6 +226,7 @@ def load_run_layers(
             omitted = total - layer.featureCount()
         if not layer.isValid() or layer.featureCount() == 0:
             continue
+        if name == "services":
             apply_style(layer, "services")
             _prune_categories(layer)
             _relabel_sectors(layer, lang)

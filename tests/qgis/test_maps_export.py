@@ -320,6 +320,7 @@ def test_protected_services_are_not_printed_on_maps(qgis_app, shared_data, tmp_p
     public = load_run_layers(gpkg, ["services"], lang="en")["services"]
     ids = {f["service_id"] for f in public.getFeatures()}
     assert ids == set(gdf["service_id"]) - protected and len(ids) == 5
+    assert public.renderer().type() == "categorizedSymbol"  # still styled by sector
     note = protected_note(public, "en")
     assert note == "3 services with a protected place (approximate or hidden) not on the map"
     assert protected_note(public, "it").startswith("3 servizi con luogo protetto")
