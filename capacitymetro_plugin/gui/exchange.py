@@ -230,7 +230,7 @@ def publish_message(res) -> str:
         res.n_services, res.n_approximate, res.n_hidden, round(res.total_bytes / 1000)
     )
     if res.zip_path:
-        text += "\n" + tr("Zip: {}").format(res.zip_path)
+        text += "\n" + tr("Zip file: {}").format(res.zip_path)
     return text
 
 

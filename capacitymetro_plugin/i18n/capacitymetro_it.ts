@@ -761,8 +761,8 @@
     </message>
     <message>
         <location filename="../gui/exchange.py" line="233"/>
-        <source>Zip: {}</source>
-        <translation>Zip: {}</translation>
+        <source>Zip file: {}</source>
+        <translation>File zip: {}</translation>
     </message>
     <message>
         <location filename="../gui/exchange.py" line="238"/>
