@@ -86,6 +86,7 @@ def step2():
         state.update(
             layer=dock.layer.name(),
             count=dock.count_label.text(),
+            publish_button=[dock.publish_button.isVisible(), dock.publish_button.isEnabled()],
             selected=chosen["name"],
             layer_selection=dock.layer.selectedFeatureIds() == [chosen.id()],
             point=[point.x(), point.y()],

@@ -95,6 +95,9 @@ class Config:
     pdf: bool = True
     language: str = ""  # of the PDF maps: "it" or "en" (default: from LANG)
     atlas: bool = False  # also maps/atlas_comuni.pdf: the gap map, one page per comune
+    # [outputs] internal_maps = true: the PDF maps also print the exact points of services whose
+    # location_privacy is approximate or hidden (for planners only; the maps then say INTERNAL)
+    internal_maps: bool = False
     transit: TransitConfig | None = None  # [transit]: coverage by public transport as well
     source: str = ""  # the file this came from
 
@@ -266,6 +269,7 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         pdf=bool(out.get("pdf", True)),
         language=str(out.get("language", "")),
         atlas=bool(out.get("atlas", False)),
+        internal_maps=bool(out.get("internal_maps", False)),
         transit=_transit(source, data["transit"]) if "transit" in data else None,
         source=source,
     )

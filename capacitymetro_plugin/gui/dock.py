@@ -314,8 +314,14 @@ class RegistryDock(Translatable, QgsDockWidget):
         self.export_button = QPushButton(self.tr("Export…"))
         self.import_button.clicked.connect(lambda: self.import_dialog())
         self.export_button.clicked.connect(lambda: self.export_dialog())
+        self.publish_button = QPushButton(self.tr("Publish bussola…"))
+        self.publish_button.setToolTip(
+            self.tr("Write the public web site of the saved registry (protected places respected)")
+        )
+        self.publish_button.clicked.connect(lambda: self.publish_dialog())
         io_row.addWidget(self.import_button)
         io_row.addWidget(self.export_button)
+        io_row.addWidget(self.publish_button)
         layout.addLayout(io_row)
 
         self.status_label = QLabel()
@@ -786,6 +792,7 @@ class RegistryDock(Translatable, QgsDockWidget):
         self.open_sheet_button.setEnabled(bool(self.sheet_text()))
         self.import_button.setEnabled(has_layer)
         self.export_button.setEnabled(has_layer)
+        self.publish_button.setEnabled(has_layer)
         if not has_layer:
             self.status_label.setText(
                 self.tr(
@@ -1133,3 +1140,8 @@ class RegistryDock(Translatable, QgsDockWidget):
         from .exchange import export_dialog
 
         export_dialog(self)
+
+    def publish_dialog(self) -> None:
+        from .exchange import publish_dialog
+
+        publish_dialog(self)

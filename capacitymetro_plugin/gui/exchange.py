@@ -122,10 +122,8 @@ def _organization_ids(layer) -> set[str] | None:
     return {to_python(f["organization_id"]) for f in orgs.getFeatures()}
 
 
-def export_layer(dock, path: str | Path, fmt: str, *, public: bool = True) -> Path:
-    """Write the saved registry of the dock's layer to ``path`` as csv, geojson or hsds."""
-    from capacitymetro_plugin.core.registry.registry import Registry
-
+def _saved_registry(dock) -> Path:
+    """The GeoPackage of the dock's layer, saved (no pending edits), or a bilingual error."""
     layer = dock.layer
     gpkg = registry_path(layer) if layer is not None else None
     if gpkg is None:
@@ -142,7 +140,14 @@ def export_layer(dock, path: str | Path, fmt: str, *, public: bool = True) -> Pa
             it="Il registro ha modifiche non salvate.",
             fix_it="Salvale o scartale prima di esportare.",
         )
-    registry = Registry.open(gpkg)
+    return Path(gpkg)
+
+
+def export_layer(dock, path: str | Path, fmt: str, *, public: bool = True) -> Path:
+    """Write the saved registry of the dock's layer to ``path`` as csv, geojson or hsds."""
+    from capacitymetro_plugin.core.registry.registry import Registry
+
+    registry = Registry.open(_saved_registry(dock))
     if fmt == "csv":
         from capacitymetro_plugin.core.registry.exchange import export_csv
 
@@ -207,6 +212,40 @@ def import_dialog(dock) -> None:
             len(outcome.fids)
         ),
     )
+
+
+def publish_layer(dock, folder: str | Path):
+    """Write the bussola site of the dock's saved registry into ``folder`` (and ``folder``.zip).
+
+    The same core call as ``capacitymetro publish`` and the Processing algorithm."""
+    from capacitymetro_plugin.core.bussola import publish
+    from capacitymetro_plugin.core.registry.registry import Registry
+
+    return publish(Registry.open(_saved_registry(dock)), folder)
+
+
+def publish_message(res) -> str:
+    text = tr("Bussola written: {}").format(res.folder)
+    text += "\n" + tr("{} services ({} approximate, {} hidden places), {} kB").format(
+        res.n_services, res.n_approximate, res.n_hidden, round(res.total_bytes / 1000)
+    )
+    if res.zip_path:
+        text += "\n" + tr("Zip file: {}").format(res.zip_path)
+    return text
+
+
+def publish_dialog(dock) -> None:
+    title = tr("Publish bussola")
+    folder = QFileDialog.getExistingDirectory(dock, tr("Folder of the bussola site"), "")
+    if not folder:
+        return
+    try:
+        res = publish_layer(dock, Path(folder) / "bussola")
+    except Exception as exc:  # noqa: BLE001 - shown to the user
+        _show_error(dock, title, exc)
+        return
+    dock.status_label.setText(tr("Bussola written: {}").format(res.folder))
+    QMessageBox.information(dock, title, publish_message(res))
 
 
 def export_dialog(dock) -> None:

@@ -58,6 +58,7 @@ TEXT_FIELDS = (
     "postcode",
     "comune_istat",
     "comune_name",
+    "location_privacy",
     "status",
     "last_verified",
     "contact_name",
@@ -99,6 +100,7 @@ class ServiceForm(Translatable, QWidget):
             "postcode": self.tr("Postcode"),
             "comune_istat": self.tr("Comune ISTAT code"),
             "comune_name": self.tr("Comune"),
+            "location_privacy": self.tr("Public location"),
             "status": self.tr("Status"),
             "last_verified": self.tr("Last verified"),
             "contact_name": self.tr("Contact person (private)"),
@@ -106,6 +108,13 @@ class ServiceForm(Translatable, QWidget):
             "source_url": self.tr("Source URL"),
             "location": self.tr("Location"),
         }
+
+    def _privacy_choices(self) -> list[tuple[str, str]]:
+        return [
+            ("exact", self.tr("Exact point")),
+            ("approximate", self.tr("Approximate (a ~1 km area)")),
+            ("hidden", self.tr("Hidden (contact channel only)")),
+        ]
 
     def _build(self) -> None:
         outer = QVBoxLayout(self)
@@ -149,6 +158,12 @@ class ServiceForm(Translatable, QWidget):
                     widget.addItem(self.tr("(not stated)"), "")
                 for t in vocabulary:
                     widget.addItem(t.label(self.language), t.code)
+                widget.currentIndexChanged.connect(self.validate)
+            elif field == "location_privacy":
+                # what public outputs (bussola, public HSDS, public maps) show of the place
+                widget = QComboBox()
+                for code, label in self._privacy_choices():
+                    widget.addItem(label, code)
                 widget.currentIndexChanged.connect(self.validate)
             elif field in ("description", "internal_notes"):
                 widget = QPlainTextEdit()
@@ -243,7 +258,12 @@ class ServiceForm(Translatable, QWidget):
                         else Qt.CheckState.Unchecked
                     )
             elif isinstance(widget, QComboBox):
-                base = len(voc.STATUSES) if field == "status" else len(voc.OPERATOR_TYPES) + 1
+                base = {
+                    "status": len(voc.STATUSES),
+                    "location_privacy": len(self._privacy_choices()),
+                }.get(field, len(voc.OPERATOR_TYPES) + 1)
+                if field == "location_privacy" and not text:
+                    text = "exact"  # empty = exact (storage.py)
                 while widget.count() > base:
                     widget.removeItem(widget.count() - 1)
                 index = widget.findData(text)

@@ -451,249 +451,260 @@
         <translation>Esporta…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="545"/>
+        <location filename="../gui/dock.py" line="317"/>
+        <source>Publish bussola…</source>
+        <translation>Pubblica bussola…</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="318"/>
+        <location filename="../gui/dock.py" line="319"/>
+        <source>Write the public web site of the saved registry (protected places respected)</source>
+        <translation>Scrivi il sito web pubblico del registro salvato (luoghi protetti rispettati)</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="551"/>
         <source>No location yet: select it and click "Set location".</source>
         <translation>Ancora senza posizione: selezionalo e clicca "Posiziona".</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="570"/>
+        <location filename="../gui/dock.py" line="576"/>
         <source>{} of {} services</source>
         <translation>{} servizi su {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="572"/>
+        <location filename="../gui/dock.py" line="578"/>
         <source>{} without location</source>
         <translation>{} senza posizione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="632"/>
+        <location filename="../gui/dock.py" line="638"/>
         <source>Select a service to see its details.</source>
         <translation>Seleziona un servizio per vederne i dettagli.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="648"/>
+        <location filename="../gui/dock.py" line="654"/>
         <source>Organization</source>
         <translation>Organizzazione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="649"/>
+        <location filename="../gui/dock.py" line="655"/>
         <location filename="../gui/dock.py" line="236"/>
-        <location filename="../gui/dock.py" line="650"/>
+        <location filename="../gui/dock.py" line="656"/>
         <source>Sectors</source>
         <translation>Settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="653"/>
-        <location filename="../gui/service_form.py" line="89"/>
-        <location filename="../gui/dock.py" line="654"/>
+        <location filename="../gui/dock.py" line="659"/>
+        <location filename="../gui/service_form.py" line="90"/>
+        <location filename="../gui/dock.py" line="660"/>
         <source>Operator type</source>
         <translation>Tipo di operatore</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="657"/>
-        <location filename="../gui/service_form.py" line="91"/>
+        <location filename="../gui/dock.py" line="663"/>
+        <location filename="../gui/service_form.py" line="92"/>
         <source>Target groups</source>
         <translation>Destinatari</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="658"/>
+        <location filename="../gui/dock.py" line="664"/>
         <source>Languages</source>
         <translation>Lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="659"/>
-        <location filename="../gui/service_form.py" line="93"/>
+        <location filename="../gui/dock.py" line="665"/>
+        <location filename="../gui/service_form.py" line="94"/>
         <source>Opening hours</source>
         <translation>Orari di apertura</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="660"/>
-        <location filename="../gui/service_form.py" line="94"/>
+        <location filename="../gui/dock.py" line="666"/>
+        <location filename="../gui/service_form.py" line="95"/>
         <source>Capacity (people/week)</source>
         <translation>Capacità (persone/settimana)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="661"/>
-        <location filename="../gui/service_form.py" line="98"/>
+        <location filename="../gui/dock.py" line="667"/>
+        <location filename="../gui/service_form.py" line="99"/>
         <source>Address</source>
         <translation>Indirizzo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="662"/>
-        <location filename="../gui/service_form.py" line="101"/>
+        <location filename="../gui/dock.py" line="668"/>
+        <location filename="../gui/service_form.py" line="102"/>
         <location filename="../gui/dock.py" line="236"/>
-        <location filename="../gui/dock.py" line="663"/>
+        <location filename="../gui/dock.py" line="669"/>
         <source>Comune</source>
         <translation>Comune</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="673"/>
-        <location filename="../gui/service_form.py" line="95"/>
+        <location filename="../gui/dock.py" line="679"/>
+        <location filename="../gui/service_form.py" line="96"/>
         <source>Phone</source>
         <translation>Telefono</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="675"/>
-        <location filename="../gui/service_form.py" line="97"/>
+        <location filename="../gui/dock.py" line="681"/>
+        <location filename="../gui/service_form.py" line="98"/>
         <source>Website</source>
         <translation>Sito web</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="676"/>
-        <location filename="../gui/service_form.py" line="102"/>
+        <location filename="../gui/dock.py" line="682"/>
+        <location filename="../gui/service_form.py" line="104"/>
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="677"/>
-        <location filename="../gui/service_form.py" line="103"/>
+        <location filename="../gui/dock.py" line="683"/>
+        <location filename="../gui/service_form.py" line="105"/>
         <source>Last verified</source>
         <translation>Ultima verifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="678"/>
-        <location filename="../gui/service_form.py" line="106"/>
+        <location filename="../gui/dock.py" line="684"/>
+        <location filename="../gui/service_form.py" line="108"/>
         <source>Source URL</source>
         <translation>URL della fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="684"/>
+        <location filename="../gui/dock.py" line="690"/>
         <source>No location yet: click "Set location" and then on the map.</source>
         <translation>Ancora senza posizione: clicca "Posiziona" e poi sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="688"/>
+        <location filename="../gui/dock.py" line="694"/>
         <source>Not verified in the last {} months.</source>
         <translation>Non verificato negli ultimi {} mesi.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="699"/>
-        <location filename="../gui/service_form.py" line="96"/>
-        <location filename="../gui/dock.py" line="674"/>
+        <location filename="../gui/dock.py" line="705"/>
+        <location filename="../gui/service_form.py" line="97"/>
+        <location filename="../gui/dock.py" line="680"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="743"/>
+        <location filename="../gui/dock.py" line="749"/>
         <source>Place</source>
         <translation>Luogo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="744"/>
+        <location filename="../gui/dock.py" line="750"/>
         <source>Themes</source>
         <translation>Temi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="745"/>
+        <location filename="../gui/dock.py" line="751"/>
         <source>Source</source>
         <translation>Fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="760"/>
-        <location filename="../gui/dock.py" line="762"/>
+        <location filename="../gui/dock.py" line="766"/>
+        <location filename="../gui/dock.py" line="768"/>
         <source>Good-practice sheet</source>
         <translation>Scheda di buona pratica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="790"/>
-        <location filename="../gui/dock.py" line="792"/>
+        <location filename="../gui/dock.py" line="797"/>
+        <location filename="../gui/dock.py" line="799"/>
         <source>No registry layer in the project: add the services layer of a registry GeoPackage.</source>
         <translation>Nessun layer del registro nel progetto: aggiungi il layer services di un GeoPackage del registro.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="796"/>
-        <location filename="../gui/dock.py" line="798"/>
+        <location filename="../gui/dock.py" line="803"/>
+        <location filename="../gui/dock.py" line="805"/>
         <source>Unsaved changes: "Save changes" writes them, "Discard changes" drops them.</source>
         <translation>Modifiche non salvate: "Salva modifiche" le scrive, "Scarta modifiche" le elimina.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="821"/>
+        <location filename="../gui/dock.py" line="828"/>
         <source>New service</source>
         <translation>Nuovo servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="841"/>
-        <location filename="../gui/dock.py" line="842"/>
+        <location filename="../gui/dock.py" line="848"/>
+        <location filename="../gui/dock.py" line="849"/>
         <source>Click on the map where the service is (right click to cancel).</source>
         <translation>Clicca sulla mappa dove si trova il servizio (tasto destro per annullare).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="894"/>
+        <location filename="../gui/dock.py" line="901"/>
         <source>The layer cannot be edited (read-only source?).</source>
         <translation>Il layer non è modificabile (sorgente in sola lettura?).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="934"/>
+        <location filename="../gui/dock.py" line="941"/>
         <source>The layer refused the new service.</source>
         <translation>Il layer ha rifiutato il nuovo servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="937"/>
+        <location filename="../gui/dock.py" line="944"/>
         <source>Add service</source>
         <translation>Aggiungi servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="972"/>
-        <location filename="../gui/dock.py" line="833"/>
+        <location filename="../gui/dock.py" line="979"/>
+        <location filename="../gui/dock.py" line="840"/>
         <source>Edit service</source>
         <translation>Modifica servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="988"/>
-        <location filename="../gui/dock.py" line="992"/>
+        <location filename="../gui/dock.py" line="995"/>
+        <location filename="../gui/dock.py" line="999"/>
         <source>OpenStreetMap extracts (*.pbf *.osm)</source>
         <translation>Estratti OpenStreetMap (*.pbf *.osm)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1014"/>
-        <location filename="../gui/dock.py" line="1015"/>
+        <location filename="../gui/dock.py" line="1021"/>
+        <location filename="../gui/dock.py" line="1022"/>
         <source>Placed by hand: kept. Use "Set location" to move it.</source>
         <translation>Posizionato a mano: mantenuto. Usa "Posiziona" per spostarlo.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1030"/>
-        <location filename="../gui/dock.py" line="1031"/>
+        <location filename="../gui/dock.py" line="1037"/>
+        <location filename="../gui/dock.py" line="1038"/>
         <source>Not found ({}): click "Set location" and then on the map.</source>
         <translation>Non trovato ({}): fai clic su "Posiziona" e poi sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1041"/>
+        <location filename="../gui/dock.py" line="1048"/>
         <source>Placed at the house number (score {:.2f}): {}</source>
         <translation>Posizionato al numero civico (punteggio {:.2f}): {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1043"/>
+        <location filename="../gui/dock.py" line="1050"/>
         <source>Placed on the street, house number not in OSM (score {:.2f}): {}</source>
         <translation>Posizionato sulla via, numero civico non in OSM (punteggio {:.2f}): {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1052"/>
+        <location filename="../gui/dock.py" line="1059"/>
         <source>The layer refused to delete the service.</source>
         <translation>Il layer ha rifiutato l'eliminazione del servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1061"/>
-        <location filename="../gui/dock.py" line="1067"/>
+        <location filename="../gui/dock.py" line="1068"/>
+        <location filename="../gui/dock.py" line="1074"/>
         <source>Delete "{}"? You can still undo or discard the change before saving.</source>
         <translation>Eliminare "{}"? Puoi ancora annullare o scartare la modifica prima di salvare.</translation>
     </message>
     <message>
+        <location filename="../gui/dock.py" line="1068"/>
         <location filename="../gui/dock.py" line="1061"/>
-        <location filename="../gui/dock.py" line="1054"/>
-        <location filename="../gui/dock.py" line="1065"/>
+        <location filename="../gui/dock.py" line="1072"/>
         <source>Delete service</source>
         <translation>Elimina servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1111"/>
+        <location filename="../gui/dock.py" line="1118"/>
         <location filename="../gui/dock.py" line="303"/>
-        <location filename="../gui/dock.py" line="1113"/>
+        <location filename="../gui/dock.py" line="1120"/>
         <source>Save changes</source>
         <translation>Salva modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1111"/>
-        <location filename="../gui/dock.py" line="1114"/>
+        <location filename="../gui/dock.py" line="1118"/>
+        <location filename="../gui/dock.py" line="1121"/>
         <source>The changes could not be saved:</source>
         <translation>Non è stato possibile salvare le modifiche:</translation>
     </message>
@@ -703,152 +714,199 @@
         <translation>Il layer ha rifiutato i servizi importati.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="174"/>
-        <location filename="../gui/exchange.py" line="178"/>
+        <location filename="../gui/exchange.py" line="179"/>
+        <location filename="../gui/exchange.py" line="183"/>
         <source>Services (*.csv *.geojson *.json *.gpkg);;HSDS 3.0 JSON (*.json);;All files (*)</source>
         <translation>Servizi (*.csv *.geojson *.json *.gpkg);;HSDS 3.0 JSON (*.json);;Tutti i file (*)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="187"/>
-        <location filename="../gui/exchange.py" line="190"/>
+        <location filename="../gui/exchange.py" line="192"/>
+        <location filename="../gui/exchange.py" line="195"/>
         <source>Import only the {} good rows?</source>
         <translation>Importare solo le {} righe valide?</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="203"/>
-        <location filename="../gui/exchange.py" line="176"/>
-        <location filename="../gui/exchange.py" line="205"/>
+        <location filename="../gui/exchange.py" line="208"/>
+        <location filename="../gui/exchange.py" line="181"/>
+        <location filename="../gui/exchange.py" line="210"/>
         <location filename="../gui/exchange.py" line="110"/>
-        <location filename="../gui/exchange.py" line="186"/>
-        <location filename="../gui/exchange.py" line="201"/>
-        <location filename="../gui/exchange.py" line="190"/>
-        <location filename="../gui/exchange.py" line="198"/>
+        <location filename="../gui/exchange.py" line="191"/>
+        <location filename="../gui/exchange.py" line="206"/>
+        <location filename="../gui/exchange.py" line="195"/>
+        <location filename="../gui/exchange.py" line="203"/>
         <location filename="../provider/algorithms/registry_algs.py" line="91"/>
         <source>Import services</source>
         <translation>Importa servizi</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="203"/>
-        <location filename="../gui/exchange.py" line="206"/>
+        <location filename="../gui/exchange.py" line="208"/>
+        <location filename="../gui/exchange.py" line="211"/>
         <source>{} services added to the edit buffer: check them, then "Save changes".</source>
         <translation>{} servizi aggiunti al buffer di modifica: controllali, poi "Salva modifiche".</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="214"/>
+        <location filename="../gui/exchange.py" line="229"/>
+        <source>{} services ({} approximate, {} hidden places), {} kB</source>
+        <translation>{} servizi ({} luoghi approssimati, {} nascosti), {} kB</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="233"/>
+        <source>Zip file: {}</source>
+        <translation>File zip: {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="238"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="24"/>
+        <source>Publish bussola</source>
+        <translation>Pubblica la bussola</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="239"/>
+        <source>Folder of the bussola site</source>
+        <translation>Cartella del sito bussola</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="247"/>
+        <location filename="../gui/exchange.py" line="228"/>
+        <source>Bussola written: {}</source>
+        <translation>Bussola scritta: {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="253"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="215"/>
+        <location filename="../gui/exchange.py" line="254"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="216"/>
+        <location filename="../gui/exchange.py" line="255"/>
         <source>HSDS 3.0 JSON (*.json)</source>
         <translation>HSDS 3.0 JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="229"/>
-        <location filename="../gui/exchange.py" line="218"/>
-        <location filename="../gui/exchange.py" line="226"/>
+        <location filename="../gui/exchange.py" line="268"/>
+        <location filename="../gui/exchange.py" line="257"/>
+        <location filename="../gui/exchange.py" line="265"/>
         <source>Export services</source>
         <translation>Esporta servizi</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="238"/>
+        <location filename="../gui/exchange.py" line="277"/>
         <source>Written: {}</source>
         <translation>Scritto: {}</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="245"/>
+        <location filename="../gui/exchange.py" line="284"/>
         <source>Valid HSDS 3.0: no schema errors.</source>
         <translation>HSDS 3.0 valido: nessun errore di schema.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="248"/>
-        <location filename="../gui/exchange.py" line="251"/>
+        <location filename="../gui/exchange.py" line="287"/>
+        <location filename="../gui/exchange.py" line="290"/>
         <source>Not valid HSDS 3.0: {} schema errors.</source>
         <translation>HSDS 3.0 non valido: {} errori di schema.</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="87"/>
+        <location filename="../gui/service_form.py" line="88"/>
         <source>Name *</source>
         <translation>Nome *</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="88"/>
+        <location filename="../gui/service_form.py" line="89"/>
         <source>Description</source>
         <translation>Descrizione</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="90"/>
+        <location filename="../gui/service_form.py" line="91"/>
         <source>Sectors *</source>
         <translation>Settori *</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="92"/>
+        <location filename="../gui/service_form.py" line="93"/>
         <source>Languages (ISO 639-1)</source>
         <translation>Lingue (ISO 639-1)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="99"/>
+        <location filename="../gui/service_form.py" line="100"/>
         <source>Postcode</source>
         <translation>CAP</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="100"/>
+        <location filename="../gui/service_form.py" line="101"/>
         <source>Comune ISTAT code</source>
         <translation>Codice ISTAT del comune</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="104"/>
+        <location filename="../gui/service_form.py" line="103"/>
+        <source>Public location</source>
+        <translation>Luogo pubblico</translation>
+    </message>
+    <message>
+        <location filename="../gui/service_form.py" line="106"/>
         <source>Contact person (private)</source>
         <translation>Persona di contatto (riservato)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="105"/>
+        <location filename="../gui/service_form.py" line="107"/>
         <source>Internal notes (private)</source>
         <translation>Note interne (riservato)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="107"/>
+        <location filename="../gui/service_form.py" line="109"/>
         <source>Location</source>
         <translation>Posizione</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="149"/>
+        <location filename="../gui/service_form.py" line="114"/>
+        <source>Exact point</source>
+        <translation>Punto esatto</translation>
+    </message>
+    <message>
+        <location filename="../gui/service_form.py" line="115"/>
+        <source>Approximate (a ~1 km area)</source>
+        <translation>Approssimato (zona di ~1 km)</translation>
+    </message>
+    <message>
+        <location filename="../gui/service_form.py" line="116"/>
+        <source>Hidden (contact channel only)</source>
+        <translation>Nascosto (solo canale di contatto)</translation>
+    </message>
+    <message>
+        <location filename="../gui/service_form.py" line="158"/>
         <source>(not stated)</source>
         <translation>(non indicato)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="169"/>
+        <location filename="../gui/service_form.py" line="184"/>
         <source>x / longitude</source>
         <translation>x / longitudine</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="171"/>
+        <location filename="../gui/service_form.py" line="186"/>
         <source>y / latitude</source>
         <translation>y / latitudine</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="182"/>
+        <location filename="../gui/service_form.py" line="197"/>
         <source>Click on the map or type coordinates.</source>
         <translation>Clicca sulla mappa o scrivi le coordinate.</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="187"/>
+        <location filename="../gui/service_form.py" line="202"/>
         <source>Save</source>
         <translation>Salva</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="188"/>
-        <location filename="../gui/service_form.py" line="189"/>
+        <location filename="../gui/service_form.py" line="203"/>
+        <location filename="../gui/service_form.py" line="204"/>
         <source>Put the changes in the layer's edit buffer (undoable)</source>
         <translation>Inserisce le modifiche nel buffer di modifica del layer (annullabili)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="191"/>
+        <location filename="../gui/service_form.py" line="206"/>
         <source>Cancel</source>
         <translation>Annulla</translation>
     </message>
@@ -895,11 +953,6 @@
         <location filename="../plugin.py" line="148"/>
         <source>CapaCityMetro: dependencies missing…</source>
         <translation>CapaCityMetro: dipendenze mancanti…</translation>
-    </message>
-    <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="24"/>
-        <source>Publish bussola</source>
-        <translation>Pubblica la bussola</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="25"/>
@@ -1965,8 +2018,8 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="536"/>
-        <location filename="../gui/dock.py" line="988"/>
-        <location filename="../gui/dock.py" line="990"/>
+        <location filename="../gui/dock.py" line="995"/>
+        <location filename="../gui/dock.py" line="997"/>
         <location filename="../provider/algorithms/registry_algs.py" line="539"/>
         <source>OpenStreetMap extract of the area (.osm.pbf or .osm)</source>
         <translation>Estratto OpenStreetMap dell'area (.osm.pbf o .osm)</translation>

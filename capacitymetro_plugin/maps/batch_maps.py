@@ -176,13 +176,20 @@ def load_run_layers(
     fill: dict | None = None,
     standard_min: float | None = None,
     area_comuni: list[str] | None = None,
+    internal: bool = False,
 ) -> dict:
     """Load the run's layers from ``gpkg`` with CapaCityMetro styles; returns {name: layer}.
 
     Graduated layers get classes from their own values (tie-aware quantiles, rounded), in
     ``lang``; ``fill`` gives the values of the ``{…}`` placeholders of the titles. With
     ``standard_min`` a ``gap_cells`` layer is added: the E2SFCA cells beyond the standard.
+
+    Unless ``internal``, the ``services`` layer leaves out the services whose location_privacy is
+    approximate or hidden (core.registry.privacy.public_map_filter); how many is kept in the
+    layer's custom property ``capacitymetro/protected_omitted``.
     """
+    from capacitymetro_plugin.core.registry.privacy import public_map_filter
+
     from .styling import (
         CIVIDIS,
         apply_style,
@@ -215,6 +222,12 @@ def load_run_layers(
                 f'("minutes_nearest" > {standard_min:g} OR "minutes_nearest" IS NULL)'
             )
         layer = QgsVectorLayer(uri, title, "ogr")
+        omitted = 0
+        if name == "services" and not internal and layer.fields().indexOf("location_privacy") >= 0:
+            total = layer.featureCount()
+            # in the URI, like the subsets above (see the GDAL note)
+            layer = QgsVectorLayer(f"{uri}|subset={public_map_filter()}", title, "ogr")
+            omitted = total - layer.featureCount()
         if not layer.isValid() or layer.featureCount() == 0:
             continue
         if name == "services":
@@ -245,6 +258,8 @@ def load_run_layers(
                 area_filter=f'"com_istat_code" IN ({codes})' if codes else "",
                 labels=(LAYER_TITLES[lang]["comuni_area"], LAYER_TITLES[lang]["comuni_other"]),
             )
+        if name == "services":  # after the style: loading a .qml resets custom properties
+            layer.setCustomProperty("capacitymetro/protected_omitted", omitted)
         out[name] = layer
     return out
 
@@ -390,6 +405,24 @@ def _supply_words(summary, lang: str) -> str:
     return "services" if no_capacity else "capacity (people/week)"
 
 
+def protected_note(services_layer, lang: str, config=None) -> str:
+    """The map's words on protected places: how many are left out, or that the map is internal."""
+    if getattr(config, "internal_maps", False):
+        return (
+            "USO INTERNO: mostra i luoghi esatti dei servizi protetti, non pubblicare"
+            if lang == "it"
+            else "INTERNAL: shows the exact places of protected services, do not publish"
+        )
+    n = int(services_layer.customProperty("capacitymetro/protected_omitted", 0) or 0)
+    if not n:
+        return ""
+    return (
+        f"{n} servizi con luogo protetto (approssimato o nascosto) non in mappa"
+        if lang == "it"
+        else f"{n} services with a protected place (approximate or hidden) not on the map"
+    )
+
+
 def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
     """Export the maps of a pipeline run to ``<out>/maps/*.pdf``; return the files.
 
@@ -419,6 +452,7 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
         fill=fill,
         standard_min=config.standard_min,
         area_comuni=config.comuni,
+        internal=getattr(config, "internal_maps", False),
     )
     project.addMapLayers(list(layers.values()))
     maps_dir = summary.out_dir / "maps"
@@ -469,6 +503,12 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
                 if lang == "it"
                 else f"{unplaced} migrant services of the area have no coordinates: not on the map"
             )
+        if "services" in names and "services" in layers:
+            privacy_note = protected_note(layers["services"], lang, config)
+            if privacy_note:
+                subtitle_note = (
+                    f"{subtitle_note}; {privacy_note}" if subtitle_note else privacy_note
+                )
         atlas_layer = None
         if atlas:  # one page per comune of the area, zoomed to it
             codes = ", ".join(f"'{c}'" for c in config.comuni)

@@ -79,6 +79,7 @@ def test_dock_in_the_real_qgis_desktop(tmp_path, shared_data):
     assert result["layer"] == "services"
     assert result["count"] == "16 of 59 services · 8 without location"
     assert result["layer_selection"]
+    assert result["publish_button"] == [True, True]  # "Publish bussola…" shown and enabled
     (px, py), (cx, cy) = result["point"], result["centre"]
     assert result["canvas_crs"] == "EPSG:4326"
     assert abs(px - cx) < 1e-6 and abs(py - cy) < 1e-6  # zoomed onto Cinformi

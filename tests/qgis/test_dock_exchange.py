@@ -119,3 +119,39 @@ def test_export_hsds(empty_dock, shared_data, tmp_path):
     out.write_text(json.dumps(doc), encoding="utf-8")
     text, valid = export_message(out, "hsds")
     assert not valid and "1 schema errors" in text and "'open' is not one of" in text
+
+
+def test_publish_bussola_button_is_the_cli_core_call(
+    empty_dock, shared_data, tmp_path, monkeypatch
+):
+    from qgis.PyQt.QtWidgets import QFileDialog, QMessageBox
+
+    from capacitymetro_plugin.core.bussola import publish
+    from capacitymetro_plugin.core.registry.registry import Registry
+    from capacitymetro_plugin.gui import exchange
+    from capacitymetro_plugin.gui.exchange import import_into_layer
+    from capacitymetro_plugin.gui.registry_layers import registry_path
+
+    dock, _ = empty_dock
+    outcome = import_into_layer(dock, shared_data / CSV, accept_partial=True)
+    assert dock.publish_button.isEnabled() and dock.publish_button.text().startswith(
+        ("Publish bussola", "Pubblica")
+    )
+    with pytest.raises(Exception, match="unsaved"):  # pending edits are not published
+        exchange.publish_layer(dock, tmp_path / "never")
+    assert not (tmp_path / "never").exists()
+    assert dock.save_changes()
+    shown = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
+    dock.publish_button.click()
+    site = tmp_path / "bussola"
+    assert (site / "index.html").is_file() and (tmp_path / "bussola.zip").is_file()
+    assert len(shown) == 1 and str(site) in shown[0] and str(site) in dock.status_label.text()
+    # the same files as the command line's core call on the same registry
+    cli = publish(Registry.open(registry_path(dock.layer)), tmp_path / "cli")
+    assert f"{cli.n_services} " in shown[0] and cli.n_services == len(outcome.fids) > 40
+    data = sorted(p.relative_to(site) for p in site.glob("data/*.js"))
+    assert [str(f) for f in data] == ["data/services.js", "data/walk.js"]
+    for f in data:
+        assert (site / f).read_bytes() == (tmp_path / "cli" / f).read_bytes(), f

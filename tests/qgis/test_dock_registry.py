@@ -682,3 +682,33 @@ def test_status_filter_lists_the_candidates_to_verify(candidates, dock):
     assert set(dock.visible_service_ids()) == added
     dock.set_filter(status="")
     assert len(dock.visible_service_ids()) == 59 + 8
+
+
+def test_sensitive_service_shown_exact_is_warned_like_the_validator(dock, registry):
+    from capacitymetro_plugin.core.registry.model import Service
+    from capacitymetro_plugin.core.registry.validation import validate_services
+
+    path, _ = registry
+    fid = dock.visible_fids()[0]
+    dock.start_edit(fid)
+    form = dock.form
+    privacy = form.widgets["location_privacy"]
+    assert privacy.currentData() == "exact"  # empty or exact in the file
+    assert "location_privacy" not in form.warnings()
+    form.widgets["target_groups"].setText("women;trafficking_victims")
+    # the same rule and text as the core validator (and the CLI), shown under the field
+    core = validate_services(
+        [Service(name="x", sectors=["health"], target_groups=["women", "trafficking_victims"])],
+        check_ids=False,
+    )
+    (expected,) = [i for i in core.warnings if i.code == "sensitive_exact_location"]
+    shown = form.error_labels["location_privacy"]
+    assert shown.isVisibleTo(form)
+    assert shown.text() in (expected.message, expected.message_it)
+    assert form.save_button.isEnabled()  # a warning, not an error
+    privacy.setCurrentIndex(privacy.findData("hidden"))
+    assert "location_privacy" not in form.warnings() and not shown.isVisibleTo(form)
+    form.save_button.click()
+    f = dock.layer.getFeature(fid)
+    assert (f["location_privacy"], f["target_groups"]) == ("hidden", "women;trafficking_victims")
+    dock.discard_changes()

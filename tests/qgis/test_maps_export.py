@@ -292,3 +292,48 @@ def test_default_layers_are_the_visible_project_layers(processing_provider, shar
         project.removeMapLayers([shown.id(), hidden.id()])
     text = " ".join(pdf_text(Path(result["OUTPUT"])).split())
     assert "Shown POIs" in text and "Hidden stops" not in text
+
+
+def test_protected_services_are_not_printed_on_maps(qgis_app, shared_data, tmp_path):
+    """Real Trento services, 3 of them planted as protected: the public map leaves them out."""
+    from qgis.core import QgsProject
+
+    from capacitymetro_plugin.core import gio
+    from capacitymetro_plugin.maps.batch_maps import load_run_layers, protected_note
+    from capacitymetro_plugin.maps.layout import build_layout, export_layout
+
+    table = pd.read_csv(shared_data / "servizi_migranti_da_pagine_web.csv", dtype=str)
+    rows = table[(table["city"] == "Trento") & table["lon"].notna()].copy()
+    gdf = gpd.GeoDataFrame(
+        rows[["service_id", "name", "sectors"]],
+        geometry=gpd.points_from_xy(rows["lon"].astype(float), rows["lat"].astype(float)),
+        crs="EPSG:4326",
+    )
+    gdf["sectors"] = gdf["sectors"].str.replace(" ", "")
+    privacy = ["hidden", "approximate", "Hidden", "", "exact", "exact", "exact", "exact"]
+    gdf["location_privacy"] = privacy
+    protected = set(gdf["service_id"][[0, 1, 2]])
+    gpkg = tmp_path / "run.gpkg"
+    gio.write_vector(gdf, gpkg, layer="services")
+    before = gpkg.read_bytes()
+
+    public = load_run_layers(gpkg, ["services"], lang="en")["services"]
+    ids = {f["service_id"] for f in public.getFeatures()}
+    assert ids == set(gdf["service_id"]) - protected and len(ids) == 5
+    assert public.renderer().type() == "categorizedSymbol"  # still styled by sector
+    note = protected_note(public, "en")
+    assert note == "3 services with a protected place (approximate or hidden) not on the map"
+    assert protected_note(public, "it").startswith("3 servizi con luogo protetto")
+
+    internal = load_run_layers(gpkg, ["services"], lang="en", internal=True)["services"]
+    assert internal.featureCount() == 8  # planners' maps: every exact point
+
+    project = QgsProject()
+    project.addMapLayer(public)
+    layout = build_layout(project, [public], title="Trento", area_name=f"Trento — {note}")
+    (pdf,) = export_layout(layout, tmp_path / "public.pdf")
+    text = " ".join(pdf_text(pdf).split())
+    assert "3 services with a protected place" in text
+    (map_item,) = [i for i in layout.items() if i.__class__.__name__ == "QgsLayoutItemMap"]
+    assert [lyr.featureCount() for lyr in map_item.layers()] in ([5], [])  # [] = project layers
+    assert gpkg.read_bytes() == before  # the user's data is never modified

@@ -38,6 +38,17 @@ def check_privacy(value: str | None) -> str:
     return value
 
 
+# printed maps: which points a public map leaves out (an approximate place has no exact point to
+# print; the public site shows its hexagon instead). Internal maps (an explicit option) keep all.
+MAP_OMITTED_PRIVACY = ("approximate", "hidden")
+
+
+def public_map_filter(field: str = "location_privacy") -> str:
+    """Return a QGIS/OGR SQL filter keeping only the services whose exact point may be printed."""
+    omitted = ", ".join(f"'{v}'" for v in MAP_OMITTED_PRIVACY)
+    return f'("{field}" IS NULL OR "{field}" = \'\' OR lower("{field}") NOT IN ({omitted}))'
+
+
 def _transformers():
     from pyproj import Transformer
 

@@ -27,6 +27,8 @@ from .vocabularies import (
     LANGUAGE_CODES,
     OPERATOR_TYPE_CODES,
     SECTOR_CODES,
+    SENSITIVE_SECTORS,
+    SENSITIVE_TARGET_GROUPS,
     STATUS_CODES,
     TARGET_GROUP_CODES,
 )
@@ -608,11 +610,38 @@ def _check_one(
         }[code]
         severity = WARNING if code == "schedule_unparseable" else ERROR  # free text is kept
         c.add(row, s, "opening_hours", code, *texts, severity)
+    _check_sensitive_place(c, row, s)
     # contacts
     for name in CONTACT_FIELDS:
         problem = contact_problem(name, getattr(s, name))
         if problem:
             c.add(row, s, name, *problem)
+
+
+def sensitive_groups(s: Service) -> list[str]:
+    """Return the sensitive target groups / sectors of ``s`` (see vocabularies.SENSITIVE_*)."""
+    found = [g for g in s.target_groups or [] if g in SENSITIVE_TARGET_GROUPS]
+    return found + [x for x in s.sectors or [] if x in SENSITIVE_SECTORS]
+
+
+def _check_sensitive_place(c: _Collector, row: int, s: Service) -> None:
+    """Warn when a service for a protected group shows its exact place in public outputs."""
+    groups = sensitive_groups(s)
+    if not groups or (s.location_privacy or "exact").strip().lower() != "exact":
+        return
+    c.add(
+        row,
+        s,
+        "location_privacy",
+        "sensitive_exact_location",
+        f"This service is for {', '.join(groups)} but its location_privacy is 'exact': the public "
+        "site and printed public maps will show its exact place. Set 'approximate' (a ~1 km area) "
+        "or 'hidden' (contact channel only) unless the place is meant to be public.",
+        f"Questo servizio è per {', '.join(groups)} ma location_privacy è 'exact': il sito pubblico "
+        "e le mappe pubbliche stampate mostreranno il luogo esatto. Imposta 'approximate' (zona di "
+        "~1 km) o 'hidden' (solo contatto) se il luogo non deve essere pubblico.",
+        WARNING,
+    )
 
 
 def _metric(services_gs: gpd.GeoSeries) -> gpd.GeoSeries:

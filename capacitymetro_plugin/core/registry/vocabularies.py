@@ -86,6 +86,13 @@ TARGET_GROUPS: tuple[Term, ...] = (
     Term("all", "Tutti", "Everyone"),
 )
 TARGET_GROUP_CODES: frozenset[str] = frozenset(t.code for t in TARGET_GROUPS)
+# target groups and sectors whose services usually must not show their exact place in public
+# (shelters and desks for victims of trafficking and of violence): the validator warns when such a
+# service has location_privacy "exact". Only a warning: a public desk may choose to be found.
+SENSITIVE_TARGET_GROUPS: frozenset[str] = frozenset({"trafficking_victims"})
+# the sector "anti_discrimination_trafficking" is left out: it also holds public anti-discrimination
+# desks that want to be found (a warning on each would be noise).
+SENSITIVE_SECTORS: frozenset[str] = frozenset()
 
 
 def _load_languages() -> tuple[Term, ...]:

@@ -96,6 +96,11 @@ def test_a_good_service_has_no_issue(comuni):
         ({"website": "www.comune.bari.it"}, "invalid_url", "error"),
         ({"phone": "080 57 (call before)"}, "invalid_phone", "error"),
         ({"phone": "12"}, "invalid_phone", "error"),
+        (
+            {"target_groups": ["women", "trafficking_victims"]},
+            "sensitive_exact_location",
+            "warning",
+        ),
     ],
 )
 def test_each_rule(comuni, changes, code, severity):
@@ -211,3 +216,17 @@ def test_progress_and_cancel():
     assert seen[0] == 0 and seen[-1] == 100
     with pytest.raises(Canceled):
         validate_services([good()], today=TODAY, progress=Progress(is_canceled=lambda: True))
+
+
+@pytest.mark.parametrize("privacy", ["approximate", "hidden"])
+def test_sensitive_service_with_a_protected_place_has_no_warning(comuni, privacy):
+    s = good(target_groups=["trafficking_victims"], location_privacy=privacy)
+    assert validate_services([s], comuni=comuni, today=TODAY).issues == []
+
+
+def test_sensitive_warning_names_the_group_and_the_field(comuni):
+    r = validate_services([good(target_groups=["trafficking_victims"])], comuni=comuni, today=TODAY)
+    (issue,) = r.issues
+    assert issue.field == "location_privacy" and r.ok  # a warning: Save/import still allowed
+    assert "trafficking_victims" in issue.message and "trafficking_victims" in issue.message_it
+    assert "hidden" in issue.message and "hidden" in issue.message_it
