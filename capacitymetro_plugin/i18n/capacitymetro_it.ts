@@ -4,74 +4,74 @@
 <context>
     <name>CapaCityMetro</name>
     <message>
-        <location filename="../deps.py" line="295"/>
-        <location filename="../deps.py" line="296"/>
+        <location filename="../deps.py" line="300"/>
+        <location filename="../deps.py" line="301"/>
         <source>Run the OSGeo4W installer (osgeo4w-setup.exe), choose Advanced Install and add the packages {}, then restart QGIS.</source>
         <translation>Avvia l'installatore OSGeo4W (osgeo4w-setup.exe), scegli Installazione avanzata e aggiungi i pacchetti {}, poi riavvia QGIS.</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="300"/>
-        <location filename="../deps.py" line="301"/>
+        <location filename="../deps.py" line="305"/>
+        <location filename="../deps.py" line="306"/>
         <source>Install the official QGIS for macOS from qgis.org, which includes {}; pip wheels of these packages bring their own GDAL/PROJ and must not be mixed with QGIS's.</source>
         <translation>Installa il QGIS ufficiale per macOS da qgis.org, che include {}; i wheel pip di questi pacchetti portano una propria GDAL/PROJ e non vanno mescolati con quelli di QGIS.</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="305"/>
+        <location filename="../deps.py" line="310"/>
         <source>Run in a terminal: sudo apt install {}, then restart QGIS.</source>
         <translation>Esegui in un terminale: sudo apt install {}, poi riavvia QGIS.</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="307"/>
+        <location filename="../deps.py" line="312"/>
         <source>Run in a terminal: sudo dnf install {}, then restart QGIS.</source>
         <translation>Esegui in un terminale: sudo dnf install {}, poi riavvia QGIS.</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="308"/>
-        <location filename="../deps.py" line="309"/>
+        <location filename="../deps.py" line="313"/>
+        <location filename="../deps.py" line="314"/>
         <source>Install your distribution's packages {} (built against the GDAL and PROJ QGIS uses), then restart QGIS.</source>
         <translation>Installa i pacchetti {} della tua distribuzione (compilati con la GDAL e la PROJ di QGIS), poi riavvia QGIS.</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="327"/>
+        <location filename="../deps.py" line="332"/>
         <source>{}: not installed, needed &gt;= {}. {}</source>
         <translation>{}: non installato, serve &gt;= {}. {}</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="329"/>
+        <location filename="../deps.py" line="334"/>
         <source>{}: {} installed, too old, needed &gt;= {}. {}</source>
         <translation>{}: installata la {}, troppo vecchia, serve &gt;= {}. {}</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="336"/>
-        <location filename="../deps.py" line="337"/>
+        <location filename="../deps.py" line="341"/>
+        <location filename="../deps.py" line="342"/>
         <source>CapaCityMetro cannot work yet: QGIS's Python lacks these packages (or has them too old):</source>
         <translation>CapaCityMetro non può ancora funzionare: al Python di QGIS mancano questi pacchetti (o li ha troppo vecchi):</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="343"/>
-        <location filename="../deps.py" line="345"/>
+        <location filename="../deps.py" line="348"/>
+        <location filename="../deps.py" line="350"/>
         <source>Fix: menu Plugins &gt; CapaCityMetro &gt; CapaCityMetro: dependencies missing… &gt; Install (installs {} into your QGIS profile), or set CAPACITYMETRO_INSTALL_DEPS=1 and start QGIS again.</source>
         <translation>Soluzione: menu Plugin &gt; CapaCityMetro &gt; CapaCityMetro: dipendenze mancanti… &gt; Installa (installa {} nel tuo profilo QGIS), oppure imposta CAPACITYMETRO_INSTALL_DEPS=1 e riavvia QGIS.</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="352"/>
+        <location filename="../deps.py" line="357"/>
         <source>Fix for {}: {}</source>
         <translation>Soluzione per {}: {}</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="364"/>
-        <location filename="../deps.py" line="365"/>
+        <location filename="../deps.py" line="369"/>
+        <location filename="../deps.py" line="370"/>
         <source>CapaCityMetro needs the Python package '{}', which QGIS's Python cannot import ({}).</source>
         <translation>CapaCityMetro ha bisogno del pacchetto Python '{}', che il Python di QGIS non riesce a importare ({}).</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="367"/>
+        <location filename="../deps.py" line="372"/>
         <source>CapaCityMetro needs the Python package '{}' (&gt;= {}) for this: {}</source>
         <translation>CapaCityMetro ha bisogno del pacchetto Python '{}' (&gt;= {}) per questo: {}</translation>
     </message>
     <message>
-        <location filename="../deps.py" line="373"/>
-        <location filename="../deps.py" line="374"/>
+        <location filename="../deps.py" line="378"/>
+        <location filename="../deps.py" line="379"/>
         <source>Install it: menu Plugins &gt; CapaCityMetro &gt; Python dependencies… &gt; Install, or set CAPACITYMETRO_INSTALL_DEPS=1 and start QGIS again.</source>
         <translation>Installalo: menu Plugin &gt; CapaCityMetro &gt; Dipendenze Python… &gt; Installa, oppure imposta CAPACITYMETRO_INSTALL_DEPS=1 e riavvia QGIS.</translation>
     </message>
