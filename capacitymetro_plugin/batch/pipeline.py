@@ -446,20 +446,8 @@ def step_population(config: Config, folder: Path | None, summary: Summary, progr
 def step_coverage(config: Config, net, services, cells, zones, summary: Summary, progress):
     """Coverage per sector (core.coverage.coverage_analysis); return the ServiceTimes of all
     services, for E2SFCA and language access."""
-    from capacitymetro_plugin.core.coverage import coverage_analysis
-
-    result = coverage_analysis(
-        net,
-        cells,
-        services,
-        zones,
-        zone_field="zone",
-        sectors=config.sectors,
-        thresholds=config.thresholds_min,
-        standard=config.standard_min,
-        id_field="service_id",
-        open_at=_open_at(config),
-        progress=progress,
+    result = _coverage(
+        config, net, cells, services, zones, open_at=_open_at(config), progress=progress
     )
     if result.services_without_hours is not None:
         summary.numbers["services_without_hours_kept"] = result.services_without_hours
@@ -470,6 +458,24 @@ def step_coverage(config: Config, net, services, cells, zones, summary: Summary,
     )
     _parts_without_service(config, net, services, cells, summary)
     return result.times
+
+
+def _coverage(config: Config, net, cells, services, zones, **options):
+    """core.coverage.coverage_analysis with the run's sectors, thresholds and zones."""
+    from capacitymetro_plugin.core.coverage import coverage_analysis
+
+    return coverage_analysis(
+        net,
+        cells,
+        services,
+        zones,
+        zone_field="zone",
+        sectors=config.sectors,
+        thresholds=config.thresholds_min,
+        standard=config.standard_min,
+        id_field="service_id",
+        **options,
+    )
 
 
 def _open_at(config: Config):
@@ -512,7 +518,6 @@ def step_transit(
     of each sector, every percentile), ``coverage_zones_transit``, ``gaps_transit`` and
     ``coverage_transit.csv``.
     """
-    from capacitymetro_plugin.core.coverage import coverage_analysis
     from capacitymetro_plugin.core.transit import transit_times_from_feeds
 
     tc = config.transit
@@ -546,18 +551,9 @@ def step_transit(
         for k, p in enumerate(times.percentiles):
             out[f"{sector}_p{p:g}"] = times.group_minutes[sector][k]
     _write(summary, out.replace([np.inf, -np.inf], np.nan), "transit_times")
-    result = coverage_analysis(  # the same coverage as on foot, on the transit times
-        None,
-        cells,
-        services,
-        zones,
-        zone_field="zone",
-        sectors=config.sectors,
-        thresholds=config.thresholds_min,
-        standard=config.standard_min,
-        id_field="service_id",
-        times=times,
-        progress=progress.step(0.8, 1.0),
+    # the same coverage as on foot, on the transit times
+    result = _coverage(
+        config, None, cells, services, zones, times=times, progress=progress.step(0.8, 1.0)
     )
     _write_coverage(config, result, summary, suffix="_transit")
     from .report import write_csv

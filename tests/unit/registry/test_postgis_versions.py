@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import tempfile
 import threading
 from pathlib import Path
 
@@ -23,27 +20,6 @@ pytestmark = [
         reason="PostgreSQL server binaries are not installed",
     ),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def dsn():
-    root = tempfile.mkdtemp(prefix="capacitymetro-pgrows-")
-    script = REPO / "scripts" / "start_postgis.sh"
-    done = subprocess.run(
-        [str(script), root, str(_free_port())], capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    try:
-        yield done.stdout.strip()
-    finally:
-        subprocess.run([str(script), "--stop", root], capture_output=True, timeout=120)
-        subprocess.run(["rm", "-rf", root], check=False)
 
 
 def _sql(dsn, query, params=()):
