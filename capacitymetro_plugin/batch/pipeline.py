@@ -538,6 +538,16 @@ def step_transit(
         max_rides=tc.max_rides,
         max_walk_min=tc.max_walk_min,
         cutoff_min=max([*config.thresholds_min, config.standard_min]) * 2,
+        ferries=(
+            {
+                "ways": resolve(config, folder, tc.ferries),
+                "piers": resolve(config, folder, tc.ferry_piers),
+                "headway_min": tc.ferry_headway_min,
+                "headways": tc.ferry_headways,
+            }
+            if tc.ferries
+            else None
+        ),
         progress=progress.step(0, 0.8),
     )
     summary.notes.extend(f"Transit: {w}" for w in times.warnings)

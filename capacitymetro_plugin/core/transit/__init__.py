@@ -5,6 +5,8 @@ Public API:
 - :func:`read_gtfs` (a zip or a folder) → :class:`GtfsFeed`, with a :class:`GtfsReport` of the
   problems found by file, row and field; :func:`build_timetable` (one or several feeds, one
   service date) → :class:`Timetable`, times in seconds since midnight of that date.
+- :func:`ferry_feed` (OSM ``route=ferry`` ways + piers → a frequency-based GTFS feed, by
+  headway where no timetable exists), :func:`ferry_lines`, :func:`write_ferry_gtfs`.
 - :func:`footpaths_straight_line` / :func:`footpaths_from_matrix` → :class:`Footpaths`;
   :func:`earliest_arrival` (one departure), :func:`range_arrivals` (every minute of a window,
   range RAPTOR) and :func:`travel_time_matrix` (points to points, percentiles over the window).
@@ -28,6 +30,7 @@ from .costs import (
     transit_service_times,
     transit_times_from_feeds,
 )
+from .ferries import FerryLine, FerryNetwork, ferry_feed, ferry_lines, read_ferry_ways, write_ferry_gtfs
 from .gtfs import (
     GtfsFeed,
     GtfsProblem,
@@ -52,6 +55,12 @@ from .street import StopsOnNetwork, Walks, stops_on_network, street_footpaths, w
 
 __all__ = [
     "DEFAULT_PERCENTILES",
+    "FerryLine",
+    "FerryNetwork",
+    "ferry_feed",
+    "ferry_lines",
+    "read_ferry_ways",
+    "write_ferry_gtfs",
     "StopsOnNetwork",
     "TransitServiceTimes",
     "Walks",

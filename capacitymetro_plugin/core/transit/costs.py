@@ -311,6 +311,7 @@ def transit_times_from_feeds(
     sector_field: str = "sectors",
     window: tuple[str | float, str | float] = defaults.TRANSIT_WINDOW,
     step_min: float = defaults.TRANSIT_STEP_MIN,
+    ferries: Mapping | None = None,
     progress: Progress | None = None,
     **options,
 ) -> TransitServiceTimes:
@@ -326,6 +327,11 @@ def transit_times_from_feeds(
     window, step_min
         Departures from ``window[0]`` to ``window[1]`` (``"HH:MM"`` or seconds) every
         ``step_min`` minutes.
+    ferries
+        Water buses by headway where no feed has them: ``{"ways": OSM extract or layer of
+        lines, "piers": layer of piers, ...}``, the other keys go to
+        :func:`~.ferries.ferry_feed` (``headway_min``, ``headways``, ``service``...). The
+        synthetic feed (id ``ferry``) loads with the others.
     options
         Passed to :func:`transit_service_times` (``network``, ``percentiles``, ``max_rides``...).
     """
@@ -344,7 +350,7 @@ def transit_times_from_feeds(
             it=f"La data di servizio {date!r} non è una data (AAAA-MM-GG).",
             fix_it="Indica il giorno da analizzare, es. 2025-11-19, nel calendario del feed.",
         ) from None
-    if not feeds:
+    if not feeds and not ferries:
         raise InputError(
             "No GTFS feed given.",
             fix="Give at least one GTFS zip (e.g. the ACTV feed).",
@@ -355,6 +361,29 @@ def transit_times_from_feeds(
     stems = [Path(f).stem for f in feeds]  # the ids' prefix; numbered when two names clash
     ids = stems if len(set(stems)) == len(stems) else [f"{i + 1}-{n}" for i, n in enumerate(stems)]
     loaded = [read_gtfs(f, feed_id=i) for f, i in zip(feeds, ids)]
+    ferry_notes: list[str] = []
+    if ferries:
+        from .ferries import ferry_feed
+
+        opts = dict(ferries)
+        ways, piers = opts.pop("ways", None), opts.pop("piers", None)
+        if not ways or not piers:
+            raise InputError(
+                "Ferries need both 'ways' (OSM extract or lines) and 'piers' (points).",
+                fix="Give the ferry lines and the layer of piers, or no ferries at all.",
+                it="I traghetti richiedono sia 'ways' (estratto OSM o linee) sia 'piers' "
+                "(punti).",
+                fix_it="Indica le linee dei traghetti e il layer degli approdi, o nessun "
+                "traghetto.",
+            )
+        feed, network = ferry_feed(ways, piers, feed_id="ferry", progress=progress, **opts)
+        loaded.append(feed)
+        ferry_notes = [
+            f"Ferries by headway: {len(network.lines)} lines, {len(network.stops)} piers "
+            f"({feed.source}) / Traghetti a frequenza: {len(network.lines)} linee, "
+            f"{len(network.stops)} approdi",
+            *network.notes,
+        ]
     timetable = build_timetable(loaded, date=day)
     groups, notes = sector_groups(services, sectors, sector_field=sector_field)
     if not groups:
@@ -373,6 +402,6 @@ def transit_times_from_feeds(
         step_s=float(step_min) * 60.0, groups=groups, progress=progress.step(0.1, 1.0),
         **options,
     )  # fmt: skip
-    result.notes.extend(notes)
-    result.warnings.extend(notes)
+    result.notes.extend(ferry_notes + notes)
+    result.warnings.extend(ferry_notes[1:] + notes)
     return result
