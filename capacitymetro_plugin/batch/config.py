@@ -389,8 +389,7 @@ def _transit(source: str, sec: Any) -> TransitConfig:
             sec.get("ferry_headway_min", defaults.FERRY_HEADWAY_MIN),
         ),
         ferry_headways={
-            str(k): _number(source, f"[transit] ferry_headways.{k}", v)
-            for k, v in headways.items()
+            str(k): _number(source, f"[transit] ferry_headways.{k}", v) for k, v in headways.items()
         },
     )
 

@@ -30,7 +30,14 @@ from .costs import (
     transit_service_times,
     transit_times_from_feeds,
 )
-from .ferries import FerryLine, FerryNetwork, ferry_feed, ferry_lines, read_ferry_ways, write_ferry_gtfs
+from .ferries import (
+    FerryLine,
+    FerryNetwork,
+    ferry_feed,
+    ferry_lines,
+    read_ferry_ways,
+    write_ferry_gtfs,
+)
 from .gtfs import (
     GtfsFeed,
     GtfsProblem,

@@ -210,17 +210,21 @@ def ferry_lines(
     import geopandas as gpd
 
     headways = {str(k): v for k, v in (headways or {}).items()}
-    for key, value in list(headways.items()) + [
-        ("headway_min", headway_min),
-        ("crossing_headway_min", crossing_headway_min),
-        ("speed_kmh", speed_kmh),
-    ]:
-        if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+    checks = [(f"headways[{k!r}]", v, 1.0) for k, v in headways.items()] + [
+        ("headway_min", headway_min, 1.0),
+        ("crossing_headway_min", crossing_headway_min, 1.0),
+        ("speed_kmh", speed_kmh, 1e-9),
+    ]
+    for key, value, least in checks:
+        # a headway under a minute would expand into tens of thousands of boats a day
+        if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= least):
             raise InputError(
-                f"Ferry {key} = {value!r} is not a positive number.",
-                fix="Give minutes between departures (headway) and km/h (speed) above 0.",
-                it=f"Traghetti: {key} = {value!r} non è un numero positivo.",
-                fix_it="Indica minuti tra le partenze (frequenza) e km/h (velocità) sopra 0.",
+                f"Ferry {key} = {value!r} is out of range.",
+                fix="Give at least 1 minute between departures (headway) and a speed above "
+                "0 km/h.",
+                it=f"Traghetti: {key} = {value!r} fuori intervallo.",
+                fix_it="Indica almeno 1 minuto tra le partenze (frequenza) e una velocità "
+                "sopra 0 km/h.",
             )
     piers = gpd.GeoDataFrame(piers).reset_index(drop=True)
     if not len(piers) or not (piers.geometry.geom_type == "Point").all():
@@ -378,7 +382,14 @@ def write_ferry_gtfs(
     files = {
         "agency.txt": _csv(
             "agency_id,agency_name,agency_url,agency_timezone",
-            [("ferry", "Ferries by headway (synthetic)", "https://www.openstreetmap.org", "Europe/Rome")],
+            [
+                (
+                    "ferry",
+                    "Ferries by headway (synthetic)",
+                    "https://www.openstreetmap.org",
+                    "Europe/Rome",
+                )
+            ],
         ),
         "stops.txt": _csv(
             "stop_id,stop_name,stop_lat,stop_lon",
