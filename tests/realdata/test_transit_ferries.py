@@ -263,3 +263,61 @@ def test_ferries_through_the_door_of_the_cli(venice, shared_data):
         transit_times_from_feeds([], ferries={"ways": shared_data / PBF}, **kw)
     with pytest.raises(InputError, match="No GTFS feed"):
         transit_times_from_feeds([], **kw)
+
+
+def test_transit_isochrones_equal_brute_force(venice, ways, ferry):
+    """Door-to-door times to every street node (the isochrones' surface) equal the oracle's
+    brute force; the polygons hold every node within their threshold, across the water."""
+    from capacitymetro_plugin.core.transit.isochrones import (
+        transit_isochrones,
+        transit_node_times,
+    )
+
+    net, tt = ferry
+    rng = np.random.default_rng(3)
+    labels = venice.part_labels
+    pier = int(np.flatnonzero(tt.stop_name == "Giudecca Palanca DX")[0])
+    part = labels[int(net_node(venice, tt.stop_lon[pier], tt.stop_lat[pier]))]
+    origin = _points(venice, rng.choice(np.flatnonzero(labels == part), 1), rng)
+    o_ll = (float(origin.geometry.x[0]), float(origin.geometry.y[0]))
+    kw = dict(departure_start_s=DEP0, departure_end_s=DEP1, step_s=STEP, max_rides=None,
+              max_walk_min=MAX_WALK / 60, max_direct_walk_min=MAX_DIRECT / 60)  # fmt: skip
+    got = transit_node_times(tt, o_ll, network=venice, percentiles=PCT, **kw)
+    # brute force: per departure, the oracle's arrivals + networkx walks to every node
+    oracle = FerryOracle(venice, ways, net, tt)
+    w = oracle.walker
+    o_node, o_conn = w.snap(np.array([o_ll[0]]), np.array([o_ll[1]]))
+    access = w.walk(w.G, o_node[0], o_conn[0], MAX_WALK)
+    d = nx.single_source_dijkstra_path_length(w.G, int(o_node[0]), weight="weight")
+    direct = np.full(venice.n_nodes, np.inf)
+    for n, secs in d.items():
+        secs = math.ceil(o_conn[0] + secs - 1e-9)
+        direct[n] = secs if secs <= MAX_DIRECT else np.inf
+    egress = {}
+    for s in range(tt.n_stops):
+        if math.isfinite(w.stop_conn[s]):
+            dd = nx.single_source_dijkstra_path_length(
+                w.G, int(w.stop_node[s]), cutoff=MAX_WALK, weight="weight"
+            )
+            egress[s] = {n: math.ceil(w.stop_conn[s] + x - 1e-9) for n, x in dd.items()}
+    deps = np.arange(DEP0, DEP1, STEP)
+    want = np.tile(direct, (deps.size, 1))
+    for k, dep in enumerate(deps):
+        for s, t in oracle.arrivals(access, int(dep)).items():
+            for n, e in egress.get(s, {}).items():
+                if e <= MAX_WALK:
+                    want[k, n] = min(want[k, n], t + e - dep)
+    np.testing.assert_array_equal(got, np.stack([pct_by_sort(want, p) for p in PCT]))
+    main = int(np.argmax(venice.part_sizes))
+    assert np.isfinite(got[1][labels == main]).sum() > 100  # across the water, by boat
+    iso = transit_isochrones(
+        tt, origin, network=venice, thresholds_min=(15, 30), percentile=50, **kw
+    )
+    assert list(iso["threshold_min"]) == [15, 30]
+    assert iso.area_km2.iloc[0] < iso.area_km2.iloc[1]
+    nodes = gpd.GeoSeries(shapely.points(venice.x, venice.y), crs=venice.crs)
+    for t, poly in zip(iso["threshold_min"], iso.geometry):
+        inside = nodes[got[1] <= t * 60].within(poly.buffer(1.0))
+        assert inside.all(), (t, (~inside).sum())
+    # a node of the main part reached only by boat lies in the 30-min polygon
+    assert nodes[(labels == main) & (got[1] <= 1800)].within(iso.geometry.iloc[1].buffer(1)).any()

@@ -14,6 +14,8 @@ Public API:
   lines × a detour factor, flagged) and :func:`transit_service_times`, the one cost interface:
   a :class:`TransitServiceTimes` is a coverage ``ServiceTimes`` (door-to-door minutes per
   service × origin at a percentile of the window), so coverage and E2SFCA run on it unchanged.
+- :func:`transit_isochrones` (polygons per threshold, drawn by the walking isochrones' code from
+  :func:`transit_node_times`, door-to-door seconds to every street node).
 
 Example
 -------
@@ -47,6 +49,7 @@ from .gtfs import (
     parse_gtfs_time,
     read_gtfs,
 )
+from .isochrones import transit_isochrones, transit_node_times
 from .raptor import (
     Footpaths,
     RangeResult,
@@ -75,6 +78,8 @@ __all__ = [
     "stops_on_network",
     "street_footpaths",
     "sector_groups",
+    "transit_isochrones",
+    "transit_node_times",
     "transit_service_times",
     "transit_times_from_feeds",
     "walks",
