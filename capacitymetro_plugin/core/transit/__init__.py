@@ -27,6 +27,7 @@ Example
 from .costs import (
     DEFAULT_PERCENTILES,
     TransitServiceTimes,
+    load_timetable,
     parse_clock,
     sector_groups,
     transit_service_times,
@@ -49,7 +50,7 @@ from .gtfs import (
     parse_gtfs_time,
     read_gtfs,
 )
-from .isochrones import transit_isochrones, transit_node_times
+from .isochrones import transit_isochrones, transit_isochrones_from_feeds, transit_node_times
 from .raptor import (
     Footpaths,
     RangeResult,
@@ -65,6 +66,7 @@ from .street import StopsOnNetwork, Walks, stops_on_network, street_footpaths, w
 
 __all__ = [
     "DEFAULT_PERCENTILES",
+    "load_timetable",
     "FerryLine",
     "FerryNetwork",
     "ferry_feed",
@@ -79,6 +81,7 @@ __all__ = [
     "street_footpaths",
     "sector_groups",
     "transit_isochrones",
+    "transit_isochrones_from_feeds",
     "transit_node_times",
     "transit_service_times",
     "transit_times_from_feeds",

@@ -301,39 +301,17 @@ def sector_groups(services, sectors: Sequence[str], *, sector_field: str = "sect
     return groups, notes
 
 
-def transit_times_from_feeds(
+def load_timetable(
     feeds: Sequence[str],
     *,
     date: str,
-    origins,
-    services,
-    sectors: Sequence[str] = ("all",),
-    sector_field: str = "sectors",
-    window: tuple[str | float, str | float] = defaults.TRANSIT_WINDOW,
-    step_min: float = defaults.TRANSIT_STEP_MIN,
     ferries: Mapping | None = None,
     progress: Progress | None = None,
-    **options,
-) -> TransitServiceTimes:
-    """Read GTFS feeds, keep one service day and compute :func:`transit_service_times`, with
-    the nearest service of each of ``sectors`` as a group: the one call the doors make.
+) -> tuple[Timetable, list[str]]:
+    """Read GTFS feeds (ids prefixed per feed) and ferries by headway; keep one service day.
 
-    Parameters
-    ----------
-    feeds
-        GTFS zips or folders (several load together; ids get a per-feed prefix).
-    date
-        The service day, ``YYYY-MM-DD``.
-    window, step_min
-        Departures from ``window[0]`` to ``window[1]`` (``"HH:MM"`` or seconds) every
-        ``step_min`` minutes.
-    ferries
-        Water buses by headway where no feed has them: ``{"ways": OSM extract or layer of
-        lines, "piers": layer of piers, ...}``, the other keys go to
-        :func:`~.ferries.ferry_feed` (``headway_min``, ``headways``, ``service``...). The
-        synthetic feed (id ``ferry``) loads with the others.
-    options
-        Passed to :func:`transit_service_times` (``network``, ``percentiles``, ``max_rides``...).
+    ``ferries`` is ``{"ways": ..., "piers": ..., **options of ferry_feed}`` or None. Returns
+    the timetable and the notes about the ferries (none without them).
     """
     import datetime as dt
     from pathlib import Path
@@ -385,6 +363,45 @@ def transit_times_from_feeds(
             *network.notes,
         ]
     timetable = build_timetable(loaded, date=day)
+    return timetable, ferry_notes
+
+
+def transit_times_from_feeds(
+    feeds: Sequence[str],
+    *,
+    date: str,
+    origins,
+    services,
+    sectors: Sequence[str] = ("all",),
+    sector_field: str = "sectors",
+    window: tuple[str | float, str | float] = defaults.TRANSIT_WINDOW,
+    step_min: float = defaults.TRANSIT_STEP_MIN,
+    ferries: Mapping | None = None,
+    progress: Progress | None = None,
+    **options,
+) -> TransitServiceTimes:
+    """Read GTFS feeds, keep one service day and compute :func:`transit_service_times`, with
+    the nearest service of each of ``sectors`` as a group: the one call the doors make.
+
+    Parameters
+    ----------
+    feeds
+        GTFS zips or folders (several load together; ids get a per-feed prefix).
+    date
+        The service day, ``YYYY-MM-DD``.
+    window, step_min
+        Departures from ``window[0]`` to ``window[1]`` (``"HH:MM"`` or seconds) every
+        ``step_min`` minutes.
+    ferries
+        Water buses by headway where no feed has them: ``{"ways": OSM extract or layer of
+        lines, "piers": layer of piers, ...}``, the other keys go to
+        :func:`~.ferries.ferry_feed` (``headway_min``, ``headways``, ``service``...). The
+        synthetic feed (id ``ferry``) loads with the others.
+    options
+        Passed to :func:`transit_service_times` (``network``, ``percentiles``, ``max_rides``...).
+    """
+    progress = ensure(progress)
+    timetable, ferry_notes = load_timetable(feeds, date=date, ferries=ferries, progress=progress)
     groups, notes = sector_groups(services, sectors, sector_field=sector_field)
     if not groups:
         raise InputError(

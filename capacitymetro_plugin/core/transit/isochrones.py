@@ -192,3 +192,33 @@ def transit_isochrones(
     out = gpd.GeoDataFrame(rows, geometry=geoms, crs=network.crs)
     out["area_km2"] = out.geometry.area / 1e6
     return out
+
+
+def transit_isochrones_from_feeds(
+    feeds: Sequence[str],
+    *,
+    date: str,
+    origins,
+    network,
+    ferries=None,
+    window: tuple[str | float, str | float] = defaults.TRANSIT_WINDOW,
+    step_min: float = defaults.TRANSIT_STEP_MIN,
+    progress: Progress | None = None,
+    **options,
+):
+    """Read GTFS feeds (and ferries by headway) and return :func:`transit_isochrones`: the one
+    call of the doors (Processing "Transit isochrones", the CLI's ``[transit] isochrones``).
+
+    Returns ``(polygons, notes)``; ``options`` go to :func:`transit_isochrones`.
+    """
+    from .costs import load_timetable, parse_clock
+
+    progress = ensure(progress)
+    timetable, notes = load_timetable(feeds, date=date, ferries=ferries, progress=progress)
+    polys = transit_isochrones(
+        timetable, origins, network=network,
+        departure_start_s=parse_clock(window[0], what="window start"),
+        departure_end_s=parse_clock(window[1], what="window end"),
+        step_s=float(step_min) * 60.0, progress=progress.step(0.1, 1.0), **options,
+    )  # fmt: skip
+    return polys, notes + [f"GTFS: {w}" for w in timetable.warnings]
