@@ -1090,6 +1090,7 @@
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="205"/>
         <location filename="../provider/algorithms/network_algs.py" line="237"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="214"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
@@ -1534,11 +1535,11 @@
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="300"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="84"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="141"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="99"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="101"/>
         <location filename="../provider/algorithms/network_algs.py" line="302"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="86"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="143"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
@@ -2113,77 +2114,116 @@
         <translation>Duplicati saltati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="21"/>
-        <source>Door-to-door travel time by public transport (GTFS) from every origin to the nearest service (of a sector, if given): walk to a stop, wait, ride, change, walk to the service, or walk all the way, over a window of departures; the output gives the percentiles over the window (minutes) and how walks were measured. With a prepared walking network walks follow the streets; without one they are straight lines times 1.3 (column walks = straight_line).</source>
-        <translation>Tempo di viaggio porta a porta con il trasporto pubblico (GTFS) da ogni origine al servizio più vicino (di un settore, se indicato): a piedi fino a una fermata, attesa, corsa, cambio, a piedi fino al servizio, oppure tutto a piedi, su una finestra di partenze; il risultato dà i percentili sulla finestra (minuti) e come sono stati misurati i percorsi a piedi. Con una rete pedonale preparata i percorsi seguono le strade; senza, sono in linea d'aria per 1,3 (colonna walks = straight_line).</translation>
+        <location filename="../provider/algorithms/transit_algs.py" line="34"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="36"/>
+        <source>GTFS feed (zip; optional with water buses)</source>
+        <translation>Feed GTFS (zip; facoltativo con i vaporetti)</translation>
     </message>
     <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="40"/>
         <location filename="../provider/algorithms/transit_algs.py" line="42"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="43"/>
-        <source>GTFS feed (zip)</source>
-        <translation>Feed GTFS (zip)</translation>
-    </message>
-    <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="45"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="47"/>
         <source>Second GTFS feed (zip, optional)</source>
         <translation>Secondo feed GTFS (zip, facoltativo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="51"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="52"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="46"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="49"/>
+        <source>Water buses without timetable: OSM extract or layer of lines (optional)</source>
+        <translation>Vaporetti senza orario: estratto OSM o layer di linee (facoltativo)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="53"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="55"/>
+        <source>Piers of the water buses (points, optional)</source>
+        <translation>Approdi dei vaporetti (punti, facoltativo)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="60"/>
+        <source>Minutes between two boats of a line (water buses)</source>
+        <translation>Minuti tra due corse di una linea (vaporetti)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="63"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="64"/>
         <source>Service date (YYYY-MM-DD)</source>
         <translation>Data di servizio (AAAA-MM-GG)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="54"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="56"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="66"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="68"/>
         <source>First departure (HH:MM)</source>
         <translation>Prima partenza (HH:MM)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="60"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="62"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="72"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="74"/>
         <source>End of the departure window (HH:MM, excluded)</source>
         <translation>Fine della finestra di partenza (HH:MM, esclusa)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="67"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="79"/>
         <source>Minutes between departures</source>
         <translation>Minuti tra una partenza e l'altra</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="71"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="83"/>
         <source>Most vehicles boarded</source>
         <translation>Numero massimo di mezzi presi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="75"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="87"/>
         <source>Longest walk to, from or between stops (minutes)</source>
         <translation>Percorso a piedi più lungo verso, da o tra fermate (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="79"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="120"/>
+        <source>Door-to-door travel time by public transport (GTFS) from every origin to the nearest service (of a sector, if given): walk to a stop, wait, ride, change, walk to the service, or walk all the way, over a window of departures; the output gives the percentiles over the window (minutes) and how walks were measured. With a prepared walking network walks follow the streets; without one they are straight lines times 1.3 (column walks = straight_line). Water buses without a timetable (Venice) come from OpenStreetMap ferry lines and a layer of piers, one boat every headway.</source>
+        <translation>Tempo di viaggio porta a porta con il trasporto pubblico (GTFS) da ogni origine al servizio più vicino (di un settore, se indicato): a piedi fino a una fermata, attesa, corsa, cambio, a piedi fino al servizio, oppure tutto a piedi, su una finestra di partenze; il risultato dà i percentili sulla finestra (minuti) e come sono stati misurati i percorsi a piedi. Con una rete pedonale preparata i percorsi seguono le strade; senza, sono in linea d'aria per 1,3 (colonna walks = straight_line). I vaporetti senza orario (Venezia) vengono dalle linee dei traghetti di OpenStreetMap e da un layer di approdi, una corsa ogni intervallo di frequenza.</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="136"/>
         <source>Percentiles over the departures</source>
         <translation>Percentili sulle partenze</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="82"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="139"/>
         <source>Origins (cells, zones, points)</source>
         <translation>Origini (celle, zone, punti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="89"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="92"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="146"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="149"/>
         <source>Prepared walking network (.npz; empty: straight lines)</source>
         <translation>Rete pedonale preparata (.npz; vuoto: linea d'aria)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="98"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="20"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="100"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="155"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="119"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="157"/>
         <source>Transit travel times</source>
         <translation>Tempi di viaggio in trasporto pubblico</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="204"/>
+        <source>Areas reachable by public transport (GTFS, and water buses by headway) from each point within each threshold, at a percentile of the departure window: door-to-door times to every street of the walking network, drawn as the walking isochrones are.</source>
+        <translation>Aree raggiungibili con il trasporto pubblico (GTFS, e vaporetti a frequenza) da ogni punto entro ogni soglia, a un percentile della finestra di partenza: tempi porta a porta verso ogni strada della rete pedonale, disegnati come le isocrone a piedi.</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="216"/>
+        <source>Percentile over the departures</source>
+        <translation>Percentile sulle partenze</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="219"/>
+        <source>Points (services or homes)</source>
+        <translation>Punti (servizi o abitazioni)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="223"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="203"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="225"/>
+        <source>Transit isochrones</source>
+        <translation>Isocrone del trasporto pubblico</translation>
     </message>
     <message>
         <location filename="../provider/base.py" line="99"/>
@@ -2237,6 +2277,10 @@
         <translation type="vanished">Costruisce una rete pedonale, ciclabile o automobilistica da un estratto OpenStreetMap (.osm/.osm.pbf), da un GraphML di osmnx o da un layer di assi stradali spezzati agli incroci, e la salva in un unico file .npz per gli altri strumenti di rete. A piedi 4,5 km/h, in bici 15 km/h, in auto secondo maxspeed o la classe della strada; sensi unici solo per l'auto. Si tiene la parte connessa più grande (per l'auto, la parte più grande in cui da ogni luogo si può anche ripartire).</translation>
     </message>
     <message>
+        <source>Door-to-door travel time by public transport (GTFS) from every origin to the nearest service (of a sector, if given): walk to a stop, wait, ride, change, walk to the service, or walk all the way, over a window of departures; the output gives the percentiles over the window (minutes) and how walks were measured. With a prepared walking network walks follow the streets; without one they are straight lines times 1.3 (column walks = straight_line).</source>
+        <translation type="vanished">Tempo di viaggio porta a porta con il trasporto pubblico (GTFS) da ogni origine al servizio più vicino (di un settore, se indicato): a piedi fino a una fermata, attesa, corsa, cambio, a piedi fino al servizio, oppure tutto a piedi, su una finestra di partenze; il risultato dà i percentili sulla finestra (minuti) e come sono stati misurati i percorsi a piedi. Con una rete pedonale preparata i percorsi seguono le strade; senza, sono in linea d'aria per 1,3 (colonna walks = straight_line).</translation>
+    </message>
+    <message>
         <source>Export</source>
         <translation type="vanished">Esporta</translation>
     </message>
@@ -2247,6 +2291,10 @@
     <message>
         <source>Exports the services and organizations of a registry in the Open Referral Human Services Data Specification 3.0: one JSON file (full service objects) and/or a tabular CSV datapackage folder. A public export (the default) leaves out internal notes and contact names.</source>
         <translation type="vanished">Esporta i servizi e le organizzazioni di un registro secondo la Human Services Data Specification 3.0 di Open Referral: un file JSON (oggetti servizio completi) e/o una cartella datapackage tabellare in CSV. Un'esportazione pubblica (predefinita) esclude le note interne e i nomi dei contatti.</translation>
+    </message>
+    <message>
+        <source>GTFS feed (zip)</source>
+        <translation type="vanished">Feed GTFS (zip)</translation>
     </message>
     <message>
         <source>Import</source>
