@@ -107,7 +107,6 @@ def venice_inputs(shared_data, tmp_path_factory):
 def test_transit_isochrones_equal_core(processing_provider, venice_inputs):
     """'Transit isochrones' with water buses only: the same polygons as the core call."""
     import processing
-
     from capacitymetro_plugin.core.transit import transit_isochrones_from_feeds
 
     tmp, net, home, ferries = venice_inputs
