@@ -45,6 +45,7 @@ class TransitConfig:
     ferry_piers: str = ""
     ferry_headway_min: float = defaults.FERRY_HEADWAY_MIN
     ferry_headways: dict[str, float] = field(default_factory=dict)
+    isochrones: bool = False  # layer transit_isochrones: each service's polygons per threshold
 
     @property
     def start_s(self) -> float:
@@ -283,6 +284,18 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
     )
 
 
+def _flag(source: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _bad(
+            source,
+            f"[transit] isochrones = {value!r} is not true or false.",
+            "Write isochrones = true (or leave it out).",
+            f"[transit] isochrones = {value!r} non è true o false.",
+            "Scrivi isochrones = true (o toglilo).",
+        )
+    return value
+
+
 def _transit(source: str, sec: Any) -> TransitConfig:
     """Check the ``[transit]`` section; every mistake is a named bilingual error."""
     import datetime as dt
@@ -388,6 +401,7 @@ def _transit(source: str, sec: Any) -> TransitConfig:
             "[transit] ferry_headway_min",
             sec.get("ferry_headway_min", defaults.FERRY_HEADWAY_MIN),
         ),
+        isochrones=_flag(source, sec.get("isochrones", False)),
         ferry_headways={
             str(k): _number(source, f"[transit] ferry_headways.{k}", v) for k, v in headways.items()
         },

@@ -321,3 +321,36 @@ def test_transit_isochrones_equal_brute_force(venice, ways, ferry):
         assert inside.all(), (t, (~inside).sum())
     # a node of the main part reached only by boat lies in the 30-min polygon
     assert nodes[(labels == main) & (got[1] <= 1800)].within(iso.geometry.iloc[1].buffer(1)).any()
+
+
+def test_venice_cli_with_water_buses(shared_data, tmp_path):
+    """The whole CLI run on Venice with [transit] ferries only: Giudecca, cut off on foot,
+    reaches a service within the hour by water bus; the isochrone layer is written."""
+    import pandas as pd
+
+    from capacitymetro_plugin.batch.config import CONFIG_DIR, TransitConfig, load_config
+    from capacitymetro_plugin.batch.pipeline import run_pipeline
+
+    config = load_config(CONFIG_DIR / "venezia.toml")
+    config.pdf = False
+    config.include_to_verify = True  # 8 services (1 verified): see docs/transit.md
+    config.thresholds_min, config.standard_min = [15, 30, 45, 60], 15
+    config.transit = TransitConfig(
+        feeds=[], date="2025-11-19", ferries=PBF, ferry_piers=PIERS, isochrones=True
+    )
+    run = run_pipeline(config, out_dir=tmp_path, folder=shared_data, log=lambda _: None)
+    assert all(s.status == "done" for s in run.steps), run.steps
+    zones = gpd.read_file(shared_data / "venezia_isole_popolazione_2011_vpc.gpkg",
+                          layer="isole_centro_storico")  # fmt: skip
+    giudecca = set(zones.loc[zones["Codice_Ses"] == "GD", "Nome_Isola"])
+
+    def share(name, t):
+        c = pd.read_csv(tmp_path / name)
+        c = c[(c["sector"] == "all") & c["area"].isin(giudecca)]
+        return c[f"pop_total_within_{t}"].sum() / c["pop_total"].sum()
+
+    assert share("coverage.csv", 60) == 0.0  # no bridge
+    assert 0.5 < share("coverage_transit.csv", 60) < 0.9, share("coverage_transit.csv", 60)
+    iso = gpd.read_file(run.gpkg, layer="transit_isochrones")
+    assert set(iso["threshold_min"]) <= {15, 30, 45, 60} and len(iso) >= 8
+    assert any("not served" in n for n in run.notes)  # piers far from every ferry way

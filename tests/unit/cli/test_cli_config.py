@@ -284,3 +284,15 @@ def test_transit_ferries_read_and_checked():
             config_from_dict({"area": area, "transit": section})
         assert words in err.value.message, (section, err.value.message)
         assert err.value.message_it != err.value.message
+
+
+def test_transit_isochrones_flag_checked():
+    area = {"key": "venezia", "comuni": ["027042"]}
+    sec = {"feeds": ["a.zip"], "date": "2025-11-19"}
+    assert config_from_dict(
+        {"area": area, "transit": {**sec, "isochrones": True}}
+    ).transit.isochrones
+    assert not config_from_dict({"area": area, "transit": sec}).transit.isochrones
+    with pytest.raises(InputError, match="true or false") as err:
+        config_from_dict({"area": area, "transit": {**sec, "isochrones": "yes"}})
+    assert "true o false" in err.value.message_it
