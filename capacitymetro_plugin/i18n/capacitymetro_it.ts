@@ -1076,150 +1076,156 @@
         <translation>Distribuisce residenti e residenti stranieri su una griglia, calcola sulla rete il tempo di viaggio da ogni cella abitata al servizio (di un settore) più vicino e riassume per comune e per l'intera area: persone entro ciascuna soglia, % servita, persone non servite, tempo mediano. Aree scoperte: celle contigue oltre la soglia con residenti stranieri, unite e ordinate per residenti stranieri non serviti.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="190"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="193"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="191"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="194"/>
         <source>Comuni (areas to summarise by)</source>
         <translation>Comuni (aree su cui riassumere)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="197"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="200"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="198"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="201"/>
         <source>Comune code field</source>
         <translation>Campo del codice del comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="205"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="206"/>
         <location filename="../provider/algorithms/network_algs.py" line="237"/>
         <location filename="../provider/algorithms/transit_algs.py" line="214"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="208"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="209"/>
         <source>Service standard (minutes)</source>
         <translation>Standard di servizio (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="214"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="215"/>
         <source>Minimum foreign residents in a gap cell</source>
         <translation>Minimo di residenti stranieri in una cella scoperta</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="218"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="221"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="219"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="222"/>
         <source>What-if: services to add</source>
         <translation>Scenario: servizi da aggiungere</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="226"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="229"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="227"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="230"/>
         <source>What-if: identifiers of services to close (comma-separated)</source>
         <translation>Scenario: identificativi dei servizi da chiudere (separati da virgola)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="233"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="236"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="234"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="237"/>
         <source>Service identifier field</source>
         <translation>Campo identificativo del servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="242"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="244"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="243"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="246"/>
+        <source>Count services open on arrival at (e.g. martedì 15:00; empty: always)</source>
+        <translation>Conta i servizi aperti all'arrivo alle (es. martedì 15:00; vuoto: sempre)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="250"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="252"/>
         <source>Coverage per comune</source>
         <translation>Copertura per comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="247"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="249"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="255"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="257"/>
         <source>Gap areas</source>
         <translation>Aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="334"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="352"/>
         <source>E2SFCA accessibility (capacity per foreign resident)</source>
         <translation>Accessibilità E2SFCA (capacità per residente straniero)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="335"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="353"/>
         <source>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): service capacity as supply, foreign residents of each grid cell as demand, network travel time with stepped decay (default 10/20/30 min, weights 1/0.68/0.22), Gaussian decay, or binary 2SFCA (Luo &amp; Wang 2003). Adds foreign_share and a 3×3 bivariate class (share × access).</source>
         <translation>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): capacità dei servizi come offerta, residenti stranieri di ogni cella della griglia come domanda, tempo di viaggio su rete con decadimento a gradini (predefinito 10/20/30 min, pesi 1/0,68/0,22), decadimento gaussiano, o 2SFCA binario (Luo &amp; Wang 2003). Aggiunge foreign_share e una classe bivariata 3×3 (quota × accesso).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="351"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="354"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="369"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="372"/>
         <source>Capacity field (people per week; empty: 1 each)</source>
         <translation>Campo della capacità (persone a settimana; vuoto: 1 ciascuno)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="362"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="380"/>
         <source>Distance decay</source>
         <translation>Decadimento con la distanza</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="364"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="367"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="382"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="385"/>
         <source>Steps minutes:weight</source>
         <translation>Gradini minuti:peso</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="373"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="391"/>
         <source>Catchment (minutes, Gaussian and binary)</source>
         <translation>Bacino (minuti, gaussiano e binario)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="377"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="379"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="395"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="397"/>
         <source>E2SFCA accessibility</source>
         <translation>Accessibilità E2SFCA</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="423"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="441"/>
         <source>Language access</source>
         <translation>Accesso linguistico</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="424"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="442"/>
         <source>For each area (comune) and its foreign residents by citizenship, the share who can reach a service offering one of the main languages of their citizenship within the threshold (citizenship → languages table shipped with sources). Also writes the largest unserved citizenship groups per area to a CSV.</source>
         <translation>Per ogni area (comune) e i suoi residenti stranieri per cittadinanza, la quota che raggiunge entro la soglia un servizio che offre una delle lingue principali della propria cittadinanza (tabella cittadinanza → lingue fornita con le fonti). Scrive anche in un CSV i maggiori gruppi di cittadinanza non serviti per area.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="440"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="442"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="458"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="460"/>
         <source>Areas (comuni)</source>
         <translation>Aree (comuni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="445"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="448"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="463"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="466"/>
         <source>Area code field</source>
         <translation>Campo del codice dell'area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="453"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="457"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="471"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="475"/>
         <source>Foreign residents by citizenship (ISTAT CSV: area code, citizenship, counts)</source>
         <translation>Residenti stranieri per cittadinanza (CSV ISTAT: codice area, cittadinanza, conteggi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="463"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="466"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="481"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="484"/>
         <source>Languages field of the services</source>
         <translation>Campo delle lingue dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="472"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="490"/>
         <source>Threshold (minutes)</source>
         <translation>Soglia (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="474"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="476"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="492"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="494"/>
         <source>Language access per area</source>
         <translation>Accesso linguistico per area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="479"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="481"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="497"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="499"/>
         <source>Unserved citizenship groups</source>
         <translation>Gruppi di cittadinanza non serviti</translation>
     </message>
