@@ -46,6 +46,7 @@ class TransitConfig:
     ferry_headway_min: float = defaults.FERRY_HEADWAY_MIN
     ferry_headways: dict[str, float] = field(default_factory=dict)
     isochrones: bool = False  # layer transit_isochrones: each service's polygons per threshold
+    open_on_arrival: bool = False  # a service counts only while open on arrival (that date)
 
     @property
     def start_s(self) -> float:
@@ -284,14 +285,14 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
     )
 
 
-def _flag(source: str, value: Any) -> bool:
+def _flag(source: str, value: Any, key: str = "isochrones") -> bool:
     if not isinstance(value, bool):
         raise _bad(
             source,
-            f"[transit] isochrones = {value!r} is not true or false.",
-            "Write isochrones = true (or leave it out).",
-            f"[transit] isochrones = {value!r} non è true o false.",
-            "Scrivi isochrones = true (o toglilo).",
+            f"[transit] {key} = {value!r} is not true or false.",
+            f"Write {key} = true (or leave it out).",
+            f"[transit] {key} = {value!r} non è true o false.",
+            f"Scrivi {key} = true (o toglilo).",
         )
     return value
 
@@ -402,6 +403,7 @@ def _transit(source: str, sec: Any) -> TransitConfig:
             sec.get("ferry_headway_min", defaults.FERRY_HEADWAY_MIN),
         ),
         isochrones=_flag(source, sec.get("isochrones", False)),
+        open_on_arrival=_flag(source, sec.get("open_on_arrival", False), "open_on_arrival"),
         ferry_headways={
             str(k): _number(source, f"[transit] ferry_headways.{k}", v) for k, v in headways.items()
         },

@@ -548,6 +548,7 @@ def step_transit(
         max_walk_min=tc.max_walk_min,
         cutoff_min=max([*config.thresholds_min, config.standard_min]) * 2,
         ferries=ferries,
+        open_on_arrival=tc.open_on_arrival,
         progress=progress.step(0, 0.8),
     )
     summary.notes.extend(f"Transit: {w}" for w in times.warnings)

@@ -1090,7 +1090,7 @@
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="206"/>
         <location filename="../provider/algorithms/network_algs.py" line="237"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="214"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="224"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
@@ -1541,11 +1541,11 @@
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="300"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="141"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="143"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="99"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="101"/>
         <location filename="../provider/algorithms/network_algs.py" line="302"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="143"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="145"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
@@ -2120,114 +2120,120 @@
         <translation>Duplicati saltati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="34"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="36"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="35"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="37"/>
         <source>GTFS feed (zip; optional with water buses)</source>
         <translation>Feed GTFS (zip; facoltativo con i vaporetti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="40"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="42"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="41"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="43"/>
         <source>Second GTFS feed (zip, optional)</source>
         <translation>Secondo feed GTFS (zip, facoltativo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="46"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="49"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="47"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="50"/>
         <source>Water buses without timetable: OSM extract or layer of lines (optional)</source>
         <translation>Vaporetti senza orario: estratto OSM o layer di linee (facoltativo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="53"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="55"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="54"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="56"/>
         <source>Piers of the water buses (points, optional)</source>
         <translation>Approdi dei vaporetti (punti, facoltativo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="60"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="61"/>
         <source>Minutes between two boats of a line (water buses)</source>
         <translation>Minuti tra due corse di una linea (vaporetti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="63"/>
         <location filename="../provider/algorithms/transit_algs.py" line="64"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="65"/>
         <source>Service date (YYYY-MM-DD)</source>
         <translation>Data di servizio (AAAA-MM-GG)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="66"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="68"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="67"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="69"/>
         <source>First departure (HH:MM)</source>
         <translation>Prima partenza (HH:MM)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="72"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="74"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="73"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="75"/>
         <source>End of the departure window (HH:MM, excluded)</source>
         <translation>Fine della finestra di partenza (HH:MM, esclusa)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="79"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="80"/>
         <source>Minutes between departures</source>
         <translation>Minuti tra una partenza e l'altra</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="83"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="84"/>
         <source>Most vehicles boarded</source>
         <translation>Numero massimo di mezzi presi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="87"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="88"/>
         <source>Longest walk to, from or between stops (minutes)</source>
         <translation>Percorso a piedi più lungo verso, da o tra fermate (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="120"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="121"/>
         <source>Door-to-door travel time by public transport (GTFS) from every origin to the nearest service (of a sector, if given): walk to a stop, wait, ride, change, walk to the service, or walk all the way, over a window of departures; the output gives the percentiles over the window (minutes) and how walks were measured. With a prepared walking network walks follow the streets; without one they are straight lines times 1.3 (column walks = straight_line). Water buses without a timetable (Venice) come from OpenStreetMap ferry lines and a layer of piers, one boat every headway.</source>
         <translation>Tempo di viaggio porta a porta con il trasporto pubblico (GTFS) da ogni origine al servizio più vicino (di un settore, se indicato): a piedi fino a una fermata, attesa, corsa, cambio, a piedi fino al servizio, oppure tutto a piedi, su una finestra di partenze; il risultato dà i percentili sulla finestra (minuti) e come sono stati misurati i percorsi a piedi. Con una rete pedonale preparata i percorsi seguono le strade; senza, sono in linea d'aria per 1,3 (colonna walks = straight_line). I vaporetti senza orario (Venezia) vengono dalle linee dei traghetti di OpenStreetMap e da un layer di approdi, una corsa ogni intervallo di frequenza.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="136"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="138"/>
         <source>Percentiles over the departures</source>
         <translation>Percentili sulle partenze</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="139"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="141"/>
         <source>Origins (cells, zones, points)</source>
         <translation>Origini (celle, zone, punti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="146"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="149"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="148"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="151"/>
         <source>Prepared walking network (.npz; empty: straight lines)</source>
         <translation>Rete pedonale preparata (.npz; vuoto: linea d'aria)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="155"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="119"/>
         <location filename="../provider/algorithms/transit_algs.py" line="157"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="160"/>
+        <source>Count a service only while open on arrival (opening_hours, that date)</source>
+        <translation>Conta un servizio solo se è aperto all'arrivo (opening_hours, in quella data)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="164"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="120"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="166"/>
         <source>Transit travel times</source>
         <translation>Tempi di viaggio in trasporto pubblico</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="204"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="214"/>
         <source>Areas reachable by public transport (GTFS, and water buses by headway) from each point within each threshold, at a percentile of the departure window: door-to-door times to every street of the walking network, drawn as the walking isochrones are.</source>
         <translation>Aree raggiungibili con il trasporto pubblico (GTFS, e vaporetti a frequenza) da ogni punto entro ogni soglia, a un percentile della finestra di partenza: tempi porta a porta verso ogni strada della rete pedonale, disegnati come le isocrone a piedi.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="216"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="226"/>
         <source>Percentile over the departures</source>
         <translation>Percentile sulle partenze</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="219"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="229"/>
         <source>Points (services or homes)</source>
         <translation>Punti (servizi o abitazioni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="223"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="203"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="225"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="233"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="213"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="235"/>
         <source>Transit isochrones</source>
         <translation>Isocrone del trasporto pubblico</translation>
     </message>

@@ -130,3 +130,28 @@ def test_transit_isochrones_equal_core(processing_provider, venice_inputs):
     # without piers the ferries are a named error, not a traceback
     with pytest.raises(QgsProcessingException, match="piers|approdi"):
         processing.run("capacitymetro:transitisochrones", {**params, "FERRY_PIERS": ""})
+
+
+def test_open_on_arrival_through_processing(processing_provider, inputs):
+    """'Count a service only while open on arrival': the same minutes as the core call with
+    open_on_arrival=True, and different from the run that ignores the hours."""
+    import processing
+
+    tmp, feed, origins, services = inputs
+    hours = services.assign(opening_hours=["Mo-Fr 07:30-07:50", "We 08:00-12:00", None])
+    hours.to_file(tmp / "hours.gpkg", layer="services", engine="fiona")
+    params = _params(
+        tmp, feed, SERVICES=str(tmp / "hours.gpkg") + "|layername=services",
+        OPEN_ON_ARRIVAL=True, OUTPUT=str(tmp / "open.gpkg"),
+    )  # fmt: skip
+    out = gio.read_vector(processing.run("capacitymetro:transittraveltimes", params)["OUTPUT"])
+    kw = dict(
+        date="2025-11-19", origins=origins, sectors=["health"], window=("07:30", "08:30"),
+        step_min=2, percentiles=(10, 50, 90), percentile=50, max_rides=3, max_walk_min=8,
+    )  # fmt: skip
+    want = transit_times_from_feeds([feed], services=hours, open_on_arrival=True, **kw)
+    ignored = transit_times_from_feeds([feed], services=hours, **kw)
+    for k, p in enumerate((10, 50, 90)):
+        got = np.nan_to_num(out[f"p{p}_min"].to_numpy(float), nan=np.inf)
+        np.testing.assert_allclose(got, want.group_minutes["health"][k])
+    assert not np.array_equal(want.group_minutes["health"], ignored.group_minutes["health"])

@@ -354,3 +354,43 @@ def test_venice_cli_with_water_buses(shared_data, tmp_path):
     iso = gpd.read_file(run.gpkg, layer="transit_isochrones")
     assert set(iso["threshold_min"]) <= {15, 30, 45, 60} and len(iso) >= 8
     assert any("not served" in n for n in run.notes)  # piers far from every ferry way
+
+
+def test_open_on_arrival_by_transit_equals_the_oracle(venice, ways, ferry):
+    """A service counts for a departure only if open on arrival (Wed 2025-11-19): the oracle's
+    door-to-door seconds, then schedule.is_open at each arrival, then the percentiles."""
+    import datetime as dt
+
+    from capacitymetro_plugin.core.registry import schedule
+
+    net, tt = ferry
+    rng = np.random.default_rng(16)
+    labels = venice.part_labels
+    pier = int(np.flatnonzero(tt.stop_name == "Giudecca Palanca DX")[0])
+    part = labels[int(net_node(venice, tt.stop_lon[pier], tt.stop_lat[pier]))]
+    main = int(np.argmax(venice.part_sizes))
+    origins = _points(venice, rng.choice(np.flatnonzero(labels == part), 6), rng)
+    services = _points(venice, rng.choice(np.flatnonzero(labels == main), 4), rng)
+    hours = ["Mo-Fr 08:00-08:50", "Mer 08:45-12:00", "Sa 09:00-12:00", None]
+    services["opening_hours"] = hours
+    got = transit_service_times(
+        tt, origins, services, network=venice, departure_start_s=DEP0, departure_end_s=DEP1,
+        step_s=STEP, percentiles=PCT, percentile=50, max_rides=None,
+        max_walk_min=MAX_WALK / 60, max_direct_walk_min=MAX_DIRECT / 60, open_on_arrival=True,
+    )  # fmt: skip
+    o_ll = np.column_stack([origins.geometry.x, origins.geometry.y])
+    s_ll = np.column_stack([services.geometry.x, services.geometry.y])
+    want = FerryOracle(venice, ways, net, tt).times(o_ll, s_ll)
+    day = dt.datetime(2025, 11, 19)
+    deps = np.arange(DEP0, DEP1, STEP)
+    for k, i, j in np.ndindex(*want.shape):
+        if hours[j] and math.isfinite(want[k, i, j]):
+            when = day + dt.timedelta(minutes=int((deps[k] + want[k, i, j]) // 60))
+            if not schedule.is_open(hours[j], when):
+                want[k, i, j] = np.inf
+    for k, p in enumerate(PCT):
+        secs = np.round(got.by_percentile[k].astype(float) * 60.0)
+        np.testing.assert_array_equal(secs, pct_by_sort(want, p).T)
+    assert np.isinf(got.by_percentile[:, 2]).all()  # Saturdays only
+    assert np.isfinite(want[:, :, 0]).any() and np.isinf(want[:, :, 0]).any()  # closes at 08:50
+    assert any("1 services without readable hours" in x for x in got.warnings)

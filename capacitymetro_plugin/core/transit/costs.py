@@ -148,6 +148,7 @@ def transit_service_times(
     max_snap_m: float = 250.0,
     walk_speed_kmh: float = WALK_SPEED_KMH,
     detour: float = DETOUR_FACTOR,
+    open_on_arrival: bool = False,
     progress: Progress | None = None,
 ) -> TransitServiceTimes:
     """Compute door-to-door transit times from every origin to every service over a window.
@@ -171,6 +172,10 @@ def transit_service_times(
         Named lists of service rows (e.g. a sector's), for the time to the nearest of each.
     max_rides, max_walk_min, max_direct_walk_min
         Most vehicles boarded; longest walk to, from or between stops; longest walk all the way.
+    open_on_arrival
+        Count a service for a departure only if it is open on arrival (its ``opening_hours``
+        on the timetable's date, at the departure + the door-to-door time, floored to the
+        minute); services without readable hours are kept and counted in a note, as on foot.
     cutoff_min
         Times above it become inf.
 
@@ -212,6 +217,9 @@ def transit_service_times(
     seg = np.flatnonzero(np.r_[True, e_pt[1:] != e_pt[:-1]]) if e_pt.size else e_pt
     a_pt, a_stop, a_s = (np.asarray(a) for a in w.access)
     starts = np.searchsorted(a_pt, np.arange(n_o + 1))
+    open_mask, no_hours = None, 0
+    if open_on_arrival:
+        open_mask, no_hours = _open_minutes(services, timetable.date)
     for o in range(n_o):
         progress.check()  # cancel between origins
         if o % 16 == 0:
@@ -228,6 +236,11 @@ def transit_service_times(
             ride[ride >= UNREACHED] = np.inf
             cand = np.minimum.reduceat(ride + e_s[None, :], seg, axis=1)
             times[:, e_pt[seg]] = np.minimum(times[:, e_pt[seg]], cand - deps[:, None])
+        if open_mask is not None:
+            minute = (deps[:, None] + np.where(np.isfinite(times), times, 0)) // 60
+            minute = np.clip(minute, 0, open_mask.shape[1] - 1).astype(np.int64)
+            shut = ~open_mask[np.arange(n_s)[None, :], minute]
+            times[shut & np.isfinite(times)] = np.inf
         by_pct[:, :, o] = nearest_rank_percentiles(times, pct) / 60.0
         for g, rows in groups.items():
             if rows:
@@ -239,6 +252,12 @@ def transit_service_times(
         for g in g_min.values():
             g[g > cutoff_min] = np.inf
     warnings = [f"GTFS: {x}" for x in timetable.warnings] + list(w.warnings)
+    if open_on_arrival:
+        warnings.append(
+            f"Open on arrival on {timetable.date}: {no_hours} services without readable hours "
+            f"kept / Aperti all'arrivo il {timetable.date}: {no_hours} servizi senza orari "
+            "leggibili tenuti"
+        )
     for x in timetable.warnings:
         progress.info(f"GTFS: {x}")
     progress.report(1.0, "transit travel times")
@@ -261,6 +280,32 @@ def transit_service_times(
         departures_s=deps,
         warnings=warnings,
     )
+
+
+def _open_minutes(services, date) -> tuple[np.ndarray, int]:
+    """Return (n_services, 3 days of minutes) open flags from ``date`` 00:00 and how many
+    services have no readable hours (all True: kept, as coverage on foot keeps them)."""
+    import datetime as dt
+
+    from capacitymetro_plugin.core.registry import schedule
+
+    hours = (
+        list(services["opening_hours"])
+        if "opening_hours" in services.columns
+        else [None] * len(services)
+    )
+    start = dt.datetime(date.year, date.month, date.day)
+    mask = np.ones((len(hours), 3 * 1440), dtype=bool)  # times reach past 48:00 at most
+    no_hours = 0
+    for row, text in enumerate(hours):
+        if schedule.is_open(text, start) is None:
+            no_hours += 1
+            continue
+        # hours change on whole minutes: one check per minute of the three days
+        mask[row] = [
+            bool(schedule.is_open(text, start + dt.timedelta(minutes=m))) for m in range(3 * 1440)
+        ]
+    return mask, no_hours
 
 
 def parse_clock(value, *, what: str) -> float:

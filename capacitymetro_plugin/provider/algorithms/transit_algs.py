@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import (
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterFile,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
@@ -129,6 +130,7 @@ class TransitTravelTimes(_TransitBase):
     PERCENTILES = "PERCENTILES"
     ORIGINS = "ORIGINS"
     SECTOR = "SECTOR"
+    OPEN_ON_ARRIVAL = "OPEN_ON_ARRIVAL"
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_transit_inputs()
@@ -152,6 +154,13 @@ class TransitTravelTimes(_TransitBase):
             )
         )
         self.add_max_snap()
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.OPEN_ON_ARRIVAL,
+                self.tr("Count a service only while open on arrival (opening_hours, that date)"),
+                defaultValue=False,
+            )
+        )
         self.addParameter(
             QgsProcessingParameterVectorDestination(
                 self.OUTPUT, self.tr("Transit travel times"), SourceType.VectorAnyGeometry
@@ -182,6 +191,7 @@ class TransitTravelTimes(_TransitBase):
             if defaults.TRANSIT_PERCENTILE in percentiles
             else percentiles[0],
             max_snap_m=self.parameterAsDouble(parameters, self.MAX_SNAP, context),
+            open_on_arrival=self.parameterAsBool(parameters, self.OPEN_ON_ARRIVAL, context),
             **inputs,
             progress=progress,
         )

@@ -296,3 +296,7 @@ def test_transit_isochrones_flag_checked():
     with pytest.raises(InputError, match="true or false") as err:
         config_from_dict({"area": area, "transit": {**sec, "isochrones": "yes"}})
     assert "true o false" in err.value.message_it
+    on = config_from_dict({"area": area, "transit": {**sec, "open_on_arrival": True}})
+    assert on.transit.open_on_arrival and not on.transit.isochrones
+    with pytest.raises(InputError, match="open_on_arrival = 1"):
+        config_from_dict({"area": area, "transit": {**sec, "open_on_arrival": 1}})
