@@ -170,6 +170,23 @@ def _headway_for(way, headways: Mapping[str, float], default_min: float) -> floa
     return default_min
 
 
+def _pier_calls(near: np.ndarray, pos: np.ndarray, dist: np.ndarray, merge_m: float):
+    """Return ``[(position, "pier<i>")]``: one call per cluster of piers along the way (piers
+    closer than ``merge_m`` to the first of the cluster), at the pier nearest the way."""
+    order = near[np.argsort(pos, kind="stable")]
+    pos = np.sort(pos, kind="stable")
+    calls: list[tuple[float, str]] = []
+    start = 0
+    while start < len(order):
+        stop = start
+        while stop + 1 < len(order) and pos[stop + 1] - pos[start] < merge_m:
+            stop += 1
+        best = min(range(start, stop + 1), key=lambda k: dist[order[k]])
+        calls.append((float(pos[best]), f"pier{order[best]}"))
+        start = stop + 1
+    return calls
+
+
 def ferry_lines(
     ways,
     piers,
@@ -255,19 +272,8 @@ def ferry_lines(
         near = np.flatnonzero(dist <= snap_m)
         far[near] = False
         pos = np.array([line.project(piers_m.geometry.iloc[i]) for i in near])
-        calls: list[tuple[float, str]] = []
-        if length >= crossing_max_m:
-            order = near[np.argsort(pos, kind="stable")]
-            pos = np.sort(pos, kind="stable")
-            start = 0
-            while start < len(order):  # clusters of piers along the way
-                stop = start
-                while stop + 1 < len(order) and pos[stop + 1] - pos[start] < merge_m:
-                    stop += 1
-                best = min(range(start, stop + 1), key=lambda k: dist[order[k]])
-                calls.append((float(pos[best]), f"pier{order[best]}"))
-                start = stop + 1
         crossing = length < crossing_max_m
+        calls = [] if crossing else _pier_calls(near, pos, dist, merge_m)
         for end_pos in (0.0, length):
             # a crossing (traghetto) sails from one end to the other, whatever piers are near
             if crossing or not any(abs(p - end_pos) < merge_m for p, _ in calls):
