@@ -40,6 +40,13 @@ class TransitConfig:
     max_walk_min: float = defaults.TRANSIT_MAX_WALK_MIN
     percentiles: list[float] = field(default_factory=lambda: list(defaults.TRANSIT_PERCENTILES))
     percentile: float = defaults.TRANSIT_PERCENTILE  # the one coverage counts
+    # water buses by headway (core/transit/ferries.py): OSM extract or lines, and the piers
+    ferries: str = ""
+    ferry_piers: str = ""
+    ferry_headway_min: float = defaults.FERRY_HEADWAY_MIN
+    ferry_headways: dict[str, float] = field(default_factory=dict)
+    isochrones: bool = False  # layer transit_isochrones: each service's polygons per threshold
+    open_on_arrival: bool = False  # a service counts only while open on arrival (that date)
 
     @property
     def start_s(self) -> float:
@@ -116,6 +123,9 @@ class Config:
             files.append((self.zones, "population zones"))
         for feed in self.transit.feeds if self.transit else []:
             files.append((feed, "GTFS timetable ([transit] feeds)"))
+        if self.transit and self.transit.ferries:
+            files.append((self.transit.ferries, "ferry lines ([transit] ferries)"))
+            files.append((self.transit.ferry_piers, "ferry piers ([transit] ferry_piers)"))
         if self.osm_candidates:
             files.append((self.osm_candidates, "OpenStreetMap data for candidate services"))
         return files
@@ -275,6 +285,18 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
     )
 
 
+def _flag(source: str, value: Any, key: str = "isochrones") -> bool:
+    if not isinstance(value, bool):
+        raise _bad(
+            source,
+            f"[transit] {key} = {value!r} is not true or false.",
+            f"Write {key} = true (or leave it out).",
+            f"[transit] {key} = {value!r} non è true o false.",
+            f"Scrivi {key} = true (o toglilo).",
+        )
+    return value
+
+
 def _transit(source: str, sec: Any) -> TransitConfig:
     """Check the ``[transit]`` section; every mistake is a named bilingual error."""
     import datetime as dt
@@ -283,7 +305,28 @@ def _transit(source: str, sec: Any) -> TransitConfig:
 
     feeds = sec.get("feeds", []) if isinstance(sec, dict) else []
     feeds = [feeds] if isinstance(feeds, str) else feeds
-    if not feeds or not all(isinstance(f, str) and f for f in feeds):
+    ferries = sec.get("ferries", "") if isinstance(sec, dict) else ""
+    piers = sec.get("ferry_piers", "") if isinstance(sec, dict) else ""
+    if bool(ferries) != bool(piers) or not all(isinstance(x, str) for x in (ferries, piers)):
+        raise _bad(
+            source,
+            "[transit] ferries and ferry_piers go together (ferry lines and their piers).",
+            'Write e.g. ferries = "osm_venezia_centro_storico_2009_synthinel.osm.pbf" and '
+            'ferry_piers = "venezia_fermate_vaporetto_2018.geojson".',
+            "[transit] ferries e ferry_piers vanno insieme (linee dei traghetti e approdi).",
+            'Scrivi ad es. ferries = "osm_venezia_centro_storico_2009_synthinel.osm.pbf" e '
+            'ferry_piers = "venezia_fermate_vaporetto_2018.geojson".',
+        )
+    headways = sec.get("ferry_headways", {}) if isinstance(sec, dict) else {}
+    if not isinstance(headways, dict):
+        raise _bad(
+            source,
+            f"[transit] ferry_headways = {headways!r} is not a table of minutes per line.",
+            'Write e.g. ferry_headways = { "52" = 20, "Fusina-Venice" = 30 } (OSM ref or name).',
+            f"[transit] ferry_headways = {headways!r} non è una tabella di minuti per linea.",
+            'Scrivi ad es. ferry_headways = { "52" = 20, "Fusina-Venice" = 30 } (ref o nome OSM).',
+        )
+    if (not feeds and not ferries) or not all(isinstance(f, str) and f for f in feeds):
         raise _bad(
             source,
             "[transit] needs feeds = [...], the GTFS zips or folders (relative to the data).",
@@ -352,6 +395,18 @@ def _transit(source: str, sec: Any) -> TransitConfig:
         ),
         percentiles=sorted(set(pct)),
         percentile=chosen,
+        ferries=ferries,
+        ferry_piers=piers,
+        ferry_headway_min=_number(
+            source,
+            "[transit] ferry_headway_min",
+            sec.get("ferry_headway_min", defaults.FERRY_HEADWAY_MIN),
+        ),
+        isochrones=_flag(source, sec.get("isochrones", False)),
+        open_on_arrival=_flag(source, sec.get("open_on_arrival", False), "open_on_arrival"),
+        ferry_headways={
+            str(k): _number(source, f"[transit] ferry_headways.{k}", v) for k, v in headways.items()
+        },
     )
 
 

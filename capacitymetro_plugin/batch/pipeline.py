@@ -516,13 +516,22 @@ def step_transit(
     Walks use the walking network when the run's network is one, else straight lines × the
     detour factor (said in the notes). Writes ``transit_times`` (minutes to the nearest service
     of each sector, every percentile), ``coverage_zones_transit``, ``gaps_transit`` and
-    ``coverage_transit.csv``.
+    ``coverage_transit.csv``; with ``[transit] isochrones = true`` also
+    ``transit_isochrones`` (each service's polygons per threshold).
     """
     from capacitymetro_plugin.core.transit import transit_times_from_feeds
 
     tc = config.transit
     if tc is None:
         raise InputError("no [transit] section in the configuration")
+    ferries = None
+    if tc.ferries:
+        ferries = {
+            "ways": resolve(config, folder, tc.ferries),
+            "piers": resolve(config, folder, tc.ferry_piers),
+            "headway_min": tc.ferry_headway_min,
+            "headways": tc.ferry_headways,
+        }
     times = transit_times_from_feeds(
         [resolve(config, folder, f) for f in tc.feeds],
         date=tc.date,
@@ -538,6 +547,8 @@ def step_transit(
         max_rides=tc.max_rides,
         max_walk_min=tc.max_walk_min,
         cutoff_min=max([*config.thresholds_min, config.standard_min]) * 2,
+        ferries=ferries,
+        open_on_arrival=tc.open_on_arrival,
         progress=progress.step(0, 0.8),
     )
     summary.notes.extend(f"Transit: {w}" for w in times.warnings)
@@ -553,7 +564,7 @@ def step_transit(
     _write(summary, out.replace([np.inf, -np.inf], np.nan), "transit_times")
     # the same coverage as on foot, on the transit times
     result = _coverage(
-        config, None, cells, services, zones, times=times, progress=progress.step(0.8, 1.0)
+        config, None, cells, services, zones, times=times, progress=progress.step(0.8, 0.9)
     )
     _write_coverage(config, result, summary, suffix="_transit")
     from .report import write_csv
@@ -561,7 +572,30 @@ def step_transit(
     path = summary.out_dir / "coverage_transit.csv"
     write_csv(result.table, path)
     summary.files.append(path)
+    if tc.isochrones:
+        _transit_isochrones(config, folder, net, services, summary, ferries, progress)
     return times
+
+
+def _transit_isochrones(config: Config, folder, net, services, summary: Summary, ferries, progress):
+    """Layer ``transit_isochrones``: polygons of each service per threshold, by transit."""
+    from capacitymetro_plugin.core.transit import transit_isochrones_from_feeds
+
+    tc = config.transit
+    if net is None or net.mode != "walk":
+        summary.notes.append(
+            "Transit isochrones need the walking network (the run's network is not one): "
+            "skipped. / Le isocrone del trasporto pubblico richiedono la rete pedonale: saltate."
+        )
+        return
+    polys, _ = transit_isochrones_from_feeds(
+        [resolve(config, folder, f) for f in tc.feeds], date=tc.date, origins=services,
+        network=net, ferries=ferries, window=(tc.window_start, tc.window_end),
+        step_min=tc.step_min, thresholds_min=config.thresholds_min, percentile=tc.percentile,
+        id_field="service_id", max_rides=tc.max_rides, max_walk_min=tc.max_walk_min,
+        progress=progress.step(0.9, 1.0),
+    )  # fmt: skip
+    _write(summary, polys, "transit_isochrones")
 
 
 def _parts_without_service(config: Config, net, services, cells, summary: Summary) -> None:

@@ -57,6 +57,20 @@ TRANSIT_PERCENTILE = 50.0
 TRANSIT_MAX_RIDES = 4
 TRANSIT_MAX_WALK_MIN = 10.0
 TRANSIT_MAX_DIRECT_WALK_MIN = 30.0
+#: Water buses without a timetable (core/transit/ferries.py): one departure every headway per
+#: line and direction from service start to end, at a cruise speed with a stop at each pier.
+#: ACTV runs its main lagoon lines every 10-20 minutes by day; 20 is the cautious side.
+FERRY_HEADWAY_MIN = 20.0
+#: Short crossings (a way shorter than FERRY_CROSSING_MAX_M, e.g. a Grand Canal traghetto).
+FERRY_CROSSING_HEADWAY_MIN = 10.0
+FERRY_CROSSING_MAX_M = 200.0
+FERRY_SERVICE = ("06:00", "23:00")
+FERRY_SPEED_KMH = 12.0
+FERRY_DWELL_S = 30
+#: A pier joins a line within this distance of the way; piers closer than FERRY_MERGE_M along
+#: the line are one call (the nearest to the way), the others reached on foot.
+FERRY_SNAP_M = 100.0
+FERRY_MERGE_M = 100.0
 
 #: Geocoding: street-name similarity (0..1) below which an address stays unmatched.
 GEOCODE_MIN_SCORE = 0.8

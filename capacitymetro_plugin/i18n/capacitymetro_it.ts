@@ -1076,149 +1076,156 @@
         <translation>Distribuisce residenti e residenti stranieri su una griglia, calcola sulla rete il tempo di viaggio da ogni cella abitata al servizio (di un settore) più vicino e riassume per comune e per l'intera area: persone entro ciascuna soglia, % servita, persone non servite, tempo mediano. Aree scoperte: celle contigue oltre la soglia con residenti stranieri, unite e ordinate per residenti stranieri non serviti.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="190"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="193"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="191"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="194"/>
         <source>Comuni (areas to summarise by)</source>
         <translation>Comuni (aree su cui riassumere)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="197"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="200"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="198"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="201"/>
         <source>Comune code field</source>
         <translation>Campo del codice del comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="205"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="206"/>
         <location filename="../provider/algorithms/network_algs.py" line="237"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="224"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="208"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="209"/>
         <source>Service standard (minutes)</source>
         <translation>Standard di servizio (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="214"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="215"/>
         <source>Minimum foreign residents in a gap cell</source>
         <translation>Minimo di residenti stranieri in una cella scoperta</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="218"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="221"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="219"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="222"/>
         <source>What-if: services to add</source>
         <translation>Scenario: servizi da aggiungere</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="226"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="229"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="227"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="230"/>
         <source>What-if: identifiers of services to close (comma-separated)</source>
         <translation>Scenario: identificativi dei servizi da chiudere (separati da virgola)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="233"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="236"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="234"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="237"/>
         <source>Service identifier field</source>
         <translation>Campo identificativo del servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="242"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="244"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="243"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="246"/>
+        <source>Count services open on arrival at (e.g. martedì 15:00; empty: always)</source>
+        <translation>Conta i servizi aperti all'arrivo alle (es. martedì 15:00; vuoto: sempre)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="250"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="252"/>
         <source>Coverage per comune</source>
         <translation>Copertura per comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="247"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="249"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="255"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="257"/>
         <source>Gap areas</source>
         <translation>Aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="334"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="352"/>
         <source>E2SFCA accessibility (capacity per foreign resident)</source>
         <translation>Accessibilità E2SFCA (capacità per residente straniero)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="335"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="353"/>
         <source>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): service capacity as supply, foreign residents of each grid cell as demand, network travel time with stepped decay (default 10/20/30 min, weights 1/0.68/0.22), Gaussian decay, or binary 2SFCA (Luo &amp; Wang 2003). Adds foreign_share and a 3×3 bivariate class (share × access).</source>
         <translation>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): capacità dei servizi come offerta, residenti stranieri di ogni cella della griglia come domanda, tempo di viaggio su rete con decadimento a gradini (predefinito 10/20/30 min, pesi 1/0,68/0,22), decadimento gaussiano, o 2SFCA binario (Luo &amp; Wang 2003). Aggiunge foreign_share e una classe bivariata 3×3 (quota × accesso).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="351"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="354"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="369"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="372"/>
         <source>Capacity field (people per week; empty: 1 each)</source>
         <translation>Campo della capacità (persone a settimana; vuoto: 1 ciascuno)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="362"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="380"/>
         <source>Distance decay</source>
         <translation>Decadimento con la distanza</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="364"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="367"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="382"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="385"/>
         <source>Steps minutes:weight</source>
         <translation>Gradini minuti:peso</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="373"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="391"/>
         <source>Catchment (minutes, Gaussian and binary)</source>
         <translation>Bacino (minuti, gaussiano e binario)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="377"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="379"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="395"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="397"/>
         <source>E2SFCA accessibility</source>
         <translation>Accessibilità E2SFCA</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="423"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="441"/>
         <source>Language access</source>
         <translation>Accesso linguistico</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="424"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="442"/>
         <source>For each area (comune) and its foreign residents by citizenship, the share who can reach a service offering one of the main languages of their citizenship within the threshold (citizenship → languages table shipped with sources). Also writes the largest unserved citizenship groups per area to a CSV.</source>
         <translation>Per ogni area (comune) e i suoi residenti stranieri per cittadinanza, la quota che raggiunge entro la soglia un servizio che offre una delle lingue principali della propria cittadinanza (tabella cittadinanza → lingue fornita con le fonti). Scrive anche in un CSV i maggiori gruppi di cittadinanza non serviti per area.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="440"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="442"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="458"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="460"/>
         <source>Areas (comuni)</source>
         <translation>Aree (comuni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="445"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="448"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="463"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="466"/>
         <source>Area code field</source>
         <translation>Campo del codice dell'area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="453"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="457"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="471"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="475"/>
         <source>Foreign residents by citizenship (ISTAT CSV: area code, citizenship, counts)</source>
         <translation>Residenti stranieri per cittadinanza (CSV ISTAT: codice area, cittadinanza, conteggi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="463"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="466"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="481"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="484"/>
         <source>Languages field of the services</source>
         <translation>Campo delle lingue dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="472"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="490"/>
         <source>Threshold (minutes)</source>
         <translation>Soglia (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="474"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="476"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="492"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="494"/>
         <source>Language access per area</source>
         <translation>Accesso linguistico per area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="479"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="481"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="497"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="499"/>
         <source>Unserved citizenship groups</source>
         <translation>Gruppi di cittadinanza non serviti</translation>
     </message>
@@ -1534,11 +1541,11 @@
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="300"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="84"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="143"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="99"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="101"/>
         <location filename="../provider/algorithms/network_algs.py" line="302"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="86"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="145"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
@@ -2113,77 +2120,122 @@
         <translation>Duplicati saltati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="21"/>
-        <source>Door-to-door travel time by public transport (GTFS) from every origin to the nearest service (of a sector, if given): walk to a stop, wait, ride, change, walk to the service, or walk all the way, over a window of departures; the output gives the percentiles over the window (minutes) and how walks were measured. With a prepared walking network walks follow the streets; without one they are straight lines times 1.3 (column walks = straight_line).</source>
-        <translation>Tempo di viaggio porta a porta con il trasporto pubblico (GTFS) da ogni origine al servizio più vicino (di un settore, se indicato): a piedi fino a una fermata, attesa, corsa, cambio, a piedi fino al servizio, oppure tutto a piedi, su una finestra di partenze; il risultato dà i percentili sulla finestra (minuti) e come sono stati misurati i percorsi a piedi. Con una rete pedonale preparata i percorsi seguono le strade; senza, sono in linea d'aria per 1,3 (colonna walks = straight_line).</translation>
+        <location filename="../provider/algorithms/transit_algs.py" line="35"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="37"/>
+        <source>GTFS feed (zip; optional with water buses)</source>
+        <translation>Feed GTFS (zip; facoltativo con i vaporetti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="42"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="41"/>
         <location filename="../provider/algorithms/transit_algs.py" line="43"/>
-        <source>GTFS feed (zip)</source>
-        <translation>Feed GTFS (zip)</translation>
-    </message>
-    <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="45"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="47"/>
         <source>Second GTFS feed (zip, optional)</source>
         <translation>Secondo feed GTFS (zip, facoltativo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="51"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="52"/>
-        <source>Service date (YYYY-MM-DD)</source>
-        <translation>Data di servizio (AAAA-MM-GG)</translation>
+        <location filename="../provider/algorithms/transit_algs.py" line="47"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="50"/>
+        <source>Water buses without timetable: OSM extract or layer of lines (optional)</source>
+        <translation>Vaporetti senza orario: estratto OSM o layer di linee (facoltativo)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/transit_algs.py" line="54"/>
         <location filename="../provider/algorithms/transit_algs.py" line="56"/>
+        <source>Piers of the water buses (points, optional)</source>
+        <translation>Approdi dei vaporetti (punti, facoltativo)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="61"/>
+        <source>Minutes between two boats of a line (water buses)</source>
+        <translation>Minuti tra due corse di una linea (vaporetti)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="64"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="65"/>
+        <source>Service date (YYYY-MM-DD)</source>
+        <translation>Data di servizio (AAAA-MM-GG)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="67"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="69"/>
         <source>First departure (HH:MM)</source>
         <translation>Prima partenza (HH:MM)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="60"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="62"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="73"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="75"/>
         <source>End of the departure window (HH:MM, excluded)</source>
         <translation>Fine della finestra di partenza (HH:MM, esclusa)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="67"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="80"/>
         <source>Minutes between departures</source>
         <translation>Minuti tra una partenza e l'altra</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="71"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="84"/>
         <source>Most vehicles boarded</source>
         <translation>Numero massimo di mezzi presi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="75"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="88"/>
         <source>Longest walk to, from or between stops (minutes)</source>
         <translation>Percorso a piedi più lungo verso, da o tra fermate (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="79"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="121"/>
+        <source>Door-to-door travel time by public transport (GTFS) from every origin to the nearest service (of a sector, if given): walk to a stop, wait, ride, change, walk to the service, or walk all the way, over a window of departures; the output gives the percentiles over the window (minutes) and how walks were measured. With a prepared walking network walks follow the streets; without one they are straight lines times 1.3 (column walks = straight_line). Water buses without a timetable (Venice) come from OpenStreetMap ferry lines and a layer of piers, one boat every headway.</source>
+        <translation>Tempo di viaggio porta a porta con il trasporto pubblico (GTFS) da ogni origine al servizio più vicino (di un settore, se indicato): a piedi fino a una fermata, attesa, corsa, cambio, a piedi fino al servizio, oppure tutto a piedi, su una finestra di partenze; il risultato dà i percentili sulla finestra (minuti) e come sono stati misurati i percorsi a piedi. Con una rete pedonale preparata i percorsi seguono le strade; senza, sono in linea d'aria per 1,3 (colonna walks = straight_line). I vaporetti senza orario (Venezia) vengono dalle linee dei traghetti di OpenStreetMap e da un layer di approdi, una corsa ogni intervallo di frequenza.</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="138"/>
         <source>Percentiles over the departures</source>
         <translation>Percentili sulle partenze</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="82"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="141"/>
         <source>Origins (cells, zones, points)</source>
         <translation>Origini (celle, zone, punti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="89"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="92"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="148"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="151"/>
         <source>Prepared walking network (.npz; empty: straight lines)</source>
         <translation>Rete pedonale preparata (.npz; vuoto: linea d'aria)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="98"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="20"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="100"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="157"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="160"/>
+        <source>Count a service only while open on arrival (opening_hours, that date)</source>
+        <translation>Conta un servizio solo se è aperto all'arrivo (opening_hours, in quella data)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="164"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="120"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="166"/>
         <source>Transit travel times</source>
         <translation>Tempi di viaggio in trasporto pubblico</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="214"/>
+        <source>Areas reachable by public transport (GTFS, and water buses by headway) from each point within each threshold, at a percentile of the departure window: door-to-door times to every street of the walking network, drawn as the walking isochrones are.</source>
+        <translation>Aree raggiungibili con il trasporto pubblico (GTFS, e vaporetti a frequenza) da ogni punto entro ogni soglia, a un percentile della finestra di partenza: tempi porta a porta verso ogni strada della rete pedonale, disegnati come le isocrone a piedi.</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="226"/>
+        <source>Percentile over the departures</source>
+        <translation>Percentile sulle partenze</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="229"/>
+        <source>Points (services or homes)</source>
+        <translation>Punti (servizi o abitazioni)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="233"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="213"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="235"/>
+        <source>Transit isochrones</source>
+        <translation>Isocrone del trasporto pubblico</translation>
     </message>
     <message>
         <location filename="../provider/base.py" line="99"/>
@@ -2237,6 +2289,10 @@
         <translation type="vanished">Costruisce una rete pedonale, ciclabile o automobilistica da un estratto OpenStreetMap (.osm/.osm.pbf), da un GraphML di osmnx o da un layer di assi stradali spezzati agli incroci, e la salva in un unico file .npz per gli altri strumenti di rete. A piedi 4,5 km/h, in bici 15 km/h, in auto secondo maxspeed o la classe della strada; sensi unici solo per l'auto. Si tiene la parte connessa più grande (per l'auto, la parte più grande in cui da ogni luogo si può anche ripartire).</translation>
     </message>
     <message>
+        <source>Door-to-door travel time by public transport (GTFS) from every origin to the nearest service (of a sector, if given): walk to a stop, wait, ride, change, walk to the service, or walk all the way, over a window of departures; the output gives the percentiles over the window (minutes) and how walks were measured. With a prepared walking network walks follow the streets; without one they are straight lines times 1.3 (column walks = straight_line).</source>
+        <translation type="vanished">Tempo di viaggio porta a porta con il trasporto pubblico (GTFS) da ogni origine al servizio più vicino (di un settore, se indicato): a piedi fino a una fermata, attesa, corsa, cambio, a piedi fino al servizio, oppure tutto a piedi, su una finestra di partenze; il risultato dà i percentili sulla finestra (minuti) e come sono stati misurati i percorsi a piedi. Con una rete pedonale preparata i percorsi seguono le strade; senza, sono in linea d'aria per 1,3 (colonna walks = straight_line).</translation>
+    </message>
+    <message>
         <source>Export</source>
         <translation type="vanished">Esporta</translation>
     </message>
@@ -2247,6 +2303,10 @@
     <message>
         <source>Exports the services and organizations of a registry in the Open Referral Human Services Data Specification 3.0: one JSON file (full service objects) and/or a tabular CSV datapackage folder. A public export (the default) leaves out internal notes and contact names.</source>
         <translation type="vanished">Esporta i servizi e le organizzazioni di un registro secondo la Human Services Data Specification 3.0 di Open Referral: un file JSON (oggetti servizio completi) e/o una cartella datapackage tabellare in CSV. Un'esportazione pubblica (predefinita) esclude le note interne e i nomi dei contatti.</translation>
+    </message>
+    <message>
+        <source>GTFS feed (zip)</source>
+        <translation type="vanished">Feed GTFS (zip)</translation>
     </message>
     <message>
         <source>Import</source>

@@ -5,6 +5,8 @@ Public API:
 - :func:`read_gtfs` (a zip or a folder) → :class:`GtfsFeed`, with a :class:`GtfsReport` of the
   problems found by file, row and field; :func:`build_timetable` (one or several feeds, one
   service date) → :class:`Timetable`, times in seconds since midnight of that date.
+- :func:`ferry_feed` (OSM ``route=ferry`` ways + piers → a frequency-based GTFS feed, by
+  headway where no timetable exists), :func:`ferry_lines`, :func:`write_ferry_gtfs`.
 - :func:`footpaths_straight_line` / :func:`footpaths_from_matrix` → :class:`Footpaths`;
   :func:`earliest_arrival` (one departure), :func:`range_arrivals` (every minute of a window,
   range RAPTOR) and :func:`travel_time_matrix` (points to points, percentiles over the window).
@@ -12,6 +14,8 @@ Public API:
   lines × a detour factor, flagged) and :func:`transit_service_times`, the one cost interface:
   a :class:`TransitServiceTimes` is a coverage ``ServiceTimes`` (door-to-door minutes per
   service × origin at a percentile of the window), so coverage and E2SFCA run on it unchanged.
+- :func:`transit_isochrones` (polygons per threshold, drawn by the walking isochrones' code from
+  :func:`transit_node_times`, door-to-door seconds to every street node).
 
 Example
 -------
@@ -23,10 +27,19 @@ Example
 from .costs import (
     DEFAULT_PERCENTILES,
     TransitServiceTimes,
+    load_timetable,
     parse_clock,
     sector_groups,
     transit_service_times,
     transit_times_from_feeds,
+)
+from .ferries import (
+    FerryLine,
+    FerryNetwork,
+    ferry_feed,
+    ferry_lines,
+    read_ferry_ways,
+    write_ferry_gtfs,
 )
 from .gtfs import (
     GtfsFeed,
@@ -37,6 +50,7 @@ from .gtfs import (
     parse_gtfs_time,
     read_gtfs,
 )
+from .isochrones import transit_isochrones, transit_isochrones_from_feeds, transit_node_times
 from .raptor import (
     Footpaths,
     RangeResult,
@@ -52,6 +66,13 @@ from .street import StopsOnNetwork, Walks, stops_on_network, street_footpaths, w
 
 __all__ = [
     "DEFAULT_PERCENTILES",
+    "load_timetable",
+    "FerryLine",
+    "FerryNetwork",
+    "ferry_feed",
+    "ferry_lines",
+    "read_ferry_ways",
+    "write_ferry_gtfs",
     "StopsOnNetwork",
     "TransitServiceTimes",
     "Walks",
@@ -59,6 +80,9 @@ __all__ = [
     "stops_on_network",
     "street_footpaths",
     "sector_groups",
+    "transit_isochrones",
+    "transit_isochrones_from_feeds",
+    "transit_node_times",
     "transit_service_times",
     "transit_times_from_feeds",
     "walks",

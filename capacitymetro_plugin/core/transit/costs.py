@@ -148,6 +148,7 @@ def transit_service_times(
     max_snap_m: float = 250.0,
     walk_speed_kmh: float = WALK_SPEED_KMH,
     detour: float = DETOUR_FACTOR,
+    open_on_arrival: bool = False,
     progress: Progress | None = None,
 ) -> TransitServiceTimes:
     """Compute door-to-door transit times from every origin to every service over a window.
@@ -171,6 +172,10 @@ def transit_service_times(
         Named lists of service rows (e.g. a sector's), for the time to the nearest of each.
     max_rides, max_walk_min, max_direct_walk_min
         Most vehicles boarded; longest walk to, from or between stops; longest walk all the way.
+    open_on_arrival
+        Count a service for a departure only if it is open on arrival (its ``opening_hours``
+        on the timetable's date, at the departure + the door-to-door time, floored to the
+        minute); services without readable hours are kept and counted in a note, as on foot.
     cutoff_min
         Times above it become inf.
 
@@ -212,6 +217,9 @@ def transit_service_times(
     seg = np.flatnonzero(np.r_[True, e_pt[1:] != e_pt[:-1]]) if e_pt.size else e_pt
     a_pt, a_stop, a_s = (np.asarray(a) for a in w.access)
     starts = np.searchsorted(a_pt, np.arange(n_o + 1))
+    open_mask, no_hours = None, 0
+    if open_on_arrival:
+        open_mask, no_hours = _open_minutes(services, timetable.date)
     for o in range(n_o):
         progress.check()  # cancel between origins
         if o % 16 == 0:
@@ -228,6 +236,11 @@ def transit_service_times(
             ride[ride >= UNREACHED] = np.inf
             cand = np.minimum.reduceat(ride + e_s[None, :], seg, axis=1)
             times[:, e_pt[seg]] = np.minimum(times[:, e_pt[seg]], cand - deps[:, None])
+        if open_mask is not None:
+            minute = (deps[:, None] + np.where(np.isfinite(times), times, 0)) // 60
+            minute = np.clip(minute, 0, open_mask.shape[1] - 1).astype(np.int64)
+            shut = ~open_mask[np.arange(n_s)[None, :], minute]
+            times[shut & np.isfinite(times)] = np.inf
         by_pct[:, :, o] = nearest_rank_percentiles(times, pct) / 60.0
         for g, rows in groups.items():
             if rows:
@@ -239,6 +252,12 @@ def transit_service_times(
         for g in g_min.values():
             g[g > cutoff_min] = np.inf
     warnings = [f"GTFS: {x}" for x in timetable.warnings] + list(w.warnings)
+    if open_on_arrival:
+        warnings.append(
+            f"Open on arrival on {timetable.date}: {no_hours} services without readable hours "
+            f"kept / Aperti all'arrivo il {timetable.date}: {no_hours} servizi senza orari "
+            "leggibili tenuti"
+        )
     for x in timetable.warnings:
         progress.info(f"GTFS: {x}")
     progress.report(1.0, "transit travel times")
@@ -261,6 +280,32 @@ def transit_service_times(
         departures_s=deps,
         warnings=warnings,
     )
+
+
+def _open_minutes(services, date) -> tuple[np.ndarray, int]:
+    """Return (n_services, 3 days of minutes) open flags from ``date`` 00:00 and how many
+    services have no readable hours (all True: kept, as coverage on foot keeps them)."""
+    import datetime as dt
+
+    from capacitymetro_plugin.core.registry import schedule
+
+    hours = (
+        list(services["opening_hours"])
+        if "opening_hours" in services.columns
+        else [None] * len(services)
+    )
+    start = dt.datetime(date.year, date.month, date.day)
+    mask = np.ones((len(hours), 3 * 1440), dtype=bool)  # times reach past 48:00 at most
+    no_hours = 0
+    for row, text in enumerate(hours):
+        if schedule.is_open(text, start) is None:
+            no_hours += 1
+            continue
+        # hours change on whole minutes: one check per minute of the three days
+        mask[row] = [
+            bool(schedule.is_open(text, start + dt.timedelta(minutes=m))) for m in range(3 * 1440)
+        ]
+    return mask, no_hours
 
 
 def parse_clock(value, *, what: str) -> float:
@@ -301,33 +346,17 @@ def sector_groups(services, sectors: Sequence[str], *, sector_field: str = "sect
     return groups, notes
 
 
-def transit_times_from_feeds(
+def load_timetable(
     feeds: Sequence[str],
     *,
     date: str,
-    origins,
-    services,
-    sectors: Sequence[str] = ("all",),
-    sector_field: str = "sectors",
-    window: tuple[str | float, str | float] = defaults.TRANSIT_WINDOW,
-    step_min: float = defaults.TRANSIT_STEP_MIN,
+    ferries: Mapping | None = None,
     progress: Progress | None = None,
-    **options,
-) -> TransitServiceTimes:
-    """Read GTFS feeds, keep one service day and compute :func:`transit_service_times`, with
-    the nearest service of each of ``sectors`` as a group: the one call the doors make.
+) -> tuple[Timetable, list[str]]:
+    """Read GTFS feeds (ids prefixed per feed) and ferries by headway; keep one service day.
 
-    Parameters
-    ----------
-    feeds
-        GTFS zips or folders (several load together; ids get a per-feed prefix).
-    date
-        The service day, ``YYYY-MM-DD``.
-    window, step_min
-        Departures from ``window[0]`` to ``window[1]`` (``"HH:MM"`` or seconds) every
-        ``step_min`` minutes.
-    options
-        Passed to :func:`transit_service_times` (``network``, ``percentiles``, ``max_rides``...).
+    ``ferries`` is ``{"ways": ..., "piers": ..., **options of ferry_feed}`` or None. Returns
+    the timetable and the notes about the ferries (none without them).
     """
     import datetime as dt
     from pathlib import Path
@@ -344,7 +373,7 @@ def transit_times_from_feeds(
             it=f"La data di servizio {date!r} non è una data (AAAA-MM-GG).",
             fix_it="Indica il giorno da analizzare, es. 2025-11-19, nel calendario del feed.",
         ) from None
-    if not feeds:
+    if not feeds and not ferries:
         raise InputError(
             "No GTFS feed given.",
             fix="Give at least one GTFS zip (e.g. the ACTV feed).",
@@ -355,7 +384,69 @@ def transit_times_from_feeds(
     stems = [Path(f).stem for f in feeds]  # the ids' prefix; numbered when two names clash
     ids = stems if len(set(stems)) == len(stems) else [f"{i + 1}-{n}" for i, n in enumerate(stems)]
     loaded = [read_gtfs(f, feed_id=i) for f, i in zip(feeds, ids)]
+    ferry_notes: list[str] = []
+    if ferries:
+        from .ferries import ferry_feed
+
+        opts = dict(ferries)
+        ways, piers = opts.pop("ways", None), opts.pop("piers", None)
+        if not ways or not piers:
+            raise InputError(
+                "Ferries need both 'ways' (OSM extract or lines) and 'piers' (points).",
+                fix="Give the ferry lines and the layer of piers, or no ferries at all.",
+                it="I traghetti richiedono sia 'ways' (estratto OSM o linee) sia 'piers' "
+                "(punti).",
+                fix_it="Indica le linee dei traghetti e il layer degli approdi, o nessun "
+                "traghetto.",
+            )
+        feed, network = ferry_feed(ways, piers, feed_id="ferry", progress=progress, **opts)
+        loaded.append(feed)
+        ferry_notes = [
+            f"Ferries by headway: {len(network.lines)} lines, {len(network.stops)} piers "
+            f"({feed.source}) / Traghetti a frequenza: {len(network.lines)} linee, "
+            f"{len(network.stops)} approdi",
+            *network.notes,
+        ]
     timetable = build_timetable(loaded, date=day)
+    return timetable, ferry_notes
+
+
+def transit_times_from_feeds(
+    feeds: Sequence[str],
+    *,
+    date: str,
+    origins,
+    services,
+    sectors: Sequence[str] = ("all",),
+    sector_field: str = "sectors",
+    window: tuple[str | float, str | float] = defaults.TRANSIT_WINDOW,
+    step_min: float = defaults.TRANSIT_STEP_MIN,
+    ferries: Mapping | None = None,
+    progress: Progress | None = None,
+    **options,
+) -> TransitServiceTimes:
+    """Read GTFS feeds, keep one service day and compute :func:`transit_service_times`, with
+    the nearest service of each of ``sectors`` as a group: the one call the doors make.
+
+    Parameters
+    ----------
+    feeds
+        GTFS zips or folders (several load together; ids get a per-feed prefix).
+    date
+        The service day, ``YYYY-MM-DD``.
+    window, step_min
+        Departures from ``window[0]`` to ``window[1]`` (``"HH:MM"`` or seconds) every
+        ``step_min`` minutes.
+    ferries
+        Water buses by headway where no feed has them: ``{"ways": OSM extract or layer of
+        lines, "piers": layer of piers, ...}``, the other keys go to
+        :func:`~.ferries.ferry_feed` (``headway_min``, ``headways``, ``service``...). The
+        synthetic feed (id ``ferry``) loads with the others.
+    options
+        Passed to :func:`transit_service_times` (``network``, ``percentiles``, ``max_rides``...).
+    """
+    progress = ensure(progress)
+    timetable, ferry_notes = load_timetable(feeds, date=date, ferries=ferries, progress=progress)
     groups, notes = sector_groups(services, sectors, sector_field=sector_field)
     if not groups:
         raise InputError(
@@ -373,6 +464,6 @@ def transit_times_from_feeds(
         step_s=float(step_min) * 60.0, groups=groups, progress=progress.step(0.1, 1.0),
         **options,
     )  # fmt: skip
-    result.notes.extend(notes)
-    result.warnings.extend(notes)
+    result.notes.extend(ferry_notes + notes)
+    result.warnings.extend(ferry_notes[1:] + notes)
     return result

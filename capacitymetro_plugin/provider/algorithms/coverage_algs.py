@@ -180,6 +180,7 @@ class CoveragePerComune(_CoverageBase):
     ADD = "ADD"
     CLOSE = "CLOSE"
     ID_FIELD = "ID_FIELD"
+    OPEN_AT = "OPEN_AT"
     OUTPUT = "OUTPUT"
     GAPS = "GAPS"
 
@@ -240,6 +241,13 @@ class CoveragePerComune(_CoverageBase):
             )
         )
         self.addParameter(
+            QgsProcessingParameterString(
+                self.OPEN_AT,
+                self.tr("Count services open on arrival at (e.g. martedì 15:00; empty: always)"),
+                optional=True,
+            )
+        )
+        self.addParameter(
             QgsProcessingParameterVectorDestination(
                 self.OUTPUT, self.tr("Coverage per comune"), SourceType.VectorPolygon
             )
@@ -254,7 +262,10 @@ class CoveragePerComune(_CoverageBase):
         import numpy as np
 
         from capacitymetro_plugin.core.coverage import coverage_analysis
+        from capacitymetro_plugin.core.registry.schedule import parse_open_at
 
+        open_text = (self.parameterAsString(parameters, self.OPEN_AT, context) or "").strip()
+        open_at = parse_open_at(open_text) if open_text else None  # as [analysis] open_at
         thresholds = self.parameter_as_number_list(parameters, self.THRESHOLDS, context)
         std = self.parameterAsDouble(parameters, self.THRESHOLD, context)
         net = self.network(parameters, context, feedback, progress.step(0, 0.2))
@@ -278,8 +289,15 @@ class CoveragePerComune(_CoverageBase):
             add=self.read_vector(parameters, self.ADD, context, feedback),
             close=[c.strip() for c in raw_close.replace(";", ",").split(",") if c.strip()],
             max_snap_m=self.parameterAsDouble(parameters, self.MAX_SNAP, context),
+            open_at=open_at,
             progress=progress.step(0.4, 0.95),
         )
+        if result.services_without_hours:
+            progress.info(
+                f"{result.services_without_hours} services have no readable opening hours and "
+                f"count as open at {open_text}. / {result.services_without_hours} servizi senza "
+                f"orari leggibili contano come aperti ({open_text})."
+            )
         total = result.total(sector or "all")
         progress.info(
             f"Foreign residents within {std:g} min: {total['foreign_served_pct']:.1f}% "

@@ -261,3 +261,42 @@ def test_transit_section_read_with_defaults_and_checked():
             config_from_dict({"area": area, "transit": section})
         assert words in err.value.message, (section, err.value.message)
         assert err.value.message_it != err.value.message
+
+
+def test_transit_ferries_read_and_checked():
+    area = {"key": "venezia", "comuni": ["027042"]}
+    sec = {"ferries": "venice.osm.pbf", "ferry_piers": "piers.geojson", "date": "2025-11-19"}
+    c = config_from_dict(
+        {"area": area, "transit": {**sec, "ferry_headways": {"52": 12}, "ferry_headway_min": 15}}
+    )
+    t = c.transit
+    assert t.feeds == [] and t.ferries == "venice.osm.pbf" and t.ferry_piers == "piers.geojson"
+    assert t.ferry_headways == {"52": 12.0} and t.ferry_headway_min == 15
+    assert ("piers.geojson", "ferry piers ([transit] ferry_piers)") in c.required_files()
+    bad = [
+        ({"ferries": "v.pbf", "date": "2025-11-19"}, "go together"),
+        ({**sec, "ferry_headways": 12}, "not a table"),
+        ({**sec, "ferry_headways": {"52": 0}}, "ferry_headways.52"),
+        ({**sec, "ferry_headway_min": -5}, "ferry_headway_min"),
+    ]
+    for section, words in bad:
+        with pytest.raises(InputError) as err:
+            config_from_dict({"area": area, "transit": section})
+        assert words in err.value.message, (section, err.value.message)
+        assert err.value.message_it != err.value.message
+
+
+def test_transit_isochrones_flag_checked():
+    area = {"key": "venezia", "comuni": ["027042"]}
+    sec = {"feeds": ["a.zip"], "date": "2025-11-19"}
+    assert config_from_dict(
+        {"area": area, "transit": {**sec, "isochrones": True}}
+    ).transit.isochrones
+    assert not config_from_dict({"area": area, "transit": sec}).transit.isochrones
+    with pytest.raises(InputError, match="true or false") as err:
+        config_from_dict({"area": area, "transit": {**sec, "isochrones": "yes"}})
+    assert "true o false" in err.value.message_it
+    on = config_from_dict({"area": area, "transit": {**sec, "open_on_arrival": True}})
+    assert on.transit.open_on_arrival and not on.transit.isochrones
+    with pytest.raises(InputError, match="open_on_arrival = 1"):
+        config_from_dict({"area": area, "transit": {**sec, "open_on_arrival": 1}})
