@@ -38,6 +38,9 @@ class TransitConfig:
     step_min: float = defaults.TRANSIT_STEP_MIN
     max_rides: int = defaults.TRANSIT_MAX_RIDES
     max_walk_min: float = defaults.TRANSIT_MAX_WALK_MIN
+    # longest walk all the way (no vehicle); None = the largest threshold, so that transit
+    # coverage is never below walking coverage at any threshold
+    max_direct_walk_min: float | None = None
     percentiles: list[float] = field(default_factory=lambda: list(defaults.TRANSIT_PERCENTILES))
     percentile: float = defaults.TRANSIT_PERCENTILE  # the one coverage counts
     # water buses by headway (core/transit/ferries.py): OSM extract or lines, and the piers
@@ -392,6 +395,11 @@ def _transit(source: str, sec: Any) -> TransitConfig:
         ),
         max_walk_min=_number(
             source, "[transit] max_walk_min", sec.get("max_walk_min", defaults.TRANSIT_MAX_WALK_MIN)
+        ),
+        max_direct_walk_min=(
+            _number(source, "[transit] max_direct_walk_min", sec["max_direct_walk_min"])
+            if "max_direct_walk_min" in sec
+            else None
         ),
         percentiles=sorted(set(pct)),
         percentile=chosen,

@@ -546,6 +546,10 @@ def step_transit(
         percentile=tc.percentile,
         max_rides=tc.max_rides,
         max_walk_min=tc.max_walk_min,
+        # walking all the way counts up to the largest threshold, so no threshold shows
+        # fewer people served by transit than on foot
+        max_direct_walk_min=tc.max_direct_walk_min
+        or max([*config.thresholds_min, config.standard_min]),
         cutoff_min=max([*config.thresholds_min, config.standard_min]) * 2,
         ferries=ferries,
         open_on_arrival=tc.open_on_arrival,
