@@ -98,3 +98,7 @@ MIN_PART_NODES = 3
 SNAP_LARGER_PART_M = 100.0
 SNAP_LARGER_PART_RATIO = 1.5
 SNAP_LARGER_PART_FACTOR = 10
+
+# Registry history: who made a change. An explicit editor (Registry.open(path, editor=...), the
+# dock passes the QGIS user) wins, then this environment variable, then the login name.
+EDITOR_ENV = "CAPACITYMETRO_EDITOR"

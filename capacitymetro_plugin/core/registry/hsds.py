@@ -6,7 +6,7 @@ Mapping (documented in ``docs/registry.md``):
   ``status`` active/suspended/closed → ``active``/``temporarily closed``/``defunct``;
   ``last_verified`` → ``assured_date``; ``updated_at`` → ``last_modified``;
   ``organization_id`` → ``organization_id`` (+ the ``organization`` object).
-- ``phone`` → ``phones[0].number``; ``languages`` → ``languages[].code`` (ISO 639-1, ``name`` in
+- ``phone`` → ``phones[0].number``; ``languages`` → ``languages[].code`` (ISO 639-1, or 639-3 where none, ``name`` in
   English); ``opening_hours`` → ``schedules[]`` (one per rule: ``freq=WEEKLY``, ``byday``,
   ``opens_at``, ``closes_at``; the original text in every schedule's ``description``).
 - point, ``address``, ``postcode``, ``comune_istat`` → ``service_at_locations[0].location``
@@ -40,7 +40,7 @@ from .model import Organization, Service
 from .privacy import public_service
 from .registry import Registry
 from .validation import ERROR, Issue, ValidationReport
-from .vocabularies import LANGUAGES, OPERATOR_TYPES, SECTORS, TARGET_GROUPS, Term
+from .vocabularies import LANGUAGES, LANGUAGES_639_3, OPERATOR_TYPES, SECTORS, TARGET_GROUPS, Term
 
 HSDS_VERSION = "3.0"
 _NS = uuid.UUID("7b6c0f5e-4a51-4f8e-9d0a-6a3c1c2f9b10")  # namespace of ids derived here
@@ -92,7 +92,7 @@ TAXONOMIES: dict[str, tuple[str, str, tuple[Term, ...]]] = {
         tuple(Term(f, f, f) for f in (*VALUE_FIELDS, *PRIVATE_VALUE_FIELDS)),
     ),
 }
-_LANG_NAMES = {t.code: t.en for t in LANGUAGES}
+_LANG_NAMES = {t.code: t.en for t in (*LANGUAGES, *LANGUAGES_639_3.values())}
 
 # the tables we write and their fields, in the order of the official datapackage.json
 TABLE_FIELDS: dict[str, list[str]] = {

@@ -28,6 +28,7 @@ from .storage import (
     apply_changes_ds,
     ensure_schema,
     locked_transaction,
+    read_history,
     read_state,
     recover,
     remove_stale_temporaries,
@@ -40,8 +41,28 @@ __all__ = [
     "RegistryBusyError",
     "RegistryRecoveredWarning",
     "copy_registry",
+    "current_editor",
     "to_wgs84",
 ]
+
+
+def current_editor(editor: str | None = None) -> str:
+    """Return who is editing: ``editor`` when given (the dock passes the QGIS user), else the
+    environment variable ``CAPACITYMETRO_EDITOR`` (:data:`core.defaults.EDITOR_ENV`), else the
+    login name; "unknown" when none can be found."""
+    import getpass
+
+    from capacitymetro_plugin.core.defaults import EDITOR_ENV
+
+    if editor and str(editor).strip():
+        return str(editor).strip()
+    named = os.environ.get(EDITOR_ENV, "").strip()
+    if named:
+        return named
+    try:
+        return getpass.getuser() or "unknown"
+    except Exception:  # noqa: BLE001 - no login name (some containers, services)
+        return "unknown"
 
 
 class ConflictError(CapaCityMetroError):
@@ -120,8 +141,9 @@ class Registry:
     Use :meth:`create` for a new file and :meth:`open` for an existing one.
     """
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, *, editor: str | None = None) -> None:
         self.path = Path(path)
+        self.editor = current_editor(editor)  # written as changed_by in services_history
         self.recovered = False  # True once a crashed write was rolled back (see open)
 
     def _recover(self) -> None:
@@ -131,8 +153,10 @@ class Registry:
 
     # --- opening ---------------------------------------------------------------------------
     @classmethod
-    def create(cls, path: str | os.PathLike, *, overwrite: bool = False) -> Registry:
-        """Create an empty registry GeoPackage at ``path``."""
+    def create(
+        cls, path: str | os.PathLike, *, overwrite: bool = False, editor: str | None = None
+    ) -> Registry:
+        """Create an empty registry GeoPackage at ``path`` (``editor``: see :func:`current_editor`)."""
         path = Path(path)
         if path.exists() and not overwrite:
             raise InputError(
@@ -143,17 +167,20 @@ class Registry:
             )
         write_state(RegistryState(), path)
         ensure_schema(path)
-        return cls(path)
+        return cls(path, editor=editor)
 
     @classmethod
-    def open(cls, path: str | os.PathLike) -> Registry:  # noqa: A003 - mirrors create/open
+    def open(cls, path: str | os.PathLike, *, editor: str | None = None) -> Registry:  # noqa: A003
         """Open an existing registry (checks that every layer is there).
+
+        ``editor`` names who makes the changes recorded in the history (see
+        :func:`current_editor`).
 
         A registry left half-written by a crash is rolled back to its last committed state,
         with a :class:`RegistryRecoveredWarning` (``reg.recovered`` is then True); temporary
         files a killed rewrite left beside it are removed.
         """
-        reg = cls(path)
+        reg = cls(path, editor=editor)
         reg._recover()
         remove_stale_temporaries(reg.path)
         _retry_busy(reg.path, lambda: read_state(reg.path))
@@ -179,7 +206,7 @@ class Registry:
         with locked_transaction(self.path) as (ds, before):
             state = copy.deepcopy(before)
             yield state
-            apply_changes_ds(ds, before, state)
+            apply_changes_ds(ds, before, state, editor=self.editor)
 
     def service_version(self, service_id: str) -> int:
         """Return the row version of a service (bumped by every write of it)."""
@@ -213,6 +240,66 @@ class Registry:
             new.updated_at = now_iso()
             state.services[key] = new
         return new
+
+    # --- history -----------------------------------------------------------------------------
+    def service_history(self, service_id: str) -> list[dict]:
+        """Return the recorded changes of a service, oldest first.
+
+        Each entry: ``operation`` ("INSERT", "UPDATE", "DELETE"), ``changed_at`` (ISO 8601 UTC),
+        ``changed_by`` (the registry's editor, see :func:`current_editor`), ``row_version`` (the
+        version the change produced; None for DELETE) and ``old`` (the row before the change as
+        a dict with ``lon``, ``lat`` and ``row_version``; None for INSERT). Written in the same
+        transaction as the change. Edits made outside the API (QGIS layer editing of the
+        GeoPackage) are not recorded.
+        """
+        self._recover()
+        return _retry_busy(self.path, lambda: read_history(self.path, service_id))
+
+    def restore_service(
+        self, service_id: str, version: int, *, base_version: int | None = None
+    ) -> Service:
+        """Put back the service as it was at row version ``version`` (also after a delete).
+
+        The restore is itself a change: it gets a new row version and a history entry, so it
+        can be undone too. With ``base_version`` it is refused with :class:`ConflictError` when
+        someone saved the service since. Raises :class:`InputError` when the history has no
+        such version.
+        """
+        wanted = None
+        known = []
+        for entry in self.service_history(service_id):
+            old = entry.get("old")
+            if old is not None:
+                known.append(int(old.get("row_version") or 0))
+                if int(old.get("row_version") or 0) == int(version):
+                    wanted = old  # the latest one wins (a service deleted and re-created)
+        if wanted is None:
+            listed = ", ".join(str(v) for v in sorted(set(known))) or "none"
+            raise InputError(
+                f"Service {service_id} has no earlier version {version} in the history "
+                f"(earlier versions: {listed}).",
+                fix="Pick a version from Registry.service_history.",
+                it=f"Il servizio {service_id} non ha una versione precedente {version} nello "
+                f"storico (versioni precedenti: {listed}).",
+                fix_it="Scegli una versione da Registry.service_history.",
+            )
+        restored = service_from_history(wanted)
+        with self.transaction() as state:
+            current = state.services.get(service_id)
+            stored = state.versions.get(service_id, 0)
+            if base_version is not None and current is not None and stored != base_version:
+                raise ConflictError(
+                    service_id,
+                    mine=restored,
+                    theirs=current,
+                    base_version=base_version,
+                    current_version=stored,
+                )
+            if current is not None:
+                restored.created_at = current.created_at
+            restored.updated_at = now_iso()
+            state.services[service_id] = restored
+        return restored
 
     # --- services ----------------------------------------------------------------------------
     def services(self) -> list[Service]:
@@ -536,6 +623,20 @@ def _prepare_new(service: Service, state: RegistryState, crs) -> Service:
     s.updated_at = s.updated_at or stamp
     state.services[s.service_id] = s
     return s
+
+
+def service_from_history(old: dict) -> Service:
+    """Rebuild a :class:`Service` from an ``old`` row of the history (GeoPackage or PostGIS)."""
+    from .storage import SERVICE_FIELDS, _from_row, _Point
+
+    point = None
+    lon, lat = old.get("lon"), old.get("lat")
+    geom = old.get("geom")  # PostGIS: to_jsonb(geometry) is GeoJSON
+    if lon is None and isinstance(geom, dict) and geom.get("coordinates"):
+        lon, lat = geom["coordinates"][:2]
+    if lon is not None and lat is not None:
+        point = _Point(float(lon), float(lat))
+    return _from_row(Service, old, SERVICE_FIELDS, point)
 
 
 def copy_registry(source: Registry, target: Registry) -> Registry:

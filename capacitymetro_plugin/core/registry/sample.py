@@ -24,7 +24,7 @@ from . import schedule
 from .boundaries import comune_point, load_comuni
 from .model import Organization, Practice, Service
 from .registry import Registry
-from .storage import RegistryState, write_state
+from .storage import RegistryState
 from .validation import normalize_name
 from .vocabularies import LANGUAGES, split_codes
 
@@ -340,6 +340,11 @@ def build_sample_registry(
                 raise InputError(f"Sample practice {p.title!r} names an unknown service {name!r}.")
             state.links.append((by_name[name], p.practice_id))
     progress.report(0.8, "Writing the registry")
-    write_state(state, path)
+    reg = Registry.create(path, overwrite=True)
+    with reg.transaction() as target:  # one transaction: each service gets its INSERT history
+        target.services = state.services
+        target.organizations = state.organizations
+        target.practices = state.practices
+        target.links = state.links
     progress.report(1.0, "Done")
-    return Registry(path)
+    return reg

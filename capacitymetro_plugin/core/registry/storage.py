@@ -311,10 +311,13 @@ def apply_changes(path: str | os.PathLike, before: RegistryState, after: Registr
         apply_changes_ds(ds, before, after)
 
 
-def apply_changes_ds(ds, before: RegistryState, after: RegistryState) -> None:
+def apply_changes_ds(
+    ds, before: RegistryState, after: RegistryState, *, editor: str | None = None
+) -> None:
     """Write the differences between ``before`` and ``after`` through the open transaction
-    ``ds``; each changed or new service gets ``row_version`` = its previous version + 1. An
-    older registry gains the columns of the newer schema in the same transaction."""
+    ``ds``; each changed or new service gets ``row_version`` = its previous version + 1 and a
+    row in ``services_history`` (who = ``editor``, when, the old row). An older registry gains
+    the columns of the newer schema in the same transaction."""
     if migrate_schema(ds):
         after.meta["schema_version"] = SCHEMA_VERSION
     for name, fields_ in (
@@ -324,6 +327,7 @@ def apply_changes_ds(ds, before: RegistryState, after: RegistryState) -> None:
     ):
         versions = (before.versions, after.versions) if name == "services" else None
         _apply_table(ds, name, fields_, getattr(before, name), getattr(after, name), versions)
+    _log_history(ds, before, after, editor)
     if before.links != after.links:
         _replace_rows(
             ds,
@@ -332,6 +336,130 @@ def apply_changes_ds(ds, before: RegistryState, after: RegistryState) -> None:
         )
     if before.meta != after.meta:
         _replace_rows(ds, "registry_meta", [{"key": k, "value": v} for k, v in after.meta.items()])
+
+
+# --- history ------------------------------------------------------------------------------------
+HISTORY_LAYER = "services_history"
+HISTORY_FIELDS: dict[str, str] = {
+    "service_id": "str",
+    "operation": "str",  # INSERT / UPDATE / DELETE, as in the PostGIS trigger
+    "changed_at": "str",  # ISO 8601 UTC
+    "changed_by": "str",
+    "new_version": "int",  # the row_version the change produced (empty for DELETE)
+    "old_row": "str",  # JSON of the row before the change (empty for INSERT)
+}
+
+
+def history_row(obj: Service, version: int) -> dict:
+    """Return the JSON-ready old row of a service kept in ``services_history``."""
+    row = record_to_properties(obj, SERVICE_FIELDS)
+    row["lon"], row["lat"] = obj.lon, obj.lat
+    row[VERSION_COLUMN] = version
+    return row
+
+
+def _log_history(ds, before: RegistryState, after: RegistryState, editor: str | None) -> None:
+    import json
+
+    from osgeo import ogr
+
+    from .model import now_iso
+
+    layer = ds.GetLayerByName(HISTORY_LAYER)
+    if layer is None:  # a registry opened without ensure_schema (never through the API)
+        return
+    stamp = now_iso()
+    entries = []
+    for k, obj in before.services.items():
+        if k not in after.services:
+            entries.append((k, "DELETE", history_row(obj, before.versions.get(k, 0)), None))
+        elif after.services[k] != obj:
+            old = history_row(obj, before.versions.get(k, 0))
+            entries.append((k, "UPDATE", old, after.versions.get(k)))
+    for k in after.services:
+        if k not in before.services:
+            entries.append((k, "INSERT", None, after.versions.get(k)))
+    for k, op, old, version in entries:
+        feat = ogr.Feature(layer.GetLayerDefn())
+        props = {
+            "service_id": k,
+            "operation": op,
+            "changed_at": stamp,
+            "changed_by": editor or "",
+            "new_version": version,
+            "old_row": None if old is None else json.dumps(old, ensure_ascii=False),
+        }
+        _set_fields(feat, props, HISTORY_FIELDS)
+        layer.CreateFeature(feat)
+
+
+def _deleted_versions(ds) -> dict[str, int]:
+    """Return {service_id: row_version when deleted} from the history (empty without one)."""
+    import json
+
+    layer = ds.GetLayerByName(HISTORY_LAYER)
+    if layer is None:
+        return {}
+    found: dict[str, int] = {}
+    layer.SetAttributeFilter("operation = 'DELETE'")
+    try:
+        for feat in layer:
+            old = json.loads(feat.GetFieldAsString("old_row") or "{}")
+            key = feat.GetFieldAsString("service_id")
+            found[key] = max(found.get(key, 0), int(old.get(VERSION_COLUMN) or 0))
+    finally:
+        layer.SetAttributeFilter(None)
+    return found
+
+
+def _ensure_history_layer(ds) -> bool:
+    from osgeo import ogr
+
+    if ds.GetLayerByName(HISTORY_LAYER) is not None:
+        return False
+    layer = ds.CreateLayer(HISTORY_LAYER, None, ogr.wkbNone)
+    for name, kind in HISTORY_FIELDS.items():
+        layer.CreateField(ogr.FieldDefn(name, getattr(ogr, _OGR_TYPES[kind])))
+    ds.ExecuteSQL(f"CREATE INDEX {HISTORY_LAYER}_sid ON {HISTORY_LAYER} (service_id)")
+    return True
+
+
+def read_history(path: str | os.PathLike, service_id: str | None = None) -> list[dict]:
+    """Return the ``services_history`` entries of ``path`` (of one service), oldest first.
+
+    Same shape as ``PostgisRegistry.service_history``: ``service_id``, ``operation``,
+    ``changed_at``, ``changed_by``, ``row_version`` and ``old`` (dict or None).
+    """
+    import json
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=busy_timeout())
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if HISTORY_LAYER not in tables:
+            return []
+        sql = (
+            "SELECT service_id, operation, changed_at, changed_by, new_version, old_row"
+            f" FROM {HISTORY_LAYER}"
+        )
+        args: tuple = ()
+        if service_id is not None:
+            sql += " WHERE service_id = ?"
+            args = (service_id,)
+        rows = con.execute(sql + " ORDER BY fid", args).fetchall()
+    finally:
+        con.close()
+    return [
+        {
+            "service_id": sid,
+            "operation": op,
+            "changed_at": at,
+            "changed_by": who,
+            "row_version": version,
+            "old": json.loads(old) if old else None,
+        }
+        for sid, op, at, who, version, old in rows
+    ]
 
 
 def migrate_schema(ds) -> bool:
@@ -390,6 +518,7 @@ def _apply_table(
             _before_row_write(name, k)
             layer.DeleteFeature(fids[k])
     has_geom = LAYERS[name][0] is not None
+    deleted = None  # {service_id: last version} of deleted services, read once if needed
     for k, obj in new.items():
         if k in old and old[k] == obj and k in fids:
             continue
@@ -398,6 +527,10 @@ def _apply_table(
         extra = {}
         if versions is not None:
             old_versions, new_versions = versions
+            if k not in old_versions:  # a restored service goes on from its last version
+                if deleted is None:
+                    deleted = _deleted_versions(ds)
+                old_versions = {k: deleted.get(k, 0)}
             new_versions[k] = old_versions.get(k, 0) + 1
             extra = {VERSION_COLUMN: new_versions[k]}
         if k in fids:
@@ -494,7 +627,8 @@ def _retry_busy(path, func):
 
 
 def ensure_schema(path: str | os.PathLike) -> bool:
-    """Upgrade an older registry in place (adds ``services.row_version``); True if changed."""
+    """Upgrade an older registry in place (adds ``services.row_version`` and the
+    ``services_history`` table); True if changed."""
     from osgeo import ogr
 
     ogr.UseExceptions()
@@ -503,8 +637,11 @@ def ensure_schema(path: str | os.PathLike) -> bool:
         ds = ogr.Open(str(path), 1)
         try:
             layer = ds.GetLayerByName("services")
-            if layer is None or layer.GetLayerDefn().GetFieldIndex(VERSION_COLUMN) >= 0:
+            if layer is None:
                 return False
+            added = _ensure_history_layer(ds)
+            if layer.GetLayerDefn().GetFieldIndex(VERSION_COLUMN) >= 0:
+                return added
             layer.CreateField(ogr.FieldDefn(VERSION_COLUMN, ogr.OFTInteger64))
             return True
         finally:

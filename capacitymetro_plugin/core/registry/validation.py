@@ -24,6 +24,7 @@ from capacitymetro_plugin.core.progress import Progress, ensure
 from . import schedule
 from .model import Organization, Service
 from .vocabularies import (
+    ISO639_3_TO_1,
     LANGUAGE_CODES,
     OPERATOR_TYPE_CODES,
     SECTOR_CODES,
@@ -464,14 +465,29 @@ def _check_one(
             f"Tipo di gestore sconosciuto {s.operator_type!r}; usa uno di {', '.join(sorted(OPERATOR_TYPE_CODES))}.",
         )
     for code in s.languages:
-        if code not in LANGUAGE_CODES:
+        if code in ISO639_3_TO_1:
+            short = ISO639_3_TO_1[code]
             c.add(
                 row,
                 s,
                 "languages",
                 "unknown_language",
-                f"{code!r} is not an ISO 639-1 language code (e.g. it, en, fr, ar).",
-                f"{code!r} non è un codice lingua ISO 639-1 (es. it, en, fr, ar).",
+                f"{code!r} has the ISO 639-1 code {short!r}: write {short!r} (three-letter "
+                "ISO 639-3 codes are for languages without one, e.g. prs Dari, kmr Kurmanji).",
+                f"{code!r} ha il codice ISO 639-1 {short!r}: scrivi {short!r} (i codici ISO "
+                "639-3 di tre lettere sono per le lingue che non ne hanno uno, es. prs dari, "
+                "kmr curdo kurmanji).",
+            )
+        elif code not in LANGUAGE_CODES:
+            c.add(
+                row,
+                s,
+                "languages",
+                "unknown_language",
+                f"{code!r} is not a language code: use ISO 639-1 (e.g. it, en, fr, ar) or, for a "
+                "language without one, ISO 639-3 (e.g. prs Dari, kmr Kurmanji, mnk Mandinka).",
+                f"{code!r} non è un codice lingua: usa ISO 639-1 (es. it, en, fr, ar) o, per una "
+                "lingua che non lo ha, ISO 639-3 (es. prs dari, kmr curdo kurmanji, mnk mandinka).",
             )
     for code in s.target_groups:
         if code not in TARGET_GROUP_CODES:

@@ -105,8 +105,40 @@ def _load_languages() -> tuple[Term, ...]:
         return tuple(Term(r["code"], r["it"], r["en"]) for r in csv.DictReader(fh))
 
 
+def _load_iso639_3() -> tuple[dict[str, Term], dict[str, str]]:
+    """Read ``core/data/iso639_3.csv`` (living ISO 639-3 languages, from Debian iso-codes by
+    ``scripts/build_iso639_3.py``): the languages with no ISO 639-1 code, and the map of the
+    three-letter codes that have one (``ita`` → ``it``)."""
+    import csv
+    from pathlib import Path
+
+    table = Path(__file__).resolve().parent.parent / "data" / "iso639_3.csv"
+    only3: dict[str, Term] = {}
+    to_639_1: dict[str, str] = {}
+    with open(table, encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["iso639_1"]:
+                to_639_1[r["code"]] = r["iso639_1"]
+            else:
+                only3[r["code"]] = Term(r["code"], r["it"], r["en"])
+    return only3, to_639_1
+
+
+#: the ISO 639-1 languages (two letters): the short list the dock offers
 LANGUAGES: tuple[Term, ...] = _load_languages()
-LANGUAGE_CODES: frozenset[str] = frozenset(t.code for t in LANGUAGES)
+#: languages with no ISO 639-1 code, by their ISO 639-3 code (Dari ``prs``, Kurmanji ``kmr``,
+#: Mandinka ``mnk``, Soninke ``snk``, ...)
+LANGUAGES_639_3, ISO639_3_TO_1 = _load_iso639_3()
+#: every language code the registry accepts: ISO 639-1, else ISO 639-3 where no 639-1 code exists
+LANGUAGE_CODES: frozenset[str] = frozenset(t.code for t in LANGUAGES) | frozenset(LANGUAGES_639_3)
+
+
+def language_term(code: str) -> Term | None:
+    """Return the term (English and Italian names) of an accepted language code, else None."""
+    for t in LANGUAGES:
+        if t.code == code:
+            return t
+    return LANGUAGES_639_3.get(code)
 
 
 def split_codes(value: object) -> list[str]:

@@ -151,3 +151,30 @@ def test_two_editors_incrementing_with_versions_lose_nothing(dsn):
     assert reg.get_service(s.service_id).capacity == 2 * n  # no lost update
     assert reg.service_version(s.service_id) == 2 + 2 * n
     print(f"PostGIS: 2 x {n} increments, {len(conflicts)} conflicts refused, 0 lost")
+
+
+def test_restore_a_version_changed_through_plain_sql(dsn):
+    """restore_service is the same API on PostGIS: it reads the trigger's JSONB old rows, so an
+    edit made with plain SQL (as QGIS's layer editing does) can be undone too."""
+    reg = PostgisRegistry.create(dsn, schema="v_restore")
+    s = reg.add_service(
+        Service(name="Sportello Bari", sectors=["legal"], capacity=10, lon=16.87, lat=41.12)
+    )
+    _sql(
+        dsn,
+        "UPDATE v_restore.services SET capacity = 99, name = 'sbagliato',"
+        " geom = ST_SetSRID(ST_MakePoint(0, 0), 4326) WHERE service_id = %s",
+        (s.service_id,),
+    )
+    assert reg.get_service(s.service_id).capacity == 99
+    back = reg.restore_service(s.service_id, 1)
+    again = reg.get_service(s.service_id)
+    assert (again.name, again.capacity, again.sectors) == ("Sportello Bari", 10, ["legal"])
+    assert (again.lon, again.lat) == pytest.approx((16.87, 41.12))
+    assert back.name == again.name
+    assert reg.service_version(s.service_id) == 3
+    reg.delete_service(s.service_id)
+    reg.restore_service(s.service_id, 3)
+    assert reg.get_service(s.service_id).name == "Sportello Bari"
+    ops = [e["operation"] for e in reg.service_history(s.service_id)]
+    assert ops == ["INSERT", "UPDATE", "UPDATE", "DELETE", "INSERT"]
