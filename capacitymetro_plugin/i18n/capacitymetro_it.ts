@@ -1240,121 +1240,138 @@
         <translation>Mette i layer scelti (predefinito: i layer visibili del progetto) nel layout di stampa CapaCityMetro (A4 orizzontale o A3 verticale) con titolo, area, data, legenda, barra di scala, freccia del nord e fonti dei dati (OpenStreetMap ODbL, ISTAT CC-BY), e lo esporta in PDF o PNG. Con un layer di atlante (ad es. i comuni) crea una pagina per elemento, centrata su di esso: un PDF con una pagina per comune.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="62"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="65"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="63"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="66"/>
         <source>Layers on the map, top first (empty: visible layers of the project)</source>
         <translation>Layer sulla mappa, dal più alto (vuoto: layer visibili del progetto)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="70"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="74"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="71"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="75"/>
         <source>Services for migrants: coverage</source>
         <translation>Servizi per i migranti: copertura</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="70"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="73"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="71"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="74"/>
         <source>Title</source>
         <translation>Titolo</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="77"/>
         <location filename="../provider/algorithms/maps_algs.py" line="78"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="79"/>
         <source>Area name</source>
         <translation>Nome dell'area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="80"/>
         <location filename="../provider/algorithms/maps_algs.py" line="81"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="82"/>
         <source>Date (empty: today)</source>
         <translation>Data (vuoto: oggi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="83"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="84"/>
         <source>A3 portrait</source>
         <translation>A3 verticale</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="83"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="84"/>
         <source>A4 landscape</source>
         <translation>A4 orizzontale</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="83"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="84"/>
         <source>Paper</source>
         <translation>Formato carta</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="84"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="86"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="85"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="87"/>
         <source>Map extent (empty: all layers)</source>
         <translation>Estensione della mappa (vuoto: tutti i layer)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="89"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="92"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="90"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="93"/>
         <source>Atlas: one page per feature of (e.g. comuni)</source>
         <translation>Atlante: una pagina per ogni elemento di (ad es. comuni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="97"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="100"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="98"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="101"/>
         <source>Atlas page name field</source>
         <translation>Campo del nome della pagina dell'atlante</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="105"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="108"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="106"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="109"/>
         <source>Atlas filter (only features matching this expression)</source>
         <translation>Filtro dell'atlante (solo gli elementi che soddisfano questa espressione)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="113"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="116"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="114"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="117"/>
         <source>Data sources and licences text (empty: OSM ODbL, ISTAT CC-BY, registry)</source>
         <translation>Testo di fonti dei dati e licenze (vuoto: OSM ODbL, ISTAT CC-BY, registro)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="121"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="124"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="122"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="125"/>
         <source>Apply CapaCityMetro styles to layers not already in the project</source>
         <translation>Applica gli stili CapaCityMetro ai layer non ancora nel progetto</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="128"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="130"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="129"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="131"/>
         <source>Resolution (dpi)</source>
         <translation>Risoluzione (dpi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="133"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="135"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="134"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="138"/>
+        <source>Internal map: also print the exact places of protected services (approximate or hidden location); the map then says it is internal</source>
+        <translation>Mappa interna: stampa anche i luoghi esatti dei servizi protetti (luogo approssimato o nascosto); la mappa lo dichiara</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/maps_algs.py" line="144"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="146"/>
         <source>Map file</source>
         <translation>File della mappa</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="133"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="135"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="144"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="146"/>
         <source>PDF (*.pdf);;PNG (*.png)</source>
         <translation>PDF (*.pdf);;PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="138"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="149"/>
         <source>Pages exported</source>
         <translation>Pagine esportate</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="177"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="189"/>
+        <source>INTERNAL: shows the exact places of protected services, do not publish</source>
+        <translation>USO INTERNO: mostra i luoghi esatti dei servizi protetti, non pubblicare</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/maps_algs.py" line="192"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="194"/>
+        <source>{n} services with a protected place (approximate or hidden) not on the map</source>
+        <translation>{n} servizi con luogo protetto (approssimato o nascosto) non in mappa</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/maps_algs.py" line="210"/>
         <source>Building the layout</source>
         <translation>Preparazione del layout</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="194"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="227"/>
         <source>Exporting</source>
         <translation>Esportazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="198"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="231"/>
         <source>Map exported</source>
         <translation>Mappa esportata</translation>
     </message>

@@ -272,6 +272,33 @@ def default_crs(layers: Sequence[QgsMapLayer], project: QgsProject) -> QgsCoordi
     return QgsCoordinateReferenceSystem(f"EPSG:{utm_epsg_for_lon(extent.center().x())}")
 
 
+def without_protected_places(layers):
+    """Return (layers, omitted): each layer with a ``location_privacy`` field replaced by an
+    in-memory copy without its approximate/hidden features (core.registry.privacy), same style.
+
+    The layers given are not changed (no subset string is set on the user's layer).
+    """
+    from qgis.core import QgsFeatureRequest, QgsVectorLayer
+
+    from capacitymetro_plugin.core.registry.privacy import public_map_filter
+
+    out, omitted = [], 0
+    for layer in layers:
+        if not isinstance(layer, QgsVectorLayer) or layer.fields().indexOf("location_privacy") < 0:
+            out.append(layer)
+            continue
+        copy = layer.materialize(QgsFeatureRequest().setFilterExpression(public_map_filter()))
+        copy.setName(layer.name())
+        if layer.renderer() is not None:
+            copy.setRenderer(layer.renderer().clone())
+        if layer.labeling() is not None:
+            copy.setLabeling(layer.labeling().clone())
+            copy.setLabelsEnabled(layer.labelsEnabled())
+        omitted += layer.featureCount() - copy.featureCount()
+        out.append(copy)
+    return out, omitted
+
+
 def build_layout(
     project: QgsProject,
     layers: Sequence[QgsMapLayer],

@@ -337,3 +337,59 @@ def test_protected_services_are_not_printed_on_maps(qgis_app, shared_data, tmp_p
     (map_item,) = [i for i in layout.items() if i.__class__.__name__ == "QgsLayoutItemMap"]
     assert [lyr.featureCount() for lyr in map_item.layers()] in ([5], [])  # [] = project layers
     assert gpkg.read_bytes() == before  # the user's data is never modified
+
+
+def test_processing_map_export_leaves_out_protected_places(
+    processing_provider, shared_data, tmp_path
+):
+    """Processing's "Export coverage map" applies the same rule as the CLI maps: the protected
+    services are not printed unless INTERNAL, and the user's layer is left as it was."""
+    from qgis.core import QgsVectorLayer
+
+    import processing
+    from capacitymetro_plugin.core import gio
+    from capacitymetro_plugin.maps.layout import without_protected_places
+
+    table = pd.read_csv(shared_data / "servizi_migranti_da_pagine_web.csv", dtype=str)
+    rows = table[(table["city"] == "Trento") & table["lon"].notna()].copy()
+    gdf = gpd.GeoDataFrame(
+        rows[["service_id", "name"]],
+        geometry=gpd.points_from_xy(rows["lon"].astype(float), rows["lat"].astype(float)),
+        crs="EPSG:4326",
+    )
+    gdf["location_privacy"] = [
+        "hidden",
+        "approximate",
+        "Hidden",
+        "",
+        "exact",
+        None,
+        "exact",
+        "exact",
+    ]
+    protected = set(gdf["service_id"].iloc[:3])
+    gpkg = tmp_path / "services.gpkg"
+    gio.write_vector(gdf, gpkg, layer="services")
+    before = gpkg.read_bytes()
+    layer = QgsVectorLayer(f"{gpkg}|layername=services", "Services", "ogr")
+    assert layer.isValid() and layer.featureCount() == 8
+
+    (copy,), omitted = without_protected_places([layer])
+    assert omitted == 3 and copy.name() == "Services"
+    assert {f["service_id"] for f in copy.getFeatures()} == set(gdf["service_id"]) - protected
+
+    public = processing.run(
+        "capacitymetro:exportcoveragemap",
+        {"LAYERS": [layer], "TITLE": "Trento", "OUTPUT": str(tmp_path / "public.pdf")},
+    )
+    assert public["PROTECTED_OMITTED"] == 3
+    text = " ".join(pdf_text(Path(public["OUTPUT"])).split())
+    assert "3 services with a protected place (approximate or hidden) not on the map" in text
+    internal = processing.run(
+        "capacitymetro:exportcoveragemap",
+        {"LAYERS": [layer], "TITLE": "Trento", "INTERNAL": True, "OUTPUT": str(tmp_path / "i.pdf")},
+    )
+    assert internal["PROTECTED_OMITTED"] == 0
+    assert "INTERNAL: shows the exact places" in " ".join(pdf_text(tmp_path / "i.pdf").split())
+    assert layer.featureCount() == 8 and layer.subsetString() == ""
+    assert gpkg.read_bytes() == before  # the user's data is never modified

@@ -51,6 +51,7 @@ class ExportCoverageMap(CapaCityMetroAlgorithm):
     SOURCES = "SOURCES"
     APPLY_STYLES = "APPLY_STYLES"
     DPI = "DPI"
+    INTERNAL = "INTERNAL"
     OUTPUT = "OUTPUT"
     PAGES = "PAGES"
 
@@ -131,6 +132,16 @@ class ExportCoverageMap(CapaCityMetroAlgorithm):
             )
         )
         self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.INTERNAL,
+                self.tr(
+                    "Internal map: also print the exact places of protected services "
+                    "(approximate or hidden location); the map then says it is internal"
+                ),
+                defaultValue=False,
+            )
+        )
+        self.addParameter(
             QgsProcessingParameterFileDestination(
                 self.OUTPUT, self.tr("Map file"), self.tr("PDF (*.pdf);;PNG (*.png)")
             )
@@ -168,6 +179,28 @@ class ExportCoverageMap(CapaCityMetroAlgorithm):
         if atlas_layer is not None and all(lyr.id() != atlas_layer.id() for lyr in layers):
             map_layers.append(atlas_layer)  # draw the atlas features under the rest
 
+        # a public map never prints the exact place of a protected service (as the CLI maps);
+        # the user's layers are left as they are: the map gets filtered copies
+        from capacitymetro_plugin.maps.layout import without_protected_places
+
+        internal = self.parameterAsBool(parameters, self.INTERNAL, context)
+        protected = 0
+        if internal:
+            note = self.tr("INTERNAL: shows the exact places of protected services, do not publish")
+        else:
+            map_layers, protected = without_protected_places(map_layers)
+            note = (
+                self.tr(
+                    "{n} services with a protected place (approximate or hidden) not on the map"
+                ).format(n=protected)
+                if protected
+                else ""
+            )
+        if note:
+            feedback.pushInfo(note)
+        area_name = self.parameterAsString(parameters, self.AREA_NAME, context)
+        area_name = " — ".join(x for x in (area_name, note) if x)
+
         extent = crs = None
         if parameters.get(self.EXTENT):
             from capacitymetro_plugin.maps.layout import default_crs
@@ -179,7 +212,7 @@ class ExportCoverageMap(CapaCityMetroAlgorithm):
             project,
             map_layers,
             title=self.parameterAsString(parameters, self.TITLE, context),
-            area_name=self.parameterAsString(parameters, self.AREA_NAME, context),
+            area_name=area_name,
             date=self.parameterAsString(parameters, self.DATE, context) or None,
             paper=PAPER_KEYS[self.parameterAsEnum(parameters, self.PAPER, context)],
             crs=crs,
@@ -196,7 +229,12 @@ class ExportCoverageMap(CapaCityMetroAlgorithm):
         files = export_layout(layout, output, dpi=dpi)
         pages = layout.atlas().count() if atlas_layer is not None else 1
         progress.report(1.0, self.tr("Map exported"))
-        return {self.OUTPUT: output, self.PAGES: pages, "FILES": [str(f) for f in files]}
+        return {
+            self.OUTPUT: output,
+            self.PAGES: pages,
+            "FILES": [str(f) for f in files],
+            "PROTECTED_OMITTED": protected,
+        }
 
 
 ALGORITHMS = [ExportCoverageMap]
