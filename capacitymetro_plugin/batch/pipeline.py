@@ -699,35 +699,31 @@ def step_language(
     share of foreign residents) is applied to every cell's foreign residents; citizenships
     beyond the listed ones count as "unknown".
     """
-    from capacitymetro_plugin.core.indices import language_access_cells
+    from capacitymetro_plugin.core.indices import language_access_grid, read_citizenship_mix
 
     if not config.citizenship:
         raise InputError("no citizenship table in the configuration ([population] citizenship)")
-    table = pd.read_csv(resolve(config, folder, config.citizenship), dtype={"istat_code": str})
-    table = table[
-        (table["level"] == "comune")
-        & table["istat_code"].isin(config.comuni)
-        & table["citizenship"].notna()
-        & table["citizenship_count"].notna()
-    ]
-    if table.empty:
-        raise InputError("the citizenship table has no rows for the area's comuni")
-    ref = table["ref_date"].max()  # the latest complete breakdown
-    table = table[table["ref_date"] == ref]
-    share = table.groupby("citizenship")["citizenship_count"].sum() / float(
-        table.drop_duplicates("istat_code")["total_foreign"].sum()
+    mix, ref = read_citizenship_mix(
+        resolve(config, folder, config.citizenship), comuni=config.comuni
     )
+    if config.zones:  # zones of one comune (e.g. islands): the mix of the area's comuni
+        mix = (
+            mix.assign(area="area").groupby(["area", "citizenship"], as_index=False)["count"].sum()
+        )
+        area = pd.Series("area", index=cells.index)
+    else:
+        area = cells["zone"].astype(str)
     langs = (
         services["languages"].fillna("").astype(str).tolist()
         if "languages" in services
         else [""] * len(services)
     )
-    per_cell, groups, avail = language_access_cells(
-        cells, times.minutes, langs, share.to_dict(), threshold=config.standard_min
+    per_cell, _per_area, groups, avail = language_access_grid(
+        cells.assign(area=area.to_numpy()), times.minutes, langs, mix, threshold=config.standard_min
     )
     served, unserved = per_cell["served"].sum(), per_cell["unserved"].sum()
     summary.numbers["language_served_pct"] = round(100 * served / (served + unserved), 1)
-    summary.numbers["language_citizenship_ref"] = f"{ref} ({len(share)} citizenships)"
+    summary.numbers["language_citizenship_ref"] = ref
     by_group = groups.groupby(["citizenship", "languages"], as_index=False)["unserved"].sum()
     by_group = by_group.sort_values("unserved", ascending=False)
     path = summary.out_dir / "language_unserved_groups.csv"
@@ -741,13 +737,11 @@ def step_language(
     summary.notes.append(
         f"Language access: {summary.numbers['language_served_pct']}% of the foreign residents "
         f"of known citizenship can reach within {config.standard_min:g} min a service in one of "
-        f"their languages (citizenship mix of {ref}, applied to every cell). Largest unserved "
-        f"groups: {top}."
+        f"their languages (citizenship mix of {ref}, each cell with its comune's mix). Largest "
+        f"unserved groups: {top}."
     )
     out = cells[["zone", "foreign", "geometry"]].copy()
-    out["share_served"] = (
-        per_cell.set_index("zone").reindex(range(len(cells)))["share_served"].to_numpy()
-    )
+    out["share_served"] = per_cell["share_served"].to_numpy()
     out["languages_in_reach"] = [";".join(sorted(a)) for a in avail]
     _write(summary, out, "language_access")
 

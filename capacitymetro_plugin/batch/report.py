@@ -164,7 +164,7 @@ T = {
             "proportion to residents.",
             "Services without coordinates are left out of the times and counted apart.",
             "E2SFCA: a service without a stated capacity counts as 1.",
-            "Language access: the comune's citizenship mix ({cit}) applied to every cell.",
+            "Language access: each cell gets its comune's citizenship mix ({cit}).",
         ],
     },
     "it": {

@@ -1185,47 +1185,41 @@
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="442"/>
-        <source>For each area (comune) and its foreign residents by citizenship, the share who can reach a service offering one of the main languages of their citizenship within the threshold (citizenship → languages table shipped with sources). Also writes the largest unserved citizenship groups per area to a CSV.</source>
-        <translation>Per ogni area (comune) e i suoi residenti stranieri per cittadinanza, la quota che raggiunge entro la soglia un servizio che offre una delle lingue principali della propria cittadinanza (tabella cittadinanza → lingue fornita con le fonti). Scrive anche in un CSV i maggiori gruppi di cittadinanza non serviti per area.</translation>
+        <source>The foreign residents of the population zones are spread on a grid (as in 'Coverage per comune'); each cell gets its comune's citizenship mix and counts as served for a citizenship when a service within the threshold offers one of its main languages (citizenship → languages table shipped with sources). The same method as the CLI. Writes the share served per comune and the largest unserved citizenship groups (CSV).</source>
+        <translation>I residenti stranieri delle zone di popolazione sono distribuiti su una griglia (come in 'Copertura per comune'); ogni cella riceve la composizione per cittadinanza del suo comune e conta come servita per una cittadinanza quando un servizio entro la soglia offre una delle sue lingue principali (tabella cittadinanza → lingue fornita con le fonti). Lo stesso metodo della CLI. Scrive la quota servita per comune e i maggiori gruppi di cittadinanza non serviti (CSV).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="458"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="460"/>
-        <source>Areas (comuni)</source>
-        <translation>Aree (comuni)</translation>
+        <location filename="../provider/algorithms/coverage_algs.py" line="459"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="462"/>
+        <source>Comune code field of the population zones</source>
+        <translation>Campo del codice del comune delle zone di popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="463"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="466"/>
-        <source>Area code field</source>
-        <translation>Campo del codice dell'area</translation>
-    </message>
-    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="467"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="471"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="475"/>
-        <source>Foreign residents by citizenship (ISTAT CSV: area code, citizenship, counts)</source>
-        <translation>Residenti stranieri per cittadinanza (CSV ISTAT: codice area, cittadinanza, conteggi)</translation>
+        <source>Foreign residents by citizenship (ISTAT CSV, or the top-citizenships table)</source>
+        <translation>Residenti stranieri per cittadinanza (CSV ISTAT, o la tabella delle principali cittadinanze)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="481"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="484"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="477"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="480"/>
         <source>Languages field of the services</source>
         <translation>Campo delle lingue dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="490"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="486"/>
         <source>Threshold (minutes)</source>
         <translation>Soglia (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="492"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="494"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="488"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="490"/>
         <source>Language access per area</source>
         <translation>Accesso linguistico per area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="497"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="499"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="493"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="495"/>
         <source>Unserved citizenship groups</source>
         <translation>Gruppi di cittadinanza non serviti</translation>
     </message>
@@ -2298,6 +2292,14 @@
         <translation>Impossibile caricare {}: {}</translation>
     </message>
     <message>
+        <source>Area code field</source>
+        <translation type="vanished">Campo del codice dell'area</translation>
+    </message>
+    <message>
+        <source>Areas (comuni)</source>
+        <translation type="vanished">Aree (comuni)</translation>
+    </message>
+    <message>
         <source>Band around reached streets (m)</source>
         <translation type="vanished">Fascia attorno alle strade raggiunte (m)</translation>
     </message>
@@ -2320,6 +2322,14 @@
     <message>
         <source>Exports the services and organizations of a registry in the Open Referral Human Services Data Specification 3.0: one JSON file (full service objects) and/or a tabular CSV datapackage folder. A public export (the default) leaves out internal notes and contact names.</source>
         <translation type="vanished">Esporta i servizi e le organizzazioni di un registro secondo la Human Services Data Specification 3.0 di Open Referral: un file JSON (oggetti servizio completi) e/o una cartella datapackage tabellare in CSV. Un'esportazione pubblica (predefinita) esclude le note interne e i nomi dei contatti.</translation>
+    </message>
+    <message>
+        <source>For each area (comune) and its foreign residents by citizenship, the share who can reach a service offering one of the main languages of their citizenship within the threshold (citizenship → languages table shipped with sources). Also writes the largest unserved citizenship groups per area to a CSV.</source>
+        <translation type="vanished">Per ogni area (comune) e i suoi residenti stranieri per cittadinanza, la quota che raggiunge entro la soglia un servizio che offre una delle lingue principali della propria cittadinanza (tabella cittadinanza → lingue fornita con le fonti). Scrive anche in un CSV i maggiori gruppi di cittadinanza non serviti per area.</translation>
+    </message>
+    <message>
+        <source>Foreign residents by citizenship (ISTAT CSV: area code, citizenship, counts)</source>
+        <translation type="vanished">Residenti stranieri per cittadinanza (CSV ISTAT: codice area, cittadinanza, conteggi)</translation>
     </message>
     <message>
         <source>GTFS feed (zip)</source>

@@ -221,7 +221,7 @@ def test_e2sfca_missing_capacity_is_zero_and_reported(processing_provider, bari_
 def test_language_access(processing_provider, bari_inputs):
     import processing
 
-    tmp, *_ = bari_inputs
+    tmp, streets, zones, stops = bari_inputs
     csv = tmp / "citizenship.csv"
     csv.write_text(
         '"Stranieri residenti al 1° gennaio 2023 per cittadinanza"\n'
@@ -237,7 +237,10 @@ def test_language_access(processing_provider, bari_inputs):
         "capacitymetro:languageaccess",
         {
             "STREETS": str(tmp / "streets.gpkg"),
-            "AREAS": str(tmp / "zones.gpkg"),
+            "POPULATION": str(tmp / "zones.gpkg"),
+            "POP_FIELD": "pop",
+            "FOREIGN_FIELD": "foreign",
+            "CELL_SIZE": 100,
             "AREA_FIELD": "com_istat_code",
             "CITIZENSHIP": str(csv),
             "SERVICES": str(tmp / "services.gpkg"),
@@ -248,11 +251,28 @@ def test_language_access(processing_provider, bari_inputs):
         },
     )
     out = gpd.read_file(res["OUTPUT"], engine="fiona").set_index("com_istat_code")
-    # within 60 min every active service is reachable: it, ar, en, es (the Romanian one is closed)
-    assert out.loc["900001", "served"] == 250 and out.loc["900001", "unserved"] == 100
-    assert out.loc["900002", "served"] == 30 and out.loc["900002", "unserved"] == 20
+    # within 60 min every active service is reachable: it, ar, en, es (the Romanian one is
+    # closed). Each cell has its comune's mix: West (600 foreign) Marocco 200 (ar, served),
+    # Romania 100 (ro, not), Perù 50 (es, served); East (150) Albania 20 (sq, not), Nigeria 30
+    # (en, served)
+    assert out.loc["900001", "served"] == pytest.approx(600 * 250 / 350, abs=0.5)
+    assert out.loc["900001", "unserved"] == pytest.approx(600 * 100 / 350, abs=0.5)
+    # East: a few cells reach no English service (off the network): brute force per cell on
+    # the engine's times (equal to networkx elsewhere), the language rule written out here
+    net = network_from_lines(streets, mode="walk")
+    cells = _core_cells(streets, zones)
+    east = (cells.geometry.centroid.x > zones.geometry.iloc[0].bounds[2]).to_numpy()
+    active = stops[stops["status"] == "active"].reset_index(drop=True)
+    times = service_times(net, cells.assign(geometry=cells.centroid), active, cutoff_min=60)
+    english = np.isfinite(np.asarray(times.minutes)[list(active["languages"]).index("it;en")])
+    want = (cells["foreign"].to_numpy() * east * english).sum() * 30 / 50
+    assert out.loc["900002", "served"] == pytest.approx(want, abs=1e-6)
+    assert out.loc["900002", "served"] + out.loc["900002", "unserved"] == pytest.approx(150)
+    assert 0.55 < out.loc["900002", "share_served"] < 30 / 50
     groups = pd.read_csv(res["GROUPS"], dtype={"com_istat_code": str})
-    assert list(groups["citizenship"]) == ["Romania", "Albania"]
+    assert list(groups["citizenship"]) == ["Romania", "Albania", "Nigeria"]
+    nigeria = groups.loc[groups["citizenship"] == "Nigeria", "unserved"].iloc[0]
+    assert nigeria == pytest.approx(150 * 30 / 50 - want, abs=1e-6)  # the off-network cells
 
 
 def test_coverage_what_if(processing_provider, bari_inputs):

@@ -66,7 +66,8 @@ def _run_cli(args: list[str], shared_data: Path) -> None:
 
 
 def _bari_registry(shared_data: Path, folder: Path) -> Path:
-    """The sample registry with Bari's 14 services placed on 14 bus stops (stand-ins)."""
+    """The sample registry with Bari's 14 services placed on 14 bus stops, with stand-in
+    languages (stand-ins: the real ones have neither)."""
     from capacitymetro_plugin.core import gio
 
     _run_cli(["--area", "bari", "--out", str(folder / "first")], shared_data)
@@ -79,6 +80,9 @@ def _bari_registry(shared_data: Path, folder: Path) -> Path:
     picked = stops.geometry.iloc[[i * len(stops) // len(bari) for i in range(len(bari))]]
     geometry = services.geometry.copy()
     geometry.loc[bari] = picked.to_numpy()
+    # stand-in languages too (the web pages name none), so language access has something to find
+    spoken = ["it;en", "it;ar", "it;fr", "it;sq", "it;en;ar", "it;es", "it;ru"]
+    services.loc[bari, "languages"] = [spoken[i % len(spoken)] for i in range(len(bari))]
     gio.write_vector(services.set_geometry(geometry), registry, layer="services")
     return registry
 
@@ -221,3 +225,53 @@ def test_qgis_process_gives_the_cli_numbers(qgis_process, cli_run, tmp_path):
         assert res.returncode == 0, res.stdout + res.stderr
     _assert_same_coverage(area, out, tmp_path, "all")
     _assert_same_e2sfca(out, tmp_path / "e2sfca.gpkg")
+
+
+def _language_params(out: Path, dest: Path, data: Path) -> dict[str, str]:
+    params = {k: v for k, v in _inputs(out).items() if k != "SECTOR"}
+    return {
+        **params,
+        "AREA_FIELD": "com_istat_code",
+        "CITIZENSHIP": str(data / "stranieri_residenti_target_da_pagine_web.csv"),
+        "LANGUAGE_FIELD": "languages",
+        "THRESHOLD": str(STANDARD),
+        "OUTPUT": str(dest / "language.gpkg"),
+        "GROUPS": str(dest / "language_groups.csv"),
+    }
+
+
+def _assert_same_language(out: Path, dest: Path) -> None:
+    summary = pd.read_csv(out / "summary.csv", header=None, index_col=0)[1]
+    door = gpd.read_file(dest / "language.gpkg", engine="fiona").set_index("com_istat_code")
+    row = door.loc["072006"]
+    pct = 100 * row["served"] / (row["served"] + row["unserved"])
+    assert 0 < pct < 100
+    assert round(pct, 1) == pytest.approx(float(summary["language_served_pct"]))
+    cli = pd.read_csv(out / "language_unserved_groups.csv").set_index("citizenship")
+    got = pd.read_csv(dest / "language_groups.csv").set_index("citizenship")
+    assert sorted(cli.index) == sorted(got.index) and len(cli) > 3
+    # the CLI writes people rounded to whole persons (report.write_csv)
+    assert np.allclose(got.loc[cli.index, "unserved"], cli["unserved"], rtol=0, atol=0.5)
+
+
+@pytest.mark.parametrize("cli_run", ["bari"], indirect=True)
+def test_language_access_is_one_method_across_doors(
+    processing_provider, qgis_process, cli_run, shared_data, tmp_path
+):
+    """Bari (its top 15 citizenships, 31 Dec 2023): Processing and qgis_process give the CLI's
+    share served and its unserved groups, cell by cell with the comune's mix."""
+    import processing
+
+    _, out = cli_run
+    (tmp_path / "p").mkdir()
+    (tmp_path / "q").mkdir()
+    processing.run(
+        "capacitymetro:languageaccess", _language_params(out, tmp_path / "p", shared_data)
+    )
+    _assert_same_language(out, tmp_path / "p")
+    args = [
+        f"{k}={v}" for k, v in _language_params(out, tmp_path / "q", shared_data).items() if v != ""
+    ]
+    res = qgis_process("run", "capacitymetro:languageaccess", "--", *args)
+    assert res.returncode == 0, res.stdout + res.stderr
+    _assert_same_language(out, tmp_path / "q")

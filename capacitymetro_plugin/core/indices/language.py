@@ -274,3 +274,144 @@ def language_access_cells(
     avail = languages_within(np.asarray(minutes).T, list(languages), threshold=threshold)
     per_cell, groups = language_access(residents, dict(enumerate(avail)))
     return per_cell, groups, avail
+
+
+def read_citizenship_mix(path, *, comuni: Sequence[str] | None = None) -> tuple[pd.DataFrame, str]:
+    """Read foreign residents by comune and citizenship, in either form the toolkit takes.
+
+    - a demo.istat.it table (title line; code, name, citizenship, males, females, total), or
+    - the top-citizenships table of ``../shared/data`` (``level``, ``istat_code``, ``ref_date``,
+      ``total_foreign``, ``citizenship``, ``citizenship_count``): per comune its latest
+      ``ref_date``; the residents beyond the listed citizenships become one row
+      :data:`OTHER_CITIZENSHIPS` (language unknown).
+
+    Returns
+    -------
+    (table, reference)
+        ``area`` (6-digit code), ``citizenship``, ``count``; and a text naming the reference
+        date(s) and how many citizenships, for the report.
+    """
+    path = Path(path)
+    head = pd.read_csv(path, nrows=0, dtype=str).columns
+    if {"istat_code", "citizenship", "citizenship_count"} <= set(head):
+        t = pd.read_csv(path, dtype={"istat_code": str})
+        if "level" in t.columns:
+            t = t[t["level"] == "comune"]
+        t = t[t["citizenship"].notna() & t["citizenship_count"].notna()].copy()
+        t["area"] = t["istat_code"].astype(str).str.zfill(6)
+        if comuni is not None:
+            t = t[t["area"].isin(set(comuni))]
+        if "ref_date" in t.columns:  # each comune's latest complete breakdown
+            t = t[t["ref_date"] == t.groupby("area")["ref_date"].transform("max")]
+        rows = t[["area", "citizenship", "citizenship_count"]].rename(
+            columns={"citizenship_count": "count"}
+        )
+        if "total_foreign" in t.columns:
+            totals = t.drop_duplicates("area").set_index("area")["total_foreign"]
+            listed = rows.groupby("area")["count"].sum()
+            rest = (pd.to_numeric(totals, errors="coerce") - listed).clip(lower=0).dropna()
+            rows = pd.concat(
+                [
+                    rows,
+                    pd.DataFrame(
+                        {
+                            "area": rest.index,
+                            "citizenship": OTHER_CITIZENSHIPS,
+                            "count": rest.to_numpy(),
+                        }
+                    ),
+                ],  # fmt: skip
+                ignore_index=True,
+            )
+        refs = sorted(set(t["ref_date"].astype(str))) if "ref_date" in t.columns else []
+    else:
+        from capacitymetro_plugin.core.population import read_citizenship
+
+        data = read_citizenship(path).data
+        rows = data.rename(columns={"code": "area", "total": "count"})[
+            ["area", "citizenship", "count"]
+        ].copy()
+        rows["area"] = rows["area"].astype(str).str.zfill(6)
+        if comuni is not None:
+            rows = rows[rows["area"].isin(set(comuni))]
+        refs = []
+    if rows.empty:
+        raise InputError(
+            f"The citizenship table {path.name} has no rows for the analysed comuni.",
+            fix="Give a table with the comuni's 6-digit ISTAT codes.",
+            it=f"La tabella delle cittadinanze {path.name} non ha righe per i comuni analizzati.",
+            fix_it="Indica una tabella con i codici ISTAT a 6 cifre dei comuni.",
+        )
+    n = rows.loc[rows["citizenship"] != OTHER_CITIZENSHIPS, "citizenship"].nunique()
+    ref = f"{', '.join(refs) or path.name} ({n} citizenships)"
+    return rows.reset_index(drop=True), ref
+
+
+def language_access_grid(
+    cells: pd.DataFrame,
+    minutes: np.ndarray,
+    languages: Sequence,
+    citizenships: pd.DataFrame,
+    *,
+    threshold: float,
+    area_field: str = "area",
+    count_field: str = "foreign",
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[frozenset[str]]]:
+    """Language access per population cell, with each cell's comune citizenship mix: the one
+    method every door (CLI, Processing) uses.
+
+    Parameters
+    ----------
+    cells
+        One row per cell with ``count_field`` (foreign residents) and ``area_field`` (the
+        comune code of the citizenship table; :func:`read_citizenship_mix`).
+    minutes
+        (services, cells) travel minutes.
+    languages
+        The languages of each service (``;``-separated codes).
+    citizenships
+        ``area``, ``citizenship``, ``count``: the mix of each area (shares of its rows).
+
+    Returns
+    -------
+    (per_cell, per_area, groups, available)
+        ``per_cell`` (cell position: ``foreign``, ``served``, ``unserved``, ``unknown``,
+        ``share_served``; NaN where the cell's area has no table), ``per_area`` (the same summed
+        per area), ``groups`` (area × citizenship × languages unserved, largest first) and the
+        languages within ``threshold`` of each cell.
+    """
+    if area_field not in cells.columns or count_field not in cells.columns:
+        raise InputError(
+            f"The cells have no column {area_field!r} or {count_field!r}.",
+            fix="Give the cells their comune code and foreign residents.",
+            it=f"Le celle non hanno la colonna {area_field!r} o {count_field!r}.",
+            fix_it="Dai alle celle il codice del comune e gli stranieri residenti.",
+        )
+    flat = pd.DataFrame(
+        {
+            "area": cells[area_field].astype(str).to_numpy(),
+            "foreign": cells[count_field].to_numpy(dtype=float),
+        }
+    )
+    residents = spread_citizenships(
+        flat, citizenships.assign(area=citizenships["area"].astype(str)),
+        area_field="area", count_field="foreign",
+    )  # fmt: skip
+    avail = languages_within(np.asarray(minutes).T, list(languages), threshold=threshold)
+    per_cell, groups = language_access(residents, dict(enumerate(avail)))
+    per_cell = per_cell.set_index("zone").reindex(range(len(flat)))
+    per_cell.index.name = "cell"
+    per_cell["area"] = flat["area"].to_numpy()
+    per_area = (
+        per_cell.dropna(subset=["foreign"])
+        .groupby("area", as_index=False)[["foreign", "served", "unserved", "unknown"]]
+        .sum()
+    )
+    denom = per_area["served"] + per_area["unserved"]
+    per_area["share_served"] = np.where(
+        denom > 0, per_area["served"] / denom.where(denom > 0, 1), np.nan
+    )
+    groups = groups.assign(area=flat["area"].to_numpy()[groups["zone"].to_numpy(int)])
+    groups = groups.groupby(["area", "citizenship", "languages"], as_index=False)["unserved"].sum()
+    groups = groups.sort_values(["area", "unserved"], ascending=[True, False], kind="stable")
+    return per_cell.reset_index(), per_area, groups.reset_index(drop=True), avail

@@ -440,12 +440,12 @@ class LanguageAccess(_CoverageBase):
     NAME = "languageaccess"
     DISPLAY_NAME = "Language access"
     SHORT_HELP = (
-        "For each area (comune) and its foreign residents by citizenship, the share who can reach "
-        "a service offering one of the main languages of their citizenship within the threshold "
-        "(citizenship → languages table shipped with sources). Also writes the largest unserved "
-        "citizenship groups per area to a CSV."
+        "The foreign residents of the population zones are spread on a grid (as in 'Coverage per "
+        "comune'); each cell gets its comune's citizenship mix and counts as served for a "
+        "citizenship when a service within the threshold offers one of its main languages "
+        "(citizenship → languages table shipped with sources). The same method as the CLI. "
+        "Writes the share served per comune and the largest unserved citizenship groups (CSV)."
     )
-    AREAS = "AREAS"
     AREA_FIELD = "AREA_FIELD"
     CITIZENSHIP = "CITIZENSHIP"
     LANGUAGE_FIELD = "LANGUAGE_FIELD"
@@ -455,16 +455,12 @@ class LanguageAccess(_CoverageBase):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_network_inputs()
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.AREAS, self.tr("Areas (comuni)"), [SourceType.VectorPolygon]
-            )
-        )
+        self.add_population_inputs()
         self.addParameter(
             QgsProcessingParameterField(
                 self.AREA_FIELD,
-                self.tr("Area code field"),
-                parentLayerParameterName=self.AREAS,
+                self.tr("Comune code field of the population zones"),
+                parentLayerParameterName=self.POPULATION,
                 defaultValue="com_istat_code",
             )
         )
@@ -472,7 +468,7 @@ class LanguageAccess(_CoverageBase):
             QgsProcessingParameterFile(
                 self.CITIZENSHIP,
                 self.tr(
-                    "Foreign residents by citizenship (ISTAT CSV: area code, citizenship, counts)"
+                    "Foreign residents by citizenship (ISTAT CSV, or the top-citizenships table)"
                 ),
                 extension="csv",
             )
@@ -501,60 +497,53 @@ class LanguageAccess(_CoverageBase):
         )
 
     def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
+        import geopandas as gpd
+
         from capacitymetro_plugin.core.coverage import service_times
-        from capacitymetro_plugin.core.indices import language_access, languages_within
-        from capacitymetro_plugin.core.population import read_citizenship
+        from capacitymetro_plugin.core.indices import language_access_grid, read_citizenship_mix
 
         threshold = self.parameterAsDouble(parameters, self.THRESHOLD, context)
         net = self.network(parameters, context, feedback, progress.step(0, 0.2))
         services, skipped = self.services(parameters, context, feedback, progress)
         lang_field = parameter_as_fields(self, parameters, self.LANGUAGE_FIELD, context)[0]
-        areas = self.read_vector(parameters, self.AREAS, context, feedback)
+        zones = self.read_vector(parameters, self.POPULATION, context, feedback)
         field = parameter_as_fields(self, parameters, self.AREA_FIELD, context)[0]
-        table = read_citizenship(self.parameterAsFile(parameters, self.CITIZENSHIP, context)).data
-        codes = set(areas[field].astype(str))
-        unknown = sorted(set(table["code"]) - codes)
-        if unknown:
-            progress.info(
-                f"Warning: {len(unknown)} area codes of the citizenship table are not among the "
-                f"areas (e.g. {unknown[:3]})."
-            )
-        table = table[table["code"].isin(codes)]
-        if table.empty:
+        if field not in zones.columns:
             raise InputError(
-                "No area of the citizenship table matches the areas layer.",
-                fix="Check the area code field (6-digit ISTAT codes).",
-                it="Nessuna area della tabella delle cittadinanze corrisponde al layer delle aree.",
-                fix_it="Controlla il campo del codice (codici ISTAT a 6 cifre).",
+                f"The population layer has no field {field!r}.",
+                fix="Choose the field with the comuni's 6-digit ISTAT codes.",
+                it=f"Il layer della popolazione non ha il campo {field!r}.",
+                fix_it="Scegli il campo con i codici ISTAT a 6 cifre dei comuni.",
             )
-        points = areas.assign(geometry=areas.geometry.representative_point())
+        codes = zones[field].astype(str).str.zfill(6)
+        mix, ref = read_citizenship_mix(
+            self.parameterAsFile(parameters, self.CITIZENSHIP, context), comuni=sorted(set(codes))
+        )
+        cells = self.cells(parameters, context, feedback, progress.step(0.2, 0.4))
+        # each cell's comune: the zone nearest its centre (holding it, for all but edge cells)
+        centres = gpd.GeoDataFrame(geometry=cells.centroid, crs=cells.crs)
+        areas_m = gpd.GeoDataFrame({"area": codes}, geometry=zones.geometry, crs=zones.crs)
+        holder = gpd.sjoin_nearest(centres, areas_m.to_crs(cells.crs), how="left")
+        holder = holder[~holder.index.duplicated()]
+        cells = cells.assign(area=holder["area"].to_numpy())
         times = service_times(
             net,
-            points,
+            cells.assign(geometry=cells.centroid),
             services,
             cutoff_min=threshold,
             max_snap_m=self.parameterAsDouble(parameters, self.MAX_SNAP, context),
-            progress=progress.step(0.2, 0.8),
+            progress=progress.step(0.4, 0.9),
         )
-        avail = languages_within(times.minutes.T, list(services[lang_field]), threshold=threshold)
-        per_zone, groups = language_access(
-            table,
-            dict(zip_strict(areas[field].astype(str), avail)),
-            zone_field="code",
-            count_field="total",
+        langs = services[lang_field].fillna("").astype(str).tolist()
+        _cells, per_area, groups, _ = language_access_grid(
+            cells, times.minutes, langs, mix, threshold=threshold
         )
-        keep = [field, *[c for c in ("name", "comune_name") if c in areas.columns], "geometry"]
-        out = (
-            areas[keep]
-            .assign(**{field: areas[field].astype(str)})
-            .merge(per_zone.rename(columns={"zone": field}), on=field, how="inner")
-        )
-        out["languages_in_reach"] = [
-            ";".join(sorted(a))
-            for a in (dict(zip_strict(areas[field].astype(str), avail))[c] for c in out[field])
-        ]
+        progress.info(f"Citizenships: {ref} / Cittadinanze: {ref}")
+        keep = [c for c in ("name", "comune_name") if c in zones.columns]
+        areas = zones[keep + ["geometry"]].assign(**{field: codes}).dissolve(by=field).reset_index()
+        out = areas.merge(per_area.rename(columns={"area": field}), on=field, how="inner")
         csv = self.parameterAsFileOutput(parameters, self.GROUPS, context)
-        groups.rename(columns={"zone": field}).to_csv(csv, index=False)
+        groups.rename(columns={"area": field}).to_csv(csv, index=False)
         res = {
             self.OUTPUT: self.write_vector(
                 out, parameters, self.OUTPUT, context, style="language_access.qml"

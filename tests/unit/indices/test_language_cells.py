@@ -31,3 +31,35 @@ def test_served_share_equals_a_loop_over_cells_and_citizenships():
     assert per_cell["unknown"].sum() == pytest.approx(0.4 * cells["foreign"].sum())
     assert "(other citizenships)" not in set(groups["citizenship"])
     assert per_cell.loc[3, "served"] == 0 and per_cell.loc[3, "unserved"] == pytest.approx(6.0)
+
+
+def test_read_citizenship_mix_keeps_the_latest_breakdown_and_the_rest(tmp_path):
+    """The top-citizenships table: each comune's latest date; residents beyond the listed
+    citizenships become one 'other' row, counted as unknown (never served)."""
+    import pandas as pd
+
+    from capacitymetro_plugin.core.indices import language_access_grid, read_citizenship_mix
+    from capacitymetro_plugin.core.indices.language import OTHER_CITIZENSHIPS
+
+    path = tmp_path / "top.csv"
+    pd.DataFrame(
+        {
+            "level": ["comune"] * 4 + ["provincia"],
+            "istat_code": ["072006", "072006", "072006", "015175", "072"],
+            "ref_date": ["2019-12-31", "2023-12-31", "2023-12-31", "2023-12-31", "2023-12-31"],
+            "total_foreign": [900, 1000, 1000, 50, 44435],
+            "citizenship": ["Albania", "Georgia", "Romania", "Egitto", "Georgia"],
+            "citizenship_count": [900, 600, 100, 50, 1],
+        }
+    ).to_csv(path, index=False)
+    mix, ref = read_citizenship_mix(path, comuni=["072006"])
+    got = {r.citizenship: r.count for r in mix.itertuples()}
+    assert got == {"Georgia": 600, "Romania": 100, OTHER_CITIZENSHIPS: 300}
+    assert ref == "2023-12-31 (2 citizenships)"
+    cells = pd.DataFrame({"area": ["072006", "072006"], "foreign": [10.0, 30.0]})
+    minutes = np.array([[5.0, 50.0]])  # one Romanian-speaking service, near the first cell only
+    per_cell, per_area, groups, _ = language_access_grid(cells, minutes, ["ro"], mix, threshold=15)
+    assert per_cell["served"].tolist() == pytest.approx([1.0, 0.0])  # 10 % Romanian
+    assert per_cell["unknown"].tolist() == pytest.approx([3.0, 9.0])  # 30 % other
+    assert per_area.loc[0, "share_served"] == pytest.approx(1.0 / (1.0 + 27.0))
+    assert set(groups["citizenship"]) == {"Georgia", "Romania"}
