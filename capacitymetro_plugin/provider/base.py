@@ -128,6 +128,20 @@ class CapaCityMetroAlgorithm(QgsProcessingAlgorithm):
         return QIcon(str(ICON_PATH))
 
     # --- running --------------------------------------------------------------------------------
+    def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
+        """Accept a parameter left out when it has a default, on every QGIS version.
+
+        QGIS before 3.26 refuses a missing field parameter in ``processing.run`` and
+        ``qgis_process`` even when it has a default ("Incorrect parameter value for POP_FIELD"),
+        while the dialog fills it in; the parameterAs* readers already fall back to the default.
+        """
+        filled = dict(parameters)
+        for definition in self.parameterDefinitions():
+            name = definition.name()
+            if filled.get(name) is None and definition.defaultValue() is not None:
+                filled[name] = definition.defaultValue()
+        return super().checkParameterValues(filled, context)
+
     def processAlgorithm(  # noqa: N802
         self,
         parameters: dict[str, Any],

@@ -275,3 +275,29 @@ def test_language_access_is_one_method_across_doors(
     res = qgis_process("run", "capacitymetro:languageaccess", "--", *args)
     assert res.returncode == 0, res.stdout + res.stderr
     _assert_same_language(out, tmp_path / "q")
+
+
+@pytest.mark.parametrize("cli_run", ["trento"], indirect=True)
+def test_processing_with_only_the_layers_gives_the_cli_coverage(
+    processing_provider, cli_run, tmp_path
+):
+    """The defaults fill in what a user leaves out, on every QGIS version (before 3.26
+    processing.run refused a missing field parameter even with a default)."""
+    import processing
+
+    _, out = cli_run
+    gpkg = out / "capacitymetro.gpkg"
+    res = processing.run(
+        "capacitymetro:coveragepercomune",
+        {
+            "NETWORK": str(out / "network_walk.npz"),
+            "STREETS": f"{gpkg}|layername=population_streets",
+            "POPULATION": f"{gpkg}|layername=population_zones",
+            "SERVICES": f"{_registry(out)}|layername=services",
+            "AREAS": f"{gpkg}|layername=comuni",
+            "OUTPUT": str(tmp_path / "coverage_all.gpkg"),
+            "GAPS": str(tmp_path / "gaps_all.gpkg"),
+        },
+    )
+    assert res["SKIPPED"] == AREAS["trento"][1]
+    _assert_same_coverage("trento", out, tmp_path, "all")
