@@ -301,3 +301,72 @@ def test_processing_with_only_the_layers_gives_the_cli_coverage(
     )
     assert res["SKIPPED"] == AREAS["trento"][1]
     _assert_same_coverage("trento", out, tmp_path, "all")
+
+
+def _long_algorithms(out: Path, dest: Path) -> dict[str, dict[str, str]]:
+    gpkg = out / "capacitymetro.gpkg"
+    services = f"{_registry(out)}|layername=services"
+    return {
+        "coveragepercomune": _coverage_params(out, dest),
+        "e2sfca": _e2sfca_params(out, dest),
+        "serviceisochrones": {
+            "NETWORK": str(out / "network_walk.npz"),
+            "SERVICES": services,
+            "OUTPUT": str(dest / "isochrones.gpkg"),
+        },
+        "territories": {
+            "NETWORK": str(out / "network_walk.npz"),
+            "SERVICES": services,
+            "OUTPUT": str(dest / "territories.gpkg"),
+        },
+        "preparenetwork": {
+            "STREETS": f"{gpkg}|layername=population_streets",
+            "OUTPUT": str(dest / "network.npz"),
+        },
+    }
+
+
+@pytest.mark.parametrize("cli_run", ["trento"], indirect=True)
+@pytest.mark.parametrize(
+    "alg", ["coveragepercomune", "e2sfca", "serviceisochrones", "territories", "preparenetwork"]
+)
+def test_cancel_stops_each_long_algorithm(processing_provider, cli_run, tmp_path, alg):
+    """Cancel from the feedback (the dialog's Cancel button) as soon as progress first moves:
+    the algorithm stops with an error, well before the end, and writes no output file."""
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    import processing
+
+    class CancelAtFirstProgress(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.seen: list[float] = []
+            self.connect_progress()
+
+        def connect_progress(self):
+            self.progressChanged.connect(self._moved)
+
+        def _moved(self, value):
+            self.seen.append(float(value))
+            if value > 0 and not self.isCanceled():
+                self.cancel()
+
+    _, out = cli_run
+    params = _long_algorithms(out, tmp_path)[alg]
+    # the same run without cancel reports progress and writes its output
+    full = QgsProcessingFeedback()
+    steps: list[float] = []
+    full.progressChanged.connect(lambda v: steps.append(float(v)))
+    done = processing.run(f"capacitymetro:{alg}", params, feedback=full)
+    assert steps and max(steps) >= 99, steps  # progress reaches the feedback
+    for key in ("OUTPUT", "GAPS"):
+        if key in params:
+            assert Path(str(done[key]).split("|")[0]).exists(), key
+            Path(str(done[key]).split("|")[0]).unlink()
+    fb = CancelAtFirstProgress()
+    with pytest.raises(QgsProcessingException):
+        processing.run(f"capacitymetro:{alg}", params, feedback=fb)
+    assert fb.isCanceled() and max(fb.seen) < 99, fb.seen  # stopped well before the end
+    for key in ("OUTPUT", "GAPS"):
+        if key in params:
+            assert not Path(params[key]).exists(), f"{alg} left a partial {key}"

@@ -680,6 +680,8 @@ def network_from_lines(
                 it="Il SR del layer delle strade non ha un codice EPSG.",
                 fix_it="Riproietta il layer in un SR metrico con codice EPSG (es. UTM).",
             )
+    progress.report(0.2, "street lines read")
+    progress.check()  # cancel between stages
     gdf = gdf.explode(index_parts=False, ignore_index=True)
     gdf = gdf[gdf.geom_type == "LineString"]
     if len(gdf) == 0:
@@ -711,6 +713,8 @@ def network_from_lines(
             uniq = uniq[rep]
             inverse = cluster[inverse]
             _, inverse = np.unique(inverse, return_inverse=True)
+    progress.report(0.5, "street ends joined")
+    progress.check()
     n_lines = len(geoms)
     seg_u = inverse[:n_lines]
     seg_v = inverse[n_lines:]
@@ -732,6 +736,8 @@ def network_from_lines(
             geoms = geoms.copy()
             geoms[rev] = flipped
             coords, part = shapely.get_coordinates(geoms, return_index=True)
+    progress.report(0.7, "edges and speeds")
+    progress.check()
     node_ids = np.arange(len(uniq))
     net = from_segments(
         crs=int(crs),
@@ -748,4 +754,6 @@ def network_from_lines(
         offsets=offsets,
         meta={"source": "line layer", "speeds_kmh": table, "snap_tolerance_m": snap_tolerance},
     )
-    return finish_network(net, keep=keep, progress=progress)
+    net = finish_network(net, keep=keep, progress=progress)
+    progress.report(1.0, "network ready")
+    return net
