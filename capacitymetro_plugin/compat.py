@@ -73,6 +73,8 @@ FileBehavior = _members(
 AlgorithmFlag = _members(
     "ProcessingAlgorithmFlag", QgsProcessingAlgorithm, NoThreading="FlagNoThreading"
 )
+#: geometry types of a layer (``Qgis.GeometryType``, 3.30)
+GeometryType = _members("GeometryType", QgsWkbTypes, Polygon="PolygonGeometry")
 #: geometry types of a sink (``Qgis.WkbType``, 3.30)
 WkbType = _members("WkbType", QgsWkbTypes, NoGeometry="NoGeometry")
 #: print layout units (``Qgis.LayoutUnit``, 3.30)

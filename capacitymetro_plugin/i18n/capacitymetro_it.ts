@@ -1281,8 +1281,8 @@
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="85"/>
         <location filename="../provider/algorithms/maps_algs.py" line="87"/>
-        <source>Map extent (empty: all layers)</source>
-        <translation>Estensione della mappa (vuoto: tutti i layer)</translation>
+        <source>Map extent (empty: the analysis area)</source>
+        <translation>Estensione della mappa (vuota: l'area di analisi)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="90"/>
@@ -2269,20 +2269,20 @@
         <translation>Mappe e report</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="195"/>
-        <location filename="../provider/base.py" line="196"/>
+        <location filename="../provider/base.py" line="209"/>
+        <location filename="../provider/base.py" line="210"/>
         <source>Parameter {}: '{}' is not a list of numbers. Write e.g. 5,10,15.</source>
         <translation>Parametro {}: '{}' non è un elenco di numeri. Scrivi ad es. 5,10,15.</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="207"/>
-        <location filename="../provider/base.py" line="210"/>
+        <location filename="../provider/base.py" line="221"/>
+        <location filename="../provider/base.py" line="224"/>
         <source>Skip services without a location (how many is reported)</source>
         <translation>Salta i servizi senza posizione (ne viene indicato il numero)</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="214"/>
-        <location filename="../provider/base.py" line="215"/>
+        <location filename="../provider/base.py" line="228"/>
+        <location filename="../provider/base.py" line="229"/>
         <source>Services skipped (no location)</source>
         <translation>Servizi saltati (senza posizione)</translation>
     </message>
@@ -2350,6 +2350,10 @@
     <message>
         <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge (the default street shapes; the convex-hull shape is a quick look that does cross them). Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>
         <translation type="vanished">Poligoni isocroni per ogni servizio a più soglie di tempo di viaggio, costruiti dalle strade raggiunte (le strade al margine tagliate dove il tempo finisce), così le forme seguono le strade e non attraversano fiumi o canali senza un ponte (le forme predefinite, sulle strade; l'inviluppo convesso è un'anteprima rapida che invece li attraversa). Le fasce annidate contengono tutti i luoghi entro la soglia; le fasce disgiunte solo l'anello dalla precedente.</translation>
+    </message>
+    <message>
+        <source>Map extent (empty: all layers)</source>
+        <translation type="vanished">Estensione della mappa (vuoto: tutti i layer)</translation>
     </message>
     <message>
         <source>Not a web address: write it with http:// or https://.</source>

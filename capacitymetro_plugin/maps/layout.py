@@ -261,6 +261,37 @@ def layers_extent(
     return extent
 
 
+#: layers that hold the analysis area (the run's population and results): a default map extent
+AREA_LAYERS = ("population_zones", "population_cells", "coverage_zones", "e2sfca", "gaps")
+
+
+def area_extent(
+    layers: Sequence[QgsMapLayer], crs: QgsCoordinateReferenceSystem, project: QgsProject
+) -> QgsRectangle:
+    """Return the default map extent: the analysis area, not every layer.
+
+    The layers of a run's population or results (:data:`AREA_LAYERS`, by their layer name in
+    the data source) give it; else the polygon layers; else all layers. So a registry with
+    services all over Italy does not make the city a speck under a 0–200 km scale bar.
+    """
+    from qgis.core import QgsVectorLayer
+
+    def source_name(layer) -> str:
+        uri = layer.source() if layer is not None else ""
+        return uri.split("layername=")[1].split("|")[0] if "layername=" in uri else ""
+
+    area = [lyr for lyr in layers if lyr is not None and source_name(lyr) in AREA_LAYERS]
+    if not area:
+        from capacitymetro_plugin.compat import GeometryType
+
+        area = [
+            lyr
+            for lyr in layers
+            if isinstance(lyr, QgsVectorLayer) and lyr.geometryType() == GeometryType.Polygon
+        ]
+    return layers_extent(area or layers, crs, project)
+
+
 def default_crs(layers: Sequence[QgsMapLayer], project: QgsProject) -> QgsCoordinateReferenceSystem:
     """Return a metric WGS84/UTM CRS for the layers' centre (so the scale bar reads in km)."""
     from capacitymetro_plugin.core.areas import utm_epsg_for_lon
@@ -375,7 +406,7 @@ def build_layout(
     map_item.setLayers(list(layers))
     map_item.setKeepLayerSet(True)
     if extent is None or extent.isEmpty():
-        extent = layers_extent(layers, crs, project)
+        extent = area_extent(layers, crs, project)
         if extent.width() == 0 or extent.height() == 0:
             extent.grow(1000.0)
         extent.scale(1.05)

@@ -393,3 +393,38 @@ def test_processing_map_export_leaves_out_protected_places(
     assert "INTERNAL: shows the exact places" in " ".join(pdf_text(tmp_path / "i.pdf").split())
     assert layer.featureCount() == 8 and layer.subsetString() == ""
     assert gpkg.read_bytes() == before  # the user's data is never modified
+
+
+def test_default_extent_is_the_analysis_area_not_every_layer(qgis_app, shared_data, tmp_path):
+    """Services of Trento and Venezia (a registry spanning Italy) and the comune of Bari:
+    the map frames Bari, not Italy (the speck under a 0–200 km scale bar of issue 13)."""
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    from capacitymetro_plugin.core import gio
+    from capacitymetro_plugin.maps.layout import build_layout
+
+    table = pd.read_csv(shared_data / "servizi_migranti_da_pagine_web.csv", dtype=str)
+    rows = table[table["lon"].notna()]
+    services = gpd.GeoDataFrame(
+        rows[["service_id", "city"]],
+        geometry=gpd.points_from_xy(rows["lon"].astype(float), rows["lat"].astype(float)),
+        crs="EPSG:4326",
+    )
+    assert set(services["city"]) == {"Trento", "Venezia"}  # 600+ km from Bari
+    gpkg = tmp_path / "run.gpkg"
+    gio.write_vector(services, gpkg, layer="services")
+    comuni = shared_data / "istat_comuni_target_2023.gpkg"
+    bari = QgsVectorLayer(f"{comuni}|layername=comuni", "comuni", "ogr")
+    (feature,) = [f for f in bari.getFeatures() if f["com_istat_code"] == "072006"]
+    zones_gdf = gpd.GeoDataFrame(
+        geometry=gpd.GeoSeries.from_wkt([feature.geometry().asWkt()], crs=bari.crs().authid())
+    )
+    gio.write_vector(zones_gdf, gpkg, layer="population_zones")
+    pts = QgsVectorLayer(f"{gpkg}|layername=services", "services", "ogr")
+    zones = QgsVectorLayer(f"{gpkg}|layername=population_zones", "zones", "ogr")
+    project = QgsProject()
+    layout = build_layout(project, [pts, zones], title="Bari")
+    (map_item,) = [i for i in layout.items() if i.__class__.__name__ == "QgsLayoutItemMap"]
+    e = map_item.extent()
+    span_km = max(e.width(), e.height()) / 1000
+    assert span_km < 60, span_km  # Bari is ~20 km across; Italy ~1,200 km

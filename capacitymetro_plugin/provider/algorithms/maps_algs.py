@@ -84,7 +84,7 @@ class ExportCoverageMap(CapaCityMetroAlgorithm):
         self.add_enum(self.PAPER, "Paper", ["A4 landscape", "A3 portrait"], default=0)
         self.addParameter(
             QgsProcessingParameterExtent(
-                self.EXTENT, self.tr("Map extent (empty: all layers)"), optional=True
+                self.EXTENT, self.tr("Map extent (empty: the analysis area)"), optional=True
             )
         )
         self.addParameter(
