@@ -139,6 +139,7 @@ class ExportCoverageMap(CapaCityMetroAlgorithm):
                     "(approximate or hidden location); the map then says it is internal"
                 ),
                 defaultValue=False,
+                optional=True,  # models written before the option still validate
             )
         )
         self.addParameter(
