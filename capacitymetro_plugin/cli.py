@@ -102,7 +102,9 @@ def cmd_run(args) -> int:
             summary.step("pdf_maps", "done", ", ".join(p.name for p in pdfs))
             print(f"[done] pdf maps: {', '.join(p.name for p in pdfs)}")
         except ImportError as exc:
-            summary.step("pdf_maps", "skipped", f"QGIS is not available ({exc})")
+            summary.step(
+                "pdf_maps", "skipped", f"QGIS is not available ({exc}); --no-pdf runs without maps"
+            )
             print(f"[skipped] pdf maps: QGIS is not available ({exc})")
         from capacitymetro_plugin.batch.report import write_reports
 
@@ -120,7 +122,40 @@ def cmd_run(args) -> int:
             f"  foreign residents within {config.standard_min:g} min of a service ({sector}): "
             f"{summary.numbers[key]}%"
         )
+    if skipped:
+        return _report_skipped(skipped, keep_going=args.keep_going)
     return 0
+
+
+#: exit code of a run in which a step could not run (2 is bad input or missing data)
+EXIT_STEP_SKIPPED = 3
+
+
+def _report_skipped(skipped, *, keep_going: bool) -> int:
+    """Name the steps that could not run on stderr; return the exit code (0 with --keep-going)."""
+    import os
+
+    italian = os.environ.get("LANG", "en")[:2] == "it"
+    n = len(skipped)
+    lines = [f"  - {s.name}: {s.detail}" for s in skipped]
+    if italian:
+        head = f"capacitymetro: {n} passi non eseguiti (i risultati degli altri sono scritti):"
+        tail = (
+            "Avviso soltanto (--keep-going)."
+            if keep_going
+            else "Codice di uscita 3. Fornisci i dati mancanti, o usa --keep-going per accettare "
+            "un'analisi parziale (codice 0)."
+        )
+    else:
+        head = f"capacitymetro: {n} step(s) could not run (the other steps' outputs are written):"
+        tail = (
+            "Warning only (--keep-going)."
+            if keep_going
+            else "Exit code 3. Give the missing data, or pass --keep-going to accept a partial "
+            "analysis (exit code 0)."
+        )
+    print("\n".join([head, *lines, tail]), file=sys.stderr)
+    return 0 if keep_going else EXIT_STEP_SKIPPED
 
 
 def cmd_batch(args) -> int:
@@ -277,6 +312,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-pdf", action="store_true", help="skip the PDF maps (no QGIS needed)")
     run.add_argument("--quiet", action="store_true", help="no progress bars")
     run.add_argument("--progress", action="store_true", help="progress bars even when not a tty")
+    run.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="exit 0 even when a step could not run (default: exit code 3, the steps named)",
+    )
     run.set_defaults(func=cmd_run)
     batch = sub.add_parser("batch", help="run many areas on Dask (resumable; needs dask)")
     batch.add_argument(
@@ -375,7 +415,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code (2: a problem with the input or the data)."""
+    """Run the command line; return the exit code.
+
+    0: done; 2: a problem with the input or the data (nothing run); 3: ``run`` ran, but a step
+    could not (named on stderr; ``--keep-going`` makes it 0).
+    """
     from capacitymetro_plugin.core.errors import CapaCityMetroError
 
     parser = build_parser()

@@ -818,7 +818,9 @@ def run_pipeline(
     if have_services and net is not None:
         run("isochrones", lambda s, p: step_isochrones(config, net, services, s, p))
     else:
-        summary.step("isochrones", "skipped", "needs services with coordinates and a network")
+        why = "needs services with coordinates and a network"
+        summary.step("isochrones", "skipped", why)
+        log(f"[skipped] isochrones: {why}")
     pop = run("population", step_population, config, folder)
     times = None
     if have_services and net is not None and pop is not None:
@@ -846,9 +848,9 @@ def run_pipeline(
                     lambda s, p: step_language(config, folder, services, cells, zones, times, s),
                 )
     else:
-        summary.step(
-            "coverage", "skipped", "needs services with coordinates, a network and population"
-        )
+        why = "needs services with coordinates, a network and population"
+        summary.step("coverage", "skipped", why)
+        log(f"[skipped] coverage: {why}")
         if pop is not None:
             cells, _zones = pop
             if "foreign_source" in _zones.columns:

@@ -44,7 +44,14 @@ def test_bari_runs_and_says_services_must_be_placed(shared_data, tmp_path):
 
     out = tmp_path / "bari"
     result = _run("bari", shared_data, out)
-    assert result.returncode == 0, result.stdout + result.stderr
+    # the run writes what it can, then names the steps that could not run: exit code 3
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "2 step(s) could not run" in result.stderr, result.stderr
+    assert "  - isochrones: needs services with coordinates and a network" in result.stderr
+    assert "  - coverage: needs services with coordinates, a network and population" in (
+        result.stderr
+    )
+    assert "[skipped] coverage:" in result.stdout and "Traceback" not in result.stderr
     summary = pd.read_csv(out / "summary.csv").set_index("key")["value"]
     assert summary["services_in_area"] == "14" and summary["services_with_coordinates"] == "0"
     assert summary["step_isochrones"].startswith("skipped needs services with coordinates")

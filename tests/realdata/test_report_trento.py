@@ -198,14 +198,16 @@ def test_bari_summary_says_why_there_are_no_gaps(shared_data, tmp_path):
     env["LANG"] = "en_GB.UTF-8"
     result = subprocess.run(
         [sys.executable, "-m", "capacitymetro_plugin", "run", "--area", "bari", "--no-pdf"]
-        + ["--out", str(out)],
+        + ["--out", str(out), "--keep-going"],
         capture_output=True,
         text=True,
         cwd=REPO,
         env=env,
         timeout=900,
     )
+    # coverage cannot run (no service placed): --keep-going turns exit code 3 into a warning
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "could not run" in result.stderr and "Warning only (--keep-going)" in result.stderr
     text = " ".join(
         subprocess.run(
             ["pdftotext", str(out / "summary.pdf"), "-"], capture_output=True, text=True, check=True
