@@ -105,6 +105,10 @@ def _write(summary: Summary, gdf, layer: str) -> None:
 def _read_osm_lines(path: Path):
     import geopandas as gpd
 
+    from capacitymetro_plugin.core.osm_pbf import check_osm_pbf
+
+    if path.suffix.lower() == ".pbf":
+        check_osm_pbf(path)  # GDAL reads a truncated .pbf in part, silently
     if gio.ENGINE == "fiona":  # fiona lists GDAL's OSM driver as unsupported unless told
         import fiona
 

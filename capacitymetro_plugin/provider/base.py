@@ -9,6 +9,7 @@ instance between runs.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -271,6 +272,13 @@ class CapaCityMetroAlgorithm(QgsProcessingAlgorithm):
 
         if parameters.get(key) is None:
             return None
+        source = self.parameterAsVectorLayer(parameters, key, context)
+        if source is not None:
+            from capacitymetro_plugin.core.osm_pbf import check_osm_pbf
+
+            file_name = source.source().split("|")[0]
+            if file_name.lower().endswith(".pbf") and os.path.isfile(file_name):
+                check_osm_pbf(file_name)  # QGIS reads a truncated .pbf in part, silently
         path, layer_name = self.parameterAsCompatibleSourceLayerPathAndLayerName(
             parameters, key, context, ["gpkg", "shp", "geojson"], "gpkg", feedback
         )

@@ -256,3 +256,20 @@ def test_services_without_location_closed_ones_skipped_and_counted(prepared, inp
     )
     assert terr["SKIPPED"] == 2
     assert set(gpd.read_file(terr["OUTPUT"])["service_id"]) <= {"A", "B", "C"}
+
+
+def test_a_truncated_pbf_is_named_not_read_in_part(processing_provider, shared_data, tmp_path):
+    """QGIS's OGR provider reads a cut .osm.pbf in part without an error: the algorithm refuses
+    it, as an OSM file and as a street layer, and names the file."""
+    import processing
+
+    data = (shared_data / "osm_trento_2023-02_tnst.osm.pbf").read_bytes()
+    cut = tmp_path / "trento_cut.osm.pbf"
+    cut.write_bytes(data[: int(len(data) * 0.6)])
+    for inputs in ({"OSM_FILE": str(cut)}, {"STREETS": f"{cut}|layername=lines"}):
+        with pytest.raises(QgsProcessingException, match="trento_cut.osm.pbf is truncated"):
+            processing.run(
+                "capacitymetro:preparenetwork",
+                {**inputs, "MODE": 0, "OUTPUT": str(tmp_path / "net.npz")},
+            )
+        assert not (tmp_path / "net.npz").exists()

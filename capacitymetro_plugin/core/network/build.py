@@ -392,6 +392,10 @@ def _clip(net: Network, polygon, src_crs) -> Network:
 # --- OpenStreetMap extract ----------------------------------------------------------------------
 def _osm_to_highway_xml(path: Path, workdir: Path) -> Path:
     """Return an OSM XML file with only the highway ways of ``path`` (needs osmium-tool)."""
+    from capacitymetro_plugin.core.osm_pbf import check_osm_pbf
+
+    if path.suffix.lower() == ".pbf":
+        check_osm_pbf(path)  # a cut download: say so before osmium's "unexpected EOF"
     osmium = shutil.which("osmium")
     out = workdir / "highways.osm"
     if osmium is None:

@@ -93,7 +93,10 @@ def read_osm_file(path: Path) -> tuple[list[OsmObject], list[tuple[float, float]
     import geopandas as gpd
 
     from capacitymetro_plugin.core import gio
+    from capacitymetro_plugin.core.osm_pbf import check_osm_pbf
 
+    if Path(path).suffix.lower() == ".pbf":
+        check_osm_pbf(path)  # pyogrio reads a truncated .pbf in part without a word
     if gio.ENGINE == "fiona":  # fiona lists GDAL's OSM driver as unsupported unless told
         import fiona
 
