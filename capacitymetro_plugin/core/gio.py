@@ -64,7 +64,7 @@ def read_vector(path: str | os.PathLike, *, layer: str | None = None) -> gpd.Geo
     if layer:
         kwargs["layer"] = layer
     try:
-        return gpd.read_file(path, **kwargs)
+        gdf = gpd.read_file(path, **kwargs)
     except ValueError as exc:  # e.g. unknown layer
         raise InputError(
             f"Cannot read layer {layer!r} of {path}: {exc}.",
@@ -82,6 +82,58 @@ def read_vector(path: str | os.PathLike, *, layer: str | None = None) -> gpd.Geo
             it=f"Impossibile leggere {path}: {type(exc).__name__}: {exc}.",
             fix_it="Controlla che il file sia un file vettoriale valido (es. una LineString ha almeno due punti) e importa di nuovo; non è stato scritto nulla.",
         ) from exc
+    check_crs_label(gdf, f"{path.name}" + (f" (layer {layer})" if layer else ""))
+    return gdf
+
+
+def check_crs_label(gdf: gpd.GeoDataFrame, name: str) -> None:
+    """Raise :class:`CrsError` when the coordinates cannot be in the CRS the layer declares.
+
+    Metres labelled EPSG:4326 (a UTM layer saved without its CRS, then "fixed" to WGS84) would
+    otherwise be reprojected from "degrees" such as 660000 and fail deep inside a step with a
+    traceback; degrees labelled with a projected CRS put the whole city within 180 m of the
+    projection's origin, at sea off Africa. Both are named here, with the likely fix.
+    """
+    from .errors import CrsError
+
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.crs is None or len(gdf) == 0:
+        return  # a table without geometry, a layer without a CRS (named where it matters)
+    xmin, ymin, xmax, ymax = (float(v) for v in gdf.geometry.total_bounds)  # NaN: no geometry
+    if not np.isfinite([xmin, ymin, xmax, ymax]).all():
+        return
+    crs = gdf.crs.to_string()
+    if gdf.crs.is_geographic and not (
+        -180.0 <= xmin and xmax <= 180.0 and -90.0 <= ymin and ymax <= 90.0
+    ):
+        raise CrsError(
+            f"{name}: the layer says {crs} (degrees), but its coordinates reach "
+            f"({xmax:,.0f}, {ymax:,.0f}): they are metres in another CRS, labelled wrongly.",
+            fix="Assign the CRS the coordinates are in (for Italy usually UTM: EPSG:32632 "
+            "or EPSG:32633, or EPSG:3003/3004 Monte Mario) without reprojecting: in QGIS "
+            "Layer Properties > Source > Assigned CRS, or `ogr2ogr -a_srs EPSG:32632`.",
+            it=f"{name}: il layer dichiara {crs} (gradi), ma le sue coordinate arrivano a "
+            f"({xmax:,.0f}, {ymax:,.0f}): sono metri in un altro SR, etichettati male.",
+            fix_it="Assegna il SR in cui sono le coordinate (per l'Italia di solito UTM: "
+            "EPSG:32632 o EPSG:32633, o EPSG:3003/3004 Monte Mario) senza riproiettare: in "
+            "QGIS Proprietà layer > Sorgente > SR assegnato, o `ogr2ogr -a_srs EPSG:32632`.",
+        )
+    if (
+        gdf.crs.is_projected
+        and max(abs(xmin), abs(xmax)) <= 180.0
+        and (max(abs(ymin), abs(ymax)) <= 90.0)
+    ):
+        raise CrsError(
+            f"{name}: the layer says {crs} (metres), but all its coordinates lie within "
+            f"180 m of the projection's origin ({xmin:.4f}, {ymin:.4f} …): they look like "
+            "longitude and latitude in degrees, labelled wrongly.",
+            fix="Assign EPSG:4326 (WGS84 degrees) without reprojecting: in QGIS Layer "
+            "Properties > Source > Assigned CRS, or `ogr2ogr -a_srs EPSG:4326`.",
+            it=f"{name}: il layer dichiara {crs} (metri), ma tutte le coordinate sono entro "
+            f"180 m dall'origine della proiezione ({xmin:.4f}, {ymin:.4f} …): sembrano "
+            "longitudine e latitudine in gradi, etichettate male.",
+            fix_it="Assegna EPSG:4326 (gradi WGS84) senza riproiettare: in QGIS Proprietà layer "
+            "> Sorgente > SR assegnato, o `ogr2ogr -a_srs EPSG:4326`.",
+        )
 
 
 def list_layers(path: str | os.PathLike) -> list[str]:

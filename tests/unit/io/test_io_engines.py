@@ -95,3 +95,33 @@ def test_engine_is_fiona_when_installed_and_can_be_forced(monkeypatch):
     monkeypatch.setenv("CAPACITYMETRO_IO_ENGINE", "ogr2ogr")
     with pytest.raises(Exception, match="fiona or pyogrio"):
         gio.choose_engine()
+
+
+@pytest.mark.parametrize(
+    ("xy", "label", "named"),
+    [
+        ((664_000.0, 5_103_000.0), "EPSG:4326", "they are metres in another CRS"),
+        ((11.12, 46.07), "EPSG:32632", "they look like longitude and latitude in degrees"),
+    ],
+)
+def test_coordinates_that_cannot_be_in_the_declared_crs_are_named(tmp_path, xy, label, named):
+    """Trento in UTM metres labelled WGS84, and in degrees labelled UTM: a named CrsError with
+    the fix (assign, do not reproject), not a traceback in a later step."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from capacitymetro_plugin.core import gio
+    from capacitymetro_plugin.core.errors import CrsError
+
+    path = tmp_path / "zones.gpkg"
+    gdf = gpd.GeoDataFrame(
+        {"name": ["a", "b"]}, geometry=[Point(*xy), Point(xy[0] + 0.01, xy[1] + 0.01)], crs=label
+    )
+    gdf.to_file(path, layer="zones", engine=gio.ENGINE)
+    with pytest.raises(CrsError) as err:
+        gio.read_vector(path, layer="zones")
+    assert named in err.value.message and "zones.gpkg (layer zones)" in err.value.message
+    assert "-a_srs" in err.value.fix and err.value.message_it != err.value.message
+    right = gdf.set_crs("EPSG:32632" if label == "EPSG:4326" else "EPSG:4326", allow_override=True)
+    right.to_file(tmp_path / "ok.gpkg", layer="zones", engine=gio.ENGINE)
+    assert len(gio.read_vector(tmp_path / "ok.gpkg", layer="zones")) == 2
