@@ -76,13 +76,17 @@ def _when(stamp: str) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def _value(value) -> str:
+def _value(value, names: dict[str, str] | None = None, *, full: bool = False) -> str:
+    """A value as the list shows it: codes by their label, empty as "—", long text cut."""
     if value is None or value == "" or value == []:
         return "—"
+    names = names or {}
     if isinstance(value, list):
-        value = "; ".join(str(v) for v in value)
+        value = "; ".join(names.get(str(v), str(v)) for v in value)
+    else:
+        value = names.get(str(value), str(value))
     text = " ".join(str(value).split())
-    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+    return text if full or len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
 class HistoryDialog(Translatable, QDialog):
@@ -123,6 +127,7 @@ class HistoryDialog(Translatable, QDialog):
         self.can_restore = can_restore or (lambda: "")
         self.on_restored = on_restored
         self.versions: list[ServiceVersion] = []
+        self.value_names = self._value_names()
         self.current_version: int | None = None
         self.setWindowTitle(self.tr("History of the service"))
         self.resize(760, 440)
@@ -165,6 +170,45 @@ class HistoryDialog(Translatable, QDialog):
         buttons.addWidget(self.restore_button)
         buttons.addWidget(self.close_button)
         layout.addLayout(buttons)
+
+    def _value_names(self) -> dict[str, dict[str, str]]:
+        """Field -> {code: label} for the fields that store vocabulary codes."""
+        from capacitymetro_plugin.core.registry import vocabularies as voc
+
+        out = {
+            field: {t.code: t.label(self.language) for t in terms}
+            for field, terms in (
+                ("sectors", voc.SECTORS),
+                ("operator_type", voc.OPERATOR_TYPES),
+                ("status", voc.STATUSES),
+                ("languages", getattr(voc, "LANGUAGES", ())),
+            )
+        }
+        out["location_source"] = {
+            "manual": self.tr("by hand"),
+            "geocoded:osm": self.tr("by geocoding (OpenStreetMap)"),
+            "geocoded:nominatim": self.tr("by geocoding (Nominatim)"),
+        }
+        out["location_privacy"] = {
+            "exact": self.tr("Exact point"),
+            "approximate": self.tr("Approximate (a ~1 km area)"),
+            "hidden": self.tr("Hidden (contact channel only)"),
+        }
+        return out
+
+    def _label(self, field: str) -> str:
+        extra = {
+            "location_source": self.tr("Point placed"),
+            "organization_id": self.tr("Organization"),
+            "metro_area": self.tr("Metropolitan area"),
+        }
+        return (self.labels.get(field) or extra.get(field) or field).rstrip(" *")
+
+    def _change_text(self, change, *, full: bool = False) -> str:
+        names = self.value_names.get(change.field)
+        old = _value(change.old, names, full=full)
+        new = _value(change.new, names, full=full)
+        return f"{self._label(change.field)}: {old} → {new}"
 
     # ------------------------------------------------------------------ reading
     def reload(self) -> bool:
@@ -236,9 +280,7 @@ class HistoryDialog(Translatable, QDialog):
         lines = []
         if v.same_as is not None:
             lines.append(self.tr("Back to version {}").format(v.same_as))
-        for c in v.changes:
-            label = self.labels.get(c.field, c.field).rstrip(" *")
-            lines.append(f"{label}: {_value(c.old)} → {_value(c.new)}")
+        lines += [self._change_text(c) for c in v.changes]
         if v.moved_m is not None:
             lines.append(self.tr("Location moved by {} m").format(f"{v.moved_m:,.0f}"))
         if v.placed:
@@ -248,10 +290,7 @@ class HistoryDialog(Translatable, QDialog):
         return lines or [self.tr("No field changed")]
 
     def _full_changes(self, v: ServiceVersion) -> str:
-        out = []
-        for c in v.changes:
-            label = self.labels.get(c.field, c.field).rstrip(" *")
-            out.append(f"{label}: {c.old if c.old not in (None, []) else '—'} → {c.new or '—'}")
+        out = [self._change_text(c, full=True) for c in v.changes]
         return "\n".join(out) or "\n".join(self.change_lines(v))
 
     # ------------------------------------------------------------------ restoring

@@ -493,11 +493,6 @@
         <translation>Seleziona un servizio per vederne i dettagli.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="671"/>
-        <source>Organization</source>
-        <translation>Organizzazione</translation>
-    </message>
-    <message>
         <location filename="../gui/dock.py" line="672"/>
         <location filename="../gui/dock.py" line="237"/>
         <location filename="../gui/dock.py" line="673"/>
@@ -839,123 +834,172 @@
         <translation>HSDS 3.0 non valido: {} errori di schema.</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="127"/>
+        <location filename="../gui/history_dialog.py" line="132"/>
         <source>History of the service</source>
         <translation>Cronologia del servizio</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="138"/>
-        <location filename="../gui/history_dialog.py" line="139"/>
+        <location filename="../gui/history_dialog.py" line="143"/>
+        <location filename="../gui/history_dialog.py" line="144"/>
         <source>Version</source>
         <translation>Versione</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="138"/>
-        <location filename="../gui/history_dialog.py" line="139"/>
+        <location filename="../gui/history_dialog.py" line="143"/>
+        <location filename="../gui/history_dialog.py" line="144"/>
         <source>What changed</source>
         <translation>Che cosa è cambiato</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="138"/>
-        <location filename="../gui/history_dialog.py" line="139"/>
+        <location filename="../gui/history_dialog.py" line="143"/>
+        <location filename="../gui/history_dialog.py" line="144"/>
         <source>When</source>
         <translation>Quando</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="138"/>
-        <location filename="../gui/history_dialog.py" line="139"/>
+        <location filename="../gui/history_dialog.py" line="143"/>
+        <location filename="../gui/history_dialog.py" line="144"/>
         <source>Who</source>
         <translation>Chi</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="158"/>
-        <location filename="../gui/history_dialog.py" line="159"/>
+        <location filename="../gui/history_dialog.py" line="163"/>
+        <location filename="../gui/history_dialog.py" line="164"/>
         <source>Write this version back as a new version: nothing in the history is lost</source>
         <translation>Riscrive questa versione come nuova versione: nella cronologia non si perde nulla</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="162"/>
+        <location filename="../gui/history_dialog.py" line="167"/>
         <source>Close</source>
         <translation>Chiudi</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="185"/>
+        <location filename="../gui/history_dialog.py" line="188"/>
+        <source>by hand</source>
+        <translation>a mano</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="189"/>
+        <source>by geocoding (OpenStreetMap)</source>
+        <translation>con la geocodifica (OpenStreetMap)</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="190"/>
+        <source>by geocoding (Nominatim)</source>
+        <translation>con la geocodifica (Nominatim)</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="193"/>
+        <location filename="../gui/service_form.py" line="114"/>
+        <source>Exact point</source>
+        <translation>Punto esatto</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="194"/>
+        <location filename="../gui/service_form.py" line="115"/>
+        <source>Approximate (a ~1 km area)</source>
+        <translation>Approssimato (zona di ~1 km)</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="195"/>
+        <location filename="../gui/service_form.py" line="116"/>
+        <source>Hidden (contact channel only)</source>
+        <translation>Nascosto (solo canale di contatto)</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="201"/>
+        <source>Point placed</source>
+        <translation>Punto collocato</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="202"/>
+        <location filename="../gui/dock.py" line="671"/>
+        <source>Organization</source>
+        <translation>Organizzazione</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="203"/>
+        <source>Metropolitan area</source>
+        <translation>Città metropolitana</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="229"/>
         <source>{} — deleted; {} recorded changes</source>
         <translation>{} — eliminato; {} modifiche registrate</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="187"/>
+        <location filename="../gui/history_dialog.py" line="231"/>
         <source>{} — version {}; {} recorded changes</source>
         <translation>{} — versione {}; {} modifiche registrate</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="193"/>
-        <location filename="../gui/history_dialog.py" line="195"/>
+        <location filename="../gui/history_dialog.py" line="237"/>
+        <location filename="../gui/history_dialog.py" line="239"/>
         <source>No change of this service is recorded yet (a registry made before the history, or edits made outside the plugin).</source>
         <translation>Nessuna modifica di questo servizio è ancora registrata (un registro creato prima della cronologia, o modifiche fatte fuori dal plugin).</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="212"/>
+        <location filename="../gui/history_dialog.py" line="256"/>
         <source>(current)</source>
         <translation>(attuale)</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="233"/>
+        <location filename="../gui/history_dialog.py" line="277"/>
         <source>Created</source>
         <translation>Creato</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="235"/>
+        <location filename="../gui/history_dialog.py" line="279"/>
         <source>Deleted</source>
         <translation>Eliminato</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="238"/>
+        <location filename="../gui/history_dialog.py" line="282"/>
         <source>Back to version {}</source>
         <translation>Ritorno alla versione {}</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="243"/>
+        <location filename="../gui/history_dialog.py" line="285"/>
         <source>Location moved by {} m</source>
         <translation>Posizione spostata di {} m</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="245"/>
+        <location filename="../gui/history_dialog.py" line="287"/>
         <source>Placed on the map</source>
         <translation>Collocato sulla mappa</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="247"/>
+        <location filename="../gui/history_dialog.py" line="289"/>
         <source>Location removed</source>
         <translation>Posizione rimossa</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="248"/>
+        <location filename="../gui/history_dialog.py" line="290"/>
         <source>No field changed</source>
         <translation>Nessun campo modificato</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="283"/>
-        <location filename="../gui/history_dialog.py" line="157"/>
-        <location filename="../gui/history_dialog.py" line="287"/>
+        <location filename="../gui/history_dialog.py" line="322"/>
+        <location filename="../gui/history_dialog.py" line="162"/>
+        <location filename="../gui/history_dialog.py" line="326"/>
         <source>Restore this version</source>
         <translation>Ripristina questa versione</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="283"/>
-        <location filename="../gui/history_dialog.py" line="289"/>
+        <location filename="../gui/history_dialog.py" line="322"/>
+        <location filename="../gui/history_dialog.py" line="328"/>
         <source>Restore version {}? It is written as a new version; the current one stays in the history.</source>
         <translation>Ripristinare la versione {}? Viene scritta come nuova versione; quella attuale resta nella cronologia.</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="302"/>
-        <location filename="../gui/history_dialog.py" line="304"/>
+        <location filename="../gui/history_dialog.py" line="341"/>
+        <location filename="../gui/history_dialog.py" line="343"/>
         <source>Nothing was restored: the list now shows the latest version. Restore version {} again if you still want it.</source>
         <translation>Non è stato ripristinato nulla: l'elenco ora mostra l'ultima versione. Ripristina di nuovo la versione {} se la vuoi ancora.</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="315"/>
-        <location filename="../gui/history_dialog.py" line="316"/>
+        <location filename="../gui/history_dialog.py" line="354"/>
+        <location filename="../gui/history_dialog.py" line="355"/>
         <source>Version {} restored as version {}.</source>
         <translation>Versione {} ripristinata come versione {}.</translation>
     </message>
@@ -1008,21 +1052,6 @@
         <location filename="../gui/service_form.py" line="109"/>
         <source>Location</source>
         <translation>Posizione</translation>
-    </message>
-    <message>
-        <location filename="../gui/service_form.py" line="114"/>
-        <source>Exact point</source>
-        <translation>Punto esatto</translation>
-    </message>
-    <message>
-        <location filename="../gui/service_form.py" line="115"/>
-        <source>Approximate (a ~1 km area)</source>
-        <translation>Approssimato (zona di ~1 km)</translation>
-    </message>
-    <message>
-        <location filename="../gui/service_form.py" line="116"/>
-        <source>Hidden (contact channel only)</source>
-        <translation>Nascosto (solo canale di contatto)</translation>
     </message>
     <message>
         <location filename="../gui/service_form.py" line="158"/>

@@ -63,8 +63,8 @@ def _comparable(service: Service | None) -> dict:
         if f.name in BOOKKEEPING_FIELDS or f.name in ("lon", "lat"):
             continue
         value = getattr(service, f.name)
-        if isinstance(value, list):
-            value = list(value) or None
+        if isinstance(value, list):  # codes: the order they were ticked in is not an edit
+            value = sorted(value) or None
         out[f.name] = None if value == "" else value
     return out
 
