@@ -150,6 +150,7 @@ class RegistryDock(Translatable, QgsDockWidget):
         self._in_command = False
         self._rows: list[_Row] = []
         self._organizations: dict[str, str] = {}
+        self._pending_history = None  # (registry, snapshot, service ids) between commit signals
         self._build()
         self.pick_tool = (
             PickPointTool(canvas, self.handle_map_click, self.cancel_pick) if canvas else None
@@ -266,7 +267,15 @@ class RegistryDock(Translatable, QgsDockWidget):
         dl.addWidget(self.practice_list)
         self.open_sheet_button = QPushButton(self.tr("Open sheet"))
         self.open_sheet_button.clicked.connect(lambda: self.open_sheet())
-        dl.addWidget(self.open_sheet_button)
+        self.history_button = QPushButton(self.tr("History…"))
+        self.history_button.setToolTip(
+            self.tr("Who changed the selected service, when and what; restore an earlier version")
+        )
+        self.history_button.clicked.connect(lambda: self.open_history())
+        sheet_row = QHBoxLayout()
+        sheet_row.addWidget(self.open_sheet_button, 1)
+        sheet_row.addWidget(self.history_button)
+        dl.addLayout(sheet_row)
         splitter.addWidget(details)
         splitter.setSizes([260, 300])
         layout.addWidget(splitter, 1)
@@ -374,7 +383,13 @@ class RegistryDock(Translatable, QgsDockWidget):
                     signal.disconnect(self._on_layer_changed)
                 except TypeError:
                     pass
+            for signal, slot in self._history_signals(self.layer):
+                try:
+                    signal.disconnect(slot)
+                except TypeError:
+                    pass
         self.layer = layer
+        self._pending_history = None
         if layer is not None:
             for signal in (
                 layer.layerModified,
@@ -383,6 +398,8 @@ class RegistryDock(Translatable, QgsDockWidget):
                 layer.afterRollBack,
             ):
                 signal.connect(self._on_layer_changed)
+            for signal, slot in self._history_signals(layer):
+                signal.connect(slot)
             self.form.layer_crs = layer.crs()
             index = self.layer_combo.findData(layer.id())
             if index >= 0 and index != self.layer_combo.currentIndex():
@@ -790,6 +807,11 @@ class RegistryDock(Translatable, QgsDockWidget):
             bool(has_layer and self.layer.isEditable() and self.layer.undoStack().canUndo())
         )
         self.open_sheet_button.setEnabled(bool(self.sheet_text()))
+        fid = self.selected_fid()
+        # a service added but not saved yet (negative id) has no history
+        self.history_button.setEnabled(
+            bool(has_layer and fid is not None and fid >= 0 and self._has_history_backend())
+        )
         self.import_button.setEnabled(has_layer)
         self.export_button.setEnabled(has_layer)
         self.publish_button.setEnabled(has_layer)
@@ -1129,6 +1151,135 @@ class RegistryDock(Translatable, QgsDockWidget):
             self.layer.rollBack()
         self.close_form()
         self.refresh_list()
+
+    # ================================================================ history
+    def _history_signals(self, layer: QgsVectorLayer) -> list:
+        return [
+            (layer.beforeCommitChanges, self._before_commit),
+            (layer.afterCommitChanges, self._after_commit),
+            (layer.afterRollBack, self._forget_commit),
+        ]
+
+    def _has_history_backend(self) -> bool:
+        if self.layer is None:
+            return False
+        if self.layer.providerType() == "postgres":
+            return True
+        path = registry_path(self.layer)
+        return path is not None and path.suffix.lower() == ".gpkg"
+
+    def _edited_service_ids(self) -> set[str]:
+        """The service ids of the features the edit buffer adds, changes or deletes."""
+        buffer = self.layer.editBuffer()
+        if buffer is None:
+            return set()
+        ids: set[str] = set()
+        fids = set(buffer.changedAttributeValues().keys())
+        fids |= set(buffer.changedGeometries().keys())
+        fids |= set(buffer.deletedFeatureIds())
+        if fids and "service_id" in self.layer.fields().names():
+            request = QgsFeatureRequest().setFilterFids(sorted(fids))
+            for f in self.layer.dataProvider().getFeatures(request):  # as saved
+                ids.add(str(to_python(f["service_id"]) or ""))
+            for fid in fids:
+                f = self.layer.getFeature(fid)  # as edited (a changed id counts too)
+                if f.isValid():
+                    ids.add(str(to_python(f["service_id"]) or ""))
+        for f in buffer.addedFeatures().values():
+            ids.add(str(to_python(f["service_id"]) or ""))
+        ids.discard("")
+        return ids
+
+    def _before_commit(self, *_args) -> None:
+        """QGIS is about to write the edits of a GeoPackage: keep the rows as they were.
+
+        A GeoPackage has no triggers, so the dock records what QGIS writes (PostGIS records it
+        itself). Runs for commits from QGIS's own toolbar too, while this layer is the dock's.
+        """
+        self._pending_history = None
+        if registry_path(self.layer) is None:
+            return
+        from .history_dialog import layer_registry
+
+        registry = layer_registry(self.layer)
+        if registry is None:
+            return
+        try:
+            ids = self._edited_service_ids()
+            if ids:
+                self._pending_history = (registry, registry.snapshot(), ids)
+        except Exception as exc:  # noqa: BLE001 - a slot must never raise inside QGIS's commit
+            self._history_failed(exc)
+
+    def _after_commit(self, *_args) -> None:
+        pending, self._pending_history = self._pending_history, None
+        if pending is None:
+            return
+        registry, before, ids = pending
+        try:
+            registry.record_edits(before, ids)
+        except Exception as exc:  # noqa: BLE001 - the edit is saved; only its entry is missing
+            self._history_failed(exc)
+
+    def _forget_commit(self, *_args) -> None:
+        self._pending_history = None
+
+    def _history_failed(self, exc: Exception) -> None:
+        from capacitymetro_plugin.core.errors import CapaCityMetroError
+
+        reason = exc.localized(self.language) if isinstance(exc, CapaCityMetroError) else str(exc)
+        self.status_label.setText(
+            self.tr("Saved, but the change could not be written in the history: {}").format(reason)
+        )
+
+    def _restore_wait(self) -> str:
+        """Why a restore must wait (unsaved edits would be written over it), or ""."""
+        if self.layer is not None and self.layer.isEditable() and self.layer.isModified():
+            return self.tr(
+                'The layer has unsaved changes: "Save changes" or "Discard changes" first, then '
+                "restore."
+            )
+        return ""
+
+    def open_history(self, fid: int | None = None, *, show: bool = True):
+        """Open the history of service ``fid`` (default: the selected one); return the dialog."""
+        from .history_dialog import HistoryDialog, layer_registry
+
+        fid = self.selected_fid() if fid is None else fid
+        if self.layer is None or fid is None:
+            return None
+        registry = layer_registry(self.layer)
+        service_id = to_python(self.layer.getFeature(fid)["service_id"])
+        if registry is None or not service_id:
+            self.status_label.setText(
+                self.tr(
+                    "History needs a registry GeoPackage or a PostGIS registry (its services table)."
+                )
+            )
+            return None
+        dialog = HistoryDialog(
+            registry,
+            str(service_id),
+            labels=self.form._labels(),
+            can_restore=self._restore_wait,
+            on_restored=self._after_restore,
+            parent=self,
+        )
+        if show:
+            dialog.exec()
+        return dialog
+
+    def _after_restore(self, service) -> None:
+        """A version was written by the core: read the layer again and keep the service selected."""
+        if self.layer is None:
+            return
+        self.layer.dataProvider().reloadData()
+        self.layer.triggerRepaint()
+        self._on_layer_changed()
+        for row in self._rows:
+            if row.values["service_id"] == service.service_id and row.fid in self.visible_fids():
+                self.select_fid(row.fid, zoom=False)
+                break
 
     # ================================================================ import / export
     def import_dialog(self) -> None:

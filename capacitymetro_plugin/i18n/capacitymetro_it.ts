@@ -323,390 +323,414 @@
         <translation>Dipendenze Python…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="173"/>
+        <location filename="../gui/dock.py" line="174"/>
         <source>Registry layer</source>
         <translation>Layer del registro</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="180"/>
+        <location filename="../gui/dock.py" line="181"/>
         <source>Search name, address, comune, description…</source>
         <translation>Cerca nome, indirizzo, comune, descrizione…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="196"/>
+        <location filename="../gui/dock.py" line="197"/>
         <source>All sectors</source>
         <translation>Tutti i settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="199"/>
+        <location filename="../gui/dock.py" line="200"/>
         <source>All operators</source>
         <translation>Tutti gli operatori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="202"/>
+        <location filename="../gui/dock.py" line="203"/>
         <source>Any status</source>
         <translation>Qualsiasi stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="205"/>
+        <location filename="../gui/dock.py" line="206"/>
         <source>All languages</source>
         <translation>Tutte le lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="206"/>
+        <location filename="../gui/dock.py" line="207"/>
         <source>All comuni</source>
         <translation>Tutti i comuni</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="207"/>
+        <location filename="../gui/dock.py" line="208"/>
         <source>Not verified for</source>
         <translation>Non verificati da</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="211"/>
+        <location filename="../gui/dock.py" line="212"/>
         <source> months</source>
         <translation> mesi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="235"/>
         <location filename="../gui/dock.py" line="236"/>
+        <location filename="../gui/dock.py" line="237"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="235"/>
         <location filename="../gui/dock.py" line="236"/>
+        <location filename="../gui/dock.py" line="237"/>
         <source>Verified</source>
         <translation>Verificato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="261"/>
+        <location filename="../gui/dock.py" line="262"/>
         <source>Good-practice sheets</source>
         <translation>Schede di buone pratiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="267"/>
+        <location filename="../gui/dock.py" line="268"/>
         <source>Open sheet</source>
         <translation>Apri scheda</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="278"/>
+        <location filename="../gui/dock.py" line="270"/>
+        <source>History…</source>
+        <translation>Cronologia…</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="271"/>
+        <location filename="../gui/dock.py" line="272"/>
+        <source>Who changed the selected service, when and what; restore an earlier version</source>
+        <translation>Chi ha modificato il servizio selezionato, quando e che cosa; ripristina una versione precedente</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="287"/>
         <source>Add</source>
         <translation>Aggiungi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="279"/>
+        <location filename="../gui/dock.py" line="288"/>
         <source>Add a service: fill the form and click on the map</source>
         <translation>Aggiungi un servizio: compila il modulo e clicca sulla mappa</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="280"/>
+        <location filename="../gui/dock.py" line="289"/>
         <source>Edit</source>
         <translation>Modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="281"/>
+        <location filename="../gui/dock.py" line="290"/>
         <source>Set location</source>
         <translation>Posiziona</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="282"/>
+        <location filename="../gui/dock.py" line="291"/>
         <source>Click on the map to place the selected service</source>
         <translation>Clicca sulla mappa per posizionare il servizio selezionato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="283"/>
+        <location filename="../gui/dock.py" line="292"/>
         <source>Locate from address</source>
         <translation>Posiziona dall'indirizzo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="284"/>
-        <location filename="../gui/dock.py" line="286"/>
+        <location filename="../gui/dock.py" line="293"/>
+        <location filename="../gui/dock.py" line="295"/>
         <source>Place the selected service from its address, with a local OpenStreetMap extract</source>
         <translation>Posiziona il servizio selezionato dal suo indirizzo, con un estratto OpenStreetMap locale</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="289"/>
+        <location filename="../gui/dock.py" line="298"/>
         <source>Delete</source>
         <translation>Elimina</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="302"/>
+        <location filename="../gui/dock.py" line="311"/>
         <source>Undo</source>
         <translation>Annulla ultima modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="304"/>
+        <location filename="../gui/dock.py" line="313"/>
         <source>Discard changes</source>
         <translation>Scarta modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="313"/>
+        <location filename="../gui/dock.py" line="322"/>
         <source>Import…</source>
         <translation>Importa…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="314"/>
+        <location filename="../gui/dock.py" line="323"/>
         <source>Export…</source>
         <translation>Esporta…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="317"/>
+        <location filename="../gui/dock.py" line="326"/>
         <source>Publish bussola…</source>
         <translation>Pubblica bussola…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="318"/>
-        <location filename="../gui/dock.py" line="319"/>
+        <location filename="../gui/dock.py" line="327"/>
+        <location filename="../gui/dock.py" line="328"/>
         <source>Write the public web site of the saved registry (protected places respected)</source>
         <translation>Scrivi il sito web pubblico del registro salvato (luoghi protetti rispettati)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="551"/>
+        <location filename="../gui/dock.py" line="568"/>
         <source>No location yet: select it and click "Set location".</source>
         <translation>Ancora senza posizione: selezionalo e clicca "Posiziona".</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="576"/>
+        <location filename="../gui/dock.py" line="593"/>
         <source>{} of {} services</source>
         <translation>{} servizi su {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="578"/>
+        <location filename="../gui/dock.py" line="595"/>
         <source>{} without location</source>
         <translation>{} senza posizione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="638"/>
+        <location filename="../gui/dock.py" line="655"/>
         <source>Select a service to see its details.</source>
         <translation>Seleziona un servizio per vederne i dettagli.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="654"/>
-        <source>Organization</source>
-        <translation>Organizzazione</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="655"/>
-        <location filename="../gui/dock.py" line="236"/>
-        <location filename="../gui/dock.py" line="656"/>
+        <location filename="../gui/dock.py" line="672"/>
+        <location filename="../gui/dock.py" line="237"/>
+        <location filename="../gui/dock.py" line="673"/>
         <source>Sectors</source>
         <translation>Settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="659"/>
+        <location filename="../gui/dock.py" line="676"/>
         <location filename="../gui/service_form.py" line="90"/>
-        <location filename="../gui/dock.py" line="660"/>
+        <location filename="../gui/dock.py" line="677"/>
         <source>Operator type</source>
         <translation>Tipo di operatore</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="663"/>
+        <location filename="../gui/dock.py" line="680"/>
         <location filename="../gui/service_form.py" line="92"/>
         <source>Target groups</source>
         <translation>Destinatari</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="664"/>
+        <location filename="../gui/dock.py" line="681"/>
         <source>Languages</source>
         <translation>Lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="665"/>
+        <location filename="../gui/dock.py" line="682"/>
         <location filename="../gui/service_form.py" line="94"/>
         <source>Opening hours</source>
         <translation>Orari di apertura</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="666"/>
+        <location filename="../gui/dock.py" line="683"/>
         <location filename="../gui/service_form.py" line="95"/>
         <source>Capacity (people/week)</source>
         <translation>Capacità (persone/settimana)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="667"/>
+        <location filename="../gui/dock.py" line="684"/>
         <location filename="../gui/service_form.py" line="99"/>
         <source>Address</source>
         <translation>Indirizzo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="668"/>
+        <location filename="../gui/dock.py" line="685"/>
         <location filename="../gui/service_form.py" line="102"/>
-        <location filename="../gui/dock.py" line="236"/>
-        <location filename="../gui/dock.py" line="669"/>
+        <location filename="../gui/dock.py" line="237"/>
+        <location filename="../gui/dock.py" line="686"/>
         <source>Comune</source>
         <translation>Comune</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="679"/>
+        <location filename="../gui/dock.py" line="696"/>
         <location filename="../gui/service_form.py" line="96"/>
         <source>Phone</source>
         <translation>Telefono</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="681"/>
+        <location filename="../gui/dock.py" line="698"/>
         <location filename="../gui/service_form.py" line="98"/>
         <source>Website</source>
         <translation>Sito web</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="682"/>
+        <location filename="../gui/dock.py" line="699"/>
         <location filename="../gui/service_form.py" line="104"/>
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="683"/>
+        <location filename="../gui/dock.py" line="700"/>
         <location filename="../gui/service_form.py" line="105"/>
         <source>Last verified</source>
         <translation>Ultima verifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="684"/>
+        <location filename="../gui/dock.py" line="701"/>
         <location filename="../gui/service_form.py" line="108"/>
         <source>Source URL</source>
         <translation>URL della fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="690"/>
+        <location filename="../gui/dock.py" line="707"/>
         <source>No location yet: click "Set location" and then on the map.</source>
         <translation>Ancora senza posizione: clicca "Posiziona" e poi sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="694"/>
+        <location filename="../gui/dock.py" line="711"/>
         <source>Not verified in the last {} months.</source>
         <translation>Non verificato negli ultimi {} mesi.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="705"/>
+        <location filename="../gui/dock.py" line="722"/>
         <location filename="../gui/service_form.py" line="97"/>
-        <location filename="../gui/dock.py" line="680"/>
+        <location filename="../gui/dock.py" line="697"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="749"/>
+        <location filename="../gui/dock.py" line="766"/>
         <source>Place</source>
         <translation>Luogo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="750"/>
+        <location filename="../gui/dock.py" line="767"/>
         <source>Themes</source>
         <translation>Temi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="751"/>
+        <location filename="../gui/dock.py" line="768"/>
         <source>Source</source>
         <translation>Fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="766"/>
-        <location filename="../gui/dock.py" line="768"/>
+        <location filename="../gui/dock.py" line="783"/>
+        <location filename="../gui/dock.py" line="785"/>
         <source>Good-practice sheet</source>
         <translation>Scheda di buona pratica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="797"/>
-        <location filename="../gui/dock.py" line="799"/>
+        <location filename="../gui/dock.py" line="819"/>
+        <location filename="../gui/dock.py" line="821"/>
         <source>No registry layer in the project: add the services layer of a registry GeoPackage.</source>
         <translation>Nessun layer del registro nel progetto: aggiungi il layer services di un GeoPackage del registro.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="803"/>
-        <location filename="../gui/dock.py" line="805"/>
+        <location filename="../gui/dock.py" line="825"/>
+        <location filename="../gui/dock.py" line="827"/>
         <source>Unsaved changes: "Save changes" writes them, "Discard changes" drops them.</source>
         <translation>Modifiche non salvate: "Salva modifiche" le scrive, "Scarta modifiche" le elimina.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="828"/>
+        <location filename="../gui/dock.py" line="850"/>
         <source>New service</source>
         <translation>Nuovo servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="848"/>
-        <location filename="../gui/dock.py" line="849"/>
+        <location filename="../gui/dock.py" line="870"/>
+        <location filename="../gui/dock.py" line="871"/>
         <source>Click on the map where the service is (right click to cancel).</source>
         <translation>Clicca sulla mappa dove si trova il servizio (tasto destro per annullare).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="901"/>
+        <location filename="../gui/dock.py" line="923"/>
         <source>The layer cannot be edited (read-only source?).</source>
         <translation>Il layer non è modificabile (sorgente in sola lettura?).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="941"/>
+        <location filename="../gui/dock.py" line="963"/>
         <source>The layer refused the new service.</source>
         <translation>Il layer ha rifiutato il nuovo servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="944"/>
+        <location filename="../gui/dock.py" line="966"/>
         <source>Add service</source>
         <translation>Aggiungi servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="979"/>
-        <location filename="../gui/dock.py" line="840"/>
+        <location filename="../gui/dock.py" line="1001"/>
+        <location filename="../gui/dock.py" line="862"/>
         <source>Edit service</source>
         <translation>Modifica servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="995"/>
-        <location filename="../gui/dock.py" line="999"/>
+        <location filename="../gui/dock.py" line="1017"/>
+        <location filename="../gui/dock.py" line="1021"/>
         <source>OpenStreetMap extracts (*.pbf *.osm)</source>
         <translation>Estratti OpenStreetMap (*.pbf *.osm)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1021"/>
-        <location filename="../gui/dock.py" line="1022"/>
+        <location filename="../gui/dock.py" line="1043"/>
+        <location filename="../gui/dock.py" line="1044"/>
         <source>Placed by hand: kept. Use "Set location" to move it.</source>
         <translation>Posizionato a mano: mantenuto. Usa "Posiziona" per spostarlo.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1037"/>
-        <location filename="../gui/dock.py" line="1038"/>
+        <location filename="../gui/dock.py" line="1059"/>
+        <location filename="../gui/dock.py" line="1060"/>
         <source>Not found ({}): click "Set location" and then on the map.</source>
         <translation>Non trovato ({}): fai clic su "Posiziona" e poi sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1048"/>
+        <location filename="../gui/dock.py" line="1070"/>
         <source>Placed at the house number (score {:.2f}): {}</source>
         <translation>Posizionato al numero civico (punteggio {:.2f}): {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1050"/>
+        <location filename="../gui/dock.py" line="1072"/>
         <source>Placed on the street, house number not in OSM (score {:.2f}): {}</source>
         <translation>Posizionato sulla via, numero civico non in OSM (punteggio {:.2f}): {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1059"/>
+        <location filename="../gui/dock.py" line="1081"/>
         <source>The layer refused to delete the service.</source>
         <translation>Il layer ha rifiutato l'eliminazione del servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1068"/>
-        <location filename="../gui/dock.py" line="1074"/>
+        <location filename="../gui/dock.py" line="1090"/>
+        <location filename="../gui/dock.py" line="1096"/>
         <source>Delete "{}"? You can still undo or discard the change before saving.</source>
         <translation>Eliminare "{}"? Puoi ancora annullare o scartare la modifica prima di salvare.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1068"/>
-        <location filename="../gui/dock.py" line="1061"/>
-        <location filename="../gui/dock.py" line="1072"/>
+        <location filename="../gui/dock.py" line="1090"/>
+        <location filename="../gui/dock.py" line="1083"/>
+        <location filename="../gui/dock.py" line="1094"/>
         <source>Delete service</source>
         <translation>Elimina servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1118"/>
-        <location filename="../gui/dock.py" line="303"/>
-        <location filename="../gui/dock.py" line="1120"/>
+        <location filename="../gui/dock.py" line="1140"/>
+        <location filename="../gui/dock.py" line="312"/>
+        <location filename="../gui/dock.py" line="1142"/>
         <source>Save changes</source>
         <translation>Salva modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1118"/>
-        <location filename="../gui/dock.py" line="1121"/>
+        <location filename="../gui/dock.py" line="1140"/>
+        <location filename="../gui/dock.py" line="1143"/>
         <source>The changes could not be saved:</source>
         <translation>Non è stato possibile salvare le modifiche:</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1231"/>
+        <location filename="../gui/dock.py" line="1232"/>
+        <source>Saved, but the change could not be written in the history: {}</source>
+        <translation>Salvato, ma la modifica non è stata scritta nella cronologia: {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1238"/>
+        <location filename="../gui/dock.py" line="1239"/>
+        <source>The layer has unsaved changes: "Save changes" or "Discard changes" first, then restore.</source>
+        <translation>Il layer ha modifiche non salvate: prima "Salva modifiche" o "Scarta modifiche", poi ripristina.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1254"/>
+        <location filename="../gui/dock.py" line="1256"/>
+        <source>History needs a registry GeoPackage or a PostGIS registry (its services table).</source>
+        <translation>La cronologia richiede un registro GeoPackage o un registro PostGIS (la sua tabella dei servizi).</translation>
     </message>
     <message>
         <location filename="../gui/exchange.py" line="106"/>
@@ -810,6 +834,176 @@
         <translation>HSDS 3.0 non valido: {} errori di schema.</translation>
     </message>
     <message>
+        <location filename="../gui/history_dialog.py" line="132"/>
+        <source>History of the service</source>
+        <translation>Cronologia del servizio</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="143"/>
+        <location filename="../gui/history_dialog.py" line="144"/>
+        <source>Version</source>
+        <translation>Versione</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="143"/>
+        <location filename="../gui/history_dialog.py" line="144"/>
+        <source>What changed</source>
+        <translation>Che cosa è cambiato</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="143"/>
+        <location filename="../gui/history_dialog.py" line="144"/>
+        <source>When</source>
+        <translation>Quando</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="143"/>
+        <location filename="../gui/history_dialog.py" line="144"/>
+        <source>Who</source>
+        <translation>Chi</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="163"/>
+        <location filename="../gui/history_dialog.py" line="164"/>
+        <source>Write this version back as a new version: nothing in the history is lost</source>
+        <translation>Riscrive questa versione come nuova versione: nella cronologia non si perde nulla</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="167"/>
+        <source>Close</source>
+        <translation>Chiudi</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="188"/>
+        <source>by hand</source>
+        <translation>a mano</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="189"/>
+        <source>by geocoding (OpenStreetMap)</source>
+        <translation>con la geocodifica (OpenStreetMap)</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="190"/>
+        <source>by geocoding (Nominatim)</source>
+        <translation>con la geocodifica (Nominatim)</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="193"/>
+        <location filename="../gui/service_form.py" line="114"/>
+        <source>Exact point</source>
+        <translation>Punto esatto</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="194"/>
+        <location filename="../gui/service_form.py" line="115"/>
+        <source>Approximate (a ~1 km area)</source>
+        <translation>Approssimato (zona di ~1 km)</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="195"/>
+        <location filename="../gui/service_form.py" line="116"/>
+        <source>Hidden (contact channel only)</source>
+        <translation>Nascosto (solo canale di contatto)</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="201"/>
+        <source>Point placed</source>
+        <translation>Punto collocato</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="202"/>
+        <location filename="../gui/dock.py" line="671"/>
+        <source>Organization</source>
+        <translation>Organizzazione</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="203"/>
+        <source>Metropolitan area</source>
+        <translation>Città metropolitana</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="229"/>
+        <source>{} — deleted; {} recorded changes</source>
+        <translation>{} — eliminato; {} modifiche registrate</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="231"/>
+        <source>{} — version {}; {} recorded changes</source>
+        <translation>{} — versione {}; {} modifiche registrate</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="237"/>
+        <location filename="../gui/history_dialog.py" line="239"/>
+        <source>No change of this service is recorded yet (a registry made before the history, or edits made outside the plugin).</source>
+        <translation>Nessuna modifica di questo servizio è ancora registrata (un registro creato prima della cronologia, o modifiche fatte fuori dal plugin).</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="256"/>
+        <source>(current)</source>
+        <translation>(attuale)</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="277"/>
+        <source>Created</source>
+        <translation>Creato</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="279"/>
+        <source>Deleted</source>
+        <translation>Eliminato</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="282"/>
+        <source>Back to version {}</source>
+        <translation>Ritorno alla versione {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="285"/>
+        <source>Location moved by {} m</source>
+        <translation>Posizione spostata di {} m</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="287"/>
+        <source>Placed on the map</source>
+        <translation>Collocato sulla mappa</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="289"/>
+        <source>Location removed</source>
+        <translation>Posizione rimossa</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="290"/>
+        <source>No field changed</source>
+        <translation>Nessun campo modificato</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="322"/>
+        <location filename="../gui/history_dialog.py" line="162"/>
+        <location filename="../gui/history_dialog.py" line="326"/>
+        <source>Restore this version</source>
+        <translation>Ripristina questa versione</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="322"/>
+        <location filename="../gui/history_dialog.py" line="328"/>
+        <source>Restore version {}? It is written as a new version; the current one stays in the history.</source>
+        <translation>Ripristinare la versione {}? Viene scritta come nuova versione; quella attuale resta nella cronologia.</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="341"/>
+        <location filename="../gui/history_dialog.py" line="343"/>
+        <source>Nothing was restored: the list now shows the latest version. Restore version {} again if you still want it.</source>
+        <translation>Non è stato ripristinato nulla: l'elenco ora mostra l'ultima versione. Ripristina di nuovo la versione {} se la vuoi ancora.</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="354"/>
+        <location filename="../gui/history_dialog.py" line="355"/>
+        <source>Version {} restored as version {}.</source>
+        <translation>Versione {} ripristinata come versione {}.</translation>
+    </message>
+    <message>
         <location filename="../gui/service_form.py" line="88"/>
         <source>Name *</source>
         <translation>Nome *</translation>
@@ -858,21 +1052,6 @@
         <location filename="../gui/service_form.py" line="109"/>
         <source>Location</source>
         <translation>Posizione</translation>
-    </message>
-    <message>
-        <location filename="../gui/service_form.py" line="114"/>
-        <source>Exact point</source>
-        <translation>Punto esatto</translation>
-    </message>
-    <message>
-        <location filename="../gui/service_form.py" line="115"/>
-        <source>Approximate (a ~1 km area)</source>
-        <translation>Approssimato (zona di ~1 km)</translation>
-    </message>
-    <message>
-        <location filename="../gui/service_form.py" line="116"/>
-        <source>Hidden (contact channel only)</source>
-        <translation>Nascosto (solo canale di contatto)</translation>
     </message>
     <message>
         <location filename="../gui/service_form.py" line="158"/>
@@ -1327,45 +1506,45 @@
         <translation>Mappa interna: stampa anche i luoghi esatti dei servizi protetti (luogo approssimato o nascosto); la mappa lo dichiara</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="144"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="146"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="145"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="147"/>
         <source>Map file</source>
         <translation>File della mappa</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="144"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="146"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="145"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="147"/>
         <source>PDF (*.pdf);;PNG (*.png)</source>
         <translation>PDF (*.pdf);;PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="149"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="150"/>
         <source>Pages exported</source>
         <translation>Pagine esportate</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="189"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="190"/>
         <source>INTERNAL: shows the exact places of protected services, do not publish</source>
         <translation>USO INTERNO: mostra i luoghi esatti dei servizi protetti, non pubblicare</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="192"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="194"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="193"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="195"/>
         <source>{n} services with a protected place (approximate or hidden) not on the map</source>
         <translation>{n} servizi con luogo protetto (approssimato o nascosto) non in mappa</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="210"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="211"/>
         <source>Building the layout</source>
         <translation>Preparazione del layout</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="227"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="228"/>
         <source>Exporting</source>
         <translation>Esportazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="231"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="232"/>
         <source>Map exported</source>
         <translation>Mappa esportata</translation>
     </message>
@@ -2036,8 +2215,8 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="536"/>
-        <location filename="../gui/dock.py" line="995"/>
-        <location filename="../gui/dock.py" line="997"/>
+        <location filename="../gui/dock.py" line="1017"/>
+        <location filename="../gui/dock.py" line="1019"/>
         <location filename="../provider/algorithms/registry_algs.py" line="539"/>
         <source>OpenStreetMap extract of the area (.osm.pbf or .osm)</source>
         <translation>Estratto OpenStreetMap dell'area (.osm.pbf o .osm)</translation>

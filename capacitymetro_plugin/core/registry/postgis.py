@@ -292,6 +292,14 @@ class PostgisRegistry(Registry):
             for op, at, who, version, old in rows
         ]
 
+    def snapshot(self) -> RegistryState:
+        """Return :meth:`load` (its row versions included)."""
+        return self.load()
+
+    def record_edits(self, before: RegistryState, service_ids) -> list[str]:
+        """Nothing to do: the database's triggers already recorded QGIS's edits (returns [])."""
+        return []
+
     def _install_versioning(self, cur, *, drop_history: bool = False) -> None:
         """Create services_history and the row_version/history triggers (idempotent)."""
         table = self._table("services")

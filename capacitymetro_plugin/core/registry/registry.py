@@ -255,6 +255,41 @@ class Registry:
         self._recover()
         return _retry_busy(self.path, lambda: read_history(self.path, service_id))
 
+    def snapshot(self) -> RegistryState:
+        """Return :meth:`load` with the row version of every service (for :meth:`record_edits`)."""
+        state = self.load()
+        state.versions = _retry_busy(self.path, lambda: _versions(self.path))
+        return state
+
+    def record_edits(self, before: RegistryState, service_ids) -> list[str]:
+        """Record services that QGIS's own layer editing changed, as the API records its own.
+
+        QGIS writes a layer's edits straight into the GeoPackage: the rows change but nothing
+        bumps ``row_version`` or writes ``services_history``. The dock reads ``before`` (with
+        :meth:`snapshot`) just before QGIS commits and calls this just after, with the
+        ``service_ids`` of the edited, added and deleted features: each one that differs from
+        ``before`` gets its next row version and a history entry (who = :attr:`editor`), in one
+        transaction. Returns the service ids recorded.
+
+        Not atomic with QGIS's commit: a crash between the two keeps the edit but not its entry.
+        """
+        wanted = {str(k) for k in service_ids if k}
+        recorded: list[str] = []
+        self._recover()
+        with locked_transaction(self.path) as (ds, current):
+            old = copy.deepcopy(current)
+            for key in wanted:
+                if key in before.services:
+                    old.services[key] = before.services[key]
+                    old.versions[key] = before.versions.get(key, 0)
+                else:
+                    old.services.pop(key, None)
+                    old.versions.pop(key, None)
+                if old.services.get(key) != current.services.get(key):
+                    recorded.append(key)
+            apply_changes_ds(ds, old, copy.deepcopy(current), editor=self.editor)
+        return sorted(recorded)
+
     def restore_service(
         self, service_id: str, version: int, *, base_version: int | None = None
     ) -> Service:
