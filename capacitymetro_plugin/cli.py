@@ -94,6 +94,8 @@ def cmd_run(args) -> int:
 
     summary = run_pipeline(config, out_dir=out, folder=folder, progress_for=progress_for, log=log)
     if config.pdf:
+        from capacitymetro_plugin.core.errors import CapaCityMetroError
+
         try:
             from capacitymetro_plugin.maps.batch_maps import export_summary_maps
 
@@ -101,6 +103,9 @@ def cmd_run(args) -> int:
             summary.files.extend(pdfs)
             summary.step("pdf_maps", "done", ", ".join(p.name for p in pdfs))
             print(f"[done] pdf maps: {', '.join(p.name for p in pdfs)}")
+        except CapaCityMetroError as exc:  # e.g. a basemap that cannot be opened
+            summary.step("pdf_maps", "skipped", exc.message)
+            print(f"[skipped] pdf maps: {exc.message}")
         except ImportError as exc:
             summary.step(
                 "pdf_maps", "skipped", f"QGIS is not available ({exc}); --no-pdf runs without maps"

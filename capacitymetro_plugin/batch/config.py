@@ -115,6 +115,10 @@ class Config:
     # [outputs] internal_maps = true: the PDF maps also print the exact points of services whose
     # location_privacy is approximate or hidden (for planners only; the maps then say INTERNAL)
     internal_maps: bool = False
+    # [outputs] basemap: an XYZ tile URL, "wms:" + a QGIS WMS source, or a raster file under the
+    # PDF maps (default none: a print never fetches tiles unasked); basemap_credit on the map
+    basemap: str = ""
+    basemap_credit: str = ""
     transit: TransitConfig | None = None  # [transit]: coverage by public transport as well
     source: str = ""  # the file this came from
 
@@ -297,9 +301,24 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         language=str(out.get("language", "")),
         atlas=bool(out.get("atlas", False)),
         internal_maps=bool(out.get("internal_maps", False)),
+        basemap=_text(source, out, "basemap"),
+        basemap_credit=_text(source, out, "basemap_credit"),
         transit=_transit(source, data["transit"]) if "transit" in data else None,
         source=source,
     )
+
+
+def _text(source: str, section: dict, key: str) -> str:
+    """Return ``section[key]`` as text ("" when absent); a number or a list is a named error."""
+    value = section.get(key, "")
+    if not isinstance(value, str):
+        raise InputError(
+            f"{source}: {key} = {value!r} must be text in quotes.",
+            fix=f'Write e.g. {key} = "..." (or leave it out).',
+            it=f"{source}: {key} = {value!r} deve essere un testo tra virgolette.",
+            fix_it=f'Scrivi ad es. {key} = "..." (o toglilo).',
+        )
+    return value.strip()
 
 
 def _flag(source: str, value: Any, key: str = "isochrones") -> bool:
@@ -552,6 +571,9 @@ def config_toml(config: Config) -> str:
         "",
         "[outputs]",
         f"pdf = {'true' if config.pdf else 'false'}",
+        "# basemap under the PDF maps (none by default): an XYZ URL such as",
+        '# basemap = "https://tile.openstreetmap.org/{z}/{x}/{y}.png" with',
+        '# basemap_credit = "Basemap: © OpenStreetMap contributors", or a GeoTIFF/MBTiles file',
         "",
     ]
     return "\n".join(lines)

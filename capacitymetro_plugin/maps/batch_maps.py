@@ -452,6 +452,15 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
     project.addMapLayers(list(layers.values()))
     maps_dir = summary.out_dir / "maps"
     date = summary.numbers.get("run_date") or None
+    basemap = None
+    if getattr(config, "basemap", ""):  # [outputs] basemap: the user's tiles, under every map
+        from .layout import basemap_layer
+
+        basemap = basemap_layer(config.basemap, "Mappa di base" if lang == "it" else "Basemap")
+        project.addMapLayer(basemap, False)
+    credit = getattr(config, "basemap_credit", "") or (
+        ("Mappa di base: " if lang == "it" else "Basemap: ") + config.basemap if basemap else ""
+    )
     files: list[Path] = []
 
     def area_extent(crs) -> QgsRectangle | None:
@@ -525,6 +534,8 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
             sources=sources_text(summary, [n for n in order if n in layers], lang),
             legend_title="Legenda" if lang == "it" else "Legend",
             legend_filter_by_map=False,  # classes come from the data: none is empty
+            basemap=basemap,
+            basemap_credit=credit or None,
         )
         fit_title(layout)
         _make_room_for_sources(layout)

@@ -330,6 +330,53 @@ def without_protected_places(layers):
     return out, omitted
 
 
+def basemap_layer(source: str, name: str = "Basemap"):
+    """Return the user's basemap as a raster layer, or raise a named :class:`InputError`.
+
+    ``source`` is one of: an XYZ tile URL template with ``{z}``, ``{x}``, ``{y}``
+    (``https://tile.openstreetmap.org/{z}/{x}/{y}.png``, or ``file:///…/{z}/{x}/{y}.png`` for
+    tiles on disk); ``wms:`` followed by a QGIS WMS/WMTS data source
+    (``wms:crs=EPSG:3857&format=image/png&layers=…&styles=&url=https://…``); or a raster file
+    on disk (GeoTIFF, MBTiles, GeoPackage tiles) for printing offline. No basemap is the
+    default: printed maps never fetch tiles the user did not ask for.
+    """
+    from qgis.core import QgsDataSourceUri, QgsRasterLayer
+
+    text = (source or "").strip()
+    if all(key in text for key in ("{z}", "{x}", "{y}")):
+        uri = QgsDataSourceUri()
+        uri.setParam("type", "xyz")
+        uri.setParam("url", text)
+        uri.setParam("zmin", "0")
+        uri.setParam("zmax", "19")
+        layer = QgsRasterLayer(bytes(uri.encodedUri()).decode("utf-8"), name, "wms")
+    elif text.lower().startswith("wms:"):
+        layer = QgsRasterLayer(text[4:], name, "wms")
+    elif text and Path(text).is_file():
+        layer = QgsRasterLayer(text, name, "gdal")
+    else:
+        raise InputError(
+            f"Basemap {text!r} is neither an XYZ tile URL, a wms: data source nor a raster file.",
+            fix="Give an XYZ template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png, "
+            "'wms:' followed by a QGIS WMS source, or a GeoTIFF/MBTiles file; leave it empty "
+            "for no basemap.",
+            it=f"La mappa di base {text!r} non è un URL di tile XYZ, una sorgente wms: né un "
+            "file raster.",
+            fix_it="Indica un modello XYZ come https://tile.openstreetmap.org/{z}/{x}/{y}.png, "
+            "'wms:' seguito da una sorgente WMS di QGIS, o un file GeoTIFF/MBTiles; lascia vuoto "
+            "per nessuna mappa di base.",
+        )
+    if not layer.isValid():
+        why = layer.error().summary() if layer.error() is not None else ""
+        raise InputError(
+            f"Basemap {text!r} cannot be opened{': ' + why if why else ''}.",
+            fix="Check the URL or the file (open it in QGIS as a layer first).",
+            it=f"La mappa di base {text!r} non si apre{': ' + why if why else ''}.",
+            fix_it="Controlla l'URL o il file (prova ad aprirlo in QGIS come layer).",
+        )
+    return layer
+
+
 def build_layout(
     project: QgsProject,
     layers: Sequence[QgsMapLayer],
@@ -347,6 +394,8 @@ def build_layout(
     legend_layers: Sequence[QgsMapLayer] | None = None,
     legend_title: str | None = None,
     legend_filter_by_map: bool = True,
+    basemap: QgsMapLayer | None = None,
+    basemap_credit: str | None = None,
 ) -> QgsPrintLayout:
     """Return a print layout of ``layers`` (top first) on ``paper``, ready to export.
 
@@ -372,6 +421,10 @@ def build_layout(
     legend_title, legend_filter_by_map
         Legend heading (default: the template's); with ``legend_filter_by_map`` False every class
         of the layers is listed, even one with nothing in view.
+    basemap, basemap_credit
+        A raster layer drawn under all the others (see :func:`basemap_layer`), never in the
+        legend nor in the default extent; its credit line is added to the sources text. The
+        caller keeps the layer alive until the export (e.g. in ``project``, as every layer).
     """
     layers = [lyr for lyr in layers if lyr is not None]
     if not layers:
@@ -400,10 +453,13 @@ def build_layout(
     _item(layout, "subtitle").setText(subtitle)
     if sources:
         _item(layout, "sources").setText(sources)
+    if basemap is not None and basemap_credit:
+        item = _item(layout, "sources")
+        item.setText(item.text().rstrip() + "\n" + basemap_credit)
 
     map_item: QgsLayoutItemMap = _item(layout, "map")
     map_item.setCrs(crs)
-    map_item.setLayers(list(layers))
+    map_item.setLayers(list(layers) + ([basemap] if basemap is not None else []))
     map_item.setKeepLayerSet(True)
     if extent is None or extent.isEmpty():
         extent = area_extent(layers, crs, project)

@@ -428,3 +428,121 @@ def test_default_extent_is_the_analysis_area_not_every_layer(qgis_app, shared_da
     e = map_item.extent()
     span_km = max(e.width(), e.height()) / 1000
     assert span_km < 60, span_km  # Bari is ~20 km across; Italy ~1,200 km
+
+
+@pytest.fixture
+def tile_server():
+    """A real XYZ tile server on localhost: every tile a magenta PNG; counts the requests."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from qgis.PyQt.QtCore import QBuffer, QByteArray, QIODevice
+    from qgis.PyQt.QtGui import QColor, QImage
+
+    image = QImage(256, 256, QImage.Format.Format_ARGB32)
+    image.fill(QColor("#ff00ff"))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    png = bytes(data)
+    requests: list[str] = []
+
+    class Tiles(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(png)))
+            self.end_headers()
+            self.wfile.write(png)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}.png", requests
+    server.shutdown()
+
+
+def test_basemap_is_drawn_under_the_map_and_credited(
+    processing_provider, trento_registry, tile_server, tmp_path
+):
+    """A user's XYZ basemap (here a real local tile server) is printed under the layers, not in
+    the legend, with its credit; without one no tile is fetched and none is drawn."""
+    from qgis.core import QgsVectorLayer
+
+    import processing
+    from capacitymetro_plugin.maps.layout import basemap_layer
+
+    url, requests = tile_server
+    tiles = basemap_layer(url, "Test tiles")
+    services = QgsVectorLayer(f"{trento_registry}|layername=services", "services", "ogr")
+    outs = {}
+    for name, extra in (("with", {"BASEMAP": tiles}), ("without", {})):
+        outs[name] = tmp_path / f"{name}.pdf"
+        processing.run(
+            "capacitymetro:exportcoveragemap",
+            {"LAYERS": [services], "TITLE": "Basemap", "OUTPUT": str(outs[name]), **extra},
+        )
+        if name == "with":
+            assert requests, "no tile was requested"
+            fetched = len(requests)
+    assert len(requests) == fetched  # the map without a basemap asked for nothing
+    with_text = " ".join(pdf_text(outs["with"]).split())
+    assert "Basemap: Test tiles" in with_text
+    assert "Basemap" not in " ".join(pdf_text(outs["without"]).split()).replace("Basemap ", "", 1)
+    [with_png] = pdf_to_png(outs["with"])
+    [without_png] = pdf_to_png(outs["without"])
+    inked, colours = region_stats(with_png, (10, 27, 200, 173))
+    assert has_colour_near(colours, "#ff00ff", 30) and inked > 0.9  # the tiles fill the frame
+    _, plain = region_stats(without_png, (10, 27, 200, 173))
+    assert not has_colour_near(plain, "#ff00ff", 30)
+    _, legend = region_stats(with_png, (215, 27, 72, 118))
+    assert not has_colour_near(legend, "#ff00ff", 30)  # the basemap is not a legend entry
+
+
+def test_offline_raster_basemap_and_bad_sources(qgis_app, trento_registry, tmp_path):
+    """A GeoTIFF prints offline under the map; a source that is neither a URL template, a wms:
+    source nor a file, and a file that is not a raster, are named errors (IT/EN)."""
+    import numpy as np
+    from osgeo import gdal, osr
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    from capacitymetro_plugin.core.errors import InputError
+    from capacitymetro_plugin.maps.layout import basemap_layer, build_layout, export_layout
+
+    tif = tmp_path / "basemap.tif"
+    dst = gdal.GetDriverByName("GTiff").Create(str(tif), 200, 200, 3, gdal.GDT_Byte)
+    dst.SetGeoTransform((655_000, 100, 0, 5_110_000, 0, -100))  # over Trento, UTM 32N
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(32632)
+    dst.SetProjection(srs.ExportToWkt())
+    for band, value in zip((1, 2, 3), (0, 200, 0)):  # green (0, 200, 0)
+        dst.GetRasterBand(band).WriteArray(np.full((200, 200), value, dtype=np.uint8))
+    dst = None  # written and closed
+    services = QgsVectorLayer(f"{trento_registry}|layername=services", "services", "ogr")
+    base = basemap_layer(str(tif))
+    project = QgsProject()
+    project.addMapLayers([services, base], False)  # the project keeps the layers alive
+    layout = build_layout(
+        project,
+        [services],
+        title="Offline basemap",
+        basemap=base,
+        basemap_credit="Basemap: test raster",
+    )
+    [pdf] = export_layout(layout, tmp_path / "offline.pdf")
+    assert "Basemap: test raster" in " ".join(pdf_text(pdf).split())
+    [png] = pdf_to_png(pdf)
+    _, colours = region_stats(png, (10, 27, 200, 173))
+    assert has_colour_near(colours, "#00c800", 30)
+    del layout
+    project.clear()
+    (tmp_path / "notes.txt").write_text("not a raster", encoding="utf-8")
+    for bad in ("tiles please", str(tmp_path / "missing.tif"), str(tmp_path / "notes.txt")):
+        with pytest.raises(InputError) as err:
+            basemap_layer(bad)
+        assert "Basemap" in err.value.message and "mappa di base" in err.value.message_it.lower()

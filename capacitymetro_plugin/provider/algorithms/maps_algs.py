@@ -13,6 +13,7 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
     QgsProject,
@@ -52,6 +53,8 @@ class ExportCoverageMap(CapaCityMetroAlgorithm):
     APPLY_STYLES = "APPLY_STYLES"
     DPI = "DPI"
     INTERNAL = "INTERNAL"
+    BASEMAP = "BASEMAP"
+    BASEMAP_CREDIT = "BASEMAP_CREDIT"
     OUTPUT = "OUTPUT"
     PAGES = "PAGES"
 
@@ -143,6 +146,25 @@ class ExportCoverageMap(CapaCityMetroAlgorithm):
             )
         )
         self.addParameter(
+            QgsProcessingParameterRasterLayer(
+                self.BASEMAP,
+                self.tr(
+                    "Basemap under the map (e.g. an XYZ or WMS layer of the project, or a "
+                    "GeoTIFF/MBTiles for offline printing; empty: none)"
+                ),
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.BASEMAP_CREDIT,
+                self.tr(
+                    "Basemap credit on the map (empty: the layer's attribution, else its name)"
+                ),
+                optional=True,
+            )
+        )
+        self.addParameter(
             QgsProcessingParameterFileDestination(
                 self.OUTPUT, self.tr("Map file"), self.tr("PDF (*.pdf);;PNG (*.png)")
             )
@@ -208,6 +230,14 @@ class ExportCoverageMap(CapaCityMetroAlgorithm):
 
             crs = default_crs(map_layers, project)
             extent = self.parameterAsExtent(parameters, self.EXTENT, context, crs)
+        basemap = self.parameterAsRasterLayer(parameters, self.BASEMAP, context)
+        credit = self.parameterAsString(parameters, self.BASEMAP_CREDIT, context).strip()
+        if basemap is not None:
+            map_layers = [lyr for lyr in map_layers if lyr.id() != basemap.id()]
+            if not credit:
+                rights = "; ".join(basemap.metadata().rights())
+                attribution = rights or basemap.attribution() or basemap.name()
+                credit = self.tr("Basemap: {}").format(attribution)
         progress.report(0.1, self.tr("Building the layout"))
         layout = build_layout(
             project,
@@ -223,6 +253,8 @@ class ExportCoverageMap(CapaCityMetroAlgorithm):
             atlas_name_field=self.parameterAsString(parameters, self.ATLAS_NAME_FIELD, context)
             or None,
             atlas_filter=self.parameterAsString(parameters, self.ATLAS_FILTER, context) or None,
+            basemap=basemap,
+            basemap_credit=credit or None,
         )
         output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         progress.report(0.3, self.tr("Exporting"))

@@ -204,6 +204,8 @@ def test_a_comune_given_by_name_matches_the_shipped_trento_preset():
         ("population", {"cell_size_m": "big"}, "cell_size_m = 'big'"),
         ("population", {"year": "twenty"}, "year = 'twenty'"),
         ("population", {"cell_size_m": True}, "cell_size_m = True"),
+        ("outputs", {"basemap": 5}, "basemap = 5 must be text in quotes"),
+        ("outputs", {"basemap_credit": ["OSM"]}, "basemap_credit = ['OSM'] must be text"),
         ("area", {"comuni": "022205"}, None),
         ("area", {"comuni": "022205, 022001"}, None),
         ("area", {"comuni": ["22205", "Trento"]}, "'Trento' is not a 6-digit ISTAT code"),
