@@ -27,15 +27,19 @@ import hashlib
 import http.client
 import json
 import os
+import shutil
 import socket
+import subprocess
+import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
-from capacitymetro_plugin.core.errors import DataUnavailableError
+from capacitymetro_plugin.core.errors import DataUnavailableError, InputError
 from capacitymetro_plugin.core.progress import Progress, ensure
 
 USER_AGENT = "CapaCityMetro (QGIS plugin; https://github.com/capacitymetro)"
@@ -392,7 +396,7 @@ def fetch(
         etag=info.etag,
         last_modified=info.last_modified,
         method="POST" if data is not None else "GET",
-        query=data.decode("utf-8", "replace") if data is not None else "",
+        query=urllib.parse.unquote_plus(data.decode("utf-8", "replace")) if data else "",
     ).write(path)
     progress.report(1.0, f"{path.name}: {_human(size)}")
     return path
@@ -417,3 +421,445 @@ def _read_part_meta(meta: Path, url: str) -> _Attempt:
 
 def _write_part_meta(meta: Path, url: str, info: _Attempt) -> None:
     meta.write_text(json.dumps({"url": url, **asdict(info)}), encoding="utf-8")
+
+
+# --- OpenStreetMap: Overpass for small areas --------------------------------------------------
+def _polygon_of(area: Any):
+    """Return a shapely geometry (EPSG:4326) of a bbox tuple or a shapely geometry."""
+    from shapely.geometry import box
+    from shapely.geometry.base import BaseGeometry
+
+    if isinstance(area, BaseGeometry):
+        geom = area
+    elif isinstance(area, (tuple, list)) and len(area) == 4:
+        min_lon, min_lat, max_lon, max_lat = (float(v) for v in area)
+        geom = box(min_lon, min_lat, max_lon, max_lat)
+    else:
+        geom = None
+    if geom is None or geom.is_empty or geom.area == 0:
+        raise InputError(
+            f"The area {area!r} is neither a (min lon, min lat, max lon, max lat) box nor a "
+            "polygon.",
+            fix="Give a bounding box in degrees (WGS84) or a shapely polygon in EPSG:4326.",
+            it=f"L'area {area!r} non è né un riquadro (lon min, lat min, lon max, lat max) né un "
+            "poligono.",
+            fix_it="Indica un riquadro in gradi (WGS84) o un poligono shapely in EPSG:4326.",
+        )
+    minx, miny, maxx, maxy = geom.bounds
+    if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+        from capacitymetro_plugin.core.errors import CrsError
+
+        raise CrsError(
+            f"The area's bounds {tuple(round(v, 1) for v in geom.bounds)} are not degrees: it "
+            "is not in EPSG:4326 (WGS84).",
+            fix="Reproject the area to EPSG:4326 (lon/lat) first.",
+            it=f"I limiti dell'area {tuple(round(v, 1) for v in geom.bounds)} non sono gradi: "
+            "non è in EPSG:4326 (WGS84).",
+            fix_it="Riproietta prima l'area in EPSG:4326 (lon/lat).",
+        )
+    return geom
+
+
+def area_km2(area: Any) -> float:
+    """Return the geodesic area (km²) of a bbox or polygon in EPSG:4326."""
+    from pyproj import Geod
+
+    return abs(Geod(ellps="WGS84").geometry_area_perimeter(_polygon_of(area))[0]) / 1e6
+
+
+def _overpass_filter(geom, max_vertices: int = 200) -> str:
+    """Return the Overpass spatial filter of ``geom``: a bbox, or one ring covering it."""
+    from shapely.geometry import Polygon
+
+    if geom.equals(geom.envelope):
+        minx, miny, maxx, maxy = geom.bounds
+        return f"({miny:.7f},{minx:.7f},{maxy:.7f},{maxx:.7f})"
+    # poly: takes one ring without holes: the outline, or the hull of several parts (islands)
+    hull = Polygon(geom.exterior) if geom.geom_type == "Polygon" else geom.convex_hull
+    tol = 0.0005
+    while len(hull.exterior.coords) > max_vertices:
+        hull = Polygon(hull.buffer(tol).simplify(tol).exterior)  # buffered: still covers
+        tol *= 2
+    pts = " ".join(f"{y:.7f} {x:.7f}" for x, y in hull.exterior.coords[:-1])
+    return f'(poly:"{pts}")'
+
+
+def _name_regex(pattern: str) -> str:
+    """Return a tag-table name pattern as an Overpass (POSIX) regex matching at least as much."""
+    return pattern.replace(r"\b", "").replace(" ", "[ '’-]")
+
+
+def overpass_ql(area: Any, what: str = "streets", *, timeout_s: int = 180) -> str:
+    """Return the Overpass QL query of ``what`` (``"streets"`` or ``"services"``) in ``area``.
+
+    Streets are every ``highway`` way with its nodes (``out body``). Services are the objects
+    any rule of the tag table (:mod:`~capacitymetro_plugin.core.registry.osm_tags`) could match,
+    with their centre (``out center tags``); the table itself then decides, so the query may
+    ask for more (its name patterns are loosened for Overpass's regular expressions).
+    """
+    spatial = _overpass_filter(_polygon_of(area))
+    head = f"[out:json][timeout:{int(timeout_s)}];"
+    if what == "streets":
+        return f'{head}\n(way["highway"]{spatial};\n>;);\nout body qt;'
+    if what != "services":
+        raise InputError(
+            f"Unknown Overpass query {what!r}.",
+            fix="Use what='streets' or what='services'.",
+            it=f"Interrogazione Overpass {what!r} sconosciuta.",
+            fix_it="Usa what='streets' o what='services'.",
+        )
+    from capacitymetro_plugin.core.registry.osm_tags import SERVICE_RULES
+
+    by_key: dict[str, set[str]] = {}
+    names: list[str] = []
+    for rule in SERVICE_RULES:
+        if rule.tags:
+            key, values = rule.tags[0]
+            by_key.setdefault(key, set()).update(values or ())
+        elif rule.name:
+            names.append(_name_regex(rule.name))
+    parts = [
+        f'nwr["{key}"~"^({"|".join(sorted(values))})$"]{spatial};'
+        if values
+        else f'nwr["{key}"]{spatial};'
+        for key, values in sorted(by_key.items())
+    ]
+    parts += [f'nwr["name"~"{"|".join(names)}",i]{spatial};'] if names else []
+    return head + "\n(" + "\n".join(parts) + "\n);\nout center tags qt;"
+
+
+def overpass_query(
+    area: Any,
+    what: str = "streets",
+    *,
+    url: str | None = None,
+    offline: bool = False,
+    progress: Progress | None = None,
+    timeout: float = 200.0,
+    max_km2: float = OVERPASS_MAX_KM2,
+) -> Path:
+    """Ask the Overpass API for the streets or candidate services of a small area (cached).
+
+    Parameters
+    ----------
+    area
+        ``(min lon, min lat, max lon, max lat)`` or a shapely polygon, in EPSG:4326.
+    what
+        ``"streets"`` (for :func:`network_from_overpass`) or ``"services"`` (for
+        :func:`~capacitymetro_plugin.core.registry.osm_candidates.osm_candidates`).
+    url
+        The interpreter (default ``$CAPACITYMETRO_OVERPASS_URL`` or overpass-api.de).
+    max_km2
+        Larger areas are refused: use a regional extract (:func:`extract_for_area`).
+
+    Returns
+    -------
+    Path
+        The JSON response in ``<cache>/overpass/<what>_<hash of the query>.json``.
+    """
+    url = url or os.environ.get("CAPACITYMETRO_OVERPASS_URL") or OVERPASS_URL
+    km2 = area_km2(area)
+    if km2 > max_km2:
+        raise InputError(
+            f"The area covers {km2:,.0f} km², more than the {max_km2:,.0f} km² asked of Overpass.",
+            fix="Use a regional extract instead (extract_for_area: a Geofabrik .osm.pbf clipped "
+            "with osmium), or a smaller area.",
+            it=f"L'area copre {km2:,.0f} km², più dei {max_km2:,.0f} km² chiesti a Overpass.",
+            fix_it="Usa un estratto regionale (extract_for_area: un .osm.pbf di Geofabrik "
+            "ritagliato con osmium), o un'area più piccola.",
+        )
+    query = overpass_ql(area, what)
+    key = hashlib.sha256(f"{url}\n{query}".encode()).hexdigest()[:16]
+    path = fetch(
+        url,
+        f"overpass/{what}_{key}.json",
+        offline=offline,
+        progress=progress,
+        data=urllib.parse.urlencode({"data": query}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=timeout,
+        licence=ODBL,
+        source="Overpass API",
+    )
+    _check_overpass(path, url)
+    return path
+
+
+def _check_overpass(path: Path, url: str) -> None:
+    """Drop a cached answer that is not a complete Overpass JSON response, with a named error."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        ok = isinstance(doc, dict) and isinstance(doc.get("elements"), list)
+        remark = str(doc.get("remark", "")) if isinstance(doc, dict) else ""
+    except (UnicodeDecodeError, ValueError):
+        ok, remark = False, "not JSON"
+    if ok and "error" not in remark.lower():
+        return
+    path.unlink(missing_ok=True)
+    sidecar(path).unlink(missing_ok=True)
+    raise _download_error(
+        url,
+        path,
+        f"the answer is not a complete Overpass response ({remark or 'no elements'})",
+        f"la risposta non è una risposta Overpass completa ({remark or 'nessun elemento'})",
+    )
+
+
+def overpass_to_osm_xml(source: str | os.PathLike, dest: str | os.PathLike) -> Path:
+    """Write the nodes and ways of an Overpass JSON response as an OSM XML file.
+
+    The result reads as any ``.osm`` extract (osmium, osmnx, GDAL); relations are left out
+    (streets are ways). An element the response holds twice is written once, with the tags of
+    both.
+    """
+    from xml.sax.saxutils import quoteattr
+
+    from capacitymetro_plugin.core.registry.osm_read import _bad_source
+
+    source, dest = Path(source), Path(dest)
+    try:
+        doc = json.loads(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise _bad_source(source, f"not valid JSON ({exc})", f"non è JSON valido ({exc})") from exc
+    elements = doc.get("elements") if isinstance(doc, dict) else None
+    if not isinstance(elements, list):
+        raise _bad_source(
+            source,
+            "not an Overpass response (no 'elements' list)",
+            "non è una risposta Overpass (manca la lista 'elements')",
+        )
+
+    def tags(el: dict) -> str:
+        return "".join(
+            f"<tag k={quoteattr(str(k))} v={quoteattr(str(v))}/>"
+            for k, v in (el.get("tags") or {}).items()
+        )
+
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<osm version="0.6" generator="capacitymetro">',
+    ]
+    # an element can come twice (tagged from the query, untagged again from the recursion
+    # `>`): merge them, or the untagged copy would replace the street
+    merged: dict[tuple[str, int], dict] = {}
+    for el in elements:
+        if not isinstance(el, dict) or el.get("type") not in ("node", "way"):
+            continue
+        seen = merged.setdefault((el["type"], el["id"]), {"tags": {}})
+        for key, value in el.items():
+            if key == "tags":
+                seen["tags"].update(value or {})
+            elif value or key not in seen:
+                seen[key] = value
+    nodes = [e for (kind, _), e in sorted(merged.items()) if kind == "node"]
+    ways = [e for (kind, _), e in sorted(merged.items()) if kind == "way"]
+    for n in nodes:
+        lines.append(
+            f'<node id="{n["id"]}" lat="{n["lat"]}" lon="{n["lon"]}" version="1">{tags(n)}</node>'
+        )
+    for w in ways:
+        refs = "".join(f'<nd ref="{r}"/>' for r in w.get("nodes", []))
+        lines.append(f'<way id="{w["id"]}" version="1">{refs}{tags(w)}</way>')
+    lines.append("</osm>")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return dest
+
+
+def network_from_overpass(source: str | os.PathLike, *, mode: str = "walk", **kwargs: Any):
+    """Build a :class:`~capacitymetro_plugin.core.network.Network` from an Overpass streets
+    response, exactly as :func:`~capacitymetro_plugin.core.network.network_from_osm` builds an
+    extract (same filtering, speeds, simplification and parts)."""
+    from capacitymetro_plugin.core.network import network_from_osm
+
+    with tempfile.TemporaryDirectory(prefix="capacitymetro-overpass-") as tmp:
+        xml = overpass_to_osm_xml(source, Path(tmp) / f"{Path(source).stem}.osm")
+        return network_from_osm(xml, mode=mode, **kwargs)
+
+
+# --- OpenStreetMap: a regional extract clipped with osmium ---------------------------------------
+def geofabrik_url(region: str) -> str:
+    """Return the Geofabrik extract of the Italian macro-region holding ISTAT ``region``."""
+    wanted = region.split("/")[0].strip().lower()
+    for macro, regions in _MACRO_REGION.items():
+        if any(wanted.startswith(r.lower()) for r in regions):
+            return GEOFABRIK_ITALY.format(macro)
+    raise InputError(
+        f"No Geofabrik extract is known for region {region!r}.",
+        fix="Give the extract's URL or a local .osm.pbf.",
+        it=f"Nessun estratto Geofabrik noto per la regione {region!r}.",
+        fix_it="Indica l'URL dell'estratto o un .osm.pbf locale.",
+    )
+
+
+def _osmium() -> str:
+    exe = shutil.which("osmium")
+    if exe is None:
+        raise DataUnavailableError(
+            "Clipping an OpenStreetMap extract needs the osmium command (osmium-tool).",
+            fix="Install osmium-tool (apt install osmium-tool; conda install osmium-tool).",
+            it="Per ritagliare un estratto OpenStreetMap serve il comando osmium (osmium-tool).",
+            fix_it="Installa osmium-tool (apt install osmium-tool; conda install osmium-tool).",
+        )
+    return exe
+
+
+def _unreadable(path: Path, stderr: str) -> InputError:
+    why = stderr.strip().splitlines()[-1][:200] if stderr.strip() else "osmium failed"
+    return InputError(
+        f"The OpenStreetMap extract {path} cannot be read ({why}): it is truncated or not a "
+        ".osm.pbf file.",
+        fix="Download it again (delete the file first), or check the path.",
+        it=f"L'estratto OpenStreetMap {path} non si legge ({why}): è troncato o non è un file "
+        ".osm.pbf.",
+        fix_it="Scaricalo di nuovo (prima cancella il file), o controlla il percorso.",
+    )
+
+
+def pbf_bounds(path: str | os.PathLike) -> tuple[float, float, float, float]:
+    """Return ``(min lon, min lat, max lon, max lat)`` an extract covers.
+
+    The header's bounding box when it has one (Geofabrik's do: quick), else the extent of its
+    nodes (``osmium fileinfo -e``, which reads, and so checks, the whole file).
+    """
+    path = Path(path)
+    exe = _osmium()
+    res = subprocess.run([exe, "fileinfo", "-j", str(path)], capture_output=True, text=True)
+    if res.returncode != 0:
+        raise _unreadable(path, res.stderr)
+    boxes = json.loads(res.stdout).get("header", {}).get("boxes") or []
+    if boxes:
+        return (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+    res = subprocess.run([exe, "fileinfo", "-e", "-j", str(path)], capture_output=True, text=True)
+    bbox = None
+    if res.returncode == 0:
+        bbox = json.loads(res.stdout).get("data", {}).get("bbox")
+    if res.returncode != 0 or not bbox:
+        raise _unreadable(path, res.stderr or "no nodes")
+    return tuple(float(v) for v in bbox)  # type: ignore[return-value]
+
+
+def extract_for_area(
+    pbf: str | os.PathLike,
+    area: Any,
+    *,
+    dest: str | os.PathLike | None = None,
+    offline: bool = False,
+    progress: Progress | None = None,
+    expected_sha256: str | None = None,
+    licence: str = ODBL,
+    source: str = "",
+) -> Path:
+    """Return an ``.osm.pbf`` of ``area`` clipped from a regional extract (a URL or a file).
+
+    A URL is downloaded with :func:`fetch` (resumable, checksummed, cached); the extract's
+    bounds (:func:`pbf_bounds`) must hold the whole area; then ``osmium extract -p`` clips it
+    (complete ways, bounds set in the header) into ``dest`` (default
+    ``<cache>/extracts/<extract>_<hash of the area>.osm.pbf``), written with its provenance.
+
+    Raises
+    ------
+    InputError
+        The extract does not cover the area, or is truncated/unreadable.
+    DataUnavailableError, DownloadError
+        As :func:`fetch`; osmium missing.
+    """
+    import shapely
+
+    progress = ensure(progress)
+    geom = _polygon_of(area)
+    text = str(pbf)
+    is_url = urllib.parse.urlparse(text).scheme in ("http", "https", "file")
+    if is_url:
+        name = Path(urllib.parse.urlparse(text).path).name or "extract.osm.pbf"
+        local = fetch(
+            text,
+            f"extracts/{name}",
+            offline=offline,
+            progress=progress.step(0, 0.8),
+            expected_sha256=expected_sha256,
+            licence=licence,
+            source=source or urllib.parse.urlparse(text).netloc,
+        )
+    else:
+        local = Path(text)
+        if not local.is_file():
+            raise InputError(
+                f"The OpenStreetMap extract {local} does not exist.",
+                fix="Check the path, or give the URL of a regional extract (download.geofabrik.de).",
+                it=f"L'estratto OpenStreetMap {local} non esiste.",
+                fix_it="Controlla il percorso, o indica l'URL di un estratto regionale "
+                "(download.geofabrik.de).",
+            )
+    bounds = pbf_bounds(local)
+    minx, miny, maxx, maxy = geom.bounds
+    eps = 1e-7
+    if (
+        minx < bounds[0] - eps
+        or miny < bounds[1] - eps
+        or maxx > bounds[2] + eps
+        or maxy > bounds[3] + eps
+    ):
+        have = f"lon {bounds[0]:.3f}–{bounds[2]:.3f}, lat {bounds[1]:.3f}–{bounds[3]:.3f}"
+        want = f"lon {minx:.3f}–{maxx:.3f}, lat {miny:.3f}–{maxy:.3f}"
+        raise InputError(
+            f"The extract {local.name} covers {have}; the area needs {want}: it does not cover "
+            "the area.",
+            fix="Use the extract of the region holding the area (download.geofabrik.de/europe/"
+            "italy.html), or the whole of Italy.",
+            it=f"L'estratto {local.name} copre {have}; l'area richiede {want}: non copre l'area.",
+            fix_it="Usa l'estratto della regione che contiene l'area (download.geofabrik.de/"
+            "europe/italy.html), o tutta l'Italia.",
+        )
+    stat = local.stat()  # a new download of the extract is clipped again
+    key = hashlib.sha256(
+        shapely.to_wkb(geom) + f"{stat.st_size}:{stat.st_mtime_ns}".encode()
+    ).hexdigest()[:12]
+    stem = local.name.split(".")[0]
+    out = (
+        cache_path(dest)
+        if dest is not None
+        else cache_root() / "extracts" / f"{stem}_{key}.osm.pbf"
+    )
+    if out.is_file() and provenance(out) is not None:
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    progress.report(0.8, f"clipping {local.name} with osmium")
+    with tempfile.TemporaryDirectory(prefix="capacitymetro-extract-") as tmp:
+        poly = Path(tmp) / "area.geojson"
+        poly.write_text(
+            json.dumps(
+                {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(geom)}
+            ),
+            encoding="utf-8",
+        )
+        part = out.with_name(out.name + ".part")
+        res = subprocess.run(
+            [_osmium(), "extract", "-p", str(poly), "--set-bounds", "-f", "pbf", "-O",
+             "-o", str(part), str(local)],
+            capture_output=True,
+            text=True,
+        )  # fmt: skip
+        if res.returncode != 0:
+            part.unlink(missing_ok=True)
+            raise _unreadable(local, res.stderr)
+    os.replace(part, out)
+    origin = provenance(local)
+    Provenance(
+        url=origin.url if origin else str(local.resolve()),
+        retrieved_at=origin.retrieved_at
+        if origin
+        else datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        bytes=out.stat().st_size,
+        sha256=sha256_of(out),
+        licence=licence,
+        source=f"{source or (origin.source if origin else local.name)}, clipped with "
+        f"`osmium extract -p` to lon {minx:.4f}–{maxx:.4f}, lat {miny:.4f}–{maxy:.4f}",
+    ).write(out)
+    progress.report(1.0, f"{out.name} ready")
+    return out
