@@ -91,6 +91,7 @@ class Provenance:
     last_modified: str = ""
     method: str = "GET"
     query: str = ""  # the body sent with a POST (an Overpass query)
+    derived_from_sha256: str = ""  # a file made from another cached file (a clip, a conversion)
 
     def write(self, path: Path) -> Path:
         """Write the sidecar of ``path``; return the sidecar's path."""
@@ -862,4 +863,56 @@ def extract_for_area(
         f"`osmium extract -p` to lon {minx:.4f}–{maxx:.4f}, lat {miny:.4f}–{maxy:.4f}",
     ).write(out)
     progress.report(1.0, f"{out.name} ready")
+    return out
+
+
+def streets_pbf_from_overpass(
+    area: Any,
+    dest: str | os.PathLike,
+    *,
+    url: str | None = None,
+    offline: bool = False,
+    progress: Progress | None = None,
+) -> Path:
+    """Return an ``.osm.pbf`` of the streets of a small area, asked of Overpass (cached).
+
+    The answer of :func:`overpass_query` is written as OSM XML (:func:`overpass_to_osm_xml`) and
+    sorted into a PBF with ``osmium sort``, so the network, the street weights of the population
+    grid and every other reader of extracts take it like a Geofabrik clip.
+    """
+    progress = ensure(progress)
+    out = cache_path(dest)
+    answer = overpass_query(area, "streets", url=url, offline=offline, progress=progress)
+    origin = provenance(answer)
+    if (
+        out.is_file()
+        and (p := provenance(out)) is not None
+        and origin
+        and p.derived_from_sha256 == origin.sha256
+    ):
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    part = out.with_name(out.name + ".part")
+    with tempfile.TemporaryDirectory(prefix="capacitymetro-overpass-") as tmp:
+        xml = overpass_to_osm_xml(answer, Path(tmp) / "streets.osm")
+        res = subprocess.run(
+            [_osmium(), "sort", str(xml), "-f", "pbf", "-O", "-o", str(part)],
+            capture_output=True,
+            text=True,
+        )
+    if res.returncode != 0:
+        part.unlink(missing_ok=True)
+        raise _unreadable(answer, res.stderr)
+    os.replace(part, out)
+    Provenance(
+        url=origin.url if origin else "",
+        retrieved_at=origin.retrieved_at if origin else "",
+        bytes=out.stat().st_size,
+        sha256=sha256_of(out),
+        derived_from_sha256=origin.sha256 if origin else "",
+        licence=ODBL,
+        source=f"Overpass API streets query ({answer.name}), written as .osm.pbf with osmium sort",
+        method="POST",
+        query=origin.query if origin else "",
+    ).write(out)
     return out
