@@ -79,8 +79,9 @@ def cmd_run(args) -> int:
             fix_it="Indica con --out una cartella (nuova o esistente) per i risultati.",
         )
     print(f"CapaCityMetro: {config.name} -> {out}  (data: {folder or 'none, will download'})")
-    check_data(config, folder, download=not args.offline)
     progress_for = _progress_for(not args.quiet and sys.stderr.isatty() or args.progress)
+    # downloads (core/downloads.py) show their bytes on a bar of their own
+    check_data(config, folder, download=not args.offline, progress=progress_for("download"))
 
     def log(line: str) -> None:
         bars = getattr(progress_for, "bars", {})
