@@ -73,8 +73,11 @@ def test_empty_data_dir_offline_says_how_to_get_the_data(tmp_path, monkeypatch):
 def test_empty_data_dir_without_network_tries_the_download_then_fails_clearly(
     tmp_path, monkeypatch
 ):
-    """No internet here: the real osmnx download is attempted and its failure reported."""
+    """The real download is attempted (here at a closed local port, so the test does not depend
+    on whether the machine has internet) and its failure reported."""
     monkeypatch.setenv("CAPACITYMETRO_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CAPACITYMETRO_OVERPASS_URL", "http://127.0.0.1:9/api/interpreter")
+    monkeypatch.setenv("CAPACITYMETRO_OSM_EXTRACT", "http://127.0.0.1:9/italy.osm.pbf")
     c = config_for_area("trento")
     empty = tmp_path / "data"
     empty.mkdir()
