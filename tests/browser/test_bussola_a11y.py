@@ -5,9 +5,10 @@
   opened from the list, a map point focused, a card opened from the map, "near me". No
   violation of impact serious or critical is allowed; the same check is shown to fail on
   deliberately broken copies of the site.
-- A 360x640 Android-sized screen in it / ar (right to left) / fr: no horizontal scroll, every
+- A 360x640 Android-sized screen in every language: no horizontal scroll, every
   control a 44x44 CSS px tap target (map points 24 px, the WCAG 2.2 AA minimum, since the list is
-  their equivalent), no text cut or off screen. Screenshots: docs/img/bussola_mobile_*.png.
+  their equivalent), no text cut or off screen. Screenshots (it, ar, fr):
+  docs/img/bussola_mobile_*.png.
 - Keyboard only: search, filters, the list and a card with Tab and Enter (arrow keys in a
   select and Space on the checkbox, as those native controls take them), in DOM order, with a
   visible focus ring, and focus back on the list after closing a card.
@@ -21,7 +22,7 @@ import unicodedata
 import pytest
 from browser_helpers import shot
 
-from capacitymetro_plugin.core.bussola import LANGUAGES, load_translations
+from capacitymetro_plugin.core.bussola import LANGUAGES, RTL, load_translations
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 BLOCKING = ("serious", "critical")
@@ -183,19 +184,19 @@ _MEASURE = """() => {
 }"""
 
 
-@pytest.mark.parametrize("lang", ["it", "ar", "fr"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_mobile_360x640(browser, sites, site_url, lang):
     ctx = _context(browser, sites, "trento", viewport=PHONE, is_mobile=True, has_touch=True)
     page = ctx.new_page()
     page.goto(site_url("trento", "file") + f"?lang={lang}")
-    assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
+    assert page.get_attribute("html", "dir") == ("rtl" if lang in RTL else "ltr")
     problems = {}
     for state in reader_states(page):
         m = page.evaluate(_MEASURE)
         assert m["vw"] == PHONE["width"]
         if m["scroll"] > m["vw"] or m["small"] or m["cut"] or m["off"]:
             problems[state] = m
-        if state in ("list", "filters", "card"):
+        if lang in ("it", "ar", "fr") and state in ("list", "filters", "card"):
             shot(page, f"mobile_{lang}_{state}")
     ctx.close()
     assert problems == {}
