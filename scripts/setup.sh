@@ -65,6 +65,27 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# axe-core for the accessibility tests of the bussola (tests/browser): from the npm registry at
+# the version and integrity hash of tests/browser/package-lock.json, into a cache folder outside
+# the repository (never into the published site). npm comes from Debian when absent, as chromium.
+install_axe() {
+  local dir=${CAPACITYMETRO_AXE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/capacitymetro/axe-core}
+  if [ -f "$dir/node_modules/axe-core/axe.min.js" ] \
+    && cmp -s tests/browser/package-lock.json "$dir/package-lock.json"; then
+    return
+  fi
+  if ! command -v npm >/dev/null; then
+    echo "setup: installing Debian's npm (for axe-core, the accessibility checker of tests/browser)"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm
+  fi
+  mkdir -p "$dir"
+  cp tests/browser/package.json tests/browser/package-lock.json "$dir/"
+  (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  echo "setup: axe-core $(cd "$dir" && node -p 'require("axe-core/package.json").version') in $dir"
+}
+install_axe
+
 stamp="$VENV/.capacitymetro-installed"
 want=$(cat requirements.txt scripts/setup.sh pyproject.toml "$pkglist" | sha256sum | cut -c1-16)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then

@@ -1,45 +1,26 @@
 """The bussola web export in Debian's headless chromium (Playwright, no browser download).
 
-The Trento and Venezia sites are exported from the sample registry built from
-../shared/data, with two protected services planted in each (one hidden, one approximate).
-Each site is opened from file:// and from a local static server. Screenshots go to docs/img.
+The Trento and Venezia sites (conftest.py: exported from the sample registry built from
+../shared/data, with two protected services planted in each, one hidden, one approximate) are
+opened from file:// and from a local static server. Screenshots go to docs/img.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import math
 import shutil
-import threading
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pytest
+from browser_helpers import PLANTED, shot
 from shapely.geometry import Point
 
-from capacitymetro_plugin.batch.config import config_for_area
-from capacitymetro_plugin.core.bussola import load_translations, publish, site_data
+from capacitymetro_plugin.core.bussola import load_translations
 from capacitymetro_plugin.core.bussola.walk import cell_centres, cell_of
 from capacitymetro_plugin.core.coverage import service_times
-from capacitymetro_plugin.core.network import network_from_osm
-from capacitymetro_plugin.core.registry.model import Service
-from capacitymetro_plugin.core.registry.registry import Registry
-from capacitymetro_plugin.core.registry.sample import build_sample_registry
-
-CHROMIUM = Path("/usr/bin/chromium")
-REPO = Path(__file__).resolve().parents[2]
-IMG = REPO / "docs" / "img"
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
-sync_api = pytest.importorskip("playwright.sync_api")
-
-# planted protected places, one pair per city (lon, lat)
-PLANTED = {
-    "trento": ((11.1302, 46.0731), (11.1187, 46.0609)),
-    "venezia": ((12.3351, 45.4381), (12.3262, 45.4339)),
-}
 
 
 def _needles(lon: float, lat: float) -> list[str]:
@@ -50,83 +31,6 @@ def _needles(lon: float, lat: float) -> list[str]:
     return out
 
 
-@pytest.fixture(scope="module")
-def sites(tmp_path_factory, shared_data):
-    root = tmp_path_factory.mktemp("bussola")
-    reg_path = root / "registry.gpkg"
-    build_sample_registry(shared_data, reg_path)
-    reg = Registry.open(reg_path)
-    out = {}
-    for area, (hidden, approx) in PLANTED.items():
-        config = config_for_area(area)
-        comune = config.comuni[0]
-        reg.add_services(
-            [
-                Service(
-                    name=f"Casa rifugio protetta {area}",
-                    sectors=["anti_discrimination_trafficking"],
-                    phone="+39 800 290 290",
-                    location_privacy="hidden",
-                    comune_istat=comune,
-                    address="Via Protetta 1",
-                    lon=hidden[0],
-                    lat=hidden[1],
-                ),
-                Service(
-                    name=f"Accoglienza riservata {area}",
-                    sectors=["housing"],
-                    location_privacy="approximate",
-                    comune_istat=comune,
-                    address="Vicolo Riservato 2",
-                    lon=approx[0],
-                    lat=approx[1],
-                ),
-            ]
-        )
-        net = network_from_osm(shared_data / config.network_file, mode="walk")
-        res = publish(
-            reg, root / area / "bussola", title=config.name, comuni=config.comuni, network=net
-        )
-        assert res.walking_times
-        data = site_data(reg, title=config.name, comuni=config.comuni)
-        out[area] = (res, data, net)
-    return out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def servers(sites):
-    """One static http server per site (threads, stopped at the end)."""
-    running = {}
-    for area, (res, _data, _net) in sites.items():
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(res.folder))
-        handler.log_message = lambda *a, **k: None  # type: ignore[assignment]
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        running[area] = httpd
-    yield {a: f"http://127.0.0.1:{h.server_address[1]}/index.html" for a, h in running.items()}
-    for h in running.values():
-        h.shutdown()
-
-
-def _url(sites, servers, area, how):
-    return (
-        servers[area] if how == "http" else sites[area][0].folder.resolve().as_uri() + "/index.html"
-    )
-
-
-def _shot(page, name):
-    IMG.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(IMG / f"bussola_{name}.png"), full_page=False)
-
-
 def _walk(folder: Path) -> dict:
     text = (folder / "data" / "walk.js").read_text(encoding="utf-8")
     return json.loads(text[len("window.BUSSOLA_WALK=") :].rstrip().rstrip(";"))
@@ -134,7 +38,7 @@ def _walk(folder: Path) -> dict:
 
 @pytest.mark.parametrize("how", ["file", "http"])
 @pytest.mark.parametrize("area", ["trento", "venezia"])
-def test_languages_filters_card_near_me(browser, sites, servers, area, how):
+def test_languages_filters_card_near_me(browser, sites, site_url, area, how):
     res, data, net = sites[area]
     tr = load_translations()
     # the mocked position: the centre of the walking-time cell holding the planted shelter
@@ -151,7 +55,7 @@ def test_languages_filters_card_near_me(browser, sites, servers, area, how):
     page = ctx.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(_url(sites, servers, area, how))
+    page.goto(site_url(area, how))
     # follows the browser (en), lists every public service
     assert page.get_attribute("html", "lang") == "en"
     items = page.locator("#results li")
@@ -162,7 +66,7 @@ def test_languages_filters_card_near_me(browser, sites, servers, area, how):
     assert page.get_attribute("html", "lang") == "ar"
     assert page.locator("[data-i18n=near_me]").inner_text() == tr["ar"]["ui"]["near_me"]
     if how == "file":
-        _shot(page, f"{area}_ar")
+        shot(page, f"{area}_ar")
     # French, and filters
     page.select_option("#lang", "fr")
     assert page.get_attribute("html", "dir") == "ltr"
@@ -172,6 +76,7 @@ def test_languages_filters_card_near_me(browser, sites, servers, area, how):
     want = [s["name"] for s in data["services"] if sector in s.get("sectors", [])]
     assert want and [t for t in page.locator("#results li button").all_inner_texts()] == want
     page.select_option("#f-sector", "")
+    page.click("#more summary")  # the rarer filters fold on a phone-sized screen
     langs = sorted({c for s in data["services"] for c in s.get("languages", [])} - {"it"})
     if langs:
         page.select_option("#f-language", langs[0])
@@ -185,7 +90,7 @@ def test_languages_filters_card_near_me(browser, sites, servers, area, how):
     assert page.locator("#card-name").inner_text() == first["name"]
     assert page.locator("#card .note").inner_text() == tr["fr"]["ui"]["fallback_note"]
     if how == "file":
-        _shot(page, f"{area}_fr_card")
+        shot(page, f"{area}_fr_card")
     page.get_by_role("button", name=tr["fr"]["ui"]["back"]).click()
     # near me: the engine's nearest by walking time, computed here from the mocked point itself
     placed = [s for s in data["services"] if "lon" in s]
@@ -215,7 +120,7 @@ def test_languages_filters_card_near_me(browser, sites, servers, area, how):
         for n in {math.floor(m), math.ceil(m)}
     ), shown
     if how == "file":
-        _shot(page, f"{area}_fr_near_me")
+        shot(page, f"{area}_fr_near_me")
     # the hidden service is listed (contact channel) but never placed
     hidden = next(s for s in data["services"] if s["privacy"] == "hidden")
     assert "lon" not in hidden and hidden["phone"]
@@ -233,7 +138,7 @@ def test_offline_reload_after_one_visit(browser, servers, sites):
     page.reload()
     assert page.locator("#results li").count() == sites["trento"][0].n_services
     assert page.get_attribute("html", "lang") == "it"
-    _shot(page, "trento_offline_it")
+    shot(page, "trento_offline_it")
     ctx.close()
 
 

@@ -31,6 +31,10 @@
     var ref = new Date(Date.UTC(2024, 0, 1 + DAYS.indexOf(d))); // 2024-01-01 is a Monday
     try { return ref.toLocaleDateString(lang, { weekday: "long", timeZone: "UTC" }); } catch (e) { return d; }
   }
+  // record content keeps its own language and direction inside a right-to-left page
+  // (an Italian phone number or address in an Arabic page must not be reordered)
+  function joined(items) { return items.join({ ar: "، ", ur: "، ", zh: "、" }[lang] || ", "); }
+  function dirOf(l) { return I[l] ? I[l]._dir : "ltr"; }
   function norm(s) { return (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -110,12 +114,16 @@
     ul.textContent = "";
     var byWalk = here && walkCell(here) !== null;
     $("status").textContent = t("results", { n: list.length }) + (here ? " · " + t(byWalk ? "walk_note" : "near_me_note") : "");
+    var hidden = ["f-language", "f-target", "f-comune", "f-day"].filter(function (id) { return $(id).value; }).length + ($("f-now").checked ? 1 : 0);
+    $("more-n").textContent = hidden ? "(" + hidden + ")" : "";
     list.forEach(function (s) {
       var li = el("li", { "data-id": s.id });
-      var b = el("button", { type: "button", "class": "link", lang: s.content_lang || "it" }, s.name);
+      var content = s.content_lang || "it";
+      var b = el("button", { type: "button", "class": "link" });
+      b.appendChild(el("span", { lang: content, dir: dirOf(content) }, s.name));
       b.addEventListener("click", function () { openCard(s.id, b); });
       li.appendChild(b);
-      var meta = (s.sectors || []).map(sectorName).join(", ");
+      var meta = joined((s.sectors || []).map(sectorName));
       li.appendChild(el("p", { "class": "meta" }, meta + (s.comune ? " · " + s.comune : "")));
       if (here && s._km !== undefined) {
         var dist = s._km.toFixed(2).replace(".", (0.5).toLocaleString(lang).charAt(1)) + " km";
@@ -138,7 +146,10 @@
     var pad = Math.max(x1 - x0, y1 - y0, 0.01) * 0.08;
     svg.setAttribute("viewBox", [x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad].join(" "));
     svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
-    var r = Math.max(x1 - x0, y1 - y0, 0.01) * 0.012;
+    // points 24 CSS px across (WCAG 2.5.8 target size), whatever the map's size on screen
+    var box = svg.getBoundingClientRect(), vw = x1 - x0 + 2 * pad, vh = y1 - y0 + 2 * pad;
+    var scale = Math.min(box.width / vw, box.height / vh);
+    var r = scale > 0 ? 12 / scale : Math.max(x1 - x0, y1 - y0, 0.01) * 0.012;
     list.filter(function (s) { return s.lon !== undefined; }).forEach(function (s) {
       var shape;
       if (s.area) {
@@ -166,36 +177,37 @@
     var dd = el("dd"); if (typeof node === "string") dd.textContent = node; else dd.appendChild(node);
     dl.appendChild(dd);
   }
-  function link(href, text) { return el("a", { href: href }, text); }
+  function link(href, text) { return el("a", { href: href, dir: "ltr" }, text); }
   function openCard(id, from) {
     var s = D.services.filter(function (x) { return x.id === id; })[0];
     if (!s) return;
     selected = id;
     var card = $("card"), content = s.content_lang || "it";
     card.textContent = "";
-    card.appendChild(el("h2", { id: "card-name", lang: content }, s.name));
+    var cdir = dirOf(content);
+    card.appendChild(el("h2", { id: "card-name", lang: content, dir: cdir }, s.name));
     if (lang !== content) card.appendChild(el("p", { "class": "note" }, t("fallback_note")));
-    if (s.organization) card.appendChild(el("p", { "class": "meta", lang: content }, s.organization));
-    if (s.description) card.appendChild(el("p", { lang: content }, s.description));
+    if (s.organization) card.appendChild(el("p", { "class": "meta", lang: content, dir: cdir }, s.organization));
+    if (s.description) card.appendChild(el("p", { lang: content, dir: cdir }, s.description));
     var dl = el("dl");
-    row(dl, "sector", (s.sectors || []).map(sectorName).join(", "));
+    row(dl, "sector", joined((s.sectors || []).map(sectorName)));
     if (s.privacy === "hidden") row(dl, "address", t("hidden"));
     else if (s.privacy === "approximate") row(dl, "address", [s.comune, t("approximate")].filter(Boolean).join(" · "));
-    else if (s.address || s.comune) row(dl, "address", [s.address, s.comune].filter(Boolean).join(", "));
+    else if (s.address || s.comune) row(dl, "address", el("span", { lang: content, dir: cdir }, [s.address, s.comune].filter(Boolean).join(", ")));
     if (s.hours) {
       var h = el("ul");
-      if (s.hours.rules) s.hours.rules.forEach(function (x) { h.appendChild(el("li", {}, x[0].map(dayName).join(", ") + " " + x[1] + "–" + x[2])); });
-      else h.appendChild(el("li", { lang: content }, s.hours.text));
+      if (s.hours.rules) s.hours.rules.forEach(function (x) { h.appendChild(el("li", {}, joined(x[0].map(dayName)) + " " + x[1] + "–" + x[2])); });
+      else h.appendChild(el("li", { lang: content, dir: cdir }, s.hours.text));
       row(dl, "hours", h);
     }
-    if (s.languages) row(dl, "languages_spoken", s.languages.map(langName).join(", "));
-    if (s.target_groups) row(dl, "target_group", s.target_groups.map(targetName).join(", "));
+    if (s.languages) row(dl, "languages_spoken", joined(s.languages.map(langName)));
+    if (s.target_groups) row(dl, "target_group", joined(s.target_groups.map(targetName)));
     if (s.phone) row(dl, "phone", link("tel:" + s.phone.replace(/\s+/g, ""), s.phone));
     if (s.email) row(dl, "email", link("mailto:" + s.email, s.email));
     if (s.website) row(dl, "website", link(s.website, s.website));
     if (s.practices) {
       var pl = el("ul");
-      s.practices.forEach(function (p) { var li = el("li", { lang: content }); li.appendChild(p.link ? link(p.link, p.title) : document.createTextNode(p.title)); pl.appendChild(li); });
+      s.practices.forEach(function (p) { var li = el("li", { lang: content, dir: cdir }); li.appendChild(p.link ? link(p.link, p.title) : document.createTextNode(p.title)); pl.appendChild(li); });
       row(dl, "practices", pl);
     }
     card.appendChild(dl);
@@ -207,7 +219,9 @@
     card.appendChild(bar);
     card.hidden = false;
     drawMap(filtered());
-    card.focus();
+    // on a phone the card is below the list: bring its top (the name) into view, not its middle
+    card.focus({ preventScroll: true });
+    card.scrollIntoView({ block: "start" });
   }
   function setLang(l) {
     lang = I[l] ? l : "it";
@@ -239,6 +253,9 @@
         here = [p.coords.longitude, p.coords.latitude]; render(); $("results").focus();
       }, function () { $("status").textContent = t("location_denied"); });
     });
+    // all filters in view on a wide screen; on a phone the rarer ones fold under "More filters"
+    if (window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) $("more").open = true;
+    window.addEventListener("resize", function () { drawMap(filtered()); });
     setLang(pickLang());
     if ("serviceWorker" in navigator && /^https?:$/.test(location.protocol)) {
       navigator.serviceWorker.register("sw.js").catch(function () { /* offline cache is optional */ });
