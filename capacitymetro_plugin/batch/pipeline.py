@@ -603,10 +603,9 @@ def step_transit(
         percentile=tc.percentile,
         max_rides=tc.max_rides,
         max_walk_min=tc.max_walk_min,
-        # walking all the way counts up to the largest threshold, so no threshold shows
-        # fewer people served by transit than on foot
-        max_direct_walk_min=tc.max_direct_walk_min
-        or max([*config.thresholds_min, config.standard_min]),
+        # walking all the way counts up to the cutoff, as on foot: no threshold shows fewer
+        # people served by transit than on foot, and no median is longer (or unreached)
+        max_direct_walk_min=tc.max_direct_walk_min,
         cutoff_min=max([*config.thresholds_min, config.standard_min]) * 2,
         ferries=ferries,
         open_on_arrival=tc.open_on_arrival,
@@ -654,7 +653,7 @@ def _transit_isochrones(config: Config, folder, net, services, summary: Summary,
         network=net, ferries=ferries, window=(tc.window_start, tc.window_end),
         step_min=tc.step_min, thresholds_min=config.thresholds_min, percentile=tc.percentile,
         id_field="service_id", max_rides=tc.max_rides, max_walk_min=tc.max_walk_min,
-        progress=progress.step(0.9, 1.0),
+        max_direct_walk_min=tc.max_direct_walk_min, progress=progress.step(0.9, 1.0),
     )  # fmt: skip
     _write(summary, polys, "transit_isochrones")
 

@@ -360,6 +360,18 @@ def test_venice_cli_with_water_buses(shared_data, tmp_path):
             col = f"{who}_within_{t}"
             short = ride[col] < walk[col]
             assert not short.any(), (col, ride.loc[short, col], walk.loc[short, col])
+    # nor a longer median: walking all the way counts up to the cutoff, as on foot (it was
+    # cut at the largest threshold, so zones with a 26-min walk had an unreached median)
+    keys = ["sector", "area"]
+    medians = pd.read_csv(tmp_path / "coverage.csv").merge(
+        pd.read_csv(tmp_path / "coverage_transit.csv"), on=keys, suffixes=("_walk", "_ride")
+    )
+    for who in ("pop_total", "foreign"):
+        walk_m, ride_m = medians[f"{who}_median_min_walk"], medians[f"{who}_median_min_ride"]
+        # 0.1 min: transit times are whole seconds rounded up, medians are shown to 0.1 min
+        longer = ride_m > walk_m + 0.1 + 1e-9
+        assert not longer.any(), medians.loc[longer, [*keys, walk_m.name, ride_m.name]]
+    assert (medians["foreign_median_min_walk"] > 60).any()  # walks beyond the largest threshold
     iso = gpd.read_file(run.gpkg, layer="transit_isochrones")
     assert set(iso["threshold_min"]) <= {15, 30, 45, 60} and len(iso) >= 8
     assert any("not served" in n for n in run.notes)  # piers far from every ferry way

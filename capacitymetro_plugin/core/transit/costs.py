@@ -143,7 +143,7 @@ def transit_service_times(
     groups: Mapping[str, Sequence[int]] | None = None,
     max_rides: int | None = defaults.TRANSIT_MAX_RIDES,
     max_walk_min: float = defaults.TRANSIT_MAX_WALK_MIN,
-    max_direct_walk_min: float = defaults.TRANSIT_MAX_DIRECT_WALK_MIN,
+    max_direct_walk_min: float | None = None,
     cutoff_min: float | None = None,
     max_snap_m: float = 250.0,
     walk_speed_kmh: float = WALK_SPEED_KMH,
@@ -171,7 +171,9 @@ def transit_service_times(
     groups
         Named lists of service rows (e.g. a sector's), for the time to the nearest of each.
     max_rides, max_walk_min, max_direct_walk_min
-        Most vehicles boarded; longest walk to, from or between stops; longest walk all the way.
+        Most vehicles boarded; longest walk to, from or between stops; longest walk all the way
+        (default: ``cutoff_min``, so walking counts as far as any trip and no time by transit
+        is longer than on foot; without a cutoff 30 min, ``TRANSIT_MAX_DIRECT_WALK_MIN``).
     open_on_arrival
         Count a service for a departure only if it is open on arrival (its ``opening_hours``
         on the timetable's date, at the departure + the door-to-door time, floored to the
@@ -190,6 +192,8 @@ def transit_service_times(
         No transit at all in the window (e.g. a date outside the feed), bad percentiles.
     """
     progress = ensure(progress)
+    if max_direct_walk_min is None:
+        max_direct_walk_min = cutoff_min or defaults.TRANSIT_MAX_DIRECT_WALK_MIN
     deps = _check_window(departure_start_s, departure_end_s, step_s)
     pct, chosen = _check_percentiles(percentiles, percentile)
     _no_service_error(timetable, deps)

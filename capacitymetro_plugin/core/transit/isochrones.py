@@ -119,7 +119,7 @@ def transit_isochrones(
     id_field: str | None = None,
     max_rides: int | None = defaults.TRANSIT_MAX_RIDES,
     max_walk_min: float = defaults.TRANSIT_MAX_WALK_MIN,
-    max_direct_walk_min: float = defaults.TRANSIT_MAX_DIRECT_WALK_MIN,
+    max_direct_walk_min: float | None = None,
     max_snap_m: float = 250.0,
     buffer_m: float = 20.0,
     cell_m: float | None = None,
@@ -161,6 +161,8 @@ def transit_isochrones(
         )
     thresholds = check_thresholds(thresholds_min)
     limits = [t * 60.0 for t in thresholds]
+    if max_direct_walk_min is None:  # walking all the way counts up to the largest threshold:
+        max_direct_walk_min = max(thresholds)  # no transit isochrone smaller than on foot
     cell = float(cell_m) if cell_m else buffer_m / 2.0
     ids = service_ids(origins, id_field)
     pts = origins.to_crs(4326).geometry

@@ -125,7 +125,8 @@ class TransitTravelTimes(_TransitBase):
         "percentiles over the window (minutes) and how walks were measured. With a prepared "
         "walking network walks follow the streets; without one they are straight lines times "
         "1.3 (column walks = straight_line). Water buses without a timetable (Venice) come "
-        "from OpenStreetMap ferry lines and a layer of piers, one boat every headway."
+        "from OpenStreetMap ferry lines and a layer of piers, one boat every headway. Times "
+        "over 120 minutes are left empty."
     )
     PERCENTILES = "PERCENTILES"
     ORIGINS = "ORIGINS"
@@ -191,6 +192,9 @@ class TransitTravelTimes(_TransitBase):
             if defaults.TRANSIT_PERCENTILE in percentiles
             else percentiles[0],
             max_snap_m=self.parameterAsDouble(parameters, self.MAX_SNAP, context),
+            # times above the toolkit's bound are left empty; walking all the way counts up
+            # to it too, so no time by transit is longer than on foot
+            cutoff_min=defaults.MAX_MINUTES,
             open_on_arrival=self.parameterAsBool(parameters, self.OPEN_ON_ARRIVAL, context),
             **inputs,
             progress=progress,
