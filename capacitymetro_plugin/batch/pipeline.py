@@ -348,67 +348,35 @@ def step_isochrones(config: Config, net, services, summary: Summary, progress: P
 
 
 def _foreign_by_comune(config: Config, folder: Path | None, summary: Summary, progress: Progress):
-    """Residents and estimated foreign residents of every comune of the province."""
-    from capacitymetro_plugin.core.population import (
-        estimate_comuni_from_provinces,
-        read_strasa,
-        resident_population,
-    )
+    """Residents and foreign residents of every comune of the province (core.population.area:
+    the comune's own figure where ``[population] foreign_comuni`` has it, else the estimate)."""
+    from capacitymetro_plugin.core.population.area import foreign_by_comune
 
-    pop = resident_population(year=config.year, provinces=[config.province])
-    strasa = read_strasa(resolve(config, folder, config.foreign_province_totals))
-    est = estimate_comuni_from_provinces(
-        strasa.totals(),
-        pop,
-        totals_year=strasa.year,
-        population_year=config.year,
+    table = resolve(config, folder, config.foreign_comuni) if config.foreign_comuni else None
+    est, facts = foreign_by_comune(
+        [config.province],
+        year=config.year,
+        strasa=resolve(config, folder, config.foreign_province_totals),
+        comune_table=table,
+        code_field=config.foreign_comuni_code_field,
+        count_field=config.foreign_comuni_count_field or None,
+        pct_field=config.foreign_comuni_pct_field or None,
         progress=progress,
     )
-    summary.numbers["foreign_residents_province"] = int(est["foreign_est"].sum())
-    summary.numbers["foreign_totals_year"] = str(strasa.year)
-    est["foreign_source"] = "province estimate"
-    if config.foreign_comuni:
-        est = _foreign_from_comuni(config, folder, est, summary)
+    summary.numbers["foreign_residents_province"] = facts["province_total"]
+    summary.numbers["foreign_totals_year"] = str(facts["totals_year"])
+    if table is not None:
+        n = len(set(facts["with_figure"]) & set(config.comuni))
+        summary.numbers["foreign_comuni_with_figure"] = n
+        summary.notes.append(
+            f"Foreign residents: the comune's own figure for {n} of {len(config.comuni)} comuni "
+            f"({Path(str(table)).name}), the ISTAT province estimate for the rest. / Stranieri "
+            f"residenti: dato del comune per {n} comuni su {len(config.comuni)}, stima "
+            "provinciale ISTAT per gli altri."
+        )
     area = est[est["com_istat_code"].isin(config.comuni)]
     kinds = sorted(set(area["foreign_source"]))
     summary.numbers["foreign_source"] = kinds[0] if len(kinds) == 1 else "mixed"
-    return est
-
-
-def _foreign_from_comuni(config: Config, folder: Path | None, est, summary: Summary):
-    """Replace the province estimate with the comune's own figure where the table has one."""
-    from capacitymetro_plugin.core.population import foreign_from_table
-
-    path = resolve(config, folder, config.foreign_comuni)
-    table = pd.read_csv(path, dtype={config.foreign_comuni_code_field: str})
-    field = config.foreign_comuni_count_field or config.foreign_comuni_pct_field
-    code = config.foreign_comuni_code_field
-    if field in table.columns:  # rows without a figure keep the province estimate
-        table = table[pd.to_numeric(table[field], errors="coerce").notna()]
-    if code in table.columns:  # comuni of other provinces are not this run's
-        codes = table[code].astype(str).str.strip().str.zfill(6)
-        table = table[codes.isin(set(est["com_istat_code"].astype(str)))]
-    got = foreign_from_table(
-        table,
-        est[["com_istat_code", "pop_total"]],
-        code_field=code,
-        count_field=config.foreign_comuni_count_field or None,
-        pct_field=config.foreign_comuni_pct_field or None,
-    )
-    has = got["foreign"].notna().to_numpy()
-    est = est.copy()
-    est.loc[has, "foreign_est"] = got.loc[has, "foreign"].to_numpy()
-    est.loc[has, "foreign_source"] = (
-        "comune (% × residents)" if config.foreign_comuni_pct_field else "comune"
-    )
-    in_area = has & est["com_istat_code"].isin(config.comuni).to_numpy()
-    summary.numbers["foreign_comuni_with_figure"] = int(in_area.sum())
-    summary.notes.append(
-        f"Foreign residents: the comune's own figure for {int(in_area.sum())} of "
-        f"{len(config.comuni)} comuni ({Path(str(path)).name}), the ISTAT province estimate for "
-        f"the rest. / Stranieri residenti: dato del comune per {int(in_area.sum())} comuni su "
-        f"{len(config.comuni)}, stima provinciale ISTAT per gli altri."
-    )
     return est
 
 

@@ -149,3 +149,72 @@ def test_foreign_from_comune_strasa(processing_provider, tmp_path):
     assert gdf.loc["022205", "foreign"] == 355 and gdf.loc["022001", "foreign"] == 9
     assert not gdf["is_estimate"].any() and gdf["foreign"].isna().sum() == len(gdf) - 2
     assert (gdf["foreign_year"] == 2023).all()
+
+
+def test_prepare_area_by_name_gives_the_cli_zones(processing_provider, shared_data, tmp_path):
+    """'Prepare analysis area' for a comune by name: ISTAT residents and the province estimate
+    of foreign residents, checked against the ISTAT tables read here with pandas (STRASA total
+    of the province × the comune's share of its residents)."""
+    import geopandas as gpd
+    import pandas as pd
+
+    import processing
+
+    strasa = shared_data / "istat_stranieri_eta_sesso_province_2022.csv"
+    result = processing.run(
+        "capacitymetro:preparearea",
+        {"AREA": "comune:Trento", "STRASA": str(strasa), "OUTPUT": str(tmp_path / "a.gpkg")},
+    )
+    assert result["COMUNI"] == 1 and result["AREA_NAME"] == "Comune di Trento"
+    assert result["FOREIGN_SOURCE"] == "province estimate"
+    zones = gpd.read_file(tmp_path / "a.gpkg")
+    (row,) = zones.itertuples()
+    pop = pd.read_csv(
+        shared_data / "istat_popolazione_comuni_italia_2023.csv.gz", dtype={"com_istat_code": str}
+    )
+    province = pop[pop["com_istat_code"].str.startswith("022")]
+    trento = int(province.loc[province["com_istat_code"] == "022205", "pop_total"].iloc[0])
+    table = pd.read_csv(strasa, skiprows=1, dtype={"Province code": str})
+    rows = table[(table["Province code"] == "022") & (table["Age"] == 999)]  # 999: all ages
+    total = rows[["Males", "Females"]].to_numpy().sum()
+    assert row.com_istat_code == "022205" and row.pop_total == trento
+    assert abs(row.foreign - total * trento / province["pop_total"].sum()) <= 1.0
+    assert row.is_estimate and row.foreign_source == "province estimate"
+    assert zones.crs.to_epsg() == 4326 and zones.geometry.iloc[0].area > 0.01  # ~158 km²
+
+
+def test_prepare_area_comune_figures_and_bad_names(processing_provider, shared_data, tmp_path):
+    """Pioltello and Segrate with the per-comune table (Bari's config uses the same file):
+    Pioltello takes its own figure, Segrate (not in the table) the province estimate; a typo
+    names the nearest areas in the error, and no file is written."""
+    import geopandas as gpd
+    import pandas as pd
+    from qgis.core import QgsProcessingException
+
+    import processing
+
+    table = shared_data / "stranieri_pct_comuni_target_da_pagine_web.csv"
+    result = processing.run(
+        "capacitymetro:preparearea",
+        {
+            "AREA": "pioltello, segrate",
+            "STRASA": str(shared_data / "istat_stranieri_eta_sesso_province_2022.csv"),
+            "TABLE": str(table),
+            "TABLE_FIELD": "foreign_count_page",
+            "OUTPUT": str(tmp_path / "b.gpkg"),
+        },
+    )
+    assert result["COMUNI"] == 2 and result["FOREIGN_SOURCE"] == "mixed"
+    zones = gpd.read_file(tmp_path / "b.gpkg").set_index("name")
+    page = pd.read_csv(table, dtype={"com_istat_code": str}).set_index("name")
+    assert "Segrate" not in page.index
+    assert zones.loc["Pioltello", "foreign"] == page.loc["Pioltello", "foreign_count_page"]
+    assert zones.loc["Pioltello", "foreign_source"] == "comune"
+    assert zones.loc["Segrate", "foreign_source"] == "province estimate"
+    assert bool(zones.loc["Segrate", "is_estimate"]) and not zones.loc["Pioltello", "is_estimate"]
+    with pytest.raises(QgsProcessingException, match="Milano"):
+        processing.run(
+            "capacitymetro:preparearea",
+            {"AREA": "Milanno", "OUTPUT": str(tmp_path / "c.gpkg")},
+        )
+    assert not (tmp_path / "c.gpkg").exists()

