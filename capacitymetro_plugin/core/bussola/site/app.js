@@ -31,6 +31,31 @@
     var ref = new Date(Date.UTC(2024, 0, 1 + DAYS.indexOf(d))); // 2024-01-01 is a Monday
     try { return ref.toLocaleDateString(lang, { weekday: "long", timeZone: "UTC" }); } catch (e) { return d; }
   }
+  // --- multilingual records: a service's name/description in the visitor's language ---
+  // r = {text, lang, machine, fallback}: the translation when there is one, else the original
+  function recordText(s, field) {
+    var tr = s.tr && s.tr[lang], content = s.content_lang || "it";
+    if (tr && tr[field]) return { text: tr[field], lang: lang, machine: !!tr.machine, fallback: false };
+    return { text: s[field], lang: content, machine: false, fallback: lang !== content };
+  }
+  function recordLabel(r) {
+    var L = D.record_labels || {}, kind = r.fallback ? L.original : r.machine ? L.machine : null;
+    return kind ? kind[lang] || kind.en || "" : "";
+  }
+  // the text, marked with its own language
+  function recordNode(tag, attrs, r) { var e = el(tag, attrs, r.text); e.setAttribute("lang", r.lang); return e; }
+  // its label ("(in Italian)", "(machine translation)") in the visitor's language, or null
+  function recordLabelNode(tag, r) {
+    var label = recordLabel(r);
+    return label ? el(tag, { "class": "record-label", lang: lang }, label) : null;
+  }
+  function appendRecord(parent, r) {  // text + " " + label, side by side
+    parent.appendChild(recordNode("span", {}, r));
+    var l = recordLabelNode("span", r);
+    if (l) { parent.appendChild(document.createTextNode(" ")); parent.appendChild(l); }
+    return parent;
+  }
+  function searchText(s) { var tr = (s.tr && s.tr[lang]) || {}; return [tr.name, tr.description].join(" "); }
   function norm(s) { return (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -75,7 +100,7 @@
     var tg = $("f-target").value, co = $("f-comune").value, day = $("f-day").value;
     var now = new Date(), nowDay = DAYS[(now.getDay() + 6) % 7], nowMin = now.getHours() * 60 + now.getMinutes();
     var out = D.services.filter(function (s) {
-      if (q && norm([s.name, s.description, s.organization, s.comune].join(" ")).indexOf(q) < 0) return false;
+      if (q && norm([s.name, s.description, s.organization, s.comune, searchText(s)].join(" ")).indexOf(q) < 0) return false;
       if (sec && (s.sectors || []).indexOf(sec) < 0) return false;
       if (lg && (s.languages || []).indexOf(lg) < 0) return false;
       if (tg && (s.target_groups || []).indexOf(tg) < 0) return false;
@@ -112,9 +137,11 @@
     $("status").textContent = t("results", { n: list.length }) + (here ? " · " + t(byWalk ? "walk_note" : "near_me_note") : "");
     list.forEach(function (s) {
       var li = el("li", { "data-id": s.id });
-      var b = el("button", { type: "button", "class": "link", lang: s.content_lang || "it" }, s.name);
+      var shownName = recordText(s, "name"), nameLabel = recordLabelNode("span", shownName);
+      var b = recordNode("button", { type: "button", "class": "link" }, shownName);
       b.addEventListener("click", function () { openCard(s.id, b); });
       li.appendChild(b);
+      if (nameLabel) { li.appendChild(document.createTextNode(" ")); li.appendChild(nameLabel); }
       var meta = (s.sectors || []).map(sectorName).join(", ");
       li.appendChild(el("p", { "class": "meta" }, meta + (s.comune ? " · " + s.comune : "")));
       if (here && s._km !== undefined) {
@@ -153,8 +180,9 @@
       }
       shape.setAttribute("tabindex", "0");
       shape.setAttribute("role", "button");
-      shape.setAttribute("aria-label", s.name + (s.area ? " (" + t("approximate") + ")" : ""));
-      var title = document.createElementNS(ns, "title"); title.textContent = s.name; shape.appendChild(title);
+      var shown = recordText(s, "name").text;
+      shape.setAttribute("aria-label", shown + (s.area ? " (" + t("approximate") + ")" : ""));
+      var title = document.createElementNS(ns, "title"); title.textContent = shown; shape.appendChild(title);
       shape.addEventListener("click", function () { openCard(s.id, shape); });
       shape.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); openCard(s.id, shape); } });
       svg.appendChild(shape);
@@ -173,10 +201,13 @@
     selected = id;
     var card = $("card"), content = s.content_lang || "it";
     card.textContent = "";
-    card.appendChild(el("h2", { id: "card-name", lang: content }, s.name));
-    if (lang !== content) card.appendChild(el("p", { "class": "note" }, t("fallback_note")));
+    var name = recordText(s, "name"), about = recordText(s, "description");
+    card.appendChild(recordNode("h2", { id: "card-name" }, name));
+    var nameLabel = recordLabelNode("p", name);
+    if (nameLabel) card.appendChild(nameLabel);
+    if (name.fallback) card.appendChild(el("p", { "class": "note" }, t("fallback_note")));
     if (s.organization) card.appendChild(el("p", { "class": "meta", lang: content }, s.organization));
-    if (s.description) card.appendChild(el("p", { lang: content }, s.description));
+    if (about.text) card.appendChild(appendRecord(el("p", { "class": "description" }), about));
     var dl = el("dl");
     row(dl, "sector", (s.sectors || []).map(sectorName).join(", "));
     if (s.privacy === "hidden") row(dl, "address", t("hidden"));
