@@ -7,6 +7,12 @@ host: ``index.html`` + ``app.js`` + ``style.css``, the interface strings of :dat
 ``data/services.js``, and a web manifest + service worker so that, once visited over http(s), it
 installs and reloads offline. Only public fields go out, and places are protected as each
 service's ``location_privacy`` asks (``core/registry/privacy.py``). No third-party code is loaded.
+
+Records in the visitor's language: a service's translations (``service_translations``) into the
+site's languages go out as ``tr`` (``{lang: {name, description, machine}}``); the site shows the
+record in the visitor's language when it has one, labelled "(machine translation)" when a machine
+wrote it, and otherwise the Italian text labelled "(in Italian)", both in the visitor's language
+(:data:`RECORD_LABELS`).
 """
 
 from __future__ import annotations
@@ -31,6 +37,34 @@ RTL = ("ar", "ur")
 # whole site, data included, for a city of a few hundred services: ~3 s on 3G (750 kbit/s)
 BYTE_BUDGET = 300_000
 _STATIC = ("index.html", "app.js", "style.css", "icon.svg")
+# the labels beside a record's text, in each interface language: the Italian original shown for
+# want of a translation, and a translation a machine made (it must say so)
+RECORD_LABELS: dict[str, dict[str, str]] = {
+    "original": {
+        "it": "(in italiano)",
+        "en": "(in Italian)",
+        "fr": "(en italien)",
+        "ar": "(بالإيطالية)",
+        "es": "(en italiano)",
+        "uk": "(італійською)",
+        "ro": "(în italiană)",
+        "bn": "(ইতালীয় ভাষায়)",
+        "ur": "(اطالوی میں)",
+        "zh": "（意大利语）",
+    },
+    "machine": {
+        "it": "(traduzione automatica)",
+        "en": "(machine translation)",
+        "fr": "(traduction automatique)",
+        "ar": "(ترجمة آلية)",
+        "es": "(traducción automática)",
+        "uk": "(машинний переклад)",
+        "ro": "(traducere automată)",
+        "bn": "(যান্ত্রিক অনুবাদ)",
+        "ur": "(مشینی ترجمہ)",
+        "zh": "（机器翻译）",
+    },
+}
 
 
 @dataclass
@@ -67,6 +101,20 @@ def _hours(text: str | None):
     return {"rules": [[list(r.days), r.opens, r.closes] for r in rules], "text": text}
 
 
+def _translations_of(state) -> dict[str, dict[str, dict]]:
+    """Return ``{service_id: {lang: {"name", "description", "machine"}}}`` for the site's
+    languages (a translation into a language the site has no interface for is not shown)."""
+    out: dict[str, dict[str, dict]] = {}
+    for (sid, lang), t in sorted(state.translations.items()):
+        if lang not in LANGUAGES or lang == "it" or not t.name:
+            continue
+        item = {"name": t.name, "description": t.description}
+        if t.source == "machine":
+            item["machine"] = 1
+        out.setdefault(sid, {})[lang] = {k: v for k, v in item.items() if v}
+    return out
+
+
 def site_data(
     registry, *, title: str | None = None, tiles: dict | None = None, comuni=None
 ) -> dict:
@@ -81,6 +129,7 @@ def site_data(
             practices_of.setdefault(sid, []).append(
                 {"title": p.title, "summary": p.summary, "link": p.link}
             )
+    translated = _translations_of(state)
     services = []
     for raw in state.services.values():
         if (raw.status or "active") != "active":
@@ -106,6 +155,7 @@ def site_data(
             "privacy": s.location_privacy or "exact",
             "content_lang": "it",  # the registry's records are written in Italian
             "practices": practices_of.get(raw.service_id, []),
+            "tr": translated.get(raw.service_id),  # name/description in more languages
         }
         if s.location_privacy == "approximate" and raw.lon is not None:
             area = approximate_area(raw.lon, raw.lat)
@@ -121,6 +171,7 @@ def site_data(
         "sectors": {t.code: {"it": t.it, "en": t.en} for t in SECTORS},
         "target_groups": {t.code: {"it": t.it, "en": t.en} for t in TARGET_GROUPS},
         "services": services,
+        "record_labels": RECORD_LABELS,
     }
 
 

@@ -26,7 +26,7 @@ from capacitymetro_plugin.core._pycompat import zip_strict
 from capacitymetro_plugin.core.errors import InputError, ValidationError
 from capacitymetro_plugin.core.progress import Progress, ensure
 
-from .model import PUBLIC_EXCLUDED, Organization, Service, new_id
+from .model import PUBLIC_EXCLUDED, Organization, Service, Translation, new_id
 from .privacy import public_service
 from .registry import Registry, to_wgs84
 from .storage import SERVICE_FIELDS
@@ -56,6 +56,8 @@ class ParsedRows:
     organizations: list[Organization] = field(default_factory=list)
     report: ValidationReport = field(default_factory=ValidationReport)
     rows_rejected_unread: list[int] = field(default_factory=list)
+    # names/descriptions in more languages of the services read (HSDS carries them)
+    translations: list[Translation] = field(default_factory=list)
 
 
 @dataclass
@@ -561,7 +563,21 @@ def import_services(
         from .registry import _prepare_new
 
         stored = [_prepare_new(s, st, None) for s in good]
+        _add_translations(st, parsed.translations, {s.service_id for s in stored})
     return ImportResult(stored, sorted(bad), report, registry)
+
+
+def _add_translations(state, translations: list[Translation], service_ids: set[str]) -> None:
+    """Put the imported translations of the services just stored into ``state`` (checked by
+    the same rules as ``Registry.set_translation``; the rows were already refused otherwise)."""
+    from .model import now_iso
+    from .translations import check_translation
+
+    for t in translations:
+        if t.service_id in service_ids:
+            t = check_translation(t, state.services)
+            t.updated_at = t.updated_at or now_iso()
+            state.translations[(t.service_id, t.lang)] = t
 
 
 def import_file(

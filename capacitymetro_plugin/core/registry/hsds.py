@@ -20,6 +20,13 @@ Mapping (documented in ``docs/registry.md``):
   ``source_url``, ``created_at`` → ``attributes`` with ``link_type`` = the field name and the value in ``value``.
 - Private fields, only in non-public exports: ``contact_name`` → ``contacts[0].name``,
   ``internal_notes`` → an attribute ``internal_notes``.
+- Translations (``service_translations``; HSDS 3.0 and 3.1 have no translation object) →
+  ``attributes`` whose taxonomy term is the language, in the taxonomy "CapaCityMetro translation
+  languages" (term ``code`` = the ISO 639-1/-3 code, ``name``/``description`` its English/Italian
+  name), with ``link_type`` ``name_translation``, ``description_translation``,
+  ``translation_source`` (``operator``/``machine``) and ``translation_updated_at``, the text in
+  ``value``; ``translation_editor`` only in non-public exports. Any HSDS reader keeps them as
+  plain attributes; the document still validates against both schemas.
 """
 
 from __future__ import annotations
@@ -36,11 +43,19 @@ from capacitymetro_plugin.core.errors import InputError
 
 from . import schedule
 from .exchange import ParsedRows
-from .model import Organization, Service
+from .model import Organization, Service, Translation
 from .privacy import public_service
 from .registry import Registry
 from .validation import ERROR, Issue, ValidationReport
-from .vocabularies import LANGUAGES, LANGUAGES_639_3, OPERATOR_TYPES, SECTORS, TARGET_GROUPS, Term
+from .vocabularies import (
+    LANGUAGES,
+    LANGUAGES_639_3,
+    OPERATOR_TYPES,
+    SECTORS,
+    TARGET_GROUPS,
+    Term,
+    language_term,
+)
 
 HSDS_VERSION = "3.0"
 _NS = uuid.UUID("7b6c0f5e-4a51-4f8e-9d0a-6a3c1c2f9b10")  # namespace of ids derived here
@@ -85,6 +100,11 @@ TAXONOMIES: dict[str, tuple[str, str, tuple[Term, ...]]] = {
         "CapaCityMetro operator types",
         "Operator types / Tipi di gestore (CapaCityMetro)",
         OPERATOR_TYPES,
+    ),
+    "translation": (
+        "CapaCityMetro translation languages",
+        "Languages of translated names and descriptions / Lingue di nomi e descrizioni tradotti",
+        (),  # every accepted language code: see term_object
     ),
     "field": (
         "CapaCityMetro registry fields",
@@ -275,7 +295,10 @@ def taxonomy_id(kind: str) -> str:
 def term_object(kind: str, code: str) -> dict:
     """Return the HSDS taxonomy_term for ``code`` of vocabulary ``kind`` (unknown codes too)."""
     name, _, terms = TAXONOMIES[kind]
-    t = next((t for t in terms if t.code == code), None)
+    if kind == "translation":
+        t = language_term(code)
+    else:
+        t = next((t for t in terms if t.code == code), None)
     return {
         "id": _uid("term", kind, code),
         "code": code,
@@ -318,6 +341,59 @@ def _attribute(
     return attr
 
 
+# link_type of each translation field in the attributes (editor: private)
+TRANSLATION_LINK_TYPES = {
+    "name": "name_translation",
+    "description": "description_translation",
+    "source": "translation_source",
+    "updated_at": "translation_updated_at",
+}
+PRIVATE_TRANSLATION_LINK_TYPES = {"editor": "translation_editor"}
+
+
+def translation_attributes(
+    sid: str, translations: list[Translation], *, public: bool = True
+) -> list[dict]:
+    """Return the HSDS attributes carrying a service's translations (see the module doc)."""
+    kinds = dict(TRANSLATION_LINK_TYPES)
+    if not public:
+        kinds.update(PRIVATE_TRANSLATION_LINK_TYPES)
+    out = []
+    for t in sorted(translations, key=lambda t: t.lang):
+        for field, link_type in kinds.items():
+            value = getattr(t, field)
+            if value is not None and value != "":
+                out.append(_attribute(sid, "translation", t.lang, link_type, str(value)))
+    return out
+
+
+def translations_from_hsds(doc: dict, service_id: str) -> list[Translation]:
+    """Return the translations carried by the attributes of an HSDS service object."""
+    fields_ = {
+        v: k for k, v in (*TRANSLATION_LINK_TYPES.items(), *PRIVATE_TRANSLATION_LINK_TYPES.items())
+    }
+    found: dict[str, dict] = {}
+    for a in _objects(doc, "attributes"):
+        field = fields_.get(_scalar(a, "link_type") or "")
+        if field is None:
+            continue
+        lang = _term_code(a)
+        if lang:
+            found.setdefault(lang.strip().lower(), {})[field] = _scalar(a, "value")
+    return [
+        Translation(
+            service_id=service_id,
+            lang=lang,
+            name=values.get("name") or "",
+            description=values.get("description"),
+            source=values.get("source") or "operator",
+            updated_at=values.get("updated_at"),
+            editor=values.get("editor"),
+        )
+        for lang, values in sorted(found.items())
+    ]
+
+
 def organization_to_hsds(org: Organization) -> dict:
     """Return the HSDS organization object of ``org``."""
     # HSDS requires a description (non-empty in the tabular form): the name stands in for it
@@ -347,9 +423,16 @@ def organization_to_hsds(org: Organization) -> dict:
     return doc
 
 
-def service_to_hsds(s: Service, org: Organization | None = None, *, public: bool = True) -> dict:
+def service_to_hsds(
+    s: Service,
+    org: Organization | None = None,
+    *,
+    public: bool = True,
+    translations: list[Translation] | None = None,
+) -> dict:
     """Return the full HSDS service object of ``s`` (public: without private fields, and the
-    place shown as ``location_privacy`` allows, see privacy.py)."""
+    place shown as ``location_privacy`` allows, see privacy.py), with its ``translations`` as
+    attributes."""
     if public:
         s = public_service(s)
     sid = s.service_id
@@ -399,6 +482,7 @@ def service_to_hsds(s: Service, org: Organization | None = None, *, public: bool
         value = getattr(s, f)
         if value is not None and value != "":
             attrs.append(_attribute(sid, "field", f, f, str(value)))
+    attrs += translation_attributes(sid, translations or [], public=public)
     if attrs:
         doc["attributes"] = attrs
     if not public and s.contact_name:
@@ -468,8 +552,16 @@ def registry_to_hsds(registry: Registry, *, public: bool = True) -> dict:
     """Return an HSDS document: ``services`` (full objects), ``organizations``, ``locations``,
     ``taxonomies`` and ``taxonomy_terms``."""
     state = registry.load()
+    by_service: dict[str, list[Translation]] = {}
+    for (sid, _lang), t in state.translations.items():
+        by_service.setdefault(sid, []).append(t)
     services = [
-        service_to_hsds(s, state.organizations.get(s.organization_id or ""), public=public)
+        service_to_hsds(
+            s,
+            state.organizations.get(s.organization_id or ""),
+            public=public,
+            translations=by_service.get(s.service_id),
+        )
         for s in state.services.values()
     ]
     locations = [sal["location"] for d in services for sal in d.get("service_at_locations", [])]
@@ -1077,16 +1169,41 @@ def parse_hsds(doc: dict) -> ParsedRows:
             if nested_id and nested_id not in orgs:
                 orgs[nested_id] = organization_from_hsds(nested)
             s, problems = service_from_hsds(sdoc)
+            translations = translations_from_hsds(sdoc, s.service_id)
         except _Malformed as exc:
             issues.append(_malformed_issue(i, exc))
             out.rows_rejected_unread.append(i)
             continue
         for f, code, en, it in problems:
             issues.append(Issue(i, s.service_id, f, code, en, it, ERROR, s.name))
+        issues += _translation_issues(i, s, translations)
+        out.translations += translations
         out.services.append(s)
         out.rows.append(i)
     out.organizations = list(orgs.values())
     out.report = ValidationReport(issues, checked=len(out.services))
+    return out
+
+
+def _translation_issues(row: int, s: Service, translations: list[Translation]) -> list[Issue]:
+    """The problems of a service's translations, as errors of its row (unknown language, ...)."""
+    from .translations import _problems, normalized
+
+    out = []
+    for t in translations:
+        for field, code, en, fix, it, fix_it in _problems(normalized(t), None):
+            out.append(
+                Issue(
+                    row,
+                    s.service_id,
+                    f"translation.{field}",
+                    code,
+                    f"{en} {fix}",
+                    f"{it} {fix_it}",
+                    ERROR,
+                    s.name,
+                )
+            )
     return out
 
 

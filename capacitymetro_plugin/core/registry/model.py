@@ -94,6 +94,29 @@ class Practice:
     lat: float | None = None
 
 
+#: who wrote a translation: the operator (a person), or a machine (must be shown as such)
+TRANSLATION_SOURCES = ("operator", "machine")
+
+
+@keyword_only
+@dataclass
+class Translation:
+    """A service's name and description in one more language (the record itself is Italian).
+
+    ``lang`` is an accepted language code (ISO 639-1, else ISO 639-3; see vocabularies.py);
+    ``source`` is ``"operator"`` or ``"machine"`` (machine translations are labelled in public
+    outputs); ``updated_at`` and ``editor`` are set by the registry on each write.
+    """
+
+    service_id: str
+    lang: str
+    name: str
+    description: str | None = None
+    source: str = "operator"
+    updated_at: str | None = None
+    editor: str | None = None
+
+
 LIST_FIELDS = {"sectors", "target_groups", "languages", "themes"}
 PUBLIC_EXCLUDED = ("contact_name", "internal_notes")
 # How a service's place may appear in PUBLIC outputs (web "bussola", public HSDS/CSV/GeoJSON,

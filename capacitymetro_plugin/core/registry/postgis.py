@@ -29,7 +29,11 @@ from .storage import (
     PRACTICE_FIELDS,
     SCHEMA_VERSION,
     SERVICE_FIELDS,
+    TRANSLATION_FIELDS,
+    TRANSLATIONS_HISTORY_LAYER,
+    TRANSLATIONS_LAYER,
     RegistryState,
+    _add_translation,
     _from_row,
     record_to_properties,
 )
@@ -113,6 +117,8 @@ class PostgisRegistry(Registry):
                         it=f"{reg.path} contiene già le tabelle del registro ({', '.join(sorted(existing))}).",
                         fix_it="Aprilo con PostgisRegistry.open, oppure usa overwrite=True.",
                     )
+                # translations first: their foreign key would block dropping services
+                cur.execute(f"DROP TABLE IF EXISTS {reg._table(TRANSLATIONS_LAYER)}")
                 for name, (geom_type, fields_) in LAYERS.items():
                     cur.execute(f"DROP TABLE IF EXISTS {reg._table(name)}")
                     cols = ["ogc_fid serial PRIMARY KEY"]
@@ -131,6 +137,7 @@ class PostgisRegistry(Registry):
                     (SCHEMA_VERSION,),
                 )
                 reg._install_versioning(cur, drop_history=True)
+                reg._install_translations(cur, drop=True)
         finally:
             conn.close()
         return reg
@@ -206,6 +213,11 @@ class PostgisRegistry(Registry):
         state.links = [(s, p) for s, p in cur.fetchall() if s and p]
         cur.execute(f"SELECT key, value FROM {self._table('registry_meta')} ORDER BY ogc_fid")
         state.meta = {k: v or "" for k, v in cur.fetchall()}
+        if TRANSLATIONS_LAYER in self._all_tables(cur):  # an older registry: none until opened
+            cols = ", ".join(_ident(f) for f in TRANSLATION_FIELDS)
+            cur.execute(f"SELECT {cols} FROM {self._table(TRANSLATIONS_LAYER)} ORDER BY ogc_fid")
+            for rec in cur.fetchall():
+                _add_translation(state, dict(zip(TRANSLATION_FIELDS, rec)))
         return state
 
     # --- writing ---------------------------------------------------------------------------
@@ -345,6 +357,77 @@ class PostgisRegistry(Registry):
             f" FOR EACH ROW EXECUTE FUNCTION {prefix}.cm_services_log()"
         )
 
+    def translation_history(self, service_id: str) -> list[dict]:
+        """Return the recorded changes of a service's translations, oldest first (filled by a
+        database trigger, so SQL and QGIS edits are included; ``changed_by`` = database user)."""
+        conn = self._connect()
+        try:
+            with conn, conn.cursor() as cur:
+                if TRANSLATIONS_HISTORY_LAYER not in self._all_tables(cur):
+                    return []
+                cur.execute(
+                    "SELECT lang, operation, changed_at, changed_by, old_row, new_row"
+                    f" FROM {self._table(TRANSLATIONS_HISTORY_LAYER)}"
+                    " WHERE service_id = %s ORDER BY history_id",
+                    (service_id,),
+                )
+                rows = cur.fetchall()
+        finally:
+            conn.close()
+        return [
+            {
+                "service_id": service_id,
+                "lang": lang,
+                "operation": op,
+                "changed_at": at.isoformat(),
+                "changed_by": who,
+                "old": old,
+                "new": new,
+            }
+            for lang, op, at, who, old, new in rows
+        ]
+
+    def _install_translations(self, cur, *, drop: bool = False) -> None:
+        """Create ``service_translations`` (one row per service and language; deleting a
+        service deletes its translations) and ``translations_history`` with its trigger."""
+        table = self._table(TRANSLATIONS_LAYER)
+        history = self._table(TRANSLATIONS_HISTORY_LAYER)
+        prefix = _ident(self.schema)
+        if drop:
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
+            cur.execute(f"DROP TABLE IF EXISTS {history}")
+        cols = ", ".join(f"{_ident(f)} {_SQL_TYPES[k]}" for f, k in TRANSLATION_FIELDS.items())
+        cur.execute(
+            f"CREATE TABLE IF NOT EXISTS {table} (ogc_fid serial PRIMARY KEY, {cols},"
+            f" UNIQUE (service_id, lang),"
+            f" FOREIGN KEY (service_id) REFERENCES {self._table('services')} (service_id)"
+            " ON DELETE CASCADE)"
+        )
+        cur.execute(
+            f"CREATE TABLE IF NOT EXISTS {history} ("
+            " history_id bigserial PRIMARY KEY, service_id text, lang text,"
+            " operation text NOT NULL, old_row jsonb, new_row jsonb,"
+            " changed_at timestamptz NOT NULL DEFAULT now(),"
+            " changed_by text NOT NULL DEFAULT current_user)"
+        )
+        cur.execute(
+            f"CREATE OR REPLACE FUNCTION {prefix}.cm_translations_log() RETURNS trigger"
+            " LANGUAGE plpgsql AS $$ BEGIN"
+            " IF TG_OP = 'DELETE' THEN"
+            f"  INSERT INTO {history} (service_id, lang, operation, old_row, new_row)"
+            "   VALUES (OLD.service_id, OLD.lang, TG_OP, to_jsonb(OLD), NULL); RETURN OLD;"
+            " END IF;"
+            f" INSERT INTO {history} (service_id, lang, operation, old_row, new_row)"
+            "  VALUES (NEW.service_id, NEW.lang, TG_OP,"
+            "   CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(OLD) END, to_jsonb(NEW)); RETURN NEW;"
+            " END $$"
+        )
+        cur.execute(f"DROP TRIGGER IF EXISTS cm_translations_log ON {table}")
+        cur.execute(
+            f"CREATE TRIGGER cm_translations_log AFTER INSERT OR UPDATE OR DELETE ON {table}"
+            f" FOR EACH ROW EXECUTE FUNCTION {prefix}.cm_translations_log()"
+        )
+
     def _has_versioning(self, cur) -> bool:
         cur.execute(
             "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
@@ -394,6 +477,10 @@ class PostgisRegistry(Registry):
                         f"ALTER TABLE {self._table(name)} ADD COLUMN {_ident(f)} {_SQL_TYPES[kind]}"
                     )
                     added = True
+        tables = self._all_tables(cur)
+        if TRANSLATIONS_LAYER not in tables or TRANSLATIONS_HISTORY_LAYER not in tables:
+            self._install_translations(cur)  # a registry made before translations
+            added = True
         return added
 
     def _write_diff(self, cur, before: RegistryState, after: RegistryState) -> None:
@@ -416,11 +503,36 @@ class PostgisRegistry(Registry):
                 f"INSERT INTO {self._table('service_practices')} (service_id, practice_id) VALUES (%s, %s)",
                 after.links,
             )
+        self._write_translations(cur, before, after)
         if before.meta != after.meta:
             cur.execute(f"DELETE FROM {self._table('registry_meta')}")
             cur.executemany(
                 f"INSERT INTO {self._table('registry_meta')} (key, value) VALUES (%s, %s)",
                 list(after.meta.items()),
+            )
+
+    def _write_translations(self, cur, before: RegistryState, after: RegistryState) -> None:
+        """Write the changed translations (a deleted service's went with it: ON DELETE CASCADE)."""
+        new = {k: t for k, t in after.translations.items() if k[0] in after.services}
+        old = before.translations
+        if old == new:
+            return
+        table = self._table(TRANSLATIONS_LAYER)
+        cols = list(TRANSLATION_FIELDS)
+        for key in [k for k in old if k not in new]:
+            cur.execute(f"DELETE FROM {table} WHERE service_id = %s AND lang = %s", key)
+        for key, t in new.items():
+            if old.get(key) == t:
+                continue
+            props = record_to_properties(t, TRANSLATION_FIELDS)
+            names = ", ".join(_ident(c) for c in cols)
+            marks = ", ".join(["%s"] * len(cols))
+            updates = ", ".join(f"{_ident(c)} = EXCLUDED.{_ident(c)}" for c in cols[2:])
+            self._before_row_write(TRANSLATIONS_LAYER, "/".join(key))
+            cur.execute(
+                f"INSERT INTO {table} ({names}) VALUES ({marks})"
+                f" ON CONFLICT (service_id, lang) DO UPDATE SET {updates}",
+                [props[c] for c in cols],
             )
 
     def _write_table(

@@ -19,7 +19,7 @@ from pathlib import Path
 from capacitymetro_plugin.core._pycompat import parse_iso_date
 from capacitymetro_plugin.core.errors import CapaCityMetroError, InputError, ValidationError
 
-from .model import Organization, Practice, Service, new_id, now_iso
+from .model import Organization, Practice, Service, Translation, new_id, now_iso
 from .storage import (
     RegistryBusyError,
     RegistryRecoveredWarning,
@@ -30,6 +30,7 @@ from .storage import (
     locked_transaction,
     read_history,
     read_state,
+    read_translation_history,
     recover,
     remove_stale_temporaries,
     write_state,
@@ -335,6 +336,106 @@ class Registry:
             restored.updated_at = now_iso()
             state.services[service_id] = restored
         return restored
+
+    # --- translations ------------------------------------------------------------------------
+    def translations(self, service_id: str) -> list[Translation]:
+        """Return the translations of a service (name, description in more languages), sorted by
+        language code. Raises :class:`InputError` when there is no such service."""
+        state = self.load()
+        if service_id not in state.services:
+            raise _not_found("service", service_id, self.path)
+        return sorted(
+            (t for (k, _), t in state.translations.items() if k == service_id),
+            key=lambda t: t.lang,
+        )
+
+    def set_translation(
+        self,
+        service_id: str,
+        lang: str,
+        *,
+        name: str,
+        description: str | None = None,
+        source: str = "operator",
+    ) -> Translation:
+        """Add or replace the ``lang`` translation of a service's name and description.
+
+        Parameters
+        ----------
+        service_id
+            The service translated (it must exist).
+        lang
+            ISO 639-1 code (``en``, ``ar``), else ISO 639-3 for a language without one (``prs``).
+        name, description
+            The texts in that language; the name is required.
+        source
+            ``"operator"`` (written or checked by a person) or ``"machine"`` (labelled as a
+            machine translation wherever it is shown).
+
+        Raises :class:`~.translations.TranslationError` (bilingual, ``code`` names the
+        problem: unknown language, empty name, unknown service, ...); nothing is then written.
+        The change is recorded in ``translations_history`` (who = :attr:`editor`).
+        """
+        t = Translation(
+            service_id=service_id, lang=lang, name=name, description=description, source=source
+        )
+        return self.set_translations([t])[0]
+
+    def set_translations(self, translations: list[Translation]) -> list[Translation]:
+        """Add or replace several translations in one transaction (all or none; see
+        :meth:`set_translation`). A translation equal to the stored one is left as it is."""
+        from .translations import check_translation
+
+        stored = []
+        with self.transaction() as state:
+            for t in translations:
+                t = check_translation(t, state.services)
+                key = (t.service_id, t.lang)
+                old = state.translations.get(key)
+                same = old is not None and (old.name, old.description, old.source) == (
+                    t.name,
+                    t.description,
+                    t.source,
+                )
+                if same:
+                    stored.append(old)
+                    continue
+                t.updated_at = now_iso()
+                t.editor = getattr(self, "editor", None) or current_editor()
+                state.translations[key] = t
+                stored.append(t)
+        return stored
+
+    def remove_translation(self, service_id: str, lang: str) -> None:
+        """Remove the ``lang`` translation of a service (:class:`~.translations.TranslationError`
+        with code ``not_found`` when there is none)."""
+        from .translations import TranslationError
+
+        code = str(lang or "").strip().lower()
+        with self.transaction() as state:
+            if service_id not in state.services:
+                raise _not_found("service", service_id, self.path)
+            if state.translations.pop((service_id, code), None) is None:
+                have = sorted(k[1] for k in state.translations if k[0] == service_id)
+                listed = ", ".join(have) or "none"
+                listed_it = ", ".join(have) or "nessuna"
+                raise TranslationError(
+                    "not_found",
+                    f"Service {service_id} has no {code!r} translation (translations: {listed}).",
+                    fix="Pick a language the service is translated into (Registry.translations).",
+                    it=f"Il servizio {service_id} non ha una traduzione {code!r} (traduzioni: "
+                    f"{listed_it}).",
+                    fix_it="Scegli una lingua in cui il servizio è tradotto (Registry.translations).",
+                )
+
+    def translation_history(self, service_id: str) -> list[dict]:
+        """Return the recorded changes of a service's translations, oldest first.
+
+        Each entry: ``lang``, ``operation`` (INSERT/UPDATE/DELETE), ``changed_at``,
+        ``changed_by``, ``old`` and ``new`` (the translation before/after as dicts, or None).
+        """
+        self._recover()
+        return _retry_busy(self.path, lambda: read_translation_history(self.path, service_id))
 
     # --- services ----------------------------------------------------------------------------
     def services(self) -> list[Service]:
@@ -683,6 +784,7 @@ def copy_registry(source: Registry, target: Registry) -> Registry:
         state.practices = copy.deepcopy(content.practices)
         state.links = list(content.links)
         state.meta = dict(content.meta)
+        state.translations = copy.deepcopy(content.translations)
     return target
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from capacitymetro_plugin.core import gio
 from capacitymetro_plugin.core.errors import CapaCityMetroError, InputError
 
-from .model import Organization, Practice, Service
+from .model import Organization, Practice, Service, Translation
 
 SCHEMA_VERSION = "3"  # 2: services.location_privacy; 3: services.location_source
 CRS = "EPSG:4326"
@@ -92,6 +92,29 @@ LAYERS: dict[str, tuple[str | None, dict[str, str]]] = {
     "registry_meta": (None, META_FIELDS),
 }
 _LIST_COLUMNS = {"sectors", "target_groups", "languages", "themes"}
+
+# names and descriptions in more languages: one row per service and language (not in LAYERS:
+# a registry made before it has no such table, and gains it when opened, see ensure_schema)
+TRANSLATIONS_LAYER = "service_translations"
+TRANSLATION_FIELDS: dict[str, str] = {
+    "service_id": "str",
+    "lang": "str",  # ISO 639-1, else ISO 639-3 (vocabularies.LANGUAGE_CODES)
+    "name": "str",
+    "description": "str",
+    "source": "str",  # operator / machine
+    "updated_at": "str",
+    "editor": "str",
+}
+TRANSLATIONS_HISTORY_LAYER = "translations_history"
+TRANSLATIONS_HISTORY_FIELDS: dict[str, str] = {
+    "service_id": "str",
+    "lang": "str",
+    "operation": "str",  # INSERT / UPDATE / DELETE
+    "changed_at": "str",
+    "changed_by": "str",
+    "old_row": "str",  # JSON of the translation before the change (empty for INSERT)
+    "new_row": "str",  # JSON of the translation after the change (empty for DELETE)
+}
 
 
 def _clean(value):
@@ -179,6 +202,23 @@ class RegistryState:
         self.meta: dict[str, str] = {"schema_version": SCHEMA_VERSION}
         # row version of each service (GeoPackage column ``row_version``), bumped on each write
         self.versions: dict[str, int] = {}
+        # {(service_id, lang): Translation}, table ``service_translations``
+        self.translations: dict[tuple[str, str], Translation] = {}
+
+
+def _translation_from_row(row: dict) -> Translation | None:
+    values = {k: _clean(row.get(k)) for k in TRANSLATION_FIELDS}
+    if not values["service_id"] or not values["lang"]:
+        return None
+    values["name"] = values["name"] or ""
+    values["source"] = values["source"] or "operator"
+    return Translation(**{k: (str(v) if v is not None else None) for k, v in values.items()})
+
+
+def _add_translation(state: RegistryState, row: dict) -> None:
+    t = _translation_from_row(row)
+    if t is not None:
+        state.translations[(t.service_id, t.lang)] = t
 
 
 def read_state(path: str | os.PathLike) -> RegistryState:
@@ -211,6 +251,9 @@ def read_state(path: str | os.PathLike) -> RegistryState:
     state.meta = {
         str(r["key"]): str(_clean(r.get("value")) or "") for r, _ in _rows(path, "registry_meta")
     }
+    if TRANSLATIONS_LAYER in layers:  # an older registry has none until opened
+        for row, _ in _rows(path, TRANSLATIONS_LAYER):
+            _add_translation(state, row)
     return state
 
 
@@ -247,10 +290,18 @@ def write_state(state: RegistryState, path: str | os.PathLike) -> Path:
         ],
         "service_practices": [({"service_id": s, "practice_id": p}, None) for s, p in state.links],
         "registry_meta": [({"key": k, "value": v}, None) for k, v in state.meta.items()],
+        TRANSLATIONS_LAYER: [
+            (record_to_properties(t, TRANSLATION_FIELDS), None)
+            for t in state.translations.values()
+            if t.service_id in state.services
+        ],
     }
     try:
         write = _write_layer if gio.ENGINE == "fiona" else _write_layer_ogr
-        for layer, (geom_type, fields_) in LAYERS.items():
+        for layer, (geom_type, fields_) in {
+            **LAYERS,
+            TRANSLATIONS_LAYER: (None, TRANSLATION_FIELDS),
+        }.items():
             write(tmp, layer, geom_type, fields_, content[layer])
         os.replace(tmp, path)
     finally:
@@ -328,6 +379,10 @@ def apply_changes_ds(
         versions = (before.versions, after.versions) if name == "services" else None
         _apply_table(ds, name, fields_, getattr(before, name), getattr(after, name), versions)
     _log_history(ds, before, after, editor)
+    # a deleted service takes its translations with it
+    after.translations = {k: t for k, t in after.translations.items() if k[0] in after.services}
+    if before.translations != after.translations:
+        _apply_translations(ds, before.translations, after.translations, editor)
     if before.links != after.links:
         _replace_rows(
             ds,
@@ -393,6 +448,93 @@ def _log_history(ds, before: RegistryState, after: RegistryState, editor: str | 
         layer.CreateFeature(feat)
 
 
+def translation_row(t: Translation) -> dict:
+    """Return the JSON-ready row of a translation (as kept in ``translations_history``)."""
+    return record_to_properties(t, TRANSLATION_FIELDS)
+
+
+def _apply_translations(ds, old: dict, new: dict, editor: str | None) -> None:
+    """Write the changed translations (delete + insert by service and language) and log each
+    change in ``translations_history`` in the open transaction ``ds``."""
+    import json
+
+    from osgeo import ogr
+
+    from .model import now_iso
+
+    layer = ds.GetLayerByName(TRANSLATIONS_LAYER)
+    fids: dict[tuple[str, str], list[int]] = {}
+    layer.ResetReading()
+    for feat in layer:
+        key = (feat.GetFieldAsString("service_id"), feat.GetFieldAsString("lang"))
+        fids.setdefault(key, []).append(feat.GetFID())
+    changed = [k for k in old if k not in new or old[k] != new[k]]
+    changed += [k for k in new if k not in old]
+    log = ds.GetLayerByName(TRANSLATIONS_HISTORY_LAYER)
+    stamp = now_iso()
+    for key in changed:
+        _before_row_write(TRANSLATIONS_LAYER, "/".join(key))
+        for fid in fids.get(key, []):
+            layer.DeleteFeature(fid)
+        if key in new:
+            feat = ogr.Feature(layer.GetLayerDefn())
+            _set_fields(
+                feat, record_to_properties(new[key], TRANSLATION_FIELDS), TRANSLATION_FIELDS
+            )
+            layer.CreateFeature(feat)
+        if log is None:
+            continue
+        before, after = old.get(key), new.get(key)
+        entry = ogr.Feature(log.GetLayerDefn())
+        props = {
+            "service_id": key[0],
+            "lang": key[1],
+            "operation": "INSERT" if before is None else "DELETE" if after is None else "UPDATE",
+            "changed_at": stamp,
+            "changed_by": editor or "",
+            "old_row": None
+            if before is None
+            else json.dumps(translation_row(before), ensure_ascii=False),
+            "new_row": None
+            if after is None
+            else json.dumps(translation_row(after), ensure_ascii=False),
+        }
+        _set_fields(entry, props, TRANSLATIONS_HISTORY_FIELDS)
+        log.CreateFeature(entry)
+
+
+def read_translation_history(path: str | os.PathLike, service_id: str) -> list[dict]:
+    """Return the ``translations_history`` entries of one service, oldest first: ``lang``,
+    ``operation``, ``changed_at``, ``changed_by``, ``old`` and ``new`` (dicts or None)."""
+    import json
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=busy_timeout())
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if TRANSLATIONS_HISTORY_LAYER not in tables:
+            return []
+        rows = con.execute(
+            "SELECT lang, operation, changed_at, changed_by, old_row, new_row"
+            f" FROM {TRANSLATIONS_HISTORY_LAYER} WHERE service_id = ? ORDER BY fid",
+            (service_id,),
+        ).fetchall()
+    finally:
+        con.close()
+    return [
+        {
+            "service_id": service_id,
+            "lang": lang,
+            "operation": op,
+            "changed_at": at,
+            "changed_by": who,
+            "old": json.loads(old) if old else None,
+            "new": json.loads(new) if new else None,
+        }
+        for lang, op, at, who, old, new in rows
+    ]
+
+
 def _deleted_versions(ds) -> dict[str, int]:
     """Return {service_id: row_version when deleted} from the history (empty without one)."""
     import json
@@ -422,6 +564,26 @@ def _ensure_history_layer(ds) -> bool:
         layer.CreateField(ogr.FieldDefn(name, getattr(ogr, _OGR_TYPES[kind])))
     ds.ExecuteSQL(f"CREATE INDEX {HISTORY_LAYER}_sid ON {HISTORY_LAYER} (service_id)")
     return True
+
+
+def _ensure_translation_layers(ds) -> bool:
+    """Add ``service_translations`` and ``translations_history`` to a registry made before
+    them (nothing else changes); True if either was added."""
+    from osgeo import ogr
+
+    added = False
+    for name, fields_ in (
+        (TRANSLATIONS_LAYER, TRANSLATION_FIELDS),
+        (TRANSLATIONS_HISTORY_LAYER, TRANSLATIONS_HISTORY_FIELDS),
+    ):
+        if ds.GetLayerByName(name) is not None:
+            continue
+        layer = ds.CreateLayer(name, None, ogr.wkbNone)
+        for field, kind in fields_.items():
+            layer.CreateField(ogr.FieldDefn(field, getattr(ogr, _OGR_TYPES[kind])))
+        ds.ExecuteSQL(f"CREATE INDEX {name}_sid ON {name} (service_id)")
+        added = True
+    return added
 
 
 def read_history(path: str | os.PathLike, service_id: str | None = None) -> list[dict]:
@@ -640,6 +802,7 @@ def ensure_schema(path: str | os.PathLike) -> bool:
             if layer is None:
                 return False
             added = _ensure_history_layer(ds)
+            added = _ensure_translation_layers(ds) or added
             if layer.GetLayerDefn().GetFieldIndex(VERSION_COLUMN) >= 0:
                 return added
             layer.CreateField(ogr.FieldDefn(VERSION_COLUMN, ogr.OFTInteger64))
@@ -705,6 +868,9 @@ def _read_state_ds(ds) -> RegistryState:
         for r, _ in _ogr_rows(ds, "registry_meta", META_FIELDS)
         if r.get("key") is not None
     }
+    if ds.GetLayerByName(TRANSLATIONS_LAYER) is not None:
+        for row, _ in _ogr_rows(ds, TRANSLATIONS_LAYER, TRANSLATION_FIELDS):
+            _add_translation(state, row)
     return state
 
 

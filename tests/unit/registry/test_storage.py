@@ -75,7 +75,12 @@ def reg(tmp_path):
 def test_create_writes_all_layers_with_schema_version(tmp_path):
     path = tmp_path / "r.gpkg"
     Registry.create(path)
-    assert set(fiona.listlayers(path)) == {*storage.LAYERS, storage.HISTORY_LAYER}
+    assert set(fiona.listlayers(path)) == {
+        *storage.LAYERS,
+        storage.HISTORY_LAYER,
+        storage.TRANSLATIONS_LAYER,
+        storage.TRANSLATIONS_HISTORY_LAYER,
+    }
     assert Registry.open(path).load().meta == {"schema_version": "3"}
     with fiona.open(path, layer="services") as src:
         assert src.schema["geometry"] == "Point"

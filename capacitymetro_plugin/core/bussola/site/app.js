@@ -35,6 +35,36 @@
   // (an Italian phone number or address in an Arabic page must not be reordered)
   function joined(items) { return items.join({ ar: "، ", ur: "، ", zh: "、" }[lang] || ", "); }
   function dirOf(l) { return I[l] ? I[l]._dir : "ltr"; }
+  // --- multilingual records: a service's name/description in the visitor's language ---
+  // r = {text, lang, machine, fallback}: the translation when there is one, else the original
+  function recordText(s, field) {
+    var tr = s.tr && s.tr[lang], content = s.content_lang || "it";
+    if (tr && tr[field]) return { text: tr[field], lang: lang, machine: !!tr.machine, fallback: false };
+    return { text: s[field], lang: content, machine: false, fallback: lang !== content };
+  }
+  function recordLabel(r) {
+    var L = D.record_labels || {}, kind = r.fallback ? L.original : r.machine ? L.machine : null;
+    return kind ? kind[lang] || kind.en || "" : "";
+  }
+  // the text, marked with its own language
+  function recordNode(tag, attrs, r) {
+    var e = el(tag, attrs, r.text);
+    e.setAttribute("lang", r.lang);
+    e.setAttribute("dir", dirOf(r.lang));
+    return e;
+  }
+  // its label ("(in Italian)", "(machine translation)") in the visitor's language, or null
+  function recordLabelNode(tag, r) {
+    var label = recordLabel(r);
+    return label ? el(tag, { "class": "record-label", lang: lang }, label) : null;
+  }
+  function appendRecord(parent, r) {  // text + " " + label, side by side
+    parent.appendChild(recordNode("span", {}, r));
+    var l = recordLabelNode("span", r);
+    if (l) { parent.appendChild(document.createTextNode(" ")); parent.appendChild(l); }
+    return parent;
+  }
+  function searchText(s) { var tr = (s.tr && s.tr[lang]) || {}; return [tr.name, tr.description].join(" "); }
   function norm(s) { return (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -79,7 +109,7 @@
     var tg = $("f-target").value, co = $("f-comune").value, day = $("f-day").value;
     var now = new Date(), nowDay = DAYS[(now.getDay() + 6) % 7], nowMin = now.getHours() * 60 + now.getMinutes();
     var out = D.services.filter(function (s) {
-      if (q && norm([s.name, s.description, s.organization, s.comune].join(" ")).indexOf(q) < 0) return false;
+      if (q && norm([s.name, s.description, s.organization, s.comune, searchText(s)].join(" ")).indexOf(q) < 0) return false;
       if (sec && (s.sectors || []).indexOf(sec) < 0) return false;
       if (lg && (s.languages || []).indexOf(lg) < 0) return false;
       if (tg && (s.target_groups || []).indexOf(tg) < 0) return false;
@@ -118,11 +148,12 @@
     $("more-n").textContent = hidden ? "(" + hidden + ")" : "";
     list.forEach(function (s) {
       var li = el("li", { "data-id": s.id });
-      var content = s.content_lang || "it";
+      var shownName = recordText(s, "name"), nameLabel = recordLabelNode("span", shownName);
       var b = el("button", { type: "button", "class": "link" });
-      b.appendChild(el("span", { lang: content, dir: dirOf(content) }, s.name));
+      b.appendChild(recordNode("span", {}, shownName));
       b.addEventListener("click", function () { openCard(s.id, b); });
       li.appendChild(b);
+      if (nameLabel) { li.appendChild(document.createTextNode(" ")); li.appendChild(nameLabel); }
       var meta = joined((s.sectors || []).map(sectorName));
       li.appendChild(el("p", { "class": "meta" }, meta + (s.comune ? " · " + s.comune : "")));
       if (here && s._km !== undefined) {
@@ -164,8 +195,9 @@
       }
       shape.setAttribute("tabindex", "0");
       shape.setAttribute("role", "button");
-      shape.setAttribute("aria-label", s.name + (s.area ? " (" + t("approximate") + ")" : ""));
-      var title = document.createElementNS(ns, "title"); title.textContent = s.name; shape.appendChild(title);
+      var shown = recordText(s, "name").text;
+      shape.setAttribute("aria-label", shown + (s.area ? " (" + t("approximate") + ")" : ""));
+      var title = document.createElementNS(ns, "title"); title.textContent = shown; shape.appendChild(title);
       shape.addEventListener("click", function () { openCard(s.id, shape); });
       shape.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); openCard(s.id, shape); } });
       svg.appendChild(shape);
@@ -185,10 +217,18 @@
     var card = $("card"), content = s.content_lang || "it";
     card.textContent = "";
     var cdir = dirOf(content);
-    card.appendChild(el("h2", { id: "card-name", lang: content, dir: cdir }, s.name));
-    if (lang !== content) card.appendChild(el("p", { "class": "note" }, t("fallback_note")));
+    var name = recordText(s, "name"), about = recordText(s, "description");
+    card.appendChild(recordNode("h2", { id: "card-name" }, name));
+    // an untranslated record gets one note ("shown in the original language"), not a label too
+    var nameLabel = name.fallback ? null : recordLabelNode("p", name);
+    if (nameLabel) card.appendChild(nameLabel);
+    if (name.fallback) card.appendChild(el("p", { "class": "note" }, t("fallback_note")));
     if (s.organization) card.appendChild(el("p", { "class": "meta", lang: content, dir: cdir }, s.organization));
-    if (s.description) card.appendChild(el("p", { lang: content, dir: cdir }, s.description));
+    if (about.text) {
+      card.appendChild(about.fallback
+        ? recordNode("p", { "class": "description" }, about)
+        : appendRecord(el("p", { "class": "description" }), about));
+    }
     var dl = el("dl");
     row(dl, "sector", joined((s.sectors || []).map(sectorName)));
     if (s.privacy === "hidden") row(dl, "address", t("hidden"));
