@@ -41,6 +41,7 @@ import os
 import shutil
 import time
 import traceback
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -183,11 +184,29 @@ def _atomic_write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _disk_full(exc: BaseException) -> bool:
-    """True when ``exc`` (or what caused it) says the disk or a file-size limit is full.
+#: less free space than this on the output disk when a write fails: the disk is full
+FULL_DISK_BYTES = 1 << 20
 
-    GDAL, SQLite and Arrow report it in their own exceptions, not always as an ``OSError``.
+
+def _free_bytes(path: Path) -> int | None:
+    try:
+        st = os.statvfs(path)
+    except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
+        return None
+    return st.f_bavail * st.f_frsize
+
+
+def _disk_full(exc: BaseException, path: Path | None = None) -> bool:
+    """True when ``exc`` (or what caused it) says the disk or a file-size limit is full, or
+    when ``path``'s disk has less than :data:`FULL_DISK_BYTES` left.
+
+    GDAL, SQLite and Arrow report it in their own exceptions, not always as an ``OSError``:
+    GDAL writing a GeoPackage says only "Failed to commit transaction", hence the free space.
     """
+    if path is not None:
+        free = _free_bytes(path)
+        if free is not None and free < FULL_DISK_BYTES:
+            return True
     seen = 0
     while exc is not None and seen < 10:
         if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
@@ -252,9 +271,11 @@ def run_area(
     except CapaCityMetroError as exc:
         detail = exc.localized("en")
     except Exception as exc:  # a full disk, a bug: reported for this area, the others go on
-        if _disk_full(exc):
+        if _disk_full(exc, out_root):
+            free = _free_bytes(out_root)
+            left = f"; {free // 1024:,} kB free" if free is not None else ""
             detail = (
-                f"disk full ({type(exc).__name__}: {exc}); free space in {out_root} and run "
+                f"disk full ({type(exc).__name__}: {exc}{left}); free space in {out_root} and run "
                 "the batch again: nothing of this area is marked done, finished areas are kept"
             )
         elif isinstance(exc, OSError):
@@ -472,9 +493,11 @@ def run_batch(
             key,
             offline,
             tile_above,
-            key=key,
+            # one Dask key per attempt: the scheduler keeps a failed key's error (KilledWorker)
+            # while it is known, and a resumed batch on the same cluster must run it again
+            key=f"{key}-{uuid.uuid4().hex[:8]}",
         )
-        futures[fut] = config
+        futures[fut] = (config, key)
     bar = None
     if progress and futures:
         from tqdm import tqdm
@@ -483,11 +506,11 @@ def run_batch(
         tiles_bar = _TilesBar()
         client.subscribe_topic(TILE_TOPIC, tiles_bar)
     for fut in as_completed(list(futures)):
-        config = futures[fut]
+        config, key = futures[fut]
         try:
             row = fut.result()
         except Exception as exc:  # the worker died more than allowed-failures times
-            row = {"area": config.key, "name": config.name, "task_key": fut.key}
+            row = {"area": config.key, "name": config.name, "task_key": key}
             row.update(status="failed", detail=f"{type(exc).__name__}: {exc}")
             _remove_unfinished(out, config.key)
         result.rows.append(row)
@@ -505,7 +528,7 @@ def run_batch(
         _atomic_write_text(out / "batch_report.csv", report.to_csv(index=False))
         result.summary = national_summary(out, configs)
     except Exception as exc:
-        if not _disk_full(exc):
+        if not _disk_full(exc, out):
             raise
         raise InputError(
             f"The disk of {out} is full: the batch report and national summary were not "
