@@ -262,6 +262,7 @@ def run_area(
         parts = _stage_parts(summary, out_root, config.key, key, staged)
         marker = {"task_key": key, "area": config.key, "layers": parts}
         marker["coverage_tiles"] = tiled.tiles_used
+        marker["step_seconds"] = {s.name: s.seconds for s in summary.steps}
         marker["numbers"] = {k: v for k, v in summary.numbers.items() if _plain(v)}
         _atomic_write_text(tmp / DONE, json.dumps(marker, indent=1))  # hidden until renamed
         _commit_area(areas, config.key, tmp, staged, out_root, parts)
