@@ -12,6 +12,7 @@ the untiled run's. Not a test: run it with
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from capacitymetro_plugin.batch import national  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data"
+DATA = Path(os.environ.get("CAPACITYMETRO_DATA") or ROOT.parent / "shared" / "data")
 CASES = [(2, 0), (2, 4000), (1, 4000)]  # (workers, tile_above); 0: untiled
 
 
@@ -63,6 +64,8 @@ def run(data: Path, work: Path) -> list[dict]:
             client.close()
             cluster.close()
         (row,) = result.rows
+        if row["status"] != "done":
+            raise SystemExit(f"trento: {row['status']}: {row.get('detail')}")
         area = out / "areas" / "trento"
         table = pd.read_csv(area / "coverage.csv")
         reference = table if reference is None else reference
