@@ -335,6 +335,14 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument(
         "--connect-timeout", type=float, default=10.0, help="seconds to reach --scheduler"
     )
+    batch.add_argument(
+        "--tile-above",
+        type=int,
+        default=200_000,
+        metavar="N",
+        help="split an area whose network has more than N nodes into tiles on the cluster "
+        "(same results; default 200000, 0: never)",
+    )
     batch.add_argument("--out", help="output folder (default out/batch)")
     batch.add_argument("--data", help="data folder (as for run)")
     batch.add_argument("--offline", action="store_true", help="never download missing data")

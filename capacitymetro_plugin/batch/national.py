@@ -25,17 +25,23 @@ areas.
 :func:`tiled_service_times` splits one large area into tiles with a halo equal to the reach of
 the largest cut-off; the network is scattered once to every worker (``broadcast=True``) and
 each tile task cuts its own sub-network. The result equals :func:`service_times` on the whole
-area exactly (see the function's notes).
+area exactly (see the function's notes). An area task whose network has more than
+``tile_above`` nodes (default :data:`TILE_ABOVE_NODES`, ``--tile-above``) computes its coverage
+times that way by itself (:class:`TiledTimes`, the ``times_fn`` of the pipeline's coverage step):
+the area task hands its tiles to the cluster it runs on and waits for them.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import math
 import os
 import shutil
 import time
 import traceback
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +53,11 @@ from capacitymetro_plugin.core.errors import CapaCityMetroError, InputError
 from .config import Config, config_for_area, config_toml, load_config
 
 DONE = "_DONE.json"
+#: an area whose network has more nodes than this is split into tiles (``--tile-above``): about
+#: 50 MB of broadcast network and a few seconds of travel times per 15,000-node tile (benchmarks)
+TILE_ABOVE_NODES = 200_000
+#: Dask event topic of finished tiles: {"area", "done", "total"}, for the client's "tiles" bar
+TILE_TOPIC = "capacitymetro-tiles"
 
 
 # --- which areas --------------------------------------------------------------------------------
@@ -165,13 +176,65 @@ def finished(out_root: Path, config: Config, key: str) -> bool:
 
 def _atomic_write_text(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half file behind
+        raise
     os.replace(tmp, path)
 
 
+#: less free space than this on the output disk when a write fails: the disk is full
+FULL_DISK_BYTES = 1 << 20
+
+
+def _free_bytes(path: Path) -> int | None:
+    try:
+        st = os.statvfs(path)
+    except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
+        return None
+    return st.f_bavail * st.f_frsize
+
+
+def _disk_full(exc: BaseException, path: Path | None = None) -> bool:
+    """True when ``exc`` (or what caused it) says the disk or a file-size limit is full, or
+    when ``path``'s disk has less than :data:`FULL_DISK_BYTES` left.
+
+    GDAL, SQLite and Arrow report it in their own exceptions, not always as an ``OSError``:
+    GDAL writing a GeoPackage says only "Failed to commit transaction", hence the free space.
+    """
+    if path is not None:
+        free = _free_bytes(path)
+        if free is not None and free < FULL_DISK_BYTES:
+            return True
+    seen = 0
+    while exc is not None and seen < 10:
+        if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            return True
+        text = str(exc).lower()
+        if any(w in text for w in ("no space left", "disk is full", "file too large")):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 # --- one area (runs on a worker) ------------------------------------------------------------------
-def run_area(config: Config, out_root: str, folder: str | None, key: str, offline: bool) -> dict:
-    """Run one area into ``out_root``; return its status row. Never raises for bad input."""
+def run_area(
+    config: Config,
+    out_root: str,
+    folder: str | None,
+    key: str,
+    offline: bool,
+    tile_above: int | None = TILE_ABOVE_NODES,
+) -> dict:
+    """Run one area into ``out_root``; return its status row. Never raises for bad input.
+
+    The coverage times are computed tile by tile on the cluster when the area's network has
+    more than ``tile_above`` nodes (:class:`TiledTimes`; None or 0: never). Nothing of the
+    area is marked finished until every output is written: the area's files go to a hidden
+    folder, its GeoParquet parts to temporary names, and only renames (which need no space)
+    and the removal of the old ``_DONE.json`` happen after that.
+    """
     from .data import check_data
     from .pipeline import run_pipeline
 
@@ -182,42 +245,49 @@ def run_area(config: Config, out_root: str, folder: str | None, key: str, offlin
     if finished(out_root, config, key):
         return {**row, "status": "cached", "detail": "", "seconds": 0.0}
     areas = out_root / "areas"
-    areas.mkdir(parents=True, exist_ok=True)
     tmp = areas / f".{config.key}.{key}.tmp"
+    staged: list[tuple[Path, Path]] = []
     try:
+        areas.mkdir(parents=True, exist_ok=True)
         if tmp.exists():
             shutil.rmtree(tmp)
         check_data(config, folder_p, download=not offline)
         lines: list[str] = []
-        summary = run_pipeline(config, out_dir=tmp, folder=folder_p, log=lines.append)
+        tiled = TiledTimes(tile_above=tile_above, area=config.key)
+        summary = run_pipeline(
+            config, out_dir=tmp, folder=folder_p, log=lines.append, times_fn=tiled
+        )
         # as with `capacitymetro run`, a step whose inputs are missing is skipped and named
         skipped = [f"{s.name} skipped ({s.detail})" for s in summary.steps if s.status != "done"]
-        parts = _write_parts(summary, out_root, config.key, key)
-        final = areas / config.key
-        if final.exists():
-            old = areas / f".{config.key}.old.tmp"
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(final, old)
-            shutil.rmtree(old)
-        os.replace(tmp, final)
+        parts = _stage_parts(summary, out_root, config.key, key, staged)
         marker = {"task_key": key, "area": config.key, "layers": parts}
+        marker["coverage_tiles"] = tiled.tiles_used
+        marker["step_seconds"] = {s.name: s.seconds for s in summary.steps}
         marker["numbers"] = {k: v for k, v in summary.numbers.items() if _plain(v)}
-        _atomic_write_text(final / DONE, json.dumps(marker, indent=1))
-        detail = "; ".join([f"{len(parts)} layers", *skipped])
+        _atomic_write_text(tmp / DONE, json.dumps(marker, indent=1))  # hidden until renamed
+        _commit_area(areas, config.key, tmp, staged, out_root, parts)
+        tiles = [f"coverage in {tiled.tiles_used} tiles"] if tiled.tiles_used > 1 else []
+        detail = "; ".join([f"{len(parts)} layers", *tiles, *skipped])
         return {**row, "status": "done", "detail": detail, "seconds": _since(start)}
     except CapaCityMetroError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        return {**row, "status": "failed", "detail": exc.localized("en"), "seconds": _since(start)}
-    except OSError as exc:  # e.g. a full disk: nothing half-written is marked done
-        shutil.rmtree(tmp, ignore_errors=True)
-        detail = f"{type(exc).__name__}: {exc} (nothing of this area is marked done)"
-        return {**row, "status": "failed", "detail": detail, "seconds": _since(start)}
-    except Exception as exc:  # a bug: reported for this area, the others go on
-        shutil.rmtree(tmp, ignore_errors=True)
-        tb = traceback.format_exc(limit=3).strip().splitlines()[-1]
-        detail = f"internal error {type(exc).__name__}: {exc} ({tb})"
-        return {**row, "status": "failed", "detail": detail, "seconds": _since(start)}
+        detail = exc.localized("en")
+    except Exception as exc:  # a full disk, a bug: reported for this area, the others go on
+        if _disk_full(exc, out_root):
+            free = _free_bytes(out_root)
+            left = f"; {free // 1024:,} kB free" if free is not None else ""
+            detail = (
+                f"disk full ({type(exc).__name__}: {exc}{left}); free space in {out_root} and run "
+                "the batch again: nothing of this area is marked done, finished areas are kept"
+            )
+        elif isinstance(exc, OSError):
+            detail = f"{type(exc).__name__}: {exc} (nothing of this area is marked done)"
+        else:
+            tb = traceback.format_exc(limit=3).strip().splitlines()[-1]
+            detail = f"internal error {type(exc).__name__}: {exc} ({tb})"
+    shutil.rmtree(tmp, ignore_errors=True)
+    for part_tmp, _ in staged:
+        part_tmp.unlink(missing_ok=True)
+    return {**row, "status": "failed", "detail": detail, "seconds": _since(start)}
 
 
 def _since(start: float) -> float:
@@ -228,28 +298,50 @@ def _plain(value) -> bool:
     return isinstance(value, (int, float, str, bool)) and not isinstance(value, np.generic)
 
 
-def _write_parts(summary, out_root: Path, area: str, key: str) -> list[str]:
-    """Write every layer of the area's GeoPackage as ``layers/<layer>/area=<area>/part-0``."""
+def _stage_parts(summary, out_root: Path, area: str, key: str, staged: list) -> list[str]:
+    """Write every layer of the area's GeoPackage to ``layers/<layer>/area=<area>/`` under a
+    temporary name; ``staged`` gets (temporary, final) paths as they are written."""
     from capacitymetro_plugin.core import gio
 
     written = []
-    layers_root = out_root / "layers"
     for layer in summary.layers:
         gdf = gio.read_vector(summary.gpkg, layer=layer)
-        folder = layers_root / layer / f"area={area}"
+        folder = out_root / "layers" / layer / f"area={area}"
         folder.mkdir(parents=True, exist_ok=True)
-        part = folder / "part-0.parquet"
         tmp = folder / f".part-0.{key}.tmp"
+        staged.append((tmp, folder / "part-0.parquet"))
         gdf = gdf.replace([np.inf, -np.inf], np.nan)
         gdf.to_parquet(tmp, index=False)
-        os.replace(tmp, part)
         written.append(layer)
-    # a layer the older run of this area had and this one has not
-    if layers_root.is_dir():
-        for stale in layers_root.glob(f"*/area={area}"):
-            if stale.parent.name not in written:
-                shutil.rmtree(stale, ignore_errors=True)
     return written
+
+
+def _remove_unfinished(out_root: Path, area: str) -> None:
+    """Remove what a killed task of ``area`` left half-written (hidden folder and parts)."""
+    for tmp in (out_root / "areas").glob(f".{area}.*.tmp"):
+        shutil.rmtree(tmp, ignore_errors=True)
+    for part in (out_root / "layers").glob(f"*/area={area}/.part-0.*.tmp"):
+        part.unlink(missing_ok=True)
+
+
+def _commit_area(areas: Path, area: str, tmp: Path, staged, out_root: Path, parts) -> None:
+    """Put a fully written area in place: renames and removals only, no new data written."""
+    final = areas / area
+    (final / DONE).unlink(missing_ok=True)  # from here until the last rename: unfinished
+    for part_tmp, part in staged:
+        os.replace(part_tmp, part)
+    layers_root = out_root / "layers"
+    if layers_root.is_dir():  # a layer the older run of this area had and this one has not
+        for stale in layers_root.glob(f"*/area={area}"):
+            if stale.parent.name not in parts:
+                shutil.rmtree(stale, ignore_errors=True)
+    if final.exists():
+        old = areas / f".{area}.old.tmp"
+        if old.exists():
+            shutil.rmtree(old)
+        os.replace(final, old)
+        shutil.rmtree(old)
+    os.replace(tmp, final)  # with its _DONE.json: finished
 
 
 # --- national summary -----------------------------------------------------------------------------
@@ -272,7 +364,11 @@ def national_summary(out_root: Path, configs: list[Config]) -> pd.DataFrame:
     out = Path(out_root)
     _atomic_write_text(out / "national_summary.csv", table.to_csv(index=False))
     tmp = out / ".national_summary.parquet.tmp"
-    table.to_parquet(tmp, index=False)
+    try:
+        table.to_parquet(tmp, index=False)
+    except Exception:
+        tmp.unlink(missing_ok=True)
+        raise
     os.replace(tmp, out / "national_summary.parquet")
     return table
 
@@ -317,6 +413,34 @@ def connect(scheduler: str | None, workers: int, *, timeout_s: float = 10.0):
     return Client(cluster)
 
 
+class _TilesBar:
+    """A tqdm bar of finished tiles of every tiled area, fed by the tile events of the tasks."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, int] = {}
+        self.done: dict[str, int] = {}
+        self.bar = None
+
+    def __call__(self, event) -> None:
+        msg = event[1] if isinstance(event, tuple) else event
+        area, total, done = str(msg["area"]), int(msg["total"]), int(msg["done"])
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=0, desc="tiles", unit="tile", position=1)
+        if area not in self.totals or done == 0:  # a retried area starts its tiles again
+            self.bar.total += total - self.totals.get(area, 0)
+            self.bar.n -= self.done.get(area, 0)
+            self.totals[area], self.done[area] = total, 0
+        self.bar.update(max(0, done - self.done[area]))
+        self.done[area] = max(done, self.done[area])
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 @dataclass
 class BatchResult:
     """What a batch did: one status row per area (done, cached or failed)."""
@@ -338,8 +462,14 @@ def run_batch(
     offline: bool = True,
     progress: bool = False,
     log=print,
+    tile_above: int | None = TILE_ABOVE_NODES,
 ) -> BatchResult:
-    """Run every area of ``configs`` on ``client``; finished areas (same task key) are skipped."""
+    """Run every area of ``configs`` on ``client``; finished areas (same task key) are skipped.
+
+    An area whose network has more than ``tile_above`` nodes has its coverage times computed
+    in tiles on the same cluster (:class:`TiledTimes`; the outputs are the same). With
+    ``progress``: a tqdm bar of finished areas and one of finished tiles.
+    """
     from distributed import as_completed
 
     out = Path(out_root).resolve()
@@ -357,32 +487,60 @@ def run_batch(
         pending.append((config, key))
     for config, key in pending:
         fut = client.submit(
-            run_area, config, str(out), str(folder) if folder else None, key, offline, key=key
+            run_area,
+            config,
+            str(out),
+            str(folder) if folder else None,
+            key,
+            offline,
+            tile_above,
+            # one Dask key per attempt: the scheduler keeps a failed key's error (KilledWorker)
+            # while it is known, and a resumed batch on the same cluster must run it again
+            key=f"{key}-{uuid.uuid4().hex[:8]}",
         )
-        futures[fut] = config
+        futures[fut] = (config, key)
     bar = None
     if progress and futures:
         from tqdm import tqdm
 
         bar = tqdm(total=len(futures), desc="areas", unit="area")
+        tiles_bar = _TilesBar()
+        client.subscribe_topic(TILE_TOPIC, tiles_bar)
     for fut in as_completed(list(futures)):
-        config = futures[fut]
+        config, key = futures[fut]
         try:
             row = fut.result()
         except Exception as exc:  # the worker died more than allowed-failures times
-            row = {"area": config.key, "name": config.name, "task_key": fut.key}
+            row = {"area": config.key, "name": config.name, "task_key": key}
             row.update(status="failed", detail=f"{type(exc).__name__}: {exc}")
+            _remove_unfinished(out, config.key)
         result.rows.append(row)
         log(f"[{row['status']}] {row['area']}: {row.get('detail', '')}".rstrip(": "))
         if bar is not None:
             bar.update(1)
     if bar is not None:
+        client.unsubscribe_topic(TILE_TOPIC)
+        tiles_bar.close()
         bar.close()
     order = {c.key: i for i, c in enumerate(configs)}
     result.rows.sort(key=lambda r: order.get(r["area"], 0))
     report = pd.DataFrame(result.rows)
-    _atomic_write_text(out / "batch_report.csv", report.to_csv(index=False))
-    result.summary = national_summary(out, configs)
+    try:
+        _atomic_write_text(out / "batch_report.csv", report.to_csv(index=False))
+        result.summary = national_summary(out, configs)
+    except Exception as exc:
+        if not _disk_full(exc, out):
+            raise
+        raise InputError(
+            f"The disk of {out} is full: the batch report and national summary were not "
+            f"written ({exc}).",
+            fix="Free space there and run the same command again: the finished areas are kept "
+            "(only the tables are rewritten).",
+            it=f"Il disco di {out} è pieno: il rapporto del batch e il riepilogo nazionale non "
+            f"sono stati scritti ({exc}).",
+            fix_it="Libera spazio e rilancia lo stesso comando: le aree finite restano "
+            "(si riscrivono solo le tabelle).",
+        ) from exc
     return result
 
 
@@ -460,6 +618,7 @@ def tiled_service_times(
     progress: bool = False,
     network_future=None,
     halo_m: float | None = None,
+    on_tile=None,
 ):
     """:func:`~capacitymetro_plugin.core.coverage.service_times`, tile by tile on ``client``.
 
@@ -469,6 +628,8 @@ def tiled_service_times(
     (``broadcast=True``), never sent per task. Services farther than the reach cannot be
     within the cut-off of any origin of the tile, so the assembled table equals the whole-area
     one exactly (origin snapping is taken from the whole network).
+
+    ``on_tile(done, total)`` is called as tiles finish (the batch's "tiles" bar).
 
     Returns the :class:`~capacitymetro_plugin.core.coverage.ServiceTimes` and a list of
     (tile, origins, services, sub-network nodes) for reporting.
@@ -521,13 +682,137 @@ def tiled_service_times(
         info.append((t, len(cols), len(rows), n_sub))
         if bar is not None:
             bar.update(1)
+        if on_tile is not None:
+            on_tile(len(info), len(futures))
     if bar is not None:
         bar.close()
     o = snap(network, origins, max_distance_m=max_snap_m, what="population")
     o_conn = np.where(o.off_network, np.inf, o.distance_m / (CONNECTOR_KMH / 3.6) / 60.0)
     ids = list(services[id_field]) if id_field else list(range(len(services)))
-    times = ServiceTimes(minutes, ids, o.node, o_conn, cutoff_min, CONNECTOR_KMH, max_snap_m)
+    times = ServiceTimes(
+        minutes,
+        ids,
+        o.node,
+        o_conn,
+        cutoff_min,
+        CONNECTOR_KMH,
+        max_snap_m,
+        _snap_notes(network, services, o.off_network, max_snap_m),
+    )
     return times, sorted(info)
+
+
+def _snap_notes(network, services, origins_off: np.ndarray, max_snap_m: float) -> list[str]:
+    """The notes of ``service_times`` on the whole network (services and origins off it)."""
+    from capacitymetro_plugin.core.network import snap
+
+    s = snap(network, services, max_distance_m=max_snap_m, what="services")
+    notes = []
+    if s.off_network.any():
+        notes.append(
+            f"{int(s.off_network.sum())} services are farther than {max_snap_m:g} m "
+            "from the network and reach nobody."
+        )
+    if origins_off.any():
+        notes.append(
+            f"{int(origins_off.sum())} origins are farther than {max_snap_m:g} m "
+            "from the network and count as unserved."
+        )
+    return notes
+
+
+def tiles_for(n_nodes: int, tile_above: int | None) -> int:
+    """Return the number of tiles of an area whose network has ``n_nodes`` nodes.
+
+    1 (untiled) up to ``tile_above`` nodes (None or 0: always 1), else
+    ``ceil(n_nodes / tile_above)`` and at least 2. Each tile task holds the nodes of its tile
+    plus its halo, so it can hold more than ``tile_above`` nodes when the halo is wide.
+    """
+    if not tile_above or tile_above <= 0 or n_nodes <= tile_above:
+        return 1
+    return max(2, math.ceil(n_nodes / tile_above))
+
+
+@dataclass
+class TiledTimes:
+    """:func:`~capacitymetro_plugin.core.coverage.service_times`, in tiles when the area is large.
+
+    A ``times_fn`` for the coverage step (:func:`capacitymetro_plugin.batch.pipeline.
+    step_coverage`): the same arguments and the same table. When the network has more than
+    ``tile_above`` nodes it is split into :func:`tiles_for` tiles computed by
+    :func:`tiled_service_times` on ``client``, or, in a batch task, on the cluster the task
+    runs on (``distributed.worker_client``: the task leaves its worker thread free while it
+    waits for its tiles). Each finished tile is logged as a Dask event (:data:`TILE_TOPIC`).
+
+    After a call, ``tiles_used`` is the number of tiles (1: untiled) and ``info`` the tiles'
+    (tile, origins, services, sub-network nodes).
+    """
+
+    tile_above: int | None = TILE_ABOVE_NODES
+    area: str = ""
+    client: object = None
+    tiles_used: int = 0
+    info: list = field(default_factory=list)
+
+    def __call__(
+        self,
+        network,
+        origins,
+        services,
+        *,
+        id_field: str | None = None,
+        cutoff_min: float | None = 60.0,
+        max_snap_m: float = 250.0,
+        progress=None,
+    ):
+        from capacitymetro_plugin.core.coverage import service_times
+
+        tiles = tiles_for(network.n_nodes, self.tile_above) if cutoff_min is not None else 1
+        self.tiles_used, self.info = tiles, []
+        options = {"id_field": id_field, "cutoff_min": cutoff_min, "max_snap_m": max_snap_m}
+        if tiles == 1:
+            return service_times(network, origins, services, progress=progress, **options)
+        if self.client is not None:
+            return self._tiled(self.client, network, origins, services, tiles, progress, options)
+        from distributed import get_worker, worker_client
+
+        try:
+            get_worker()
+        except ValueError:  # not in a Dask task: the default client of this process
+            return self._tiled(
+                _default_client(), network, origins, services, tiles, progress, options
+            )
+        with worker_client() as client:
+            return self._tiled(client, network, origins, services, tiles, progress, options)
+
+    def _tiled(self, client, network, origins, services, tiles, progress, options):
+        from capacitymetro_plugin.core.progress import ensure
+
+        progress = ensure(progress)
+
+        def on_tile(done: int, total: int) -> None:
+            progress.report(done / total, f"tile {done}/{total}")
+            client.log_event(TILE_TOPIC, {"area": self.area, "done": done, "total": total})
+
+        client.log_event(TILE_TOPIC, {"area": self.area, "done": 0, "total": tiles})
+        times, self.info = tiled_service_times(
+            network, origins, services, tiles=tiles, client=client, on_tile=on_tile, **options
+        )
+        return times
+
+
+def _default_client():
+    from distributed import get_client
+
+    try:
+        return get_client()
+    except ValueError as exc:
+        raise InputError(
+            "Tiled travel times need a Dask cluster, and none is connected.",
+            fix="Pass client= (a distributed.Client), or run the area with capacitymetro batch.",
+            it="I tempi per riquadri richiedono un cluster Dask, e nessuno è collegato.",
+            fix_it="Indica client= (un distributed.Client) o usa capacitymetro batch.",
+        ) from exc
 
 
 # --- the command line (capacitymetro batch) -------------------------------------------------------
@@ -545,11 +830,22 @@ def cli_batch(args) -> int:
     print(f"CapaCityMetro batch: {len(configs)} areas -> {out}  (data: {folder or 'none'})")
     client = connect(args.scheduler, args.workers, timeout_s=args.connect_timeout)
     try:
-        link = getattr(client, "dashboard_link", "")
-        print(f"Dask scheduler: {client.scheduler.address}  dashboard: {link or 'none'}")
+        print(f"Dask scheduler: {client.scheduler.address}  dashboard: {_dashboard(client)}")
         show = (not args.quiet and sys.stderr.isatty()) or args.progress
+        tile_above = getattr(args, "tile_above", TILE_ABOVE_NODES)
+        print(
+            f"Areas with more than {tile_above:,} network nodes are split into tiles."
+            if tile_above
+            else "No area is split into tiles (--tile-above 0)."
+        )
         result = run_batch(
-            configs, out_root=out, folder=folder, client=client, offline=args.offline, progress=show
+            configs,
+            out_root=out,
+            folder=folder,
+            client=client,
+            offline=args.offline,
+            progress=show,
+            tile_above=tile_above,
         )
     finally:
         cluster = getattr(client, "cluster", None)
@@ -567,6 +863,16 @@ def cli_batch(args) -> int:
     for row in result.failed:
         print(f"  failed: {row['area']}: {row.get('detail', '')}", file=sys.stderr)
     return 1 if result.failed else 0
+
+
+def _dashboard(client) -> str:
+    """The dashboard address, or why there is none (its pages need ``bokeh``)."""
+    link = getattr(client, "dashboard_link", "") or ""
+    try:
+        import bokeh  # noqa: F401
+    except ImportError:
+        return f"{link or 'none'} (its pages need bokeh: pip install bokeh)"
+    return link or "none"
 
 
 def _maps(out: Path, configs: list[Config], result: BatchResult) -> None:

@@ -468,11 +468,19 @@ def step_population(config: Config, folder: Path | None, summary: Summary, progr
     return cells, zones_out
 
 
-def step_coverage(config: Config, net, services, cells, zones, summary: Summary, progress):
+def step_coverage(
+    config: Config, net, services, cells, zones, summary: Summary, progress, *, times_fn=None
+):
     """Coverage per sector (core.coverage.coverage_analysis); return the ServiceTimes of all
-    services, for E2SFCA and language access."""
+    services, for E2SFCA and language access.
+
+    ``times_fn``: what computes the travel times (default ``service_times`` in this process;
+    ``capacitymetro batch`` passes ``national.TiledTimes`` to split a large area into tiles on
+    the cluster, with the same table).
+    """
+    more = {"times_fn": times_fn} if times_fn is not None else {}
     result = _coverage(
-        config, net, cells, services, zones, open_at=_open_at(config), progress=progress
+        config, net, cells, services, zones, open_at=_open_at(config), progress=progress, **more
     )
     if result.services_without_hours is not None:
         summary.numbers["services_without_hours_kept"] = result.services_without_hours
@@ -737,6 +745,7 @@ def run_pipeline(
     folder: Path | None,
     progress_for=None,
     log=print,
+    times_fn=None,
 ) -> Summary:
     """Run every step of ``config``; return the :class:`Summary` (files are written as it goes).
 
@@ -746,6 +755,9 @@ def run_pipeline(
         ``progress_for(step_name) -> Progress`` (a tqdm bar in the CLI); default silent.
     log
         Called with one line per finished or skipped step.
+    times_fn
+        What computes the coverage step's travel times (see :func:`step_coverage`); None (the
+        ``run`` command): ``service_times`` in this process.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -798,7 +810,9 @@ def run_pipeline(
         cells, zones = pop
         times = run(
             "coverage",
-            lambda s, p: step_coverage(config, net, services, cells, zones, s, p),
+            lambda s, p: step_coverage(
+                config, net, services, cells, zones, s, p, times_fn=times_fn
+            ),
         )
         transit = None
         if config.transit is not None:

@@ -7,7 +7,7 @@ depend on the door (``tests/qgis/test_doors.py`` checks it on Trento and Bari).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -107,6 +107,7 @@ def coverage_analysis(
     close: Iterable = (),
     max_snap_m: float = 250.0,
     times: ServiceTimes | None = None,
+    times_fn: Callable[..., ServiceTimes] | None = None,
     open_at=None,
     progress: Progress | None = None,
 ) -> CoverageResult:
@@ -138,6 +139,12 @@ def coverage_analysis(
         :func:`~capacitymetro_plugin.core.transit.transit_service_times`): no search is made and
         ``network`` may be None (no what-if then). The nearest service of a sector is taken by
         ``times.nearest_minutes`` (for transit, per departure before the percentile).
+    times_fn
+        What computes the walking (cycling, car) times when ``times`` is not given: a function
+        with the arguments of :func:`~.coverage.service_times` (the default) returning the same
+        table, e.g. tile by tile on a Dask cluster
+        (:class:`capacitymetro_plugin.batch.national.TiledTimes`). Everything after the times
+        (open on arrival, what-if, tables, gaps) is unchanged.
     open_at
         A departure (naive local ``datetime``, e.g. from
         :func:`~capacitymetro_plugin.core.registry.schedule.parse_open_at`): a service counts for
@@ -156,7 +163,7 @@ def coverage_analysis(
     centres["area"] = cell_zones
     given_times = times is not None
     if times is None:
-        times = service_times(
+        times = (times_fn or service_times)(
             network,
             centres,
             services,
