@@ -13,8 +13,8 @@ in its own subprocess so that its peak memory (``ru_maxrss``) is its own. ``--fu
 more searches of the slow peers and runs pyraptor and the graph on 2 and 4 feeds too.
 The result is printed and written to the "Transit" section of ``docs/benchmarks.md``.
 
-This is not a test; it fails (exit 1) only when a peer that computes the same thing as ours
-(pyraptor on a feed without loop trips, the time-expanded graph) gives a different arrival.
+This is not a test; it fails (exit 1) only when the time-expanded graph, which computes exactly
+what we compute, gives a different arrival; pyraptor's differences are counted and reported.
 """
 
 from __future__ import annotations
@@ -313,9 +313,14 @@ def _pyraptor_class():
             return self.bag_star
 
         def add_transfer_time(self, bag_round_stop, k, marked_stops):
-            new_stops = []  # pyraptor's loop, over footpath neighbours instead of platforms
+            # pyraptor's loop, over footpath neighbours instead of platforms. The times walked
+            # from are read before any walk of this round: pyraptor reads them as it goes, which
+            # within one station is harmless but on footpaths chains two walks (a walk from a
+            # stop that an earlier walk of the loop improved), which our model does not allow.
+            new_stops = []
+            ride = {p: bag_round_stop[k][p].earliest_arrival_time for p in marked_stops}
             for current in marked_stops:
-                so_far = bag_round_stop[k][current].earliest_arrival_time
+                so_far = ride[current]
                 for to in self.neigh.get(current, ()):
                     t = so_far + self.get_transfer_time(current, to)
                     if t < self.bag_star[to].earliest_arrival_time:
@@ -586,9 +591,10 @@ def report(res: dict, seconds: float, command: str) -> str:
             f"| pyraptor 1.3.10 (pure Python RAPTOR) | {full['build_s']:.1f} (our trips and "
             f"footpaths into its model) | {per * 1000:,.0f} | {whole:,.0f} (estimated, "
             f"{full['searches']} searches) | **{ratios['pyraptor']:,.0f}** | {fmt(p['peak_mb'], 0)} "
-            f"| stop arrivals: {full['equal']:,} of {full['compared']:,} equal on the whole feed; "
-            f"{nl['equal']:,} of {nl['compared']:,} without the {p['loop_trips_removed']} loop "
-            f"trips (max diff {nl['max_abs_diff_s']:.0f} s) |"
+            f"| stop arrivals: {full['equal']:,} of {full['compared']:,} equal "
+            f"({full['peer_later']} later or unreached, {full['peer_earlier']} earlier); without "
+            f"the {p['loop_trips_removed']} loop trips {nl['equal']:,} of {nl['compared']:,} "
+            f"({nl['peer_later']} later or unreached, {nl['peer_earlier']} earlier) |"
         )
     g = res.get("graph")
     if g:
@@ -674,15 +680,22 @@ def report(res: dict, seconds: float, command: str) -> str:
     lines += [
         "- **Equal results.** The time-expanded graph (the tests' oracle, "
         "`tests/unit/transit/transit_oracle.py`) gets the same trips and footpaths and gives "
-        "the earliest arrival at every stop equal to ours to the second. pyraptor gets the same "
-        "trips (those touching 08:00–11:00, as the graph) and our straight-line footpaths as its "
-        "transfers (`Transfer.layovertime` = our walking seconds; its transfer step walks them "
-        "instead of the platforms of one station), and one start time per access stop; with "
-        "unlimited rounds it gives the same arrivals on the feed without the trips that call "
-        "twice at one stop. With them it differs: pyraptor keys a trip's stop times and a "
-        "route's stops by stop, so at the first call of a loop it reads the times of the last "
-        "call, boarding trips that have already left (earlier arrivals than possible) or "
-        "missing others.",
+        "the earliest arrival at every stop equal to ours to the second (the run fails "
+        "otherwise).",
+        "- **pyraptor** gets the same trips (those touching 08:00–11:00, as the graph), our "
+        "straight-line footpaths as its transfers (`Transfer.layovertime` = our walking "
+        "seconds), one start time per access stop, and rounds until no stop improves. Two "
+        "changes were needed for that (`FootpathRaptor` in the script; its route scan and "
+        "rounds are pyraptor's own): its start gives every start stop one time, and its "
+        "transfer step walks between the platforms of one station, reading the times it walks "
+        "from as it updates them; on footpaths that chains two walks (earlier arrivals than our "
+        "one-walk model allows), so the override reads them first. What still differs is "
+        "pyraptor's own: every difference is pyraptor later or unreached, never earlier. By its "
+        "code: (1) a ride arrival counts only if it beats the stop's best arrival by any means, "
+        "so a stop first reached on foot is never walked on from after a later ride (RAPTOR's "
+        "pruning, exact only when footpaths are transitively closed, which 10-min straight "
+        "lines are not); (2) it keys a trip's stop times and a route's stops by stop, so on the "
+        "296 trips that call twice at one stop (loops) it reads the times of the other call.",
         "- **urbanaccess + pandana compute something else**: one static graph per time "
         "window, each boarding costing half the mean headway of its route at that stop (no "
         "timetable, no departure times, no percentiles), walks chained freely on the pedestrian "
@@ -763,11 +776,7 @@ def main() -> None:
                 {"method": "graph", "feeds": k, "per_search_ms": 1000 * g["search_s"] / 6,
                  "equal": g["equal"], "compared": g["compared"], "peak_mb": g["peak_mb"]}
             )  # fmt: skip
-    bad = [
-        name
-        for name, r in (("graph", res["graph"]), ("pyraptor", res["pyraptor"]["no_loops"]))
-        if r["equal"] != r["compared"]
-    ]
+    bad = ["graph"] if res["graph"]["equal"] != res["graph"]["compared"] else []
     seconds = time.perf_counter() - start
     command = (
         "make bench   # its last line: bash scripts/bench_env.sh (the peers' venv), then\n"
