@@ -446,6 +446,8 @@ def run_urbanaccess() -> dict:
     import pandana
     import urbanaccess as ua
 
+    ua.config.settings.logs_folder = str(CACHE / "urbanaccess_logs")  # not in the repository
+
     from capacitymetro_plugin.core.transit.raptor import WALK_SPEED_KMH
 
     folder = CACHE / "urbanaccess_gtfs" / "actv"
@@ -711,11 +713,20 @@ def report(res: dict, seconds: float, command: str) -> str:
         "Raw numbers (JSON, seconds and MB):",
         "",
         "```json",
-        json.dumps(res, indent=1),
+        json.dumps(_slim(res), indent=1),
         "```",
         SECTION_END,
     ]
     return "\n".join(lines)
+
+
+def _slim(res: dict) -> dict:
+    """The raw numbers without the per-origin minute lists (kept in the run, not the docs)."""
+    out = json.loads(json.dumps(res))
+    for r in out.get("ours", []):
+        r.pop("p50_min", None)
+    out.get("urbanaccess", {}).pop("minutes", None)
+    return out
 
 
 def write_section(text: str) -> None:
