@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 AREA ?= trento
 ENV := source scripts/env.sh &&
 
-.PHONY: setup test test-host test-versions test-unit test-qgis test-bare-install demo bench lint package clean translations
+.PHONY: setup test test-host test-versions test-unit test-qgis test-bare-install demo bench bench-transit lint package clean translations
 
 setup:
 	@bash scripts/setup.sh
@@ -42,6 +42,15 @@ demo: setup
 bench: setup
 	@$(ENV) $(PY) bench/run_benchmarks.py
 	@$(ENV) $(PY) bench/national_scaling.py --sizes 1,3
+	@$(MAKE) --no-print-directory bench-transit
+
+# Transit (issue 16): ours vs pyraptor, urbanaccess + pandana and a time-expanded graph, ~4 min.
+# The peers live in their own venv (requirements-bench.txt, BENCH_VENV), never in .venv.
+# BENCH_ARGS=--full samples more peer searches. Writes the "Transit" section of docs/benchmarks.md.
+BENCH_VENV ?= /var/cache/capacitymetro/bench-venv
+bench-transit: setup
+	@bench_py=$$(VENV=$(VENV) bash scripts/bench_env.sh $(BENCH_VENV)) && \
+	  $(ENV) $$bench_py bench/transit_bench.py $(BENCH_ARGS)
 
 lint: setup
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
