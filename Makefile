@@ -42,6 +42,7 @@ demo: setup
 bench: setup
 	@$(ENV) $(PY) bench/run_benchmarks.py
 	@$(ENV) $(PY) bench/national_scaling.py --sizes 1,3
+	@$(ENV) $(PY) bench/national_autotile.py
 	@$(MAKE) --no-print-directory bench-transit
 
 # Transit (issue 16): ours vs pyraptor, urbanaccess + pandana and a time-expanded graph, ~4 min.

@@ -606,6 +606,22 @@ def write_report(rows: list[dict], command: str, seconds: float) -> str:
     return "\n".join(head)
 
 
+def keep_other_sections(report: str, path: Path) -> str:
+    """Return ``report`` followed by the sections of ``path`` it does not write itself.
+
+    Other benchmarks (national scale, transit) add their own ``## `` sections to the same file;
+    rewriting it from this script's report alone wiped them on every ``make bench``.
+    """
+    import re
+
+    if not path.exists():
+        return report
+    own = {line for line in report.splitlines() if line.startswith("## ")}
+    blocks = re.split(r"(?m)^(?=## )", path.read_text(encoding="utf-8"))
+    others = [b for b in blocks if b.startswith("## ") and b.splitlines()[0] not in own]
+    return report.rstrip("\n") + "\n\n" + "".join(others) if others else report
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--child", nargs="+")
@@ -620,7 +636,9 @@ def main() -> None:
         command = (
             "make bench   # = source scripts/env.sh && .venv/bin/python bench/run_benchmarks.py"
         )
-        Path(args.rerender).write_text(write_report(rows, command, minutes * 60), encoding="utf-8")
+        target = Path(args.rerender)
+        report = keep_other_sections(write_report(rows, command, minutes * 60), target)
+        target.write_text(report, encoding="utf-8")
         return
     if args.child:
         kind, case, *rest = args.child
@@ -663,7 +681,8 @@ def main() -> None:
     report = write_report(rows, command, seconds)
     print(report)
     if not args.no_report:
-        (REPO / "docs" / "benchmarks.md").write_text(report, encoding="utf-8")
+        target = REPO / "docs" / "benchmarks.md"
+        target.write_text(keep_other_sections(report, target), encoding="utf-8")
 
 
 if __name__ == "__main__":
