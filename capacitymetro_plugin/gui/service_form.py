@@ -124,7 +124,7 @@ class ServiceForm(Translatable, QWidget):
         self.title_label = QLabel()
         self.title_label.setStyleSheet("font-weight: bold;")
         outer.addWidget(self.title_label)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         body = QWidget()
         self.form_layout = QFormLayout(body)

@@ -125,6 +125,9 @@ class TranslationsPanel(Translatable, QGroupBox):
         for col in range(self.COLUMNS):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # the dock is narrow: the editor's name is cut (the tooltip has it), not the name
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(4, 100)
         self.table.setMinimumHeight(90)
         self.table.setMaximumHeight(150)
         self.table.itemSelectionChanged.connect(self._update_buttons)
@@ -153,6 +156,11 @@ class TranslationsPanel(Translatable, QGroupBox):
         self.language_combo.setEditable(True)
         self.language_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self._fill_languages()
+        # ~7,000 names: sized for a short one, not the longest (the dock must stay narrow)
+        self.language_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.language_combo.setMinimumContentsLength(18)
         completer = self.language_combo.completer()
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -173,6 +181,10 @@ class TranslationsPanel(Translatable, QGroupBox):
         self.source_combo.setObjectName("translation_source")
         self.source_combo.addItem(self.tr("Operator (written or checked by a person)"), "operator")
         self.source_combo.addItem(self.tr("Machine translation (labelled in public)"), "machine")
+        self.source_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.source_combo.setMinimumContentsLength(18)
         form.addRow(self.tr("Language *"), self.language_combo)
         form.addRow(self.tr("Translated name *"), self.name_edit)
         form.addRow(self.tr("Translated description"), self.description_edit)
@@ -273,7 +285,7 @@ class TranslationsPanel(Translatable, QGroupBox):
                 self.language_label(t.lang),
                 t.name,
                 sources.get(t.source, t.source),
-                _when(t.updated_at) if t.updated_at else "—",
+                _when(t.updated_at)[:10] if t.updated_at else "—",  # the time: in the tooltip
                 t.editor or "—",
             )
             for col, text in enumerate(cells):
@@ -283,7 +295,9 @@ class TranslationsPanel(Translatable, QGroupBox):
                 if col == 1:
                     item.setToolTip("\n\n".join(p for p in (t.name, t.description) if p))
                 if col == 3 and t.updated_at:
-                    item.setToolTip(t.updated_at)
+                    item.setToolTip(_when(t.updated_at))
+                if col == 4:
+                    item.setToolTip(text)
                 self.table.setItem(row, col, item)
         self._update_buttons()
 
