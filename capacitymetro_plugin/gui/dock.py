@@ -847,6 +847,7 @@ class RegistryDock(Translatable, QgsDockWidget):
         self.mode, self.editing_fid = self.MODE_ADD, None
         self.form.layer_crs = self.layer.crs()
         self.form.clear()
+        self._show_translations(None)
         self._show_form(self.tr("New service"))
 
     def start_edit(self, fid: int | None = None) -> None:
@@ -859,7 +860,34 @@ class RegistryDock(Translatable, QgsDockWidget):
         f = self.layer.getFeature(fid)
         point = f.geometry().asPoint() if f.hasGeometry() and not f.geometry().isEmpty() else None
         self.form.set_values(self._service_values(fid), QgsPointXY(point) if point else None)
+        self._show_translations(fid)
         self._show_form(self.tr("Edit service"))
+
+    def _show_translations(self, fid: int | None) -> None:
+        """Point the form's Translations part at service ``fid`` in the registry behind the layer.
+
+        A service not saved yet (new, or added in the edit buffer: a negative id) is not in the
+        registry, so it cannot be translated until "Save changes".
+        """
+        from .translations_panel import translations_registry
+
+        panel = self.form.translations
+        if fid is None or fid < 0:
+            panel.set_service(
+                None,
+                None,
+                reason=self.tr(
+                    'A new service can be translated once it is saved ("Save changes"); then '
+                    "edit it again."
+                ),
+            )
+            return
+        service_id = to_python(self.layer.getFeature(fid)["service_id"])
+        registry = translations_registry(self.layer)
+        if registry is None or not service_id:
+            panel.set_service(None, None)
+            return
+        panel.set_service(registry, str(service_id))
 
     def start_set_location(self, fid: int | None = None) -> None:
         """Wait for a map click that places service ``fid`` (default: the selected one)."""
@@ -1105,6 +1133,9 @@ class RegistryDock(Translatable, QgsDockWidget):
     def apply_form(self) -> int | None:
         """Put a valid form into the edit buffer (add or edit) and go back to the list."""
         if self.layer is None or not self.form.validate():
+            return None
+        # a translation still being typed is written first; refused, the form stays open
+        if self.form.translations.is_dirty() and self.form.translations.save_draft() is None:
             return None
         values, location = self.form.values(), self.form.location()
         if self.mode == self.MODE_ADD:

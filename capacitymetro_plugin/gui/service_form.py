@@ -24,6 +24,7 @@ from qgis.PyQt.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -37,6 +38,7 @@ from capacitymetro_plugin.core.registry.validation import validate_services
 
 from . import checks
 from .common import Translatable, user_language
+from .translations_panel import TranslationsPanel
 
 ERROR_STYLE = "color: #b2182b;"  # dark red, readable on light and in greyscale
 WARNING_STYLE = "color: #8c510a;"  # dark brown: needs attention, does not block Save
@@ -122,7 +124,7 @@ class ServiceForm(Translatable, QWidget):
         self.title_label = QLabel()
         self.title_label.setStyleSheet("font-weight: bold;")
         outer.addWidget(self.title_label)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         body = QWidget()
         self.form_layout = QFormLayout(body)
@@ -198,6 +200,9 @@ class ServiceForm(Translatable, QWidget):
         self.location_hint.setWordWrap(True)
         col.addWidget(self.location_hint)
         self._add_row("location", labels["location"], outer_loc)
+        # name and description in more languages: written by the core at once (see the panel)
+        self.translations = TranslationsPanel()
+        self.form_layout.addRow(self.translations)
         buttons = QHBoxLayout()
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setToolTip(
@@ -205,7 +210,7 @@ class ServiceForm(Translatable, QWidget):
         )
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.save_button.clicked.connect(self._on_save)
-        self.cancel_button.clicked.connect(self.canceled.emit)
+        self.cancel_button.clicked.connect(lambda: self._on_cancel())
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
@@ -417,3 +422,22 @@ class ServiceForm(Translatable, QWidget):
     def _on_save(self) -> None:
         if self.validate():
             self.saved.emit()
+
+    def _on_cancel(self, *, confirm: bool = True) -> bool:
+        """Leave the form; a translation still being typed is dropped only when the user says so."""
+        if (
+            confirm
+            and self.translations.is_dirty()
+            and QMessageBox.question(
+                self,
+                self.tr("Translations"),
+                self.tr(
+                    'The translation being typed is not saved. Drop it? ("Save translation" '
+                    "writes it.)"
+                ),
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
+            return False
+        self.canceled.emit()
+        return True

