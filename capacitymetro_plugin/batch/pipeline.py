@@ -541,7 +541,16 @@ def _write_coverage(config: Config, result, summary: Summary, *, suffix: str) ->
 
 
 def step_transit(
-    config: Config, folder: Path | None, net, services, cells, zones, summary: Summary, progress
+    config: Config,
+    folder: Path | None,
+    net,
+    services,
+    cells,
+    zones,
+    summary: Summary,
+    progress,
+    *,
+    walk_times=None,
 ):
     """Coverage per sector by public transport (``[transit]``): the same coverage, on
     door-to-door transit times at the configured percentile of the departure window.
@@ -550,7 +559,10 @@ def step_transit(
     detour factor (said in the notes). Writes ``transit_times`` (minutes to the nearest service
     of each sector, every percentile), ``coverage_zones_transit``, ``gaps_transit`` and
     ``coverage_transit.csv``; with ``[transit] isochrones = true`` also
-    ``transit_isochrones`` (each service's polygons per threshold).
+    ``transit_isochrones`` (each service's polygons per threshold); with water buses by
+    headway also ``ferry_lines`` (the ways that became lines) and ``ferry_piers`` (their calls).
+    ``walk_times`` (the coverage step's ServiceTimes, same services) adds ``<sector>_walk`` to
+    ``transit_times``: the minutes on foot only, so a map can tell what transit adds.
     """
     from capacitymetro_plugin.core.transit import transit_times_from_feeds
 
@@ -588,6 +600,13 @@ def step_transit(
         progress=progress.step(0, 0.8),
     )
     summary.notes.extend(f"Transit: {w}" for w in times.warnings)
+    if ferries:  # the water buses the routing used, for the map of what transit adds
+        from capacitymetro_plugin.core.transit import ferry_layers
+
+        opts = {k: v for k, v in ferries.items() if k not in ("ways", "piers")}
+        ferry_ways, ferry_piers = ferry_layers(ferries["ways"], ferries["piers"], **opts)
+        _write(summary, ferry_ways, "ferry_lines")
+        _write(summary, ferry_piers, "ferry_piers")
     summary.numbers["transit_walks"] = times.walk_source
     summary.numbers["transit_window"] = (
         f"{tc.date} {tc.window_start}-{tc.window_end} every {tc.step_min:g} min, "
@@ -597,6 +616,8 @@ def step_transit(
     for sector in times.group_minutes:
         for k, p in enumerate(times.percentiles):
             out[f"{sector}_p{p:g}"] = times.group_minutes[sector][k]
+        if walk_times is not None and walk_times.minutes.shape == times.minutes.shape:
+            out[f"{sector}_walk"] = walk_times.nearest_minutes(times.group_rows[sector])
     _write(summary, out.replace([np.inf, -np.inf], np.nan), "transit_times")
     # the same coverage as on foot, on the transit times
     result = _coverage(
@@ -818,7 +839,9 @@ def run_pipeline(
         if config.transit is not None:
             transit = run(
                 "transit",
-                lambda s, p: step_transit(config, folder, net, services, cells, zones, s, p),
+                lambda s, p: step_transit(
+                    config, folder, net, services, cells, zones, s, p, walk_times=times
+                ),
             )
         if transit is not None:
             run(

@@ -89,6 +89,7 @@ MAP_TITLES = {
         "e2sfca_access": "E2SFCA accessibility: services per foreign resident",
         "population": "Residents and services",
         "population_only": "Residents (grid)",
+        "transit_added": "What the water buses add: foreign residents within {std} min",
     },
     "it": {
         "services_isochrones": "Servizi per migranti e tempi {mode}",
@@ -97,6 +98,7 @@ MAP_TITLES = {
         "e2sfca_access": "Accessibilità E2SFCA: servizi per straniero residente",
         "population": "Popolazione residente e servizi",
         "population_only": "Popolazione residente (griglia)",
+        "transit_added": "Cosa aggiungono i vaporetti: stranieri residenti entro {std} minuti",
     },
 }
 
@@ -368,7 +370,10 @@ def sources_text(summary, names: list[str], lang: str = "en") -> str:
             if it
             else "Services: CapaCityMetro registry from each service's public web pages"
         )
-    population = {"gap_cells", "e2sfca", "coverage_zones", "population_cells"} & set(names)
+    if "ferry_lines" in names:
+        parts.append(_ferry_sources(config, it))
+    population = {"gap_cells", "e2sfca", "coverage_zones", "population_cells", "transit_added"}
+    population &= set(names)
     if population:
         if config.zones and config.zones_credit:
             parts.append(("Residenti: " if it else "Residents: ") + config.zones_credit)
@@ -416,6 +421,204 @@ def protected_note(services_layer, lang: str, config=None) -> str:
         if lang == "it"
         else f"{n} services with a protected place (approximate or hidden) not on the map"
     )
+
+
+# classes of the map of what transit adds: code -> (colour, English, Italiano); {th} minutes
+TRANSIT_ADDED_CLASSES = {
+    1: ("#9ecae1", "within {th} min on foot", "entro {th} min a piedi"),
+    2: (
+        "#d95f02",
+        "within {th} min only by water bus (median departure)",
+        "entro {th} min solo in vaporetto (partenza mediana)",
+    ),
+    3: (
+        "#fdb863",
+        "within {th} min by water bus only with a boat at the pier (p{best}), not at the median",
+        "entro {th} min in vaporetto solo con la barca all'approdo (p{best}), non alla mediana",
+    ),
+    4: ("#d9d9d9", "not within {th} min", "non entro {th} min"),
+}
+ADDED_TOLERANCE_MIN = 0.5  # walks to and from the piers are rounded up to whole seconds twice
+
+
+def transit_added_classes(walk, median, best, threshold: float):
+    """Return per cell 1 (on foot), 2 (only by transit at the median), 3 (only at the best
+    percentile ``best``, not at the median) or 4 (not within ``threshold`` minutes).
+
+    NaN or inf minutes are "not reached". Transit times already include walking all the way,
+    so a cell counts for transit only if it is reached within the threshold by transit and not
+    on foot.
+    """
+    import numpy as np
+
+    walk = np.nan_to_num(np.asarray(walk, float), nan=np.inf)
+    median = np.nan_to_num(np.asarray(median, float), nan=np.inf)
+    best = np.nan_to_num(np.asarray(best, float), nan=np.inf)
+    cls = np.full(walk.shape, 4, dtype=int)
+    cls[best <= threshold] = 3
+    cls[median <= threshold] = 2
+    cls[walk <= threshold] = 1
+    return cls
+
+
+def _ferry_sources(config, it: bool) -> str:
+    """The sources of the water buses: OSM ways, piers and the headway assumption."""
+    tc = config.transit
+    if it:
+        return (
+            "Vaporetti: vie route=ferry OSM (estratto di prova 2009, ODbL) e approdi 2018 (dati "
+            f"di prova); una barca ogni {tc.ferry_headway_min:g} min: STIMA, senza orario"
+        )
+    return (
+        "Water buses: OSM route=ferry ways (2009 test fixture, ODbL) and piers 2018 (test "
+        f"data); a boat every {tc.ferry_headway_min:g} min: an ESTIMATE, no timetable"
+    )
+
+
+def _thousands(value: float, lang: str) -> str:
+    text = f"{round(value):,}"
+    return text.replace(",", ".") if lang == "it" else text
+
+
+def transit_added_numbers(gpkg: Path, summary):
+    """Per cell of the first sector: the classes at each threshold, from ``transit_times``
+    (``<sector>_walk`` and the percentiles) and the cells' foreign residents (``e2sfca``).
+
+    Returns ``(cells, threshold, added_at_standard)`` or None when the run has no water buses
+    or no walking times: ``cells`` has ``foreign``, ``cls`` (at ``threshold``) and the geometry.
+    The threshold is the standard when transit adds someone there at the median, else the
+    largest threshold (said on the map).
+    """
+    import geopandas as gpd
+    import pyogrio
+
+    config = summary.config
+    tc = getattr(config, "transit", None)
+    if tc is None or not tc.ferries or "ferry_lines" not in summary.layers:
+        return None
+    sector = config.sectors[0]
+    times = gpd.read_file(gpkg, layer="transit_times")
+    cells = pyogrio.read_dataframe(gpkg, layer="e2sfca", columns=["foreign"], read_geometry=False)
+    walk_col, med_col = f"{sector}_walk", f"{sector}_p{tc.percentile:g}"
+    if walk_col not in times.columns or med_col not in times.columns or len(cells) != len(times):
+        return None
+    best = f"{sector}_p{min(tc.percentiles):g}"
+    out = times[["geometry"]].assign(foreign=cells["foreign"].to_numpy(float))
+    added = {}
+    for th in sorted({*config.thresholds_min, config.standard_min}):
+        cls = transit_added_classes(times[walk_col], times[med_col], times[best], th)
+        added[th] = float(out["foreign"][cls == 2].sum())
+    threshold = config.standard_min
+    if added[threshold] < 0.5:
+        threshold = max(config.thresholds_min)
+    out["cls"] = transit_added_classes(times[walk_col], times[med_col], times[best], threshold)
+    return out, threshold, added
+
+
+def transit_added_layers(gpkg: Path, summary, lang: str):
+    """Layers of the map "What the water buses add": classes per cell, ferry lines, piers.
+
+    Returns ``({name: layer}, threshold text, note)`` or None (no water buses in the run).
+    """
+    from qgis.core import (
+        QgsCategorizedSymbolRenderer,
+        QgsFeature,
+        QgsField,
+        QgsFillSymbol,
+        QgsGeometry,
+        QgsLineSymbol,
+        QgsMarkerSymbol,
+        QgsRendererCategory,
+        QgsSingleSymbolRenderer,
+    )
+    from qgis.PyQt.QtCore import QVariant
+
+    numbers = transit_added_numbers(gpkg, summary)
+    if numbers is None:
+        return None
+    cells, threshold, added = numbers
+    config, tc = summary.config, summary.config.transit
+    it = lang == "it"
+    best = f"{min(tc.percentiles):g}"
+    th = f"{threshold:g}"
+    std = config.standard_min
+    window = f"{tc.window_start}-{tc.window_end}"
+    title = (
+        f"Stranieri residenti per cella di {config.cell_size_m:g} m (stima), settore "
+        f"{config.sectors[0]}; vaporetto: mediana (p{tc.percentile:g}) delle partenze {window} "
+        f"del {tc.date}, una barca ogni {tc.ferry_headway_min:g} min (stima)"
+        if it
+        else f"Foreign residents per {config.cell_size_m:g} m cell (estimate), sector "
+        f"{config.sectors[0]}; water bus: median (p{tc.percentile:g}) of the departures "
+        f"{window} on {tc.date}, one boat every {tc.ferry_headway_min:g} min (estimate)"
+    )
+    layer = QgsVectorLayer(f"Polygon?crs={cells.crs.to_string()}", _wrap(title), "memory")
+    provider = layer.dataProvider()
+    provider.addAttributes([QgsField("cls", QVariant.Int), QgsField("foreign", QVariant.Double)])
+    layer.updateFields()
+    features = []
+    for geom, cls, foreign in zip(cells.geometry, cells["cls"], cells["foreign"]):
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry.fromWkt(geom.wkt))
+        feature.setAttributes([int(cls), float(foreign)])
+        features.append(feature)
+    provider.addFeatures(features)
+    layer.updateExtents()
+    categories = []
+    for code, (colour, en, it_label) in TRANSIT_ADDED_CLASSES.items():
+        total = float(cells["foreign"][cells["cls"] == code].sum())
+        if code != 2 and not (cells["cls"] == code).any():
+            continue  # the class of the map's question stays in the legend even when empty
+        label = (it_label if it else en).format(th=th, best=best)
+        label = _wrap(f"{label}: {_thousands(total, lang)}", 44)
+        symbol = QgsFillSymbol.createSimple(
+            {"color": colour, "outline_style": "no", "style": "solid"}
+        )
+        categories.append(QgsRendererCategory(code, symbol, label))
+    layer.setRenderer(QgsCategorizedSymbolRenderer("cls", categories))
+
+    lines = QgsVectorLayer(
+        f"{gpkg}|layername=ferry_lines",
+        _wrap(
+            f"Linee di vaporetto (OSM 2009), una barca ogni {tc.ferry_headway_min:g} min (stima)"
+            if it
+            else f"Water-bus lines (OSM 2009), a boat every {tc.ferry_headway_min:g} min "
+            "(estimate)"
+        ),
+        "ogr",
+    )
+    lines.setRenderer(
+        QgsSingleSymbolRenderer(
+            QgsLineSymbol.createSimple({"line_color": "#08306b", "line_width": "0.6"})
+        )
+    )
+    piers = QgsVectorLayer(
+        f"{gpkg}|layername=ferry_piers",
+        "Approdi serviti (2018)" if it else "Piers served (2018)",
+        "ogr",
+    )
+    piers.setRenderer(
+        QgsSingleSymbolRenderer(
+            QgsMarkerSymbol.createSimple(
+                {"name": "circle", "color": "#ffffff", "outline_color": "#08306b",
+                 "outline_width": "0.4", "size": "1.8"}
+            )
+        )
+    )  # fmt: skip
+    at_std = _thousands(added[std], lang)
+    if threshold != std:
+        note = (
+            f"nessuno in più entro {std:g} min (lo standard) alla mediana: mappa a {th} min"
+            if it
+            else f"no one more within {std:g} min (the standard) at the median: map at {th} min"
+        )
+    else:
+        note = (
+            f"solo in vaporetto entro {std:g} min: {at_std} stranieri residenti (stima)"
+            if it
+            else f"only by water bus within {std:g} min: {at_std} foreign residents (estimate)"
+        )
+    return {"transit_added": layer, "ferry_lines": lines, "ferry_piers": piers}, th, note
 
 
 def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
@@ -492,7 +695,15 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
         summary.numbers.get("services_analysed", 0) or 0
     )
 
-    def one(filename: str, title_key: str, names: list[str], atlas: bool = False) -> None:
+    def one(
+        filename: str,
+        title_key: str,
+        names: list[str],
+        atlas: bool = False,
+        *,
+        fill_over: dict | None = None,
+        note: str = "",
+    ) -> None:
         # services on top, then the comune outlines, then the analysis layers
         order = [n for n in names if n == "services"] + ["comuni"]
         order += [n for n in names if n != "services"]
@@ -500,8 +711,8 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
         if not any(n in layers for n in names):
             return
         crs = default_crs(chosen, project)
-        subtitle_note = ""
-        if unplaced > 0 and "services" in names:
+        subtitle_note = note
+        if unplaced > 0 and "services" in names and not note:
             subtitle_note = (
                 f"{unplaced} servizi per migranti dell'area senza coordinate: non in mappa"
                 if lang == "it"
@@ -526,7 +737,7 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
             chosen,
             atlas_layer=atlas_layer,
             atlas_name_field="name" if atlas else None,
-            title=MAP_TITLES[lang][title_key].format(**fill),
+            title=MAP_TITLES[lang][title_key].format(**{**fill, **(fill_over or {})}),
             area_name=config.name + (f" — {subtitle_note}" if subtitle_note else ""),
             date=date,
             crs=crs,
@@ -553,6 +764,13 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
     if "coverage_zones" in layers and layers["coverage_zones"].featureCount() > 1:
         one("coverage_zones.pdf", "coverage_zones", ["services", "territories", "coverage_zones"])
     one("e2sfca_access.pdf", "e2sfca_access", ["services", "e2sfca", "territories"])
+    added = transit_added_layers(gpkg, summary, lang)
+    if added is not None:
+        extra, threshold, note = added
+        project.addMapLayers(list(extra.values()))
+        layers.update(extra)
+        names = ["services", "ferry_piers", "ferry_lines", "transit_added"]
+        one("transit_added.pdf", "transit_added", names, fill_over={"std": threshold}, note=note)
     if not files and "population_cells" in layers:
         context = [n for n in layers if n.startswith("context_")]
         key = "population" if "services" in layers else "population_only"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import unicodedata
 from html import escape as html_escape
 from pathlib import Path
 
@@ -107,6 +108,73 @@ def test_venezia_islands_coverage(shared_data, tmp_path):
     assert "Parts of the network with residents but no reachable service" in html
     assert html_escape(giudecca["text_en"]) in html
     assert giudecca["text_en"].endswith(": 6,148 residents, no service reachable on foot")
+    _assert_water_buses(out, shared_data, table)
+
+
+MAP_BOX_MM = (10, 27, 200, 173)  # the map frame of the A4 landscape layout (maps/layout.py)
+
+
+def _colour_pixels(png: Path, hex_colour: str, box_mm=MAP_BOX_MM, dpi: int = 50, tol: int = 30):
+    """Pixels within ``tol`` (sum of |dRGB|) of ``hex_colour`` inside the map frame."""
+    import numpy as np
+    from PIL import Image
+
+    x0, y0, w, h = (round(v / 25.4 * dpi) for v in box_mm)
+    rgb = np.asarray(Image.open(png).convert("RGB"), dtype=int)[
+        y0 + 2 : y0 + h - 2, x0 + 2 : x0 + w - 2
+    ]
+    ref = np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)])
+    return int((np.abs(rgb - ref).sum(axis=2) <= tol).sum())
+
+
+def _assert_water_buses(out: Path, shared_data: Path, coverage: pd.DataFrame) -> None:
+    """[transit] with water buses: the ferry layers, the walk column and the printed map."""
+    import pyogrio
+
+    gpkg = out / "capacitymetro.gpkg"
+    lines = gpd.read_file(gpkg, layer="ferry_lines")
+    piers = gpd.read_file(gpkg, layer="ferry_piers")
+    # oracle: GDAL's OSM driver, not our osmium reader (as in test_transit_ferries.py)
+    osm = pyogrio.read_dataframe(
+        shared_data / "osm_venezia_centro_storico_2009_synthinel.osm.pbf", layer="lines"
+    )
+    ferry_ids = set(osm.loc[osm["other_tags"].str.contains('"route"=>"ferry"', na=False), "osm_id"])
+    assert len(ferry_ids) == 17 and set(lines["osm_id"].astype(str)) == ferry_ids
+    assert (lines["headway_min"][~lines["crossing"].astype(bool)] == 20).all()
+    stops = gpd.read_file(shared_data / "venezia_fermate_vaporetto_2018.geojson")
+    served = piers[piers["kind"] == "pier"]
+    assert len(served) == 33 and (piers["lines"] >= 1).all()
+    names = set(stops["name"])
+    assert set(served["name"]) <= names  # every pier drawn is one of the 2018 piers
+    # the walk-only minutes equal the coverage step's: foreign residents within 20 min on foot
+    times = gpd.read_file(gpkg, layer="transit_times")
+    cells = gpd.read_file(gpkg, layer="e2sfca")
+    on_foot = cells["foreign"][times["all_walk"] <= 20].sum()
+    total = coverage[(coverage["sector"] == "all") & (coverage["area"] == "ALL")].iloc[0]
+    assert on_foot == pytest.approx(total["foreign_within_20"], abs=1)  # 2,657
+    summary = pd.read_csv(out / "summary.csv").set_index("key")["value"]
+    # with a boat every 20 min, the median adds no one at 10 min: transit = foot, and no bus feed
+    assert summary["served_pct_transit_all"] == summary["served_pct_all"]
+    pdf = out / "maps" / "transit_added.pdf"
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert "What the water buses add: foreign residents within 20 min" in flat
+    assert "no one more within 10 min (the standard) at the median: map at 20 min" in flat
+    assert f"within 20 min on foot: {round(on_foot):,}" in flat
+    assert "within 20 min only by water bus (median departure): 0" in flat
+    assert "only with a boat at the pier (p5), not at the median: 41" in flat
+    assert "median (p50) of the departures 08:00-09:00 on 2025-11-19" in flat
+    flat = unicodedata.normalize("NFKC", flat)  # the PDF's "ﬁ" ligatures
+    assert "Water buses: OSM route=ferry ways (2009 test fixture, ODbL) and piers 2018" in flat
+    assert "a boat every 20 min: an ESTIMATE, no timetable" in flat
+    subprocess.run(["pdftoppm", "-png", "-r", "50", str(pdf), str(out / "ta")], check=True)
+    png = out / "ta-1.png"
+    assert _colour_pixels(png, "#fdb863") > 20  # only with a boat at the pier
+    assert _colour_pixels(png, "#9ecae1") > 500  # on foot
+    assert _colour_pixels(png, "#08306b", tol=60) > 200  # the ferry lines
+    assert _colour_pixels(png, "#d95f02") == 0  # only by water bus at the median: none
 
 
 def test_venezia_language_access_from_the_citizenship_table(shared_data, tmp_path):
@@ -129,6 +197,15 @@ def test_venezia_language_access_from_the_citizenship_table(shared_data, tmp_pat
     bangladesh = float(venice.iloc[0]["citizenship_count"]) / float(venice.iloc[0]["total_foreign"])
     # the CSV holds people as integers (rounded for people when written)
     assert groups.iloc[0]["unserved"] == round(bangladesh * cells["foreign"].sum())
+    # the map of the water buses in Italian
+    text = subprocess.run(
+        ["pdftotext", str(out / "maps" / "transit_added.pdf"), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    flat = " ".join(text.split())
+    assert "Cosa aggiungono i vaporetti: stranieri residenti entro 20 minuti" in flat
+    assert "entro 20 min solo in vaporetto (partenza mediana): 0" in flat
+    assert "una barca ogni 20 min: STIMA, senza orario" in unicodedata.normalize("NFKC", flat)
 
 
 def test_bari_after_placing_services_runs_coverage(shared_data, tmp_path):

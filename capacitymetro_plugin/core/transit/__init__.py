@@ -6,7 +6,8 @@ Public API:
   problems found by file, row and field; :func:`build_timetable` (one or several feeds, one
   service date) → :class:`Timetable`, times in seconds since midnight of that date.
 - :func:`ferry_feed` (OSM ``route=ferry`` ways + piers → a frequency-based GTFS feed, by
-  headway where no timetable exists), :func:`ferry_lines`, :func:`write_ferry_gtfs`.
+  headway where no timetable exists), :func:`ferry_lines`, :func:`write_ferry_gtfs`,
+  :func:`ferry_layers` (the lines and piers used, for a map).
 - :func:`footpaths_straight_line` / :func:`footpaths_from_matrix` → :class:`Footpaths`;
   :func:`earliest_arrival` (one departure), :func:`range_arrivals` (every minute of a window,
   range RAPTOR) and :func:`travel_time_matrix` (points to points, percentiles over the window).
@@ -37,6 +38,7 @@ from .ferries import (
     FerryLine,
     FerryNetwork,
     ferry_feed,
+    ferry_layers,
     ferry_lines,
     read_ferry_ways,
     write_ferry_gtfs,
@@ -70,6 +72,7 @@ __all__ = [
     "FerryLine",
     "FerryNetwork",
     "ferry_feed",
+    "ferry_layers",
     "ferry_lines",
     "read_ferry_ways",
     "write_ferry_gtfs",

@@ -442,3 +442,68 @@ def ferry_feed(
         feed = read_gtfs(tmp, feed_id=feed_id, progress=progress)
     feed.source = f"{Path(ways_path).name} + {Path(piers_path).name}"
     return feed, network
+
+
+def ferry_layers(ways_path, piers_path, **options):
+    """Return the ferry ways that became lines and the piers they call at, for a map.
+
+    The same reading and snapping as :func:`ferry_feed` (``options`` go to :func:`ferry_lines`),
+    so the map draws exactly the water buses the routing used.
+
+    Returns
+    -------
+    tuple of GeoDataFrame
+        ``lines``: ``route_id``, ``osm_id``, ``name``, ``ref``, ``headway_min``, ``crossing``
+        (a traghetto, shorter than ``crossing_max_m``), ``piers`` (calls), ``length_m``;
+        ``piers``: ``stop_id``, ``name``, ``kind`` (``pier`` from the layer of piers, or
+        ``end`` for the end of a way without one), ``lines`` (how many call there). WGS84.
+    """
+    import geopandas as gpd
+    import shapely
+
+    from capacitymetro_plugin.core.gio import read_vector
+
+    ways = read_ferry_ways(ways_path)
+    options.pop("dwell_s", None)
+    crossing_max_m = options.get("crossing_max_m", defaults.FERRY_CROSSING_MAX_M)
+    network = ferry_lines(ways, read_vector(piers_path), **options)
+    by_id = {f"w{w.osm_id}": w for w in ways.itertuples()}
+    lines = gpd.GeoDataFrame(
+        [
+            {
+                "route_id": line.route_id,
+                "osm_id": by_id[line.route_id].osm_id,
+                "name": by_id[line.route_id].name,
+                "ref": by_id[line.route_id].ref,
+                "headway_min": line.headway_s / 60.0,
+                "crossing": line.length_m < crossing_max_m,
+                "piers": len(line.stop_ids),
+                "length_m": round(line.length_m, 1),
+                "geometry": by_id[line.route_id].geometry,
+            }
+            for line in network.lines
+        ],
+        columns=["route_id", "osm_id", "name", "ref", "headway_min", "crossing", "piers",
+                 "length_m", "geometry"],
+        crs=4326,
+    )  # fmt: skip
+    calls: dict[str, int] = {}
+    for line in network.lines:
+        for sid in set(line.stop_ids):
+            calls[sid] = calls.get(sid, 0) + 1
+    piers = gpd.GeoDataFrame(
+        [
+            {
+                "stop_id": sid,
+                "name": name,
+                "kind": "pier" if sid.startswith("pier") else "end",
+                "lines": n,
+                "geometry": shapely.Point(*network.stops[sid][1:]),
+            }
+            for sid, n in calls.items()
+            for name in [network.stops[sid][0]]
+        ],
+        columns=["stop_id", "name", "kind", "lines", "geometry"],
+        crs=4326,
+    )
+    return lines, piers
