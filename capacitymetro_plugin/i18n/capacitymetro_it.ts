@@ -1530,8 +1530,8 @@
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="193"/>
         <location filename="../provider/algorithms/maps_algs.py" line="195"/>
-        <source>{n} services with a protected place (approximate or hidden) not on the map</source>
-        <translation>{n} servizi con luogo protetto (approssimato o nascosto) non in mappa</translation>
+        <source>{n} services with a hidden place not on the map</source>
+        <translation>{n} servizi con luogo nascosto non in mappa</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/maps_algs.py" line="211"/>

@@ -705,7 +705,7 @@ def test_approximate_places_are_printed_as_their_hexagon(qgis_app, shared_data, 
     italian = load_run_layers(gpkg, ["services"], lang="it")
     assert italian["services_approximate"].name() == "Luogo approssimato (protetto)"
     off_centre = _hexagon_checks(areas, lon, lat)
-    assert off_centre > 50, off_centre  # the Questura is 1xx m from its cell's centre
+    assert off_centre > 250, off_centre  # measured: the Questura is 288 m from its centre
 
     dpi = 150
     results = {}
