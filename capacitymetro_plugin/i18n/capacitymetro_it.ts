@@ -1685,33 +1685,33 @@
         <translation>Pagine esportate</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="212"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="213"/>
         <source>INTERNAL: shows the exact places of protected services, do not publish</source>
         <translation>USO INTERNO: mostra i luoghi esatti dei servizi protetti, non pubblicare</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="215"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="216"/>
         <location filename="../provider/algorithms/maps_algs.py" line="217"/>
-        <source>{n} services with a protected place (approximate or hidden) not on the map</source>
-        <translation>{n} servizi con luogo protetto (approssimato o nascosto) non in mappa</translation>
+        <source>{n} services with a hidden place not on the map</source>
+        <translation>{n} servizi con luogo nascosto non in mappa</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="240"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="239"/>
         <source>Basemap: {}</source>
         <translation>Mappa di base: {}</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="241"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="240"/>
         <source>Building the layout</source>
         <translation>Preparazione del layout</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="260"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="259"/>
         <source>Exporting</source>
         <translation>Esportazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/maps_algs.py" line="264"/>
+        <location filename="../provider/algorithms/maps_algs.py" line="263"/>
         <source>Map exported</source>
         <translation>Mappa esportata</translation>
     </message>
@@ -2772,6 +2772,10 @@
     <message>
         <source>Schedule not understood. Write e.g. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30.</source>
         <translation type="vanished">Orario non riconosciuto. Scrivi ad es. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30 (giorni in inglese: Mo Tu We Th Fr Sa Su).</translation>
+    </message>
+    <message>
+        <source>{n} services with a protected place (approximate or hidden) not on the map</source>
+        <translation type="vanished">{n} servizi con luogo protetto (approssimato o nascosto) non in mappa</translation>
     </message>
 </context>
 </TS>

@@ -187,8 +187,10 @@ def load_run_layers(
     ``standard_min`` a ``gap_cells`` layer is added: the E2SFCA cells beyond the standard.
 
     Unless ``internal``, the ``services`` layer leaves out the services whose location_privacy is
-    approximate or hidden (core.registry.privacy.public_map_filter); how many is kept in the
-    layer's custom property ``capacitymetro/protected_omitted``.
+    approximate or hidden (core.registry.privacy.public_map_filter); the approximate ones come
+    back as their hexagons in ``services_approximate`` (layout.approximate_places_layer), and
+    how many hidden ones are left out is kept in the ``services`` layer's custom property
+    ``capacitymetro/protected_omitted``.
     """
     from capacitymetro_plugin.core.registry.privacy import public_map_filter
 
@@ -226,10 +228,17 @@ def load_run_layers(
         layer = QgsVectorLayer(uri, title, "ogr")
         omitted = 0
         if name == "services" and not internal and layer.fields().indexOf("location_privacy") >= 0:
-            total = layer.featureCount()
+            from .layout import approximate_places_layer, count_hidden
+
+            omitted = count_hidden(layer)
+            words = (
+                "Luogo approssimato (protetto)" if lang == "it" else "Approximate place (protected)"
+            )
+            areas = approximate_places_layer(layer, words)
+            if areas is not None:
+                out["services_approximate"] = areas
             # in the URI, like the subsets above (see the GDAL note)
             layer = QgsVectorLayer(f"{uri}|subset={public_map_filter()}", title, "ogr")
-            omitted = total - layer.featureCount()
         if not layer.isValid() or layer.featureCount() == 0:
             continue
         if name == "services":
@@ -417,9 +426,9 @@ def protected_note(services_layer, lang: str, config=None) -> str:
     if not n:
         return ""
     return (
-        f"{n} servizi con luogo protetto (approssimato o nascosto) non in mappa"
+        f"{n} servizi con luogo nascosto non in mappa"
         if lang == "it"
-        else f"{n} services with a protected place (approximate or hidden) not on the map"
+        else f"{n} services with a hidden place not on the map"
     )
 
 
@@ -706,6 +715,7 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
     ) -> None:
         # services on top, then the comune outlines, then the analysis layers
         order = [n for n in names if n == "services"] + ["comuni"]
+        order[1:1] = ["services_approximate"] if "services" in names else []  # protected places
         order += [n for n in names if n != "services"]
         chosen = [layers[n] for n in order if n in layers]
         if not any(n in layers for n in names):

@@ -287,7 +287,10 @@ def area_extent(
         area = [
             lyr
             for lyr in layers
-            if isinstance(lyr, QgsVectorLayer) and lyr.geometryType() == GeometryType.Polygon
+            if isinstance(lyr, QgsVectorLayer)
+            and lyr.geometryType() == GeometryType.Polygon
+            # a protected place's hexagon is a service, not the area: the map frames them all
+            and not lyr.customProperty(APPROXIMATE_PLACES_PROPERTY, False)
         ]
     return layers_extent(area or layers, crs, project)
 
@@ -303,17 +306,96 @@ def default_crs(layers: Sequence[QgsMapLayer], project: QgsProject) -> QgsCoordi
     return QgsCoordinateReferenceSystem(f"EPSG:{utm_epsg_for_lon(extent.center().x())}")
 
 
-def without_protected_places(layers):
-    """Return (layers, omitted): each layer with a ``location_privacy`` field replaced by an
-    in-memory copy without its approximate/hidden features (core.registry.privacy), same style.
+#: legend entry of the approximate places on printed maps (bilingual: the Processing map has one
+#: legend for both languages; the CLI maps give their own language's words)
+APPROXIMATE_PLACES_PROPERTY = "capacitymetro/approximate_places"  # marks such a layer
+APPROXIMATE_PLACES_NAME = "Approximate place (protected) / Luogo approssimato (protetto)"
+
+
+def _privacy_of(feature) -> str:
+    value = feature["location_privacy"]
+    return str(value or "exact").strip().lower() if value is not None else "exact"
+
+
+def approximate_places_layer(layer, name: str = APPROXIMATE_PLACES_NAME):
+    """Return a memory polygon layer of the approximate places of ``layer``, or None if none.
+
+    Each service whose ``location_privacy`` is ``approximate`` becomes the hexagon of
+    :func:`capacitymetro_plugin.core.registry.privacy.approximate_polygon` (the cell the
+    bussola and HSDS exports show), hatched in its first sector's colour. The layer holds only
+    the hexagon, ``sectors`` and ``colour``: no exact coordinate, name or address, so nothing
+    drawn or stored in the map reveals the place. ``layer`` is only read.
+    """
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsCoordinateTransform,
+        QgsFeature,
+        QgsField,
+        QgsGeometry,
+        QgsProject,
+    )
+    from qgis.PyQt.QtCore import QVariant
+
+    from capacitymetro_plugin.core.registry.privacy import approximate_polygon
+
+    from .make_styles import SECTOR_SYMBOLS
+    from .styling import style_approximate_places
+
+    if not isinstance(layer, QgsVectorLayer) or layer.fields().indexOf("location_privacy") < 0:
+        return None
+    wgs = QgsCoordinateReferenceSystem("EPSG:4326")
+    to_wgs = QgsCoordinateTransform(layer.crs(), wgs, QgsProject.instance())
+    has_sectors = layer.fields().indexOf("sectors") >= 0
+    features = []
+    for feature in layer.getFeatures():
+        geometry = feature.geometry()
+        if _privacy_of(feature) != "approximate" or geometry is None or geometry.isEmpty():
+            continue
+        point = geometry.centroid().asPoint()
+        point = to_wgs.transform(point)
+        hexagon = approximate_polygon(point.x(), point.y())
+        sectors = str(feature["sectors"] or "") if has_sectors else ""
+        first = sectors.split(";")[0].strip()
+        out = QgsFeature()
+        out.setGeometry(QgsGeometry.fromWkt(hexagon.wkt))
+        out.setAttributes([sectors, SECTOR_SYMBOLS.get(first, ("#555555",))[0]])
+        features.append(out)
+    if not features:
+        return None
+    areas = QgsVectorLayer("Polygon?crs=EPSG:4326", name, "memory")
+    areas.dataProvider().addAttributes(
+        [QgsField("sectors", QVariant.String), QgsField("colour", QVariant.String)]
+    )
+    areas.updateFields()
+    areas.dataProvider().addFeatures(features)
+    areas.updateExtents()
+    style_approximate_places(areas)
+    areas.setCustomProperty(APPROXIMATE_PLACES_PROPERTY, True)
+    return areas
+
+
+def count_hidden(layer) -> int:
+    """Return how many features of ``layer`` have ``location_privacy`` hidden (0 without it)."""
+    if not isinstance(layer, QgsVectorLayer) or layer.fields().indexOf("location_privacy") < 0:
+        return 0
+    return sum(1 for f in layer.getFeatures() if _privacy_of(f) == "hidden")
+
+
+def without_protected_places(layers, *, approximate_name: str = APPROXIMATE_PLACES_NAME):
+    """Return (layers, hidden) for a public map: no exact point of a protected service.
+
+    Each layer with a ``location_privacy`` field is replaced by an in-memory copy of its exact
+    features only (same style), followed (drawn under it) by the hexagons of its approximate
+    places (:func:`approximate_places_layer`, legend entry ``approximate_name``). The hidden
+    ones are left out altogether; ``hidden`` counts them, for the map's subtitle.
 
     The layers given are not changed (no subset string is set on the user's layer).
     """
-    from qgis.core import QgsFeatureRequest, QgsVectorLayer
+    from qgis.core import QgsFeatureRequest
 
     from capacitymetro_plugin.core.registry.privacy import public_map_filter
 
-    out, omitted = [], 0
+    out, hidden = [], 0
     for layer in layers:
         if not isinstance(layer, QgsVectorLayer) or layer.fields().indexOf("location_privacy") < 0:
             out.append(layer)
@@ -325,9 +407,12 @@ def without_protected_places(layers):
         if layer.labeling() is not None:
             copy.setLabeling(layer.labeling().clone())
             copy.setLabelsEnabled(layer.labelsEnabled())
-        omitted += layer.featureCount() - copy.featureCount()
+        hidden += count_hidden(layer)
         out.append(copy)
-    return out, omitted
+        areas = approximate_places_layer(layer, approximate_name)
+        if areas is not None:
+            out.append(areas)
+    return out, hidden
 
 
 def basemap_layer(source: str, name: str = "Basemap"):

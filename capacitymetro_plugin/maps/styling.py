@@ -296,3 +296,48 @@ def style_outlines_with_names(
     layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
     layer.setLabelsEnabled(True)
     layer.triggerRepaint()
+
+
+#: outline width of an approximate place (mm): thicker than a boundary, so it reads as a service
+APPROXIMATE_OUTLINE_MM = 0.6
+
+
+def style_approximate_places(layer, colour_field: str = "colour") -> None:
+    """Hatch and outline each approximate place (a hexagon) in its sector colour.
+
+    One symbol, its colour read from ``colour_field``: the legend has a single entry (the
+    layer's name, "Approximate place (protected)"), grey, whatever the sectors. The hatch is
+    sparse and thin, so no part of the area looks like a service marker.
+    """
+    from qgis.core import (
+        QgsFillSymbol,
+        QgsLinePatternFillSymbolLayer,
+        QgsLineSymbol,
+        QgsProperty,
+        QgsSimpleFillSymbolLayer,
+        QgsSingleSymbolRenderer,
+        QgsSymbolLayer,
+    )
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtGui import QColor
+
+    colour = QgsProperty.fromExpression(f"coalesce(\"{colour_field}\", '#555555')")
+    hatch = QgsLinePatternFillSymbolLayer()
+    hatch.setLineAngle(45)
+    hatch.setDistance(1.6)  # mm between hatch lines
+    line = QgsLineSymbol.createSimple({"color": "#555555", "width": "0.25"})
+    line.symbolLayer(0).setDataDefinedProperty(QgsSymbolLayer.PropertyStrokeColor, colour)
+    hatch.setSubSymbol(line)
+    outline = QgsSimpleFillSymbolLayer()
+    outline.setBrushStyle(Qt.BrushStyle.NoBrush)
+    outline.setStrokeColor(QColor("#555555"))
+    outline.setStrokeWidth(APPROXIMATE_OUTLINE_MM)
+    outline.setStrokeStyle(Qt.PenStyle.DashLine)
+    outline.setDataDefinedProperty(QgsSymbolLayer.PropertyStrokeColor, colour)
+    # built layer by layer: these calls take ownership of the symbol layers (the list
+    # constructor does not, and Python would free them under QGIS's feet)
+    symbol = QgsFillSymbol()
+    symbol.changeSymbolLayer(0, hatch)
+    symbol.appendSymbolLayer(outline)
+    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+    layer.triggerRepaint()

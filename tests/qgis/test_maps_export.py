@@ -322,8 +322,8 @@ def test_protected_services_are_not_printed_on_maps(qgis_app, shared_data, tmp_p
     assert ids == set(gdf["service_id"]) - protected and len(ids) == 5
     assert public.renderer().type() == "categorizedSymbol"  # still styled by sector
     note = protected_note(public, "en")
-    assert note == "3 services with a protected place (approximate or hidden) not on the map"
-    assert protected_note(public, "it").startswith("3 servizi con luogo protetto")
+    assert note == "2 services with a hidden place not on the map"  # approximate: its hexagon
+    assert protected_note(public, "it").startswith("2 servizi con luogo nascosto")
 
     internal = load_run_layers(gpkg, ["services"], lang="en", internal=True)["services"]
     assert internal.featureCount() == 8  # planners' maps: every exact point
@@ -333,7 +333,7 @@ def test_protected_services_are_not_printed_on_maps(qgis_app, shared_data, tmp_p
     layout = build_layout(project, [public], title="Trento", area_name=f"Trento — {note}")
     (pdf,) = export_layout(layout, tmp_path / "public.pdf")
     text = " ".join(pdf_text(pdf).split())
-    assert "3 services with a protected place" in text
+    assert "2 services with a hidden place" in text
     (map_item,) = [i for i in layout.items() if i.__class__.__name__ == "QgsLayoutItemMap"]
     assert [lyr.featureCount() for lyr in map_item.layers()] in ([5], [])  # [] = project layers
     assert gpkg.read_bytes() == before  # the user's data is never modified
@@ -374,17 +374,20 @@ def test_processing_map_export_leaves_out_protected_places(
     layer = QgsVectorLayer(f"{gpkg}|layername=services", "Services", "ogr")
     assert layer.isValid() and layer.featureCount() == 8
 
-    (copy,), omitted = without_protected_places([layer])
-    assert omitted == 3 and copy.name() == "Services"
+    (copy, areas), hidden = without_protected_places([layer])
+    assert hidden == 2 and copy.name() == "Services"
     assert {f["service_id"] for f in copy.getFeatures()} == set(gdf["service_id"]) - protected
+    # the approximate one comes back as the bussola's hexagon, not its point
+    _hexagon_checks(areas, gdf.geometry.iloc[1].x, gdf.geometry.iloc[1].y)
 
     public = processing.run(
         "capacitymetro:exportcoveragemap",
         {"LAYERS": [layer], "TITLE": "Trento", "OUTPUT": str(tmp_path / "public.pdf")},
     )
-    assert public["PROTECTED_OMITTED"] == 3
+    assert public["PROTECTED_OMITTED"] == 2
     text = " ".join(pdf_text(Path(public["OUTPUT"])).split())
-    assert "3 services with a protected place (approximate or hidden) not on the map" in text
+    assert "2 services with a hidden place not on the map" in text
+    assert "Approximate place (protected)" in text and "Luogo approssimato (protetto)" in text
     internal = processing.run(
         "capacitymetro:exportcoveragemap",
         {"LAYERS": [layer], "TITLE": "Trento", "INTERNAL": True, "OUTPUT": str(tmp_path / "i.pdf")},
@@ -546,3 +549,222 @@ def test_offline_raster_basemap_and_bad_sources(qgis_app, trento_registry, tmp_p
         with pytest.raises(InputError) as err:
             basemap_layer(bad)
         assert "Basemap" in err.value.message and "mappa di base" in err.value.message_it.lower()
+
+
+PT_MM = MM_PER_INCH / 72.0
+
+
+def svg_path_vertices(pdf: Path) -> list[tuple[float, float]]:
+    """Every vertex of every drawn vector path of the PDF's first page, in page mm.
+
+    ``pdftocairo -svg`` (poppler) rewrites the PDF's content as SVG; the transforms of the
+    groups and paths are composed, glyph and clip definitions (``defs``) are skipped.
+    """
+    import re
+    import xml.etree.ElementTree as ET
+
+    svg = pdf.with_suffix(".svg")
+    subprocess.run(["pdftocairo", "-svg", "-f", "1", "-l", "1", str(pdf), str(svg)], check=True)
+    root = ET.parse(svg).getroot()
+    number = re.compile(r"-?\d*\.?\d+(?:e-?\d+)?")
+
+    def matrix(text: str | None):
+        if not text:
+            return (1, 0, 0, 1, 0, 0)
+        m = re.match(r"\s*matrix\(([^)]*)\)", text)
+        if m:
+            return tuple(float(v) for v in number.findall(m.group(1)))
+        m = re.match(r"\s*translate\(([^)]*)\)", text)
+        if m:
+            v = [float(x) for x in number.findall(m.group(1))] + [0.0]
+            return (1, 0, 0, 1, v[0], v[1])
+        raise AssertionError(f"unexpected SVG transform {text}")
+
+    def compose(a, b):  # a then b: b applied first
+        return (
+            a[0] * b[0] + a[2] * b[1],
+            a[1] * b[0] + a[3] * b[1],
+            a[0] * b[2] + a[2] * b[3],
+            a[1] * b[2] + a[3] * b[3],
+            a[0] * b[4] + a[2] * b[5] + a[4],
+            a[1] * b[4] + a[3] * b[5] + a[5],
+        )
+
+    out: list[tuple[float, float]] = []
+
+    def walk(node, m):
+        tag = node.tag.split("}")[-1]
+        if tag in ("defs", "clipPath", "symbol", "mask", "pattern"):
+            return
+        m = compose(m, matrix(node.get("transform")))
+        if tag == "path":
+            values = [float(v) for v in number.findall(re.sub(r"[A-Za-z]", " ", node.get("d", "")))]
+            for x, y in zip(values[0::2], values[1::2]):
+                out.append(
+                    ((m[0] * x + m[2] * y + m[4]) * PT_MM, (m[1] * x + m[3] * y + m[5]) * PT_MM)
+                )
+        for child in node:
+            walk(child, m)
+
+    walk(root, (1, 0, 0, 1, 0, 0))
+    return out
+
+
+def page_mm(map_item, x: float, y: float) -> tuple[float, float]:
+    """Where a point of the map item's CRS falls on the page, in mm."""
+    extent = map_item.extent()
+    pos, size = map_item.positionWithUnits(), map_item.sizeWithUnits()
+    return (
+        pos.x() + (x - extent.xMinimum()) / extent.width() * size.width(),
+        pos.y() + (extent.yMaximum() - y) / extent.height() * size.height(),
+    )
+
+
+def marker_share(png: Path, centre_mm, radius_mm: float, colours, dpi: int) -> float:
+    """Share of the pixels of a disc (page mm) drawn in one of ``colours`` (a marker's)."""
+    from qgis.PyQt.QtGui import QColor, QImage
+
+    image = QImage(str(png))
+    cx, cy, r = (v / MM_PER_INCH * dpi for v in (*centre_mm, radius_mm))
+    refs = [QColor(c) for c in colours]
+    hit = total = 0
+    for y in range(int(cy - r), int(cy + r) + 1):
+        for x in range(int(cx - r), int(cx + r) + 1):
+            if (x - cx) ** 2 + (y - cy) ** 2 > r * r:
+                continue
+            c = QColor(image.pixel(x, y))
+            total += 1
+            close = (
+                abs(c.red() - ref.red()) + abs(c.green() - ref.green()) + abs(c.blue() - ref.blue())
+                for ref in refs
+            )
+            hit += min(close) <= 60
+    return hit / total
+
+
+def _trento_protected(shared_data, tmp_path):
+    """Real Trento services in a run GeoPackage: 2 hidden, 1 approximate (the Questura), 5 exact."""
+    from capacitymetro_plugin.core import gio
+
+    table = pd.read_csv(shared_data / "servizi_migranti_da_pagine_web.csv", dtype=str)
+    rows = table[(table["city"] == "Trento") & table["lon"].notna()].copy()
+    gdf = gpd.GeoDataFrame(
+        rows[["service_id", "name", "sectors"]],
+        geometry=gpd.points_from_xy(rows["lon"].astype(float), rows["lat"].astype(float)),
+        crs="EPSG:4326",
+    ).reset_index(drop=True)
+    gdf["sectors"] = gdf["sectors"].str.replace(" ", "")
+    gdf["location_privacy"] = ["hidden", "approximate", "Hidden", "", "exact", None, "exact", ""]
+    gpkg = tmp_path / "run.gpkg"
+    gio.write_vector(gdf, gpkg, layer="services")
+    return gdf, gpkg
+
+
+def _hexagon_checks(areas, lon: float, lat: float) -> float:
+    """The drawn area holds the true place, is the bussola's hexagon, and is not centred on it;
+    returns the distance (m) from its centre to the true place."""
+    from pyproj import Transformer
+    from shapely import wkt
+    from shapely.geometry import Point
+    from shapely.ops import transform
+
+    from capacitymetro_plugin.core.registry.privacy import HEX_RADIUS_M, approximate_polygon
+
+    (feature,) = list(areas.getFeatures())
+    assert [f.name() for f in areas.fields()] == ["sectors", "colour"]  # no name, no place
+    polygon = wkt.loads(feature.geometry().asWkt())
+    assert polygon.contains(Point(lon, lat))
+    assert polygon.equals_exact(approximate_polygon(lon, lat), 1e-9)  # what the bussola shows
+    utm = Transformer.from_crs(4326, 32632, always_xy=True).transform
+    hexagon, place = transform(utm, polygon), transform(utm, Point(lon, lat))
+    assert hexagon.area > 0.9 * 3 * 3**0.5 / 2 * HEX_RADIUS_M**2  # ~0.94 km², not a dot
+    return hexagon.centroid.distance(place)
+
+
+def test_approximate_places_are_printed_as_their_hexagon(qgis_app, shared_data, tmp_path):
+    """CLI maps: the approximate Questura is its ~1 km hexagon, hatched in its sector colour,
+    with a legend entry; the hidden ones are counted in the subtitle; no marker and no vector
+    vertex of the PDF sits at the exact place (the internal map, drawn the same way, has them)."""
+    from qgis.core import QgsCoordinateTransform, QgsPointXY, QgsProject
+
+    from capacitymetro_plugin.maps.batch_maps import load_run_layers, protected_note
+    from capacitymetro_plugin.maps.layout import build_layout, export_layout
+    from capacitymetro_plugin.maps.make_styles import SECTOR_SYMBOLS
+
+    gdf, gpkg = _trento_protected(shared_data, tmp_path)
+    before = gpkg.read_bytes()
+    lon, lat = gdf.geometry.iloc[1].x, gdf.geometry.iloc[1].y
+    assert gdf["sectors"].iloc[1] == "documents_legal"
+    green = SECTOR_SYMBOLS["documents_legal"][0]
+
+    layers = load_run_layers(gpkg, ["services"], lang="en")
+    public, areas = layers["services"], layers["services_approximate"]
+    assert public.featureCount() == 5 and areas.name() == "Approximate place (protected)"
+    assert protected_note(public, "en") == "2 services with a hidden place not on the map"
+    assert protected_note(public, "it") == "2 servizi con luogo nascosto non in mappa"
+    italian = load_run_layers(gpkg, ["services"], lang="it")
+    assert italian["services_approximate"].name() == "Luogo approssimato (protetto)"
+    off_centre = _hexagon_checks(areas, lon, lat)
+    assert off_centre > 250, off_centre  # measured: the Questura is 288 m from its centre
+
+    dpi = 150
+    results = {}
+    project = QgsProject()  # one project for both maps: it owns the layers until the end
+    internal_layer = load_run_layers(gpkg, ["services"], lang="en", internal=True)["services"]
+    project.addMapLayers([public, areas, internal_layer])
+    for kind in ("public", "internal"):
+        if kind == "public":
+            shown = [public, areas]
+            note = protected_note(public, "en")
+        else:
+            shown = [internal_layer]
+            note = "internal"
+        layout = build_layout(project, shown, title="Trento", area_name=f"Trento — {note}")
+        # the same frame for both maps: the public one's (the hexagon widens the extent)
+        if kind == "internal":
+            layout.itemById("map").zoomToExtent(results["public"]["extent"])
+        (pdf,) = export_layout(layout, tmp_path / f"{kind}.pdf", dpi=dpi)
+        map_item = layout.itemById("map")
+        to_map = QgsCoordinateTransform(public.crs(), map_item.crs(), project)
+        true_xy = to_map.transform(QgsPointXY(lon, lat))
+        exact = gdf.geometry.iloc[5]  # S009, reception: an orange circle alone
+        exact_xy = to_map.transform(QgsPointXY(exact.x, exact.y))
+        (png,) = pdf_to_png(pdf, dpi)
+        colours = [green, "#1a1a1a"]
+        at_place = page_mm(map_item, true_xy.x(), true_xy.y())
+        results[kind] = {
+            "extent": map_item.extent(),
+            "text": " ".join(pdf_text(pdf).split()),
+            "marker_at_place": marker_share(png, at_place, 1.0, colours, dpi),
+            "marker_at_exact": marker_share(
+                png,
+                page_mm(map_item, exact_xy.x(), exact_xy.y()),
+                1.0,
+                [SECTOR_SYMBOLS["reception"][0], "#1a1a1a"],
+                dpi,
+            ),
+            "vertices": svg_path_vertices(pdf),
+            "at_place": at_place,
+            "png": png,
+        }
+    pub, internal = results["public"], results["internal"]
+    assert "Approximate place (protected)" in pub["text"]
+    assert "2 services with a hidden place not on the map" in pub["text"]
+
+    def nearest_vertex_mm(r) -> float:
+        px, py = r["at_place"]
+        return min(((x - px) ** 2 + (y - py) ** 2) ** 0.5 for x, y in r["vertices"])
+
+    marker_mm = 3.6  # registry_services.qml
+    # an exact service keeps its marker on both maps: the pixel check sees markers
+    assert pub["marker_at_exact"] > 0.5 and internal["marker_at_exact"] > 0.5
+    # the internal map has the Questura's marker at the exact place (pixels and path vertices:
+    # measured 0.89 and 1.8 mm), the public one neither (0.0; nearest vertex 17 mm away, a
+    # corner of the hexagon): the check would catch a marker left on a public map
+    assert internal["marker_at_place"] > 0.5 and nearest_vertex_mm(internal) < marker_mm
+    assert pub["marker_at_place"] < 0.2
+    assert nearest_vertex_mm(pub) > 2 * marker_mm
+    # the hexagon is drawn: its hatch in the sector colour inside the map frame
+    _share, map_colours = region_stats(pub["png"], (10, 27, 200, 173), dpi)
+    assert has_colour_near(map_colours, green)
+    assert gpkg.read_bytes() == before  # the user's data is never modified

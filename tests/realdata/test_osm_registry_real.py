@@ -262,5 +262,5 @@ def test_truncated_pbf_is_a_named_error_not_a_part(shared_data, tmp_path, monkey
     cut.write_bytes((shared_data / VENICE).read_bytes()[:90_000])
     with pytest.raises(InputError) as err:
         registry_from_osm(cut, tmp_path / "reg.gpkg")
-    assert "cut.osm.pbf" in err.value.message and "parsing" in err.value.message
+    assert "cut.osm.pbf is truncated" in err.value.message  # named before GDAL reads a part
     assert not (tmp_path / "reg.gpkg").exists()

@@ -91,6 +91,17 @@ def approximate_area(lon: float, lat: float) -> dict:
     }
 
 
+def approximate_polygon(lon: float, lat: float):
+    """Return the hexagon of :func:`approximate_area` as a shapely Polygon (EPSG:4326).
+
+    The same cell as the bussola and the HSDS export show, so every public output agrees;
+    printed maps draw it instead of the exact point.
+    """
+    from shapely.geometry import shape
+
+    return shape(approximate_area(lon, lat)["polygon"])
+
+
 def public_service(s: Service) -> Service:
     """Return the copy of ``s`` that public outputs may show (the place protected as set)."""
     mode = check_privacy(s.location_privacy)

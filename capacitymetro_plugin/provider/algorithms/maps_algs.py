@@ -202,8 +202,9 @@ class ExportCoverageMap(CapaCityMetroAlgorithm):
         if atlas_layer is not None and all(lyr.id() != atlas_layer.id() for lyr in layers):
             map_layers.append(atlas_layer)  # draw the atlas features under the rest
 
-        # a public map never prints the exact place of a protected service (as the CLI maps);
-        # the user's layers are left as they are: the map gets filtered copies
+        # a public map never prints the exact place of a protected service (as the CLI maps):
+        # approximate ones as their hexagon, hidden ones not at all; the user's layers are left
+        # as they are, the map gets filtered copies
         from capacitymetro_plugin.maps.layout import without_protected_places
 
         internal = self.parameterAsBool(parameters, self.INTERNAL, context)
@@ -213,9 +214,7 @@ class ExportCoverageMap(CapaCityMetroAlgorithm):
         else:
             map_layers, protected = without_protected_places(map_layers)
             note = (
-                self.tr(
-                    "{n} services with a protected place (approximate or hidden) not on the map"
-                ).format(n=protected)
+                self.tr("{n} services with a hidden place not on the map").format(n=protected)
                 if protected
                 else ""
             )
