@@ -293,11 +293,13 @@ def _background(network, osm_file, services: list[dict]) -> tuple[dict | None, d
     points = [(s["lon"], s["lat"]) for s in services if "lon" in s]
     if network is None or not points:
         return None, None
-    from .background import OSM_CREDIT, background, street_names
+    from .background import OSM_CREDIT, background, in_frame, street_names
 
     bg = background(network, points, osm_file=osm_file)
     bg.pop("counts")
     streets = None
     if osm_file is not None:
-        streets = {"names": street_names(osm_file, points), "credit": OSM_CREDIT}
+        # points in the background's ~1 m units, like its streets (and shorter than degrees)
+        names = [[n, *in_frame(bg["frame"], x, y)] for n, x, y in street_names(osm_file, points)]
+        streets = {"frame": bg["frame"], "names": names, "credit": OSM_CREDIT}
     return bg, streets

@@ -201,6 +201,22 @@ def _credit(network, osm_file) -> str:
     return str(network.meta.get("credit") or source or "street network")
 
 
+def in_frame(frame: dict, lon: float, lat: float) -> list[int]:
+    """Return (lon, lat) as whole units of ``frame`` (as the background's vertices)."""
+    x, y = merc(np.array([lon]), np.array([lat]))
+    return [
+        int(round((x[0] - frame["x0"]) / frame["unit"])),
+        int(round((y[0] - frame["y0"]) / frame["unit"])),
+    ]
+
+
+def from_frame(frame: dict, qx: float, qy: float) -> tuple[float, float]:
+    """Return the lon, lat of whole units ``qx``, ``qy`` of ``frame`` (as app.js)."""
+    y = frame["y0"] + qy * frame["unit"]
+    lat = math.degrees(2 * math.atan(math.exp(math.radians(-y))) - math.pi / 2)
+    return frame["x0"] + qx * frame["unit"], lat
+
+
 def fold(text: str) -> str:
     """Return ``text`` without accents, lower case (as ``norm`` in app.js)."""
     nfd = unicodedata.normalize("NFD", text or "")

@@ -270,7 +270,9 @@
     return hits.slice(0, 6);
   }
   function pickStreet(r) {
-    here = [r[1], r[2]]; hereName = r[0];
+    var f = S.frame, y = f.y0 + r[2] * f.unit;  // whole ~1 m units of the background's frame
+    here = [f.x0 + r[1] * f.unit, (2 * Math.atan(Math.exp(-y * Math.PI / 180)) - Math.PI / 2) * 180 / Math.PI];
+    hereName = r[0];
     $("addr").value = r[0];
     $("addr-list").textContent = "";
     render(); $("results").focus();
