@@ -159,15 +159,26 @@ def step_bussola(config: Config, folder: Path | None, net, summary: Summary, pro
 
     reg = Registry.open(_registry_path(config, folder, summary))
     walk = net if net is not None and config.mode == "walk" else None
+    # the extract the network came from: water for the map, street names for the search
+    osm = None
+    if walk is not None and config.network_source == "osm" and config.network_file:
+        osm = resolve(config, folder, config.network_file)
     res = publish(
-        reg, summary.out_dir / "bussola", title=config.name, comuni=config.comuni, network=walk
+        reg,
+        summary.out_dir / "bussola",
+        title=config.name,
+        comuni=config.comuni,
+        network=walk,
+        osm_file=osm,
     )
     summary.files.append(res.folder / "index.html")
     summary.numbers["bussola_services"] = res.n_services
     summary.numbers["bussola_bytes"] = res.total_bytes
     summary.notes.append(
         f"Bussola web site (public fields, protected places): bussola/ and bussola.zip, "
-        f"{res.n_services} services, {res.total_bytes / 1000:.0f} kB, 'near me' by "
+        f"{res.n_services} services, {res.total_bytes / 1000:.0f} kB "
+        f"(budget {res.byte_budget / 1000:.0f} kB; offline map background "
+        f"{res.background_bytes / 1000:.0f} kB, {res.n_street_names} street names), 'near me' by "
         + ("walking time." if res.walking_times else "straight-line distance.")
     )
 

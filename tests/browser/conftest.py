@@ -60,7 +60,12 @@ def sites(tmp_path_factory, shared_data):
         )
         net = network_from_osm(shared_data / config.network_file, mode="walk")
         res = publish(
-            reg, root / area / "bussola", title=config.name, comuni=config.comuni, network=net
+            reg,
+            root / area / "bussola",
+            title=config.name,
+            comuni=config.comuni,
+            network=net,
+            osm_file=shared_data / config.network_file,
         )
         assert res.walking_times
         data = site_data(reg, title=config.name, comuni=config.comuni)

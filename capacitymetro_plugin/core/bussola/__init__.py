@@ -77,6 +77,8 @@ class PublishResult:
     total_bytes: int
     byte_budget: int
     walking_times: bool = False
+    background_bytes: int = 0  # data/background.js: the offline streets (and water)
+    n_street_names: int = 0  # streets the typed-address search knows
 
     @property
     def within_budget(self) -> bool:
@@ -190,11 +192,17 @@ def publish(
     byte_budget: int = BYTE_BUDGET,
     comuni=None,
     network=None,
+    osm_file: str | os.PathLike | None = None,
 ) -> PublishResult:
     """Write the bussola site into ``out_dir`` (replaced whole) and ``out_dir``.zip.
 
     With the area's walking ``network`` (core.network.Network), "near me" ranks by walking time
-    precomputed on a grid (:mod:`.walk`); without it, by straight-line distance."""
+    precomputed on a grid (:mod:`.walk`), and the map is drawn over the network's streets
+    (:mod:`.background`, offline); without it, by straight-line distance on a blank map.
+    ``osm_file``, the OpenStreetMap extract the network was built from, adds the water to the
+    background and the street names to the typed-address search. A ``tile_url``
+    (``{z}/{x}/{y}``, with its ``tile_attribution``) is drawn instead of the offline background
+    when the reader is online."""
     if tile_url and not tile_attribution:
         raise InputError(
             "A tile service needs its attribution.",
@@ -223,6 +231,10 @@ def publish(
 
             walk = walking_minutes(network, data["services"])
         (tmp / "data" / "walk.js").write_text(_js("BUSSOLA_WALK", walk), encoding="utf-8")
+        bg, streets = _background(network, osm_file, data["services"])
+        (tmp / "data" / "background.js").write_text(_js("BUSSOLA_BG", bg), encoding="utf-8")
+        (tmp / "data" / "streets.js").write_text(_js("BUSSOLA_STREETS", streets), encoding="utf-8")
+        bg_bytes = (tmp / "data" / "background.js").stat().st_size
         manifest = {
             "name": title or "Bussola",
             "short_name": "Bussola",
@@ -264,4 +276,30 @@ def publish(
         total_bytes=total,
         byte_budget=byte_budget,
         walking_times=walk is not None,
+        background_bytes=bg_bytes,
+        n_street_names=len(streets["names"]) if streets else 0,
     )
+
+
+def _background(network, osm_file, services: list[dict]) -> tuple[dict | None, dict | None]:
+    """Return the offline background and the street names of the search (None without data)."""
+    if osm_file is not None and not Path(osm_file).is_file():
+        raise InputError(
+            f"OSM extract {osm_file} does not exist.",
+            fix="Give the .osm.pbf the walking network was built from, or leave it out.",
+            it=f"L'estratto OSM {osm_file} non esiste.",
+            fix_it="Indica il file .osm.pbf da cui è costruita la rete pedonale, oppure omettilo.",
+        )
+    points = [(s["lon"], s["lat"]) for s in services if "lon" in s]
+    if network is None or not points:
+        return None, None
+    from .background import OSM_CREDIT, background, in_frame, street_names
+
+    bg = background(network, points, osm_file=osm_file)
+    bg.pop("counts")
+    streets = None
+    if osm_file is not None:
+        # points in the background's ~1 m units, like its streets (and shorter than degrees)
+        names = [[n, *in_frame(bg["frame"], x, y)] for n, x, y in street_names(osm_file, points)]
+        streets = {"frame": bg["frame"], "names": names, "credit": OSM_CREDIT}
+    return bg, streets

@@ -2,8 +2,9 @@
 (function () {
   "use strict";
   var I = window.BUSSOLA_I18N, D = window.BUSSOLA_DATA, W = window.BUSSOLA_WALK || null;
+  var B = window.BUSSOLA_BG || null, S = window.BUSSOLA_STREETS || null;
   var DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
-  var lang = "it", here = null, selected = null;
+  var lang = "it", here = null, hereName = null, selected = null, bgLayer = null;
   var $ = function (id) { return document.getElementById(id); };
 
   function pickLang() {
@@ -143,7 +144,8 @@
     var list = filtered(), ul = $("results");
     ul.textContent = "";
     var byWalk = here && walkCell(here) !== null;
-    $("status").textContent = t("results", { n: list.length }) + (here ? " · " + t(byWalk ? "walk_note" : "near_me_note") : "");
+    $("status").textContent = t("results", { n: list.length }) + (here ? " · " + t(byWalk ? "walk_note" : "near_me_note") : "") +
+      (hereName ? " · " + t("from_street", { street: hereName }) : "");
     var hidden = ["f-language", "f-target", "f-comune", "f-day"].filter(function (id) { return $(id).value; }).length + ($("f-now").checked ? 1 : 0);
     $("more-n").textContent = hidden ? "(" + hidden + ")" : "";
     list.forEach(function (s) {
@@ -177,10 +179,22 @@
     var pad = Math.max(x1 - x0, y1 - y0, 0.01) * 0.08;
     svg.setAttribute("viewBox", [x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad].join(" "));
     svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
+    var credits = [];
+    if (B) { svg.appendChild(background(ns)); credits.push(B.credit); }
     // points 24 CSS px across (WCAG 2.5.8 target size), whatever the map's size on screen
     var box = svg.getBoundingClientRect(), vw = x1 - x0 + 2 * pad, vh = y1 - y0 + 2 * pad;
     var scale = Math.min(box.width / vw, box.height / vh);
     var r = scale > 0 ? 12 / scale : Math.max(x1 - x0, y1 - y0, 0.01) * 0.012;
+    if (D.tiles && D.tiles.url && scale > 0 && navigator.onLine !== false) {
+      tiles(svg, ns, scale, box, [x0 - pad + vw / 2, y0 - pad + vh / 2]);
+      credits.unshift(D.tiles.attribution);
+    }
+    if (here) {  // where "near me" measures from: the device or the street typed
+      var hp = merc(here[0], here[1]), mark = document.createElementNS(ns, "circle");
+      mark.setAttribute("cx", hp[0]); mark.setAttribute("cy", hp[1]); mark.setAttribute("r", r * 0.6);
+      mark.setAttribute("class", "here"); mark.setAttribute("aria-hidden", "true");
+      svg.appendChild(mark);
+    }
     list.filter(function (s) { return s.lon !== undefined; }).forEach(function (s) {
       var shape;
       if (s.area) {
@@ -202,7 +216,78 @@
       shape.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); openCard(s.id, shape); } });
       svg.appendChild(shape);
     });
-    $("attribution").textContent = D.tiles && D.tiles.attribution ? D.tiles.attribution : "";
+    $("attribution").textContent = credits.filter(Boolean).join(" · ");
+  }
+  // the offline background (streets, water): SVG path data in whole metres of a local frame,
+  // built once and moved back under the points on every redraw
+  function background(ns) {
+    if (bgLayer) return bgLayer;
+    var g = document.createElementNS(ns, "g"), f = B.frame;
+    g.setAttribute("class", "bg");
+    g.setAttribute("aria-hidden", "true");
+    g.setAttribute("transform", "translate(" + f.x0 + " " + f.y0 + ") scale(" + f.unit + ")");
+    [["water", "water"], ["waterways", "waterway"], ["streets", "street"]].forEach(function (k) {
+      if (!B[k[0]]) return;
+      var p = document.createElementNS(ns, "path");
+      p.setAttribute("d", B[k[0]]); p.setAttribute("class", k[1]);
+      g.appendChild(p);
+    });
+    bgLayer = g;
+    return g;
+  }
+  // a publisher's tile service ({z}/{x}/{y}, web Mercator): the tiles covering the map box,
+  // over the offline background (which still shows where a tile does not load)
+  function tiles(svg, ns, scale, box, centre) {
+    var z = Math.max(0, Math.min(19, Math.round(Math.log(scale * 360 / 256) / Math.LN2)));
+    var n = Math.pow(2, z), tw = 360 / n, hw = box.width / scale / 2, hh = box.height / scale / 2;
+    var g = document.createElementNS(ns, "g");
+    g.setAttribute("class", "tiles"); g.setAttribute("aria-hidden", "true");
+    for (var ty = Math.floor((centre[1] - hh + 180) / tw); ty <= Math.floor((centre[1] + hh + 180) / tw); ty++) {
+      for (var tx = Math.floor((centre[0] - hw + 180) / tw); tx <= Math.floor((centre[0] + hw + 180) / tw); tx++) {
+        if (ty < 0 || ty >= n) continue;
+        var im = document.createElementNS(ns, "image"), x = ((tx % n) + n) % n;
+        im.setAttribute("href", D.tiles.url.replace("{z}", z).replace("{x}", x).replace("{y}", ty).replace("{s}", "a"));
+        im.setAttribute("x", tx * tw - 180); im.setAttribute("y", ty * tw - 180);
+        im.setAttribute("width", tw); im.setAttribute("height", tw);
+        im.setAttribute("preserveAspectRatio", "none");
+        g.appendChild(im);
+      }
+    }
+    svg.appendChild(g);
+  }
+  // --- typed-address search: the area's street names (accent/case-free word prefixes) ---
+  function words(s) { return norm(s).split(/[^\p{L}\p{N}]+/u).filter(Boolean); }
+  function streetMatches(q) {
+    var want = words(q);
+    if (!S || !want.length) return [];
+    var whole = norm(q).trim();
+    var hits = S.names.filter(function (r) {
+      var have = words(r[0]);
+      return want.every(function (w) { return have.some(function (h) { return h.indexOf(w) === 0; }); });
+    });
+    // a name that starts with what was typed comes first
+    hits.sort(function (a, b) { return (norm(a[0]).indexOf(whole) === 0 ? 0 : 1) - (norm(b[0]).indexOf(whole) === 0 ? 0 : 1); });
+    return hits.slice(0, 6);
+  }
+  function pickStreet(r) {
+    var f = S.frame, y = f.y0 + r[2] * f.unit;  // whole ~1 m units of the background's frame
+    here = [f.x0 + r[1] * f.unit, (2 * Math.atan(Math.exp(-y * Math.PI / 180)) - Math.PI / 2) * 180 / Math.PI];
+    hereName = r[0];
+    $("addr").value = r[0];
+    $("addr-list").textContent = "";
+    render(); $("results").focus();
+  }
+  function showStreets() {
+    var ul = $("addr-list"), q = $("addr").value;
+    ul.textContent = "";
+    if (!words(q).length) return;
+    var hits = streetMatches(q);
+    if (!hits.length) { ul.appendChild(el("li", { "class": "none" }, t("address_none"))); return; }
+    hits.forEach(function (r) {
+      var li = el("li"), b = el("button", { type: "button", "class": "link", lang: "it" }, r[0]);
+      b.addEventListener("click", function () { pickStreet(r); });
+      li.appendChild(b); ul.appendChild(li);
+    });
   }
   function row(dl, key, node) {
     dl.appendChild(el("dt", {}, t(key)));
@@ -290,9 +375,19 @@
     $("near").addEventListener("click", function () {
       if (!navigator.geolocation) { $("status").textContent = t("location_denied"); return; }
       navigator.geolocation.getCurrentPosition(function (p) {
-        here = [p.coords.longitude, p.coords.latitude]; render(); $("results").focus();
+        here = [p.coords.longitude, p.coords.latitude]; hereName = null; render(); $("results").focus();
       }, function () { $("status").textContent = t("location_denied"); });
     });
+    if (S && S.names.length) {
+      $("addr-wrap").hidden = false;
+      $("addr").addEventListener("input", showStreets);
+      $("addr").addEventListener("keydown", function (e) {
+        if (e.key !== "Enter") return;
+        e.preventDefault();
+        var hits = streetMatches($("addr").value);
+        if (hits.length) pickStreet(hits[0]); else showStreets();
+      });
+    }
     // all filters in view on a wide screen; on a phone the rarer ones fold under "More filters"
     if (window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) $("more").open = true;
     window.addEventListener("resize", function () { drawMap(filtered()); });
