@@ -429,11 +429,12 @@ class _TilesBar:
 
             self.bar = tqdm(total=0, desc="tiles", unit="tile", position=1)
         if area not in self.totals or done == 0:  # a retried area starts its tiles again
-            self.bar.total += total - self.totals.get(area, 0)
-            self.bar.n -= self.done.get(area, 0)
             self.totals[area], self.done[area] = total, 0
-        self.bar.update(max(0, done - self.done[area]))
         self.done[area] = max(done, self.done[area])
+        # the counts are ours, set on the bar (not tqdm's increments: a disabled or throttled
+        # bar, e.g. without a terminal, keeps them too)
+        self.bar.total = sum(self.totals.values())
+        self.bar.n = sum(self.done.values())
         self.bar.refresh()
 
     def close(self) -> None:
