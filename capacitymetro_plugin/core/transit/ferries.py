@@ -489,7 +489,7 @@ def ferry_layers(ways_path, piers_path, **options):
     )  # fmt: skip
     calls: dict[str, int] = {}
     for line in network.lines:
-        for sid in set(line.stop_ids):
+        for sid in dict.fromkeys(line.stop_ids):  # in calling order: the same rows every run
             calls[sid] = calls.get(sid, 0) + 1
     piers = gpd.GeoDataFrame(
         [
