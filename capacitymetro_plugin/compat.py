@@ -136,3 +136,20 @@ def null_rectangle() -> QgsRectangle:
     else:
         rect.setMinimal()
     return rect
+
+
+def symbol_layer_property(name: str):
+    """Return the data-defined property ``name`` of symbol layers (e.g. "StrokeColor").
+
+    ``QgsSymbolLayer.Property.StrokeColor`` in newer QGIS (scoped, Qt 6), and
+    ``QgsSymbolLayer.Property.PropertyStrokeColor`` / ``QgsSymbolLayer.PropertyStrokeColor``
+    before; looked up by name so one call works on every QGIS the plugin supports.
+    """
+    from qgis.core import QgsSymbolLayer
+
+    scope = getattr(QgsSymbolLayer, "Property", QgsSymbolLayer)
+    for owner in (scope, QgsSymbolLayer):
+        for key in (name, "Property" + name):
+            if hasattr(owner, key):
+                return getattr(owner, key)
+    raise AttributeError(f"QgsSymbolLayer has no property {name!r}")

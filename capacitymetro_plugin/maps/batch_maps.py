@@ -540,7 +540,8 @@ def transit_added_layers(gpkg: Path, summary, lang: str):
         QgsRendererCategory,
         QgsSingleSymbolRenderer,
     )
-    from qgis.PyQt.QtCore import QVariant
+
+    from capacitymetro_plugin.compat import FieldType
 
     numbers = transit_added_numbers(gpkg, summary)
     if numbers is None:
@@ -563,7 +564,7 @@ def transit_added_layers(gpkg: Path, summary, lang: str):
     )
     layer = QgsVectorLayer(f"Polygon?crs={cells.crs.to_string()}", _wrap(title), "memory")
     provider = layer.dataProvider()
-    provider.addAttributes([QgsField("cls", QVariant.Int), QgsField("foreign", QVariant.Double)])
+    provider.addAttributes([QgsField("cls", FieldType.Int), QgsField("foreign", FieldType.Double)])
     layer.updateFields()
     features = []
     for geom, cls, foreign in zip(cells.geometry, cells["cls"], cells["foreign"]):

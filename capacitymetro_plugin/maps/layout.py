@@ -334,8 +334,8 @@ def approximate_places_layer(layer, name: str = APPROXIMATE_PLACES_NAME):
         QgsGeometry,
         QgsProject,
     )
-    from qgis.PyQt.QtCore import QVariant
 
+    from capacitymetro_plugin.compat import FieldType
     from capacitymetro_plugin.core.registry.privacy import approximate_polygon
 
     from .make_styles import SECTOR_SYMBOLS
@@ -364,7 +364,7 @@ def approximate_places_layer(layer, name: str = APPROXIMATE_PLACES_NAME):
         return None
     areas = QgsVectorLayer("Polygon?crs=EPSG:4326", name, "memory")
     areas.dataProvider().addAttributes(
-        [QgsField("sectors", QVariant.String), QgsField("colour", QVariant.String)]
+        [QgsField("sectors", FieldType.String), QgsField("colour", FieldType.String)]
     )
     areas.updateFields()
     areas.dataProvider().addFeatures(features)

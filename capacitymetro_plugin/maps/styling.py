@@ -316,24 +316,25 @@ def style_approximate_places(layer, colour_field: str = "colour") -> None:
         QgsProperty,
         QgsSimpleFillSymbolLayer,
         QgsSingleSymbolRenderer,
-        QgsSymbolLayer,
     )
     from qgis.PyQt.QtCore import Qt
     from qgis.PyQt.QtGui import QColor
+
+    from capacitymetro_plugin.compat import symbol_layer_property
 
     colour = QgsProperty.fromExpression(f"coalesce(\"{colour_field}\", '#555555')")
     hatch = QgsLinePatternFillSymbolLayer()
     hatch.setLineAngle(45)
     hatch.setDistance(1.6)  # mm between hatch lines
     line = QgsLineSymbol.createSimple({"color": "#555555", "width": "0.25"})
-    line.symbolLayer(0).setDataDefinedProperty(QgsSymbolLayer.PropertyStrokeColor, colour)
+    line.symbolLayer(0).setDataDefinedProperty(symbol_layer_property("StrokeColor"), colour)
     hatch.setSubSymbol(line)
     outline = QgsSimpleFillSymbolLayer()
     outline.setBrushStyle(Qt.BrushStyle.NoBrush)
     outline.setStrokeColor(QColor("#555555"))
     outline.setStrokeWidth(APPROXIMATE_OUTLINE_MM)
     outline.setStrokeStyle(Qt.PenStyle.DashLine)
-    outline.setDataDefinedProperty(QgsSymbolLayer.PropertyStrokeColor, colour)
+    outline.setDataDefinedProperty(symbol_layer_property("StrokeColor"), colour)
     # built layer by layer: these calls take ownership of the symbol layers (the list
     # constructor does not, and Python would free them under QGIS's feet)
     symbol = QgsFillSymbol()
