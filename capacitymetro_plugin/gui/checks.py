@@ -58,21 +58,28 @@ def check_languages(text: str) -> str:
 
 
 def check_opening_hours(text: str) -> str:
-    """Errors of a weekly schedule (the core's parser): closes before it opens, overlaps."""
+    """Errors of a weekly schedule (the core's parser): an interval that closes when it opens."""
     for code, detail in schedule.problems(text):
         if code == "schedule_closes_before_opens":
-            return tr("Closes before it opens: {}.").format(detail)
-        if code == "schedule_overlap":
-            return tr("Overlapping times: {}.").format(detail)
+            return tr("Closes when it opens: {}.").format(detail)
     return ""
 
 
 def warn_opening_hours(text: str) -> str:
-    """A schedule outside the weekly syntax is kept as written (as the core does), with a warning."""
-    if any(code == "schedule_unparseable" for code, _ in schedule.problems(text)):
-        return tr(
-            "Kept as written, but analyses cannot read it. Write e.g. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30."
-        )
+    """Warnings of a schedule, kept as written (as the core does): what the analyses will read."""
+    for code, detail in schedule.problems(text):
+        if code == "schedule_unparseable":
+            return tr(
+                "Kept as written, but analyses cannot read it. Write e.g. Mo-Fr 09:00-13:00, Tu,Th 14:30-17:30."
+            )
+        if code == "schedule_replaced":
+            return tr(
+                "{}: a later rule for a day replaces the earlier one (OpenStreetMap rule). To keep both, join the times with ',' (Mo 09:00-12:00,14:00-16:00)."
+            ).format(detail)
+        if code == "schedule_past_midnight":
+            return tr("Open past midnight: {} (until the next morning).").format(detail)
+        if code == "schedule_overlap":
+            return tr("Overlapping times: {}.").format(detail)
     return ""
 
 

@@ -134,7 +134,7 @@ class ServiceForm(Translatable, QWidget):
         labels = self._labels()
         placeholders = {
             "languages": "it;en;fr;ar",
-            "opening_hours": "Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30",
+            "opening_hours": "Mo-Fr 09:00-13:00, Tu,Th 14:30-17:30",
             "target_groups": "adults;women;asylum_seekers",
             "email": "info@example.org",
             "website": "https://",

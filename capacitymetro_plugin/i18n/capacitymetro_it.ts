@@ -128,37 +128,48 @@
     </message>
     <message>
         <location filename="../gui/checks.py" line="64"/>
-        <source>Closes before it opens: {}.</source>
-        <translation>Chiude prima di aprire: {}.</translation>
+        <source>Closes when it opens: {}.</source>
+        <translation>Chiude quando apre: {}.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="66"/>
+        <location filename="../gui/checks.py" line="72"/>
+        <location filename="../gui/checks.py" line="73"/>
+        <source>Kept as written, but analyses cannot read it. Write e.g. Mo-Fr 09:00-13:00, Tu,Th 14:30-17:30.</source>
+        <translation>Conservato così com'è, ma le analisi non possono leggerlo. Scrivi ad es. Mo-Fr 09:00-13:00, Tu,Th 14:30-17:30 (giorni in inglese: Mo Tu We Th Fr Sa Su).</translation>
+    </message>
+    <message>
+        <location filename="../gui/checks.py" line="76"/>
+        <location filename="../gui/checks.py" line="77"/>
+        <source>{}: a later rule for a day replaces the earlier one (OpenStreetMap rule). To keep both, join the times with ',' (Mo 09:00-12:00,14:00-16:00).</source>
+        <translation>{}: una regola successiva per lo stesso giorno sostituisce la precedente (regola OpenStreetMap). Per tenerle entrambe, unisci gli orari con ',' (Mo 09:00-12:00,14:00-16:00).</translation>
+    </message>
+    <message>
+        <location filename="../gui/checks.py" line="80"/>
+        <source>Open past midnight: {} (until the next morning).</source>
+        <translation>Aperto oltre la mezzanotte: {} (fino al mattino dopo).</translation>
+    </message>
+    <message>
+        <location filename="../gui/checks.py" line="82"/>
         <source>Overlapping times: {}.</source>
         <translation>Orari sovrapposti: {}.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="73"/>
-        <location filename="../gui/checks.py" line="74"/>
-        <source>Kept as written, but analyses cannot read it. Write e.g. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30.</source>
-        <translation>Conservato così com'è, ma le analisi non possono leggerlo. Scrivi ad es. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30 (giorni in inglese: Mo Tu We Th Fr Sa Su).</translation>
-    </message>
-    <message>
-        <location filename="../gui/checks.py" line="102"/>
+        <location filename="../gui/checks.py" line="109"/>
         <source>Capacity must be a whole number of people per week (or empty).</source>
         <translation>La capacità deve essere un numero intero di persone a settimana (o vuota).</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="108"/>
+        <location filename="../gui/checks.py" line="115"/>
         <source>The ISTAT code of a comune has 6 digits, e.g. 072006.</source>
         <translation>Il codice ISTAT di un comune ha 6 cifre, ad es. 072006.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="118"/>
+        <location filename="../gui/checks.py" line="125"/>
         <source>Write the date as YYYY-MM-DD, e.g. 2026-11-21.</source>
         <translation>Scrivi la data come AAAA-MM-GG, ad es. 2026-11-21.</translation>
     </message>
     <message>
-        <location filename="../gui/checks.py" line="131"/>
+        <location filename="../gui/checks.py" line="138"/>
         <source>Write both coordinates as numbers, or click on the map.</source>
         <translation>Scrivi entrambe le coordinate come numeri, oppure clicca sulla mappa.</translation>
     </message>
@@ -2710,6 +2721,10 @@
         <translation type="vanished">Costruisce una rete pedonale, ciclabile o automobilistica da un estratto OpenStreetMap (.osm/.osm.pbf), da un GraphML di osmnx o da un layer di assi stradali spezzati agli incroci, e la salva in un unico file .npz per gli altri strumenti di rete. A piedi 4,5 km/h, in bici 15 km/h, in auto secondo maxspeed o la classe della strada; sensi unici solo per l'auto. Si tiene la parte connessa più grande (per l'auto, la parte più grande in cui da ogni luogo si può anche ripartire).</translation>
     </message>
     <message>
+        <source>Closes before it opens: {}.</source>
+        <translation type="vanished">Chiude prima di aprire: {}.</translation>
+    </message>
+    <message>
         <source>Door-to-door travel time by public transport (GTFS) from every origin to the nearest service (of a sector, if given): walk to a stop, wait, ride, change, walk to the service, or walk all the way, over a window of departures; the output gives the percentiles over the window (minutes) and how walks were measured. With a prepared walking network walks follow the streets; without one they are straight lines times 1.3 (column walks = straight_line).</source>
         <translation type="vanished">Tempo di viaggio porta a porta con il trasporto pubblico (GTFS) da ogni origine al servizio più vicino (di un settore, se indicato): a piedi fino a una fermata, attesa, corsa, cambio, a piedi fino al servizio, oppure tutto a piedi, su una finestra di partenze; il risultato dà i percentili sulla finestra (minuti) e come sono stati misurati i percorsi a piedi. Con una rete pedonale preparata i percorsi seguono le strade; senza, sono in linea d'aria per 1,3 (colonna walks = straight_line).</translation>
     </message>
@@ -2756,6 +2771,10 @@
     <message>
         <source>Isochrone polygons for every service at several travel-time thresholds, built from the streets reached (streets at the edge cut where the time runs out), so shapes follow the streets and do not cross rivers or canals without a bridge (the default street shapes; the convex-hull shape is a quick look that does cross them). Nested bands contain all places within the threshold; disjoint bands only the ring from the previous one.</source>
         <translation type="vanished">Poligoni isocroni per ogni servizio a più soglie di tempo di viaggio, costruiti dalle strade raggiunte (le strade al margine tagliate dove il tempo finisce), così le forme seguono le strade e non attraversano fiumi o canali senza un ponte (le forme predefinite, sulle strade; l'inviluppo convesso è un'anteprima rapida che invece li attraversa). Le fasce annidate contengono tutti i luoghi entro la soglia; le fasce disgiunte solo l'anello dalla precedente.</translation>
+    </message>
+    <message>
+        <source>Kept as written, but analyses cannot read it. Write e.g. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30.</source>
+        <translation type="vanished">Conservato così com'è, ma le analisi non possono leggerlo. Scrivi ad es. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30 (giorni in inglese: Mo Tu We Th Fr Sa Su).</translation>
     </message>
     <message>
         <source>Map extent (empty: all layers)</source>

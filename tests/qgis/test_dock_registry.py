@@ -321,13 +321,17 @@ def test_add_by_map_click_validates_as_you_type_and_saves(dock, registry):
     form.widgets["languages"].setText("it;en;xx")
     assert not form.save_button.isEnabled() and "xx" in form.error_labels["languages"].text()
     form.widgets["languages"].setText("it; en ;ar")
-    form.widgets["opening_hours"].setText("Mo-Fr 09:00-13:00; Tu 17:30-14:30")
+    form.widgets["opening_hours"].setText("Mo-Fr 09:00-13:00; Tu 14:30-14:30")  # empty interval
     assert not form.save_button.isEnabled() and form.error_labels["opening_hours"].isVisibleTo(form)
+    # read as OpenStreetMap reads it: past midnight, and Tuesday's morning replaced: warned, kept
+    form.widgets["opening_hours"].setText("Mo-Fr 09:00-13:00; Tu 17:30-14:30")
+    assert form.save_button.isEnabled() and "opening_hours" in form.warnings()
+    assert "replaces" in form.error_labels["opening_hours"].text()
     form.widgets["opening_hours"].setText("mornings, call first")  # free text: kept, warned
     assert form.save_button.isEnabled() and "opening_hours" in form.warnings()
     assert form.error_labels["opening_hours"].text().startswith("Kept as written")
     assert "location" in form.warnings()  # no point yet: the core's missing_geometry warning
-    form.widgets["opening_hours"].setText("Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30")
+    form.widgets["opening_hours"].setText("Mo-Fr 09:00-13:00, Tu,Th 14:30-17:30")
     assert "opening_hours" not in form.warnings()
     form.widgets["email"].setText("not-an-address")
     assert not form.save_button.isEnabled()
@@ -360,7 +364,7 @@ def test_add_by_map_click_validates_as_you_type_and_saves(dock, registry):
     assert uuid.UUID(new["service_id"]).version == 4
     assert new["sectors"] == "information;mediation"
     assert new["languages"] == "it;en;ar"
-    assert new["opening_hours"] == "Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30"
+    assert new["opening_hours"] == "Mo-Fr 09:00-13:00, Tu,Th 14:30-17:30"
     assert new["capacity"] == 40 and new["status"] == "active"
     assert new["phone"] == "+39 080 577 1111"
     assert str(new["last_verified"])[:10] == dt.date.today().isoformat()

@@ -157,7 +157,7 @@ def hours_from_page(text: str | None) -> str | None:
     for long, short in _DAY_NAMES.items():
         out = re.sub(rf"\b{long}\b", short, out)
     out = re.sub(r"\b(Mo|Tu|We|Th|Fr|Sa|Su),\s+(?=(Mo|Tu|We|Th|Fr|Sa|Su)\b)", r"\1,", out)
-    out = re.sub(r",\s+(?=(Mo|Tu|We|Th|Fr|Sa|Su)\b)", "; ", out)
+    out = re.sub(r",\s+(?=(Mo|Tu|We|Th|Fr|Sa|Su)\b)", ", ", out)  # an additional rule (OSM ",")
     try:
         rules = schedule.parse(out)
     except schedule.ScheduleSyntaxError:

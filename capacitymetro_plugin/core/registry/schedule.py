@@ -1,7 +1,10 @@
-"""Weekly opening hours in an OSM-like subset: ``Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30``.
+"""Weekly opening hours in an OSM-like subset: ``Mo-Fr 09:00-13:00, Tu,Th 14:30-17:30``.
 
-A schedule is a list of rules separated by ``;``. A rule is a set of days (``Mo``..``Su``, single
-days or ranges, comma-separated) followed by one or more ``HH:MM-HH:MM`` intervals.
+A schedule is a list of rules. A rule is a set of days (``Mo``..``Su``, single days or ranges,
+comma-separated) followed by one or more ``HH:MM-HH:MM`` intervals, or by ``off``. As in
+OpenStreetMap (and opening-hours-py, which the analyses use when installed), a rule after ``;``
+*replaces* the earlier rules for its days (``Mo-Fr 09:00-13:00; Th 09:00-16:00``: Thursday
+09:00-16:00), and a rule after ``,`` (``Mo-Fr 09:00-13:00, Tu,Th 14:30-17:30``) *adds* to them.
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ DAYS: tuple[str, ...] = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 _TIME = r"(?:[01]\d|2[0-4]):[0-5]\d"
 _INTERVAL_RE = re.compile(rf"^({_TIME})-({_TIME})$")
 _DAY_RE = re.compile(r"^(Mo|Tu|We|Th|Fr|Sa|Su)(?:-(Mo|Tu|We|Th|Fr|Sa|Su))?$")
+
+
+# an additional rule: ", " after a time and before a day ("Mo-Fr 09:00-13:00, Tu,Th 14:30-17:30")
+_ADDITIONAL_RE = re.compile(r"(?:(?<=\d)|(?<=off))\s*,\s*(?=(?:Mo|Tu|We|Th|Fr|Sa|Su|PH)\b)|;")
 
 
 class ScheduleSyntaxError(ValueError):
@@ -60,7 +67,7 @@ def parse(text: str | None) -> list[Rule]:
     rules: list[Rule] = []
     if text is None or not str(text).strip():
         return rules
-    for chunk in str(text).split(";"):
+    for chunk in _ADDITIONAL_RE.split(str(text)):
         chunk = chunk.strip()
         if not chunk:
             continue
@@ -78,32 +85,99 @@ def parse(text: str | None) -> list[Rule]:
     return rules
 
 
+def _chunk_rules(text: str) -> list[tuple[str, tuple[str, ...], list[Rule] | None, bool]]:
+    """Split ``text`` into ``(rule, days, intervals, additional)``: ``;`` starts a normal rule
+    (it replaces earlier rules for its days), ``, Day`` after a time an additional one (it adds);
+    ``intervals`` is None for ``Sa off``."""
+    out: list[tuple[str, tuple[str, ...], list[Rule] | None, bool]] = []
+    for chunk in text.split(";"):
+        for j, part in enumerate(
+            re.split(r"(?:(?<=\d)|(?<=off))\s*,\s*(?=(?:Mo|Tu|We|Th|Fr|Sa|Su)\b)", chunk)
+        ):
+            part = part.strip()
+            if not part:
+                continue
+            additional = j > 0
+            if part.endswith(" off") or part.endswith(" closed"):
+                out.append((part, _days(part.rsplit(None, 1)[0]), None, additional))
+            else:
+                rules = parse(part)
+                out.append((part, rules[0].days if rules else (), rules, additional))
+    return out
+
+
+def _covered(spans: list[tuple[int, int]], by: list[tuple[int, int]]) -> bool:
+    """Whether every minute of ``spans`` (same-day intervals; overnight ones to midnight) is in ``by``."""
+
+    def minutes(ss):
+        out = set()
+        for o, c in ss:
+            out.update(range(o, c if c > o else 24 * 60))
+        return out
+
+    return minutes(spans) <= minutes(by)
+
+
+def _hm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 def problems(text: str | None) -> list[tuple[str, str]]:
     """Return ``(code, detail)`` for each problem of a schedule text (empty list: fine).
 
-    Codes: ``schedule_unparseable``, ``schedule_closes_before_opens``, ``schedule_overlap``.
+    Codes: ``schedule_unparseable``, ``schedule_closes_before_opens`` (an empty interval such as
+    ``09:00-09:00``), ``schedule_past_midnight`` (``19:00-08:00``: open until the next morning, as
+    OpenStreetMap reads it), ``schedule_overlap`` (two intervals of one rule overlap) and
+    ``schedule_replaced`` (a later ``;`` rule names a day an earlier rule gave hours to: in
+    OpenStreetMap, and so in the analyses, the later rule *replaces* the earlier one for that day;
+    ``Mo 09:00-12:00; Mo 14:00-16:00`` means Monday 14:00-16:00 only).
     Italian input ("Lun-Ven 9-13") is read through :func:`normalize`, as the dock and the
-    analyses read it.
+    analyses read it. Text in the full OSM syntax that our subset cannot check (holidays, months,
+    weeks) is fine when the opening-hours library reads it.
     """
+    s = normalize(text)
+    if s is None:
+        return []
     try:
-        rules = parse(normalize(text))
+        chunks = _chunk_rules(s)
     except ScheduleSyntaxError as exc:
+        lib = _library()
+        if lib is not None and lib.validate(s):
+            return []
         return [("schedule_unparseable", str(exc))]
     found: list[tuple[str, str]] = []
-    for r in rules:
-        o, c = r.minutes
-        if c <= o:
-            found.append(
-                ("schedule_closes_before_opens", f"{','.join(r.days)} {r.opens}-{r.closes}")
-            )
-    for day in DAYS:
-        spans = sorted(r.minutes for r in rules if day in r.days and r.minutes[1] > r.minutes[0])
+    last: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    for chunk, days, rules, additional in chunks:
+        now = [r.minutes for r in rules] if rules is not None else None
+        for day in days:
+            before = last.get(day)
+            if additional and before is not None and now is not None:
+                last[day] = (before[0], before[1] + now)
+                continue
+            if before is not None and now is not None and not _covered(before[1], now):
+                # hours of the earlier rule this day loses (Th 09:00-16:00 after Mo-Fr
+                # 09:00-13:00 loses nothing: no problem)
+                found.append(("schedule_replaced", f"{day}: {chunk!r} replaces {before[0]!r}"))
+            last[day] = (chunk, now or [])
+        if rules is None:
+            continue
+        spans = []
+        for r in rules:
+            o, c = r.minutes
+            label = f"{','.join(r.days)} {r.opens}-{r.closes}"
+            if c == o:
+                found.append(("schedule_closes_before_opens", label))
+            elif c < o:
+                found.append(("schedule_past_midnight", label))
+            else:
+                spans.append((o, c))
+        spans.sort()
         for (o1, c1), (o2, c2) in zip(spans, spans[1:]):
             if o2 < c1:
                 found.append(
                     (
                         "schedule_overlap",
-                        f"{day}: {o1 // 60:02d}:{o1 % 60:02d}-{c1 // 60:02d}:{c1 % 60:02d} and {o2 // 60:02d}:{o2 % 60:02d}-{c2 // 60:02d}:{c2 % 60:02d}",
+                        f"{','.join(days)}: {_hm(o1)}-{_hm(c1)} and {_hm(o2)}-{_hm(c2)}",
                     )
                 )
     return found
@@ -190,39 +264,50 @@ def is_valid(text: str | None) -> bool:
     return True
 
 
-def _fallback_rules(text: str) -> list[Rule]:
-    # our subset plus "Sa,Su off": an 'off' rule is kept as opens == closes == "off"
-    rules: list[Rule] = []
-    for chunk in text.split(";"):
-        chunk = chunk.strip()
-        if chunk.endswith(" off") or chunk.endswith(" closed"):
-            rules.append(Rule(_days(chunk.rsplit(None, 1)[0]), "off", "off"))
-        elif chunk:
-            rules.extend(parse(chunk))
-    return rules
+def _fallback_rules(text: str) -> list[tuple[tuple[str, ...], list[tuple[int, int]], bool]]:
+    # our subset plus "Sa,Su off": one (days, spans, additional) per rule, spans [] for 'off'
+    return [
+        (days, [] if rules is None else [r.minutes for r in rules], additional)
+        for _chunk, days, rules, additional in _chunk_rules(text)
+    ]
 
 
-def _fallback_open(rules: list[Rule], when) -> bool:
-    # OSM semantics: a later ';' rule naming a day replaces the earlier rules for that day.
-    day = DAYS[when.weekday()]
-    prev = DAYS[(when.weekday() - 1) % 7]
-    minute = when.hour * 60 + when.minute
-    spans_by_day: dict[str, list[tuple[int, int]]] = {}
-    for r in rules:
-        for d in r.days:
-            spans_by_day.setdefault(d, [])
-    seen_rule_days: dict[str, tuple[str, ...]] = {}
-    for r in rules:
-        for d in r.days:
-            if r.opens == "off" or (seen_rule_days.get(d) not in (None, r.days)):
-                spans_by_day[d] = []  # overridden by a later rule
-            seen_rule_days[d] = r.days
-            if r.opens != "off":
-                spans_by_day[d].append(r.minutes)
-    for o, c in spans_by_day.get(day, []):
-        if o <= minute < (c if c > o else 24 * 60):
-            return True
-    return any(c <= o and minute < c for o, c in spans_by_day.get(prev, []))
+def _fallback_day(rules, day: str) -> set[int]:
+    """The open minutes of ``day`` as OpenStreetMap evaluates rules (opening-hours-rs's order).
+
+    A ``;`` rule naming the day replaces what earlier rules gave it; a ``,`` rule adds to it (an
+    ``off`` one closes it); a rule's overnight part (``19:00-08:00``) reaches into the next day
+    unless an earlier rule gave that day opening hours (as opening-hours-py 2.1 does).
+    """
+    prev_day = DAYS[(DAYS.index(day) - 1) % 7]
+    result: set[int] | None = None
+    for days, spans, additional in rules:
+        today = day in days
+        spill = prev_day in days and bool(spans)
+        if not today and not spill:
+            continue
+        minutes: set[int] = set()
+        if today:
+            for o, c in spans:
+                minutes.update(range(o, c if c > o else 24 * 60))
+        if spill:
+            for o, c in spans:
+                if c <= o:
+                    minutes.update(range(0, c))
+        if additional:
+            if today and not spans:  # ", Mo off": closed
+                result = set()
+            else:
+                result = minutes if result is None else result | minutes
+        elif today:
+            result = minutes
+        elif not result:  # nothing, or closed ("Mo off"), before: the overnight part counts
+            result = minutes
+    return result or set()
+
+
+def _fallback_open(rules: list[tuple[tuple[str, ...], list[tuple[int, int]], bool]], when) -> bool:
+    return when.hour * 60 + when.minute in _fallback_day(rules, DAYS[when.weekday()])
 
 
 def is_open(hours: str | None, when) -> bool | None:

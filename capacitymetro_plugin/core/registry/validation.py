@@ -612,19 +612,27 @@ def _check_one(
     for code, detail in schedule.problems(s.opening_hours):
         texts = {
             "schedule_unparseable": (
-                f"Opening hours {s.opening_hours!r} cannot be read: {detail}. Write e.g. 'Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30'.",
-                f"Orari {s.opening_hours!r} non leggibili: {detail}. Scrivi ad es. 'Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30'.",
+                f"Opening hours {s.opening_hours!r} cannot be read: {detail}. Write e.g. 'Mo-Fr 09:00-13:00, Tu,Th 14:30-17:30'.",
+                f"Orari {s.opening_hours!r} non leggibili: {detail}. Scrivi ad es. 'Mo-Fr 09:00-13:00, Tu,Th 14:30-17:30'.",
             ),
             "schedule_closes_before_opens": (
-                f"Opening hours close before they open: {detail}.",
-                f"Gli orari chiudono prima di aprire: {detail}.",
+                f"Opening hours close when they open: {detail}. Give the closing time.",
+                f"Gli orari chiudono quando aprono: {detail}. Indica l'orario di chiusura.",
+            ),
+            "schedule_past_midnight": (
+                f"Open past midnight: {detail} is read as open until the next morning. If not, swap the times.",
+                f"Aperto oltre la mezzanotte: {detail} vale fino al mattino dopo. Se non è così, inverti gli orari.",
             ),
             "schedule_overlap": (
                 f"Opening hours overlap: {detail}.",
                 f"Gli orari si sovrappongono: {detail}.",
             ),
+            "schedule_replaced": (
+                f"{detail}: a later rule for a day replaces the earlier one (OpenStreetMap rule, used by the analyses). To keep both, join the times with ',' in one rule, e.g. 'Mo 09:00-12:00,14:00-16:00'.",
+                f"{detail}: una regola successiva per lo stesso giorno sostituisce la precedente (regola OpenStreetMap, usata dalle analisi). Per tenerle entrambe, unisci gli orari con ',' in una regola, ad es. 'Mo 09:00-12:00,14:00-16:00'.",
+            ),
         }[code]
-        severity = WARNING if code == "schedule_unparseable" else ERROR  # free text is kept
+        severity = ERROR if code == "schedule_closes_before_opens" else WARNING  # text is kept
         c.add(row, s, "opening_hours", code, *texts, severity)
     _check_sensitive_place(c, row, s)
     # contacts

@@ -46,7 +46,7 @@ def reg(tmp_path):
                 sectors=["reception", "information", "mediation"],
                 target_groups=["adults", "asylum_seekers"],
                 languages=["it", "en", "fr", "ar"],
-                opening_hours="Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30",
+                opening_hours="Mo-Fr 09:00-13:00, Tu,Th 14:30-17:30",
                 capacity=35,
                 phone="+39 080 1234567",
                 email="sportellocasadelleculture@reteoltre.it",

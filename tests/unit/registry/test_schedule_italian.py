@@ -55,7 +55,8 @@ def test_is_open_hand_checked(text, hh, mm, expected):
 
 def test_validator_accepts_italian():
     assert schedule.problems("Lun-Ven 9-13") == []
-    assert schedule.problems("Lun 13-9")[0][0] == "schedule_closes_before_opens"
+    assert schedule.problems("Lun 13-9")[0][0] == "schedule_past_midnight"
+    assert schedule.problems("Lun 13-13")[0][0] == "schedule_closes_before_opens"
 
 
 def test_real_strings(shared_data):
@@ -123,3 +124,74 @@ def test_config_open_at():
     assert config_from_dict({**base, "analysis": {"open_at": "martedì 15:00"}}).open_at
     with pytest.raises(InputError):
         config_from_dict({**base, "analysis": {"open_at": "martedì"}})
+
+
+@pytest.mark.parametrize(
+    "text, codes",
+    [
+        ("Mo-Fr 09:00-13:00; Th 09:00-16:00", []),  # real Trento tag: Thursday longer, nothing lost
+        ("Mo 09:00-12:00; Mo 14:00-16:00", ["schedule_replaced"]),  # means Monday 14-16 only
+        ("Lun 9-12; Lun 14-16", ["schedule_replaced"]),
+        ("Mo-Fr 09:00-13:00; We 12:00-15:00", ["schedule_replaced"]),  # We 09-12 dropped
+        ("Mo-Fr 09:00-13:00; Sa,Su off", []),
+        ("Mo-Su 19:00-08:00", ["schedule_past_midnight"]),  # a dormitory's night
+        ("Mo 09:00-09:00", ["schedule_closes_before_opens"]),
+        ("Mo 09:00-13:00,12:00-15:00", ["schedule_overlap"]),
+        ("Mo 09:00-12:00,14:00-16:00", []),
+        ("Mo-Fr 09:00-13:00, Tu,Th 14:30-17:30", []),  # ',' adds a rule
+        ("Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30", ["schedule_replaced", "schedule_replaced"]),
+    ],
+)
+def test_validator_reads_rules_as_openstreetmap_does(text, codes):
+    """The validator names what the analyses will read (OSM: a later rule replaces a day)."""
+    assert [c for c, _ in schedule.problems(text)] == codes
+
+
+def test_replaced_rule_is_what_the_analyses_read():
+    """'Mo 09:00-12:00; Mo 14:00-16:00': closed on Monday at 10:00, with or without the library."""
+    monday = dt.datetime(2026, 11, 30, 10, 0)
+    assert schedule.is_open("Mo 09:00-12:00; Mo 14:00-16:00", monday) is False
+    assert (
+        schedule._fallback_open(schedule._fallback_rules("Mo 09:00-12:00; Mo 14:00-16:00"), monday)
+        is False
+    )
+    assert schedule.is_open("Mo 09:00-12:00,14:00-16:00", monday) is True
+
+
+_hh = st.integers(0, 23)
+_interval = st.tuples(_hh, st.sampled_from([0, 30]), _hh, st.sampled_from([0, 30])).map(
+    lambda t: f"{t[0]:02d}:{t[1]:02d}-{t[2]:02d}:{t[3]:02d}"
+)
+_dayspec = st.lists(st.sampled_from(schedule.DAYS), min_size=1, max_size=3, unique=True).map(
+    lambda ds: ",".join(sorted(ds, key=schedule.DAYS.index))
+)
+_rule = st.one_of(
+    st.tuples(_dayspec, st.lists(_interval, min_size=1, max_size=2)).map(
+        lambda t: f"{t[0]} {','.join(t[1])}"
+    ),
+    _dayspec.map(lambda d: f"{d} off"),
+)
+
+
+@given(
+    rules=st.lists(_rule, min_size=1, max_size=4),
+    seps=st.lists(st.sampled_from(["; ", ", "]), min_size=3, max_size=3),
+    day=st.integers(0, 6),
+    minute=st.integers(0, 24 * 60 - 1),
+)
+def test_fallback_reads_like_the_library(rules, seps, day, minute):
+    """Our weekly subset (Python 3.9, no library) answers 'open at' as opening-hours-py does."""
+    lib = schedule._library()
+    if lib is None:
+        pytest.skip("opening-hours-py not installed (Python < 3.10)")
+    text = rules[0] + "".join(sep + r for sep, r in zip(seps, rules[1:]))
+    if all(r.endswith(" off") for r in rules) or any(
+        int(iv[:2]) * 60 + int(iv[3:5]) == int(iv[6:8]) * 60 + int(iv[9:11])
+        for r in rules
+        for iv in r.split(" ", 1)[1].split(",")
+        if not r.endswith(" off")
+    ):
+        return  # empty intervals: an error for the validator, read differently by each
+    when = dt.datetime(2026, 11, 30) + dt.timedelta(days=day, minutes=minute)
+    ours = schedule._fallback_open(schedule._fallback_rules(text), when)
+    assert ours is bool(lib.OpeningHours(text).is_open(when)), (text, when)
