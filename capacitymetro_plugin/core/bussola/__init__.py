@@ -97,7 +97,7 @@ def _hours(text: str | None):
     if not text:
         return None
     try:
-        rules = schedule.parse(text)
+        rules = schedule.weekly_rules(text)  # as the analyses read it (';' replaces a day)
     except schedule.ScheduleSyntaxError:
         return {"text": text}
     return {"rules": [[list(r.days), r.opens, r.closes] for r in rules], "text": text}

@@ -493,7 +493,7 @@ def service_to_hsds(
 def schedules_of(sid: str, text: str) -> list[dict]:
     """Return HSDS schedules for an opening-hours text (a description-only one if unreadable)."""
     try:
-        rules = schedule.parse(text)
+        rules = schedule.weekly_rules(text)  # as the analyses read it (';' replaces a day)
     except schedule.ScheduleSyntaxError:
         return [{"id": _uid(sid, "schedule", "0"), "service_id": sid, "description": text}]
     return [

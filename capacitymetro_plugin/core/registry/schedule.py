@@ -183,6 +183,46 @@ def problems(text: str | None) -> list[tuple[str, str]]:
     return found
 
 
+def weekly_rules(text: str | None) -> list[Rule]:
+    """Return the rules of ``text`` as the analyses read them, for display and export.
+
+    Same as :func:`parse` when no day is named by two rules; otherwise each day's hours after
+    OpenStreetMap's replacements (``Mo-Fr 09:00-13:00; Th 09:00-16:00`` gives Mo-We,Fr
+    09:00-13:00 and Th 09:00-16:00, not Thursday twice). Raises :class:`ScheduleSyntaxError`.
+    """
+    s = normalize(text)
+    if s is None:
+        return []
+    chunks = _chunk_rules(s)
+    seen: set[str] = set()
+    replaced = False
+    for _c, days, rules, additional in chunks:
+        replaced |= bool(seen & set(days)) and (not additional or rules is None)
+        seen.update(days)
+    if not replaced:  # rules only add to each other: they read as written
+        return [r for _c, _d, rules, _a in chunks if rules is not None for r in rules]
+    fallback = _fallback_rules(s)
+    per_day: dict[str, tuple[tuple[int, int], ...]] = {}
+    for day in DAYS:
+        minutes = sorted(_fallback_day(fallback, day))
+        spans: list[tuple[int, int]] = []
+        for m in minutes:
+            if spans and spans[-1][1] == m:
+                spans[-1] = (spans[-1][0], m + 1)
+            else:
+                spans.append((m, m + 1))
+        per_day[day] = tuple(spans)
+    rules: list[Rule] = []
+    done: set[str] = set()
+    for day in DAYS:
+        if day in done or not per_day[day]:
+            continue
+        same = tuple(d for d in DAYS if per_day[d] == per_day[day])
+        done.update(same)
+        rules.extend(Rule(same, _hm(o), _hm(c)) for o, c in per_day[day])
+    return rules
+
+
 def format_rules(rules: list[Rule]) -> str:
     """Write rules back as text, days as comma lists (``Mo,Tu 09:00-12:00``)."""
     return "; ".join(f"{','.join(r.days)} {r.opens}-{r.closes}" for r in rules)

@@ -195,3 +195,49 @@ def test_fallback_reads_like_the_library(rules, seps, day, minute):
     when = dt.datetime(2026, 11, 30) + dt.timedelta(days=day, minutes=minute)
     ours = schedule._fallback_open(schedule._fallback_rules(text), when)
     assert ours is bool(lib.OpeningHours(text).is_open(when)), (text, when)
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("Mo-Fr 09:00-13:00; Th 09:00-16:00", "Mo,Tu,We,Fr 09:00-13:00; Th 09:00-16:00"),
+        ("Lun 9-12; Lun 14-16", "Mo 14:00-16:00"),
+        ("Mo-Fr 09:00-13:00, Tu,Th 14:30-17:30", "Mo,Tu,We,Th,Fr 09:00-13:00; Tu,Th 14:30-17:30"),
+        ("Mo-Sa 09:00-13:00; Sa off", "Mo,Tu,We,Th,Fr 09:00-13:00"),
+        ("Mo-Su 19:00-08:00", "Mo,Tu,We,Th,Fr,Sa,Su 19:00-08:00"),
+    ],
+)
+def test_weekly_rules_show_what_the_analyses_read(text, shown):
+    """The bussola card and the HSDS schedules show each day as the analyses read it."""
+    assert schedule.format_rules(schedule.weekly_rules(text)) == shown
+
+
+@given(
+    rules=st.lists(_rule, min_size=1, max_size=4),
+    seps=st.lists(st.sampled_from(["; ", ", "]), min_size=3, max_size=3),
+    day=st.integers(0, 6),
+    minute=st.integers(0, 24 * 60 - 1),
+)
+def test_weekly_rules_open_when_is_open_says(rules, seps, day, minute):
+    """Same-day schedules: a minute is inside a shown rule exactly when is_open says open."""
+    text = rules[0] + "".join(sep + r for sep, r in zip(seps, rules[1:]))
+    if "-00:00" in text or any(
+        c <= o
+        for r in rules
+        if not r.endswith(" off")
+        for o, c in (
+            (int(iv[:2]) * 60 + int(iv[3:5]), int(iv[6:8]) * 60 + int(iv[9:11]))
+            for iv in r.split(" ", 1)[1].split(",")
+        )
+    ):
+        return  # overnight or empty intervals: shown as written (see the docstring)
+    when = dt.datetime(2026, 11, 30) + dt.timedelta(days=day, minutes=minute)
+    name = schedule.DAYS[day]
+    shown = any(
+        name in r.days and r.minutes[0] <= minute < r.minutes[1]
+        for r in schedule.weekly_rules(text)
+    )
+    answer = schedule.is_open(text, when)
+    if answer is None:
+        return  # unreadable for the library ('Mo off, Mo off'): no answer to compare
+    assert shown is answer, (text, when)
