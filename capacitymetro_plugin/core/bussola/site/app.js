@@ -23,6 +23,13 @@
     Object.keys(vars || {}).forEach(function (k) { s = s.replace("{" + k + "}", vars[k]); });
     return s;
   }
+  // a count in the reader's grammar: "1 service", "2 services"; Arabic has six forms
+  // (CLDR plural categories from the browser's Intl.PluralRules; results_<category> keys)
+  function count(key, n) {
+    var cat = "other";
+    try { cat = new Intl.PluralRules(lang).select(n); } catch (e) { /* old browser: "other" */ }
+    return t(I[lang].ui[key + "_" + cat] !== undefined ? key + "_" + cat : key, { n: n });
+  }
   function sectorName(c) { return I[lang].sectors[c] || (D.sectors[c] || {}).en || c; }
   function targetName(c) { var g = D.target_groups[c]; return g ? (lang === "it" ? g.it : g.en) : c; }
   function langName(c) {
@@ -144,7 +151,7 @@
     var list = filtered(), ul = $("results");
     ul.textContent = "";
     var byWalk = here && walkCell(here) !== null;
-    $("status").textContent = t("results", { n: list.length }) + (here ? " · " + t(byWalk ? "walk_note" : "near_me_note") : "") +
+    $("status").textContent = count("results", list.length) + (here ? " · " + t(byWalk ? "walk_note" : "near_me_note") : "") +
       (hereName ? " · " + t("from_street", { street: hereName }) : "");
     var hidden = ["f-language", "f-target", "f-comune", "f-day"].filter(function (id) { return $(id).value; }).length + ($("f-now").checked ? 1 : 0);
     $("more-n").textContent = hidden ? "(" + hidden + ")" : "";
