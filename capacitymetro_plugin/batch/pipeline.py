@@ -394,9 +394,9 @@ def _foreign_by_comune(config: Config, folder: Path | None, summary: Summary, pr
 def _section_zones(config: Config, folder: Path | None, summary: Summary, progress: Progress):
     """The area's ISTAT census sections as population zones: residents and foreign residents
     of each section (``foreign_source = "section"``), spread on the grid within the section."""
-    from capacitymetro_plugin.core.population.sections import SECTION, read_sections
+    from capacitymetro_plugin.core.population.sections import SECTION, section_zones
 
-    sections = read_sections(
+    zones = section_zones(
         resolve(config, folder, config.census_sections),
         resolve(config, folder, config.census_section_variables),
         comuni=config.comuni,
@@ -405,10 +405,7 @@ def _section_zones(config: Config, folder: Path | None, summary: Summary, progre
         layer=config.census_sections_layer,
         progress=progress,
     )
-    facts = sections.attrs["facts"]
-    zones = sections.rename(columns={"residents": "pop_total", "pro_com": "com_istat_code"})
-    zones["zone"] = zones["section_id"]
-    zones["foreign_source"] = SECTION
+    facts = zones.attrs["facts"]
     summary.numbers["foreign_source"] = SECTION
     summary.numbers["census_sections"] = facts["sections"]
     summary.numbers["foreign_totals_year"] = config.census_sections_credit or "census sections"

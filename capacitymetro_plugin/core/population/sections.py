@@ -456,8 +456,44 @@ def read_sections(
     return result
 
 
+def section_zones(
+    boundaries: str | os.PathLike | gpd.GeoDataFrame,
+    variables: str | os.PathLike | pd.DataFrame,
+    *,
+    comuni: list[str],
+    residents_field: str = RESIDENTS_FIELD,
+    foreign_field: str = FOREIGN_FIELD,
+    layer: str | None = None,
+    progress: Progress | None = None,
+) -> gpd.GeoDataFrame:
+    """Return an area's census sections as population zones, the one shape of every door.
+
+    Columns ``zone`` (= ``section_id``), ``section_id``, ``com_istat_code``, ``pop_total``,
+    ``foreign``, ``foreign_source`` (``"section"``) and ``is_estimate`` (False: a census count);
+    ``attrs["facts"]`` as :func:`read_sections`. Spread on a grid, each cell takes a share of
+    its section's people by the grid's weights (the same for residents and foreign residents).
+    """
+    sections = read_sections(
+        boundaries,
+        variables,
+        comuni=comuni,
+        residents_field=residents_field,
+        foreign_field=foreign_field,
+        layer=layer,
+        progress=progress,
+    )
+    facts = sections.attrs["facts"]
+    zones = sections.rename(columns={"residents": "pop_total", "pro_com": "com_istat_code"})
+    zones.insert(0, "zone", zones["section_id"])
+    zones["foreign_source"] = SECTION
+    zones["is_estimate"] = False
+    zones.attrs["facts"] = facts
+    return zones
+
+
 __all__ = [
     "SECTION",
+    "section_zones",
     "download_citizenship",
     "download_foreign_by_comune",
     "download_section_variables",
