@@ -99,6 +99,14 @@ class Config:
     foreign_comuni_count_field: str = ""
     foreign_comuni_pct_field: str = ""
     foreign_comuni_credit: str = ""  # source and reference date, for the sources line
+    # ISTAT census sections (basi territoriali zip or shapefile) and their variables per section
+    # (CSV): cells take the foreign residents of their section (foreign_source "section")
+    census_sections: str = ""
+    census_sections_layer: str | None = None
+    census_section_variables: str = ""
+    census_section_residents_field: str = "P1"
+    census_section_foreign_field: str = "ST1"  # the 2011 name; 2021 tables: check the file
+    census_sections_credit: str = ""  # e.g. "ISTAT, Censimento 2021, sezioni"
     citizenship: str = ""  # top citizenships per comune (stranieri_residenti_target_... .csv)
     streets_for_weights: str = ""
     streets_layer: str | None = None
@@ -137,6 +145,10 @@ class Config:
             files.append((self.foreign_comuni, "foreign residents per comune"))
         if self.zones:
             files.append((self.zones, "population zones"))
+        if self.census_sections:
+            files.append((self.census_sections, "ISTAT census sections (basi territoriali)"))
+        if self.census_section_variables:
+            files.append((self.census_section_variables, "ISTAT census variables per section"))
         for feed in self.transit.feeds if self.transit else []:
             files.append((feed, "GTFS timetable ([transit] feeds)"))
         if self.transit and self.transit.ferries:
@@ -255,6 +267,16 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
             "[analysis] thresholds_min e standard_min devono essere minuti positivi.",
             "Scrivi ad es. thresholds_min = [5, 10, 15] e standard_min = 15.",
         )
+    if bool(pop.get("census_sections")) != bool(pop.get("census_section_variables")):
+        raise _bad(
+            source,
+            "[population] census_sections and census_section_variables go together: the "
+            "section boundaries and the table of residents and foreign residents per section.",
+            "Give both files (docs/population.md, 'Census sections'), or neither.",
+            "[population] census_sections e census_section_variables vanno insieme: i confini "
+            "delle sezioni e la tabella di residenti e stranieri per sezione.",
+            "Indica entrambi i file (docs/population.md, 'Census sections'), o nessuno dei due.",
+        )
     if ana.get("open_at"):
         from capacitymetro_plugin.core.registry.schedule import parse_open_at
 
@@ -287,6 +309,12 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         foreign_comuni_count_field=str(pop.get("foreign_comuni_count_field", "")),
         foreign_comuni_pct_field=str(pop.get("foreign_comuni_pct_field", "")),
         foreign_comuni_credit=str(pop.get("foreign_comuni_credit", "")),
+        census_sections=str(pop.get("census_sections", "")),
+        census_sections_layer=pop.get("census_sections_layer"),
+        census_section_variables=str(pop.get("census_section_variables", "")),
+        census_section_residents_field=str(pop.get("census_section_residents_field", "P1")),
+        census_section_foreign_field=str(pop.get("census_section_foreign_field", "ST1")),
+        census_sections_credit=str(pop.get("census_sections_credit", "")),
         citizenship=str(pop.get("citizenship", "")),
         streets_for_weights=str(pop.get("streets_for_weights", "")),
         streets_layer=pop.get("streets_layer"),
@@ -561,6 +589,11 @@ def config_toml(config: Config) -> str:
         "# ISTAT foreign residents (STRASA, demo.istat.it) per province, 1 Jan 2022, CC-BY:",
         "# comuni get the province share (an estimate, marked as such in every output)",
         f"foreign_province_totals = {q(config.foreign_province_totals)}",
+        "# ISTAT census sections, when you have them: foreign residents per section instead",
+        "# (basi territoriali of the region + the variables per section; docs/population.md)",
+        '# census_sections = "R05_21.zip"',
+        '# census_section_variables = "R05_indicatori_sezioni.csv"',
+        '# census_section_foreign_field = "ST1"',
         f"streets_for_weights = {q(config.streets_for_weights)}   # residents follow streets",
         f"cell_size_m = {config.cell_size_m:g}",
         "",

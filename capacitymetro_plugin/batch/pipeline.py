@@ -391,6 +391,34 @@ def _foreign_by_comune(config: Config, folder: Path | None, summary: Summary, pr
     return est
 
 
+def _section_zones(config: Config, folder: Path | None, summary: Summary, progress: Progress):
+    """The area's ISTAT census sections as population zones: residents and foreign residents
+    of each section (``foreign_source = "section"``), spread on the grid within the section."""
+    from capacitymetro_plugin.core.population.sections import SECTION, section_zones
+
+    zones = section_zones(
+        resolve(config, folder, config.census_sections),
+        resolve(config, folder, config.census_section_variables),
+        comuni=config.comuni,
+        residents_field=config.census_section_residents_field,
+        foreign_field=config.census_section_foreign_field,
+        layer=config.census_sections_layer,
+        progress=progress,
+    )
+    facts = zones.attrs["facts"]
+    summary.numbers["foreign_source"] = SECTION
+    summary.numbers["census_sections"] = facts["sections"]
+    summary.numbers["foreign_totals_year"] = config.census_sections_credit or "census sections"
+    summary.notes.append(
+        f"Foreign residents per census section ({facts['sections']:,} sections, "
+        f"{facts['foreign']:,.0f} foreign residents of {facts['residents']:,.0f} residents; "
+        f"{facts['without_variables']} sections without a row taken as empty), spread within "
+        "each section by the same weights as its residents. / Stranieri residenti per sezione "
+        "di censimento, ripartiti nella sezione con gli stessi pesi dei residenti."
+    )
+    return zones
+
+
 def step_population(config: Config, folder: Path | None, summary: Summary, progress: Progress):
     """Return grid cells (polygons, metric CRS) with ``pop_total``, ``foreign`` and ``zone``."""
     import geopandas as gpd
@@ -401,9 +429,14 @@ def step_population(config: Config, folder: Path | None, summary: Summary, progr
         residential_streets,
     )
 
-    est = _foreign_by_comune(config, folder, summary, progress.step(0, 0.2))
-    est = est[est["com_istat_code"].isin(config.comuni)]
-    if config.zones:
+    def area_estimate():
+        est = _foreign_by_comune(config, folder, summary, progress.step(0, 0.2))
+        return est[est["com_istat_code"].isin(config.comuni)]
+
+    if config.census_sections:
+        zones = _section_zones(config, folder, summary, progress.step(0, 0.2))
+    elif config.zones:
+        est = area_estimate()
         zones = gio.read_vector(resolve(config, folder, config.zones), layer=config.zones_layer)
         zones = zones.rename(columns={config.zones_pop_field: "pop_total"})
         zones["pop_total"] = pd.to_numeric(zones["pop_total"], errors="coerce").fillna(0)
@@ -422,6 +455,7 @@ def step_population(config: Config, folder: Path | None, summary: Summary, progr
         )
         zones["foreign_source"] = summary.numbers["foreign_source"] + ", spread by residents"
     else:
+        est = area_estimate()
         zones = comuni_boundaries(year=config.year, comuni=config.comuni)
         zones = zones.merge(
             est[["com_istat_code", "foreign_est", "foreign_source"]], on="com_istat_code"
@@ -467,6 +501,8 @@ def step_population(config: Config, folder: Path | None, summary: Summary, progr
     )
     joined = joined[~joined.index.duplicated()]
     cells["zone"] = joined["zone"].fillna("outside").astype(str).to_numpy()
+    # every cell says where its foreign residents come from (section / comune / estimate)
+    cells["foreign_source"] = cells["zone"].map(dict(zip(zones["zone"], zones["foreign_source"])))
     summary.numbers["population_cells"] = len(cells)
     zones_out = zones.to_crs(cells.crs)
     # the zones as spread on the grid: the population input a Processing run takes to repeat this

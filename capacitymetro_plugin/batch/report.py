@@ -262,7 +262,14 @@ def foreign_credit(config, summary, it: bool) -> str:
         else f"per-comune figure ({credit}), spread over cells by residents (an estimate below "
         "comune level)"
     )
-    if source == "province estimate":
+    if source == "section":  # ISTAT census sections: counted per section, spread inside it
+        what = getattr(config, "census_sections_credit", "") or "ISTAT"
+        body = (
+            f"dato per sezione di censimento ({what}), ripartito nella sezione per residenti"
+            if it
+            else f"per census-section figure ({what}), spread within each section by residents"
+        )
+    elif source == "province estimate":
         body = province
     elif source == "mixed":
         body = comune + ("; altrove " if it else "; elsewhere ") + province

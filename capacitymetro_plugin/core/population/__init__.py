@@ -12,6 +12,7 @@ from .istat import (
     strasa_url,
 )
 from .residents import comuni_boundaries, resident_population
+from .sections import read_sections, section_zones
 from .zones import metric_crs, validate_zones
 
 __all__ = [
@@ -27,9 +28,11 @@ __all__ = [
     "largest_remainder",
     "metric_crs",
     "read_citizenship",
+    "read_sections",
     "read_strasa",
     "residential_streets",
     "resident_population",
+    "section_zones",
     "strasa_url",
     "validate_zones",
 ]

@@ -357,7 +357,7 @@ def osm_candidates(
         share = _covered_share(polygon, extent)
         if share <= 0.0:
             raise _not_covered(path, extent, label)
-    progress.report(50, "matching tags")
+    progress.report(0.5, "matching tags")
     excluded: Counter = Counter()
     rows = []
     no_location = 0
@@ -381,7 +381,7 @@ def osm_candidates(
         outside = int((~inside).sum())
         gdf = gdf[inside.to_numpy()]
     gdf = _with_comuni(gdf.reset_index(drop=True))
-    progress.report(100, f"{len(gdf)} candidates")
+    progress.report(1.0, f"{len(gdf)} candidates")
     return OsmCandidates(
         candidates=gdf[[*CANDIDATE_COLUMNS, "geometry"]],
         objects_read=sum(1 for o in objects if o.tags),
@@ -544,5 +544,5 @@ def registry_from_osm(
         reg = Registry.open(reg_path) if reg_path.exists() else Registry.create(reg_path)
         result.added = reg.add_services(services)
         result.written = True
-    progress.report(100, f"{len(services)} new candidates")
+    progress.report(1.0, f"{len(services)} new candidates")
     return result

@@ -266,7 +266,10 @@ class PrepareArea(CapaCityMetroAlgorithm):
         "province total (STRASA) shared by residents, marked as an estimate (foreign_source, "
         "is_estimate). The same zones as the command line's run of that area. Area: milano "
         "(the metropolitan city), padova (the province), comune:padova, pioltello, 015146, "
-        "'Samone (TN)', or comuni separated by commas; a typo gets the nearest names."
+        "'Samone (TN)', or comuni separated by commas; a typo gets the nearest names. "
+        "With ISTAT census sections (the region's basi territoriali and the variables per "
+        "section), the zones are the area's sections with their own foreign residents "
+        "(foreign_source 'section')."
     )
 
     AREA = "AREA"
@@ -275,6 +278,9 @@ class PrepareArea(CapaCityMetroAlgorithm):
     TABLE = "TABLE"
     TABLE_FIELD = "TABLE_FIELD"
     TABLE_IS_PCT = "TABLE_IS_PCT"
+    SECTIONS = "SECTIONS"
+    SECTION_VARIABLES = "SECTION_VARIABLES"
+    SECTION_FOREIGN_FIELD = "SECTION_FOREIGN_FIELD"
     OUTPUT = "OUTPUT"
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -324,6 +330,33 @@ class PrepareArea(CapaCityMetroAlgorithm):
             )
         )
         self.addParameter(
+            QgsProcessingParameterFile(
+                self.SECTIONS,
+                self.tr(
+                    "ISTAT census sections (basi territoriali zip or shapefile; optional: the "
+                    "zones are then the sections, with their own foreign residents)"
+                ),
+                extension="",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.SECTION_VARIABLES,
+                self.tr("ISTAT census variables per section (CSV; with the sections)"),
+                extension="",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.SECTION_FOREIGN_FIELD,
+                self.tr("Column of foreign residents in the section variables"),
+                defaultValue="ST1",
+                optional=True,
+            )
+        )
+        self.addParameter(
             QgsProcessingParameterVectorDestination(
                 self.OUTPUT, self.tr("Area comuni (population zones)"), SourceType.VectorPolygon
             )
@@ -340,6 +373,10 @@ class PrepareArea(CapaCityMetroAlgorithm):
         table = self.parameterAsFile(parameters, self.TABLE, context) or None
         column = self.parameterAsString(parameters, self.TABLE_FIELD, context) or "foreign"
         is_pct = self.parameterAsBoolean(parameters, self.TABLE_IS_PCT, context)
+        sections = self.parameterAsFile(parameters, self.SECTIONS, context) or None
+        variables = self.parameterAsFile(parameters, self.SECTION_VARIABLES, context) or None
+        if sections or variables:
+            return self._sections(area, sections, variables, parameters, context, progress)
         progress.report(0.1, self.tr("Comuni and population"))
         zones = area_zones(
             area.comuni,
@@ -377,6 +414,40 @@ class PrepareArea(CapaCityMetroAlgorithm):
             "AREA_KEY": area.key,
             "COMUNI": len(area.comuni),
             "FOREIGN_SOURCE": source,
+        }
+
+    def _sections(self, area, sections, variables, parameters, context, progress):
+        """The area's census sections as zones (core.population.sections.section_zones)."""
+        from capacitymetro_plugin.core.errors import InputError
+        from capacitymetro_plugin.core.population.sections import section_zones
+
+        if not (sections and variables):
+            raise InputError(
+                "Census sections need both files: the boundaries and the variables per section.",
+                fix="Give both, or neither to use the comuni.",
+                it="Le sezioni di censimento richiedono entrambi i file: i confini e le "
+                "variabili per sezione.",
+                fix_it="Indicali entrambi, o nessuno per usare i comuni.",
+            )
+        field = self.parameterAsString(parameters, self.SECTION_FOREIGN_FIELD, context) or "ST1"
+        zones = section_zones(
+            sections, variables, comuni=list(area.comuni), foreign_field=field,
+            progress=progress.step(0.1, 0.9),
+        )  # fmt: skip
+        zones["foreign_share"] = (zones["foreign"] / zones["pop_total"]).where(
+            zones["pop_total"] > 0
+        )
+        out = self.write_vector(
+            zones, parameters, self.OUTPUT, context, style="coverage_comuni.qml",
+            layer_name=area.name,
+        )  # fmt: skip
+        progress.report(1.0, "")
+        return {
+            self.OUTPUT: out,
+            "AREA_NAME": area.name,
+            "AREA_KEY": area.key,
+            "COMUNI": len(area.comuni),
+            "FOREIGN_SOURCE": "section",
         }
 
 
