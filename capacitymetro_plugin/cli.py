@@ -262,6 +262,7 @@ def cmd_geocode(args) -> int:
         min_score=args.min_score,
         regeocode=args.regeocode,
         dry_run=args.dry_run,
+        stops=args.stops,
     )
     if args.report:
         report.to_frame().to_csv(args.report, index=False)
@@ -384,6 +385,11 @@ def build_parser() -> argparse.ArgumentParser:
     geo.add_argument("registry", help="the registry GeoPackage (changed in one transaction)")
     geo.add_argument(
         "--osm", help="a local OpenStreetMap extract (.osm.pbf/.osm) for offline matching"
+    )
+    geo.add_argument(
+        "--stops",
+        help="a GTFS feed (.zip/folder) or stops layer: its stop names as an approximate "
+        "gazetteer (geocoded:stops) for what --osm misses",
     )
     geo.add_argument("--nominatim", action="store_true", help="ask Nominatim for what --osm misses")
     geo.add_argument(

@@ -84,6 +84,9 @@ class Config:
     # an OSM extract or Overpass response: candidate services added to the run's registry
     # with status to_verify (core/registry/osm_candidates.py)
     osm_candidates: str = ""
+    # GTFS feeds / stops layers whose stop names place services without a point (approximate,
+    # geocoded:stops; core/registry/stops_gazetteer.py), in the run's own registry only
+    gazetteer: list[str] = field(default_factory=list)
     context_pois: str = ""
     context_layers: list[list[str]] = field(default_factory=list)
     year: int = 2023
@@ -156,7 +159,23 @@ class Config:
             files.append((self.transit.ferry_piers, "ferry piers ([transit] ferry_piers)"))
         if self.osm_candidates:
             files.append((self.osm_candidates, "OpenStreetMap data for candidate services"))
+        for stops in self.gazetteer:
+            files.append((stops, "stop names for geocoding ([registry] gazetteer)"))
         return files
+
+
+def _gazetteer(value) -> list[str]:
+    """``[registry] gazetteer``: one file or a list of files."""
+    if isinstance(value, str):
+        return [value] if value else []
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise InputError(
+        f"[registry] gazetteer = {value!r} is not a file name or a list of file names.",
+        fix='Write e.g. gazetteer = ["amtab_bari_gtfs_stops_lines_2022.gpkg"].',
+        it=f"[registry] gazetteer = {value!r} non è un nome di file o una lista di nomi.",
+        fix_it='Scrivi ad es. gazetteer = ["amtab_bari_gtfs_stops_lines_2022.gpkg"].',
+    )
 
 
 def _bad(path: str, message: str, fix: str, it: str, fix_it: str) -> InputError:
@@ -296,6 +315,7 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         registry=str(reg.get("registry", "")),
         extra_services=str(reg.get("extra_services", "")),
         osm_candidates=str(reg.get("osm_candidates", "")),
+        gazetteer=_gazetteer(reg.get("gazetteer", [])),
         context_pois=str(reg.get("context_pois", "")),
         context_layers=[list(x) for x in reg.get("context_layers", [])],
         year=year,

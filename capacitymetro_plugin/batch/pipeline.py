@@ -197,6 +197,8 @@ def step_registry(config: Config, folder: Path | None, summary: Summary, progres
         summary.files.append(reg_path)
     if config.osm_candidates:
         _osm_candidates(config, folder, reg_path, summary, progress)
+    if config.gazetteer:
+        _geocode_from_stops(config, folder, reg_path, summary, progress)
     services = gio.read_vector(reg_path, layer="services")
     codes = set(config.comuni)
     in_area = services[services["comune_istat"].astype(str).isin(codes)]
@@ -290,6 +292,66 @@ def _osm_candidates(config: Config, folder, reg_path: Path, summary: Summary, pr
             f"from-osm --pbf {config.osm_candidates} --registry {config.registry}`."
         )
     summary.notes.append("Candidate services from OpenStreetMap: " + text)
+
+
+def _geocode_from_stops(config: Config, folder, reg_path: Path, summary: Summary, progress):
+    """Place the run's services that have an address but no point from the stop names of
+    ``[registry] gazetteer`` (approximate: ``geocoded:stops``); a user's registry is never
+    changed by a run (report only). Writes geocode_report.csv."""
+    from capacitymetro_plugin.core.population import comuni_boundaries
+    from capacitymetro_plugin.core.registry.geocode import geocode_registry
+    from capacitymetro_plugin.core.registry.registry import Registry
+
+    area = comuni_boundaries(year=config.year, comuni=config.comuni).to_crs(4326)
+    within = area.geometry.union_all() if hasattr(area.geometry, "union_all") else area.unary_union
+    reg = Registry.open(reg_path)
+    codes = set(config.comuni)
+    if not any(
+        s.lon is None and (s.address or "").strip() and s.comune_istat in codes
+        for s in reg.services()
+    ):
+        return
+    reports = []
+    for i, stops in enumerate(config.gazetteer):
+        reports.append(
+            geocode_registry(
+                reg,
+                stops=resolve(config, folder, stops),
+                stops_within=within,
+                comuni=config.comuni,
+                dry_run=bool(config.registry),
+                progress=progress.step(i / len(config.gazetteer), (i + 1) / len(config.gazetteer)),
+            )
+        )
+    import pandas as pd
+
+    frame = pd.concat(
+        [r.to_frame().assign(gazetteer=g) for r, g in zip(reports, config.gazetteer)],
+        ignore_index=True,
+    )
+    out = summary.out_dir / "geocode_report.csv"
+    frame.to_csv(out, index=False)
+    summary.files.append(out)
+    matched = sum(r.count("matched") for r in reports)
+    unmatched = reports[-1].count("unmatched")
+    summary.numbers["services_geocoded_from_stops"] = matched
+    summary.numbers["services_to_place_by_hand"] = unmatched
+    spread = [
+        float(m.rsplit("within ", 1)[1].split(" m")[0])
+        for m in frame.loc[frame["status"] == "matched", "matched"].dropna()
+        if "within " in m
+    ]
+    text = (
+        f"{matched} services placed from bus-stop names (approximate: at the stops of their "
+        f"street, up to {max(spread, default=0):.0f} m apart; location_source geocoded:stops), "
+        f"{unmatched} still without a point (geocode_report.csv says why)."
+    )
+    if config.registry:
+        text += (
+            " The run does not change your registry: place them with `capacitymetro geocode "
+            f"{config.registry} --stops {config.gazetteer[0]}`."
+        )
+    summary.notes.append("Geocoding: " + text)
 
 
 def step_network(config: Config, folder: Path | None, summary: Summary, progress: Progress):

@@ -188,6 +188,7 @@ class HistoryDialog(Translatable, QDialog):
             "manual": self.tr("by hand"),
             "geocoded:osm": self.tr("by geocoding (OpenStreetMap)"),
             "geocoded:nominatim": self.tr("by geocoding (Nominatim)"),
+            "geocoded:stops": self.tr("by geocoding (bus-stop names, approximate)"),
         }
         out["location_privacy"] = {
             "exact": self.tr("Exact point"),

@@ -915,117 +915,122 @@
         <translation>con la geocodifica (Nominatim)</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="193"/>
+        <location filename="../gui/history_dialog.py" line="191"/>
+        <source>by geocoding (bus-stop names, approximate)</source>
+        <translation>da geocodifica (nomi delle fermate, approssimata)</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="194"/>
         <location filename="../gui/service_form.py" line="116"/>
         <source>Exact point</source>
         <translation>Punto esatto</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="194"/>
+        <location filename="../gui/history_dialog.py" line="195"/>
         <location filename="../gui/service_form.py" line="117"/>
         <source>Approximate (a ~1 km area)</source>
         <translation>Approssimato (zona di ~1 km)</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="195"/>
+        <location filename="../gui/history_dialog.py" line="196"/>
         <location filename="../gui/service_form.py" line="118"/>
         <source>Hidden (contact channel only)</source>
         <translation>Nascosto (solo canale di contatto)</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="201"/>
+        <location filename="../gui/history_dialog.py" line="202"/>
         <source>Point placed</source>
         <translation>Punto collocato</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="202"/>
+        <location filename="../gui/history_dialog.py" line="203"/>
         <location filename="../gui/dock.py" line="671"/>
         <source>Organization</source>
         <translation>Organizzazione</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="203"/>
+        <location filename="../gui/history_dialog.py" line="204"/>
         <source>Metropolitan area</source>
         <translation>Città metropolitana</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="229"/>
+        <location filename="../gui/history_dialog.py" line="230"/>
         <source>{} — deleted; {} recorded changes</source>
         <translation>{} — eliminato; {} modifiche registrate</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="231"/>
+        <location filename="../gui/history_dialog.py" line="232"/>
         <source>{} — version {}; {} recorded changes</source>
         <translation>{} — versione {}; {} modifiche registrate</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="237"/>
-        <location filename="../gui/history_dialog.py" line="239"/>
+        <location filename="../gui/history_dialog.py" line="238"/>
+        <location filename="../gui/history_dialog.py" line="240"/>
         <source>No change of this service is recorded yet (a registry made before the history, or edits made outside the plugin).</source>
         <translation>Nessuna modifica di questo servizio è ancora registrata (un registro creato prima della cronologia, o modifiche fatte fuori dal plugin).</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="256"/>
+        <location filename="../gui/history_dialog.py" line="257"/>
         <source>(current)</source>
         <translation>(attuale)</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="277"/>
+        <location filename="../gui/history_dialog.py" line="278"/>
         <source>Created</source>
         <translation>Creato</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="279"/>
+        <location filename="../gui/history_dialog.py" line="280"/>
         <source>Deleted</source>
         <translation>Eliminato</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="282"/>
+        <location filename="../gui/history_dialog.py" line="283"/>
         <source>Back to version {}</source>
         <translation>Ritorno alla versione {}</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="285"/>
+        <location filename="../gui/history_dialog.py" line="286"/>
         <source>Location moved by {} m</source>
         <translation>Posizione spostata di {} m</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="287"/>
+        <location filename="../gui/history_dialog.py" line="288"/>
         <source>Placed on the map</source>
         <translation>Collocato sulla mappa</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="289"/>
+        <location filename="../gui/history_dialog.py" line="290"/>
         <source>Location removed</source>
         <translation>Posizione rimossa</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="290"/>
+        <location filename="../gui/history_dialog.py" line="291"/>
         <source>No field changed</source>
         <translation>Nessun campo modificato</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="322"/>
+        <location filename="../gui/history_dialog.py" line="323"/>
         <location filename="../gui/history_dialog.py" line="162"/>
-        <location filename="../gui/history_dialog.py" line="326"/>
+        <location filename="../gui/history_dialog.py" line="327"/>
         <source>Restore this version</source>
         <translation>Ripristina questa versione</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="322"/>
-        <location filename="../gui/history_dialog.py" line="328"/>
+        <location filename="../gui/history_dialog.py" line="323"/>
+        <location filename="../gui/history_dialog.py" line="329"/>
         <source>Restore version {}? It is written as a new version; the current one stays in the history.</source>
         <translation>Ripristinare la versione {}? Viene scritta come nuova versione; quella attuale resta nella cronologia.</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="341"/>
-        <location filename="../gui/history_dialog.py" line="343"/>
+        <location filename="../gui/history_dialog.py" line="342"/>
+        <location filename="../gui/history_dialog.py" line="344"/>
         <source>Nothing was restored: the list now shows the latest version. Restore version {} again if you still want it.</source>
         <translation>Non è stato ripristinato nulla: l'elenco ora mostra l'ultima versione. Ripristina di nuovo la versione {} se la vuoi ancora.</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="354"/>
         <location filename="../gui/history_dialog.py" line="355"/>
+        <location filename="../gui/history_dialog.py" line="356"/>
         <source>Version {} restored as version {}.</source>
         <translation>Versione {} ripristinata come versione {}.</translation>
     </message>

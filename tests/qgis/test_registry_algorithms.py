@@ -326,3 +326,27 @@ def test_geocode_registry_algorithm_broken_extract(processing_provider, sample, 
             {"REGISTRY": str(reg), "OSM_EXTRACT": str(bad), "OUTPUT": "TEMPORARY_OUTPUT"},
         )
     assert _digest(reg) == before
+
+
+def test_geocode_registry_algorithm_with_bus_stops(
+    processing_provider, sample, tmp_path, shared_data
+):
+    """Stops of a whole feed, no area given: only Bari's services are placed (3), never a
+    same-named street of another comune (a Trento "via della Croce" vs the Bari stop "Croce")."""
+    import shutil
+
+    import processing
+
+    door = tmp_path / "door.gpkg"
+    shutil.copy(sample.path, door)
+    result = processing.run(
+        "capacitymetro:geocode_registry",
+        {
+            "REGISTRY": str(door),
+            "STOPS": str(shared_data / "amtab_bari_gtfs_stops_lines_2022.gpkg"),
+            "OUTPUT": str(tmp_path / "geo.gpkg"),
+        },
+    )
+    placed = [s for s in Registry.open(door).services() if s.location_source == "geocoded:stops"]
+    assert result["MATCHED"] == len(placed) == 3
+    assert {s.comune_istat for s in placed} == {"072006"}

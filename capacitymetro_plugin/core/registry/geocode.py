@@ -577,6 +577,7 @@ def geocode_services(
     regeocode: bool = False,
     include_placed: bool = False,
     progress: Progress | None = None,
+    stops=None,
 ) -> GeocodeReport:
     """Geocode ``services`` in memory (nothing is written); see :func:`geocode_registry`.
 
@@ -604,6 +605,14 @@ def geocode_services(
                 res = _none(address, "no street in the address", "nessuna via nell'indirizzo")
             elif index is not None:
                 res = geocode_address(parsed, index, min_score=min_score)
+            if not res.found and stops is not None:  # approximate: the stops of the street
+                from .stops_gazetteer import geocode_with_stops, outside_comune
+
+                by_stops = geocode_with_stops(parsed, stops, min_score=min_score)
+                if by_stops.found:  # a feed's street names recur in other comuni
+                    by_stops = outside_comune(by_stops, s.comune_istat, s.comune_name)
+                if by_stops.found or index is None:
+                    res = by_stops
             if not res.found and nominatim is not None and parsed.street:
                 online = nominatim.geocode(parsed, min_score=min_score)
                 if online.found or index is None:
@@ -645,6 +654,9 @@ def geocode_registry(
     regeocode: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    stops: str | os.PathLike | None = None,
+    stops_within=None,
+    comuni: list[str] | None = None,
 ) -> GeocodeReport:
     """Give a point to the registry's services that have an address but no point.
 
@@ -664,6 +676,12 @@ def geocode_registry(
         Also redo services placed by a geocoder before. Points placed by hand are never moved.
     dry_run
         Report only; write nothing.
+    stops
+        A GTFS feed (or stops layer) whose stop names serve as an approximate gazetteer for
+        what the extract does not match (:mod:`.stops_gazetteer`; ``geocoded:stops``);
+        ``stops_within`` (a shapely geometry, EPSG:4326) keeps only the area's stops.
+    comuni
+        Only the services of these comuni (ISTAT codes); None: every service.
 
     Returns
     -------
@@ -671,20 +689,31 @@ def geocode_registry(
         One row per service: matched (level, score, source), unmatched (reason) or skipped.
     """
     progress = ensure(progress)
-    if osm_extract is None and nominatim is None:
+    if osm_extract is None and nominatim is None and stops is None:
         raise InputError(
-            "Geocoding needs an OSM extract or Nominatim; none was given.",
-            fix="Give a local .osm.pbf of the area, or allow Nominatim (online).",
-            it="La geocodifica richiede un estratto OSM o Nominatim; non è stato indicato nessuno.",
-            fix_it="Indica un .osm.pbf locale dell'area, o consenti Nominatim (online).",
+            "Geocoding needs an OSM extract, a GTFS feed's stops or Nominatim; none was given.",
+            fix="Give a local .osm.pbf of the area, a GTFS feed (--stops), or allow Nominatim "
+            "(online).",
+            it="La geocodifica richiede un estratto OSM, le fermate di un feed GTFS o Nominatim; "
+            "non è stato indicato nessuno.",
+            fix_it="Indica un .osm.pbf locale dell'area, un feed GTFS (--stops), o consenti "
+            "Nominatim (online).",
         )
     services = registry.services()
+    if comuni is not None:
+        wanted = {str(c).zfill(6) for c in comuni}
+        services = [s for s in services if str(s.comune_istat or "").zfill(6) in wanted]
     _check_addresses(services)
     progress.report(0.0, "Reading the OSM extract")
     index = load_index(osm_extract) if osm_extract is not None else None
+    stop_index = None
+    if stops is not None:
+        from .stops_gazetteer import index_from_stops
+
+        stop_index = index_from_stops(stops, within=stops_within)
     report = geocode_services(
         services, index=index, nominatim=nominatim, min_score=min_score, regeocode=regeocode,
-        progress=progress.step(0.2, 0.95),
+        progress=progress.step(0.2, 0.95), stops=stop_index,
     )  # fmt: skip
     matched = [r for r in report.rows if r.status == "matched"]
     if dry_run or not matched:

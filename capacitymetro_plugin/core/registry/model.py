@@ -55,7 +55,7 @@ class Service:
     created_at: str | None = None
     updated_at: str | None = None
     location_privacy: str = "exact"
-    # how the point was placed: "manual", "geocoded:osm", "geocoded:nominatim"; None (older
+    # how the point was placed: "manual", "geocoded:osm", "geocoded:nominatim", "geocoded:stops"; None (older
     # registries, imports) counts as placed by hand, so geocoding never moves it
     location_source: str | None = None
     lon: float | None = None

@@ -53,7 +53,7 @@ SERVICE_FIELDS: dict[str, str] = {
     "created_at": "str",
     "updated_at": "str",
     "location_privacy": "str",  # schema 2 (added to older registries by migrate_schema)
-    "location_source": "str",  # schema 3: manual / geocoded:osm / geocoded:nominatim
+    "location_source": "str",  # schema 3: manual / geocoded:osm / geocoded:nominatim / geocoded:stops
 }
 ORGANIZATION_FIELDS: dict[str, str] = {
     k: "str"

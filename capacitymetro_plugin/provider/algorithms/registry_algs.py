@@ -518,6 +518,7 @@ class GeocodeRegistryAlgorithm(_RegistryAlgorithm):
         "matched, unmatched with the reason (place these on the map), or skipped."
     )
     OSM_EXTRACT = "OSM_EXTRACT"
+    STOPS = "STOPS"
     NOMINATIM = "NOMINATIM"
     MIN_SCORE = "MIN_SCORE"
     REGEOCODE = "REGEOCODE"
@@ -537,6 +538,16 @@ class GeocodeRegistryAlgorithm(_RegistryAlgorithm):
             QgsProcessingParameterFile(
                 self.OSM_EXTRACT,
                 self.tr("OpenStreetMap extract of the area (.osm.pbf or .osm)"),
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.STOPS,
+                self.tr(
+                    "Bus stops whose names name their street (GTFS .zip or stops layer): "
+                    "approximate places for what the extract does not match"
+                ),
                 optional=True,
             )
         )
@@ -593,6 +604,7 @@ class GeocodeRegistryAlgorithm(_RegistryAlgorithm):
             regeocode=self.parameterAsBool(parameters, self.REGEOCODE, context),
             dry_run=self.parameterAsBool(parameters, self.DRY_RUN, context),
             progress=progress,
+            stops=self.parameterAsFile(parameters, self.STOPS, context) or None,
         )
         feedback.pushInfo(report.summary(_language()))
         frame = report.to_frame()
