@@ -308,7 +308,7 @@ def test_keyboard_only(browser, sites, site_url, lang, viewport):
     assert _focused(page)["text"] == second  # back where the reader was
     # a map point: reached with Tab, named, opens its card with Enter
     page.locator("#near").focus()
-    f = _tab_to(page, lambda f: f["role"] == "button", limit=5)
+    f = _tab_to(page, lambda f: f["role"] == "button", limit=9)  # address, zoom +/−/reset, the map
     assert f["stroke"] >= 4  # the focused point's ring
     name = page.evaluate("document.activeElement.getAttribute('aria-label')")
     page.keyboard.press("Enter")

@@ -5,6 +5,7 @@
   var B = window.BUSSOLA_BG || null, S = window.BUSSOLA_STREETS || null;
   var DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
   var lang = "it", here = null, hereName = null, selected = null, bgLayer = null;
+  var homeBox = null, viewBox = null;  // the whole area; the zoomed view (null: whole area)
   var $ = function (id) { return document.getElementById(id); };
 
   function pickLang() {
@@ -184,16 +185,18 @@
     pts.forEach(function (s) { var p = merc(s.lon, s.lat); xs.push(p[0]); ys.push(p[1]); });
     var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs), y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
     var pad = Math.max(x1 - x0, y1 - y0, 0.01) * 0.08;
-    svg.setAttribute("viewBox", [x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad].join(" "));
+    homeBox = [x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad];
+    var vb = viewBox || homeBox;  // zoom and pan move the viewBox only (background follows)
+    svg.setAttribute("viewBox", vb.join(" "));
     svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
     var credits = [];
     if (B) { svg.appendChild(background(ns)); credits.push(B.credit); }
-    // points 24 CSS px across (WCAG 2.5.8 target size), whatever the map's size on screen
-    var box = svg.getBoundingClientRect(), vw = x1 - x0 + 2 * pad, vh = y1 - y0 + 2 * pad;
+    // points 24 CSS px across (WCAG 2.5.8 target size), whatever the map's size and zoom
+    var box = svg.getBoundingClientRect(), vw = vb[2], vh = vb[3];
     var scale = Math.min(box.width / vw, box.height / vh);
     var r = scale > 0 ? 12 / scale : Math.max(x1 - x0, y1 - y0, 0.01) * 0.012;
     if (D.tiles && D.tiles.url && scale > 0 && navigator.onLine !== false) {
-      tiles(svg, ns, scale, box, [x0 - pad + vw / 2, y0 - pad + vh / 2]);
+      tiles(svg, ns, scale, box, [vb[0] + vw / 2, vb[1] + vh / 2]);
       credits.unshift(D.tiles.attribution);
     }
     if (here) {  // where "near me" measures from: the device or the street typed
@@ -261,6 +264,80 @@
       }
     }
     svg.appendChild(g);
+  }
+  // --- zoom and pan: wheel, drag, pinch, +/−/reset buttons, keys when the map has focus ---
+  function svgPoint(cx, cy) {  // a screen point in map units (null before the first draw)
+    var m = $("map").getScreenCTM();
+    if (!m) return null;
+    var q = $("map").createSVGPoint(); q.x = cx; q.y = cy;
+    return q.matrixTransform(m.inverse());
+  }
+  function zoomBy(f, cx, cy) {  // f > 1 zooms in; the map point under (cx, cy) stays there
+    if (!homeBox) return;
+    var vb = (viewBox || homeBox).slice(), box = $("map").getBoundingClientRect();
+    var u = cx === undefined ? null : svgPoint(cx, cy);
+    var ux = u ? u.x : vb[0] + vb[2] / 2, uy = u ? u.y : vb[1] + vb[3] / 2;
+    var k = homeBox[2] / (vb[2] / f);
+    if (k < 1) f = vb[2] / homeBox[2];  // never smaller than the whole area
+    else if (k > 256) f = vb[2] / (homeBox[2] / 256);
+    viewBox = [ux - (ux - vb[0]) / f, uy - (uy - vb[1]) / f, vb[2] / f, vb[3] / f];
+    if (!box.width) return;
+    drawMap(filtered());
+  }
+  function panBy(dxPx, dyPx) {  // move the view by screen pixels
+    if (!homeBox) return;
+    var vb = (viewBox || homeBox).slice(), box = $("map").getBoundingClientRect();
+    var scale = Math.min(box.width / vb[2], box.height / vb[3]);
+    if (!(scale > 0)) return;
+    viewBox = [vb[0] - dxPx / scale, vb[1] - dyPx / scale, vb[2], vb[3]];
+    drawMap(filtered());
+  }
+  function resetView() { viewBox = null; drawMap(filtered()); }
+  function initZoom() {
+    var svg = $("map"), ptrs = {}, moved = false, pinch = null;
+    $("zoom-in").addEventListener("click", function () { zoomBy(1.5); });
+    $("zoom-out").addEventListener("click", function () { zoomBy(1 / 1.5); });
+    $("zoom-reset").addEventListener("click", resetView);
+    svg.addEventListener("wheel", function (e) {
+      e.preventDefault();
+      zoomBy(e.deltaY < 0 ? 1.25 : 0.8, e.clientX, e.clientY);
+    }, { passive: false });
+    svg.addEventListener("keydown", function (e) {
+      if (e.target !== svg) return;  // Enter/space on a point open its card
+      var step = 60, k = e.key;
+      if (k === "+" || k === "=") zoomBy(1.5);
+      else if (k === "-" || k === "_") zoomBy(1 / 1.5);
+      else if (k === "0" || k === "Home") resetView();
+      else if (k === "ArrowLeft") panBy(step, 0);
+      else if (k === "ArrowRight") panBy(-step, 0);
+      else if (k === "ArrowUp") panBy(0, step);
+      else if (k === "ArrowDown") panBy(0, -step);
+      else return;
+      e.preventDefault();
+    });
+    svg.addEventListener("pointerdown", function (e) {
+      ptrs[e.pointerId] = [e.clientX, e.clientY]; moved = false; pinch = null;
+    });
+    svg.addEventListener("pointermove", function (e) {
+      var last = ptrs[e.pointerId];
+      if (!last) return;
+      var ids = Object.keys(ptrs);
+      if (ids.length === 2) {  // pinch: zoom by the change of the fingers' distance
+        ptrs[e.pointerId] = [e.clientX, e.clientY];
+        var a = ptrs[ids[0]], b = ptrs[ids[1]], d = Math.hypot(a[0] - b[0], a[1] - b[1]);
+        if (pinch && d > 0) zoomBy(d / pinch, (a[0] + b[0]) / 2, (a[1] + b[1]) / 2);
+        pinch = d; moved = true; return;
+      }
+      var dx = e.clientX - last[0], dy = e.clientY - last[1];
+      if (!moved && Math.hypot(dx, dy) < 4) return;  // a tap on a point stays a click
+      if (!moved) { moved = true; try { svg.setPointerCapture(e.pointerId); } catch (x) { /* ignore */ } }
+      ptrs[e.pointerId] = [e.clientX, e.clientY];
+      panBy(dx, dy);
+    });
+    function up(e) { delete ptrs[e.pointerId]; pinch = null; }
+    svg.addEventListener("pointerup", up); svg.addEventListener("pointercancel", up);
+    // a drag must not end in a click on the point under the finger
+    svg.addEventListener("click", function (e) { if (moved) { e.stopPropagation(); moved = false; } }, true);
   }
   // --- typed-address search: the area's street names (accent/case-free word prefixes) ---
   function words(s) { return norm(s).split(/[^\p{L}\p{N}]+/u).filter(Boolean); }
@@ -361,6 +438,7 @@
     document.documentElement.lang = lang;
     document.documentElement.dir = I[lang]._dir;
     [].forEach.call(document.querySelectorAll("[data-i18n]"), function (n) { n.textContent = t(n.getAttribute("data-i18n")); });
+    [].forEach.call(document.querySelectorAll("[data-i18n-label]"), function (n) { var l = t(n.getAttribute("data-i18n-label")); n.setAttribute("aria-label", l); n.title = l; });
     document.title = D.title ? D.title + " – " + t("app_title") : t("app_title");
     $("title").textContent = document.title;
     $("lang").value = lang;
@@ -398,6 +476,7 @@
     // all filters in view on a wide screen; on a phone the rarer ones fold under "More filters"
     if (window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) $("more").open = true;
     window.addEventListener("resize", function () { drawMap(filtered()); });
+    initZoom();
     setLang(pickLang());
     if ("serviceWorker" in navigator && /^https?:$/.test(location.protocol)) {
       navigator.serviceWorker.register("sw.js").catch(function () { /* offline cache is optional */ });
