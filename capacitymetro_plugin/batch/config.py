@@ -24,7 +24,8 @@ from capacitymetro_plugin.core import defaults
 from capacitymetro_plugin.core.errors import InputError
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent.parent / "config"
-NETWORK_SOURCES = ("osm", "lines", "place")
+# "none": no street network; walking is a straight line × the detour factor (needs [transit])
+NETWORK_SOURCES = ("osm", "lines", "place", "none")
 
 
 @dataclass

@@ -360,9 +360,22 @@ def step_network(config: Config, folder: Path | None, summary: Summary, progress
         network_from_osm,
         network_from_place,
     )
+    from capacitymetro_plugin.core.transit.raptor import DETOUR_FACTOR, WALK_SPEED_KMH
 
     from .data import cache_dir
 
+    if config.network_source == "none":
+        raise InputError(
+            'No street network ([network] source = "none"): walking is a straight line × '
+            f"{DETOUR_FACTOR:g} at {WALK_SPEED_KMH:g} km/h, so coverage runs by straight lines "
+            "and the steps that need streets (network, isochrones) do not run.",
+            fix='Give [network] source = "osm" and an extract of the area for street walks.',
+            it='Nessuna rete stradale ([network] source = "none"): a piedi si va in linea '
+            f"retta × {DETOUR_FACTOR:g} a {WALK_SPEED_KMH:g} km/h, quindi la copertura usa "
+            "linee rette e i passi che richiedono le strade (rete, isocrone) non vengono eseguiti.",
+            fix_it='Indica [network] source = "osm" e un estratto dell\'area per i percorsi '
+            "sulle strade.",
+        )
     if config.network_source == "osm":
         net = network_from_osm(
             resolve(config, folder, config.network_file), mode=config.mode, progress=progress
@@ -600,6 +613,59 @@ def step_coverage(
     )
     _parts_without_service(config, net, services, cells, summary)
     return result.times
+
+
+def step_coverage_straight(
+    config: Config, folder: Path | None, services, cells, zones, summary: Summary, progress
+):
+    """Coverage on foot with no street network (``[network] source = "none"``): every walk is a
+    straight line × the detour factor, through the transit cost interface with no ride
+    (``max_rides = 0``), so the walk and the transit coverage share one walking cost and the
+    comparison is fair. Return the ServiceTimes, as :func:`step_coverage`."""
+    from capacitymetro_plugin.core.transit import transit_times_from_feeds
+    from capacitymetro_plugin.core.transit.raptor import DETOUR_FACTOR
+
+    tc = config.transit
+    if tc is None:
+        raise InputError(
+            'With [network] source = "none" coverage needs a [transit] section (its straight-'
+            "line walks).",
+            fix="Add [transit] with feeds and a date (see config/mestre.toml), or a street network.",
+            it='Con [network] source = "none" la copertura richiede una sezione [transit] '
+            "(i suoi percorsi in linea retta).",
+            fix_it="Aggiungi [transit] con feeds e una data (vedi config/mestre.toml), o una rete "
+            "stradale.",
+        )
+    times = transit_times_from_feeds(
+        [resolve(config, folder, f) for f in tc.feeds],
+        date=tc.date,
+        origins=cells.assign(geometry=cells.centroid),
+        services=services,
+        sectors=config.sectors,
+        window=(tc.window_start, tc.window_end),
+        step_min=tc.step_min,
+        network=None,
+        id_field="service_id",
+        percentiles=tc.percentiles,
+        percentile=tc.percentile,
+        max_rides=0,  # on foot: the direct walk only
+        max_walk_min=tc.max_walk_min,
+        max_direct_walk_min=tc.max_direct_walk_min,
+        cutoff_min=max([*config.thresholds_min, config.standard_min]) * 2,
+        progress=progress.step(0, 0.8),
+    )
+    summary.notes.append(
+        f"No street network: walking coverage uses straight lines × {DETOUR_FACTOR:g} (the same "
+        "walks as transit). / Nessuna rete stradale: la copertura a piedi usa linee rette × "
+        f"{DETOUR_FACTOR:g} (gli stessi percorsi del trasporto pubblico)."
+    )
+    summary.numbers["walks"] = times.walk_source
+    result = _coverage(
+        config, None, cells, services, zones, times=times, progress=progress.step(0.8, 1.0)
+    )
+    _write_coverage(config, result, summary, suffix="")
+    summary.coverage = result.table
+    return times
 
 
 def _coverage(config: Config, net, cells, services, zones, **options):
@@ -932,18 +998,27 @@ def run_pipeline(
         run("isochrones", lambda s, p: step_isochrones(config, net, services, s, p))
     else:
         why = "needs services with coordinates and a network"
+        if config.network_source == "none":
+            why = 'needs a street network ([network] source = "none": straight-line walks only)'
         summary.step("isochrones", "skipped", why)
         log(f"[skipped] isochrones: {why}")
     pop = run("population", step_population, config, folder)
     times = None
-    if have_services and net is not None and pop is not None:
+    straight = net is None and config.network_source == "none"  # walks: lines × detour
+    if have_services and (net is not None or straight) and pop is not None:
         cells, zones = pop
-        times = run(
-            "coverage",
-            lambda s, p: step_coverage(
-                config, net, services, cells, zones, s, p, times_fn=times_fn
-            ),
-        )
+        if straight:
+            times = run(
+                "coverage",
+                lambda s, p: step_coverage_straight(config, folder, services, cells, zones, s, p),
+            )
+        else:
+            times = run(
+                "coverage",
+                lambda s, p: step_coverage(
+                    config, net, services, cells, zones, s, p, times_fn=times_fn
+                ),
+            )
         transit = None
         if config.transit is not None:
             transit = run(

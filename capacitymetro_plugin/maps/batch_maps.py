@@ -89,7 +89,7 @@ MAP_TITLES = {
         "e2sfca_access": "E2SFCA accessibility: services per foreign resident",
         "population": "Residents and services",
         "population_only": "Residents (grid)",
-        "transit_added": "What the water buses add: foreign residents within {std} min",
+        "transit_added": "What the {vehicles} add: foreign residents within {std} min",
     },
     "it": {
         "services_isochrones": "Servizi per migranti e tempi {mode}",
@@ -98,7 +98,7 @@ MAP_TITLES = {
         "e2sfca_access": "Accessibilità E2SFCA: servizi per straniero residente",
         "population": "Popolazione residente e servizi",
         "population_only": "Popolazione residente (griglia)",
-        "transit_added": "Cosa aggiungono i vaporetti: stranieri residenti entro {std} minuti",
+        "transit_added": "Cosa aggiungono {vehicles}: stranieri residenti entro {std} minuti",
     },
 }
 
@@ -341,6 +341,23 @@ def label_gaps(layer, lang: str, top: int = GAP_LABELS) -> None:
     layer.setName(_wrap(layer.name().replace("\n", " ") + title))
 
 
+def fit_subtitle(layout, *, min_size: float = 7.0) -> None:
+    """Shrink the subtitle's font (down to ``min_size``) until it fits its one-line box: a long
+    note (e.g. the straight-line walking flag) wrapped under the map frame otherwise."""
+    from qgis.core import QgsLayoutUtils
+    from qgis.PyQt.QtGui import QFont
+
+    item = layout.itemById("subtitle")
+    if item is None:
+        return
+    font = QFont(item.font())
+    size, width = font.pointSizeF(), item.rect().width()
+    while size > min_size and QgsLayoutUtils.textWidthMM(font, item.text()) > width:
+        size -= 0.5
+        font.setPointSizeF(size)
+    item.setFont(font)
+
+
 def _make_room_for_sources(layout, up: float = 8.0) -> None:
     """Move the north arrow and scale bar up so the longer, data-true sources line fits."""
     from qgis.core import QgsLayoutPoint, QgsLayoutSize
@@ -369,6 +386,12 @@ def sources_text(summary, names: list[str], lang: str = "en") -> str:
     if config.network_source == "lines":
         credit = config.network_credit or Path(config.network_file).name
         parts.append(("Rete stradale: " if it else "Street network: ") + credit)
+    elif config.network_source == "none":
+        parts.append(
+            "Rete stradale: nessuna (a piedi: linee rette × 1,3)"
+            if it
+            else "Street network: none (walks: straight lines × 1.3)"
+        )
     else:
         parts.append(("Rete stradale: " if it else "Street network: ") + f"{osm}")
     if "context_pois" in names or (config.extra_services and "services" in names):
@@ -381,6 +404,10 @@ def sources_text(summary, names: list[str], lang: str = "en") -> str:
         )
     if "ferry_lines" in names:
         parts.append(_ferry_sources(config, it))
+    tc = getattr(config, "transit", None)
+    if "transit_added" in names and tc is not None and tc.feeds:
+        feeds = ", ".join(Path(f).name for f in tc.feeds)
+        parts.append(("Orari GTFS: " if it else "GTFS timetables: ") + feeds)
     population = {"gap_cells", "e2sfca", "coverage_zones", "population_cells", "transit_added"}
     population &= set(names)
     if population:
@@ -447,6 +474,21 @@ TRANSIT_ADDED_CLASSES = {
     ),
     4: ("#d9d9d9", "not within {th} min", "non entro {th} min"),
 }
+# the same classes when the vehicles are buses and trams (a GTFS feed, no water buses)
+TRANSIT_ADDED_CLASSES_BUS = {
+    1: TRANSIT_ADDED_CLASSES[1],
+    2: (
+        "#d95f02",
+        "within {th} min only by bus or tram (median departure)",
+        "entro {th} min solo in autobus o tram (partenza mediana)",
+    ),
+    3: (
+        "#fdb863",
+        "within {th} min by bus or tram only at the best departures (p{best}), not at the median",
+        "entro {th} min in autobus o tram solo alle partenze migliori (p{best}), non alla mediana",
+    ),
+    4: TRANSIT_ADDED_CLASSES[4],
+}
 ADDED_TOLERANCE_MIN = 0.5  # walks to and from the piers are rounded up to whole seconds twice
 
 
@@ -468,6 +510,33 @@ def transit_added_classes(walk, median, best, threshold: float):
     cls[median <= threshold] = 2
     cls[walk <= threshold] = 1
     return cls
+
+
+def transit_vehicles(config, lang: str) -> str:
+    """The words for the run's vehicles in the map "What the ... add": water buses (ferries by
+    headway only), buses and trams (GTFS feeds only) or public transport (both)."""
+    tc = config.transit
+    it = lang == "it"
+    if tc.ferries and not tc.feeds:
+        return "i vaporetti" if it else "water buses"
+    if tc.feeds and not tc.ferries:
+        return "autobus e tram" if it else "buses and tram"
+    return "i mezzi pubblici" if it else "public transport"
+
+
+def straight_line_note(summary, lang: str) -> str:
+    """The flag of a run whose walks are straight lines (no street network), else ""."""
+    walks = summary.numbers.get("transit_walks") or summary.numbers.get("walks")
+    if walks != "straight_line" and getattr(summary.config, "network_source", "") != "none":
+        return ""
+    from capacitymetro_plugin.core.transit.raptor import DETOUR_FACTOR
+
+    factor = f"{DETOUR_FACTOR:g}"
+    if lang == "it":
+        return (
+            f"percorsi a piedi in linea retta × {factor.replace('.', ',')}: nessuna rete stradale"
+        )
+    return f"walking distances are straight lines × {factor}: no street network"
 
 
 def _ferry_sources(config, it: bool) -> str:
@@ -503,7 +572,7 @@ def transit_added_numbers(gpkg: Path, summary):
 
     config = summary.config
     tc = getattr(config, "transit", None)
-    if tc is None or not tc.ferries or "ferry_lines" not in summary.layers:
+    if tc is None or (tc.ferries and "ferry_lines" not in summary.layers):
         return None
     sector = config.sectors[0]
     times = gpd.read_file(gpkg, layer="transit_times")
@@ -525,9 +594,10 @@ def transit_added_numbers(gpkg: Path, summary):
 
 
 def transit_added_layers(gpkg: Path, summary, lang: str):
-    """Layers of the map "What the water buses add": classes per cell, ferry lines, piers.
+    """Layers of the map "What the water buses add" (or "the buses and tram", from the run's
+    ``[transit]``): classes per cell, and the ferry lines and piers when there are water buses.
 
-    Returns ``({name: layer}, threshold text, note)`` or None (no water buses in the run).
+    Returns ``({name: layer}, threshold text, note)`` or None (no transit step in the run).
     """
     from qgis.core import (
         QgsCategorizedSymbolRenderer,
@@ -553,8 +623,19 @@ def transit_added_layers(gpkg: Path, summary, lang: str):
     th = f"{threshold:g}"
     std = config.standard_min
     window = f"{tc.window_start}-{tc.window_end}"
+    boats = bool(tc.ferries)
+    classes = TRANSIT_ADDED_CLASSES if boats else TRANSIT_ADDED_CLASSES_BUS
+    vehicles = transit_vehicles(config, lang)
     title = (
         f"Stranieri residenti per cella di {config.cell_size_m:g} m (stima), settore "
+        f"{config.sectors[0]}; autobus e tram: mediana (p{tc.percentile:g}) delle partenze "
+        f"{window} del {tc.date} (orario GTFS)"
+        if it and not boats
+        else f"Foreign residents per {config.cell_size_m:g} m cell (estimate), sector "
+        f"{config.sectors[0]}; bus and tram: median (p{tc.percentile:g}) of the departures "
+        f"{window} on {tc.date} (GTFS timetable)"
+        if not boats
+        else f"Stranieri residenti per cella di {config.cell_size_m:g} m (stima), settore "
         f"{config.sectors[0]}; vaporetto: mediana (p{tc.percentile:g}) delle partenze {window} "
         f"del {tc.date}, una barca ogni {tc.ferry_headway_min:g} min (stima)"
         if it
@@ -575,7 +656,7 @@ def transit_added_layers(gpkg: Path, summary, lang: str):
     provider.addFeatures(features)
     layer.updateExtents()
     categories = []
-    for code, (colour, en, it_label) in TRANSIT_ADDED_CLASSES.items():
+    for code, (colour, en, it_label) in classes.items():
         total = float(cells["foreign"][cells["cls"] == code].sum())
         if code != 2 and not (cells["cls"] == code).any():
             continue  # the class of the map's question stays in the legend even when empty
@@ -586,6 +667,24 @@ def transit_added_layers(gpkg: Path, summary, lang: str):
         )
         categories.append(QgsRendererCategory(code, symbol, label))
     layer.setRenderer(QgsCategorizedSymbolRenderer("cls", categories))
+    at_std = _thousands(added[std], lang)
+    if threshold != std:
+        note = (
+            f"nessuno in più entro {std:g} min (lo standard) alla mediana: mappa a {th} min"
+            if it
+            else f"no one more within {std:g} min (the standard) at the median: map at {th} min"
+        )
+    else:
+        only = f"solo con {vehicles}" if it else f"only by {vehicles}"
+        note = (
+            f"{only} entro {std:g} min: {at_std} stranieri residenti (stima)"
+            if it
+            else f"{only} within {std:g} min: {at_std} foreign residents (estimate)"
+        )
+    flag = straight_line_note(summary, lang)
+    note = f"{note}; {flag}" if flag else note
+    if not boats:
+        return {"transit_added": layer}, th, note, vehicles
 
     lines = QgsVectorLayer(
         f"{gpkg}|layername=ferry_lines",
@@ -615,20 +714,14 @@ def transit_added_layers(gpkg: Path, summary, lang: str):
             )
         )
     )  # fmt: skip
-    at_std = _thousands(added[std], lang)
-    if threshold != std:
-        note = (
-            f"nessuno in più entro {std:g} min (lo standard) alla mediana: mappa a {th} min"
-            if it
-            else f"no one more within {std:g} min (the standard) at the median: map at {th} min"
-        )
-    else:
+    if threshold == std:  # the Venice wording, as before
         note = (
             f"solo in vaporetto entro {std:g} min: {at_std} stranieri residenti (stima)"
             if it
             else f"only by water bus within {std:g} min: {at_std} foreign residents (estimate)"
         )
-    return {"transit_added": layer, "ferry_lines": lines, "ferry_piers": piers}, th, note
+        note = f"{note}; {flag}" if flag else note
+    return {"transit_added": layer, "ferry_lines": lines, "ferry_piers": piers}, th, note, vehicles
 
 
 def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
@@ -729,6 +822,9 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
                 if lang == "it"
                 else f"{unplaced} migrant services of the area have no coordinates: not on the map"
             )
+        flag = straight_line_note(summary, lang)  # no street network: said on every map
+        if flag and flag not in subtitle_note:
+            subtitle_note = f"{subtitle_note}; {flag}" if subtitle_note else flag
         if "services" in names and "services" in layers:
             privacy_note = protected_note(layers["services"], lang, config)
             if privacy_note:
@@ -760,6 +856,7 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
             basemap_credit=credit or None,
         )
         fit_title(layout)
+        fit_subtitle(layout)
         _make_room_for_sources(layout)
         files.extend(export_layout(layout, maps_dir / filename))
         if not atlas:
@@ -777,11 +874,12 @@ def export_summary_maps(summary, *, lang: str | None = None) -> list[Path]:
     one("e2sfca_access.pdf", "e2sfca_access", ["services", "e2sfca", "territories"])
     added = transit_added_layers(gpkg, summary, lang)
     if added is not None:
-        extra, threshold, note = added
+        extra, threshold, note, vehicles = added
         project.addMapLayers(list(extra.values()))
         layers.update(extra)
         names = ["services", "ferry_piers", "ferry_lines", "transit_added"]
-        one("transit_added.pdf", "transit_added", names, fill_over={"std": threshold}, note=note)
+        fill_over = {"std": threshold, "vehicles": vehicles}
+        one("transit_added.pdf", "transit_added", names, fill_over=fill_over, note=note)
     if not files and "population_cells" in layers:
         context = [n for n in layers if n.startswith("context_")]
         key = "population" if "services" in layers else "population_only"
