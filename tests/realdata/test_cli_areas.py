@@ -45,28 +45,25 @@ def test_bari_runs_and_says_services_must_be_placed(shared_data, tmp_path):
 
     out = tmp_path / "bari"
     result = _run("bari", shared_data, out)
-    # the run writes what it can, then names the steps that could not run: exit code 3
-    assert result.returncode == 3, result.stdout + result.stderr
-    assert "2 step(s) could not run" in result.stderr, result.stderr
-    assert "  - isochrones: needs services with coordinates and a network" in result.stderr
-    assert "  - coverage: needs services with coordinates, a network and population" in (
-        result.stderr
-    )
-    assert "[skipped] coverage:" in result.stdout and "Traceback" not in result.stderr
+    # 3 of the 14 services are placed from bus-stop names ([registry] gazetteer): every step
+    # runs; the 11 others are named as still to place on the map
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "[skipped]" not in result.stdout and "Traceback" not in result.stderr
     summary = pd.read_csv(out / "summary.csv").set_index("key")["value"]
-    assert summary["services_in_area"] == "14" and summary["services_with_coordinates"] == "0"
-    assert summary["step_isochrones"].startswith("skipped needs services with coordinates")
-    assert summary["step_coverage"].startswith("skipped")
+    assert summary["services_in_area"] == "14" and summary["services_with_coordinates"] == "3"
+    assert summary["services_geocoded_from_stops"] == "3"
+    assert summary["step_isochrones"] == "done" and summary["step_coverage"] == "done"
     assert summary["step_network"] == "done" and summary["step_population"] == "done"
     html = (out / "summary.html").read_text()
-    assert "14 services of the area have no coordinates yet" in html
+    assert "11 services of the area have no coordinates yet" in html
+    assert "3 services placed from bus-stop names (approximate" in html
     istat = pd.read_csv(
         shared_data / "istat_popolazione_comuni_italia_2023.csv.gz", dtype={"com_istat_code": str}
     )
     bari = istat.loc[istat["com_istat_code"] == "072006", "pop_total"].iloc[0]
     with rasterio.open(out / "population_grid.tif") as src:
         assert src.read(1).astype(float).sum() == pytest.approx(bari, abs=0.5)
-    assert (out / "maps" / "population.pdf").stat().st_size > 10_000
+    assert (out / "maps" / "coverage_gaps.pdf").stat().st_size > 10_000
 
 
 def test_venezia_islands_coverage(shared_data, tmp_path):

@@ -196,7 +196,7 @@ def test_broken_extract_is_a_named_error_and_the_registry_is_untouched(reg, tmp_
 def test_no_geocoder_and_no_address_are_named_errors(tmp_path, osm):
     reg = Registry.create(tmp_path / "r.gpkg")
     reg.add_service(Service(name="Senza", sectors=["health"]))
-    with pytest.raises(InputError, match="OSM extract or Nominatim"):
+    with pytest.raises(InputError, match="OSM extract, a GTFS feed's stops or Nominatim"):
         geocode_registry(reg, osm_extract=None)
     with pytest.raises(InputError) as err:
         geocode_registry(reg, osm_extract=osm)
