@@ -45,6 +45,9 @@ _PLACE_WORDS = frozenset(
         "santa", "santo", "san", "s", "del", "della", "dei", "di", "da", "de", "la", "le", "il",
     }
 )  # fmt: skip
+_CONNECTORS = frozenset(
+    {"del", "della", "dello", "dei", "degli", "delle", "dell", "di", "da", "de", "d"}
+)
 _NUMBER = re.compile(r"^(.*?\D)\s+(\d{1,4}[a-z]?)$", re.IGNORECASE)
 
 
@@ -126,6 +129,12 @@ def street_runs(stop_name: str) -> list[tuple[str, str | None]]:
         words = part.split()
         if number:
             out.append((part, number))
+        if any(fold(w).split("'")[0] in _CONNECTORS for w in words[1:]):
+            # "Palazzo del Cinema", "Ospedale dell'Angelo": a place's whole name, never a
+            # street's word on its own ("via Palazzo" is not the Lido's Palazzo del Cinema)
+            if (part, None) not in out:
+                out.append((part, None))
+            continue
         for size in (3, 2, 1):
             for i in range(len(words) - size + 1):
                 run = " ".join(words[i : i + size])
@@ -194,7 +203,8 @@ def geocode_with_stops(
     """Match one address against a stop gazetteer; an approximate place (see the module).
 
     Only whole words count: a stop run matches when its words are all words of the address's
-    street or the reverse ("Barisano" for "via Barisano da Trani"); a merely similar name
+    street ("Barisano" for "via Barisano da Trani", not "Palazzo del Cinema" for "via
+    Palazzo"); a merely similar name
     ("Mazzoni" for "via Manzoni", fine for OSM's full street names) is refused, because stop
     names are short surnames that differ by a letter. An address without a street whose first
     part is a stop's whole name ("Ospedale dell'Angelo, Mestre") is placed at that stop.
@@ -221,7 +231,9 @@ def geocode_with_stops(
         return res
     label = (res.matched or "").split(" (")[0]
     want, got = set(split_street(parsed.street).tokens), _tokens(label)
-    if not got or not (got <= want or want <= got):
+    # every word of the stop's street is in the address, and the address's most distinctive
+    # (longest) word is in the stop's ("Santa Maria" is not "via Santa Maria dei Battuti")
+    if not got or not got <= want or max(want, key=len) not in got:
         return GeocodeResult(
             raw,
             reason=f"only a similar stop name ({label}) for '{parsed.street}'",
