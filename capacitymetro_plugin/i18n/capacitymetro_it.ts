@@ -2214,9 +2214,9 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="147"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="678"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="690"/>
         <location filename="../provider/algorithms/registry_algs.py" line="150"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="681"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="693"/>
         <source>Registry GeoPackage (created if missing, else added to)</source>
         <translation>GeoPackage del registro (creato se manca, altrimenti integrato)</translation>
     </message>
@@ -2289,7 +2289,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="264"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="576"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="587"/>
         <source>Services to place on the map</source>
         <translation>Servizi da posizionare sulla mappa</translation>
     </message>
@@ -2315,13 +2315,13 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="319"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="531"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="532"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="43"/>
         <location filename="../provider/algorithms/registry_algs.py" line="231"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="45"/>
         <location filename="../provider/algorithms/registry_algs.py" line="233"/>
         <location filename="../provider/algorithms/registry_algs.py" line="321"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="533"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="534"/>
         <source>Registry GeoPackage</source>
         <translation>GeoPackage del registro</translation>
     </message>
@@ -2471,98 +2471,104 @@
         <translation>Dà una posizione ai servizi di un registro che hanno un indirizzo ma nessuna posizione. Offline abbina gli indirizzi (via e numero civico) e i nomi delle vie di un estratto OpenStreetMap locale (.osm.pbf); online, se consentito, interroga Nominatim (con cache, una richiesta al secondo). Ogni servizio riceve un punteggio di corrispondenza (0-1) e un livello (numero civico, via, nessuno). I punti posizionati a mano non vengono mai spostati. Il rapporto elenca ogni servizio: abbinato, non abbinato con il motivo (da posizionare sulla mappa) o saltato.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="536"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="537"/>
         <location filename="../gui/dock.py" line="1045"/>
         <location filename="../gui/dock.py" line="1047"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="539"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="540"/>
         <source>OpenStreetMap extract of the area (.osm.pbf or .osm)</source>
         <translation>Estratto OpenStreetMap dell'area (.osm.pbf o .osm)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="543"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="546"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="544"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="548"/>
+        <source>Bus stops whose names name their street (GTFS .zip or stops layer): approximate places for what the extract does not match</source>
+        <translation>Fermate il cui nome indica la via (GTFS .zip o layer delle fermate): posizioni approssimate per ciò che l'estratto non trova</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="554"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="557"/>
         <source>Ask Nominatim (online) for addresses the extract does not match</source>
         <translation>Chiedi a Nominatim (online) gli indirizzi che l'estratto non abbina</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="552"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="563"/>
         <source>Minimum match score (0-1)</source>
         <translation>Punteggio minimo di corrispondenza (0-1)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="557"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="560"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="568"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="571"/>
         <source>Redo services geocoded before (hand-placed points are always kept)</source>
         <translation>Rifai i servizi già geocodificati (i punti posizionati a mano restano sempre)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="564"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="566"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="575"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="577"/>
         <source>Report only (change nothing)</source>
         <translation>Solo rapporto (non modificare nulla)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="569"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="571"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="580"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="582"/>
         <source>Geocoding report</source>
         <translation>Rapporto di geocodifica</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="575"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="586"/>
         <source>Services geocoded</source>
         <translation>Servizi geocodificati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="623"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="635"/>
         <source>Services from OpenStreetMap</source>
         <translation>Servizi da OpenStreetMap</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="624"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="636"/>
         <source>Finds candidate services (social facilities, government offices, town halls, the Questura, job centres, CPIA, health centres, community centres...) in an OpenStreetMap extract (.osm.pbf) or an Overpass JSON response, inside the area, with the tag table of docs/osm_registry.md. Places of worship and tourism are never services. Candidates already in the registry (same OSM object, or same name within the distance) are skipped; the new ones are added with status 'to verify', which analyses leave out until someone checks them and sets them active.</source>
         <translation>Trova i servizi candidati (strutture sociali, uffici pubblici, municipi, la Questura, centri per l'impiego, CPIA, strutture sanitarie, centri di comunità...) in un estratto OpenStreetMap (.osm.pbf) o in una risposta JSON di Overpass, dentro l'area, con la tabella dei tag di docs/osm_registry.md. I luoghi di culto e il turismo non sono mai servizi. I candidati già nel registro (stesso oggetto OSM, o stesso nome entro la distanza) sono saltati; i nuovi sono aggiunti con stato 'da verificare', che le analisi escludono finché qualcuno non li controlla e li imposta attivi.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="645"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="648"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="657"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="660"/>
         <source>OpenStreetMap extract (.osm.pbf, .osm) or Overpass response (.json)</source>
         <translation>Estratto OpenStreetMap (.osm.pbf, .osm) o risposta Overpass (.json)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="652"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="655"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="664"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="667"/>
         <source>Area (polygons; default: the whole extract)</source>
         <translation>Area (poligoni; predefinito: tutto l'estratto)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="660"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="663"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="672"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="675"/>
         <source>Or an area by name or ISTAT code (e.g. comune:trento, 027042)</source>
         <translation>Oppure un'area per nome o codice ISTAT (es. comune:trento, 027042)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="669"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="681"/>
         <source>Same name within this distance is a duplicate (m)</source>
         <translation>Stesso nome entro questa distanza è un duplicato (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="673"/>
-        <location filename="../provider/algorithms/registry_algs.py" line="675"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="685"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="687"/>
         <source>Only report, write nothing</source>
         <translation>Solo resoconto, non scrivere nulla</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="685"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="697"/>
         <source>Candidate services found</source>
         <translation>Servizi candidati trovati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="686"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="698"/>
         <source>Services added</source>
         <translation>Servizi aggiunti</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/registry_algs.py" line="687"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="699"/>
         <source>Duplicates skipped</source>
         <translation>Duplicati saltati</translation>
     </message>
