@@ -80,6 +80,11 @@ def test_bari_from_amtab_stop_names(services, shared_data):
     # the four with no street at all, and the rest, need a click (said why)
     assert len(report.needs_a_click()) == 11
     assert all(r.result.reason for r in report.needs_a_click())
+    # streets whose stops spread too far are refused in the words of stops, not of OSM
+    spread = [r.result for r in report.needs_a_click() if "spread over" in r.result.reason]
+    assert spread and all("has stops spread over" in r.reason for r in spread)
+    assert all("OSM" not in r.result.reason + r.result.reason_it for r in report.needs_a_click())
+    assert all("fermate sparse" in r.reason_it for r in spread)
 
 
 def test_mestre_from_actv_stop_names(services, shared_data):

@@ -227,8 +227,16 @@ def geocode_with_stops(
     res = geocode_address(
         parsed, index, min_score=min_score, max_street_extent_m=MAX_STOPS_EXTENT_M
     )
-    if not res.found:
-        return res
+    if not res.found:  # the index's words are about OSM streets: say stops instead
+        return replace(
+            res,
+            reason=res.reason.replace("spreads over", "has stops spread over").replace(
+                " and the house number is not in OSM", " (too far apart to place it)"
+            ),
+            reason_it=res.reason_it.replace("si estende per", "ha fermate sparse su").replace(
+                " e il civico non è in OSM", " (troppo distanti per collocarlo)"
+            ),
+        )
     label = (res.matched or "").split(" (")[0]
     want, got = set(split_street(parsed.street).tokens), _tokens(label)
     # every word of the stop's street is in the address, and the address's most distinctive
