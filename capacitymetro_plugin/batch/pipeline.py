@@ -580,6 +580,10 @@ def step_population(config: Config, folder: Path | None, summary: Summary, progr
     cells["foreign_source"] = cells["zone"].map(dict(zip(zones["zone"], zones["foreign_source"])))
     summary.numbers["population_cells"] = len(cells)
     zones_out = zones.to_crs(cells.crs)
+    # zones whose foreign residents are not a published figure (comune table or census sections):
+    # the zone map's title says "estimate" only then
+    published = zones["foreign_source"].isin(["comune", "section"])
+    summary.numbers["foreign_zones_estimated"] = int((~published).sum())
     # the zones as spread on the grid: the population input a Processing run takes to repeat this
     keep = ("zone", "com_istat_code", "name", "pop_total", "foreign", "foreign_source")
     keep = [c for c in keep if c in zones_out]

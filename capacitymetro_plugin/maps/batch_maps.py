@@ -57,7 +57,7 @@ LAYER_TITLES = {
         "e2sfca": "E2SFCA: {supply} per 1,000 foreign residents (estimate)",
         "context_pois": "Other service POIs (OSM)",
         "population_cells": "Residents per {cell} m cell",
-        "population_zones": "Residents and foreign residents per zone (estimate)",
+        "population_zones": "Residents and foreign residents per zone{zones_est}",
         "population_streets": "Residential streets (grid weights)",
         "comuni": "Comune boundaries (ISTAT {year})",
         "comuni_area": "Analysis area",
@@ -73,7 +73,7 @@ LAYER_TITLES = {
         "e2sfca": "E2SFCA: {supply} per 1.000 stranieri residenti (stima)",
         "context_pois": "Altri servizi (OSM)",
         "population_cells": "Residenti per cella di {cell} m",
-        "population_zones": "Residenti e stranieri residenti per zona (stima)",
+        "population_zones": "Residenti e stranieri residenti per zona{zones_est}",
         "population_streets": "Strade residenziali (pesi della griglia)",
         "comuni": "Confini comunali (ISTAT {year})",
         "comuni_area": "Area analizzata",
@@ -112,6 +112,10 @@ def title_fill(summary, lang: str) -> dict:
         "mode": _MODE[lang].get(config.mode, config.mode),
         "year": str(config.year),
         "supply": _supply_words(summary, lang),
+        # unknown (an older summary): say estimate, the safe side
+        "zones_est": (" (estimate)" if lang == "en" else " (stima)")
+        if summary.numbers.get("foreign_zones_estimated", 1)
+        else "",
     }
 
 
@@ -206,6 +210,7 @@ def load_run_layers(
 
     titles = titles or {}
     fill = {"std": "", "cell": "", "mode": "", "year": "", "supply": "", **(fill or {})}
+    fill.setdefault("zones_est", " (estimate)" if lang == "en" else " (stima)")
     names = list(layers)
     if standard_min is not None and "e2sfca" in names:
         names.append("gap_cells")

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import geopandas as gpd
 import pandas as pd
@@ -14,8 +15,9 @@ import pytest
 from sectionfixtures import section_id, write_boundaries, write_variables
 from shapely.geometry import box
 
-from capacitymetro_plugin.batch.config import CONFIG_DIR
+from capacitymetro_plugin.batch.config import CONFIG_DIR, load_config
 from capacitymetro_plugin.core.population import comuni_boundaries
+from capacitymetro_plugin.maps.batch_maps import bilingual_layer_title
 
 REPO = Path(__file__).resolve().parents[3]
 TRENTO = "022205"
@@ -79,6 +81,18 @@ def test_trento_run_with_sections(shared_data, tmp_path):
     result2 = _run(plain, shared_data, out2)
     assert result2.returncode == 0, result2.stdout + result2.stderr
     row2 = _all_row(out2)
+    # the zone layer's title says "estimate" only where a zone's figure is one
+    summary2 = pd.read_csv(out2 / "summary.csv").set_index("key")["value"]
+    assert int(summary["foreign_zones_estimated"]) == 0
+    assert int(summary2["foreign_zones_estimated"]) == 1  # Trento: the province share
+    for numbers, est in ((summary, False), (summary2, True)):
+        run = SimpleNamespace(
+            config=load_config(config),
+            numbers={"foreign_zones_estimated": int(numbers["foreign_zones_estimated"])},
+            notes=[],
+        )
+        title = bilingual_layer_title("population_zones", run)
+        assert ("(estimate)" in title and "(stima)" in title) is est, title
     assert row2["foreign_served_pct"] == pytest.approx(row2["pop_total_served_pct"], abs=0.05)
     print(  # the measured numbers, for the report (pytest -s)
         "served % (foreign, all):",
