@@ -95,6 +95,7 @@ class Config:
     zones_layer: str | None = None
     zones_pop_field: str = defaults.POP_FIELD
     zones_credit: str = ""  # where the zones' population comes from (maps' sources line)
+    zones_made_by: str = ""  # the command that writes the zones file (named when it is missing)
     foreign_province_totals: str = "istat_stranieri_eta_sesso_province_2022.csv"
     # foreign residents per comune (counts or % of residents): used instead of the province
     # estimate for the comuni it has a figure for; rows without a figure are skipped
@@ -148,7 +149,8 @@ class Config:
         if self.foreign_comuni:
             files.append((self.foreign_comuni, "foreign residents per comune"))
         if self.zones:
-            files.append((self.zones, "population zones"))
+            made = f"; written by: {self.zones_made_by}" if self.zones_made_by else ""
+            files.append((self.zones, f"population zones{made}"))
         if self.census_sections:
             files.append((self.census_sections, "ISTAT census sections (basi territoriali)"))
         if self.census_section_variables:
@@ -324,6 +326,7 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         zones_layer=pop.get("zones_layer"),
         zones_pop_field=str(pop.get("zones_pop_field", "pop_total")),
         zones_credit=str(pop.get("zones_credit", "")),
+        zones_made_by=str(pop.get("zones_made_by", "")),
         foreign_province_totals=str(pop.get("foreign_province_totals", "")),
         foreign_comuni=str(pop.get("foreign_comuni", "")),
         foreign_comuni_code_field=str(pop.get("foreign_comuni_code_field", "com_istat_code")),

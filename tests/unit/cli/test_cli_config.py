@@ -89,6 +89,18 @@ def test_empty_data_dir_without_network_tries_the_download_then_fails_clearly(
     assert "Dati per l'area 'trento'" in err.value.localized("it")
 
 
+def test_a_derived_zone_file_names_the_command_that_writes_it(shared_data, tmp_path, monkeypatch):
+    """Mestre's mainland zone is not open data but derived from it: the missing-data message
+    says which script writes it."""
+    monkeypatch.setenv("CAPACITYMETRO_CACHE", str(tmp_path / "cache"))
+    c = config_for_area("mestre")
+    missing = dict(missing_files(c, shared_data))
+    assert list(missing) == ["mestre_terraferma_zone.gpkg"]
+    with pytest.raises(DataUnavailableError) as err:
+        check_data(c, shared_data, download=False)
+    assert "scripts/mestre_mainland.py" in err.value.localized("en")
+
+
 def test_cli_exit_code_and_message_for_missing_data(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CAPACITYMETRO_CACHE", str(tmp_path / "cache"))
     code = main(
