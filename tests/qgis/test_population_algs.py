@@ -218,3 +218,39 @@ def test_prepare_area_comune_figures_and_bad_names(processing_provider, shared_d
             {"AREA": "Milanno", "OUTPUT": str(tmp_path / "c.gpkg")},
         )
     assert not (tmp_path / "c.gpkg").exists()
+
+
+def test_foreign_per_comune_is_the_command_lines_method(processing_provider, shared_data, tmp_path):
+    """With a province STRASA file and a table per comune, 'Foreign residents per comune' gives
+    every comune of the province of Bari what the command line's population step gives
+    (core.population.area.foreign_by_comune, read here directly): the table's own figure where
+    it has one, else the province estimate."""
+    import geopandas as gpd
+
+    import processing
+    from capacitymetro_plugin.core.population.area import foreign_by_comune
+
+    strasa = shared_data / "istat_stranieri_eta_sesso_province_2022.csv"
+    table = shared_data / "stranieri_pct_comuni_target_da_pagine_web.csv"
+    out = tmp_path / "bari.gpkg"
+    processing.run(
+        "capacitymetro:foreignresidentsestimate",
+        {
+            "PROVINCES": "072",
+            "YEAR": 0,  # 2023
+            "STRASA": str(strasa),
+            "TABLE": str(table),
+            "TABLE_FIELD": "foreign_count_page",
+            "OUTPUT": str(out),
+        },
+    )
+    got = gpd.read_file(out, engine="fiona").set_index("com_istat_code")
+    cli, _ = foreign_by_comune(
+        ["072"], year=2023, strasa=strasa, comune_table=table, count_field="foreign_count_page"
+    )
+    cli = cli.set_index("com_istat_code")
+    assert len(got) == len(cli) == 41
+    assert (got["foreign"] == cli.loc[got.index, "foreign_est"]).all()
+    assert (got["foreign_source"] == cli.loc[got.index, "foreign_source"]).all()
+    assert got.loc["072006", "foreign_source"] == "comune"  # Bari: the page's figure
+    assert got["is_estimate"].sum() == 40

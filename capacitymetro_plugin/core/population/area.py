@@ -161,4 +161,101 @@ def area_zones(
     return zones
 
 
-__all__ = ["PROVINCE_ESTIMATE", "area_zones", "foreign_by_comune"]
+def comuni_foreign(
+    provinces: Sequence[str],
+    *,
+    year: int,
+    strasa: str | os.PathLike | None = None,
+    comune_table: str | os.PathLike | pd.DataFrame | None = None,
+    code_field: str = "com_istat_code",
+    count_field: str | None = None,
+    pct_field: str | None = None,
+    progress: Progress | None = None,
+):
+    """Return the comuni of ``provinces`` (ISTAT boundaries, EPSG:4326) with foreign residents.
+
+    The Processing door "Foreign residents per comune" is this one call. Foreign residents come
+    from, in order:
+
+    - a STRASA file **per comune**: each comune's own ISTAT figure (``foreign_source =
+      "comune"``; comuni not in the file are left empty);
+    - a STRASA file **per province**: :func:`foreign_by_comune`, the same method as the command
+      line: the comune table's own figure where it has one, else the province estimate;
+    - only a ``comune_table``: its figures (a count, or a percentage × residents), empty where
+      it has no row;
+    - neither: the comuni with their residents only.
+
+    Columns: those of ``comuni_boundaries`` plus ``foreign``, ``foreign_source``,
+    ``is_estimate``, ``method``, ``foreign_year`` (0 when unknown) and ``foreign_share``;
+    ``attrs["facts"]["missing"]`` counts the comuni left empty.
+    """
+    from . import comuni_boundaries, foreign_from_table, read_strasa
+
+    progress = ensure(progress)
+    provinces = [str(p).strip().zfill(3) for p in provinces if str(p).strip()]
+    if not provinces:
+        raise InputError(
+            "No province code given.",
+            fix="Write one or more 3-digit ISTAT codes, e.g. 027.",
+            it="Nessun codice di provincia indicato.",
+            fix_it="Scrivi uno o più codici ISTAT a 3 cifre, es. 027.",
+        )
+    gdf = comuni_boundaries(year=year, provinces=provinces)
+    facts: dict = {"totals_year": None}
+    table = read_strasa(strasa) if strasa is not None else None
+    if table is not None and table.level == "comune":
+        totals = table.totals()[["code", "total"]]
+        figures = dict(zip(totals["code"].astype(str).str.zfill(6), totals["total"]))
+        gdf["foreign"] = gdf["com_istat_code"].map(figures).astype(float)
+        gdf["foreign_source"] = gdf["foreign"].notna().map({True: "comune", False: None})
+        gdf["is_estimate"] = False
+        gdf["method"] = "ISTAT STRASA per comune"
+        facts["totals_year"] = table.year
+    elif table is not None:
+        est, facts = foreign_by_comune(
+            provinces,
+            year=year,
+            strasa=strasa,
+            comune_table=comune_table,
+            code_field=code_field,
+            count_field=count_field,
+            pct_field=pct_field,
+            progress=progress.step(0.2, 0.9),
+        )
+        est = est.set_index("com_istat_code")
+        gdf["foreign"] = gdf["com_istat_code"].map(est["foreign_est"]).astype(float)
+        gdf["foreign_source"] = gdf["com_istat_code"].map(est["foreign_source"])
+        gdf["is_estimate"] = gdf["foreign_source"] == PROVINCE_ESTIMATE
+        gdf["method"] = gdf["com_istat_code"].map(est["method"])
+    elif comune_table is not None:
+        frame = (
+            comune_table
+            if isinstance(comune_table, pd.DataFrame)
+            else pd.read_csv(comune_table, dtype={code_field: str})
+        )
+        got = foreign_from_table(
+            frame,
+            gdf.drop(columns="geometry"),
+            code_field=code_field,
+            count_field=count_field,
+            pct_field=pct_field if not count_field else None,
+        )
+        gdf["foreign"] = got["foreign"].to_numpy()
+        has = gdf["foreign"].notna()
+        gdf["foreign_source"] = has.map(
+            {True: "comune" if count_field else "comune (% × residents)", False: None}
+        )
+        gdf["is_estimate"] = got["is_estimate"].to_numpy()
+        gdf["method"] = got["method"].to_numpy()
+    else:  # residents only: a comuni layer for totals
+        facts["missing"] = 0
+        gdf.attrs["facts"] = facts
+        return gdf
+    gdf["foreign_year"] = int(facts.get("totals_year") or 0)
+    gdf["foreign_share"] = (gdf["foreign"] / gdf["pop_total"]).where(gdf["pop_total"] > 0)
+    facts["missing"] = int(gdf["foreign"].isna().sum())
+    gdf.attrs["facts"] = facts
+    return gdf
+
+
+__all__ = ["PROVINCE_ESTIMATE", "area_zones", "comuni_foreign", "foreign_by_comune"]

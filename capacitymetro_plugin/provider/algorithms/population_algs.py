@@ -91,72 +91,31 @@ class ForeignResidentsEstimate(CapaCityMetroAlgorithm):
         )
 
     def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
-        from capacitymetro_plugin.core.population import (
-            comuni_boundaries,
-            estimate_comuni_from_provinces,
-            foreign_from_table,
-            read_strasa,
-        )
+        from capacitymetro_plugin.core.population.area import comuni_foreign
 
         raw = self.parameterAsString(parameters, self.PROVINCES, context) or ""
-        provinces = [p.strip().zfill(3) for p in raw.replace(";", ",").split(",") if p.strip()]
-        if not provinces:
-            raise InputError(
-                "No province code given.",
-                fix="Write one or more 3-digit ISTAT codes, e.g. 027.",
-                it="Nessun codice di provincia indicato.",
-                fix_it="Scrivi uno o più codici ISTAT a 3 cifre, es. 027.",
-            )
         year = int(YEARS[self.parameterAsEnum(parameters, self.YEAR, context)])
+        strasa = self.parameterAsFile(parameters, self.STRASA, context) or None
+        table = self.parameterAsFile(parameters, self.TABLE, context) or None
+        column = self.parameterAsString(parameters, self.TABLE_FIELD, context) or "foreign"
+        is_pct = self.parameterAsBoolean(parameters, self.TABLE_IS_PCT, context)
         progress.report(0.1, self.tr("Comuni and population"))
-        gdf = comuni_boundaries(year=year, provinces=provinces)
-        path = self.parameterAsFile(parameters, self.STRASA, context)
-        table_path = self.parameterAsFile(parameters, self.TABLE, context)
-        if table_path:
-            import pandas as pd
-
-            column = self.parameterAsString(parameters, self.TABLE_FIELD, context) or "foreign"
-            is_pct = self.parameterAsBoolean(parameters, self.TABLE_IS_PCT, context)
-            table = pd.read_csv(table_path, dtype={"com_istat_code": str})
-            joined = foreign_from_table(
-                table,
-                gdf.drop(columns="geometry"),
-                count_field=None if is_pct else column,
-                pct_field=column if is_pct else None,
+        gdf = comuni_foreign(
+            raw.replace(";", ",").split(","),
+            year=year,
+            strasa=strasa,
+            comune_table=table,
+            count_field=None if is_pct else column,
+            pct_field=column if is_pct else None,
+            progress=progress.step(0.1, 0.9),
+        )
+        missing = gdf.attrs["facts"]["missing"]
+        if missing:
+            progress.info(
+                self.tr(
+                    "Warning: {n} comuni have no figure of foreign residents (left empty)."
+                ).format(n=missing)
             )
-            for col in ("foreign", "is_estimate", "method"):
-                gdf[col] = joined[col].to_numpy()
-            missing = int(gdf["foreign"].isna().sum())
-            if missing:
-                progress.info(f"Warning: {missing} comuni have no row in the table (left empty).")
-            gdf["foreign_share"] = (gdf["foreign"] / gdf["pop_total"]).where(gdf["pop_total"] > 0)
-        elif path:
-            table = read_strasa(path)
-            progress.report(0.5, self.tr("Foreign residents"))
-            if table.level == "comune":
-                totals = table.totals()[["code", "total"]].rename(
-                    columns={"code": "com_istat_code", "total": "foreign"}
-                )
-                gdf = gdf.merge(totals, on="com_istat_code", how="left")
-                missing = int(gdf["foreign"].isna().sum())
-                if missing:
-                    progress.info(
-                        f"Warning: {missing} comuni are not in the STRASA file (left empty)."
-                    )
-                gdf["is_estimate"] = False
-            else:
-                est = estimate_comuni_from_provinces(
-                    table.totals(),
-                    gdf.drop(columns="geometry"),
-                    totals_year=table.year,
-                    population_year=year,
-                    progress=progress,
-                )
-                gdf["foreign"] = est["foreign_est"].to_numpy()
-                gdf["is_estimate"] = True
-                gdf["method"] = est["method"].to_numpy()
-            gdf["foreign_year"] = table.year or 0
-            gdf["foreign_share"] = (gdf["foreign"] / gdf["pop_total"]).where(gdf["pop_total"] > 0)
         out = self.write_vector(gdf, parameters, self.OUTPUT, context, style="coverage_comuni.qml")
         progress.report(1.0, "")
         return {self.OUTPUT: out}
