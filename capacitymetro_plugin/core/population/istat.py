@@ -15,8 +15,7 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
-import urllib.request
+import urllib.parse
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -307,26 +306,25 @@ def download_strasa(
 def download_cached(url: str, *, cache_dir: str | os.PathLike, timeout: float = 60.0) -> Path:
     """Return ``cache_dir``/<file name of ``url``>, downloading it only when not cached.
 
-    The download goes to a ``.part`` file renamed at the end, so an interrupted download never
-    leaves a truncated file in the cache.
+    Through the one download module (:func:`capacitymetro_plugin.core.downloads.fetch`): a
+    ``.part`` file renamed only when complete (resumed when cut short), and a provenance sidecar
+    (URL, time, licence, bytes, sha256) next to the file.
     """
-    cache = Path(cache_dir)
-    target = cache / Path(urllib.request.urlparse(url).path).name
+    from capacitymetro_plugin.core.downloads import fetch
+
+    from .sections import ISTAT_LICENCE
+
+    target = Path(cache_dir) / Path(urllib.parse.urlparse(url).path).name
     if target.exists() and target.stat().st_size > 0:
         return target
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(target.suffix + ".part")
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp, open(tmp, "wb") as out:
-            shutil.copyfileobj(resp, out)
-        os.replace(tmp, target)
-    except OSError as exc:
-        if tmp.exists():
-            tmp.unlink()
+        return fetch(
+            url, target, timeout=timeout, licence=ISTAT_LICENCE, source="ISTAT demo.istat.it"
+        )
+    except DataUnavailableError as exc:
         raise DataUnavailableError(
-            f"Cannot download {url}: {exc}.",
-            fix=f"Download it by hand from demo.istat.it and put it in {cache}.",
-            it=f"Impossibile scaricare {url}: {exc}.",
-            fix_it=f"Scaricalo a mano da demo.istat.it e mettilo in {cache}.",
+            f"Cannot download {url}: {exc.localized('en')}",
+            fix=f"Download it by hand from demo.istat.it and put it in {target.parent}.",
+            it=f"Impossibile scaricare {url}: {exc.localized('it')}",
+            fix_it=f"Scaricalo a mano da demo.istat.it e mettilo in {target.parent}.",
         ) from exc
-    return target

@@ -84,6 +84,10 @@ def test_download_uses_cache_and_local_url(tmp_path):
     cache = tmp_path / "cache"
     got = download_strasa(2023, cache_dir=cache, url=zpath.as_uri())
     assert got == cache / "STRASA_2023_it_Comuni.zip"
+    from capacitymetro_plugin.core.downloads import provenance
+
+    record = provenance(got)  # through the one download module: where it came from
+    assert record is not None and record.url == zpath.as_uri() and "ISTAT" in record.licence
     zpath.unlink()  # a second call must be served by the cache
     again = download_strasa(2023, cache_dir=cache, url=zpath.as_uri())
     assert again == got
