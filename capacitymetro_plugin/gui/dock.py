@@ -32,6 +32,7 @@ from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -73,6 +74,16 @@ from .registry_layers import (
 from .service_form import ServiceForm
 
 ALL = "__all__"
+LOCATION = "location"  # the merge dialog's pseudo-field of the point
+GEOMETRY = "__geometry__"  # a base's stored geometry (not shown)
+
+
+def _same_point(a: QgsPointXY | None, b: QgsPointXY | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a.x() - b.x()) < 1e-12 and abs(a.y() - b.y()) < 1e-12
+
+
 LIST_FIELDS = (
     "service_id",
     "name",
@@ -151,6 +162,10 @@ class RegistryDock(Translatable, QgsDockWidget):
         self._rows: list[_Row] = []
         self._organizations: dict[str, str] = {}
         self._pending_history = None  # (registry, snapshot, service ids) between commit signals
+        # fid -> the stored service as the user started editing it (the merge's "before")
+        self._bases: dict[int, dict] = {}
+        self._form_start: tuple[dict, QgsPointXY | None] | None = None  # the form as opened
+        self._merge_notes: list[str] = []  # what the last save merged without asking
         self._build()
         self.pick_tool = (
             PickPointTool(canvas, self.handle_map_click, self.cancel_pick) if canvas else None
@@ -857,9 +872,12 @@ class RegistryDock(Translatable, QgsDockWidget):
             return
         self.mode, self.editing_fid = self.MODE_EDIT, fid
         self.form.layer_crs = self.layer.crs()
+        self._remember_base(fid)
         f = self.layer.getFeature(fid)
         point = f.geometry().asPoint() if f.hasGeometry() and not f.geometry().isEmpty() else None
-        self.form.set_values(self._service_values(fid), QgsPointXY(point) if point else None)
+        start = (self._service_values(fid), QgsPointXY(point) if point else None)
+        self._form_start = start
+        self.form.set_values(*start)
         self._show_translations(fid)
         self._show_form(self.tr("Edit service"))
 
@@ -895,6 +913,7 @@ class RegistryDock(Translatable, QgsDockWidget):
         if self.layer is None or fid is None:
             return
         self.mode, self.editing_fid = self.MODE_LOCATE, fid
+        self._remember_base(fid)
         self.status_label.setText(
             self.tr("Click on the map where the service is (right click to cancel).")
         )
@@ -994,11 +1013,31 @@ class RegistryDock(Translatable, QgsDockWidget):
         return self._run_command(self.tr("Add service"), action)
 
     def update_service(
-        self, fid: int, values: dict, location: QgsPointXY | None, *, move: bool = True
+        self,
+        fid: int,
+        values: dict,
+        location: QgsPointXY | None,
+        *,
+        move: bool = True,
+        start: tuple[dict, QgsPointXY | None] | None = None,
     ) -> None:
-        """Change the attributes (and, with ``move``, the location) of ``fid`` in one edit command."""
+        """Change the attributes (and, with ``move``, the location) of ``fid`` in one edit command.
+
+        With ``start`` (the form's values and point as it was opened) only what the user changed
+        in the form is written: a field someone else saved meanwhile keeps their value.
+        """
         fields = self.layer.fields()
         old = self.layer.getFeature(fid)
+        if start is not None:
+            first, first_point = start
+            values = {
+                name: value
+                for name, value in values.items()
+                if name not in fields.names()
+                or to_python(to_qgis(value, fields.at(fields.indexFromName(name)).type()))
+                != first.get(name)
+            }
+            move = move and not _same_point(location, first_point)
 
         def action():
             changed = False
@@ -1025,6 +1064,8 @@ class RegistryDock(Translatable, QgsDockWidget):
                 self.layer.changeAttributeValue(
                     fid, index, to_qgis(self._now(), fields.at(index).type()), old[index]
                 )
+            if changed:
+                self._send_base_version(fid)
 
         self._run_command(self.tr("Edit service"), action)
 
@@ -1103,6 +1144,7 @@ class RegistryDock(Translatable, QgsDockWidget):
 
     def delete_service(self, fid: int) -> None:
         """Delete service ``fid`` from the edit buffer."""
+        self._remember_base(fid)
 
         def action():
             if not self.layer.deleteFeature(fid):
@@ -1142,7 +1184,7 @@ class RegistryDock(Translatable, QgsDockWidget):
             fid = self.add_service(values, location)
         elif self.mode == self.MODE_EDIT and self.editing_fid is not None:
             fid = self.editing_fid
-            self.update_service(fid, values, location)
+            self.update_service(fid, values, location, start=self._form_start)
         else:
             return None
         self.close_form()
@@ -1152,6 +1194,7 @@ class RegistryDock(Translatable, QgsDockWidget):
 
     def close_form(self) -> None:
         self.mode, self.editing_fid = self.MODE_BROWSE, None
+        self._form_start = None
         self._release_pick_tool()
         self.stack.setCurrentIndex(0)
         self._update_buttons()
@@ -1162,10 +1205,32 @@ class RegistryDock(Translatable, QgsDockWidget):
             self.refresh_list()
 
     def save_changes(self) -> bool:
-        """Commit the edit buffer to the data source; on failure keep the edits and say why."""
+        """Commit the edit buffer to the data source; on failure keep the edits and say why.
+
+        A service someone else saved after the user started editing it is not written over:
+        the merge dialog shows both versions first (:meth:`merge_conflicts`); Cancel there keeps
+        the edits unsaved in the layer.
+        """
         if self.layer is None or not self.layer.isEditable():
             return True
+        self._merge_notes = []
+        for _ in range(5):  # someone may save again while the user merges
+            conflicts = self.find_conflicts()
+            if not conflicts:
+                break
+            if not self.merge_conflicts(conflicts):
+                self.status_label.setText(
+                    self.tr("Not saved: your edits are kept in the layer, unsaved.")
+                )
+                return False
+        else:
+            self.status_label.setText(
+                self.tr("Not saved: the service keeps being changed by someone else; try again.")
+            )
+            return False
         ok = self.layer.commitChanges()
+        if ok:
+            self._bases.clear()
         if not ok:
             errors = "\n".join(self.layer.commitErrors())
             QMessageBox.warning(
@@ -1174,14 +1239,206 @@ class RegistryDock(Translatable, QgsDockWidget):
                 self.tr("The changes could not be saved:") + "\n" + errors,
             )
         self.refresh_list()
+        if ok and self._merge_notes:
+            self.status_label.setText(" ".join(self._merge_notes))
         return ok
 
     def discard_changes(self) -> None:
         """Drop every unsaved change (roll back the edit buffer)."""
         if self.layer is not None and self.layer.isEditable():
             self.layer.rollBack()
+        self._bases.clear()
         self.close_form()
         self.refresh_list()
+
+    # ================================================================ someone else saved first
+    #: fields the merge does not show (kept by the registry itself)
+    _MERGE_SKIP = (
+        "fid", "ogc_fid", "row_version", "updated_at", "created_at", "service_id", GEOMETRY,
+    )  # fmt: skip
+
+    def _stored(self, fid: int) -> tuple[dict, QgsGeometry] | None:
+        """The service ``fid`` as stored now (read from the data source, not the edit buffer)."""
+        request = QgsFeatureRequest().setFilterFid(fid)
+        for f in self.layer.dataProvider().getFeatures(request):
+            return self._feature_values(f), QgsGeometry(f.geometry())
+        return None
+
+    @staticmethod
+    def _feature_values(f) -> dict:
+        values = {name: to_python(f[name]) for name in f.fields().names()}
+        geom = f.geometry() if f.hasGeometry() else None
+        if geom is None or geom.isEmpty():
+            values[LOCATION] = None
+        else:
+            p = geom.asPoint()
+            values[LOCATION] = f"{p.x():.6f}, {p.y():.6f}"
+        return values
+
+    def _remember_base(self, fid: int | None) -> None:
+        """Keep the stored version of ``fid`` the user starts from (once per edit buffer)."""
+        if self.layer is None or fid is None or fid < 0 or fid in self._bases:
+            return
+        stored = self._stored(fid)
+        if stored is not None:
+            self._bases[fid] = {**stored[0], GEOMETRY: stored[1]}
+
+    def _send_base_version(self, fid: int) -> None:
+        """On PostGIS, put the row version the edit started from in the edit buffer: the
+        database refuses it if the row moved on meanwhile (see docs/dock.md)."""
+        base = self._bases.get(fid)
+        index = self.layer.fields().indexFromName("row_version")
+        if self.layer.providerType() != "postgres" or base is None or index < 0:
+            return
+        current = self.layer.getFeature(fid)[index]
+        if to_python(current) != base.get("row_version"):
+            self.layer.changeAttributeValue(fid, index, base.get("row_version"), current)
+
+    def find_conflicts(self) -> list[tuple[int, dict, tuple[dict, QgsGeometry] | None]]:
+        """The edited services someone else saved after the user started from them:
+        ``(fid, base, stored or None when deleted)``."""
+        buffer = self.layer.editBuffer() if self.layer is not None else None
+        if buffer is None:
+            return []
+        fids = set(buffer.changedAttributeValues().keys())
+        fids |= set(buffer.changedGeometries().keys())
+        fids |= set(buffer.deletedFeatureIds())
+        out = []
+        for fid in sorted(fids):
+            base = self._bases.get(fid)
+            if base is None:
+                continue
+            stored = self._stored(fid)
+            if stored is None:
+                out.append((fid, base, None))
+            elif "row_version" in base:
+                if stored[0].get("row_version") != base.get("row_version"):
+                    out.append((fid, base, stored))
+            elif stored[0] != {k: v for k, v in base.items() if k != GEOMETRY}:  # no version
+                out.append((fid, base, stored))
+        return out
+
+    def _last_editor(self, service_id) -> str:
+        from .history_dialog import layer_registry
+
+        try:
+            history = layer_registry(self.layer).service_history(str(service_id))
+            return str(history[-1].get("changed_by") or "") if history else ""
+        except Exception:  # noqa: BLE001 - only the message's "who"
+            return ""
+
+    def _merge_value_text(self, field: str, value) -> str:
+        from .history_dialog import _value, value_names
+
+        names = getattr(self, "_merge_names", None)
+        if names is None:
+            names = self._merge_names = value_names(self.language)
+        return _value(value, names.get(field))
+
+    def merge_conflicts(self, conflicts) -> bool:
+        """Show each conflict in the merge dialog and put the merged values in the edit buffer
+        (on top of the stored version). False when the user cancels (nothing is changed)."""
+        from .merge_dialog import MergeDialog
+
+        deleted = set(self.layer.editBuffer().deletedFeatureIds())
+        for fid, base, stored in conflicts:
+            name = str(base.get("name") or "")
+            if stored is None:
+                QMessageBox.warning(
+                    self,
+                    self.tr("Save changes"),
+                    self.tr(
+                        "{name} was deleted by someone else after you started editing it. Your "
+                        "edits are kept unsaved: discard them, or restore the service from its "
+                        "history first."
+                    ).format(name=name),
+                )
+                return False
+            theirs, their_geom = stored
+            who = self._last_editor(base.get("service_id"))
+            if fid in deleted:
+                answer = QMessageBox.question(
+                    self,
+                    self.tr("Save changes"),
+                    self.tr(
+                        "{name} was changed by {who} after you deleted it. Delete their newer "
+                        "version too?"
+                    ).format(name=name, who=who or self.tr("someone else")),
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    return False
+                self._bases[fid] = {**theirs, GEOMETRY: their_geom}
+                continue
+            yours, your_geom = self._yours(fid, base)
+            keep = [k for k in theirs if k not in self._MERGE_SKIP]
+            both = [
+                k for k in keep
+                if yours.get(k) != base.get(k) and theirs[k] != base.get(k) and yours.get(k) != theirs[k]
+            ]  # fmt: skip
+            if not both:  # they changed other fields than the user: only the user's are written
+                theirs_changed = [k for k in keep if theirs[k] != base.get(k)]
+                labels = self.form._labels()
+                self._merge_notes.append(
+                    self.tr(
+                        "{who} saved this service meanwhile ({fields}): your changes are saved on "
+                        "top of theirs."
+                    ).format(
+                        who=who or self.tr("Someone else"),
+                        fields=", ".join((labels.get(k) or k).rstrip(" *") for k in theirs_changed),
+                    )
+                )
+                self._bases[fid] = {**theirs, GEOMETRY: their_geom}
+                self._send_base_version(fid)
+                continue
+            dialog = MergeDialog(
+                name,
+                {k: base.get(k) for k in keep},
+                {k: theirs[k] for k in keep},
+                {k: yours.get(k) for k in keep},
+                who=who,
+                version=theirs.get("row_version"),
+                labels={**self.form._labels(), LOCATION: self.tr("Location")},
+                show=self._merge_value_text,
+                parent=self,
+            )
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            choices = dialog.choices()
+
+            def action(fid=fid, theirs=theirs, yours=yours, choices=choices):
+                fields = self.layer.fields()
+                for field, side in choices.items():
+                    if field == LOCATION:
+                        geom = their_geom if side == "theirs" else your_geom  # noqa: B023
+                        self.layer.changeGeometry(fid, QgsGeometry(geom))
+                        continue
+                    index = fields.indexFromName(field)
+                    target = theirs[field] if side == "theirs" else yours[field]
+                    current = self.layer.getFeature(fid)[index]
+                    if to_python(current) != target:
+                        new = to_qgis(target, fields.at(index).type())
+                        self.layer.changeAttributeValue(fid, index, new, current)
+
+            self._run_command(self.tr("Merge with the saved version"), action)
+            self._bases[fid] = {**theirs, GEOMETRY: their_geom}  # the merge starts from theirs
+            self._send_base_version(fid)
+        return True
+
+    def _yours(self, fid: int, base: dict) -> tuple[dict, QgsGeometry]:
+        """The user's version of ``fid``: what the edit buffer changed, the rest as it was when
+        the user started (not as someone else saved it since)."""
+        buffer = self.layer.editBuffer()
+        changed = buffer.changedAttributeValues().get(fid, {})
+        names = self.layer.fields().names()
+        yours = {k: v for k, v in base.items() if k != GEOMETRY}
+        for index, value in changed.items():
+            yours[names[index]] = to_python(value)
+        geom = base.get(GEOMETRY) or QgsGeometry()
+        if fid in buffer.changedGeometries():
+            f = self.layer.getFeature(fid)
+            geom = QgsGeometry(f.geometry())
+            yours[LOCATION] = self._feature_values(f)[LOCATION]
+        return yours, geom
 
     # ================================================================ history
     def _history_signals(self, layer: QgsVectorLayer) -> list:

@@ -30,7 +30,7 @@ from qgis.PyQt.QtWidgets import (
 from capacitymetro_plugin.core.errors import CapaCityMetroError
 from capacitymetro_plugin.core.registry.history import ServiceVersion, service_versions
 
-from .common import Translatable, user_language
+from .common import Translatable, tr, user_language
 from .registry_layers import _table_name, registry_path
 
 #: QgsSettings key naming who edits (written as changed_by in a GeoPackage's history)
@@ -87,6 +87,33 @@ def _value(value, names: dict[str, str] | None = None, *, full: bool = False) ->
         value = names.get(str(value), str(value))
     text = " ".join(str(value).split())
     return text if full or len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+def value_names(language: str) -> dict[str, dict[str, str]]:
+    """Field -> {code: label} for the fields that store vocabulary codes."""
+    from capacitymetro_plugin.core.registry import vocabularies as voc
+
+    out = {
+        field: {t.code: t.label(language) for t in terms}
+        for field, terms in (
+            ("sectors", voc.SECTORS),
+            ("operator_type", voc.OPERATOR_TYPES),
+            ("status", voc.STATUSES),
+            ("languages", getattr(voc, "LANGUAGES", ())),
+        )
+    }
+    out["location_source"] = {
+        "manual": tr("by hand"),
+        "geocoded:osm": tr("by geocoding (OpenStreetMap)"),
+        "geocoded:nominatim": tr("by geocoding (Nominatim)"),
+        "geocoded:stops": tr("by geocoding (bus-stop names, approximate)"),
+    }
+    out["location_privacy"] = {
+        "exact": tr("Exact point"),
+        "approximate": tr("Approximate (a ~1 km area)"),
+        "hidden": tr("Hidden (contact channel only)"),
+    }
+    return out
 
 
 class HistoryDialog(Translatable, QDialog):
@@ -172,30 +199,7 @@ class HistoryDialog(Translatable, QDialog):
         layout.addLayout(buttons)
 
     def _value_names(self) -> dict[str, dict[str, str]]:
-        """Field -> {code: label} for the fields that store vocabulary codes."""
-        from capacitymetro_plugin.core.registry import vocabularies as voc
-
-        out = {
-            field: {t.code: t.label(self.language) for t in terms}
-            for field, terms in (
-                ("sectors", voc.SECTORS),
-                ("operator_type", voc.OPERATOR_TYPES),
-                ("status", voc.STATUSES),
-                ("languages", getattr(voc, "LANGUAGES", ())),
-            )
-        }
-        out["location_source"] = {
-            "manual": self.tr("by hand"),
-            "geocoded:osm": self.tr("by geocoding (OpenStreetMap)"),
-            "geocoded:nominatim": self.tr("by geocoding (Nominatim)"),
-            "geocoded:stops": self.tr("by geocoding (bus-stop names, approximate)"),
-        }
-        out["location_privacy"] = {
-            "exact": self.tr("Exact point"),
-            "approximate": self.tr("Approximate (a ~1 km area)"),
-            "hidden": self.tr("Hidden (contact channel only)"),
-        }
-        return out
+        return value_names(self.language)
 
     def _label(self, field: str) -> str:
         extra = {

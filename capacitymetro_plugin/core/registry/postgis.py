@@ -330,6 +330,17 @@ class PostgisRegistry(Registry):
         cur.execute(
             f"CREATE OR REPLACE FUNCTION {prefix}.cm_services_bump() RETURNS trigger"
             " LANGUAGE plpgsql AS $$ BEGIN"
+            # a client that sends the row version it read (the dock does) is refused when the
+            # row moved on since: nobody's newer save is written over; one that does not send
+            # it (plain SQL, QGIS's attribute table) writes only the columns it changes
+            " IF NEW.row_version IS DISTINCT FROM OLD.row_version THEN"
+            "  RAISE EXCEPTION USING ERRCODE = '40001', MESSAGE = format("
+            "'CapaCityMetro: service %s was changed by someone else (stored version %s, yours %s)"
+            " / modificato da qualcun altro (versione salvata %s, la tua %s)',"
+            " OLD.service_id, OLD.row_version, NEW.row_version, OLD.row_version, NEW.row_version),"
+            " HINT = 'Reload the layer and merge your edits / ricarica il layer e unisci le"
+            " modifiche';"
+            " END IF;"
             " NEW.row_version := COALESCE(OLD.row_version, 0) + 1; RETURN NEW; END $$"
         )
         cur.execute(
