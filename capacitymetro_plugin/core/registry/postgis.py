@@ -447,7 +447,16 @@ class PostgisRegistry(Registry):
             " AND t.tgname IN ('cm_services_bump', 'cm_services_log')",
             (self.schema,),
         )
-        return cur.fetchone()[0] == 2 and "services_history" in self._all_tables(cur)
+        if cur.fetchone()[0] != 2 or "services_history" not in self._all_tables(cur):
+            return False
+        # registries made before the stale-version check get the newer trigger function
+        cur.execute(
+            "SELECT p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+            " WHERE n.nspname = %s AND p.proname = 'cm_services_bump'",
+            (self.schema,),
+        )
+        row = cur.fetchone()
+        return row is not None and "IS DISTINCT FROM OLD.row_version" in row[0]
 
     def _all_tables(self, cur) -> set[str]:
         cur.execute(

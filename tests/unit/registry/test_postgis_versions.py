@@ -178,3 +178,34 @@ def test_restore_a_version_changed_through_plain_sql(dsn):
     assert reg.get_service(s.service_id).name == "Sportello Bari"
     ops = [e["operation"] for e in reg.service_history(s.service_id)]
     assert ops == ["INSERT", "UPDATE", "UPDATE", "DELETE", "INSERT"]
+
+
+def test_stale_row_version_is_refused_also_on_an_older_registry(dsn):
+    """A client that sends the row version it read is refused when the row moved on since (the
+    dock sends it; plain SQL that leaves row_version alone is not concerned). A registry made
+    before this check (the trigger function of the previous release) gets it when opened."""
+    reg, s = _new(dsn, "v_stale")
+    # the previous release's trigger function: bump, no check
+    _sql(
+        dsn,
+        "CREATE OR REPLACE FUNCTION v_stale.cm_services_bump() RETURNS trigger LANGUAGE plpgsql"
+        " AS $$ BEGIN NEW.row_version := COALESCE(OLD.row_version, 0) + 1; RETURN NEW; END $$",
+    )
+    PostgisRegistry.open(dsn, schema="v_stale")
+    _sql(dsn, "UPDATE v_stale.services SET capacity = 20 WHERE service_id = %s", (s.service_id,))
+    with pytest.raises(psycopg2.errors.SerializationFailure) as info:
+        _sql(
+            dsn,
+            "UPDATE v_stale.services SET capacity = 5, row_version = 1 WHERE service_id = %s",
+            (s.service_id,),
+        )
+    assert "changed by someone else" in str(info.value) and "qualcun altro" in str(info.value)
+    assert reg.get_service(s.service_id).capacity == 20
+    # the version it read (2): accepted, and bumped to 3
+    _sql(
+        dsn,
+        "UPDATE v_stale.services SET capacity = 5, row_version = 2 WHERE service_id = %s",
+        (s.service_id,),
+    )
+    assert reg.get_service(s.service_id).capacity == 5
+    assert reg.service_version(s.service_id) == 3
