@@ -78,6 +78,15 @@ LOCATION = "location"  # the merge dialog's pseudo-field of the point
 GEOMETRY = "__geometry__"  # a base's stored geometry (not shown)
 
 
+def _same_value(a, b) -> bool:
+    """Whether two stored values are the same; lists kept as "a;b" text in any order are."""
+    if a == b:
+        return True
+    if isinstance(a, str) and isinstance(b, str) and (";" in a or ";" in b):
+        return sorted(x.strip() for x in a.split(";")) == sorted(x.strip() for x in b.split(";"))
+    return False
+
+
 def _same_point(a: QgsPointXY | None, b: QgsPointXY | None) -> bool:
     if a is None or b is None:
         return a is None and b is None
@@ -1034,8 +1043,10 @@ class RegistryDock(Translatable, QgsDockWidget):
                 name: value
                 for name, value in values.items()
                 if name not in fields.names()
-                or to_python(to_qgis(value, fields.at(fields.indexFromName(name)).type()))
-                != first.get(name)
+                or not _same_value(
+                    to_python(to_qgis(value, fields.at(fields.indexFromName(name)).type())),
+                    first.get(name),
+                )
             }
             move = move and not _same_point(location, first_point)
 
@@ -1333,7 +1344,9 @@ class RegistryDock(Translatable, QgsDockWidget):
         names = getattr(self, "_merge_names", None)
         if names is None:
             names = self._merge_names = value_names(self.language)
-        return _value(value, names.get(field))
+        if field in names and isinstance(value, str) and ";" in value:
+            value = [v.strip() for v in value.split(";") if v.strip()]  # codes by their labels
+        return _value(value, names.get(field), full=True)  # the whole text: the user decides
 
     def merge_conflicts(self, conflicts) -> bool:
         """Show each conflict in the merge dialog and put the merged values in the edit buffer

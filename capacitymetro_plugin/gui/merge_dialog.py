@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QBrush, QColor
 from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
     QButtonGroup,
     QDialog,
     QHBoxLayout,
@@ -142,6 +143,8 @@ class MergeDialog(Translatable, QDialog):
         )
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(True)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the choices
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         for col in (1, 2, 3):
@@ -150,16 +153,28 @@ class MergeDialog(Translatable, QDialog):
             label = QTableWidgetItem(("⚠ " if row.conflict else "") + row.label)
             label.setFlags(Qt.ItemFlag.ItemIsEnabled)
             before = QTableWidgetItem(row.base)
+            label.setToolTip(self.tr("Changed by both of you") if row.conflict else "")
             before.setFlags(Qt.ItemFlag.ItemIsEnabled)
             before.setToolTip(row.base)
+            for item in (label, before):
+                item.setTextAlignment(int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft))
             self.table.setItem(i, 0, label)
             self.table.setItem(i, 1, before)
             group = QButtonGroup(self)
             group.setExclusive(True)
             for col, side, value in ((2, "theirs", row.theirs), (3, "yours", row.yours)):
-                button = QRadioButton(value)
+                cell = QWidget()
+                box = QHBoxLayout(cell)
+                box.setContentsMargins(4, 2, 4, 2)
+                button = QRadioButton()
                 button.setObjectName(f"{row.field}:{side}")
                 button.setToolTip(value)
+                text = QLabel(value)
+                text.setWordWrap(True)
+                text.setBuddy(button)
+                text.mousePressEvent = lambda _e, b=button: b.setChecked(True)
+                box.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+                box.addWidget(text, 1, Qt.AlignmentFlag.AlignTop)
                 button.setAccessibleName(
                     self.tr("{field}: keep {side}").format(
                         field=row.label,
@@ -171,7 +186,7 @@ class MergeDialog(Translatable, QDialog):
                 button.toggled.connect(
                     lambda on, r=row, s=side: on and self._chosen(r, s)  # noqa: B023
                 )
-                self.table.setCellWidget(i, col, button)
+                self.table.setCellWidget(i, col, cell)
             self._groups[row.field] = group
             if row.conflict:
                 for col in (0, 1):
@@ -194,6 +209,25 @@ class MergeDialog(Translatable, QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
+
+    def _fit_rows(self) -> None:
+        """Rows tall enough for the wrapped values at the columns' widths of now."""
+        self.table.resizeRowsToContents()
+        for i in range(self.table.rowCount()):
+            need = self.table.rowHeight(i)
+            for col in (2, 3):
+                cell = self.table.cellWidget(i, col)
+                if cell is not None and cell.hasHeightForWidth():
+                    need = max(need, cell.heightForWidth(self.table.columnWidth(col)) + 2)
+            self.table.setRowHeight(i, need)
+
+    def showEvent(self, event):  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._fit_rows()  # the columns have their widths only now
+
+    def resizeEvent(self, event):  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_rows()
 
     # ------------------------------------------------------------------ choices
     def _chosen(self, row: MergeRow, side: str) -> None:

@@ -316,7 +316,7 @@
     </message>
     <message>
         <location filename="../gui/deps_dialog.py" line="241"/>
-        <location filename="../gui/dock.py" line="140"/>
+        <location filename="../gui/dock.py" line="160"/>
         <source>CapaCityMetro service registry</source>
         <translation>CapaCityMetro - registro dei servizi</translation>
     </message>
@@ -334,423 +334,473 @@
         <translation>Dipendenze Python…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="174"/>
+        <location filename="../gui/dock.py" line="198"/>
         <source>Registry layer</source>
         <translation>Layer del registro</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="181"/>
+        <location filename="../gui/dock.py" line="205"/>
         <source>Search name, address, comune, description…</source>
         <translation>Cerca nome, indirizzo, comune, descrizione…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="197"/>
+        <location filename="../gui/dock.py" line="221"/>
         <source>All sectors</source>
         <translation>Tutti i settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="200"/>
+        <location filename="../gui/dock.py" line="224"/>
         <source>All operators</source>
         <translation>Tutti gli operatori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="203"/>
+        <location filename="../gui/dock.py" line="227"/>
         <source>Any status</source>
         <translation>Qualsiasi stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="206"/>
+        <location filename="../gui/dock.py" line="230"/>
         <source>All languages</source>
         <translation>Tutte le lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="207"/>
+        <location filename="../gui/dock.py" line="231"/>
         <source>All comuni</source>
         <translation>Tutti i comuni</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="208"/>
+        <location filename="../gui/dock.py" line="232"/>
         <source>Not verified for</source>
         <translation>Non verificati da</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="212"/>
+        <location filename="../gui/dock.py" line="236"/>
         <source> months</source>
         <translation> mesi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="236"/>
+        <location filename="../gui/dock.py" line="260"/>
         <location filename="../gui/translations_panel.py" line="109"/>
-        <location filename="../gui/dock.py" line="237"/>
+        <location filename="../gui/dock.py" line="261"/>
         <location filename="../gui/translations_panel.py" line="112"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="236"/>
-        <location filename="../gui/dock.py" line="237"/>
+        <location filename="../gui/dock.py" line="260"/>
+        <location filename="../gui/dock.py" line="261"/>
         <source>Verified</source>
         <translation>Verificato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="262"/>
+        <location filename="../gui/dock.py" line="286"/>
         <source>Good-practice sheets</source>
         <translation>Schede di buone pratiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="268"/>
+        <location filename="../gui/dock.py" line="292"/>
         <source>Open sheet</source>
         <translation>Apri scheda</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="270"/>
+        <location filename="../gui/dock.py" line="294"/>
         <source>History…</source>
         <translation>Cronologia…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="271"/>
-        <location filename="../gui/dock.py" line="272"/>
+        <location filename="../gui/dock.py" line="295"/>
+        <location filename="../gui/dock.py" line="296"/>
         <source>Who changed the selected service, when and what; restore an earlier version</source>
         <translation>Chi ha modificato il servizio selezionato, quando e che cosa; ripristina una versione precedente</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="287"/>
+        <location filename="../gui/dock.py" line="311"/>
         <source>Add</source>
         <translation>Aggiungi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="288"/>
+        <location filename="../gui/dock.py" line="312"/>
         <source>Add a service: fill the form and click on the map</source>
         <translation>Aggiungi un servizio: compila il modulo e clicca sulla mappa</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="289"/>
+        <location filename="../gui/dock.py" line="313"/>
         <location filename="../gui/translations_panel.py" line="139"/>
         <source>Edit</source>
         <translation>Modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="290"/>
+        <location filename="../gui/dock.py" line="314"/>
         <source>Set location</source>
         <translation>Posiziona</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="291"/>
+        <location filename="../gui/dock.py" line="315"/>
         <source>Click on the map to place the selected service</source>
         <translation>Clicca sulla mappa per posizionare il servizio selezionato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="292"/>
+        <location filename="../gui/dock.py" line="316"/>
         <source>Locate from address</source>
         <translation>Posiziona dall'indirizzo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="293"/>
-        <location filename="../gui/dock.py" line="295"/>
+        <location filename="../gui/dock.py" line="317"/>
+        <location filename="../gui/dock.py" line="319"/>
         <source>Place the selected service from its address, with a local OpenStreetMap extract</source>
         <translation>Posiziona il servizio selezionato dal suo indirizzo, con un estratto OpenStreetMap locale</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="298"/>
+        <location filename="../gui/dock.py" line="322"/>
         <source>Delete</source>
         <translation>Elimina</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="311"/>
+        <location filename="../gui/dock.py" line="335"/>
         <source>Undo</source>
         <translation>Annulla ultima modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="313"/>
+        <location filename="../gui/dock.py" line="337"/>
         <source>Discard changes</source>
         <translation>Scarta modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="322"/>
+        <location filename="../gui/dock.py" line="346"/>
         <source>Import…</source>
         <translation>Importa…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="323"/>
+        <location filename="../gui/dock.py" line="347"/>
         <source>Export…</source>
         <translation>Esporta…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="326"/>
+        <location filename="../gui/dock.py" line="350"/>
         <source>Publish bussola…</source>
         <translation>Pubblica bussola…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="327"/>
-        <location filename="../gui/dock.py" line="328"/>
+        <location filename="../gui/dock.py" line="351"/>
+        <location filename="../gui/dock.py" line="352"/>
         <source>Write the public web site of the saved registry (protected places respected)</source>
         <translation>Scrivi il sito web pubblico del registro salvato (luoghi protetti rispettati)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="568"/>
+        <location filename="../gui/dock.py" line="592"/>
         <source>No location yet: select it and click "Set location".</source>
         <translation>Ancora senza posizione: selezionalo e clicca "Posiziona".</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="593"/>
+        <location filename="../gui/dock.py" line="617"/>
         <source>{} of {} services</source>
         <translation>{} servizi su {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="595"/>
+        <location filename="../gui/dock.py" line="619"/>
         <source>{} without location</source>
         <translation>{} senza posizione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="655"/>
+        <location filename="../gui/dock.py" line="679"/>
         <source>Select a service to see its details.</source>
         <translation>Seleziona un servizio per vederne i dettagli.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="672"/>
-        <location filename="../gui/dock.py" line="237"/>
-        <location filename="../gui/dock.py" line="673"/>
+        <location filename="../gui/dock.py" line="696"/>
+        <location filename="../gui/dock.py" line="261"/>
+        <location filename="../gui/dock.py" line="697"/>
         <source>Sectors</source>
         <translation>Settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="676"/>
+        <location filename="../gui/dock.py" line="700"/>
         <location filename="../gui/service_form.py" line="92"/>
-        <location filename="../gui/dock.py" line="677"/>
+        <location filename="../gui/dock.py" line="701"/>
         <source>Operator type</source>
         <translation>Tipo di operatore</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="680"/>
+        <location filename="../gui/dock.py" line="704"/>
         <location filename="../gui/service_form.py" line="94"/>
         <source>Target groups</source>
         <translation>Destinatari</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="681"/>
+        <location filename="../gui/dock.py" line="705"/>
         <source>Languages</source>
         <translation>Lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="682"/>
+        <location filename="../gui/dock.py" line="706"/>
         <location filename="../gui/service_form.py" line="96"/>
         <source>Opening hours</source>
         <translation>Orari di apertura</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="683"/>
+        <location filename="../gui/dock.py" line="707"/>
         <location filename="../gui/service_form.py" line="97"/>
         <source>Capacity (people/week)</source>
         <translation>Capacità (persone/settimana)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="684"/>
+        <location filename="../gui/dock.py" line="708"/>
         <location filename="../gui/service_form.py" line="101"/>
         <source>Address</source>
         <translation>Indirizzo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="685"/>
+        <location filename="../gui/dock.py" line="709"/>
         <location filename="../gui/service_form.py" line="104"/>
-        <location filename="../gui/dock.py" line="237"/>
-        <location filename="../gui/dock.py" line="686"/>
+        <location filename="../gui/dock.py" line="261"/>
+        <location filename="../gui/dock.py" line="710"/>
         <source>Comune</source>
         <translation>Comune</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="696"/>
+        <location filename="../gui/dock.py" line="720"/>
         <location filename="../gui/service_form.py" line="98"/>
         <source>Phone</source>
         <translation>Telefono</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="698"/>
+        <location filename="../gui/dock.py" line="722"/>
         <location filename="../gui/service_form.py" line="100"/>
         <source>Website</source>
         <translation>Sito web</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="699"/>
+        <location filename="../gui/dock.py" line="723"/>
         <location filename="../gui/service_form.py" line="106"/>
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="700"/>
+        <location filename="../gui/dock.py" line="724"/>
         <location filename="../gui/service_form.py" line="107"/>
         <source>Last verified</source>
         <translation>Ultima verifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="701"/>
+        <location filename="../gui/dock.py" line="725"/>
         <location filename="../gui/service_form.py" line="110"/>
         <source>Source URL</source>
         <translation>URL della fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="707"/>
+        <location filename="../gui/dock.py" line="731"/>
         <source>No location yet: click "Set location" and then on the map.</source>
         <translation>Ancora senza posizione: clicca "Posiziona" e poi sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="711"/>
+        <location filename="../gui/dock.py" line="735"/>
         <source>Not verified in the last {} months.</source>
         <translation>Non verificato negli ultimi {} mesi.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="722"/>
+        <location filename="../gui/dock.py" line="746"/>
         <location filename="../gui/service_form.py" line="99"/>
-        <location filename="../gui/dock.py" line="697"/>
+        <location filename="../gui/dock.py" line="721"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="766"/>
+        <location filename="../gui/dock.py" line="790"/>
         <source>Place</source>
         <translation>Luogo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="767"/>
+        <location filename="../gui/dock.py" line="791"/>
         <source>Themes</source>
         <translation>Temi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="768"/>
+        <location filename="../gui/dock.py" line="792"/>
         <location filename="../gui/translations_panel.py" line="191"/>
         <location filename="../gui/translations_panel.py" line="113"/>
         <source>Source</source>
         <translation>Fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="783"/>
-        <location filename="../gui/dock.py" line="785"/>
+        <location filename="../gui/dock.py" line="807"/>
+        <location filename="../gui/dock.py" line="809"/>
         <source>Good-practice sheet</source>
         <translation>Scheda di buona pratica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="819"/>
-        <location filename="../gui/dock.py" line="821"/>
+        <location filename="../gui/dock.py" line="843"/>
+        <location filename="../gui/dock.py" line="845"/>
         <source>No registry layer in the project: add the services layer of a registry GeoPackage.</source>
         <translation>Nessun layer del registro nel progetto: aggiungi il layer services di un GeoPackage del registro.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="825"/>
-        <location filename="../gui/dock.py" line="827"/>
+        <location filename="../gui/dock.py" line="849"/>
+        <location filename="../gui/dock.py" line="851"/>
         <source>Unsaved changes: "Save changes" writes them, "Discard changes" drops them.</source>
         <translation>Modifiche non salvate: "Salva modifiche" le scrive, "Scarta modifiche" le elimina.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="851"/>
+        <location filename="../gui/dock.py" line="875"/>
         <source>New service</source>
         <translation>Nuovo servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="876"/>
-        <location filename="../gui/dock.py" line="880"/>
+        <location filename="../gui/dock.py" line="903"/>
+        <location filename="../gui/dock.py" line="907"/>
         <source>A new service can be translated once it is saved ("Save changes"); then edit it again.</source>
         <translation>Un nuovo servizio si può tradurre dopo averlo salvato ("Salva modifiche"); poi modificalo di nuovo.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="898"/>
-        <location filename="../gui/dock.py" line="899"/>
+        <location filename="../gui/dock.py" line="926"/>
+        <location filename="../gui/dock.py" line="927"/>
         <source>Click on the map where the service is (right click to cancel).</source>
         <translation>Clicca sulla mappa dove si trova il servizio (tasto destro per annullare).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="951"/>
+        <location filename="../gui/dock.py" line="979"/>
         <source>The layer cannot be edited (read-only source?).</source>
         <translation>Il layer non è modificabile (sorgente in sola lettura?).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="991"/>
+        <location filename="../gui/dock.py" line="1019"/>
         <source>The layer refused the new service.</source>
         <translation>Il layer ha rifiutato il nuovo servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="994"/>
+        <location filename="../gui/dock.py" line="1022"/>
         <source>Add service</source>
         <translation>Aggiungi servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1029"/>
-        <location filename="../gui/dock.py" line="864"/>
+        <location filename="../gui/dock.py" line="1081"/>
+        <location filename="../gui/dock.py" line="891"/>
         <source>Edit service</source>
         <translation>Modifica servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1045"/>
-        <location filename="../gui/dock.py" line="1049"/>
+        <location filename="../gui/dock.py" line="1097"/>
+        <location filename="../gui/dock.py" line="1101"/>
         <source>OpenStreetMap extracts (*.pbf *.osm)</source>
         <translation>Estratti OpenStreetMap (*.pbf *.osm)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1071"/>
-        <location filename="../gui/dock.py" line="1072"/>
+        <location filename="../gui/dock.py" line="1123"/>
+        <location filename="../gui/dock.py" line="1124"/>
         <source>Placed by hand: kept. Use "Set location" to move it.</source>
         <translation>Posizionato a mano: mantenuto. Usa "Posiziona" per spostarlo.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1087"/>
-        <location filename="../gui/dock.py" line="1088"/>
+        <location filename="../gui/dock.py" line="1139"/>
+        <location filename="../gui/dock.py" line="1140"/>
         <source>Not found ({}): click "Set location" and then on the map.</source>
         <translation>Non trovato ({}): fai clic su "Posiziona" e poi sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1098"/>
+        <location filename="../gui/dock.py" line="1150"/>
         <source>Placed at the house number (score {:.2f}): {}</source>
         <translation>Posizionato al numero civico (punteggio {:.2f}): {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1100"/>
+        <location filename="../gui/dock.py" line="1152"/>
         <source>Placed on the street, house number not in OSM (score {:.2f}): {}</source>
         <translation>Posizionato sulla via, numero civico non in OSM (punteggio {:.2f}): {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1109"/>
+        <location filename="../gui/dock.py" line="1162"/>
         <source>The layer refused to delete the service.</source>
         <translation>Il layer ha rifiutato l'eliminazione del servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1118"/>
-        <location filename="../gui/dock.py" line="1124"/>
+        <location filename="../gui/dock.py" line="1171"/>
+        <location filename="../gui/dock.py" line="1177"/>
         <source>Delete "{}"? You can still undo or discard the change before saving.</source>
         <translation>Eliminare "{}"? Puoi ancora annullare o scartare la modifica prima di salvare.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1118"/>
-        <location filename="../gui/dock.py" line="1111"/>
-        <location filename="../gui/dock.py" line="1122"/>
+        <location filename="../gui/dock.py" line="1171"/>
+        <location filename="../gui/dock.py" line="1164"/>
+        <location filename="../gui/dock.py" line="1175"/>
         <source>Delete service</source>
         <translation>Elimina servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1171"/>
-        <location filename="../gui/dock.py" line="312"/>
-        <location filename="../gui/dock.py" line="1173"/>
-        <source>Save changes</source>
-        <translation>Salva modifiche</translation>
+        <location filename="../gui/dock.py" line="1233"/>
+        <location filename="../gui/dock.py" line="1234"/>
+        <source>Not saved: your edits are kept in the layer, unsaved.</source>
+        <translation>Non salvato: le tue modifiche restano nel layer, non salvate.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1171"/>
-        <location filename="../gui/dock.py" line="1174"/>
+        <location filename="../gui/dock.py" line="1238"/>
+        <location filename="../gui/dock.py" line="1239"/>
+        <source>Not saved: the service keeps being changed by someone else; try again.</source>
+        <translation>Non salvato: il servizio continua a essere modificato da qualcun altro; riprova.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1247"/>
+        <location filename="../gui/dock.py" line="1250"/>
         <source>The changes could not be saved:</source>
         <translation>Non è stato possibile salvare le modifiche:</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1262"/>
-        <location filename="../gui/dock.py" line="1263"/>
+        <location filename="../gui/dock.py" line="1360"/>
+        <location filename="../gui/dock.py" line="1364"/>
+        <source>{name} was deleted by someone else after you started editing it. Your edits are kept unsaved: discard them, or restore the service from its history first.</source>
+        <translation>{name} è stato eliminato da qualcun altro dopo che hai iniziato a modificarlo. Le tue modifiche restano non salvate: scartale, oppure ripristina prima il servizio dal suo storico.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1373"/>
+        <location filename="../gui/dock.py" line="336"/>
+        <location filename="../gui/dock.py" line="1249"/>
+        <location filename="../gui/dock.py" line="1362"/>
+        <location filename="../gui/dock.py" line="1375"/>
+        <source>Save changes</source>
+        <translation>Salva modifiche</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1373"/>
+        <location filename="../gui/dock.py" line="1377"/>
+        <source>{name} was changed by {who} after you deleted it. Delete their newer version too?</source>
+        <translation>{name} è stato modificato da {who} dopo che l'hai eliminato. Eliminare anche la sua versione più recente?</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1394"/>
+        <location filename="../gui/dock.py" line="1399"/>
+        <source>Someone else</source>
+        <translation>Qualcun altro</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1394"/>
+        <location filename="../gui/dock.py" line="1396"/>
+        <source>{who} saved this service meanwhile ({fields}): your changes are saved on top of theirs.</source>
+        <translation>{who} ha salvato questo servizio nel frattempo ({fields}): le tue modifiche sono salvate sopra le sue.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1406"/>
+        <location filename="../gui/service_form.py" line="111"/>
+        <location filename="../gui/dock.py" line="1413"/>
+        <source>Location</source>
+        <translation>Posizione</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1435"/>
+        <source>Merge with the saved version</source>
+        <translation>Unisci con la versione salvata</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1532"/>
+        <location filename="../gui/dock.py" line="1533"/>
         <source>Saved, but the change could not be written in the history: {}</source>
         <translation>Salvato, ma la modifica non è stata scritta nella cronologia: {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1269"/>
-        <location filename="../gui/dock.py" line="1270"/>
+        <location filename="../gui/dock.py" line="1539"/>
+        <location filename="../gui/dock.py" line="1540"/>
         <source>The layer has unsaved changes: "Save changes" or "Discard changes" first, then restore.</source>
         <translation>Il layer ha modifiche non salvate: prima "Salva modifiche" o "Scarta modifiche", poi ripristina.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1285"/>
-        <location filename="../gui/dock.py" line="1287"/>
+        <location filename="../gui/dock.py" line="1555"/>
+        <location filename="../gui/dock.py" line="1557"/>
         <source>History needs a registry GeoPackage or a PostGIS registry (its services table).</source>
         <translation>La cronologia richiede un registro GeoPackage o un registro PostGIS (la sua tabella dei servizi).</translation>
     </message>
@@ -856,183 +906,268 @@
         <translation>HSDS 3.0 non valido: {} errori di schema.</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="132"/>
-        <source>History of the service</source>
-        <translation>Cronologia del servizio</translation>
-    </message>
-    <message>
-        <location filename="../gui/history_dialog.py" line="143"/>
-        <location filename="../gui/history_dialog.py" line="144"/>
-        <source>Version</source>
-        <translation>Versione</translation>
-    </message>
-    <message>
-        <location filename="../gui/history_dialog.py" line="143"/>
-        <location filename="../gui/history_dialog.py" line="144"/>
-        <source>What changed</source>
-        <translation>Che cosa è cambiato</translation>
-    </message>
-    <message>
-        <location filename="../gui/history_dialog.py" line="143"/>
-        <location filename="../gui/translations_panel.py" line="109"/>
-        <location filename="../gui/history_dialog.py" line="144"/>
-        <location filename="../gui/translations_panel.py" line="114"/>
-        <source>When</source>
-        <translation>Quando</translation>
-    </message>
-    <message>
-        <location filename="../gui/history_dialog.py" line="143"/>
-        <location filename="../gui/translations_panel.py" line="109"/>
-        <location filename="../gui/history_dialog.py" line="144"/>
-        <location filename="../gui/translations_panel.py" line="115"/>
-        <source>Who</source>
-        <translation>Chi</translation>
-    </message>
-    <message>
-        <location filename="../gui/history_dialog.py" line="163"/>
-        <location filename="../gui/history_dialog.py" line="164"/>
-        <source>Write this version back as a new version: nothing in the history is lost</source>
-        <translation>Riscrive questa versione come nuova versione: nella cronologia non si perde nulla</translation>
-    </message>
-    <message>
-        <location filename="../gui/history_dialog.py" line="167"/>
-        <source>Close</source>
-        <translation>Chiudi</translation>
-    </message>
-    <message>
-        <location filename="../gui/history_dialog.py" line="188"/>
+        <location filename="../gui/history_dialog.py" line="106"/>
         <source>by hand</source>
         <translation>a mano</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="189"/>
+        <location filename="../gui/history_dialog.py" line="107"/>
         <source>by geocoding (OpenStreetMap)</source>
         <translation>con la geocodifica (OpenStreetMap)</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="190"/>
+        <location filename="../gui/history_dialog.py" line="108"/>
         <source>by geocoding (Nominatim)</source>
         <translation>con la geocodifica (Nominatim)</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="191"/>
+        <location filename="../gui/history_dialog.py" line="109"/>
         <source>by geocoding (bus-stop names, approximate)</source>
         <translation>da geocodifica (nomi delle fermate, approssimata)</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="194"/>
+        <location filename="../gui/history_dialog.py" line="112"/>
         <location filename="../gui/service_form.py" line="116"/>
         <source>Exact point</source>
         <translation>Punto esatto</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="195"/>
+        <location filename="../gui/history_dialog.py" line="113"/>
         <location filename="../gui/service_form.py" line="117"/>
         <source>Approximate (a ~1 km area)</source>
         <translation>Approssimato (zona di ~1 km)</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="196"/>
+        <location filename="../gui/history_dialog.py" line="114"/>
         <location filename="../gui/service_form.py" line="118"/>
         <source>Hidden (contact channel only)</source>
         <translation>Nascosto (solo canale di contatto)</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="202"/>
+        <location filename="../gui/history_dialog.py" line="159"/>
+        <source>History of the service</source>
+        <translation>Cronologia del servizio</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="170"/>
+        <location filename="../gui/history_dialog.py" line="171"/>
+        <source>Version</source>
+        <translation>Versione</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="170"/>
+        <location filename="../gui/history_dialog.py" line="171"/>
+        <source>What changed</source>
+        <translation>Che cosa è cambiato</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="170"/>
+        <location filename="../gui/translations_panel.py" line="109"/>
+        <location filename="../gui/history_dialog.py" line="171"/>
+        <location filename="../gui/translations_panel.py" line="114"/>
+        <source>When</source>
+        <translation>Quando</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="170"/>
+        <location filename="../gui/translations_panel.py" line="109"/>
+        <location filename="../gui/history_dialog.py" line="171"/>
+        <location filename="../gui/translations_panel.py" line="115"/>
+        <source>Who</source>
+        <translation>Chi</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="190"/>
+        <location filename="../gui/history_dialog.py" line="191"/>
+        <source>Write this version back as a new version: nothing in the history is lost</source>
+        <translation>Riscrive questa versione come nuova versione: nella cronologia non si perde nulla</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="194"/>
+        <source>Close</source>
+        <translation>Chiudi</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="206"/>
         <source>Point placed</source>
         <translation>Punto collocato</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="203"/>
-        <location filename="../gui/dock.py" line="671"/>
+        <location filename="../gui/history_dialog.py" line="207"/>
+        <location filename="../gui/dock.py" line="695"/>
         <source>Organization</source>
         <translation>Organizzazione</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="204"/>
+        <location filename="../gui/history_dialog.py" line="208"/>
         <source>Metropolitan area</source>
         <translation>Città metropolitana</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="230"/>
+        <location filename="../gui/history_dialog.py" line="234"/>
         <source>{} — deleted; {} recorded changes</source>
         <translation>{} — eliminato; {} modifiche registrate</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="232"/>
+        <location filename="../gui/history_dialog.py" line="236"/>
         <source>{} — version {}; {} recorded changes</source>
         <translation>{} — versione {}; {} modifiche registrate</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="238"/>
-        <location filename="../gui/history_dialog.py" line="240"/>
+        <location filename="../gui/history_dialog.py" line="242"/>
+        <location filename="../gui/history_dialog.py" line="244"/>
         <source>No change of this service is recorded yet (a registry made before the history, or edits made outside the plugin).</source>
         <translation>Nessuna modifica di questo servizio è ancora registrata (un registro creato prima della cronologia, o modifiche fatte fuori dal plugin).</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="257"/>
+        <location filename="../gui/history_dialog.py" line="261"/>
         <source>(current)</source>
         <translation>(attuale)</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="278"/>
+        <location filename="../gui/history_dialog.py" line="282"/>
         <source>Created</source>
         <translation>Creato</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="280"/>
+        <location filename="../gui/history_dialog.py" line="284"/>
         <source>Deleted</source>
         <translation>Eliminato</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="283"/>
+        <location filename="../gui/history_dialog.py" line="287"/>
         <source>Back to version {}</source>
         <translation>Ritorno alla versione {}</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="286"/>
+        <location filename="../gui/history_dialog.py" line="290"/>
         <source>Location moved by {} m</source>
         <translation>Posizione spostata di {} m</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="288"/>
+        <location filename="../gui/history_dialog.py" line="292"/>
         <source>Placed on the map</source>
         <translation>Collocato sulla mappa</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="290"/>
+        <location filename="../gui/history_dialog.py" line="294"/>
         <source>Location removed</source>
         <translation>Posizione rimossa</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="291"/>
+        <location filename="../gui/history_dialog.py" line="295"/>
         <source>No field changed</source>
         <translation>Nessun campo modificato</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="323"/>
-        <location filename="../gui/history_dialog.py" line="162"/>
         <location filename="../gui/history_dialog.py" line="327"/>
+        <location filename="../gui/history_dialog.py" line="189"/>
+        <location filename="../gui/history_dialog.py" line="331"/>
         <source>Restore this version</source>
         <translation>Ripristina questa versione</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="323"/>
-        <location filename="../gui/history_dialog.py" line="329"/>
+        <location filename="../gui/history_dialog.py" line="327"/>
+        <location filename="../gui/history_dialog.py" line="333"/>
         <source>Restore version {}? It is written as a new version; the current one stays in the history.</source>
         <translation>Ripristinare la versione {}? Viene scritta come nuova versione; quella attuale resta nella cronologia.</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="342"/>
-        <location filename="../gui/history_dialog.py" line="344"/>
+        <location filename="../gui/history_dialog.py" line="346"/>
+        <location filename="../gui/history_dialog.py" line="348"/>
         <source>Nothing was restored: the list now shows the latest version. Restore version {} again if you still want it.</source>
         <translation>Non è stato ripristinato nulla: l'elenco ora mostra l'ultima versione. Ripristina di nuovo la versione {} se la vuoi ancora.</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="355"/>
-        <location filename="../gui/history_dialog.py" line="356"/>
+        <location filename="../gui/history_dialog.py" line="359"/>
+        <location filename="../gui/history_dialog.py" line="360"/>
         <source>Version {} restored as version {}.</source>
         <translation>Versione {} ripristinata come versione {}.</translation>
+    </message>
+    <message>
+        <location filename="../gui/merge_dialog.py" line="97"/>
+        <source>Someone else saved this service</source>
+        <translation>Qualcun altro ha salvato questo servizio</translation>
+    </message>
+    <message>
+        <location filename="../gui/merge_dialog.py" line="125"/>
+        <location filename="../gui/dock.py" line="1373"/>
+        <location filename="../gui/dock.py" line="1379"/>
+        <source>someone else</source>
+        <translation>qualcun altro</translation>
+    </message>
+    <message>
+        <location filename="../gui/merge_dialog.py" line="126"/>
+        <location filename="../gui/merge_dialog.py" line="127"/>
+        <source>&lt;b&gt;{name}&lt;/b&gt; was saved by {who} (version {version}) after you started editing it. Nothing has been written yet. For each field, choose the value to keep; {n} field(s) changed by both of you are highlighted and need your choice.</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt; è stato salvato da {who} (versione {version}) dopo che hai iniziato a modificarlo. Non è ancora stato scritto nulla. Per ogni campo scegli il valore da tenere; {n} campo/i modificati da entrambi sono evidenziati e richiedono la tua scelta.</translation>
+    </message>
+    <message>
+        <location filename="../gui/merge_dialog.py" line="136"/>
+        <location filename="../gui/merge_dialog.py" line="139"/>
+        <source>Before</source>
+        <translation>Prima</translation>
+    </message>
+    <message>
+        <location filename="../gui/merge_dialog.py" line="136"/>
+        <location filename="../gui/merge_dialog.py" line="138"/>
+        <source>Field</source>
+        <translation>Campo</translation>
+    </message>
+    <message>
+        <location filename="../gui/merge_dialog.py" line="136"/>
+        <location filename="../gui/merge_dialog.py" line="140"/>
+        <source>Theirs (saved by {who})</source>
+        <translation>Il suo (salvato da {who})</translation>
+    </message>
+    <message>
+        <location filename="../gui/merge_dialog.py" line="136"/>
+        <location filename="../gui/merge_dialog.py" line="141"/>
+        <source>Yours (not saved yet)</source>
+        <translation>Il tuo (non ancora salvato)</translation>
+    </message>
+    <message>
+        <location filename="../gui/merge_dialog.py" line="156"/>
+        <source>Changed by both of you</source>
+        <translation>Modificato da entrambi</translation>
+    </message>
+    <message>
+        <location filename="../gui/merge_dialog.py" line="178"/>
+        <location filename="../gui/merge_dialog.py" line="181"/>
+        <source>theirs</source>
+        <translation>il suo</translation>
+    </message>
+    <message>
+        <location filename="../gui/merge_dialog.py" line="178"/>
+        <location filename="../gui/merge_dialog.py" line="181"/>
+        <source>yours</source>
+        <translation>il tuo</translation>
+    </message>
+    <message>
+        <location filename="../gui/merge_dialog.py" line="178"/>
+        <location filename="../gui/merge_dialog.py" line="179"/>
+        <source>{field}: keep {side}</source>
+        <translation>{field}: tieni {side}</translation>
+    </message>
+    <message>
+        <location filename="../gui/merge_dialog.py" line="197"/>
+        <source>Keep all theirs</source>
+        <translation>Tieni tutti i suoi</translation>
+    </message>
+    <message>
+        <location filename="../gui/merge_dialog.py" line="199"/>
+        <source>Keep all mine</source>
+        <translation>Tieni tutti i miei</translation>
+    </message>
+    <message>
+        <location filename="../gui/merge_dialog.py" line="201"/>
+        <source>Save merged</source>
+        <translation>Salva l'unione</translation>
+    </message>
+    <message>
+        <location filename="../gui/merge_dialog.py" line="204"/>
+        <source>Cancel (keep my edits unsaved)</source>
+        <translation>Annulla (tieni le mie modifiche non salvate)</translation>
     </message>
     <message>
         <location filename="../gui/service_form.py" line="90"/>
@@ -1078,11 +1213,6 @@
         <location filename="../gui/service_form.py" line="109"/>
         <source>Internal notes (private)</source>
         <translation>Note interne (riservato)</translation>
-    </message>
-    <message>
-        <location filename="../gui/service_form.py" line="111"/>
-        <source>Location</source>
-        <translation>Posizione</translation>
     </message>
     <message>
         <location filename="../gui/service_form.py" line="160"/>
@@ -2473,8 +2603,8 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="537"/>
-        <location filename="../gui/dock.py" line="1045"/>
-        <location filename="../gui/dock.py" line="1047"/>
+        <location filename="../gui/dock.py" line="1097"/>
+        <location filename="../gui/dock.py" line="1099"/>
         <location filename="../provider/algorithms/registry_algs.py" line="540"/>
         <source>OpenStreetMap extract of the area (.osm.pbf or .osm)</source>
         <translation>Estratto OpenStreetMap dell'area (.osm.pbf o .osm)</translation>
