@@ -35,6 +35,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from capacitymetro_plugin.core._fpdf import _FONT_DIRS, _font, import_fpdf  # noqa: F401
+
 # column kind -> decimals; see the module docstring for how a column's kind is found
 ROUNDING = {"people": 0, "percent": 1, "area": 2, "minutes": 1, "coordinate": 5}
 _SIGNIFICANT = 4
@@ -661,42 +663,6 @@ figure img{{width:18em;border:1px solid #999}}figcaption{{font-size:.85em}}</sty
 
 
 # --- PDF --------------------------------------------------------------------------------------
-_FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/Library/Fonts", "C:/Windows/Fonts")
-
-
-def _font(pdf) -> str:
-    """Add DejaVu Sans when found (all of Italian and the symbols); else the core Helvetica."""
-    for folder in _FONT_DIRS:
-        regular, bold = Path(folder) / "DejaVuSans.ttf", Path(folder) / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():
-            pdf.add_font("DejaVu", "", str(regular))
-            pdf.add_font("DejaVu", "B", str(bold))
-            return "DejaVu"
-    return "Helvetica"
-
-
-def import_fpdf():
-    """Return fpdf2's ``FPDF`` class (None without fpdf2), holding on to none of our frames.
-
-    ``fpdf.encryption`` stores the ImportError it caught (``import_error``) when cryptography is
-    missing (Debian 13's QGIS Python). Its traceback holds the frames that imported fpdf, so the
-    caller's locals stay alive until Python exits: QGIS layers of a sample-project build were then
-    deleted after ``exitQgis()``, and the process ended in a segmentation fault (exit 139). The
-    error itself (what fpdf2 reports when asked to encrypt) is kept, without its traceback.
-    """
-    import sys
-
-    try:
-        from fpdf import FPDF
-    except ImportError:
-        return None
-    error = getattr(sys.modules.get("fpdf.encryption"), "import_error", None)
-    if isinstance(error, BaseException):
-        error.__traceback__ = None
-        error.__context__ = None
-    return FPDF
-
-
 def write_pdf(summary, data: dict, lang: str) -> Path | None:
     """Write the one-page ``summary.pdf``; return None (with a note) without ``fpdf2``."""
     FPDF = import_fpdf()

@@ -79,6 +79,8 @@ class PublishResult:
     walking_times: bool = False
     background_bytes: int = 0  # data/background.js: the offline streets (and water)
     n_street_names: int = 0  # streets the typed-address search knows
+    n_pdfs: int = 0  # pdf/<sector>.<lang>.pdf: the printable lists (optional downloads)
+    pdf_bytes: int = 0  # not in total_bytes nor in the offline cache
 
     @property
     def within_budget(self) -> bool:
@@ -193,6 +195,7 @@ def publish(
     comuni=None,
     network=None,
     osm_file: str | os.PathLike | None = None,
+    pdfs: bool = True,
 ) -> PublishResult:
     """Write the bussola site into ``out_dir`` (replaced whole) and ``out_dir``.zip.
 
@@ -202,7 +205,8 @@ def publish(
     ``osm_file``, the OpenStreetMap extract the network was built from, adds the water to the
     background and the street names to the typed-address search. A ``tile_url``
     (``{z}/{x}/{y}``, with its ``tile_attribution``) is drawn instead of the offline background
-    when the reader is online."""
+    when the reader is online. With ``pdfs`` (and fpdf2 installed) each sector's list is also
+    written as ``pdf/<sector>.<lang>.pdf`` (:mod:`.pdf`), linked from the list."""
     if tile_url and not tile_attribution:
         raise InputError(
             "A tile service needs its attribution.",
@@ -224,6 +228,11 @@ def publish(
             _js("BUSSOLA_I18N", load_translations()), encoding="utf-8"
         )
         (tmp / "data").mkdir()
+        if pdfs:  # before services.js, which says which lists exist
+            from .pdf import write_sector_pdfs
+
+            listed = write_sector_pdfs(data, tmp / "pdf", area=title)
+            data["pdf"] = listed if listed["sectors"] else None
         (tmp / "data" / "services.js").write_text(_js("BUSSOLA_DATA", data), encoding="utf-8")
         walk = None
         if network is not None:
@@ -247,7 +256,11 @@ def publish(
         (tmp / "manifest.webmanifest").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
         )
-        files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
+        files = sorted(
+            p.relative_to(tmp).as_posix()
+            for p in tmp.rglob("*")
+            if p.is_file() and p.parent.name != "pdf"  # optional downloads, not precached
+        )
         digest = hashlib.sha256()
         for f in files:
             digest.update((tmp / f).read_bytes())
@@ -265,7 +278,8 @@ def publish(
     zip_path = None
     if make_zip:
         zip_path = Path(shutil.make_archive(str(out), "zip", root_dir=out))
-    total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    sheets = list((out / "pdf").glob("*.pdf"))
+    total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file() and p.parent.name != "pdf")
     services = data["services"]
     return PublishResult(
         folder=out,
@@ -278,6 +292,8 @@ def publish(
         walking_times=walk is not None,
         background_bytes=bg_bytes,
         n_street_names=len(streets["names"]) if streets else 0,
+        n_pdfs=len(sheets),
+        pdf_bytes=sum(p.stat().st_size for p in sheets),
     )
 
 

@@ -156,6 +156,7 @@
       (hereName ? " · " + t("from_street", { street: hereName }) : "");
     var hidden = ["f-language", "f-target", "f-comune", "f-day"].filter(function (id) { return $(id).value; }).length + ($("f-now").checked ? 1 : 0);
     $("more-n").textContent = hidden ? "(" + hidden + ")" : "";
+    pdfLink($("f-sector").value);
     list.forEach(function (s) {
       var li = el("li", { "data-id": s.id });
       var shownName = recordText(s, "name"), nameLabel = recordLabelNode("span", shownName);
@@ -174,6 +175,20 @@
       ul.appendChild(li);
     });
     drawMap(list);
+  }
+  // the printable list of the chosen sector (pdf/<sector>.<lang>.pdf), in the reader's
+  // language where one is written, else in English (said beside the link)
+  function pdfLink(sec) {
+    var P = D.pdf, box = $("pdf-link");
+    if (!P || !sec || P.sectors.indexOf(sec) < 0) { box.hidden = true; return; }
+    var pl = P.langs.indexOf(lang) >= 0 ? lang : (P.langs.indexOf("en") >= 0 ? "en" : P.langs[0]);
+    var a = $("pdf-a");
+    a.setAttribute("href", "pdf/" + encodeURIComponent(sec) + "." + pl + ".pdf");
+    a.setAttribute("hreflang", pl);
+    a.setAttribute("type", "application/pdf");
+    a.textContent = t("list_pdf") + " – " + sectorName(sec) +
+      (pl !== lang ? " " + t("list_pdf_lang", { language: I[pl] ? I[pl]._name : pl }) : "");
+    box.hidden = false;
   }
   function drawMap(list) {
     var svg = $("map"), ns = "http://www.w3.org/2000/svg";

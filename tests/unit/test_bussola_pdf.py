@@ -1,0 +1,164 @@
+"""The bussola's per-sector PDF lists, on the real sample registry of Trento (../shared/data)
+with two protected services planted (one hidden, one approximate).
+
+The PDFs' text is read back with poppler's pdftotext (an independent reader). Each sector's
+list holds exactly the services the registry has for that sector, active and in the area, in
+the site's order, computed here from the registry itself; no protected address or coordinate is
+in any PDF; the hidden service says how it is reached; the Italian and Ukrainian lists are in
+their language; fonts are embedded; the PDFs are outside the byte budget and the offline cache.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from capacitymetro_plugin.core.bussola import publish
+from capacitymetro_plugin.core.bussola.pdf import PDF_LANGUAGES, hours_lines
+from capacitymetro_plugin.core.registry.model import Service
+from capacitymetro_plugin.core.registry.registry import Registry
+from capacitymetro_plugin.core.registry.sample import build_sample_registry
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+
+TRENTO = "022205"
+HIDDEN = (11.1302, 46.0731)
+APPROX = (11.1187, 46.0609)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, shared_data):
+    root = tmp_path_factory.mktemp("pdf")
+    build_sample_registry(shared_data, root / "registry.gpkg")
+    reg = Registry.open(root / "registry.gpkg")
+    reg.add_services(
+        [
+            Service(
+                name="Casa rifugio protetta",
+                sectors=["health"],
+                phone="+39 800 290 290",
+                location_privacy="hidden",
+                comune_istat=TRENTO,
+                comune_name="Trento",
+                address="Via Protetta 1",
+                lon=HIDDEN[0],
+                lat=HIDDEN[1],
+            ),
+            Service(
+                name="Accoglienza riservata",
+                sectors=["health"],
+                location_privacy="approximate",
+                comune_istat=TRENTO,
+                comune_name="Trento",
+                address="Vicolo Riservato 2",
+                lon=APPROX[0],
+                lat=APPROX[1],
+            ),
+        ]
+    )
+    res = publish(reg, root / "bussola", title="Trento", comuni=[TRENTO])
+    return res, reg
+
+
+def _text(path) -> str:
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return " ".join(out.stdout.split())  # lines wrapped anywhere: compare words
+
+
+def _expected(reg, sector: str) -> list[str]:
+    """Active services of Trento with ``sector``, by name (case-insensitive), from the registry."""
+    names = [
+        s.name
+        for s in reg.services()
+        if (s.status or "active") == "active" and s.comune_istat == TRENTO and sector in s.sectors
+    ]
+    return sorted(names, key=str.lower)
+
+
+def test_one_pdf_per_sector_and_language_listing_the_sectors_services(site):
+    res, reg = site
+    data = json.loads(
+        (res.folder / "data" / "services.js")
+        .read_text(encoding="utf-8")
+        .split("=", 1)[1]
+        .rstrip(";\n")
+    )
+    sectors = sorted({c for s in reg.services() if s.comune_istat == TRENTO for c in s.sectors})
+    with_services = [c for c in sectors if _expected(reg, c)]
+    assert sorted(data["pdf"]["sectors"]) == with_services and len(with_services) >= 5
+    assert data["pdf"]["langs"] == list(PDF_LANGUAGES)
+    files = sorted(p.name for p in (res.folder / "pdf").glob("*.pdf"))
+    assert files == sorted(f"{c}.{lang}.pdf" for c in with_services for lang in PDF_LANGUAGES)
+    assert res.n_pdfs == len(files) and res.pdf_bytes > 0
+    for sector in with_services:
+        text = _text(res.folder / "pdf" / f"{sector}.en.pdf")
+        names = [" ".join(n.split()) for n in _expected(reg, sector)]
+        at = 0
+        for n in names:  # each one after the one before: the site's order
+            found = text.find(n[:40], at)
+            assert found >= 0, (sector, n, text[:600])
+            at = found + len(n[:40])
+        others = [
+            s.name
+            for s in reg.services()
+            if s.comune_istat == TRENTO and sector not in s.sectors and len(s.name) > 12
+        ]
+        assert not [n for n in others if n in text], sector
+        assert re.search(r"Page 1 of \d+", text)
+
+
+def test_no_protected_place_in_any_pdf(site):
+    res, _ = site
+    text = "\n".join(_text(p) for p in (res.folder / "pdf").glob("*.pdf"))
+    assert "Via Protetta" not in text and "Vicolo Riservato" not in text
+    for lon, lat in (HIDDEN, APPROX):
+        for needle in (f"{lon:.3f}", f"{lat:.3f}", f"{lon:.4f}"[:-1], str(lon), str(lat)):
+            assert needle not in text, needle
+    health = _text(res.folder / "pdf" / "health.en.pdf")
+    block = health[health.index("Casa rifugio protetta") :][:400]
+    assert "Place not published: contact the service" in block and "800 290 290" in block
+    approx = health[health.index("Accoglienza riservata") :][:300]
+    assert "Approximate area" in approx and "Trento" in approx
+
+
+def test_languages_fonts_and_budget(site):
+    res, _ = site
+    it = _text(res.folder / "pdf" / "health.it.pdf")
+    assert "Salute" in it and "Pagina 1 di" in it and "Luogo non pubblicato" in it
+    uk = _text(res.folder / "pdf" / "health.uk.pdf")
+    assert "Сторінка 1 з" in uk and "Телефон" in uk
+    fonts = subprocess.run(
+        ["pdffonts", str(res.folder / "pdf" / "health.uk.pdf")], capture_output=True, text=True
+    ).stdout
+    assert "DejaVuSans" in fonts and " yes " in fonts  # embedded (a subset)
+    sw = (res.folder / "sw.js").read_text(encoding="utf-8")
+    assert "pdf/" not in sw  # optional downloads: not precached for the first visit
+    total = sum(
+        p.stat().st_size for p in res.folder.rglob("*") if p.is_file() and p.parent.name != "pdf"
+    )
+    assert res.total_bytes == total and res.within_budget
+
+
+def test_hours_lines_group_days():
+    rules = {
+        "rules": [
+            [["Mo", "Tu", "We", "Th", "Fr"], "09:00", "13:00"],
+            [["Tu", "Th"], "14:30", "17:30"],
+        ]
+    }
+    assert hours_lines(rules, "en") == [
+        "Mon 09:00–13:00",
+        "Tue 09:00–13:00, 14:30–17:30",
+        "Wed 09:00–13:00",
+        "Thu 09:00–13:00, 14:30–17:30",
+        "Fri 09:00–13:00",
+    ]
+    assert hours_lines({"rules": [[["Mo", "Tu", "We"], "09:00", "12:00"]]}, "it") == [
+        "lun–mer 09:00–12:00"
+    ]
+    assert hours_lines({"text": "su appuntamento"}, "it") == ["su appuntamento"]
