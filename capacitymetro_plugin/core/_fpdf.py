@@ -6,17 +6,36 @@ from __future__ import annotations
 from pathlib import Path
 
 _FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/Library/Fonts", "C:/Windows/Fonts")
+# (regular, bold) Unicode TrueType fonts, in order: DejaVu Sans (Debian, or installed by hand),
+# then Arial as Windows and macOS ship it (Latin, Greek and Cyrillic too)
+_FONT_FILES = [
+    *((f"{d}/DejaVuSans.ttf", f"{d}/DejaVuSans-Bold.ttf") for d in _FONT_DIRS),
+    ("C:/Windows/Fonts/arial.ttf", "C:/Windows/Fonts/arialbd.ttf"),
+    (
+        "/System/Library/Fonts/Supplemental/Arial.ttf",
+        "/System/Library/Fonts/Supplemental/Arial Bold.ttf",
+    ),
+    ("/Library/Fonts/Arial.ttf", "/Library/Fonts/Arial Bold.ttf"),
+]
+
+
+def unicode_font() -> tuple[str, str, str] | None:
+    """Return (family, regular file, bold file) of the first Unicode font found, else None."""
+    for regular, bold in _FONT_FILES:
+        if Path(regular).exists() and Path(bold).exists():
+            return ("DejaVu" if "DejaVu" in regular else "Arial"), regular, bold
+    return None
 
 
 def _font(pdf) -> str:
-    """Add DejaVu Sans when found (all of Italian and the symbols); else the core Helvetica."""
-    for folder in _FONT_DIRS:
-        regular, bold = Path(folder) / "DejaVuSans.ttf", Path(folder) / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():
-            pdf.add_font("DejaVu", "", str(regular))
-            pdf.add_font("DejaVu", "B", str(bold))
-            return "DejaVu"
-    return "Helvetica"
+    """Add a Unicode font when found (DejaVu Sans, else Arial); else the core Helvetica."""
+    found = unicode_font()
+    if found is None:
+        return "Helvetica"
+    family, regular, bold = found
+    pdf.add_font(family, "", regular)
+    pdf.add_font(family, "B", bold)
+    return family
 
 
 def import_fpdf():

@@ -162,3 +162,16 @@ def test_hours_lines_group_days():
         "lun–mer 09:00–12:00"
     ]
     assert hours_lines({"text": "su appuntamento"}, "it") == ["su appuntamento"]
+
+
+def test_without_a_unicode_font_the_site_has_no_pdf_and_no_link(tmp_path, monkeypatch):
+    """Helvetica (fpdf2's core font) cannot write Cyrillic nor "–": rather no PDF than a crash."""
+    from capacitymetro_plugin.core import _fpdf
+
+    monkeypatch.setattr(_fpdf, "_FONT_FILES", [])
+    reg = Registry.create(tmp_path / "r.gpkg")
+    reg.add_service(Service(name="Sportello", sectors=["health"], comune_istat=TRENTO))
+    res = publish(reg, tmp_path / "site", comuni=[TRENTO], make_zip=False)
+    assert res.n_pdfs == 0 and not (res.folder / "pdf").exists()
+    data = (res.folder / "data" / "services.js").read_text(encoding="utf-8")
+    assert '"pdf": null' in data or '"pdf":null' in data

@@ -11,7 +11,8 @@ Languages: those whose script DejaVu Sans draws without text shaping (:data:`PDF
 Italian, English, French, Spanish, Romanian, Ukrainian). Arabic and Urdu (right to left, joined
 letters), Bengali (shaping) and Chinese (no glyphs in DejaVu) are not written: the site links
 the English list for them and says so. The PDFs are optional downloads: not in the site's byte
-budget nor in its offline cache (``PublishResult.pdf_bytes`` counts them).
+budget nor in its offline cache (``PublishResult.pdf_bytes`` counts them). Without fpdf2, or
+without a Unicode font (DejaVu Sans, or Arial as Windows and macOS ship it), none is written.
 """
 
 from __future__ import annotations
@@ -92,11 +93,12 @@ def write_sector_pdfs(
     languages=PDF_LANGUAGES,
 ) -> dict[str, list[str]]:
     """Write ``folder/<sector>.<lang>.pdf`` for every sector with services; return
-    ``{"sectors": [...], "langs": [...]}`` (what the site links). Empty without fpdf2."""
-    from capacitymetro_plugin.core._fpdf import _font, import_fpdf
+    ``{"sectors": [...], "langs": [...]}`` (what the site links). Empty without fpdf2 or a
+    Unicode font."""
+    from capacitymetro_plugin.core._fpdf import _font, import_fpdf, unicode_font
 
     FPDF = import_fpdf()
-    if FPDF is None:
+    if FPDF is None or unicode_font() is None:  # the core fonts cannot write "–" nor Cyrillic
         return {"sectors": [], "langs": []}
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
