@@ -12,6 +12,7 @@ Examples::
     capacitymetro publish --registry out/trento/registry.gpkg --out out/trento/bussola
     capacitymetro geocode out/trento/registry.gpkg --osm ../shared/data/osm_trento_2023-02_tnst.osm.pbf
     capacitymetro registry from-osm --pbf osm_trento.osm.pbf --area comune:trento --registry r.gpkg
+    capacitymetro registry roles grant --dsn "dbname=registry" --login anna --role cm_area_editor --area 072006
 """
 
 from __future__ import annotations
@@ -278,6 +279,47 @@ def cmd_geocode(args) -> int:
     return 0
 
 
+def cmd_registry_roles(args) -> int:
+    import psycopg2
+
+    from capacitymetro_plugin.core.errors import DataUnavailableError, InputError
+    from capacitymetro_plugin.core.registry.roles import grant, install_roles, revoke
+
+    if args.action != "install" and not args.login:
+        raise InputError(
+            f"'{args.action}' needs the database login (--login).",
+            fix="Add --login NAME.",
+            it=f"'{args.action}' richiede il login del database (--login).",
+            fix_it="Aggiungi --login NOME.",
+        )
+    if args.action == "grant" and not args.role:
+        raise InputError(
+            "'grant' needs the role (--role).",
+            fix="Add --role cm_viewer, cm_editor, cm_area_editor or cm_admin.",
+            it="'grant' richiede il ruolo (--role).",
+            fix_it="Aggiungi --role cm_viewer, cm_editor, cm_area_editor o cm_admin.",
+        )
+    try:
+        if args.action == "install":
+            secured = install_roles(args.dsn, args.schema)
+            print(f"roles installed; row-level security on: {', '.join(secured)}")
+        elif args.action == "grant":
+            areas = grant(args.dsn, args.login, args.role, areas=args.area, schema=args.schema)
+            print(f"{args.login}: {args.role}" + (f", areas {', '.join(areas)}" if areas else ""))
+        else:
+            revoke(args.dsn, args.login, args.role, schema=args.schema)
+            print(f"{args.login}: {args.role or 'every CapaCityMetro role'} revoked")
+    except psycopg2.OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataUnavailableError(
+            f"Cannot connect to the database: {first}",
+            fix="Check --dsn (host, port, dbname, user) and that the server runs.",
+            it=f"Impossibile collegarsi al database: {first}",
+            fix_it="Controlla --dsn (host, porta, dbname, utente) e che il server sia attivo.",
+        ) from None
+    return 0
+
+
 def cmd_registry_from_osm(args) -> int:
     import os
 
@@ -404,7 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
     geo.add_argument("--dry-run", action="store_true", help="report only, change nothing")
     geo.add_argument("--report", help="write the report as CSV (one row per service)")
     geo.set_defaults(func=cmd_geocode)
-    registry = sub.add_parser("registry", help="service registry tools (from-osm)")
+    registry = sub.add_parser("registry", help="service registry tools (from-osm, roles)")
     reg_sub = registry.add_subparsers(dest="registry_command", required=True)
     osm = reg_sub.add_parser(
         "from-osm",
@@ -431,6 +473,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     osm.add_argument("--dry-run", action="store_true", help="report only, write nothing")
     osm.set_defaults(func=cmd_registry_from_osm)
+    roles = reg_sub.add_parser(
+        "roles",
+        help="roles and areas of a PostGIS registry (viewer, editor, area editor, admin)",
+        description="install: create the roles cm_viewer, cm_editor, cm_area_editor and cm_admin, "
+        "the editor_areas table and the row-level security of the registry's schema (again is "
+        "harmless). grant / revoke: make a database login a member of a role; an area editor "
+        "gets its comuni (6 digits) or provinces (3 digits, or the metropolitan city's 2xx). "
+        "Needs a superuser or CREATEROLE connection. See docs/registry.md, 'Roles and areas'.",
+    )
+    roles.add_argument("action", choices=("install", "grant", "revoke"))
+    roles.add_argument("--dsn", required=True, help="libpq connection string of the database")
+    roles.add_argument("--schema", default="public", help="the registry's schema")
+    roles.add_argument("--login", help="grant/revoke: the database login")
+    roles.add_argument("--role", choices=("cm_viewer", "cm_editor", "cm_area_editor", "cm_admin"))
+    roles.add_argument(
+        "--area", action="append", default=[], help="an area of the area editor (repeatable)"
+    )
+    roles.set_defaults(func=cmd_registry_roles)
     return parser
 
 

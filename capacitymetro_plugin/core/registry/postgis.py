@@ -66,6 +66,20 @@ def _ident(name: str) -> str:
     return f'"{name}"'
 
 
+def _denied(detail: str):
+    """The named error of a change the database refused this user (role or area)."""
+    from .roles import AccessDeniedError
+
+    return AccessDeniedError(
+        f"The registry refused the change for this database user ({detail}).",
+        fix="Ask the registry's admin for the role or area you need (docs/registry.md, 'Roles "
+        "and areas'), or change only your area's services.",
+        it=f"Il registro ha rifiutato la modifica per questo utente del database ({detail}).",
+        fix_it="Chiedi all'amministratore del registro il ruolo o l'area che ti servono "
+        "(docs/registry.md, 'Roles and areas'), oppure modifica solo i servizi della tua area.",
+    )
+
+
 class PostgisRegistry(Registry):
     """A registry stored in PostGIS; same API as :class:`~.registry.Registry`.
 
@@ -159,8 +173,13 @@ class PostgisRegistry(Registry):
                 it=f"{reg.path} non è un registro CapaCityMetro: mancano le tabelle {', '.join(sorted(missing))}.",
                 fix_it="Crealo con PostgisRegistry.create.",
             )
-        with reg.transaction():  # an older registry is upgraded here, in one transaction
-            pass
+        from .roles import AccessDeniedError
+
+        try:
+            with reg.transaction():  # an older registry is upgraded here, in one transaction
+                pass
+        except AccessDeniedError:
+            pass  # a viewer (cm_viewer): it reads; its writes are refused by name
         return reg
 
     def _existing_tables(self, cur) -> set[str]:
@@ -224,34 +243,43 @@ class PostgisRegistry(Registry):
     @contextmanager
     def transaction(self) -> Iterator[RegistryState]:
         """Yield the state to change; write the differences in one SQL transaction."""
+        import psycopg2
+
         conn = self._connect()
         try:
             with conn, conn.cursor() as cur:  # commits at the end, rolls back on any error
-                tables = ", ".join(self._table(n) for n in LAYERS)
-                cur.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
-                migrated = self._migrate(cur)
-                before = self._read(cur)
-                state = copy.deepcopy(before)
-                if migrated:
-                    state.meta["schema_version"] = SCHEMA_VERSION
                 try:
-                    yield state
-                except ConflictError as exc:
-                    if exc.changed_by is None:
-                        who = self._last_editor(cur, exc.key)
-                        if who:
-                            raise ConflictError(
-                                exc.key,
-                                mine=exc.mine,
-                                theirs=exc.theirs,
-                                base_version=exc.base_version,
-                                current_version=exc.current_version,
-                                changed_by=who,
-                            ) from None
-                    raise
-                self._write_diff(cur, before, state)
+                    yield from self._locked(cur)
+                except psycopg2.errors.InsufficientPrivilege as exc:
+                    raise _denied(str(exc).splitlines()[0]) from None
         finally:
             conn.close()
+
+    def _locked(self, cur) -> Iterator[RegistryState]:
+        """The body of :meth:`transaction`, inside its connection and SQL transaction."""
+        tables = ", ".join(self._table(n) for n in LAYERS)
+        cur.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+        migrated = self._migrate(cur)
+        before = self._read(cur)
+        state = copy.deepcopy(before)
+        if migrated:
+            state.meta["schema_version"] = SCHEMA_VERSION
+        try:
+            yield state
+        except ConflictError as exc:
+            if exc.changed_by is None:
+                who = self._last_editor(cur, exc.key)
+                if who:
+                    raise ConflictError(
+                        exc.key,
+                        mine=exc.mine,
+                        theirs=exc.theirs,
+                        base_version=exc.base_version,
+                        current_version=exc.current_version,
+                        changed_by=who,
+                    ) from None
+            raise
+        self._write_diff(cur, before, state)
 
     def _last_editor(self, cur, service_id: str) -> str | None:
         """Return the database user who made the stored version of ``service_id``, if recorded."""
@@ -517,12 +545,15 @@ class PostgisRegistry(Registry):
                 getattr(after, name),
                 before.versions if name == "services" else None,
             )
-        if before.links != after.links:
-            cur.execute(f"DELETE FROM {self._table('service_practices')}")
-            cur.executemany(
-                f"INSERT INTO {self._table('service_practices')} (service_id, practice_id) VALUES (%s, %s)",
-                after.links,
-            )
+        if before.links != after.links:  # row by row: other areas' links are not this user's
+            links = self._table("service_practices")
+            gone = [x for x in before.links if x not in set(after.links)]
+            new = [x for x in after.links if x not in set(before.links)]
+            for sid, pid in gone:
+                cur.execute(
+                    f"DELETE FROM {links} WHERE service_id = %s AND practice_id = %s", (sid, pid)
+                )
+            cur.executemany(f"INSERT INTO {links} (service_id, practice_id) VALUES (%s, %s)", new)
         self._write_translations(cur, before, after)
         if before.meta != after.meta:
             cur.execute(f"DELETE FROM {self._table('registry_meta')}")
@@ -563,7 +594,13 @@ class PostgisRegistry(Registry):
         geom = LAYERS[name][0] is not None
         removed = [k for k in old if k not in new]
         if removed:
-            cur.execute(f"DELETE FROM {table} WHERE {_ident(key)} = ANY(%s)", (removed,))
+            cur.execute(
+                f"DELETE FROM {table} WHERE {_ident(key)} = ANY(%s) RETURNING {_ident(key)}",
+                (removed,),
+            )
+            kept = sorted(set(removed) - {r[0] for r in cur.fetchall()})
+            if kept:  # row-level security hid them from the DELETE: not this user's to delete
+                raise _denied(f"{name} {', '.join(kept)} not deleted: outside your areas")
         cols = list(fields_)
         geom_sql = (
             "CASE WHEN %s::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(%s, %s), 4326) END"
@@ -597,6 +634,9 @@ class PostgisRegistry(Registry):
                 if cur.rowcount == 0:
                     cur.execute(f"SELECT row_version FROM {table} WHERE {_ident(key)} = %s", (k,))
                     row = cur.fetchone()
+                    if row is not None and int(row[0]) == int(versions.get(k, 0)):
+                        # not changed by anyone: row-level security kept it from this user
+                        raise _denied(f"service {k} not changed: outside your areas")
                     raise ConflictError(
                         k,
                         mine=obj,
