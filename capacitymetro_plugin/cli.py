@@ -279,6 +279,31 @@ def cmd_geocode(args) -> int:
     return 0
 
 
+def cmd_changes(args) -> int:
+    from capacitymetro_plugin.core.registry.changes import changes_since, write_changes
+
+    if args.registry.startswith(("postgresql://", "postgres://")) or "dbname=" in args.registry:
+        from capacitymetro_plugin.core.registry.postgis import PostgisRegistry
+
+        registry = PostgisRegistry.open(args.registry, schema=args.schema)  # libpq DSN or URI
+    else:
+        from capacitymetro_plugin.core.registry.registry import Registry
+
+        registry = Registry.open(args.registry)
+    rows = changes_since(registry, args.since, area=args.area or None)
+    if args.out:
+        write_changes(rows, args.out)
+        print(f"{args.out}: {len(rows)} changes since {args.since}")
+    else:
+        for r in rows:
+            what = f"{r['field']}: {r['old']} -> {r['new']}" if r["field"] else r["operation"]
+            print(
+                f"{r['changed_at']}  {r['changed_by']:<16} {r['kind']:<12} {r['name'][:40]:<40} {what}"
+            )
+        print(f"{len(rows)} changes since {args.since}")
+    return 0
+
+
 def cmd_registry_roles(args) -> int:
     import psycopg2
 
@@ -446,6 +471,23 @@ def build_parser() -> argparse.ArgumentParser:
     geo.add_argument("--dry-run", action="store_true", help="report only, change nothing")
     geo.add_argument("--report", help="write the report as CSV (one row per service)")
     geo.set_defaults(func=cmd_geocode)
+    ch = sub.add_parser(
+        "changes",
+        help="what changed in a registry since a date (services, translations, organizations, "
+        "practice sheets, links), one row per field",
+    )
+    ch.add_argument(
+        "registry", help="the registry GeoPackage, or a PostGIS connection string (host=… dbname=…)"
+    )
+    ch.add_argument(
+        "--since", required=True, help="date or time (UTC unless it says), e.g. 2026-11-01"
+    )
+    ch.add_argument(
+        "--area", action="append", default=[], help="comune or province code (repeatable)"
+    )
+    ch.add_argument("--schema", default="public", help="PostGIS: the registry's schema")
+    ch.add_argument("--out", help="write the rows as .csv or .json (else printed)")
+    ch.set_defaults(func=cmd_changes)
     registry = sub.add_parser("registry", help="service registry tools (from-osm, roles)")
     reg_sub = registry.add_subparsers(dest="registry_command", required=True)
     osm = reg_sub.add_parser(

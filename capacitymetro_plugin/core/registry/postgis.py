@@ -24,6 +24,7 @@ from capacitymetro_plugin.core.errors import DataUnavailableError, InputError
 from .model import Organization, Practice, Service
 from .registry import ConflictError, Registry
 from .storage import (
+    ENTITY_HISTORY_LAYER,
     LAYERS,
     ORGANIZATION_FIELDS,
     PRACTICE_FIELDS,
@@ -152,6 +153,7 @@ class PostgisRegistry(Registry):
                 )
                 reg._install_versioning(cur, drop_history=True)
                 reg._install_translations(cur, drop=True)
+                reg._install_entity_history(cur, drop=True)
         finally:
             conn.close()
         return reg
@@ -331,6 +333,72 @@ class PostgisRegistry(Registry):
             }
             for op, at, who, version, old in rows
         ]
+
+    def entity_history(self) -> list[dict]:
+        """Return the recorded changes of organizations, practice sheets and links, oldest
+        first (as ``Registry.entity_history``). Filled by database triggers: plain SQL counts."""
+        conn = self._connect()
+        try:
+            with conn, conn.cursor() as cur:
+                if ENTITY_HISTORY_LAYER not in self._all_tables(cur):
+                    return []
+                cur.execute(
+                    "SELECT kind, entity_id, operation, changed_at, changed_by, old_row, new_row"
+                    f" FROM {self._table(ENTITY_HISTORY_LAYER)} ORDER BY history_id"
+                )
+                rows = cur.fetchall()
+        finally:
+            conn.close()
+        return [
+            {
+                "kind": kind,
+                "entity_id": key,
+                "operation": op,
+                "changed_at": at.isoformat(),
+                "changed_by": who,
+                "old": old,
+                "new": new,
+            }
+            for kind, key, op, at, who, old, new in rows
+        ]
+
+    def _install_entity_history(self, cur, *, drop: bool = False) -> None:
+        """``entity_history`` and its triggers on organizations, practices and links."""
+        history = self._table(ENTITY_HISTORY_LAYER)
+        prefix = _ident(self.schema)
+        if drop:
+            cur.execute(f"DROP TABLE IF EXISTS {history}")
+        cur.execute(
+            f"CREATE TABLE IF NOT EXISTS {history} ("
+            " history_id bigserial PRIMARY KEY, kind text NOT NULL, entity_id text,"
+            " operation text NOT NULL, old_row jsonb, new_row jsonb,"
+            " changed_at timestamptz NOT NULL DEFAULT now(),"
+            " changed_by text NOT NULL DEFAULT session_user)"
+        )
+        cur.execute(
+            f"CREATE OR REPLACE FUNCTION {prefix}.cm_entity_log() RETURNS trigger"
+            " LANGUAGE plpgsql AS $$ DECLARE r jsonb; k text; BEGIN"
+            " r := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);"
+            " k := CASE TG_ARGV[0] WHEN 'organization' THEN r->>'organization_id'"
+            "  WHEN 'practice' THEN r->>'practice_id'"
+            "  ELSE (r->>'service_id') || '/' || (r->>'practice_id') END;"
+            f" INSERT INTO {history} (kind, entity_id, operation, old_row, new_row)"
+            "  VALUES (TG_ARGV[0], k, TG_OP,"
+            "   CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,"
+            "   CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END);"
+            " RETURN NULL; END $$"
+        )
+        for table, kind in (
+            ("organizations", "organization"),
+            ("practices", "practice"),
+            ("service_practices", "link"),
+        ):
+            cur.execute(f"DROP TRIGGER IF EXISTS cm_entity_log ON {self._table(table)}")
+            cur.execute(
+                f"CREATE TRIGGER cm_entity_log AFTER INSERT OR UPDATE OR DELETE ON"
+                f" {self._table(table)} FOR EACH ROW EXECUTE FUNCTION"
+                f" {prefix}.cm_entity_log('{kind}')"
+            )
 
     def snapshot(self) -> RegistryState:
         """Return :meth:`load` (its row versions included)."""
@@ -528,6 +596,9 @@ class PostgisRegistry(Registry):
         tables = self._all_tables(cur)
         if TRANSLATIONS_LAYER not in tables or TRANSLATIONS_HISTORY_LAYER not in tables:
             self._install_translations(cur)  # a registry made before translations
+            added = True
+        if ENTITY_HISTORY_LAYER not in tables:
+            self._install_entity_history(cur)  # a registry made before it
             added = True
         return added
 

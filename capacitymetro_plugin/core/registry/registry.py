@@ -243,6 +243,14 @@ class Registry:
         return new
 
     # --- history -----------------------------------------------------------------------------
+    def entity_history(self) -> list[dict]:
+        """Return the recorded changes of organizations, practice sheets and links, oldest
+        first: ``kind`` (organization / practice / link), ``entity_id``, ``operation``,
+        ``changed_at``, ``changed_by``, ``old`` and ``new`` (dicts or None)."""
+        from .storage import read_entity_history
+
+        return read_entity_history(self.path)
+
     def service_history(self, service_id: str) -> list[dict]:
         """Return the recorded changes of a service, oldest first.
 

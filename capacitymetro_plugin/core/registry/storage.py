@@ -379,6 +379,7 @@ def apply_changes_ds(
         versions = (before.versions, after.versions) if name == "services" else None
         _apply_table(ds, name, fields_, getattr(before, name), getattr(after, name), versions)
     _log_history(ds, before, after, editor)
+    _log_entities(ds, before, after, editor)
     # a deleted service takes its translations with it
     after.translations = {k: t for k, t in after.translations.items() if k[0] in after.services}
     if before.translations != after.translations:
@@ -403,6 +404,111 @@ HISTORY_FIELDS: dict[str, str] = {
     "new_version": "int",  # the row_version the change produced (empty for DELETE)
     "old_row": "str",  # JSON of the row before the change (empty for INSERT)
 }
+
+
+#: organizations, practice sheets and links: one history table for the three
+ENTITY_HISTORY_LAYER = "entity_history"
+ENTITY_HISTORY_FIELDS: dict[str, str] = {
+    "kind": "str",  # organization / practice / link
+    "entity_id": "str",  # organization_id, practice_id, or "service_id/practice_id" for a link
+    "operation": "str",  # INSERT / UPDATE / DELETE
+    "changed_at": "str",  # ISO 8601 UTC
+    "changed_by": "str",
+    "old_row": "str",  # JSON (empty for INSERT)
+    "new_row": "str",  # JSON (empty for DELETE)
+}
+
+
+def _log_entities(ds, before: RegistryState, after: RegistryState, editor: str | None) -> None:
+    """One ``entity_history`` row per organization, practice sheet or link added, changed or
+    removed, in the open transaction ``ds`` (as ``services_history`` for services)."""
+    import json
+
+    from osgeo import ogr
+
+    from .model import now_iso
+
+    layer = ds.GetLayerByName(ENTITY_HISTORY_LAYER)
+    if layer is None:
+        return
+    stamp = now_iso()
+
+    def rows(kind, old: dict, new: dict, fields_):
+        for k in sorted(set(old) | set(new)):
+            a, b = old.get(k), new.get(k)
+            if a == b:
+                continue
+            op = "INSERT" if a is None else "DELETE" if b is None else "UPDATE"
+            yield (
+                kind,
+                k,
+                op,
+                (None if a is None else record_to_properties(a, fields_)),
+                (None if b is None else record_to_properties(b, fields_)),
+            )
+
+    entries = [
+        *rows("organization", before.organizations, after.organizations, ORGANIZATION_FIELDS),
+        *rows("practice", before.practices, after.practices, PRACTICE_FIELDS),
+    ]
+    old_links, new_links = set(before.links), set(after.links)
+    for sid, pid in sorted(old_links ^ new_links):
+        row = {"service_id": sid, "practice_id": pid}
+        gone = (sid, pid) in old_links
+        entries.append(
+            ("link", f"{sid}/{pid}", "DELETE" if gone else "INSERT",
+             row if gone else None, None if gone else row)
+        )  # fmt: skip
+    for kind, key, op, old, new in entries:
+        feat = ogr.Feature(layer.GetLayerDefn())
+        _set_fields(
+            feat,
+            {
+                "kind": kind,
+                "entity_id": key,
+                "operation": op,
+                "changed_at": stamp,
+                "changed_by": editor or "",
+                "old_row": None
+                if old is None
+                else json.dumps(old, ensure_ascii=False, default=str),
+                "new_row": None
+                if new is None
+                else json.dumps(new, ensure_ascii=False, default=str),
+            },
+            ENTITY_HISTORY_FIELDS,
+        )
+        layer.CreateFeature(feat)
+
+
+def read_entity_history(path: str | os.PathLike) -> list[dict]:
+    """Return the ``entity_history`` entries of ``path``, oldest first (``old``/``new`` dicts)."""
+    import json
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=busy_timeout())
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if ENTITY_HISTORY_LAYER not in tables:
+            return []
+        rows = con.execute(
+            "SELECT kind, entity_id, operation, changed_at, changed_by, old_row, new_row"
+            f" FROM {ENTITY_HISTORY_LAYER} ORDER BY fid"
+        ).fetchall()
+    finally:
+        con.close()
+    return [
+        {
+            "kind": kind,
+            "entity_id": key,
+            "operation": op,
+            "changed_at": at,
+            "changed_by": who,
+            "old": json.loads(old) if old else None,
+            "new": json.loads(new) if new else None,
+        }
+        for kind, key, op, at, who, old, new in rows
+    ]
 
 
 def history_row(obj: Service, version: int) -> dict:
@@ -563,6 +669,19 @@ def _ensure_history_layer(ds) -> bool:
     for name, kind in HISTORY_FIELDS.items():
         layer.CreateField(ogr.FieldDefn(name, getattr(ogr, _OGR_TYPES[kind])))
     ds.ExecuteSQL(f"CREATE INDEX {HISTORY_LAYER}_sid ON {HISTORY_LAYER} (service_id)")
+    return True
+
+
+def _ensure_entity_history(ds) -> bool:
+    """Add ``entity_history`` to a registry made before it; True if added."""
+    from osgeo import ogr
+
+    if ds.GetLayerByName(ENTITY_HISTORY_LAYER) is not None:
+        return False
+    layer = ds.CreateLayer(ENTITY_HISTORY_LAYER, None, ogr.wkbNone)
+    for name, kind in ENTITY_HISTORY_FIELDS.items():
+        layer.CreateField(ogr.FieldDefn(name, getattr(ogr, _OGR_TYPES[kind])))
+    ds.ExecuteSQL(f"CREATE INDEX {ENTITY_HISTORY_LAYER}_id ON {ENTITY_HISTORY_LAYER} (entity_id)")
     return True
 
 
@@ -803,6 +922,7 @@ def ensure_schema(path: str | os.PathLike) -> bool:
                 return False
             added = _ensure_history_layer(ds)
             added = _ensure_translation_layers(ds) or added
+            added = _ensure_entity_history(ds) or added
             if layer.GetLayerDefn().GetFieldIndex(VERSION_COLUMN) >= 0:
                 return added
             layer.CreateField(ogr.FieldDefn(VERSION_COLUMN, ogr.OFTInteger64))

@@ -127,7 +127,11 @@ def _as_made_by_schema3(path):
     """Turn a new registry into the layout the registry had before translations (main at
     3638802: the LAYERS plus services_history), with a service in it."""
     ds = ogr.Open(str(path), 1)
-    for name in (storage.TRANSLATIONS_LAYER, storage.TRANSLATIONS_HISTORY_LAYER):
+    for name in (
+        storage.TRANSLATIONS_LAYER,
+        storage.TRANSLATIONS_HISTORY_LAYER,
+        storage.ENTITY_HISTORY_LAYER,
+    ):
         for i in range(ds.GetLayerCount()):
             if ds.GetLayerByIndex(i).GetName() == name:
                 ds.DeleteLayer(i)
@@ -163,6 +167,7 @@ def test_older_registry_gains_the_table_on_open_and_loses_nothing(tmp_path):
     tables = {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")}
     con.close()
     assert storage.TRANSLATIONS_LAYER in tables and storage.TRANSLATIONS_HISTORY_LAYER in tables
+    assert storage.ENTITY_HISTORY_LAYER in tables  # organizations, practices, links (newer)
     after = reg.load()
     assert after.services == before.services and after.meta == before.meta
     assert reg.service_history(SID)[0]["operation"] == "INSERT"

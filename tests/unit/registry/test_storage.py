@@ -80,6 +80,7 @@ def test_create_writes_all_layers_with_schema_version(tmp_path):
         storage.HISTORY_LAYER,
         storage.TRANSLATIONS_LAYER,
         storage.TRANSLATIONS_HISTORY_LAYER,
+        storage.ENTITY_HISTORY_LAYER,
     }
     assert Registry.open(path).load().meta == {"schema_version": "3"}
     with fiona.open(path, layer="services") as src:
