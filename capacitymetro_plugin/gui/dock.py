@@ -296,8 +296,17 @@ class RegistryDock(Translatable, QgsDockWidget):
             self.tr("Who changed the selected service, when and what; restore an earlier version")
         )
         self.history_button.clicked.connect(lambda: self.open_history())
+        self.verified_button = QPushButton(self.tr("Verified today"))
+        self.verified_button.setToolTip(
+            self.tr(
+                "The selected service was checked today: its last verified date becomes today "
+                "(a candidate to verify becomes active). Save changes to write it."
+            )
+        )
+        self.verified_button.clicked.connect(lambda: self.mark_verified())
         sheet_row = QHBoxLayout()
         sheet_row.addWidget(self.open_sheet_button, 1)
+        sheet_row.addWidget(self.verified_button)
         sheet_row.addWidget(self.history_button)
         dl.addLayout(sheet_row)
         splitter.addWidget(details)
@@ -822,7 +831,10 @@ class RegistryDock(Translatable, QgsDockWidget):
             self.layer.dataProvider().capabilities() & ProviderCapability.AddFeatures
         )
         self.add_button.setEnabled(editable)
-        for b in (self.edit_button, self.locate_button, self.address_button, self.delete_button):
+        for b in (
+            self.edit_button, self.locate_button, self.address_button, self.delete_button,
+            self.verified_button,
+        ):  # fmt: skip
             b.setEnabled(editable and selected)
         modified = has_layer and self.layer.isEditable() and self.layer.isModified()
         self.save_button.setEnabled(bool(modified))
@@ -1079,6 +1091,20 @@ class RegistryDock(Translatable, QgsDockWidget):
                 self._send_base_version(fid)
 
         self._run_command(self.tr("Edit service"), action)
+
+    def mark_verified(self, fid: int | None = None) -> None:
+        """Record that service ``fid`` (default: the selected one) was checked today: its
+        ``last_verified`` becomes today and a candidate ``to_verify`` becomes ``active``; one
+        undoable edit, written by "Save changes" (the "not verified for" queue loses it)."""
+        fid = self.selected_fid() if fid is None else fid
+        if self.layer is None or fid is None:
+            return
+        self._remember_base(fid)
+        values = {"last_verified": self.today.isoformat()}
+        if str(to_python(self.layer.getFeature(fid)["status"]) or "") == "to_verify":
+            values["status"] = "active"
+        self.update_service(fid, values, None, move=False)
+        self.status_label.setText(self.tr("Marked as verified today; Save changes to write it."))
 
     def set_location(self, fid: int, location: QgsPointXY) -> None:
         """Place service ``fid`` at ``location`` (layer CRS), as one undoable command; a point

@@ -414,393 +414,409 @@
         <translation>Chi ha modificato il servizio selezionato, quando e che cosa; ripristina una versione precedente</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="311"/>
+        <location filename="../gui/dock.py" line="299"/>
+        <source>Verified today</source>
+        <translation>Verificato oggi</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="300"/>
+        <location filename="../gui/dock.py" line="302"/>
+        <source>The selected service was checked today: its last verified date becomes today (a candidate to verify becomes active). Save changes to write it.</source>
+        <translation>Il servizio selezionato è stato controllato oggi: la data dell'ultima verifica diventa oggi (un candidato da verificare diventa attivo). Salva le modifiche per scriverlo.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="320"/>
         <source>Add</source>
         <translation>Aggiungi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="312"/>
+        <location filename="../gui/dock.py" line="321"/>
         <source>Add a service: fill the form and click on the map</source>
         <translation>Aggiungi un servizio: compila il modulo e clicca sulla mappa</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="313"/>
+        <location filename="../gui/dock.py" line="322"/>
         <location filename="../gui/translations_panel.py" line="139"/>
         <source>Edit</source>
         <translation>Modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="314"/>
+        <location filename="../gui/dock.py" line="323"/>
         <source>Set location</source>
         <translation>Posiziona</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="315"/>
+        <location filename="../gui/dock.py" line="324"/>
         <source>Click on the map to place the selected service</source>
         <translation>Clicca sulla mappa per posizionare il servizio selezionato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="316"/>
+        <location filename="../gui/dock.py" line="325"/>
         <source>Locate from address</source>
         <translation>Posiziona dall'indirizzo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="317"/>
-        <location filename="../gui/dock.py" line="319"/>
+        <location filename="../gui/dock.py" line="326"/>
+        <location filename="../gui/dock.py" line="328"/>
         <source>Place the selected service from its address, with a local OpenStreetMap extract</source>
         <translation>Posiziona il servizio selezionato dal suo indirizzo, con un estratto OpenStreetMap locale</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="322"/>
+        <location filename="../gui/dock.py" line="331"/>
         <source>Delete</source>
         <translation>Elimina</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="335"/>
+        <location filename="../gui/dock.py" line="344"/>
         <source>Undo</source>
         <translation>Annulla ultima modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="337"/>
+        <location filename="../gui/dock.py" line="346"/>
         <source>Discard changes</source>
         <translation>Scarta modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="346"/>
+        <location filename="../gui/dock.py" line="355"/>
         <source>Import…</source>
         <translation>Importa…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="347"/>
+        <location filename="../gui/dock.py" line="356"/>
         <source>Export…</source>
         <translation>Esporta…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="350"/>
+        <location filename="../gui/dock.py" line="359"/>
         <source>Publish bussola…</source>
         <translation>Pubblica bussola…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="351"/>
-        <location filename="../gui/dock.py" line="352"/>
+        <location filename="../gui/dock.py" line="360"/>
+        <location filename="../gui/dock.py" line="361"/>
         <source>Write the public web site of the saved registry (protected places respected)</source>
         <translation>Scrivi il sito web pubblico del registro salvato (luoghi protetti rispettati)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="592"/>
+        <location filename="../gui/dock.py" line="601"/>
         <source>No location yet: select it and click "Set location".</source>
         <translation>Ancora senza posizione: selezionalo e clicca "Posiziona".</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="617"/>
+        <location filename="../gui/dock.py" line="626"/>
         <source>{} of {} services</source>
         <translation>{} servizi su {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="619"/>
+        <location filename="../gui/dock.py" line="628"/>
         <source>{} without location</source>
         <translation>{} senza posizione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="679"/>
+        <location filename="../gui/dock.py" line="688"/>
         <source>Select a service to see its details.</source>
         <translation>Seleziona un servizio per vederne i dettagli.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="696"/>
+        <location filename="../gui/dock.py" line="705"/>
         <location filename="../gui/dock.py" line="261"/>
-        <location filename="../gui/dock.py" line="697"/>
+        <location filename="../gui/dock.py" line="706"/>
         <source>Sectors</source>
         <translation>Settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="700"/>
+        <location filename="../gui/dock.py" line="709"/>
         <location filename="../gui/service_form.py" line="92"/>
-        <location filename="../gui/dock.py" line="701"/>
+        <location filename="../gui/dock.py" line="710"/>
         <source>Operator type</source>
         <translation>Tipo di operatore</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="704"/>
+        <location filename="../gui/dock.py" line="713"/>
         <location filename="../gui/service_form.py" line="94"/>
         <source>Target groups</source>
         <translation>Destinatari</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="705"/>
+        <location filename="../gui/dock.py" line="714"/>
         <source>Languages</source>
         <translation>Lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="706"/>
+        <location filename="../gui/dock.py" line="715"/>
         <location filename="../gui/service_form.py" line="96"/>
         <source>Opening hours</source>
         <translation>Orari di apertura</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="707"/>
+        <location filename="../gui/dock.py" line="716"/>
         <location filename="../gui/service_form.py" line="97"/>
         <source>Capacity (people/week)</source>
         <translation>Capacità (persone/settimana)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="708"/>
+        <location filename="../gui/dock.py" line="717"/>
         <location filename="../gui/service_form.py" line="101"/>
         <source>Address</source>
         <translation>Indirizzo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="709"/>
+        <location filename="../gui/dock.py" line="718"/>
         <location filename="../gui/service_form.py" line="104"/>
         <location filename="../gui/dock.py" line="261"/>
-        <location filename="../gui/dock.py" line="710"/>
+        <location filename="../gui/dock.py" line="719"/>
         <source>Comune</source>
         <translation>Comune</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="720"/>
+        <location filename="../gui/dock.py" line="729"/>
         <location filename="../gui/service_form.py" line="98"/>
         <source>Phone</source>
         <translation>Telefono</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="722"/>
+        <location filename="../gui/dock.py" line="731"/>
         <location filename="../gui/service_form.py" line="100"/>
         <source>Website</source>
         <translation>Sito web</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="723"/>
+        <location filename="../gui/dock.py" line="732"/>
         <location filename="../gui/service_form.py" line="106"/>
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="724"/>
+        <location filename="../gui/dock.py" line="733"/>
         <location filename="../gui/service_form.py" line="107"/>
         <source>Last verified</source>
         <translation>Ultima verifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="725"/>
+        <location filename="../gui/dock.py" line="734"/>
         <location filename="../gui/service_form.py" line="110"/>
         <source>Source URL</source>
         <translation>URL della fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="731"/>
+        <location filename="../gui/dock.py" line="740"/>
         <source>No location yet: click "Set location" and then on the map.</source>
         <translation>Ancora senza posizione: clicca "Posiziona" e poi sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="735"/>
+        <location filename="../gui/dock.py" line="744"/>
         <source>Not verified in the last {} months.</source>
         <translation>Non verificato negli ultimi {} mesi.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="746"/>
+        <location filename="../gui/dock.py" line="755"/>
         <location filename="../gui/service_form.py" line="99"/>
-        <location filename="../gui/dock.py" line="721"/>
+        <location filename="../gui/dock.py" line="730"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="790"/>
+        <location filename="../gui/dock.py" line="799"/>
         <source>Place</source>
         <translation>Luogo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="791"/>
+        <location filename="../gui/dock.py" line="800"/>
         <source>Themes</source>
         <translation>Temi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="792"/>
+        <location filename="../gui/dock.py" line="801"/>
         <location filename="../gui/translations_panel.py" line="191"/>
         <location filename="../gui/translations_panel.py" line="113"/>
         <source>Source</source>
         <translation>Fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="807"/>
-        <location filename="../gui/dock.py" line="809"/>
+        <location filename="../gui/dock.py" line="816"/>
+        <location filename="../gui/dock.py" line="818"/>
         <source>Good-practice sheet</source>
         <translation>Scheda di buona pratica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="843"/>
-        <location filename="../gui/dock.py" line="845"/>
+        <location filename="../gui/dock.py" line="855"/>
+        <location filename="../gui/dock.py" line="857"/>
         <source>No registry layer in the project: add the services layer of a registry GeoPackage.</source>
         <translation>Nessun layer del registro nel progetto: aggiungi il layer services di un GeoPackage del registro.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="849"/>
-        <location filename="../gui/dock.py" line="851"/>
+        <location filename="../gui/dock.py" line="861"/>
+        <location filename="../gui/dock.py" line="863"/>
         <source>Unsaved changes: "Save changes" writes them, "Discard changes" drops them.</source>
         <translation>Modifiche non salvate: "Salva modifiche" le scrive, "Scarta modifiche" le elimina.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="875"/>
+        <location filename="../gui/dock.py" line="887"/>
         <source>New service</source>
         <translation>Nuovo servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="903"/>
-        <location filename="../gui/dock.py" line="907"/>
+        <location filename="../gui/dock.py" line="915"/>
+        <location filename="../gui/dock.py" line="919"/>
         <source>A new service can be translated once it is saved ("Save changes"); then edit it again.</source>
         <translation>Un nuovo servizio si può tradurre dopo averlo salvato ("Salva modifiche"); poi modificalo di nuovo.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="926"/>
-        <location filename="../gui/dock.py" line="927"/>
+        <location filename="../gui/dock.py" line="938"/>
+        <location filename="../gui/dock.py" line="939"/>
         <source>Click on the map where the service is (right click to cancel).</source>
         <translation>Clicca sulla mappa dove si trova il servizio (tasto destro per annullare).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="979"/>
+        <location filename="../gui/dock.py" line="991"/>
         <source>The layer cannot be edited (read-only source?).</source>
         <translation>Il layer non è modificabile (sorgente in sola lettura?).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1019"/>
+        <location filename="../gui/dock.py" line="1031"/>
         <source>The layer refused the new service.</source>
         <translation>Il layer ha rifiutato il nuovo servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1022"/>
+        <location filename="../gui/dock.py" line="1034"/>
         <source>Add service</source>
         <translation>Aggiungi servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1081"/>
-        <location filename="../gui/dock.py" line="891"/>
+        <location filename="../gui/dock.py" line="1093"/>
+        <location filename="../gui/dock.py" line="903"/>
         <source>Edit service</source>
         <translation>Modifica servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1097"/>
-        <location filename="../gui/dock.py" line="1101"/>
+        <location filename="../gui/dock.py" line="1107"/>
+        <source>Marked as verified today; Save changes to write it.</source>
+        <translation>Segnato come verificato oggi; salva le modifiche per scriverlo.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1123"/>
+        <location filename="../gui/dock.py" line="1127"/>
         <source>OpenStreetMap extracts (*.pbf *.osm)</source>
         <translation>Estratti OpenStreetMap (*.pbf *.osm)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1123"/>
-        <location filename="../gui/dock.py" line="1124"/>
+        <location filename="../gui/dock.py" line="1149"/>
+        <location filename="../gui/dock.py" line="1150"/>
         <source>Placed by hand: kept. Use "Set location" to move it.</source>
         <translation>Posizionato a mano: mantenuto. Usa "Posiziona" per spostarlo.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1139"/>
-        <location filename="../gui/dock.py" line="1140"/>
+        <location filename="../gui/dock.py" line="1165"/>
+        <location filename="../gui/dock.py" line="1166"/>
         <source>Not found ({}): click "Set location" and then on the map.</source>
         <translation>Non trovato ({}): fai clic su "Posiziona" e poi sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1150"/>
+        <location filename="../gui/dock.py" line="1176"/>
         <source>Placed at the house number (score {:.2f}): {}</source>
         <translation>Posizionato al numero civico (punteggio {:.2f}): {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1152"/>
+        <location filename="../gui/dock.py" line="1178"/>
         <source>Placed on the street, house number not in OSM (score {:.2f}): {}</source>
         <translation>Posizionato sulla via, numero civico non in OSM (punteggio {:.2f}): {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1162"/>
+        <location filename="../gui/dock.py" line="1188"/>
         <source>The layer refused to delete the service.</source>
         <translation>Il layer ha rifiutato l'eliminazione del servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1171"/>
-        <location filename="../gui/dock.py" line="1177"/>
+        <location filename="../gui/dock.py" line="1197"/>
+        <location filename="../gui/dock.py" line="1203"/>
         <source>Delete "{}"? You can still undo or discard the change before saving.</source>
         <translation>Eliminare "{}"? Puoi ancora annullare o scartare la modifica prima di salvare.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1171"/>
-        <location filename="../gui/dock.py" line="1164"/>
-        <location filename="../gui/dock.py" line="1175"/>
+        <location filename="../gui/dock.py" line="1197"/>
+        <location filename="../gui/dock.py" line="1190"/>
+        <location filename="../gui/dock.py" line="1201"/>
         <source>Delete service</source>
         <translation>Elimina servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1233"/>
-        <location filename="../gui/dock.py" line="1234"/>
+        <location filename="../gui/dock.py" line="1259"/>
+        <location filename="../gui/dock.py" line="1260"/>
         <source>Not saved: your edits are kept in the layer, unsaved.</source>
         <translation>Non salvato: le tue modifiche restano nel layer, non salvate.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1238"/>
-        <location filename="../gui/dock.py" line="1239"/>
+        <location filename="../gui/dock.py" line="1264"/>
+        <location filename="../gui/dock.py" line="1265"/>
         <source>Not saved: the service keeps being changed by someone else; try again.</source>
         <translation>Non salvato: il servizio continua a essere modificato da qualcun altro; riprova.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1247"/>
-        <location filename="../gui/dock.py" line="1250"/>
+        <location filename="../gui/dock.py" line="1273"/>
+        <location filename="../gui/dock.py" line="1276"/>
         <source>The changes could not be saved:</source>
         <translation>Non è stato possibile salvare le modifiche:</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1360"/>
-        <location filename="../gui/dock.py" line="1364"/>
+        <location filename="../gui/dock.py" line="1386"/>
+        <location filename="../gui/dock.py" line="1390"/>
         <source>{name} was deleted by someone else after you started editing it. Your edits are kept unsaved: discard them, or restore the service from its history first.</source>
         <translation>{name} è stato eliminato da qualcun altro dopo che hai iniziato a modificarlo. Le tue modifiche restano non salvate: scartale, oppure ripristina prima il servizio dal suo storico.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1373"/>
-        <location filename="../gui/dock.py" line="336"/>
-        <location filename="../gui/dock.py" line="1249"/>
-        <location filename="../gui/dock.py" line="1362"/>
-        <location filename="../gui/dock.py" line="1375"/>
+        <location filename="../gui/dock.py" line="1399"/>
+        <location filename="../gui/dock.py" line="345"/>
+        <location filename="../gui/dock.py" line="1275"/>
+        <location filename="../gui/dock.py" line="1388"/>
+        <location filename="../gui/dock.py" line="1401"/>
         <source>Save changes</source>
         <translation>Salva modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1373"/>
-        <location filename="../gui/dock.py" line="1377"/>
+        <location filename="../gui/dock.py" line="1399"/>
+        <location filename="../gui/dock.py" line="1403"/>
         <source>{name} was changed by {who} after you deleted it. Delete their newer version too?</source>
         <translation>{name} è stato modificato da {who} dopo che l'hai eliminato. Eliminare anche la sua versione più recente?</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1394"/>
-        <location filename="../gui/dock.py" line="1399"/>
+        <location filename="../gui/dock.py" line="1420"/>
+        <location filename="../gui/dock.py" line="1425"/>
         <source>Someone else</source>
         <translation>Qualcun altro</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1394"/>
-        <location filename="../gui/dock.py" line="1396"/>
+        <location filename="../gui/dock.py" line="1420"/>
+        <location filename="../gui/dock.py" line="1422"/>
         <source>{who} saved this service meanwhile ({fields}): your changes are saved on top of theirs.</source>
         <translation>{who} ha salvato questo servizio nel frattempo ({fields}): le tue modifiche sono salvate sopra le sue.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1406"/>
+        <location filename="../gui/dock.py" line="1432"/>
         <location filename="../gui/service_form.py" line="111"/>
-        <location filename="../gui/dock.py" line="1413"/>
+        <location filename="../gui/dock.py" line="1439"/>
         <source>Location</source>
         <translation>Posizione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1435"/>
+        <location filename="../gui/dock.py" line="1461"/>
         <source>Merge with the saved version</source>
         <translation>Unisci con la versione salvata</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1532"/>
-        <location filename="../gui/dock.py" line="1533"/>
+        <location filename="../gui/dock.py" line="1558"/>
+        <location filename="../gui/dock.py" line="1559"/>
         <source>Saved, but the change could not be written in the history: {}</source>
         <translation>Salvato, ma la modifica non è stata scritta nella cronologia: {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1539"/>
-        <location filename="../gui/dock.py" line="1540"/>
+        <location filename="../gui/dock.py" line="1565"/>
+        <location filename="../gui/dock.py" line="1566"/>
         <source>The layer has unsaved changes: "Save changes" or "Discard changes" first, then restore.</source>
         <translation>Il layer ha modifiche non salvate: prima "Salva modifiche" o "Scarta modifiche", poi ripristina.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1555"/>
-        <location filename="../gui/dock.py" line="1557"/>
+        <location filename="../gui/dock.py" line="1581"/>
+        <location filename="../gui/dock.py" line="1583"/>
         <source>History needs a registry GeoPackage or a PostGIS registry (its services table).</source>
         <translation>La cronologia richiede un registro GeoPackage o un registro PostGIS (la sua tabella dei servizi).</translation>
     </message>
@@ -994,7 +1010,7 @@
     </message>
     <message>
         <location filename="../gui/history_dialog.py" line="207"/>
-        <location filename="../gui/dock.py" line="695"/>
+        <location filename="../gui/dock.py" line="704"/>
         <source>Organization</source>
         <translation>Organizzazione</translation>
     </message>
@@ -1091,8 +1107,8 @@
     </message>
     <message>
         <location filename="../gui/merge_dialog.py" line="125"/>
-        <location filename="../gui/dock.py" line="1373"/>
-        <location filename="../gui/dock.py" line="1379"/>
+        <location filename="../gui/dock.py" line="1399"/>
+        <location filename="../gui/dock.py" line="1405"/>
         <source>someone else</source>
         <translation>qualcun altro</translation>
     </message>
@@ -2603,8 +2619,8 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="537"/>
-        <location filename="../gui/dock.py" line="1097"/>
-        <location filename="../gui/dock.py" line="1099"/>
+        <location filename="../gui/dock.py" line="1123"/>
+        <location filename="../gui/dock.py" line="1125"/>
         <location filename="../provider/algorithms/registry_algs.py" line="540"/>
         <source>OpenStreetMap extract of the area (.osm.pbf or .osm)</source>
         <translation>Estratto OpenStreetMap dell'area (.osm.pbf o .osm)</translation>

@@ -688,6 +688,44 @@ def test_status_filter_lists_the_candidates_to_verify(candidates, dock):
     assert len(dock.visible_service_ids()) == 59 + 8
 
 
+def test_verified_today_empties_the_queue_for_that_service(candidates, dock, registry):
+    """The 'to verify' queue (candidates, and services not verified for N months) and its
+    'Verified today' action: the service leaves both queues once saved; read back with the
+    core (Registry) and its history says who checked it."""
+    from capacitymetro_plugin.core.registry.registry import Registry
+
+    path, _ = registry
+    candidate = sorted(candidates.added, key=lambda s: s.name)[0]
+    dock.set_filter(status="to_verify")
+    fid = fid_of(dock, candidate.service_id)
+    dock.select_fid(fid, zoom=False)
+    assert dock.verified_button.isEnabled()
+    dock.verified_button.click()
+    assert dock.save_changes(), dock.layer.commitErrors()
+    stored = Registry.open(path).get_service(candidate.service_id)
+    assert stored.status == "active" and str(stored.last_verified)[:10] == dock.today.isoformat()
+    dock.set_filter(status="to_verify")
+    assert candidate.service_id not in dock.visible_service_ids()
+    assert len(dock.visible_service_ids()) == 7
+    # a service not verified for 60 months: out of the stale queue after the action
+    dock.set_filter(status="", stale_months=60)
+    stale = dock.visible_service_ids()
+    other = next(i for i in stale if i != candidate.service_id)
+    dock.select_fid(fid_of(dock, other), zoom=False)
+    before = Registry.open(path).get_service(other).status
+    dock.mark_verified()
+    assert dock.save_changes()
+    dock.set_filter(status="", stale_months=60)
+    assert (
+        other not in dock.visible_service_ids()
+        and len(dock.visible_service_ids()) == len(stale) - 1
+    )
+    assert (
+        Registry.open(path).get_service(other).status == before
+    )  # only a candidate changes status
+    assert Registry.open(path).service_history(other)[-1]["operation"] == "UPDATE"
+
+
 def test_sensitive_service_shown_exact_is_warned_like_the_validator(dock, registry):
     from capacitymetro_plugin.core.registry.model import Service
     from capacitymetro_plugin.core.registry.validation import validate_services
