@@ -2464,11 +2464,13 @@
         <location filename="../provider/algorithms/registry_algs.py" line="319"/>
         <location filename="../provider/algorithms/registry_algs.py" line="532"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="43"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="751"/>
         <location filename="../provider/algorithms/registry_algs.py" line="231"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="45"/>
         <location filename="../provider/algorithms/registry_algs.py" line="233"/>
         <location filename="../provider/algorithms/registry_algs.py" line="321"/>
         <location filename="../provider/algorithms/registry_algs.py" line="534"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="753"/>
         <source>Registry GeoPackage</source>
         <translation>GeoPackage del registro</translation>
     </message>
@@ -2718,6 +2720,44 @@
         <location filename="../provider/algorithms/registry_algs.py" line="699"/>
         <source>Duplicates skipped</source>
         <translation>Duplicati saltati</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="737"/>
+        <source>Registry changes since…</source>
+        <translation>Modifiche del registro dal…</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="738"/>
+        <source>Lists what changed in a registry GeoPackage since a date or time (UTC unless it says): services, their translations, organizations, good-practice sheets and links, one row per changed field with who, when, the old and the new value; deleted services too. With area codes (comuni of 6 digits or provinces of 3, comma-separated; a metropolitan city's 2xx is its province) only the services located there, their translations and links. The same core call as 'capacitymetro changes'.</source>
+        <translation>Elenca che cosa è cambiato in un registro GeoPackage da una data o un'ora (UTC se non indicato): servizi, loro traduzioni, organizzazioni, schede di buone pratiche e collegamenti, una riga per campo modificato con chi, quando, il valore vecchio e il nuovo; anche i servizi eliminati. Con i codici d'area (comuni di 6 cifre o province di 3, separati da virgole; il codice 2xx di una città metropolitana è la sua provincia) solo i servizi che vi si trovano, le loro traduzioni e i collegamenti. La stessa chiamata al core di 'capacitymetro changes'.</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="756"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="758"/>
+        <source>Changes since (date or time, e.g. 2026-11-01)</source>
+        <translation>Modifiche dal (data o ora, es. 2026-11-01)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="761"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="764"/>
+        <source>Area codes, comma-separated (empty: the whole registry)</source>
+        <translation>Codici d'area, separati da virgole (vuoto: tutto il registro)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="768"/>
+        <location filename="../provider/algorithms/registry_algs.py" line="769"/>
+        <source>Changes</source>
+        <translation>Modifiche</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="771"/>
+        <source>Changes listed</source>
+        <translation>Modifiche elencate</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/registry_algs.py" line="781"/>
+        <source>Reading the history</source>
+        <translation>Lettura dello storico</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/transit_algs.py" line="35"/>

@@ -350,3 +350,41 @@ def test_geocode_registry_algorithm_with_bus_stops(
     placed = [s for s in Registry.open(door).services() if s.location_source == "geocoded:stops"]
     assert result["MATCHED"] == len(placed) == 3
     assert {s.comune_istat for s in placed} == {"072006"}
+
+
+def test_registry_changes_is_the_command_lines_list(processing_provider, tmp_path):
+    """'Registry changes since…' in Processing gives the rows of core changes_since, which the
+    command line prints (one result whichever door): an update, a new link, a delete."""
+    import datetime as dt
+    import time
+
+    import processing
+    from capacitymetro_plugin.core.registry.changes import COLUMNS, changes_since
+    from capacitymetro_plugin.core.registry.model import Practice, Service
+
+    path = tmp_path / "r.gpkg"
+    reg = Registry.create(path, editor="anna")
+    bari = reg.add_service(Service(name="Porta Futuro", sectors=["work_training"],
+                                   comune_istat="072006", capacity=10))  # fmt: skip
+    ven = reg.add_service(Service(name="Sportello", sectors=["information"], comune_istat="027042"))
+    sheet = reg.add_practice(Practice(title="Buona pratica"))
+    time.sleep(1.1)
+    since = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    reg.update_service(bari.service_id, capacity=20)
+    reg.link(bari.service_id, sheet.practice_id)
+    reg.delete_service(ven.service_id)
+    out = tmp_path / "changes.gpkg"
+    result = processing.run(
+        "capacitymetro:registry_changes",
+        {"REGISTRY": str(path), "SINCE": since, "AREA": "", "OUTPUT": str(out)},
+    )
+    rows, names = _rows(result["OUTPUT"])
+    assert [n for n in names if n in COLUMNS] == list(COLUMNS)
+    got = [{n: str(v) for n, v in zip(names, r) if n in COLUMNS} for r in rows]
+    core = [{c: str(r[c]) for c in COLUMNS} for r in changes_since(reg, since)]
+    assert got == core and result["CHANGES"] == len(core) == 3
+    bari_only = processing.run(
+        "capacitymetro:registry_changes",
+        {"REGISTRY": str(path), "SINCE": since, "AREA": "072", "OUTPUT": str(tmp_path / "b.gpkg")},
+    )
+    assert bari_only["CHANGES"] == 2  # the update and the link
