@@ -1265,9 +1265,11 @@ class RegistryDock(Translatable, QgsDockWidget):
                 self.tr("Not saved: the service keeps being changed by someone else; try again.")
             )
             return False
+        sent = self._sent_values()
         ok = self.layer.commitChanges()
         if ok:
             self._bases.clear()
+        not_written = self._not_written(sent) if ok else []
         if not ok:
             errors = "\n".join(self.layer.commitErrors())
             QMessageBox.warning(
@@ -1278,7 +1280,41 @@ class RegistryDock(Translatable, QgsDockWidget):
         self.refresh_list()
         if ok and self._merge_notes:
             self.status_label.setText(" ".join(self._merge_notes))
+        if not_written:
+            text = self.tr(
+                "Not written by the database: {names}. Your role or areas do not allow changing "
+                "these services (docs/registry.md, 'Roles and areas')."
+            ).format(names=", ".join(not_written))
+            self.status_label.setText(text)
+            QMessageBox.warning(self, self.tr("Save changes"), text)
+            return False
         return ok
+
+    def _sent_values(self) -> dict[int, dict[int, object]]:
+        """fid -> {field index: value} of the edited attributes (not new features)."""
+        buffer = self.layer.editBuffer() if self.layer is not None else None
+        if buffer is None or self.layer.providerType() != "postgres":
+            return {}
+        skip = {self.layer.fields().indexFromName(n) for n in ("row_version", "updated_at")}
+        return {
+            fid: {i: to_python(v) for i, v in changes.items() if i not in skip}
+            for fid, changes in buffer.changedAttributeValues().items()
+            if fid >= 0
+        }
+
+    def _not_written(self, sent: dict[int, dict[int, object]]) -> list[str]:
+        """Names of the services whose sent values are not what the database now holds: a
+        row-level security policy filtered QGIS's UPDATE out (QGIS reports no error for it)."""
+        out = []
+        for fid, values in sent.items():
+            stored = self._stored(fid)
+            if stored is None:
+                continue
+            row = stored[0]
+            names = self.layer.fields().names()
+            if any(row.get(names[i]) != v for i, v in values.items()):
+                out.append(str(row.get("name") or fid))
+        return out
 
     def discard_changes(self) -> None:
         """Drop every unsaved change (roll back the edit buffer)."""

@@ -752,71 +752,78 @@
         <translation>Non salvato: il servizio continua a essere modificato da qualcun altro; riprova.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1273"/>
-        <location filename="../gui/dock.py" line="1276"/>
+        <location filename="../gui/dock.py" line="1275"/>
+        <location filename="../gui/dock.py" line="1278"/>
         <source>The changes could not be saved:</source>
         <translation>Non è stato possibile salvare le modifiche:</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1386"/>
-        <location filename="../gui/dock.py" line="1390"/>
+        <location filename="../gui/dock.py" line="1284"/>
+        <location filename="../gui/dock.py" line="1285"/>
+        <source>Not written by the database: {names}. Your role or areas do not allow changing these services (docs/registry.md, 'Roles and areas').</source>
+        <translation>Non scritti dal database: {names}. Il tuo ruolo o le tue aree non permettono di modificare questi servizi (docs/registry.md, 'Roles and areas').</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1422"/>
+        <location filename="../gui/dock.py" line="1426"/>
         <source>{name} was deleted by someone else after you started editing it. Your edits are kept unsaved: discard them, or restore the service from its history first.</source>
         <translation>{name} è stato eliminato da qualcun altro dopo che hai iniziato a modificarlo. Le tue modifiche restano non salvate: scartale, oppure ripristina prima il servizio dal suo storico.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1399"/>
+        <location filename="../gui/dock.py" line="1435"/>
         <location filename="../gui/dock.py" line="345"/>
-        <location filename="../gui/dock.py" line="1275"/>
-        <location filename="../gui/dock.py" line="1388"/>
-        <location filename="../gui/dock.py" line="1401"/>
+        <location filename="../gui/dock.py" line="1277"/>
+        <location filename="../gui/dock.py" line="1289"/>
+        <location filename="../gui/dock.py" line="1424"/>
+        <location filename="../gui/dock.py" line="1437"/>
         <source>Save changes</source>
         <translation>Salva modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1399"/>
-        <location filename="../gui/dock.py" line="1403"/>
+        <location filename="../gui/dock.py" line="1435"/>
+        <location filename="../gui/dock.py" line="1439"/>
         <source>{name} was changed by {who} after you deleted it. Delete their newer version too?</source>
         <translation>{name} è stato modificato da {who} dopo che l'hai eliminato. Eliminare anche la sua versione più recente?</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1420"/>
-        <location filename="../gui/dock.py" line="1425"/>
+        <location filename="../gui/dock.py" line="1456"/>
+        <location filename="../gui/dock.py" line="1461"/>
         <source>Someone else</source>
         <translation>Qualcun altro</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1420"/>
-        <location filename="../gui/dock.py" line="1422"/>
+        <location filename="../gui/dock.py" line="1456"/>
+        <location filename="../gui/dock.py" line="1458"/>
         <source>{who} saved this service meanwhile ({fields}): your changes are saved on top of theirs.</source>
         <translation>{who} ha salvato questo servizio nel frattempo ({fields}): le tue modifiche sono salvate sopra le sue.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1432"/>
+        <location filename="../gui/dock.py" line="1468"/>
         <location filename="../gui/service_form.py" line="111"/>
-        <location filename="../gui/dock.py" line="1439"/>
+        <location filename="../gui/dock.py" line="1475"/>
         <source>Location</source>
         <translation>Posizione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1461"/>
+        <location filename="../gui/dock.py" line="1497"/>
         <source>Merge with the saved version</source>
         <translation>Unisci con la versione salvata</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1558"/>
-        <location filename="../gui/dock.py" line="1559"/>
+        <location filename="../gui/dock.py" line="1594"/>
+        <location filename="../gui/dock.py" line="1595"/>
         <source>Saved, but the change could not be written in the history: {}</source>
         <translation>Salvato, ma la modifica non è stata scritta nella cronologia: {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1565"/>
-        <location filename="../gui/dock.py" line="1566"/>
+        <location filename="../gui/dock.py" line="1601"/>
+        <location filename="../gui/dock.py" line="1602"/>
         <source>The layer has unsaved changes: "Save changes" or "Discard changes" first, then restore.</source>
         <translation>Il layer ha modifiche non salvate: prima "Salva modifiche" o "Scarta modifiche", poi ripristina.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1581"/>
-        <location filename="../gui/dock.py" line="1583"/>
+        <location filename="../gui/dock.py" line="1617"/>
+        <location filename="../gui/dock.py" line="1619"/>
         <source>History needs a registry GeoPackage or a PostGIS registry (its services table).</source>
         <translation>La cronologia richiede un registro GeoPackage o un registro PostGIS (la sua tabella dei servizi).</translation>
     </message>
@@ -1107,8 +1114,8 @@
     </message>
     <message>
         <location filename="../gui/merge_dialog.py" line="125"/>
-        <location filename="../gui/dock.py" line="1399"/>
-        <location filename="../gui/dock.py" line="1405"/>
+        <location filename="../gui/dock.py" line="1435"/>
+        <location filename="../gui/dock.py" line="1441"/>
         <source>someone else</source>
         <translation>qualcun altro</translation>
     </message>

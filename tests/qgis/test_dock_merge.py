@@ -195,3 +195,53 @@ def test_merge_on_postgis(postgis, qgis_app, qgis_iface, sample):  # noqa: F811
         assert pg.get_service(sid).phone == BRUNO_PHONE
     finally:
         _close_dock(dock, layer)
+
+
+@pytest.mark.slow
+def test_area_editor_in_the_dock_is_told_what_was_not_written(
+    postgis,  # noqa: F811
+    qgis_app,
+    qgis_iface,
+    sample,  # noqa: F811
+):
+    """Row-level security filters an area editor's UPDATE of another area's service out, and
+    QGIS reports no error for a 0-row UPDATE: the dock compares what it sent with what is stored
+    and says which services were not written; its own area's service is written."""
+    from qgis.core import QgsDataSourceUri, QgsVectorLayer
+
+    from capacitymetro_plugin.core.registry.postgis import PostgisRegistry
+    from capacitymetro_plugin.core.registry.registry import copy_registry
+    from capacitymetro_plugin.core.registry.roles import grant, install_roles
+
+    sock, psql = postgis
+    dsn = f"host={sock} port={PORT} dbname=registry user=postgres"
+    pg = PostgisRegistry.create(dsn, schema="areas")
+    copy_registry(sample, pg)
+    out = as_postgres(*psql, "-d", "registry", "-c", "CREATE ROLE trento_ed LOGIN")
+    assert out.returncode == 0, out.stderr
+    install_roles(dsn, "areas")
+    grant(dsn, "trento_ed", "cm_area_editor", areas=["022205"], schema="areas")
+    services = pg.services()
+    mine = next(s for s in services if s.comune_istat == "022205")
+    other = next(s for s in services if s.comune_istat and s.comune_istat[:3] != "022")
+    uri = QgsDataSourceUri()
+    uri.setConnection(str(sock), PORT, "registry", "trento_ed", "")
+    uri.setDataSource("areas", "services", "geom", "", "ogc_fid")
+    layer = QgsVectorLayer(uri.uri(False), "services", "postgres")
+    assert layer.isValid()
+    dock = _open_dock(qgis_iface, layer)
+    try:
+        for target, phone in ((other, "+39 000 1"), (mine, "+39 0461 2")):
+            fid = _fid(layer, target.service_id)
+            dock.select_fid(fid, zoom=False)
+            dock.start_edit()
+            dock.form.widgets["phone"].setText(phone)
+            assert dock.apply_form() == fid
+        with _Modal(lambda w: w.accept()) as modal:  # the warning box
+            assert not dock.save_changes()
+        assert len(modal.seen) == 1
+        assert other.name in dock.status_label.text() and mine.name not in dock.status_label.text()
+        assert pg.get_service(other.service_id).phone == other.phone  # not written
+        assert pg.get_service(mine.service_id).phone == "+39 0461 2"  # written
+    finally:
+        _close_dock(dock, layer)
