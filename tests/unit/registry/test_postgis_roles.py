@@ -191,3 +191,34 @@ def test_command_line_roles(dsn, registry):
     assert (
         main(["registry", "roles", "revoke", "--dsn", dsn, "--schema", S, "--login", "cli_ed"]) == 0
     )
+
+
+def test_entity_history_under_roles_names_the_login_and_stays_read_only(dsn, registry):
+    """organizations, practice sheets and links have their own history (entity_history, added
+    after the roles): their triggers must write it for a plain editor, with the login's name,
+    and nobody but the admin may edit it."""
+    from capacitymetro_plugin.core.registry.model import Organization, Practice
+
+    reg, bari, ven = registry
+    install_roles(dsn, S)  # a fresh role set-up of the same registry
+    grant(dsn, "bari_ed", "cm_area_editor", areas=["072006"], schema=S)
+    as_editor = PostgisRegistry.open(_as(dsn, "editor_l"), schema=S)
+    org = as_editor.add_organization(Organization(name="Cooperativa Bari"))
+    practice = as_editor.add_practice(Practice(title="Sportello di quartiere"))
+    as_bari = PostgisRegistry.open(_as(dsn, "bari_ed"), schema=S)
+    as_bari.link(bari, practice.practice_id)
+    with pytest.raises(AccessDeniedError):
+        as_bari.link(ven, practice.practice_id)
+    assert (bari, practice.practice_id) in reg.load().links
+    assert (ven, practice.practice_id) not in reg.load().links
+    _, rows = _run(dsn, f"SELECT kind, entity_id, changed_by FROM {S}.entity_history"
+                        " ORDER BY history_id")  # fmt: skip
+    assert ("organization", org.organization_id, "editor_l") in rows
+    assert ("practice", practice.practice_id, "editor_l") in rows
+    assert ("link", f"{bari}/{practice.practice_id}", "bari_ed") in rows
+    assert not [r for r in rows if r[1] == f"{ven}/{practice.practice_id}"]
+    for login in ("bari_ed", "editor_l", "viewer_l"):
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            _run(_as(dsn, login), f"UPDATE {S}.entity_history SET changed_by = 'someone'")
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            _run(_as(dsn, login), f"DELETE FROM {S}.entity_history")
