@@ -600,6 +600,11 @@ class PostgisRegistry(Registry):
         if ENTITY_HISTORY_LAYER not in tables:
             self._install_entity_history(cur)  # a registry made before it
             added = True
+        if added:
+            from . import roles
+
+            if roles.installed(cur, self.schema):  # new tables and re-created triggers too
+                roles.reapply(cur, self.schema)
         return added
 
     def _write_diff(self, cur, before: RegistryState, after: RegistryState) -> None:

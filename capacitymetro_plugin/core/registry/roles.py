@@ -110,35 +110,47 @@ def install_roles(conn_or_dsn, schema: str = "public") -> list[str]:
                     " PRIMARY KEY (role_name, area_code))"
                 ).format(s, sql.Identifier(AREAS_TABLE))
             )
-            present = _tables(cur, schema)
-            everyone = sql.SQL(", ").join(sql.Identifier(r) for r in ROLES)
-            writers = sql.SQL(", ").join(
-                sql.Identifier(r) for r in ("cm_editor", "cm_area_editor", "cm_admin")
-            )
-            cur.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(s, everyone))
-            cur.execute(
-                sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(s, everyone)
-            )
-            cur.execute(
-                sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {} TO {}").format(
-                    s, writers
-                )
-            )
-            data = [t for t in DATA_TABLES if t in present]
-            cur.execute(
-                sql.SQL("GRANT INSERT, UPDATE, DELETE ON {} TO {}").format(
-                    sql.SQL(", ").join(sql.Identifier(schema, t) for t in data), writers
-                )
-            )
-            cur.execute(sql.SQL("GRANT ALL ON ALL TABLES IN SCHEMA {} TO cm_admin").format(s))
+            secured = reapply(cur, schema)
             cur.execute("GRANT cm_viewer, cm_editor, cm_area_editor TO cm_admin WITH ADMIN OPTION")
-            _install_functions(cur, schema)
-            secured = _install_policies(cur, schema, present)
-            _history_as_owner(cur, schema, present)
         return secured
     finally:
         if own:
             conn.close()
+
+
+def reapply(cur, schema: str) -> list[str]:
+    """Grants, policies and history-as-owner on every table of ``schema`` now (the roles must
+    exist). :func:`install_roles` runs it; so does the registry's upgrade when it adds a table or
+    re-creates a trigger function (``CREATE OR REPLACE FUNCTION`` makes it SECURITY INVOKER
+    again). Needs the tables' owner, not CREATEROLE."""
+    sql = _sql()
+    s = sql.Identifier(schema)
+    present = _tables(cur, schema)
+    everyone = sql.SQL(", ").join(sql.Identifier(r) for r in ROLES)
+    writers = sql.SQL(", ").join(
+        sql.Identifier(r) for r in ("cm_editor", "cm_area_editor", "cm_admin")
+    )
+    cur.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(s, everyone))
+    cur.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(s, everyone))
+    cur.execute(
+        sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {} TO {}").format(s, writers)
+    )
+    data = [t for t in DATA_TABLES if t in present]
+    cur.execute(
+        sql.SQL("GRANT INSERT, UPDATE, DELETE ON {} TO {}").format(
+            sql.SQL(", ").join(sql.Identifier(schema, t) for t in data), writers
+        )
+    )
+    cur.execute(sql.SQL("GRANT ALL ON ALL TABLES IN SCHEMA {} TO cm_admin").format(s))
+    _install_functions(cur, schema)
+    secured = _install_policies(cur, schema, present)
+    _history_as_owner(cur, schema, present)
+    return secured
+
+
+def installed(cur, schema: str) -> bool:
+    """Whether :func:`install_roles` ran on ``schema`` (its areas table exists)."""
+    return AREAS_TABLE in _tables(cur, schema)
 
 
 def _install_functions(cur, schema: str) -> None:

@@ -222,3 +222,28 @@ def test_entity_history_under_roles_names_the_login_and_stays_read_only(dsn, reg
             _run(_as(dsn, login), f"UPDATE {S}.entity_history SET changed_by = 'someone'")
         with pytest.raises(psycopg2.errors.InsufficientPrivilege):
             _run(_as(dsn, login), f"DELETE FROM {S}.entity_history")
+
+
+def test_an_upgrade_keeps_the_roles_working(dsn, registry):
+    """A registry upgraded when opened (here: entity_history missing, as before it existed, and
+    the services' bump function of the previous release) gets the roles' grants and history-as-
+    owner again: editors keep writing, and the history still names them."""
+    from capacitymetro_plugin.core.registry.model import Organization
+
+    reg, bari, _ven = registry
+    grant(dsn, "bari_ed", "cm_area_editor", areas=["072006"], schema=S)
+    _run(dsn, f"DROP TABLE {S}.entity_history;"
+              f" CREATE OR REPLACE FUNCTION {S}.cm_services_bump() RETURNS trigger"
+              " LANGUAGE plpgsql AS $$ BEGIN NEW.row_version := COALESCE(OLD.row_version, 0) + 1;"
+              " RETURN NEW; END $$")  # fmt: skip
+    PostgisRegistry.open(dsn, schema=S)  # the owner opens it: upgraded, roles re-applied
+    _, rows = _run(dsn, "SELECT prosecdef FROM pg_proc p JOIN pg_namespace n ON n.oid ="
+                        f" p.pronamespace WHERE n.nspname = '{S}' AND p.proname = 'cm_services_log'")  # fmt: skip
+    assert rows == [(True,)]  # re-created by the upgrade, owner again
+    as_editor = PostgisRegistry.open(_as(dsn, "editor_l"), schema=S)
+    org = as_editor.add_organization(Organization(name="Dopo l'aggiornamento"))
+    PostgisRegistry.open(_as(dsn, "bari_ed"), schema=S).update_service(bari, capacity=33)
+    _, rows = _run(dsn, f"SELECT changed_by FROM {S}.entity_history WHERE entity_id = %s",
+                   (org.organization_id,))  # fmt: skip
+    assert rows == [("editor_l",)]
+    assert reg.service_history(bari)[-1]["changed_by"] == "bari_ed"
