@@ -229,6 +229,12 @@ def cmd_publish(args) -> int:
     from capacitymetro_plugin.core.bussola import publish
     from capacitymetro_plugin.core.registry.registry import Registry
 
+    network = None
+    if args.osm:
+        # the walking network the way the pipeline builds it (step_network, source = "osm")
+        from capacitymetro_plugin.core.network import network_from_osm
+
+        network = network_from_osm(args.osm, mode="walk")
     res = publish(
         Registry.open(args.registry),
         args.out,
@@ -236,6 +242,8 @@ def cmd_publish(args) -> int:
         tile_url=args.tile_url,
         tile_attribution=args.tile_attribution,
         make_zip=not args.no_zip,
+        network=network,
+        osm_file=args.osm,
     )
     print(
         f"{res.folder}: {res.n_services} services ({res.n_approximate} approximate, "
@@ -443,6 +451,11 @@ def build_parser() -> argparse.ArgumentParser:
     pub.add_argument("--tile-url", help="a map tile service URL (with {z}/{x}/{y})")
     pub.add_argument("--tile-attribution", help="the attribution the tile service asks for")
     pub.add_argument("--no-zip", action="store_true", help="do not write <out>.zip")
+    pub.add_argument(
+        "--osm",
+        help="the area's OpenStreetMap extract (.osm.pbf): near me by walking time, "
+        "streets and water on the map (as make demo)",
+    )
     pub.set_defaults(func=cmd_publish)
     from capacitymetro_plugin.core import defaults
 
