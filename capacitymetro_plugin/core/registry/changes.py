@@ -10,8 +10,9 @@ organization / practice / link), ``id``, ``name``, ``operation`` (INSERT / UPDAT
 
 With an ``area`` (comune or province codes, as ``cm_area_editor`` areas: a metropolitan city's
 2xx code is its province), services, their translations and links are kept when the service
-lies in it (as stored after the change, or before a delete); organizations and practice sheets
-belong to no area and are left out.
+lies in it (as stored after the change, or before a delete), practice sheets when their comune
+is; organizations belong to no area and are left out. Values are given as text (lists joined
+by ";").
 """
 
 from __future__ import annotations
@@ -164,7 +165,10 @@ def changes_since(registry, since, *, area=None, kinds: Iterable[str] = KINDS) -
                 sid = (new or old).get("service_id")
                 if not _in(areas, *where.get(sid, ("", ""))):
                     continue
-            elif areas is not None:
+            elif kind == "practice" and areas is not None:  # a sheet placed in a comune
+                if not _in(areas, (new or old).get("comune_istat"), None):
+                    continue
+            elif areas is not None:  # organizations belong to no area
                 continue
             name = (new or old).get("name") or (new or old).get("title") or ""
             base = {"changed_at": e["changed_at"], "changed_by": e["changed_by"], "kind": kind,

@@ -6,15 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from capacitymetro_plugin.cli import main
 from capacitymetro_plugin.core.bussola import publish
 from capacitymetro_plugin.core.bussola.walk import cell_of
 from capacitymetro_plugin.core.network import network_from_osm
 from capacitymetro_plugin.core.registry.registry import Registry, Service
 
-PBF = Path("/work/shared/data/osm_trento_2023-02_tnst.osm.pbf")
+TRENTO_PBF = "osm_trento_2023-02_tnst.osm.pbf"
 
 
 def _walk(folder: Path) -> dict:
@@ -22,8 +20,8 @@ def _walk(folder: Path) -> dict:
     return json.loads(text[len("window.BUSSOLA_WALK=") :].rstrip().rstrip(";"))
 
 
-@pytest.mark.skipif(not PBF.exists(), reason="real Trento extract not in /work/shared/data")
-def test_publish_osm_equals_pipeline_walk_grid(tmp_path, capsys):
+def test_publish_osm_equals_pipeline_walk_grid(tmp_path, shared_data):
+    PBF = shared_data / TRENTO_PBF
     reg = Registry.create(tmp_path / "r.gpkg")
     reg.add_services(
         [

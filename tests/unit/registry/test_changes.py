@@ -33,7 +33,7 @@ def _fill(reg):
         Service(name="Sportello Venezia", sectors=["information"], comune_istat="027042",
                 metro_area="027")
     )  # fmt: skip
-    sheet = reg.add_practice(Practice(title="Sportello di comunità"))
+    sheet = reg.add_practice(Practice(title="Sportello di comunità", comune_istat="072006"))
     return org, bari, ven, sheet
 
 
@@ -73,8 +73,8 @@ def test_changes_since_on_a_geopackage(tmp_path):
     assert not [r for r in rows if r["operation"] == "INSERT" and r["kind"] == "service"]  # before
     # the area: Bari's service and link only (organizations and sheets belong to no area)
     in_bari = changes_since(reg, since, area="272")
-    assert {r["kind"] for r in in_bari} == {"service", "link"}
-    assert {r["id"].split("/")[0] for r in in_bari} == {bari.service_id}
+    assert {r["kind"] for r in in_bari} == {"service", "link", "practice"}  # the sheet is in Bari
+    assert {r["id"].split("/")[0] for r in in_bari if r["kind"] != "practice"} == {bari.service_id}
     in_venezia = changes_since(reg, since, area=["027042"])
     assert [(r["kind"], r["operation"]) for r in in_venezia] == [("service", "DELETE")]
     # everything since the start: the INSERTs too
@@ -123,4 +123,8 @@ def test_plain_sql_changes_of_organizations_and_practices_on_postgis(dsn):
     assert _one(rows, kind="link")["operation"] == "INSERT"
     c = _one(rows, kind="service", field="capacity")
     assert (c["old"], c["new"]) == ("10", "40")
-    assert {r["kind"] for r in changes_since(reg, since, area="072")} == {"service", "link"}
+    assert {r["kind"] for r in changes_since(reg, since, area="072")} == {
+        "service",
+        "link",
+        "practice",
+    }
