@@ -10,7 +10,8 @@ Four group roles (``NOLOGIN``; logins are made members with :func:`grant`):
   e.g. 272 for Bari, is taken as its province, 072);
 - ``cm_admin``: everything, and grants the other roles.
 
-Row-level security decides the rows: ``services`` (by ``comune_istat`` and ``metro_area``),
+Row-level security decides the rows: ``services`` (by ``comune_istat``; by ``metro_area`` only
+when a service has no comune, and a ``metro_area`` must agree with the comune),
 ``service_translations`` and ``service_practices`` (through their service) are ``ENABLE`` and
 ``FORCE ROW LEVEL SECURITY``. An area editor's UPDATE or DELETE of a service outside its areas
 changes nothing (the row is not theirs), an INSERT there or an UPDATE that would move a service
@@ -167,14 +168,21 @@ def _install_functions(cur, schema: str) -> None:
             " AND tablename = 'services') $$"
         ).format(s, sql.Literal(schema))
     )
-    # the service (comune, province) is in one of the session's areas
+    # the service (comune, province) is in one of the session's areas. A service with a comune
+    # is placed by it alone, and its metro_area must agree with it (its province, or the metro
+    # city's 2xx code): otherwise writing one's own code into metro_area would let an editor
+    # create or move a service into another province's comune. Only a service without a comune
+    # is placed by metro_area.
     cur.execute(
         sql.SQL(
             "CREATE OR REPLACE FUNCTION {s}.cm_in_area(comune text, province text)"
             " RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {s}, pg_temp"
-            " AS $$ SELECT pg_has_role(session_user, 'cm_area_editor', 'MEMBER') AND EXISTS ("
-            " SELECT 1 FROM {s}.{areas} e WHERE e.role_name = session_user AND ("
-            " e.area_code = comune OR e.area_code = province OR e.area_code = left(comune, 3))) $$"
+            " AS $$ SELECT pg_has_role(session_user, 'cm_area_editor', 'MEMBER')"
+            " AND (comune IS NULL OR province IS NULL"
+            " OR province IN (left(comune, 3), '2' || substr(comune, 2, 2)))"
+            " AND EXISTS (SELECT 1 FROM {s}.{areas} e WHERE e.role_name = session_user AND"
+            " CASE WHEN comune IS NULL THEN e.area_code = province"
+            " ELSE e.area_code IN (comune, left(comune, 3)) END) $$"
         ).format(s=s, areas=sql.Identifier(AREAS_TABLE))
     )
 

@@ -119,6 +119,51 @@ def test_viewer_editor_and_the_other_area(dsn, registry):
     assert n == 2  # an editor: every area
 
 
+def test_a_service_is_placed_by_its_comune_when_it_has_one(dsn, registry):
+    """metro_area is a second, free field: a comune in another province must not pass because
+    metro_area says the editor's area (plain SQL, or the dock changing only the comune). Each
+    statement below went through before the predicate looked at the comune first."""
+    reg, bari, ven = registry
+    tries = [
+        # Venezia's province editor moves its service to comune Bari, metro_area left at 027
+        ("ven_ed", f"UPDATE {S}.services SET comune_istat = '072006' WHERE service_id = %s",
+         (ven,)),
+        # ... or creates one in comune Bari
+        ("ven_ed", f"INSERT INTO {S}.services (service_id, name, comune_istat, metro_area)"
+                   " VALUES ('x2', 'Finto', '072006', '027')", ()),
+        # Bari's comune editor writes its own comune code into metro_area and moves to Venezia
+        ("bari_ed", f"UPDATE {S}.services SET comune_istat = '027042', metro_area = '072006'"
+                    " WHERE service_id = %s", (bari,)),
+        ("bari_ed", f"INSERT INTO {S}.services (service_id, name, comune_istat, metro_area)"
+                    " VALUES ('x3', 'Finto', '027042', '072006')", ()),
+    ]  # fmt: skip
+    passed = []
+    try:
+        for login, query, params in tries:
+            try:
+                _run(_as(dsn, login), query, params)
+                passed.append((login, query))
+            except psycopg2.errors.InsufficientPrivilege:
+                pass
+    finally:  # the owner puts back whatever went through
+        _run(dsn, f"DELETE FROM {S}.services WHERE service_id IN ('x2', 'x3');"
+                  f" UPDATE {S}.services SET comune_istat = '027042', metro_area = '027'"
+                  " WHERE service_id = %s;"
+                  f" UPDATE {S}.services SET comune_istat = '072006', metro_area = '072'"
+                  " WHERE service_id = %s", (ven, bari))  # fmt: skip
+    assert passed == []
+    assert reg.get_service(ven).comune_istat == "027042"
+    assert reg.get_service(bari).comune_istat == "072006"
+    # a service with no comune is still placed by its province
+    n, _ = _run(_as(dsn, "ven_ed"), f"INSERT INTO {S}.services (service_id, name, metro_area)"
+                                    " VALUES ('x4', 'Mestre, da collocare', '027')")  # fmt: skip
+    assert n == 1
+    with pytest.raises(psycopg2.errors.InsufficientPrivilege):  # a comune editor: not by province
+        _run(_as(dsn, "bari_ed"), f"INSERT INTO {S}.services (service_id, name, metro_area)"
+                                  " VALUES ('x5', 'Finto', '072')")  # fmt: skip
+    _run(dsn, f"DELETE FROM {S}.services WHERE service_id = 'x4'")
+
+
 def test_the_core_api_names_the_refusal(dsn, registry):
     reg, bari, ven = registry
     as_bari = PostgisRegistry.open(_as(dsn, "bari_ed"), schema=S)
