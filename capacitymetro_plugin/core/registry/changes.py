@@ -61,10 +61,14 @@ def _areas(area) -> set[str] | None:
 
 
 def _in(areas: set[str] | None, comune, province) -> bool:
+    """As the PostGIS roles place a service (roles.cm_in_area): by its comune when it has one
+    (the comune or its province), else by ``metro_area``."""
     if areas is None:
         return True
     comune, province = str(comune or ""), str(province or "")
-    return bool({comune, province, comune[:3]} & areas)
+    if comune:
+        return bool({comune, comune[:3]} & areas)
+    return province in areas
 
 
 def _text(value) -> str:
