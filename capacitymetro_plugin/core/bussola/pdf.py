@@ -18,7 +18,6 @@ without a Unicode font (DejaVu Sans, or Arial as Windows and macOS ship it), non
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 PDF_LANGUAGES = ("it", "en", "fr", "es", "ro", "uk")
@@ -33,12 +32,6 @@ _DAYS = {
     "uk": ("пн", "вт", "ср", "чт", "пт", "сб", "нд"),
 }
 _ORDER = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
-
-
-def _strings(lang: str) -> dict:
-    from . import SITE_DIR
-
-    return json.loads((SITE_DIR / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
 
 
 def hours_lines(hours: dict | None, lang: str) -> list[str]:
@@ -105,8 +98,11 @@ def write_sector_pdfs(
     date = date or dt.date.today()
     sectors = [c for c in data["sectors"] if sector_services(data, c)]
     langs = [lang for lang in languages if lang in PDF_LANGUAGES]
+    from . import load_translations
+
+    translations = load_translations()  # the site's own strings
     for lang in langs:
-        strings = _strings(lang)
+        strings = translations[lang]
         ui, names = strings["ui"], strings["sectors"]
         for sector in sectors:
             _one(FPDF, _font, folder / f"{sector}.{lang}.pdf", data, sector, lang, ui, names,

@@ -22,11 +22,18 @@ from capacitymetro_plugin.core.progress import Progress, ensure
 PROVINCE_ESTIMATE = "province estimate"
 
 
+def _table_frame(comune_table, code_field: str) -> pd.DataFrame:
+    """The table per comune as a DataFrame (a CSV path is read with its codes as text)."""
+    if isinstance(comune_table, pd.DataFrame):
+        return comune_table
+    return pd.read_csv(comune_table, dtype={code_field: str})
+
+
 def foreign_by_comune(
     provinces: Sequence[str],
     *,
     year: int,
-    strasa: str | os.PathLike,
+    strasa,  # a STRASA file, or the table read_strasa already returned
     comune_table: str | os.PathLike | pd.DataFrame | None = None,
     code_field: str = "com_istat_code",
     count_field: str | None = None,
@@ -53,7 +60,7 @@ def foreign_by_comune(
 
     progress = ensure(progress)
     pop = resident_population(year=year, provinces=list(provinces))
-    table = read_strasa(strasa)
+    table = strasa if hasattr(strasa, "totals") else read_strasa(strasa)  # already read, or a file
     est = estimate_comuni_from_provinces(
         table.totals(), pop, totals_year=table.year, population_year=year, progress=progress
     )
@@ -73,11 +80,7 @@ def foreign_by_comune(
             it="Una tabella di stranieri residenti per comune richiede la colonna dei valori.",
             fix_it="Indica la colonna dei conteggi (o quella delle percentuali).",
         )
-    frame = (
-        comune_table
-        if isinstance(comune_table, pd.DataFrame)
-        else pd.read_csv(comune_table, dtype={code_field: str})
-    )
+    frame = _table_frame(comune_table, code_field)
     if field in frame.columns:  # rows without a figure keep the province estimate
         frame = frame[pd.to_numeric(frame[field], errors="coerce").notna()]
     if code_field in frame.columns:  # comuni of other provinces are not this area's
@@ -215,7 +218,7 @@ def comuni_foreign(
         est, facts = foreign_by_comune(
             provinces,
             year=year,
-            strasa=strasa,
+            strasa=table,  # read once, above
             comune_table=comune_table,
             code_field=code_field,
             count_field=count_field,
@@ -228,13 +231,8 @@ def comuni_foreign(
         gdf["is_estimate"] = gdf["foreign_source"] == PROVINCE_ESTIMATE
         gdf["method"] = gdf["com_istat_code"].map(est["method"])
     elif comune_table is not None:
-        frame = (
-            comune_table
-            if isinstance(comune_table, pd.DataFrame)
-            else pd.read_csv(comune_table, dtype={code_field: str})
-        )
         got = foreign_from_table(
-            frame,
+            _table_frame(comune_table, code_field),
             gdf.drop(columns="geometry"),
             code_field=code_field,
             count_field=count_field,
