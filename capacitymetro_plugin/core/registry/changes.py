@@ -79,27 +79,6 @@ def _text(value) -> str:
     return str(value)
 
 
-def _service_ids(registry) -> list[str]:
-    """Every service the history knows (deleted ones too), and the stored ones."""
-    ids = set(registry.load().services)
-    path = getattr(registry, "path", None)
-    if hasattr(registry, "schema"):  # PostGIS
-        conn = registry._connect()
-        try:
-            with conn, conn.cursor() as cur:
-                cur.execute(
-                    f"SELECT DISTINCT service_id FROM {registry._table('services_history')}"
-                )
-                ids |= {r[0] for r in cur.fetchall() if r[0]}
-        finally:
-            conn.close()
-    elif path is not None:
-        from .storage import read_history
-
-        ids |= {e["service_id"] for e in read_history(path) if e.get("service_id")}
-    return sorted(ids)
-
-
 def changes_since(registry, since, *, area=None, kinds: Iterable[str] = KINDS) -> list[dict]:
     """Return the changes made since ``since`` (a date, or a time; UTC unless it says), oldest
     first, one row per changed field (see the module docstring)."""
@@ -117,9 +96,12 @@ def changes_since(registry, since, *, area=None, kinds: Iterable[str] = KINDS) -
     state = registry.load()
     rows: list[dict] = []
     where: dict[str, tuple] = {}  # service -> (comune, province) as last known
-    for sid in _service_ids(registry):
+    histories: dict[str, list[dict]] = {}
+    for entry in registry.services_history():  # one read for every service, deleted ones too
+        histories.setdefault(entry["service_id"], []).append(entry)
+    for sid in sorted(set(histories) | set(state.services)):
         current = state.services.get(sid)
-        history = registry.service_history(sid)
+        history = histories.get(sid, [])
         versions = service_versions(history, current, state.versions.get(sid))
         for v in reversed(versions):  # oldest first
             seen = v.service

@@ -311,27 +311,33 @@ class PostgisRegistry(Registry):
         produced; None for DELETE) and ``old`` (the row before the change as a dict, None for
         INSERT). Filled by a database trigger, so edits through QGIS or SQL are included.
         """
+        return self.services_history(service_id)
+
+    def services_history(self, service_id: str | None = None) -> list[dict]:
+        """Every service's recorded changes (or one service's), oldest first: the entries of
+        :meth:`service_history`, each with its ``service_id`` (as ``Registry.services_history``)."""
+        where, args = ("WHERE service_id = %s", (service_id,)) if service_id else ("", ())
         conn = self._connect()
         try:
             with conn, conn.cursor() as cur:
                 cur.execute(
-                    f"SELECT operation, changed_at, changed_by, new_version, old_row"
-                    f" FROM {self._table('services_history')}"
-                    " WHERE service_id = %s ORDER BY history_id",
-                    (service_id,),
+                    "SELECT service_id, operation, changed_at, changed_by, new_version, old_row"
+                    f" FROM {self._table('services_history')} {where} ORDER BY history_id",
+                    args,
                 )
                 rows = cur.fetchall()
         finally:
             conn.close()
         return [
             {
+                "service_id": sid,
                 "operation": op,
                 "changed_at": at.isoformat(),
                 "changed_by": who,
                 "row_version": version,
                 "old": old,
             }
-            for op, at, who, version, old in rows
+            for sid, op, at, who, version, old in rows
         ]
 
     def entity_history(self) -> list[dict]:

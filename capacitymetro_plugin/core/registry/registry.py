@@ -264,6 +264,12 @@ class Registry:
         self._recover()
         return _retry_busy(self.path, lambda: read_history(self.path, service_id))
 
+    def services_history(self) -> list[dict]:
+        """Every service's recorded changes in one read, oldest first (the entries of
+        :meth:`service_history`, each with its ``service_id``; deleted services too)."""
+        self._recover()
+        return _retry_busy(self.path, lambda: read_history(self.path))
+
     def snapshot(self) -> RegistryState:
         """Return :meth:`load` with the row version of every service (for :meth:`record_edits`)."""
         state = self.load()
