@@ -304,8 +304,17 @@ class RegistryDock(Translatable, QgsDockWidget):
             )
         )
         self.verified_button.clicked.connect(lambda: self.mark_verified())
+        self.entities_button = QPushButton(self.tr("Organizations and sheets…"))
+        self.entities_button.setToolTip(
+            self.tr(
+                "Create and edit organizations and good-practice sheets, link sheets to the "
+                "selected service, attach files"
+            )
+        )
+        self.entities_button.clicked.connect(lambda: self.open_entities())
         sheet_row = QHBoxLayout()
         sheet_row.addWidget(self.open_sheet_button, 1)
+        sheet_row.addWidget(self.entities_button)
         sheet_row.addWidget(self.verified_button)
         sheet_row.addWidget(self.history_button)
         dl.addLayout(sheet_row)
@@ -462,6 +471,7 @@ class RegistryDock(Translatable, QgsDockWidget):
                 key = to_python(f["organization_id"])
                 if key:
                     self._organizations[str(key)] = str(to_python(f["name"]) or "")
+        self.form.set_organizations(self._organizations)
         names = set(self.layer.fields().names())
         wanted = [f for f in LIST_FIELDS if f in names]
         request = QgsFeatureRequest().setSubsetOfAttributes(wanted, self.layer.fields())
@@ -848,6 +858,7 @@ class RegistryDock(Translatable, QgsDockWidget):
         self.history_button.setEnabled(
             bool(has_layer and fid is not None and fid >= 0 and self._has_history_backend())
         )
+        self.entities_button.setEnabled(bool(has_layer and self._has_history_backend()))
         self.import_button.setEnabled(has_layer)
         self.export_button.setEnabled(has_layer)
         self.publish_button.setEnabled(has_layer)
@@ -1631,6 +1642,48 @@ class RegistryDock(Translatable, QgsDockWidget):
         if show:
             dialog.exec()
         return dialog
+
+    def open_entities(self, *, show: bool = True):
+        """Open the organizations and good-practice sheets of the registry; return the dialog.
+
+        The sheets tab links sheets to the selected service (if it is saved already).
+        """
+        from .entities_dialog import EntitiesDialog
+        from .history_dialog import layer_registry
+
+        registry = layer_registry(self.layer) if self.layer is not None else None
+        if registry is None:
+            self.status_label.setText(
+                self.tr(
+                    "Organizations and sheets need a registry GeoPackage or a PostGIS registry "
+                    "(its services table)."
+                )
+            )
+            return None
+        fid = self.selected_fid()
+        service_id, name = None, ""
+        if fid is not None and fid >= 0:  # a service added but not saved is not in the core yet
+            f = self.layer.getFeature(fid)
+            service_id = to_python(f["service_id"])
+            name = str(to_python(f["name"]) or "")
+        dialog = EntitiesDialog(registry, service_id=service_id, service_name=name, parent=self)
+        dialog.changed.connect(self._after_entities)
+        if show:
+            dialog.exec()
+        return dialog
+
+    def _after_entities(self) -> None:
+        """Organizations or sheets were written by the core: show them as stored now."""
+        if self.layer is None:
+            return
+        for table in ("organizations", "practices", "service_practices"):
+            other = sibling_layer(self.layer, table)
+            if other is not None and QgsProject.instance().mapLayer(other.id()) is not None:
+                other.dataProvider().reloadData()
+        fid = self.selected_fid()
+        self._on_layer_changed()
+        if fid is not None:
+            self.select_fid(fid, zoom=False)
 
     def _after_restore(self, service) -> None:
         """A version was written by the core: read the layer again and keep the service selected."""

@@ -47,6 +47,7 @@ WARNING_STYLE = "color: #8c510a;"  # dark brown: needs attention, does not block
 TEXT_FIELDS = (
     "name",
     "description",
+    "organization_id",
     "operator_type",
     "sectors",
     "target_groups",
@@ -89,6 +90,7 @@ class ServiceForm(Translatable, QWidget):
         return {
             "name": self.tr("Name *"),
             "description": self.tr("Description"),
+            "organization_id": self.tr("Organization"),
             "operator_type": self.tr("Operator type"),
             "sectors": self.tr("Sectors *"),
             "target_groups": self.tr("Target groups"),
@@ -160,6 +162,14 @@ class ServiceForm(Translatable, QWidget):
                     widget.addItem(self.tr("(not stated)"), "")
                 for t in vocabulary:
                     widget.addItem(t.label(self.language), t.code)
+                widget.currentIndexChanged.connect(self.validate)
+            elif field == "organization_id":
+                # filled by set_organizations (the dock reads the registry's organizations)
+                widget = QComboBox()
+                widget.addItem(self.tr("(none)"), "")
+                widget.setToolTip(
+                    self.tr('New organizations: "Organizations and sheets…" in the dock')
+                )
                 widget.currentIndexChanged.connect(self.validate)
             elif field == "location_privacy":
                 # what public outputs (bussola, public HSDS, public maps) show of the place
@@ -262,6 +272,8 @@ class ServiceForm(Translatable, QWidget):
                         if item.data(Qt.ItemDataRole.UserRole) in codes
                         else Qt.CheckState.Unchecked
                     )
+            elif field == "organization_id":
+                self._select_organization(text)
             elif isinstance(widget, QComboBox):
                 base = {
                     "status": len(voc.STATUSES),
@@ -284,6 +296,27 @@ class ServiceForm(Translatable, QWidget):
         self.crs_widget.setCrs(self.layer_crs)
         self.set_location(location, self.layer_crs)
         self.validate()
+
+    def set_organizations(self, organizations: dict[str, str]) -> None:
+        """Offer ``organizations`` (id -> name) in the Organization field, keeping its value."""
+        self._organizations = dict(organizations)
+        current = self.widgets["organization_id"].currentData() or ""
+        self._select_organization(current)
+
+    def _select_organization(self, key: str) -> None:
+        combo = self.widgets["organization_id"]
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(self.tr("(none)"), "")
+        names = getattr(self, "_organizations", {})
+        for org_id, name in sorted(names.items(), key=lambda kv: kv[1].lower()):
+            combo.addItem(name or org_id, org_id)
+        index = combo.findData(key)
+        if index < 0 and key:  # an id with no organization row: shown, kept
+            combo.addItem(self.tr("{} (not in the registry)").format(key), key)
+            index = combo.count() - 1
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
 
     def set_location(
         self, point: QgsPointXY | None, crs: QgsCoordinateReferenceSystem | None = None

@@ -393,11 +393,6 @@
         <translation>Verificato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="286"/>
-        <source>Good-practice sheets</source>
-        <translation>Schede di buone pratiche</translation>
-    </message>
-    <message>
         <location filename="../gui/dock.py" line="292"/>
         <source>Open sheet</source>
         <translation>Apri scheda</translation>
@@ -425,407 +420,677 @@
         <translation>Il servizio selezionato è stato controllato oggi: la data dell'ultima verifica diventa oggi (un candidato da verificare diventa attivo). Salva le modifiche per scriverlo.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="320"/>
+        <location filename="../gui/dock.py" line="307"/>
+        <source>Organizations and sheets…</source>
+        <translation>Organizzazioni e schede…</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="308"/>
+        <location filename="../gui/dock.py" line="310"/>
+        <source>Create and edit organizations and good-practice sheets, link sheets to the selected service, attach files</source>
+        <translation>Crea e modifica organizzazioni e schede di buona pratica, collega le schede al servizio selezionato, allega file</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="329"/>
         <source>Add</source>
         <translation>Aggiungi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="321"/>
+        <location filename="../gui/dock.py" line="330"/>
         <source>Add a service: fill the form and click on the map</source>
         <translation>Aggiungi un servizio: compila il modulo e clicca sulla mappa</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="322"/>
+        <location filename="../gui/dock.py" line="331"/>
         <location filename="../gui/translations_panel.py" line="139"/>
         <source>Edit</source>
         <translation>Modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="323"/>
+        <location filename="../gui/dock.py" line="332"/>
         <source>Set location</source>
         <translation>Posiziona</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="324"/>
+        <location filename="../gui/dock.py" line="333"/>
         <source>Click on the map to place the selected service</source>
         <translation>Clicca sulla mappa per posizionare il servizio selezionato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="325"/>
+        <location filename="../gui/dock.py" line="334"/>
         <source>Locate from address</source>
         <translation>Posiziona dall'indirizzo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="326"/>
-        <location filename="../gui/dock.py" line="328"/>
+        <location filename="../gui/dock.py" line="335"/>
+        <location filename="../gui/dock.py" line="337"/>
         <source>Place the selected service from its address, with a local OpenStreetMap extract</source>
         <translation>Posiziona il servizio selezionato dal suo indirizzo, con un estratto OpenStreetMap locale</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="331"/>
-        <source>Delete</source>
-        <translation>Elimina</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="344"/>
+        <location filename="../gui/dock.py" line="353"/>
         <source>Undo</source>
         <translation>Annulla ultima modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="346"/>
+        <location filename="../gui/dock.py" line="355"/>
         <source>Discard changes</source>
         <translation>Scarta modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="355"/>
+        <location filename="../gui/dock.py" line="364"/>
         <source>Import…</source>
         <translation>Importa…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="356"/>
+        <location filename="../gui/dock.py" line="365"/>
         <source>Export…</source>
         <translation>Esporta…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="359"/>
+        <location filename="../gui/dock.py" line="368"/>
         <source>Publish bussola…</source>
         <translation>Pubblica bussola…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="360"/>
-        <location filename="../gui/dock.py" line="361"/>
+        <location filename="../gui/dock.py" line="369"/>
+        <location filename="../gui/dock.py" line="370"/>
         <source>Write the public web site of the saved registry (protected places respected)</source>
         <translation>Scrivi il sito web pubblico del registro salvato (luoghi protetti rispettati)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="601"/>
+        <location filename="../gui/dock.py" line="611"/>
         <source>No location yet: select it and click "Set location".</source>
         <translation>Ancora senza posizione: selezionalo e clicca "Posiziona".</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="626"/>
+        <location filename="../gui/dock.py" line="636"/>
         <source>{} of {} services</source>
         <translation>{} servizi su {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="628"/>
+        <location filename="../gui/dock.py" line="638"/>
         <source>{} without location</source>
         <translation>{} senza posizione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="688"/>
+        <location filename="../gui/dock.py" line="698"/>
         <source>Select a service to see its details.</source>
         <translation>Seleziona un servizio per vederne i dettagli.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="705"/>
+        <location filename="../gui/dock.py" line="715"/>
         <location filename="../gui/dock.py" line="261"/>
-        <location filename="../gui/dock.py" line="706"/>
+        <location filename="../gui/dock.py" line="716"/>
         <source>Sectors</source>
         <translation>Settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="709"/>
-        <location filename="../gui/service_form.py" line="92"/>
-        <location filename="../gui/dock.py" line="710"/>
-        <source>Operator type</source>
-        <translation>Tipo di operatore</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="713"/>
-        <location filename="../gui/service_form.py" line="94"/>
+        <location filename="../gui/dock.py" line="723"/>
+        <location filename="../gui/service_form.py" line="96"/>
         <source>Target groups</source>
         <translation>Destinatari</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="714"/>
+        <location filename="../gui/dock.py" line="724"/>
         <source>Languages</source>
         <translation>Lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="715"/>
-        <location filename="../gui/service_form.py" line="96"/>
+        <location filename="../gui/dock.py" line="725"/>
+        <location filename="../gui/service_form.py" line="98"/>
         <source>Opening hours</source>
         <translation>Orari di apertura</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="716"/>
-        <location filename="../gui/service_form.py" line="97"/>
+        <location filename="../gui/dock.py" line="726"/>
+        <location filename="../gui/service_form.py" line="99"/>
         <source>Capacity (people/week)</source>
         <translation>Capacità (persone/settimana)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="717"/>
-        <location filename="../gui/service_form.py" line="101"/>
+        <location filename="../gui/dock.py" line="727"/>
+        <location filename="../gui/service_form.py" line="103"/>
         <source>Address</source>
         <translation>Indirizzo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="718"/>
-        <location filename="../gui/service_form.py" line="104"/>
+        <location filename="../gui/dock.py" line="728"/>
+        <location filename="../gui/service_form.py" line="106"/>
         <location filename="../gui/dock.py" line="261"/>
-        <location filename="../gui/dock.py" line="719"/>
+        <location filename="../gui/dock.py" line="729"/>
         <source>Comune</source>
         <translation>Comune</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="729"/>
-        <location filename="../gui/service_form.py" line="98"/>
-        <source>Phone</source>
-        <translation>Telefono</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="731"/>
-        <location filename="../gui/service_form.py" line="100"/>
-        <source>Website</source>
-        <translation>Sito web</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="732"/>
-        <location filename="../gui/service_form.py" line="106"/>
+        <location filename="../gui/dock.py" line="742"/>
+        <location filename="../gui/service_form.py" line="108"/>
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="733"/>
-        <location filename="../gui/service_form.py" line="107"/>
+        <location filename="../gui/dock.py" line="743"/>
+        <location filename="../gui/service_form.py" line="109"/>
         <source>Last verified</source>
         <translation>Ultima verifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="734"/>
-        <location filename="../gui/service_form.py" line="110"/>
+        <location filename="../gui/dock.py" line="744"/>
+        <location filename="../gui/service_form.py" line="112"/>
         <source>Source URL</source>
         <translation>URL della fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="740"/>
+        <location filename="../gui/dock.py" line="750"/>
         <source>No location yet: click "Set location" and then on the map.</source>
         <translation>Ancora senza posizione: clicca "Posiziona" e poi sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="744"/>
+        <location filename="../gui/dock.py" line="754"/>
         <source>Not verified in the last {} months.</source>
         <translation>Non verificato negli ultimi {} mesi.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="755"/>
-        <location filename="../gui/service_form.py" line="99"/>
-        <location filename="../gui/dock.py" line="730"/>
+        <location filename="../gui/dock.py" line="826"/>
+        <location filename="../gui/dock.py" line="828"/>
+        <source>Good-practice sheet</source>
+        <translation>Scheda di buona pratica</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="866"/>
+        <location filename="../gui/dock.py" line="868"/>
+        <source>No registry layer in the project: add the services layer of a registry GeoPackage.</source>
+        <translation>Nessun layer del registro nel progetto: aggiungi il layer services di un GeoPackage del registro.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="872"/>
+        <location filename="../gui/dock.py" line="874"/>
+        <source>Unsaved changes: "Save changes" writes them, "Discard changes" drops them.</source>
+        <translation>Modifiche non salvate: "Salva modifiche" le scrive, "Scarta modifiche" le elimina.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="898"/>
+        <source>New service</source>
+        <translation>Nuovo servizio</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="926"/>
+        <location filename="../gui/dock.py" line="930"/>
+        <source>A new service can be translated once it is saved ("Save changes"); then edit it again.</source>
+        <translation>Un nuovo servizio si può tradurre dopo averlo salvato ("Salva modifiche"); poi modificalo di nuovo.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="949"/>
+        <location filename="../gui/dock.py" line="950"/>
+        <source>Click on the map where the service is (right click to cancel).</source>
+        <translation>Clicca sulla mappa dove si trova il servizio (tasto destro per annullare).</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1002"/>
+        <source>The layer cannot be edited (read-only source?).</source>
+        <translation>Il layer non è modificabile (sorgente in sola lettura?).</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1042"/>
+        <source>The layer refused the new service.</source>
+        <translation>Il layer ha rifiutato il nuovo servizio.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1045"/>
+        <source>Add service</source>
+        <translation>Aggiungi servizio</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1104"/>
+        <location filename="../gui/dock.py" line="914"/>
+        <source>Edit service</source>
+        <translation>Modifica servizio</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1118"/>
+        <source>Marked as verified today; Save changes to write it.</source>
+        <translation>Segnato come verificato oggi; salva le modifiche per scriverlo.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1134"/>
+        <location filename="../gui/dock.py" line="1138"/>
+        <source>OpenStreetMap extracts (*.pbf *.osm)</source>
+        <translation>Estratti OpenStreetMap (*.pbf *.osm)</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1160"/>
+        <location filename="../gui/dock.py" line="1161"/>
+        <source>Placed by hand: kept. Use "Set location" to move it.</source>
+        <translation>Posizionato a mano: mantenuto. Usa "Posiziona" per spostarlo.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1176"/>
+        <location filename="../gui/dock.py" line="1177"/>
+        <source>Not found ({}): click "Set location" and then on the map.</source>
+        <translation>Non trovato ({}): fai clic su "Posiziona" e poi sulla mappa.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1187"/>
+        <source>Placed at the house number (score {:.2f}): {}</source>
+        <translation>Posizionato al numero civico (punteggio {:.2f}): {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1189"/>
+        <source>Placed on the street, house number not in OSM (score {:.2f}): {}</source>
+        <translation>Posizionato sulla via, numero civico non in OSM (punteggio {:.2f}): {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1199"/>
+        <source>The layer refused to delete the service.</source>
+        <translation>Il layer ha rifiutato l'eliminazione del servizio.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1208"/>
+        <location filename="../gui/dock.py" line="1214"/>
+        <source>Delete "{}"? You can still undo or discard the change before saving.</source>
+        <translation>Eliminare "{}"? Puoi ancora annullare o scartare la modifica prima di salvare.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1208"/>
+        <location filename="../gui/dock.py" line="1201"/>
+        <location filename="../gui/dock.py" line="1212"/>
+        <source>Delete service</source>
+        <translation>Elimina servizio</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1270"/>
+        <location filename="../gui/dock.py" line="1271"/>
+        <source>Not saved: your edits are kept in the layer, unsaved.</source>
+        <translation>Non salvato: le tue modifiche restano nel layer, non salvate.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1275"/>
+        <location filename="../gui/dock.py" line="1276"/>
+        <source>Not saved: the service keeps being changed by someone else; try again.</source>
+        <translation>Non salvato: il servizio continua a essere modificato da qualcun altro; riprova.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1286"/>
+        <location filename="../gui/dock.py" line="1289"/>
+        <source>The changes could not be saved:</source>
+        <translation>Non è stato possibile salvare le modifiche:</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1295"/>
+        <location filename="../gui/dock.py" line="1296"/>
+        <source>Not written by the database: {names}. Your role or areas do not allow changing these services (docs/registry.md, 'Roles and areas').</source>
+        <translation>Non scritti dal database: {names}. Il tuo ruolo o le tue aree non permettono di modificare questi servizi (docs/registry.md, 'Roles and areas').</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1433"/>
+        <location filename="../gui/dock.py" line="1437"/>
+        <source>{name} was deleted by someone else after you started editing it. Your edits are kept unsaved: discard them, or restore the service from its history first.</source>
+        <translation>{name} è stato eliminato da qualcun altro dopo che hai iniziato a modificarlo. Le tue modifiche restano non salvate: scartale, oppure ripristina prima il servizio dal suo storico.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1446"/>
+        <location filename="../gui/dock.py" line="354"/>
+        <location filename="../gui/dock.py" line="1288"/>
+        <location filename="../gui/dock.py" line="1300"/>
+        <location filename="../gui/dock.py" line="1435"/>
+        <location filename="../gui/dock.py" line="1448"/>
+        <source>Save changes</source>
+        <translation>Salva modifiche</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1446"/>
+        <location filename="../gui/dock.py" line="1450"/>
+        <source>{name} was changed by {who} after you deleted it. Delete their newer version too?</source>
+        <translation>{name} è stato modificato da {who} dopo che l'hai eliminato. Eliminare anche la sua versione più recente?</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1467"/>
+        <location filename="../gui/dock.py" line="1472"/>
+        <source>Someone else</source>
+        <translation>Qualcun altro</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1467"/>
+        <location filename="../gui/dock.py" line="1469"/>
+        <source>{who} saved this service meanwhile ({fields}): your changes are saved on top of theirs.</source>
+        <translation>{who} ha salvato questo servizio nel frattempo ({fields}): le tue modifiche sono salvate sopra le sue.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1479"/>
+        <location filename="../gui/service_form.py" line="113"/>
+        <location filename="../gui/dock.py" line="1486"/>
+        <source>Location</source>
+        <translation>Posizione</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1508"/>
+        <source>Merge with the saved version</source>
+        <translation>Unisci con la versione salvata</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1605"/>
+        <location filename="../gui/dock.py" line="1606"/>
+        <source>Saved, but the change could not be written in the history: {}</source>
+        <translation>Salvato, ma la modifica non è stata scritta nella cronologia: {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1612"/>
+        <location filename="../gui/dock.py" line="1613"/>
+        <source>The layer has unsaved changes: "Save changes" or "Discard changes" first, then restore.</source>
+        <translation>Il layer ha modifiche non salvate: prima "Salva modifiche" o "Scarta modifiche", poi ripristina.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1628"/>
+        <location filename="../gui/dock.py" line="1630"/>
+        <source>History needs a registry GeoPackage or a PostGIS registry (its services table).</source>
+        <translation>La cronologia richiede un registro GeoPackage o un registro PostGIS (la sua tabella dei servizi).</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="1656"/>
+        <location filename="../gui/dock.py" line="1658"/>
+        <source>Organizations and sheets need a registry GeoPackage or a PostGIS registry (its services table).</source>
+        <translation>Organizzazioni e schede richiedono un registro GeoPackage o un registro PostGIS (la sua tabella services).</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="87"/>
+        <source>Organizations and good-practice sheets</source>
+        <translation>Organizzazioni e schede di buona pratica</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="96"/>
+        <source>Organizations</source>
+        <translation>Organizzazioni</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="97"/>
+        <location filename="../gui/dock.py" line="286"/>
+        <source>Good-practice sheets</source>
+        <translation>Schede di buone pratiche</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="105"/>
+        <location filename="../gui/history_dialog.py" line="194"/>
+        <source>Close</source>
+        <translation>Chiudi</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="115"/>
+        <source>Filter…</source>
+        <translation>Filtra…</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="137"/>
+        <location filename="../gui/entities_dialog.py" line="138"/>
+        <source>New organization</source>
+        <translation>Nuova organizzazione</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="145"/>
+        <location filename="../gui/service_form.py" line="91"/>
+        <source>Name *</source>
+        <translation>Nome *</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="146"/>
+        <location filename="../gui/dock.py" line="719"/>
+        <location filename="../gui/service_form.py" line="94"/>
+        <location filename="../gui/dock.py" line="720"/>
+        <source>Operator type</source>
+        <translation>Tipo di operatore</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="147"/>
+        <location filename="../gui/service_form.py" line="92"/>
+        <source>Description</source>
+        <translation>Descrizione</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="148"/>
+        <location filename="../gui/dock.py" line="741"/>
+        <location filename="../gui/service_form.py" line="102"/>
+        <source>Website</source>
+        <translation>Sito web</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="149"/>
+        <location filename="../gui/dock.py" line="765"/>
+        <location filename="../gui/service_form.py" line="101"/>
+        <location filename="../gui/dock.py" line="740"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="799"/>
-        <source>Place</source>
-        <translation>Luogo</translation>
+        <location filename="../gui/entities_dialog.py" line="150"/>
+        <location filename="../gui/dock.py" line="739"/>
+        <location filename="../gui/service_form.py" line="100"/>
+        <source>Phone</source>
+        <translation>Telefono</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="800"/>
+        <location filename="../gui/entities_dialog.py" line="155"/>
+        <location filename="../gui/service_form.py" line="162"/>
+        <source>(not stated)</source>
+        <translation>(non indicato)</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="177"/>
+        <location filename="../gui/entities_dialog.py" line="178"/>
+        <source>Delete the organization; its services stay, without an organization</source>
+        <translation>Elimina l'organizzazione; i suoi servizi restano, senza organizzazione</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="182"/>
+        <source>Write the organization in the registry now</source>
+        <translation>Scrive subito l'organizzazione nel registro</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="194"/>
+        <location filename="../gui/entities_dialog.py" line="195"/>
+        <source>New sheet</source>
+        <translation>Nuova scheda</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="202"/>
+        <source>Title *</source>
+        <translation>Titolo *</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="203"/>
+        <source>Summary</source>
+        <translation>Sintesi</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="204"/>
+        <location filename="../gui/dock.py" line="810"/>
         <source>Themes</source>
         <translation>Temi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="801"/>
+        <location filename="../gui/entities_dialog.py" line="205"/>
+        <location filename="../gui/dock.py" line="809"/>
+        <source>Place</source>
+        <translation>Luogo</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="206"/>
+        <location filename="../gui/service_form.py" line="105"/>
+        <source>Comune ISTAT code</source>
+        <translation>Codice ISTAT del comune</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="207"/>
+        <location filename="../gui/dock.py" line="811"/>
         <location filename="../gui/translations_panel.py" line="191"/>
         <location filename="../gui/translations_panel.py" line="113"/>
         <source>Source</source>
         <translation>Fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="816"/>
-        <location filename="../gui/dock.py" line="818"/>
-        <source>Good-practice sheet</source>
-        <translation>Scheda di buona pratica</translation>
+        <location filename="../gui/entities_dialog.py" line="208"/>
+        <source>Link (web address)</source>
+        <translation>Link (indirizzo web)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="855"/>
-        <location filename="../gui/dock.py" line="857"/>
-        <source>No registry layer in the project: add the services layer of a registry GeoPackage.</source>
-        <translation>Nessun layer del registro nel progetto: aggiungi il layer services di un GeoPackage del registro.</translation>
+        <location filename="../gui/entities_dialog.py" line="237"/>
+        <source>Attach file…</source>
+        <translation>Allega file…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="861"/>
-        <location filename="../gui/dock.py" line="863"/>
-        <source>Unsaved changes: "Save changes" writes them, "Discard changes" drops them.</source>
-        <translation>Modifiche non salvate: "Salva modifiche" le scrive, "Scarta modifiche" le elimina.</translation>
+        <location filename="../gui/entities_dialog.py" line="239"/>
+        <source>Open</source>
+        <translation>Apri</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="887"/>
-        <source>New service</source>
-        <translation>Nuovo servizio</translation>
+        <location filename="../gui/entities_dialog.py" line="241"/>
+        <location filename="../gui/translations_panel.py" line="140"/>
+        <source>Remove</source>
+        <translation>Rimuovi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="915"/>
-        <location filename="../gui/dock.py" line="919"/>
-        <source>A new service can be translated once it is saved ("Save changes"); then edit it again.</source>
-        <translation>Un nuovo servizio si può tradurre dopo averlo salvato ("Salva modifiche"); poi modificalo di nuovo.</translation>
+        <location filename="../gui/entities_dialog.py" line="242"/>
+        <location filename="../gui/entities_dialog.py" line="243"/>
+        <source>The sheet no longer points to the file; the file stays in the folder</source>
+        <translation>La scheda non punta più al file; il file resta nella cartella</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="938"/>
-        <location filename="../gui/dock.py" line="939"/>
-        <source>Click on the map where the service is (right click to cancel).</source>
-        <translation>Clicca sulla mappa dove si trova il servizio (tasto destro per annullare).</translation>
+        <location filename="../gui/entities_dialog.py" line="250"/>
+        <source>Attachment</source>
+        <translation>Allegato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="991"/>
-        <source>The layer cannot be edited (read-only source?).</source>
-        <translation>Il layer non è modificabile (sorgente in sola lettura?).</translation>
+        <location filename="../gui/entities_dialog.py" line="259"/>
+        <location filename="../gui/dock.py" line="340"/>
+        <location filename="../gui/entities_dialog.py" line="176"/>
+        <source>Delete</source>
+        <translation>Elimina</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1031"/>
-        <source>The layer refused the new service.</source>
-        <translation>Il layer ha rifiutato il nuovo servizio.</translation>
+        <location filename="../gui/entities_dialog.py" line="260"/>
+        <location filename="../gui/entities_dialog.py" line="261"/>
+        <source>Delete the sheet and its links to services (an attached file stays)</source>
+        <translation>Elimina la scheda e i suoi collegamenti ai servizi (un file allegato resta)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1034"/>
-        <source>Add service</source>
-        <translation>Aggiungi servizio</translation>
+        <location filename="../gui/entities_dialog.py" line="264"/>
+        <location filename="../gui/service_form.py" line="217"/>
+        <location filename="../gui/entities_dialog.py" line="181"/>
+        <source>Save</source>
+        <translation>Salva</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1093"/>
-        <location filename="../gui/dock.py" line="903"/>
-        <source>Edit service</source>
-        <translation>Modifica servizio</translation>
+        <location filename="../gui/entities_dialog.py" line="265"/>
+        <source>Write the sheet in the registry now</source>
+        <translation>Scrive subito la scheda nel registro</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1107"/>
-        <source>Marked as verified today; Save changes to write it.</source>
-        <translation>Segnato come verificato oggi; salva le modifiche per scriverlo.</translation>
+        <location filename="../gui/entities_dialog.py" line="285"/>
+        <source>The file cannot be read or written: {}</source>
+        <translation>Impossibile leggere o scrivere il file: {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1123"/>
-        <location filename="../gui/dock.py" line="1127"/>
-        <source>OpenStreetMap extracts (*.pbf *.osm)</source>
-        <translation>Estratti OpenStreetMap (*.pbf *.osm)</translation>
+        <location filename="../gui/entities_dialog.py" line="422"/>
+        <source>Organization "{}" added.</source>
+        <translation>Organizzazione "{}" aggiunta.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1149"/>
-        <location filename="../gui/dock.py" line="1150"/>
-        <source>Placed by hand: kept. Use "Set location" to move it.</source>
-        <translation>Posizionato a mano: mantenuto. Usa "Posiziona" per spostarlo.</translation>
+        <location filename="../gui/entities_dialog.py" line="431"/>
+        <source>Organization "{}" saved.</source>
+        <translation>Organizzazione "{}" salvata.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1165"/>
-        <location filename="../gui/dock.py" line="1166"/>
-        <source>Not found ({}): click "Set location" and then on the map.</source>
-        <translation>Non trovato ({}): fai clic su "Posiziona" e poi sulla mappa.</translation>
+        <location filename="../gui/entities_dialog.py" line="445"/>
+        <location filename="../gui/entities_dialog.py" line="450"/>
+        <source>Delete "{}"? {} services keep running without an organization.</source>
+        <translation>Eliminare "{}"? {} servizi continuano senza organizzazione.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1176"/>
-        <source>Placed at the house number (score {:.2f}): {}</source>
-        <translation>Posizionato al numero civico (punteggio {:.2f}): {}</translation>
+        <location filename="../gui/entities_dialog.py" line="445"/>
+        <location filename="../gui/entities_dialog.py" line="449"/>
+        <source>Delete organization</source>
+        <translation>Elimina organizzazione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1178"/>
-        <source>Placed on the street, house number not in OSM (score {:.2f}): {}</source>
-        <translation>Posizionato sulla via, numero civico non in OSM (punteggio {:.2f}): {}</translation>
+        <location filename="../gui/entities_dialog.py" line="460"/>
+        <source>Organization "{}" deleted.</source>
+        <translation>Organizzazione "{}" eliminata.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1188"/>
-        <source>The layer refused to delete the service.</source>
-        <translation>Il layer ha rifiutato l'eliminazione del servizio.</translation>
+        <location filename="../gui/entities_dialog.py" line="511"/>
+        <location filename="../gui/entities_dialog.py" line="512"/>
+        <source>Linked to the selected service "{}"</source>
+        <translation>Collegata al servizio selezionato "{}"</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1197"/>
-        <location filename="../gui/dock.py" line="1203"/>
-        <source>Delete "{}"? You can still undo or discard the change before saving.</source>
-        <translation>Eliminare "{}"? Puoi ancora annullare o scartare la modifica prima di salvare.</translation>
+        <location filename="../gui/entities_dialog.py" line="525"/>
+        <location filename="../gui/entities_dialog.py" line="528"/>
+        <source>{} (outside the registry folder: not opened)</source>
+        <translation>{} (fuori dalla cartella del registro: non viene aperto)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1197"/>
-        <location filename="../gui/dock.py" line="1190"/>
-        <location filename="../gui/dock.py" line="1201"/>
-        <source>Delete service</source>
-        <translation>Elimina servizio</translation>
+        <location filename="../gui/entities_dialog.py" line="533"/>
+        <location filename="../gui/service_form.py" line="310"/>
+        <location filename="../gui/service_form.py" line="169"/>
+        <source>(none)</source>
+        <translation>(nessuno)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1259"/>
-        <location filename="../gui/dock.py" line="1260"/>
-        <source>Not saved: your edits are kept in the layer, unsaved.</source>
-        <translation>Non salvato: le tue modifiche restano nel layer, non salvate.</translation>
+        <location filename="../gui/entities_dialog.py" line="537"/>
+        <location filename="../gui/entities_dialog.py" line="540"/>
+        <source>Copy a file into the registry's attachments folder and attach it</source>
+        <translation>Copia un file nella cartella degli allegati del registro e lo allega</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1264"/>
-        <location filename="../gui/dock.py" line="1265"/>
-        <source>Not saved: the service keeps being changed by someone else; try again.</source>
-        <translation>Non salvato: il servizio continua a essere modificato da qualcun altro; riprova.</translation>
+        <location filename="../gui/entities_dialog.py" line="537"/>
+        <location filename="../gui/entities_dialog.py" line="542"/>
+        <source>Save the new sheet first, then attach its file</source>
+        <translation>Salva prima la nuova scheda, poi allega il suo file</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1275"/>
-        <location filename="../gui/dock.py" line="1278"/>
-        <source>The changes could not be saved:</source>
-        <translation>Non è stato possibile salvare le modifiche:</translation>
+        <location filename="../gui/entities_dialog.py" line="578"/>
+        <source>The link must be a web address (https://…).</source>
+        <translation>Il link deve essere un indirizzo web (https://…).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1284"/>
-        <location filename="../gui/dock.py" line="1285"/>
-        <source>Not written by the database: {names}. Your role or areas do not allow changing these services (docs/registry.md, 'Roles and areas').</source>
-        <translation>Non scritti dal database: {names}. Il tuo ruolo o le tue aree non permettono di modificare questi servizi (docs/registry.md, 'Roles and areas').</translation>
+        <location filename="../gui/entities_dialog.py" line="598"/>
+        <source>Sheet "{}" added.</source>
+        <translation>Scheda "{}" aggiunta.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1422"/>
-        <location filename="../gui/dock.py" line="1426"/>
-        <source>{name} was deleted by someone else after you started editing it. Your edits are kept unsaved: discard them, or restore the service from its history first.</source>
-        <translation>{name} è stato eliminato da qualcun altro dopo che hai iniziato a modificarlo. Le tue modifiche restano non salvate: scartale, oppure ripristina prima il servizio dal suo storico.</translation>
+        <location filename="../gui/entities_dialog.py" line="616"/>
+        <source>Sheet "{}" saved.</source>
+        <translation>Scheda "{}" salvata.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1435"/>
-        <location filename="../gui/dock.py" line="345"/>
-        <location filename="../gui/dock.py" line="1277"/>
-        <location filename="../gui/dock.py" line="1289"/>
-        <location filename="../gui/dock.py" line="1424"/>
-        <location filename="../gui/dock.py" line="1437"/>
-        <source>Save changes</source>
-        <translation>Salva modifiche</translation>
+        <location filename="../gui/entities_dialog.py" line="637"/>
+        <location filename="../gui/entities_dialog.py" line="642"/>
+        <source>Delete "{}" and its {} links to services?</source>
+        <translation>Eliminare "{}" e i suoi {} collegamenti ai servizi?</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1435"/>
-        <location filename="../gui/dock.py" line="1439"/>
-        <source>{name} was changed by {who} after you deleted it. Delete their newer version too?</source>
-        <translation>{name} è stato modificato da {who} dopo che l'hai eliminato. Eliminare anche la sua versione più recente?</translation>
+        <location filename="../gui/entities_dialog.py" line="637"/>
+        <location filename="../gui/entities_dialog.py" line="641"/>
+        <source>Delete good-practice sheet</source>
+        <translation>Elimina scheda di buona pratica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1456"/>
-        <location filename="../gui/dock.py" line="1461"/>
-        <source>Someone else</source>
-        <translation>Qualcun altro</translation>
+        <location filename="../gui/entities_dialog.py" line="650"/>
+        <source>Sheet "{}" deleted.</source>
+        <translation>Scheda "{}" eliminata.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1456"/>
-        <location filename="../gui/dock.py" line="1458"/>
-        <source>{who} saved this service meanwhile ({fields}): your changes are saved on top of theirs.</source>
-        <translation>{who} ha salvato questo servizio nel frattempo ({fields}): le tue modifiche sono salvate sopra le sue.</translation>
+        <location filename="../gui/entities_dialog.py" line="656"/>
+        <source>Attach a file to the sheet</source>
+        <translation>Allega un file alla scheda</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1468"/>
-        <location filename="../gui/service_form.py" line="111"/>
-        <location filename="../gui/dock.py" line="1475"/>
-        <source>Location</source>
-        <translation>Posizione</translation>
+        <location filename="../gui/entities_dialog.py" line="667"/>
+        <source>Attached: {}</source>
+        <translation>Allegato: {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1497"/>
-        <source>Merge with the saved version</source>
-        <translation>Unisci con la versione salvata</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="1594"/>
-        <location filename="../gui/dock.py" line="1595"/>
-        <source>Saved, but the change could not be written in the history: {}</source>
-        <translation>Salvato, ma la modifica non è stata scritta nella cronologia: {}</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="1601"/>
-        <location filename="../gui/dock.py" line="1602"/>
-        <source>The layer has unsaved changes: "Save changes" or "Discard changes" first, then restore.</source>
-        <translation>Il layer ha modifiche non salvate: prima "Salva modifiche" o "Scarta modifiche", poi ripristina.</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="1617"/>
-        <location filename="../gui/dock.py" line="1619"/>
-        <source>History needs a registry GeoPackage or a PostGIS registry (its services table).</source>
-        <translation>La cronologia richiede un registro GeoPackage o un registro PostGIS (la sua tabella dei servizi).</translation>
+        <location filename="../gui/entities_dialog.py" line="678"/>
+        <source>The sheet no longer has an attachment (the file stays in the folder).</source>
+        <translation>La scheda non ha più un allegato (il file resta nella cartella).</translation>
     </message>
     <message>
         <location filename="../gui/exchange.py" line="106"/>
@@ -950,19 +1215,19 @@
     </message>
     <message>
         <location filename="../gui/history_dialog.py" line="112"/>
-        <location filename="../gui/service_form.py" line="116"/>
+        <location filename="../gui/service_form.py" line="118"/>
         <source>Exact point</source>
         <translation>Punto esatto</translation>
     </message>
     <message>
         <location filename="../gui/history_dialog.py" line="113"/>
-        <location filename="../gui/service_form.py" line="117"/>
+        <location filename="../gui/service_form.py" line="119"/>
         <source>Approximate (a ~1 km area)</source>
         <translation>Approssimato (zona di ~1 km)</translation>
     </message>
     <message>
         <location filename="../gui/history_dialog.py" line="114"/>
-        <location filename="../gui/service_form.py" line="118"/>
+        <location filename="../gui/service_form.py" line="120"/>
         <source>Hidden (contact channel only)</source>
         <translation>Nascosto (solo canale di contatto)</translation>
     </message>
@@ -1006,18 +1271,14 @@
         <translation>Riscrive questa versione come nuova versione: nella cronologia non si perde nulla</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="194"/>
-        <source>Close</source>
-        <translation>Chiudi</translation>
-    </message>
-    <message>
         <location filename="../gui/history_dialog.py" line="206"/>
         <source>Point placed</source>
         <translation>Punto collocato</translation>
     </message>
     <message>
         <location filename="../gui/history_dialog.py" line="207"/>
-        <location filename="../gui/dock.py" line="704"/>
+        <location filename="../gui/dock.py" line="714"/>
+        <location filename="../gui/service_form.py" line="93"/>
         <source>Organization</source>
         <translation>Organizzazione</translation>
     </message>
@@ -1114,8 +1375,8 @@
     </message>
     <message>
         <location filename="../gui/merge_dialog.py" line="125"/>
-        <location filename="../gui/dock.py" line="1435"/>
-        <location filename="../gui/dock.py" line="1441"/>
+        <location filename="../gui/dock.py" line="1446"/>
+        <location filename="../gui/dock.py" line="1452"/>
         <source>someone else</source>
         <translation>qualcun altro</translation>
     </message>
@@ -1193,97 +1454,83 @@
         <translation>Annulla (tieni le mie modifiche non salvate)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="90"/>
-        <source>Name *</source>
-        <translation>Nome *</translation>
-    </message>
-    <message>
-        <location filename="../gui/service_form.py" line="91"/>
-        <source>Description</source>
-        <translation>Descrizione</translation>
-    </message>
-    <message>
-        <location filename="../gui/service_form.py" line="93"/>
+        <location filename="../gui/service_form.py" line="95"/>
         <source>Sectors *</source>
         <translation>Settori *</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="95"/>
+        <location filename="../gui/service_form.py" line="97"/>
         <source>Languages (ISO 639-1)</source>
         <translation>Lingue (ISO 639-1)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="102"/>
+        <location filename="../gui/service_form.py" line="104"/>
         <source>Postcode</source>
         <translation>CAP</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="103"/>
-        <source>Comune ISTAT code</source>
-        <translation>Codice ISTAT del comune</translation>
-    </message>
-    <message>
-        <location filename="../gui/service_form.py" line="105"/>
+        <location filename="../gui/service_form.py" line="107"/>
         <source>Public location</source>
         <translation>Luogo pubblico</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="108"/>
+        <location filename="../gui/service_form.py" line="110"/>
         <source>Contact person (private)</source>
         <translation>Persona di contatto (riservato)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="109"/>
+        <location filename="../gui/service_form.py" line="111"/>
         <source>Internal notes (private)</source>
         <translation>Note interne (riservato)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="160"/>
-        <source>(not stated)</source>
-        <translation>(non indicato)</translation>
+        <location filename="../gui/service_form.py" line="170"/>
+        <location filename="../gui/service_form.py" line="171"/>
+        <source>New organizations: "Organizations and sheets…" in the dock</source>
+        <translation>Nuove organizzazioni: "Organizzazioni e schede…" nel pannello</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="186"/>
+        <location filename="../gui/service_form.py" line="196"/>
         <source>x / longitude</source>
         <translation>x / longitudine</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="188"/>
+        <location filename="../gui/service_form.py" line="198"/>
         <source>y / latitude</source>
         <translation>y / latitudine</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="199"/>
+        <location filename="../gui/service_form.py" line="209"/>
         <source>Click on the map or type coordinates.</source>
         <translation>Clicca sulla mappa o scrivi le coordinate.</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="207"/>
-        <source>Save</source>
-        <translation>Salva</translation>
-    </message>
-    <message>
-        <location filename="../gui/service_form.py" line="208"/>
-        <location filename="../gui/service_form.py" line="209"/>
+        <location filename="../gui/service_form.py" line="218"/>
+        <location filename="../gui/service_form.py" line="219"/>
         <source>Put the changes in the layer's edit buffer (undoable)</source>
         <translation>Inserisce le modifiche nel buffer di modifica del layer (annullabili)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="211"/>
+        <location filename="../gui/service_form.py" line="221"/>
         <location filename="../gui/translations_panel.py" line="193"/>
         <source>Cancel</source>
         <translation>Annulla</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="428"/>
-        <location filename="../gui/service_form.py" line="435"/>
+        <location filename="../gui/service_form.py" line="316"/>
+        <source>{} (not in the registry)</source>
+        <translation>{} (non nel registro)</translation>
+    </message>
+    <message>
+        <location filename="../gui/service_form.py" line="461"/>
+        <location filename="../gui/service_form.py" line="468"/>
         <source>The translation being typed is not saved. Drop it? ("Save translation" writes it.)</source>
         <translation>La traduzione che stai scrivendo non è salvata. Scartarla? ("Salva traduzione" la scrive.)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="428"/>
+        <location filename="../gui/service_form.py" line="461"/>
         <location filename="../gui/translations_panel.py" line="92"/>
-        <location filename="../gui/service_form.py" line="433"/>
+        <location filename="../gui/service_form.py" line="466"/>
         <source>Translations</source>
         <translation>Traduzioni</translation>
     </message>
@@ -1308,11 +1555,6 @@
         <location filename="../gui/translations_panel.py" line="138"/>
         <source>Add translation</source>
         <translation>Aggiungi traduzione</translation>
-    </message>
-    <message>
-        <location filename="../gui/translations_panel.py" line="140"/>
-        <source>Remove</source>
-        <translation>Rimuovi</translation>
     </message>
     <message>
         <location filename="../gui/translations_panel.py" line="168"/>
@@ -2628,8 +2870,8 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="537"/>
-        <location filename="../gui/dock.py" line="1123"/>
-        <location filename="../gui/dock.py" line="1125"/>
+        <location filename="../gui/dock.py" line="1134"/>
+        <location filename="../gui/dock.py" line="1136"/>
         <location filename="../provider/algorithms/registry_algs.py" line="540"/>
         <source>OpenStreetMap extract of the area (.osm.pbf or .osm)</source>
         <translation>Estratto OpenStreetMap dell'area (.osm.pbf o .osm)</translation>

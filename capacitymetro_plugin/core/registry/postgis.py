@@ -112,6 +112,13 @@ class PostgisRegistry(Registry):
     def _table(self, name: str) -> str:
         return f"{_ident(self.schema)}.{_ident(name)}"
 
+    def attachments_folder(self):  # noqa: D102 - a database has no folder
+        raise _no_attachments()
+
+    def attach_file(self, practice_id: str, source) -> Practice:
+        """Refused: a PostGIS registry has no folder to keep files in (store a link instead)."""
+        raise _no_attachments()
+
     # --- opening ---------------------------------------------------------------------------
     @classmethod
     def create(
@@ -735,3 +742,15 @@ class PostgisRegistry(Registry):
 
     def _before_row_write(self, table: str, key: str) -> None:
         """Hook called before each row write (tests use it to force a failure mid-write)."""
+
+
+def _no_attachments() -> InputError:
+    return InputError(
+        "A PostGIS registry keeps no files: attachments need a registry GeoPackage folder.",
+        fix="Put the sheet's document online (the organization's site, a shared drive with a "
+        "web address) and store its link in the sheet.",
+        it="Un registro PostGIS non conserva file: gli allegati richiedono la cartella di un "
+        "registro GeoPackage.",
+        fix_it="Metti il documento della scheda online (il sito dell'ente, un'unità condivisa con "
+        "un indirizzo web) e salva il suo link nella scheda.",
+    )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import os
+import re
+import shutil
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +37,7 @@ from .storage import (
     remove_stale_temporaries,
     write_state,
 )
+from .validation import web_link
 
 __all__ = [
     "ConflictError",
@@ -284,7 +287,8 @@ class Registry:
         :meth:`snapshot`) just before QGIS commits and calls this just after, with the
         ``service_ids`` of the edited, added and deleted features: each one that differs from
         ``before`` gets its next row version and a history entry (who = :attr:`editor`), in one
-        transaction. Returns the service ids recorded.
+        transaction; a deleted service's good-practice links are removed with it (recorded
+        too). Returns the service ids recorded.
 
         Not atomic with QGIS's commit: a crash between the two keeps the edit but not its entry.
         """
@@ -302,7 +306,11 @@ class Registry:
                     old.versions.pop(key, None)
                 if old.services.get(key) != current.services.get(key):
                     recorded.append(key)
-            apply_changes_ds(ds, old, copy.deepcopy(current), editor=self.editor)
+            new = copy.deepcopy(current)
+            # a service QGIS deleted takes its good-practice links with it (as delete_service)
+            gone = {k for k in wanted if k not in current.services}
+            new.links = [(s, p) for s, p in new.links if s not in gone]
+            apply_changes_ds(ds, old, new, editor=self.editor)
         return sorted(recorded)
 
     def restore_service(
@@ -602,6 +610,7 @@ class Registry:
             if organization_id not in state.organizations:
                 raise _not_found("organization", organization_id, self.path)
             new = replace(state.organizations[organization_id], **changes)
+            _check_name(new.name, "name", organization_id)
             state.organizations[organization_id] = new
         return new
 
@@ -624,6 +633,7 @@ class Registry:
         with self.transaction() as state:
             p = copy.deepcopy(practice)
             _check_name(p.title, "title", p.practice_id)
+            _check_practice_link(p)
             if p.practice_id in state.practices:
                 raise _duplicate("practice", p.practice_id)
             if crs is not None and p.lon is not None and p.lat is not None:
@@ -637,8 +647,61 @@ class Registry:
             if practice_id not in state.practices:
                 raise _not_found("practice", practice_id, self.path)
             new = replace(state.practices[practice_id], **changes)
+            _check_name(new.title, "title", practice_id)
+            _check_practice_link(new)
             state.practices[practice_id] = new
         return new
+
+    def attachments_folder(self) -> Path:
+        """The folder attachments are kept in: ``attachments/`` beside the GeoPackage."""
+        return self.path.parent / ATTACHMENTS_DIR
+
+    def attach_file(self, practice_id: str, source: str | os.PathLike) -> Practice:
+        """Copy ``source`` into the registry's attachments folder and attach it to a practice.
+
+        The copy is named after the practice and the file (``<id[:8]>-<name>``, made safe;
+        a number is added rather than overwrite another file) and the practice's ``attachment``
+        becomes its path relative to the registry's folder, so the registry folder can be moved
+        or shared whole. The source file is never changed; a file the practice had before stays
+        in the folder (the history keeps its name).
+        """
+        src = Path(source)
+        if not src.is_file():
+            raise InputError(
+                f"Attachment {src} is not a file.",
+                fix="Choose an existing file (a PDF, a document or an image).",
+                it=f"L'allegato {src} non è un file.",
+                fix_it="Scegli un file esistente (un PDF, un documento o un'immagine).",
+            )
+        if src.stat().st_size > MAX_ATTACHMENT_BYTES:
+            mb = MAX_ATTACHMENT_BYTES // 2**20
+            raise InputError(
+                f"Attachment {src.name} is larger than {mb} MB.",
+                fix="Attach a smaller file, or put the document online and store its link.",
+                it=f"L'allegato {src.name} supera {mb} MB.",
+                fix_it="Allega un file più piccolo, oppure metti il documento online e salva il "
+                "suo link.",
+            )
+        if practice_id not in self.load().practices:
+            raise _not_found("practice", practice_id, self.path)
+        folder = self.attachments_folder()
+        folder.mkdir(exist_ok=True)
+        # the sheet's id first (its first 8 characters: short, and one sheet's files sort together)
+        target = _free_name(
+            folder, f"{_safe_file_name(practice_id)[:8]}-{_safe_file_name(src.name)}"
+        )
+        tmp = target.with_name(f".{target.name}.part")
+        try:
+            shutil.copyfile(src, tmp)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        relative = f"{ATTACHMENTS_DIR}/{target.name}"
+        try:
+            return self.update_practice(practice_id, attachment=relative)
+        except BaseException:
+            target.unlink(missing_ok=True)  # the record was not changed: leave no orphan copy
+            raise
 
     def delete_practice(self, practice_id: str) -> None:
         """Delete a practice and its links."""
@@ -678,6 +741,56 @@ class Registry:
 
 
 MANUAL_SOURCE = "manual"  # Service.location_source of a point placed by a person
+ATTACHMENTS_DIR = "attachments"  # beside the GeoPackage; practice.attachment is relative to it
+MAX_ATTACHMENT_BYTES = 50 * 2**20
+
+
+def _safe_file_name(name: str) -> str:
+    """A file name that is the same on Windows, macOS and Linux: letters (any script), digits,
+    ``.-_``; the rest becomes ``_``; never empty, hidden or over 100 characters."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    stem = re.sub(r"[^\w.-]+", "_", stem, flags=re.UNICODE).strip("._") or "file"
+    suffix = re.sub(r"[^\w]+", "", suffix, flags=re.UNICODE)[:10]
+    return stem[:90] + (f".{suffix}" if suffix else "")
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    target = folder / name
+    stem, suffix = target.stem, target.suffix
+    n = 2
+    while target.exists():
+        target = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return target
+
+
+def _check_practice_link(p: Practice) -> None:
+    """A practice's ``link`` is a web address (http/https); its attachment stays in its folder."""
+    if p.link and not web_link(p.link):
+        raise InputError(
+            f"The link of good-practice sheet {p.practice_id} is not a web address: {p.link!r}.",
+            fix="Write an address starting with https:// or http://, or attach the file instead.",
+            it=f"Il link della scheda di buona pratica {p.practice_id} non è un indirizzo web: "
+            f"{p.link!r}.",
+            fix_it="Scrivi un indirizzo che inizi con https:// o http://, oppure allega il file.",
+        )
+    if p.attachment and (
+        "://" in p.attachment
+        or Path(p.attachment).is_absolute()
+        or ".." in Path(p.attachment.replace("\\", "/")).parts
+    ):
+        raise InputError(
+            f"The attachment of good-practice sheet {p.practice_id} points outside the registry's "
+            f"folder: {p.attachment!r}.",
+            fix="Attach the file from the dock (it is copied into the registry's attachments "
+            "folder), or give a path inside that folder.",
+            it=f"L'allegato della scheda di buona pratica {p.practice_id} punta fuori dalla "
+            f"cartella del registro: {p.attachment!r}.",
+            fix_it="Allega il file dal pannello (viene copiato nella cartella degli allegati del "
+            "registro), oppure indica un percorso dentro quella cartella.",
+        )
 
 
 def _check_name(value, field: str, key: str) -> None:
