@@ -122,15 +122,20 @@ def _organization_ids(layer) -> set[str] | None:
     return {to_python(f["organization_id"]) for f in orgs.getFeatures()}
 
 
-def _saved_registry(dock) -> Path:
-    """The GeoPackage of the dock's layer, saved (no pending edits), or a bilingual error."""
+def _saved_registry(dock):
+    """The core registry of the dock's layer (a GeoPackage or a PostGIS registry), saved (no
+    pending edits), or a bilingual error."""
+    from .history_dialog import layer_registry
+
     layer = dock.layer
-    gpkg = registry_path(layer) if layer is not None else None
-    if gpkg is None:
+    registry = layer_registry(layer) if layer is not None else None
+    if registry is None:
         raise InputError(
-            "Export works on a registry GeoPackage; this layer is not one.",
+            "Export works on a registry (a GeoPackage or a PostGIS services table); this layer "
+            "is not one.",
             fix="Export the layer with QGIS (right click > Export), or copy it to a GeoPackage first.",
-            it="L'esportazione funziona su un GeoPackage del registro; questo layer non lo è.",
+            it="L'esportazione funziona su un registro (un GeoPackage o una tabella services "
+            "PostGIS); questo layer non lo è.",
             fix_it="Esporta il layer con QGIS (tasto destro > Esporta), o copialo prima in un GeoPackage.",
         )
     if layer.isEditable() and layer.isModified():
@@ -140,14 +145,16 @@ def _saved_registry(dock) -> Path:
             it="Il registro ha modifiche non salvate.",
             fix_it="Salvale o scartale prima di esportare.",
         )
-    return Path(gpkg)
+    if registry_path(layer) is not None:
+        from capacitymetro_plugin.core.registry.registry import Registry
+
+        return Registry.open(registry.path, editor=registry.editor)  # checks the layers
+    return registry
 
 
 def export_layer(dock, path: str | Path, fmt: str, *, public: bool = True) -> Path:
     """Write the saved registry of the dock's layer to ``path`` as csv, geojson or hsds."""
-    from capacitymetro_plugin.core.registry.registry import Registry
-
-    registry = Registry.open(_saved_registry(dock))
+    registry = _saved_registry(dock)
     if fmt == "csv":
         from capacitymetro_plugin.core.registry.exchange import export_csv
 
@@ -219,9 +226,8 @@ def publish_layer(dock, folder: str | Path):
 
     The same core call as ``capacitymetro publish`` and the Processing algorithm."""
     from capacitymetro_plugin.core.bussola import publish
-    from capacitymetro_plugin.core.registry.registry import Registry
 
-    return publish(Registry.open(_saved_registry(dock)), folder)
+    return publish(_saved_registry(dock), folder)
 
 
 def publish_message(res) -> str:

@@ -239,7 +239,7 @@ def test_deleting_a_service_in_the_dock_removes_its_links(
 
 
 @pytest.mark.slow
-def test_organizations_and_sheets_on_postgis(postgis, qgis_app, qgis_iface, sample):  # noqa: F811
+def test_organizations_and_sheets_on_postgis(postgis, qgis_app, qgis_iface, sample, tmp_path):  # noqa: F811
     from qgis.core import QgsDataSourceUri, QgsVectorLayer
 
     from capacitymetro_plugin.core.registry.postgis import PostgisRegistry
@@ -302,6 +302,17 @@ def test_organizations_and_sheets_on_postgis(postgis, qgis_app, qgis_iface, samp
             ("practice", "INSERT", "postgres"),
             ("link", "INSERT", "postgres"),
         } <= kinds
+        # export from PostGIS (issue 15): the dock's HSDS export of the saved database
+        from capacitymetro_plugin.core.registry import hsds
+        from capacitymetro_plugin.gui.exchange import export_layer
+
+        out = export_layer(dock, tmp_path / "pg.json", "hsds")
+        assert hsds.validate_hsds_path(out) == []
+        doc = json.loads(out.read_text(encoding="utf-8"))
+        services = doc["services"] if isinstance(doc, dict) else doc
+        n = int(sql("SELECT count(*) FROM entities.services"))
+        assert len(services) == n > 0
+        assert "Associazione Ponti" in out.read_text(encoding="utf-8")
         assert dialog.delete_organization(confirm=False)
         assert (
             sql(f"SELECT count(*) FROM entities.organizations WHERE organization_id = '{org_id}'")
