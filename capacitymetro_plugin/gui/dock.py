@@ -63,6 +63,7 @@ from .common import Translatable, user_language
 from .map_tool import PickPointTool
 from .registry_layers import (
     Practice,
+    _table_name,
     linked_practices,
     parse_date,
     registry_path,
@@ -171,6 +172,10 @@ class RegistryDock(Translatable, QgsDockWidget):
         self._rows: list[_Row] = []
         self._organizations: dict[str, str] = {}
         self._pending_history = None  # (registry, snapshot, service ids) between commit signals
+        # the project's organizations/practices/links layers of this GeoPackage registry, whose
+        # QGIS edits the dock records in entity_history: layer id -> (layer, [(signal, slot)])
+        self._entity_watch: dict[str, list] = {}
+        self._entity_pending: dict[str, tuple] = {}
         # fid -> the stored service as the user started editing it (the merge's "before")
         self._bases: dict[int, dict] = {}
         self._form_start: tuple[dict, QgsPointXY | None] | None = None  # the form as opened
@@ -388,6 +393,7 @@ class RegistryDock(Translatable, QgsDockWidget):
     # ================================================================ layers
     def refresh_layers(self, *_args) -> None:
         """Fill the layer combo with the project's services layers, keeping the current one."""
+        self._watch_entity_layers()
         current = self.layer.id() if self.layer is not None and self._alive(self.layer) else None
         layers = services_layers(self.project)
         self.layer_combo.blockSignals(True)
@@ -432,6 +438,7 @@ class RegistryDock(Translatable, QgsDockWidget):
                     pass
         self.layer = layer
         self._pending_history = None
+        self._watch_entity_layers()
         if layer is not None:
             for signal in (
                 layer.layerModified,
@@ -1533,6 +1540,76 @@ class RegistryDock(Translatable, QgsDockWidget):
             (layer.afterCommitChanges, self._after_commit),
             (layer.afterRollBack, self._forget_commit),
         ]
+
+    ENTITY_TABLES = ("organizations", "practices", "service_practices")
+
+    def _watch_entity_layers(self) -> None:
+        """Record QGIS's own edits of the registry's organizations, practices and links layers.
+
+        A GeoPackage has no triggers: while the dock works on a registry GeoPackage, a commit of
+        one of those layers of the project (QGIS's attribute table, the digitizing toolbar) is
+        recorded in ``entity_history`` like the dock's own (``Registry.record_entity_edits``).
+        """
+        from qgis.PyQt import sip
+
+        for other, connections in list(self._entity_watch.values()):
+            if sip.isdeleted(other):  # removed from the project: its signals went with it
+                continue
+            for signal, slot in connections:
+                try:
+                    signal.disconnect(slot)
+                except (TypeError, RuntimeError):
+                    pass
+        self._entity_watch, self._entity_pending = {}, {}
+        path = (
+            registry_path(self.layer)
+            if self.layer is not None and self._alive(self.layer)
+            else None
+        )
+        if path is None or path.suffix.lower() != ".gpkg":
+            return
+        for other in self.project.mapLayers().values():
+            if (
+                not isinstance(other, QgsVectorLayer)
+                or other.providerType() != "ogr"
+                or _table_name(other) not in self.ENTITY_TABLES
+                or registry_path(other) != path
+            ):
+                continue
+            layer_id = other.id()
+            connections = [
+                (other.beforeCommitChanges, lambda *_a, i=layer_id: self._before_entity_commit(i)),
+                (other.afterCommitChanges, lambda *_a, i=layer_id: self._after_entity_commit(i)),
+                (other.afterRollBack, lambda *_a, i=layer_id: self._entity_pending.pop(i, None)),
+            ]
+            for signal, slot in connections:
+                signal.connect(slot)
+            self._entity_watch[layer_id] = (other, connections)
+
+    def _before_entity_commit(self, layer_id: str) -> None:
+        from .history_dialog import layer_registry
+
+        self._entity_pending.pop(layer_id, None)
+        registry = layer_registry(self.layer) if self.layer is not None else None
+        if registry is None:
+            return
+        try:
+            self._entity_pending[layer_id] = (registry, registry.snapshot())
+        except Exception as exc:  # noqa: BLE001 - a slot must never raise inside QGIS's commit
+            self._history_failed(exc)
+
+    def _after_entity_commit(self, layer_id: str) -> None:
+        pending = self._entity_pending.pop(layer_id, None)
+        if pending is None:
+            return
+        registry, before = pending
+        try:
+            registry.record_entity_edits(before)
+        except Exception as exc:  # noqa: BLE001 - the edit is saved; only its entry is missing
+            self._history_failed(exc)
+            return
+        self._on_layer_changed()  # the organization names or the linked sheets may have changed
+        self.show_details(self.selected_fid())
 
     def _has_history_backend(self) -> bool:
         if self.layer is None:

@@ -320,3 +320,69 @@ def test_organizations_and_sheets_on_postgis(postgis, qgis_app, qgis_iface, samp
         )
     finally:
         _close_dock(dock, layer)
+
+
+def test_qgis_layer_edits_of_organizations_and_links_are_recorded(
+    qgis_app,
+    qgis_iface,
+    sample,  # noqa: F811
+    editor_setting,  # noqa: F811
+):
+    """QGIS's own editing (attribute table, toolbar) of the organizations and links layers of a
+    registry GeoPackage is recorded while the dock works on it (a GeoPackage has no triggers)."""
+    from qgis.core import QgsFeature, QgsProject, QgsVectorLayer
+
+    from capacitymetro_plugin.core.registry.storage import read_entity_history
+
+    path = sample.path
+    target = _target(sample)
+    org = sorted(sample.organizations(), key=lambda o: o.name)[0]
+    sheet = sorted(sample.practices(), key=lambda p: p.title)[0]
+    layer = QgsVectorLayer(f"{path}|layername=services", "services", "ogr")
+    dock = _open_dock(qgis_iface, layer)
+    orgs = QgsVectorLayer(f"{path}|layername=organizations", "organizations", "ogr")
+    links = QgsVectorLayer(f"{path}|layername=service_practices", "links", "ogr")
+    QgsProject.instance().addMapLayers([orgs, links])  # added after the dock: still watched
+    try:
+        n_before = len(read_entity_history(path))
+        fid = next(
+            f.id() for f in orgs.getFeatures() if f["organization_id"] == org.organization_id
+        )
+        assert orgs.startEditing()
+        assert orgs.changeAttributeValue(fid, orgs.fields().indexOf("name"), "Nuovo nome ente")
+        assert orgs.commitChanges()
+        assert links.startEditing()
+        feat = QgsFeature(links.fields())
+        feat["service_id"] = target.service_id
+        feat["practice_id"] = sheet.practice_id
+        assert links.addFeature(feat) and links.commitChanges()
+        new = read_entity_history(path)[n_before:]
+        assert [(e["kind"], e["operation"], e["changed_by"]) for e in new] == [
+            ("organization", "UPDATE", EDITOR),
+            ("link", "INSERT", EDITOR),
+        ]
+        assert new[0]["old"]["name"] == org.name and new[0]["new"]["name"] == "Nuovo nome ente"
+        assert new[1]["entity_id"] == f"{target.service_id}/{sheet.practice_id}"
+        # the stored rows are QGIS's (recording rewrote nothing else): one link row, not two
+        assert (
+            len(
+                _rows(
+                    path,
+                    "SELECT 1 FROM service_practices WHERE service_id = ? AND practice_id = ?",
+                    target.service_id,
+                    sheet.practice_id,
+                )
+            )
+            == 1
+        )
+        # a rolled-back edit records nothing
+        assert orgs.startEditing()
+        orgs.changeAttributeValue(fid, orgs.fields().indexOf("name"), "Annullato")
+        assert orgs.rollBack()
+        assert len(read_entity_history(path)) == n_before + 2
+    finally:
+        for lyr in (orgs, links):
+            if lyr.isEditable():
+                lyr.rollBack()
+        QgsProject.instance().removeMapLayers([orgs.id(), links.id()])
+        _close_dock(dock, layer)

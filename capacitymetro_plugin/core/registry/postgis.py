@@ -417,6 +417,10 @@ class PostgisRegistry(Registry):
         """Return :meth:`load` (its row versions included)."""
         return self.load()
 
+    def record_entity_edits(self, before: RegistryState) -> list[str]:
+        """Nothing to do: the database's triggers record every change (see ``entity_history``)."""
+        return []
+
     def record_edits(self, before: RegistryState, service_ids) -> list[str]:
         """Nothing to do: the database's triggers already recorded QGIS's edits (returns [])."""
         return []

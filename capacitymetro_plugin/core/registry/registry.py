@@ -313,6 +313,32 @@ class Registry:
             apply_changes_ds(ds, old, new, editor=self.editor)
         return sorted(recorded)
 
+    def record_entity_edits(self, before: RegistryState) -> list[str]:
+        """Record organizations, practice sheets and links QGIS's own layer editing changed.
+
+        As :meth:`record_edits` for services: ``before`` is :meth:`snapshot` read just before
+        QGIS committed an edit of the ``organizations``, ``practices`` or ``service_practices``
+        layer; each difference from the registry as it is now gets its ``entity_history`` entry
+        (who = :attr:`editor`), in one transaction. Returns the ids recorded
+        (``service_id/practice_id`` for a link).
+        """
+        self._recover()
+        with locked_transaction(self.path) as (ds, current):
+            old = copy.deepcopy(current)
+            old.organizations = copy.deepcopy(before.organizations)
+            old.practices = copy.deepcopy(before.practices)
+            old.links = list(before.links)
+            recorded = [
+                k
+                for kind in ("organizations", "practices")
+                for k in sorted(set(getattr(old, kind)) | set(getattr(current, kind)))
+                if getattr(old, kind).get(k) != getattr(current, kind).get(k)
+            ]
+            recorded += [f"{s}/{p}" for s, p in sorted(set(old.links) ^ set(current.links))]
+            if recorded:
+                apply_changes_ds(ds, old, copy.deepcopy(current), editor=self.editor)
+        return recorded
+
     def restore_service(
         self, service_id: str, version: int, *, base_version: int | None = None
     ) -> Service:
