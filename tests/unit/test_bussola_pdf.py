@@ -10,6 +10,7 @@ their language; fonts are embedded; the PDFs are outside the byte budget and the
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -17,8 +18,9 @@ import subprocess
 
 import pytest
 
-from capacitymetro_plugin.core.bussola import publish
-from capacitymetro_plugin.core.bussola.pdf import PDF_LANGUAGES, hours_lines
+from capacitymetro_plugin.core._fpdf import unicode_font
+from capacitymetro_plugin.core.bussola import I18N_DIR, publish
+from capacitymetro_plugin.core.bussola.pdf import PDF_LANGUAGES, can_draw, hours_lines
 from capacitymetro_plugin.core.registry.model import Service
 from capacitymetro_plugin.core.registry.registry import Registry
 from capacitymetro_plugin.core.registry.sample import build_sample_registry
@@ -175,3 +177,51 @@ def test_without_a_unicode_font_the_site_has_no_pdf_and_no_link(tmp_path, monkey
     assert res.n_pdfs == 0 and not (res.folder / "pdf").exists()
     data = (res.folder / "data" / "services.js").read_text(encoding="utf-8")
     assert '"pdf": null' in data or '"pdf":null' in data
+
+
+SPOKEN = ["it", "fr", "uk", "ar", "bn", "zh", "ur", "ps"]
+
+
+def _iso_names() -> dict[str, dict[str, str]]:
+    """The ISO 639-1 table as shipped (code -> names by language), read here with csv."""
+    table = I18N_DIR.parents[2] / "data" / "iso639_1.csv"
+    with open(table, encoding="utf-8", newline="") as fh:
+        return {r["code"]: r for r in csv.DictReader(fh)}
+
+
+@pytest.mark.skipif(unicode_font() is None or "DejaVu" not in unicode_font()[0], reason="DejaVu")
+def test_languages_spoken_are_named_not_coded(tmp_path):
+    """Languages by their own names (the site's menu: i18n/<lang>.json "_name") where DejaVu Sans
+    draws them; Bengali and Chinese (no glyphs) and Arabic-script names (letters unjoined
+    without shaping) by their name in the list's language, from the ISO table."""
+    reg = Registry.create(tmp_path / "r.gpkg")
+    reg.add_service(
+        Service(name="Sportello multilingue", sectors=["health"], languages=SPOKEN, phone="1")
+    )
+    res = publish(reg, tmp_path / "site", make_zip=False)
+    own = {
+        p.stem: json.loads(p.read_text(encoding="utf-8"))["_name"] for p in I18N_DIR.glob("*.json")
+    }
+    iso = _iso_names()
+    for lang in PDF_LANGUAGES:
+        text = _text(res.folder / "pdf" / f"health.{lang}.pdf")
+        spoken = text[text.index("Sportello multilingue") :]
+        for code in ("it", "fr", "uk"):  # Latin and Cyrillic: their own names
+            assert own[code] in spoken, (lang, code)
+        for code in ("ar", "bn", "zh", "ur", "ps"):
+            assert own.get(code, "\0") not in spoken  # never half drawn
+            assert iso[code][lang].split(";")[0].strip() in spoken, (lang, code)
+        assert not re.search(r"\b(" + "|".join(SPOKEN) + r")\b", spoken), (lang, spoken)
+    assert "Italiano, Français, Українська, Arabic, Bengali, Chinese, Urdu, Pushto" in _text(
+        res.folder / "pdf" / "health.en.pdf"
+    )
+    assert "Arabo, Bengalese, Cinese" in _text(res.folder / "pdf" / "health.it.pdf")
+
+
+@pytest.mark.skipif(unicode_font() is None, reason="needs a Unicode font")
+def test_can_draw_follows_the_fonts_glyphs():
+    font = unicode_font()[1]
+    assert can_draw("Français", font) and can_draw("Українська", font)
+    assert not can_draw("中文", font)  # no CJK glyphs in DejaVu Sans nor Arial
+    assert not can_draw("العربية", font)  # glyphs maybe, joining never (no text shaping)
+    assert not can_draw("বাংলা", font)

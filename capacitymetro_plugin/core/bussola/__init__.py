@@ -26,9 +26,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from capacitymetro_plugin.core.errors import InputError
+from capacitymetro_plugin.core.progress import Progress, ensure
 from capacitymetro_plugin.core.registry import schedule
 from capacitymetro_plugin.core.registry.privacy import approximate_area, public_service
 from capacitymetro_plugin.core.registry.vocabularies import SECTORS, TARGET_GROUPS
+
+from .walk import walking_network
+
+__all__ = [
+    "LANGUAGES",
+    "PublishResult",
+    "load_translations",
+    "publish",
+    "site_data",
+    "walking_network",
+]
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
 I18N_DIR = SITE_DIR / "i18n"
@@ -196,6 +208,7 @@ def publish(
     network=None,
     osm_file: str | os.PathLike | None = None,
     pdfs: bool = True,
+    progress: Progress | None = None,
 ) -> PublishResult:
     """Write the bussola site into ``out_dir`` (replaced whole) and ``out_dir``.zip.
 
@@ -206,7 +219,11 @@ def publish(
     background and the street names to the typed-address search. A ``tile_url``
     (``{z}/{x}/{y}``, with its ``tile_attribution``) is drawn instead of the offline background
     when the reader is online. With ``pdfs`` (and fpdf2 installed) each sector's list is also
-    written as ``pdf/<sector>.<lang>.pdf`` (:mod:`.pdf`), linked from the list."""
+    written as ``pdf/<sector>.<lang>.pdf`` (:mod:`.pdf`), linked from the list.
+
+    Every door builds ``network`` from the extract with :func:`walking_network`; ``progress``
+    reports the steps (the walking minutes are the long one) and honours cancel."""
+    progress = ensure(progress)
     if tile_url and not tile_attribution:
         raise InputError(
             "A tile service needs its attribution.",
@@ -228,6 +245,7 @@ def publish(
             _js("BUSSOLA_I18N", load_translations()), encoding="utf-8"
         )
         (tmp / "data").mkdir()
+        progress.report(0.0, "Writing the site")
         if pdfs:  # before services.js, which says which lists exist
             from .pdf import write_sector_pdfs
 
@@ -238,8 +256,10 @@ def publish(
         if network is not None:
             from .walk import walking_minutes
 
+            progress.report(0.2, "Walking minutes for 'near me'")
             walk = walking_minutes(network, data["services"])
         (tmp / "data" / "walk.js").write_text(_js("BUSSOLA_WALK", walk), encoding="utf-8")
+        progress.report(0.7, "Map background and street names")
         bg, streets = _background(network, osm_file, data["services"])
         (tmp / "data" / "background.js").write_text(_js("BUSSOLA_BG", bg), encoding="utf-8")
         (tmp / "data" / "streets.js").write_text(_js("BUSSOLA_STREETS", streets), encoding="utf-8")
@@ -276,6 +296,7 @@ def publish(
         if tmp.exists():
             shutil.rmtree(tmp)
     zip_path = None
+    progress.report(0.95, "Zip")
     if make_zip:
         zip_path = Path(shutil.make_archive(str(out), "zip", root_dir=out))
     sheets = list((out / "pdf").glob("*.pdf"))

@@ -13,12 +13,24 @@ letters), Bengali (shaping) and Chinese (no glyphs in DejaVu) are not written: t
 the English list for them and says so. The PDFs are optional downloads: not in the site's byte
 budget nor in its offline cache (``PublishResult.pdf_bytes`` counts them). Without fpdf2, or
 without a Unicode font (DejaVu Sans, or Arial as Windows and macOS ship it), none is written.
+
+Languages spoken are shown by their own names, as the site's language menu names them (the
+``_name`` of each ``site/i18n/<lang>.json``: "Français", "Українська"), when the PDF's font can
+draw that name (:func:`can_draw`); otherwise, and for languages the site has no interface in, by
+their name in the list's language (``vocabularies.language_name``: "Bengali" in the English list,
+"Bengalese" in the Italian, "bengali" in the French). fpdf2 leaves a glyph the font lacks out
+(it logs a warning and draws nothing: "বাংলা" and "中文" vanish in DejaVu Sans), and draws Arabic
+letters unjoined without text shaping (uharfbuzz), so those names are not printed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import unicodedata
 from pathlib import Path
+
+from capacitymetro_plugin.core.registry.vocabularies import language_name
 
 PDF_LANGUAGES = ("it", "en", "fr", "es", "ro", "uk")
 
@@ -61,6 +73,36 @@ def hours_lines(hours: dict | None, lang: str) -> list[str]:
     return lines
 
 
+@functools.lru_cache(maxsize=4)
+def _font_chars(font_file: str) -> frozenset[int]:
+    from fontTools.ttLib import TTFont  # a dependency of fpdf2
+
+    with TTFont(font_file, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def can_draw(text: str, font_file: str) -> bool:
+    """Whether fpdf2 prints ``text`` legibly with the TrueType font ``font_file``: the font has a
+    glyph for every character, and none needs text shaping (Arabic-script letters, which join;
+    the spacing vowel signs of Bengali, Devanagari and other Indic scripts)."""
+    chars = _font_chars(font_file)
+    return all(
+        (ord(c) in chars or c.isspace())
+        and unicodedata.bidirectional(c) != "AL"
+        and unicodedata.category(c) != "Mc"
+        for c in text
+    )
+
+
+def language_label(code: str, lang: str, endonyms: dict[str, str], font_file: str) -> str:
+    """The name of language ``code`` in the list of language ``lang``: its own name from
+    ``endonyms`` (the site's table) when the font draws it, else its name in ``lang``."""
+    own = endonyms.get(code)
+    if own and can_draw(own, font_file):
+        return own
+    return language_name(code, lang)
+
+
 def _where(s: dict, ui: dict) -> str:
     if s.get("privacy") == "hidden":
         return ui["hidden"]
@@ -101,16 +143,22 @@ def write_sector_pdfs(
     from . import load_translations
 
     translations = load_translations()  # the site's own strings
+    endonyms = {code: strings["_name"] for code, strings in translations.items()}
+    font_file = unicode_font()[1]
     for lang in langs:
         strings = translations[lang]
         ui, names = strings["ui"], strings["sectors"]
+
+        def spoken(codes: list[str], lang: str = lang) -> str:
+            return ", ".join(language_label(c, lang, endonyms, font_file) for c in codes)
+
         for sector in sectors:
             _one(FPDF, _font, folder / f"{sector}.{lang}.pdf", data, sector, lang, ui, names,
-                 area, date)  # fmt: skip
+                 area, date, spoken)  # fmt: skip
     return {"sectors": sectors, "langs": langs}
 
 
-def _one(FPDF, font_of, path, data, sector, lang, ui, names, area, date) -> None:  # noqa: N803
+def _one(FPDF, font_of, path, data, sector, lang, ui, names, area, date, spoken) -> None:  # noqa: N803
     services = sector_services(data, sector)
     title = names.get(sector) or data["sectors"][sector].get("en", sector)
     pages = ui.get("pdf_page", "{n} / {total}")
@@ -156,7 +204,7 @@ def _one(FPDF, font_of, path, data, sector, lang, ui, names, area, date) -> None
         if hours:
             rows.append((ui["hours"], "; ".join(hours)))
         if s.get("languages"):
-            rows.append((ui["languages_spoken"], ", ".join(s["languages"])))
+            rows.append((ui["languages_spoken"], spoken(s["languages"])))
         for label, value in rows:
             if not value:
                 continue

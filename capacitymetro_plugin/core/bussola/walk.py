@@ -8,17 +8,61 @@ of the device's (or typed) position with two divisions and ranks by those minute
 
 Protected places: approximate services are timed to the centre of their public hexagon, never to
 the exact point (the minutes would give the place away); hidden ones have no times at all.
+
+:func:`walking_network` is how every door (command line, Processing, dock) turns the area's
+OpenStreetMap extract into that network, so the three write the same site.
 """
 
 from __future__ import annotations
 
 import math
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from capacitymetro_plugin.core.errors import InputError
+
+if TYPE_CHECKING:
+    from capacitymetro_plugin.core.network import Network
+    from capacitymetro_plugin.core.progress import Progress
 
 CELL_M = 200.0
 MARGIN_M = 1500.0
 CUTOFF_MIN = 60.0
+OSM_SUFFIXES = (".osm.pbf", ".pbf", ".osm")
+
+
+def walking_network(osm_file: str | os.PathLike, *, progress: Progress | None = None) -> Network:
+    """Build the bussola's walking network from the area's OpenStreetMap extract.
+
+    Parameters
+    ----------
+    osm_file
+        An ``.osm.pbf`` (or ``.osm`` XML) extract of the area.
+    progress
+        Progress and cancel of the build (reading the streets is the long part).
+
+    Returns
+    -------
+    Network
+        The walking network, as the pipeline's network step builds it, to pass to
+        :func:`~capacitymetro_plugin.core.bussola.publish` with ``osm_file``.
+    """
+    from capacitymetro_plugin.core.network import network_from_osm
+
+    path = Path(osm_file)
+    if not path.name.lower().endswith(OSM_SUFFIXES):
+        raise InputError(
+            f"{path.name} is not an OpenStreetMap extract (.osm.pbf or .osm).",
+            fix="Give the area's .osm.pbf extract (e.g. from download.geofabrik.de), "
+            "or leave the extract out for 'near me' by straight-line distance.",
+            it=f"{path.name} non è un estratto OpenStreetMap (.osm.pbf o .osm).",
+            fix_it="Indica l'estratto .osm.pbf dell'area (es. da download.geofabrik.de), "
+            "oppure omettilo per 'vicino a me' in linea d'aria.",
+        )
+    return network_from_osm(path, mode="walk", progress=progress)
 
 
 def grid_for(

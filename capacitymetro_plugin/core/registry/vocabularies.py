@@ -6,6 +6,7 @@ Sector codes are the ones used by the CapaCityMetro mappings and by
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 
@@ -131,6 +132,38 @@ LANGUAGES: tuple[Term, ...] = _load_languages()
 LANGUAGES_639_3, ISO639_3_TO_1 = _load_iso639_3()
 #: every language code the registry accepts: ISO 639-1, else ISO 639-3 where no 639-1 code exists
 LANGUAGE_CODES: frozenset[str] = frozenset(t.code for t in LANGUAGES) | frozenset(LANGUAGES_639_3)
+
+
+@functools.lru_cache(maxsize=1)
+def _language_names() -> dict[str, dict[str, str]]:
+    """Read the names of the ISO 639-1 languages in the other languages of the table
+    (``{code: {"fr": ..., "es": ..., "ro": ..., "uk": ...}}``, by
+    ``scripts/build_iso639_1_names.py``)."""
+    import csv
+    from pathlib import Path
+
+    table = Path(__file__).resolve().parent.parent / "data" / "iso639_1.csv"
+    with open(table, encoding="utf-8", newline="") as fh:
+        return {
+            r["code"]: {k: v for k, v in r.items() if k not in ("code", "en", "it") and v}
+            for r in csv.DictReader(fh)
+        }
+
+
+def language_name(code: str, language: str = "en") -> str:
+    """Return the name of language ``code`` in ``language``.
+
+    Italian and English for every accepted code; French, Spanish, Romanian and Ukrainian for the
+    ISO 639-1 languages (else the English name); ``code`` itself for an unknown code. Of the
+    table's alternatives ("Pushto; Pashto") the first."""
+    term = language_term(code)
+    if term is None:
+        return code
+    if language in ("it", "en"):
+        name = term.label(language)
+    else:
+        name = _language_names().get(code, {}).get(language) or term.en
+    return name.split(";")[0].strip()  # "Pushto; Pashto": the first of the alternatives
 
 
 def language_term(code: str) -> Term | None:

@@ -28,11 +28,14 @@ class PublishBussolaAlgorithm(CapaCityMetroAlgorithm):
         "services, search, filters, a printable card per service, 'near me', and its interface in "
         "Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and "
         "Chinese. Only public fields are written; approximate places show as a ~1 km area and "
-        "hidden ones not at all (field location_privacy)."
+        "hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract "
+        "(.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water "
+        "offline; without it, by straight-line distance on a blank map."
     )
     REGISTRY = "REGISTRY"
     TITLE = "TITLE"
     COMUNI = "COMUNI"
+    OSM_FILE = "OSM_FILE"
     ZIP = "ZIP"
     OUTPUT = "OUTPUT"
     ZIP_FILE = "ZIP_FILE"
@@ -56,6 +59,14 @@ class PublishBussolaAlgorithm(CapaCityMetroAlgorithm):
             )
         )
         self.addParameter(
+            QgsProcessingParameterFile(
+                self.OSM_FILE,
+                self.tr("OpenStreetMap extract for walking times (.osm.pbf or .osm; optional)"),
+                fileFilter=self.tr("OpenStreetMap extracts (*.osm.pbf *.pbf *.osm)"),
+                optional=True,
+            )
+        )
+        self.addParameter(
             QgsProcessingParameterBoolean(self.ZIP, self.tr("Also write a zip"), defaultValue=True)
         )
         self.addParameter(
@@ -66,19 +77,26 @@ class PublishBussolaAlgorithm(CapaCityMetroAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.BYTES, self.tr("Site size (bytes)")))
 
     def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
-        from capacitymetro_plugin.core.bussola import publish
+        from capacitymetro_plugin.core.bussola import publish, walking_network
         from capacitymetro_plugin.core.registry.registry import Registry
 
         registry = Registry.open(self.parameterAsFile(parameters, self.REGISTRY, context))
         codes = self.parameterAsString(parameters, self.COMUNI, context)
         comuni = [c.strip() for c in codes.replace(";", ",").split(",") if c.strip()] or None
-        progress.report(0.2, self.tr("Writing the site"))
+        osm = self.parameterAsFile(parameters, self.OSM_FILE, context) or None
+        network = None
+        if osm:
+            feedback.pushInfo(self.tr("Building the walking network from {}").format(osm))
+            network = walking_network(osm, progress=progress.step(0.0, 0.5))
         res = publish(
             registry,
             self.parameterAsFileOutput(parameters, self.OUTPUT, context),
             title=self.parameterAsString(parameters, self.TITLE, context) or None,
             comuni=comuni,
             make_zip=self.parameterAsBoolean(parameters, self.ZIP, context),
+            network=network,
+            osm_file=osm,
+            progress=progress.step(0.5 if osm else 0.0, 1.0),
         )
         feedback.pushInfo(
             self.tr("{} services ({} approximate, {} hidden places), {} kB.").format(

@@ -80,3 +80,21 @@ def test_hsds_exports_carry_the_639_3_codes_and_validate_with_3_0_and_3_1(tmp_pa
     back = Registry.create(tmp_path / "back.gpkg")
     hsds.import_hsds(back, path)
     assert back.services()[0].languages == ["it", "prs", "kmr", "mnk", "snk"]
+
+
+def test_language_name_in_the_lists_languages():
+    from capacitymetro_plugin.core.registry.vocabularies import language_name
+
+    # iso-codes' translations (scripts/build_iso639_1_names.py); Italian and English as before
+    assert [language_name("bn", lang) for lang in ("it", "en", "fr", "es", "ro", "uk")] == [
+        "Bengalese",
+        "Bengali",
+        "bengali",
+        "Bengalí",
+        "Bengaleză",
+        "бенгальська",
+    ]
+    assert language_name("ar", "es") == "Árabe"  # iso-codes 4.15 has "Árábe"
+    assert language_name("ps", "en") == "Pushto"  # "Pushto; Pashto": the first alternative
+    assert language_name("prs", "fr") == "Dari"  # ISO 639-3 only: the English name
+    assert language_name("xx", "it") == "xx"
