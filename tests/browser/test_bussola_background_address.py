@@ -134,7 +134,7 @@ def test_typed_street_ranks_by_the_engines_walking_time(browser, sites, site_url
     ui = load_translations()["it"]["ui"]
     streets = _window(res.folder, "streets.js", "BUSSOLA_STREETS")
     assert res.n_street_names == len(streets["names"]) > 300
-    folded = [n.lower() for n, _x, _y in streets["names"]]
+    folded = [r[0].lower() for r in streets["names"]]
     assert len(folded) == len(set(folded))  # deduplicated
     verdi = next(r for r in streets["names"] if r[0] == "Via Giuseppe Verdi")
     verdi = [verdi[0], *from_frame(streets["frame"], verdi[1], verdi[2])]
@@ -270,3 +270,102 @@ def test_publisher_tile_service_is_drawn_with_its_attribution(browser, sites, tm
         ctx.close()
     finally:
         httpd.shutdown()
+
+
+def _osm_addresses(osm_file: Path, tmp: Path) -> dict[tuple[str, str], list[tuple[float, float]]]:
+    """Every node and building with addr:street + addr:housenumber, read with osmium (not the
+    exporter's GDAL reader): ``{(street, number): [(lon, lat) of nodes / building vertices]}``."""
+    import subprocess
+
+    out = tmp / "addr.geojsonseq"
+    subprocess.run(
+        ["osmium", "tags-filter", "-o", str(tmp / "addr.osm.pbf"), "--overwrite", str(osm_file),
+         "n/addr:housenumber", "w/addr:housenumber", "r/addr:housenumber"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    subprocess.run(
+        ["osmium", "export", "-f", "geojsonseq", "-o", str(out), "--overwrite",
+         str(tmp / "addr.osm.pbf")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    found: dict[tuple[str, str], list] = {}
+    for line in out.read_text(encoding="utf-8").split("\n"):  # splitlines() splits at \x1e too
+        line = line.strip("\x1e \r")
+        if not line:
+            continue
+        feat = json.loads(line)
+        tags = feat["properties"]
+        if "addr:street" not in tags:
+            continue
+        geom = shapely.geometry.shape(feat["geometry"])
+        for number in re.split(r"[;,]", tags["addr:housenumber"]):
+            key = (tags["addr:street"].lower().strip(), number.strip())  # spellings differ in case
+            found.setdefault(key, []).append(geom)
+    return found
+
+
+def test_typed_house_number_is_the_osm_address(browser, sites, site_url, shared_data, tmp_path):
+    """ "Via Giuseppe Verdi 12" finds the house, not the street's middle; an unknown number
+    says so and falls back to the street; the minutes are the house's cell's."""
+    res, data, net = sites["trento"]
+    osm = shared_data / "osm_trento_2023-02_tnst.osm.pbf"
+    streets = _window(res.folder, "streets.js", "BUSSOLA_STREETS")
+    frame = streets["frame"]
+    known = _osm_addresses(osm, tmp_path)
+    # every published number is an OSM address of that street, at that place (to ~1 m units)
+    to_m = Transformer.from_crs(4326, net.crs, always_xy=True)
+    checked = 0
+    for row in streets["names"]:
+        if len(row) < 4:
+            continue
+        name, qx, qy, flat = row
+        for k in range(0, len(flat), 3):
+            number, dx, dy = flat[k : k + 3]
+            number = str(number)
+            qx, qy = qx + dx, qy + dy  # each step from the one before
+            lon, lat = from_frame(frame, qx, qy)
+            geoms = known.get((name.lower(), number))
+            assert geoms, (name, number)
+            here = Point(to_m.transform(lon, lat))
+            dist = min(
+                shapely.ops.transform(lambda x, y: to_m.transform(x, y), g).distance(here)
+                for g in geoms
+            )
+            assert dist < 2.0, (name, number, dist)  # on the node, or inside its building
+            checked += 1
+    assert checked == res.n_house_numbers > 1000, checked
+    assert res.within_budget, res.total_bytes
+
+    verdi = next(r for r in streets["names"] if r[0] == "Via Giuseppe Verdi")
+    number = str(verdi[3][-3])  # its last number, at the sum of the steps
+    house = from_frame(frame, verdi[1] + sum(verdi[3][1::3]), verdi[2] + sum(verdi[3][2::3]))
+    walk = _window(res.folder, "walk.js", "BUSSOLA_WALK")
+    k = cell_of(walk["grid"], *house)
+    ui = load_translations()["it"]["ui"]
+    ctx = browser.new_context(locale="it-IT", viewport={"width": 412, "height": 860})
+    page = ctx.new_page()
+    page.goto(site_url("trento", "file"))
+    page.fill("#addr", f"via verdi, {number.lower()}")
+    hits = page.locator("#addr-list button").all_inner_texts()
+    assert hits[0] == f"Via Giuseppe Verdi {number}", hits
+    page.locator("#addr-list button").first.click()
+    assert ui["from_street"].format(street=f"Via Giuseppe Verdi {number}") in page.inner_text(
+        "#status"
+    )
+    first = page.locator("#results li button").first.inner_text()
+    sid = next(s["id"] for s in data["services"] if s["name"] == first)
+    cells = [walk["tenths_min"][walk["ids"].index(s)][k] for s in walk["ids"]]
+    best = min(c for c in cells if c >= 0) / 10
+    assert walk["tenths_min"][walk["ids"].index(sid)][k] / 10 == best
+    shown = page.locator("#results li .dist").first.inner_text()
+    assert shown.startswith(ui["walk_minutes"].format(n=round(best))), shown
+    # a number the street does not have: the street, and a note saying so
+    page.fill("#addr", "via verdi 9999")
+    hits = page.locator("#addr-list button").all_inner_texts()
+    assert hits[0] == "Via Giuseppe Verdi · " + ui["house_missing"].format(n="9999"), hits
+    page.press("#addr", "Enter")
+    assert ui["from_street"].format(street="Via Giuseppe Verdi") in page.inner_text("#status")
+    page.evaluate("document.getElementById('addr-wrap').scrollIntoView()")
+    page.fill("#addr", f"via verdi {number}")
+    shot(page, "trento_house_number")
+    ctx.close()

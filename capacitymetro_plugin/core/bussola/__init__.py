@@ -91,6 +91,7 @@ class PublishResult:
     walking_times: bool = False
     background_bytes: int = 0  # data/background.js: the offline streets (and water)
     n_street_names: int = 0  # streets the typed-address search knows
+    n_house_numbers: int = 0  # house numbers it knows on those streets
     n_pdfs: int = 0  # pdf/<sector>.<lang>.pdf: the printable lists (optional downloads)
     pdf_bytes: int = 0  # not in total_bytes nor in the offline cache
 
@@ -313,6 +314,9 @@ def publish(
         walking_times=walk is not None,
         background_bytes=bg_bytes,
         n_street_names=len(streets["names"]) if streets else 0,
+        n_house_numbers=sum(len(r[3]) // 3 for r in streets["names"] if len(r) > 3)
+        if streets
+        else 0,
         n_pdfs=len(sheets),
         pdf_bytes=sum(p.stat().st_size for p in sheets),
     )
@@ -330,13 +334,28 @@ def _background(network, osm_file, services: list[dict]) -> tuple[dict | None, d
     points = [(s["lon"], s["lat"]) for s in services if "lon" in s]
     if network is None or not points:
         return None, None
-    from .background import OSM_CREDIT, background, in_frame, street_names
+    from .background import OSM_CREDIT, background, fold, house_numbers, in_frame, street_names
 
     bg = background(network, points, osm_file=osm_file)
     bg.pop("counts")
     streets = None
     if osm_file is not None:
-        # points in the background's ~1 m units, like its streets (and shorter than degrees)
-        names = [[n, *in_frame(bg["frame"], x, y)] for n, x, y in street_names(osm_file, points)]
+        # points in the background's ~1 m units, like its streets (and shorter than degrees);
+        # a street's house numbers follow as [number, dx, dy, ...], each step from the one
+        # before (the first from the street's point), a number of digits only as an integer
+        houses = house_numbers(osm_file, points)
+        names = []
+        for n, x, y in street_names(osm_file, points):
+            qx, qy = in_frame(bg["frame"], x, y)
+            row = [n, qx, qy]
+            flat, at = [], (qx, qy)
+            for number, hx, hy in houses.get(fold(n).strip(), ()):
+                px, py = in_frame(bg["frame"], hx, hy)
+                plain = number.isdigit() and not number.startswith("0")
+                flat += [int(number) if plain else number, px - at[0], py - at[1]]
+                at = (px, py)
+            if flat:
+                row.append(flat)
+            names.append(row)
         streets = {"frame": bg["frame"], "names": names, "credit": OSM_CREDIT}
     return bg, streets

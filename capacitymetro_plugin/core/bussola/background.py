@@ -12,13 +12,15 @@ own projection, so the browser paints them with one ``<path>`` per layer and fet
 
 :func:`street_names` gives the typed-address search its streets: every named street of the
 extract within the same extent, deduplicated by its accent- and case-free name, with one
-representative point each (the middle of its longest stretch).
+representative point each (the middle of its longest stretch). :func:`house_numbers` adds the
+extract's house numbers (``addr:housenumber`` of nodes and buildings) to the streets they name.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 import unicodedata
 from pathlib import Path
 
@@ -260,3 +262,63 @@ def street_names(
     ]
     out.sort(key=lambda r: fold(r[0]))
     return out
+
+
+_TAG = r'"{}"=>"((?:[^"\\]|\\.)*)"'
+_NUMBER_RE = re.compile(_TAG.format(re.escape("addr:housenumber")))
+_STREET_RE = re.compile(_TAG.format(re.escape("addr:street")))
+
+
+def house_key(number: str) -> str:
+    """The number as the search compares it: letters and digits only, lower case ("12/A" -> "12a")."""
+    return "".join(c for c in fold(number) if c.isalnum())
+
+
+def house_numbers(
+    osm_file: str | os.PathLike, points: list[tuple[float, float]], *, margin_m: float = MARGIN_M
+) -> dict[str, list[tuple[str, float, float]]]:
+    """Return ``{folded street name: [(number, lon, lat), ...]}``: the house numbers of
+    ``osm_file`` around ``points``, from nodes and from buildings (at a point inside them).
+
+    ``addr:housenumber`` lists ("12;14") give one entry per number; a number found twice on a
+    street (a node and its building) is kept once, the node first. Sorted by number.
+    """
+    import geopandas as gpd
+    import pyogrio
+
+    box = extent(points, margin_m=margin_m)
+    found: dict[str, dict[str, tuple[str, float, float]]] = {}
+    for layer in ("points", "multipolygons"):
+        try:
+            df = pyogrio.read_dataframe(
+                osm_file,
+                layer=layer,
+                columns=["other_tags"],
+                bbox=box,
+                where="other_tags LIKE '%addr:housenumber%'",
+            )
+        except Exception:  # noqa: BLE001 - an extract without that layer has no numbers there
+            continue
+        if df.empty:
+            continue
+        geoms = gpd.GeoSeries(df.geometry.values, crs=4326)
+        if layer != "points":
+            geoms = geoms.representative_point()
+        for tags, geom in zip(df["other_tags"], geoms):
+            number, street = _NUMBER_RE.search(tags or ""), _STREET_RE.search(tags or "")
+            if number is None or street is None or geom is None or geom.is_empty:
+                continue
+            lon, lat = float(geom.x), float(geom.y)
+            if not (box[0] <= lon <= box[2] and box[1] <= lat <= box[3]):
+                continue
+            on = found.setdefault(fold(street.group(1).replace('\\"', '"')).strip(), {})
+            for part in re.split(r"[;,]", number.group(1)):
+                part = part.strip()
+                if part and house_key(part) and house_key(part) not in on:
+                    on[house_key(part)] = (part, round(lon, 6), round(lat, 6))
+
+    def order(entry):
+        digits = re.match(r"\d+", entry[0])
+        return (int(digits.group()) if digits else 10**9, house_key(entry[0]))
+
+    return {k: sorted(v.values(), key=order) for k, v in found.items()}

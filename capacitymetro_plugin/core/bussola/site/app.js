@@ -368,11 +368,40 @@
     hits.sort(function (a, b) { return (norm(a[0]).indexOf(whole) === 0 ? 0 : 1) - (norm(b[0]).indexOf(whole) === 0 ? 0 : 1); });
     return hits.slice(0, 6);
   }
-  function pickStreet(r) {
-    var f = S.frame, y = f.y0 + r[2] * f.unit;  // whole ~1 m units of the background's frame
-    here = [f.x0 + r[1] * f.unit, (2 * Math.atan(Math.exp(-y * Math.PI / 180)) - Math.PI / 2) * 180 / Math.PI];
-    hereName = r[0];
-    $("addr").value = r[0];
+  // a house number typed after the street ("Via Roma 12", "via roma, 12/a"): the street's
+  // numbers follow its point as [number, dx, dy, ...] in the same frame units, each step from
+  // the one before
+  function houseKey(s) { return norm(s).replace(/[^\p{L}\p{N}]+/gu, ""); }
+  function splitNumber(q) {
+    var m = /^(.*[^\s,])[\s,]+(\d+[\p{L}\p{N}\/]{0,4})$/u.exec(q.trim());
+    return m && words(m[1]).length ? [m[1], m[2]] : null;
+  }
+  function addressMatches(q) {
+    var split = splitNumber(q), out = [];
+    if (split) {
+      var key = houseKey(split[1]);
+      streetMatches(split[0]).forEach(function (r) {
+        var h = r[3] || [], x = 0, y = 0, hit = null;
+        for (var i = 0; i < h.length && !hit; i += 3) {  // each step from the one before
+          x += h[i + 1]; y += h[i + 2];
+          if (houseKey(String(h[i])) === key) hit = { r: r, n: String(h[i]), dx: x, dy: y };
+        }
+        out.push(hit || { r: r, missing: split[1] });
+      });
+      out.sort(function (a, b) { return (a.missing ? 1 : 0) - (b.missing ? 1 : 0); });
+    }
+    streetMatches(q).forEach(function (r) {  // a number that belongs to the name ("Via 4 Novembre")
+      if (!out.some(function (o) { return o.r === r; })) out.push({ r: r });
+    });
+    return out.slice(0, 6);
+  }
+  function hitName(hit) { return hit.n ? hit.r[0] + " " + hit.n : hit.r[0]; }
+  function pickStreet(hit) {
+    var r = hit.r, f = S.frame, qx = r[1] + (hit.dx || 0), qy = r[2] + (hit.dy || 0);
+    var y = f.y0 + qy * f.unit;  // whole ~1 m units of the background's frame
+    here = [f.x0 + qx * f.unit, (2 * Math.atan(Math.exp(-y * Math.PI / 180)) - Math.PI / 2) * 180 / Math.PI];
+    hereName = hitName(hit);
+    $("addr").value = hereName;
     $("addr-list").textContent = "";
     render(); $("results").focus();
   }
@@ -380,11 +409,15 @@
     var ul = $("addr-list"), q = $("addr").value;
     ul.textContent = "";
     if (!words(q).length) return;
-    var hits = streetMatches(q);
+    var hits = addressMatches(q);
     if (!hits.length) { ul.appendChild(el("li", { "class": "none" }, t("address_none"))); return; }
-    hits.forEach(function (r) {
-      var li = el("li"), b = el("button", { type: "button", "class": "link", lang: "it" }, r[0]);
-      b.addEventListener("click", function () { pickStreet(r); });
+    hits.forEach(function (hit) {
+      var li = el("li"), b = el("button", { type: "button", "class": "link" });
+      b.appendChild(el("span", { lang: "it" }, hitName(hit)));
+      if (hit.missing) {  // the street is known, this number is not: measured from its middle
+        b.appendChild(el("span", { "class": "meta" }, " · " + t("house_missing", { n: hit.missing })));
+      }
+      b.addEventListener("click", function () { pickStreet(hit); });
       li.appendChild(b); ul.appendChild(li);
     });
   }
@@ -484,7 +517,7 @@
       $("addr").addEventListener("keydown", function (e) {
         if (e.key !== "Enter") return;
         e.preventDefault();
-        var hits = streetMatches($("addr").value);
+        var hits = addressMatches($("addr").value);
         if (hits.length) pickStreet(hits[0]); else showStreets();
       });
     }
