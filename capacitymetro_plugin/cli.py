@@ -562,8 +562,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    from capacitymetro_plugin.core.registry.doors import entered_through
+
     try:
-        return args.func(args)
+        with entered_through("cli"):  # registry changes are recorded as made by the CLI
+            return args.func(args)
     except CapaCityMetroError as exc:
         import os
 

@@ -56,13 +56,16 @@ def layer_registry(layer: QgsVectorLayer | None):
             return None
         from capacitymetro_plugin.core.registry.registry import Registry
 
-        return Registry(path, editor=dock_editor())
-    if layer.providerType() == "postgres":
+        registry = Registry(path, editor=dock_editor())
+    elif layer.providerType() == "postgres":
         from capacitymetro_plugin.core.registry.postgis import PostgisRegistry
 
         uri = QgsDataSourceUri(layer.source())
-        return PostgisRegistry(uri.connectionInfo(True), schema=uri.schema() or "public")
-    return None
+        registry = PostgisRegistry(uri.connectionInfo(True), schema=uri.schema() or "public")
+    else:
+        return None
+    registry.door = "dock"  # what the dock writes through it is recorded as the dock's
+    return registry
 
 
 def _when(stamp: str) -> str:

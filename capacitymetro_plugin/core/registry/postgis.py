@@ -21,6 +21,7 @@ from contextlib import contextmanager
 
 from capacitymetro_plugin.core.errors import DataUnavailableError, InputError
 
+from .doors import DOORS, SETTING, door_of
 from .model import Organization, Practice, Service
 from .registry import ConflictError, Registry
 from .storage import (
@@ -97,6 +98,7 @@ class PostgisRegistry(Registry):
         self.schema = schema
         safe = " ".join(p for p in dsn.split() if not p.startswith("password="))
         self.path = f"PostGIS({safe}, schema={schema})"  # used in messages only
+        self.door: str | None = None  # the history's door; None: the current one (doors.py)
 
     def _connect(self):
         try:
@@ -154,6 +156,7 @@ class PostgisRegistry(Registry):
                 reg._install_versioning(cur, drop_history=True)
                 reg._install_translations(cur, drop=True)
                 reg._install_entity_history(cur, drop=True)
+                reg._install_door(cur)
         finally:
             conn.close()
         return reg
@@ -250,6 +253,8 @@ class PostgisRegistry(Registry):
         conn = self._connect()
         try:
             with conn, conn.cursor() as cur:  # commits at the end, rolls back on any error
+                # this transaction's history entries name our door (the triggers read it)
+                cur.execute("SELECT set_config(%s, %s, true)", (SETTING, door_of(self)))
                 try:
                     yield from self._locked(cur)
                 except psycopg2.errors.InsufficientPrivilege as exc:
@@ -320,9 +325,10 @@ class PostgisRegistry(Registry):
         conn = self._connect()
         try:
             with conn, conn.cursor() as cur:
+                door = self._door_column(cur, "services_history")
                 cur.execute(
-                    "SELECT service_id, operation, changed_at, changed_by, new_version, old_row"
-                    f" FROM {self._table('services_history')} {where} ORDER BY history_id",
+                    "SELECT service_id, operation, changed_at, changed_by, new_version, old_row,"
+                    f" {door} FROM {self._table('services_history')} {where} ORDER BY history_id",
                     args,
                 )
                 rows = cur.fetchall()
@@ -334,10 +340,11 @@ class PostgisRegistry(Registry):
                 "operation": op,
                 "changed_at": at.isoformat(),
                 "changed_by": who,
+                "door": door,
                 "row_version": version,
                 "old": old,
             }
-            for sid, op, at, who, version, old in rows
+            for sid, op, at, who, version, old, door in rows
         ]
 
     def entity_history(self) -> list[dict]:
@@ -348,9 +355,10 @@ class PostgisRegistry(Registry):
             with conn, conn.cursor() as cur:
                 if ENTITY_HISTORY_LAYER not in self._all_tables(cur):
                     return []
+                door = self._door_column(cur, ENTITY_HISTORY_LAYER)
                 cur.execute(
-                    "SELECT kind, entity_id, operation, changed_at, changed_by, old_row, new_row"
-                    f" FROM {self._table(ENTITY_HISTORY_LAYER)} ORDER BY history_id"
+                    "SELECT kind, entity_id, operation, changed_at, changed_by, old_row, new_row,"
+                    f" {door} FROM {self._table(ENTITY_HISTORY_LAYER)} ORDER BY history_id"
                 )
                 rows = cur.fetchall()
         finally:
@@ -362,10 +370,11 @@ class PostgisRegistry(Registry):
                 "operation": op,
                 "changed_at": at.isoformat(),
                 "changed_by": who,
+                "door": door,
                 "old": old,
                 "new": new,
             }
-            for kind, key, op, at, who, old, new in rows
+            for kind, key, op, at, who, old, new, door in rows
         ]
 
     def _install_entity_history(self, cur, *, drop: bool = False) -> None:
@@ -478,8 +487,9 @@ class PostgisRegistry(Registry):
             with conn, conn.cursor() as cur:
                 if TRANSLATIONS_HISTORY_LAYER not in self._all_tables(cur):
                     return []
+                door = self._door_column(cur, TRANSLATIONS_HISTORY_LAYER)
                 cur.execute(
-                    "SELECT lang, operation, changed_at, changed_by, old_row, new_row"
+                    f"SELECT lang, operation, changed_at, changed_by, old_row, new_row, {door}"
                     f" FROM {self._table(TRANSLATIONS_HISTORY_LAYER)}"
                     " WHERE service_id = %s ORDER BY history_id",
                     (service_id,),
@@ -494,10 +504,11 @@ class PostgisRegistry(Registry):
                 "operation": op,
                 "changed_at": at.isoformat(),
                 "changed_by": who,
+                "door": door,
                 "old": old,
                 "new": new,
             }
-            for lang, op, at, who, old, new in rows
+            for lang, op, at, who, old, new, door in rows
         ]
 
     def _install_translations(self, cur, *, drop: bool = False) -> None:
@@ -540,6 +551,41 @@ class PostgisRegistry(Registry):
             f"CREATE TRIGGER cm_translations_log AFTER INSERT OR UPDATE OR DELETE ON {table}"
             f" FOR EACH ROW EXECUTE FUNCTION {prefix}.cm_translations_log()"
         )
+
+    _HISTORY_TABLES = ("services_history", ENTITY_HISTORY_LAYER, TRANSLATIONS_HISTORY_LAYER)
+
+    def _install_door(self, cur) -> None:
+        """``cm_door()`` and a ``door`` column defaulting to it on every history table, so each
+        trigger's entry names the door (doors.py): the one our transactions set (SET LOCAL
+        capacitymetro.door), else ``qgis`` for a QGIS connection (QGIS sets its
+        application_name to "QGIS"), else ``sql``. Entries already there keep door NULL."""
+        prefix = _ident(self.schema)
+        known = ", ".join(f"'{d}'" for d in DOORS)
+        cur.execute(
+            f"CREATE OR REPLACE FUNCTION {prefix}.cm_door() RETURNS text LANGUAGE sql STABLE AS $$"
+            f" SELECT CASE WHEN current_setting('{SETTING}', true) IN ({known})"
+            f"  THEN current_setting('{SETTING}', true)"
+            "  WHEN current_setting('application_name') ILIKE 'QGIS%' THEN 'qgis'"
+            "  ELSE 'sql' END $$"
+        )
+        tables = self._all_tables(cur)
+        for name in self._HISTORY_TABLES:
+            if name not in tables:
+                continue
+            table = self._table(name)
+            if "door" not in self._columns(cur, name):
+                cur.execute(f"ALTER TABLE {table} ADD COLUMN door text")  # old rows: NULL
+            cur.execute(f"ALTER TABLE {table} ALTER COLUMN door SET DEFAULT {prefix}.cm_door()")
+
+    def _has_door(self, cur) -> bool:
+        tables = self._all_tables(cur)
+        return all(
+            "door" in self._columns(cur, name) for name in self._HISTORY_TABLES if name in tables
+        )
+
+    def _door_column(self, cur, name: str) -> str:
+        """``door``, or NULL on a history table not yet upgraded (a viewer cannot upgrade it)."""
+        return "door" if "door" in self._columns(cur, name) else "NULL"
 
     def _has_versioning(self, cur) -> bool:
         cur.execute(
@@ -605,6 +651,9 @@ class PostgisRegistry(Registry):
             added = True
         if ENTITY_HISTORY_LAYER not in tables:
             self._install_entity_history(cur)  # a registry made before it
+            added = True
+        if not self._has_door(cur):  # a registry made before the door was recorded
+            self._install_door(cur)
             added = True
         if added:
             from . import roles

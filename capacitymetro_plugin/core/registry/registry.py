@@ -19,6 +19,7 @@ from pathlib import Path
 from capacitymetro_plugin.core._pycompat import parse_iso_date
 from capacitymetro_plugin.core.errors import CapaCityMetroError, InputError, ValidationError
 
+from .doors import door_of
 from .model import Organization, Practice, Service, Translation, new_id, now_iso
 from .storage import (
     RegistryBusyError,
@@ -145,6 +146,7 @@ class Registry:
     def __init__(self, path: str | os.PathLike, *, editor: str | None = None) -> None:
         self.path = Path(path)
         self.editor = current_editor(editor)  # written as changed_by in services_history
+        self.door: str | None = None  # the history's door; None: the current one (doors.py)
         self.recovered = False  # True once a crashed write was rolled back (see open)
 
     def _recover(self) -> None:
@@ -207,7 +209,7 @@ class Registry:
         with locked_transaction(self.path) as (ds, before):
             state = copy.deepcopy(before)
             yield state
-            apply_changes_ds(ds, before, state, editor=self.editor)
+            apply_changes_ds(ds, before, state, editor=self.editor, door=door_of(self))
 
     def service_version(self, service_id: str) -> int:
         """Return the row version of a service (bumped by every write of it)."""
@@ -302,7 +304,9 @@ class Registry:
                     old.versions.pop(key, None)
                 if old.services.get(key) != current.services.get(key):
                     recorded.append(key)
-            apply_changes_ds(ds, old, copy.deepcopy(current), editor=self.editor)
+            apply_changes_ds(
+                ds, old, copy.deepcopy(current), editor=self.editor, door=door_of(self)
+            )
         return sorted(recorded)
 
     def restore_service(
