@@ -139,6 +139,16 @@ def test_changes_report_has_a_door_column(tmp_path):
     assert [r["door"] for r in read] == ["core", "processing"]
 
 
+def test_changes_command_prints_the_door(tmp_path, capsys):
+    reg = Registry.create(tmp_path / "reg.gpkg", editor="anna")
+    s = reg.add_service(Service(name="Sportello", sectors=["legal"]))
+    with entered_through("processing"):
+        reg.update_service(s.service_id, capacity=7)
+    assert main(["changes", str(reg.path), "--since", "2000-01-01"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1:3] for line in lines[:2]] == [["anna", "core"], ["anna", "processing"]]
+
+
 # --- PostGIS --------------------------------------------------------------------------------
 def _pg(dsn, query, params=()):
     conn = psycopg2.connect(dsn)
