@@ -8,9 +8,10 @@ any error rolls everything back. Needs ``psycopg2`` (Debian ``python3-psycopg2``
 
 The database itself keeps ``services.row_version`` (a BEFORE UPDATE trigger adds 1) and
 ``services_history`` (an AFTER INSERT/UPDATE/DELETE trigger stores the old row as JSONB, the
-operation, ``changed_at`` and ``changed_by`` = ``current_user``), so edits made through QGIS's own
-PostGIS provider or plain SQL bump the version and are recorded too. A registry of the previous
-layout (no row_version, no history) is upgraded in one transaction when opened or written.
+operation, ``changed_at``, ``changed_by`` = ``current_user`` and ``door``, see doors.py), so edits
+made through QGIS's own PostGIS provider or plain SQL bump the version and are recorded too. A
+registry of the previous layout (no row_version, no history) is upgraded in one transaction when
+opened or written.
 """
 
 from __future__ import annotations
@@ -312,7 +313,9 @@ class PostgisRegistry(Registry):
         """Return the recorded changes of a service, oldest first.
 
         Each entry: ``operation`` ("INSERT", "UPDATE", "DELETE"), ``changed_at`` (ISO 8601 with
-        time zone), ``changed_by`` (database user), ``row_version`` (the version the change
+        time zone), ``changed_by`` (database user), ``door`` (``core``/``cli``/... for our doors,
+        ``qgis`` for QGIS's layer editing, ``sql`` for anything else; None when recorded before
+        the door was, see doors.py), ``row_version`` (the version the change
         produced; None for DELETE) and ``old`` (the row before the change as a dict, None for
         INSERT). Filled by a database trigger, so edits through QGIS or SQL are included.
         """

@@ -257,7 +257,8 @@ class Registry:
         """Return the recorded changes of a service, oldest first.
 
         Each entry: ``operation`` ("INSERT", "UPDATE", "DELETE"), ``changed_at`` (ISO 8601 UTC),
-        ``changed_by`` (the registry's editor, see :func:`current_editor`), ``row_version`` (the
+        ``changed_by`` (the registry's editor, see :func:`current_editor`), ``door`` (which door
+        the change came through, see doors.py; None when not recorded), ``row_version`` (the
         version the change produced; None for DELETE) and ``old`` (the row before the change as
         a dict with ``lon``, ``lat`` and ``row_version``; None for INSERT). Written in the same
         transaction as the change. Edits made outside the API (QGIS layer editing of the
