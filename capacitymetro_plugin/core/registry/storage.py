@@ -377,7 +377,6 @@ def apply_changes_ds(
     registry gains the columns of the newer schema in the same transaction."""
     if migrate_schema(ds):
         after.meta["schema_version"] = SCHEMA_VERSION
-    _ensure_door_columns(ds)
     for name, fields_ in (
         ("services", SERVICE_FIELDS),
         ("organizations", ORGANIZATION_FIELDS),

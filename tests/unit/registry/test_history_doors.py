@@ -123,6 +123,20 @@ def test_older_geopackage_gains_door_and_keeps_old_entries_unrecorded(tmp_path):
     assert set(_doors(reg.path, "entity_history")[:-1]) == {None}
 
 
+def test_older_geopackage_written_without_opening_gains_door_in_the_write(tmp_path):
+    # the dock builds Registry(path) without open(): the write upgrades it (ensure_schema)
+    path = Registry.create(tmp_path / "reg.gpkg").path
+    con = sqlite3.connect(path)
+    for table in HISTORY_TABLES:
+        con.execute(f"ALTER TABLE {table} DROP COLUMN door")
+    con.commit()
+    con.close()
+    reg = Registry(path)
+    reg.door = "dock"
+    reg.add_service(Service(name="Sportello", sectors=["legal"]))
+    assert _doors(path, "services_history") == ["dock"]
+
+
 def test_changes_report_has_a_door_column(tmp_path):
     reg = Registry.create(tmp_path / "reg.gpkg")
     s = reg.add_service(Service(name="Sportello", sectors=["legal"]))
