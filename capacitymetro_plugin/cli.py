@@ -301,8 +301,10 @@ def cmd_changes(args) -> int:
     else:
         for r in rows:
             what = f"{r['field']}: {r['old']} -> {r['new']}" if r["field"] else r["operation"]
+            door = r["door"] or "-"  # "-": not recorded (an entry older than the door)
             print(
-                f"{r['changed_at']}  {r['changed_by']:<16} {r['kind']:<12} {r['name'][:40]:<40} {what}"
+                f"{r['changed_at']}  {r['changed_by']:<16} {door:<10} {r['kind']:<12}"
+                f" {r['name'][:40]:<40} {what}"
             )
         print(f"{len(rows)} changes since {args.since}")
     return 0
@@ -558,8 +560,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    from capacitymetro_plugin.core.registry.doors import entered_through
+
     try:
-        return args.func(args)
+        with entered_through("cli"):  # registry changes are recorded as made by the CLI
+            return args.func(args)
     except CapaCityMetroError as exc:
         import os
 

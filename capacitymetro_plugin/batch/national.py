@@ -226,8 +226,12 @@ def run_area(
     key: str,
     offline: bool,
     tile_above: int | None = TILE_ABOVE_NODES,
+    door: str = "core",
 ) -> dict:
     """Run one area into ``out_root``; return its status row. Never raises for bad input.
+
+    ``door`` is the door the batch was started from (the registry history names it: a Dask
+    worker does not inherit the caller's, see core/registry/doors.py).
 
     The coverage times are computed tile by tile on the cluster when the area's network has
     more than ``tile_above`` nodes (:class:`TiledTimes`; None or 0: never). Nothing of the
@@ -254,9 +258,12 @@ def run_area(
         check_data(config, folder_p, download=not offline)
         lines: list[str] = []
         tiled = TiledTimes(tile_above=tile_above, area=config.key)
-        summary = run_pipeline(
-            config, out_dir=tmp, folder=folder_p, log=lines.append, times_fn=tiled
-        )
+        from capacitymetro_plugin.core.registry.doors import entered_through
+
+        with entered_through(door):
+            summary = run_pipeline(
+                config, out_dir=tmp, folder=folder_p, log=lines.append, times_fn=tiled
+            )
         # as with `capacitymetro run`, a step whose inputs are missing is skipped and named
         skipped = [f"{s.name} skipped ({s.detail})" for s in summary.steps if s.status != "done"]
         parts = _stage_parts(summary, out_root, config.key, key, staged)
@@ -473,6 +480,8 @@ def run_batch(
     """
     from distributed import as_completed
 
+    from capacitymetro_plugin.core.registry.doors import current_door
+
     out = Path(out_root).resolve()
     out.mkdir(parents=True, exist_ok=True)
     result = BatchResult()
@@ -495,6 +504,7 @@ def run_batch(
             key,
             offline,
             tile_above,
+            current_door(),  # `capacitymetro batch`: cli
             # one Dask key per attempt: the scheduler keeps a failed key's error (KilledWorker)
             # while it is known, and a resumed batch on the same cluster must run it again
             key=f"{key}-{uuid.uuid4().hex[:8]}",

@@ -1,4 +1,5 @@
-"""History of a service: its versions (when, who, what changed) and "Restore this version".
+"""History of a service: its versions (when, who, through which door, what changed) and
+"Restore this version".
 
 The dialog reads the registry behind the dock's layer through the core (``service_history``,
 ``service_versions``) and restores with ``restore_service``: the restore is a new version, so
@@ -56,13 +57,16 @@ def layer_registry(layer: QgsVectorLayer | None):
             return None
         from capacitymetro_plugin.core.registry.registry import Registry
 
-        return Registry(path, editor=dock_editor())
-    if layer.providerType() == "postgres":
+        registry = Registry(path, editor=dock_editor())
+    elif layer.providerType() == "postgres":
         from capacitymetro_plugin.core.registry.postgis import PostgisRegistry
 
         uri = QgsDataSourceUri(layer.source())
-        return PostgisRegistry(uri.connectionInfo(True), schema=uri.schema() or "public")
-    return None
+        registry = PostgisRegistry(uri.connectionInfo(True), schema=uri.schema() or "public")
+    else:
+        return None
+    registry.door = "dock"  # what the dock writes through it is recorded as the dock's
+    return registry
 
 
 def _when(stamp: str) -> str:
@@ -133,7 +137,7 @@ class HistoryDialog(Translatable, QDialog):
         Called with the restored service after a restore (the dock reloads its layer).
     """
 
-    COLUMNS = 4
+    COLUMNS = 5
 
     def __init__(
         self,
@@ -168,7 +172,13 @@ class HistoryDialog(Translatable, QDialog):
         layout.addWidget(self.title_label)
         self.table = QTableWidget(0, self.COLUMNS)
         self.table.setHorizontalHeaderLabels(
-            [self.tr("Version"), self.tr("When"), self.tr("Who"), self.tr("What changed")]
+            [
+                self.tr("Version"),
+                self.tr("When"),
+                self.tr("Who"),
+                self.tr("Through"),
+                self.tr("What changed"),
+            ]
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -208,6 +218,20 @@ class HistoryDialog(Translatable, QDialog):
             "metro_area": self.tr("Metropolitan area"),
         }
         return (self.labels.get(field) or extra.get(field) or field).rstrip(" *")
+
+    def door_label(self, door: str | None) -> str:
+        """How the history names the door a change came through (core/registry/doors.py)."""
+        labels = {
+            "dock": self.tr("dock"),
+            "qgis": self.tr("QGIS layer editing"),
+            "cli": self.tr("command line"),
+            "processing": self.tr("Processing"),
+            "sql": self.tr("SQL"),
+            "core": self.tr("Python API"),
+        }
+        if not door:
+            return "—"  # recorded before the door was
+        return labels.get(door, door)
 
     def _change_text(self, change, *, full: bool = False) -> str:
         names = self.value_names.get(change.field)
@@ -260,12 +284,20 @@ class HistoryDialog(Translatable, QDialog):
             if v.current:
                 number += " " + self.tr("(current)")
             lines = self.change_lines(v)
-            cells = (number, _when(v.changed_at), v.changed_by or "—", "\n".join(lines))
+            cells = (
+                number,
+                _when(v.changed_at),
+                v.changed_by or "—",
+                self.door_label(v.door),
+                "\n".join(lines),
+            )
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col == 1:
                     item.setToolTip(v.changed_at)
-                if col == 3:
+                if col == 3 and not v.door:
+                    item.setToolTip(self.tr("Not recorded (a change made before the door was)"))
+                if col == 4:
                     item.setToolTip(self._full_changes(v))
                 if col == 0:
                     item.setData(Qt.ItemDataRole.UserRole, v.version)

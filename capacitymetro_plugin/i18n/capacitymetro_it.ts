@@ -809,7 +809,7 @@
     </message>
     <message>
         <location filename="../gui/entities_dialog.py" line="105"/>
-        <location filename="../gui/history_dialog.py" line="194"/>
+        <location filename="../gui/history_dialog.py" line="204"/>
         <source>Close</source>
         <translation>Chiudi</translation>
     </message>
@@ -1214,177 +1214,218 @@
         <translation>HSDS 3.0 non valido: {} errori di schema.</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="106"/>
+        <location filename="../gui/history_dialog.py" line="110"/>
         <source>by hand</source>
         <translation>a mano</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="107"/>
+        <location filename="../gui/history_dialog.py" line="111"/>
         <source>by geocoding (OpenStreetMap)</source>
         <translation>con la geocodifica (OpenStreetMap)</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="108"/>
+        <location filename="../gui/history_dialog.py" line="112"/>
         <source>by geocoding (Nominatim)</source>
         <translation>con la geocodifica (Nominatim)</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="109"/>
+        <location filename="../gui/history_dialog.py" line="113"/>
         <source>by geocoding (bus-stop names, approximate)</source>
         <translation>da geocodifica (nomi delle fermate, approssimata)</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="112"/>
+        <location filename="../gui/history_dialog.py" line="116"/>
         <location filename="../gui/service_form.py" line="118"/>
         <source>Exact point</source>
         <translation>Punto esatto</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="113"/>
+        <location filename="../gui/history_dialog.py" line="117"/>
         <location filename="../gui/service_form.py" line="119"/>
         <source>Approximate (a ~1 km area)</source>
         <translation>Approssimato (zona di ~1 km)</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="114"/>
+        <location filename="../gui/history_dialog.py" line="118"/>
         <location filename="../gui/service_form.py" line="120"/>
         <source>Hidden (contact channel only)</source>
         <translation>Nascosto (solo canale di contatto)</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="159"/>
+        <location filename="../gui/history_dialog.py" line="163"/>
         <source>History of the service</source>
         <translation>Cronologia del servizio</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="170"/>
-        <location filename="../gui/history_dialog.py" line="171"/>
+        <location filename="../gui/history_dialog.py" line="174"/>
+        <location filename="../gui/history_dialog.py" line="179"/>
+        <source>Through</source>
+        <translation>Tramite</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="174"/>
+        <location filename="../gui/history_dialog.py" line="176"/>
         <source>Version</source>
         <translation>Versione</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="170"/>
-        <location filename="../gui/history_dialog.py" line="171"/>
+        <location filename="../gui/history_dialog.py" line="174"/>
+        <location filename="../gui/history_dialog.py" line="180"/>
         <source>What changed</source>
         <translation>Che cosa è cambiato</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="170"/>
+        <location filename="../gui/history_dialog.py" line="174"/>
         <location filename="../gui/translations_panel.py" line="109"/>
-        <location filename="../gui/history_dialog.py" line="171"/>
+        <location filename="../gui/history_dialog.py" line="177"/>
         <location filename="../gui/translations_panel.py" line="114"/>
         <source>When</source>
         <translation>Quando</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="170"/>
+        <location filename="../gui/history_dialog.py" line="174"/>
         <location filename="../gui/translations_panel.py" line="109"/>
-        <location filename="../gui/history_dialog.py" line="171"/>
+        <location filename="../gui/history_dialog.py" line="178"/>
         <location filename="../gui/translations_panel.py" line="115"/>
         <source>Who</source>
         <translation>Chi</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="190"/>
-        <location filename="../gui/history_dialog.py" line="191"/>
+        <location filename="../gui/history_dialog.py" line="200"/>
+        <location filename="../gui/history_dialog.py" line="201"/>
         <source>Write this version back as a new version: nothing in the history is lost</source>
         <translation>Riscrive questa versione come nuova versione: nella cronologia non si perde nulla</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="206"/>
+        <location filename="../gui/history_dialog.py" line="216"/>
         <source>Point placed</source>
         <translation>Punto collocato</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="207"/>
+        <location filename="../gui/history_dialog.py" line="217"/>
         <location filename="../gui/dock.py" line="721"/>
         <location filename="../gui/service_form.py" line="93"/>
         <source>Organization</source>
         <translation>Organizzazione</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="208"/>
+        <location filename="../gui/history_dialog.py" line="218"/>
         <source>Metropolitan area</source>
         <translation>Città metropolitana</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="234"/>
+        <location filename="../gui/history_dialog.py" line="225"/>
+        <source>dock</source>
+        <translation>pannello</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="226"/>
+        <source>QGIS layer editing</source>
+        <translation>modifica del layer in QGIS</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="227"/>
+        <source>command line</source>
+        <translation>riga di comando</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="228"/>
+        <source>Processing</source>
+        <translation>Processing</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="229"/>
+        <source>SQL</source>
+        <translation>SQL</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="230"/>
+        <source>Python API</source>
+        <translation>API Python</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="258"/>
         <source>{} — deleted; {} recorded changes</source>
         <translation>{} — eliminato; {} modifiche registrate</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="236"/>
+        <location filename="../gui/history_dialog.py" line="260"/>
         <source>{} — version {}; {} recorded changes</source>
         <translation>{} — versione {}; {} modifiche registrate</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="242"/>
-        <location filename="../gui/history_dialog.py" line="244"/>
+        <location filename="../gui/history_dialog.py" line="266"/>
+        <location filename="../gui/history_dialog.py" line="268"/>
         <source>No change of this service is recorded yet (a registry made before the history, or edits made outside the plugin).</source>
         <translation>Nessuna modifica di questo servizio è ancora registrata (un registro creato prima della cronologia, o modifiche fatte fuori dal plugin).</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="261"/>
+        <location filename="../gui/history_dialog.py" line="285"/>
         <source>(current)</source>
         <translation>(attuale)</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="282"/>
+        <location filename="../gui/history_dialog.py" line="299"/>
+        <source>Not recorded (a change made before the door was)</source>
+        <translation>Non registrato (una modifica fatta prima che lo fosse la porta d'accesso)</translation>
+    </message>
+    <message>
+        <location filename="../gui/history_dialog.py" line="314"/>
         <source>Created</source>
         <translation>Creato</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="284"/>
+        <location filename="../gui/history_dialog.py" line="316"/>
         <source>Deleted</source>
         <translation>Eliminato</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="287"/>
+        <location filename="../gui/history_dialog.py" line="319"/>
         <source>Back to version {}</source>
         <translation>Ritorno alla versione {}</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="290"/>
+        <location filename="../gui/history_dialog.py" line="322"/>
         <source>Location moved by {} m</source>
         <translation>Posizione spostata di {} m</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="292"/>
+        <location filename="../gui/history_dialog.py" line="324"/>
         <source>Placed on the map</source>
         <translation>Collocato sulla mappa</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="294"/>
+        <location filename="../gui/history_dialog.py" line="326"/>
         <source>Location removed</source>
         <translation>Posizione rimossa</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="295"/>
+        <location filename="../gui/history_dialog.py" line="327"/>
         <source>No field changed</source>
         <translation>Nessun campo modificato</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="327"/>
-        <location filename="../gui/history_dialog.py" line="189"/>
-        <location filename="../gui/history_dialog.py" line="331"/>
+        <location filename="../gui/history_dialog.py" line="359"/>
+        <location filename="../gui/history_dialog.py" line="199"/>
+        <location filename="../gui/history_dialog.py" line="363"/>
         <source>Restore this version</source>
         <translation>Ripristina questa versione</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="327"/>
-        <location filename="../gui/history_dialog.py" line="333"/>
+        <location filename="../gui/history_dialog.py" line="359"/>
+        <location filename="../gui/history_dialog.py" line="365"/>
         <source>Restore version {}? It is written as a new version; the current one stays in the history.</source>
         <translation>Ripristinare la versione {}? Viene scritta come nuova versione; quella attuale resta nella cronologia.</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="346"/>
-        <location filename="../gui/history_dialog.py" line="348"/>
+        <location filename="../gui/history_dialog.py" line="378"/>
+        <location filename="../gui/history_dialog.py" line="380"/>
         <source>Nothing was restored: the list now shows the latest version. Restore version {} again if you still want it.</source>
         <translation>Non è stato ripristinato nulla: l'elenco ora mostra l'ultima versione. Ripristina di nuovo la versione {} se la vuoi ancora.</translation>
     </message>
     <message>
-        <location filename="../gui/history_dialog.py" line="359"/>
-        <location filename="../gui/history_dialog.py" line="360"/>
+        <location filename="../gui/history_dialog.py" line="391"/>
+        <location filename="../gui/history_dialog.py" line="392"/>
         <source>Version {} restored as version {}.</source>
         <translation>Versione {} ripristinata come versione {}.</translation>
     </message>
@@ -3196,20 +3237,20 @@
         <translation>Mappe e report</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="210"/>
-        <location filename="../provider/base.py" line="211"/>
+        <location filename="../provider/base.py" line="213"/>
+        <location filename="../provider/base.py" line="214"/>
         <source>Parameter {}: '{}' is not a list of numbers. Write e.g. 5,10,15.</source>
         <translation>Parametro {}: '{}' non è un elenco di numeri. Scrivi ad es. 5,10,15.</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="222"/>
         <location filename="../provider/base.py" line="225"/>
+        <location filename="../provider/base.py" line="228"/>
         <source>Skip services without a location (how many is reported)</source>
         <translation>Salta i servizi senza posizione (ne viene indicato il numero)</translation>
     </message>
     <message>
-        <location filename="../provider/base.py" line="229"/>
-        <location filename="../provider/base.py" line="230"/>
+        <location filename="../provider/base.py" line="232"/>
+        <location filename="../provider/base.py" line="233"/>
         <source>Services skipped (no location)</source>
         <translation>Servizi saltati (senza posizione)</translation>
     </message>

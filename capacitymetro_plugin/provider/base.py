@@ -154,8 +154,11 @@ class CapaCityMetroAlgorithm(QgsProcessingAlgorithm):
         report = deps.check()
         if not report.ok:
             raise QgsProcessingException(deps.summary(report, user_language()))
+        from capacitymetro_plugin.core.registry.doors import entered_through
+
         try:
-            return self.execute(parameters, context, feedback, progress_from_feedback(feedback))
+            with entered_through("processing"):  # the registry history names this door
+                return self.execute(parameters, context, feedback, progress_from_feedback(feedback))
         except CapaCityMetroError as exc:
             raise QgsProcessingException(exc.localized(user_language())) from exc
         except ImportError as exc:  # an optional package (osmnx, rasterio...) this run needs

@@ -185,6 +185,8 @@ def test_organizations_sheets_links_and_attachments_on_a_geopackage(
             ("link", "DELETE", EDITOR),  # with the sheet, in the same transaction
         ]
         assert log[2]["old"]["phone"] == "0461 123456" and log[2]["new"]["phone"] == "0461 654321"
+        # which door: the dialog's writes are the dock's, Marco's the API's
+        assert [e["door"] for e in log] == ["dock", "core"] + ["dock"] * 8
 
         # --- the service form offers the new organization; the dock writes it to the service
         dialog.close()
@@ -362,6 +364,7 @@ def test_qgis_layer_edits_of_organizations_and_links_are_recorded(
             ("link", "INSERT", EDITOR),
         ]
         assert new[0]["old"]["name"] == org.name and new[0]["new"]["name"] == "Nuovo nome ente"
+        assert [e["door"] for e in new] == ["qgis", "qgis"]  # QGIS's own layer editing
         assert new[1]["entity_id"] == f"{target.service_id}/{sheet.practice_id}"
         # the stored rows are QGIS's (recording rewrote nothing else): one link row, not two
         assert (

@@ -111,8 +111,9 @@ def _cells(dialog) -> list[list[str]]:
     return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
 
 
-def _check_dialog_and_restore(dock, fid, target, moved, who, registry):
-    """The dialog's rows after the two edits, then restore version 1 (the one first stored)."""
+def _check_dialog_and_restore(dock, fid, target, moved, who, registry, door):
+    """The dialog's rows after the two edits (made through ``door``, as the dialog names it),
+    then restore version 1 (the one first stored)."""
     from qgis.core import QgsPointXY
 
     from capacitymetro_plugin.core.registry.registry import service_from_history
@@ -123,11 +124,12 @@ def _check_dialog_and_restore(dock, fid, target, moved, who, registry):
     rows = _cells(dialog)
     assert [r[0] for r in rows] == ["3 (current)", "2", "1"]
     assert [r[2] for r in rows[:2]] == [who, who]
+    assert [r[3] for r in rows] == [door, door, "Python API"]  # the sample was built by the core
     metres = _metres(QgsPointXY(target.lon, target.lat), moved)
     assert 50 < metres < 150
-    assert f"Location moved by {metres:,.0f} m" in rows[0][3].split("\n")
-    assert "Public location" not in rows[0][3]  # only what changed
-    lines = set(rows[1][3].split("\n"))
+    assert f"Location moved by {metres:,.0f} m" in rows[0][4].split("\n")
+    assert "Public location" not in rows[0][4]  # only what changed
+    lines = set(rows[1][4].split("\n"))
     old_capacity = "—" if target.capacity is None else str(target.capacity)
     assert f"Capacity (people/week): {old_capacity} → 30" in lines
     assert any(
@@ -135,7 +137,7 @@ def _check_dialog_and_restore(dock, fid, target, moved, who, registry):
         for line in lines
     )
     assert not any(line.startswith("Location moved") for line in lines)  # re-typed, not moved
-    assert rows[2][3] == "Created"
+    assert rows[2][4] == "Created"
     assert dialog.versions[0].moved_m == pytest.approx(metres, rel=1e-6)
 
     # restore the first version: a new version 4 equal to version 1, the history grows by one
@@ -154,7 +156,8 @@ def _check_dialog_and_restore(dock, fid, target, moved, who, registry):
     assert stored.lon == pytest.approx(target.lon, abs=1e-9)
     assert stored.lat == pytest.approx(target.lat, abs=1e-9)
     rows = _cells(dialog)
-    assert rows[0][0] == "4 (current)" and "Back to version 1" in rows[0][3].split("\n")
+    assert rows[0][0] == "4 (current)" and "Back to version 1" in rows[0][4].split("\n")
+    assert rows[0][3] == "dock" and history_after[-1]["door"] == "dock"  # restored by the dock
     assert dialog.message_label.text() == "Version 1 restored as version 4."
     # the dock shows the restored service (its layer was read again)
     feature = dock.layer.getFeature(_fid(dock.layer, target.service_id))
@@ -202,7 +205,7 @@ def test_history_dialog_on_a_registry_geopackage(qgis_app, qgis_iface, sample, e
         con = sqlite3.connect(sample.path)
         try:
             table = con.execute(
-                "SELECT operation, changed_by, new_version, old_row FROM services_history"
+                "SELECT operation, changed_by, new_version, old_row, door FROM services_history"
                 " WHERE service_id = ? ORDER BY fid",
                 (target.service_id,),
             ).fetchall()
@@ -212,15 +215,15 @@ def test_history_dialog_on_a_registry_geopackage(qgis_app, qgis_iface, sample, e
             ).fetchone()[0]
         finally:
             con.close()
-        assert [(r[0], r[1], r[2]) for r in table[1:]] == [
-            ("UPDATE", EDITOR, 2),
-            ("UPDATE", EDITOR, 3),
+        assert [(r[0], r[1], r[2], r[4]) for r in table[1:]] == [
+            ("UPDATE", EDITOR, 2, "dock"),
+            ("UPDATE", EDITOR, 3, "dock"),
         ]
-        assert table[0][0] == "INSERT" and table[0][2] == 1
+        assert table[0][0] == "INSERT" and table[0][2] == 1 and table[0][4] == "core"
         assert json.loads(table[2][3])["capacity"] == 30  # the row before the move
         assert others == 58  # the other services' INSERTs only
         registry = Registry.open(sample.path)
-        _check_dialog_and_restore(dock, fid, target, moved, EDITOR, registry)
+        _check_dialog_and_restore(dock, fid, target, moved, EDITOR, registry, "dock")
         _check_conflict_and_unsaved(
             dock, target, registry, Registry.open(sample.path, editor="Bruno")
         )
@@ -250,13 +253,18 @@ def test_history_dialog_on_postgis(postgis, qgis_app, qgis_iface, sample):  # no
         fid = _fid(layer, target.service_id)
         moved = _edit_twice(dock, fid, target)
         sql = (
-            "SELECT operation, changed_by, new_version FROM history.services_history"
+            "SELECT operation, changed_by, new_version, door FROM history.services_history"
             f" WHERE service_id = '{target.service_id}' ORDER BY history_id"
         )
         out = as_postgres(*psql, "-d", "registry", "-At", "-c", sql)
         assert out.returncode == 0, out.stderr
-        assert out.stdout.split() == ["INSERT|postgres|1", "UPDATE|postgres|2", "UPDATE|postgres|3"]
-        _check_dialog_and_restore(dock, fid, target, moved, "postgres", pg)
+        # the dock's saves of a PostGIS layer are QGIS's own layer editing (QGIS's connection)
+        assert out.stdout.split() == [
+            "INSERT|postgres|1|core",
+            "UPDATE|postgres|2|qgis",
+            "UPDATE|postgres|3|qgis",
+        ]
+        _check_dialog_and_restore(dock, fid, target, moved, "postgres", pg, "QGIS layer editing")
         _check_conflict_and_unsaved(dock, target, pg, PostgisRegistry(dsn, schema="history"))
     finally:
         _close_dock(dock, layer)

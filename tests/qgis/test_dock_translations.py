@@ -107,6 +107,8 @@ def _translate_through_the_form(dock, fid, sid, registry, who):
     (t,) = registry.translations(sid)
     assert (t.name, t.description, t.source) == (AR_NAME_2, AR_DESCRIPTION, "operator")
     assert _cells(panel)[0][2] == "operator"
+    # both saves are recorded as made through the dock
+    assert [h["door"] for h in registry.translation_history(sid)] == ["dock", "dock"]
 
     # refused by the core: Italian typed in, an empty name, a code that is no language
     _refused(panel, registry, sid, "it", "Sportello", "original_language")

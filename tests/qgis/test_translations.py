@@ -21,6 +21,8 @@ SAME_IN_ITALIAN = {
     "GeoJSON (*.geojson)",
     "HSDS 3.0 JSON (*.json)",
     "PDF (*.pdf);;PNG (*.png)",
+    "Processing",  # QGIS's own name for it, in Italian too (the history's doors)
+    "SQL",
 }
 
 

@@ -4,7 +4,8 @@ Read from the registry's own history (GeoPackage: written by the core and the do
 transaction as the change; PostGIS: by the database's triggers, so plain SQL and QGIS layer
 edits count): services (``services_history``), their translations (``translations_history``),
 organizations, practice sheets and links (``entity_history``). A deleted service is still
-reported. Each row: ``changed_at``, ``changed_by``, ``kind`` (service / translation /
+reported. Each row: ``changed_at``, ``changed_by``, ``door`` (which door the change came
+through, see doors.py; empty when not recorded), ``kind`` (service / translation /
 organization / practice / link), ``id``, ``name``, ``operation`` (INSERT / UPDATE / DELETE),
 ``field``, ``old``, ``new``.
 
@@ -28,7 +29,18 @@ from capacitymetro_plugin.core.errors import InputError
 
 from .history import BOOKKEEPING_FIELDS, service_versions
 
-COLUMNS = ("changed_at", "changed_by", "kind", "id", "name", "operation", "field", "old", "new")
+COLUMNS = (
+    "changed_at",
+    "changed_by",
+    "door",
+    "kind",
+    "id",
+    "name",
+    "operation",
+    "field",
+    "old",
+    "new",
+)
 KINDS = ("service", "translation", "organization", "practice", "link")
 
 
@@ -116,7 +128,8 @@ def changes_since(registry, since, *, area=None, kinds: Iterable[str] = KINDS) -
             where[sid] = place
             if "service" not in kinds or _moment(v.changed_at) < start or not _in(areas, *place):
                 continue
-            base = {"changed_at": v.changed_at, "changed_by": v.changed_by, "kind": "service",
+            base = {"changed_at": v.changed_at, "changed_by": v.changed_by,
+                    "door": v.door or "", "kind": "service",
                     "id": sid, "name": name, "operation": v.operation}  # fmt: skip
             if v.operation != "UPDATE":
                 rows.append({**base, "field": "", "old": "", "new": ""})
@@ -135,7 +148,7 @@ def changes_since(registry, since, *, area=None, kinds: Iterable[str] = KINDS) -
                     continue
                 old, new = e.get("old") or {}, e.get("new") or {}
                 base = {"changed_at": e["changed_at"], "changed_by": e["changed_by"],
-                        "kind": "translation", "id": f"{sid}/{e['lang']}",
+                        "door": e.get("door") or "", "kind": "translation", "id": f"{sid}/{e['lang']}",
                         "name": (new or old).get("name") or "", "operation": e["operation"]}  # fmt: skip
                 for f in ("name", "description", "source"):
                     if old.get(f) != new.get(f):
@@ -157,7 +170,8 @@ def changes_since(registry, since, *, area=None, kinds: Iterable[str] = KINDS) -
             elif areas is not None:  # organizations belong to no area
                 continue
             name = (new or old).get("name") or (new or old).get("title") or ""
-            base = {"changed_at": e["changed_at"], "changed_by": e["changed_by"], "kind": kind,
+            base = {"changed_at": e["changed_at"], "changed_by": e["changed_by"],
+                    "door": e.get("door") or "", "kind": kind,
                     "id": e["entity_id"], "name": name, "operation": e["operation"]}  # fmt: skip
             if e["operation"] != "UPDATE":
                 rows.append({**base, "field": "", "old": "", "new": ""})

@@ -46,6 +46,9 @@ class ServiceVersion:
     changed_at: str
     changed_by: str
     service: Service | None
+    door: str | None = (
+        None  # core / cli / processing / dock / qgis / sql (doors.py); None: not recorded
+    )
     changes: list[FieldChange] = field(default_factory=list)
     moved_m: float | None = None
     placed: bool = False
@@ -142,6 +145,7 @@ def service_versions(
             changed_at=str(entry.get("changed_at") or ""),
             changed_by=str(entry.get("changed_by") or ""),
             service=after,
+            door=entry.get("door") or None,
         )
         _compare(before, after, version)
         if current_version is not None:

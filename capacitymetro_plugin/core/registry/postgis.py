@@ -8,9 +8,10 @@ any error rolls everything back. Needs ``psycopg2`` (Debian ``python3-psycopg2``
 
 The database itself keeps ``services.row_version`` (a BEFORE UPDATE trigger adds 1) and
 ``services_history`` (an AFTER INSERT/UPDATE/DELETE trigger stores the old row as JSONB, the
-operation, ``changed_at`` and ``changed_by`` = ``current_user``), so edits made through QGIS's own
-PostGIS provider or plain SQL bump the version and are recorded too. A registry of the previous
-layout (no row_version, no history) is upgraded in one transaction when opened or written.
+operation, ``changed_at``, ``changed_by`` = ``current_user`` and ``door``, see doors.py), so edits
+made through QGIS's own PostGIS provider or plain SQL bump the version and are recorded too. A
+registry of the previous layout (no row_version, no history) is upgraded in one transaction when
+opened or written.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from contextlib import contextmanager
 
 from capacitymetro_plugin.core.errors import DataUnavailableError, InputError
 
+from .doors import DOORS, SETTING, door_of
 from .model import Organization, Practice, Service
 from .registry import ConflictError, Registry
 from .storage import (
@@ -97,6 +99,7 @@ class PostgisRegistry(Registry):
         self.schema = schema
         safe = " ".join(p for p in dsn.split() if not p.startswith("password="))
         self.path = f"PostGIS({safe}, schema={schema})"  # used in messages only
+        self.door: str | None = None  # the history's door; None: the current one (doors.py)
 
     def _connect(self):
         try:
@@ -161,6 +164,7 @@ class PostgisRegistry(Registry):
                 reg._install_versioning(cur, drop_history=True)
                 reg._install_translations(cur, drop=True)
                 reg._install_entity_history(cur, drop=True)
+                reg._install_door(cur)
         finally:
             conn.close()
         return reg
@@ -257,6 +261,8 @@ class PostgisRegistry(Registry):
         conn = self._connect()
         try:
             with conn, conn.cursor() as cur:  # commits at the end, rolls back on any error
+                # this transaction's history entries name our door (the triggers read it)
+                cur.execute("SELECT set_config(%s, %s, true)", (SETTING, door_of(self)))
                 try:
                     yield from self._locked(cur)
                 except psycopg2.errors.InsufficientPrivilege as exc:
@@ -314,7 +320,9 @@ class PostgisRegistry(Registry):
         """Return the recorded changes of a service, oldest first.
 
         Each entry: ``operation`` ("INSERT", "UPDATE", "DELETE"), ``changed_at`` (ISO 8601 with
-        time zone), ``changed_by`` (database user), ``row_version`` (the version the change
+        time zone), ``changed_by`` (database user), ``door`` (``core``/``cli``/... for our doors,
+        ``qgis`` for QGIS's layer editing, ``sql`` for anything else; None when recorded before
+        the door was, see doors.py), ``row_version`` (the version the change
         produced; None for DELETE) and ``old`` (the row before the change as a dict, None for
         INSERT). Filled by a database trigger, so edits through QGIS or SQL are included.
         """
@@ -327,9 +335,10 @@ class PostgisRegistry(Registry):
         conn = self._connect()
         try:
             with conn, conn.cursor() as cur:
+                door = self._door_column(cur, "services_history")
                 cur.execute(
-                    "SELECT service_id, operation, changed_at, changed_by, new_version, old_row"
-                    f" FROM {self._table('services_history')} {where} ORDER BY history_id",
+                    "SELECT service_id, operation, changed_at, changed_by, new_version, old_row,"
+                    f" {door} FROM {self._table('services_history')} {where} ORDER BY history_id",
                     args,
                 )
                 rows = cur.fetchall()
@@ -341,10 +350,11 @@ class PostgisRegistry(Registry):
                 "operation": op,
                 "changed_at": at.isoformat(),
                 "changed_by": who,
+                "door": door,
                 "row_version": version,
                 "old": old,
             }
-            for sid, op, at, who, version, old in rows
+            for sid, op, at, who, version, old, door in rows
         ]
 
     def entity_history(self) -> list[dict]:
@@ -355,9 +365,10 @@ class PostgisRegistry(Registry):
             with conn, conn.cursor() as cur:
                 if ENTITY_HISTORY_LAYER not in self._all_tables(cur):
                     return []
+                door = self._door_column(cur, ENTITY_HISTORY_LAYER)
                 cur.execute(
-                    "SELECT kind, entity_id, operation, changed_at, changed_by, old_row, new_row"
-                    f" FROM {self._table(ENTITY_HISTORY_LAYER)} ORDER BY history_id"
+                    "SELECT kind, entity_id, operation, changed_at, changed_by, old_row, new_row,"
+                    f" {door} FROM {self._table(ENTITY_HISTORY_LAYER)} ORDER BY history_id"
                 )
                 rows = cur.fetchall()
         finally:
@@ -369,10 +380,11 @@ class PostgisRegistry(Registry):
                 "operation": op,
                 "changed_at": at.isoformat(),
                 "changed_by": who,
+                "door": door,
                 "old": old,
                 "new": new,
             }
-            for kind, key, op, at, who, old, new in rows
+            for kind, key, op, at, who, old, new, door in rows
         ]
 
     def _install_entity_history(self, cur, *, drop: bool = False) -> None:
@@ -489,8 +501,9 @@ class PostgisRegistry(Registry):
             with conn, conn.cursor() as cur:
                 if TRANSLATIONS_HISTORY_LAYER not in self._all_tables(cur):
                     return []
+                door = self._door_column(cur, TRANSLATIONS_HISTORY_LAYER)
                 cur.execute(
-                    "SELECT lang, operation, changed_at, changed_by, old_row, new_row"
+                    f"SELECT lang, operation, changed_at, changed_by, old_row, new_row, {door}"
                     f" FROM {self._table(TRANSLATIONS_HISTORY_LAYER)}"
                     " WHERE service_id = %s ORDER BY history_id",
                     (service_id,),
@@ -505,10 +518,11 @@ class PostgisRegistry(Registry):
                 "operation": op,
                 "changed_at": at.isoformat(),
                 "changed_by": who,
+                "door": door,
                 "old": old,
                 "new": new,
             }
-            for lang, op, at, who, old, new in rows
+            for lang, op, at, who, old, new, door in rows
         ]
 
     def _install_translations(self, cur, *, drop: bool = False) -> None:
@@ -551,6 +565,41 @@ class PostgisRegistry(Registry):
             f"CREATE TRIGGER cm_translations_log AFTER INSERT OR UPDATE OR DELETE ON {table}"
             f" FOR EACH ROW EXECUTE FUNCTION {prefix}.cm_translations_log()"
         )
+
+    _HISTORY_TABLES = ("services_history", ENTITY_HISTORY_LAYER, TRANSLATIONS_HISTORY_LAYER)
+
+    def _install_door(self, cur) -> None:
+        """``cm_door()`` and a ``door`` column defaulting to it on every history table, so each
+        trigger's entry names the door (doors.py): the one our transactions set (SET LOCAL
+        capacitymetro.door), else ``qgis`` for a QGIS connection (QGIS sets its
+        application_name to "QGIS"), else ``sql``. Entries already there keep door NULL."""
+        prefix = _ident(self.schema)
+        known = ", ".join(f"'{d}'" for d in DOORS)
+        cur.execute(
+            f"CREATE OR REPLACE FUNCTION {prefix}.cm_door() RETURNS text LANGUAGE sql STABLE AS $$"
+            f" SELECT CASE WHEN current_setting('{SETTING}', true) IN ({known})"
+            f"  THEN current_setting('{SETTING}', true)"
+            "  WHEN current_setting('application_name') ILIKE 'QGIS%' THEN 'qgis'"
+            "  ELSE 'sql' END $$"
+        )
+        tables = self._all_tables(cur)
+        for name in self._HISTORY_TABLES:
+            if name not in tables:
+                continue
+            table = self._table(name)
+            if "door" not in self._columns(cur, name):
+                cur.execute(f"ALTER TABLE {table} ADD COLUMN door text")  # old rows: NULL
+            cur.execute(f"ALTER TABLE {table} ALTER COLUMN door SET DEFAULT {prefix}.cm_door()")
+
+    def _has_door(self, cur) -> bool:
+        tables = self._all_tables(cur)
+        return all(
+            "door" in self._columns(cur, name) for name in self._HISTORY_TABLES if name in tables
+        )
+
+    def _door_column(self, cur, name: str) -> str:
+        """``door``, or NULL on a history table not yet upgraded (a viewer cannot upgrade it)."""
+        return "door" if "door" in self._columns(cur, name) else "NULL"
 
     def _has_versioning(self, cur) -> bool:
         cur.execute(
@@ -616,6 +665,9 @@ class PostgisRegistry(Registry):
             added = True
         if ENTITY_HISTORY_LAYER not in tables:
             self._install_entity_history(cur)  # a registry made before it
+            added = True
+        if not self._has_door(cur):  # a registry made before the door was recorded
+            self._install_door(cur)
             added = True
         if added:
             from . import roles

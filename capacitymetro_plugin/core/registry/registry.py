@@ -21,6 +21,7 @@ from pathlib import Path
 from capacitymetro_plugin.core._pycompat import parse_iso_date
 from capacitymetro_plugin.core.errors import CapaCityMetroError, InputError, ValidationError
 
+from .doors import door_of
 from .model import Organization, Practice, Service, Translation, new_id, now_iso
 from .storage import (
     RegistryBusyError,
@@ -148,6 +149,7 @@ class Registry:
     def __init__(self, path: str | os.PathLike, *, editor: str | None = None) -> None:
         self.path = Path(path)
         self.editor = current_editor(editor)  # written as changed_by in services_history
+        self.door: str | None = None  # the history's door; None: the current one (doors.py)
         self.recovered = False  # True once a crashed write was rolled back (see open)
 
     def _recover(self) -> None:
@@ -210,7 +212,7 @@ class Registry:
         with locked_transaction(self.path) as (ds, before):
             state = copy.deepcopy(before)
             yield state
-            apply_changes_ds(ds, before, state, editor=self.editor)
+            apply_changes_ds(ds, before, state, editor=self.editor, door=door_of(self))
 
     def service_version(self, service_id: str) -> int:
         """Return the row version of a service (bumped by every write of it)."""
@@ -258,7 +260,8 @@ class Registry:
         """Return the recorded changes of a service, oldest first.
 
         Each entry: ``operation`` ("INSERT", "UPDATE", "DELETE"), ``changed_at`` (ISO 8601 UTC),
-        ``changed_by`` (the registry's editor, see :func:`current_editor`), ``row_version`` (the
+        ``changed_by`` (the registry's editor, see :func:`current_editor`), ``door`` (which door
+        the change came through, see doors.py; None when not recorded), ``row_version`` (the
         version the change produced; None for DELETE) and ``old`` (the row before the change as
         a dict with ``lon``, ``lat`` and ``row_version``; None for INSERT). Written in the same
         transaction as the change. Edits made outside the API (QGIS layer editing of the
@@ -310,7 +313,7 @@ class Registry:
             # a service QGIS deleted takes its good-practice links with it (as delete_service)
             gone = {k for k in wanted if k not in current.services}
             new.links = [(s, p) for s, p in new.links if s not in gone]
-            apply_changes_ds(ds, old, new, editor=self.editor)
+            apply_changes_ds(ds, old, new, editor=self.editor, door=door_of(self))
         return sorted(recorded)
 
     def record_entity_edits(self, before: RegistryState) -> list[str]:
@@ -319,7 +322,7 @@ class Registry:
         As :meth:`record_edits` for services: ``before`` is :meth:`snapshot` read just before
         QGIS committed an edit of the ``organizations``, ``practices`` or ``service_practices``
         layer; each difference from the registry as it is now gets its ``entity_history`` entry
-        (who = :attr:`editor`), in one transaction. Returns the ids recorded
+        (who = :attr:`editor`, door ``qgis``: QGIS layer editing), in one transaction. Returns the ids recorded
         (``service_id/practice_id`` for a link).
         """
         self._recover()
@@ -335,8 +338,8 @@ class Registry:
                 if getattr(old, kind).get(k) != getattr(current, kind).get(k)
             ]
             recorded += [f"{s}/{p}" for s, p in sorted(set(old.links) ^ set(current.links))]
-            if recorded:
-                apply_changes_ds(ds, old, copy.deepcopy(current), editor=self.editor)
+            if recorded:  # QGIS's own editing of those layers (the dock's dialog uses the API)
+                apply_changes_ds(ds, old, copy.deepcopy(current), editor=self.editor, door="qgis")
         return recorded
 
     def restore_service(

@@ -112,6 +112,7 @@ TRANSLATIONS_HISTORY_FIELDS: dict[str, str] = {
     "operation": "str",  # INSERT / UPDATE / DELETE
     "changed_at": "str",
     "changed_by": "str",
+    "door": "str",
     "old_row": "str",  # JSON of the translation before the change (empty for INSERT)
     "new_row": "str",  # JSON of the translation after the change (empty for DELETE)
 }
@@ -363,12 +364,17 @@ def apply_changes(path: str | os.PathLike, before: RegistryState, after: Registr
 
 
 def apply_changes_ds(
-    ds, before: RegistryState, after: RegistryState, *, editor: str | None = None
+    ds,
+    before: RegistryState,
+    after: RegistryState,
+    *,
+    editor: str | None = None,
+    door: str | None = None,
 ) -> None:
     """Write the differences between ``before`` and ``after`` through the open transaction
     ``ds``; each changed or new service gets ``row_version`` = its previous version + 1 and a
-    row in ``services_history`` (who = ``editor``, when, the old row). An older registry gains
-    the columns of the newer schema in the same transaction."""
+    row in ``services_history`` (who = ``editor``, which ``door``, when, the old row). An older
+    registry gains the columns of the newer schema in the same transaction."""
     if migrate_schema(ds):
         after.meta["schema_version"] = SCHEMA_VERSION
     for name, fields_ in (
@@ -378,12 +384,12 @@ def apply_changes_ds(
     ):
         versions = (before.versions, after.versions) if name == "services" else None
         _apply_table(ds, name, fields_, getattr(before, name), getattr(after, name), versions)
-    _log_history(ds, before, after, editor)
-    _log_entities(ds, before, after, editor)
+    _log_history(ds, before, after, editor, door)
+    _log_entities(ds, before, after, editor, door)
     # a deleted service takes its translations with it
     after.translations = {k: t for k, t in after.translations.items() if k[0] in after.services}
     if before.translations != after.translations:
-        _apply_translations(ds, before.translations, after.translations, editor)
+        _apply_translations(ds, before.translations, after.translations, editor, door)
     if before.links != after.links:
         _replace_rows(
             ds,
@@ -401,6 +407,7 @@ HISTORY_FIELDS: dict[str, str] = {
     "operation": "str",  # INSERT / UPDATE / DELETE, as in the PostGIS trigger
     "changed_at": "str",  # ISO 8601 UTC
     "changed_by": "str",
+    "door": "str",  # core / cli / processing / dock (see doors.py); empty = not recorded
     "new_version": "int",  # the row_version the change produced (empty for DELETE)
     "old_row": "str",  # JSON of the row before the change (empty for INSERT)
 }
@@ -414,12 +421,15 @@ ENTITY_HISTORY_FIELDS: dict[str, str] = {
     "operation": "str",  # INSERT / UPDATE / DELETE
     "changed_at": "str",  # ISO 8601 UTC
     "changed_by": "str",
+    "door": "str",
     "old_row": "str",  # JSON (empty for INSERT)
     "new_row": "str",  # JSON (empty for DELETE)
 }
 
 
-def _log_entities(ds, before: RegistryState, after: RegistryState, editor: str | None) -> None:
+def _log_entities(
+    ds, before: RegistryState, after: RegistryState, editor: str | None, door: str | None = None
+) -> None:
     """One ``entity_history`` row per organization, practice sheet or link added, changed or
     removed, in the open transaction ``ds`` (as ``services_history`` for services)."""
     import json
@@ -469,6 +479,7 @@ def _log_entities(ds, before: RegistryState, after: RegistryState, editor: str |
                 "operation": op,
                 "changed_at": stamp,
                 "changed_by": editor or "",
+                "door": door,
                 "old_row": None
                 if old is None
                 else json.dumps(old, ensure_ascii=False, default=str),
@@ -492,7 +503,8 @@ def read_entity_history(path: str | os.PathLike) -> list[dict]:
         if ENTITY_HISTORY_LAYER not in tables:
             return []
         rows = con.execute(
-            "SELECT kind, entity_id, operation, changed_at, changed_by, old_row, new_row"
+            f"SELECT kind, entity_id, operation, changed_at, changed_by,"
+            f" {_door_column(con, ENTITY_HISTORY_LAYER)}, old_row, new_row"
             f" FROM {ENTITY_HISTORY_LAYER} ORDER BY fid"
         ).fetchall()
     finally:
@@ -504,10 +516,11 @@ def read_entity_history(path: str | os.PathLike) -> list[dict]:
             "operation": op,
             "changed_at": at,
             "changed_by": who,
+            "door": door or None,
             "old": json.loads(old) if old else None,
             "new": json.loads(new) if new else None,
         }
-        for kind, key, op, at, who, old, new in rows
+        for kind, key, op, at, who, door, old, new in rows
     ]
 
 
@@ -519,7 +532,9 @@ def history_row(obj: Service, version: int) -> dict:
     return row
 
 
-def _log_history(ds, before: RegistryState, after: RegistryState, editor: str | None) -> None:
+def _log_history(
+    ds, before: RegistryState, after: RegistryState, editor: str | None, door: str | None = None
+) -> None:
     import json
 
     from osgeo import ogr
@@ -547,6 +562,7 @@ def _log_history(ds, before: RegistryState, after: RegistryState, editor: str | 
             "operation": op,
             "changed_at": stamp,
             "changed_by": editor or "",
+            "door": door,
             "new_version": version,
             "old_row": None if old is None else json.dumps(old, ensure_ascii=False),
         }
@@ -559,7 +575,9 @@ def translation_row(t: Translation) -> dict:
     return record_to_properties(t, TRANSLATION_FIELDS)
 
 
-def _apply_translations(ds, old: dict, new: dict, editor: str | None) -> None:
+def _apply_translations(
+    ds, old: dict, new: dict, editor: str | None, door: str | None = None
+) -> None:
     """Write the changed translations (delete + insert by service and language) and log each
     change in ``translations_history`` in the open transaction ``ds``."""
     import json
@@ -598,6 +616,7 @@ def _apply_translations(ds, old: dict, new: dict, editor: str | None) -> None:
             "operation": "INSERT" if before is None else "DELETE" if after is None else "UPDATE",
             "changed_at": stamp,
             "changed_by": editor or "",
+            "door": door,
             "old_row": None
             if before is None
             else json.dumps(translation_row(before), ensure_ascii=False),
@@ -621,7 +640,8 @@ def read_translation_history(path: str | os.PathLike, service_id: str) -> list[d
         if TRANSLATIONS_HISTORY_LAYER not in tables:
             return []
         rows = con.execute(
-            "SELECT lang, operation, changed_at, changed_by, old_row, new_row"
+            f"SELECT lang, operation, changed_at, changed_by,"
+            f" {_door_column(con, TRANSLATIONS_HISTORY_LAYER)}, old_row, new_row"
             f" FROM {TRANSLATIONS_HISTORY_LAYER} WHERE service_id = ? ORDER BY fid",
             (service_id,),
         ).fetchall()
@@ -634,10 +654,11 @@ def read_translation_history(path: str | os.PathLike, service_id: str) -> list[d
             "operation": op,
             "changed_at": at,
             "changed_by": who,
+            "door": door or None,
             "old": json.loads(old) if old else None,
             "new": json.loads(new) if new else None,
         }
-        for lang, op, at, who, old, new in rows
+        for lang, op, at, who, door, old, new in rows
     ]
 
 
@@ -658,6 +679,26 @@ def _deleted_versions(ds) -> dict[str, int]:
     finally:
         layer.SetAttributeFilter(None)
     return found
+
+
+def _door_column(con, table: str) -> str:
+    """``door``, or NULL for a history table made before the door was recorded."""
+    names = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
+    return "door" if "door" in names else "NULL"
+
+
+def _ensure_door_columns(ds) -> bool:
+    """Add ``door`` to history tables made before it (their old rows stay empty: not
+    recorded); True if any was added."""
+    from osgeo import ogr
+
+    added = False
+    for name in (HISTORY_LAYER, ENTITY_HISTORY_LAYER, TRANSLATIONS_HISTORY_LAYER):
+        layer = ds.GetLayerByName(name)
+        if layer is not None and layer.GetLayerDefn().GetFieldIndex("door") < 0:
+            layer.CreateField(ogr.FieldDefn("door", ogr.OFTString))
+            added = True
+    return added
 
 
 def _ensure_history_layer(ds) -> bool:
@@ -720,8 +761,8 @@ def read_history(path: str | os.PathLike, service_id: str | None = None) -> list
         if HISTORY_LAYER not in tables:
             return []
         sql = (
-            "SELECT service_id, operation, changed_at, changed_by, new_version, old_row"
-            f" FROM {HISTORY_LAYER}"
+            "SELECT service_id, operation, changed_at, changed_by, new_version, old_row,"
+            f" {_door_column(con, HISTORY_LAYER)} FROM {HISTORY_LAYER}"
         )
         args: tuple = ()
         if service_id is not None:
@@ -736,10 +777,11 @@ def read_history(path: str | os.PathLike, service_id: str | None = None) -> list
             "operation": op,
             "changed_at": at,
             "changed_by": who,
+            "door": door or None,
             "row_version": version,
             "old": json.loads(old) if old else None,
         }
-        for sid, op, at, who, version, old in rows
+        for sid, op, at, who, version, old, door in rows
     ]
 
 
@@ -923,6 +965,7 @@ def ensure_schema(path: str | os.PathLike) -> bool:
             added = _ensure_history_layer(ds)
             added = _ensure_translation_layers(ds) or added
             added = _ensure_entity_history(ds) or added
+            added = _ensure_door_columns(ds) or added
             if layer.GetLayerDefn().GetFieldIndex(VERSION_COLUMN) >= 0:
                 return added
             layer.CreateField(ogr.FieldDefn(VERSION_COLUMN, ogr.OFTInteger64))
