@@ -320,6 +320,12 @@ def test_organizations_and_sheets_on_postgis(postgis, qgis_app, qgis_iface, samp
             sql(f"SELECT count(*) FROM entities.organizations WHERE organization_id = '{org_id}'")
             == "0"
         )
+        # a service deleted in the dock takes its links with it here too (the database's trigger)
+        dialog.close()
+        dock.select_fid(_fid(layer, target.service_id), zoom=False)
+        assert dock.delete_selected(confirm=False) and dock.save_changes()
+        links = f"SELECT count(*) FROM entities.service_practices WHERE service_id = '{target.service_id}'"
+        assert sql(links) == "0"
     finally:
         _close_dock(dock, layer)
 

@@ -164,6 +164,7 @@ class PostgisRegistry(Registry):
                 reg._install_versioning(cur, drop_history=True)
                 reg._install_translations(cur, drop=True)
                 reg._install_entity_history(cur, drop=True)
+                reg._install_links_cleanup(cur)
                 reg._install_door(cur)
         finally:
             conn.close()
@@ -425,6 +426,33 @@ class PostgisRegistry(Registry):
                 f" {prefix}.cm_entity_log('{kind}')"
             )
 
+    def _install_links_cleanup(self, cur) -> None:
+        """A deleted service takes its good-practice links with it, however it is deleted (the
+        API, QGIS layer editing, plain SQL): a BEFORE DELETE trigger, so the links still pass an
+        area editor's row-level security (through their service) and their deletes are logged."""
+        prefix = _ident(self.schema)
+        links = self._table("service_practices")
+        cur.execute(
+            f"CREATE OR REPLACE FUNCTION {prefix}.cm_links_cleanup() RETURNS trigger"
+            " LANGUAGE plpgsql AS $$ BEGIN"
+            f" DELETE FROM {links} WHERE service_id = OLD.service_id;"
+            " RETURN OLD; END $$"
+        )
+        cur.execute(f"DROP TRIGGER IF EXISTS cm_links_cleanup ON {self._table('services')}")
+        cur.execute(
+            f"CREATE TRIGGER cm_links_cleanup BEFORE DELETE ON {self._table('services')}"
+            f" FOR EACH ROW EXECUTE FUNCTION {prefix}.cm_links_cleanup()"
+        )
+
+    def _has_links_cleanup(self, cur) -> bool:
+        cur.execute(
+            "SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = %s AND c.relname = 'services' AND t.tgname = 'cm_links_cleanup'",
+            (self.schema,),
+        )
+        return cur.fetchone() is not None
+
     def snapshot(self) -> RegistryState:
         """Return :meth:`load` (its row versions included)."""
         return self.load()
@@ -666,6 +694,16 @@ class PostgisRegistry(Registry):
         if ENTITY_HISTORY_LAYER not in tables:
             self._install_entity_history(cur)  # a registry made before it
             added = True
+        if not self._has_links_cleanup(cur):  # a registry made before it
+            cur.execute("SAVEPOINT cm_links_cleanup")
+            try:
+                self._install_links_cleanup(cur)
+                cur.execute("RELEASE SAVEPOINT cm_links_cleanup")
+                added = True
+            except Exception as exc:  # not the tables' owner: the owner's next write adds it
+                if getattr(exc, "pgcode", None) != "42501":  # insufficient_privilege
+                    raise
+                cur.execute("ROLLBACK TO SAVEPOINT cm_links_cleanup")
         if not self._has_door(cur):  # a registry made before the door was recorded
             self._install_door(cur)
             added = True

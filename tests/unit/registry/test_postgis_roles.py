@@ -292,3 +292,53 @@ def test_an_upgrade_keeps_the_roles_working(dsn, registry):
                    (org.organization_id,))  # fmt: skip
     assert rows == [("editor_l",)]
     assert reg.service_history(bari)[-1]["changed_by"] == "bari_ed"
+
+
+def test_a_deleted_service_takes_its_links_with_it_however_deleted(dsn, registry):
+    """Plain SQL, QGIS layer editing and the API delete a service's good-practice links with it
+    (a BEFORE DELETE trigger, logged); an area editor's delete of its own service does too, and
+    its refused delete of another area's leaves the links. An older registry gains the trigger
+    when its owner writes; a non-owner's write still goes through without it."""
+    from capacitymetro_plugin.core.registry.model import Practice
+
+    reg, _bari, ven = registry
+    sheet = reg.add_practice(Practice(title="Scheda condivisa"))
+    mine = reg.add_service(
+        Service(name="Sportello Bari 2", sectors=["information"], comune_istat="072006",
+                metro_area="072", lon=16.86, lat=41.11)
+    )  # fmt: skip
+    plain = reg.add_service(Service(name="Da cancellare", sectors=["information"],
+                                    comune_istat="072006", metro_area="072"))  # fmt: skip
+    for sid in (mine.service_id, plain.service_id, ven):
+        reg.link(sid, sheet.practice_id)
+
+    def links_of(sid):
+        return _run(dsn, f"SELECT count(*) FROM {S}.service_practices WHERE service_id = %s",
+                    (sid,))[1][0][0]  # fmt: skip
+
+    # plain SQL as the owner
+    assert _run(dsn, f"DELETE FROM {S}.services WHERE service_id = %s", (plain.service_id,))[0] == 1
+    assert links_of(plain.service_id) == 0
+    _, rows = _run(dsn, f"SELECT operation, changed_by FROM {S}.entity_history"
+                        " WHERE entity_id = %s", (f"{plain.service_id}/{sheet.practice_id}",))  # fmt: skip
+    assert rows[-1] == ("DELETE", "postgres")
+    # an area editor: another area's service is not deleted, its links stay; its own goes whole
+    ed = _as(dsn, "bari_ed")
+    grant(dsn, "bari_ed", "cm_area_editor", areas=["072006"], schema=S)
+    assert _run(ed, f"DELETE FROM {S}.services WHERE service_id = %s", (ven,))[0] == 0
+    assert links_of(ven) == 1
+    assert _run(ed, f"DELETE FROM {S}.services WHERE service_id = %s", (mine.service_id,))[0] == 1
+    assert links_of(mine.service_id) == 0
+    _, rows = _run(dsn, f"SELECT changed_by FROM {S}.entity_history WHERE entity_id = %s"
+                        " AND operation = 'DELETE'", (f"{mine.service_id}/{sheet.practice_id}",))  # fmt: skip
+    assert rows == [("bari_ed",)]
+
+    # an older registry (no trigger): a non-owner's write goes through, the owner's adds it
+    def has_trigger():
+        return bool(_run(dsn, "SELECT 1 FROM pg_trigger WHERE tgname = 'cm_links_cleanup'")[1])
+
+    _run(dsn, f"DROP TRIGGER cm_links_cleanup ON {S}.services")
+    PostgisRegistry.open(ed, schema=S).update_service(_bari, capacity=41)
+    assert not has_trigger() and reg.get_service(_bari).capacity == 41
+    reg.update_service(_bari, capacity=42)
+    assert has_trigger()
