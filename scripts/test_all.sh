@@ -32,7 +32,8 @@ if [ $host = 1 ]; then
     'import sys; from qgis.core import Qgis; print("host QGIS %s (Python %s)" % (Qgis.QGIS_VERSION.split("-")[0], sys.version.split()[0]))' 2>/dev/null | tail -1)
   start=$(date +%s)
   # shellcheck disable=SC2086
-  (source scripts/env.sh && "$VENV/bin/python" -m pytest ${CAPACITYMETRO_HOST_TESTS:-tests}) 2>&1 | tee "$logdir/host.log"
+  # --durations: the slowest tests in the log, to keep the suite inside CI's time
+  (source scripts/env.sh && "$VENV/bin/python" -m pytest --durations=25 ${CAPACITYMETRO_HOST_TESTS:-tests}) 2>&1 | tee "$logdir/host.log"
   rc=${PIPESTATUS[0]}
   counts=$(closing "$logdir/host.log")
   lines+=("${version:-host}: ${counts:-no pytest summary (exit $rc)} [$(( $(date +%s) - start )) s]")
@@ -50,7 +51,7 @@ for suite in $ENVS; do
     else last="QGIS 3.40 bare install (zip + installer): 1 failed"; fi
   else
   echo "=== tier: $suite (scripts/qgis_env.sh test $suite) ==="
-  scripts/qgis_env.sh test "$suite" 2>&1 | tee "$logdir/$suite.log"
+  PYTEST_ARGS=${PYTEST_ARGS---durations=15} scripts/qgis_env.sh test "$suite" 2>&1 | tee "$logdir/$suite.log"
   rc=${PIPESTATUS[0]}
   last=$(grep -E '^(QGIS|Python) .*: ' "$logdir/$suite.log" | tail -1)
   fi
