@@ -22,7 +22,12 @@ from test_dock_history import (  # noqa: F401 - fixtures, reused
     editor_setting,
     sample,
 )
-from test_dock_postgis import PORT, as_postgres, postgis  # noqa: F401 - the fixture, reused
+from test_dock_postgis import (  # noqa: F401 - the fixture, reused
+    PORT,
+    as_postgres,
+    pg_services_layer,
+    postgis,
+)
 
 pytestmark = pytest.mark.realdata
 
@@ -242,8 +247,6 @@ def test_deleting_a_service_in_the_dock_removes_its_links(
 
 @pytest.mark.slow
 def test_organizations_and_sheets_on_postgis(postgis, qgis_app, qgis_iface, sample, tmp_path):  # noqa: F811
-    from qgis.core import QgsDataSourceUri, QgsVectorLayer
-
     from capacitymetro_plugin.core.registry.postgis import PostgisRegistry
     from capacitymetro_plugin.core.registry.registry import copy_registry
 
@@ -252,10 +255,7 @@ def test_organizations_and_sheets_on_postgis(postgis, qgis_app, qgis_iface, samp
     pg = PostgisRegistry.create(dsn, schema="entities")
     copy_registry(sample, pg)
     target = _target(pg)
-    uri = QgsDataSourceUri()
-    uri.setConnection(str(sock), PORT, "registry", "postgres", "")
-    uri.setDataSource("entities", "services", "geom", "", "ogc_fid")
-    layer = QgsVectorLayer(uri.uri(False), "services", "postgres")
+    layer = pg_services_layer(sock, "entities")
     assert layer.isValid()
     dock = _open_dock(qgis_iface, layer)
 

@@ -14,7 +14,12 @@ import json
 import sqlite3
 
 import pytest
-from test_dock_postgis import PORT, as_postgres, postgis  # noqa: F401 - the fixture, reused
+from test_dock_postgis import (  # noqa: F401 - the fixture, reused
+    PORT,
+    as_postgres,
+    pg_services_layer,
+    postgis,
+)
 
 pytestmark = pytest.mark.realdata
 
@@ -233,8 +238,6 @@ def test_history_dialog_on_a_registry_geopackage(qgis_app, qgis_iface, sample, e
 
 @pytest.mark.slow
 def test_history_dialog_on_postgis(postgis, qgis_app, qgis_iface, sample):  # noqa: F811
-    from qgis.core import QgsDataSourceUri, QgsVectorLayer
-
     from capacitymetro_plugin.core.registry.postgis import PostgisRegistry
     from capacitymetro_plugin.core.registry.registry import copy_registry
 
@@ -243,10 +246,7 @@ def test_history_dialog_on_postgis(postgis, qgis_app, qgis_iface, sample):  # no
     pg = PostgisRegistry.create(dsn, schema="history")
     copy_registry(sample, pg)
     target = _target(pg)
-    uri = QgsDataSourceUri()
-    uri.setConnection(str(sock), PORT, "registry", "postgres", "")
-    uri.setDataSource("history", "services", "geom", "", "ogc_fid")
-    layer = QgsVectorLayer(uri.uri(False), "services", "postgres")
+    layer = pg_services_layer(sock, "history")
     assert layer.isValid() and layer.featureCount() == 59
     dock = _open_dock(qgis_iface, layer)
     try:

@@ -23,7 +23,12 @@ from test_dock_history import (  # noqa: F401
     editor_setting,
     sample,
 )
-from test_dock_postgis import PORT, as_postgres, postgis  # noqa: F401 - the fixture, reused
+from test_dock_postgis import (  # noqa: F401 - the fixture, reused
+    PORT,
+    as_postgres,
+    pg_services_layer,
+    postgis,
+)
 
 pytestmark = pytest.mark.realdata
 
@@ -167,8 +172,6 @@ def test_merge_on_a_registry_geopackage(qgis_app, qgis_iface, sample, editor_set
 
 @pytest.mark.slow
 def test_merge_on_postgis(postgis, qgis_app, qgis_iface, sample):  # noqa: F811
-    from qgis.core import QgsDataSourceUri, QgsVectorLayer
-
     from capacitymetro_plugin.core.registry.postgis import PostgisRegistry
     from capacitymetro_plugin.core.registry.registry import copy_registry
 
@@ -177,10 +180,7 @@ def test_merge_on_postgis(postgis, qgis_app, qgis_iface, sample):  # noqa: F811
     pg = PostgisRegistry.create(dsn, schema="merge")
     copy_registry(sample, pg)
     target = _target(pg)
-    uri = QgsDataSourceUri()
-    uri.setConnection(str(sock), PORT, "registry", "postgres", "")
-    uri.setDataSource("merge", "services", "geom", "", "ogc_fid")
-    layer = QgsVectorLayer(uri.uri(False), "services", "postgres")
+    layer = pg_services_layer(sock, "merge")
     assert layer.isValid()
     dock = _open_dock(qgis_iface, layer)
     try:
@@ -207,7 +207,6 @@ def test_area_editor_in_the_dock_is_told_what_was_not_written(
     """Row-level security filters an area editor's UPDATE of another area's service out, and
     QGIS reports no error for a 0-row UPDATE: the dock compares what it sent with what is stored
     and says which services were not written; its own area's service is written."""
-    from qgis.core import QgsDataSourceUri, QgsVectorLayer
 
     from capacitymetro_plugin.core.registry.postgis import PostgisRegistry
     from capacitymetro_plugin.core.registry.registry import copy_registry
@@ -224,10 +223,7 @@ def test_area_editor_in_the_dock_is_told_what_was_not_written(
     services = pg.services()
     mine = next(s for s in services if s.comune_istat == "022205")
     other = next(s for s in services if s.comune_istat and s.comune_istat[:3] != "022")
-    uri = QgsDataSourceUri()
-    uri.setConnection(str(sock), PORT, "registry", "trento_ed", "")
-    uri.setDataSource("areas", "services", "geom", "", "ogc_fid")
-    layer = QgsVectorLayer(uri.uri(False), "services", "postgres")
+    layer = pg_services_layer(sock, "areas", user="trento_ed")
     assert layer.isValid()
     dock = _open_dock(qgis_iface, layer)
     try:

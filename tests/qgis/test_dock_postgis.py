@@ -33,6 +33,16 @@ def as_postgres(*args: str, **kw) -> subprocess.CompletedProcess:
     )
 
 
+def pg_services_layer(sock, schema: str, *, user: str = "postgres"):
+    """The ``services`` table of ``schema`` on the test cluster as a QGIS PostGIS layer."""
+    from qgis.core import QgsDataSourceUri, QgsVectorLayer
+
+    uri = QgsDataSourceUri()
+    uri.setConnection(str(sock), PORT, "registry", user, "")
+    uri.setDataSource(schema, "services", "geom", "", "ogc_fid")
+    return QgsVectorLayer(uri.uri(False), "services", "postgres")
+
+
 @pytest.fixture(scope="module")
 def postgis():
     """Start a cluster owned by the postgres user in a temporary folder; yield (socket dir, db)."""
@@ -78,7 +88,7 @@ def postgis():
 
 
 def test_dock_edits_a_postgis_registry(postgis, qgis_app, qgis_iface, tmp_path, shared_data):
-    from qgis.core import QgsDataSourceUri, QgsPointXY, QgsProject, QgsVectorLayer
+    from qgis.core import QgsPointXY, QgsProject
 
     from capacitymetro_plugin.core.registry.model import Practice
     from capacitymetro_plugin.core.registry.registry import Registry
@@ -113,10 +123,7 @@ def test_dock_edits_a_postgis_registry(postgis, qgis_app, qgis_iface, tmp_path, 
     )
     assert r.returncode == 0, r.stderr
 
-    uri = QgsDataSourceUri()
-    uri.setConnection(str(sock), PORT, "registry", "postgres", "")
-    uri.setDataSource("public", "services", "geom", "", "ogc_fid")
-    layer = QgsVectorLayer(uri.uri(False), "services", "postgres")
+    layer = pg_services_layer(sock, "public")
     assert layer.isValid() and layer.featureCount() == 59
     QgsProject.instance().addMapLayer(layer)
     dock = RegistryDock(qgis_iface.mapCanvas())

@@ -22,7 +22,12 @@ from test_dock_history import (  # noqa: F401 - the fixtures, reused
     editor_setting,
     sample,
 )
-from test_dock_postgis import PORT, as_postgres, postgis  # noqa: F401 - the fixture, reused
+from test_dock_postgis import (  # noqa: F401 - the fixture, reused
+    PORT,
+    as_postgres,
+    pg_services_layer,
+    postgis,
+)
 
 pytestmark = pytest.mark.realdata
 
@@ -203,8 +208,6 @@ def test_a_new_service_is_translated_once_saved(qgis_app, qgis_iface, sample, ed
 
 @pytest.mark.slow
 def test_translations_on_postgis(postgis, qgis_app, qgis_iface, sample, editor_setting):  # noqa: F811
-    from qgis.core import QgsDataSourceUri, QgsVectorLayer
-
     from capacitymetro_plugin.core.registry.postgis import PostgisRegistry
     from capacitymetro_plugin.core.registry.registry import copy_registry
 
@@ -213,10 +216,7 @@ def test_translations_on_postgis(postgis, qgis_app, qgis_iface, sample, editor_s
     pg = PostgisRegistry.create(dsn, schema="translations")
     copy_registry(sample, pg)
     target = _target(pg)
-    uri = QgsDataSourceUri()
-    uri.setConnection(str(sock), PORT, "registry", "postgres", "")
-    uri.setDataSource("translations", "services", "geom", "", "ogc_fid")
-    layer = QgsVectorLayer(uri.uri(False), "services", "postgres")
+    layer = pg_services_layer(sock, "translations")
     assert layer.isValid() and layer.featureCount() == 59
     dock = _open_dock(qgis_iface, layer)
     try:
