@@ -112,6 +112,10 @@ def walking_minutes(network, services: list[dict], *, cell_m: float = CELL_M) ->
     from capacitymetro_plugin.core.coverage import service_times
 
     placed = [s for s in services if "lon" in s and s.get("privacy") != "hidden"]
+    # only the services within the network's reach: a registry of several cities published
+    # with one city's streets gets that city's grid, not one across the country (the others
+    # rank by straight-line distance, as without a network)
+    placed = _within_network(network, placed)
     if not placed:
         return None
     grid = grid_for([(s["lon"], s["lat"]) for s in placed], cell_m=cell_m)
@@ -125,9 +129,30 @@ def walking_minutes(network, services: list[dict], *, cell_m: float = CELL_M) ->
     times = service_times(network, origins, dest, id_field="id", cutoff_min=CUTOFF_MIN)
     m = np.asarray(times.minutes, dtype=float)
     tenths = np.where(np.isfinite(m), np.round(m * 10), -1).astype(int)
+    reached = (tenths >= 0).any(axis=1)  # a service no cell reaches: by distance, no row
+    if not reached.any():
+        return None
     return {
         "grid": grid,
-        "ids": [str(x) for x in times.service_ids],
-        "tenths_min": tenths.tolist(),  # per service, per cell: tenths of a minute, -1 none
+        "ids": [str(x) for x, keep in zip(times.service_ids, reached) if keep],
+        "tenths_min": tenths[reached].tolist(),  # per service, per cell: tenths of a minute, -1 none
         "cutoff_min": CUTOFF_MIN,
     }
+
+
+def _within_network(network, placed: list[dict], *, margin_m: float = MARGIN_M) -> list[dict]:
+    """The services of ``placed`` inside the network's bounding box plus ``margin_m``."""
+    from pyproj import Transformer
+
+    if not placed or len(network.x) == 0:
+        return []
+    to_net = Transformer.from_crs(4326, network.crs, always_xy=True)
+    x, y = to_net.transform([s["lon"] for s in placed], [s["lat"] for s in placed])
+    x, y = np.asarray(x), np.asarray(y)
+    inside = (
+        (x >= network.x.min() - margin_m)
+        & (x <= network.x.max() + margin_m)
+        & (y >= network.y.min() - margin_m)
+        & (y <= network.y.max() + margin_m)
+    )
+    return [s for s, keep in zip(placed, inside) if keep]
