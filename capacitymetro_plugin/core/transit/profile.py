@@ -46,6 +46,7 @@ class _Events:
     """The stop-time events of a timetable from ``t_min`` on, for one set of footpaths."""
 
     n_rows: int
+    t_min: int
     row_rank: np.ndarray  # per row: (n_trips - 1 - trip) * _BIG, for the trip running minimum
     board_key: np.ndarray  # sorted stop * _SPAN + dep + _SHIFT of boardings, + 1 sentinel/stop
     board_rank: np.ndarray  # per sorted position: (n_stops - 1 - stop) * _BIG
@@ -108,6 +109,7 @@ def _events(tt: Timetable, fp: Footpaths, t_min: int) -> _Events:
         flat[slot] = query(f_to[link], a_arr[who] + f_s[link])
     ev = _Events(
         n_rows=n_rows,
+        t_min=int(t_min),
         row_rank=(tt.n_trips - 1 - trip) * _BIG,
         board_key=keys,
         board_rank=(n - 1 - ev_stop) * _BIG,
@@ -174,6 +176,71 @@ def boarding_profiles(
     return ev, b
 
 
+class TargetProfiles:
+    """The backward profiles of a set of targets, read by any number of origins.
+
+    Parameters
+    ----------
+    timetable, footpaths, max_rides
+        As for :func:`~.raptor.range_arrivals`.
+    egress
+        ``(target, stop, whole seconds)``: the walks from stops to the targets.
+    n_targets
+        Number of targets (columns of the result).
+    t_min
+        The earliest departure that will be asked (earlier trips are left out).
+    """
+
+    def __init__(self, timetable, *, egress, n_targets, footpaths, max_rides, t_min) -> None:
+        self.n_targets = int(n_targets)
+        self.events, self.best = boarding_profiles(
+            timetable, egress=egress, n_targets=self.n_targets, footpaths=footpaths,
+            max_rides=max_rides, t_min=int(t_min),
+        )  # fmt: skip
+
+    def arrivals(self, access, departures_s, n_origins: int, *, chunk_values: int = 4_000_000):
+        """Earliest arrival (s, float; inf unreached) at each target by transit, for every
+        origin and departure, shape ``(n_origins, n_departures, n_targets)``.
+
+        ``access`` is ``(origin, stop, seconds)``, rounded up as the forward search does.
+        """
+        deps = np.asarray(departures_s, dtype=np.int64)
+        m = self.n_targets
+        out = np.full((n_origins, deps.size, m), np.inf)
+        a_pt, a_stop, a_s = (np.asarray(a) for a in access)
+        ok = np.isfinite(a_s) & (a_s >= 0)
+        a_pt, a_stop = a_pt[ok].astype(np.int64), a_stop[ok].astype(np.int64)
+        a_s = np.ceil(a_s[ok]).astype(np.int64)
+        order = np.argsort(a_pt, kind="stable")
+        a_pt, a_stop, a_s = a_pt[order], a_stop[order], a_s[order]
+        if a_pt.size == 0 or m == 0 or deps.size == 0:
+            return out
+        if deps.min() < self.events.t_min:
+            raise ValueError("departure before the profiles' t_min")
+        starts = np.searchsorted(a_pt, np.arange(n_origins + 1))
+        per = max(1, chunk_values // (deps.size * m))
+        o_lo = 0
+        while o_lo < n_origins:
+            o_hi = int(np.searchsorted(starts, starts[o_lo] + per, side="right")) - 1
+            o_hi = min(max(o_hi, o_lo + 1), n_origins)
+            lo, hi = int(starts[o_lo]), int(starts[o_hi])
+            o_lo = o_hi
+            if hi == lo:
+                continue
+            s, t = a_stop[lo:hi], deps[None, :] + a_s[lo:hi, None]
+            pos = np.searchsorted(
+                self.events.board_key,
+                s[:, None] * _SPAN + np.minimum(t, _CLIP) + _SHIFT,
+                side="left",
+            )
+            vals = self.best[pos]  # (links, departures, targets)
+            seg = np.flatnonzero(np.r_[True, a_pt[lo + 1 : hi] != a_pt[lo : hi - 1]])
+            best = np.minimum.reduceat(vals, seg, axis=0).astype(float)
+            best[best >= _INF] = np.inf
+            out[a_pt[lo:hi][seg]] = best - _SHIFT
+        return out
+
+
 def target_arrivals(
     timetable: Timetable,
     *,
@@ -184,46 +251,21 @@ def target_arrivals(
     departures_s: np.ndarray,
     footpaths: Footpaths,
     max_rides: int | None,
-    chunk_values: int = 4_000_000,
 ) -> np.ndarray:
     """Earliest arrival (s, float; inf unreached) at each target by transit, for every origin
-    and departure, shape ``(n_origins, n_departures, n_targets)``.
+    and departure, shape ``(n_origins, n_departures, n_targets)``: one backward search for
+    all the targets (:class:`TargetProfiles`), read at the origins' access stops.
 
     ``access`` is ``(origin, stop, seconds)`` (rounded up, as the forward search does),
     ``egress`` ``(target, stop, whole seconds)``. Equal to the forward search's ride arrivals
-    at the egress stops plus the egress walk, minimised over the links.
+    at the egress stops plus the egress walk, minimised over the links, plus nothing else
+    (the walk all the way is the caller's).
     """
     deps = np.asarray(departures_s, dtype=np.int64)
-    out = np.full((n_origins, deps.size, n_targets), np.inf)
-    a_pt, a_stop, a_s = (np.asarray(a) for a in access)
-    ok = np.isfinite(a_s) & (a_s >= 0)
-    a_pt, a_stop = a_pt[ok].astype(np.int64), a_stop[ok].astype(np.int64)
-    a_s = np.ceil(a_s[ok]).astype(np.int64)
-    order = np.argsort(a_pt, kind="stable")
-    a_pt, a_stop, a_s = a_pt[order], a_stop[order], a_s[order]
-    if a_pt.size == 0 or n_targets == 0 or deps.size == 0:
-        return out
-    ev, b = boarding_profiles(
+    if deps.size == 0:
+        return np.full((n_origins, 0, n_targets), np.inf)
+    prof = TargetProfiles(
         timetable, egress=egress, n_targets=n_targets, footpaths=footpaths,
         max_rides=max_rides, t_min=int(deps.min()),
     )  # fmt: skip
-    starts = np.searchsorted(a_pt, np.arange(n_origins + 1))
-    per = max(1, chunk_values // max(deps.size * n_targets, 1))
-    o_lo = 0
-    while o_lo < n_origins:
-        o_hi = int(np.searchsorted(starts, starts[o_lo] + per, side="right")) - 1
-        o_hi = min(max(o_hi, o_lo + 1), n_origins)
-        lo, hi = int(starts[o_lo]), int(starts[o_hi])
-        o_lo = o_hi
-        if hi == lo:
-            continue
-        s, t = a_stop[lo:hi], deps[None, :] + a_s[lo:hi, None]
-        pos = np.searchsorted(
-            ev.board_key, s[:, None] * _SPAN + np.minimum(t, _CLIP) + _SHIFT, side="left"
-        )
-        vals = b[pos]  # (links, departures, targets)
-        seg = np.flatnonzero(np.r_[True, a_pt[lo + 1 : hi] != a_pt[lo : hi - 1]])
-        best = np.minimum.reduceat(vals, seg, axis=0).astype(float)
-        best[best >= _INF] = np.inf
-        out[a_pt[lo:hi][seg]] = best - _SHIFT
-    return out
+    return prof.arrivals(access, deps, n_origins)
