@@ -97,7 +97,7 @@ def _events(tt: Timetable, fp: Footpaths, t_min: int) -> _Events:
     f_frm, f_to, f_s = fp.frm[f_order], fp.to[f_order], fp.walk_s[f_order].astype(np.int64)
     f_lo = np.searchsorted(f_frm, np.arange(n + 1))
     deg = f_lo[a_stop + 1] - f_lo[a_stop]
-    starts = np.r_[0, np.cumsum(1 + deg)[:-1]].astype(np.int64)
+    starts = (np.cumsum(1 + deg) - (1 + deg)).astype(np.int64)
     total = int((1 + deg).sum())
     flat = np.empty(total, dtype=np.int64)
     flat[starts] = same
@@ -160,7 +160,7 @@ def boarding_profiles(
     k = 0
     while k < k_max:
         k += 1
-        if k == 1:
+        if k == 1 or ev.alight_rows.size == 0:
             x = out_walk
         else:  # alight, then board at the same stop after its change time, or after a walk
             x = np.minimum(out_walk, np.minimum.reduceat(b[ev.flat_pos], ev.flat_starts, axis=0))
