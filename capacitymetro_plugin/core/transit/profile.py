@@ -156,23 +156,36 @@ def boarding_profiles(
     out_walk = np.minimum(out_walk, _INF)
     n_pos = ev.board_key.size
     b = np.full((n_pos, n_targets), _INF, dtype=np.int64)
+    flat_len = np.diff(np.r_[ev.flat_starts, ev.flat_pos.size])
+    x = out_walk
+    changed = None
     k_max = math.inf if max_rides is None else int(max_rides)
     k = 0
     while k < k_max:
         k += 1
-        if k == 1 or ev.alight_rows.size == 0:
-            x = out_walk
-        else:  # alight, then board at the same stop after its change time, or after a walk
-            x = np.minimum(out_walk, np.minimum.reduceat(b[ev.flat_pos], ev.flat_starts, axis=0))
+        if changed is not None and ev.alight_rows.size:
+            # alight, then board at the same stop after its change time, or after one walk:
+            # only the alightings whose boardings changed in the last round are read again
+            hit = np.logical_or.reduceat(changed[ev.flat_pos], ev.flat_starts)
+            idx = np.flatnonzero(hit)
+            lens = flat_len[idx]
+            sub = np.cumsum(lens) - lens
+            fl = np.repeat(ev.flat_starts[idx] - sub, lens) + np.arange(int(lens.sum()))
+            x = x.copy()
+            x[idx] = np.minimum(
+                np.take(out_walk, idx, axis=0),
+                np.minimum.reduceat(np.take(b, ev.flat_pos[fl], axis=0), sub, axis=0),
+            )
         on = np.full((ev.n_rows, n_targets), _INF, dtype=np.int64)
         on[ev.alight_rows] = x
         on = _suffix_min(on, ev.row_rank)  # stay on board to a later stop
         nb = np.full((n_pos, n_targets), _INF, dtype=np.int64)
-        nb[ev.board_pos] = on[ev.board_next]
+        nb[ev.board_pos] = np.take(on, ev.board_next, axis=0)
         nb = _suffix_min(nb, ev.board_rank)  # wait for a later departure
-        if np.array_equal(nb, b):
-            break
+        changed = (nb != b).any(axis=1)
         b = nb
+        if not changed.any():
+            break
     return ev, b
 
 
@@ -233,7 +246,7 @@ class TargetProfiles:
                 s[:, None] * _SPAN + np.minimum(t, _CLIP) + _SHIFT,
                 side="left",
             )
-            vals = self.best[pos]  # (links, departures, targets)
+            vals = np.take(self.best, pos, axis=0)  # (links, departures, targets)
             seg = np.flatnonzero(np.r_[True, a_pt[lo + 1 : hi] != a_pt[lo : hi - 1]])
             best = np.minimum.reduceat(vals, seg, axis=0).astype(float)
             best[best >= _INF] = np.inf
