@@ -238,3 +238,24 @@ def test_change_time_and_one_walk_on_a_hand_made_feed(tmp_path, max_rides):
     graph = TimeExpandedGraph(tt, fp, max_rides=max_rides)
     for i, dep in enumerate(deps):
         assert graph.arrivals([a], [0], int(dep))[1][c] == got[i]
+
+
+@pytest.mark.realdata
+def test_open_on_arrival_backward_equals_forward(actv):
+    """Opening hours are applied per departure after either search: the same minutes."""
+    lon, lat = np.meshgrid(np.linspace(12.215, 12.25, 5), np.linspace(45.48, 45.50, 4))
+    grid = _pts(np.column_stack([lon.ravel(), lat.ravel()]))
+    svc = _pts([(12.224376, 45.512947), (12.246139, 45.478947), (12.2386, 45.4906)])
+    svc["opening_hours"] = ["Mo-Fr 08:00-08:30", "Mer 08:40-12:00", None]
+    kw = dict(
+        departure_start_s=W0, departure_end_s=W1, groups={"all": [0, 1, 2]},
+        open_on_arrival=True, max_rides=None,
+    )  # fmt: skip
+    back = transit_service_times(actv, grid, svc, method="backward", **kw)
+    fwd = transit_service_times(actv, grid, svc, method="forward", **kw)
+    np.testing.assert_array_equal(back.by_percentile, fwd.by_percentile)
+    np.testing.assert_array_equal(back.group_minutes["all"], fwd.group_minutes["all"])
+    shut = transit_service_times(
+        actv, grid, svc, method="backward", **{**kw, "open_on_arrival": False}
+    )
+    assert (back.by_percentile[:, :2] != shut.by_percentile[:, :2]).any()  # the hours bite
