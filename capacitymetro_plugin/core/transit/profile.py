@@ -33,6 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from capacitymetro_plugin.core.errors import InputError
+
 from .gtfs import DAY_S, Timetable
 from .raptor import _SHIFT, _SPAN, Footpaths
 
@@ -229,7 +231,14 @@ class TargetProfiles:
         if a_pt.size == 0 or m == 0 or deps.size == 0:
             return out
         if deps.min() < self.events.t_min:
-            raise ValueError("departure before the profiles' t_min")
+            raise InputError(
+                f"Departures from {int(deps.min())} s, but these profiles start at "
+                f"{self.events.t_min} s.",
+                fix="Build TargetProfiles with t_min at or before the first departure.",
+                it=f"Partenze dai {int(deps.min())} s, ma questi profili iniziano ai "
+                f"{self.events.t_min} s.",
+                fix_it="Crea TargetProfiles con t_min non dopo la prima partenza.",
+            )
         starts = np.searchsorted(a_pt, np.arange(n_origins + 1))
         per = max(1, chunk_values // (deps.size * m))
         o_lo = 0
