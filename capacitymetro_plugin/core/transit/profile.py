@@ -41,6 +41,7 @@ from .raptor import _SHIFT, _SPAN, Footpaths
 _BIG = np.int64(1) << 21  # > every shifted time: offsets that keep segments apart
 _INF = _BIG - 1  # "unreached", shifted
 _CLIP = 3 * DAY_S - 1  # the forward search clips the moment one is ready at this
+_CHUNK_VALUES = 8_000_000  # boardings read per round × targets searched together
 
 
 @dataclass(eq=False)
@@ -208,10 +209,23 @@ class TargetProfiles:
 
     def __init__(self, timetable, *, egress, n_targets, footpaths, max_rides, t_min) -> None:
         self.n_targets = int(n_targets)
-        self.events, self.best = boarding_profiles(
-            timetable, egress=egress, n_targets=self.n_targets, footpaths=footpaths,
-            max_rides=max_rides, t_min=int(t_min),
-        )  # fmt: skip
+        self.events = _events(timetable, footpaths, int(t_min))
+        e_tgt, e_stop, e_s = (np.asarray(a, dtype=np.int64) for a in egress)
+        # targets in groups, so that one round's gather stays near _CHUNK_VALUES values
+        per = max(1, _CHUNK_VALUES // max(self.events.flat_pos.size, 1))
+        parts = []
+        for lo in range(0, self.n_targets, per):
+            hi = min(self.n_targets, lo + per)
+            sel = (e_tgt >= lo) & (e_tgt < hi)
+            parts.append(
+                boarding_profiles(
+                    timetable, egress=(e_tgt[sel] - lo, e_stop[sel], e_s[sel]),
+                    n_targets=hi - lo, footpaths=footpaths, max_rides=max_rides,
+                    t_min=int(t_min),
+                )[1]
+            )  # fmt: skip
+        n_pos = self.events.board_key.size
+        self.best = np.concatenate(parts, axis=1) if parts else np.zeros((n_pos, 0), dtype=np.int64)
 
     def arrivals(self, access, departures_s, n_origins: int, *, chunk_values: int = 4_000_000):
         """Earliest arrival (s, float; inf unreached) at each target by transit, for every

@@ -259,3 +259,22 @@ def test_open_on_arrival_backward_equals_forward(actv):
         actv, grid, svc, method="backward", **{**kw, "open_on_arrival": False}
     )
     assert (back.by_percentile[:, :2] != shut.by_percentile[:, :2]).any()  # the hours bite
+
+
+@pytest.mark.realdata
+def test_targets_in_groups_give_the_same_profiles(actv, monkeypatch):
+    """Many services are searched a few at a time (memory): one at a time gives the same."""
+    from capacitymetro_plugin.core.transit import profile
+
+    lon, lat = np.meshgrid(np.linspace(12.215, 12.25, 4), np.linspace(45.48, 45.50, 3))
+    grid = np.column_stack([lon.ravel(), lat.ravel()])
+    svc = np.column_stack([np.linspace(12.22, 12.25, 5), np.linspace(45.48, 45.51, 5)])
+    w = walks(actv, grid, svc, max_walk_s=600, max_direct_walk_s=1800)
+    kw = dict(
+        access=w.access, egress=w.egress, n_origins=len(grid), n_targets=len(svc),
+        departures_s=np.arange(W0, W0 + 1800, 60), footpaths=w.footpaths, max_rides=None,
+    )  # fmt: skip
+    together = target_arrivals(actv, **kw)
+    monkeypatch.setattr(profile, "_CHUNK_VALUES", 1)  # one service per group
+    np.testing.assert_array_equal(target_arrivals(actv, **kw), together)
+    assert np.isfinite(together).mean() > 0.5
