@@ -10,7 +10,10 @@ Public API:
   :func:`ferry_layers` (the lines and piers used, for a map).
 - :func:`footpaths_straight_line` / :func:`footpaths_from_matrix` → :class:`Footpaths`;
   :func:`earliest_arrival` (one departure), :func:`range_arrivals` (every minute of a window,
-  range RAPTOR) and :func:`travel_time_matrix` (points to points, percentiles over the window).
+  range RAPTOR) and :func:`travel_time_matrix` (points to points, percentiles over the window);
+  :class:`TargetProfiles` / :func:`target_arrivals` (one *backward* profile search from a set of
+  targets, read by every origin and departure: what :func:`transit_service_times` uses when
+  there are many more origins than services).
 - :func:`walks` (access, egress, footpaths and direct walks on the street network, or straight
   lines × a detour factor, flagged) and :func:`transit_service_times`, the one cost interface:
   a :class:`TransitServiceTimes` is a coverage ``ServiceTimes`` (door-to-door minutes per
@@ -53,6 +56,7 @@ from .gtfs import (
     read_gtfs,
 )
 from .isochrones import transit_isochrones, transit_isochrones_from_feeds, transit_node_times
+from .profile import TargetProfiles, target_arrivals
 from .raptor import (
     Footpaths,
     RangeResult,
@@ -77,6 +81,7 @@ __all__ = [
     "read_ferry_ways",
     "write_ferry_gtfs",
     "StopsOnNetwork",
+    "TargetProfiles",
     "TransitServiceTimes",
     "Walks",
     "parse_clock",
@@ -104,5 +109,6 @@ __all__ = [
     "parse_gtfs_time",
     "range_arrivals",
     "read_gtfs",
+    "target_arrivals",
     "travel_time_matrix",
 ]

@@ -209,8 +209,10 @@ def _read_csv(data: bytes, name: str, report: GtfsReport) -> pd.DataFrame | None
         )
         return None
     df.columns = [c.strip() for c in df.columns]
-    for col in df.columns:
-        df[col] = df[col].str.strip()
+    for col in df.columns:  # strip each distinct value once (a feed repeats its values a lot)
+        codes, uniques = pd.factorize(df[col])
+        stripped = np.array([u.strip() for u in uniques] + [np.nan], dtype=object)
+        df[col] = stripped[codes]  # code -1 (a missing field) stays NaN, as .str.strip() keeps it
     df["line"] = np.arange(2, len(df) + 2)
     return df
 
@@ -773,8 +775,12 @@ def _day_stop_times(feed: GtfsFeed, date: dt.date, shift: int) -> pd.DataFrame:
         st = st[runs_late]
         st = st.assign(trip_id=st["trip_id"] + "~prev")
     route = dict(zip(day_trips["trip_id"], day_trips["route_id"]))
-    base = st["trip_id"].str.replace(r"(@\d\d:\d\d:\d\d)?(~prev)?$", "", regex=True)
-    return st.assign(route_id=base.map(route))
+    codes, uniques = pd.factorize(st["trip_id"])  # each distinct trip id once
+    suffix = re.compile(r"(@\d\d:\d\d:\d\d)?(~prev)?$")
+    routes = np.array(
+        [route.get(suffix.sub("", t), np.nan) for t in uniques] + [np.nan], dtype=object
+    )
+    return st.assign(route_id=routes[codes])
 
 
 def build_timetable(

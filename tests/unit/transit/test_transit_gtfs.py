@@ -161,3 +161,20 @@ def test_two_feeds_load_together_with_prefixed_ids(tmp_path):
     assert set(tt.stop_index("rail:P")) == {5, 7}
     with pytest.raises(InputError, match="different feed ids"):
         build_timetable([a, a], date="2025-11-19")
+
+
+def test_padded_fields_read_as_the_trimmed_feed(tmp_path):
+    """Spaces around every field and header are stripped: the
+    day's timetable equals the one of the same feed written without them."""
+    from transit_oracle import DAY
+
+    tables = random_feed(3)
+    padded = {}
+    for name, text in tables.items():
+        rows = [",".join(f"  {v} " for v in line.split(",")) for line in text.splitlines()]
+        padded[name] = "\n".join(rows) + "\n"
+    tt0 = build_timetable(read_gtfs(write_feed(tmp_path / "a", tables), feed_id="x"), date=DAY)
+    tt1 = build_timetable(read_gtfs(write_feed(tmp_path / "b", padded), feed_id="x"), date=DAY)
+    for field in ("stop_id", "trip_id", "trip_route", "st_stop", "st_arr", "st_dep", "st_board"):
+        np.testing.assert_array_equal(getattr(tt1, field), getattr(tt0, field))
+    assert tt1.n_trips == tt0.n_trips > 5
