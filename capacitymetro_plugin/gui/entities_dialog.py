@@ -37,7 +37,7 @@ from capacitymetro_plugin.core.registry.model import Organization, Practice
 from capacitymetro_plugin.core.registry.validation import attachment_path, web_link
 
 from . import checks
-from .common import Translatable, user_language
+from .common import Translatable, checked_codes, code_list, set_checked_codes, user_language
 from .service_form import ERROR_STYLE
 
 ORG_TEXT = ("name", "description", "website", "email", "phone")
@@ -209,13 +209,7 @@ class EntitiesDialog(Translatable, QDialog):
         }
         for field in ("title", "summary", "themes", "place", "comune_istat", "source", "link"):
             if field == "themes":
-                widget = QListWidget()
-                for t in voc.SECTORS:
-                    item = QListWidgetItem(t.label(self.language))
-                    item.setData(Qt.ItemDataRole.UserRole, t.code)
-                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                    item.setCheckState(Qt.CheckState.Unchecked)
-                    widget.addItem(item)
+                widget = code_list(voc.SECTORS, self.language)
                 widget.setMaximumHeight(110)
                 widget.itemChanged.connect(self._validate_practice)
             elif field == "summary":
@@ -489,20 +483,7 @@ class EntitiesDialog(Translatable, QDialog):
             widget.blockSignals(False)
         themes = self.practice_widgets["themes"]
         themes.blockSignals(True)
-        codes = list(practice.themes) if practice else []
-        while themes.count() > len(voc.SECTORS):
-            themes.takeItem(themes.count() - 1)
-        known = {t.code for t in voc.SECTORS}
-        for code in codes:
-            if code not in known:  # kept, shown by its code
-                item = QListWidgetItem(code)
-                item.setData(Qt.ItemDataRole.UserRole, code)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                themes.addItem(item)
-        for i in range(themes.count()):
-            item = themes.item(i)
-            checked = item.data(Qt.ItemDataRole.UserRole) in codes
-            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        set_checked_codes(themes, voc.SECTORS, practice.themes if practice else [])
         first = next(
             (themes.item(i) for i in range(themes.count())
              if themes.item(i).checkState() == Qt.CheckState.Checked),
@@ -569,12 +550,7 @@ class EntitiesDialog(Translatable, QDialog):
 
     def practice_values(self) -> dict:
         out = {f: _text(self.practice_widgets[f]) or None for f in PRACTICE_TEXT}
-        themes = self.practice_widgets["themes"]
-        out["themes"] = [
-            themes.item(i).data(Qt.ItemDataRole.UserRole)
-            for i in range(themes.count())
-            if themes.item(i).checkState() == Qt.CheckState.Checked
-        ]
+        out["themes"] = checked_codes(self.practice_widgets["themes"])
         return out
 
     def practice_errors(self) -> list[str]:

@@ -15,15 +15,13 @@ from qgis.core import (
     QgsProject,
 )
 from qgis.gui import QgsProjectionSelectionWidget
-from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -37,7 +35,7 @@ from capacitymetro_plugin.core.registry.model import Service
 from capacitymetro_plugin.core.registry.validation import validate_services
 
 from . import checks
-from .common import Translatable, user_language
+from .common import Translatable, checked_codes, code_list, set_checked_codes, user_language
 from .translations_panel import TranslationsPanel
 
 ERROR_STYLE = "color: #b2182b;"  # dark red, readable on light and in greyscale
@@ -146,13 +144,7 @@ class ServiceForm(Translatable, QWidget):
         }
         for field in TEXT_FIELDS:
             if field == "sectors":
-                widget = QListWidget()
-                for t in voc.SECTORS:
-                    item = QListWidgetItem(t.label(self.language))
-                    item.setData(Qt.ItemDataRole.UserRole, t.code)
-                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                    item.setCheckState(Qt.CheckState.Unchecked)
-                    widget.addItem(item)
+                widget = code_list(voc.SECTORS, self.language)
                 widget.setMaximumHeight(150)
                 widget.itemChanged.connect(self.validate)
             elif field in ("operator_type", "status"):
@@ -253,25 +245,9 @@ class ServiceForm(Translatable, QWidget):
             text = "" if value is None else str(value)
             widget.blockSignals(True)
             if field == "sectors":
-                codes = checks.split_codes(text)
-                # codes outside the vocabulary are kept (checked, by their code) so an edit never
-                # drops them silently; the validation flags them until the user unchecks them
-                while widget.count() > len(voc.SECTORS):
-                    widget.takeItem(widget.count() - 1)
-                known = {t.code for t in voc.SECTORS}
-                for code in codes:
-                    if code not in known:
-                        item = QListWidgetItem(code)
-                        item.setData(Qt.ItemDataRole.UserRole, code)
-                        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                        widget.addItem(item)
-                for i in range(widget.count()):
-                    item = widget.item(i)
-                    item.setCheckState(
-                        Qt.CheckState.Checked
-                        if item.data(Qt.ItemDataRole.UserRole) in codes
-                        else Qt.CheckState.Unchecked
-                    )
+                # codes outside the vocabulary are kept (checked, by their code); the validation
+                # flags them until the user unchecks them
+                set_checked_codes(widget, voc.SECTORS, checks.split_codes(text))
             elif field == "organization_id":
                 self._select_organization(text)
             elif isinstance(widget, QComboBox):
@@ -334,12 +310,7 @@ class ServiceForm(Translatable, QWidget):
         out = {}
         for field, widget in self.widgets.items():
             if field == "sectors":
-                codes = [
-                    widget.item(i).data(Qt.ItemDataRole.UserRole)
-                    for i in range(widget.count())
-                    if widget.item(i).checkState() == Qt.CheckState.Checked
-                ]
-                text = ";".join(codes)
+                text = ";".join(checked_codes(widget))
             elif isinstance(widget, QComboBox):
                 text = widget.currentData() or ""
             elif isinstance(widget, QPlainTextEdit):

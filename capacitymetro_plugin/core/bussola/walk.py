@@ -135,7 +135,9 @@ def walking_minutes(network, services: list[dict], *, cell_m: float = CELL_M) ->
     return {
         "grid": grid,
         "ids": [str(x) for x, keep in zip(times.service_ids, reached) if keep],
-        "tenths_min": tenths[reached].tolist(),  # per service, per cell: tenths of a minute, -1 none
+        "tenths_min": tenths[
+            reached
+        ].tolist(),  # per service, per cell: tenths of a minute, -1 none
         "cutoff_min": CUTOFF_MIN,
     }
 
