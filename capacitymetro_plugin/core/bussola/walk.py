@@ -102,14 +102,14 @@ def cell_of(grid: dict, lon: float, lat: float) -> int | None:
     return j * grid["nx"] + i
 
 
-def walking_minutes(network, services: list[dict], *, cell_m: float = CELL_M) -> dict | None:
-    """Return ``{"grid": ..., "ids": [...], "tenths_min": [[...per cell] per service]}`` for the
-    site's ``services`` (dicts with ``id``, ``lon``, ``lat`` as published), or None if none is
-    placed."""
+def placed_services(services: list[dict], *, cell_m: float = CELL_M):
+    """Return ``(grid, origins, destinations)`` for the site's ``services`` (dicts with ``id``,
+    ``lon``, ``lat`` as published: an approximate one at its hexagon's centre; hidden ones
+    never): the grid of :func:`grid_for`, its cell centres and the placed services as WGS84
+    GeoDataFrames (``id`` column). None when no service is placed. Walking and transit minutes
+    both start here, so their cells are the same."""
     import geopandas as gpd
     from shapely.geometry import Point
-
-    from capacitymetro_plugin.core.coverage import service_times
 
     placed = [s for s in services if "lon" in s and s.get("privacy") != "hidden"]
     if not placed:
@@ -122,12 +122,29 @@ def walking_minutes(network, services: list[dict], *, cell_m: float = CELL_M) ->
         geometry=[Point(s["lon"], s["lat"]) for s in placed],
         crs=4326,
     )
+    return grid, origins, dest
+
+
+def tenths(minutes) -> list[list[int]]:
+    """Minutes (inf: none) as tenths of a minute, ``-1`` for none, per service, per cell."""
+    m = np.asarray(minutes, dtype=float)
+    return np.where(np.isfinite(m), np.round(m * 10), -1).astype(int).tolist()
+
+
+def walking_minutes(network, services: list[dict], *, cell_m: float = CELL_M) -> dict | None:
+    """Return ``{"grid": ..., "ids": [...], "tenths_min": [[...per cell] per service]}`` for the
+    site's ``services`` (dicts with ``id``, ``lon``, ``lat`` as published), or None if none is
+    placed."""
+    from capacitymetro_plugin.core.coverage import service_times
+
+    placed = placed_services(services, cell_m=cell_m)
+    if placed is None:
+        return None
+    grid, origins, dest = placed
     times = service_times(network, origins, dest, id_field="id", cutoff_min=CUTOFF_MIN)
-    m = np.asarray(times.minutes, dtype=float)
-    tenths = np.where(np.isfinite(m), np.round(m * 10), -1).astype(int)
     return {
         "grid": grid,
         "ids": [str(x) for x in times.service_ids],
-        "tenths_min": tenths.tolist(),  # per service, per cell: tenths of a minute, -1 none
+        "tenths_min": tenths(times.minutes),  # per service, per cell: tenths of a minute, -1 none
         "cutoff_min": CUTOFF_MIN,
     }
