@@ -1,8 +1,8 @@
 """The bussola's transit minutes (data/transit.js) on the real ACTV feed, against a direct call
 of the engine, and the protected places (approximate: hexagon centre; hidden: never timed).
 
-A small Mestre registry: services at ACTV stops of Mestre's centre (the stand-ins of
-tests/realdata/test_mestre_transit.py: Ca' Marcello, Cappuccina), Piazza Ferretto, and one
+A small Mestre registry (bussola_mestre.py): services at ACTV stops of Mestre's centre (the
+stand-ins of tests/realdata/test_mestre_transit.py), Piazza Ferretto, via Piave, and one
 hidden and one approximate place planted among them. No street network exists for Mestre in
 ../shared/data, so walks to stops are straight lines × the detour factor, as the engine says.
 """
@@ -16,47 +16,14 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pytest
+from bussola_mestre import ACTV, APPROX, DATE, HIDDEN, mestre_registry
 from shapely.geometry import Point
 
 from capacitymetro_plugin.core.bussola import publish
 from capacitymetro_plugin.core.bussola.transit import transit_request
 from capacitymetro_plugin.core.errors import InputError
-from capacitymetro_plugin.core.registry.model import Service
 from capacitymetro_plugin.core.registry.privacy import approximate_area
-from capacitymetro_plugin.core.registry.registry import Registry
 from capacitymetro_plugin.core.transit import build_timetable, read_gtfs, transit_service_times
-
-ACTV = "gtfs_actv_automobilistico_20251117-20251223.zip"
-DATE = "2025-11-19"  # a Wednesday within the feed (2025-11-17 .. 2025-12-23)
-HIDDEN = (12.2431, 45.4868)
-APPROX = (12.2330, 45.4930)
-MESTRE = [
-    ("Ostello Ca' Marcello", "housing", (12.237450, 45.481762), "exact"),
-    ("Mensa Cappuccina", "reception", (12.236703, 45.484447), "exact"),
-    ("Sportello Piazza Ferretto", "information", (12.2420, 45.4905), "exact"),
-    ("Sportello via Piave", "documents_legal", (12.2310, 45.4850), "exact"),
-    ("Casa rifugio", "anti_discrimination_trafficking", HIDDEN, "hidden"),
-    ("Accoglienza riservata", "housing", APPROX, "approximate"),
-]
-
-
-def mestre_registry(path: Path) -> Registry:
-    reg = Registry.create(path)
-    reg.add_services(
-        [
-            Service(
-                name=name,
-                sectors=[sector],
-                comune_istat="027042",
-                phone="+39 041 000000",
-                lon=ll[0],
-                lat=ll[1],
-                location_privacy=privacy,
-            )
-            for name, sector, ll, privacy in MESTRE
-        ]
-    )
-    return reg
 
 
 def _window(folder: Path, name: str, var: str):

@@ -125,7 +125,13 @@
     opts.timeZone = "UTC";
     try { return ref.toLocaleDateString(lang, opts); } catch (e) { return T.date; }
   }
-  function rideWindow() { return T.window[0] + "\u2013" + T.window[1]; }
+  // times, dates and file names stay left to right inside a right-to-left sentence: isolated
+  // (LRI…PDI) and unbroken (a line break inside an isolate reorders its pieces)
+  function ltr(x) {
+    if (I[lang]._dir !== "rtl") return x;
+    return "\u2066" + x.replace(/-/g, "\u2011").replace(/ /g, "\u00a0").replace(/\u2013/g, "\u2060\u2013\u2060") + "\u2069";
+  }
+  function rideWindow() { return ltr(T.window[0] + "\u2013" + T.window[1]); }
   function filtered() {
     var q = norm($("q").value), sec = $("f-sector").value, lg = $("f-language").value;
     var tg = $("f-target").value, co = $("f-comune").value, day = $("f-day").value;
@@ -196,7 +202,7 @@
   function rideNote(show) {
     var box = $("ride-note");
     if (!show) { box.hidden = true; return; }
-    var feeds = T.feeds.map(function (f) { return f.name + (f.from ? " (" + f.from + " \u2013 " + f.to + ")" : ""); });
+    var feeds = T.feeds.map(function (f) { return ltr(f.name) + (f.from ? " (" + ltr(f.from + " \u2013 " + f.to) + ")" : ""); });
     box.textContent = t("ride_note", { n: T.departures, window: rideWindow(), date: rideDate({ weekday: "long", day: "numeric", month: "long", year: "numeric" }), feeds: joined(feeds) }) +
       (T.walk_source === "straight_line" ? " " + t("ride_walk_line") : "");
     box.hidden = false;
@@ -222,7 +228,11 @@
     if (!pts.length) return;
     var merc = function (lon, lat) { return [lon, -Math.log(Math.tan(Math.PI / 4 + lat * Math.PI / 360)) * 180 / Math.PI]; };
     var xs = [], ys = [];
-    pts.forEach(function (s) { var p = merc(s.lon, s.lat); xs.push(p[0]); ys.push(p[1]); });
+    // an approximate place's whole hexagon fits in the map (not only its centre): a shape cut
+    // by the map's edge would also reach under the zoom buttons above it
+    pts.forEach(function (s) {
+      (s.area || [[s.lon, s.lat]]).forEach(function (c) { var p = merc(c[0], c[1]); xs.push(p[0]); ys.push(p[1]); });
+    });
     var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs), y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
     var pad = Math.max(x1 - x0, y1 - y0, 0.01) * 0.08;
     homeBox = [x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad];
