@@ -1,0 +1,93 @@
+"""One bussola with transit whichever door: the Processing algorithm with GTFS, date and window
+writes the transit.js of ``capacitymetro publish --gtfs --date --window`` (real ACTV feed, the
+small Mestre registry of tests/unit/bussola_mestre.py; a 10-minute window, one departure, so
+that each door takes seconds), and both give the engine's bilingual errors on bad input."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from capacitymetro_plugin.cli import main
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
+from bussola_mestre import ACTV, DATE, mestre_registry  # noqa: E402
+
+pytestmark = pytest.mark.realdata
+WINDOW = "08:00-08:10"
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("reg") / "registry.gpkg"
+    mestre_registry(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def cli_site(registry, shared_data, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "bussola"
+    argv = ["publish", "--registry", str(registry), "--out", str(out), "--no-zip",
+            "--gtfs", str(shared_data / ACTV), "--date", DATE, "--window", WINDOW]  # fmt: skip
+    assert main(argv) == 0
+    assert b'"departures":1' in (out / "data" / "transit.js").read_bytes()
+    return out
+
+
+def test_processing_with_gtfs_writes_the_cli_transit_data(
+    processing_provider, registry, shared_data, cli_site, tmp_path
+):
+    import processing
+
+    processing.run(
+        "capacitymetro:publish_bussola",
+        {
+            "REGISTRY": str(registry),
+            "GTFS": str(shared_data / ACTV),
+            "DATE": DATE,
+            "WINDOW": WINDOW,
+            "ZIP": False,
+            "OUTPUT": str(tmp_path / "bussola"),
+        },
+    )
+    for name in ("services.js", "walk.js", "transit.js"):
+        got = (tmp_path / "bussola" / "data" / name).read_bytes()
+        assert got == (cli_site / "data" / name).read_bytes(), name
+    # without feeds (the window keeps its default): no transit, as before
+    processing.run(
+        "capacitymetro:publish_bussola",
+        {"REGISTRY": str(registry), "ZIP": False, "OUTPUT": str(tmp_path / "plain")},
+    )
+    plain = (tmp_path / "plain" / "data" / "transit.js").read_text(encoding="utf-8")
+    assert plain == "window.BUSSOLA_TRANSIT=null;\n"
+
+
+def test_both_doors_say_what_is_wrong(processing_provider, registry, shared_data, tmp_path, capsys):
+    from qgis.core import QgsProcessingException
+
+    import processing
+
+    feed = str(shared_data / ACTV)
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"not a zip")
+    for params, says in (
+        ({"GTFS": feed, "DATE": "2026-03-04"}, "No transit runs on 2026-03-04"),
+        ({"GTFS": str(broken), "DATE": DATE}, "is not a readable zip file"),
+        ({"DATE": DATE}, "without a GTFS feed"),
+        ({"GTFS": feed}, "need a service date"),
+    ):
+        with pytest.raises(QgsProcessingException, match=says):
+            processing.run(
+                "capacitymetro:publish_bussola",
+                {"REGISTRY": str(registry), "OUTPUT": str(tmp_path / "x"), **params},
+            )
+        if "GTFS" in params and "DATE" in params:
+            continue  # the CLI's engine errors are publish's own (tests/unit)
+        argv = ["publish", "--registry", str(registry), "--out", str(tmp_path / "y")]
+        argv += ["--gtfs", params["GTFS"]] if "GTFS" in params else []
+        argv += ["--date", params["DATE"]] if "DATE" in params else []
+        assert main(argv) == 2
+        assert says in capsys.readouterr().err
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
