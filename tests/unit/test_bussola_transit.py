@@ -145,3 +145,52 @@ def test_bad_transit_input_gets_the_engines_bilingual_errors(tmp_path, shared_da
         transit_request([str(feed)], None, "08:00-09:00")
     assert transit_request([], None) is None
     assert transit_request([str(feed)], DATE, "7:30-9:00")["window"] == ("7:30", "9:00")
+
+
+def test_with_a_street_network_walks_to_stops_on_it_on_walk_js_grid(tmp_path, shared_data):
+    """Venice's historic centre (2009 OSM fixture) and ACTV's buses, which stop at Piazzale
+    Roma: transit.js has walk.js's grid and services, walks on the streets, and buses beat
+    walking only near Piazzale Roma."""
+    from capacitymetro_plugin.core.bussola import walking_network
+    from capacitymetro_plugin.core.registry.model import Service
+    from capacitymetro_plugin.core.registry.registry import Registry
+
+    osm = shared_data / "osm_venezia_centro_storico_2009_synthinel.osm.pbf"
+    reg = Registry.create(tmp_path / "r.gpkg")
+    reg.add_services(
+        [
+            Service(name="Vicino a Piazzale Roma", sectors=["health"], lon=12.3195, lat=45.4370),
+            Service(name="Frari", sectors=["health"], lon=12.3270, lat=45.4400),
+        ]
+    )
+    net = walking_network(osm)
+    transit = {"feeds": [shared_data / ACTV], "date": DATE, "window": "08:00-08:30"}
+    res = publish(reg, tmp_path / "site", network=net, transit=transit, pdfs=False)
+    ride = _window(res.folder, "transit.js", "BUSSOLA_TRANSIT")
+    walk = _window(res.folder, "walk.js", "BUSSOLA_WALK")
+    assert ride["walk_source"] == "street"
+    assert ride["grid"] == walk["grid"] and ride["ids"] == walk["ids"]
+    a, w = np.asarray(ride["tenths_min"]), np.asarray(walk["tenths_min"])
+    faster = (a >= 0) & ((w < 0) | (a < w))
+    assert 0 < (a >= 0).sum() < 0.2 * a.size and faster.any()
+    # the same cells by the engine directly, on the same street network
+    g = ride["grid"]
+    cells = np.flatnonzero((a >= 0).any(axis=0))[:6]
+    centres = [
+        Point(
+            g["lon0"] + (c % g["nx"] + 0.5) * g["dlon"],
+            g["lat0"] + (c // g["nx"] + 0.5) * g["dlat"],
+        )
+        for c in cells
+    ]
+    timetable = build_timetable([read_gtfs(shared_data / ACTV, feed_id="actv")], date=DATE)
+    m = transit_service_times(
+        timetable, gpd.GeoDataFrame(geometry=centres, crs=4326),
+        gpd.GeoDataFrame(geometry=[Point(12.3195, 45.4370), Point(12.3270, 45.4400)], crs=4326),
+        network=net, departure_start_s=8 * 3600, departure_end_s=8.5 * 3600, step_s=600,
+        percentiles=(50,), percentile=50, max_direct_walk_min=1 / 60, cutoff_min=60,
+    ).minutes.astype(float)  # fmt: skip
+    want = np.where(np.isfinite(m), np.round(m * 10), -1).astype(int)
+    by_name = {s.name: s.service_id for s in reg.load().services.values()}
+    rows = [ride["ids"].index(by_name[n]) for n in ("Vicino a Piazzale Roma", "Frari")]
+    assert (a[rows][:, cells] == want).all()
