@@ -194,3 +194,11 @@ def test_with_a_street_network_walks_to_stops_on_it_on_walk_js_grid(tmp_path, sh
     by_name = {s.name: s.service_id for s in reg.load().services.values()}
     rows = [ride["ids"].index(by_name[n]) for n in ("Vicino a Piazzale Roma", "Frari")]
     assert (a[rows][:, cells] == want).all()
+    # water buses by headway only (no feed): the ferries' synthetic feed, quoted without dates
+    piers = shared_data / "venezia_fermate_vaporetto_2018.geojson"
+    ferries = {"ways": osm, "piers": piers, "headway_min": 20}
+    transit = {"ferries": ferries, "date": DATE, "window": "08:00-08:30"}
+    res = publish(reg, tmp_path / "boats", network=net, transit=transit, pdfs=False)
+    boats = _window(res.folder, "transit.js", "BUSSOLA_TRANSIT")
+    assert boats["feeds"] == [{"name": "ferries by headway"}]
+    assert (np.asarray(boats["tenths_min"]) >= 0).sum() > (a >= 0).sum()  # boats reach more

@@ -91,7 +91,7 @@ def transit_request(
 
 def _options(transit: Mapping) -> dict:
     unknown = set(transit) - _KEYS
-    if unknown or not transit.get("feeds") or not transit.get("date"):
+    if unknown or not (transit.get("feeds") or transit.get("ferries")) or not transit.get("date"):
         raise InputError(
             f"Transit for the bussola needs 'feeds' and 'date' (got {sorted(transit)}).",
             fix="Give {'feeds': [GTFS zips], 'date': 'YYYY-MM-DD', 'window': ('08:00', "
@@ -106,7 +106,7 @@ def _options(transit: Mapping) -> dict:
     window = transit.get("window") or WINDOW
     if isinstance(window, str):
         window = parse_window(window)
-    feeds = transit["feeds"]
+    feeds = transit.get("feeds") or []  # none: water buses by headway only (Venice)
     feeds = [feeds] if isinstance(feeds, (str, Path)) else list(feeds)
     return {
         "feeds": [str(f) for f in feeds],
@@ -180,7 +180,8 @@ def transit_minutes(
     names = [Path(f).name for f in opts["feeds"]] + (["ferries by headway"] if notes else [])
     feeds = []
     for name, fid in zip(names, timetable.feed_ids):
-        span = timetable.feed_dates.get(fid)
+        # the ferries' synthetic feed runs "every day" (2000-2099): no dates worth quoting
+        span = None if notes and fid == timetable.feed_ids[-1] else timetable.feed_dates.get(fid)
         feeds.append(
             {"name": name, "from": span[0].isoformat(), "to": span[1].isoformat()}
             if span
