@@ -14,8 +14,8 @@ Walking to, from and between stops uses the site's walking network when publish 
 straight lines × the engine's detour factor (said in ``walk_source``).
 
 Cost: one range-RAPTOR search per cell that has a stop within walking distance, over the
-window's departures. With :data:`STEP_MIN` = 10 (6 departures in an hour) a Mestre-size site
-(docs/bussola.md) publishes in seconds.
+window's departures. With :data:`STEP_MIN` = 10 (6 departures in an hour) a Mestre site
+publishes in about 20-30 s on a 2-CPU machine (1,000-1,400 cells; docs/bussola.md).
 """
 
 from __future__ import annotations
