@@ -227,8 +227,10 @@ def cmd_validate_hsds(args) -> int:
 
 def cmd_publish(args) -> int:
     from capacitymetro_plugin.core.bussola import publish, walking_network
+    from capacitymetro_plugin.core.bussola.transit import transit_request
     from capacitymetro_plugin.core.registry.registry import Registry
 
+    transit = transit_request(args.gtfs, args.date, args.window)  # checked before the long part
     # the walking network as the Processing algorithm and the dock build it
     network = walking_network(args.osm) if args.osm else None
     res = publish(
@@ -240,7 +242,10 @@ def cmd_publish(args) -> int:
         make_zip=not args.no_zip,
         network=network,
         osm_file=args.osm,
+        transit=transit,
     )
+    if res.transit_times:
+        print(f"transit: {res.transit_bytes / 1000:.0f} kB of minutes by bus/tram ({args.date})")
     print(
         f"{res.folder}: {res.n_services} services ({res.n_approximate} approximate, "
         f"{res.n_hidden} hidden places), {res.total_bytes / 1000:.0f} kB "
@@ -453,6 +458,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--osm",
         help="the area's OpenStreetMap extract (.osm.pbf): near me by walking time, "
         "streets and water on the map (as make demo)",
+    )
+    pub.add_argument(
+        "--gtfs", action="append", default=[],
+        help="a GTFS feed (.zip or folder; repeat for more): near me also by bus/tram",
+    )  # fmt: skip
+    pub.add_argument("--date", help="the service date of the transit times, YYYY-MM-DD")
+    pub.add_argument(
+        "--window", help="the departure window of the transit times (default 08:00-09:00)"
     )
     pub.set_defaults(func=cmd_publish)
     from capacitymetro_plugin.core import defaults

@@ -221,12 +221,20 @@ def import_dialog(dock) -> None:
     )
 
 
-def publish_layer(dock, folder: str | Path, *, osm_file: str | Path | None = None, progress=None):
+def publish_layer(
+    dock,
+    folder: str | Path,
+    *,
+    osm_file: str | Path | None = None,
+    transit: dict | None = None,
+    progress=None,
+):
     """Write the bussola site of the dock's saved registry into ``folder`` (and ``folder``.zip).
 
     The same core calls as ``capacitymetro publish`` and the Processing algorithm: with
     ``osm_file``, the walking network built from it (``walking_network``) for 'near me' by
-    walking time and the offline streets. ``progress`` (core Progress) shows the steps and
+    walking time and the offline streets; with ``transit`` (``core.bussola.transit.
+    transit_request``), the transit minutes. ``progress`` (core Progress) shows the steps and
     stops on cancel."""
     from capacitymetro_plugin.core.bussola import publish, walking_network
     from capacitymetro_plugin.core.progress import ensure
@@ -235,7 +243,9 @@ def publish_layer(dock, folder: str | Path, *, osm_file: str | Path | None = Non
     registry = _saved_registry(dock)
     network = walking_network(osm_file, progress=progress.step(0.0, 0.5)) if osm_file else None
     rest = progress.step(0.5, 1.0) if osm_file else progress
-    return publish(registry, folder, network=network, osm_file=osm_file, progress=rest)
+    return publish(
+        registry, folder, network=network, osm_file=osm_file, transit=transit, progress=rest
+    )
 
 
 def publish_message(res) -> str:
@@ -248,6 +258,8 @@ def publish_message(res) -> str:
         if res.walking_times
         else tr("'Near me' by straight-line distance (no OpenStreetMap extract given).")
     )
+    if res.transit_times:
+        text += "\n" + tr("'Near me' also by bus/tram: median minutes over the departure window.")
     if res.zip_path:
         text += "\n" + tr("Zip file: {}").format(res.zip_path)
     return text
@@ -283,11 +295,22 @@ def publish_dialog(dock) -> None:
     ask = PublishDialog(dock)
     if ask.exec() != QDialog.DialogCode.Accepted or not ask.folder():
         return
+    from capacitymetro_plugin.core.bussola.transit import transit_request
+
+    try:  # the other doors' check, before the long part
+        feeds = ask.gtfs_files()
+        transit = transit_request(
+            feeds, ask.transit_date(), ask.transit_window() if feeds else None
+        )
+    except Exception as exc:  # noqa: BLE001 - shown to the user
+        _show_error(dock, title, exc)
+        return
     box, progress = _progress_dialog(dock, title)
     try:
         res = publish_layer(
-            dock, Path(ask.folder()) / "bussola", osm_file=ask.osm_file(), progress=progress
-        )
+            dock, Path(ask.folder()) / "bussola", osm_file=ask.osm_file(), transit=transit,
+            progress=progress,
+        )  # fmt: skip
     except Canceled:
         dock.status_label.setText(tr("Publishing canceled: nothing was written."))
         return

@@ -1,9 +1,12 @@
-"""The dock's "Publish bussola" dialog: the site folder and, optionally, the area's OSM extract.
+"""The dock's "Publish bussola" dialog: the site folder and, optionally, the area's OSM extract
+and a GTFS feed with its service date and departure window (transit times for 'near me').
 
 With the extract, the dock builds the walking network with the same core call as the command
 line and the Processing algorithm (``core.bussola.walking_network``), so "near me" ranks by
 walking time and the map has its offline streets and water; without it, "near me" goes by
-straight-line distance on a blank map. The extract last used is remembered (QgsSettings).
+straight-line distance on a blank map. With a GTFS feed and a date, 'near me' also shows the
+median minutes by bus/tram (``core.bussola.transit``, through the same ``transit_request`` as the
+other doors). The extract and the feed last used are remembered (QgsSettings).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from qgis.PyQt.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +28,7 @@ from qgis.PyQt.QtWidgets import (
 from .common import Translatable
 
 SETTING_OSM = "capacitymetro/bussola/osm_file"
+SETTING_GTFS = "capacitymetro/bussola/gtfs_file"
 
 
 class PublishDialog(Translatable, QDialog):
@@ -43,13 +48,28 @@ class PublishDialog(Translatable, QDialog):
         last = QgsSettings().value(SETTING_OSM, "", type=str)
         if last and Path(last).is_file():  # a moved or deleted extract is not offered again
             self.osm_widget.setFilePath(last)
+        self.gtfs_widget = QgsFileWidget()
+        self.gtfs_widget.setStorageMode(QgsFileWidget.StorageMode.GetFile)
+        self.gtfs_widget.setDialogTitle(self.tr("GTFS feed"))
+        self.gtfs_widget.setFilter(self.tr("GTFS feeds (*.zip)"))
+        last = QgsSettings().value(SETTING_GTFS, "", type=str)
+        if last and Path(last).is_file():
+            self.gtfs_widget.setFilePath(last)
+        self.date_edit = QLineEdit()
+        self.date_edit.setPlaceholderText(self.tr("YYYY-MM-DD"))
+        self.window_edit = QLineEdit("08:00-09:00")
         form = QFormLayout()
         form.addRow(self.tr("Site folder"), self.folder_widget)
         form.addRow(self.tr("OpenStreetMap extract (optional)"), self.osm_widget)
+        form.addRow(self.tr("GTFS feed for bus/tram times (optional)"), self.gtfs_widget)
+        form.addRow(self.tr("Service date of the transit times"), self.date_edit)
+        form.addRow(self.tr("Departure window (HH:MM-HH:MM)"), self.window_edit)
         note = QLabel(
             self.tr(
                 "With the area's extract (.osm.pbf), 'near me' ranks services by walking time "
                 "and the map shows the streets offline; without it, by straight-line distance. "
+                "With a GTFS feed and a service date, it also shows the median minutes by "
+                "bus/tram over the departure window. "
                 "The site is written in the folder's subfolder 'bussola'."
             )
         )
@@ -78,6 +98,20 @@ class PublishDialog(Translatable, QDialog):
         """The OpenStreetMap extract chosen, None for none."""
         return self.osm_widget.filePath().strip() or None
 
-    def accept(self) -> None:  # noqa: D102 - QDialog.accept, remembering the extract
+    def gtfs_files(self) -> list[str]:
+        """The GTFS feed chosen, as a list (empty for none)."""
+        path = self.gtfs_widget.filePath().strip()
+        return [path] if path else []
+
+    def transit_date(self) -> str:
+        """The service date typed ("" for none)."""
+        return self.date_edit.text().strip()
+
+    def transit_window(self) -> str:
+        """The departure window typed ("" for the default)."""
+        return self.window_edit.text().strip()
+
+    def accept(self) -> None:  # noqa: D102 - QDialog.accept, remembering the extract and feed
         QgsSettings().setValue(SETTING_OSM, self.osm_file() or "")
+        QgsSettings().setValue(SETTING_GTFS, (self.gtfs_files() or [""])[0])
         super().accept()

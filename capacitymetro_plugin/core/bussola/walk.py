@@ -102,20 +102,22 @@ def cell_of(grid: dict, lon: float, lat: float) -> int | None:
     return j * grid["nx"] + i
 
 
-def walking_minutes(network, services: list[dict], *, cell_m: float = CELL_M) -> dict | None:
-    """Return ``{"grid": ..., "ids": [...], "tenths_min": [[...per cell] per service]}`` for the
-    site's ``services`` (dicts with ``id``, ``lon``, ``lat`` as published), or None if none is
-    placed."""
+def placed_services(services: list[dict], *, network=None, cell_m: float = CELL_M):
+    """Return ``(grid, origins, destinations)`` for the site's ``services`` (dicts with ``id``,
+    ``lon``, ``lat`` as published: an approximate one at its hexagon's centre; hidden ones
+    never): the grid of :func:`grid_for`, its cell centres and the placed services as WGS84
+    GeoDataFrames (``id`` column). None when no service is placed. With the walking
+    ``network``, only the services within its reach (:func:`_within_network`). Walking and
+    transit minutes both start here, so their cells are the same."""
     import geopandas as gpd
     from shapely.geometry import Point
-
-    from capacitymetro_plugin.core.coverage import service_times
 
     placed = [s for s in services if "lon" in s and s.get("privacy") != "hidden"]
     # only the services within the network's reach: a registry of several cities published
     # with one city's streets gets that city's grid, not one across the country (the others
     # rank by straight-line distance, as without a network)
-    placed = _within_network(network, placed)
+    if network is not None:
+        placed = _within_network(network, placed)
     if not placed:
         return None
     grid = grid_for([(s["lon"], s["lat"]) for s in placed], cell_m=cell_m)
@@ -126,18 +128,34 @@ def walking_minutes(network, services: list[dict], *, cell_m: float = CELL_M) ->
         geometry=[Point(s["lon"], s["lat"]) for s in placed],
         crs=4326,
     )
+    return grid, origins, dest
+
+
+def tenths(minutes) -> list[list[int]]:
+    """Minutes (inf: none) as tenths of a minute, ``-1`` for none, per service, per cell."""
+    m = np.asarray(minutes, dtype=float)
+    return np.where(np.isfinite(m), np.round(m * 10), -1).astype(int).tolist()
+
+
+def walking_minutes(network, services: list[dict], *, cell_m: float = CELL_M) -> dict | None:
+    """Return ``{"grid": ..., "ids": [...], "tenths_min": [[...per cell] per service]}`` for the
+    site's ``services`` (dicts with ``id``, ``lon``, ``lat`` as published), or None if none is
+    placed."""
+    from capacitymetro_plugin.core.coverage import service_times
+
+    placed = placed_services(services, network=network, cell_m=cell_m)
+    if placed is None:
+        return None
+    grid, origins, dest = placed
     times = service_times(network, origins, dest, id_field="id", cutoff_min=CUTOFF_MIN)
-    m = np.asarray(times.minutes, dtype=float)
-    tenths = np.where(np.isfinite(m), np.round(m * 10), -1).astype(int)
-    reached = (tenths >= 0).any(axis=1)  # a service no cell reaches: by distance, no row
-    if not reached.any():
+    rows = tenths(times.minutes)
+    reached = [any(v >= 0 for v in row) for row in rows]  # no cell reaches it: by distance
+    if not any(reached):
         return None
     return {
         "grid": grid,
         "ids": [str(x) for x, keep in zip(times.service_ids, reached) if keep],
-        "tenths_min": tenths[
-            reached
-        ].tolist(),  # per service, per cell: tenths of a minute, -1 none
+        "tenths_min": [row for row, keep in zip(rows, reached) if keep],  # -1: none
         "cutoff_min": CUTOFF_MIN,
     }
 

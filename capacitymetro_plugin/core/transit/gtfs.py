@@ -581,6 +581,9 @@ class Timetable:
         indices (parent stations expanded to their stops); ``transfer_forbidden`` pairs are type 3.
     warnings
         Warnings about the date (expired calendar, no service...).
+    feed_dates
+        Per feed id, ``(first, last)`` date any of its services runs (None when unknown), for
+        outputs that must say which days the timetable holds.
     """
 
     date: dt.date
@@ -603,6 +606,7 @@ class Timetable:
     transfer_s: np.ndarray
     transfer_forbidden: np.ndarray
     warnings: list[GtfsProblem] = field(default_factory=list)
+    feed_dates: dict = field(default_factory=dict)
 
     @property
     def n_stops(self) -> int:
@@ -867,6 +871,7 @@ def build_timetable(
         transfer_s=np.zeros(0, dtype=np.int64),
         transfer_forbidden=np.zeros((0, 2), dtype=np.int64),
         warnings=warnings,
+        feed_dates={f.feed_id: f.date_range() for f in feeds},
     )
     _add_transfers(tt, transfer_parts)
     for w in warnings:

@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   var I = window.BUSSOLA_I18N, D = window.BUSSOLA_DATA, W = window.BUSSOLA_WALK || null;
+  var T = window.BUSSOLA_TRANSIT || null;  // transit minutes (median over a window), same grid
   var B = window.BUSSOLA_BG || null, S = window.BUSSOLA_STREETS || null;
   var DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
   var lang = "it", here = null, hereName = null, selected = null, bgLayer = null;
@@ -108,11 +109,29 @@
     var h = Math.sin(dl / 2) * Math.sin(dl / 2) + Math.cos(a[1] * r) * Math.cos(b[1] * r) * Math.sin(dn / 2) * Math.sin(dn / 2);
     return 2 * R * Math.asin(Math.sqrt(h));
   }
-  function walkCell(p) {
-    if (!W) return null;
-    var g = W.grid, i = Math.floor((p[0] - g.lon0) / g.dlon), j = Math.floor((p[1] - g.lat0) / g.dlat);
+  function cellIn(G, p) {
+    if (!G) return null;
+    var g = G.grid, i = Math.floor((p[0] - g.lon0) / g.dlon), j = Math.floor((p[1] - g.lat0) / g.dlat);
     return i >= 0 && i < g.nx && j >= 0 && j < g.ny ? j * g.nx + i : null;
   }
+  function walkCell(p) { return cellIn(W, p); }
+  function minutesIn(G, cell, id) {  // tenths of a minute in walk.js / transit.js; -1: none
+    var row = G.ids.indexOf(id), v = row < 0 ? -1 : G.tenths_min[row][cell];
+    return v >= 0 ? v / 10 : undefined;
+  }
+  // the transit data's date: "Wed" in the list, "Wednesday 19 November 2025" in the note
+  function rideDate(opts) {
+    var d = T.date.split("-"), ref = new Date(Date.UTC(+d[0], +d[1] - 1, +d[2]));
+    opts.timeZone = "UTC";
+    try { return ref.toLocaleDateString(lang, opts); } catch (e) { return T.date; }
+  }
+  // times, dates and file names stay left to right inside a right-to-left sentence: isolated
+  // (LRI…PDI) and unbroken (a line break inside an isolate reorders its pieces)
+  function ltr(x) {
+    if (I[lang]._dir !== "rtl") return x;
+    return "\u2066" + x.replace(/-/g, "\u2011").replace(/ /g, "\u00a0").replace(/\u2013/g, "\u2060\u2013\u2060") + "\u2069";
+  }
+  function rideWindow() { return ltr(T.window[0] + "\u2013" + T.window[1]); }
   function filtered() {
     var q = norm($("q").value), sec = $("f-sector").value, lg = $("f-language").value;
     var tg = $("f-target").value, co = $("f-comune").value, day = $("f-day").value;
@@ -129,21 +148,19 @@
     });
     if (here) {
       out = out.filter(function (s) { return s.lon !== undefined; });
-      var cell = walkCell(here);
+      var cell = walkCell(here), rcell = cellIn(T, here);
       out.forEach(function (s) {
         s._km = km(here, [s.lon, s.lat]);
-        s._min = undefined;
-        if (cell !== null) {
-          var row = W.ids.indexOf(s.id), v = row < 0 ? -1 : W.tenths_min[row][cell];
-          if (v >= 0) s._min = v / 10;
-        }
+        s._min = cell !== null ? minutesIn(W, cell, s.id) : undefined;
+        s._ride = rcell !== null ? minutesIn(T, rcell, s.id) : undefined;
+        // no street network: on foot as the transit engine walks, straight line × detour
+        s._est = !W && T ? s._km * T.detour / T.walk_kmh * 60 : undefined;
+        var foot = s._min !== undefined ? s._min : s._est;
+        s._rank = Math.min(foot === undefined ? Infinity : foot, s._ride === undefined ? Infinity : s._ride);
       });
-      if (cell !== null) {
-        // by walking time (engine, precomputed); beyond the cut-off: after, by distance
-        out.sort(function (a, b) {
-          var ma = a._min === undefined ? Infinity : a._min, mb = b._min === undefined ? Infinity : b._min;
-          return ma !== mb ? ma - mb : a._km - b._km;
-        });
+      if (cell !== null || rcell !== null) {
+        // by the faster of walking and transit (engine, precomputed); beyond: after, by distance
+        out.sort(function (a, b) { return a._rank !== b._rank ? a._rank - b._rank : a._km - b._km; });
       } else out.sort(function (a, b) { return a._km - b._km; });
     }
     return out;
@@ -151,9 +168,12 @@
   function render() {
     var list = filtered(), ul = $("results");
     ul.textContent = "";
-    var byWalk = here && walkCell(here) !== null;
-    $("status").textContent = count("results", list.length) + (here ? " · " + t(byWalk ? "walk_note" : "near_me_note") : "") +
+    var byWalk = here && walkCell(here) !== null, byRide = here && cellIn(T, here) !== null;
+    $("status").textContent = count("results", list.length) +
+      (here ? " · " + t(byRide ? "ride_rank_note" : byWalk ? "walk_note" : "near_me_note") : "") +
       (hereName ? " · " + t("from_street", { street: hereName }) : "");
+    rideNote(byRide);
+    var when = byRide ? t("ride_when", { day: rideDate({ weekday: "short" }), window: rideWindow() }) : "";
     var hidden = ["f-language", "f-target", "f-comune", "f-day"].filter(function (id) { return $(id).value; }).length + ($("f-now").checked ? 1 : 0);
     $("more-n").textContent = hidden ? "(" + hidden + ")" : "";
     pdfLink($("f-sector").value);
@@ -170,11 +190,22 @@
       if (here && s._km !== undefined) {
         var dist = s._km.toFixed(2).replace(".", (0.5).toLocaleString(lang).charAt(1)) + " km";
         var walk = byWalk && s._min !== undefined ? t("walk_minutes", { n: Math.round(s._min) }) + " · " : "";
-        li.appendChild(el("p", { "class": "meta dist" }, walk + dist));
+        if (byRide && s._est !== undefined) walk = t("walk_est_minutes", { n: Math.round(s._est) }) + " · ";
+        var ride = byRide && s._ride !== undefined ? t("ride_minutes", { n: Math.round(s._ride), when: when }) + " · " : "";
+        li.appendChild(el("p", { "class": "meta dist" }, walk + ride + dist));
       }
       ul.appendChild(li);
     });
     drawMap(list);
+  }
+  // where the transit minutes come from: feeds, date, window, statistic (shown with them)
+  function rideNote(show) {
+    var box = $("ride-note");
+    if (!show) { box.hidden = true; return; }
+    var feeds = T.feeds.map(function (f) { return ltr(f.name) + (f.from ? " (" + ltr(f.from + " \u2013 " + f.to) + ")" : ""); });
+    box.textContent = t("ride_note", { n: T.departures, window: rideWindow(), date: rideDate({ weekday: "long", day: "numeric", month: "long", year: "numeric" }), feeds: joined(feeds) }) +
+      (T.walk_source === "straight_line" ? " " + t("ride_walk_line") : "");
+    box.hidden = false;
   }
   // the printable list of the chosen sector (pdf/<sector>.<lang>.pdf), in the reader's
   // language where one is written, else in English (said beside the link)
@@ -197,7 +228,11 @@
     if (!pts.length) return;
     var merc = function (lon, lat) { return [lon, -Math.log(Math.tan(Math.PI / 4 + lat * Math.PI / 360)) * 180 / Math.PI]; };
     var xs = [], ys = [];
-    pts.forEach(function (s) { var p = merc(s.lon, s.lat); xs.push(p[0]); ys.push(p[1]); });
+    // an approximate place's whole hexagon fits in the map (not only its centre): a shape cut
+    // by the map's edge would also reach under the zoom buttons above it
+    pts.forEach(function (s) {
+      (s.area || [[s.lon, s.lat]]).forEach(function (c) { var p = merc(c[0], c[1]); xs.push(p[0]); ys.push(p[1]); });
+    });
     var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs), y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
     var pad = Math.max(x1 - x0, y1 - y0, 0.01) * 0.08;
     homeBox = [x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad];

@@ -1,0 +1,207 @@
+"""Transit minutes for the bussola's "near me", precomputed with the transit engine (issue 16).
+
+On the very grid of :mod:`.walk` (:func:`~.walk.placed_services`: same cells, same placed
+services, approximate ones at their hexagon's centre, hidden ones never), the engine's
+door-to-door time by public transport (:func:`~capacitymetro_plugin.core.transit.load_timetable`
+and :func:`~capacitymetro_plugin.core.transit.transit_service_times`: walk to a stop, wait,
+rides, walk to the service) from each cell centre to each service, for departures every
+``step_min`` minutes of a window on one service date, and the **median over those departures**
+(nearest rank, as the engine's percentiles). Only journeys with at least one ride count: the
+site shows walking beside it and ranks by the faster of the two, so "by bus/tram" never hides a
+walk. Stored in tenths of a minute, ``-1`` unreached within :data:`CUTOFF_MIN` (at the median).
+
+Walking to, from and between stops uses the site's walking network when publish has one, else
+straight lines × the engine's detour factor (said in ``walk_source``).
+
+Cost: one range-RAPTOR search per cell that has a stop within walking distance, over the
+window's departures. With :data:`STEP_MIN` = 10 (6 departures in an hour) a Mestre site
+publishes in about 20-30 s on a 2-CPU machine (1,000-1,400 cells; docs/bussola.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from capacitymetro_plugin.core import defaults
+from capacitymetro_plugin.core.errors import InputError
+from capacitymetro_plugin.core.progress import Progress, ensure
+
+from .walk import CELL_M, CUTOFF_MIN, placed_services, tenths
+
+# a departure every 10 minutes: 6 searches per cell for an hour's window. The engine's default,
+# every minute, costs 10 times as much; on Mestre, step 5 instead of 10 moves the median by
+# 1 minute typically, 4 at the 90th percentile (docs/bussola.md)
+STEP_MIN = 10.0
+WINDOW = defaults.TRANSIT_WINDOW  # 08:00-09:00, the engine's
+# "by bus/tram" means at least one ride: walking all the way is what walk.js says. The engine
+# counts a direct walk up to max_direct_walk_min; one second leaves only rides (a positive
+# value is what the engine accepts).
+_NO_DIRECT_WALK_MIN = 1 / 60
+_KEYS = {"feeds", "date", "window", "step_min", "ferries", "cutoff_min"}
+
+
+def parse_window(text: str) -> tuple[str, str]:
+    """Return ``("08:00", "09:00")`` from ``"08:00-09:00"`` (the doors' text form)."""
+    parts = [p.strip() for p in str(text).replace("–", "-").split("-")]
+    if len(parts) != 2 or not all(parts):
+        raise InputError(
+            f"Departure window {text!r} is not 'HH:MM-HH:MM'.",
+            fix="Write the window as start-end, e.g. 08:00-09:00.",
+            it=f"La finestra di partenza {text!r} non è 'HH:MM-HH:MM'.",
+            fix_it="Scrivi la finestra come inizio-fine, es. 08:00-09:00.",
+        )
+    return parts[0], parts[1]
+
+
+def transit_request(
+    feeds, date: str | None, window: str | None = None, step_min: float | None = None
+) -> dict | None:
+    """Return publish's ``transit`` from what a door asks (the CLI's ``--gtfs``, ``--date``,
+    ``--window 08:00-09:00``; Processing's parameters): None without feeds.
+
+    Raises
+    ------
+    InputError
+        A date or window without a feed, or feeds without a date.
+    """
+    feeds = [str(f) for f in (feeds or []) if str(f).strip()]
+    if not feeds:
+        if date or window:
+            raise InputError(
+                "A service date or departure window was given without a GTFS feed.",
+                fix="Give the GTFS feed(s) too (--gtfs FEED), or leave the date and window out.",
+                it="Data di servizio o finestra di partenza indicate senza un feed GTFS.",
+                fix_it="Indica anche il feed GTFS (--gtfs FEED), oppure ometti data e finestra.",
+            )
+        return None
+    if not date:
+        raise InputError(
+            "Transit times need a service date within the feed's calendar.",
+            fix="Give the day, e.g. --date 2025-11-19 (a weekday the feed runs).",
+            it="I tempi in mezzo pubblico richiedono una data di servizio nel calendario del feed.",
+            fix_it="Indica il giorno, es. --date 2025-11-19 (un feriale in cui il feed è valido).",
+        )
+    request = {
+        "feeds": feeds,
+        "date": str(date),
+        "window": parse_window(window or "-".join(WINDOW)),
+    }
+    if step_min:
+        request["step_min"] = float(step_min)
+    return request
+
+
+def _options(transit: Mapping) -> dict:
+    unknown = set(transit) - _KEYS
+    if unknown or not (transit.get("feeds") or transit.get("ferries")) or not transit.get("date"):
+        raise InputError(
+            f"Transit for the bussola needs 'feeds' and 'date' (got {sorted(transit)}).",
+            fix="Give {'feeds': [GTFS zips], 'date': 'YYYY-MM-DD', 'window': ('08:00', "
+            "'09:00'), 'step_min': 10} (window and step optional; also 'ferries', "
+            "'cutoff_min').",
+            it=f"Il trasporto pubblico della bussola richiede 'feeds' e 'date' (ricevuti "
+            f"{sorted(transit)}).",
+            fix_it="Indica {'feeds': [zip GTFS], 'date': 'AAAA-MM-GG', 'window': ('08:00', "
+            "'09:00'), 'step_min': 10} (finestra e passo facoltativi; anche 'ferries', "
+            "'cutoff_min').",
+        )
+    window = transit.get("window") or WINDOW
+    if isinstance(window, str):
+        window = parse_window(window)
+    feeds = transit.get("feeds") or []  # none: water buses by headway only (Venice)
+    feeds = [feeds] if isinstance(feeds, (str, Path)) else list(feeds)
+    return {
+        "feeds": [str(f) for f in feeds],
+        "date": str(transit["date"]),
+        "window": (str(window[0]), str(window[1])),
+        "step_min": float(transit.get("step_min") or STEP_MIN),
+        "ferries": transit.get("ferries"),
+        "cutoff_min": float(transit.get("cutoff_min") or CUTOFF_MIN),
+    }
+
+
+def transit_minutes(
+    services: list[dict],
+    transit: Mapping,
+    *,
+    network=None,
+    cell_m: float = CELL_M,
+    progress: Progress | None = None,
+) -> dict | None:
+    """Return what ``data/transit.js`` holds for the site's ``services``, or None if none is
+    placed.
+
+    Parameters
+    ----------
+    services
+        The site's services as published (``site_data()["services"]``).
+    transit
+        ``{"feeds": [GTFS zips or folders], "date": "YYYY-MM-DD", "window": ("08:00",
+        "09:00") or "08:00-09:00", "step_min": 10}``; optional ``"ferries"`` (as
+        :func:`~capacitymetro_plugin.core.transit.load_timetable` takes them) and
+        ``"cutoff_min"`` (60).
+    network
+        The site's walking network (walks to and from stops), or None for straight lines.
+
+    Returns
+    -------
+    dict
+        ``grid``, ``ids``, ``tenths_min`` as walk.js, plus what a reader must be told:
+        ``date``, ``window``, ``step_min``, ``departures``, ``statistic`` ("median"),
+        ``feeds`` (name, first and last day), ``walk_source`` and the walking speed and
+        detour factor of straight-line walks.
+
+    Raises
+    ------
+    InputError
+        The engine's: a broken feed, a date outside it or a window without service...
+    """
+    from capacitymetro_plugin.core.transit import load_timetable, parse_clock
+    from capacitymetro_plugin.core.transit import transit_service_times as service_times
+    from capacitymetro_plugin.core.transit.raptor import DETOUR_FACTOR, WALK_SPEED_KMH
+
+    progress = ensure(progress)
+    opts = _options(transit)
+    placed = placed_services(services, network=network, cell_m=cell_m)
+    if placed is None:
+        return None
+    grid, origins, dest = placed
+    timetable, notes = load_timetable(
+        opts["feeds"], date=opts["date"], ferries=opts["ferries"], progress=progress.step(0, 0.2)
+    )
+    for note in notes:
+        progress.info(note)
+    times = service_times(
+        timetable, origins, dest, network=network, id_field="id",
+        departure_start_s=parse_clock(opts["window"][0], what="window start"),
+        departure_end_s=parse_clock(opts["window"][1], what="window end"),
+        step_s=opts["step_min"] * 60.0, percentiles=(50.0,), percentile=50.0,
+        cutoff_min=opts["cutoff_min"], max_direct_walk_min=_NO_DIRECT_WALK_MIN,
+        progress=progress.step(0.2, 1.0),
+    )  # fmt: skip
+    names = [Path(f).name for f in opts["feeds"]] + (["ferries by headway"] if notes else [])
+    feeds = []
+    for name, fid in zip(names, timetable.feed_ids):
+        # the ferries' synthetic feed runs "every day" (2000-2099): no dates worth quoting
+        span = None if notes and fid == timetable.feed_ids[-1] else timetable.feed_dates.get(fid)
+        feeds.append(
+            {"name": name, "from": span[0].isoformat(), "to": span[1].isoformat()}
+            if span
+            else {"name": name}
+        )
+    return {
+        "grid": grid,
+        "ids": [str(x) for x in times.service_ids],
+        "tenths_min": tenths(times.minutes),  # per service, per cell; -1 unreached
+        "cutoff_min": opts["cutoff_min"],
+        "date": timetable.date.isoformat(),
+        "window": list(opts["window"]),
+        "step_min": opts["step_min"],
+        "departures": int(times.departures_s.size),
+        "statistic": "median",  # over the window's departures, nearest rank
+        "feeds": feeds,
+        "walk_source": times.walk_source,
+        "walk_kmh": WALK_SPEED_KMH,
+        "detour": DETOUR_FACTOR,
+    }
