@@ -21,6 +21,18 @@ QGIS_PROCESS = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _forget_remembered_files(qgis_app):
+    """What a dialog remembers in QgsSettings (the bussola's last extract and GTFS feed) must not
+    carry from one test into the next: a remembered feed without a date opened a modal error
+    in a later test, which then waited forever (seen with the transit doors run first)."""
+    from qgis.core import QgsSettings
+
+    QgsSettings().remove("capacitymetro/bussola")
+    yield
+    QgsSettings().remove("capacitymetro/bussola")
+
+
 @pytest.fixture(scope="session")
 def processing_provider(qgis_app):
     """Initialise QGIS Processing and register the CapaCityMetro provider once per session."""
