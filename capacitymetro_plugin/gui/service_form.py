@@ -158,6 +158,11 @@ class ServiceForm(Translatable, QWidget):
             elif field == "organization_id":
                 # filled by set_organizations (the dock reads the registry's organizations)
                 widget = QComboBox()
+                # long organization names must not widen the dock's form (no sideways scroll)
+                widget.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+                )
+                widget.setMinimumContentsLength(20)
                 widget.addItem(self.tr("(none)"), "")
                 widget.setToolTip(
                     self.tr('New organizations: "Organizations and sheets…" in the dock')

@@ -200,6 +200,14 @@ def test_organizations_sheets_links_and_attachments_on_a_geopackage(
         index = org_combo.findData(org_id)
         assert index > 0 and org_combo.itemText(index) == "Cooperativa Lavoro Insieme"
         org_combo.setCurrentIndex(index)
+        # long organization names do not widen the form into a sideways scroll
+        from qgis.PyQt.QtWidgets import QApplication
+
+        dock.resize(520, 900)
+        dock.show()
+        QApplication.processEvents()
+        assert dock.form.scroll.horizontalScrollBar().maximum() == 0
+        dock.hide()
         assert dock.apply_form() is not None
         assert dock.save_changes()
         assert _rows(
