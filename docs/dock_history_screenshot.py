@@ -12,52 +12,20 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "docs"))
-DATA = Path(os.environ.get("CAPACITYMETRO_DATA", REPO.parent / "shared" / "data"))
-OUT = REPO / "docs" / "img"
-
-from qgis.core import (  # noqa: E402
-    QgsApplication,
-    QgsPointXY,
-    QgsProject,
-    QgsSettings,
-    QgsVectorLayer,
-)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _screenshot_setup import OUT, fid_of, sample_dock, start_app  # noqa: E402
 
 
 def main() -> None:
-    italian = "--it" in sys.argv
-    app = QgsApplication([], True, tempfile.mkdtemp(prefix="capacitymetro-qgis-profile-"))
-    app.initQgis()
-    if italian:
-        from dock_screenshot import install_italian
+    app, italian = start_app()
+    from qgis.core import QgsPointXY, QgsSettings
 
-        install_italian()
-    from qgis.gui import QgsMapCanvas
-
-    from capacitymetro_plugin.core.registry.boundaries import load_comuni
-    from capacitymetro_plugin.core.registry.sample import build_sample_registry
-    from capacitymetro_plugin.gui.dock import RegistryDock
     from capacitymetro_plugin.gui.history_dialog import EDITOR_KEY
 
-    work = Path(tempfile.mkdtemp())
-    comuni = load_comuni(DATA / "istat_comuni_target_2023.gpkg")
-    registry = build_sample_registry(DATA, work / "registry.gpkg", comuni=comuni)
-    target = sorted(
-        (s for s in registry.services() if s.lon is not None and s.comune_name == "Trento"),
-        key=lambda s: s.name,
-    )[0]
-    layer = QgsVectorLayer(f"{registry.path}|layername=services", "services", "ogr")
-    QgsProject.instance().addMapLayer(layer)
-    canvas = QgsMapCanvas()
-    canvas.setDestinationCrs(layer.crs())
-    dock = RegistryDock(canvas)
-    fid = next(f.id() for f in layer.getFeatures() if f["service_id"] == target.service_id)
+    registry, layer, dock, target = sample_dock()
+    fid = fid_of(layer, target.service_id)
 
     settings = QgsSettings()
     settings.setValue(EDITOR_KEY, "Anna (Comune di Trento)")
