@@ -100,3 +100,21 @@ def qgis_process(qgis_process_env):
         )
 
     return _run
+
+
+@pytest.fixture()
+def registry_dock(qgis_app, qgis_iface, registry):
+    """The dock on the services layer of the test module's ``registry`` (a GeoPackage path)."""
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    from capacitymetro_plugin.gui.dock import RegistryDock
+
+    layer = QgsVectorLayer(f"{registry}|layername=services", "services", "ogr")
+    assert layer.isValid()
+    QgsProject.instance().addMapLayer(layer)
+    dock = RegistryDock(qgis_iface.mapCanvas())
+    assert dock.layer is layer
+    yield dock
+    dock.set_layer(None)
+    QgsProject.instance().removeMapLayer(layer.id())
+    dock.deleteLater()

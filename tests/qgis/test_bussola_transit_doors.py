@@ -92,26 +92,10 @@ def test_both_doors_say_what_is_wrong(processing_provider, registry, shared_data
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
 
 
-@pytest.fixture()
-def dock(qgis_app, qgis_iface, registry):
-    from qgis.core import QgsProject, QgsVectorLayer
-
-    from capacitymetro_plugin.gui.dock import RegistryDock
-
-    layer = QgsVectorLayer(f"{registry}|layername=services", "services", "ogr")
-    assert layer.isValid()
-    QgsProject.instance().addMapLayer(layer)
-    dock = RegistryDock(qgis_iface.mapCanvas())
-    assert dock.layer is layer
-    yield dock
-    dock.set_layer(None)
-    QgsProject.instance().removeMapLayer(layer.id())
-    dock.deleteLater()
-
-
 def test_dock_dialog_with_gtfs_writes_the_cli_transit_data(
-    dock, shared_data, cli_site, tmp_path, monkeypatch
+    registry_dock, shared_data, cli_site, tmp_path, monkeypatch
 ):
+    dock = registry_dock
     from qgis.PyQt.QtWidgets import QMessageBox, QProgressDialog
     from test_dock_merge import _Modal
 
