@@ -8,8 +8,6 @@ only the fields the user changed, so a field someone else changed meanwhile is k
 
 from __future__ import annotations
 
-import html
-
 from qgis.PyQt.QtCore import Qt, QUrl, pyqtSignal
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import (
@@ -42,7 +40,6 @@ from .service_form import ERROR_STYLE
 
 ORG_TEXT = ("name", "description", "website", "email", "phone")
 PRACTICE_TEXT = ("title", "summary", "place", "comune_istat", "source", "link")
-NEW = "__new__"  # the list item of a record being created
 
 
 def _text(widget) -> str:
@@ -227,6 +224,7 @@ class EntitiesDialog(Translatable, QDialog):
             form.addRow(labels[field], widget)
         attach_row = QHBoxLayout()
         self.attachment_label = QLabel()
+        self.attachment_label.setTextFormat(Qt.TextFormat.PlainText)  # a file name, never markup
         self.attachment_label.setWordWrap(True)
         self.attach_button = QPushButton(self.tr("Attach file…"))
         self.attach_button.clicked.connect(lambda: self.choose_attachment())
@@ -432,22 +430,7 @@ class EntitiesDialog(Translatable, QDialog):
         if self._org is None:
             return False
         org = self._org
-        users = [
-            s
-            for s in self._call(self.registry.services) or []
-            if s.organization_id == org.organization_id
-        ]
-        if (
-            confirm
-            and QMessageBox.question(
-                self,
-                self.tr("Delete organization"),
-                self.tr('Delete "{}"? {} services keep running without an organization.').format(
-                    org.name, len(users)
-                ),
-            )
-            != QMessageBox.StandardButton.Yes
-        ):
+        if confirm and not self._confirm_org_delete(org):
             return False
         if self._call(lambda: self.registry.delete_organization(org.organization_id)) is None:
             return False
@@ -456,6 +439,19 @@ class EntitiesDialog(Translatable, QDialog):
         self.reload()
         self.changed.emit()
         return True
+
+    def _confirm_org_delete(self, org: Organization) -> bool:
+        """Ask, saying how many services use ``org`` (read only when asking)."""
+        services = self._call(self.registry.services) or []
+        n = sum(1 for s in services if s.organization_id == org.organization_id)
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete organization"),
+            self.tr('Delete "{}"? {} services keep running without an organization.').format(
+                org.name, n
+            ),
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     # ---------------------------------------------------------------- practices
     def _on_practice_selected(self) -> None:
@@ -513,11 +509,7 @@ class EntitiesDialog(Translatable, QDialog):
             ok = self.attachment_path() is not None
             name = name.replace("\\", "/").rsplit("/", 1)[-1]  # the file's name; the path: tooltip
             text = (
-                html.escape(name)
-                if ok
-                else self.tr("{} (outside the registry folder: not opened)").format(
-                    html.escape(name)
-                )
+                name if ok else self.tr("{} (outside the registry folder: not opened)").format(name)
             )
         else:
             text = self.tr("(none)")

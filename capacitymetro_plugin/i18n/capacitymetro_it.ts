@@ -792,46 +792,46 @@
         <translation>Organizzazioni e schede richiedono un registro GeoPackage o un registro PostGIS (la sua tabella services).</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="87"/>
+        <location filename="../gui/entities_dialog.py" line="84"/>
         <source>Organizations and good-practice sheets</source>
         <translation>Organizzazioni e schede di buona pratica</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="96"/>
+        <location filename="../gui/entities_dialog.py" line="93"/>
         <source>Organizations</source>
         <translation>Organizzazioni</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="97"/>
+        <location filename="../gui/entities_dialog.py" line="94"/>
         <location filename="../gui/dock.py" line="291"/>
         <source>Good-practice sheets</source>
         <translation>Schede di buone pratiche</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="105"/>
+        <location filename="../gui/entities_dialog.py" line="102"/>
         <location filename="../gui/history_dialog.py" line="204"/>
         <source>Close</source>
         <translation>Chiudi</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="115"/>
+        <location filename="../gui/entities_dialog.py" line="112"/>
         <source>Filter…</source>
         <translation>Filtra…</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="137"/>
-        <location filename="../gui/entities_dialog.py" line="138"/>
+        <location filename="../gui/entities_dialog.py" line="134"/>
+        <location filename="../gui/entities_dialog.py" line="135"/>
         <source>New organization</source>
         <translation>Nuova organizzazione</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="145"/>
+        <location filename="../gui/entities_dialog.py" line="142"/>
         <location filename="../gui/service_form.py" line="89"/>
         <source>Name *</source>
         <translation>Nome *</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="146"/>
+        <location filename="../gui/entities_dialog.py" line="143"/>
         <location filename="../gui/dock.py" line="726"/>
         <location filename="../gui/service_form.py" line="92"/>
         <location filename="../gui/dock.py" line="727"/>
@@ -839,20 +839,20 @@
         <translation>Tipo di operatore</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="147"/>
+        <location filename="../gui/entities_dialog.py" line="144"/>
         <location filename="../gui/service_form.py" line="90"/>
         <source>Description</source>
         <translation>Descrizione</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="148"/>
+        <location filename="../gui/entities_dialog.py" line="145"/>
         <location filename="../gui/dock.py" line="748"/>
         <location filename="../gui/service_form.py" line="100"/>
         <source>Website</source>
         <translation>Sito web</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="149"/>
+        <location filename="../gui/entities_dialog.py" line="146"/>
         <location filename="../gui/dock.py" line="772"/>
         <location filename="../gui/service_form.py" line="99"/>
         <location filename="../gui/dock.py" line="747"/>
@@ -860,65 +860,65 @@
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="150"/>
+        <location filename="../gui/entities_dialog.py" line="147"/>
         <location filename="../gui/dock.py" line="746"/>
         <location filename="../gui/service_form.py" line="98"/>
         <source>Phone</source>
         <translation>Telefono</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="155"/>
+        <location filename="../gui/entities_dialog.py" line="152"/>
         <location filename="../gui/service_form.py" line="154"/>
         <source>(not stated)</source>
         <translation>(non indicato)</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="177"/>
-        <location filename="../gui/entities_dialog.py" line="178"/>
+        <location filename="../gui/entities_dialog.py" line="174"/>
+        <location filename="../gui/entities_dialog.py" line="175"/>
         <source>Delete the organization; its services stay, without an organization</source>
         <translation>Elimina l'organizzazione; i suoi servizi restano, senza organizzazione</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="182"/>
+        <location filename="../gui/entities_dialog.py" line="179"/>
         <source>Write the organization in the registry now</source>
         <translation>Scrive subito l'organizzazione nel registro</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="194"/>
-        <location filename="../gui/entities_dialog.py" line="195"/>
+        <location filename="../gui/entities_dialog.py" line="191"/>
+        <location filename="../gui/entities_dialog.py" line="192"/>
         <source>New sheet</source>
         <translation>Nuova scheda</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="202"/>
+        <location filename="../gui/entities_dialog.py" line="199"/>
         <source>Title *</source>
         <translation>Titolo *</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="203"/>
+        <location filename="../gui/entities_dialog.py" line="200"/>
         <source>Summary</source>
         <translation>Sintesi</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="204"/>
+        <location filename="../gui/entities_dialog.py" line="201"/>
         <location filename="../gui/dock.py" line="817"/>
         <source>Themes</source>
         <translation>Temi</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="205"/>
+        <location filename="../gui/entities_dialog.py" line="202"/>
         <location filename="../gui/dock.py" line="816"/>
         <source>Place</source>
         <translation>Luogo</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="206"/>
+        <location filename="../gui/entities_dialog.py" line="203"/>
         <location filename="../gui/service_form.py" line="103"/>
         <source>Comune ISTAT code</source>
         <translation>Codice ISTAT del comune</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="207"/>
+        <location filename="../gui/entities_dialog.py" line="204"/>
         <location filename="../gui/dock.py" line="818"/>
         <location filename="../gui/translations_panel.py" line="191"/>
         <location filename="../gui/translations_panel.py" line="113"/>
@@ -926,169 +926,169 @@
         <translation>Fonte</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="208"/>
+        <location filename="../gui/entities_dialog.py" line="205"/>
         <source>Link (web address)</source>
         <translation>Link (indirizzo web)</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="231"/>
+        <location filename="../gui/entities_dialog.py" line="229"/>
         <source>Attach file…</source>
         <translation>Allega file…</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="233"/>
+        <location filename="../gui/entities_dialog.py" line="231"/>
         <source>Open</source>
         <translation>Apri</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="235"/>
+        <location filename="../gui/entities_dialog.py" line="233"/>
         <location filename="../gui/translations_panel.py" line="140"/>
         <source>Remove</source>
         <translation>Rimuovi</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="236"/>
-        <location filename="../gui/entities_dialog.py" line="237"/>
+        <location filename="../gui/entities_dialog.py" line="234"/>
+        <location filename="../gui/entities_dialog.py" line="235"/>
         <source>The sheet no longer points to the file; the file stays in the folder</source>
         <translation>La scheda non punta più al file; il file resta nella cartella</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="244"/>
+        <location filename="../gui/entities_dialog.py" line="242"/>
         <source>Attachment</source>
         <translation>Allegato</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="253"/>
+        <location filename="../gui/entities_dialog.py" line="251"/>
         <location filename="../gui/dock.py" line="345"/>
-        <location filename="../gui/entities_dialog.py" line="176"/>
+        <location filename="../gui/entities_dialog.py" line="173"/>
         <source>Delete</source>
         <translation>Elimina</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="254"/>
-        <location filename="../gui/entities_dialog.py" line="255"/>
+        <location filename="../gui/entities_dialog.py" line="252"/>
+        <location filename="../gui/entities_dialog.py" line="253"/>
         <source>Delete the sheet and its links to services (an attached file stays)</source>
         <translation>Elimina la scheda e i suoi collegamenti ai servizi (un file allegato resta)</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="258"/>
-        <location filename="../gui/service_form.py" line="209"/>
-        <location filename="../gui/entities_dialog.py" line="181"/>
+        <location filename="../gui/entities_dialog.py" line="256"/>
+        <location filename="../gui/service_form.py" line="214"/>
+        <location filename="../gui/entities_dialog.py" line="178"/>
         <source>Save</source>
         <translation>Salva</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="259"/>
+        <location filename="../gui/entities_dialog.py" line="257"/>
         <source>Write the sheet in the registry now</source>
         <translation>Scrive subito la scheda nel registro</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="279"/>
+        <location filename="../gui/entities_dialog.py" line="277"/>
         <source>The file cannot be read or written: {}</source>
         <translation>Impossibile leggere o scrivere il file: {}</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="417"/>
+        <location filename="../gui/entities_dialog.py" line="415"/>
         <source>Organization "{}" added.</source>
         <translation>Organizzazione "{}" aggiunta.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="426"/>
+        <location filename="../gui/entities_dialog.py" line="424"/>
         <source>Organization "{}" saved.</source>
         <translation>Organizzazione "{}" salvata.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="440"/>
-        <location filename="../gui/entities_dialog.py" line="445"/>
-        <source>Delete "{}"? {} services keep running without an organization.</source>
-        <translation>Eliminare "{}"? {} servizi continuano senza organizzazione.</translation>
-    </message>
-    <message>
-        <location filename="../gui/entities_dialog.py" line="440"/>
-        <location filename="../gui/entities_dialog.py" line="444"/>
-        <source>Delete organization</source>
-        <translation>Elimina organizzazione</translation>
-    </message>
-    <message>
-        <location filename="../gui/entities_dialog.py" line="455"/>
+        <location filename="../gui/entities_dialog.py" line="438"/>
         <source>Organization "{}" deleted.</source>
         <translation>Organizzazione "{}" eliminata.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="499"/>
-        <location filename="../gui/entities_dialog.py" line="500"/>
+        <location filename="../gui/entities_dialog.py" line="447"/>
+        <location filename="../gui/entities_dialog.py" line="450"/>
+        <source>Delete "{}"? {} services keep running without an organization.</source>
+        <translation>Eliminare "{}"? {} servizi continuano senza organizzazione.</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="447"/>
+        <location filename="../gui/entities_dialog.py" line="449"/>
+        <source>Delete organization</source>
+        <translation>Elimina organizzazione</translation>
+    </message>
+    <message>
+        <location filename="../gui/entities_dialog.py" line="495"/>
+        <location filename="../gui/entities_dialog.py" line="496"/>
         <source>Linked to the selected service "{}"</source>
         <translation>Collegata al servizio selezionato "{}"</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="515"/>
-        <location filename="../gui/entities_dialog.py" line="518"/>
+        <location filename="../gui/entities_dialog.py" line="511"/>
+        <location filename="../gui/entities_dialog.py" line="512"/>
         <source>{} (outside the registry folder: not opened)</source>
         <translation>{} (fuori dalla cartella del registro: non viene aperto)</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="523"/>
-        <location filename="../gui/service_form.py" line="286"/>
-        <location filename="../gui/service_form.py" line="161"/>
+        <location filename="../gui/entities_dialog.py" line="515"/>
+        <location filename="../gui/service_form.py" line="291"/>
+        <location filename="../gui/service_form.py" line="166"/>
         <source>(none)</source>
         <translation>(nessuno)</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="527"/>
-        <location filename="../gui/entities_dialog.py" line="530"/>
+        <location filename="../gui/entities_dialog.py" line="519"/>
+        <location filename="../gui/entities_dialog.py" line="522"/>
         <source>Copy a file into the registry's attachments folder and attach it</source>
         <translation>Copia un file nella cartella degli allegati del registro e lo allega</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="527"/>
-        <location filename="../gui/entities_dialog.py" line="532"/>
+        <location filename="../gui/entities_dialog.py" line="519"/>
+        <location filename="../gui/entities_dialog.py" line="524"/>
         <source>Save the new sheet first, then attach its file</source>
         <translation>Salva prima la nuova scheda, poi allega il suo file</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="563"/>
+        <location filename="../gui/entities_dialog.py" line="555"/>
         <source>The link must be a web address (https://…).</source>
         <translation>Il link deve essere un indirizzo web (https://…).</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="583"/>
+        <location filename="../gui/entities_dialog.py" line="575"/>
         <source>Sheet "{}" added.</source>
         <translation>Scheda "{}" aggiunta.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="601"/>
+        <location filename="../gui/entities_dialog.py" line="593"/>
         <source>Sheet "{}" saved.</source>
         <translation>Scheda "{}" salvata.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="622"/>
-        <location filename="../gui/entities_dialog.py" line="627"/>
+        <location filename="../gui/entities_dialog.py" line="614"/>
+        <location filename="../gui/entities_dialog.py" line="619"/>
         <source>Delete "{}" and its {} links to services?</source>
         <translation>Eliminare "{}" e i suoi {} collegamenti ai servizi?</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="622"/>
-        <location filename="../gui/entities_dialog.py" line="626"/>
+        <location filename="../gui/entities_dialog.py" line="614"/>
+        <location filename="../gui/entities_dialog.py" line="618"/>
         <source>Delete good-practice sheet</source>
         <translation>Elimina scheda di buona pratica</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="635"/>
+        <location filename="../gui/entities_dialog.py" line="627"/>
         <source>Sheet "{}" deleted.</source>
         <translation>Scheda "{}" eliminata.</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="641"/>
+        <location filename="../gui/entities_dialog.py" line="633"/>
         <source>Attach a file to the sheet</source>
         <translation>Allega un file alla scheda</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="652"/>
+        <location filename="../gui/entities_dialog.py" line="644"/>
         <source>Attached: {}</source>
         <translation>Allegato: {}</translation>
     </message>
     <message>
-        <location filename="../gui/entities_dialog.py" line="663"/>
+        <location filename="../gui/entities_dialog.py" line="655"/>
         <source>The sheet no longer has an attachment (the file stays in the folder).</source>
         <translation>La scheda non ha più un allegato (il file resta nella cartella).</translation>
     </message>
@@ -1157,7 +1157,7 @@
     </message>
     <message>
         <location filename="../gui/exchange.py" line="275"/>
-        <location filename="../gui/service_form.py" line="213"/>
+        <location filename="../gui/service_form.py" line="218"/>
         <location filename="../gui/translations_panel.py" line="193"/>
         <source>Cancel</source>
         <translation>Annulla</translation>
@@ -1601,47 +1601,47 @@
         <translation>Note interne (riservato)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="162"/>
-        <location filename="../gui/service_form.py" line="163"/>
+        <location filename="../gui/service_form.py" line="167"/>
+        <location filename="../gui/service_form.py" line="168"/>
         <source>New organizations: "Organizations and sheets…" in the dock</source>
         <translation>Nuove organizzazioni: "Organizzazioni e schede…" nel pannello</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="188"/>
+        <location filename="../gui/service_form.py" line="193"/>
         <source>x / longitude</source>
         <translation>x / longitudine</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="190"/>
+        <location filename="../gui/service_form.py" line="195"/>
         <source>y / latitude</source>
         <translation>y / latitudine</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="201"/>
+        <location filename="../gui/service_form.py" line="206"/>
         <source>Click on the map or type coordinates.</source>
         <translation>Clicca sulla mappa o scrivi le coordinate.</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="210"/>
-        <location filename="../gui/service_form.py" line="211"/>
+        <location filename="../gui/service_form.py" line="215"/>
+        <location filename="../gui/service_form.py" line="216"/>
         <source>Put the changes in the layer's edit buffer (undoable)</source>
         <translation>Inserisce le modifiche nel buffer di modifica del layer (annullabili)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="292"/>
+        <location filename="../gui/service_form.py" line="297"/>
         <source>{} (not in the registry)</source>
         <translation>{} (non nel registro)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="432"/>
-        <location filename="../gui/service_form.py" line="439"/>
+        <location filename="../gui/service_form.py" line="437"/>
+        <location filename="../gui/service_form.py" line="444"/>
         <source>The translation being typed is not saved. Drop it? ("Save translation" writes it.)</source>
         <translation>La traduzione che stai scrivendo non è salvata. Scartarla? ("Salva traduzione" la scrive.)</translation>
     </message>
     <message>
-        <location filename="../gui/service_form.py" line="432"/>
-        <location filename="../gui/translations_panel.py" line="92"/>
         <location filename="../gui/service_form.py" line="437"/>
+        <location filename="../gui/translations_panel.py" line="92"/>
+        <location filename="../gui/service_form.py" line="442"/>
         <source>Translations</source>
         <translation>Traduzioni</translation>
     </message>
