@@ -147,6 +147,8 @@ class GtfsFeed:
     source: str
     tables: dict[str, pd.DataFrame]
     report: GtfsReport
+    # (the stop_times table, (trip ids, first rows)) of the sorted table, for the day build
+    _trip_blocks: tuple | None = field(default=None, repr=False)
 
     def table(self, name: str) -> pd.DataFrame | None:
         """Return ``name`` (e.g. ``"calendar.txt"``) or None when the feed has no such file."""
@@ -195,26 +197,118 @@ def _open_source(path: Path) -> dict[str, bytes]:
         ) from exc
 
 
-def _read_csv(data: bytes, name: str, report: GtfsReport) -> pd.DataFrame | None:
-    try:
-        df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+@dataclass(frozen=True)
+class _Coded:
+    """A column as ``values[codes]``: its distinct values once (stripped, prefixed; the last one
+    NaN for a missing field) and one code per row, so that checks and parsing run once per
+    distinct value (a feed repeats its trip ids, stops and times a lot)."""
+
+    codes: np.ndarray
+    values: np.ndarray
+
+    def take(self, per_value: np.ndarray) -> np.ndarray:
+        """Spread a result computed per distinct value (same length as ``values``) to rows."""
+        return per_value[self.codes]
+
+
+def _read_csv(
+    data: bytes, name: str, report: GtfsReport, id_cols: Sequence[str] = (), feed_id: str = ""
+) -> tuple[pd.DataFrame | None, dict[str, _Coded]]:
+    """Read one GTFS file as text columns, values stripped and ids prefixed with ``feed_id``.
+
+    Each column is parsed as its distinct values and one code per row (pyarrow's CSV reader
+    when it is installed and the file is regular, else pandas' into categories); the distinct
+    values are stripped and prefixed once, then spread to rows. The codes are returned too.
+    """
+    columns = _columns_arrow(data)
+    if columns is None:  # no pyarrow, or a file it refuses: pandas reads it or says what is wrong
+        try:
+            df = pd.read_csv(
+                io.BytesIO(data), dtype="category", keep_default_na=False, encoding="utf-8-sig"
+            )
+        except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+            report.add(
+                "error",
+                name,
+                0,
+                "",
+                f"cannot be read as CSV ({exc})",
+                f"non si legge come CSV ({exc})",
+            )
+            return None, {}
+        columns = [
+            (col, df.iloc[:, i].array.codes, df.iloc[:, i].array.categories)
+            for i, col in enumerate(df.columns)
+        ]
+    stripped = [col.strip() for col, _, _ in columns]
+    twice = sorted({c for c in stripped if stripped.count(c) > 1})
+    if twice:
         report.add(
             "error",
             name,
-            0,
-            "",
-            f"cannot be read as CSV ({exc})",
-            f"non si legge come CSV ({exc})",
+            1,
+            twice[0],
+            f"column {twice[0]!r} appears more than once in the header",
+            f"la colonna {twice[0]!r} compare più di una volta nell'intestazione",
         )
+        return None, {}
+    coded: dict[str, _Coded] = {}
+    names, arrays = [], []
+    for col, codes, categories in columns:
+        col = col.strip()
+        uniques = [str(u).strip() for u in categories]
+        if feed_id and col in id_cols:
+            uniques = [feed_id + ":" + u if u else u for u in uniques]
+        # code -1 (a row without that field) is NaN, as a plain text read leaves it
+        values = np.array(uniques + [np.nan], dtype=object)
+        codes = np.asarray(codes, dtype=np.int32)
+        coded.setdefault(col, _Coded(codes, values))
+        names.append(col)
+        arrays.append(values[codes])
+    out = pd.DataFrame(dict(enumerate(arrays)))
+    out.columns = names
+    out["line"] = np.arange(2, len(out) + 2)
+    return out, coded
+
+
+def _columns_arrow(data: bytes) -> list[tuple[str, np.ndarray, list]] | None:
+    """The columns of a CSV as (name, codes, distinct values) with pyarrow, or None.
+
+    None when pyarrow is not installed or the file is not regular CSV for it (a row with fewer
+    or more fields, text that is not UTF-8, repeated column names, no header...): then pandas
+    reads it, as before pyarrow was used, and reports what is wrong. A file of one column is
+    left to pandas too.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pcsv
+    except ImportError:
         return None
-    df.columns = [c.strip() for c in df.columns]
-    for col in df.columns:  # strip each distinct value once (a feed repeats its values a lot)
-        codes, uniques = pd.factorize(df[col])
-        stripped = np.array([u.strip() for u in uniques] + [np.nan], dtype=object)
-        df[col] = stripped[codes]  # code -1 (a missing field) stays NaN, as .str.strip() keeps it
-    df["line"] = np.arange(2, len(df) + 2)
-    return df
+    try:
+        end = data.find(b"\n")
+        header = data if end < 0 else data[: end + 1]
+        names = pcsv.read_csv(pa.BufferReader(header)).column_names
+        if len(set(names)) < len(names) or len(names) < 2:
+            # pandas renames repeated columns ("a", "a.1"), and in a file of one column it skips
+            # lines of blanks, which are values for pyarrow
+            return None
+        table = pcsv.read_csv(
+            pa.BufferReader(data),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    out = []
+    for i, col in enumerate(table.column_names):
+        enc = pc.dictionary_encode(table.column(i)).combine_chunks()
+        out.append((col, enc.indices.to_numpy(zero_copy_only=False), enc.dictionary.to_pylist()))
+    return out
 
 
 def parse_gtfs_time(values: Sequence[str] | pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -233,30 +327,27 @@ def parse_gtfs_time(values: Sequence[str] | pd.Series) -> tuple[np.ndarray, np.n
     """
     ser = pd.Series(values, dtype=object).fillna("").astype(str)
     codes, uniques = pd.factorize(ser)
+    secs, ok = _parse_times(np.asarray(uniques, dtype=object))
+    return secs[codes], ok[codes]
+
+
+def _parse_times(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`parse_gtfs_time` of distinct values, plus one last slot for code -1 (empty)."""
     secs = np.full(len(uniques) + 1, -1, dtype=np.int64)
     ok = np.ones(len(uniques) + 1, dtype=bool)
     for i, text in enumerate(uniques):
-        if text.strip() == "":
+        if not isinstance(text, str) or text.strip() == "":
             continue
         m = _TIME_RE.match(text)
         if m is None:
             ok[i] = False
             continue
         secs[i] = int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3))
-    return secs[codes], ok[codes]
+    return secs, ok
 
 
 def _date(text: str) -> dt.date:
     return dt.datetime.strptime(str(text), "%Y%m%d").date()
-
-
-def _prefix(df: pd.DataFrame, cols: Sequence[str], feed_id: str) -> None:
-    if not feed_id:
-        return
-    for col in cols:
-        if col in df.columns:
-            nonempty = df[col] != ""
-            df.loc[nonempty, col] = feed_id + ":" + df.loc[nonempty, col]
 
 
 _ID_COLUMNS = {
@@ -303,6 +394,7 @@ def read_gtfs(
     files = _open_source(path)
     report = GtfsReport()
     tables: dict[str, pd.DataFrame] = {}
+    st_coded: dict[str, _Coded] = {}
     for name in REQUIRED_FILES:
         if name not in files:
             report.add(
@@ -326,7 +418,7 @@ def read_gtfs(
         progress.report(i / 10, f"reading {name}")
         if name not in files:
             continue
-        df = _read_csv(files[name], name, report)
+        df, coded = _read_csv(files[name], name, report, _ID_COLUMNS[name], feed_id)
         if df is None:
             continue
         missing = [c for c in REQUIRED_COLUMNS[name] if c not in df.columns]
@@ -341,11 +433,12 @@ def read_gtfs(
             )
         if missing:
             continue
-        _prefix(df, _ID_COLUMNS[name], feed_id)
         tables[name] = df
+        if name == "stop_times.txt":
+            st_coded = coded
     feed = GtfsFeed(feed_id=feed_id, source=str(path), tables=tables, report=report)
     if "stop_times.txt" in tables:
-        _check_stop_times(feed)
+        _check_stop_times(feed, st_coded)
     _check_calendar(feed)
     _check_frequencies(feed)
     for p in report.warnings:
@@ -356,16 +449,23 @@ def read_gtfs(
     return feed
 
 
-def _check_stop_times(feed: GtfsFeed) -> None:
+def _check_stop_times(feed: GtfsFeed, coded: dict[str, _Coded] | None = None) -> None:
     st = feed.tables["stop_times.txt"]
     report = feed.report
     name = "stop_times.txt"
+    coded = dict(coded or {})
+    for col in ("trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time"):
+        if col not in coded:  # a column the file lacks (times), or a table made by hand
+            ser = st[col] if col in st.columns else pd.Series("", index=st.index, dtype=object)
+            st[col] = ser
+            codes, uniques = pd.factorize(ser)
+            values = np.append(np.asarray(uniques, dtype=object), np.nan)
+            coded[col] = _Coded(np.where(codes < 0, len(values) - 1, codes), values)
+    times = {}
     for col in ("arrival_time", "departure_time"):
-        if col not in st.columns:
-            st[col] = ""
-    arr, ok_a = parse_gtfs_time(st["arrival_time"])
-    dep, ok_d = parse_gtfs_time(st["departure_time"])
-    for col, ok, secs in (("arrival_time", ok_a, arr), ("departure_time", ok_d, dep)):
+        secs_u, ok_u = _parse_times(coded[col].values[:-1])
+        secs, ok = coded[col].take(secs_u), coded[col].take(ok_u)
+        times[col] = secs
         for i in np.flatnonzero(~ok)[:100]:
             report.add(
                 "error",
@@ -384,11 +484,13 @@ def _check_stop_times(feed: GtfsFeed) -> None:
                 f"time {st[col].iat[i]} is past 48:00:00 (more than two service days)",
                 f"l'orario {st[col].iat[i]} supera 48:00:00 (oltre due giorni di servizio)",
             )
+    arr, dep = times["arrival_time"], times["departure_time"]
     # one of the two given: the other is the same moment
     arr = np.where(arr < 0, dep, arr)
     dep = np.where(dep < 0, arr, dep)
-    seq = pd.to_numeric(st["stop_sequence"], errors="coerce")
-    for i in np.flatnonzero(seq.isna().to_numpy())[:100]:
+    seq_c = coded["stop_sequence"]
+    seq = seq_c.take(pd.to_numeric(pd.Series(seq_c.values), errors="coerce").to_numpy(float))
+    for i in np.flatnonzero(np.isnan(seq))[:100]:
         report.add(
             "error",
             name,
@@ -397,19 +499,33 @@ def _check_stop_times(feed: GtfsFeed) -> None:
             f"stop_sequence {st['stop_sequence'].iat[i]!r} is not a whole number",
             f"stop_sequence {st['stop_sequence'].iat[i]!r} non è un numero intero",
         )
-    st["seq"] = seq.fillna(-1).astype(np.int64)
+    st["seq"] = np.where(np.isnan(seq), -1, seq).astype(np.int64)
     st["arr_s"] = arr
     st["dep_s"] = dep
     for col in ("pickup_type", "drop_off_type"):
         st[col] = st[col] if col in st.columns else ""
-    _check_references(feed, st)
-    st.sort_values(["trip_id", "seq"], inplace=True, kind="stable")
-    st.reset_index(drop=True, inplace=True)
+    _check_references(feed, st, coded)
+    # sort by trip and sequence (stable): trips by the rank of their id among the distinct ids
+    trip_c = coded["trip_id"]
+    rank_u, _ = pd.factorize(pd.Series(trip_c.values), sort=True)
+    rank_u = np.where(rank_u < 0, rank_u.max(initial=-1) + 1, rank_u)  # a missing id last
+    trip_rank = trip_c.take(rank_u)
+    order = np.lexsort((st["seq"].to_numpy(), trip_rank))
+    st = st.take(order).reset_index(drop=True)
+    feed.tables[name] = st
+    trip_rank = trip_rank[order]
     _interpolate(st, report)
-    _check_increasing(st, report)
+    _check_increasing(st, report, trip_rank)
+    feed._trip_blocks = (st, _blocks(trip_rank, st["trip_id"].to_numpy()))
 
 
-def _check_references(feed: GtfsFeed, st: pd.DataFrame) -> None:
+def _blocks(rank: np.ndarray, trip_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The trips of stop times sorted by trip: each trip's id and its first row (+ the end)."""
+    starts = np.flatnonzero(np.r_[True, rank[1:] != rank[:-1]]) if len(rank) else np.zeros(0, int)
+    return trip_ids[starts], np.r_[starts, len(rank)].astype(np.int64)
+
+
+def _check_references(feed: GtfsFeed, st: pd.DataFrame, coded: dict[str, _Coded]) -> None:
     report = feed.report
     trips = feed.table("trips.txt")
     stops = feed.table("stops.txt")
@@ -418,8 +534,8 @@ def _check_references(feed: GtfsFeed, st: pd.DataFrame) -> None:
     for col, ref, ref_col, ref_name in checks:
         if ref is None:
             continue
-        unknown = ~st[col].isin(ref[ref_col])
-        for i in np.flatnonzero(unknown.to_numpy())[:100]:
+        known = pd.Series(coded[col].values).isin(ref[ref_col]).to_numpy()
+        for i in np.flatnonzero(~coded[col].take(known))[:100]:
             report.add(
                 "error",
                 "stop_times.txt",
@@ -430,8 +546,8 @@ def _check_references(feed: GtfsFeed, st: pd.DataFrame) -> None:
             )
     if stops is not None and "location_type" in stops.columns:
         stations = stops.loc[stops["location_type"].isin(["1", "2", "3", "4"]), "stop_id"]
-        bad = st["stop_id"].isin(stations)
-        for i in np.flatnonzero(bad.to_numpy())[:100]:
+        station = pd.Series(coded["stop_id"].values).isin(stations).to_numpy()
+        for i in np.flatnonzero(coded["stop_id"].take(station))[:100]:
             report.add(
                 "error",
                 "stop_times.txt",
@@ -472,11 +588,11 @@ def _interpolate(st: pd.DataFrame, report: GtfsReport) -> None:
     )
 
 
-def _check_increasing(st: pd.DataFrame, report: GtfsReport) -> None:
+def _check_increasing(st: pd.DataFrame, report: GtfsReport, trip_rank: np.ndarray) -> None:
     arr = st["arr_s"].to_numpy()
     dep = st["dep_s"].to_numpy()
     trip = st["trip_id"].to_numpy()
-    same_trip = np.r_[False, trip[1:] == trip[:-1]]
+    same_trip = np.r_[False, trip_rank[1:] == trip_rank[:-1]]
     back = same_trip & (arr < np.r_[0, dep[:-1]])
     for i in np.flatnonzero(back)[:100]:
         report.add(
@@ -769,8 +885,20 @@ def _day_stop_times(feed: GtfsFeed, date: dt.date, shift: int) -> pd.DataFrame:
     services = active_services(feed, date)
     day_trips = trips.loc[trips["service_id"].isin(services), ["trip_id", "route_id"]]
     st = feed.tables["stop_times.txt"]
-    st = st[st["trip_id"].isin(set(day_trips["trip_id"]))]
-    st = st[["trip_id", "stop_id", "seq", "arr_s", "dep_s", "pickup_type", "drop_off_type"]]
+    cols = ["trip_id", "stop_id", "seq", "arr_s", "dep_s", "pickup_type", "drop_off_type"]
+    wanted = set(day_trips["trip_id"])
+    if feed._trip_blocks is not None and feed._trip_blocks[0] is st:
+        # the table is sorted by trip: take the rows of the day's trips, block by block
+        ids, bounds = feed._trip_blocks[1]
+        keep = np.fromiter((t in wanted for t in ids), dtype=bool, count=len(ids))
+        first, last = bounds[:-1][keep], bounds[1:][keep]
+        lengths = last - first
+        rows = np.arange(lengths.sum()) + np.repeat(
+            first - np.r_[0, np.cumsum(lengths)[:-1]], lengths
+        )
+        st = st[cols].take(rows)
+    else:  # a table changed after reading
+        st = st.loc[st["trip_id"].isin(wanted), cols]
     st = _expand_frequencies(feed, st, set(day_trips["trip_id"]))
     if shift:
         st = st.assign(arr_s=st["arr_s"] + shift, dep_s=st["dep_s"] + shift)
@@ -843,10 +971,13 @@ def build_timetable(
     for col in ("stop_name", "parent_station", "stop_lat", "stop_lon"):
         if col not in stops.columns:
             stops[col] = ""
-    st = pd.concat(st_parts, ignore_index=True).sort_values(["trip_id", "seq"], kind="stable")
+    st = pd.concat(st_parts, ignore_index=True)
+    # each part holds whole trips in sequence order: a stable sort by trip id is by (trip, seq)
+    trip_codes, trip_ids = pd.factorize(st["trip_id"], sort=True)
+    order = np.argsort(trip_codes, kind="stable")
+    st, trip_codes = st.take(order), trip_codes[order]
     stop_pos = pd.Series(np.arange(len(stops)), index=stops["stop_id"].to_numpy())
     st_stop = stop_pos.reindex(st["stop_id"].to_numpy()).to_numpy()
-    trip_codes, trip_ids = pd.factorize(st["trip_id"], sort=True)
     counts = np.bincount(trip_codes, minlength=len(trip_ids))
     offsets = np.r_[0, np.cumsum(counts)].astype(np.int64)
     first_rows = offsets[:-1]

@@ -31,6 +31,7 @@ OPTIONAL = {
     "pyogrio",
     "fiona",
     "tqdm",
+    "pyarrow",
     "distributed",
     "fpdf2",
     "opening-hours-py",
