@@ -181,7 +181,9 @@ class _WindowSearch:
         a_pt, a_stop, a_s, starts = self.access
         e_pt, e_stop, e_s, seg = self.egress
         deps = self.deps
-        times = np.broadcast_to(self.direct_s[None, o0:o1], (deps.size, o1 - o0, self.direct_s.shape[1])).copy()
+        times = np.broadcast_to(
+            self.direct_s[None, o0:o1], (deps.size, o1 - o0, self.direct_s.shape[1])
+        ).copy()
         if profiles is not None:
             lo, hi = starts[o0], starts[o1]
             links = (a_pt[lo:hi] - o0, a_stop[lo:hi], a_s[lo:hi])
