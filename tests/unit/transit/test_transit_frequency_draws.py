@@ -266,7 +266,9 @@ def test_one_departure_waits_are_uniform_over_the_headway(tmp_path):
 
 
 # --- hypothesis: what a draw moves, and what it does not -----------------------------------------
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(feed_seed=st.integers(0, 7), draw_seed=st.integers(0, 2**31))
 def test_a_draw_moves_only_unknown_phase_trips_by_their_offset(tmp_path, feed_seed, draw_seed):
     tt = _tt(tmp_path, random_feed(feed_seed), f"f{feed_seed}")
@@ -307,3 +309,68 @@ def test_bad_draws_and_seed_are_named_in_both_languages(tmp_path):
             transit_service_times(tt, pts, pts, **kw, **bad)
         name = next(iter(bad))
         assert name in err.value.message and name in err.value.message_it
+
+
+# --- the CLI's [transit] section and step -------------------------------------------------------
+def test_config_reads_and_checks_frequency_draws_and_seed():
+    from capacitymetro_plugin.batch.config import config_from_dict
+
+    area = {"key": "mestre", "comuni": ["027042"]}
+    sec = {"feeds": ["a.zip"], "date": "2025-11-19"}
+    t = config_from_dict({"area": area, "transit": sec}).transit
+    assert (t.frequency_draws, t.seed) == (0, 0)
+    t = config_from_dict(
+        {"area": area, "transit": {**sec, "frequency_draws": 10, "seed": 7}}
+    ).transit
+    assert (t.frequency_draws, t.seed) == (10, 7)
+    for key, bad in (("frequency_draws", -1), ("frequency_draws", 2.5), ("frequency_draws", "5"),
+                     ("frequency_draws", True), ("seed", -3), ("seed", "abc")):  # fmt: skip
+        with pytest.raises(InputError) as err:
+            config_from_dict({"area": area, "transit": {**sec, key: bad}})
+        assert f"[transit] {key} = {bad!r}" in err.value.message
+        assert "numero intero" in err.value.message_it
+
+
+def test_pipeline_step_with_draws_equals_the_core_call_and_says_estimate(tmp_path):
+    """The CLI's transit step with frequency_draws gives the core call's minutes (same seed)
+    and says, in its notes and numbers, that they are an estimate from the draws."""
+    import geopandas as gpd
+    import shapely
+
+    from capacitymetro_plugin.batch.config import Config, TransitConfig
+    from capacitymetro_plugin.batch.pipeline import Summary, step_transit
+    from capacitymetro_plugin.core.progress import Progress
+
+    write_feed(tmp_path / "gtfs", random_feed(0), as_zip=False)
+    tt = _tt(tmp_path, random_feed(0))
+    lon, lat = np.meshgrid(np.arange(12.241, 12.257, 0.003), np.arange(45.491, 45.503, 0.003))
+    pts = gpd.GeoSeries(shapely.points(lon.ravel(), lat.ravel()), crs=4326).to_crs(32633)
+    cells = gpd.GeoDataFrame(
+        {"zone": np.where(lon.ravel() < 12.249, "west", "east"), "pop_total": 100.0,
+         "foreign": np.arange(pts.size, dtype=float) + 1},
+        geometry=pts.buffer(50, cap_style="square"), crs=32633,
+    )  # fmt: skip
+    zones = cells.dissolve("zone").reset_index()[["zone", "geometry"]]
+    line = tt.st_stop[tt.trip_offsets[np.flatnonzero(tt.frequency_entries.trip_entry >= 0)[0]]]
+    svc_ll = [(tt.stop_lon[line] + 0.0003, tt.stop_lat[line]), (12.2405, 45.4905)]
+    services = _pts(svc_ll).assign(service_id=["A", "B"], sectors=["health", "reception"])
+    start = int(tt.frequency_entries.start_s[0])
+    config = Config(
+        key="test", name="Test", comuni=["027042"], province="027", sectors=["all", "health"],
+        thresholds_min=[10, 20], standard_min=20,
+        transit=TransitConfig(feeds=["gtfs"], date=DAY.isoformat(), window_start=hms(start),
+                              window_end=hms(start + 1800), step_min=2, frequency_draws=6,
+                              seed=3),
+    )  # fmt: skip
+    summary = Summary(config=config, out_dir=tmp_path / "out")
+    summary.out_dir.mkdir()
+    times = step_transit(config, tmp_path, None, services, cells, zones, summary, Progress())
+    direct = transit_service_times(
+        tt, cells.assign(geometry=cells.centroid), services, departure_start_s=start,
+        departure_end_s=start + 1800, step_s=120, groups={"health": [0]}, cutoff_min=40,
+        frequency_draws=6, seed=3,
+    )  # fmt: skip
+    np.testing.assert_array_equal(times.minutes, direct.minutes)
+    assert summary.numbers["transit_frequency_draws"] == 6
+    assert "estimate over 6 random draws" in summary.numbers["transit_window"]
+    assert any("ESTIMATE" in n and "STIMA" in n for n in summary.notes)
