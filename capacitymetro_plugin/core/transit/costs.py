@@ -26,7 +26,7 @@ from capacitymetro_plugin.core.coverage.coverage import MAX_MATRIX_VALUES, Servi
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.core.progress import Progress, ensure
 
-from .frequencies import draw_timetable, frequency_draws_note
+from .frequencies import draw_offsets, frequency_draws_note, phased_timetable
 from .gtfs import Timetable
 from .profile import TargetProfiles
 from .raptor import (
@@ -207,9 +207,10 @@ class _WindowSearch:
         return times
 
 
-def _drawn_timetables(timetable: Timetable, draws, seed) -> list[Timetable]:
-    """The timetables the window runs on: ``timetable`` itself, or ``draws`` random draws of
-    the phases of its ``exact_times=0`` frequency entries (seeded: reproducible)."""
+def _draw_offsets(timetable: Timetable, draws, seed) -> np.ndarray | None:
+    """The phases of ``draws`` random draws of the ``exact_times=0`` frequency entries,
+    (draws, entries) seconds (seeded: reproducible), or None: the window runs once, on
+    ``timetable`` as expanded (no draws asked, or no such entry)."""
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
         raise InputError(
             f"frequency_draws = {draws!r} is not a whole number ≥ 0.",
@@ -228,9 +229,9 @@ def _drawn_timetables(timetable: Timetable, draws, seed) -> list[Timetable]:
         )
     fe = timetable.frequency_entries
     if draws == 0 or fe is None or fe.n_entries == 0:
-        return [timetable]
-    rng = np.random.default_rng(int(seed))
-    return [draw_timetable(timetable, rng) for _ in range(int(draws))]
+        return None
+    rng = np.random.default_rng(int(seed))  # one draw after the other, as draw_timetable
+    return np.array([draw_offsets(fe, rng) for _ in range(int(draws))], dtype=np.int64)
 
 
 def transit_service_times(
@@ -318,13 +319,14 @@ def transit_service_times(
     deps = _check_window(departure_start_s, departure_end_s, step_s)
     pct, chosen = _check_percentiles(percentiles, percentile)
     _no_service_error(timetable, deps)
-    tts = _drawn_timetables(timetable, frequency_draws, seed)
+    offsets = _draw_offsets(timetable, frequency_draws, seed)
+    n_runs = 1 if offsets is None else len(offsets)
     o_ll = _lonlat(origins, what="origins")
     s_ll = _lonlat(services, what="services")
     n_o, n_s = o_ll.shape[0], s_ll.shape[0]
-    if n_s * n_o * deps.size * len(tts) > 4 * MAX_MATRIX_VALUES:
-        many = f" × {len(tts)} draws" if len(tts) > 1 else ""
-        many_it = f" × {len(tts)} estrazioni" if len(tts) > 1 else ""
+    if n_s * n_o * deps.size * n_runs > 4 * MAX_MATRIX_VALUES:
+        many = f" × {n_runs} draws" if offsets is not None else ""
+        many_it = f" × {n_runs} estrazioni" if offsets is not None else ""
         raise InputError(
             f"{n_s} services × {n_o} origins × {deps.size} departures{many} is too large.",
             fix="Use larger cells, fewer services (a sector), a longer step or fewer draws.",
@@ -350,9 +352,12 @@ def transit_service_times(
     if open_on_arrival:
         open_mask, no_hours = _open_minutes(services, timetable.date)
     backward = _use_backward(method, e_s, n_s, n_o)
-    deps_all = np.tile(deps, len(tts))  # every draw's departures, pooled before percentiles
+    deps_all = np.tile(deps, n_runs)  # every draw's departures, pooled before percentiles
     block = max(1, min(n_o, _BLOCK_VALUES // max(deps_all.size * n_s, 1)))
-    keep_profiles = block < n_o  # several blocks read the same profiles; one block: build, use
+    # several blocks read the same draws (their profiles, or timetables for the forward
+    # search); with one block each draw is built, used and dropped
+    keep = block < n_o
+    drawn: dict[int, Timetable] = {}
     prof_kw = dict(
         egress=(e_pt, e_stop, e_s.astype(np.int64)), n_targets=n_s, footpaths=w.footpaths,
         max_rides=max_rides, t_min=int(deps.min()),
@@ -370,16 +375,19 @@ def transit_service_times(
         progress.report(0.1 + 0.9 * o0 / max(n_o, 1), "transit travel times")
         o1 = min(n_o, o0 + block)
         parts = []
-        for d, tt_d in enumerate(tts):
+        for d in range(n_runs):
             prof = profiles.get(d)
+            tt_d = drawn.get(d)
+            if tt_d is None and prof is None:
+                tt_d = timetable if offsets is None else phased_timetable(timetable, offsets[d])
             if prof is None and backward and e_pt.size and a_pt.size:
                 progress.report(0.1 + 0.9 * o0 / max(n_o, 1), "transit profiles")
                 prof = TargetProfiles(tt_d, **prof_kw)
-                if keep_profiles:
+                if keep:
                     profiles[d] = prof
+            elif keep and not backward:
+                drawn[d] = tt_d  # with its route patterns, for the next block's origins
             parts.append(search.times(tt_d, prof, o0, o1, progress))
-            if not keep_profiles and tt_d is not timetable:
-                tt_d.__dict__.pop("_profile_events", None)  # one draw's events, not kept
         times = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
         if open_mask is not None:
             minute = (deps_all[:, None, None] + np.where(np.isfinite(times), times, 0)) // 60
@@ -428,10 +436,8 @@ def transit_service_times(
         walk_source=w.source,
         departures_s=deps,
         warnings=warnings,
-        frequency_draws=len(tts) if tts[0] is not timetable else 0,
-        frequency_offsets=np.array(
-            [t.frequency_offsets for t in tts if t.frequency_offsets is not None], dtype=np.int64
-        ),
+        frequency_draws=0 if offsets is None else n_runs,
+        frequency_offsets=np.zeros((0, 0), dtype=np.int64) if offsets is None else offsets,
     )
 
 

@@ -100,7 +100,7 @@ def test_no_draws_or_no_unknown_phase_gives_todays_minutes(tmp_path):
 
 # --- oracle 1: per draw, the time-expanded graph on a feed written with that draw ----------------
 @pytest.mark.parametrize(("seed", "max_rides"), [(0, None), (4, 2), (6, None)])
-def test_pooled_draws_equal_the_time_expanded_graph(tmp_path, seed, max_rides):
+def test_pooled_draws_equal_the_time_expanded_graph(tmp_path, monkeypatch, seed, max_rides):
     tables = random_feed(seed)
     tt = _tt(tmp_path, tables)
     fe = tt.frequency_entries
@@ -127,6 +127,14 @@ def test_pooled_draws_equal_the_time_expanded_graph(tmp_path, seed, max_rides):
     np.testing.assert_array_equal(back.frequency_offsets, fwd.frequency_offsets)
     np.testing.assert_array_equal(back.by_percentile, fwd.by_percentile)
     np.testing.assert_array_equal(back.group_minutes["all"], fwd.group_minutes["all"])
+    # one origin per block: every block reads the same draws (kept profiles / timetables)
+    from capacitymetro_plugin.core.transit import costs
+
+    monkeypatch.setattr(costs, "_BLOCK_VALUES", n_draws * deps.size * len(s_ll))
+    for method in ("backward", "forward"):
+        small = transit_service_times(tt, _pts(o_ll), _pts(s_ll), method=method, **kw)
+        np.testing.assert_array_equal(small.by_percentile, back.by_percentile)
+    monkeypatch.undo()
 
     pooled = np.full((n_draws * deps.size, len(o_ll), len(s_ll)), np.inf)
     for d, offs in enumerate(back.frequency_offsets):
