@@ -382,3 +382,32 @@ def test_pipeline_step_with_draws_equals_the_core_call_and_says_estimate(tmp_pat
     assert summary.numbers["transit_frequency_draws"] == 6
     assert "estimate over 6 random draws" in summary.numbers["transit_window"]
     assert any("ESTIMATE" in n and "STIMA" in n for n in summary.notes)
+
+
+def test_the_previous_days_entry_draws_its_own_phase(tmp_path):
+    """An entry 23:00-25:00 runs today and, from yesterday, past midnight (times −24 h): two
+    entries with two phases, each moving only its own trips."""
+    tables = _one_line(600, 420)
+    tables["frequencies.txt"] = csv(
+        "trip_id,start_time,end_time,headway_secs,exact_times", [("L", "23:00:00", "25:00:00", 600, 0)]
+    )  # fmt: skip
+    tt = _tt(tmp_path, tables)
+    fe = tt.frequency_entries
+    assert fe.n_entries == 2 and sorted(fe.previous_day.tolist()) == [False, True]
+    prev = int(np.flatnonzero(fe.previous_day)[0])
+    assert fe.start_s[prev] == 23 * 3600 - 86_400 and fe.end_s[prev] == 3600
+    drawn = draw_timetable(tt, np.random.default_rng(0))
+    offs = drawn.frequency_offsets
+    assert offs[0] != offs[1]
+    for e in range(2):
+        tail = "~prev" if fe.previous_day[e] else ""
+        starts = sorted(
+            int(drawn.st_dep[drawn.trip_offsets[i]]) for i in range(drawn.n_trips)
+            if drawn.trip_id[i].endswith("~prev") == bool(tail)
+        )  # fmt: skip
+        # yesterday's trips that end before midnight at the exact phase are not in the day
+        first = min(int(tt.st_dep[tt.trip_offsets[i]]) for i in range(tt.n_trips)
+                    if tt.trip_id[i].endswith("~prev") == bool(tail))  # fmt: skip
+        want = list(range(first + int(offs[e]), int(fe.end_s[e]), 600))
+        assert starts == want
+        assert all(t.startswith("x:L@") for t in drawn.trip_id)
