@@ -51,6 +51,10 @@ class TransitConfig:
     ferry_headways: dict[str, float] = field(default_factory=dict)
     isochrones: bool = False  # layer transit_isochrones: each service's polygons per threshold
     open_on_arrival: bool = False  # a service counts only while open on arrival (that date)
+    # exact_times=0 frequencies: random draws of their phase pooled before the percentiles
+    # (R5's Monte Carlo draws; 0 = run them as if exact), and the seed that repeats the draws
+    frequency_draws: int = defaults.TRANSIT_FREQUENCY_DRAWS
+    seed: int = defaults.TRANSIT_FREQUENCY_SEED
 
     @property
     def start_s(self) -> float:
@@ -385,6 +389,19 @@ def _flag(source: str, value: Any, key: str = "isochrones") -> bool:
     return value
 
 
+def _whole(source: str, key: str, value: Any) -> int:
+    """Return ``[transit] key`` as a whole number ≥ 0, or raise a named bilingual error."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _bad(
+            source,
+            f"[transit] {key} = {value!r} is not a whole number ≥ 0.",
+            f"Write {key} as a whole number without quotes, e.g. {key} = 10 (or leave it out).",
+            f"[transit] {key} = {value!r} non è un numero intero ≥ 0.",
+            f"Scrivi {key} come numero intero senza virgolette, es. {key} = 10 (o toglilo).",
+        )
+    return value
+
+
 def _transit(source: str, sec: Any) -> TransitConfig:
     """Check the ``[transit]`` section; every mistake is a named bilingual error."""
     import datetime as dt
@@ -497,6 +514,10 @@ def _transit(source: str, sec: Any) -> TransitConfig:
         ),
         isochrones=_flag(source, sec.get("isochrones", False)),
         open_on_arrival=_flag(source, sec.get("open_on_arrival", False), "open_on_arrival"),
+        frequency_draws=_whole(
+            source, "frequency_draws", sec.get("frequency_draws", defaults.TRANSIT_FREQUENCY_DRAWS)
+        ),
+        seed=_whole(source, "seed", sec.get("seed", defaults.TRANSIT_FREQUENCY_SEED)),
         ferry_headways={
             str(k): _number(source, f"[transit] ferry_headways.{k}", v) for k, v in headways.items()
         },

@@ -776,6 +776,8 @@ def step_transit(
         cutoff_min=max([*config.thresholds_min, config.standard_min]) * 2,
         ferries=ferries,
         open_on_arrival=tc.open_on_arrival,
+        frequency_draws=tc.frequency_draws,
+        seed=tc.seed,
         progress=progress.step(0, 0.8),
     )
     summary.notes.extend(f"Transit: {w}" for w in times.warnings)
@@ -790,7 +792,14 @@ def step_transit(
     summary.numbers["transit_window"] = (
         f"{tc.date} {tc.window_start}-{tc.window_end} every {tc.step_min:g} min, "
         f"coverage at p{tc.percentile:g}"
+        + (
+            f", an estimate over {times.frequency_draws} random draws of the frequency-based "
+            f"trips (seed {tc.seed})"
+            if times.frequency_draws
+            else ""
+        )
     )
+    summary.numbers["transit_frequency_draws"] = times.frequency_draws
     out = cells[["zone", "geometry"]].copy()
     for sector in times.group_minutes:
         for k, p in enumerate(times.percentiles):
@@ -824,6 +833,12 @@ def _transit_isochrones(config: Config, folder, net, services, summary: Summary,
             "skipped. / Le isocrone del trasporto pubblico richiedono la rete pedonale: saltate."
         )
         return
+    if tc.frequency_draws:
+        summary.notes.append(
+            "Transit isochrones run the frequency-based trips as if exact (no random draws). / "
+            "Le isocrone del trasporto pubblico trattano le corse a frequenza come esatte "
+            "(senza estrazioni casuali)."
+        )
     polys, _ = transit_isochrones_from_feeds(
         [resolve(config, folder, f) for f in tc.feeds], date=tc.date, origins=services,
         network=net, ferries=ferries, window=(tc.window_start, tc.window_end),

@@ -57,6 +57,10 @@ TRANSIT_PERCENTILE = 50.0
 TRANSIT_MAX_RIDES = 4
 TRANSIT_MAX_WALK_MIN = 10.0
 TRANSIT_MAX_DIRECT_WALK_MIN = 30.0
+#: exact_times=0 frequencies: random draws of their phase (R5's Monte Carlo draws), 0 = as
+#: if exact; the seed makes the draws reproducible.
+TRANSIT_FREQUENCY_DRAWS = 0
+TRANSIT_FREQUENCY_SEED = 0
 #: Water buses without a timetable (core/transit/ferries.py): one departure every headway per
 #: line and direction from service start to end, at a cruise speed with a stop at each pier.
 #: ACTV runs its main lagoon lines every 10-20 minutes by day; 20 is the cautious side.

@@ -1987,7 +1987,7 @@
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="206"/>
         <location filename="../provider/algorithms/network_algs.py" line="237"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="228"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="247"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
@@ -2466,11 +2466,11 @@
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="300"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="144"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="148"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="99"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="101"/>
         <location filename="../provider/algorithms/network_algs.py" line="302"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="146"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="150"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
@@ -3223,57 +3223,67 @@
     </message>
     <message>
         <location filename="../provider/algorithms/transit_algs.py" line="121"/>
-        <source>Door-to-door travel time by public transport (GTFS) from every origin to the nearest service (of a sector, if given): walk to a stop, wait, ride, change, walk to the service, or walk all the way, over a window of departures; the output gives the percentiles over the window (minutes) and how walks were measured. With a prepared walking network walks follow the streets; without one they are straight lines times 1.3 (column walks = straight_line). Water buses without a timetable (Venice) come from OpenStreetMap ferry lines and a layer of piers, one boat every headway. Times over 120 minutes are left empty.</source>
-        <translation>Tempo di viaggio porta a porta con il trasporto pubblico (GTFS) da ogni origine al servizio più vicino (di un settore, se indicato): a piedi fino a una fermata, attesa, viaggio, cambi, a piedi fino al servizio, oppure tutto a piedi, su una finestra di partenze; il risultato dà i percentili sulla finestra (minuti) e come sono stati misurati i tratti a piedi. Con una rete pedonale preparata i tratti a piedi seguono le strade; senza, sono in linea d'aria per 1,3 (colonna walks = straight_line). I vaporetti senza orario (Venezia) vengono dalle linee di traghetto di OpenStreetMap e da un layer di pontili, una corsa ogni intervallo. I tempi oltre 120 minuti restano vuoti.</translation>
+        <source>Door-to-door travel time by public transport (GTFS) from every origin to the nearest service (of a sector, if given): walk to a stop, wait, ride, change, walk to the service, or walk all the way, over a window of departures; the output gives the percentiles over the window (minutes) and how walks were measured. With a prepared walking network walks follow the streets; without one they are straight lines times 1.3 (column walks = straight_line). Water buses without a timetable (Venice) come from OpenStreetMap ferry lines and a layer of piers, one boat every headway. Times over 120 minutes are left empty. Random draws: frequency-based trips whose phase the feed leaves unknown (exact_times=0) run that many times, each with random phases, and the percentiles pool every draw (an estimate, as R5's Monte Carlo draws; column draws).</source>
+        <translation>Tempo di viaggio porta a porta con il trasporto pubblico (GTFS) da ogni origine al servizio più vicino (di un settore, se indicato): a piedi fino a una fermata, attesa, viaggio, cambi, a piedi fino al servizio, oppure tutto a piedi, su una finestra di partenze; il risultato dà i percentili sulla finestra (minuti) e come sono stati misurati i tratti a piedi. Con una rete pedonale preparata i tratti a piedi seguono le strade; senza, sono in linea d'aria per 1,3 (colonna walks = straight_line). I vaporetti senza orario (Venezia) vengono dalle linee di traghetto di OpenStreetMap e da un layer di pontili, una corsa ogni intervallo. I tempi oltre 120 minuti restano vuoti. Estrazioni casuali: le corse a frequenza di cui il feed non dà la fase (exact_times=0) vengono calcolate tante volte, ognuna con fasi casuali, e i percentili riuniscono tutte le estrazioni (una stima, come le estrazioni Monte Carlo di R5; colonna draws).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="139"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="143"/>
         <source>Percentiles over the departures</source>
         <translation>Percentili sulle partenze</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="142"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="146"/>
         <source>Origins (cells, zones, points)</source>
         <translation>Origini (celle, zone, punti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="149"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="152"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="153"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="156"/>
         <source>Prepared walking network (.npz; empty: straight lines)</source>
         <translation>Rete pedonale preparata (.npz; vuoto: linea d'aria)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="158"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="161"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="162"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="165"/>
         <source>Count a service only while open on arrival (opening_hours, that date)</source>
         <translation>Conta un servizio solo se è aperto all'arrivo (opening_hours, in quella data)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="165"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="171"/>
+        <source>Random draws of frequency-based trips (exact_times=0; 0: as if exact)</source>
+        <translation>Estrazioni casuali delle corse a frequenza (exact_times=0; 0: come esatte)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="175"/>
+        <source>Seed of the random draws (the same seed, the same draws)</source>
+        <translation>Seme delle estrazioni casuali (stesso seme, stesse estrazioni)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/transit_algs.py" line="178"/>
         <location filename="../provider/algorithms/transit_algs.py" line="120"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="167"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="180"/>
         <source>Transit travel times</source>
         <translation>Tempi di viaggio in trasporto pubblico</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="218"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="237"/>
         <source>Areas reachable by public transport (GTFS, and water buses by headway) from each point within each threshold, at a percentile of the departure window: door-to-door times to every street of the walking network, drawn as the walking isochrones are.</source>
         <translation>Aree raggiungibili con il trasporto pubblico (GTFS, e vaporetti a frequenza) da ogni punto entro ogni soglia, a un percentile della finestra di partenza: tempi porta a porta verso ogni strada della rete pedonale, disegnati come le isocrone a piedi.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="230"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="249"/>
         <source>Percentile over the departures</source>
         <translation>Percentile sulle partenze</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="233"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="252"/>
         <source>Points (services or homes)</source>
         <translation>Punti (servizi o abitazioni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="237"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="217"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="239"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="256"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="236"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="258"/>
         <source>Transit isochrones</source>
         <translation>Isocrone del trasporto pubblico</translation>
     </message>
@@ -3347,6 +3357,10 @@
     <message>
         <source>Door-to-door travel time by public transport (GTFS) from every origin to the nearest service (of a sector, if given): walk to a stop, wait, ride, change, walk to the service, or walk all the way, over a window of departures; the output gives the percentiles over the window (minutes) and how walks were measured. With a prepared walking network walks follow the streets; without one they are straight lines times 1.3 (column walks = straight_line). Water buses without a timetable (Venice) come from OpenStreetMap ferry lines and a layer of piers, one boat every headway.</source>
         <translation type="vanished">Tempo di viaggio porta a porta con il trasporto pubblico (GTFS) da ogni origine al servizio più vicino (di un settore, se indicato): a piedi fino a una fermata, attesa, corsa, cambio, a piedi fino al servizio, oppure tutto a piedi, su una finestra di partenze; il risultato dà i percentili sulla finestra (minuti) e come sono stati misurati i percorsi a piedi. Con una rete pedonale preparata i percorsi seguono le strade; senza, sono in linea d'aria per 1,3 (colonna walks = straight_line). I vaporetti senza orario (Venezia) vengono dalle linee dei traghetti di OpenStreetMap e da un layer di approdi, una corsa ogni intervallo di frequenza.</translation>
+    </message>
+    <message>
+        <source>Door-to-door travel time by public transport (GTFS) from every origin to the nearest service (of a sector, if given): walk to a stop, wait, ride, change, walk to the service, or walk all the way, over a window of departures; the output gives the percentiles over the window (minutes) and how walks were measured. With a prepared walking network walks follow the streets; without one they are straight lines times 1.3 (column walks = straight_line). Water buses without a timetable (Venice) come from OpenStreetMap ferry lines and a layer of piers, one boat every headway. Times over 120 minutes are left empty.</source>
+        <translation type="vanished">Tempo di viaggio porta a porta con il trasporto pubblico (GTFS) da ogni origine al servizio più vicino (di un settore, se indicato): a piedi fino a una fermata, attesa, viaggio, cambi, a piedi fino al servizio, oppure tutto a piedi, su una finestra di partenze; il risultato dà i percentili sulla finestra (minuti) e come sono stati misurati i tratti a piedi. Con una rete pedonale preparata i tratti a piedi seguono le strade; senza, sono in linea d'aria per 1,3 (colonna walks = straight_line). I vaporetti senza orario (Venezia) vengono dalle linee di traghetto di OpenStreetMap e da un layer di pontili, una corsa ogni intervallo. I tempi oltre 120 minuti restano vuoti.</translation>
     </message>
     <message>
         <source>Export</source>

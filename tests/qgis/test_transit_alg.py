@@ -155,3 +155,31 @@ def test_open_on_arrival_through_processing(processing_provider, inputs):
         got = np.nan_to_num(out[f"p{p}_min"].to_numpy(float), nan=np.inf)
         np.testing.assert_allclose(got, want.group_minutes["health"][k])
     assert not np.array_equal(want.group_minutes["health"], ignored.group_minutes["health"])
+
+
+def test_frequency_draws_through_processing(processing_provider, inputs):
+    """'Random draws of frequency-based trips': the same minutes as the core call with the same
+    draws and seed, the output says how many draws (column draws), and a warning says it is
+    an estimate; different from the run without draws."""
+    import processing
+
+    tmp, feed, origins, services = inputs
+    params = _params(
+        tmp, feed, FREQUENCY_DRAWS=5, SEED=4, WINDOW_START="07:00", WINDOW_END="09:00",
+        OUTPUT=str(tmp / "draws.gpkg"),
+    )  # fmt: skip
+    res = processing.run("capacitymetro:transittraveltimes", params)
+    out = gio.read_vector(res["OUTPUT"])
+    assert res["FREQUENCY_DRAWS"] == 5 and (out["draws"] == 5).all()
+    kw = dict(
+        date="2025-11-19", origins=origins, services=services, sectors=["health"],
+        window=("07:00", "09:00"), step_min=2, percentiles=(10, 50, 90), percentile=50,
+        max_rides=3, max_walk_min=8, cutoff_min=120,
+    )  # fmt: skip
+    want = transit_times_from_feeds([feed], frequency_draws=5, seed=4, **kw)
+    exact = transit_times_from_feeds([feed], **kw)
+    assert any("ESTIMATE" in w for w in want.warnings)
+    for k, p in enumerate((10, 50, 90)):
+        got = np.nan_to_num(out[f"p{p}_min"].to_numpy(float), nan=np.inf)
+        np.testing.assert_allclose(got, want.group_minutes["health"][k])
+    assert not np.array_equal(want.group_minutes["health"], exact.group_minutes["health"])

@@ -26,6 +26,7 @@ from capacitymetro_plugin.core.coverage.coverage import MAX_MATRIX_VALUES, Servi
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.core.progress import Progress, ensure
 
+from .frequencies import draw_offsets, frequency_draws_note, phased_timetable
 from .gtfs import Timetable
 from .profile import TargetProfiles
 from .raptor import (
@@ -58,6 +59,9 @@ class TransitServiceTimes(ServiceTimes):
         ``"street"`` or ``"straight_line"`` (no network: line × detour factor).
     departures_s, warnings
         The window's departures; GTFS and walking warnings (also in ``notes``).
+    frequency_draws, frequency_offsets
+        The random draws pooled (0: none, the timetable as expanded) and, per draw, the phase
+        (s) of each ``exact_times=0`` entry (``Timetable.frequency_entries``), (draws, entries).
     """
 
     percentile: float = 50.0
@@ -68,6 +72,8 @@ class TransitServiceTimes(ServiceTimes):
     walk_source: str = "street"
     departures_s: np.ndarray = None  # type: ignore[assignment]
     warnings: list = field(default_factory=list)
+    frequency_draws: int = 0
+    frequency_offsets: np.ndarray = None  # type: ignore[assignment]
 
     def nearest_minutes(self, rows: Sequence[int] | np.ndarray) -> np.ndarray:
         """Minutes to the nearest of ``rows`` at ``percentile``: per departure when ``rows``
@@ -158,6 +164,76 @@ def _use_backward(method: str, egress_s: np.ndarray, n_services: int, n_origins:
     return method == "backward"
 
 
+@dataclass(eq=False)
+class _WindowSearch:
+    """The rides of one block of origins over the window, on one timetable (or draw): the
+    walk all the way, then the backward profiles read at the access stops, or one forward
+    range search per origin; shape ``(departures, origins of the block, services)``."""
+
+    access: tuple  # (point, stop, seconds) sorted by point, and each point's start in them
+    egress: tuple  # (point, stop, seconds) sorted by point, and each point's first link
+    direct_s: np.ndarray
+    deps: np.ndarray
+    backward: bool
+    range_kw: dict
+
+    def times(self, tt: Timetable, profiles, o0: int, o1: int, progress) -> np.ndarray:
+        a_pt, a_stop, a_s, starts = self.access
+        e_pt, e_stop, e_s, seg = self.egress
+        deps = self.deps
+        times = np.broadcast_to(
+            self.direct_s[None, o0:o1], (deps.size, o1 - o0, self.direct_s.shape[1])
+        ).copy()
+        if profiles is not None:
+            lo, hi = starts[o0], starts[o1]
+            links = (a_pt[lo:hi] - o0, a_stop[lo:hi], a_s[lo:hi])
+            via = profiles.arrivals(links, deps, o1 - o0).transpose(1, 0, 2)
+            np.minimum(times, via - deps[:, None, None], out=times)
+        elif not self.backward:
+            for o in range(o0, o1):
+                progress.check()  # cancel between origins
+                lo, hi = starts[o], starts[o + 1]
+                if hi > lo and e_pt.size:
+                    res = range_arrivals(
+                        tt, origin_stops=a_stop[lo:hi], access_s=a_s[lo:hi], **self.range_kw
+                    )
+                    ride = res.ride_arrival_s[:, e_stop].astype(float)
+                    ride[ride >= UNREACHED] = np.inf
+                    cand = np.minimum.reduceat(ride + e_s[None, :], seg, axis=1)
+                    i = o - o0
+                    times[:, i, e_pt[seg]] = np.minimum(
+                        times[:, i, e_pt[seg]], cand - deps[:, None]
+                    )
+        return times
+
+
+def _draw_offsets(timetable: Timetable, draws, seed) -> np.ndarray | None:
+    """The phases of ``draws`` random draws of the ``exact_times=0`` frequency entries,
+    (draws, entries) seconds (seeded: reproducible), or None: the window runs once, on
+    ``timetable`` as expanded (no draws asked, or no such entry)."""
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
+        raise InputError(
+            f"frequency_draws = {draws!r} is not a whole number ≥ 0.",
+            fix="Give the number of random draws of the frequency-based trips' phase, e.g. "
+            "10 (0: run them as if exact).",
+            it=f"frequency_draws = {draws!r} non è un numero intero ≥ 0.",
+            fix_it="Indica quante estrazioni casuali della fase delle corse a frequenza, es. "
+            "10 (0: trattale come esatte).",
+        )
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InputError(
+            f"seed = {seed!r} is not a whole number ≥ 0.",
+            fix="Give a whole number, e.g. 0: the same seed gives the same draws.",
+            it=f"seed = {seed!r} non è un numero intero ≥ 0.",
+            fix_it="Indica un numero intero, es. 0: lo stesso seme dà le stesse estrazioni.",
+        )
+    fe = timetable.frequency_entries
+    if draws == 0 or fe is None or fe.n_entries == 0:
+        return None
+    rng = np.random.default_rng(int(seed))  # one draw after the other, as draw_timetable
+    return np.array([draw_offsets(fe, rng) for _ in range(int(draws))], dtype=np.int64)
+
+
 def transit_service_times(
     timetable: Timetable,
     origins,
@@ -180,6 +256,8 @@ def transit_service_times(
     detour: float = DETOUR_FACTOR,
     open_on_arrival: bool = False,
     method: str = "auto",
+    frequency_draws: int = defaults.TRANSIT_FREQUENCY_DRAWS,
+    seed: int = defaults.TRANSIT_FREQUENCY_SEED,
     progress: Progress | None = None,
 ) -> TransitServiceTimes:
     """Compute door-to-door transit times from every origin to every service over a window.
@@ -217,6 +295,13 @@ def transit_service_times(
         ``"forward"``: one range RAPTOR per origin. Both give the same times to the second;
         ``"auto"`` (default) takes the backward one when there are at least twice as many
         origins as services (and the egress walks are whole seconds, as :func:`walks` gives).
+    frequency_draws, seed
+        ``frequency_draws`` random draws of the phase of the ``exact_times=0`` frequency
+        entries (:func:`~.frequencies.draw_timetable`, a numpy Generator seeded with
+        ``seed``); the window runs on each draw and the percentiles are taken over every
+        departure of every draw (as R5's Monte Carlo draws: 5 draws of a 60-minute window are
+        300 samples). 0 (default), or a timetable without such entries: the timetable as
+        expanded (first trip at ``start_time``), one run.
 
     Returns
     -------
@@ -234,15 +319,20 @@ def transit_service_times(
     deps = _check_window(departure_start_s, departure_end_s, step_s)
     pct, chosen = _check_percentiles(percentiles, percentile)
     _no_service_error(timetable, deps)
+    offsets = _draw_offsets(timetable, frequency_draws, seed)
+    n_runs = 1 if offsets is None else len(offsets)
     o_ll = _lonlat(origins, what="origins")
     s_ll = _lonlat(services, what="services")
     n_o, n_s = o_ll.shape[0], s_ll.shape[0]
-    if n_s * n_o * deps.size > 4 * MAX_MATRIX_VALUES:
+    if n_s * n_o * deps.size * n_runs > 4 * MAX_MATRIX_VALUES:
+        many = f" × {n_runs} draws" if offsets is not None else ""
+        many_it = f" × {n_runs} estrazioni" if offsets is not None else ""
         raise InputError(
-            f"{n_s} services × {n_o} origins × {deps.size} departures is too large.",
-            fix="Use larger cells, fewer services (a sector) or a longer step.",
-            it=f"{n_s} servizi × {n_o} origini × {deps.size} partenze: troppo grande.",
-            fix_it="Usa celle più grandi, meno servizi (un settore) o un passo più lungo.",
+            f"{n_s} services × {n_o} origins × {deps.size} departures{many} is too large.",
+            fix="Use larger cells, fewer services (a sector), a longer step or fewer draws.",
+            it=f"{n_s} servizi × {n_o} origini × {deps.size} partenze{many_it}: troppo grande.",
+            fix_it="Usa celle più grandi, meno servizi (un settore), un passo più lungo o meno "
+            "estrazioni.",
         )
     w = walks(
         timetable, o_ll, s_ll, network=network, max_walk_s=max_walk_min * 60.0,
@@ -262,43 +352,45 @@ def transit_service_times(
     if open_on_arrival:
         open_mask, no_hours = _open_minutes(services, timetable.date)
     backward = _use_backward(method, e_s, n_s, n_o)
-    profiles = None
-    if backward and e_pt.size and a_pt.size:
-        progress.report(0.1, "transit profiles")
-        profiles = TargetProfiles(
-            timetable, egress=(e_pt, e_stop, e_s.astype(np.int64)), n_targets=n_s,
-            footpaths=w.footpaths, max_rides=max_rides, t_min=int(deps.min()),
-        )  # fmt: skip
-    block = max(1, min(n_o, _BLOCK_VALUES // max(deps.size * n_s, 1)))
+    deps_all = np.tile(deps, n_runs)  # every draw's departures, pooled before percentiles
+    block = max(1, min(n_o, _BLOCK_VALUES // max(deps_all.size * n_s, 1)))
+    # several blocks read the same draws (their profiles, or timetables for the forward
+    # search); with one block each draw is built, used and dropped
+    keep = block < n_o
+    drawn: dict[int, Timetable] = {}
+    prof_kw = dict(
+        egress=(e_pt, e_stop, e_s.astype(np.int64)), n_targets=n_s, footpaths=w.footpaths,
+        max_rides=max_rides, t_min=int(deps.min()),
+    )  # fmt: skip
+    profiles: dict[int, TargetProfiles] = {}
+    search = _WindowSearch(
+        access=(a_pt, a_stop, a_s, starts), egress=(e_pt, e_stop, e_s, seg), direct_s=w.direct_s,
+        deps=deps, backward=backward, range_kw=dict(
+            departure_start_s=departure_start_s, departure_end_s=departure_end_s,
+            step_s=step_s, max_rides=max_rides, footpaths=w.footpaths,
+        ),
+    )  # fmt: skip
     for o0 in range(0, n_o, block):
         progress.check()  # cancel between blocks of origins
         progress.report(0.1 + 0.9 * o0 / max(n_o, 1), "transit travel times")
         o1 = min(n_o, o0 + block)
-        times = np.broadcast_to(w.direct_s[None, o0:o1], (deps.size, o1 - o0, n_s)).copy()
-        if profiles is not None:
-            lo, hi = starts[o0], starts[o1]
-            links = (a_pt[lo:hi] - o0, a_stop[lo:hi], a_s[lo:hi])
-            via = profiles.arrivals(links, deps, o1 - o0).transpose(1, 0, 2)
-            np.minimum(times, via - deps[:, None, None], out=times)
-        elif not backward:
-            for o in range(o0, o1):
-                progress.check()  # cancel between origins
-                lo, hi = starts[o], starts[o + 1]
-                if hi > lo and e_pt.size:
-                    res = range_arrivals(
-                        timetable, origin_stops=a_stop[lo:hi], access_s=a_s[lo:hi],
-                        departure_start_s=departure_start_s, departure_end_s=departure_end_s,
-                        step_s=step_s, max_rides=max_rides, footpaths=w.footpaths,
-                    )  # fmt: skip
-                    ride = res.ride_arrival_s[:, e_stop].astype(float)
-                    ride[ride >= UNREACHED] = np.inf
-                    cand = np.minimum.reduceat(ride + e_s[None, :], seg, axis=1)
-                    i = o - o0
-                    times[:, i, e_pt[seg]] = np.minimum(
-                        times[:, i, e_pt[seg]], cand - deps[:, None]
-                    )
+        parts = []
+        for d in range(n_runs):
+            prof = profiles.get(d)
+            tt_d = drawn.get(d)
+            if tt_d is None and prof is None:
+                tt_d = timetable if offsets is None else phased_timetable(timetable, offsets[d])
+            if prof is None and backward and e_pt.size and a_pt.size:
+                progress.report(0.1 + 0.9 * o0 / max(n_o, 1), "transit profiles")
+                prof = TargetProfiles(tt_d, **prof_kw)
+                if keep:
+                    profiles[d] = prof
+            elif keep and not backward:
+                drawn[d] = tt_d  # with its route patterns, for the next block's origins
+            parts.append(search.times(tt_d, prof, o0, o1, progress))
+        times = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
         if open_mask is not None:
-            minute = (deps[:, None, None] + np.where(np.isfinite(times), times, 0)) // 60
+            minute = (deps_all[:, None, None] + np.where(np.isfinite(times), times, 0)) // 60
             minute = np.clip(minute, 0, open_mask.shape[1] - 1).astype(np.int64)
             shut = ~open_mask[np.arange(n_s)[None, None, :], minute]
             times[shut & np.isfinite(times)] = np.inf
@@ -322,6 +414,10 @@ def transit_service_times(
     for x in timetable.warnings:
         progress.info(f"GTFS: {x}")
     progress.report(1.0, "transit travel times")
+    freq_note = frequency_draws_note(timetable, frequency_draws, seed)
+    if freq_note:
+        warnings.append(freq_note)
+        progress.info(freq_note)
     ids = list(services[id_field]) if id_field else list(range(n_s))
     return TransitServiceTimes(
         minutes=by_pct[pct.index(chosen)].copy(),
@@ -340,6 +436,8 @@ def transit_service_times(
         walk_source=w.source,
         departures_s=deps,
         warnings=warnings,
+        frequency_draws=0 if offsets is None else n_runs,
+        frequency_offsets=np.zeros((0, 0), dtype=np.int64) if offsets is None else offsets,
     )
 
 

@@ -26,6 +26,8 @@ import pandas as pd
 from capacitymetro_plugin.core.errors import InputError, ValidationError
 from capacitymetro_plugin.core.progress import Progress, ensure
 
+from .frequencies import FrequencyEntries, frequency_columns, frequency_entries
+
 DAY_S = 86_400
 MAX_TIME_S = 48 * 3600  # GTFS times beyond 48:00:00 are errors (a trip of more than a day)
 
@@ -700,6 +702,11 @@ class Timetable:
     feed_dates
         Per feed id, ``(first, last)`` date any of its services runs (None when unknown), for
         outputs that must say which days the timetable holds.
+    frequency_entries
+        The ``frequencies.txt`` entries with ``exact_times=0`` (phase unknown) and their
+        trips, for :func:`~.frequencies.draw_timetable`; None when there are none.
+    frequency_offsets
+        On a drawn timetable, the phase (s) drawn for each entry; None otherwise.
     """
 
     date: dt.date
@@ -723,6 +730,8 @@ class Timetable:
     transfer_forbidden: np.ndarray
     warnings: list[GtfsProblem] = field(default_factory=list)
     feed_dates: dict = field(default_factory=dict)
+    frequency_entries: FrequencyEntries | None = None
+    frequency_offsets: np.ndarray | None = None
 
     @property
     def n_stops(self) -> int:
@@ -870,8 +879,10 @@ def _expand_frequencies(feed: GtfsFeed, st: pd.DataFrame, trips: set[str]) -> pd
         for _, row in freq[freq["trip_id"] == trip_id].iterrows():
             # GTFS: start_time <= first departure < end_time, one trip every headway_secs
             starts = np.arange(row["start_time_s"], row["end_time_s"], row["headway_s"])
+            # exact_times=0: the phase is unknown; mark the trips so draws can re-phase them
+            unknown_phase = frequency_columns(row)
             for start in starts:
-                run = group.copy()
+                run = group.copy() if unknown_phase is None else group.assign(**unknown_phase)
                 run["arr_s"] = group["arr_s"] - first + start
                 run["dep_s"] = group["dep_s"] - first + start
                 h, rem = divmod(int(start), 3600)
@@ -1005,6 +1016,7 @@ def build_timetable(
         feed_dates={f.feed_id: f.date_range() for f in feeds},
     )
     _add_transfers(tt, transfer_parts)
+    tt.frequency_entries = frequency_entries(tt.trip_id, st.iloc[first_rows])
     for w in warnings:
         progress.info(f"GTFS: {w}")
     progress.report(1.0, f"{tt.n_trips} trips on {day}")

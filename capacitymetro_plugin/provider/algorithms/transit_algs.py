@@ -126,12 +126,16 @@ class TransitTravelTimes(_TransitBase):
         "walking network walks follow the streets; without one they are straight lines times "
         "1.3 (column walks = straight_line). Water buses without a timetable (Venice) come "
         "from OpenStreetMap ferry lines and a layer of piers, one boat every headway. Times "
-        "over 120 minutes are left empty."
+        "over 120 minutes are left empty. Random draws: frequency-based trips whose phase the "
+        "feed leaves unknown (exact_times=0) run that many times, each with random phases, and "
+        "the percentiles pool every draw (an estimate, as R5's Monte Carlo draws; column draws)."
     )
     PERCENTILES = "PERCENTILES"
     ORIGINS = "ORIGINS"
     SECTOR = "SECTOR"
     OPEN_ON_ARRIVAL = "OPEN_ON_ARRIVAL"
+    FREQUENCY_DRAWS = "FREQUENCY_DRAWS"
+    SEED = "SEED"
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_transit_inputs()
@@ -162,6 +166,15 @@ class TransitTravelTimes(_TransitBase):
                 defaultValue=False,
             )
         )
+        self.add_number(
+            self.FREQUENCY_DRAWS,
+            "Random draws of frequency-based trips (exact_times=0; 0: as if exact)",
+            integer=True, defaultValue=defaults.TRANSIT_FREQUENCY_DRAWS, minValue=0,
+        )  # fmt: skip
+        self.add_number(
+            self.SEED, "Seed of the random draws (the same seed, the same draws)", integer=True,
+            defaultValue=defaults.TRANSIT_FREQUENCY_SEED, minValue=0,
+        )  # fmt: skip
         self.addParameter(
             QgsProcessingParameterVectorDestination(
                 self.OUTPUT, self.tr("Transit travel times"), SourceType.VectorAnyGeometry
@@ -196,6 +209,8 @@ class TransitTravelTimes(_TransitBase):
             # to it too, so no time by transit is longer than on foot
             cutoff_min=defaults.MAX_MINUTES,
             open_on_arrival=self.parameterAsBool(parameters, self.OPEN_ON_ARRIVAL, context),
+            frequency_draws=self.parameterAsInt(parameters, self.FREQUENCY_DRAWS, context),
+            seed=self.parameterAsInt(parameters, self.SEED, context),
             **inputs,
             progress=progress,
         )
@@ -208,8 +223,12 @@ class TransitTravelTimes(_TransitBase):
             col[~np.isfinite(col)] = np.nan
             out[f"p{p:g}_min"] = col
         out["walks"] = times.walk_source
+        out["draws"] = times.frequency_draws  # > 0: an estimate pooled over that many draws
         path = self.write_vector(out, parameters, self.OUTPUT, context)
-        return {self.OUTPUT: path, "COUNT": len(out), "WALKS": times.walk_source}
+        return {
+            self.OUTPUT: path, "COUNT": len(out), "WALKS": times.walk_source,
+            "FREQUENCY_DRAWS": times.frequency_draws,
+        }  # fmt: skip
 
 
 class TransitIsochrones(_TransitBase):
