@@ -361,6 +361,8 @@ def transit_service_times(
     prof_kw = dict(
         egress=(e_pt, e_stop, e_s.astype(np.int64)), n_targets=n_s, footpaths=w.footpaths,
         max_rides=max_rides, t_min=int(deps.min()),
+        # with a cut-off, no trip after the last departure + the cut-off can give a time kept
+        t_max=None if cutoff_min is None else int(deps.max() + math.ceil(cutoff_min * 60.0)),
     )  # fmt: skip
     profiles: dict[int, TargetProfiles] = {}
     search = _WindowSearch(

@@ -283,7 +283,6 @@ def _columns_arrow(data: bytes) -> list[tuple[str, np.ndarray, list]] | None:
     """
     try:
         import pyarrow as pa
-        import pyarrow.compute as pc
         import pyarrow.csv as pcsv
     except ImportError:
         return None
@@ -299,17 +298,22 @@ def _columns_arrow(data: bytes) -> list[tuple[str, np.ndarray, list]] | None:
             pa.BufferReader(data),
             parse_options=pcsv.ParseOptions(newlines_in_values=True),
             convert_options=pcsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                # read as distinct values and codes: no text column is built
+                column_types={n: pa.dictionary(pa.int32(), pa.string()) for n in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
-        )
+        ).unify_dictionaries()
     except (pa.ArrowException, ValueError):
         return None
     out = []
     for i, col in enumerate(table.column_names):
-        enc = pc.dictionary_encode(table.column(i)).combine_chunks()
-        out.append((col, enc.indices.to_numpy(zero_copy_only=False), enc.dictionary.to_pylist()))
+        chunks = table.column(i).chunks
+        if not chunks:  # a header without rows
+            out.append((col, np.zeros(0, dtype=np.int32), []))
+            continue
+        codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
+        out.append((col, codes, chunks[0].dictionary.to_pylist()))
     return out
 
 
@@ -513,9 +517,12 @@ def _check_stop_times(feed: GtfsFeed, coded: dict[str, _Coded] | None = None) ->
     rank_u = np.where(rank_u < 0, rank_u.max(initial=-1) + 1, rank_u)  # a missing id last
     trip_rank = trip_c.take(rank_u)
     order = np.lexsort((st["seq"].to_numpy(), trip_rank))
-    st = st.take(order).reset_index(drop=True)
+    if np.any(order != np.arange(len(order))):  # most feeds come sorted: no copy of the table
+        st = st.take(order).reset_index(drop=True)
+        trip_rank = trip_rank[order]
+    elif not (isinstance(st.index, pd.RangeIndex) and st.index.start == 0 and st.index.step == 1):
+        st = st.reset_index(drop=True)
     feed.tables[name] = st
-    trip_rank = trip_rank[order]
     _interpolate(st, report)
     _check_increasing(st, report, trip_rank)
     feed._trip_blocks = (st, _blocks(trip_rank, st["trip_id"].to_numpy()))
@@ -907,7 +914,8 @@ def _day_stop_times(feed: GtfsFeed, date: dt.date, shift: int) -> pd.DataFrame:
         rows = np.arange(lengths.sum()) + np.repeat(
             first - np.r_[0, np.cumsum(lengths)[:-1]], lengths
         )
-        st = st[cols].take(rows)
+        # column by column: taking the frame would first merge its many blocks
+        st = pd.DataFrame({c: st[c].to_numpy()[rows] for c in cols}, index=st.index[rows])
     else:  # a table changed after reading
         st = st.loc[st["trip_id"].isin(wanted), cols]
     st = _expand_frequencies(feed, st, set(day_trips["trip_id"]))

@@ -278,3 +278,65 @@ def test_targets_in_groups_give_the_same_profiles(actv, monkeypatch):
     monkeypatch.setattr(profile, "_CHUNK_VALUES", 1)  # one service per group
     np.testing.assert_array_equal(target_arrivals(actv, **kw), together)
     assert np.isfinite(together).mean() > 0.5
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("cutoff_min", [20.0, 35.0])
+def test_a_cutoff_prunes_the_backward_search_without_changing_a_time(actv, cutoff_min):
+    """With a cut-off the backward search leaves out every trip after the last departure + the
+    cut-off: every time within it is the unpruned forward search's, the rest unreached."""
+    from capacitymetro_plugin.core.transit import profile
+
+    lon, lat = np.meshgrid(np.linspace(12.205, 12.26, 6), np.linspace(45.47, 45.51, 5))
+    grid = _pts(np.column_stack([lon.ravel(), lat.ravel()]))
+    svc = _pts([(12.224376, 45.512947), (12.246139, 45.478947), (12.2386, 45.4906)])
+    kw = dict(
+        departure_start_s=W0, departure_end_s=W0 + 1800, groups={"all": [0, 1, 2]},
+        max_rides=None, max_walk_min=10.0, max_direct_walk_min=5.0,
+    )  # fmt: skip
+    seen = []
+    real = profile._events
+
+    def spy(tt, fp, t_min, t_max=None):
+        seen.append(t_max)
+        return real(tt, fp, t_min, t_max)
+
+    profile._events = spy
+    try:
+        cut = transit_service_times(actv, grid, svc, method="backward", cutoff_min=cutoff_min, **kw)
+    finally:
+        profile._events = real
+    assert seen and seen[0] == W0 + 1800 - 60 + cutoff_min * 60  # the horizon was applied
+    full = transit_service_times(actv, grid, svc, method="forward", **kw)
+    want = np.where(full.by_percentile <= cutoff_min, full.by_percentile, np.inf)
+    np.testing.assert_array_equal(cut.by_percentile, want)
+    g = full.group_minutes["all"]
+    np.testing.assert_array_equal(cut.group_minutes["all"], np.where(g <= cutoff_min, g, np.inf))
+    # the cut-off bites: some times are kept, some are beyond it
+    assert (
+        np.isfinite(want).mean() > 0.2
+        and (np.isfinite(full.by_percentile) & ~np.isfinite(want)).any()
+    )
+
+
+@pytest.mark.realdata
+def test_a_horizon_keeps_every_arrival_before_it(actv):
+    """TargetProfiles with t_max: each arrival at or before it is the forward search's."""
+    lon, lat = np.meshgrid(np.linspace(12.205, 12.26, 6), np.linspace(45.47, 45.51, 5))
+    grid = np.column_stack([lon.ravel(), lat.ravel()])
+    svc = np.array([(12.224376, 45.512947), (12.246139, 45.478947), (12.2386, 45.4906)])
+    w = walks(actv, grid, svc, max_walk_s=600, max_direct_walk_s=1800)
+    horizon = W0 + 1500
+    got = target_arrivals(
+        actv, access=w.access, egress=w.egress, n_origins=len(grid), n_targets=len(svc),
+        departures_s=np.arange(W0, W0 + 900, 60), footpaths=w.footpaths, max_rides=None,
+        t_max=horizon,
+    )  # fmt: skip
+    want = _forward_targets(actv, w.access, w.egress, len(grid), len(svc), None, w.footpaths)
+    want = want[:, :15]  # the forward helper's window is W0-W1 every minute
+    kept = want <= horizon
+    np.testing.assert_array_equal(got[kept], want[kept])
+    assert (got[~kept] > horizon).all()
+    # the horizon bites, and arrivals in its last two minutes are there to be kept
+    assert kept.mean() > 0.2 and (~kept & np.isfinite(want)).any()
+    assert ((want > horizon - 120) & kept).sum() > 5
