@@ -10,6 +10,7 @@ Examples::
     capacitymetro run --area milano --offline      # names the missing data, exit code 2
     capacitymetro validate-hsds out/hsds.json
     capacitymetro publish --registry out/trento/registry.gpkg --out out/trento/bussola
+    capacitymetro publish --config config/venezia.toml --data ../shared/data   # + water buses
     capacitymetro geocode out/trento/registry.gpkg --osm ../shared/data/osm_trento_2023-02_tnst.osm.pbf
     capacitymetro registry from-osm --pbf osm_trento.osm.pbf --area comune:trento --registry r.gpkg
     capacitymetro registry roles grant --dsn "dbname=registry" --login anna --role cm_area_editor --area 072006
@@ -226,11 +227,38 @@ def cmd_validate_hsds(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    from capacitymetro_plugin.core.bussola import publish, walking_network
     from capacitymetro_plugin.core.bussola.transit import transit_request
+    from capacitymetro_plugin.core.errors import InputError
+
+    if args.step_min is not None and args.step_min <= 0:
+        raise InputError(
+            f"--step-min {args.step_min:g}: the minutes between departures must be positive.",
+            fix="Give --step-min a positive number of minutes, e.g. 10.",
+            it=f"--step-min {args.step_min:g}: i minuti tra le partenze devono essere positivi.",
+            fix_it="Indica con --step-min un numero positivo di minuti, es. 10.",
+        )
+    area = args.config or args.area
+    # explicit transit is checked before the long part, and an error if it fails; with an
+    # area and no --gtfs, --date and --window change its [transit] (in _publish_area)
+    transit = None
+    if args.gtfs or not area:
+        transit = transit_request(args.gtfs, args.date, args.window, args.step_min)
+    return _publish_area(args, transit) if area else _publish_site(args, transit)
+
+
+def _publish_site(args, transit) -> int:
+    """publish --registry: the registry alone (the walking network of --osm, --gtfs)."""
+    from capacitymetro_plugin.core.bussola import publish, walking_network
+    from capacitymetro_plugin.core.errors import InputError
     from capacitymetro_plugin.core.registry.registry import Registry
 
-    transit = transit_request(args.gtfs, args.date, args.window)  # checked before the long part
+    if not args.registry or not args.out:
+        raise InputError(
+            "publish needs --registry and --out, or --config (or --area) for an area's run.",
+            fix="Give --registry REGISTRY.gpkg --out FOLDER, or --config AREA.toml.",
+            it="publish richiede --registry e --out, oppure --config (o --area) per un'area.",
+            fix_it="Indica --registry REGISTRO.gpkg --out CARTELLA, oppure --config AREA.toml.",
+        )
     # the walking network as the Processing algorithm and the dock build it
     network = walking_network(args.osm) if args.osm else None
     res = publish(
@@ -244,8 +272,88 @@ def cmd_publish(args) -> int:
         osm_file=args.osm,
         transit=transit,
     )
+    _print_site(res, transit)
+    return 0
+
+
+def _publish_area(args, transit) -> int:
+    """publish --config / --area: the area's registry, walking network and [transit], as the
+    run's bussola step; flags override the configuration."""
+    from capacitymetro_plugin.batch.config import config_for_area, load_config
+    from capacitymetro_plugin.batch.data import data_dir, resolve
+    from capacitymetro_plugin.batch.pipeline import build_network
+    from capacitymetro_plugin.batch.publish import bussola_transit, publish_area
+    from capacitymetro_plugin.core.errors import InputError
+    from capacitymetro_plugin.core.progress import Progress
+    from capacitymetro_plugin.core.registry.registry import Registry
+
+    config = load_config(args.config) if args.config else config_for_area(args.area)
+    folder = data_dir(args.data)
+    if folder is not None and not folder.is_dir():
+        folder = None
+    run_out = Path(f"out/{config.key}")
+    registry = Path(
+        args.registry
+        or (resolve(config, folder, config.registry) if config.registry else "")
+        or run_out / "registry.gpkg"
+    )
+    if not registry.exists():
+        src = f"--config {args.config}" if args.config else f"--area {args.area}"
+        raise InputError(
+            f"No registry at {registry}.",
+            fix=f"Run `capacitymetro run {src}` first (it writes the registry), or give "
+            "--registry.",
+            it=f"Nessun registro in {registry}.",
+            fix_it=f"Esegui prima `capacitymetro run {src}` (scrive il registro), oppure "
+            "indica --registry.",
+        )
+    if args.osm:
+        config.network_source, config.network_file = "osm", str(Path(args.osm).resolve())
+    if transit is None and config.transit is not None:
+        if args.date:
+            config.transit.date = args.date
+        if args.window:
+            from capacitymetro_plugin.core.bussola.transit import parse_window
+
+            config.transit.window_start, config.transit.window_end = parse_window(args.window)
+        transit = bussola_transit(config, folder, step_min=args.step_min)
+        fallback = True
+    else:
+        if transit is None and (args.date or args.window):
+            raise InputError(
+                "A service date or departure window was given, but the area has no [transit] "
+                "section and no --gtfs was given.",
+                fix="Give the GTFS feed(s) too (--gtfs FEED), or add [transit] to the "
+                "configuration.",
+                it="Data di servizio o finestra di partenza indicate, ma l'area non ha una "
+                "sezione [transit] e manca --gtfs.",
+                fix_it="Indica anche il feed GTFS (--gtfs FEED), o aggiungi [transit] alla "
+                "configurazione.",
+            )
+        fallback = False
+    log = Progress(log=lambda m: print(f"    {m}", file=sys.stderr))
+    network = build_network(config, folder, log) if config.mode == "walk" else None
+    out = Path(args.out or run_out / "bussola")
+    site = publish_area(
+        config, folder, out, registry=Registry.open(registry), network=network,
+        transit=transit, title=args.title, tile_url=args.tile_url,
+        tile_attribution=args.tile_attribution, make_zip=not args.no_zip, progress=log,
+        fallback=fallback,
+    )  # fmt: skip
+    if site.transit_skipped:
+        en, it = site.transit_skipped
+        print(f"WARNING: published without transit times: {en}", file=sys.stderr)
+        print(f"ATTENZIONE: pubblicata senza i tempi in mezzo pubblico: {it}", file=sys.stderr)
+    _print_site(site.result, transit)
+    return 0
+
+
+def _print_site(res, transit) -> None:
     if res.transit_times:
-        print(f"transit: {res.transit_bytes / 1000:.0f} kB of minutes by bus/tram ({args.date})")
+        print(
+            f"transit: {res.transit_bytes / 1000:.0f} kB of minutes by public transport "
+            f"({transit['date']})"
+        )
     print(
         f"{res.folder}: {res.n_services} services ({res.n_approximate} approximate, "
         f"{res.n_hidden} hidden places), {res.total_bytes / 1000:.0f} kB "
@@ -253,7 +361,6 @@ def cmd_publish(args) -> int:
     )
     if res.zip_path:
         print(f"zip: {res.zip_path}")
-    return 0
 
 
 def cmd_geocode(args) -> int:
@@ -448,8 +555,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(func=cmd_validate_hsds)
     pub = sub.add_parser("publish", help="write the public bussola web site (folder + zip)")
-    pub.add_argument("--registry", required=True, help="the registry GeoPackage")
-    pub.add_argument("--out", required=True, help="the site folder to write (replaced whole)")
+    pub.add_argument(
+        "--config",
+        help="an area's TOML (as run): its registry, walking network and [transit] "
+        "(flags below override it)",
+    )
+    pub.add_argument("--area", help="a shipped area (as run --area), instead of --config")
+    pub.add_argument("--data", help="the data folder (as run; with --config or --area)")
+    pub.add_argument(
+        "--registry",
+        help="the registry GeoPackage (with --config: default the configured one, else "
+        "out/<area>/registry.gpkg of the run)",
+    )
+    pub.add_argument(
+        "--out",
+        help="the site folder to write, replaced whole (with --config: default out/<area>/bussola)",
+    )
     pub.add_argument("--title", help="the site title, e.g. the metropolitan city's name")
     pub.add_argument("--tile-url", help="a map tile service URL (with {z}/{x}/{y})")
     pub.add_argument("--tile-attribution", help="the attribution the tile service asks for")
@@ -466,6 +587,11 @@ def build_parser() -> argparse.ArgumentParser:
     pub.add_argument("--date", help="the service date of the transit times, YYYY-MM-DD")
     pub.add_argument(
         "--window", help="the departure window of the transit times (default 08:00-09:00)"
+    )
+    pub.add_argument(
+        "--step-min",
+        type=float,
+        help="minutes between the departures whose median the site shows (default 10)",
     )
     pub.set_defaults(func=cmd_publish)
     from capacitymetro_plugin.core import defaults

@@ -152,35 +152,46 @@ def step_hsds(config: Config, folder: Path | None, summary: Summary, progress: P
 
 
 def step_bussola(config: Config, folder: Path | None, net, summary: Summary, progress: Progress):
-    """Write the public bussola web site of the area's services (bussola/ and bussola.zip);
-    "near me" ranks by walking time on ``net`` when there is one (else by distance)."""
-    from capacitymetro_plugin.core.bussola import publish
+    """Write the public bussola web site of the area's services (bussola/ and bussola.zip):
+    "near me" by walking time on ``net`` when it is a walking network (else by distance), and
+    by public transport with a ``[transit]`` section (:mod:`.publish`, as ``capacitymetro
+    publish --config``)."""
     from capacitymetro_plugin.core.registry.registry import Registry
 
+    from .publish import bussola_transit, describe_transit, publish_area
+
     reg = Registry.open(_registry_path(config, folder, summary))
-    walk = net if net is not None and config.mode == "walk" else None
-    # the extract the network came from: water for the map, street names for the search
-    osm = None
-    if walk is not None and config.network_source == "osm" and config.network_file:
-        osm = resolve(config, folder, config.network_file)
-    res = publish(
-        reg,
+    transit = bussola_transit(config, folder)
+    site = publish_area(
+        config,
+        folder,
         summary.out_dir / "bussola",
-        title=config.name,
-        comuni=config.comuni,
-        network=walk,
-        osm_file=osm,
+        registry=reg,
+        network=net,
+        transit=transit,
+        progress=progress,
     )
+    res = site.result
     summary.files.append(res.folder / "index.html")
     summary.numbers["bussola_services"] = res.n_services
     summary.numbers["bussola_bytes"] = res.total_bytes
+    summary.numbers["bussola_transit"] = bool(res.transit_times)
+    near = "walking time" if res.walking_times else "straight-line distance"
+    if res.transit_times:
+        near += f" and by public transport ({describe_transit(transit)})"
     summary.notes.append(
         f"Bussola web site (public fields, protected places): bussola/ and bussola.zip, "
         f"{res.n_services} services, {res.total_bytes / 1000:.0f} kB "
         f"(budget {res.byte_budget / 1000:.0f} kB; offline map background "
         f"{res.background_bytes / 1000:.0f} kB, {res.n_street_names} street names), 'near me' by "
-        + ("walking time." if res.walking_times else "straight-line distance.")
+        f"{near}."
     )
+    if site.transit_skipped:
+        en, it = site.transit_skipped
+        summary.notes.append(
+            f"The bussola was published WITHOUT transit times: {en} / La bussola è stata "
+            f"pubblicata SENZA i tempi in mezzo pubblico: {it}"
+        )
 
 
 def step_registry(config: Config, folder: Path | None, summary: Summary, progress: Progress):
@@ -354,15 +365,35 @@ def _geocode_from_stops(config: Config, folder, reg_path: Path, summary: Summary
     summary.notes.append("Geocoding: " + text)
 
 
-def step_network(config: Config, folder: Path | None, summary: Summary, progress: Progress):
+def build_network(config: Config, folder: Path | None, progress: Progress | None = None):
+    """Return the area's network as ``[network]`` gives it (an OSM extract, lines, a place),
+    or None with ``source = "none"`` (straight lines)."""
     from capacitymetro_plugin.core.network import (
         network_from_lines,
         network_from_osm,
         network_from_place,
     )
-    from capacitymetro_plugin.core.transit.raptor import DETOUR_FACTOR, WALK_SPEED_KMH
 
     from .data import cache_dir
+
+    if config.network_source == "none":
+        return None
+    if config.network_source == "osm":
+        return network_from_osm(
+            resolve(config, folder, config.network_file), mode=config.mode, progress=progress
+        )
+    if config.network_source == "lines":
+        lines = gio.read_vector(
+            resolve(config, folder, config.network_file), layer=config.network_layer
+        )
+        return network_from_lines(lines, mode=config.mode, progress=progress)
+    return network_from_place(
+        config.place, mode=config.mode, cache_dir=cache_dir(config.key), progress=progress
+    )
+
+
+def step_network(config: Config, folder: Path | None, summary: Summary, progress: Progress):
+    from capacitymetro_plugin.core.transit.raptor import DETOUR_FACTOR, WALK_SPEED_KMH
 
     if config.network_source == "none":
         raise InputError(
@@ -376,19 +407,7 @@ def step_network(config: Config, folder: Path | None, summary: Summary, progress
             fix_it='Indica [network] source = "osm" e un estratto dell\'area per i percorsi '
             "sulle strade.",
         )
-    if config.network_source == "osm":
-        net = network_from_osm(
-            resolve(config, folder, config.network_file), mode=config.mode, progress=progress
-        )
-    elif config.network_source == "lines":
-        lines = gio.read_vector(
-            resolve(config, folder, config.network_file), layer=config.network_layer
-        )
-        net = network_from_lines(lines, mode=config.mode, progress=progress)
-    else:
-        net = network_from_place(
-            config.place, mode=config.mode, cache_dir=cache_dir(config.key), progress=progress
-        )
+    net = build_network(config, folder, progress)
     path = net.save(summary.out_dir / f"network_{config.mode}.npz")
     summary.files.append(Path(path))
     summary.numbers["network_nodes"] = net.n_nodes
@@ -745,17 +764,12 @@ def step_transit(
     """
     from capacitymetro_plugin.core.transit import transit_times_from_feeds
 
+    from .publish import ferry_options
+
     tc = config.transit
     if tc is None:
         raise InputError("no [transit] section in the configuration")
-    ferries = None
-    if tc.ferries:
-        ferries = {
-            "ways": resolve(config, folder, tc.ferries),
-            "piers": resolve(config, folder, tc.ferry_piers),
-            "headway_min": tc.ferry_headway_min,
-            "headways": tc.ferry_headways,
-        }
+    ferries = ferry_options(config, folder)
     times = transit_times_from_feeds(
         [resolve(config, folder, f) for f in tc.feeds],
         date=tc.date,

@@ -10,6 +10,7 @@ Cappuccina (S028, stop 6035 "Cappuccina Sernaglia"). They are not geocoded addre
 """
 
 import csv
+import json
 import math
 import os
 import subprocess
@@ -181,3 +182,62 @@ def test_map_says_straight_lines_and_estimate(run):
     assert "buses and tram" in flat or "autobus e tram" in flat
     assert "straight lines × 1.3" in flat or "linea retta × 1,3" in flat
     assert "estimate" in flat or "stima" in flat
+
+
+def _bussola_transit(site: Path):
+    text = (site / "data" / "transit.js").read_text(encoding="utf-8")
+    return json.loads(text.split("=", 1)[1].rstrip().rstrip(";"))
+
+
+def _publish(data: Path, *args: str, cwd=REPO):
+    return subprocess.run(
+        [sys.executable, "-m", "capacitymetro_plugin", "publish", "--config",
+         str(REPO / "config" / "mestre.toml"), "--data", str(data), "--no-zip", *args],
+        capture_output=True, text=True, cwd=cwd, timeout=600,
+    )  # fmt: skip
+
+
+def test_the_runs_bussola_ranks_by_bus_and_tram(run):
+    """Step bussola reads [transit]: the site's 'near me' has ACTV minutes, and says which."""
+    _, out, _ = run
+    numbers = pd.read_csv(out / "summary.csv").set_index("key")["value"]
+    assert numbers["bussola_transit"] == "True"
+    ride = _bussola_transit(out / "bussola")
+    assert ride["date"] == "2025-11-19" and ride["step_min"] == 10 and ride["statistic"] == "median"
+    assert [f["name"] for f in ride["feeds"]] == [ACTV]
+    tenths = np.array(ride["tenths_min"], dtype=float)
+    assert tenths.shape[0] == len(ride["ids"]) and 0 < len(ride["ids"]) <= 19
+    assert (tenths >= 0).mean() > 0.3  # most cells reach a service within the cut-off
+    summary = (out / "summary.html").read_text(encoding="utf-8")
+    assert "by public transport (gtfs_actv_automobilistico" in summary
+
+
+def test_publish_config_door_gives_the_areas_bussola(run, tmp_path):
+    """`capacitymetro publish --config`: the run's registry and [transit]; flags override it;
+    a configured transit that cannot run leaves a site without it (warned, both languages),
+    an explicit --gtfs that cannot run is an error, a missing registry is named."""
+    _, out, data = run
+    reg = str(out / "registry.gpkg")
+    ok = _publish(data, "--registry", reg, "--out", str(tmp_path / "a"), "--step-min", "20")
+    assert ok.returncode == 0, ok.stderr[-2000:]
+    assert "transit:" in ok.stdout and "by public transport" in ok.stdout
+    a, run_site = _bussola_transit(tmp_path / "a"), _bussola_transit(out / "bussola")
+    assert a["step_min"] == 20 and a["departures"] == 3 and run_site["departures"] == 6
+    assert a["ids"] == run_site["ids"] and a["grid"] == run_site["grid"]  # one reading of the area
+    # a date outside the feed: published on foot only, and told so
+    late = _publish(data, "--registry", reg, "--out", str(tmp_path / "b"), "--date", "2030-01-01")
+    assert late.returncode == 0, late.stderr[-2000:]
+    assert "WARNING: published without transit times" in late.stderr
+    assert "ATTENZIONE: pubblicata senza i tempi" in late.stderr and "2025-12-23" in late.stderr
+    assert _bussola_transit(tmp_path / "b") is None
+    assert (tmp_path / "b" / "index.html").exists()
+    # the same date asked with --gtfs: an error, nothing written
+    feed = str(data / ACTV)
+    bad = _publish(data, "--registry", reg, "--out", str(tmp_path / "c"), "--gtfs", feed,
+                   "--date", "2030-01-01")  # fmt: skip
+    assert bad.returncode == 2 and "2030-01-01" in bad.stderr and "Traceback" not in bad.stderr
+    assert not (tmp_path / "c").exists()
+    # no --registry and no run in out/mestre here: named, with the command that makes it
+    none = _publish(data, cwd=tmp_path)
+    assert none.returncode == 2 and "No registry at out/mestre/registry.gpkg" in none.stderr
+    assert "capacitymetro run --config" in none.stderr

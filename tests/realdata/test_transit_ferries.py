@@ -12,6 +12,7 @@ limit; or walking all the way.
 """
 
 import heapq
+import json
 import math
 import sys
 from pathlib import Path
@@ -375,6 +376,22 @@ def test_venice_cli_with_water_buses(shared_data, tmp_path):
     iso = gpd.read_file(run.gpkg, layer="transit_isochrones")
     assert set(iso["threshold_min"]) <= {15, 30, 45, 60} and len(iso) >= 8
     assert any("not served" in n for n in run.notes)  # piers far from every ferry way
+    # the bussola of the run: water buses in "near me", as an estimate; some cells that reach
+    # no service on foot within the site's cut-off (the islands) reach one by water bus
+    assert run.numbers["bussola_transit"] is True
+    assert any("water buses by headway: an ESTIMATE" in n for n in run.notes)
+
+    def site(name):
+        text = (tmp_path / "bussola" / "data" / name).read_text(encoding="utf-8")
+        return json.loads(text.split("=", 1)[1].rstrip().rstrip(";"))
+
+    walk, boat = site("walk.js"), site("transit.js")
+    assert walk["grid"] == boat["grid"]
+    rows = [walk["ids"].index(i) for i in boat["ids"]]
+    w = np.array(walk["tenths_min"], dtype=float)[rows]
+    b = np.array(boat["tenths_min"], dtype=float)
+    by_boat_only = ((w < 0).all(axis=0) & (b >= 0).any(axis=0)).sum()
+    assert by_boat_only > 0, "no cell is reached by water bus only"
 
 
 def test_open_on_arrival_by_transit_equals_the_oracle(venice, ways, ferry):
