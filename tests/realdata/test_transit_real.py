@@ -227,6 +227,9 @@ def test_date_outside_the_feed_is_a_named_error(shared_data):
     assert "No transit runs on 2026-03-04" in err.value.message
     assert "2025-12-23" in err.value.message  # the feed's end date, from its calendar warning
     assert "Nessun mezzo" in err.value.message_it
+    # the feed's problems in Italian too, with the same dates (not the English ones)
+    it = err.value.message_it
+    assert "2025-12-23" in it and "expired" not in it and "no service" not in it
 
 
 def test_pipeline_transit_step_equals_the_core_call(shared_data, tmp_path):

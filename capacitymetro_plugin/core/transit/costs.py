@@ -120,12 +120,16 @@ def _no_service_error(timetable: Timetable, deps: np.ndarray) -> None:
     if running:
         return
     told = "; ".join(str(w) for w in timetable.warnings) or "no trip departs in that window"
+    told_it = (
+        "; ".join(w.italian() if hasattr(w, "italian") else str(w) for w in timetable.warnings)
+        or "nessuna corsa parte in quella finestra"
+    )
     raise InputError(
         f"No transit runs on {timetable.date} between {_hhmm(a)} and {_hhmm(b)} "
         f"(feeds {', '.join(timetable.feed_ids)}): {told}.",
         fix="Choose a date within the feed's calendar and a window with service, or a newer feed.",
         it=f"Nessun mezzo pubblico il {timetable.date} tra le {_hhmm(a)} e le {_hhmm(b)} "
-        f"(feed {', '.join(timetable.feed_ids)}): {told}.",
+        f"(feed {', '.join(timetable.feed_ids)}): {told_it}.",
         fix_it="Scegli una data del calendario del feed e una finestra con corse, o un feed "
         "più recente.",
     )
