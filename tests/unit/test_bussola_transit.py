@@ -47,7 +47,9 @@ def test_transit_js_says_what_the_numbers_are(site):
     assert res.transit_bytes == (res.folder / "data" / "transit.js").stat().st_size
     assert ride["date"] == DATE and ride["window"] == ["08:00", "09:00"]
     assert ride["statistic"] == "median" and ride["departures"] == 3 and ride["step_min"] == 20
-    assert ride["feeds"] == [{"name": ACTV, "from": "2025-11-17", "to": "2025-12-23"}]
+    assert ride["feeds"] == [
+        {"name": ACTV, "modes": ["bus", "tram"], "from": "2025-11-17", "to": "2025-12-23"}
+    ]
     assert ride["walk_source"] == "straight_line"  # no street network for Mestre
     # the very grid of walk.js: walk.py's grid_for around the placed public services
     services = _window(res.folder, "services.js", "BUSSOLA_DATA")["services"]
@@ -200,5 +202,29 @@ def test_with_a_street_network_walks_to_stops_on_it_on_walk_js_grid(tmp_path, sh
     transit = {"ferries": ferries, "date": DATE, "window": "08:00-08:30"}
     res = publish(reg, tmp_path / "boats", network=net, transit=transit, pdfs=False)
     boats = _window(res.folder, "transit.js", "BUSSOLA_TRANSIT")
-    assert boats["feeds"] == [{"name": "ferries by headway"}]
+    assert boats["feeds"] == [{"name": "OpenStreetMap", "modes": ["ferry"], "headway": True}]
+    assert boats["modes"] == ["ferry"] and boats["headway"] is True  # "public transport", estimate
+    assert ride["modes"] == ["bus", "tram"] and ride["headway"] is False  # ACTV: "bus/tram"
     assert (np.asarray(boats["tenths_min"]) >= 0).sum() > (a >= 0).sum()  # boats reach more
+
+
+def test_route_types_name_the_modes(tmp_path, shared_data):
+    """The site says "bus/tram" only for feeds of buses and trams: GTFS route types, basic
+    and extended, give the modes; a feed without routes.txt has none ("public transport")."""
+    import zipfile
+
+    from capacitymetro_plugin.core.bussola.transit import feed_modes, route_mode
+
+    cases = {"0": "tram", "3": "bus", "11": "bus", "700": "bus", "900": "tram", "2": "rail",
+             "109": "rail", "1": "metro", "401": "metro", "4": "ferry", "1200": "ferry",
+             "7": "other", "x": "other"}  # fmt: skip
+    assert {k: route_mode(k) for k in cases} == cases
+    assert feed_modes(shared_data / ACTV) == ["bus", "tram"]
+    assert feed_modes(shared_data / "gtfs_trenord_20220111-20220612.zip") == ["rail"]
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    (folder / "routes.txt").write_text("route_id,route_type\nA,1200\nB, 3\n", encoding="utf-8")
+    assert feed_modes(folder) == ["bus", "ferry"]
+    with zipfile.ZipFile(tmp_path / "none.zip", "w") as z:
+        z.writestr("stops.txt", "stop_id\n1\n")
+    assert feed_modes(tmp_path / "none.zip") == []

@@ -121,6 +121,54 @@ def _options(transit: Mapping) -> dict:
     }
 
 
+def route_mode(route_type) -> str:
+    """Return "bus", "tram", "metro", "rail", "ferry" or "other" for a GTFS ``route_type``
+    (basic or extended: 700s bus, 900s tram, 1200 ferry...)."""
+    try:
+        t = int(str(route_type).strip())
+    except ValueError:
+        return "other"
+    if t in (0, 5) or 900 <= t < 1000:
+        return "tram"
+    if t == 1 or 400 <= t < 500:
+        return "metro"
+    if t == 2 or 100 <= t < 200:
+        return "rail"
+    if t in (3, 11) or 200 <= t < 300 or 700 <= t < 900:
+        return "bus"  # coaches, trolleybuses
+    if t == 4 or 1000 <= t < 1300:
+        return "ferry"
+    return "other"
+
+
+def feed_modes(path) -> list[str]:
+    """The modes of a GTFS feed's routes (``routes.txt``), sorted; [] if it has none."""
+    import io
+    import zipfile
+
+    import pandas as pd
+
+    path = Path(path)
+    try:  # the engine has read the feed already: a file it took is one pandas reads
+        if path.is_dir():
+            data = (path / "routes.txt").read_bytes() if (path / "routes.txt").exists() else b""
+        else:
+            with zipfile.ZipFile(path) as zf:
+                names = [n for n in zf.namelist() if Path(n).name == "routes.txt"]
+                data = zf.read(names[0]) if names else b""
+        if not data:
+            return []
+        routes = pd.read_csv(
+            io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
+    except (OSError, zipfile.BadZipFile, ValueError, pd.errors.ParserError):
+        return []  # unknown modes: the site says "public transport"
+    routes.columns = [c.strip() for c in routes.columns]
+    if "route_type" not in routes.columns:
+        return []
+    return sorted({route_mode(t) for t in routes["route_type"]})
+
+
 def transit_minutes(
     services: list[dict],
     transit: Mapping,
@@ -180,16 +228,17 @@ def transit_minutes(
         cutoff_min=opts["cutoff_min"], max_direct_walk_min=_NO_DIRECT_WALK_MIN,
         progress=progress.step(0.2, 1.0),
     )  # fmt: skip
-    names = [Path(f).name for f in opts["feeds"]] + (["ferries by headway"] if notes else [])
     feeds = []
-    for name, fid in zip(names, timetable.feed_ids):
-        # the ferries' synthetic feed runs "every day" (2000-2099): no dates worth quoting
-        span = None if notes and fid == timetable.feed_ids[-1] else timetable.feed_dates.get(fid)
-        feeds.append(
-            {"name": name, "from": span[0].isoformat(), "to": span[1].isoformat()}
-            if span
-            else {"name": name}
-        )
+    for path, fid in zip(opts["feeds"], timetable.feed_ids):
+        span = timetable.feed_dates.get(fid)
+        entry = {"name": Path(path).name, "modes": feed_modes(path)}
+        if span:
+            entry.update({"from": span[0].isoformat(), "to": span[1].isoformat()})
+        feeds.append(entry)
+    if notes:
+        # the water buses by headway: OpenStreetMap's ferry ways, no timetable and no dates (the
+        # synthetic feed runs "every day"); the site says their times are an estimate
+        feeds.append({"name": "OpenStreetMap", "modes": ["ferry"], "headway": True})
     return {
         "grid": grid,
         "ids": [str(x) for x in times.service_ids],
@@ -201,6 +250,9 @@ def transit_minutes(
         "departures": int(times.departures_s.size),
         "statistic": "median",  # over the window's departures, nearest rank
         "feeds": feeds,
+        # what the site may call the vehicles: "bus/tram" only when those are all there is
+        "modes": sorted({m for f in feeds for m in f["modes"]}),
+        "headway": bool(notes),  # some times rest on headways, not on a timetable: estimates
         "walk_source": times.walk_source,
         "walk_kmh": WALK_SPEED_KMH,
         "detour": DETOUR_FACTOR,

@@ -170,7 +170,7 @@
     ul.textContent = "";
     var byWalk = here && walkCell(here) !== null, byRide = here && cellIn(T, here) !== null;
     $("status").textContent = count("results", list.length) +
-      (here ? " · " + t(byRide ? "ride_rank_note" : byWalk ? "walk_note" : "near_me_note") : "") +
+      (here ? " · " + t(byRide ? rideKey("ride_rank_note") : byWalk ? "walk_note" : "near_me_note") : "") +
       (hereName ? " · " + t("from_street", { street: hereName }) : "");
     rideNote(byRide);
     var when = byRide ? t("ride_when", { day: rideDate({ weekday: "short" }), window: rideWindow() }) : "";
@@ -191,20 +191,28 @@
         var dist = s._km.toFixed(2).replace(".", (0.5).toLocaleString(lang).charAt(1)) + " km";
         var walk = byWalk && s._min !== undefined ? t("walk_minutes", { n: Math.round(s._min) }) + " · " : "";
         if (byRide && s._est !== undefined) walk = t("walk_est_minutes", { n: Math.round(s._est) }) + " · ";
-        var ride = byRide && s._ride !== undefined ? t("ride_minutes", { n: Math.round(s._ride), when: when }) + " · " : "";
+        var ride = byRide && s._ride !== undefined ? t(rideKey("ride_minutes"), { n: Math.round(s._ride), when: when }) + " · " : "";
         li.appendChild(el("p", { "class": "meta dist" }, walk + ride + dist));
       }
       ul.appendChild(li);
     });
     drawMap(list);
   }
+  // "bus/tram" only when the feeds run buses and trams alone (ACTV's); water buses, trains or
+  // modes unknown: "public transport" (the *_pt texts)
+  function rideKey(key) {
+    var m = T.modes || [];
+    var busTram = m.length > 0 && m.every(function (x) { return x === "bus" || x === "tram"; });
+    return busTram ? key : key + "_pt";
+  }
   // where the transit minutes come from: feeds, date, window, statistic (shown with them)
   function rideNote(show) {
     var box = $("ride-note");
     if (!show) { box.hidden = true; return; }
     var feeds = T.feeds.map(function (f) { return ltr(f.name) + (f.from ? " (" + ltr(f.from + " \u2013 " + f.to) + ")" : ""); });
-    box.textContent = t("ride_note", { n: T.departures, window: rideWindow(), date: rideDate({ weekday: "long", day: "numeric", month: "long", year: "numeric" }), feeds: joined(feeds) }) +
-      (T.walk_source === "straight_line" ? " " + t("ride_walk_line") : "");
+    box.textContent = t(rideKey("ride_note"), { n: T.departures, window: rideWindow(), date: rideDate({ weekday: "long", day: "numeric", month: "long", year: "numeric" }), feeds: joined(feeds) }) +
+      (T.walk_source === "straight_line" ? " " + t("ride_walk_line") : "") +
+      (T.headway ? " " + t("ride_headway_note") : "");
     box.hidden = false;
   }
   // the printable list of the chosen sector (pdf/<sector>.<lang>.pdf), in the reader's
