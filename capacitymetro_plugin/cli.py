@@ -227,7 +227,7 @@ def cmd_validate_hsds(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    from capacitymetro_plugin.core.bussola.transit import transit_request
+    from capacitymetro_plugin.core.bussola.transit import ferry_request, transit_request
     from capacitymetro_plugin.core.errors import InputError
 
     if args.step_min is not None and args.step_min <= 0:
@@ -241,8 +241,20 @@ def cmd_publish(args) -> int:
     # explicit transit is checked before the long part, and an error if it fails; with an
     # area and no --gtfs, --date and --window change its [transit] (in _publish_area)
     transit = None
+    if area and args.ferry_piers:
+        raise InputError(
+            "--ferry-piers is for a registry alone: an area's water buses are its [transit] "
+            "ferries and ferry_piers.",
+            fix="Put ferries and ferry_piers in the configuration's [transit], or leave out "
+            "--config.",
+            it="--ferry-piers vale per un registro da solo: i vaporetti di un'area sono "
+            "ferries e ferry_piers della sua sezione [transit].",
+            fix_it="Indica ferries e ferry_piers nella sezione [transit] della configurazione, "
+            "oppure ometti --config.",
+        )
     if args.gtfs or not area:
-        transit = transit_request(args.gtfs, args.date, args.window, args.step_min)
+        ferries = ferry_request(args.osm, args.ferry_piers, args.ferry_headway)
+        transit = transit_request(args.gtfs, args.date, args.window, args.step_min, ferries=ferries)
     return _publish_area(args, transit) if area else _publish_site(args, transit)
 
 
@@ -587,6 +599,16 @@ def build_parser() -> argparse.ArgumentParser:
     pub.add_argument("--date", help="the service date of the transit times, YYYY-MM-DD")
     pub.add_argument(
         "--window", help="the departure window of the transit times (default 08:00-09:00)"
+    )
+    pub.add_argument(
+        "--ferry-piers",
+        help="water-bus stop places (GeoJSON/GPKG): the --osm extract's ferry routes join them, "
+        "near me also by water bus (an estimate by headway)",
+    )
+    pub.add_argument(
+        "--ferry-headway",
+        type=float,
+        help="minutes between two water buses (default 20)",
     )
     pub.add_argument(
         "--step-min",

@@ -1807,102 +1807,119 @@
     </message>
     <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="25"/>
-        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract (.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water offline; without it, by straight-line distance on a blank map. With GTFS feeds and a service date, 'near me' also shows the median time by bus/tram over the departure window (default 08:00-09:00) and ranks by the faster of walking and transit.</source>
-        <translation>Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy). Con l'estratto OpenStreetMap dell'area (.osm.pbf), 'vicino a me' ordina per tempo a piedi e la mappa mostra strade e acque offline; senza, per distanza in linea d'aria su una mappa vuota. Con feed GTFS e una data di servizio, 'vicino a me' mostra anche il tempo mediano in bus/tram nella finestra di partenza (predefinita 08:00-09:00) e ordina per il più rapido tra a piedi e mezzo pubblico.</translation>
+        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract (.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water offline; without it, by straight-line distance on a blank map. With GTFS feeds and a service date, 'near me' also shows the median time by bus/tram over the departure window (default 08:00-09:00) and ranks by the faster of walking and transit. With the water-bus stop places too (Venice), the extract's ferry routes join them, a boat every N minutes (an estimate, said on the site).</source>
+        <translation>Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy). Con l'estratto OpenStreetMap dell'area (.osm.pbf), 'vicino a me' ordina per tempo a piedi e la mappa mostra strade e acque offline; senza, per distanza in linea d'aria su una mappa vuota. Con feed GTFS e una data di servizio, 'vicino a me' mostra anche il tempo mediano in bus/tram nella finestra di partenza (predefinita 08:00-09:00) e ordina per il più rapido tra a piedi e mezzi pubblici. Con anche le fermate del vaporetto (Venezia), le rotte dei traghetti dell'estratto le collegano, una corsa ogni N minuti (una stima, detta nel sito).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="57"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="58"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="61"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="62"/>
         <source>Site title</source>
         <translation>Titolo del sito</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="60"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="63"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="64"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="67"/>
         <source>ISTAT codes of the comuni to publish (comma-separated; empty: all)</source>
         <translation>Codici ISTAT dei comuni da pubblicare (separati da virgola; vuoto: tutti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="67"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="70"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="71"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="74"/>
         <source>OpenStreetMap extract for walking times (.osm.pbf or .osm; optional)</source>
         <translation>Estratto OpenStreetMap per i tempi a piedi (.osm.pbf o .osm; facoltativo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="67"/>
-        <location filename="../gui/publish_dialog.py" line="47"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="71"/>
+        <location filename="../gui/publish_dialog.py" line="47"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="75"/>
         <source>OpenStreetMap extracts (*.osm.pbf *.pbf *.osm)</source>
         <translation>Estratti OpenStreetMap (*.osm.pbf *.pbf *.osm)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="75"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="77"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="79"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="81"/>
         <source>GTFS feed for 'near me' by bus/tram (zip, optional)</source>
         <translation>Feed GTFS per 'vicino a me' in bus/tram (zip, facoltativo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="81"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="85"/>
         <location filename="../provider/algorithms/transit_algs.py" line="41"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="83"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="87"/>
         <location filename="../provider/algorithms/transit_algs.py" line="43"/>
         <source>Second GTFS feed (zip, optional)</source>
         <translation>Secondo feed GTFS (zip, facoltativo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="87"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="89"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="91"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="93"/>
         <source>Service date of the transit times (YYYY-MM-DD)</source>
         <translation>Data di servizio dei tempi in mezzo pubblico (AAAA-MM-GG)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="93"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="95"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="97"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="99"/>
         <source>Departure window of the transit times (HH:MM-HH:MM)</source>
         <translation>Finestra di partenza dei tempi in mezzo pubblico (HH:MM-HH:MM)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="99"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="100"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="103"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="107"/>
+        <source>Stop places (*.geojson *.json *.gpkg)</source>
+        <translation>Fermate (*.geojson *.json *.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="103"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="106"/>
+        <source>Water-bus stop places, joined by the extract's ferry routes (optional)</source>
+        <translation>Fermate del vaporetto, collegate dalle rotte dei traghetti dell'estratto (facoltativo)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="112"/>
+        <source>Minutes between two water buses (an estimate)</source>
+        <translation>Minuti tra due vaporetti (una stima)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="115"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="116"/>
         <source>Also write a zip</source>
         <translation>Scrivi anche uno zip</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="102"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="118"/>
         <location filename="../gui/publish_dialog.py" line="62"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="103"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="119"/>
         <source>Site folder</source>
         <translation>Cartella del sito</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="105"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="121"/>
         <source>Site zip</source>
         <translation>Zip del sito</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="106"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="122"/>
         <source>Services published</source>
         <translation>Servizi pubblicati</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="107"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="123"/>
         <source>Site size (bytes)</source>
         <translation>Dimensione del sito (byte)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="125"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="145"/>
         <source>Building the walking network from {}</source>
         <translation>Costruzione della rete pedonale da {}</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="139"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="140"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="159"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="160"/>
         <source>Transit minutes for {} ({}): {} kB.</source>
         <translation>Minuti in mezzo pubblico per il {} ({}): {} kB.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="144"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="145"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="164"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="165"/>
         <source>{} services ({} approximate, {} hidden places), {} kB.</source>
         <translation>{} servizi ({} luoghi approssimativi, {} nascosti), {} kB.</translation>
     </message>
@@ -2869,10 +2886,10 @@
     <message>
         <location filename="../provider/algorithms/registry_algs.py" line="319"/>
         <location filename="../provider/algorithms/registry_algs.py" line="532"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="52"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="56"/>
         <location filename="../provider/algorithms/registry_algs.py" line="751"/>
         <location filename="../provider/algorithms/registry_algs.py" line="231"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="54"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="58"/>
         <location filename="../provider/algorithms/registry_algs.py" line="233"/>
         <location filename="../provider/algorithms/registry_algs.py" line="321"/>
         <location filename="../provider/algorithms/registry_algs.py" line="534"/>
@@ -3441,6 +3458,10 @@
     <message>
         <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract (.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water offline; without it, by straight-line distance on a blank map.</source>
         <translation type="vanished">Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy). Con l'estratto OpenStreetMap dell'area (.osm.pbf), 'vicino a me' ordina per tempo a piedi e la mappa mostra strade e acque offline; senza, per distanza in linea d'aria su una mappa vuota.</translation>
+    </message>
+    <message>
+        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract (.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water offline; without it, by straight-line distance on a blank map. With GTFS feeds and a service date, 'near me' also shows the median time by bus/tram over the departure window (default 08:00-09:00) and ranks by the faster of walking and transit.</source>
+        <translation type="vanished">Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy). Con l'estratto OpenStreetMap dell'area (.osm.pbf), 'vicino a me' ordina per tempo a piedi e la mappa mostra strade e acque offline; senza, per distanza in linea d'aria su una mappa vuota. Con feed GTFS e una data di servizio, 'vicino a me' mostra anche il tempo mediano in bus/tram nella finestra di partenza (predefinita 08:00-09:00) e ordina per il più rapido tra a piedi e mezzo pubblico.</translation>
     </message>
     <message>
         <source>Writing the site</source>

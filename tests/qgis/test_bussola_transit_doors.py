@@ -130,3 +130,53 @@ def test_dock_dialog_with_gtfs_writes_the_cli_transit_data(
     assert [type(d) for d in modal.seen] == [PublishDialog]
     assert len(warned) == 1 and ("service date" in warned[0] or "data di servizio" in warned[0])
     assert not (tmp_path / "nodate" / "bussola").exists()
+
+
+def test_water_buses_one_site_whichever_door(processing_provider, shared_data, tmp_path, capsys):
+    """Venice's water buses by headway (OSM ferry ways + the 2018 stop places, a boat every 15
+    min): Processing, ``publish --osm --ferry-piers`` and the core call write the same data;
+    stop places without the extract are named by both doors."""
+    from qgis.core import QgsProcessingException
+
+    import processing
+    from capacitymetro_plugin.core.bussola import publish, walking_network
+    from capacitymetro_plugin.core.registry.model import Service
+    from capacitymetro_plugin.core.registry.registry import Registry
+
+    osm = str(shared_data / "osm_venezia_centro_storico_2009_synthinel.osm.pbf")
+    piers = str(shared_data / "venezia_fermate_vaporetto_2018.geojson")
+    reg_path = tmp_path / "r.gpkg"
+    Registry.create(reg_path).add_services(
+        [
+            Service(name="Frari", sectors=["health"], lon=12.3270, lat=45.4400),
+            Service(name="Redentore", sectors=["health"], lon=12.3325, lat=45.4263),
+        ]
+    )
+    processing.run(
+        "capacitymetro:publish_bussola",
+        {"REGISTRY": str(reg_path), "OSM_FILE": osm, "FERRY_PIERS": piers, "FERRY_HEADWAY": 15,
+         "DATE": DATE, "WINDOW": WINDOW, "ZIP": False, "OUTPUT": str(tmp_path / "p")},
+    )  # fmt: skip
+    argv = ["publish", "--registry", str(reg_path), "--out", str(tmp_path / "c"), "--no-zip",
+            "--osm", osm, "--ferry-piers", piers, "--ferry-headway", "15", "--date", DATE,
+            "--window", WINDOW]  # fmt: skip
+    assert main(argv) == 0
+    transit = {"ferries": {"ways": osm, "piers": piers, "headway_min": 15.0}, "date": DATE,
+               "window": WINDOW}  # fmt: skip
+    publish(Registry.open(reg_path), tmp_path / "core", network=walking_network(osm),
+            osm_file=osm, transit=transit, make_zip=False)  # fmt: skip
+    want = (tmp_path / "core" / "data" / "transit.js").read_bytes()
+    assert b'"modes":["ferry"]' in want and b'"headway":true' in want
+    for door in ("p", "c"):
+        assert (tmp_path / door / "data" / "transit.js").read_bytes() == want, door
+    with pytest.raises(QgsProcessingException, match="without the OpenStreetMap extract"):
+        processing.run(
+            "capacitymetro:publish_bussola",
+            {"REGISTRY": str(reg_path), "FERRY_PIERS": piers, "DATE": DATE,
+             "OUTPUT": str(tmp_path / "x")},
+        )  # fmt: skip
+    capsys.readouterr()
+    assert main(["publish", "--registry", str(reg_path), "--out", str(tmp_path / "y"),
+                 "--ferry-piers", piers, "--date", DATE]) == 2  # fmt: skip
+    assert "without the OpenStreetMap extract" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()

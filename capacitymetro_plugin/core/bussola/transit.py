@@ -55,10 +55,15 @@ def parse_window(text: str) -> tuple[str, str]:
 
 
 def transit_request(
-    feeds, date: str | None, window: str | None = None, step_min: float | None = None
+    feeds,
+    date: str | None,
+    window: str | None = None,
+    step_min: float | None = None,
+    ferries: dict | None = None,
 ) -> dict | None:
     """Return publish's ``transit`` from what a door asks (the CLI's ``--gtfs``, ``--date``,
-    ``--window 08:00-09:00``; Processing's parameters): None without feeds.
+    ``--window 08:00-09:00``, ``--ferry-piers``; Processing's parameters): None without feeds
+    or ferries. ``ferries`` is :func:`ferry_request`'s (water buses by headway).
 
     Raises
     ------
@@ -66,7 +71,7 @@ def transit_request(
         A date or window without a feed, or feeds without a date.
     """
     feeds = [str(f) for f in (feeds or []) if str(f).strip()]
-    if not feeds:
+    if not feeds and not ferries:
         if date or window:
             raise InputError(
                 "A service date or departure window was given without a GTFS feed.",
@@ -87,9 +92,44 @@ def transit_request(
         "date": str(date),
         "window": parse_window(window or "-".join(WINDOW)),
     }
+    if ferries:
+        request["ferries"] = ferries
     if step_min:
         request["step_min"] = float(step_min)
     return request
+
+
+def ferry_request(osm_file, piers, headway_min: float | None = None) -> dict | None:
+    """Return the water buses by headway a door asks for: the ferry ways of the OpenStreetMap
+    extract ``osm_file``, calling at the stop places ``piers`` (GeoJSON or GeoPackage), a boat
+    every ``headway_min`` minutes (default 20); None without ``piers``.
+
+    Raises
+    ------
+    InputError
+        Piers without an extract (the ways come from it), or a headway that is not positive.
+    """
+    if not piers or not str(piers).strip():
+        return None
+    if not osm_file or not str(osm_file).strip():
+        raise InputError(
+            "Water-bus stops were given without the OpenStreetMap extract whose ferry routes "
+            "join them.",
+            fix="Give the area's OpenStreetMap extract (.osm.pbf) too, or leave the stops out.",
+            it="Fermate del vaporetto indicate senza l'estratto OpenStreetMap con le rotte dei "
+            "traghetti che le collegano.",
+            fix_it="Indica anche l'estratto OpenStreetMap dell'area (.osm.pbf), o ometti le "
+            "fermate.",
+        )
+    headway = defaults.FERRY_HEADWAY_MIN if headway_min is None else float(headway_min)
+    if not headway > 0:
+        raise InputError(
+            f"Water-bus headway {headway:g} min: it must be a positive number of minutes.",
+            fix="Give the minutes between two boats, e.g. 20.",
+            it=f"Frequenza del vaporetto {headway:g} min: deve essere un numero positivo.",
+            fix_it="Indica i minuti tra due corse, es. 20.",
+        )
+    return {"ways": str(osm_file), "piers": str(piers), "headway_min": headway}
 
 
 def _options(transit: Mapping) -> dict:

@@ -32,7 +32,9 @@ class PublishBussolaAlgorithm(CapaCityMetroAlgorithm):
         "(.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water "
         "offline; without it, by straight-line distance on a blank map. With GTFS feeds and a "
         "service date, 'near me' also shows the median time by bus/tram over the departure "
-        "window (default 08:00-09:00) and ranks by the faster of walking and transit."
+        "window (default 08:00-09:00) and ranks by the faster of walking and transit. With the "
+        "water-bus stop places too (Venice), the extract's ferry routes join them, a boat every "
+        "N minutes (an estimate, said on the site)."
     )
     REGISTRY = "REGISTRY"
     TITLE = "TITLE"
@@ -42,6 +44,8 @@ class PublishBussolaAlgorithm(CapaCityMetroAlgorithm):
     GTFS_2 = "GTFS_2"
     DATE = "DATE"
     WINDOW = "WINDOW"
+    FERRY_PIERS = "FERRY_PIERS"
+    FERRY_HEADWAY = "FERRY_HEADWAY"
     ZIP = "ZIP"
     OUTPUT = "OUTPUT"
     ZIP_FILE = "ZIP_FILE"
@@ -97,6 +101,18 @@ class PublishBussolaAlgorithm(CapaCityMetroAlgorithm):
             )
         )  # fmt: skip
         self.addParameter(
+            QgsProcessingParameterFile(
+                self.FERRY_PIERS,
+                self.tr("Water-bus stop places, joined by the extract's ferry routes (optional)"),
+                fileFilter=self.tr("Stop places (*.geojson *.json *.gpkg)"),
+                optional=True,
+            )
+        )
+        self.add_number(
+            self.FERRY_HEADWAY, "Minutes between two water buses (an estimate)",
+            defaultValue=20.0, minValue=1.0, optional=True,
+        )  # fmt: skip
+        self.addParameter(
             QgsProcessingParameterBoolean(self.ZIP, self.tr("Also write a zip"), defaultValue=True)
         )
         self.addParameter(
@@ -108,7 +124,7 @@ class PublishBussolaAlgorithm(CapaCityMetroAlgorithm):
 
     def execute(self, parameters, context, feedback, progress) -> dict[str, Any]:
         from capacitymetro_plugin.core.bussola import publish, walking_network
-        from capacitymetro_plugin.core.bussola.transit import transit_request
+        from capacitymetro_plugin.core.bussola.transit import ferry_request, transit_request
         from capacitymetro_plugin.core.registry.registry import Registry
 
         registry = Registry.open(self.parameterAsFile(parameters, self.REGISTRY, context))
@@ -118,8 +134,12 @@ class PublishBussolaAlgorithm(CapaCityMetroAlgorithm):
         feeds = [self.parameterAsFile(parameters, k, context) for k in (self.GTFS, self.GTFS_2)]
         date = self.parameterAsString(parameters, self.DATE, context).strip()
         window = self.parameterAsString(parameters, self.WINDOW, context).strip()
+        piers = self.parameterAsFile(parameters, self.FERRY_PIERS, context) or None
+        headway = self.parameterAsDouble(parameters, self.FERRY_HEADWAY, context) or None
+        ferries = ferry_request(osm, piers, headway)
         # the CLI's call: checked before the long part; the window alone (its default) is no ask
-        transit = transit_request(feeds, date, window if any(feeds) else None)
+        asked = any(feeds) or ferries is not None
+        transit = transit_request(feeds, date, window if asked else None, ferries=ferries)
         network = None
         if osm:
             feedback.pushInfo(self.tr("Building the walking network from {}").format(osm))
