@@ -594,7 +594,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pub.add_argument(
         "--gtfs", action="append", default=[],
-        help="a GTFS feed (.zip or folder; repeat for more): near me also by bus/tram",
+        help="a GTFS feed (.zip or folder; repeat for more): near me also by public transport",
     )  # fmt: skip
     pub.add_argument("--date", help="the service date of the transit times, YYYY-MM-DD")
     pub.add_argument(

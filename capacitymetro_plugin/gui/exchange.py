@@ -259,7 +259,9 @@ def publish_message(res) -> str:
         else tr("'Near me' by straight-line distance (no OpenStreetMap extract given).")
     )
     if res.transit_times:
-        text += "\n" + tr("'Near me' also by bus/tram: median minutes over the departure window.")
+        text += "\n" + tr(
+            "'Near me' also by public transport: median minutes over the departure window."
+        )
     if res.zip_path:
         text += "\n" + tr("Zip file: {}").format(res.zip_path)
     return text

@@ -61,7 +61,7 @@ class PublishDialog(Translatable, QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Site folder"), self.folder_widget)
         form.addRow(self.tr("OpenStreetMap extract (optional)"), self.osm_widget)
-        form.addRow(self.tr("GTFS feed for bus/tram times (optional)"), self.gtfs_widget)
+        form.addRow(self.tr("GTFS feed for public transport times (optional)"), self.gtfs_widget)
         form.addRow(self.tr("Service date of the transit times"), self.date_edit)
         form.addRow(self.tr("Departure window (HH:MM-HH:MM)"), self.window_edit)
         note = QLabel(
@@ -69,7 +69,7 @@ class PublishDialog(Translatable, QDialog):
                 "With the area's extract (.osm.pbf), 'near me' ranks services by walking time "
                 "and the map shows the streets offline; without it, by straight-line distance. "
                 "With a GTFS feed and a service date, it also shows the median minutes by "
-                "bus/tram over the departure window. "
+                "public transport over the departure window. "
                 "The site is written in the folder's subfolder 'bussola'."
             )
         )

@@ -1147,74 +1147,75 @@
     </message>
     <message>
         <location filename="../gui/exchange.py" line="262"/>
-        <source>'Near me' also by bus/tram: median minutes over the departure window.</source>
-        <translation>'Vicino a me' anche in bus/tram: minuti mediani nella finestra di partenza.</translation>
+        <location filename="../gui/exchange.py" line="263"/>
+        <source>'Near me' also by public transport: median minutes over the departure window.</source>
+        <translation>'Vicino a me' anche con i mezzi pubblici: minuti mediani nella finestra di partenza.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="264"/>
+        <location filename="../gui/exchange.py" line="266"/>
         <source>Zip file: {}</source>
         <translation>File zip: {}</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="275"/>
+        <location filename="../gui/exchange.py" line="277"/>
         <location filename="../gui/service_form.py" line="218"/>
         <location filename="../gui/translations_panel.py" line="193"/>
         <source>Cancel</source>
         <translation>Annulla</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="294"/>
+        <location filename="../gui/exchange.py" line="296"/>
         <location filename="../gui/publish_dialog.py" line="40"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="24"/>
         <source>Publish bussola</source>
         <translation>Pubblica la bussola</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="315"/>
+        <location filename="../gui/exchange.py" line="317"/>
         <source>Publishing canceled: nothing was written.</source>
         <translation>Pubblicazione annullata: non è stato scritto nulla.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="322"/>
+        <location filename="../gui/exchange.py" line="324"/>
         <location filename="../gui/exchange.py" line="252"/>
         <source>Bussola written: {}</source>
         <translation>Bussola scritta: {}</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="328"/>
+        <location filename="../gui/exchange.py" line="330"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="329"/>
+        <location filename="../gui/exchange.py" line="331"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="330"/>
+        <location filename="../gui/exchange.py" line="332"/>
         <source>HSDS 3.0 JSON (*.json)</source>
         <translation>HSDS 3.0 JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="343"/>
-        <location filename="../gui/exchange.py" line="332"/>
-        <location filename="../gui/exchange.py" line="340"/>
+        <location filename="../gui/exchange.py" line="345"/>
+        <location filename="../gui/exchange.py" line="334"/>
+        <location filename="../gui/exchange.py" line="342"/>
         <source>Export services</source>
         <translation>Esporta servizi</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="352"/>
+        <location filename="../gui/exchange.py" line="354"/>
         <source>Written: {}</source>
         <translation>Scritto: {}</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="359"/>
+        <location filename="../gui/exchange.py" line="361"/>
         <source>Valid HSDS 3.0: no schema errors.</source>
         <translation>HSDS 3.0 valido: nessun errore di schema.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="362"/>
-        <location filename="../gui/exchange.py" line="365"/>
+        <location filename="../gui/exchange.py" line="364"/>
+        <location filename="../gui/exchange.py" line="367"/>
         <source>Not valid HSDS 3.0: {} schema errors.</source>
         <translation>HSDS 3.0 non valido: {} errori di schema.</translation>
     </message>
@@ -1551,8 +1552,8 @@
     </message>
     <message>
         <location filename="../gui/publish_dialog.py" line="64"/>
-        <source>GTFS feed for bus/tram times (optional)</source>
-        <translation>Feed GTFS per i tempi in bus/tram (facoltativo)</translation>
+        <source>GTFS feed for public transport times (optional)</source>
+        <translation>Feed GTFS per i tempi con i mezzi pubblici (facoltativo)</translation>
     </message>
     <message>
         <location filename="../gui/publish_dialog.py" line="65"/>
@@ -1567,8 +1568,8 @@
     <message>
         <location filename="../gui/publish_dialog.py" line="67"/>
         <location filename="../gui/publish_dialog.py" line="69"/>
-        <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. With a GTFS feed and a service date, it also shows the median minutes by bus/tram over the departure window. The site is written in the folder's subfolder 'bussola'.</source>
-        <translation>Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Con un feed GTFS e una data di servizio, mostra anche i minuti mediani in bus/tram nella finestra di partenza. Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
+        <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. With a GTFS feed and a service date, it also shows the median minutes by public transport over the departure window. The site is written in the folder's subfolder 'bussola'.</source>
+        <translation>Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Con un feed GTFS e una data di servizio, mostra anche i minuti mediani con i mezzi pubblici nella finestra di partenza. Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
     </message>
     <message>
         <location filename="../gui/service_form.py" line="93"/>
@@ -1807,8 +1808,8 @@
     </message>
     <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="25"/>
-        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract (.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water offline; without it, by straight-line distance on a blank map. With GTFS feeds and a service date, 'near me' also shows the median time by bus/tram over the departure window (default 08:00-09:00) and ranks by the faster of walking and transit. With the water-bus stop places too (Venice), the extract's ferry routes join them, a boat every N minutes (an estimate, said on the site).</source>
-        <translation>Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy). Con l'estratto OpenStreetMap dell'area (.osm.pbf), 'vicino a me' ordina per tempo a piedi e la mappa mostra strade e acque offline; senza, per distanza in linea d'aria su una mappa vuota. Con feed GTFS e una data di servizio, 'vicino a me' mostra anche il tempo mediano in bus/tram nella finestra di partenza (predefinita 08:00-09:00) e ordina per il più rapido tra a piedi e mezzi pubblici. Con anche le fermate del vaporetto (Venezia), le rotte dei traghetti dell'estratto le collegano, una corsa ogni N minuti (una stima, detta nel sito).</translation>
+        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract (.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water offline; without it, by straight-line distance on a blank map. With GTFS feeds and a service date, 'near me' also shows the median time by public transport over the departure window (default 08:00-09:00) and ranks by the faster of walking and transit. With the water-bus stop places too (Venice), the extract's ferry routes join them, a boat every N minutes (an estimate, said on the site).</source>
+        <translation>Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy). Con l'estratto OpenStreetMap dell'area (.osm.pbf), 'vicino a me' ordina per tempo a piedi e la mappa mostra strade e acque offline; senza, per distanza in linea d'aria su una mappa vuota. Con feed GTFS e una data di servizio, 'vicino a me' mostra anche il tempo mediano con i mezzi pubblici nella finestra di partenza (predefinita 08:00-09:00) e ordina per il più rapido tra a piedi e mezzi pubblici. Con anche le fermate del vaporetto (Venezia), le rotte dei traghetti dell'estratto le collegano, una corsa ogni N minuti (una stima, detta nel sito).</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="61"/>
@@ -1838,8 +1839,8 @@
     <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="79"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="81"/>
-        <source>GTFS feed for 'near me' by bus/tram (zip, optional)</source>
-        <translation>Feed GTFS per 'vicino a me' in bus/tram (zip, facoltativo)</translation>
+        <source>GTFS feed for 'near me' by public transport (zip, optional)</source>
+        <translation>Feed GTFS per 'vicino a me' con i mezzi pubblici (zip, facoltativo)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="85"/>
@@ -3348,6 +3349,10 @@
         <translation>Impossibile caricare {}: {}</translation>
     </message>
     <message>
+        <source>'Near me' also by bus/tram: median minutes over the departure window.</source>
+        <translation type="vanished">'Vicino a me' anche in bus/tram: minuti mediani nella finestra di partenza.</translation>
+    </message>
+    <message>
         <source>Area code field</source>
         <translation type="vanished">Campo del codice dell'area</translation>
     </message>
@@ -3408,6 +3413,14 @@
         <translation type="vanished">Feed GTFS (zip)</translation>
     </message>
     <message>
+        <source>GTFS feed for 'near me' by bus/tram (zip, optional)</source>
+        <translation type="vanished">Feed GTFS per 'vicino a me' in bus/tram (zip, facoltativo)</translation>
+    </message>
+    <message>
+        <source>GTFS feed for bus/tram times (optional)</source>
+        <translation type="vanished">Feed GTFS per i tempi in bus/tram (facoltativo)</translation>
+    </message>
+    <message>
         <source>Import</source>
         <translation type="vanished">Importa</translation>
     </message>
@@ -3452,6 +3465,10 @@
         <translation type="vanished">Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
     </message>
     <message>
+        <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. With a GTFS feed and a service date, it also shows the median minutes by bus/tram over the departure window. The site is written in the folder's subfolder 'bussola'.</source>
+        <translation type="vanished">Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Con un feed GTFS e una data di servizio, mostra anche i minuti mediani in bus/tram nella finestra di partenza. Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
+    </message>
+    <message>
         <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy).</source>
         <translation type="vanished">Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy).</translation>
     </message>
@@ -3462,6 +3479,10 @@
     <message>
         <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract (.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water offline; without it, by straight-line distance on a blank map. With GTFS feeds and a service date, 'near me' also shows the median time by bus/tram over the departure window (default 08:00-09:00) and ranks by the faster of walking and transit.</source>
         <translation type="vanished">Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy). Con l'estratto OpenStreetMap dell'area (.osm.pbf), 'vicino a me' ordina per tempo a piedi e la mappa mostra strade e acque offline; senza, per distanza in linea d'aria su una mappa vuota. Con feed GTFS e una data di servizio, 'vicino a me' mostra anche il tempo mediano in bus/tram nella finestra di partenza (predefinita 08:00-09:00) e ordina per il più rapido tra a piedi e mezzo pubblico.</translation>
+    </message>
+    <message>
+        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract (.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water offline; without it, by straight-line distance on a blank map. With GTFS feeds and a service date, 'near me' also shows the median time by bus/tram over the departure window (default 08:00-09:00) and ranks by the faster of walking and transit. With the water-bus stop places too (Venice), the extract's ferry routes join them, a boat every N minutes (an estimate, said on the site).</source>
+        <translation type="vanished">Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy). Con l'estratto OpenStreetMap dell'area (.osm.pbf), 'vicino a me' ordina per tempo a piedi e la mappa mostra strade e acque offline; senza, per distanza in linea d'aria su una mappa vuota. Con feed GTFS e una data di servizio, 'vicino a me' mostra anche il tempo mediano in bus/tram nella finestra di partenza (predefinita 08:00-09:00) e ordina per il più rapido tra a piedi e mezzi pubblici. Con anche le fermate del vaporetto (Venezia), le rotte dei traghetti dell'estratto le collegano, una corsa ogni N minuti (una stima, detta nel sito).</translation>
     </message>
     <message>
         <source>Writing the site</source>

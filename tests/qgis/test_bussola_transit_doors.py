@@ -120,7 +120,7 @@ def test_dock_dialog_with_gtfs_writes_the_cli_transit_data(
     with _Modal(fill(tmp_path, DATE)) as modal:
         dock.publish_button.click()
     assert [type(d) for d in modal.seen] == [PublishDialog, QProgressDialog]
-    assert len(shown) == 1 and "bus/tram" in shown[0] and not warned, (shown, warned)
+    assert len(shown) == 1 and "by public transport" in shown[0] and not warned, (shown, warned)
     for name in ("services.js", "walk.js", "transit.js"):
         got = (tmp_path / "bussola" / "data" / name).read_bytes()
         assert got == (cli_site / "data" / name).read_bytes(), name

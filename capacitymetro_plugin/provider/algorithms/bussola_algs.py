@@ -31,7 +31,7 @@ class PublishBussolaAlgorithm(CapaCityMetroAlgorithm):
         "hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract "
         "(.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water "
         "offline; without it, by straight-line distance on a blank map. With GTFS feeds and a "
-        "service date, 'near me' also shows the median time by bus/tram over the departure "
+        "service date, 'near me' also shows the median time by public transport over the departure "
         "window (default 08:00-09:00) and ranks by the faster of walking and transit. With the "
         "water-bus stop places too (Venice), the extract's ferry routes join them, a boat every "
         "N minutes (an estimate, said on the site)."
@@ -78,7 +78,7 @@ class PublishBussolaAlgorithm(CapaCityMetroAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterFile(
-                self.GTFS, self.tr("GTFS feed for 'near me' by bus/tram (zip, optional)"),
+                self.GTFS, self.tr("GTFS feed for 'near me' by public transport (zip, optional)"),
                 extension="zip", optional=True,
             )
         )  # fmt: skip
