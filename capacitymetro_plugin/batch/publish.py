@@ -61,15 +61,14 @@ def bussola_transit(
 
 def describe_transit(transit: dict) -> str:
     """One line for the run's notes: what the bussola's transit minutes are (English)."""
-    feeds = ", ".join(Path(f).name for f in transit.get("feeds") or []) or "no GTFS feed"
-    w0, w1 = transit["window"]
-    text = (
-        f"{feeds}, {transit['date']}, median of the departures every {transit['step_min']:g} "
-        f"min from {w0} to {w1}"
-    )
+    what = [Path(f).name for f in transit.get("feeds") or []]
     if transit.get("ferries"):
-        text += "; water buses by headway: an ESTIMATE"
-    return text
+        what.append("water buses by headway (an ESTIMATE)")
+    w0, w1 = transit["window"]
+    return (
+        f"{' + '.join(what)}, {transit['date']}, median of the departures every "
+        f"{transit['step_min']:g} min from {w0} to {w1}"
+    )
 
 
 @dataclass

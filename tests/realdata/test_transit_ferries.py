@@ -379,7 +379,8 @@ def test_venice_cli_with_water_buses(shared_data, tmp_path):
     # the bussola of the run: water buses in "near me", as an estimate; some cells that reach
     # no service on foot within the site's cut-off (the islands) reach one by water bus
     assert run.numbers["bussola_transit"] is True
-    assert any("water buses by headway: an ESTIMATE" in n for n in run.notes)
+    assert any("by public transport (water buses by headway (an ESTIMATE), 2025-11-19" in n
+               for n in run.notes)  # fmt: skip
 
     def site(name):
         text = (tmp_path / "bussola" / "data" / name).read_text(encoding="utf-8")
