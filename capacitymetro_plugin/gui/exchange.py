@@ -297,12 +297,14 @@ def publish_dialog(dock) -> None:
     ask = PublishDialog(dock)
     if ask.exec() != QDialog.DialogCode.Accepted or not ask.folder():
         return
-    from capacitymetro_plugin.core.bussola.transit import transit_request
+    from capacitymetro_plugin.core.bussola.transit import ferry_request, transit_request
 
     try:  # the other doors' check, before the long part
         feeds = ask.gtfs_files()
+        ferries = ferry_request(ask.osm_file(), ask.ferry_piers(), ask.ferry_headway())
+        asked = bool(feeds) or ferries is not None
         transit = transit_request(
-            feeds, ask.transit_date(), ask.transit_window() if feeds else None
+            feeds, ask.transit_date(), ask.transit_window() if asked else None, ferries=ferries
         )
     except Exception as exc:  # noqa: BLE001 - shown to the user
         _show_error(dock, title, exc)

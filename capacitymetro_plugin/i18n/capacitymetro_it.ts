@@ -1165,57 +1165,57 @@
     </message>
     <message>
         <location filename="../gui/exchange.py" line="296"/>
-        <location filename="../gui/publish_dialog.py" line="40"/>
+        <location filename="../gui/publish_dialog.py" line="44"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="24"/>
         <source>Publish bussola</source>
         <translation>Pubblica la bussola</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="317"/>
+        <location filename="../gui/exchange.py" line="319"/>
         <source>Publishing canceled: nothing was written.</source>
         <translation>Pubblicazione annullata: non è stato scritto nulla.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="324"/>
+        <location filename="../gui/exchange.py" line="326"/>
         <location filename="../gui/exchange.py" line="252"/>
         <source>Bussola written: {}</source>
         <translation>Bussola scritta: {}</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="330"/>
+        <location filename="../gui/exchange.py" line="332"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="331"/>
+        <location filename="../gui/exchange.py" line="333"/>
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="332"/>
+        <location filename="../gui/exchange.py" line="334"/>
         <source>HSDS 3.0 JSON (*.json)</source>
         <translation>HSDS 3.0 JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="345"/>
-        <location filename="../gui/exchange.py" line="334"/>
-        <location filename="../gui/exchange.py" line="342"/>
+        <location filename="../gui/exchange.py" line="347"/>
+        <location filename="../gui/exchange.py" line="336"/>
+        <location filename="../gui/exchange.py" line="344"/>
         <source>Export services</source>
         <translation>Esporta servizi</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="354"/>
+        <location filename="../gui/exchange.py" line="356"/>
         <source>Written: {}</source>
         <translation>Scritto: {}</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="361"/>
+        <location filename="../gui/exchange.py" line="363"/>
         <source>Valid HSDS 3.0: no schema errors.</source>
         <translation>HSDS 3.0 valido: nessun errore di schema.</translation>
     </message>
     <message>
-        <location filename="../gui/exchange.py" line="364"/>
-        <location filename="../gui/exchange.py" line="367"/>
+        <location filename="../gui/exchange.py" line="366"/>
+        <location filename="../gui/exchange.py" line="369"/>
         <source>Not valid HSDS 3.0: {} schema errors.</source>
         <translation>HSDS 3.0 non valido: {} errori di schema.</translation>
     </message>
@@ -1521,55 +1521,71 @@
         <translation>Annulla (tieni le mie modifiche non salvate)</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="43"/>
+        <location filename="../gui/publish_dialog.py" line="47"/>
         <source>Folder of the bussola site</source>
         <translation>Cartella del sito bussola</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="46"/>
+        <location filename="../gui/publish_dialog.py" line="50"/>
         <source>OpenStreetMap extract</source>
         <translation>Estratto OpenStreetMap</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="53"/>
+        <location filename="../gui/publish_dialog.py" line="57"/>
         <source>GTFS feed</source>
         <translation>Feed GTFS</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="54"/>
+        <location filename="../gui/publish_dialog.py" line="58"/>
         <source>GTFS feeds (*.zip)</source>
         <translation>Feed GTFS (*.zip)</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="59"/>
+        <location filename="../gui/publish_dialog.py" line="64"/>
+        <source>Water-bus stop places</source>
+        <translation>Fermate del vaporetto</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="75"/>
         <source>YYYY-MM-DD</source>
         <translation>AAAA-MM-GG</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="63"/>
+        <location filename="../gui/publish_dialog.py" line="81"/>
         <source>OpenStreetMap extract (optional)</source>
         <translation>Estratto OpenStreetMap (facoltativo)</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="64"/>
+        <location filename="../gui/publish_dialog.py" line="82"/>
         <source>GTFS feed for public transport times (optional)</source>
         <translation>Feed GTFS per i tempi con i mezzi pubblici (facoltativo)</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="65"/>
+        <location filename="../gui/publish_dialog.py" line="83"/>
+        <source>Water-bus stop places (optional)</source>
+        <translation>Fermate del vaporetto (facoltativo)</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="84"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="112"/>
+        <source>Minutes between two water buses (an estimate)</source>
+        <translation>Minuti tra due vaporetti (una stima)</translation>
+    </message>
+    <message>
+        <location filename="../gui/publish_dialog.py" line="85"/>
         <source>Service date of the transit times</source>
         <translation>Data di servizio dei tempi in mezzo pubblico</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="66"/>
+        <location filename="../gui/publish_dialog.py" line="86"/>
         <source>Departure window (HH:MM-HH:MM)</source>
         <translation>Finestra di partenza (HH:MM-HH:MM)</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="67"/>
-        <location filename="../gui/publish_dialog.py" line="69"/>
-        <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. With a GTFS feed and a service date, it also shows the median minutes by public transport over the departure window. The site is written in the folder's subfolder 'bussola'.</source>
-        <translation>Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Con un feed GTFS e una data di servizio, mostra anche i minuti mediani con i mezzi pubblici nella finestra di partenza. Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
+        <location filename="../gui/publish_dialog.py" line="87"/>
+        <location filename="../gui/publish_dialog.py" line="89"/>
+        <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. With a GTFS feed and a service date, it also shows the median minutes by public transport over the departure window. With the water-bus stop places too, the extract's ferry routes join them, a boat every N minutes (an estimate, said on the site). The site is written in the folder's subfolder 'bussola'.</source>
+        <translation>Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Con un feed GTFS e una data di servizio, mostra anche i minuti mediani con i mezzi pubblici nella finestra di partenza. Con anche le fermate del vaporetto, le rotte dei traghetti dell'estratto le collegano, una corsa ogni N minuti (una stima, detta nel sito). Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
     </message>
     <message>
         <location filename="../gui/service_form.py" line="93"/>
@@ -1831,7 +1847,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="71"/>
-        <location filename="../gui/publish_dialog.py" line="47"/>
+        <location filename="../gui/publish_dialog.py" line="51"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="75"/>
         <source>OpenStreetMap extracts (*.osm.pbf *.pbf *.osm)</source>
         <translation>Estratti OpenStreetMap (*.osm.pbf *.pbf *.osm)</translation>
@@ -1864,6 +1880,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="103"/>
+        <location filename="../gui/publish_dialog.py" line="65"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="107"/>
         <source>Stop places (*.geojson *.json *.gpkg)</source>
         <translation>Fermate (*.geojson *.json *.gpkg)</translation>
@@ -1875,11 +1892,6 @@
         <translation>Fermate del vaporetto, collegate dalle rotte dei traghetti dell'estratto (facoltativo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="112"/>
-        <source>Minutes between two water buses (an estimate)</source>
-        <translation>Minuti tra due vaporetti (una stima)</translation>
-    </message>
-    <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="115"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="116"/>
         <source>Also write a zip</source>
@@ -1887,7 +1899,7 @@
     </message>
     <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="118"/>
-        <location filename="../gui/publish_dialog.py" line="62"/>
+        <location filename="../gui/publish_dialog.py" line="80"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="119"/>
         <source>Site folder</source>
         <translation>Cartella del sito</translation>
@@ -3467,6 +3479,10 @@
     <message>
         <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. With a GTFS feed and a service date, it also shows the median minutes by bus/tram over the departure window. The site is written in the folder's subfolder 'bussola'.</source>
         <translation type="vanished">Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Con un feed GTFS e una data di servizio, mostra anche i minuti mediani in bus/tram nella finestra di partenza. Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
+    </message>
+    <message>
+        <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. With a GTFS feed and a service date, it also shows the median minutes by public transport over the departure window. The site is written in the folder's subfolder 'bussola'.</source>
+        <translation type="vanished">Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Con un feed GTFS e una data di servizio, mostra anche i minuti mediani con i mezzi pubblici nella finestra di partenza. Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
     </message>
     <message>
         <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy).</source>

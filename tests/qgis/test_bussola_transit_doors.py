@@ -5,6 +5,7 @@ that each door takes seconds), and both give the engine's bilingual errors on ba
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -110,6 +111,7 @@ def test_dock_dialog_with_gtfs_writes_the_cli_transit_data(
             if isinstance(dialog, PublishDialog):
                 dialog.folder_widget.setFilePath(str(folder))
                 dialog.osm_widget.setFilePath("")
+                dialog.piers_widget.setFilePath("")  # a remembered one is not asked here
                 dialog.gtfs_widget.setFilePath(str(shared_data / ACTV))
                 dialog.date_edit.setText(date)
                 dialog.window_edit.setText(WINDOW)
@@ -180,3 +182,73 @@ def test_water_buses_one_site_whichever_door(processing_provider, shared_data, t
                  "--ferry-piers", piers, "--date", DATE]) == 2  # fmt: skip
     assert "without the OpenStreetMap extract" in capsys.readouterr().err
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
+def test_dock_dialog_with_water_buses_writes_the_cli_transit_data(
+    qgis_app, qgis_iface, shared_data, tmp_path, monkeypatch
+):
+    """The dock's dialog with the extract and the water-bus stop places (no feed) writes the
+    transit.js of ``publish --osm --ferry-piers``; stop places without an extract are refused
+    before the progress window."""
+    from qgis.core import QgsProject, QgsVectorLayer
+    from qgis.PyQt.QtWidgets import QMessageBox, QProgressDialog
+    from test_dock_merge import _Modal
+
+    from capacitymetro_plugin.core.registry.model import Service
+    from capacitymetro_plugin.core.registry.registry import Registry
+    from capacitymetro_plugin.gui.dock import RegistryDock
+    from capacitymetro_plugin.gui.publish_dialog import PublishDialog
+
+    osm = str(shared_data / "osm_venezia_centro_storico_2009_synthinel.osm.pbf")
+    piers = str(shared_data / "venezia_fermate_vaporetto_2018.geojson")
+    registry = tmp_path / "venice.gpkg"
+    Registry.create(registry).add_services(
+        [
+            Service(name="Frari", sectors=["health"], lon=12.3270, lat=45.4400),
+            Service(name="Redentore", sectors=["health"], lon=12.3325, lat=45.4263),
+        ]
+    )
+    layer = QgsVectorLayer(f"{registry}|layername=services", "services", "ogr")
+    assert layer.isValid()
+    QgsProject.instance().addMapLayer(layer)
+    dock = RegistryDock(qgis_iface.mapCanvas())
+    assert dock.layer is layer
+    argv = ["publish", "--registry", str(registry), "--out", str(tmp_path / "cli"), "--no-zip",
+            "--osm", osm, "--ferry-piers", piers, "--ferry-headway", "15", "--date", DATE,
+            "--window", WINDOW]  # fmt: skip
+    assert main(argv) == 0
+    shown, warned = [], []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warned.append(a[2]))
+
+    def fill(folder: Path, extract: str):
+        def act(dialog):  # a folder, the extract, the stop places, 15 min, a date, OK
+            if isinstance(dialog, PublishDialog):
+                dialog.folder_widget.setFilePath(str(folder))
+                dialog.osm_widget.setFilePath(extract)
+                dialog.gtfs_widget.setFilePath("")
+                dialog.piers_widget.setFilePath(piers)
+                dialog.headway_spin.setValue(15)
+                dialog.date_edit.setText(DATE)
+                dialog.window_edit.setText(WINDOW)
+                dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+
+        return act
+
+    with _Modal(fill(tmp_path, osm)) as modal:
+        dock.publish_button.click()
+    assert [type(d) for d in modal.seen] == [PublishDialog, QProgressDialog]
+    assert len(shown) == 1 and "by public transport" in shown[0] and not warned, (shown, warned)
+    got = (tmp_path / "bussola" / "data" / "transit.js").read_bytes()
+    assert got == (tmp_path / "cli" / "data" / "transit.js").read_bytes()
+    assert b'"modes":["ferry"]' in got and b'"headway":true' in got
+    tenths = json.loads(got.split(b"=", 1)[1].rstrip().rstrip(b";"))["tenths_min"]
+    assert max(max(row) for row in tenths) >= 0  # some cells reach a service by boat
+    with _Modal(fill(tmp_path / "noosm", "")) as modal:
+        dock.publish_button.click()
+    assert [type(d) for d in modal.seen] == [PublishDialog]
+    assert len(warned) == 1 and "OpenStreetMap" in warned[0]
+    assert not (tmp_path / "noosm" / "bussola").exists()
+    dock.set_layer(None)
+    QgsProject.instance().removeMapLayer(layer.id())
+    dock.deleteLater()
