@@ -86,6 +86,10 @@ def test_water_bus_times_are_public_transport_and_an_estimate(browser, boats, ax
     assert ui["ride_rank_note_pt"] in page.locator("#status").inner_text()
     note = page.locator("#ride-note").inner_text()
     assert ui["ride_headway_note"] in note and "OpenStreetMap" in note and "bus/tram" not in note
+    # the position is on the map too (an island beside the services' box)
+    vb = [float(v) for v in page.get_attribute("#map", "viewBox").split()]
+    cx, cy = (float(page.get_attribute("#map circle.here", k)) for k in ("cx", "cy"))
+    assert vb[0] < cx < vb[0] + vb[2] and vb[1] < cy < vb[1] + vb[3], (vb, cx, cy)
     assert blocking(axe_violations(page, axe_source)) == []
     page.evaluate("document.getElementById('status').scrollIntoView({block: 'start'})")
     shot(page, "venice_water_bus_near_me")

@@ -242,6 +242,12 @@
       (s.area || [[s.lon, s.lat]]).forEach(function (c) { var p = merc(c[0], c[1]); xs.push(p[0]); ys.push(p[1]); });
     });
     var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs), y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
+    if (here) {  // "near me" from nearby (an island off the services' box): the map shows it too
+      var hq = merc(here[0], here[1]), span = Math.max(x1 - x0, y1 - y0, 0.02);
+      if (hq[0] > x0 - span && hq[0] < x1 + span && hq[1] > y0 - span && hq[1] < y1 + span) {
+        x0 = Math.min(x0, hq[0]); x1 = Math.max(x1, hq[0]); y0 = Math.min(y0, hq[1]); y1 = Math.max(y1, hq[1]);
+      }
+    }
     var pad = Math.max(x1 - x0, y1 - y0, 0.01) * 0.08;
     homeBox = [x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad];
     var vb = viewBox || homeBox;  // zoom and pan move the viewBox only (background follows)
