@@ -61,7 +61,7 @@ class PublishDialog(Translatable, QDialog):
             self.gtfs_widget.setFilePath(last)
         self.piers_widget = QgsFileWidget()
         self.piers_widget.setStorageMode(QgsFileWidget.StorageMode.GetFile)
-        self.piers_widget.setDialogTitle(self.tr("Water-bus stop places"))
+        self.piers_widget.setDialogTitle(self.tr("Piers of the water buses"))
         self.piers_widget.setFilter(self.tr("Stop places (*.geojson *.json *.gpkg)"))
         last = QgsSettings().value(SETTING_PIERS, "", type=str)
         if last and Path(last).is_file():
@@ -80,8 +80,8 @@ class PublishDialog(Translatable, QDialog):
         form.addRow(self.tr("Site folder"), self.folder_widget)
         form.addRow(self.tr("OpenStreetMap extract (optional)"), self.osm_widget)
         form.addRow(self.tr("GTFS feed for public transport times (optional)"), self.gtfs_widget)
-        form.addRow(self.tr("Water-bus stop places (optional)"), self.piers_widget)
-        form.addRow(self.tr("Minutes between two water buses (an estimate)"), self.headway_spin)
+        form.addRow(self.tr("Piers of the water buses (points, optional)"), self.piers_widget)
+        form.addRow(self.tr("Minutes between two boats of a line (water buses)"), self.headway_spin)
         form.addRow(self.tr("Service date of the transit times"), self.date_edit)
         form.addRow(self.tr("Departure window (HH:MM-HH:MM)"), self.window_edit)
         note = QLabel(
@@ -89,7 +89,7 @@ class PublishDialog(Translatable, QDialog):
                 "With the area's extract (.osm.pbf), 'near me' ranks services by walking time "
                 "and the map shows the streets offline; without it, by straight-line distance. "
                 "With a GTFS feed and a service date, it also shows the median minutes by "
-                "public transport over the departure window. With the water-bus stop places too, "
+                "public transport over the departure window. With the piers of the water buses too, "
                 "the extract's ferry routes join them, a boat every N minutes (an estimate, "
                 "said on the site). The site is written in the folder's subfolder 'bussola'."
             )

