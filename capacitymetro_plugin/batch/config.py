@@ -125,6 +125,8 @@ class Config:
     standard_min: float = 15.0
     include_to_verify: bool = False  # also analyse services with status to_verify
     open_at: str = ""  # "tuesday 15:00": coverage counts a service only if open on arrival
+    # ... and for this many minutes from then (with open_at, and [transit] open_on_arrival)
+    open_stay_min: int = 0
     notes: list[str] = field(default_factory=list)  # [area] notes: said in every summary
     pdf: bool = True
     language: str = ""  # of the PDF maps: "it" or "en" (default: from LANG)
@@ -307,6 +309,10 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         from capacitymetro_plugin.core.registry.schedule import parse_open_at
 
         parse_open_at(str(ana["open_at"]))  # a bad day/time fails here, before any download
+    if "open_stay_min" in ana:
+        from capacitymetro_plugin.core.registry.schedule import stay_minutes
+
+        stay_minutes(ana["open_stay_min"])  # named before any download
     return Config(
         key=str(area["key"]),
         name=str(area.get("name", area["key"])),
@@ -352,6 +358,7 @@ def config_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Config:
         standard_min=standard,
         include_to_verify=bool(ana.get("include_to_verify", False)),
         open_at=str(ana.get("open_at", "")),
+        open_stay_min=int(float(ana.get("open_stay_min", 0) or 0)),
         notes=[str(n) for n in area.get("notes", [])],
         pdf=bool(out.get("pdf", True)),
         language=str(out.get("language", "")),

@@ -625,8 +625,9 @@ def step_coverage(
     """
     more = {"times_fn": times_fn} if times_fn is not None else {}
     result = _coverage(
-        config, net, cells, services, zones, open_at=_open_at(config), progress=progress, **more
-    )
+        config, net, cells, services, zones, open_at=_open_at(config),
+        open_stay_min=config.open_stay_min, progress=progress, **more,
+    )  # fmt: skip
     if result.services_without_hours is not None:
         summary.numbers["services_without_hours_kept"] = result.services_without_hours
     _write_coverage(config, result, summary, suffix="")
@@ -790,6 +791,7 @@ def step_transit(
         cutoff_min=max([*config.thresholds_min, config.standard_min]) * 2,
         ferries=ferries,
         open_on_arrival=tc.open_on_arrival,
+        open_stay_min=config.open_stay_min,
         frequency_draws=tc.frequency_draws,
         seed=tc.seed,
         progress=progress.step(0, 0.8),

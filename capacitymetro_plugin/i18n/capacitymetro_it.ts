@@ -2002,150 +2002,156 @@
         <translation>Distribuisce residenti e residenti stranieri su una griglia, calcola sulla rete il tempo di viaggio da ogni cella abitata al servizio (di un settore) più vicino e riassume per comune e per l'intera area: persone entro ciascuna soglia, % servita, persone non servite, tempo mediano. Aree scoperte: celle contigue oltre la soglia con residenti stranieri, unite e ordinate per residenti stranieri non serviti.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="191"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="194"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="192"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="195"/>
         <source>Comuni (areas to summarise by)</source>
         <translation>Comuni (aree su cui riassumere)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="198"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="201"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="199"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="202"/>
         <source>Comune code field</source>
         <translation>Campo del codice del comune</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="206"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="207"/>
         <location filename="../provider/algorithms/network_algs.py" line="237"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="247"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="253"/>
         <source>Thresholds (minutes)</source>
         <translation>Soglie (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="209"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="210"/>
         <source>Service standard (minutes)</source>
         <translation>Standard di servizio (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="215"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="216"/>
         <source>Minimum foreign residents in a gap cell</source>
         <translation>Minimo di residenti stranieri in una cella scoperta</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="219"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="222"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="220"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="223"/>
         <source>What-if: services to add</source>
         <translation>Scenario: servizi da aggiungere</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="227"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="230"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="228"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="231"/>
         <source>What-if: identifiers of services to close (comma-separated)</source>
         <translation>Scenario: identificativi dei servizi da chiudere (separati da virgola)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="234"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="237"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="235"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="238"/>
         <source>Service identifier field</source>
         <translation>Campo identificativo del servizio</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="243"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="246"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="244"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="247"/>
         <source>Count services open on arrival at (e.g. martedì 15:00; empty: always)</source>
         <translation>Conta i servizi aperti all'arrivo alle (es. martedì 15:00; vuoto: sempre)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="250"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="252"/>
-        <source>Coverage per comune</source>
-        <translation>Copertura per comune</translation>
+        <location filename="../provider/algorithms/transit_algs.py" line="171"/>
+        <source>...and open for this many minutes from the arrival (0: at arrival)</source>
+        <translation>...e aperti per questi minuti dall'arrivo (0: all'arrivo)</translation>
     </message>
     <message>
         <location filename="../provider/algorithms/coverage_algs.py" line="255"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="257"/>
+        <source>Coverage per comune</source>
+        <translation>Copertura per comune</translation>
+    </message>
+    <message>
+        <location filename="../provider/algorithms/coverage_algs.py" line="260"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="262"/>
         <source>Gap areas</source>
         <translation>Aree scoperte</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="352"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="358"/>
         <source>E2SFCA accessibility (capacity per foreign resident)</source>
         <translation>Accessibilità E2SFCA (capacità per residente straniero)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="353"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="359"/>
         <source>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): service capacity as supply, foreign residents of each grid cell as demand, network travel time with stepped decay (default 10/20/30 min, weights 1/0.68/0.22), Gaussian decay, or binary 2SFCA (Luo &amp; Wang 2003). Adds foreign_share and a 3×3 bivariate class (share × access).</source>
         <translation>Enhanced two-step floating catchment area (Luo &amp; Qi 2009): capacità dei servizi come offerta, residenti stranieri di ogni cella della griglia come domanda, tempo di viaggio su rete con decadimento a gradini (predefinito 10/20/30 min, pesi 1/0,68/0,22), decadimento gaussiano, o 2SFCA binario (Luo &amp; Wang 2003). Aggiunge foreign_share e una classe bivariata 3×3 (quota × accesso).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="369"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="372"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="375"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="378"/>
         <source>Capacity field (people per week; empty: 1 each)</source>
         <translation>Campo della capacità (persone a settimana; vuoto: 1 ciascuno)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="380"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="386"/>
         <source>Distance decay</source>
         <translation>Decadimento con la distanza</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="382"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="385"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="388"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="391"/>
         <source>Steps minutes:weight</source>
         <translation>Gradini minuti:peso</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="391"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="397"/>
         <source>Catchment (minutes, Gaussian and binary)</source>
         <translation>Bacino (minuti, gaussiano e binario)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="395"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="397"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="401"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="403"/>
         <source>E2SFCA accessibility</source>
         <translation>Accessibilità E2SFCA</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="441"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="447"/>
         <source>Language access</source>
         <translation>Accesso linguistico</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="442"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="448"/>
         <source>The foreign residents of the population zones are spread on a grid (as in 'Coverage per comune'); each cell gets its comune's citizenship mix and counts as served for a citizenship when a service within the threshold offers one of its main languages (citizenship → languages table shipped with sources). The same method as the CLI. Writes the share served per comune and the largest unserved citizenship groups (CSV).</source>
         <translation>I residenti stranieri delle zone di popolazione sono distribuiti su una griglia (come in 'Copertura per comune'); ogni cella riceve la composizione per cittadinanza del suo comune e conta come servita per una cittadinanza quando un servizio entro la soglia offre una delle sue lingue principali (tabella cittadinanza → lingue fornita con le fonti). Lo stesso metodo della CLI. Scrive la quota servita per comune e i maggiori gruppi di cittadinanza non serviti (CSV).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="459"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="462"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="465"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="468"/>
         <source>Comune code field of the population zones</source>
         <translation>Campo del codice del comune delle zone di popolazione</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="467"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="471"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="473"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="477"/>
         <source>Foreign residents by citizenship (ISTAT CSV, or the top-citizenships table)</source>
         <translation>Residenti stranieri per cittadinanza (CSV ISTAT, o la tabella delle principali cittadinanze)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="477"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="480"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="483"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="486"/>
         <source>Languages field of the services</source>
         <translation>Campo delle lingue dei servizi</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="486"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="492"/>
         <source>Threshold (minutes)</source>
         <translation>Soglia (minuti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="488"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="490"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="494"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="496"/>
         <source>Language access per area</source>
         <translation>Accesso linguistico per area</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/coverage_algs.py" line="493"/>
-        <location filename="../provider/algorithms/coverage_algs.py" line="495"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="499"/>
+        <location filename="../provider/algorithms/coverage_algs.py" line="501"/>
         <source>Unserved citizenship groups</source>
         <translation>Gruppi di cittadinanza non serviti</translation>
     </message>
@@ -2495,11 +2501,11 @@
     </message>
     <message>
         <location filename="../provider/algorithms/network_algs.py" line="300"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="148"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="149"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="99"/>
         <location filename="../provider/algorithms/coverage_algs.py" line="101"/>
         <location filename="../provider/algorithms/network_algs.py" line="302"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="150"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="151"/>
         <source>Sector code (empty: all services)</source>
         <translation>Codice del settore (vuoto: tutti i servizi)</translation>
     </message>
@@ -3245,63 +3251,63 @@
         <translation>Tempo di viaggio porta a porta con il trasporto pubblico (GTFS) da ogni origine al servizio più vicino (di un settore, se indicato): a piedi fino a una fermata, attesa, viaggio, cambi, a piedi fino al servizio, oppure tutto a piedi, su una finestra di partenze; il risultato dà i percentili sulla finestra (minuti) e come sono stati misurati i tratti a piedi. Con una rete pedonale preparata i tratti a piedi seguono le strade; senza, sono in linea d'aria per 1,3 (colonna walks = straight_line). I vaporetti senza orario (Venezia) vengono dalle linee di traghetto di OpenStreetMap e da un layer di pontili, una corsa ogni intervallo. I tempi oltre 120 minuti restano vuoti. Estrazioni casuali: le corse a frequenza di cui il feed non dà la fase (exact_times=0) vengono calcolate tante volte, ognuna con fasi casuali, e i percentili riuniscono tutte le estrazioni (una stima, come le estrazioni Monte Carlo di R5; colonna draws).</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="143"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="144"/>
         <source>Percentiles over the departures</source>
         <translation>Percentili sulle partenze</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="146"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="147"/>
         <source>Origins (cells, zones, points)</source>
         <translation>Origini (celle, zone, punti)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="153"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="156"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="154"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="157"/>
         <source>Prepared walking network (.npz; empty: straight lines)</source>
         <translation>Rete pedonale preparata (.npz; vuoto: linea d'aria)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="162"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="165"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="163"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="166"/>
         <source>Count a service only while open on arrival (opening_hours, that date)</source>
         <translation>Conta un servizio solo se è aperto all'arrivo (opening_hours, in quella data)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="171"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="176"/>
         <source>Random draws of frequency-based trips (exact_times=0; 0: as if exact)</source>
         <translation>Estrazioni casuali delle corse a frequenza (exact_times=0; 0: come esatte)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="175"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="180"/>
         <source>Seed of the random draws (the same seed, the same draws)</source>
         <translation>Seme delle estrazioni casuali (stesso seme, stesse estrazioni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="178"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="183"/>
         <location filename="../provider/algorithms/transit_algs.py" line="120"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="180"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="185"/>
         <source>Transit travel times</source>
         <translation>Tempi di viaggio in trasporto pubblico</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="237"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="243"/>
         <source>Areas reachable by public transport (GTFS, and water buses by headway) from each point within each threshold, at a percentile of the departure window: door-to-door times to every street of the walking network, drawn as the walking isochrones are.</source>
         <translation>Aree raggiungibili con il trasporto pubblico (GTFS, e vaporetti a frequenza) da ogni punto entro ogni soglia, a un percentile della finestra di partenza: tempi porta a porta verso ogni strada della rete pedonale, disegnati come le isocrone a piedi.</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="249"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="255"/>
         <source>Percentile over the departures</source>
         <translation>Percentile sulle partenze</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="252"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="258"/>
         <source>Points (services or homes)</source>
         <translation>Punti (servizi o abitazioni)</translation>
     </message>
     <message>
-        <location filename="../provider/algorithms/transit_algs.py" line="256"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="236"/>
-        <location filename="../provider/algorithms/transit_algs.py" line="258"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="262"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="242"/>
+        <location filename="../provider/algorithms/transit_algs.py" line="264"/>
         <source>Transit isochrones</source>
         <translation>Isocrone del trasporto pubblico</translation>
     </message>

@@ -48,3 +48,17 @@ def test_open_at_counts_only_services_open_on_arrival(processing_provider, with_
 def test_bad_open_at_is_a_named_error(processing_provider, with_hours):
     with pytest.raises(QgsProcessingException, match="open_at .* not a day|non è un giorno"):
         _table(with_hours, "bad", "hours.gpkg", OPEN_AT="martedi alle 3")
+
+
+def test_open_for_a_stay_counts_only_time_to_be_received(processing_provider, with_hours):
+    """OPEN_STAY (as [analysis] open_stay_min): the morning office closes at 13:00. Leaving at
+    12:50 it counts for short walks, but not with 15 minutes to stay; leaving at 12:40 with 15
+    minutes, only walks of 5 minutes or less leave the time, so fewer are served at 10 and 15."""
+    tmp = with_hours
+    assert _table(tmp, "t1250", "hours.gpkg", OPEN_AT="martedì 12:50").sum().sum() > 0
+    stay = _table(tmp, "t1250s", "hours.gpkg", OPEN_AT="martedì 12:50", OPEN_STAY=15)
+    assert stay.sum().sum() == 0
+    plain = _table(tmp, "t1240", "hours.gpkg", OPEN_AT="martedì 12:40")
+    mid = _table(tmp, "t1240s", "hours.gpkg", OPEN_AT="martedì 12:40", OPEN_STAY=15)
+    assert (mid <= plain).all().all()
+    assert (mid["foreign_within_15"] < plain["foreign_within_15"]).any()

@@ -72,3 +72,41 @@ def test_open_on_arrival_equals_brute_force(bari, departure):
     if departure.hour == 12:  # Tuesday 12:35: row 3 closes 12:50, row 1 at 13:00, so some cut
         assert 0 < closed[3].sum() < reachable[3].sum()
     assert np.array_equal(filtered.minutes[2], times.minutes[2])
+
+
+@pytest.mark.parametrize("stay", [10, 25])
+def test_open_for_a_stay_equals_brute_force(bari, stay):
+    """With ``stay_min`` a service counts only if open at every minute from the arrival for
+    ``stay`` minutes (brute force with ``schedule.is_open``); Tuesday 12:35 is near closing
+    (12:50, 13:00, 13:45), so the margin cuts services the arrival alone keeps."""
+    net, pts, stops = bari
+    departure = dt.datetime(2026, 12, 1, 12, 35)
+    times = service_times(net, pts, stops, cutoff_min=60.0)
+    filtered, no_hours = open_on_arrival(times, HOURS, departure, stay_min=stay)
+    plain, _ = open_on_arrival(times, HOURS, departure)
+    assert no_hours == 1
+    expected = np.full(times.minutes.shape, np.inf)
+    for s, text in enumerate(HOURS):
+        for o in range(times.minutes.shape[1]):
+            t = float(times.minutes[s, o])
+            if not np.isfinite(t):
+                continue
+            arrive = departure + dt.timedelta(minutes=int(np.floor(t)))
+            states = [schedule.is_open(text, arrive + dt.timedelta(minutes=k)) for k in range(stay)]
+            if states[0] is None or all(states):
+                expected[s, o] = t
+    np.testing.assert_array_equal(filtered.minutes, expected.astype(filtered.minutes.dtype))
+    cut = np.isfinite(plain.minutes) & ~np.isfinite(filtered.minutes)
+    assert cut.sum() > 0  # the margin bites
+    assert np.array_equal(filtered.minutes[2], times.minutes[2])  # no hours: kept
+    assert any(f"open for {stay} min" in n for n in filtered.notes)
+
+
+def test_stay_minutes_are_checked():
+    from capacitymetro_plugin.core.errors import InputError
+
+    assert schedule.stay_minutes(None) == 0 and schedule.stay_minutes("15") == 15
+    for bad in (-5, 2.5, "un quarto d'ora", float("nan")):
+        with pytest.raises(InputError) as err:
+            schedule.stay_minutes(bad)
+        assert "whole number" in err.value.message and "intero" in err.value.message_it

@@ -109,6 +109,7 @@ def coverage_analysis(
     times: ServiceTimes | None = None,
     times_fn: Callable[..., ServiceTimes] | None = None,
     open_at=None,
+    open_stay_min: int = 0,
     progress: Progress | None = None,
 ) -> CoverageResult:
     """Compute coverage per zone and sector, gap areas and (optionally) a what-if change.
@@ -151,6 +152,9 @@ def coverage_analysis(
         a cell only if it is open on arrival (:func:`~.coverage.open_on_arrival`, from the
         ``opening_hours`` column); services without readable hours are kept and counted in
         ``services_without_hours``. The filtered times are the ones returned.
+    open_stay_min
+        With ``open_at``: the service must also stay open that many minutes from the arrival
+        (0: the minute of arrival alone).
 
     Returns
     -------
@@ -190,7 +194,11 @@ def coverage_analysis(
             if "opening_hours" in services.columns
             else [None] * len(services)
         )
-        times, services_without_hours = open_on_arrival(times, hours, open_at)
+        from capacitymetro_plugin.core.registry.schedule import stay_minutes
+
+        times, services_without_hours = open_on_arrival(
+            times, hours, open_at, stay_min=stay_minutes(open_stay_min)
+        )
     changing = (add is not None and len(add) > 0) or bool(close)
     if changing and network is None:
         raise InputError(

@@ -523,35 +523,33 @@ def open_on_arrival(
     times: ServiceTimes,
     hours: Sequence[str | None],
     departure,
+    *,
+    stay_min: int = 0,
 ) -> tuple[ServiceTimes, int]:
     """Return ``times`` with a service counted only where it is open on arrival, and the number kept without hours.
 
     A service reached from an origin in ``t`` minutes after ``departure`` (a naive local
-    datetime) counts for that origin only if :func:`schedule.is_open` is true at
-    ``departure + t`` (floored to the minute); otherwise its time becomes inf. Services whose
-    hours are missing or unreadable are kept unchanged (documented choice: a missing tag is
-    not a closed door) and counted in the second value.
+    datetime) counts for that origin only if it is open at ``departure + t`` (floored to the
+    minute) and, with ``stay_min``, for that many minutes from then
+    (:func:`schedule.open_minutes`); otherwise its time becomes inf. Services whose hours are
+    missing or unreadable are kept unchanged (documented choice: a missing tag is not a
+    closed door) and counted in the second value.
     """
-    import datetime as _dt
-
     from capacitymetro_plugin.core.registry import schedule
 
     if len(hours) != times.minutes.shape[0]:
         raise ValueError("hours must give one opening_hours text per service row")
     out = times.minutes.copy()
-    no_hours = 0
-    for row, text in enumerate(hours):
-        if schedule.is_open(text, departure) is None:
-            no_hours += 1
-            continue
-        m = out[row]
-        finite = np.isfinite(m)
-        for whole in np.unique(np.floor(m[finite])):
-            when = departure + _dt.timedelta(minutes=float(whole))
-            if not schedule.is_open(text, when):
-                m[finite & (np.floor(m) == whole)] = np.inf
+    finite = np.isfinite(out)
+    n_minutes = int(np.floor(out[finite]).max()) + 1 if finite.any() else 1
+    mask, no_hours = schedule.open_minutes(list(hours), departure, n_minutes, stay_min=stay_min)
+    rows, cols = np.nonzero(finite)
+    shut = ~mask[rows, np.floor(out[rows, cols]).astype(np.int64)]
+    out[rows[shut], cols[shut]] = np.inf
+    stay = f", open for {int(stay_min)} min" if stay_min and stay_min > 1 else ""
     notes = [
         *times.notes,
-        f"open on arrival after {departure:%a %H:%M}: {no_hours} services without readable hours kept",
+        f"open on arrival after {departure:%a %H:%M}{stay}: {no_hours} services without "
+        "readable hours kept",
     ]
     return replace(times, minutes=out, notes=notes), no_hours

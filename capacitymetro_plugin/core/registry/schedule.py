@@ -372,6 +372,61 @@ def is_open(hours: str | None, when) -> bool | None:
         return None
 
 
+def stay_minutes(stay_min) -> int:
+    """Return the minutes a service must stay open after arrival (``open_stay_min``), checked:
+    a whole number, 0 or more (None is 0)."""
+    import math
+
+    from capacitymetro_plugin.core.errors import InputError
+
+    try:
+        value = float(stay_min or 0)
+    except (TypeError, ValueError):
+        value = -1.0
+    if not (math.isfinite(value) and value >= 0 and value == int(value)):
+        raise InputError(
+            f"Minutes to stay open {stay_min!r}: a whole number of minutes, 0 or more.",
+            fix="Give how long a service must stay open after arrival, e.g. 15 (0: at arrival).",
+            it=f"Minuti di apertura dopo l'arrivo {stay_min!r}: un numero intero, 0 o più.",
+            fix_it="Indica per quanto un servizio deve restare aperto dopo l'arrivo, es. 15 "
+            "(0: all'arrivo).",
+        )
+    return int(value)
+
+
+def open_minutes(hours, start, n_minutes: int, *, stay_min: int = 0):
+    """Return ``(mask, no_hours)``: per service (``hours``, opening_hours texts) and per minute
+    ``m < n_minutes``, whether it is open at ``start + m`` minutes and stays open for
+    ``stay_min`` minutes from then (each whole minute checked with :func:`is_open`: the
+    minutes ``m .. m + stay_min - 1``; 0 or 1 checks the minute of arrival alone), and how
+    many services have no readable hours (their rows all True: kept, as coverage keeps them).
+
+    The one rule of "open on arrival" for walking (:func:`~capacitymetro_plugin.core.coverage.
+    coverage.open_on_arrival`) and transit (``transit_service_times``)."""
+    import datetime as dt
+
+    import numpy as np
+
+    n_minutes, width = int(n_minutes), max(int(stay_min), 1)
+    n_all = n_minutes + width - 1
+    mask = np.ones((len(hours), n_minutes), dtype=bool)
+    no_hours = 0
+    for row, text in enumerate(hours):
+        if is_open(text, start) is None:
+            no_hours += 1
+            continue
+        every = np.fromiter(
+            (bool(is_open(text, start + dt.timedelta(minutes=m))) for m in range(n_all)),
+            dtype=bool,
+            count=n_all,
+        )
+        if width > 1:  # no closed minute among the ``width`` from each one
+            closed = np.r_[0, np.cumsum(~every)]
+            every = closed[width:] - closed[:-width] == 0
+        mask[row] = every[:n_minutes]
+    return mask, no_hours
+
+
 _WEEKDAYS = {
     **{d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
     **{d: i for i, d in enumerate(("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"))},

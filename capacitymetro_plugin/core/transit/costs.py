@@ -25,6 +25,7 @@ from capacitymetro_plugin.core import defaults
 from capacitymetro_plugin.core.coverage.coverage import MAX_MATRIX_VALUES, ServiceTimes
 from capacitymetro_plugin.core.errors import InputError
 from capacitymetro_plugin.core.progress import Progress, ensure
+from capacitymetro_plugin.core.registry.schedule import stay_minutes
 
 from .frequencies import draw_offsets, frequency_draws_note, phased_timetable
 from .gtfs import Timetable
@@ -259,6 +260,7 @@ def transit_service_times(
     walk_speed_kmh: float = WALK_SPEED_KMH,
     detour: float = DETOUR_FACTOR,
     open_on_arrival: bool = False,
+    open_stay_min: int = 0,
     method: str = "auto",
     frequency_draws: int = defaults.TRANSIT_FREQUENCY_DRAWS,
     seed: int = defaults.TRANSIT_FREQUENCY_SEED,
@@ -291,6 +293,10 @@ def transit_service_times(
         Count a service for a departure only if it is open on arrival (its ``opening_hours``
         on the timetable's date, at the departure + the door-to-door time, floored to the
         minute); services without readable hours are kept and counted in a note, as on foot.
+    open_stay_min
+        With ``open_on_arrival``: the service must also stay open that many minutes from the
+        arrival (time to be received: an office closing at 15:00 does not count for an
+        arrival at 14:55 with 10 minutes); 0 checks the minute of arrival alone.
     cutoff_min
         Times above it become inf.
     method
@@ -354,7 +360,7 @@ def transit_service_times(
     starts = np.searchsorted(a_pt, np.arange(n_o + 1))
     open_mask, no_hours = None, 0
     if open_on_arrival:
-        open_mask, no_hours = _open_minutes(services, timetable.date)
+        open_mask, no_hours = _open_minutes(services, timetable.date, stay_minutes(open_stay_min))
     backward = _use_backward(method, e_s, n_s, n_o)
     deps_all = np.tile(deps, n_runs)  # every draw's departures, pooled before percentiles
     block = max(1, min(n_o, _BLOCK_VALUES // max(deps_all.size * n_s, 1)))
@@ -413,9 +419,9 @@ def transit_service_times(
     warnings = [f"GTFS: {x}" for x in timetable.warnings] + list(w.warnings)
     if open_on_arrival:
         warnings.append(
-            f"Open on arrival on {timetable.date}: {no_hours} services without readable hours "
-            f"kept / Aperti all'arrivo il {timetable.date}: {no_hours} servizi senza orari "
-            "leggibili tenuti"
+            f"Open on arrival on {timetable.date}{_stay_en(open_stay_min)}: {no_hours} services "
+            f"without readable hours kept / Aperti all'arrivo il {timetable.date}"
+            f"{_stay_it(open_stay_min)}: {no_hours} servizi senza orari leggibili tenuti"
         )
     for x in timetable.warnings:
         progress.info(f"GTFS: {x}")
@@ -447,9 +453,19 @@ def transit_service_times(
     )
 
 
-def _open_minutes(services, date) -> tuple[np.ndarray, int]:
-    """Return (n_services, 3 days of minutes) open flags from ``date`` 00:00 and how many
-    services have no readable hours (all True: kept, as coverage on foot keeps them)."""
+def _stay_en(stay_min) -> str:
+    return f", open for {int(stay_min)} min after arrival" if stay_min else ""
+
+
+def _stay_it(stay_min) -> str:
+    return f", aperti per {int(stay_min)} min dopo l'arrivo" if stay_min else ""
+
+
+def _open_minutes(services, date, stay_min: int = 0) -> tuple[np.ndarray, int]:
+    """Return (n_services, 3 days of minutes) open flags from ``date`` 00:00 (open on arrival
+    and for ``stay_min`` minutes, :func:`~capacitymetro_plugin.core.registry.schedule.
+    open_minutes`) and how many services have no readable hours (all True: kept, as coverage
+    on foot keeps them)."""
     import datetime as dt
 
     from capacitymetro_plugin.core.registry import schedule
@@ -460,17 +476,8 @@ def _open_minutes(services, date) -> tuple[np.ndarray, int]:
         else [None] * len(services)
     )
     start = dt.datetime(date.year, date.month, date.day)
-    mask = np.ones((len(hours), 3 * 1440), dtype=bool)  # times reach past 48:00 at most
-    no_hours = 0
-    for row, text in enumerate(hours):
-        if schedule.is_open(text, start) is None:
-            no_hours += 1
-            continue
-        # hours change on whole minutes: one check per minute of the three days
-        mask[row] = [
-            bool(schedule.is_open(text, start + dt.timedelta(minutes=m))) for m in range(3 * 1440)
-        ]
-    return mask, no_hours
+    # times reach past 48:00 at most; hours change on whole minutes: one check per minute
+    return schedule.open_minutes(hours, start, 3 * 1440, stay_min=stay_min)
 
 
 def parse_clock(value, *, what: str) -> float:

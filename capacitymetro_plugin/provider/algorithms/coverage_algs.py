@@ -181,6 +181,7 @@ class CoveragePerComune(_CoverageBase):
     CLOSE = "CLOSE"
     ID_FIELD = "ID_FIELD"
     OPEN_AT = "OPEN_AT"
+    OPEN_STAY = "OPEN_STAY"
     OUTPUT = "OUTPUT"
     GAPS = "GAPS"
 
@@ -247,6 +248,10 @@ class CoveragePerComune(_CoverageBase):
                 optional=True,
             )
         )
+        self.add_number(
+            self.OPEN_STAY, "...and open for this many minutes from the arrival (0: at arrival)",
+            integer=True, defaultValue=0, minValue=0, optional=True,
+        )  # fmt: skip
         self.addParameter(
             QgsProcessingParameterVectorDestination(
                 self.OUTPUT, self.tr("Coverage per comune"), SourceType.VectorPolygon
@@ -290,6 +295,7 @@ class CoveragePerComune(_CoverageBase):
             close=[c.strip() for c in raw_close.replace(";", ",").split(",") if c.strip()],
             max_snap_m=self.parameterAsDouble(parameters, self.MAX_SNAP, context),
             open_at=open_at,
+            open_stay_min=self.parameterAsInt(parameters, self.OPEN_STAY, context),
             progress=progress.step(0.4, 0.95),
         )
         if result.services_without_hours:

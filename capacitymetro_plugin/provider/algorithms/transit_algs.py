@@ -134,6 +134,7 @@ class TransitTravelTimes(_TransitBase):
     ORIGINS = "ORIGINS"
     SECTOR = "SECTOR"
     OPEN_ON_ARRIVAL = "OPEN_ON_ARRIVAL"
+    OPEN_STAY = "OPEN_STAY"
     FREQUENCY_DRAWS = "FREQUENCY_DRAWS"
     SEED = "SEED"
 
@@ -166,6 +167,10 @@ class TransitTravelTimes(_TransitBase):
                 defaultValue=False,
             )
         )
+        self.add_number(
+            self.OPEN_STAY, "...and open for this many minutes from the arrival (0: at arrival)",
+            integer=True, defaultValue=0, minValue=0, optional=True,
+        )  # fmt: skip
         self.add_number(
             self.FREQUENCY_DRAWS,
             "Random draws of frequency-based trips (exact_times=0; 0: as if exact)",
@@ -209,6 +214,7 @@ class TransitTravelTimes(_TransitBase):
             # to it too, so no time by transit is longer than on foot
             cutoff_min=defaults.MAX_MINUTES,
             open_on_arrival=self.parameterAsBool(parameters, self.OPEN_ON_ARRIVAL, context),
+            open_stay_min=self.parameterAsInt(parameters, self.OPEN_STAY, context),
             frequency_draws=self.parameterAsInt(parameters, self.FREQUENCY_DRAWS, context),
             seed=self.parameterAsInt(parameters, self.SEED, context),
             **inputs,

@@ -216,6 +216,9 @@ def test_a_comune_given_by_name_matches_the_shipped_trento_preset():
         ("analysis", {"standard_min": 10000}, "standard_min = 10000 minutes is more than the 120"),
         ("analysis", {"thresholds_min": [5, 500]}, "thresholds_min = 500 minutes is more than"),
         ("analysis", {"standard_min": 120, "thresholds_min": [120]}, None),  # the bound itself
+        ("analysis", {"open_stay_min": -5}, "Minutes to stay open -5"),
+        ("analysis", {"open_stay_min": "a while"}, "Minutes to stay open 'a while'"),
+        ("analysis", {"open_stay_min": 15}, None),
         ("population", {"cell_size_m": "big"}, "cell_size_m = 'big'"),
         ("population", {"year": "twenty"}, "year = 'twenty'"),
         ("population", {"cell_size_m": True}, "cell_size_m = True"),
@@ -317,3 +320,9 @@ def test_transit_isochrones_flag_checked():
     assert on.transit.open_on_arrival and not on.transit.isochrones
     with pytest.raises(InputError, match="open_on_arrival = 1"):
         config_from_dict({"area": area, "transit": {**sec, "open_on_arrival": 1}})
+
+
+def test_open_stay_min_is_read():
+    data = {"area": {"key": "x", "comuni": ["022205"]}, "analysis": {"open_stay_min": 15}}
+    assert config_from_dict(data).open_stay_min == 15
+    assert config_from_dict({"area": data["area"]}).open_stay_min == 0

@@ -340,3 +340,26 @@ def test_a_horizon_keeps_every_arrival_before_it(actv):
     # the horizon bites, and arrivals in its last two minutes are there to be kept
     assert kept.mean() > 0.2 and (~kept & np.isfinite(want)).any()
     assert ((want > horizon - 120) & kept).sum() > 5
+
+
+@pytest.mark.realdata
+def test_open_for_a_stay_by_transit(actv):
+    """With ``open_stay_min`` both searches agree, and the margin only ever removes: a service
+    closing at 08:30 ("Mo-Fr 08:00-08:30") counts for fewer departures with 15 minutes to stay."""
+    lon, lat = np.meshgrid(np.linspace(12.215, 12.25, 5), np.linspace(45.48, 45.50, 4))
+    grid = _pts(np.column_stack([lon.ravel(), lat.ravel()]))
+    svc = _pts([(12.224376, 45.512947), (12.246139, 45.478947), (12.2386, 45.4906)])
+    svc["opening_hours"] = ["Mo-Fr 08:00-08:30", "Mer 08:40-12:00", None]
+    kw = dict(
+        departure_start_s=W0, departure_end_s=W1, groups={"all": [0, 1, 2]},
+        open_on_arrival=True, max_rides=None, percentiles=(5, 50, 95),
+    )  # fmt: skip
+    back = transit_service_times(actv, grid, svc, method="backward", open_stay_min=15, **kw)
+    fwd = transit_service_times(actv, grid, svc, method="forward", open_stay_min=15, **kw)
+    np.testing.assert_array_equal(back.by_percentile, fwd.by_percentile)
+    plain = transit_service_times(actv, grid, svc, method="backward", **kw)
+    stay, at = back.by_percentile, plain.by_percentile
+    assert (np.isinf(at) <= np.isinf(stay)).all()  # nothing reached with the margin is not without
+    assert ((stay > at) | (np.isinf(stay) & np.isfinite(at)))[:, 0].any()  # 08:30 closing bites
+    np.testing.assert_array_equal(stay[:, 2], at[:, 2])  # no hours: kept either way
+    assert any("open for 15 min after arrival" in w for w in back.warnings)
