@@ -68,8 +68,6 @@ def cmd_run(args) -> int:
     if args.no_pdf:
         config.pdf = False
     folder = data_dir(args.data)
-    if folder is not None and not folder.is_dir():
-        folder = None
     out = Path(args.out or f"out/{config.key}")
     if out.exists() and not out.is_dir():
         from capacitymetro_plugin.core.errors import InputError
@@ -301,8 +299,6 @@ def _publish_area(args, transit) -> int:
 
     config = load_config(args.config) if args.config else config_for_area(args.area)
     folder = data_dir(args.data)
-    if folder is not None and not folder.is_dir():
-        folder = None
     run_out = Path(f"out/{config.key}")
     registry = Path(
         args.registry

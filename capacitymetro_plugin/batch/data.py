@@ -31,14 +31,11 @@ HOW_TO_GET = {
 
 
 def data_dir(explicit: str | os.PathLike | None = None) -> Path | None:
-    """Return the data directory: ``explicit``, else ``CAPACITYMETRO_DATA``, else ../shared/data."""
-    if explicit:
-        return Path(explicit)
+    """Return the data directory: ``explicit``, else ``CAPACITYMETRO_DATA``, else ../shared/data;
+    None when the one chosen is not a folder (then data is downloaded or named missing)."""
     env = os.environ.get("CAPACITYMETRO_DATA")
-    if env:
-        return Path(env)
-    beside = REPO.parent / "shared" / "data"
-    return beside if beside.is_dir() else None
+    chosen = Path(explicit) if explicit else Path(env) if env else REPO.parent / "shared" / "data"
+    return chosen if chosen.is_dir() else None
 
 
 def cache_dir(area: str) -> Path:

@@ -835,8 +835,6 @@ def cli_batch(args) -> int:
 
     configs = batch_configs(args.areas)  # unknown areas are named before any work
     folder = data_dir(args.data)
-    if folder is not None and not folder.is_dir():
-        folder = None
     out = Path(args.out or "out/batch")
     print(f"CapaCityMetro batch: {len(configs)} areas -> {out}  (data: {folder or 'none'})")
     client = connect(args.scheduler, args.workers, timeout_s=args.connect_timeout)

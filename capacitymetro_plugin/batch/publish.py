@@ -76,7 +76,6 @@ class AreaSite:
     """What :func:`publish_area` wrote, and what a reader of the run must be told."""
 
     result: object  # core.bussola.PublishResult
-    transit_asked: bool = False
     # why the transit minutes were left out (en, it), or None
     transit_skipped: tuple[str, str] | None = None
 
@@ -120,7 +119,7 @@ def publish_area(
         tile_attribution=tile_attribution,
         make_zip=make_zip,
     )
-    site = AreaSite(result=None, transit_asked=transit is not None)
+    site = AreaSite(result=None)
     if transit is not None:
         try:
             site.result = publish(registry, out, transit=transit, progress=progress, **kwargs)

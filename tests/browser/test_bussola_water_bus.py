@@ -6,8 +6,8 @@ transport" and that the water-bus times are an estimate from regular intervals.
 
 from __future__ import annotations
 
-import json
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -19,13 +19,11 @@ from capacitymetro_plugin.core.bussola import load_translations, publish, walkin
 from capacitymetro_plugin.core.registry.model import Service
 from capacitymetro_plugin.core.registry.registry import Registry
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
+from bussola_site import site_data  # noqa: E402
+
 OSM = "osm_venezia_centro_storico_2009_synthinel.osm.pbf"
 PIERS = "venezia_fermate_vaporetto_2018.geojson"
-
-
-def _window(folder: Path, name: str, var: str):
-    text = (folder / "data" / name).read_text(encoding="utf-8")
-    return json.loads(text[len(f"window.{var}=") :].rstrip().rstrip(";"))
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +42,8 @@ def boats(tmp_path_factory, shared_data):
     res = publish(reg, root / "site", network=net, transit=transit, pdfs=False)
     return (
         res,
-        _window(res.folder, "transit.js", "BUSSOLA_TRANSIT"),
-        _window(res.folder, "walk.js", "BUSSOLA_WALK"),
+        site_data(res.folder, "transit.js", "BUSSOLA_TRANSIT"),
+        site_data(res.folder, "walk.js", "BUSSOLA_WALK"),
     )
 
 
@@ -102,5 +100,5 @@ def test_water_bus_times_are_public_transport_and_an_estimate(browser, boats, ax
 
 
 def _id_of(folder: Path, name: str) -> str:
-    data = _window(folder, "services.js", "BUSSOLA_DATA")
+    data = site_data(folder, "services.js", "BUSSOLA_DATA")
     return next(s["id"] for s in data["services"] if s["name"] == name)

@@ -10,7 +10,6 @@ Cappuccina (S028, stop 6035 "Cappuccina Sernaglia"). They are not geocoded addre
 """
 
 import csv
-import json
 import math
 import os
 import subprocess
@@ -28,6 +27,9 @@ from capacitymetro_plugin.core.transit.raptor import nearest_rank_percentiles
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "transit"))
 from transit_oracle import TimeExpandedGraph  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
+from bussola_site import site_data  # noqa: E402
 
 pytestmark = pytest.mark.realdata
 REPO = Path(__file__).resolve().parents[2]
@@ -185,8 +187,7 @@ def test_map_says_straight_lines_and_estimate(run):
 
 
 def _bussola_transit(site: Path):
-    text = (site / "data" / "transit.js").read_text(encoding="utf-8")
-    return json.loads(text.split("=", 1)[1].rstrip().rstrip(";"))
+    return site_data(site, "transit.js", "BUSSOLA_TRANSIT")
 
 
 def _publish(data: Path, *args: str, cwd=REPO):

@@ -41,6 +41,22 @@ def bari(shared_data):
     return net, pts, stops.reset_index(drop=True)
 
 
+def _brute_force(minutes, departure, *, stay):
+    """Each time kept if ``schedule.is_open`` says open at each of the ``stay`` minutes from
+    the arrival (departure + the time, floored), or cannot read the hours; else inf."""
+    expected = np.full(minutes.shape, np.inf)
+    for s, text in enumerate(HOURS):
+        for o in range(minutes.shape[1]):
+            t = float(minutes[s, o])
+            if not np.isfinite(t):
+                continue
+            arrive = departure + dt.timedelta(minutes=int(np.floor(t)))
+            states = [schedule.is_open(text, arrive + dt.timedelta(minutes=k)) for k in range(stay)]
+            if states[0] is None or all(states):
+                expected[s, o] = t
+    return expected
+
+
 @pytest.mark.parametrize(
     "departure",
     [
@@ -55,15 +71,7 @@ def test_open_on_arrival_equals_brute_force(bari, departure):
     times = service_times(net, pts, stops, cutoff_min=60.0)
     filtered, no_hours = open_on_arrival(times, HOURS, departure)
     assert no_hours == 1
-    expected = np.full(times.minutes.shape, np.inf)
-    for s, text in enumerate(HOURS):
-        for o in range(times.minutes.shape[1]):
-            t = float(times.minutes[s, o])
-            if not np.isfinite(t):
-                continue
-            ok = schedule.is_open(text, departure + dt.timedelta(minutes=int(np.floor(t))))
-            if ok is None or ok:
-                expected[s, o] = t
+    expected = _brute_force(times.minutes, departure, stay=1)
     np.testing.assert_array_equal(filtered.minutes, expected.astype(filtered.minutes.dtype))
     reachable = np.isfinite(times.minutes)
     closed = reachable & ~np.isfinite(filtered.minutes)
@@ -85,16 +93,7 @@ def test_open_for_a_stay_equals_brute_force(bari, stay):
     filtered, no_hours = open_on_arrival(times, HOURS, departure, stay_min=stay)
     plain, _ = open_on_arrival(times, HOURS, departure)
     assert no_hours == 1
-    expected = np.full(times.minutes.shape, np.inf)
-    for s, text in enumerate(HOURS):
-        for o in range(times.minutes.shape[1]):
-            t = float(times.minutes[s, o])
-            if not np.isfinite(t):
-                continue
-            arrive = departure + dt.timedelta(minutes=int(np.floor(t)))
-            states = [schedule.is_open(text, arrive + dt.timedelta(minutes=k)) for k in range(stay)]
-            if states[0] is None or all(states):
-                expected[s, o] = t
+    expected = _brute_force(times.minutes, departure, stay=stay)
     np.testing.assert_array_equal(filtered.minutes, expected.astype(filtered.minutes.dtype))
     cut = np.isfinite(plain.minutes) & ~np.isfinite(filtered.minutes)
     assert cut.sum() > 0  # the margin bites

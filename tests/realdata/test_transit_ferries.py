@@ -12,7 +12,6 @@ limit; or walking all the way.
 """
 
 import heapq
-import json
 import math
 import sys
 from pathlib import Path
@@ -37,6 +36,9 @@ from capacitymetro_plugin.core.transit import (
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_transit_street import Oracle, pct_by_sort  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
+from bussola_site import site_data  # noqa: E402
 
 pytestmark = pytest.mark.realdata
 PBF = "osm_venezia_centro_storico_2009_synthinel.osm.pbf"
@@ -382,11 +384,9 @@ def test_venice_cli_with_water_buses(shared_data, tmp_path):
     assert any("by public transport (water buses by headway (an ESTIMATE), 2025-11-19" in n
                for n in run.notes)  # fmt: skip
 
-    def site(name):
-        text = (tmp_path / "bussola" / "data" / name).read_text(encoding="utf-8")
-        return json.loads(text.split("=", 1)[1].rstrip().rstrip(";"))
-
-    walk, boat = site("walk.js"), site("transit.js")
+    site = tmp_path / "bussola"
+    walk = site_data(site, "walk.js", "BUSSOLA_WALK")
+    boat = site_data(site, "transit.js", "BUSSOLA_TRANSIT")
     assert walk["grid"] == boat["grid"]
     rows = [walk["ids"].index(i) for i in boat["ids"]]
     w = np.array(walk["tenths_min"], dtype=float)[rows]

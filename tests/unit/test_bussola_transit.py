@@ -9,14 +9,13 @@ hidden and one approximate place planted among them. No street network exists fo
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pytest
 from bussola_mestre import ACTV, APPROX, DATE, HIDDEN, mestre_registry
+from bussola_site import site_data
 from shapely.geometry import Point
 
 from capacitymetro_plugin.core.bussola import publish
@@ -26,11 +25,6 @@ from capacitymetro_plugin.core.registry.privacy import approximate_area
 from capacitymetro_plugin.core.transit import build_timetable, read_gtfs, transit_service_times
 
 
-def _window(folder: Path, name: str, var: str):
-    text = (folder / "data" / name).read_text(encoding="utf-8")
-    return json.loads(text[len(f"window.{var}=") :].rstrip().rstrip(";"))
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, shared_data):
     root = tmp_path_factory.mktemp("mestre_transit")
@@ -38,7 +32,7 @@ def site(tmp_path_factory, shared_data):
     transit = {"feeds": [shared_data / ACTV], "date": DATE, "window": ("08:00", "09:00")}
     transit["step_min"] = 20  # 3 departures: a quick test; publish's default is 10
     res = publish(reg, root / "site", title="Mestre", transit=transit, pdfs=False)
-    return reg, res, _window(res.folder, "transit.js", "BUSSOLA_TRANSIT")
+    return reg, res, site_data(res.folder, "transit.js", "BUSSOLA_TRANSIT")
 
 
 def test_transit_js_says_what_the_numbers_are(site):
@@ -52,7 +46,7 @@ def test_transit_js_says_what_the_numbers_are(site):
     ]
     assert ride["walk_source"] == "straight_line"  # no street network for Mestre
     # the very grid of walk.js: walk.py's grid_for around the placed public services
-    services = _window(res.folder, "services.js", "BUSSOLA_DATA")["services"]
+    services = site_data(res.folder, "services.js", "BUSSOLA_DATA")["services"]
     placed = [s for s in services if "lon" in s]
     assert len(placed) == 5 and sorted(ride["ids"]) == sorted(s["id"] for s in placed)
     g = ride["grid"]
@@ -114,7 +108,7 @@ def test_no_protected_place_in_transit_js(site):
     _reg, res, ride = site
     text = (res.folder / "data" / "transit.js").read_text(encoding="utf-8")
     hidden = next(
-        s for s in _window(res.folder, "services.js", "BUSSOLA_DATA")["services"]
+        s for s in site_data(res.folder, "services.js", "BUSSOLA_DATA")["services"]
         if s["privacy"] == "hidden"
     )  # fmt: skip
     assert hidden["id"] not in ride["ids"]  # listed with its phone, never timed
@@ -168,8 +162,8 @@ def test_with_a_street_network_walks_to_stops_on_it_on_walk_js_grid(tmp_path, sh
     net = walking_network(osm)
     transit = {"feeds": [shared_data / ACTV], "date": DATE, "window": "08:00-08:30"}
     res = publish(reg, tmp_path / "site", network=net, transit=transit, pdfs=False)
-    ride = _window(res.folder, "transit.js", "BUSSOLA_TRANSIT")
-    walk = _window(res.folder, "walk.js", "BUSSOLA_WALK")
+    ride = site_data(res.folder, "transit.js", "BUSSOLA_TRANSIT")
+    walk = site_data(res.folder, "walk.js", "BUSSOLA_WALK")
     assert ride["walk_source"] == "street"
     assert ride["grid"] == walk["grid"] and ride["ids"] == walk["ids"]
     a, w = np.asarray(ride["tenths_min"]), np.asarray(walk["tenths_min"])
@@ -201,7 +195,7 @@ def test_with_a_street_network_walks_to_stops_on_it_on_walk_js_grid(tmp_path, sh
     ferries = {"ways": osm, "piers": piers, "headway_min": 20}
     transit = {"ferries": ferries, "date": DATE, "window": "08:00-08:30"}
     res = publish(reg, tmp_path / "boats", network=net, transit=transit, pdfs=False)
-    boats = _window(res.folder, "transit.js", "BUSSOLA_TRANSIT")
+    boats = site_data(res.folder, "transit.js", "BUSSOLA_TRANSIT")
     assert boats["feeds"] == [{"name": "OpenStreetMap", "modes": ["ferry"], "headway": True}]
     assert boats["modes"] == ["ferry"] and boats["headway"] is True  # "public transport", estimate
     assert ride["modes"] == ["bus", "tram"] and ride["headway"] is False  # ACTV: "bus/tram"

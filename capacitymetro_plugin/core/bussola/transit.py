@@ -102,12 +102,13 @@ def transit_request(
 def ferry_request(osm_file, piers, headway_min: float | None = None) -> dict | None:
     """Return the water buses by headway a door asks for: the ferry ways of the OpenStreetMap
     extract ``osm_file``, calling at the stop places ``piers`` (GeoJSON or GeoPackage), a boat
-    every ``headway_min`` minutes (default 20); None without ``piers``.
+    every ``headway_min`` minutes (default 20; the ferry engine checks it); None without
+    ``piers``.
 
     Raises
     ------
     InputError
-        Piers without an extract (the ways come from it), or a headway that is not positive.
+        Piers without an extract (the ways come from it).
     """
     if not piers or not str(piers).strip():
         return None
@@ -122,13 +123,6 @@ def ferry_request(osm_file, piers, headway_min: float | None = None) -> dict | N
             "fermate.",
         )
     headway = defaults.FERRY_HEADWAY_MIN if headway_min is None else float(headway_min)
-    if not headway > 0:
-        raise InputError(
-            f"Water-bus headway {headway:g} min: it must be a positive number of minutes.",
-            fix="Give the minutes between two boats, e.g. 20.",
-            it=f"Frequenza del vaporetto {headway:g} min: deve essere un numero positivo.",
-            fix_it="Indica i minuti tra due corse, es. 20.",
-        )
     return {"ways": str(osm_file), "piers": str(piers), "headway_min": headway}
 
 
